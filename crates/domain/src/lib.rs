@@ -1,0 +1,50 @@
+//! The pure domain of zhibu: value types that can only hold valid values, the rules of
+//! shared/rules.md, and the permission policy. No I/O, no async, no database, no clock:
+//! every function that depends on the date takes it as an argument.
+
+pub mod codes;
+pub mod dates;
+pub mod member;
+pub mod org;
+pub mod scope;
+
+/// A field-level validation failure, shown next to the field on a page and listed in the
+/// `fields` object of an API error. `message` is Chinese and says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// All field errors of one form or request, in field order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError { field: field.to_string(), message: message.into() });
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The first message for `field`, for rendering next to that input.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+    /// Turn a collection of errors into a `Result`, `Ok(value)` when there are none.
+    pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
+        if self.is_empty() { Ok(value) } else { Err(self) }
+    }
+}
+
+impl std::fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        write!(f, "{}", parts.join("；"))
+    }
+}
+
+impl std::error::Error for FieldErrors {}

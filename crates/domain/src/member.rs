@@ -1,0 +1,932 @@
+//! A party member's personal data: ID number, phone, name, and the member form with its checks.
+//!
+//! Rules checked here (shared/rules.md):
+//! - **CON-APPLY-AGE**: a member must have been at least 18 on the day they joined.
+//! - **CON-PROBATION**: probation is 1 year from joining and may be extended by at most 1 year,
+//!   so confirmation (转正) falls between 1 and 2 years after joining.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::FieldErrors;
+use crate::codes::{
+    DuesCategory, Education, Ethnicity, Gender, MemberStatus, Occupation, province_name,
+};
+use crate::dates::{self, MAX_YEAR, MIN_YEAR, add_years, age_on, format_cn, parse_date};
+
+/// Full-width digits and letters (typed with a Chinese input method) to ASCII; all whitespace
+/// (including the ideographic space) removed.
+fn compact_ascii(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// ID number
+// ---------------------------------------------------------------------------------------------
+
+/// Why an ID number was rejected. `Display` is the Chinese message for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum IdNumberError {
+    #[error("请填写身份证号")]
+    Empty,
+    #[error("身份证号应为 18 位，现为 {actual} 位，请核对")]
+    Length { actual: usize },
+    #[error("身份证号前 17 位应为数字，最后一位为数字或 X，请核对")]
+    Characters,
+    #[error("身份证号前两位“{code}”不是有效的省级行政区划代码，请核对")]
+    Province { code: String },
+    #[error(
+        "身份证号第 7–14 位“{digits}”不是有效的出生日期（应为 {MIN_YEAR} 至 {MAX_YEAR} 年间的真实日期），请核对"
+    )]
+    BirthDate { digits: String },
+    #[error("身份证号校验位应为 {expected}，请核对")]
+    CheckDigit { expected: char },
+}
+
+/// 公民身份号码: 18 characters (GB 11643), the last a digit or `X` (stored uppercase).
+/// A value of this type has a known province code, a real birth date in 1900..=2100, and a
+/// correct check digit. `Debug` shows it masked.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct IdNumber(String);
+
+const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+
+/// Year, month, day of 8 ASCII digits "YYYYMMDD", if it is a real date in 1900..=2100.
+fn id_birth_date(digits8: &str) -> Option<NaiveDate> {
+    if digits8.len() != 8 || !digits8.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let y: i32 = digits8[..4].parse().ok()?;
+    let m: u32 = digits8[4..6].parse().ok()?;
+    let d: u32 = digits8[6..].parse().ok()?;
+    if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+impl IdNumber {
+    /// Checks, in this order: not empty, 18 characters, 17 digits then a digit or X (lowercase x
+    /// accepted), a known province code, a real birth date, the GB 11643 check digit. Spaces and
+    /// full-width characters are tolerated.
+    pub fn parse(s: &str) -> Result<IdNumber, IdNumberError> {
+        let s = compact_ascii(s).to_ascii_uppercase();
+        if s.is_empty() {
+            return Err(IdNumberError::Empty);
+        }
+        let len = s.chars().count();
+        if len != 18 {
+            return Err(IdNumberError::Length { actual: len });
+        }
+        let bytes = s.as_bytes();
+        // 18 chars; any non-ASCII char makes the byte length exceed 18.
+        if bytes.len() != 18
+            || !bytes[..17].iter().all(u8::is_ascii_digit)
+            || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
+        {
+            return Err(IdNumberError::Characters);
+        }
+        if province_name(&s[..2]).is_none() {
+            return Err(IdNumberError::Province {
+                code: s[..2].to_string(),
+            });
+        }
+        if id_birth_date(&s[6..14]).is_none() {
+            return Err(IdNumberError::BirthDate {
+                digits: s[6..14].to_string(),
+            });
+        }
+        let expected = Self::check_digit(&s[..17]).ok_or(IdNumberError::Characters)?;
+        if char::from(bytes[17]) != expected {
+            return Err(IdNumberError::CheckDigit { expected });
+        }
+        Ok(IdNumber(s))
+    }
+
+    /// The GB 11643 check character of the first 17 digits: weights 7 9 10 5 8 4 2 1 6 3 7 9 10
+    /// 5 8 4 2, sum mod 11 mapped 0..=10 → 1 0 X 9 8 7 6 5 4 3 2. `None` unless `first17` is
+    /// exactly 17 ASCII digits.
+    pub fn check_digit(first17: &str) -> Option<char> {
+        let bytes = first17.as_bytes();
+        if bytes.len() != 17 || !bytes.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let sum: u32 = bytes
+            .iter()
+            .zip(ID_WEIGHTS)
+            .map(|(b, w)| u32::from(b - b'0') * w)
+            .sum();
+        ID_CHECK_CHARS.get((sum % 11) as usize).copied()
+    }
+
+    /// Builds a valid ID number from a 6-digit area code, a birth date and a 3-digit sequence
+    /// number (0..=999; odd = male), computing the check digit. `None` if any part is invalid.
+    pub fn from_parts(area6: &str, birth: NaiveDate, seq3: u16) -> Option<IdNumber> {
+        if area6.len() != 6 || !area6.bytes().all(|b| b.is_ascii_digit()) || seq3 > 999 {
+            return None;
+        }
+        if !(MIN_YEAR..=MAX_YEAR).contains(&birth.year()) {
+            return None;
+        }
+        let first17 = format!("{area6}{}{seq3:03}", birth.format("%Y%m%d"));
+        let check = Self::check_digit(&first17)?;
+        Self::parse(&format!("{first17}{check}")).ok()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The birth date in digits 7–14.
+    pub fn birth_date(&self) -> NaiveDate {
+        // Always valid by construction; the fallback is unreachable.
+        self.0
+            .get(6..14)
+            .and_then(id_birth_date)
+            .unwrap_or(NaiveDate::MIN)
+    }
+
+    /// Digit 17 odd = male, even = female.
+    pub fn gender(&self) -> Gender {
+        match self.0.as_bytes().get(16).map(|b| b % 2) {
+            Some(1) => Gender::Male,
+            _ => Gender::Female,
+        }
+    }
+
+    /// The first 6 and last 4 characters, with the 8 birth-date digits hidden:
+    /// "110105********1234".
+    pub fn masked(&self) -> String {
+        mask_id_number(&self.0)
+    }
+}
+
+impl fmt::Debug for IdNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("IdNumber").field(&self.masked()).finish()
+    }
+}
+
+impl fmt::Display for IdNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<IdNumber> for String {
+    fn from(id: IdNumber) -> String {
+        id.0
+    }
+}
+
+impl TryFrom<String> for IdNumber {
+    type Error = IdNumberError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+/// Masks any stored ID-number string, valid or not: with 14 or more characters, keeps the first
+/// 6 and the last 4 and replaces the rest with `*`; shorter strings become all `*`. Surrounding
+/// whitespace is dropped. Never reveals the characters in between.
+pub fn mask_id_number(s: &str) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    let n = chars.len();
+    if n < 14 {
+        return "*".repeat(n);
+    }
+    let mut out: String = chars[..6].iter().collect();
+    out.push_str(&"*".repeat(n - 10));
+    out.extend(&chars[n - 4..]);
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phone
+// ---------------------------------------------------------------------------------------------
+
+/// Why a phone number was rejected. `Display` is the Chinese message for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PhoneError {
+    #[error("请填写联系电话")]
+    Empty,
+    #[error("手机号应为 11 位，现为 {actual} 位，请核对")]
+    MobileLength { actual: usize },
+    #[error("手机号应以 13–19 开头，请核对")]
+    MobilePrefix,
+    #[error(
+        "电话号码格式不正确：手机号填 11 位数字，固定电话按 010-12345678 的格式填写（分机号可写成 010-12345678-123）"
+    )]
+    Format,
+}
+
+/// 联系电话: a mobile number (11 digits, `1[3-9]…`) or a landline `0xx-xxxxxxxx` /
+/// `0xxx-xxxxxxx` with an optional `-extension`. Stored without spaces; `Debug` shows it masked.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct Phone(String);
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Splits a well-formed landline into (area code, local number, extension).
+fn landline_parts(s: &str) -> Option<(&str, &str, Option<&str>)> {
+    let mut parts = s.split('-');
+    let area = parts.next()?;
+    let local = parts.next()?;
+    let ext = parts.next();
+    if parts.next().is_some() {
+        return None;
+    }
+    let area_ok = (3..=4).contains(&area.len())
+        && all_digits(area)
+        && area.starts_with('0')
+        && !area[1..].starts_with('0');
+    let local_ok = (7..=8).contains(&local.len()) && all_digits(local) && !local.starts_with('0');
+    let ext_ok = ext.is_none_or(|e| (1..=6).contains(&e.len()) && all_digits(e));
+    (area_ok && local_ok && ext_ok).then_some((area, local, ext))
+}
+
+impl Phone {
+    /// Accepts a mobile number (optionally written with `+86`, spaces or dashes:
+    /// "138 1234 5678", "138-1234-5678") or a landline "010-12345678", "0571-8765432",
+    /// "(010)12345678", "010-12345678-123". Full-width characters are tolerated.
+    pub fn parse(s: &str) -> Result<Phone, PhoneError> {
+        let s: String = compact_ascii(s)
+            .chars()
+            .map(|c| match c {
+                '—' | '–' => '-',
+                _ => c,
+            })
+            .collect();
+        if s.is_empty() {
+            return Err(PhoneError::Empty);
+        }
+        // "(010)12345678" → "010-12345678"
+        let s = match s.strip_prefix('(').and_then(|r| r.split_once(')')) {
+            Some((area, rest)) => format!("{area}-{}", rest.trim_start_matches('-')),
+            None => s,
+        };
+        if s.starts_with('0') {
+            return match landline_parts(&s) {
+                Some(_) => Ok(Phone(s)),
+                None => Err(PhoneError::Format),
+            };
+        }
+        let mobile = s.strip_prefix("+86").unwrap_or(&s).replace('-', "");
+        if !all_digits(&mobile) || !mobile.starts_with('1') {
+            return Err(PhoneError::Format);
+        }
+        if mobile.len() != 11 {
+            return Err(PhoneError::MobileLength {
+                actual: mobile.len(),
+            });
+        }
+        if !matches!(mobile.as_bytes()[1], b'3'..=b'9') {
+            return Err(PhoneError::MobilePrefix);
+        }
+        Ok(Phone(mobile))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_mobile(&self) -> bool {
+        self.0.starts_with('1')
+    }
+
+    /// Mobile: "138****5678". Landline: area code and the last 2 digits of the number
+    /// ("010-******78"); an extension is hidden too ("010-******78-***").
+    pub fn masked(&self) -> String {
+        mask_phone(&self.0)
+    }
+}
+
+impl fmt::Debug for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Phone").field(&self.masked()).finish()
+    }
+}
+
+impl fmt::Display for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Phone> for String {
+    fn from(p: Phone) -> String {
+        p.0
+    }
+}
+
+impl TryFrom<String> for Phone {
+    type Error = PhoneError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+/// Masks any stored phone string. A valid number is masked as [`Phone::masked`]; anything else
+/// keeps at most the first 3 and last 2 characters when it has 8 or more, and is all `*`
+/// otherwise.
+pub fn mask_phone(s: &str) -> String {
+    let s = s.trim();
+    if let Ok(p) = Phone::parse(s) {
+        let p = p.0;
+        if p.starts_with('1') {
+            return format!("{}****{}", &p[..3], &p[7..]);
+        }
+        if let Some((area, local, ext)) = landline_parts(&p) {
+            let mut out = format!(
+                "{area}-{}{}",
+                "*".repeat(local.len() - 2),
+                &local[local.len() - 2..]
+            );
+            if let Some(ext) = ext {
+                out.push('-');
+                out.push_str(&"*".repeat(ext.len()));
+            }
+            return out;
+        }
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len();
+    if n < 8 {
+        return "*".repeat(n);
+    }
+    let mut out: String = chars[..3].iter().collect();
+    out.push_str(&"*".repeat(n - 5));
+    out.extend(&chars[n - 2..]);
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Person name
+// ---------------------------------------------------------------------------------------------
+
+/// Why a name was rejected. `Display` is the Chinese message for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PersonNameError {
+    #[error("请填写姓名")]
+    Empty,
+    #[error("姓名不能超过 {max} 个字，现为 {actual} 个字，请核对")]
+    TooLong { max: usize, actual: usize },
+    #[error("姓名不能包含数字，请核对")]
+    Digits,
+    #[error("姓名只能包含汉字、字母、空格和间隔号“·”，请删除“{found}”")]
+    Character { found: char },
+}
+
+/// 姓名: 1–50 characters of letters (any script, so 汉字 too), the middle dot `·` of minority
+/// and foreign names ("阿依古丽·买买提"; the variants `•` `・` `．` are stored as `·`), and single
+/// spaces between words.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub const MAX_CHARS: usize = 50;
+
+    pub fn parse(s: &str) -> Result<PersonName, PersonNameError> {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        let name: String = words
+            .join(" ")
+            .chars()
+            .map(|c| {
+                if matches!(c, '•' | '・' | '．' | '\u{2027}') {
+                    '·'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        if name.is_empty() {
+            return Err(PersonNameError::Empty);
+        }
+        if let Some(found) = name
+            .chars()
+            .find(|c| !(c.is_alphabetic() || *c == '·' || *c == ' '))
+        {
+            return Err(if found.is_numeric() {
+                PersonNameError::Digits
+            } else {
+                PersonNameError::Character { found }
+            });
+        }
+        let actual = name.chars().count();
+        if actual > Self::MAX_CHARS {
+            return Err(PersonNameError::TooLong {
+                max: Self::MAX_CHARS,
+                actual,
+            });
+        }
+        Ok(PersonName(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PersonName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<PersonName> for String {
+    fn from(n: PersonName) -> String {
+        n.0
+    }
+}
+
+impl TryFrom<String> for PersonName {
+    type Error = PersonNameError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Member form
+// ---------------------------------------------------------------------------------------------
+
+/// A member as typed into a form, a JSON body or a spreadsheet row: every field a string, an
+/// empty string meaning "not given". [`MemberInput::validate`] turns it into [`MemberFields`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MemberInput {
+    pub name: String,
+    pub gender: String,
+    pub ethnicity: String,
+    pub birth_date: String,
+    pub id_number: String,
+    pub phone: String,
+    pub education: String,
+    pub degree: String,
+    pub occupation: String,
+    /// 工作岗位, free text.
+    pub post: String,
+    pub unit_name: String,
+    pub joined_on: String,
+    pub confirmed_on: String,
+    pub status: String,
+    pub dues_category: String,
+}
+
+/// A validated member: every field holds a valid value and the fields agree with each other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberFields {
+    pub name: PersonName,
+    pub gender: Gender,
+    pub ethnicity: Ethnicity,
+    pub birth_date: NaiveDate,
+    pub id_number: IdNumber,
+    pub phone: Option<Phone>,
+    pub education: Option<Education>,
+    /// 学位, ≤ 50 characters.
+    pub degree: Option<String>,
+    pub occupation: Option<Occupation>,
+    /// 工作岗位, ≤ 100 characters.
+    pub post: Option<String>,
+    /// 工作单位, ≤ 100 characters.
+    pub unit_name: Option<String>,
+    /// The day the 支部大会 admitted the member: the start of probation (CON-PROBATION).
+    pub joined_on: NaiveDate,
+    /// The day the member became full (转正); the start of 党龄.
+    pub confirmed_on: Option<NaiveDate>,
+    pub status: MemberStatus,
+    pub dues_category: DuesCategory,
+}
+
+/// Errors of one validation pass, sorted into [`MemberInput::FIELDS`] order at the end.
+struct Collected(Vec<(&'static str, String)>);
+
+impl Collected {
+    fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push((field, message.into()));
+    }
+
+    fn into_field_errors(mut self) -> FieldErrors {
+        let pos = |f: &str| {
+            MemberInput::FIELDS
+                .iter()
+                .position(|x| *x == f)
+                .unwrap_or(usize::MAX)
+        };
+        self.0.sort_by_key(|(f, _)| pos(f)); // stable: keeps per-field order
+        let mut errors = FieldErrors::new();
+        for (field, message) in self.0 {
+            errors.add(field, message);
+        }
+        errors
+    }
+}
+
+/// An optional free-text field: trimmed, `None` when empty, at most `max` characters, no
+/// control characters.
+fn optional_text(
+    errors: &mut Collected,
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max: usize,
+) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    let n = value.chars().count();
+    if n > max {
+        errors.add(
+            field,
+            format!("{label}不能超过 {max} 个字，现为 {n} 个字，请精简"),
+        );
+        return None;
+    }
+    if value.chars().any(char::is_control) {
+        errors.add(field, format!("{label}不能包含换行等控制字符，请删除"));
+        return None;
+    }
+    Some(value.to_string())
+}
+
+/// A date field; `None` when empty or invalid (an error is recorded when invalid).
+fn optional_date(
+    errors: &mut Collected,
+    field: &'static str,
+    label: &str,
+    value: &str,
+) -> Option<NaiveDate> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    match parse_date(value) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.add(field, format!("{label}：{e}"));
+            None
+        }
+    }
+}
+
+fn options<T: Copy>(all: impl IntoIterator<Item = T>, label: impl Fn(T) -> &'static str) -> String {
+    all.into_iter().map(label).collect::<Vec<_>>().join("、")
+}
+
+/// The minimum age on the joining day (CON-APPLY-AGE: 年满十八岁).
+pub const JOINING_AGE: u32 = 18;
+
+/// CON-APPLY-AGE: whether someone born on `birth` was at least 18 on `joined_on`
+/// (birthday counted on the day; see [`dates::age_on`] for 29 February).
+pub fn meets_joining_age(birth: NaiveDate, joined_on: NaiveDate) -> bool {
+    age_on(birth, joined_on) >= JOINING_AGE
+}
+
+/// CON-PROBATION: the earliest and the latest confirmation (转正) date, both included, for a
+/// member who joined on `joined_on`: 1 year of probation, extended by at most 1 year.
+/// For a 29 February join both ends take the lenient reading (earliest 28 February,
+/// latest 1 March).
+pub fn confirmation_window(joined_on: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (add_years(joined_on, 1), dates::birthday(joined_on, 2))
+}
+
+impl MemberInput {
+    /// The field names, in form order; [`FieldErrors`] from [`Self::validate`] use these.
+    pub const FIELDS: [&'static str; 15] = [
+        "name",
+        "gender",
+        "ethnicity",
+        "birth_date",
+        "id_number",
+        "phone",
+        "education",
+        "degree",
+        "occupation",
+        "post",
+        "unit_name",
+        "joined_on",
+        "confirmed_on",
+        "status",
+        "dues_category",
+    ];
+
+    /// Validates every field and the rules between them in one pass, returning all errors
+    /// (in [`Self::FIELDS`] order) or the validated fields. `as_of` is today's date.
+    ///
+    /// - Required: name, ethnicity, id_number, joined_on, status, dues_category. Gender and
+    ///   birth date are taken from the ID number when left empty, and must agree with it when given.
+    /// - The birth date may not be after `as_of`; the joining date may not be after `as_of`.
+    /// - **CON-APPLY-AGE**: the member was at least 18 on `joined_on` (see [`dates::age_on`]).
+    /// - **CON-PROBATION**: a given `confirmed_on` lies between 1 and 2 years after `joined_on`
+    ///   (both ends included) and not after `as_of`; a probationary member has no `confirmed_on`
+    ///   and has not been probationary for more than 2 years; a full member has a `confirmed_on`.
+    pub fn validate(&self, as_of: NaiveDate) -> Result<MemberFields, FieldErrors> {
+        let mut errors = Collected(Vec::new());
+        let as_of_cn = format_cn(as_of);
+
+        let name = PersonName::parse(&self.name)
+            .map_err(|e| errors.add("name", e.to_string()))
+            .ok();
+
+        let id_number = IdNumber::parse(&self.id_number)
+            .map_err(|e| errors.add("id_number", e.to_string()))
+            .ok();
+
+        // Gender: given, or taken from the ID number.
+        let gender = if self.gender.trim().is_empty() {
+            match &id_number {
+                Some(id) => Some(id.gender()),
+                None => {
+                    errors.add("gender", "请选择性别");
+                    None
+                }
+            }
+        } else {
+            match Gender::parse(&self.gender) {
+                Some(g) => {
+                    if let Some(id) = id_number.as_ref().filter(|id| id.gender() != g) {
+                        errors.add(
+                            "gender",
+                            format!(
+                                "性别与身份证号不一致（身份证号为{}性），请核对",
+                                id.gender().label()
+                            ),
+                        );
+                    }
+                    Some(g)
+                }
+                None => {
+                    errors.add("gender", "性别应为“男”或“女”，请重新选择");
+                    None
+                }
+            }
+        };
+
+        let ethnicity = if self.ethnicity.trim().is_empty() {
+            errors.add("ethnicity", "请选择民族");
+            None
+        } else {
+            let e = Ethnicity::parse(&self.ethnicity);
+            if e.is_none() {
+                errors.add(
+                    "ethnicity",
+                    format!(
+                        "民族“{}”不在 56 个民族名称中，请从列表中选择",
+                        self.ethnicity.trim()
+                    ),
+                );
+            }
+            e
+        };
+
+        // Birth date: given, or taken from the ID number.
+        let given_birth = optional_date(&mut errors, "birth_date", "出生日期", &self.birth_date);
+        let birth_date = match (given_birth, &id_number) {
+            (Some(b), Some(id)) if b != id.birth_date() => {
+                errors.add(
+                    "birth_date",
+                    format!(
+                        "出生日期与身份证号不一致（身份证号为 {}），请核对",
+                        format_cn(id.birth_date())
+                    ),
+                );
+                Some(b)
+            }
+            (Some(b), _) => Some(b),
+            (None, Some(id)) if self.birth_date.trim().is_empty() => Some(id.birth_date()),
+            (None, None) if self.birth_date.trim().is_empty() => {
+                errors.add("birth_date", "请填写出生日期，或填写正确的身份证号");
+                None
+            }
+            (None, _) => None, // invalid date, already reported
+        };
+        if let Some(b) = birth_date.filter(|b| *b > as_of) {
+            let field = if given_birth.is_some() {
+                "birth_date"
+            } else {
+                "id_number"
+            };
+            errors.add(
+                field,
+                format!("出生日期 {} 晚于 {as_of_cn}，请核对", format_cn(b)),
+            );
+        }
+
+        let phone = if self.phone.trim().is_empty() {
+            None
+        } else {
+            Phone::parse(&self.phone)
+                .map_err(|e| errors.add("phone", e.to_string()))
+                .ok()
+        };
+
+        let education = if self.education.trim().is_empty() {
+            None
+        } else {
+            let e = Education::parse(&self.education);
+            if e.is_none() {
+                errors.add(
+                    "education",
+                    format!(
+                        "学历“{}”不在学历代码表中，请从列表中选择",
+                        self.education.trim()
+                    ),
+                );
+            }
+            e
+        };
+
+        let degree = optional_text(&mut errors, "degree", "学位", &self.degree, 50);
+
+        let occupation = if self.occupation.trim().is_empty() {
+            None
+        } else {
+            let o = Occupation::parse(&self.occupation);
+            if o.is_none() {
+                errors.add(
+                    "occupation",
+                    format!(
+                        "职业“{}”无效，应为{}之一，请重新选择",
+                        self.occupation.trim(),
+                        options(Occupation::all().iter(), |o| o.name())
+                    ),
+                );
+            }
+            o
+        };
+
+        let post = optional_text(&mut errors, "post", "工作岗位", &self.post, 100);
+        let unit_name = optional_text(&mut errors, "unit_name", "工作单位", &self.unit_name, 100);
+
+        // Joining date, CON-APPLY-AGE.
+        let joined_on = if self.joined_on.trim().is_empty() {
+            errors.add(
+                "joined_on",
+                "请填写入党日期（支部大会通过接收预备党员的日期）",
+            );
+            None
+        } else {
+            optional_date(&mut errors, "joined_on", "入党日期", &self.joined_on)
+        };
+        if let Some(j) = joined_on {
+            if j > as_of {
+                errors.add("joined_on", format!("入党日期不能晚于 {as_of_cn}，请核对"));
+            }
+            if let Some(b) = birth_date.filter(|b| !meets_joining_age(*b, j)) {
+                errors.add(
+                    "joined_on",
+                    format!(
+                        "入党时应年满十八岁：按出生日期 {}，入党日期最早为 {}，请核对入党日期或出生日期",
+                        format_cn(b),
+                        format_cn(dates::birthday(b, JOINING_AGE))
+                    ),
+                );
+            }
+        }
+
+        let status = if self.status.trim().is_empty() {
+            errors.add("status", "请选择党员状态");
+            None
+        } else {
+            let s = MemberStatus::parse(&self.status);
+            if s.is_none() {
+                errors.add(
+                    "status",
+                    format!(
+                        "党员状态“{}”无效，应为{}之一，请重新选择",
+                        self.status.trim(),
+                        options(MemberStatus::ALL, MemberStatus::label)
+                    ),
+                );
+            }
+            s
+        };
+
+        // Confirmation date, CON-PROBATION.
+        let confirmed_on =
+            optional_date(&mut errors, "confirmed_on", "转正日期", &self.confirmed_on);
+        if let Some(c) = confirmed_on {
+            if c > as_of {
+                errors.add(
+                    "confirmed_on",
+                    format!("转正日期不能晚于 {as_of_cn}，请核对"),
+                );
+            }
+            if let Some(j) = joined_on {
+                let (earliest, latest) = confirmation_window(j);
+                if c < earliest {
+                    errors.add(
+                        "confirmed_on",
+                        format!(
+                            "预备期为一年，转正日期最早为 {}（入党日期满一年），请核对",
+                            format_cn(earliest)
+                        ),
+                    );
+                } else if c > latest {
+                    errors.add(
+                        "confirmed_on",
+                        format!(
+                            "预备期最长延长一年，转正日期最晚为 {}（入党日期满两年），请核对",
+                            format_cn(latest)
+                        ),
+                    );
+                }
+            }
+        }
+        match status {
+            Some(MemberStatus::Probationary) => {
+                if confirmed_on.is_some() {
+                    errors.add("confirmed_on", "预备党员不应有转正日期：如已转正，请把状态改为正式党员；否则请清空转正日期");
+                }
+                if joined_on.is_some_and(|j| as_of > confirmation_window(j).1) {
+                    errors.add("status", "预备期已超过两年，请核对状态或填写转正日期");
+                }
+            }
+            Some(MemberStatus::Full) if self.confirmed_on.trim().is_empty() => {
+                errors.add("confirmed_on", "正式党员请填写转正日期");
+            }
+            _ => {}
+        }
+
+        let dues_category = if self.dues_category.trim().is_empty() {
+            errors.add("dues_category", "请选择党费类别");
+            None
+        } else {
+            let d = DuesCategory::parse(&self.dues_category);
+            if d.is_none() {
+                errors.add(
+                    "dues_category",
+                    format!(
+                        "党费类别“{}”无效，应为{}之一，请重新选择",
+                        self.dues_category.trim(),
+                        options(DuesCategory::ALL, DuesCategory::label)
+                    ),
+                );
+            }
+            d
+        };
+
+        match (
+            name,
+            gender,
+            ethnicity,
+            birth_date,
+            id_number,
+            joined_on,
+            status,
+            dues_category,
+        ) {
+            (
+                Some(name),
+                Some(gender),
+                Some(ethnicity),
+                Some(birth_date),
+                Some(id_number),
+                Some(joined_on),
+                Some(status),
+                Some(dues_category),
+            ) if errors.0.is_empty() => Ok(MemberFields {
+                name,
+                gender,
+                ethnicity,
+                birth_date,
+                id_number,
+                phone,
+                education,
+                degree,
+                occupation,
+                post,
+                unit_name,
+                joined_on,
+                confirmed_on,
+                status,
+                dues_category,
+            }),
+            _ => {
+                let mut errors = errors;
+                if errors.0.is_empty() {
+                    // Unreachable: every `None` above records an error. Never return Ok with
+                    // a missing field, and never an empty error list.
+                    errors.add("name", "表单不完整，请检查后重新提交");
+                }
+                Err(errors.into_field_errors())
+            }
+        }
+    }
+}

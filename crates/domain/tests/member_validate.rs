@@ -1,0 +1,478 @@
+//! `MemberInput::validate`: required fields, agreement with the ID number, CON-APPLY-AGE and
+//! CON-PROBATION, with the day before / the day / the day after each boundary.
+
+use chrono::NaiveDate;
+use domain::FieldErrors;
+use domain::codes::{DuesCategory, Gender, MemberStatus};
+use domain::member::{MemberFields, MemberInput};
+use serde::Deserialize;
+use serde::de::value::{Error as DeError, MapDeserializer};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+const AS_OF: (i32, u32, u32) = (2025, 6, 30);
+
+fn as_of() -> NaiveDate {
+    d(AS_OF.0, AS_OF.1, AS_OF.2)
+}
+
+/// A full member born 1990-01-02 (male), joined 2015-07-01, confirmed 2016-07-01.
+fn valid() -> MemberInput {
+    MemberInput {
+        name: "张三".into(),
+        gender: "男".into(),
+        ethnicity: "汉族".into(),
+        birth_date: "1990-01-02".into(),
+        id_number: "110105199001021238".into(),
+        phone: "13812345678".into(),
+        education: "21".into(),
+        degree: "学士".into(),
+        occupation: "professional_technical".into(),
+        post: "小学语文教师".into(),
+        unit_name: "城关第一小学".into(),
+        joined_on: "2015-07-01".into(),
+        confirmed_on: "2016-07-01".into(),
+        status: "full".into(),
+        dues_category: "employed".into(),
+    }
+}
+
+fn ok(input: &MemberInput, as_of: NaiveDate) -> MemberFields {
+    match input.validate(as_of) {
+        Ok(f) => f,
+        Err(e) => panic!("expected valid, got: {e}"),
+    }
+}
+
+fn err(input: &MemberInput, as_of: NaiveDate) -> FieldErrors {
+    match input.validate(as_of) {
+        Ok(f) => panic!("expected errors, got {f:?}"),
+        Err(e) => e,
+    }
+}
+
+/// The messages for `field`, in order.
+fn messages<'a>(e: &'a FieldErrors, field: &str) -> Vec<&'a str> {
+    e.0.iter()
+        .filter(|x| x.field == field)
+        .map(|x| x.message.as_str())
+        .collect()
+}
+
+fn fields(e: &FieldErrors) -> Vec<&str> {
+    e.0.iter().map(|x| x.field.as_str()).collect()
+}
+
+#[test]
+fn a_complete_member_validates() {
+    let f = ok(&valid(), as_of());
+    assert_eq!(f.name.as_str(), "张三");
+    assert_eq!(f.gender, Gender::Male);
+    assert_eq!(f.ethnicity.code(), "01");
+    assert_eq!(f.birth_date, d(1990, 1, 2));
+    assert_eq!(f.id_number.as_str(), "110105199001021238");
+    assert_eq!(f.phone.unwrap().as_str(), "13812345678");
+    assert_eq!(f.education.unwrap().name(), "大学");
+    assert_eq!(f.degree.as_deref(), Some("学士"));
+    assert_eq!(f.occupation.unwrap().identifier(), "professional_technical");
+    assert_eq!(f.post.as_deref(), Some("小学语文教师"));
+    assert_eq!(f.unit_name.as_deref(), Some("城关第一小学"));
+    assert_eq!(f.joined_on, d(2015, 7, 1));
+    assert_eq!(f.confirmed_on, Some(d(2016, 7, 1)));
+    assert_eq!(f.status, MemberStatus::Full);
+    assert_eq!(f.dues_category, DuesCategory::Employed);
+}
+
+#[test]
+fn optional_fields_may_be_empty() {
+    let input = MemberInput {
+        phone: String::new(),
+        education: " ".into(),
+        degree: String::new(),
+        occupation: String::new(),
+        post: String::new(),
+        unit_name: String::new(),
+        ..valid()
+    };
+    let f = ok(&input, as_of());
+    assert_eq!(
+        (
+            f.phone,
+            f.education,
+            f.degree,
+            f.occupation,
+            f.post,
+            f.unit_name
+        ),
+        (None, None, None, None, None, None)
+    );
+}
+
+#[test]
+fn only_the_id_number_is_needed_for_gender_and_birth_date() {
+    let input = MemberInput {
+        gender: String::new(),
+        birth_date: String::new(),
+        id_number: "11010519491231002X".into(),
+        joined_on: "1970-07-01".into(),
+        confirmed_on: "1971-07-01".into(),
+        ..valid()
+    };
+    let f = ok(&input, as_of());
+    assert_eq!(f.gender, Gender::Female);
+    assert_eq!(f.birth_date, d(1949, 12, 31));
+}
+
+#[test]
+fn an_empty_form_reports_every_required_field_in_field_order() {
+    let e = err(&MemberInput::default(), as_of());
+    assert_eq!(
+        fields(&e),
+        [
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "joined_on",
+            "status",
+            "dues_category"
+        ]
+    );
+    assert_eq!(e.get("name"), Some("请填写姓名"));
+    assert_eq!(e.get("id_number"), Some("请填写身份证号"));
+    assert_eq!(e.get("gender"), Some("请选择性别"));
+    for m in &e.0 {
+        assert!(m.message.contains('请'), "{}: {}", m.field, m.message);
+    }
+}
+
+#[test]
+fn every_field_error_is_collected_in_one_pass() {
+    let input = MemberInput {
+        name: "张3".into(),
+        gender: "未知".into(),
+        ethnicity: "火星族".into(),
+        birth_date: "1990-02-30".into(),
+        id_number: "110105199001021239".into(),
+        phone: "12345".into(),
+        education: "博士后".into(),
+        degree: "学".repeat(51),
+        occupation: "astronaut".into(),
+        post: "岗".repeat(101),
+        unit_name: "单位\n名称".into(),
+        joined_on: "someday".into(),
+        confirmed_on: "2016-13-01".into(),
+        status: "active".into(),
+        dues_category: "rich".into(),
+    };
+    let e = err(&input, as_of());
+    assert_eq!(fields(&e), MemberInput::FIELDS);
+    assert!(e.get("id_number").unwrap().contains("校验位应为 8"));
+    assert!(e.get("birth_date").unwrap().contains("“1990-02-30”无效"));
+    assert!(e.get("status").unwrap().contains("预备党员"));
+    assert!(e.get("degree").unwrap().contains("50"));
+    assert!(e.get("post").unwrap().contains("100"));
+    assert!(e.get("unit_name").unwrap().contains("控制字符"));
+}
+
+#[test]
+fn gender_must_agree_with_the_id_number() {
+    let e = err(
+        &MemberInput {
+            gender: "女".into(),
+            ..valid()
+        },
+        as_of(),
+    );
+    assert_eq!(fields(&e), ["gender"]);
+    assert!(e.get("gender").unwrap().starts_with("性别与身份证号不一致"));
+    assert!(e.get("gender").unwrap().contains("男"));
+    // Codes are accepted.
+    assert_eq!(
+        ok(
+            &MemberInput {
+                gender: "1".into(),
+                ..valid()
+            },
+            as_of()
+        )
+        .gender,
+        Gender::Male
+    );
+}
+
+#[test]
+fn birth_date_must_agree_with_the_id_number() {
+    let e = err(
+        &MemberInput {
+            birth_date: "1990-01-03".into(),
+            ..valid()
+        },
+        as_of(),
+    );
+    assert_eq!(fields(&e), ["birth_date"]);
+    assert!(
+        e.get("birth_date")
+            .unwrap()
+            .starts_with("出生日期与身份证号不一致（身份证号为 1990年1月2日）")
+    );
+    // Any accepted spelling of the same day agrees.
+    ok(
+        &MemberInput {
+            birth_date: "1990年1月2日".into(),
+            ..valid()
+        },
+        as_of(),
+    );
+}
+
+#[test]
+fn birth_date_not_in_the_future() {
+    // ID born 2007-06-01; as_of the day before.
+    let input = MemberInput {
+        birth_date: String::new(),
+        id_number: "110105200706010016".into(),
+        joined_on: "2025-06-01".into(),
+        confirmed_on: String::new(),
+        status: "probationary".into(),
+        ..valid()
+    };
+    let e = err(&input, d(2007, 5, 31));
+    assert!(e.get("id_number").unwrap().contains("晚于"), "{e}");
+    let e = err(
+        &MemberInput {
+            birth_date: "2007-06-01".into(),
+            ..input.clone()
+        },
+        d(2007, 5, 31),
+    );
+    assert!(e.get("birth_date").unwrap().contains("晚于"), "{e}");
+}
+
+fn joining(birth_id: &str, joined_on: &str) -> MemberInput {
+    MemberInput {
+        birth_date: String::new(),
+        gender: String::new(),
+        id_number: birth_id.into(),
+        joined_on: joined_on.into(),
+        confirmed_on: String::new(),
+        status: "probationary".into(),
+        ..valid()
+    }
+}
+
+#[test]
+fn con_apply_age_18th_birthday_on_joined_on() {
+    // Born 2007-06-01; 18th birthday 2025-06-01.
+    let id = "110105200706010016";
+    let e = err(&joining(id, "2025-05-31"), as_of());
+    assert_eq!(fields(&e), ["joined_on"]);
+    let m = e.get("joined_on").unwrap();
+    assert!(m.starts_with("入党时应年满十八岁"), "{m}");
+    assert!(m.contains("2025年6月1日"), "{m}");
+    ok(&joining(id, "2025-06-01"), as_of());
+    ok(&joining(id, "2025-06-02"), as_of());
+}
+
+#[test]
+fn con_apply_age_feb_29_birthday_turns_18_on_mar_1() {
+    // Born 2000-02-29; 2018 has no Feb 29, so the 18th birthday is 2018-03-01.
+    let id = "440304200002290014";
+    let as_of = d(2019, 6, 30);
+    let e = err(&joining(id, "2018-02-28"), as_of);
+    assert!(e.get("joined_on").unwrap().contains("2018年3月1日"));
+    ok(&joining(id, "2018-03-01"), as_of);
+}
+
+#[test]
+fn con_apply_age_uses_the_given_birth_date_when_the_id_is_invalid() {
+    let input = MemberInput {
+        id_number: "bad".into(),
+        birth_date: "2007-06-01".into(),
+        gender: "男".into(),
+        ..joining("", "2025-05-31")
+    };
+    let e = err(&input, as_of());
+    assert_eq!(fields(&e), ["id_number", "joined_on"]);
+}
+
+#[test]
+fn joined_on_not_after_as_of() {
+    let input = joining("110105199001021238", "2025-07-01");
+    let e = err(&input, as_of());
+    assert_eq!(fields(&e), ["joined_on"]);
+    assert!(
+        e.get("joined_on")
+            .unwrap()
+            .contains("不能晚于 2025年6月30日")
+    );
+    ok(&joining("110105199001021238", "2025-06-30"), as_of());
+}
+
+#[test]
+fn con_apply_age_and_joined_on_after_as_of_are_both_reported() {
+    let input = joining("110105200706010016", "2025-05-31");
+    let e = err(&input, d(2025, 5, 30));
+    let m = messages(&e, "joined_on");
+    assert_eq!(m.len(), 2, "{m:?}");
+    assert!(m[0].contains("不能晚于"));
+    assert!(m[1].contains("入党时应年满十八岁"));
+}
+
+fn confirmed(joined_on: &str, confirmed_on: &str) -> MemberInput {
+    MemberInput {
+        joined_on: joined_on.into(),
+        confirmed_on: confirmed_on.into(),
+        ..valid()
+    }
+}
+
+#[test]
+fn con_probation_confirmation_at_least_one_year_after_joining() {
+    let e = err(&confirmed("2015-07-01", "2016-06-30"), as_of());
+    assert_eq!(fields(&e), ["confirmed_on"]);
+    let m = e.get("confirmed_on").unwrap();
+    assert!(m.contains("最早为 2016年7月1日"), "{m}");
+    ok(&confirmed("2015-07-01", "2016-07-01"), as_of());
+    ok(&confirmed("2015-07-01", "2016-07-02"), as_of());
+}
+
+#[test]
+fn con_probation_confirmation_at_most_two_years_after_joining() {
+    ok(&confirmed("2015-07-01", "2017-06-30"), as_of());
+    ok(&confirmed("2015-07-01", "2017-07-01"), as_of());
+    let e = err(&confirmed("2015-07-01", "2017-07-02"), as_of());
+    assert_eq!(fields(&e), ["confirmed_on"]);
+    assert!(
+        e.get("confirmed_on")
+            .unwrap()
+            .contains("最晚为 2017年7月1日")
+    );
+}
+
+#[test]
+fn con_probation_feb_29_join_takes_the_lenient_reading_at_both_ends() {
+    ok(&confirmed("2016-02-29", "2017-02-28"), as_of());
+    assert!(
+        err(&confirmed("2016-02-29", "2017-02-27"), as_of())
+            .get("confirmed_on")
+            .is_some()
+    );
+    ok(&confirmed("2016-02-29", "2018-03-01"), as_of());
+    assert!(
+        err(&confirmed("2016-02-29", "2018-03-02"), as_of())
+            .get("confirmed_on")
+            .is_some()
+    );
+}
+
+#[test]
+fn con_probation_confirmation_not_after_as_of() {
+    let input = confirmed("2024-06-01", "2025-07-01");
+    let e = err(&input, as_of());
+    assert_eq!(fields(&e), ["confirmed_on"]);
+    assert!(e.get("confirmed_on").unwrap().contains("不能晚于"));
+    ok(&confirmed("2024-06-30", "2025-06-30"), as_of());
+}
+
+#[test]
+fn con_probation_full_member_needs_confirmed_on() {
+    let e = err(&confirmed("2015-07-01", ""), as_of());
+    assert_eq!(fields(&e), ["confirmed_on"]);
+    assert_eq!(e.get("confirmed_on"), Some("正式党员请填写转正日期"));
+}
+
+#[test]
+fn con_probation_probationary_member_has_no_confirmed_on() {
+    let input = MemberInput {
+        status: "预备党员".into(),
+        ..confirmed("2024-01-01", "2025-01-01")
+    };
+    let e = err(&input, as_of());
+    assert_eq!(fields(&e), ["confirmed_on"]);
+    assert!(
+        e.get("confirmed_on")
+            .unwrap()
+            .contains("请把状态改为正式党员")
+    );
+}
+
+#[test]
+fn con_probation_probation_longer_than_two_years_is_an_error() {
+    let probationary = MemberInput {
+        status: "probationary".into(),
+        ..confirmed("2023-06-30", "")
+    };
+    ok(&probationary, d(2025, 6, 29));
+    ok(&probationary, d(2025, 6, 30));
+    let e = err(&probationary, d(2025, 7, 1));
+    assert_eq!(fields(&e), ["status"]);
+    assert_eq!(
+        e.get("status"),
+        Some("预备期已超过两年，请核对状态或填写转正日期")
+    );
+}
+
+#[test]
+fn other_statuses_need_no_confirmation_date() {
+    for status in ["transferred_out", "suspended", "deceased", "left"] {
+        ok(
+            &MemberInput {
+                status: status.into(),
+                ..confirmed("2015-07-01", "")
+            },
+            as_of(),
+        );
+        ok(
+            &MemberInput {
+                status: status.into(),
+                ..valid()
+            },
+            as_of(),
+        );
+    }
+}
+
+#[test]
+fn deserializes_from_a_partial_form() {
+    let pairs = vec![
+        ("name", "李四"),
+        ("id_number", "11010519491231002X"),
+        ("status", "full"),
+    ];
+    let de: MapDeserializer<_, DeError> = MapDeserializer::new(pairs.into_iter());
+    let input = MemberInput::deserialize(de).unwrap();
+    assert_eq!(input.name, "李四");
+    assert_eq!(input.id_number, "11010519491231002X");
+    assert_eq!(input.phone, "");
+    assert_eq!(input.joined_on, "");
+}
+
+#[test]
+fn con_apply_age_rule_function() {
+    use domain::member::meets_joining_age;
+    let birth = d(2007, 6, 1);
+    assert!(!meets_joining_age(birth, d(2025, 5, 31)));
+    assert!(meets_joining_age(birth, d(2025, 6, 1)));
+    assert!(meets_joining_age(birth, d(2025, 6, 2)));
+}
+
+#[test]
+fn con_probation_confirmation_window() {
+    use domain::member::confirmation_window;
+    assert_eq!(
+        confirmation_window(d(2015, 7, 1)),
+        (d(2016, 7, 1), d(2017, 7, 1))
+    );
+    assert_eq!(
+        confirmation_window(d(2016, 2, 29)),
+        (d(2017, 2, 28), d(2018, 3, 1))
+    );
+    assert_eq!(
+        confirmation_window(d(2020, 2, 29)),
+        (d(2021, 2, 28), d(2022, 3, 1))
+    );
+}

@@ -1,0 +1,327 @@
+//! The storage seam: one small enum over the two backends, chosen from the URL at start.
+
+use crate::{Result, StorageError};
+use sqlx::postgres::{PgPoolOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{AssertSqlSafe, FromRow, PgPool, Postgres, Sqlite, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which backend a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to either backend.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A query argument. Nulls carry their type, because PostgreSQL checks parameter types.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    I64(i64),
+    Str(String),
+    OptI64(Option<i64>),
+    OptStr(Option<String>),
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::I64(v)
+    }
+}
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Str(v.to_string())
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Str(v)
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        Arg::OptI64(v)
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        Arg::OptStr(v)
+    }
+}
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Self {
+        Arg::OptStr(v.map(str::to_string))
+    }
+}
+
+/// SQL text with its arguments; [`SqlBuf::arg`] appends an argument and returns its `$N`.
+#[derive(Debug, Clone, Default)]
+pub struct SqlBuf {
+    pub text: String,
+    pub args: Vec<Arg>,
+}
+
+impl SqlBuf {
+    pub fn new(text: &str) -> Self {
+        Self { text: text.to_string(), args: Vec::new() }
+    }
+    pub fn push(&mut self, s: &str) -> &mut Self {
+        self.text.push_str(s);
+        self
+    }
+    /// Registers an argument and returns its placeholder, for use in pushed text.
+    pub fn arg(&mut self, a: impl Into<Arg>) -> String {
+        self.args.push(a.into());
+        format!("${}", self.args.len())
+    }
+    /// Pushes `text` followed by the placeholder of `a`.
+    pub fn push_arg(&mut self, text: &str, a: impl Into<Arg>) -> &mut Self {
+        let p = self.arg(a);
+        self.text.push_str(text);
+        self.text.push_str(&p);
+        self
+    }
+}
+
+/// A row type that decodes from both backends.
+pub trait Row: Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> {}
+impl<T> Row for T where T: Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> {}
+
+macro_rules! bind_all {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::I64(v) => q.bind(*v),
+                Arg::Str(v) => q.bind(v.clone()),
+                Arg::OptI64(v) => q.bind(*v),
+                Arg::OptStr(v) => q.bind(v.clone()),
+            };
+        }
+        q
+    }};
+}
+
+macro_rules! fetch_with {
+    ($db:ty, $exec:expr, $sql:expr, $args:expr, $method:ident) => {{
+        let q = bind_all!(sqlx::query_as::<$db, T>(AssertSqlSafe($sql.to_string())), $args);
+        q.$method($exec).await
+    }};
+}
+
+impl Db {
+    /// Opens the database at `url` (`sqlite://path` or `postgres://…`), creating an SQLite
+    /// file if missing. Does not run migrations; see [`Db::migrate`].
+    pub async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("cache_size", "-32000");
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .min_connections(1)
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else {
+            Err(StorageError::UnsupportedUrl(url.to_string()))
+        }
+    }
+
+    pub fn kind(&self) -> DbKind {
+        match self {
+            Db::Sqlite(_) => DbKind::Sqlite,
+            Db::Postgres(_) => DbKind::Postgres,
+        }
+    }
+
+    /// Runs the pending versioned migrations of this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// The versions of the migrations this build carries (same numbering on both backends).
+    pub fn migration_versions(&self) -> Vec<i64> {
+        let m = match self {
+            Db::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Db::Postgres(_) => &POSTGRES_MIGRATIONS,
+        };
+        m.iter().map(|m| m.version).collect()
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            // IMMEDIATE takes the write lock up front, so a transaction that reads before it
+            // writes cannot fail with SQLITE_BUSY_SNAPSHOT when another writer got in between.
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub async fn fetch_all<T: Row>(&self, sql: &str, args: &[Arg]) -> Result<Vec<T>> {
+        let r = match self {
+            Db::Sqlite(p) => fetch_with!(Sqlite, p, sql, args, fetch_all),
+            Db::Postgres(p) => fetch_with!(Postgres, p, sql, args, fetch_all),
+        };
+        Ok(r?)
+    }
+
+    pub async fn fetch_optional<T: Row>(&self, sql: &str, args: &[Arg]) -> Result<Option<T>> {
+        let r = match self {
+            Db::Sqlite(p) => fetch_with!(Sqlite, p, sql, args, fetch_optional),
+            Db::Postgres(p) => fetch_with!(Postgres, p, sql, args, fetch_optional),
+        };
+        Ok(r?)
+    }
+
+    pub async fn fetch_one<T: Row>(&self, sql: &str, args: &[Arg]) -> Result<T> {
+        let r = match self {
+            Db::Sqlite(p) => fetch_with!(Sqlite, p, sql, args, fetch_one),
+            Db::Postgres(p) => fetch_with!(Postgres, p, sql, args, fetch_one),
+        };
+        Ok(r?)
+    }
+
+    pub async fn execute(&self, sql: &str, args: &[Arg]) -> Result<u64> {
+        Ok(match self {
+            Db::Sqlite(p) => {
+                bind_all!(sqlx::query::<Sqlite>(AssertSqlSafe(sql.to_string())), args).execute(p).await?.rows_affected()
+            }
+            Db::Postgres(p) => {
+                bind_all!(sqlx::query::<Postgres>(AssertSqlSafe(sql.to_string())), args).execute(p).await?.rows_affected()
+            }
+        })
+    }
+
+    pub async fn fetch_buf<T: Row>(&self, buf: &SqlBuf) -> Result<Vec<T>> {
+        self.fetch_all(&buf.text, &buf.args).await
+    }
+
+    /// Table name → sorted column names, for the schema-parity test.
+    pub async fn schema_columns(&self) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+        let mut out = std::collections::BTreeMap::new();
+        let rows: Vec<(String, String)> = match self {
+            Db::Sqlite(_) => {
+                self.fetch_all(
+                    "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+                    &[],
+                )
+                .await?
+            }
+            Db::Postgres(_) => {
+                self.fetch_all(
+                    "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
+                    &[],
+                )
+                .await?
+            }
+        };
+        for (t, c) in rows {
+            out.entry(t).or_insert_with(Vec::new).push(c);
+        }
+        for cols in out.values_mut() {
+            cols.sort();
+        }
+        Ok(out)
+    }
+}
+
+/// A transaction on either backend. Dropped without [`Tx::commit`], it rolls back.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn kind(&self) -> DbKind {
+        match self {
+            Tx::Sqlite(_) => DbKind::Sqlite,
+            Tx::Postgres(_) => DbKind::Postgres,
+        }
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn fetch_all<T: Row>(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<T>> {
+        let r = match self {
+            Tx::Sqlite(t) => fetch_with!(Sqlite, &mut **t, sql, args, fetch_all),
+            Tx::Postgres(t) => fetch_with!(Postgres, &mut **t, sql, args, fetch_all),
+        };
+        Ok(r?)
+    }
+
+    pub async fn fetch_optional<T: Row>(&mut self, sql: &str, args: &[Arg]) -> Result<Option<T>> {
+        let r = match self {
+            Tx::Sqlite(t) => fetch_with!(Sqlite, &mut **t, sql, args, fetch_optional),
+            Tx::Postgres(t) => fetch_with!(Postgres, &mut **t, sql, args, fetch_optional),
+        };
+        Ok(r?)
+    }
+
+    pub async fn fetch_one<T: Row>(&mut self, sql: &str, args: &[Arg]) -> Result<T> {
+        let r = match self {
+            Tx::Sqlite(t) => fetch_with!(Sqlite, &mut **t, sql, args, fetch_one),
+            Tx::Postgres(t) => fetch_with!(Postgres, &mut **t, sql, args, fetch_one),
+        };
+        Ok(r?)
+    }
+
+    pub async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64> {
+        Ok(match self {
+            Tx::Sqlite(t) => bind_all!(sqlx::query::<Sqlite>(AssertSqlSafe(sql.to_string())), args)
+                .execute(&mut **t)
+                .await?
+                .rows_affected(),
+            Tx::Postgres(t) => bind_all!(sqlx::query::<Postgres>(AssertSqlSafe(sql.to_string())), args)
+                .execute(&mut **t)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    /// Inserts a row and returns its generated id (`… RETURNING id` works on both backends).
+    pub async fn insert_returning_id(&mut self, sql: &str, args: &[Arg]) -> Result<i64> {
+        let (id,): (i64,) = self.fetch_one(sql, args).await?;
+        Ok(id)
+    }
+}

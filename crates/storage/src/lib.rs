@@ -1,0 +1,84 @@
+//! The database of zhibu: one [`Db`] over SQLite (embedded default) and PostgreSQL (scale-out),
+//! chosen from the URL at start.
+//!
+//! Every query is written once, in SQL both backends accept, with `$1`-style placeholders
+//! (sqlx's SQLite driver maps `$N` to the N-th argument). Dynamic filters are composed with
+//! [`SqlBuf`], which numbers the placeholders. Every read of orgs or members takes the viewer's
+//! [`domain::scope::Scope`] and filters by it in SQL ([`scope_filter`]), so nothing outside the
+//! scope can be returned whatever id was asked for.
+
+pub mod account;
+pub mod audit;
+pub mod db;
+pub mod member;
+pub mod org;
+pub mod session;
+
+pub use db::{Arg, Db, DbKind, Row, SqlBuf, Tx};
+
+use domain::scope::Scope;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StorageError {
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database url (use sqlite:// or postgres://): {0}")]
+    UnsupportedUrl(String),
+    #[error("corrupt row in {table}: {detail}")]
+    Corrupt { table: &'static str, detail: String },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl StorageError {
+    pub fn corrupt(table: &'static str, detail: impl Into<String>) -> Self {
+        Self::Corrupt { table, detail: detail.into() }
+    }
+
+    /// Whether the error is a violated unique constraint (a duplicate id_number, username …).
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            Self::Sqlx(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StorageError>;
+
+/// Appends `AND (…)` restricting `path_col` (a materialized org path column) to the scope's
+/// subtrees, or, when `member_id_col` is given, also allowing the viewer's own member row.
+/// A scope that sees nothing yields `AND 1=0`.
+pub fn scope_filter(buf: &mut SqlBuf, scope: &Scope, path_col: &str, member_id_col: Option<&str>) {
+    if scope.all {
+        return;
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for subtree in &scope.subtrees {
+        let (lo, hi) = subtree.subtree_bounds();
+        let a = buf.arg(Arg::Str(lo));
+        let b = buf.arg(Arg::Str(hi));
+        parts.push(format!("({path_col} >= {a} AND {path_col} < {b})"));
+    }
+    if let (Some(col), Some(own)) = (member_id_col, scope.own_member_id) {
+        let a = buf.arg(Arg::I64(own));
+        parts.push(format!("{col} = {a}"));
+    }
+    if parts.is_empty() {
+        buf.push(" AND 1=0");
+    } else {
+        buf.push(" AND (");
+        buf.push(&parts.join(" OR "));
+        buf.push(")");
+    }
+}
+
+/// Current time as epoch milliseconds. Storage stamps rows with it; rules never read it.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

@@ -1,0 +1,55 @@
+//! Server-side session records (the web crate's session store sits on these).
+
+use crate::{Db, Result};
+
+/// Loads the data of a live session (not expired at `now_ms`).
+pub async fn load(db: &Db, id: &str, now_ms: i64) -> Result<Option<String>> {
+    Ok(db
+        .fetch_optional::<(String,)>(
+            "SELECT data FROM sessions WHERE id = $1 AND expires_at > $2",
+            &[id.into(), now_ms.into()],
+        )
+        .await?
+        .map(|r| r.0))
+}
+
+/// Whether a session id is taken (live or not), for collision-free creation.
+pub async fn exists(db: &Db, id: &str) -> Result<bool> {
+    Ok(db.fetch_optional::<(String,)>("SELECT id FROM sessions WHERE id = $1", &[id.into()]).await?.is_some())
+}
+
+/// Inserts or replaces a session record.
+pub async fn save(db: &Db, id: &str, account_id: Option<i64>, data: &str, expires_at: i64) -> Result<()> {
+    let n = db
+        .execute(
+            "UPDATE sessions SET account_id = $1, data = $2, expires_at = $3 WHERE id = $4",
+            &[account_id.into(), data.into(), expires_at.into(), id.into()],
+        )
+        .await?;
+    if n == 0 {
+        db.execute(
+            "INSERT INTO sessions (id, account_id, data, expires_at) VALUES ($1,$2,$3,$4)",
+            &[id.into(), account_id.into(), data.into(), expires_at.into()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn delete(db: &Db, id: &str) -> Result<()> {
+    db.execute("DELETE FROM sessions WHERE id = $1", &[id.into()]).await?;
+    Ok(())
+}
+
+/// Ends every session of an account (after a password change), except `keep`.
+pub async fn delete_for_account(db: &Db, account_id: i64, keep: Option<&str>) -> Result<u64> {
+    db.execute(
+        "DELETE FROM sessions WHERE account_id = $1 AND id <> $2",
+        &[account_id.into(), keep.unwrap_or("").into()],
+    )
+    .await
+}
+
+pub async fn delete_expired(db: &Db, now_ms: i64) -> Result<u64> {
+    db.execute("DELETE FROM sessions WHERE expires_at <= $1", &[now_ms.into()]).await
+}

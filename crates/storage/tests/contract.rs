@@ -1,0 +1,231 @@
+//! The storage contract: every scenario runs on SQLite and on PostgreSQL.
+
+use domain::org::OrgPath;
+use domain::scope::Scope;
+use storage::audit::{self, AuditKey, NewEntry, Verdict};
+use storage::member::{self, MemberData, MemberFilter, Placement};
+use storage::org::{self, OrgFields};
+use storage::{Db, Tx};
+
+test_support::on_both_backends!(
+    migrations_are_idempotent,
+    dollar_placeholders_bind_by_number,
+    subtree_is_a_range_and_excludes_lookalike_siblings,
+    move_rewrites_descendant_and_member_paths,
+    member_list_filters_sort_and_page_within_scope,
+    relocation_keeps_history,
+    audit_chain_detects_edit_delete_reorder_and_truncation,
+);
+
+fn fields(name: &str, kind: &str) -> OrgFields {
+    OrgFields {
+        name: name.into(),
+        kind: kind.into(),
+        unit_name: format!("{name}单位"),
+        unit_kind: "public_school".into(),
+        established_on: Some("2020-01-01".into()),
+        term_start_on: Some("2023-06-01".into()),
+        term_years: Some(3),
+    }
+}
+
+async fn add_org(tx: &mut Tx, parent: Option<&org::OrgRow>, name: &str, kind: &str) -> org::OrgRow {
+    org::insert(tx, parent, &fields(name, kind)).await.unwrap()
+}
+
+fn person(name: &str, id_number: &str, status: &str, joined_on: &str) -> MemberData {
+    MemberData {
+        name: name.into(),
+        gender: "male".into(),
+        ethnicity: "01".into(),
+        birth_date: "1990-01-01".into(),
+        id_number: id_number.into(),
+        joined_on: joined_on.into(),
+        status: status.into(),
+        dues_category: "employed".into(),
+        ..Default::default()
+    }
+}
+
+fn placement(b: &org::OrgRow, g: Option<&org::OrgRow>) -> Placement {
+    Placement { branch_id: b.id, branch_path: b.path.clone(), group_id: g.map(|g| g.id) }
+}
+
+async fn migrations_are_idempotent(db: Db) {
+    db.migrate().await.unwrap();
+    db.migrate().await.unwrap();
+    assert_eq!(db.migration_versions(), vec![1]);
+}
+
+async fn dollar_placeholders_bind_by_number(db: Db) {
+    // Out of order and repeated placeholders must bind by their number on both backends.
+    let (a, b, c): (i64, String, i64) = db
+        .fetch_one("SELECT $2 + 0, $1, $2 * 2", &[storage::Arg::Str("x".into()), storage::Arg::I64(21)])
+        .await
+        .unwrap();
+    assert_eq!((a, b.as_str(), c), (21, "x", 42));
+}
+
+async fn subtree_is_a_range_and_excludes_lookalike_siblings(db: Db) {
+    let mut tx = db.begin().await.unwrap();
+    let root = add_org(&mut tx, None, "教育局党委", "committee").await;
+    // Create enough orgs that ids 7 and 70-ish both exist under the same parent.
+    let mut made = Vec::new();
+    for i in 0..12 {
+        made.push(add_org(&mut tx, Some(&root), &format!("支部{i}"), "branch").await);
+    }
+    tx.commit().await.unwrap();
+    let first = &made[0];
+    let p = first.org_path().unwrap();
+    let within = org::list(&db, &Scope::everything(), Some(&p), false).await.unwrap();
+    assert_eq!(within.iter().map(|o| o.id).collect::<Vec<_>>(), vec![first.id]);
+    let scope = Scope { all: false, subtrees: vec![p.clone()], own_member_id: None };
+    assert!(org::get(&db, &scope, first.id).await.unwrap().is_some());
+    for other in &made[1..] {
+        assert!(org::get(&db, &scope, other.id).await.unwrap().is_none(), "{} leaked", other.path);
+    }
+    assert!(org::get(&db, &scope, root.id).await.unwrap().is_none());
+    let nothing = Scope::default();
+    assert!(org::list(&db, &nothing, None, true).await.unwrap().is_empty());
+}
+
+async fn move_rewrites_descendant_and_member_paths(db: Db) {
+    let mut tx = db.begin().await.unwrap();
+    let root = add_org(&mut tx, None, "党委", "committee").await;
+    let gb1 = add_org(&mut tx, Some(&root), "总支一", "general_branch").await;
+    let gb2 = add_org(&mut tx, Some(&root), "总支二", "general_branch").await;
+    let br = add_org(&mut tx, Some(&gb1), "支部", "branch").await;
+    let grp = add_org(&mut tx, Some(&br), "小组", "group").await;
+    let mid = member::insert(&mut tx, &person("张三", "11010519900101001X", "full", "2015-01-01"), &placement(&br, Some(&grp)), "2015-01-01")
+        .await
+        .unwrap();
+    let new_path = org::move_subtree(&mut tx, &br, &gb2).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(new_path, OrgPath::parse(&format!("/{}/{}/{}/", root.id, gb2.id, br.id)).unwrap());
+    let g = org::get(&db, &Scope::everything(), grp.id).await.unwrap().unwrap();
+    assert_eq!(g.path, format!("{}{}/", new_path, grp.id));
+    let m = member::get(&db, &Scope::everything(), mid).await.unwrap().unwrap();
+    assert_eq!(m.branch_path, new_path.as_str());
+    let moved = org::get(&db, &Scope::everything(), br.id).await.unwrap().unwrap();
+    assert_eq!(moved.parent_id, Some(gb2.id));
+}
+
+async fn member_list_filters_sort_and_page_within_scope(db: Db) {
+    let mut tx = db.begin().await.unwrap();
+    let root = add_org(&mut tx, None, "党委", "committee").await;
+    let a = add_org(&mut tx, Some(&root), "甲支部", "branch").await;
+    let b = add_org(&mut tx, Some(&root), "乙支部", "branch").await;
+    let ids = ["110105199001010011", "110105199001010027", "110105199001010035", "110105199001010043"];
+    let names = ["王一", "王二", "李三", "王%"];
+    for (i, (id, n)) in ids.iter().zip(names).enumerate() {
+        let br = if i < 3 { &a } else { &b };
+        let status = if i == 1 { "probationary" } else { "full" };
+        member::insert(&mut tx, &person(n, id, status, &format!("201{i}-01-01")), &placement(br, None), "2020-01-01")
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let scope_a = Scope { all: false, subtrees: vec![a.org_path().unwrap()], own_member_id: None };
+    let f = MemberFilter { per_page: 10, ..Default::default() };
+    let (rows, total) = member::list(&db, &scope_a, &f).await.unwrap();
+    assert_eq!(total, 3);
+    assert!(rows.iter().all(|r| r.branch_id == a.id));
+    let f = MemberFilter { name_prefix: Some("王".into()), per_page: 10, ..Default::default() };
+    let (rows, _) = member::list(&db, &Scope::everything(), &f).await.unwrap();
+    assert_eq!(rows.len(), 3);
+    // LIKE wildcards in the search are literal.
+    let f = MemberFilter { name_prefix: Some("王%".into()), per_page: 10, ..Default::default() };
+    let (rows, _) = member::list(&db, &Scope::everything(), &f).await.unwrap();
+    assert_eq!(rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), vec!["王%"]);
+    let f = MemberFilter { statuses: vec!["probationary".into()], per_page: 10, ..Default::default() };
+    let (rows, total) = member::list(&db, &Scope::everything(), &f).await.unwrap();
+    assert_eq!((rows.len(), total), (1, 1));
+    let f = MemberFilter { sort: member::SortKey::JoinedOn, descending: true, per_page: 2, page: 2, ..Default::default() };
+    let (rows, total) = member::list(&db, &Scope::everything(), &f).await.unwrap();
+    assert_eq!(total, 4);
+    assert_eq!(rows.iter().map(|r| r.joined_on.as_str()).collect::<Vec<_>>(), vec!["2011-01-01", "2010-01-01"]);
+    let f = MemberFilter { joined_from: Some("2011-01-01".into()), joined_to: Some("2012-01-01".into()), per_page: 10, ..Default::default() };
+    assert_eq!(member::list(&db, &Scope::everything(), &f).await.unwrap().1, 2);
+    // A member sees their own row and nothing else.
+    let own = rows[0].id;
+    let me = Scope { all: false, subtrees: vec![], own_member_id: Some(own) };
+    let (rows, total) = member::list(&db, &me, &MemberFilter { per_page: 10, ..Default::default() }).await.unwrap();
+    assert_eq!((rows.len(), total, rows[0].id), (1, 1, own));
+}
+
+async fn relocation_keeps_history(db: Db) {
+    let mut tx = db.begin().await.unwrap();
+    let root = add_org(&mut tx, None, "党委", "committee").await;
+    let a = add_org(&mut tx, Some(&root), "甲支部", "branch").await;
+    let b = add_org(&mut tx, Some(&root), "乙支部", "branch").await;
+    let mid = member::insert(&mut tx, &person("张三", "11010519900101001X", "full", "2015-01-01"), &placement(&a, None), "2015-01-01")
+        .await
+        .unwrap();
+    let m = member::get_in_tx(&mut tx, &Scope::everything(), mid).await.unwrap().unwrap();
+    member::relocate(&mut tx, &m, &placement(&b, None), "2024-03-01", "2024-02-29").await.unwrap();
+    tx.commit().await.unwrap();
+    let spans = member::spans(&db, mid).await.unwrap();
+    assert_eq!(spans.len(), 2);
+    assert_eq!((spans[0].org_id, spans[0].end_on.as_deref()), (b.id, None));
+    assert_eq!((spans[1].org_id, spans[1].end_on.as_deref()), (a.id, Some("2024-02-29")));
+    let m = member::get(&db, &Scope::everything(), mid).await.unwrap().unwrap();
+    assert_eq!((m.branch_id, m.branch_path.as_str()), (b.id, b.path.as_str()));
+}
+
+async fn append_n(db: &Db, key: &AuditKey, n: usize) {
+    for i in 0..n {
+        let mut tx = db.begin().await.unwrap();
+        audit::append(
+            &mut tx,
+            key,
+            NewEntry { actor: "admin".into(), action: format!("test.{i}"), entity: "org".into(), entity_id: Some(i as i64), ..Default::default() },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+}
+
+async fn audit_chain_detects_edit_delete_reorder_and_truncation(db: Db) {
+    let key = AuditKey::new(b"0123456789abcdef0123456789abcdef".to_vec());
+    append_n(&db, &key, 5).await;
+    assert_eq!(audit::verify(&db, &key).await.unwrap(), Verdict::Intact { entries: 5 });
+    // A wrong key fails at the first entry.
+    let other = AuditKey::new(b"another key of thirty-two bytes!".to_vec());
+    assert!(matches!(audit::verify(&db, &other).await.unwrap(), Verdict::Broken { entry_id: 1, .. }));
+
+    // Edit: entry 3's action changes.
+    db.execute("UPDATE audit_entries SET action = 'forged' WHERE id = 3", &[]).await.unwrap();
+    assert!(matches!(audit::verify(&db, &key).await.unwrap(), Verdict::Broken { entry_id: 3, .. }));
+    db.execute("UPDATE audit_entries SET action = 'test.2' WHERE id = 3", &[]).await.unwrap();
+    assert_eq!(audit::verify(&db, &key).await.unwrap(), Verdict::Intact { entries: 5 });
+
+    // Reorder: swap the contents of entries 2 and 4 (ids stay).
+    db.execute("UPDATE audit_entries SET id = 100 WHERE id = 2", &[]).await.unwrap();
+    db.execute("UPDATE audit_entries SET id = 2 WHERE id = 4", &[]).await.unwrap();
+    db.execute("UPDATE audit_entries SET id = 4 WHERE id = 100", &[]).await.unwrap();
+    assert!(matches!(audit::verify(&db, &key).await.unwrap(), Verdict::Broken { entry_id: 2, .. }));
+    db.execute("UPDATE audit_entries SET id = 100 WHERE id = 2", &[]).await.unwrap();
+    db.execute("UPDATE audit_entries SET id = 2 WHERE id = 4", &[]).await.unwrap();
+    db.execute("UPDATE audit_entries SET id = 4 WHERE id = 100", &[]).await.unwrap();
+    assert_eq!(audit::verify(&db, &key).await.unwrap(), Verdict::Intact { entries: 5 });
+
+    // Truncation: the last entry disappears.
+    db.execute("DELETE FROM audit_entries WHERE id = 5", &[]).await.unwrap();
+    assert!(matches!(audit::verify(&db, &key).await.unwrap(), Verdict::Broken { entry_id: 5, .. }));
+
+    // Deletion in the middle.
+    db.execute("DELETE FROM audit_entries WHERE id = 2", &[]).await.unwrap();
+    assert!(matches!(audit::verify(&db, &key).await.unwrap(), Verdict::Broken { entry_id: 2, .. }));
+}
+
+/// The two migration folders describe the same tables and columns.
+#[tokio::test]
+async fn schema_parity() {
+    let lite = test_support::sqlite().await;
+    let Some(pg) = test_support::postgres().await else { return };
+    let a = lite.db.schema_columns().await.unwrap();
+    let b = pg.db.schema_columns().await.unwrap();
+    assert_eq!(a, b);
+    assert_eq!(lite.db.migration_versions(), pg.db.migration_versions());
+}
