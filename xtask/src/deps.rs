@@ -14,26 +14,11 @@ struct Requirement {
 }
 
 const REQUIREMENTS: &[Requirement] = &[
-    Requirement {
-        package: "postgresql",
-        present: || pg::find_bin_dir().is_some(),
-    },
-    Requirement {
-        package: "chromium",
-        present: || find_in_path("chromium").is_some(),
-    },
-    Requirement {
-        package: "chromium-driver",
-        present: || find_in_path("chromedriver").is_some(),
-    },
-    Requirement {
-        package: "fonts-wqy-microhei",
-        present: || dpkg_installed("fonts-wqy-microhei"),
-    },
-    Requirement {
-        package: "wrk",
-        present: || find_in_path("wrk").is_some(),
-    },
+    Requirement { package: "postgresql", present: || pg::find_bin_dir().is_some() },
+    Requirement { package: "chromium", present: || find_in_path("chromium").is_some() },
+    Requirement { package: "chromium-driver", present: || find_in_path("chromedriver").is_some() },
+    Requirement { package: "fonts-wqy-microhei", present: || dpkg_installed("fonts-wqy-microhei") },
+    Requirement { package: "wrk", present: || find_in_path("wrk").is_some() },
 ];
 
 /// Whether dpkg knows `package` as fully installed.
@@ -53,11 +38,7 @@ pub fn ensure() -> Result<()> {
 }
 
 fn ensure_debian_packages() -> Result<()> {
-    let missing: Vec<&str> = REQUIREMENTS
-        .iter()
-        .filter(|r| !(r.present)())
-        .map(|r| r.package)
-        .collect();
+    let missing: Vec<&str> = REQUIREMENTS.iter().filter(|r| !(r.present)()).map(|r| r.package).collect();
     if missing.is_empty() {
         println!("xtask: system packages already present");
         return Ok(());
@@ -81,16 +62,9 @@ fn ensure_debian_packages() -> Result<()> {
             .args(["install", "-y", "--no-install-recommends"])
             .args(&missing),
     )?;
-    let still_missing: Vec<&str> = REQUIREMENTS
-        .iter()
-        .filter(|r| !(r.present)())
-        .map(|r| r.package)
-        .collect();
+    let still_missing: Vec<&str> = REQUIREMENTS.iter().filter(|r| !(r.present)()).map(|r| r.package).collect();
     if !still_missing.is_empty() {
-        bail!(
-            "apt-get install succeeded but these still look missing: {}",
-            still_missing.join(" ")
-        );
+        bail!("apt-get install succeeded but these still look missing: {}", still_missing.join(" "));
     }
     Ok(())
 }

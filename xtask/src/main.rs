@@ -1,5 +1,6 @@
 //! zhibu's project automation, run as `cargo xtask <command>`.
 
+mod bench;
 mod deps;
 mod pg;
 mod process;
@@ -18,11 +19,7 @@ use crate::pg::PgCluster;
 use crate::process::{CommandFailed, interrupted, run_step};
 
 #[derive(Parser)]
-#[command(
-    name = "xtask",
-    bin_name = "cargo xtask",
-    about = "zhibu project automation"
-)]
+#[command(name = "xtask", bin_name = "cargo xtask", about = "zhibu project automation")]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -39,6 +36,9 @@ enum Cmd {
     Pg,
     /// Install the missing system packages (Debian) and Rust components.
     Deps,
+    /// Measure the HTTP API of a release build with wrk, on SQLite and on a
+    /// throwaway PostgreSQL, over loopback; prints a markdown table.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         Cmd::Ci => ci(),
         Cmd::Pg => pg(),
         Cmd::Deps => deps::ensure(),
+        Cmd::Bench(args) => bench::run(args),
     };
     // Every guard (e.g. the PostgreSQL cluster) has been dropped by now.
     match result {
@@ -71,10 +72,7 @@ fn main() -> ExitCode {
 
 /// The workspace root (the parent of this crate's directory).
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives inside the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the workspace").to_path_buf()
 }
 
 fn cargo<const N: usize>(args: [&str; N]) -> Command {
@@ -93,11 +91,7 @@ struct Pipeline {
 
 impl Pipeline {
     fn new(total: usize) -> Pipeline {
-        Pipeline {
-            total,
-            done: 0,
-            started: Instant::now(),
-        }
+        Pipeline { total, done: 0, started: Instant::now() }
     }
 
     fn step<T>(&mut self, name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
@@ -112,10 +106,7 @@ impl Pipeline {
         if interrupted() {
             bail!("{step}: interrupted");
         }
-        println!(
-            "==> xtask ci: {step} ok in {:.1}s",
-            started.elapsed().as_secs_f64()
-        );
+        println!("==> xtask ci: {step} ok in {:.1}s", started.elapsed().as_secs_f64());
         Ok(value)
     }
 
@@ -131,14 +122,7 @@ fn ci() -> Result<()> {
 
     pipeline.step("install missing system packages", deps::ensure)?;
     pipeline.command(&mut cargo(["fmt", "--all", "--", "--check"]))?;
-    pipeline.command(&mut cargo([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    pipeline.command(&mut cargo(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     let cluster = pipeline.step("start a throwaway PostgreSQL cluster", || {
         let cluster = PgCluster::start()?;
         println!("ZHIBU_TEST_PG_URL={}", cluster.url);
@@ -160,11 +144,7 @@ fn ci() -> Result<()> {
     }
 
     drop(cluster);
-    println!(
-        "\n==> xtask ci: all {} steps passed in {:.0}s",
-        pipeline.total,
-        pipeline.started.elapsed().as_secs_f64()
-    );
+    println!("\n==> xtask ci: all {} steps passed in {:.0}s", pipeline.total, pipeline.started.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -75,11 +75,7 @@ impl PgCluster {
             )
         })?;
         let as_postgres = is_root();
-        let owner = if as_postgres {
-            Some(postgres_user_ids()?)
-        } else {
-            None
-        };
+        let owner = if as_postgres { Some(postgres_user_ids()?) } else { None };
         let dir = TempDir::new(owner)?;
         let mut cluster = PgCluster {
             url: String::new(),
@@ -139,9 +135,7 @@ impl PgCluster {
                 }
             }
         }
-        Err(first_error
-            .expect("at least one initdb attempt")
-            .context("initdb failed"))
+        Err(first_error.expect("at least one initdb attempt").context("initdb failed"))
     }
 
     fn start_server(&mut self) -> Result<()> {
@@ -158,9 +152,7 @@ impl PgCluster {
                         attempt += 1;
                         continue;
                     }
-                    return Err(
-                        err.context(format!("could not start PostgreSQL; server log:\n{log}"))
-                    );
+                    return Err(err.context(format!("could not start PostgreSQL; server log:\n{log}")));
                 }
             }
         }
@@ -178,13 +170,7 @@ impl PgCluster {
             self.dir.path().display()
         );
         let mut cmd = self.tool("pg_ctl");
-        cmd.arg("-D")
-            .arg(&self.data_dir)
-            .arg("-l")
-            .arg(self.log_path())
-            .arg("-o")
-            .arg(options)
-            .args(["-w", "start"]);
+        cmd.arg("-D").arg(&self.data_dir).arg("-l").arg(self.log_path()).arg("-o").arg(options).args(["-w", "start"]);
         // Set before starting: a timed-out start may still leave a server behind.
         self.running = true;
         run_captured(&mut cmd).map(drop)
@@ -230,9 +216,7 @@ impl PgCluster {
         self.running = false;
         let postmaster = self.postmaster_pid();
         let mut cmd = self.tool("pg_ctl");
-        cmd.arg("-D")
-            .arg(&self.data_dir)
-            .args(["-m", "immediate", "-w", "stop"]);
+        cmd.arg("-D").arg(&self.data_dir).args(["-m", "immediate", "-w", "stop"]);
         let what = display(&cmd);
         let result = cmd.output();
         let Some(pid) = postmaster else {
@@ -319,37 +303,25 @@ impl TempDir {
             dir if owner.is_none() && dir.as_os_str().len() <= 60 => dir,
             _ => PathBuf::from("/tmp"),
         };
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         for attempt in 0..100u32 {
-            let path = base.join(format!(
-                "zhibu-pg-{}-{:x}",
-                std::process::id(),
-                nanos.wrapping_add(attempt)
-            ));
+            let path = base.join(format!("zhibu-pg-{}-{:x}", std::process::id(), nanos.wrapping_add(attempt)));
             match fs::DirBuilder::new().mode(0o700).create(&path) {
                 Ok(()) => {
                     let dir = TempDir { path };
                     if let Some((uid, gid)) = owner {
-                        std::os::unix::fs::chown(&dir.path, Some(uid), Some(gid)).with_context(
-                            || format!("could not chown {} to postgres", dir.path.display()),
-                        )?;
+                        std::os::unix::fs::chown(&dir.path, Some(uid), Some(gid))
+                            .with_context(|| format!("could not chown {} to postgres", dir.path.display()))?;
                     }
                     return Ok(dir);
                 }
                 Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(err) => {
-                    return Err(err)
-                        .with_context(|| format!("could not create {}", path.display()));
+                    return Err(err).with_context(|| format!("could not create {}", path.display()));
                 }
             }
         }
-        bail!(
-            "could not create a temporary directory under {}",
-            base.display()
-        )
+        bail!("could not create a temporary directory under {}", base.display())
     }
 
     fn path(&self) -> &Path {
@@ -362,10 +334,7 @@ impl Drop for TempDir {
         if let Err(err) = fs::remove_dir_all(&self.path)
             && err.kind() != std::io::ErrorKind::NotFound
         {
-            eprintln!(
-                "xtask: warning: could not remove {}: {err}",
-                self.path.display()
-            );
+            eprintln!("xtask: warning: could not remove {}: {err}", self.path.display());
         }
     }
 }
@@ -373,28 +342,21 @@ impl Drop for TempDir {
 /// The uid and gid of the `postgres` system user.
 fn postgres_user_ids() -> Result<(u32, u32)> {
     let id = |flag: &str| -> Result<u32> {
-        let out = Command::new("id")
-            .args([flag, "postgres"])
-            .output()
-            .context("could not run `id`")?;
+        let out = Command::new("id").args([flag, "postgres"]).output().context("could not run `id`")?;
         if !out.status.success() {
             bail!(
                 "running as root, but there is no `postgres` system user to run PostgreSQL as \
                  (the Debian `postgresql` package creates it; or run as a normal user)"
             );
         }
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse()
-            .context("unexpected output from `id`")
+        String::from_utf8_lossy(&out.stdout).trim().parse().context("unexpected output from `id`")
     };
     Ok((id("-u")?, id("-g")?))
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 fn free_loopback_port() -> Result<u16> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .context("could not bind a probe socket on 127.0.0.1")?;
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("could not bind a probe socket on 127.0.0.1")?;
     Ok(listener.local_addr()?.port())
 }
 

@@ -50,10 +50,7 @@ pub fn install_signal_handlers() -> Result<()> {
             libc::sigaction(signal, &action, std::ptr::null_mut()) == 0
         };
         if !ok {
-            bail!(
-                "sigaction({signal}) failed: {}",
-                std::io::Error::last_os_error()
-            );
+            bail!("sigaction({signal}) failed: {}", std::io::Error::last_os_error());
         }
     }
     Ok(())
@@ -78,37 +75,23 @@ pub fn is_root() -> bool {
 /// Looks `name` up on PATH like `command -v` does for external commands.
 pub fn find_in_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| is_executable(candidate))
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| is_executable(candidate))
 }
 
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        .unwrap_or(false)
+    path.metadata().map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
 }
 
 /// Renders a command the way a user could paste it into a shell (roughly).
 pub fn display(cmd: &Command) -> String {
-    std::iter::once(cmd.get_program())
-        .chain(cmd.get_args())
-        .map(shell_word)
-        .collect::<Vec<_>>()
-        .join(" ")
+    std::iter::once(cmd.get_program()).chain(cmd.get_args()).map(shell_word).collect::<Vec<_>>().join(" ")
 }
 
 fn shell_word(word: &OsStr) -> String {
     let s = word.to_string_lossy();
-    let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:@,+%".contains(c));
-    if plain {
-        s.into_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
+    let plain = !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:@,+%".contains(c));
+    if plain { s.into_owned() } else { format!("'{}'", s.replace('\'', r"'\''")) }
 }
 
 /// A command that ran but did not succeed.
@@ -135,37 +118,26 @@ impl std::error::Error for CommandFailed {}
 
 /// The shell-style exit code of a finished process.
 pub fn exit_code(status: ExitStatus) -> i32 {
-    status
-        .code()
-        .or_else(|| status.signal().map(|s| 128 + s))
-        .unwrap_or(1)
+    status.code().or_else(|| status.signal().map(|s| 128 + s)).unwrap_or(1)
 }
 
 /// Runs a command with inherited stdio and fails with [`CommandFailed`]
 /// (carrying the exit status) if it does not succeed.
 pub fn run_step(cmd: &mut Command) -> Result<()> {
     let what = display(cmd);
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("could not start `{what}`"))?;
+    let mut child = cmd.spawn().with_context(|| format!("could not start `{what}`"))?;
     CHILD_PID.store(child.id() as i32, Ordering::SeqCst);
     let waited = child.wait();
     CHILD_PID.store(0, Ordering::SeqCst);
     let status = waited.with_context(|| format!("could not wait for `{what}`"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(CommandFailed { what, status }.into())
-    }
+    if status.success() { Ok(()) } else { Err(CommandFailed { what, status }.into()) }
 }
 
 /// Runs a command, capturing its output; fails with the output included in the
 /// error message if it does not succeed.
 pub fn run_captured(cmd: &mut Command) -> Result<Output> {
     let what = display(cmd);
-    let output = cmd
-        .output()
-        .with_context(|| format!("could not start `{what}`"))?;
+    let output = cmd.output().with_context(|| format!("could not start `{what}`"))?;
     if output.status.success() {
         Ok(output)
     } else {

@@ -70,14 +70,8 @@ pub enum MemberStatus {
 }
 
 impl MemberStatus {
-    pub const ALL: [MemberStatus; 6] = [
-        Self::Probationary,
-        Self::Full,
-        Self::TransferredOut,
-        Self::Suspended,
-        Self::Deceased,
-        Self::Left,
-    ];
+    pub const ALL: [MemberStatus; 6] =
+        [Self::Probationary, Self::Full, Self::TransferredOut, Self::Suspended, Self::Deceased, Self::Left];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -109,9 +103,7 @@ impl MemberStatus {
             "正式" => return Some(Self::Full),
             _ => {}
         }
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s || v.label() == s)
+        Self::ALL.into_iter().find(|v| v.as_str() == s || v.label() == s)
     }
 
     /// Whether the member still counts in their branch (probationary or full).
@@ -134,15 +126,8 @@ pub enum DuesCategory {
 }
 
 impl DuesCategory {
-    pub const ALL: [DuesCategory; 7] = [
-        Self::Employed,
-        Self::Retired,
-        Self::Farmer,
-        Self::Student,
-        Self::Unemployed,
-        Self::LowIncome,
-        Self::Other,
-    ];
+    pub const ALL: [DuesCategory; 7] =
+        [Self::Employed, Self::Retired, Self::Farmer, Self::Student, Self::Unemployed, Self::LowIncome, Self::Other];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -178,9 +163,7 @@ impl DuesCategory {
             "低保" | "困难" => return Some(Self::LowIncome),
             _ => {}
         }
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s || v.label() == s)
+        Self::ALL.into_iter().find(|v| v.as_str() == s || v.label() == s)
     }
 }
 
@@ -197,11 +180,7 @@ const OCCUPATIONS_CSV: &str = include_str!("../data/occupations.csv");
 /// `header.len()` non-empty fields, after checking the header. Errors name the line.
 fn csv_rows(text: &'static str, header: &[&str]) -> Result<Vec<Vec<&'static str>>, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text
-        .lines()
-        .map(str::trim)
-        .enumerate()
-        .filter(|(_, l)| !l.is_empty());
+    let mut lines = text.lines().map(str::trim).enumerate().filter(|(_, l)| !l.is_empty());
     let Some((_, first)) = lines.next() else {
         return Err("empty file".to_string());
     };
@@ -235,16 +214,13 @@ fn parse_ethnicities(text: &'static str) -> Result<Vec<Ethnicity>, String> {
     csv_rows(text, &["code", "name"])?
         .into_iter()
         .map(|r| match r.as_slice() {
-            [code, name] if code.len() == 2 && code.bytes().all(|b| b.is_ascii_digit()) => {
-                Ok(Ethnicity { code, name })
-            }
+            [code, name] if code.len() == 2 && code.bytes().all(|b| b.is_ascii_digit()) => Ok(Ethnicity { code, name }),
             other => Err(format!("bad ethnicity row {other:?}")),
         })
         .collect()
 }
 
-static ETHNICITIES: LazyLock<Vec<Ethnicity>> =
-    LazyLock::new(|| parse_ethnicities(ETHNICITIES_CSV).unwrap_or_default());
+static ETHNICITIES: LazyLock<Vec<Ethnicity>> = LazyLock::new(|| parse_ethnicities(ETHNICITIES_CSV).unwrap_or_default());
 
 impl Ethnicity {
     /// Accepts the two-digit code ("01"), the code without its leading zero ("1"), the name
@@ -259,10 +235,7 @@ impl Ethnicity {
             let code = format!("{n:02}");
             return Self::all().iter().copied().find(|e| e.code == code);
         }
-        Self::all()
-            .iter()
-            .copied()
-            .find(|e| e.name == s || e.name.strip_suffix('族') == Some(s))
+        Self::all().iter().copied().find(|e| e.name == s || e.name.strip_suffix('族') == Some(s))
     }
 
     pub fn code(&self) -> &'static str {
@@ -343,9 +316,7 @@ impl EducationLevel {
 
     pub fn parse(s: &str) -> Option<EducationLevel> {
         let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s || v.label() == s)
+        Self::ALL.into_iter().find(|v| v.as_str() == s || v.label() == s)
     }
 }
 
@@ -359,29 +330,25 @@ pub struct Education {
 }
 
 fn parse_education(text: &'static str) -> Result<Vec<Education>, String> {
-    csv_rows(
-        text,
-        &["national_code", "name", "level", "counts_as_college_plus"],
-    )?
-    .into_iter()
-    .map(|r| match r.as_slice() {
-        [code, name, level, plus] => Ok(Education {
-            code,
-            name,
-            level: EducationLevel::parse(level).ok_or(format!("bad level {level:?}"))?,
-            college_plus: match *plus {
-                "yes" => true,
-                "no" => false,
-                other => return Err(format!("bad yes/no {other:?}")),
-            },
-        }),
-        other => Err(format!("bad education row {other:?}")),
-    })
-    .collect()
+    csv_rows(text, &["national_code", "name", "level", "counts_as_college_plus"])?
+        .into_iter()
+        .map(|r| match r.as_slice() {
+            [code, name, level, plus] => Ok(Education {
+                code,
+                name,
+                level: EducationLevel::parse(level).ok_or(format!("bad level {level:?}"))?,
+                college_plus: match *plus {
+                    "yes" => true,
+                    "no" => false,
+                    other => return Err(format!("bad yes/no {other:?}")),
+                },
+            }),
+            other => Err(format!("bad education row {other:?}")),
+        })
+        .collect()
 }
 
-static EDUCATIONS: LazyLock<Vec<Education>> =
-    LazyLock::new(|| parse_education(EDUCATION_CSV).unwrap_or_default());
+static EDUCATIONS: LazyLock<Vec<Education>> = LazyLock::new(|| parse_education(EDUCATION_CSV).unwrap_or_default());
 
 /// Everyday words for an education, mapped to the code they mean.
 const EDUCATION_ALIASES: &[(&str, &str)] = &[
@@ -406,14 +373,8 @@ impl Education {
             return None;
         }
         let upper = s.to_ascii_uppercase();
-        let code = EDUCATION_ALIASES
-            .iter()
-            .find(|(alias, _)| *alias == s)
-            .map_or(upper.as_str(), |(_, code)| code);
-        Self::all()
-            .iter()
-            .copied()
-            .find(|e| e.code == code || e.name == s)
+        let code = EDUCATION_ALIASES.iter().find(|(alias, _)| *alias == s).map_or(upper.as_str(), |(_, code)| code);
+        Self::all().iter().copied().find(|e| e.code == code || e.name == s)
     }
 
     pub fn code(&self) -> &'static str {
@@ -462,11 +423,7 @@ fn parse_occupations(text: &'static str) -> Result<Vec<Occupation>, String> {
     csv_rows(text, &["identifier", "name"])?
         .into_iter()
         .map(|r| match r.as_slice() {
-            [identifier, name]
-                if identifier
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b == b'_') =>
-            {
+            [identifier, name] if identifier.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => {
                 Ok(Occupation { identifier, name })
             }
             other => Err(format!("bad occupation row {other:?}")),
@@ -481,10 +438,7 @@ impl Occupation {
     /// Accepts the identifier ("worker") or the name ("工人").
     pub fn parse(s: &str) -> Option<Occupation> {
         let s = s.trim();
-        Self::all()
-            .iter()
-            .copied()
-            .find(|o| o.identifier == s || o.name == s)
+        Self::all().iter().copied().find(|o| o.identifier == s || o.name == s)
     }
 
     pub fn identifier(&self) -> &'static str {
@@ -517,9 +471,7 @@ fn parse_provinces(text: &'static str) -> Result<Vec<(&'static str, &'static str
     csv_rows(text, &["code", "province"])?
         .into_iter()
         .map(|r| match r.as_slice() {
-            [code, name] if code.len() == 2 && code.bytes().all(|b| b.is_ascii_digit()) => {
-                Ok((*code, *name))
-            }
+            [code, name] if code.len() == 2 && code.bytes().all(|b| b.is_ascii_digit()) => Ok((*code, *name)),
             other => Err(format!("bad province row {other:?}")),
         })
         .collect()
@@ -531,10 +483,7 @@ static PROVINCES: LazyLock<Vec<(&'static str, &'static str)>> =
 /// The province-level division named by the first two digits of an ID number
 /// (GB/T 2260): `province_name("11") == Some("北京")`.
 pub fn province_name(code2: &str) -> Option<&'static str> {
-    PROVINCES
-        .iter()
-        .find(|(code, _)| *code == code2)
-        .map(|(_, name)| *name)
+    PROVINCES.iter().find(|(code, _)| *code == code2).map(|(_, name)| *name)
 }
 
 #[cfg(test)]
@@ -588,14 +537,8 @@ mod tests {
     #[test]
     fn education_aliases_point_at_real_codes() {
         for (alias, code) in EDUCATION_ALIASES {
-            assert!(
-                Education::all().iter().any(|e| e.code == *code),
-                "{alias} -> {code}"
-            );
-            assert!(
-                Education::all().iter().all(|e| e.name != *alias),
-                "{alias} shadows a name"
-            );
+            assert!(Education::all().iter().any(|e| e.code == *code), "{alias} -> {code}");
+            assert!(Education::all().iter().all(|e| e.name != *alias), "{alias} shadows a name");
         }
     }
 
@@ -605,23 +548,12 @@ mod tests {
         assert!(parse_ethnicities("code,name\n1,汉族\n").is_err());
         assert!(parse_ethnicities("code,name\n01\n").is_err());
         assert!(parse_ethnicities("id,name\n01,汉族\n").is_err());
+        assert!(parse_education("national_code,name,level,counts_as_college_plus\n11,博士,phd,yes\n").is_err());
         assert!(
-            parse_education("national_code,name,level,counts_as_college_plus\n11,博士,phd,yes\n")
-                .is_err()
-        );
-        assert!(
-            parse_education(
-                "national_code,name,level,counts_as_college_plus\n11,博士,postgraduate,maybe\n"
-            )
-            .is_err()
+            parse_education("national_code,name,level,counts_as_college_plus\n11,博士,postgraduate,maybe\n").is_err()
         );
         assert!(parse_occupations("identifier,name\nWorker,工人\n").is_err());
         assert!(parse_provinces("code,province\n1,北京\n").is_err());
-        assert_eq!(
-            parse_ethnicities("\u{feff}code,name\r\n01,汉族\r\n")
-                .unwrap()
-                .len(),
-            1
-        );
+        assert_eq!(parse_ethnicities("\u{feff}code,name\r\n01,汉族\r\n").unwrap().len(), 1);
     }
 }

@@ -23,16 +23,11 @@ pub struct DateError {
 
 impl DateError {
     fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-        }
+        Self { message: message.into() }
     }
 
     fn invalid(input: &str) -> Self {
-        Self::new(format!(
-            "日期“{}”无效，请按 2020-01-05 的格式填写",
-            quote(input)
-        ))
+        Self::new(format!("日期“{}”无效，请按 2020-01-05 的格式填写", quote(input)))
     }
 
     /// The Chinese message (same as `Display`).
@@ -75,19 +70,12 @@ fn number(part: &str, min_len: usize, max_len: usize) -> Option<u32> {
 /// Year, month and day from the accepted spellings, without checking that the date exists.
 fn split_ymd(s: &str) -> Option<(u32, u32, u32)> {
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return Some((
-            number(&s[..4], 4, 4)?,
-            number(&s[4..6], 2, 2)?,
-            number(&s[6..], 2, 2)?,
-        ));
+        return Some((number(&s[..4], 4, 4)?, number(&s[4..6], 2, 2)?, number(&s[6..], 2, 2)?));
     }
     if let Some((y, rest)) = s.split_once('年') {
         let (m, d) = rest.split_once('月')?;
         let d = d.trim();
-        let d = d
-            .strip_suffix('日')
-            .or_else(|| d.strip_suffix('号'))
-            .unwrap_or(d);
+        let d = d.strip_suffix('日').or_else(|| d.strip_suffix('号')).unwrap_or(d);
         return Some((number(y, 4, 4)?, number(m, 1, 2)?, number(d, 1, 2)?));
     }
     let sep = s.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
@@ -143,18 +131,10 @@ pub fn parse_excel_serial(serial: f64) -> Result<NaiveDate, DateError> {
     // In range 1..1e7, so the truncation is exact and lossless.
     let days = serial.floor() as u64;
     if days == 60 {
-        return Err(DateError::new(
-            "Excel 日期值 60 对应的 1900年2月29日 并不存在，请核对该单元格",
-        ));
+        return Err(DateError::new("Excel 日期值 60 对应的 1900年2月29日 并不存在，请核对该单元格"));
     }
-    let epoch = if days < 60 {
-        NaiveDate::from_ymd_opt(1899, 12, 31)
-    } else {
-        NaiveDate::from_ymd_opt(1899, 12, 30)
-    };
-    let date = epoch
-        .and_then(|e| e.checked_add_days(Days::new(days)))
-        .ok_or_else(invalid)?;
+    let epoch = if days < 60 { NaiveDate::from_ymd_opt(1899, 12, 31) } else { NaiveDate::from_ymd_opt(1899, 12, 30) };
+    let date = epoch.and_then(|e| e.checked_add_days(Days::new(days))).ok_or_else(invalid)?;
     if date.year() > MAX_YEAR {
         return Err(invalid());
     }
@@ -204,14 +184,12 @@ pub fn add_years(d: NaiveDate, years: u32) -> NaiveDate {
 /// `d` plus whole months, clamping the day to the end of the month (31 January + 1 month =
 /// 28 or 29 February). Saturates at `NaiveDate::MAX`.
 pub fn add_months(d: NaiveDate, months: u32) -> NaiveDate {
-    d.checked_add_months(Months::new(months))
-        .unwrap_or(NaiveDate::MAX)
+    d.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
 }
 
 /// `d` minus whole years, clamping 29 February to 28 February. Saturates at `NaiveDate::MIN`.
 fn sub_years(d: NaiveDate, years: u32) -> NaiveDate {
-    d.checked_sub_months(Months::new(years.saturating_mul(12)))
-        .unwrap_or(NaiveDate::MIN)
+    d.checked_sub_months(Months::new(years.saturating_mul(12))).unwrap_or(NaiveDate::MIN)
 }
 
 /// The age bands of party statistics (rules.md §9): ≤30, 31–35, 36–40, 41–45, 46–50, 51–55,
@@ -305,9 +283,7 @@ impl AgeBand {
     /// Accepts the identifier or the label.
     pub fn parse(s: &str) -> Option<AgeBand> {
         let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s || v.label() == s)
+        Self::ALL.into_iter().find(|v| v.as_str() == s || v.label() == s)
     }
 
     /// Birth dates whose [`age_on`] `as_of` falls in this band, as
@@ -345,20 +321,11 @@ mod tests {
 
     #[test]
     fn birthday_agrees_with_age_on() {
-        for birth in [
-            d(2000, 2, 29),
-            d(2001, 3, 1),
-            d(1999, 12, 31),
-            d(2004, 1, 1),
-        ] {
+        for birth in [d(2000, 2, 29), d(2001, 3, 1), d(1999, 12, 31), d(2004, 1, 1)] {
             for age in [1, 17, 18, 19, 60] {
                 let day = birthday(birth, age);
                 assert_eq!(age_on(birth, day), age, "{birth} {age}");
-                assert_eq!(
-                    age_on(birth, day.pred_opt().unwrap()),
-                    age - 1,
-                    "{birth} {age}"
-                );
+                assert_eq!(age_on(birth, day.pred_opt().unwrap()), age - 1, "{birth} {age}");
             }
         }
     }

@@ -12,9 +12,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::FieldErrors;
-use crate::codes::{
-    DuesCategory, Education, Ethnicity, Gender, MemberStatus, Occupation, province_name,
-};
+use crate::codes::{DuesCategory, Education, Ethnicity, Gender, MemberStatus, Occupation, province_name};
 use crate::dates::{self, MAX_YEAR, MIN_YEAR, add_years, age_on, format_cn, parse_date};
 
 /// Full-width digits and letters (typed with a Chinese input method) to ASCII; all whitespace
@@ -44,9 +42,7 @@ pub enum IdNumberError {
     Characters,
     #[error("身份证号前两位“{code}”不是有效的省级行政区划代码，请核对")]
     Province { code: String },
-    #[error(
-        "身份证号第 7–14 位“{digits}”不是有效的出生日期（应为 {MIN_YEAR} 至 {MAX_YEAR} 年间的真实日期），请核对"
-    )]
+    #[error("身份证号第 7–14 位“{digits}”不是有效的出生日期（应为 {MIN_YEAR} 至 {MAX_YEAR} 年间的真实日期），请核对")]
     BirthDate { digits: String },
     #[error("身份证号校验位应为 {expected}，请核对")]
     CheckDigit { expected: char },
@@ -98,14 +94,10 @@ impl IdNumber {
             return Err(IdNumberError::Characters);
         }
         if province_name(&s[..2]).is_none() {
-            return Err(IdNumberError::Province {
-                code: s[..2].to_string(),
-            });
+            return Err(IdNumberError::Province { code: s[..2].to_string() });
         }
         if id_birth_date(&s[6..14]).is_none() {
-            return Err(IdNumberError::BirthDate {
-                digits: s[6..14].to_string(),
-            });
+            return Err(IdNumberError::BirthDate { digits: s[6..14].to_string() });
         }
         let expected = Self::check_digit(&s[..17]).ok_or(IdNumberError::Characters)?;
         if char::from(bytes[17]) != expected {
@@ -122,11 +114,7 @@ impl IdNumber {
         if bytes.len() != 17 || !bytes.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        let sum: u32 = bytes
-            .iter()
-            .zip(ID_WEIGHTS)
-            .map(|(b, w)| u32::from(b - b'0') * w)
-            .sum();
+        let sum: u32 = bytes.iter().zip(ID_WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
         ID_CHECK_CHARS.get((sum % 11) as usize).copied()
     }
 
@@ -151,10 +139,7 @@ impl IdNumber {
     /// The birth date in digits 7–14.
     pub fn birth_date(&self) -> NaiveDate {
         // Always valid by construction; the fallback is unreachable.
-        self.0
-            .get(6..14)
-            .and_then(id_birth_date)
-            .unwrap_or(NaiveDate::MIN)
+        self.0.get(6..14).and_then(id_birth_date).unwrap_or(NaiveDate::MIN)
     }
 
     /// Digit 17 odd = male, even = female.
@@ -250,10 +235,8 @@ fn landline_parts(s: &str) -> Option<(&str, &str, Option<&str>)> {
     if parts.next().is_some() {
         return None;
     }
-    let area_ok = (3..=4).contains(&area.len())
-        && all_digits(area)
-        && area.starts_with('0')
-        && !area[1..].starts_with('0');
+    let area_ok =
+        (3..=4).contains(&area.len()) && all_digits(area) && area.starts_with('0') && !area[1..].starts_with('0');
     let local_ok = (7..=8).contains(&local.len()) && all_digits(local) && !local.starts_with('0');
     let ext_ok = ext.is_none_or(|e| (1..=6).contains(&e.len()) && all_digits(e));
     (area_ok && local_ok && ext_ok).then_some((area, local, ext))
@@ -290,9 +273,7 @@ impl Phone {
             return Err(PhoneError::Format);
         }
         if mobile.len() != 11 {
-            return Err(PhoneError::MobileLength {
-                actual: mobile.len(),
-            });
+            return Err(PhoneError::MobileLength { actual: mobile.len() });
         }
         if !matches!(mobile.as_bytes()[1], b'3'..=b'9') {
             return Err(PhoneError::MobilePrefix);
@@ -351,11 +332,7 @@ pub fn mask_phone(s: &str) -> String {
             return format!("{}****{}", &p[..3], &p[7..]);
         }
         if let Some((area, local, ext)) = landline_parts(&p) {
-            let mut out = format!(
-                "{area}-{}{}",
-                "*".repeat(local.len() - 2),
-                &local[local.len() - 2..]
-            );
+            let mut out = format!("{area}-{}{}", "*".repeat(local.len() - 2), &local[local.len() - 2..]);
             if let Some(ext) = ext {
                 out.push('-');
                 out.push_str(&"*".repeat(ext.len()));
@@ -406,21 +383,12 @@ impl PersonName {
         let name: String = words
             .join(" ")
             .chars()
-            .map(|c| {
-                if matches!(c, '•' | '・' | '．' | '\u{2027}') {
-                    '·'
-                } else {
-                    c
-                }
-            })
+            .map(|c| if matches!(c, '•' | '・' | '．' | '\u{2027}') { '·' } else { c })
             .collect();
         if name.is_empty() {
             return Err(PersonNameError::Empty);
         }
-        if let Some(found) = name
-            .chars()
-            .find(|c| !(c.is_alphabetic() || *c == '·' || *c == ' '))
-        {
+        if let Some(found) = name.chars().find(|c| !(c.is_alphabetic() || *c == '·' || *c == ' ')) {
             return Err(if found.is_numeric() {
                 PersonNameError::Digits
             } else {
@@ -429,10 +397,7 @@ impl PersonName {
         }
         let actual = name.chars().count();
         if actual > Self::MAX_CHARS {
-            return Err(PersonNameError::TooLong {
-                max: Self::MAX_CHARS,
-                actual,
-            });
+            return Err(PersonNameError::TooLong { max: Self::MAX_CHARS, actual });
         }
         Ok(PersonName(name))
     }
@@ -522,12 +487,7 @@ impl Collected {
     }
 
     fn into_field_errors(mut self) -> FieldErrors {
-        let pos = |f: &str| {
-            MemberInput::FIELDS
-                .iter()
-                .position(|x| *x == f)
-                .unwrap_or(usize::MAX)
-        };
+        let pos = |f: &str| MemberInput::FIELDS.iter().position(|x| *x == f).unwrap_or(usize::MAX);
         self.0.sort_by_key(|(f, _)| pos(f)); // stable: keeps per-field order
         let mut errors = FieldErrors::new();
         for (field, message) in self.0 {
@@ -539,23 +499,14 @@ impl Collected {
 
 /// An optional free-text field: trimmed, `None` when empty, at most `max` characters, no
 /// control characters.
-fn optional_text(
-    errors: &mut Collected,
-    field: &'static str,
-    label: &str,
-    value: &str,
-    max: usize,
-) -> Option<String> {
+fn optional_text(errors: &mut Collected, field: &'static str, label: &str, value: &str, max: usize) -> Option<String> {
     let value = value.trim();
     if value.is_empty() {
         return None;
     }
     let n = value.chars().count();
     if n > max {
-        errors.add(
-            field,
-            format!("{label}不能超过 {max} 个字，现为 {n} 个字，请精简"),
-        );
+        errors.add(field, format!("{label}不能超过 {max} 个字，现为 {n} 个字，请精简"));
         return None;
     }
     if value.chars().any(char::is_control) {
@@ -566,12 +517,7 @@ fn optional_text(
 }
 
 /// A date field; `None` when empty or invalid (an error is recorded when invalid).
-fn optional_date(
-    errors: &mut Collected,
-    field: &'static str,
-    label: &str,
-    value: &str,
-) -> Option<NaiveDate> {
+fn optional_date(errors: &mut Collected, field: &'static str, label: &str, value: &str) -> Option<NaiveDate> {
     let value = value.trim();
     if value.is_empty() {
         return None;
@@ -640,13 +586,9 @@ impl MemberInput {
         let mut errors = Collected(Vec::new());
         let as_of_cn = format_cn(as_of);
 
-        let name = PersonName::parse(&self.name)
-            .map_err(|e| errors.add("name", e.to_string()))
-            .ok();
+        let name = PersonName::parse(&self.name).map_err(|e| errors.add("name", e.to_string())).ok();
 
-        let id_number = IdNumber::parse(&self.id_number)
-            .map_err(|e| errors.add("id_number", e.to_string()))
-            .ok();
+        let id_number = IdNumber::parse(&self.id_number).map_err(|e| errors.add("id_number", e.to_string())).ok();
 
         // Gender: given, or taken from the ID number.
         let gender = if self.gender.trim().is_empty() {
@@ -663,10 +605,7 @@ impl MemberInput {
                     if let Some(id) = id_number.as_ref().filter(|id| id.gender() != g) {
                         errors.add(
                             "gender",
-                            format!(
-                                "性别与身份证号不一致（身份证号为{}性），请核对",
-                                id.gender().label()
-                            ),
+                            format!("性别与身份证号不一致（身份证号为{}性），请核对", id.gender().label()),
                         );
                     }
                     Some(g)
@@ -684,13 +623,7 @@ impl MemberInput {
         } else {
             let e = Ethnicity::parse(&self.ethnicity);
             if e.is_none() {
-                errors.add(
-                    "ethnicity",
-                    format!(
-                        "民族“{}”不在 56 个民族名称中，请从列表中选择",
-                        self.ethnicity.trim()
-                    ),
-                );
+                errors.add("ethnicity", format!("民族“{}”不在 56 个民族名称中，请从列表中选择", self.ethnicity.trim()));
             }
             e
         };
@@ -701,10 +634,7 @@ impl MemberInput {
             (Some(b), Some(id)) if b != id.birth_date() => {
                 errors.add(
                     "birth_date",
-                    format!(
-                        "出生日期与身份证号不一致（身份证号为 {}），请核对",
-                        format_cn(id.birth_date())
-                    ),
+                    format!("出生日期与身份证号不一致（身份证号为 {}），请核对", format_cn(id.birth_date())),
                 );
                 Some(b)
             }
@@ -717,23 +647,14 @@ impl MemberInput {
             (None, _) => None, // invalid date, already reported
         };
         if let Some(b) = birth_date.filter(|b| *b > as_of) {
-            let field = if given_birth.is_some() {
-                "birth_date"
-            } else {
-                "id_number"
-            };
-            errors.add(
-                field,
-                format!("出生日期 {} 晚于 {as_of_cn}，请核对", format_cn(b)),
-            );
+            let field = if given_birth.is_some() { "birth_date" } else { "id_number" };
+            errors.add(field, format!("出生日期 {} 晚于 {as_of_cn}，请核对", format_cn(b)));
         }
 
         let phone = if self.phone.trim().is_empty() {
             None
         } else {
-            Phone::parse(&self.phone)
-                .map_err(|e| errors.add("phone", e.to_string()))
-                .ok()
+            Phone::parse(&self.phone).map_err(|e| errors.add("phone", e.to_string())).ok()
         };
 
         let education = if self.education.trim().is_empty() {
@@ -741,13 +662,7 @@ impl MemberInput {
         } else {
             let e = Education::parse(&self.education);
             if e.is_none() {
-                errors.add(
-                    "education",
-                    format!(
-                        "学历“{}”不在学历代码表中，请从列表中选择",
-                        self.education.trim()
-                    ),
-                );
+                errors.add("education", format!("学历“{}”不在学历代码表中，请从列表中选择", self.education.trim()));
             }
             e
         };
@@ -776,10 +691,7 @@ impl MemberInput {
 
         // Joining date, CON-APPLY-AGE.
         let joined_on = if self.joined_on.trim().is_empty() {
-            errors.add(
-                "joined_on",
-                "请填写入党日期（支部大会通过接收预备党员的日期）",
-            );
+            errors.add("joined_on", "请填写入党日期（支部大会通过接收预备党员的日期）");
             None
         } else {
             optional_date(&mut errors, "joined_on", "入党日期", &self.joined_on)
@@ -819,32 +731,22 @@ impl MemberInput {
         };
 
         // Confirmation date, CON-PROBATION.
-        let confirmed_on =
-            optional_date(&mut errors, "confirmed_on", "转正日期", &self.confirmed_on);
+        let confirmed_on = optional_date(&mut errors, "confirmed_on", "转正日期", &self.confirmed_on);
         if let Some(c) = confirmed_on {
             if c > as_of {
-                errors.add(
-                    "confirmed_on",
-                    format!("转正日期不能晚于 {as_of_cn}，请核对"),
-                );
+                errors.add("confirmed_on", format!("转正日期不能晚于 {as_of_cn}，请核对"));
             }
             if let Some(j) = joined_on {
                 let (earliest, latest) = confirmation_window(j);
                 if c < earliest {
                     errors.add(
                         "confirmed_on",
-                        format!(
-                            "预备期为一年，转正日期最早为 {}（入党日期满一年），请核对",
-                            format_cn(earliest)
-                        ),
+                        format!("预备期为一年，转正日期最早为 {}（入党日期满一年），请核对", format_cn(earliest)),
                     );
                 } else if c > latest {
                     errors.add(
                         "confirmed_on",
-                        format!(
-                            "预备期最长延长一年，转正日期最晚为 {}（入党日期满两年），请核对",
-                            format_cn(latest)
-                        ),
+                        format!("预备期最长延长一年，转正日期最晚为 {}（入党日期满两年），请核对", format_cn(latest)),
                     );
                 }
             }
@@ -852,7 +754,10 @@ impl MemberInput {
         match status {
             Some(MemberStatus::Probationary) => {
                 if confirmed_on.is_some() {
-                    errors.add("confirmed_on", "预备党员不应有转正日期：如已转正，请把状态改为正式党员；否则请清空转正日期");
+                    errors.add(
+                        "confirmed_on",
+                        "预备党员不应有转正日期：如已转正，请把状态改为正式党员；否则请清空转正日期",
+                    );
                 }
                 if joined_on.is_some_and(|j| as_of > confirmation_window(j).1) {
                     errors.add("status", "预备期已超过两年，请核对状态或填写转正日期");
@@ -882,16 +787,7 @@ impl MemberInput {
             d
         };
 
-        match (
-            name,
-            gender,
-            ethnicity,
-            birth_date,
-            id_number,
-            joined_on,
-            status,
-            dues_category,
-        ) {
+        match (name, gender, ethnicity, birth_date, id_number, joined_on, status, dues_category) {
             (
                 Some(name),
                 Some(gender),

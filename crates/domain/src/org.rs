@@ -49,13 +49,13 @@ impl OrgKind {
     /// (`None` = a root). Committees nest to any depth; general branches sit under committees;
     /// branches under committees or general branches; groups only under branches.
     pub fn may_sit_under(self, parent: Option<OrgKind>) -> bool {
-        match (self, parent) {
-            (Self::Committee, None | Some(Self::Committee)) => true,
-            (Self::GeneralBranch, Some(Self::Committee)) => true,
-            (Self::Branch, Some(Self::Committee | Self::GeneralBranch)) => true,
-            (Self::Group, Some(Self::Branch)) => true,
-            _ => false,
-        }
+        matches!(
+            (self, parent),
+            (Self::Committee, None | Some(Self::Committee))
+                | (Self::GeneralBranch, Some(Self::Committee))
+                | (Self::Branch, Some(Self::Committee | Self::GeneralBranch))
+                | (Self::Group, Some(Self::Branch))
+        )
     }
 
     /// Members are attached to branches (and optionally to a group inside their branch).
@@ -82,14 +82,8 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
-    pub const ALL: [UnitKind; 6] = [
-        Self::PublicSchool,
-        Self::PrivateSchool,
-        Self::Kindergarten,
-        Self::Organ,
-        Self::Enterprise,
-        Self::Other,
-    ];
+    pub const ALL: [UnitKind; 6] =
+        [Self::PublicSchool, Self::PrivateSchool, Self::Kindergarten, Self::Organ, Self::Enterprise, Self::Other];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -381,7 +375,10 @@ mod tests {
         let err = check_move(&org, OrgKind::Committee, Some((&itself, OrgKind::Committee, OrgStatus::Active)), false);
         assert_eq!(err, Err(MoveError::Cycle));
         let sibling = OrgPath::parse("/1/70/").unwrap();
-        assert!(check_move(&org, OrgKind::Committee, Some((&sibling, OrgKind::Committee, OrgStatus::Active)), false).is_ok());
+        assert!(
+            check_move(&org, OrgKind::Committee, Some((&sibling, OrgKind::Committee, OrgStatus::Active)), false)
+                .is_ok()
+        );
     }
 
     #[test]
@@ -392,7 +389,10 @@ mod tests {
             check_move(&group, OrgKind::Group, Some((&other_branch, OrgKind::Branch, OrgStatus::Active)), true),
             Err(MoveError::MembersWouldLeaveBranch)
         );
-        assert!(check_move(&group, OrgKind::Group, Some((&other_branch, OrgKind::Branch, OrgStatus::Active)), false).is_ok());
+        assert!(
+            check_move(&group, OrgKind::Group, Some((&other_branch, OrgKind::Branch, OrgStatus::Active)), false)
+                .is_ok()
+        );
         assert_eq!(
             check_move(&group, OrgKind::Group, Some((&other_branch, OrgKind::Branch, OrgStatus::Closed)), false),
             Err(MoveError::ParentClosed)

@@ -1,8 +1,7 @@
 //! Code lists: parsing by identifier, code and label; the embedded national tables.
 
 use domain::codes::{
-    DuesCategory, Education, EducationLevel, Ethnicity, Gender, MemberStatus, Occupation,
-    province_name,
+    DuesCategory, Education, EducationLevel, Ethnicity, Gender, MemberStatus, Occupation, province_name,
 };
 use serde::Deserialize;
 use serde::de::IntoDeserializer;
@@ -37,16 +36,10 @@ fn member_status_round_trips_and_knows_who_is_current() {
     }
     assert_eq!(MemberStatus::TransferredOut.as_str(), "transferred_out");
     assert_eq!(MemberStatus::Suspended.label(), "停止党籍");
-    assert_eq!(
-        MemberStatus::parse("预备"),
-        Some(MemberStatus::Probationary)
-    );
+    assert_eq!(MemberStatus::parse("预备"), Some(MemberStatus::Probationary));
     assert_eq!(MemberStatus::parse("正式"), Some(MemberStatus::Full));
     assert_eq!(MemberStatus::parse("active"), None);
-    let current: Vec<_> = MemberStatus::ALL
-        .into_iter()
-        .filter(|s| s.is_current())
-        .collect();
+    let current: Vec<_> = MemberStatus::ALL.into_iter().filter(|s| s.is_current()).collect();
     assert_eq!(current, [MemberStatus::Probationary, MemberStatus::Full]);
 }
 
@@ -100,10 +93,7 @@ fn education_by_code_name_and_everyday_word() {
     let senior = Education::parse("普通高中").unwrap();
     assert_eq!(senior.code(), "61");
     assert!(!senior.college_plus());
-    assert_eq!(
-        Education::parse("22").unwrap().level(),
-        EducationLevel::College
-    );
+    assert_eq!(Education::parse("22").unwrap().level(), EducationLevel::College);
     assert!(Education::parse("22").unwrap().college_plus());
     assert!(!Education::parse("中专").unwrap().college_plus());
     assert_eq!(Education::parse("9").unwrap().name(), "其他");
@@ -121,10 +111,7 @@ fn occupation_by_identifier_and_name() {
     let w = Occupation::parse("worker").unwrap();
     assert_eq!((w.identifier(), w.name()), ("worker", "工人"));
     assert_eq!(Occupation::parse("工人"), Some(w));
-    assert_eq!(
-        Occupation::parse("离退休人员").unwrap().identifier(),
-        "retired"
-    );
+    assert_eq!(Occupation::parse("离退休人员").unwrap().identifier(), "retired");
     assert_eq!(Occupation::parse("astronaut"), None);
     for o in Occupation::all() {
         assert_eq!(Occupation::parse(o.identifier()), Some(*o));

@@ -2,8 +2,7 @@
 
 use chrono::NaiveDate;
 use domain::dates::{
-    AgeBand, add_months, add_years, age_on, birthday, format_cn, format_iso, parse_date,
-    parse_excel_serial,
+    AgeBand, add_months, add_years, age_on, birthday, format_cn, format_iso, parse_date, parse_excel_serial,
 };
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -36,10 +35,7 @@ fn parse_date_accepts_the_usual_spellings() {
 #[test]
 fn parse_date_rejects_impossible_dates_naming_the_input() {
     let e = parse_date("2023-02-29").unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "日期“2023-02-29”无效，请按 2020-01-05 的格式填写"
-    );
+    assert_eq!(e.to_string(), "日期“2023-02-29”无效，请按 2020-01-05 的格式填写");
     for s in [
         "2023-13-01",
         "2023-00-10",
@@ -59,30 +55,15 @@ fn parse_date_rejects_impossible_dates_naming_the_input() {
         let e = parse_date(s).unwrap_err();
         assert!(e.to_string().contains("请"), "{s}: {e}");
     }
-    assert!(
-        parse_date("")
-            .unwrap_err()
-            .to_string()
-            .contains("请填写日期")
-    );
+    assert!(parse_date("").unwrap_err().to_string().contains("请填写日期"));
     let long = "x".repeat(200);
     assert!(parse_date(&long).unwrap_err().to_string().chars().count() < 80);
 }
 
 #[test]
 fn parse_date_years_1900_to_2100_only() {
-    assert!(
-        parse_date("1899-12-31")
-            .unwrap_err()
-            .to_string()
-            .contains("1900 至 2100")
-    );
-    assert!(
-        parse_date("2101-01-01")
-            .unwrap_err()
-            .to_string()
-            .contains("1900 至 2100")
-    );
+    assert!(parse_date("1899-12-31").unwrap_err().to_string().contains("1900 至 2100"));
+    assert!(parse_date("2101-01-01").unwrap_err().to_string().contains("1900 至 2100"));
     assert!(parse_date("0000-01-01").is_err());
 }
 
@@ -90,31 +71,13 @@ fn parse_date_years_1900_to_2100_only() {
 fn excel_serials_in_the_1900_date_system() {
     assert_eq!(parse_excel_serial(1.0), Ok(d(1900, 1, 1)));
     assert_eq!(parse_excel_serial(59.0), Ok(d(1900, 2, 28)));
-    assert!(
-        parse_excel_serial(60.0)
-            .unwrap_err()
-            .to_string()
-            .contains("1900年2月29日")
-    );
+    assert!(parse_excel_serial(60.0).unwrap_err().to_string().contains("1900年2月29日"));
     assert_eq!(parse_excel_serial(61.0), Ok(d(1900, 3, 1)));
     assert_eq!(parse_excel_serial(45000.0), Ok(d(2023, 3, 15)));
-    assert_eq!(
-        parse_excel_serial(45000.75),
-        Ok(d(2023, 3, 15)),
-        "time of day ignored"
-    );
+    assert_eq!(parse_excel_serial(45000.75), Ok(d(2023, 3, 15)), "time of day ignored");
     assert_eq!(parse_excel_serial(43831.0), Ok(d(2020, 1, 1)));
     assert_eq!(parse_excel_serial(73415.0), Ok(d(2100, 12, 31)));
-    for bad in [
-        0.0,
-        0.5,
-        -1.0,
-        73416.0,
-        f64::NAN,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        1e300,
-    ] {
+    for bad in [0.0, 0.5, -1.0, 73416.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e300] {
         let e = parse_excel_serial(bad).unwrap_err().to_string();
         assert!(e.contains('请') && e.chars().count() < 80, "{bad}: {e}");
     }
@@ -161,11 +124,7 @@ fn add_years_and_months_clamp() {
     assert_eq!(add_months(d(2020, 8, 31), 1), d(2020, 9, 30));
     assert_eq!(add_months(d(2020, 11, 15), 3), d(2021, 2, 15));
     assert_eq!(add_months(d(2020, 11, 15), 0), d(2020, 11, 15));
-    assert_eq!(
-        add_years(d(2020, 1, 1), u32::MAX),
-        NaiveDate::MAX,
-        "saturates, no panic"
-    );
+    assert_eq!(add_years(d(2020, 1, 1), u32::MAX), NaiveDate::MAX, "saturates, no panic");
     assert_eq!(add_months(d(2020, 1, 1), u32::MAX), NaiveDate::MAX);
 }
 
@@ -194,12 +153,7 @@ fn age_band_boundaries() {
 #[test]
 fn age_band_identifiers_and_labels() {
     let ids: Vec<_> = AgeBand::ALL.iter().map(|b| b.as_str()).collect();
-    assert_eq!(
-        ids,
-        [
-            "to30", "31_35", "36_40", "41_45", "46_50", "51_55", "56_60", "61up"
-        ]
-    );
+    assert_eq!(ids, ["to30", "31_35", "36_40", "41_45", "46_50", "51_55", "56_60", "61up"]);
     assert_eq!(AgeBand::To30.label(), "30岁及以下");
     assert_eq!(AgeBand::From31To35.label(), "31-35岁");
     assert_eq!(AgeBand::From61.label(), "61岁及以上");
@@ -213,23 +167,11 @@ fn age_band_identifiers_and_labels() {
 #[test]
 fn age_band_birth_date_bounds_on_a_reference_date() {
     let as_of = d(2024, 12, 31);
-    assert_eq!(
-        AgeBand::To30.birth_date_bounds(as_of),
-        (Some(d(1994, 1, 1)), None)
-    );
-    assert_eq!(
-        AgeBand::From31To35.birth_date_bounds(as_of),
-        (Some(d(1989, 1, 1)), Some(d(1993, 12, 31)))
-    );
-    assert_eq!(
-        AgeBand::From61.birth_date_bounds(as_of),
-        (None, Some(d(1963, 12, 31)))
-    );
+    assert_eq!(AgeBand::To30.birth_date_bounds(as_of), (Some(d(1994, 1, 1)), None));
+    assert_eq!(AgeBand::From31To35.birth_date_bounds(as_of), (Some(d(1989, 1, 1)), Some(d(1993, 12, 31))));
+    assert_eq!(AgeBand::From61.birth_date_bounds(as_of), (None, Some(d(1963, 12, 31))));
     // The day before / on / after the 31st birthday.
-    assert_eq!(
-        AgeBand::of(age_on(d(1993, 12, 31), as_of)),
-        AgeBand::From31To35
-    );
+    assert_eq!(AgeBand::of(age_on(d(1993, 12, 31), as_of)), AgeBand::From31To35);
     assert_eq!(AgeBand::of(age_on(d(1994, 1, 1), as_of)), AgeBand::To30);
 }
 

@@ -55,10 +55,7 @@ fn err(input: &MemberInput, as_of: NaiveDate) -> FieldErrors {
 
 /// The messages for `field`, in order.
 fn messages<'a>(e: &'a FieldErrors, field: &str) -> Vec<&'a str> {
-    e.0.iter()
-        .filter(|x| x.field == field)
-        .map(|x| x.message.as_str())
-        .collect()
+    e.0.iter().filter(|x| x.field == field).map(|x| x.message.as_str()).collect()
 }
 
 fn fields(e: &FieldErrors) -> Vec<&str> {
@@ -98,14 +95,7 @@ fn optional_fields_may_be_empty() {
     };
     let f = ok(&input, as_of());
     assert_eq!(
-        (
-            f.phone,
-            f.education,
-            f.degree,
-            f.occupation,
-            f.post,
-            f.unit_name
-        ),
+        (f.phone, f.education, f.degree, f.occupation, f.post, f.unit_name),
         (None, None, None, None, None, None)
     );
 }
@@ -130,16 +120,7 @@ fn an_empty_form_reports_every_required_field_in_field_order() {
     let e = err(&MemberInput::default(), as_of());
     assert_eq!(
         fields(&e),
-        [
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "id_number",
-            "joined_on",
-            "status",
-            "dues_category"
-        ]
+        ["name", "gender", "ethnicity", "birth_date", "id_number", "joined_on", "status", "dues_category"]
     );
     assert_eq!(e.get("name"), Some("请填写姓名"));
     assert_eq!(e.get("id_number"), Some("请填写身份证号"));
@@ -180,53 +161,21 @@ fn every_field_error_is_collected_in_one_pass() {
 
 #[test]
 fn gender_must_agree_with_the_id_number() {
-    let e = err(
-        &MemberInput {
-            gender: "女".into(),
-            ..valid()
-        },
-        as_of(),
-    );
+    let e = err(&MemberInput { gender: "女".into(), ..valid() }, as_of());
     assert_eq!(fields(&e), ["gender"]);
     assert!(e.get("gender").unwrap().starts_with("性别与身份证号不一致"));
     assert!(e.get("gender").unwrap().contains("男"));
     // Codes are accepted.
-    assert_eq!(
-        ok(
-            &MemberInput {
-                gender: "1".into(),
-                ..valid()
-            },
-            as_of()
-        )
-        .gender,
-        Gender::Male
-    );
+    assert_eq!(ok(&MemberInput { gender: "1".into(), ..valid() }, as_of()).gender, Gender::Male);
 }
 
 #[test]
 fn birth_date_must_agree_with_the_id_number() {
-    let e = err(
-        &MemberInput {
-            birth_date: "1990-01-03".into(),
-            ..valid()
-        },
-        as_of(),
-    );
+    let e = err(&MemberInput { birth_date: "1990-01-03".into(), ..valid() }, as_of());
     assert_eq!(fields(&e), ["birth_date"]);
-    assert!(
-        e.get("birth_date")
-            .unwrap()
-            .starts_with("出生日期与身份证号不一致（身份证号为 1990年1月2日）")
-    );
+    assert!(e.get("birth_date").unwrap().starts_with("出生日期与身份证号不一致（身份证号为 1990年1月2日）"));
     // Any accepted spelling of the same day agrees.
-    ok(
-        &MemberInput {
-            birth_date: "1990年1月2日".into(),
-            ..valid()
-        },
-        as_of(),
-    );
+    ok(&MemberInput { birth_date: "1990年1月2日".into(), ..valid() }, as_of());
 }
 
 #[test]
@@ -242,13 +191,7 @@ fn birth_date_not_in_the_future() {
     };
     let e = err(&input, d(2007, 5, 31));
     assert!(e.get("id_number").unwrap().contains("晚于"), "{e}");
-    let e = err(
-        &MemberInput {
-            birth_date: "2007-06-01".into(),
-            ..input.clone()
-        },
-        d(2007, 5, 31),
-    );
+    let e = err(&MemberInput { birth_date: "2007-06-01".into(), ..input.clone() }, d(2007, 5, 31));
     assert!(e.get("birth_date").unwrap().contains("晚于"), "{e}");
 }
 
@@ -304,11 +247,7 @@ fn joined_on_not_after_as_of() {
     let input = joining("110105199001021238", "2025-07-01");
     let e = err(&input, as_of());
     assert_eq!(fields(&e), ["joined_on"]);
-    assert!(
-        e.get("joined_on")
-            .unwrap()
-            .contains("不能晚于 2025年6月30日")
-    );
+    assert!(e.get("joined_on").unwrap().contains("不能晚于 2025年6月30日"));
     ok(&joining("110105199001021238", "2025-06-30"), as_of());
 }
 
@@ -323,11 +262,7 @@ fn con_apply_age_and_joined_on_after_as_of_are_both_reported() {
 }
 
 fn confirmed(joined_on: &str, confirmed_on: &str) -> MemberInput {
-    MemberInput {
-        joined_on: joined_on.into(),
-        confirmed_on: confirmed_on.into(),
-        ..valid()
-    }
+    MemberInput { joined_on: joined_on.into(), confirmed_on: confirmed_on.into(), ..valid() }
 }
 
 #[test]
@@ -346,27 +281,15 @@ fn con_probation_confirmation_at_most_two_years_after_joining() {
     ok(&confirmed("2015-07-01", "2017-07-01"), as_of());
     let e = err(&confirmed("2015-07-01", "2017-07-02"), as_of());
     assert_eq!(fields(&e), ["confirmed_on"]);
-    assert!(
-        e.get("confirmed_on")
-            .unwrap()
-            .contains("最晚为 2017年7月1日")
-    );
+    assert!(e.get("confirmed_on").unwrap().contains("最晚为 2017年7月1日"));
 }
 
 #[test]
 fn con_probation_feb_29_join_takes_the_lenient_reading_at_both_ends() {
     ok(&confirmed("2016-02-29", "2017-02-28"), as_of());
-    assert!(
-        err(&confirmed("2016-02-29", "2017-02-27"), as_of())
-            .get("confirmed_on")
-            .is_some()
-    );
+    assert!(err(&confirmed("2016-02-29", "2017-02-27"), as_of()).get("confirmed_on").is_some());
     ok(&confirmed("2016-02-29", "2018-03-01"), as_of());
-    assert!(
-        err(&confirmed("2016-02-29", "2018-03-02"), as_of())
-            .get("confirmed_on")
-            .is_some()
-    );
+    assert!(err(&confirmed("2016-02-29", "2018-03-02"), as_of()).get("confirmed_on").is_some());
 }
 
 #[test]
@@ -387,62 +310,33 @@ fn con_probation_full_member_needs_confirmed_on() {
 
 #[test]
 fn con_probation_probationary_member_has_no_confirmed_on() {
-    let input = MemberInput {
-        status: "预备党员".into(),
-        ..confirmed("2024-01-01", "2025-01-01")
-    };
+    let input = MemberInput { status: "预备党员".into(), ..confirmed("2024-01-01", "2025-01-01") };
     let e = err(&input, as_of());
     assert_eq!(fields(&e), ["confirmed_on"]);
-    assert!(
-        e.get("confirmed_on")
-            .unwrap()
-            .contains("请把状态改为正式党员")
-    );
+    assert!(e.get("confirmed_on").unwrap().contains("请把状态改为正式党员"));
 }
 
 #[test]
 fn con_probation_probation_longer_than_two_years_is_an_error() {
-    let probationary = MemberInput {
-        status: "probationary".into(),
-        ..confirmed("2023-06-30", "")
-    };
+    let probationary = MemberInput { status: "probationary".into(), ..confirmed("2023-06-30", "") };
     ok(&probationary, d(2025, 6, 29));
     ok(&probationary, d(2025, 6, 30));
     let e = err(&probationary, d(2025, 7, 1));
     assert_eq!(fields(&e), ["status"]);
-    assert_eq!(
-        e.get("status"),
-        Some("预备期已超过两年，请核对状态或填写转正日期")
-    );
+    assert_eq!(e.get("status"), Some("预备期已超过两年，请核对状态或填写转正日期"));
 }
 
 #[test]
 fn other_statuses_need_no_confirmation_date() {
     for status in ["transferred_out", "suspended", "deceased", "left"] {
-        ok(
-            &MemberInput {
-                status: status.into(),
-                ..confirmed("2015-07-01", "")
-            },
-            as_of(),
-        );
-        ok(
-            &MemberInput {
-                status: status.into(),
-                ..valid()
-            },
-            as_of(),
-        );
+        ok(&MemberInput { status: status.into(), ..confirmed("2015-07-01", "") }, as_of());
+        ok(&MemberInput { status: status.into(), ..valid() }, as_of());
     }
 }
 
 #[test]
 fn deserializes_from_a_partial_form() {
-    let pairs = vec![
-        ("name", "李四"),
-        ("id_number", "11010519491231002X"),
-        ("status", "full"),
-    ];
+    let pairs = vec![("name", "李四"), ("id_number", "11010519491231002X"), ("status", "full")];
     let de: MapDeserializer<_, DeError> = MapDeserializer::new(pairs.into_iter());
     let input = MemberInput::deserialize(de).unwrap();
     assert_eq!(input.name, "李四");
@@ -463,16 +357,7 @@ fn con_apply_age_rule_function() {
 #[test]
 fn con_probation_confirmation_window() {
     use domain::member::confirmation_window;
-    assert_eq!(
-        confirmation_window(d(2015, 7, 1)),
-        (d(2016, 7, 1), d(2017, 7, 1))
-    );
-    assert_eq!(
-        confirmation_window(d(2016, 2, 29)),
-        (d(2017, 2, 28), d(2018, 3, 1))
-    );
-    assert_eq!(
-        confirmation_window(d(2020, 2, 29)),
-        (d(2021, 2, 28), d(2022, 3, 1))
-    );
+    assert_eq!(confirmation_window(d(2015, 7, 1)), (d(2016, 7, 1), d(2017, 7, 1)));
+    assert_eq!(confirmation_window(d(2016, 2, 29)), (d(2017, 2, 28), d(2018, 3, 1)));
+    assert_eq!(confirmation_window(d(2020, 2, 29)), (d(2021, 2, 28), d(2022, 3, 1)));
 }

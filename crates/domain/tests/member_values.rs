@@ -3,8 +3,7 @@
 use chrono::NaiveDate;
 use domain::codes::Gender;
 use domain::member::{
-    IdNumber, IdNumberError, PersonName, PersonNameError, Phone, PhoneError, mask_id_number,
-    mask_phone,
+    IdNumber, IdNumberError, PersonName, PersonNameError, Phone, PhoneError, mask_id_number, mask_phone,
 };
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -46,22 +45,10 @@ fn id_number_errors_say_what_is_wrong() {
     assert_eq!(e, IdNumberError::Length { actual: 17 });
     assert_eq!(e.to_string(), "身份证号应为 18 位，现为 17 位，请核对");
     // A 15-digit first-generation number is rejected by length.
-    assert_eq!(
-        IdNumber::parse("110105491231002"),
-        Err(IdNumberError::Length { actual: 15 })
-    );
-    assert_eq!(
-        IdNumber::parse("1101051949123100XX"),
-        Err(IdNumberError::Characters)
-    );
-    assert_eq!(
-        IdNumber::parse("11010519491231002Y"),
-        Err(IdNumberError::Characters)
-    );
-    assert_eq!(
-        IdNumber::parse("11010519491231002中"),
-        Err(IdNumberError::Characters)
-    );
+    assert_eq!(IdNumber::parse("110105491231002"), Err(IdNumberError::Length { actual: 15 }));
+    assert_eq!(IdNumber::parse("1101051949123100XX"), Err(IdNumberError::Characters));
+    assert_eq!(IdNumber::parse("11010519491231002Y"), Err(IdNumberError::Characters));
+    assert_eq!(IdNumber::parse("11010519491231002中"), Err(IdNumberError::Characters));
     let e = IdNumber::parse("10010519491231002X").unwrap_err();
     assert!(matches!(&e, IdNumberError::Province { code } if code == "10"));
     assert!(e.to_string().contains("“10”"));
@@ -69,20 +56,12 @@ fn id_number_errors_say_what_is_wrong() {
     let first17 = "11010520230229001";
     let id = format!("{first17}{}", IdNumber::check_digit(first17).unwrap());
     let e = IdNumber::parse(&id).unwrap_err();
-    assert_eq!(
-        e,
-        IdNumberError::BirthDate {
-            digits: "20230229".into()
-        }
-    );
+    assert_eq!(e, IdNumberError::BirthDate { digits: "20230229".into() });
     assert!(e.to_string().contains("20230229"));
     // Year before 1900.
     let first17 = "11010518991231001";
     let id = format!("{first17}{}", IdNumber::check_digit(first17).unwrap());
-    assert!(matches!(
-        IdNumber::parse(&id),
-        Err(IdNumberError::BirthDate { .. })
-    ));
+    assert!(matches!(IdNumber::parse(&id), Err(IdNumberError::BirthDate { .. })));
 }
 
 #[test]
@@ -111,19 +90,10 @@ fn from_parts_builds_valid_numbers() {
     assert_eq!(id.as_str(), "11010519491231002X");
     let id = IdNumber::from_parts("110105", d(1990, 1, 2), 123).unwrap();
     assert_eq!(id.as_str(), "110105199001021238");
-    assert_eq!(
-        IdNumber::from_parts("110105", d(1990, 1, 2), 999)
-            .unwrap()
-            .gender(),
-        Gender::Male
-    );
+    assert_eq!(IdNumber::from_parts("110105", d(1990, 1, 2), 999).unwrap().gender(), Gender::Male);
     assert_eq!(IdNumber::from_parts("11010", d(1990, 1, 2), 1), None);
     assert_eq!(IdNumber::from_parts("11010a", d(1990, 1, 2), 1), None);
-    assert_eq!(
-        IdNumber::from_parts("990105", d(1990, 1, 2), 1),
-        None,
-        "unknown province"
-    );
+    assert_eq!(IdNumber::from_parts("990105", d(1990, 1, 2), 1), None, "unknown province");
     assert_eq!(IdNumber::from_parts("110105", d(1990, 1, 2), 1000), None);
     assert_eq!(IdNumber::from_parts("110105", d(1899, 1, 2), 1), None);
 }
@@ -138,39 +108,19 @@ fn debug_of_id_number_is_masked() {
 #[test]
 fn mask_id_number_on_stored_strings() {
     assert_eq!(mask_id_number("110105194912310021"), "110105********0021");
-    assert_eq!(
-        mask_id_number("11010519491231"),
-        "110105****1231",
-        "14 chars"
-    );
-    assert_eq!(
-        mask_id_number("1101051949123"),
-        "*************",
-        "13 chars: all hidden"
-    );
-    assert_eq!(
-        mask_id_number("110105491231002"),
-        "110105*****1002",
-        "15-digit legacy"
-    );
+    assert_eq!(mask_id_number("11010519491231"), "110105****1231", "14 chars");
+    assert_eq!(mask_id_number("1101051949123"), "*************", "13 chars: all hidden");
+    assert_eq!(mask_id_number("110105491231002"), "110105*****1002", "15-digit legacy");
     assert_eq!(mask_id_number(""), "");
     assert_eq!(mask_id_number("abc"), "***");
     assert_eq!(mask_id_number("abcdefghijklmnopqr"), "abcdef********opqr");
-    assert_eq!(
-        mask_id_number("一二三四五六七八九十一二三四五六七八"),
-        "一二三四五六********五六七八"
-    );
+    assert_eq!(mask_id_number("一二三四五六七八九十一二三四五六七八"), "一二三四五六********五六七八");
 }
 
 #[test]
 fn phone_mobile() {
-    for s in [
-        "13812345678",
-        "138 1234 5678",
-        "138-1234-5678",
-        "+86 138 1234 5678",
-        "１３８１２３４５６７８",
-    ] {
+    for s in ["13812345678", "138 1234 5678", "138-1234-5678", "+86 138 1234 5678", "１３８１２３４５６７８"]
+    {
         let p = Phone::parse(s).unwrap();
         assert_eq!(p.as_str(), "13812345678", "{s}");
         assert!(p.is_mobile());
@@ -182,24 +132,13 @@ fn phone_mobile() {
 #[test]
 fn phone_mobile_errors() {
     assert_eq!(Phone::parse(""), Err(PhoneError::Empty));
-    assert_eq!(
-        Phone::parse("1381234567"),
-        Err(PhoneError::MobileLength { actual: 10 })
-    );
-    assert_eq!(
-        Phone::parse("138123456789").unwrap_err().to_string(),
-        "手机号应为 11 位，现为 12 位，请核对"
-    );
+    assert_eq!(Phone::parse("1381234567"), Err(PhoneError::MobileLength { actual: 10 }));
+    assert_eq!(Phone::parse("138123456789").unwrap_err().to_string(), "手机号应为 11 位，现为 12 位，请核对");
     assert_eq!(Phone::parse("12812345678"), Err(PhoneError::MobilePrefix));
     assert_eq!(Phone::parse("10812345678"), Err(PhoneError::MobilePrefix));
     assert_eq!(Phone::parse("23812345678"), Err(PhoneError::Format));
     assert_eq!(Phone::parse("138abc45678"), Err(PhoneError::Format));
-    assert!(
-        Phone::parse("abc")
-            .unwrap_err()
-            .to_string()
-            .contains("010-12345678")
-    );
+    assert!(Phone::parse("abc").unwrap_err().to_string().contains("010-12345678"));
 }
 
 #[test]
@@ -207,22 +146,10 @@ fn phone_landline() {
     let p = Phone::parse("010-12345678").unwrap();
     assert!(!p.is_mobile());
     assert_eq!(p.masked(), "010-******78");
-    assert_eq!(
-        Phone::parse("0571-8765432").unwrap().masked(),
-        "0571-*****32"
-    );
-    assert_eq!(
-        Phone::parse("010 - 12345678").unwrap().as_str(),
-        "010-12345678"
-    );
-    assert_eq!(
-        Phone::parse("(010)12345678").unwrap().as_str(),
-        "010-12345678"
-    );
-    assert_eq!(
-        Phone::parse("（010）12345678").unwrap().as_str(),
-        "010-12345678"
-    );
+    assert_eq!(Phone::parse("0571-8765432").unwrap().masked(), "0571-*****32");
+    assert_eq!(Phone::parse("010 - 12345678").unwrap().as_str(), "010-12345678");
+    assert_eq!(Phone::parse("(010)12345678").unwrap().as_str(), "010-12345678");
+    assert_eq!(Phone::parse("（010）12345678").unwrap().as_str(), "010-12345678");
     let ext = Phone::parse("010-12345678-123").unwrap();
     assert_eq!(ext.as_str(), "010-12345678-123");
     assert_eq!(ext.masked(), "010-******78-***");
@@ -247,54 +174,27 @@ fn mask_phone_on_stored_strings() {
     assert_eq!(mask_phone("13812345678"), "138****5678");
     assert_eq!(mask_phone("010-12345678"), "010-******78");
     assert_eq!(mask_phone("12345"), "*****");
-    assert_eq!(
-        mask_phone("12812345678"),
-        "128******78",
-        "invalid but long: first 3, last 2"
-    );
+    assert_eq!(mask_phone("12812345678"), "128******78", "invalid but long: first 3, last 2");
     assert_eq!(mask_phone(""), "");
 }
 
 #[test]
 fn person_names() {
     assert_eq!(PersonName::parse("  张三 ").unwrap().as_str(), "张三");
-    assert_eq!(
-        PersonName::parse("阿依古丽·买买提").unwrap().as_str(),
-        "阿依古丽·买买提"
-    );
-    assert_eq!(
-        PersonName::parse("阿依古丽•买买提").unwrap().as_str(),
-        "阿依古丽·买买提"
-    );
+    assert_eq!(PersonName::parse("阿依古丽·买买提").unwrap().as_str(), "阿依古丽·买买提");
+    assert_eq!(PersonName::parse("阿依古丽•买买提").unwrap().as_str(), "阿依古丽·买买提");
     assert_eq!(PersonName::parse("李〇").unwrap().as_str(), "李〇");
-    assert_eq!(
-        PersonName::parse("John   Smith").unwrap().as_str(),
-        "John Smith"
-    );
+    assert_eq!(PersonName::parse("John   Smith").unwrap().as_str(), "John Smith");
     assert_eq!(PersonName::parse("王").unwrap().as_str(), "王");
     assert_eq!(PersonName::parse(""), Err(PersonNameError::Empty));
     assert_eq!(PersonName::parse(" \t"), Err(PersonNameError::Empty));
     assert_eq!(PersonName::parse("张三1"), Err(PersonNameError::Digits));
     assert_eq!(PersonName::parse("张三２"), Err(PersonNameError::Digits));
-    assert_eq!(
-        PersonName::parse("张\u{0}三"),
-        Err(PersonNameError::Character { found: '\u{0}' })
-    );
-    assert!(
-        PersonName::parse("张三<script>")
-            .unwrap_err()
-            .to_string()
-            .contains("“<”")
-    );
+    assert_eq!(PersonName::parse("张\u{0}三"), Err(PersonNameError::Character { found: '\u{0}' }));
+    assert!(PersonName::parse("张三<script>").unwrap_err().to_string().contains("“<”"));
     let fifty = "张".repeat(50);
     assert!(PersonName::parse(&fifty).is_ok());
     let e = PersonName::parse(&"张".repeat(51)).unwrap_err();
-    assert_eq!(
-        e,
-        PersonNameError::TooLong {
-            max: 50,
-            actual: 51
-        }
-    );
+    assert_eq!(e, PersonNameError::TooLong { max: 50, actual: 51 });
     assert_eq!(e.to_string(), "姓名不能超过 50 个字，现为 51 个字，请核对");
 }

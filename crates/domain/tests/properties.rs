@@ -4,16 +4,14 @@
 use chrono::{Datelike, NaiveDate};
 use domain::codes::Gender;
 use domain::dates::{
-    AgeBand, add_months, add_years, age_on, birthday, format_cn, format_iso, parse_date,
-    parse_excel_serial,
+    AgeBand, add_months, add_years, age_on, birthday, format_cn, format_iso, parse_date, parse_excel_serial,
 };
 use domain::member::{IdNumber, PersonName, Phone, mask_id_number, mask_phone};
 use proptest::prelude::*;
 
 const PROVINCES: [&str; 34] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
-    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
-    "81", "82",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44",
+    "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
 ];
 
 fn date_between(from: NaiveDate, to: NaiveDate) -> impl Strategy<Value = NaiveDate> {
@@ -23,10 +21,7 @@ fn date_between(from: NaiveDate, to: NaiveDate) -> impl Strategy<Value = NaiveDa
 
 /// Any date in 1900..=2100.
 fn any_date() -> impl Strategy<Value = NaiveDate> {
-    date_between(
-        NaiveDate::from_ymd_opt(1900, 1, 1).unwrap(),
-        NaiveDate::from_ymd_opt(2100, 12, 31).unwrap(),
-    )
+    date_between(NaiveDate::from_ymd_opt(1900, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2100, 12, 31).unwrap())
 }
 
 fn area6() -> impl Strategy<Value = String> {
@@ -34,8 +29,7 @@ fn area6() -> impl Strategy<Value = String> {
 }
 
 fn valid_id() -> impl Strategy<Value = IdNumber> {
-    (area6(), any_date(), 0u16..=999)
-        .prop_filter_map("valid parts", |(a, b, s)| IdNumber::from_parts(&a, b, s))
+    (area6(), any_date(), 0u16..=999).prop_filter_map("valid parts", |(a, b, s)| IdNumber::from_parts(&a, b, s))
 }
 
 /// Strings that look like ID numbers, dates or phones, to reach the deeper checks.

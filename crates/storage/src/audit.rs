@@ -183,7 +183,9 @@ pub async fn verify(db: &Db, key: &AuditKey) -> Result<Verdict> {
     if last_id != seen || last_mac != prev_mac {
         return Ok(Verdict::Broken {
             entry_id: seen + 1,
-            reason: format!("the chain head records entry {last_id} but the chain ends at entry {seen} (entries were cut off)"),
+            reason: format!(
+                "the chain head records entry {last_id} but the chain ends at entry {seen} (entries were cut off)"
+            ),
         });
     }
     Ok(Verdict::Intact { entries: seen })

@@ -131,18 +131,11 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("cache_size", "-32000");
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .min_connections(1)
-                .connect_with(opts)
-                .await?;
+            let pool = SqlitePoolOptions::new().max_connections(8).min_connections(1).connect_with(opts).await?;
             Ok(Db::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
-                .await?;
+            let pool =
+                PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
             Ok(Db::Postgres(pool))
         } else {
             Err(StorageError::UnsupportedUrl(url.to_string()))
@@ -190,6 +183,14 @@ impl Db {
         })
     }
 
+    /// A read-only transaction: a consistent snapshot without taking SQLite's write lock.
+    pub async fn begin_read(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
     pub async fn fetch_all<T: Row>(&self, sql: &str, args: &[Arg]) -> Result<Vec<T>> {
         let r = match self {
             Db::Sqlite(p) => fetch_with!(Sqlite, p, sql, args, fetch_all),
@@ -219,9 +220,10 @@ impl Db {
             Db::Sqlite(p) => {
                 bind_all!(sqlx::query::<Sqlite>(AssertSqlSafe(sql.to_string())), args).execute(p).await?.rows_affected()
             }
-            Db::Postgres(p) => {
-                bind_all!(sqlx::query::<Postgres>(AssertSqlSafe(sql.to_string())), args).execute(p).await?.rows_affected()
-            }
+            Db::Postgres(p) => bind_all!(sqlx::query::<Postgres>(AssertSqlSafe(sql.to_string())), args)
+                .execute(p)
+                .await?
+                .rows_affected(),
         })
     }
 

@@ -238,13 +238,7 @@ pub struct Placement {
 pub async fn insert(tx: &mut Tx, d: &MemberData, at: &Placement, since: &str) -> Result<i64> {
     let now = now_ms();
     let mut args = data_args(d);
-    args.extend([
-        since.into(),
-        at.branch_id.into(),
-        at.group_id.into(),
-        at.branch_path.clone().into(),
-        now.into(),
-    ]);
+    args.extend([since.into(), at.branch_id.into(), at.group_id.into(), at.branch_path.clone().into(), now.into()]);
     let id = tx
         .insert_returning_id(
             "INSERT INTO members (name, gender, ethnicity, birth_date, id_number, phone, education, degree, occupation, \

@@ -124,9 +124,7 @@ pub async fn insert(tx: &mut Tx, parent: Option<&OrgRow>, f: &OrgFields) -> Resu
         None => OrgPath::root(id),
     };
     tx.execute("UPDATE orgs SET path = $1 WHERE id = $2", &[path.as_str().into(), id.into()]).await?;
-    get_in_tx(tx, &Scope::everything(), id)
-        .await?
-        .ok_or_else(|| StorageError::corrupt("orgs", "inserted org vanished"))
+    get_in_tx(tx, &Scope::everything(), id).await?.ok_or_else(|| StorageError::corrupt("orgs", "inserted org vanished"))
 }
 
 pub async fn update_fields(tx: &mut Tx, id: i64, f: &OrgFields) -> Result<()> {

@@ -2,15 +2,13 @@
 
 use crate::{Db, Result};
 
-/// Loads the data of a live session (not expired at `now_ms`).
-pub async fn load(db: &Db, id: &str, now_ms: i64) -> Result<Option<String>> {
-    Ok(db
-        .fetch_optional::<(String,)>(
-            "SELECT data FROM sessions WHERE id = $1 AND expires_at > $2",
-            &[id.into(), now_ms.into()],
-        )
-        .await?
-        .map(|r| r.0))
+/// Loads the account and data of a live session (not expired at `now_ms`).
+pub async fn load(db: &Db, id: &str, now_ms: i64) -> Result<Option<(Option<i64>, String)>> {
+    db.fetch_optional(
+        "SELECT account_id, data FROM sessions WHERE id = $1 AND expires_at > $2",
+        &[id.into(), now_ms.into()],
+    )
+    .await
 }
 
 /// Whether a session id is taken (live or not), for collision-free creation.

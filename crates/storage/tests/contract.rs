@@ -96,9 +96,14 @@ async fn move_rewrites_descendant_and_member_paths(db: Db) {
     let gb2 = add_org(&mut tx, Some(&root), "总支二", "general_branch").await;
     let br = add_org(&mut tx, Some(&gb1), "支部", "branch").await;
     let grp = add_org(&mut tx, Some(&br), "小组", "group").await;
-    let mid = member::insert(&mut tx, &person("张三", "11010519900101001X", "full", "2015-01-01"), &placement(&br, Some(&grp)), "2015-01-01")
-        .await
-        .unwrap();
+    let mid = member::insert(
+        &mut tx,
+        &person("张三", "11010519900101001X", "full", "2015-01-01"),
+        &placement(&br, Some(&grp)),
+        "2015-01-01",
+    )
+    .await
+    .unwrap();
     let new_path = org::move_subtree(&mut tx, &br, &gb2).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(new_path, OrgPath::parse(&format!("/{}/{}/{}/", root.id, gb2.id, br.id)).unwrap());
@@ -140,11 +145,17 @@ async fn member_list_filters_sort_and_page_within_scope(db: Db) {
     let f = MemberFilter { statuses: vec!["probationary".into()], per_page: 10, ..Default::default() };
     let (rows, total) = member::list(&db, &Scope::everything(), &f).await.unwrap();
     assert_eq!((rows.len(), total), (1, 1));
-    let f = MemberFilter { sort: member::SortKey::JoinedOn, descending: true, per_page: 2, page: 2, ..Default::default() };
+    let f =
+        MemberFilter { sort: member::SortKey::JoinedOn, descending: true, per_page: 2, page: 2, ..Default::default() };
     let (rows, total) = member::list(&db, &Scope::everything(), &f).await.unwrap();
     assert_eq!(total, 4);
     assert_eq!(rows.iter().map(|r| r.joined_on.as_str()).collect::<Vec<_>>(), vec!["2011-01-01", "2010-01-01"]);
-    let f = MemberFilter { joined_from: Some("2011-01-01".into()), joined_to: Some("2012-01-01".into()), per_page: 10, ..Default::default() };
+    let f = MemberFilter {
+        joined_from: Some("2011-01-01".into()),
+        joined_to: Some("2012-01-01".into()),
+        per_page: 10,
+        ..Default::default()
+    };
     assert_eq!(member::list(&db, &Scope::everything(), &f).await.unwrap().1, 2);
     // A member sees their own row and nothing else.
     let own = rows[0].id;
@@ -158,9 +169,14 @@ async fn relocation_keeps_history(db: Db) {
     let root = add_org(&mut tx, None, "党委", "committee").await;
     let a = add_org(&mut tx, Some(&root), "甲支部", "branch").await;
     let b = add_org(&mut tx, Some(&root), "乙支部", "branch").await;
-    let mid = member::insert(&mut tx, &person("张三", "11010519900101001X", "full", "2015-01-01"), &placement(&a, None), "2015-01-01")
-        .await
-        .unwrap();
+    let mid = member::insert(
+        &mut tx,
+        &person("张三", "11010519900101001X", "full", "2015-01-01"),
+        &placement(&a, None),
+        "2015-01-01",
+    )
+    .await
+    .unwrap();
     let m = member::get_in_tx(&mut tx, &Scope::everything(), mid).await.unwrap().unwrap();
     member::relocate(&mut tx, &m, &placement(&b, None), "2024-03-01", "2024-02-29").await.unwrap();
     tx.commit().await.unwrap();
@@ -178,7 +194,13 @@ async fn append_n(db: &Db, key: &AuditKey, n: usize) {
         audit::append(
             &mut tx,
             key,
-            NewEntry { actor: "admin".into(), action: format!("test.{i}"), entity: "org".into(), entity_id: Some(i as i64), ..Default::default() },
+            NewEntry {
+                actor: "admin".into(),
+                action: format!("test.{i}"),
+                entity: "org".into(),
+                entity_id: Some(i as i64),
+                ..Default::default()
+            },
         )
         .await
         .unwrap();

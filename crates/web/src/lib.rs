@@ -1,1 +1,78 @@
-//! zhibu web
+//! The web front of zhibu: server-rendered pages in Simplified Chinese, the JSON API under
+//! `/api/v1`, sessions, CSRF and error pages. Handlers only translate HTTP to use cases of
+//! [`services::Services`]; authorization happens there and in storage's scope filter.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod openapi;
+pub mod pages;
+pub mod view;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use services::Services;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Settings of the web front.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark the session cookie `Secure` (set when serving behind TLS).
+    pub cookie_secure: bool,
+    /// Hours a login lasts.
+    pub session_hours: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { cookie_secure: false, session_hours: 12 }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub config: WebConfig,
+}
+
+const CSS: &str = include_str!("../assets/app.css");
+const JS: &str = include_str!("../assets/app.js");
+
+async fn css() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS)
+}
+
+async fn js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "application/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        JS,
+    )
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/assets/app.css", get(css))
+        .route("/assets/app.js", get(js))
+        .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .with_state(state)
+}

@@ -1,1 +1,345 @@
-fn main() {}
+//! zhibu (支部): the party-building work platform. One binary: the web server and the
+//! operator's commands.
+
+mod config;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use config::Config;
+use domain::scope::RoleKind;
+use services::accounts::{NewAccount, RoleGrant, generate_password};
+use services::{HashCost, Services, console_actor};
+use std::io::Read;
+use storage::Db;
+use storage::audit::{AuditKey, Verdict};
+
+#[derive(Parser, Debug)]
+#[command(name = "zhibu", version, about = "支部 · 党建工作平台 (party-building work platform)")]
+struct Cli {
+    /// Data directory: SQLite database, audit key, backups.
+    #[arg(long, global = true, env = "ZHIBU_DATA_DIR")]
+    data_dir: Option<String>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST:PORT/DB (default: SQLite in the data dir).
+    #[arg(long, global = true, env = "ZHIBU_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Optional TOML configuration file (default: ./zhibu.toml when it exists).
+    #[arg(long, global = true, env = "ZHIBU_CONFIG")]
+    config: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the web server (runs pending migrations first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "ZHIBU_LISTEN")]
+        listen: Option<String>,
+        /// Fill an empty database with the county demo before serving.
+        #[arg(long)]
+        demo: bool,
+        /// Mark the session cookie Secure (when served over HTTPS).
+        #[arg(long, env = "ZHIBU_COOKIE_SECURE")]
+        cookie_secure: bool,
+    },
+    /// Run pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Fill an empty database with realistic, deterministic demo data.
+    Demo {
+        /// county (~120 branches, ~3,000 members) or tiny (for tests).
+        #[arg(long, default_value = "county")]
+        scale: String,
+        /// The date the demo is built around (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Back up the database to a file (SQLite: a consistent copy; PostgreSQL: pg_dump).
+    Backup {
+        /// Output file (default: DATA_DIR/backups/zhibu-YYYYmmdd-HHMMSS.db or .sql).
+        #[arg(long)]
+        out: Option<String>,
+    },
+    /// Audit chain commands.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum AdminCommand {
+    /// Create an account. The password is read from standard input with --password-stdin,
+    /// otherwise a random one-time password is generated and printed once.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// system_admin, org_admin, party_worker or member.
+        #[arg(long, default_value = "system_admin")]
+        role: String,
+        /// Org id or exact org name the role applies to (org_admin, party_worker).
+        #[arg(long)]
+        org: Option<String>,
+        /// Member id of the person (member role).
+        #[arg(long)]
+        member_id: Option<i64>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new random one-time password for an account and print it once.
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+    },
+    /// Create a personal API token for an account and print it (only the token, on stdout).
+    Token {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Verify the HMAC chain; exits non-zero and names the first broken entry.
+    Verify,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ZHIBU_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(cfg: &Config) -> Result<Services> {
+    std::fs::create_dir_all(&cfg.data_dir).with_context(|| format!("cannot create data dir {}", cfg.data_dir))?;
+    let db = Db::connect(&cfg.database_url()).await.context("cannot open the database")?;
+    db.migrate().await.context("cannot migrate the database")?;
+    let key = config::audit_key(cfg)?;
+    Ok(Services::new(db, AuditKey::new(key), HashCost::default()))
+}
+
+async fn run(cli: Cli) -> Result<std::process::ExitCode> {
+    let cfg = Config::load(cli.config.as_deref(), cli.data_dir.as_deref(), cli.database_url.as_deref())?;
+    match cli.command {
+        Command::Serve { listen, demo, cookie_secure } => {
+            let services = open(&cfg).await?;
+            if demo
+                && storage::org::list(&services.db, &domain::scope::Scope::everything(), None, true).await?.is_empty()
+            {
+                print_demo(services.seed_demo(services::demo::Scale::County, services::today()).await?);
+            }
+            if let Some(password) = services.ensure_first_admin().await? {
+                println!("首次启动：已创建系统管理员账户 admin，一次性密码（只显示这一次，登录后须修改）：{password}");
+                println!("First start: created system admin `admin` with one-time password: {password}");
+            }
+            let listen = listen.unwrap_or(cfg.listen.clone());
+            let state = web::AppState {
+                services,
+                config: web::WebConfig {
+                    cookie_secure: cookie_secure || cfg.cookie_secure,
+                    session_hours: cfg.session_hours,
+                },
+            };
+            let app = web::router(state);
+            let listener =
+                tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+            tracing::info!("zhibu listening on http://{}", listener.local_addr()?);
+            axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let services = open(&cfg).await?;
+            println!("migrations up to date: {:?}", services.db.migration_versions());
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Command::Demo { scale, as_of } => {
+            let Some(scale) = services::demo::Scale::parse(&scale) else {
+                bail!("unknown scale {scale}: use county or tiny");
+            };
+            let as_of = match as_of {
+                Some(s) => domain::dates::parse_date(&s).map_err(|e| anyhow::anyhow!("{e}"))?,
+                None => services::today(),
+            };
+            let services = open(&cfg).await?;
+            let started = std::time::Instant::now();
+            let summary = services.seed_demo(scale, as_of).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!("demo data built in {:.1} s", started.elapsed().as_secs_f64());
+            print_demo(summary);
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Command::Admin(cmd) => admin(&cfg, cmd).await,
+        Command::Backup { out } => backup(&cfg, out).await,
+        Command::Audit(AuditCommand::Verify) => {
+            let services = open(&cfg).await?;
+            match services.verify_audit_chain().await? {
+                Verdict::Intact { entries } => {
+                    println!("audit chain intact: {entries} entries");
+                    Ok(std::process::ExitCode::SUCCESS)
+                }
+                Verdict::Broken { entry_id, reason } => {
+                    println!("audit chain BROKEN at entry {entry_id}: {reason}");
+                    Ok(std::process::ExitCode::from(2))
+                }
+            }
+        }
+    }
+}
+
+fn print_demo(s: services::demo::DemoSummary) {
+    println!("演示数据已装入：{} 个组织，{} 名党员。", s.orgs, s.members);
+    println!("演示账号（密码只显示这一次）：");
+    for a in s.accounts {
+        println!("演示账号 {} {} {}", a.username, a.password, a.role);
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn admin(cfg: &Config, cmd: AdminCommand) -> Result<std::process::ExitCode> {
+    let services = open(cfg).await?;
+    match cmd {
+        AdminCommand::Create { username, display_name, role, org, member_id, password_stdin } => {
+            let Some(role) = RoleKind::parse(&role) else {
+                bail!("unknown role {role}: use system_admin, org_admin, party_worker or member");
+            };
+            let org_id = match org {
+                None => None,
+                Some(o) => Some(resolve_org(&services, &o).await?),
+            };
+            if matches!(role, RoleKind::OrgAdmin | RoleKind::PartyWorker) && org_id.is_none() {
+                bail!("--org is required for the {} role", role.as_str());
+            }
+            if role == RoleKind::Member && member_id.is_none() {
+                bail!("--member-id is required for the member role");
+            }
+            let (password, generated) = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s)?;
+                (s.trim_end_matches(['\n', '\r']).to_string(), false)
+            } else {
+                (generate_password(), true)
+            };
+            let id = services
+                .create_account(
+                    &console_actor(),
+                    NewAccount {
+                        display_name: display_name.unwrap_or_else(|| username.clone()),
+                        username: username.clone(),
+                        password: password.clone(),
+                        member_id,
+                        must_change_password: generated,
+                        roles: vec![RoleGrant { role, org_id }],
+                    },
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("created account {username} (id {id}, role {})", role.as_str());
+            if generated {
+                println!("one-time password (shown once; must be changed at first login): {password}");
+            }
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        AdminCommand::ResetPassword { username } => {
+            let password = generate_password();
+            services.reset_password(&username, &password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("new password for {username} (shown once): {password}");
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        AdminCommand::Token { username, name } => {
+            let Some(account) = storage::account::by_username(&services.db, &username).await? else {
+                bail!("no account named {username}");
+            };
+            let actor = storage::account::actor(&services.db, &account).await?;
+            let (_, token) = services.create_token(&actor, &name).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{token}");
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn resolve_org(services: &Services, o: &str) -> Result<i64> {
+    if let Ok(id) = o.parse::<i64>() {
+        return Ok(id);
+    }
+    let found = storage::org::find_by_name(&services.db, &domain::scope::Scope::everything(), o).await?;
+    match found.as_slice() {
+        [one] => Ok(one.id),
+        [] => bail!("no org named {o}"),
+        _ => bail!("{} orgs are named {o}; give the id instead", found.len()),
+    }
+}
+
+async fn backup(cfg: &Config, out: Option<String>) -> Result<std::process::ExitCode> {
+    let url = cfg.database_url();
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let dir = std::path::Path::new(&cfg.data_dir).join("backups");
+    if url.starts_with("sqlite:") {
+        let out = match out {
+            Some(o) => o,
+            None => {
+                std::fs::create_dir_all(&dir)?;
+                dir.join(format!("zhibu-{stamp}.db")).display().to_string()
+            }
+        };
+        if std::path::Path::new(&out).exists() {
+            bail!("{out} exists already; choose another file");
+        }
+        let services = open(cfg).await?;
+        // VACUUM INTO writes a consistent, compacted copy while the server keeps running.
+        services.db.execute("VACUUM INTO $1", &[out.clone().into()]).await?;
+        println!("backup written to {out}");
+    } else {
+        let out = match out {
+            Some(o) => o,
+            None => {
+                std::fs::create_dir_all(&dir)?;
+                dir.join(format!("zhibu-{stamp}.sql")).display().to_string()
+            }
+        };
+        let status = std::process::Command::new("pg_dump")
+            .args(["--no-owner", "--file", &out, &url])
+            .status()
+            .context("cannot run pg_dump; install PostgreSQL's client tools")?;
+        if !status.success() {
+            bail!("pg_dump failed with {status}");
+        }
+        println!("backup written to {out}");
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}

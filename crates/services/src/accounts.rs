@@ -1,0 +1,382 @@
+//! Accounts: login with throttling, passwords (argon2id), roles and personal API tokens.
+
+use crate::{Entry, HashCost, Result, ServiceError, Services, console_actor};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use domain::FieldErrors;
+use domain::scope::{Action, Actor, RoleKind, Target, can};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use storage::account::{self, AccountRow, TokenRow};
+
+/// Failed logins within this window count towards throttling.
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+/// After this many failures in the window, the account refuses logins until the window passes.
+pub const THROTTLE_MAX_FAILURES: i64 = 5;
+
+fn argon(cost: HashCost) -> Result<Argon2<'static>> {
+    let params = Params::new(cost.m_kib, cost.t, 1, None).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Hashes a password with argon2id off the async threads.
+pub async fn hash_password(cost: HashCost, password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+        argon(cost)?
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| ServiceError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(e.to_string()))?
+}
+
+/// Checks a password against a stored hash off the async threads. The hash carries its own
+/// parameters, so hashes made with another cost still verify.
+pub async fn verify_password(hash: String, password: String) -> bool {
+    tokio::task::spawn_blocking(move || match PasswordHash::new(&hash) {
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// The password policy: at least 10 characters, two kinds of characters, not the username.
+pub fn check_password(password: &str, username: &str) -> std::result::Result<(), String> {
+    let n = password.chars().count();
+    if n < 10 {
+        return Err(format!("密码至少需要 10 个字符，现为 {n} 个"));
+    }
+    if n > 128 {
+        return Err("密码不能超过 128 个字符".into());
+    }
+    let kinds = [
+        password.chars().any(|c| c.is_ascii_alphabetic()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    if kinds < 2 {
+        return Err("密码须至少包含字母、数字、符号中的两种".into());
+    }
+    if password.eq_ignore_ascii_case(username) {
+        return Err("密码不能与用户名相同".into());
+    }
+    Ok(())
+}
+
+/// A random password for one-time use (first start, demo accounts): 16 characters from an
+/// alphabet without look-alikes.
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    let mut s: Vec<char> = (0..14).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    // Guarantee the two character kinds the policy asks for, at random places.
+    s.insert(rng.gen_range(0..=s.len()), char::from(b'2' + rng.gen_range(0..8u8)));
+    s.insert(rng.gen_range(0..=s.len()), char::from(b'a' + rng.gen_range(0..8u8)));
+    s.into_iter().collect()
+}
+
+fn valid_username(u: &str) -> std::result::Result<(), String> {
+    let n = u.chars().count();
+    if !(3..=32).contains(&n) {
+        return Err("用户名须为 3 到 32 个字符".into());
+    }
+    if !u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+        return Err("用户名只能包含字母、数字、下划线、连字符和点".into());
+    }
+    Ok(())
+}
+
+/// A role to grant a new account.
+#[derive(Debug, Clone)]
+pub struct RoleGrant {
+    pub role: RoleKind,
+    pub org_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub member_id: Option<i64>,
+    pub must_change_password: bool,
+    pub roles: Vec<RoleGrant>,
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+impl Services {
+    /// Logs in by username and password. Refuses for a while after repeated failures.
+    pub async fn login(&self, username: &str, password: &str) -> Result<(AccountRow, Actor)> {
+        let username = username.trim();
+        let since = storage::now_ms() - THROTTLE_WINDOW_MINUTES * 60_000;
+        if account::login_failures_since(&self.db, username, since).await? >= THROTTLE_MAX_FAILURES {
+            return Err(ServiceError::Throttled { minutes: THROTTLE_WINDOW_MINUTES });
+        }
+        let found = account::by_username(&self.db, username).await?;
+        let ok = match &found {
+            Some(a) if a.disabled == 0 => verify_password(a.password_hash.clone(), password.to_string()).await,
+            _ => {
+                // Spend the same time on unknown names, so timing does not reveal which exist.
+                let _ = hash_password(self.hash_cost, password.to_string()).await;
+                false
+            }
+        };
+        match found {
+            Some(a) if ok => {
+                account::clear_login_failures(&self.db, username).await?;
+                let actor = account::actor(&self.db, &a).await?;
+                Ok((a, actor))
+            }
+            _ => {
+                account::record_login_failure(&self.db, username).await?;
+                Err(ServiceError::BadCredentials)
+            }
+        }
+    }
+
+    /// The actor of a logged-in account, or `None` when it is gone or disabled.
+    pub async fn actor_of_account(&self, account_id: i64) -> Result<Option<(AccountRow, Actor)>> {
+        match account::by_id(&self.db, account_id).await? {
+            Some(a) if a.disabled == 0 => {
+                let actor = account::actor(&self.db, &a).await?;
+                Ok(Some((a, actor)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The actor owning a live API token.
+    pub async fn actor_of_token(&self, token: &str) -> Result<Option<(AccountRow, Actor)>> {
+        match account::account_by_token_hash(&self.db, &token_hash(token)).await? {
+            Some(a) => {
+                let actor = account::actor(&self.db, &a).await?;
+                Ok(Some((a, actor)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Creates an account. Only system admins (and the console) may; org admins may create
+    /// accounts for their subtree's orgs.
+    pub async fn create_account(&self, actor: &Actor, new: NewAccount) -> Result<i64> {
+        let mut errors = FieldErrors::new();
+        if let Err(m) = valid_username(&new.username) {
+            errors.add("username", m);
+        }
+        if let Err(m) = check_password(&new.password, &new.username) {
+            errors.add("password", m);
+        }
+        if new.display_name.trim().is_empty() {
+            errors.add("display_name", "请填写姓名");
+        }
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        let mut tx = self.db.begin().await?;
+        for r in &new.roles {
+            let allowed = match r.org_id {
+                None => can(actor, Action::ManageAccounts, Target::Global),
+                Some(org_id) => match storage::org::get_in_tx(&mut tx, &actor.scope(), org_id).await? {
+                    Some(o) => can(actor, Action::ManageAccounts, Target::Org(&o.org_path()?)),
+                    None => return Err(ServiceError::NotFound),
+                },
+            };
+            if !allowed {
+                return Err(ServiceError::Forbidden);
+            }
+        }
+        if new.roles.is_empty() && !can(actor, Action::ManageAccounts, Target::Global) {
+            return Err(ServiceError::Forbidden);
+        }
+        if account::by_username(&self.db, &new.username).await?.is_some() {
+            return Err(ServiceError::field("username", "该用户名已被使用"));
+        }
+        let hash = hash_password(self.hash_cost, new.password.clone()).await?;
+        let id = account::insert(
+            &mut tx,
+            &new.username,
+            new.display_name.trim(),
+            &hash,
+            new.member_id,
+            new.must_change_password,
+        )
+        .await?;
+        for r in &new.roles {
+            account::add_role(&mut tx, id, r.role.as_str(), r.org_id).await?;
+        }
+        let roles: Vec<String> =
+            new.roles.iter().map(|r| format!("{}@{}", r.role.as_str(), r.org_id.unwrap_or(0))).collect();
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "account.create",
+                entity: "account",
+                entity_id: Some(id),
+                org_path: None,
+                before: None,
+                after: Some(serde_json::json!({"username": new.username, "roles": roles, "member_id": new.member_id})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// On the very first start (no accounts at all), creates `admin` with a random one-time
+    /// password that must be changed at first login, and returns that password to print once.
+    pub async fn ensure_first_admin(&self) -> Result<Option<String>> {
+        if account::count(&self.db).await? > 0 {
+            return Ok(None);
+        }
+        let password = generate_password();
+        self.create_account(
+            &console_actor(),
+            NewAccount {
+                username: "admin".into(),
+                display_name: "系统管理员".into(),
+                password: password.clone(),
+                member_id: None,
+                must_change_password: true,
+                roles: vec![RoleGrant { role: RoleKind::SystemAdmin, org_id: None }],
+            },
+        )
+        .await?;
+        Ok(Some(password))
+    }
+
+    /// Changes the actor's own password after checking the current one.
+    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str, confirm: &str) -> Result<()> {
+        let Some(a) = account::by_id(&self.db, actor.account_id).await? else {
+            return Err(ServiceError::NotFound);
+        };
+        let mut errors = FieldErrors::new();
+        if !verify_password(a.password_hash.clone(), current.to_string()).await {
+            errors.add("current", "当前密码不正确");
+        }
+        if let Err(m) = check_password(new, &a.username) {
+            errors.add("new", m);
+        } else if new != confirm {
+            errors.add("confirm", "两次输入的新密码不一致");
+        } else if new == current {
+            errors.add("new", "新密码不能与当前密码相同");
+        }
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        let hash = hash_password(self.hash_cost, new.to_string()).await?;
+        let mut tx = self.db.begin().await?;
+        account::set_password(&mut tx, a.id, &hash).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "account.password_change",
+                entity: "account",
+                entity_id: Some(a.id),
+                org_path: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a password from the console (`zhibu admin create` of an existing name is refused;
+    /// this is for `zhibu admin reset-password`).
+    pub async fn reset_password(&self, username: &str, new: &str) -> Result<()> {
+        let Some(a) = account::by_username(&self.db, username).await? else {
+            return Err(ServiceError::NotFound);
+        };
+        check_password(new, username).map_err(|m| ServiceError::field("password", m))?;
+        let hash = hash_password(self.hash_cost, new.to_string()).await?;
+        let mut tx = self.db.begin().await?;
+        account::set_password(&mut tx, a.id, &hash).await?;
+        self.audit(
+            &mut tx,
+            &console_actor(),
+            Entry {
+                action: "account.password_reset",
+                entity: "account",
+                entity_id: Some(a.id),
+                org_path: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        account::clear_login_failures(&self.db, username).await?;
+        Ok(())
+    }
+
+    /// Creates a personal API token; the plaintext is returned once and only its hash is kept.
+    pub async fn create_token(&self, actor: &Actor, name: &str) -> Result<(i64, String)> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 50 {
+            return Err(ServiceError::field("name", "请填写令牌名称（不超过 50 个字）"));
+        }
+        let mut bytes = [0u8; 24];
+        rand::thread_rng().fill(&mut bytes);
+        let token = format!("zb_{}", hex::encode(bytes));
+        let prefix: String = token.chars().take(9).collect();
+        let mut tx = self.db.begin().await?;
+        let id = account::insert_token(&mut tx, actor.account_id, name, &token_hash(&token), &prefix).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "token.create",
+                entity: "api_token",
+                entity_id: Some(id),
+                org_path: None,
+                before: None,
+                after: Some(serde_json::json!({"name": name, "prefix": prefix})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((id, token))
+    }
+
+    pub async fn tokens(&self, actor: &Actor) -> Result<Vec<TokenRow>> {
+        Ok(account::tokens(&self.db, actor.account_id).await?)
+    }
+
+    pub async fn revoke_token(&self, actor: &Actor, token_id: i64) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        if !account::revoke_token(&mut tx, actor.account_id, token_id).await? {
+            return Err(ServiceError::NotFound);
+        }
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "token.revoke",
+                entity: "api_token",
+                entity_id: Some(token_id),
+                org_path: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn roles_of(&self, account_id: i64) -> Result<Vec<storage::account::RoleRow>> {
+        Ok(account::roles(&self.db, account_id).await?)
+    }
+}

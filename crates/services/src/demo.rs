@@ -1,0 +1,451 @@
+//! Demo data: a realistic, deterministic (seeded) county education system, so that a new
+//! user sees a working site on first run. Members are generated as raw forms and pass the same
+//! validation as typed ones, so the demo never holds data the product would refuse.
+
+use crate::accounts::{NewAccount, RoleGrant, generate_password};
+use crate::{Entry, Result, ServiceError, Services, console_actor};
+use chrono::{Datelike, Months, NaiveDate};
+use domain::member::{IdNumber, MemberInput};
+use domain::scope::RoleKind;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use storage::member::{self, Placement};
+use storage::org::{self, OrgFields, OrgRow};
+
+/// How big a demo to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// A county education bureau: ~120 branches, ~3,000 members.
+    County,
+    /// A handful of orgs and members, for tests.
+    Tiny,
+}
+
+impl Scale {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "county" => Some(Self::County),
+            "tiny" => Some(Self::Tiny),
+            _ => None,
+        }
+    }
+}
+
+/// A demo account and its one-time password, printed once.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub username: String,
+    pub password: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoSummary {
+    pub orgs: usize,
+    pub members: usize,
+    pub accounts: Vec<DemoAccount>,
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马",
+    "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅", "沈", "曾",
+    "彭", "吕",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞",
+    "平", "刚", "桂", "英", "华", "玲", "红", "建", "国", "文", "辉", "鑫", "宇", "晨", "欣", "佳", "雪", "琳", "博",
+    "婷", "浩",
+];
+const TOWNS: &[&str] = &[
+    "城关镇",
+    "东关",
+    "西关",
+    "南街",
+    "北关",
+    "柳林镇",
+    "石桥镇",
+    "清河镇",
+    "杨庄乡",
+    "李集镇",
+    "王店乡",
+    "马头镇",
+    "新华",
+    "朝阳",
+    "红旗",
+    "实验",
+    "育才",
+    "光明",
+    "胜利",
+    "和平",
+];
+/// Area code of the demo county (a 6-digit code under province 41, 河南).
+const AREA: &str = "410523";
+
+struct Gen {
+    rng: ChaCha8Rng,
+    as_of: NaiveDate,
+    seq: u16,
+    used_ids: std::collections::HashSet<String>,
+}
+
+impl Gen {
+    fn name(&mut self) -> String {
+        let s = SURNAMES.choose(&mut self.rng).copied().unwrap_or("王");
+        let a = GIVEN.choose(&mut self.rng).copied().unwrap_or("伟");
+        if self.rng.gen_bool(0.7) {
+            let b = GIVEN.choose(&mut self.rng).copied().unwrap_or("明");
+            format!("{s}{a}{b}")
+        } else {
+            format!("{s}{a}")
+        }
+    }
+
+    fn date_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+        let span = (to - from).num_days().max(0);
+        from + chrono::Days::new(self.rng.gen_range(0..=span) as u64)
+    }
+
+    fn years_ago(&self, years: u32) -> NaiveDate {
+        self.as_of.checked_sub_months(Months::new(12 * years)).unwrap_or(self.as_of)
+    }
+
+    /// One member as a raw form, as a party worker would type it.
+    fn member(&mut self, retired_share: f64) -> Option<MemberInput> {
+        let retired = self.rng.gen_bool(retired_share);
+        let female = self.rng.gen_bool(if retired { 0.45 } else { 0.62 });
+        let age = if retired { self.rng.gen_range(60..=86) } else { self.rng.gen_range(23..=59) };
+        let birth = self.date_between(self.years_ago(age + 1) + chrono::Days::new(1), self.years_ago(age));
+        // Sequence digits: odd 3rd digit for men, even for women (GB 11643).
+        let id = loop {
+            self.seq = self.seq.wrapping_add(7) % 1000;
+            let s = (self.seq / 2) * 2 + u16::from(!female);
+            let id = IdNumber::from_parts(AREA, birth, s % 1000)?;
+            if self.used_ids.insert(id.as_str().to_string()) {
+                break id;
+            }
+        };
+        // Joined between 20 and 45, but not in the future; recent joiners are probationary.
+        let earliest = birth.checked_add_months(Months::new(12 * 20))?;
+        let latest = birth.checked_add_months(Months::new(12 * 45))?.min(self.as_of);
+        let probationary = !retired && self.rng.gen_bool(0.05);
+        let joined = if probationary {
+            self.date_between(self.years_ago(1) - chrono::Days::new(20), self.as_of - chrono::Days::new(30))
+        } else {
+            let latest = latest.min(self.years_ago(1) - chrono::Days::new(31));
+            if latest <= earliest {
+                return None;
+            }
+            self.date_between(earliest, latest)
+        };
+        if joined < earliest {
+            return None;
+        }
+        let status = if probationary { "probationary" } else { "full" };
+        let confirmed = (!probationary).then(|| joined.checked_add_months(Months::new(12))).flatten();
+        let education = if retired {
+            ["21", "22", "41", "61"].choose(&mut self.rng).copied()
+        } else {
+            ["21", "21", "21", "21", "22", "22", "12", "12", "41"].choose(&mut self.rng).copied()
+        };
+        let degree = match education {
+            Some("12") => "硕士",
+            Some("21") => "学士",
+            _ => "",
+        };
+        let phone = format!(
+            "1{}{:09}",
+            ["38", "39", "50", "58", "86", "87", "35"].choose(&mut self.rng).copied().unwrap_or("38"),
+            self.rng.gen_range(0..1_000_000_000u64)
+        );
+        let ethnicity =
+            if self.rng.gen_bool(0.96) { "01" } else { ["03", "11", "08"].choose(&mut self.rng).copied()? };
+        let post = if retired {
+            "退休"
+        } else {
+            ["专任教师", "专任教师", "专任教师", "班主任", "教研组长", "中层干部", "校级领导", "教辅人员"]
+                .choose(&mut self.rng)
+                .copied()
+                .unwrap_or("专任教师")
+        };
+        Some(MemberInput {
+            name: self.name(),
+            gender: if female { "female".into() } else { "male".into() },
+            ethnicity: ethnicity.into(),
+            birth_date: birth.format("%Y-%m-%d").to_string(),
+            id_number: id.as_str().to_string(),
+            phone: phone[..11].to_string(),
+            education: education.unwrap_or("21").into(),
+            degree: degree.into(),
+            occupation: if retired { "retired".into() } else { "professional_technical".into() },
+            post: post.into(),
+            unit_name: String::new(),
+            joined_on: joined.format("%Y-%m-%d").to_string(),
+            confirmed_on: confirmed.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            status: status.into(),
+            dues_category: if retired { "retired".into() } else { "employed".into() },
+        })
+    }
+}
+
+struct Plan {
+    name: String,
+    unit: String,
+    unit_kind: &'static str,
+    members: usize,
+    groups: usize,
+}
+
+impl Services {
+    /// Fills an empty database with the demo. Refuses when any org exists already.
+    pub async fn seed_demo(&self, scale: Scale, as_of: NaiveDate) -> Result<DemoSummary> {
+        if !org::list(&self.db, &domain::scope::Scope::everything(), None, true).await?.is_empty() {
+            return Err(ServiceError::Conflict("数据库中已有组织数据，演示数据只能装入空数据库".into()));
+        }
+        let mut g = Gen { rng: ChaCha8Rng::seed_from_u64(20_180_828), as_of, seq: 0, used_ids: Default::default() };
+        let actor = console_actor();
+        let mut tx = self.db.begin().await?;
+        let mut org_count = 0usize;
+        let mut member_count = 0usize;
+        let term = |g: &mut Gen, years: i64| -> (Option<String>, Option<i64>) {
+            let start = g.date_between(g.years_ago(4), g.years_ago(0) - chrono::Days::new(60));
+            (Some(start.format("%Y-%m-%d").to_string()), Some(years))
+        };
+        let (ts, ty) = term(&mut g, 5);
+        let root = org::insert(
+            &mut tx,
+            None,
+            &OrgFields {
+                name: "县教育局党委".into(),
+                kind: "committee".into(),
+                unit_name: "县教育局".into(),
+                unit_kind: "organ".into(),
+                established_on: Some("1985-07-01".into()),
+                term_start_on: ts,
+                term_years: ty,
+            },
+        )
+        .await?;
+        org_count += 1;
+
+        let (n_general, n_direct) = match scale {
+            Scale::County => (4usize, 108usize),
+            Scale::Tiny => (1, 2),
+        };
+        let mut branches: Vec<(OrgRow, Plan, Option<usize>)> = Vec::new();
+        let high_schools = ["县第一高级中学", "县第二高级中学", "县职业教育中心", "县实验中学"];
+        for i in 0..n_general {
+            let school = high_schools[i % high_schools.len()];
+            let (ts, ty) = term(&mut g, 3);
+            let gb = org::insert(
+                &mut tx,
+                Some(&root),
+                &OrgFields {
+                    name: format!("{school}党总支"),
+                    kind: "general_branch".into(),
+                    unit_name: school.into(),
+                    unit_kind: "public_school".into(),
+                    established_on: Some("1998-06-30".into()),
+                    term_start_on: ts,
+                    term_years: ty,
+                },
+            )
+            .await?;
+            org_count += 1;
+            let sub = if scale == Scale::Tiny { 2 } else { 4 };
+            for (j, part) in ["高一年级", "高二年级", "高三年级", "行政后勤"].iter().take(sub).enumerate()
+            {
+                let members = if scale == Scale::Tiny { 8 } else { g.rng.gen_range(22..=46) };
+                let plan = Plan {
+                    name: format!("{school}{part}党支部"),
+                    unit: school.to_string(),
+                    unit_kind: "public_school",
+                    members,
+                    groups: if j < 3 { 2 } else { 1 },
+                };
+                let b = self.demo_branch(&mut tx, &mut g, &gb, &plan).await?;
+                org_count += 1;
+                branches.push((b, plan, None));
+            }
+        }
+        for i in 0..n_direct {
+            let town = TOWNS[i % TOWNS.len()];
+            let (unit, unit_kind, members, groups) = match i % 8 {
+                0..=2 => (format!("{town}中心小学"), "public_school", g.rng.gen_range(15..=36), 2),
+                3 | 4 => (format!("{town}初级中学"), "public_school", g.rng.gen_range(18..=44), 2),
+                5 => (format!("{town}幼儿园"), "kindergarten", g.rng.gen_range(5..=14), 0),
+                6 => (format!("{town}第二小学"), "public_school", g.rng.gen_range(10..=26), 1),
+                _ => (format!("{town}育英学校"), "private_school", g.rng.gen_range(6..=18), 0),
+            };
+            let unit = if i >= TOWNS.len() { format!("{unit}{}", i / TOWNS.len() + 1) } else { unit };
+            let members = if scale == Scale::Tiny { 6 } else { members };
+            let plan = Plan { name: format!("{unit}党支部"), unit, unit_kind, members, groups };
+            let b = self.demo_branch(&mut tx, &mut g, &root, &plan).await?;
+            org_count += 1;
+            branches.push((b, plan, None));
+        }
+        // Bureau staff: a branch directly under the committee.
+        let plan = Plan {
+            name: "县教育局机关党支部".into(),
+            unit: "县教育局".into(),
+            unit_kind: "organ",
+            members: if scale == Scale::Tiny { 6 } else { 34 },
+            groups: 2,
+        };
+        let organ_branch = self.demo_branch(&mut tx, &mut g, &root, &plan).await?;
+        org_count += 1;
+        branches.push((organ_branch, plan, None));
+
+        let mut first_member_of_first_branch = None;
+        let mut committee_secretary = None;
+        for (b, plan, _) in &branches {
+            let mut group_ids = Vec::new();
+            for k in 0..plan.groups {
+                let grp = org::insert(
+                    &mut tx,
+                    Some(b),
+                    &OrgFields {
+                        name: format!("第{}党小组", ["一", "二", "三"][k % 3]),
+                        kind: "group".into(),
+                        unit_name: plan.unit.clone(),
+                        unit_kind: plan.unit_kind.into(),
+                        established_on: b.established_on.clone(),
+                        term_start_on: None,
+                        term_years: None,
+                    },
+                )
+                .await?;
+                org_count += 1;
+                group_ids.push(grp.id);
+            }
+            let retired_share = if plan.unit_kind == "organ" { 0.05 } else { 0.12 };
+            let mut full_ids = Vec::new();
+            let mut made = 0;
+            while made < plan.members {
+                let Some(input) = g.member(retired_share) else { continue };
+                let Ok(fields) = input.validate(as_of) else { continue };
+                let mut data = crate::members::to_data(&fields);
+                data.unit_name = Some(plan.unit.clone());
+                let group_id = if group_ids.is_empty() { None } else { Some(group_ids[made % group_ids.len()]) };
+                let placement = Placement { branch_id: b.id, branch_path: b.path.clone(), group_id };
+                let id = member::insert(&mut tx, &data, &placement, &data.joined_on).await?;
+                if data.status == "full" {
+                    full_ids.push((id, data.joined_on.clone()));
+                }
+                if first_member_of_first_branch.is_none() {
+                    first_member_of_first_branch = Some(id);
+                }
+                made += 1;
+                member_count += 1;
+            }
+            // A few members who left the registry, kept for history.
+            if scale == Scale::County && g.rng.gen_bool(0.15) {
+                if let Some(input) = g.member(0.0) {
+                    if let Ok(fields) = input.validate(as_of) {
+                        let mut data = crate::members::to_data(&fields);
+                        data.status = ["transferred_out", "deceased"]
+                            .choose(&mut g.rng)
+                            .copied()
+                            .unwrap_or("transferred_out")
+                            .into();
+                        let placement = Placement { branch_id: b.id, branch_path: b.path.clone(), group_id: None };
+                        member::insert(&mut tx, &data, &placement, &data.joined_on).await?;
+                        member_count += 1;
+                    }
+                }
+            }
+            // Posts: a secretary everywhere; a committee of officers where ≥7 full members
+            // (ORG-COMMITTEE).
+            let posts: &[&str] = if full_ids.len() >= 7 {
+                &["secretary", "organization_officer", "publicity_officer", "discipline_officer"]
+            } else {
+                &["secretary"]
+            };
+            let start = b.term_start_on.clone().unwrap_or_else(|| "2023-01-01".into());
+            for (k, post) in posts.iter().enumerate() {
+                if let Some((mid, joined)) = full_ids.get(k) {
+                    let start = if *joined > start { joined.clone() } else { start.clone() };
+                    org::insert_post(&mut tx, b.id, *mid, post, &start).await?;
+                    if committee_secretary.is_none() && *post == "secretary" {
+                        committee_secretary = Some(*mid);
+                    }
+                }
+            }
+        }
+        if let Some(mid) = committee_secretary {
+            org::insert_post(&mut tx, root.id, mid, "secretary", root.term_start_on.as_deref().unwrap_or("2023-01-01"))
+                .await?;
+        }
+        self.audit(
+            &mut tx,
+            &actor,
+            Entry {
+                action: "demo.seed",
+                entity: "org",
+                entity_id: Some(root.id),
+                org_path: Some(root.path.clone()),
+                before: None,
+                after: Some(serde_json::json!({"orgs": org_count, "members": member_count})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+
+        // Demo accounts, one per role, each with a random password printed once.
+        let first_branch = branches.first().map(|(b, _, _)| b.id);
+        let second_branch = branches.get(1).map(|(b, _, _)| b.id);
+        let gb_id = org::list(&self.db, &domain::scope::Scope::everything(), None, false)
+            .await?
+            .into_iter()
+            .find(|o| o.kind == "general_branch")
+            .map(|o| o.id);
+        let specs: Vec<(&str, &str, RoleKind, Option<i64>, Option<i64>)> = vec![
+            ("sysadmin", "系统管理员（演示）", RoleKind::SystemAdmin, None, None),
+            ("jiaoyuju", "教育局党委组织干事", RoleKind::OrgAdmin, Some(root.id), None),
+            ("zongzhi", "党总支管理员", RoleKind::OrgAdmin, gb_id, None),
+            ("dangwu1", "第一支部党务工作者", RoleKind::PartyWorker, first_branch, None),
+            ("dangwu2", "第二支部党务工作者", RoleKind::PartyWorker, second_branch, None),
+            ("dangyuan", "党员（演示）", RoleKind::Member, None, first_member_of_first_branch),
+        ];
+        let mut accounts = Vec::new();
+        for (username, display, role, org_id, member_id) in specs {
+            let password = generate_password();
+            self.create_account(
+                &actor,
+                NewAccount {
+                    username: username.into(),
+                    display_name: display.into(),
+                    password: password.clone(),
+                    member_id,
+                    must_change_password: false,
+                    roles: vec![RoleGrant { role, org_id }],
+                },
+            )
+            .await?;
+            accounts.push(DemoAccount { username: username.into(), password, role: role.label().into() });
+        }
+        Ok(DemoSummary { orgs: org_count, members: member_count, accounts })
+    }
+
+    async fn demo_branch(&self, tx: &mut storage::Tx, g: &mut Gen, parent: &OrgRow, plan: &Plan) -> Result<OrgRow> {
+        let start = g.date_between(g.years_ago(4), g.years_ago(0) - chrono::Days::new(30));
+        let established = NaiveDate::from_ymd_opt(g.rng.gen_range(1990..=2018), g.rng.gen_range(1..=12), 1)
+            .unwrap_or(NaiveDate::MIN)
+            .with_day(1)
+            .unwrap_or(NaiveDate::MIN);
+        Ok(org::insert(
+            tx,
+            Some(parent),
+            &OrgFields {
+                name: plan.name.clone(),
+                kind: "branch".into(),
+                unit_name: plan.unit.clone(),
+                unit_kind: plan.unit_kind.into(),
+                established_on: Some(established.format("%Y-%m-%d").to_string()),
+                term_start_on: Some(start.format("%Y-%m-%d").to_string()),
+                term_years: Some(3),
+            },
+        )
+        .await?)
+    }
+}

@@ -1,0 +1,120 @@
+//! The figures of the home page, computed from the records for an as-of date.
+
+use crate::members::MemberView;
+use crate::{Result, Services};
+use chrono::{Months, NaiveDate};
+use domain::codes::MemberStatus;
+use domain::member::{mask_id_number, mask_phone};
+use domain::org::OrgKind;
+use domain::scope::Actor;
+use serde::Serialize;
+use storage::{member, org};
+
+/// Days ahead in which a probation end is shown on the home page.
+pub const PROBATION_NOTICE_DAYS: u64 = 60;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Count {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbationEnd {
+    pub member: MemberView,
+    /// The day probation ends: one year after the 支部大会 admitted the member (CON-PROBATION).
+    pub ends_on: String,
+    pub days_left: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeFigures {
+    pub as_of: String,
+    pub orgs_by_kind: Vec<Count>,
+    pub members_by_status: Vec<Count>,
+    pub current_members: i64,
+    pub probation_ending: Vec<ProbationEnd>,
+}
+
+/// The window of join dates whose one-year probation (CON-PROBATION) ends within
+/// `[as_of, as_of + days]`.
+pub fn probation_window(as_of: NaiveDate, days: u64) -> Option<(NaiveDate, NaiveDate)> {
+    let from = as_of.checked_sub_months(Months::new(12))?;
+    let to = (as_of + chrono::Days::new(days)).checked_sub_months(Months::new(12))?;
+    Some((from, to))
+}
+
+impl Services {
+    pub async fn home_figures(&self, actor: &Actor, as_of: NaiveDate) -> Result<HomeFigures> {
+        let scope = actor.scope();
+        let by_kind = org::count_by_kind(&self.db, &scope).await?;
+        let orgs_by_kind = OrgKind::ALL
+            .iter()
+            .map(|k| Count {
+                key: k.as_str(),
+                label: k.label(),
+                count: by_kind.iter().find(|(s, _)| s == k.as_str()).map(|(_, n)| *n).unwrap_or(0),
+            })
+            .collect();
+        let by_status = member::count_by_status(&self.db, &scope).await?;
+        let members_by_status: Vec<Count> = MemberStatus::ALL
+            .iter()
+            .map(|s| Count {
+                key: s.as_str(),
+                label: s.label(),
+                count: by_status.iter().find(|(k, _)| k == s.as_str()).map(|(_, n)| *n).unwrap_or(0),
+            })
+            .collect();
+        let current_members =
+            members_by_status.iter().filter(|c| c.key == "full" || c.key == "probationary").map(|c| c.count).sum();
+        let mut probation_ending = Vec::new();
+        if let Some((from, to)) = probation_window(as_of, PROBATION_NOTICE_DAYS) {
+            let rows = member::probationary_joined_between(
+                &self.db,
+                &scope,
+                &from.format("%Y-%m-%d").to_string(),
+                &to.format("%Y-%m-%d").to_string(),
+            )
+            .await?;
+            for mut r in rows {
+                let Ok(joined) = NaiveDate::parse_from_str(&r.joined_on, "%Y-%m-%d") else { continue };
+                let Some(ends) = joined.checked_add_months(Months::new(12)) else { continue };
+                r.id_number = mask_id_number(&r.id_number);
+                r.phone = r.phone.as_deref().map(mask_phone);
+                probation_ending.push(ProbationEnd {
+                    ends_on: ends.format("%Y-%m-%d").to_string(),
+                    days_left: (ends - as_of).num_days(),
+                    member: MemberView { row: r, revealed: false },
+                });
+            }
+        }
+        Ok(HomeFigures {
+            as_of: as_of.format("%Y-%m-%d").to_string(),
+            orgs_by_kind,
+            members_by_status,
+            current_members,
+            probation_ending,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// CON-PROBATION: probation is one year from the 支部大会; the home page lists those ending
+    /// within 60 days, the as-of day and the 60th day included.
+    #[test]
+    fn con_probation_window_includes_both_ends() {
+        let (from, to) = probation_window(d("2026-11-21"), 60).unwrap();
+        assert_eq!(from, d("2025-11-21")); // ends today
+        assert_eq!(to, d("2026-01-20")); // ends on day 60 (2027-01-20)
+        assert!(d("2025-11-20") < from); // ended yesterday: not "within 60 days"
+        assert!(d("2026-01-21") > to); // ends on day 61
+    }
+}

@@ -1,0 +1,155 @@
+//! One error type per front: pages render a Chinese error page, the API a structured JSON body
+//! `{"error": {"code", "message", "fields"}}`. Neither ever shows a stack trace.
+
+use crate::pages::ErrorPage;
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use services::ServiceError;
+
+fn status_of(e: &ServiceError) -> StatusCode {
+    match e {
+        ServiceError::NotFound => StatusCode::NOT_FOUND,
+        ServiceError::Forbidden => StatusCode::FORBIDDEN,
+        ServiceError::Invalid(_) => StatusCode::BAD_REQUEST,
+        ServiceError::Conflict(_) => StatusCode::CONFLICT,
+        ServiceError::BadCredentials => StatusCode::UNAUTHORIZED,
+        ServiceError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+        ServiceError::Storage(_) | ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn public_message(e: &ServiceError) -> String {
+    match e {
+        // Details of internal failures go to the log, not to the person.
+        ServiceError::Storage(_) | ServiceError::Internal(_) => {
+            tracing::error!(error = %e, "request failed");
+            "系统内部错误，请稍后重试；如果问题持续，请联系管理员".to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
+#[derive(Debug)]
+pub enum PageError {
+    Service(ServiceError),
+    LoginRequired(Option<String>),
+    Csrf,
+    BadRequest(String),
+}
+
+impl From<ServiceError> for PageError {
+    fn from(e: ServiceError) -> Self {
+        PageError::Service(e)
+    }
+}
+
+impl From<storage::StorageError> for PageError {
+    fn from(e: storage::StorageError) -> Self {
+        PageError::Service(ServiceError::Storage(e))
+    }
+}
+
+pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    let page = ErrorPage { title: title.to_string(), message: message.to_string(), status: status.as_u16() };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, message.to_string()).into_response(),
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::LoginRequired(next) => {
+                let to = match next {
+                    Some(n) if n.starts_with('/') && !n.starts_with("//") => {
+                        format!("/login?next={}", urlencode(&n))
+                    }
+                    _ => "/login".to_string(),
+                };
+                Redirect::to(&to).into_response()
+            }
+            PageError::Csrf => {
+                error_page(StatusCode::FORBIDDEN, "请求已过期", "页面已过期或来源不明，请返回上一页刷新后重新提交")
+            }
+            PageError::BadRequest(m) => error_page(StatusCode::BAD_REQUEST, "请求有误", &m),
+            PageError::Service(e) => {
+                let status = status_of(&e);
+                let title = match status {
+                    StatusCode::NOT_FOUND => "找不到页面",
+                    StatusCode::FORBIDDEN => "没有权限",
+                    StatusCode::BAD_REQUEST => "填写有误",
+                    StatusCode::CONFLICT => "无法完成操作",
+                    StatusCode::TOO_MANY_REQUESTS => "请稍后再试",
+                    _ => "出错了",
+                };
+                error_page(status, title, &public_message(&e))
+            }
+        }
+    }
+}
+
+/// Percent-encodes a string for a query parameter.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[derive(Debug)]
+pub enum ApiError {
+    Service(ServiceError),
+    Unauthorized,
+    Csrf,
+    BadRequest(String),
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        ApiError::Service(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message, fields) = match self {
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "请先登录，或在 Authorization 头中提供有效的 API 令牌".into(),
+                None,
+            ),
+            ApiError::Csrf => (StatusCode::FORBIDDEN, "csrf", "缺少或错误的 X-CSRF-Token 请求头".into(), None),
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m, None),
+            ApiError::Service(e) => {
+                let fields = match &e {
+                    ServiceError::Invalid(f) => {
+                        let mut map = serde_json::Map::new();
+                        for fe in &f.0 {
+                            map.entry(fe.field.clone())
+                                .or_insert_with(|| serde_json::Value::String(fe.message.clone()));
+                        }
+                        Some(serde_json::Value::Object(map))
+                    }
+                    _ => None,
+                };
+                let message = match &e {
+                    ServiceError::Invalid(_) => "提交的数据有误，请按 fields 中的提示修改".to_string(),
+                    other => public_message(other),
+                };
+                (status_of(&e), e.code(), message, fields)
+            }
+        };
+        let body = serde_json::json!({
+            "error": { "code": code, "message": message, "fields": fields.unwrap_or_else(|| serde_json::json!({})) }
+        });
+        (status, Json(body)).into_response()
+    }
+}

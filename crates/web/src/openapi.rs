@@ -1,0 +1,167 @@
+//! The OpenAPI document of `/api/v1`, built from one table of endpoints. A test sends a request
+//! to every endpoint listed here and checks the router answers it (so the document names no
+//! route that does not exist), and a snapshot test pins the document itself.
+
+use serde_json::{Value, json};
+
+/// (method, path, summary, request body schema, tag)
+pub const ENDPOINTS: &[(&str, &str, &str, Option<&str>, &str)] = &[
+    ("get", "/health", "健康检查（不访问数据库）", None, "system"),
+    ("get", "/openapi.json", "本文档", None, "system"),
+    ("get", "/me", "当前账户及其角色", None, "account"),
+    ("get", "/home", "首页统计：各类组织数、各状态党员数、60 天内预备期满的预备党员", None, "system"),
+    ("get", "/orgs", "权限范围内的组织树（include_closed=true 含已撤销）", None, "orgs"),
+    ("post", "/orgs", "新建组织（parent_id 为空时新建顶级党委）", Some("NewOrg"), "orgs"),
+    ("get", "/orgs/{id}", "组织详情：上级、下级、委员会职务、在册党员数", None, "orgs"),
+    ("patch", "/orgs/{id}", "修改组织信息（类别不可改）", Some("OrgInput"), "orgs"),
+    ("post", "/orgs/{id}/move", "调整隶属关系（拒绝循环和会使党员脱离支部的移动）", Some("MoveBody"), "orgs"),
+    ("post", "/orgs/{id}/close", "撤销组织（保留历史）", None, "orgs"),
+    ("post", "/orgs/{id}/posts", "任命委员会职务", Some("PostBody"), "orgs"),
+    ("post", "/posts/{id}/end", "卸任", Some("EndBody"), "orgs"),
+    ("get", "/members", "党员名册：筛选、排序、分页；身份证号和电话脱敏", None, "members"),
+    ("post", "/members", "录入党员", Some("NewMember"), "members"),
+    ("get", "/members/{id}", "党员详情及历史；reveal=true 显示完整个人信息（有权限时，记入审计）", None, "members"),
+    ("patch", "/members/{id}", "修改党员信息（状态变更按 status_on 记录）", Some("MemberUpdate"), "members"),
+    ("post", "/members/{id}/contact", "修改联系电话（本人可改）", Some("ContactBody"), "members"),
+    ("post", "/members/{id}/relocate", "系统内转移组织关系（历史保留）", Some("RelocateBody"), "members"),
+    ("get", "/audit", "审计日志（按权限范围）", None, "audit"),
+    ("get", "/tokens", "我的 API 令牌", None, "account"),
+    ("post", "/tokens", "创建 API 令牌（明文只返回一次）", Some("TokenBody"), "account"),
+    ("delete", "/tokens/{id}", "吊销 API 令牌", None, "account"),
+    ("post", "/account/password", "修改密码", Some("PasswordBody"), "account"),
+];
+
+fn s() -> Value {
+    json!({"type": "string"})
+}
+
+fn schemas() -> Value {
+    let member_fields = [
+        "name",
+        "gender",
+        "ethnicity",
+        "birth_date",
+        "id_number",
+        "phone",
+        "education",
+        "degree",
+        "occupation",
+        "post",
+        "unit_name",
+        "joined_on",
+        "confirmed_on",
+        "status",
+        "dues_category",
+    ];
+    let mut member_props = serde_json::Map::new();
+    for f in member_fields {
+        member_props.insert(f.into(), s());
+    }
+    let mut new_member = member_props.clone();
+    new_member.insert("branch_id".into(), json!({"type": "integer"}));
+    new_member.insert("group_id".into(), json!({"type": "integer", "nullable": true}));
+    let mut member_update = member_props.clone();
+    member_update.insert("status_on".into(), s());
+    let org_props = json!({
+        "name": s(), "kind": {"type": "string", "enum": ["committee", "general_branch", "branch", "group"]},
+        "unit_name": s(), "unit_kind": s(), "established_on": s(), "term_start_on": s(), "term_years": s()
+    });
+    let mut new_org = org_props.as_object().cloned().unwrap_or_default();
+    new_org.insert("parent_id".into(), json!({"type": "integer", "nullable": true}));
+    json!({
+        "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "properties": {
+            "code": {"type": "string", "enum": ["not_found", "forbidden", "invalid", "conflict", "bad_credentials", "throttled", "unauthorized", "csrf", "bad_request", "internal"]},
+            "message": {"type": "string", "description": "中文说明"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}, "description": "字段名 → 中文错误"}
+        }}}},
+        "OrgInput": {"type": "object", "properties": org_props},
+        "NewOrg": {"type": "object", "required": ["name", "kind"], "properties": new_org},
+        "MoveBody": {"type": "object", "required": ["parent_id"], "properties": {"parent_id": {"type": "integer"}}},
+        "PostBody": {"type": "object", "required": ["member_id", "post", "start_on"], "properties": {
+            "member_id": {"type": "integer"},
+            "post": {"type": "string", "enum": ["secretary", "deputy_secretary", "organization_officer", "publicity_officer", "discipline_officer"]},
+            "start_on": s()}},
+        "EndBody": {"type": "object", "required": ["end_on"], "properties": {"end_on": s()}},
+        "MemberInput": {"type": "object", "properties": member_props},
+        "NewMember": {"type": "object", "required": ["branch_id", "name", "id_number", "joined_on", "status", "dues_category"], "properties": new_member},
+        "MemberUpdate": {"type": "object", "properties": member_update},
+        "ContactBody": {"type": "object", "required": ["phone"], "properties": {"phone": s()}},
+        "RelocateBody": {"type": "object", "required": ["branch_id", "on"], "properties": {"branch_id": {"type": "integer"}, "group_id": {"type": "integer", "nullable": true}, "on": s()}},
+        "TokenBody": {"type": "object", "required": ["name"], "properties": {"name": s()}},
+        "PasswordBody": {"type": "object", "required": ["current", "new", "confirm"], "properties": {"current": s(), "new": s(), "confirm": s()}}
+    })
+}
+
+fn query_params(method: &str, path: &str) -> Vec<Value> {
+    let q = |name: &str, desc: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}, "description": desc});
+    let mut out = Vec::new();
+    if path.contains("{id}") {
+        out.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}));
+    }
+    match (method, path) {
+        ("get", "/members") => {
+            for (n, d) in [
+                ("q", "姓名前缀"),
+                ("org", "组织 id：只看其下级范围"),
+                ("status", "状态；空 = 在册（正式和预备），all = 全部"),
+                ("gender", "male / female"),
+                ("education", "学历代码"),
+                ("joined_from", "入党日期起"),
+                ("joined_to", "入党日期止"),
+                ("age_band", "年龄段：to30, 31_35 … 61up"),
+                ("sort", "name / joined_on / birth_date / status / id"),
+                ("dir", "asc / desc"),
+                ("page", "页码，从 1 开始"),
+                ("per_page", "每页条数 1–200，默认 20"),
+            ] {
+                out.push(q(n, d));
+            }
+        }
+        ("get", "/members/{id}") => out.push(q("reveal", "true：显示完整身份证号和电话（有权限时，记入审计日志）")),
+        ("get", "/orgs") => out.push(q("include_closed", "true：包含已撤销组织")),
+        ("get", "/audit") => {
+            for (n, d) in
+                [("before", "只看此序号之前"), ("entity", "对象类别"), ("entity_id", "对象 id"), ("limit", "条数")]
+            {
+                out.push(q(n, d));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The OpenAPI 3.0 document.
+pub fn document() -> Value {
+    let mut paths = serde_json::Map::new();
+    for (method, path, summary, body, tag) in ENDPOINTS {
+        let mut op = json!({
+            "summary": summary,
+            "tags": [tag],
+            "parameters": query_params(method, path),
+            "responses": {
+                "200": {"description": "成功", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "4XX": {"description": "请求有误、未登录、无权限或找不到", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+        });
+        if let Some(b) = body {
+            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{b}")}}}});
+        }
+        if *path == "/health" || *path == "/openapi.json" {
+            op["security"] = json!([]);
+        }
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[*method] = op;
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "zhibu API", "version": "1", "description": "支部党建工作平台 JSON API。认证：Authorization: Bearer <个人令牌>，或会话 Cookie 加 X-CSRF-Token 请求头。"},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas()
+        },
+        "paths": paths
+    })
+}

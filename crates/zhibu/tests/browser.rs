@@ -1,0 +1,452 @@
+//! End to end in a real browser: headless Chromium driven through chromedriver
+//! (fantoccini) against the real `zhibu serve` over demo data.
+//!
+//! Skipped when chromedriver is missing, unless `ZHIBU_REQUIRE_BROWSER=1`
+//! (set by `cargo xtask ci`). `ZHIBU_CHROMEDRIVER` and `ZHIBU_CHROMIUM`
+//! override the default paths /usr/bin/chromedriver and /usr/bin/chromium.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use common::{App, ChildGuard, free_port, http_get, url_encode};
+
+/// How long to wait for an element, a navigation or a page change.
+const WAIT: Duration = Duration::from_secs(10);
+/// How long chromedriver may take to answer GET /status.
+const DRIVER_READY_TIMEOUT: Duration = Duration::from_secs(30);
+/// The text of the page for a record that is out of scope or does not exist.
+const NOT_FOUND_TEXT: &str = "找不到该记录，或您无权查看";
+
+#[test]
+fn member_registry_in_a_browser() {
+    let Some((driver_path, chromium_path)) = browser_paths() else { return };
+
+    let app = App::start("tiny");
+    let temp = tempfile::Builder::new().prefix("zhibu-browser-").tempdir().expect("create a temp dir");
+    let driver = Chromedriver::start(&driver_path, temp.path());
+    let screenshot_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("zhibu-browser");
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("build a tokio runtime");
+    runtime.block_on(async {
+        let client = connect(&driver.url, &chromium_path, &temp.path().join("chromium-profile")).await;
+        let ui = Ui { client: client.clone(), base: app.base_url.clone(), port: app.port };
+        let accounts = Accounts {
+            dangwu1: (app.account("dangwu1").username.clone(), app.account("dangwu1").password.clone()),
+            dangwu2: (app.account("dangwu2").username.clone(), app.account("dangwu2").password.clone()),
+        };
+        // Run the scenario as a task so that a failed assertion still lets us
+        // close the browser session before the panic is passed on.
+        let outcome = tokio::spawn(scenario(ui, accounts, screenshot_dir)).await;
+        match tokio::time::timeout(Duration::from_secs(30), client.close()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => eprintln!("warning: could not close the browser session: {err}"),
+            Err(_) => eprintln!("warning: closing the browser session timed out"),
+        }
+        if let Err(err) = outcome {
+            match err.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(err) => panic!("the browser scenario did not finish: {err}"),
+            }
+        }
+    });
+    drop(driver);
+    drop(app);
+}
+
+struct Accounts {
+    dangwu1: (String, String),
+    dangwu2: (String, String),
+}
+
+/// The steps, in order, in one browser session.
+async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
+    // dangwu1: the party worker of the first branch.
+    ui.login(&accounts.dangwu1.0, &accounts.dangwu1.1).await;
+
+    let branch_path = ui.open_first_branch_with_add_member().await;
+    eprintln!("step: {branch_path} offers 添加党员");
+    ui.click("a#add-member").await;
+    ui.wait_css("form#member-form").await;
+    let form_path = ui.path().await;
+    assert!(form_path.starts_with("/members/new"), "a#add-member led to {form_path}, not /members/new?branch=…");
+    eprintln!("step: on {form_path}");
+
+    let name = unique_name();
+    let body17 = "11010519900307002"; // Beijing Chaoyang, born 1990-03-07, sequence 002 (even: female)
+    let good_check = check_digit(body17);
+    let good_id = format!("{body17}{good_check}");
+    let wrong_id = format!("{body17}{}", wrong_check_digit(good_check));
+    eprintln!("step: new member {name}, valid ID {good_id}, first with the wrong check digit ({wrong_id})");
+
+    // A wrong check digit: the form comes back with the error next to the field.
+    ui.fill_member_form(&name, &wrong_id).await;
+    ui.click("button#save").await;
+    let error = ui.wait_css(r#".field-error[data-field="id_number"]"#).await;
+    let error_text = error.text().await.expect("read the id_number error");
+    assert!(error_text.contains("校验位"), "the id_number error should mention 校验位, got {error_text:?}");
+    ui.wait_css("form#member-form").await;
+    eprintln!("step: rejected with {error_text:?}");
+
+    // Nothing was saved: look in another tab so the form with its error stays.
+    let form_window = ui.client.window().await.expect("current window");
+    let tab = ui.client.new_window(true).await.expect("open a tab");
+    ui.client.switch_to_window(tab.handle).await.expect("switch to the new tab");
+    assert_eq!(ui.search_members(&name).await, 0, "the rejected member {name} must not have been saved");
+    ui.client.close_window().await.expect("close the tab");
+    ui.client.switch_to_window(form_window).await.expect("switch back to the form");
+    eprintln!("step: nothing saved");
+
+    // The right check digit: saved, and we land on the new member's page.
+    ui.fill_member_form(&name, &good_id).await;
+    ui.click("button#save").await;
+    let member_path = ui.wait_for_path("the new member's page", is_member_page).await;
+    let member_id = member_path.trim_start_matches("/members/").to_owned();
+    let h1 = ui.wait_css("h1").await.text().await.expect("read h1");
+    assert!(h1.contains(&name), "the member page's h1 should contain {name}, got {h1:?}");
+    eprintln!("step: saved as {member_path}");
+
+    assert_eq!(ui.search_members(&name).await, 1, "the member list should find exactly one {name}");
+    let rows = ui.client.find_all(Locator::Css("table#members tr.member-row")).await.expect("find member rows");
+    let link = rows[0].find(Locator::Css("a.member-link")).await.expect("a.member-link in the row");
+    let href = link.attr("href").await.expect("read href").unwrap_or_default();
+    assert!(href.ends_with(&format!("/members/{member_id}")), "the row links to {href:?}, expected {member_path}");
+    eprintln!("step: the member list shows one row for {name}");
+
+    // The member list at phone width (no assertion on pixels).
+    ui.phone_screenshot(&screenshot_dir.join("members-phone.png")).await;
+
+    ui.logout().await;
+    eprintln!("step: logged out");
+
+    // dangwu2 (another branch) may not see the new member.
+    ui.login(&accounts.dangwu2.0, &accounts.dangwu2.1).await;
+    ui.assert_not_found(&member_path).await;
+    ui.assert_not_found("/members/987654321").await;
+    eprintln!("step: {} gets 404 for {member_path}", accounts.dangwu2.0);
+}
+
+fn is_member_page(path: &str) -> bool {
+    path.strip_prefix("/members/").is_some_and(|id| !id.is_empty() && id != "new" && !id.contains('/'))
+}
+
+/// The chromedriver and Chromium to use, or `None` (skip) when chromedriver is missing.
+fn browser_paths() -> Option<(PathBuf, PathBuf)> {
+    let env_path = |var: &str, default: &str| {
+        std::env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(default))
+    };
+    let driver = env_path("ZHIBU_CHROMEDRIVER", "/usr/bin/chromedriver");
+    let chromium = env_path("ZHIBU_CHROMIUM", "/usr/bin/chromium");
+    let required = std::env::var("ZHIBU_REQUIRE_BROWSER").as_deref() == Ok("1");
+    for (what, path) in [("chromedriver", &driver), ("chromium", &chromium)] {
+        if !path.is_file() {
+            if required {
+                panic!("ZHIBU_REQUIRE_BROWSER=1 but {what} is not at {}", path.display());
+            }
+            eprintln!(
+                "skipping the browser test: {what} is not at {} (install chromium and chromium-driver, \
+                 or set ZHIBU_CHROMEDRIVER / ZHIBU_CHROMIUM)",
+                path.display()
+            );
+            return None;
+        }
+    }
+    Some((driver, chromium))
+}
+
+/// chromedriver on a free loopback port; killed on drop.
+struct Chromedriver {
+    url: String,
+    _process: ChildGuard,
+}
+
+impl Chromedriver {
+    fn start(path: &Path, temp: &Path) -> Chromedriver {
+        let port = free_port();
+        let mut cmd = Command::new(path);
+        cmd.arg(format!("--port={port}"));
+        let mut process = ChildGuard::spawn("chromedriver", cmd, &temp.join("chromedriver.log"));
+        process.wait_until("answering GET /status", DRIVER_READY_TIMEOUT, || {
+            http_get(port, "/status", &[]).is_ok_and(|r| r.status == 200)
+        });
+        eprintln!("chromedriver is ready on 127.0.0.1:{port}");
+        Chromedriver { url: format!("http://127.0.0.1:{port}"), _process: process }
+    }
+}
+
+async fn connect(driver_url: &str, chromium: &Path, profile: &Path) -> Client {
+    let capabilities = json!({
+        "goog:chromeOptions": {
+            "binary": chromium.to_string_lossy(),
+            "args": [
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--no-first-run",
+                "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        },
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else { unreachable!("a JSON object") };
+    ClientBuilder::native()
+        .capabilities(capabilities)
+        .connect(driver_url)
+        .await
+        .unwrap_or_else(|e| panic!("start a Chromium session through chromedriver at {driver_url}: {e}"))
+}
+
+/// The browser, pointed at the app.
+struct Ui {
+    client: Client,
+    /// `http://127.0.0.1:PORT`
+    base: String,
+    port: u16,
+}
+
+impl Ui {
+    async fn goto(&self, path: &str) {
+        let url = format!("{}{path}", self.base);
+        self.client.goto(&url).await.unwrap_or_else(|e| panic!("open {url}: {e}"));
+    }
+
+    /// The current URL's path and query, e.g. `/members/new?branch=3`.
+    async fn path(&self) -> String {
+        let url = self.client.current_url().await.expect("read the current URL");
+        match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+
+    /// Where we are and what the page says, for failure messages.
+    async fn describe(&self) -> String {
+        let path = self.path().await;
+        let source = self.client.source().await.unwrap_or_default();
+        let mut excerpt: String = source.chars().take(4000).collect();
+        if excerpt.len() < source.len() {
+            excerpt.push_str("\n…");
+        }
+        format!("at {path}; page source:\n{excerpt}")
+    }
+
+    async fn wait_css(&self, css: &str) -> Element {
+        match self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+            Ok(element) => element,
+            Err(err) => panic!("no `{css}` within {}s ({err}), {}", WAIT.as_secs(), self.describe().await),
+        }
+    }
+
+    async fn count(&self, css: &str) -> usize {
+        self.client.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0)
+    }
+
+    async fn click(&self, css: &str) {
+        let element = self.wait_css(css).await;
+        element.click().await.unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+    }
+
+    /// Waits until the current path satisfies `done`; returns it.
+    async fn wait_for_path(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let path = self.path().await;
+            if done(&path) {
+                return path;
+            }
+            if Instant::now() >= deadline {
+                panic!("did not reach {what} within {}s, {}", WAIT.as_secs(), self.describe().await);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Sets a form control: selects by value, date-like inputs through
+    /// JavaScript (typing into them depends on the locale), text by typing.
+    async fn fill(&self, form: &str, name: &str, value: &str) {
+        let css = format!(r#"{form} [name="{name}"]"#);
+        let element = self.wait_css(&css).await;
+        let tag = element.tag_name().await.expect("read tag name").to_ascii_lowercase();
+        if tag == "select" {
+            element.select_by_value(value).await.unwrap_or_else(|e| panic!("select {value:?} in `{css}`: {e}"));
+            return;
+        }
+        let kind = element.attr("type").await.expect("read type").unwrap_or_default().to_ascii_lowercase();
+        if matches!(kind.as_str(), "date" | "month" | "datetime-local" | "hidden") {
+            let element_ref = serde_json::to_value(&element).expect("serialize the element reference");
+            self.client
+                .execute(
+                    "arguments[0].value = arguments[1];\
+                     arguments[0].dispatchEvent(new Event('input', {bubbles: true}));\
+                     arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+                    vec![element_ref, json!(value)],
+                )
+                .await
+                .unwrap_or_else(|e| panic!("set `{css}` to {value:?}: {e}"));
+        } else {
+            element.clear().await.unwrap_or_else(|e| panic!("clear `{css}`: {e}"));
+            if !value.is_empty() {
+                element.send_keys(value).await.unwrap_or_else(|e| panic!("type into `{css}`: {e}"));
+            }
+        }
+    }
+
+    async fn login(&self, username: &str, password: &str) {
+        self.goto("/login").await;
+        self.wait_css("form#login").await;
+        self.fill("form#login", "username", username).await;
+        self.fill("form#login", "password", password).await;
+        self.click("form#login button[type=submit]").await;
+        let path = self.wait_for_path("a page other than /login", |p| !p.starts_with("/login")).await;
+        assert_eq!(path, "/", "logging in as {username} should lead to /");
+        self.wait_css("form#logout").await;
+        eprintln!("step: logged in as {username}");
+    }
+
+    async fn logout(&self) {
+        self.click("form#logout [type=submit]").await;
+        let deadline = Instant::now() + WAIT;
+        while self.count("form#logout").await > 0 {
+            if Instant::now() >= deadline {
+                panic!("still logged in {}s after submitting form#logout, {}", WAIT.as_secs(), self.describe().await);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.goto("/login").await;
+        self.wait_css("form#login").await;
+    }
+
+    /// Follows the org links of /orgs, in order, until one leads to a page
+    /// with `a#add-member`; returns that page's path.
+    async fn open_first_branch_with_add_member(&self) -> String {
+        self.goto("/orgs").await;
+        self.wait_css("a.org-link").await;
+        let total = self.count("a.org-link").await;
+        for i in 0..total.min(60) {
+            if i > 0 {
+                self.goto("/orgs").await;
+                self.wait_css("a.org-link").await;
+            }
+            let links = self.client.find_all(Locator::Css("a.org-link")).await.expect("find org links");
+            let Some(link) = links.get(i) else { break };
+            let name = link.text().await.expect("read org link text").trim().to_owned();
+            link.click().await.unwrap_or_else(|e| panic!("click org link {name:?}: {e}"));
+            self.wait_for_path("an org page", |p| p.starts_with("/orgs/")).await;
+            let h1 = self.wait_css("h1").await.text().await.expect("read h1");
+            assert!(h1.contains(&name), "the page of org {name:?} should have it in its h1, got {h1:?}");
+            if self.count("a#add-member").await > 0 {
+                return self.path().await;
+            }
+        }
+        panic!("none of the {total} org links on /orgs leads to a page with a#add-member");
+    }
+
+    /// Fills the new-member form (birth date and gender are left to the ID number).
+    async fn fill_member_form(&self, name: &str, id_number: &str) {
+        let form = "form#member-form";
+        self.wait_css(form).await;
+        for (field, value) in [
+            ("name", name),
+            ("id_number", id_number),
+            ("ethnicity", "01"),
+            ("phone", "13800138000"),
+            ("education", "21"),
+            ("post", "教师"),
+            ("unit_name", "县第一中学"),
+            ("joined_on", "2015-06-01"),
+            ("confirmed_on", "2016-06-01"),
+            ("status", "full"),
+            ("dues_category", "employed"),
+        ] {
+            self.fill(form, field, value).await;
+        }
+    }
+
+    /// Opens /members?q=NAME&status=all; returns the number of `tr.member-row`.
+    async fn search_members(&self, name: &str) -> usize {
+        self.goto(&format!("/members?q={}&status=all", url_encode(name))).await;
+        // With no match the page may omit the table; it must still be the
+        // logged-in member list, not the login page.
+        self.wait_css("form#logout").await;
+        let path = self.path().await;
+        assert!(path.starts_with("/members?"), "the member search ended at {path}");
+        self.count("tr.member-row").await
+    }
+
+    /// The current page (the member list) at phone width, saved as a PNG.
+    async fn phone_screenshot(&self, file: &Path) {
+        self.client.set_window_size(390, 844).await.expect("resize the window to 390x844");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.client.screenshot().await.expect("take a screenshot");
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
+        }
+        std::fs::write(file, png).unwrap_or_else(|e| panic!("write {}: {e}", file.display()));
+        let widths = self
+            .client
+            .execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![])
+            .await
+            .unwrap_or_default();
+        eprintln!("step: phone-width screenshot at {} (scrollWidth, innerWidth = {widths})", file.display());
+        self.client.set_window_size(1280, 900).await.expect("restore the window size");
+    }
+
+    /// The page at `path` is the not-found page, with HTTP status 404.
+    async fn assert_not_found(&self, path: &str) {
+        self.goto(path).await;
+        self.wait_css("body").await;
+        let source = self.client.source().await.expect("read the page source");
+        assert!(source.contains(NOT_FOUND_TEXT), "{path} should say {NOT_FOUND_TEXT:?}, {}", self.describe().await);
+        // WebDriver does not expose the status: ask again with the browser's cookies.
+        let cookies = self.client.get_all_cookies().await.expect("read cookies");
+        let cookie_header =
+            cookies.iter().map(|c| format!("{}={}", c.name(), c.value())).collect::<Vec<_>>().join("; ");
+        let response = http_get(self.port, path, &[("Cookie", &cookie_header), ("Accept", "text/html")])
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        assert_eq!(response.status, 404, "GET {path} with the browser's session should be 404: {}", response.text());
+    }
+}
+
+/// "测试党员" and two characters that differ from run to run.
+fn unique_name() -> String {
+    const CHARS: [char; 16] =
+        ['春', '夏', '秋', '冬', '山', '河', '星', '月', '云', '海', '松', '竹', '梅', '兰', '明', '华'];
+    let seed = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+        ^ u128::from(std::process::id()).rotate_left(17);
+    let a = CHARS[(seed % 16) as usize];
+    let b = CHARS[((seed / 16) % 16) as usize];
+    format!("测试党员{a}{b}")
+}
+
+/// The GB 11643 check character of the first 17 digits of an ID number.
+fn check_digit(body17: &str) -> char {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    assert_eq!(body17.len(), 17, "17 digits");
+    let sum: u32 = body17.chars().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).expect("a digit") * w).sum();
+    CHECK[(sum % 11) as usize]
+}
+
+/// A check character that is not `good`.
+fn wrong_check_digit(good: char) -> char {
+    const ALL: [char; 11] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'X'];
+    let i = ALL.iter().position(|&c| c == good).expect("a check character");
+    ALL[(i + 1) % ALL.len()]
+}
+
+#[test]
+fn check_digit_helper() {
+    // The example of GB 11643-1999.
+    assert_eq!(check_digit("11010519491231002"), 'X');
+    assert_eq!(check_digit("44052418800101001"), '4');
+    assert_ne!(wrong_check_digit('X'), 'X');
+    assert_ne!(wrong_check_digit('9'), '9');
+}
