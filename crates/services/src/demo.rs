@@ -339,20 +339,17 @@ impl Services {
                 member_count += 1;
             }
             // A few members who left the registry, kept for history.
-            if scale == Scale::County && g.rng.gen_bool(0.15) {
-                if let Some(input) = g.member(0.0) {
-                    if let Ok(fields) = input.validate(as_of) {
-                        let mut data = crate::members::to_data(&fields);
-                        data.status = ["transferred_out", "deceased"]
-                            .choose(&mut g.rng)
-                            .copied()
-                            .unwrap_or("transferred_out")
-                            .into();
-                        let placement = Placement { branch_id: b.id, branch_path: b.path.clone(), group_id: None };
-                        member::insert(&mut tx, &data, &placement, &data.joined_on).await?;
-                        member_count += 1;
-                    }
-                }
+            if scale == Scale::County
+                && g.rng.gen_bool(0.15)
+                && let Some(input) = g.member(0.0)
+                && let Ok(fields) = input.validate(as_of)
+            {
+                let mut data = crate::members::to_data(&fields);
+                data.status =
+                    ["transferred_out", "deceased"].choose(&mut g.rng).copied().unwrap_or("transferred_out").into();
+                let placement = Placement { branch_id: b.id, branch_path: b.path.clone(), group_id: None };
+                member::insert(&mut tx, &data, &placement, &data.joined_on).await?;
+                member_count += 1;
             }
             // Posts: a secretary everywhere; a committee of officers where ≥7 full members
             // (ORG-COMMITTEE).
@@ -399,7 +396,8 @@ impl Services {
             .into_iter()
             .find(|o| o.kind == "general_branch")
             .map(|o| o.id);
-        let specs: Vec<(&str, &str, RoleKind, Option<i64>, Option<i64>)> = vec![
+        type Spec<'a> = (&'a str, &'a str, RoleKind, Option<i64>, Option<i64>);
+        let specs: Vec<Spec> = vec![
             ("sysadmin", "系统管理员（演示）", RoleKind::SystemAdmin, None, None),
             ("jiaoyuju", "教育局党委组织干事", RoleKind::OrgAdmin, Some(root.id), None),
             ("zongzhi", "党总支管理员", RoleKind::OrgAdmin, gb_id, None),

@@ -1,0 +1,593 @@
+//! HTTP tests of pages and API, in process, on both backends. The scope matrix proves that
+//! every page and API route refuses objects outside the viewer's subtree, guessed ids included,
+//! and changes nothing when it does.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use domain::member::MemberInput;
+use domain::scope::RoleKind;
+use http_body_util::BodyExt;
+use services::accounts::{NewAccount, RoleGrant};
+use services::orgs::OrgInput;
+use services::{HashCost, Services, console_actor};
+use storage::Db;
+use storage::audit::AuditKey;
+use tower::ServiceExt;
+
+const PW: &str = "correct-horse-9";
+
+struct Fixture {
+    router: Router,
+    services: Services,
+    branch_a: i64,
+    branch_b: i64,
+    group_a: i64,
+    member_a: i64,
+    member_b: i64,
+    post_a: i64,
+}
+
+fn member(name: &str, id_number: &str) -> MemberInput {
+    MemberInput {
+        name: name.into(),
+        id_number: id_number.into(),
+        ethnicity: "01".into(),
+        joined_on: "2015-06-01".into(),
+        confirmed_on: "2016-06-01".into(),
+        status: "full".into(),
+        dues_category: "employed".into(),
+        phone: "13800138000".into(),
+        ..Default::default()
+    }
+}
+
+/// A valid ID number with the given birth date digits and sequence.
+fn id(birth: &str, seq: u16) -> String {
+    let d = chrono::NaiveDate::parse_from_str(birth, "%Y%m%d").unwrap();
+    domain::member::IdNumber::from_parts("110105", d, seq).unwrap().as_str().to_string()
+}
+
+async fn fixture(db: Db) -> Fixture {
+    let services = Services::new(db, AuditKey::new(vec![7u8; 32]), HashCost::cheap_for_tests());
+    let c = console_actor();
+    let org = |name: &str, kind: &str| OrgInput {
+        name: name.into(),
+        kind: kind.into(),
+        unit_name: "单位".into(),
+        unit_kind: "public_school".into(),
+        ..Default::default()
+    };
+    let root = services.create_org(&c, None, &org("教育局党委", "committee")).await.unwrap();
+    let a = services.create_org(&c, Some(root.id), &org("甲校党支部", "branch")).await.unwrap();
+    let b = services.create_org(&c, Some(root.id), &org("乙校党支部", "branch")).await.unwrap();
+    let g = services.create_org(&c, Some(a.id), &org("第一党小组", "group")).await.unwrap();
+    let member_a = services.create_member(&c, a.id, Some(g.id), &member("甲党员", &id("19900101", 11))).await.unwrap();
+    let member_a2 = services.create_member(&c, a.id, None, &member("甲书记", &id("19800101", 21))).await.unwrap();
+    let member_b = services.create_member(&c, b.id, None, &member("乙党员", &id("19910101", 31))).await.unwrap();
+    let post_a = services.add_post(&c, a.id, member_a2, "secretary", "2023-01-01").await.unwrap();
+    let accounts: Vec<(&str, RoleKind, Option<i64>, Option<i64>)> = vec![
+        ("sysadmin", RoleKind::SystemAdmin, None, None),
+        ("rootadmin", RoleKind::OrgAdmin, Some(root.id), None),
+        ("worker_a", RoleKind::PartyWorker, Some(a.id), None),
+        ("worker_b", RoleKind::PartyWorker, Some(b.id), None),
+        ("admin_b", RoleKind::OrgAdmin, Some(b.id), None),
+        ("member_b", RoleKind::Member, None, Some(member_b)),
+    ];
+    for (u, role, org_id, member_id) in accounts {
+        services
+            .create_account(
+                &c,
+                NewAccount {
+                    username: u.into(),
+                    display_name: u.into(),
+                    password: PW.into(),
+                    member_id,
+                    must_change_password: false,
+                    roles: vec![RoleGrant { role, org_id }],
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let router = web::router(web::AppState { services: services.clone(), config: web::WebConfig::default() });
+    Fixture { router, services, branch_a: a.id, branch_b: b.id, group_a: g.id, member_a, member_b, post_a }
+}
+
+struct Reply {
+    status: StatusCode,
+    location: String,
+    cookie: String,
+    body: String,
+}
+
+async fn send(router: &Router, req: Request<Body>) -> Reply {
+    let res = router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let location = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let cookie = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .unwrap_or_default()
+        .to_string();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Reply { status, location, cookie, body: String::from_utf8_lossy(&bytes).to_string() }
+}
+
+/// A logged-in browser session: cookie and CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn login(f: &Fixture, user: &str) -> Session {
+    let r = send(
+        &f.router,
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("username={user}&password={PW}&next=/")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "login {user}: {}", r.body);
+    let page =
+        send(&f.router, Request::get("/account").header(header::COOKIE, &r.cookie).body(Body::empty()).unwrap()).await;
+    let csrf = page.body.split("name=\"_csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_string();
+    Session { cookie: r.cookie, csrf }
+}
+
+async fn page_get(f: &Fixture, s: &Session, uri: &str) -> Reply {
+    send(&f.router, Request::get(uri).header(header::COOKIE, &s.cookie).body(Body::empty()).unwrap()).await
+}
+
+async fn page_post(f: &Fixture, s: &Session, uri: &str, form: &str) -> Reply {
+    let body = if form.is_empty() { format!("_csrf={}", s.csrf) } else { format!("_csrf={}&{form}", s.csrf) };
+    send(
+        &f.router,
+        Request::post(uri)
+            .header(header::COOKIE, &s.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+async fn token(f: &Fixture, user: &str) -> String {
+    let account = storage::account::by_username(&f.services.db, user).await.unwrap().unwrap();
+    let actor = storage::account::actor(&f.services.db, &account).await.unwrap();
+    f.services.create_token(&actor, "test").await.unwrap().1
+}
+
+async fn api(f: &Fixture, token: &str, method: &str, uri: &str, json: Option<serde_json::Value>) -> Reply {
+    let mut b = Request::builder().method(method).uri(uri).header(header::AUTHORIZATION, format!("Bearer {token}"));
+    if json.is_some() {
+        b = b.header(header::CONTENT_TYPE, "application/json");
+    }
+    send(&f.router, b.body(json.map(|j| Body::from(j.to_string())).unwrap_or_else(Body::empty)).unwrap()).await
+}
+
+async fn audit_len(f: &Fixture) -> i64 {
+    let (n,): (i64,) = f.services.db.fetch_one("SELECT COUNT(*) FROM audit_entries", &[]).await.unwrap();
+    n
+}
+
+async fn member_snapshot(f: &Fixture) -> Vec<(i64, String, Option<String>, String, i64)> {
+    f.services.db.fetch_all("SELECT id, name, phone, status, branch_id FROM members ORDER BY id", &[]).await.unwrap()
+}
+
+fn refused(status: StatusCode) -> bool {
+    status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN
+}
+
+test_support::on_both_backends!(
+    scope_matrix_pages_refuse_out_of_scope_objects,
+    scope_matrix_api_refuses_out_of_scope_objects,
+    in_scope_keeper_reaches_everything,
+    lists_mask_personal_data_and_reveal_is_audited,
+    member_form_shows_chinese_field_errors_and_saves_nothing,
+    api_errors_are_structured,
+    csrf_and_login_throttling,
+    openapi_lists_only_real_routes,
+);
+
+async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
+    let f = fixture(db).await;
+    let (a, g, m, p) = (f.branch_a, f.group_a, f.member_a, f.post_a);
+    let guessed = 987_654;
+    for user in ["worker_b", "admin_b", "member_b"] {
+        let s = login(&f, user).await;
+        let before = (audit_len(&f).await, member_snapshot(&f).await);
+        for target in [a, guessed] {
+            for uri in [
+                format!("/orgs/{target}"),
+                format!("/orgs/{target}/edit"),
+                format!("/members/new?branch={target}"),
+                format!("/members?org={target}"),
+            ] {
+                let r = page_get(&f, &s, &uri).await;
+                assert!(refused(r.status), "{user} GET {uri}: {}", r.status);
+            }
+        }
+        for target in [m, guessed] {
+            for uri in
+                [format!("/members/{target}"), format!("/members/{target}?reveal=1"), format!("/members/{target}/edit")]
+            {
+                let r = page_get(&f, &s, &uri).await;
+                assert!(refused(r.status), "{user} GET {uri}: {}", r.status);
+                if uri.ends_with(&target.to_string()) {
+                    assert!(r.body.contains("找不到该记录，或您无权查看"), "{user} GET {uri}");
+                }
+            }
+        }
+        let posts: Vec<(String, String)> = vec![
+            (format!("/orgs/{a}/edit"), "name=改名".into()),
+            (format!("/orgs/{a}/move"), format!("parent_id={}", f.branch_b)),
+            (format!("/orgs/{a}/close"), String::new()),
+            (format!("/orgs/{g}/close"), String::new()),
+            (format!("/orgs/{a}/posts"), format!("member_id={m}&post=publicity_officer&start_on=2024-01-01")),
+            (format!("/posts/{p}/end"), "end_on=2024-01-01".into()),
+            (format!("/orgs?parent={a}"), "name=新小组&kind=group".into()),
+            (
+                format!("/members?branch={a}"),
+                format!(
+                    "name=新人&id_number={}&ethnicity=01&joined_on=2015-06-01&confirmed_on=2016-06-01&status=full&dues_category=employed",
+                    id("19920202", 41)
+                ),
+            ),
+            (
+                format!("/members/{m}/edit"),
+                format!(
+                    "name=改名&id_number={}&ethnicity=01&joined_on=2015-06-01&confirmed_on=2016-06-01&status=full&dues_category=employed",
+                    id("19900101", 11)
+                ),
+            ),
+            (format!("/members/{m}/contact"), "phone=13900139000".into()),
+            (format!("/members/{m}/relocate"), format!("target={}&on=2024-01-01", f.branch_b)),
+            (format!("/members/{guessed}/contact"), "phone=13900139000".into()),
+        ];
+        for (uri, form) in posts {
+            let r = page_post(&f, &s, &uri, &form).await;
+            assert!(
+                refused(r.status),
+                "{user} POST {uri}: {} {}",
+                r.status,
+                r.body.chars().take(200).collect::<String>()
+            );
+        }
+        let after = (audit_len(&f).await, member_snapshot(&f).await);
+        assert_eq!(before, after, "{user}: a refused request changed something");
+        // The list without filters shows none of branch A's members.
+        let r = page_get(&f, &s, "/members?status=all").await;
+        assert!(!r.body.contains("甲党员") && !r.body.contains("甲书记"), "{user} sees branch A in the list");
+    }
+}
+
+async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
+    let f = fixture(db).await;
+    let (a, m, p) = (f.branch_a, f.member_a, f.post_a);
+    let guessed = 987_654;
+    for user in ["worker_b", "admin_b", "member_b"] {
+        let t = token(&f, user).await;
+        let before = (audit_len(&f).await, member_snapshot(&f).await);
+        let calls: Vec<(&str, String, Option<serde_json::Value>)> = vec![
+            ("GET", format!("/api/v1/orgs/{a}"), None),
+            ("GET", format!("/api/v1/orgs/{guessed}"), None),
+            ("GET", format!("/api/v1/members/{m}"), None),
+            ("GET", format!("/api/v1/members/{m}?reveal=true"), None),
+            ("GET", format!("/api/v1/members/{guessed}"), None),
+            ("GET", format!("/api/v1/members?org={a}"), None),
+            ("PATCH", format!("/api/v1/orgs/{a}"), Some(serde_json::json!({"name": "改名"}))),
+            ("POST", format!("/api/v1/orgs/{a}/move"), Some(serde_json::json!({"parent_id": f.branch_b}))),
+            ("POST", format!("/api/v1/orgs/{a}/close"), None),
+            (
+                "POST",
+                format!("/api/v1/orgs/{a}/posts"),
+                Some(serde_json::json!({"member_id": m, "post": "publicity_officer", "start_on": "2024-01-01"})),
+            ),
+            ("POST", format!("/api/v1/posts/{p}/end"), Some(serde_json::json!({"end_on": "2024-01-01"}))),
+            (
+                "POST",
+                "/api/v1/orgs".into(),
+                Some(serde_json::json!({"parent_id": a, "name": "新小组", "kind": "group"})),
+            ),
+            (
+                "POST",
+                "/api/v1/members".into(),
+                Some(
+                    serde_json::json!({"branch_id": a, "name": "新人", "id_number": id("19920202", 41), "ethnicity": "01", "joined_on": "2015-06-01", "confirmed_on": "2016-06-01", "status": "full", "dues_category": "employed"}),
+                ),
+            ),
+            (
+                "PATCH",
+                format!("/api/v1/members/{m}"),
+                Some(
+                    serde_json::json!({"name": "改名", "id_number": id("19900101", 11), "ethnicity": "01", "joined_on": "2015-06-01", "confirmed_on": "2016-06-01", "status": "full", "dues_category": "employed"}),
+                ),
+            ),
+            ("POST", format!("/api/v1/members/{m}/contact"), Some(serde_json::json!({"phone": "13900139000"}))),
+            (
+                "POST",
+                format!("/api/v1/members/{m}/relocate"),
+                Some(serde_json::json!({"branch_id": f.branch_b, "on": "2024-01-01"})),
+            ),
+        ];
+        for (method, uri, body) in calls {
+            let r = api(&f, &t, method, &uri, body).await;
+            assert!(refused(r.status), "{user} {method} {uri}: {} {}", r.status, r.body);
+            let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            assert!(v["error"]["code"].is_string(), "{user} {method} {uri}: {}", r.body);
+        }
+        assert_eq!(
+            before,
+            (audit_len(&f).await, member_snapshot(&f).await),
+            "{user}: a refused API call changed something"
+        );
+        let r = api(&f, &t, "GET", "/api/v1/members?status=all&per_page=200", None).await;
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        for row in v["members"].as_array().unwrap() {
+            assert_ne!(row["branch_id"].as_i64(), Some(a), "{user} sees branch A via the API");
+        }
+        let r = api(&f, &t, "GET", "/api/v1/orgs", None).await;
+        assert!(!r.body.contains("甲校党支部"), "{user} sees branch A in the org list");
+    }
+    // Without any credentials, the API answers 401 with a structured error.
+    let r = send(&f.router, Request::get(format!("/api/v1/members/{}", f.member_b)).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("\"code\":\"unauthorized\""));
+}
+
+async fn in_scope_keeper_reaches_everything(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "worker_a").await;
+    for uri in [
+        format!("/orgs/{}", f.branch_a),
+        format!("/orgs/{}/edit", f.branch_a),
+        format!("/members/{}", f.member_a),
+        format!("/members/{}/edit", f.member_a),
+        format!("/members/new?branch={}", f.branch_a),
+        format!("/members?org={}", f.branch_a),
+        "/".into(),
+        "/orgs".into(),
+        "/account".into(),
+    ] {
+        let r = page_get(&f, &s, &uri).await;
+        assert_eq!(r.status, StatusCode::OK, "worker_a GET {uri}");
+    }
+    // Party workers see personal data masked and cannot reveal it.
+    let r = page_get(&f, &s, &format!("/members/{}?reveal=1", f.member_a)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The keeper edits their member with the masked form values: the stored ID is kept.
+    let r = page_post(&f, &s, &format!("/members/{}/contact", f.member_a), "phone=13900139000").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let edit = page_get(&f, &s, &format!("/members/{}/edit", f.member_a)).await;
+    assert!(edit.body.contains("110105********"), "edit form should show the ID masked to a party worker");
+    let masked = domain::member::mask_id_number(&id("19900101", 11));
+    let form = format!(
+        "name=甲党员改&id_number={masked}&ethnicity=01&joined_on=2015-06-01&confirmed_on=2016-06-01&status=full&dues_category=employed"
+    );
+    let r = page_post(&f, &s, &format!("/members/{}/edit", f.member_a), &form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (name, idn): (String, String) = f
+        .services
+        .db
+        .fetch_one("SELECT name, id_number FROM members WHERE id = $1", &[f.member_a.into()])
+        .await
+        .unwrap();
+    assert_eq!((name.as_str(), idn), ("甲党员改", id("19900101", 11)));
+    // A member sees their own record and edits their phone, nothing else.
+    let s = login(&f, "member_b").await;
+    assert_eq!(page_get(&f, &s, &format!("/members/{}", f.member_b)).await.status, StatusCode::OK);
+    let r = page_post(&f, &s, &format!("/members/{}/contact", f.member_b), "phone=13700137000").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(page_get(&f, &s, &format!("/members/{}/edit", f.member_b)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(page_get(&f, &s, "/audit").await.status, StatusCode::FORBIDDEN);
+}
+
+async fn lists_mask_personal_data_and_reveal_is_audited(db: Db) {
+    let f = fixture(db).await;
+    let t = token(&f, "rootadmin").await;
+    let whole = id("19900101", 11);
+    let r = api(&f, &t, "GET", "/api/v1/members?status=all", None).await;
+    assert!(!r.body.contains(&whole), "the list leaks a whole ID number");
+    assert!(r.body.contains(&domain::member::mask_id_number(&whole)));
+    assert!(!r.body.contains("13800138000"), "the list leaks a whole phone");
+    let r = api(&f, &t, "GET", &format!("/api/v1/members/{}", f.member_a), None).await;
+    assert!(!r.body.contains(&whole));
+    let n = audit_len(&f).await;
+    let r = api(&f, &t, "GET", &format!("/api/v1/members/{}?reveal=true", f.member_a), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(&whole));
+    assert_eq!(audit_len(&f).await, n + 1, "a whole view must be audited");
+    let (action,): (String,) =
+        f.services.db.fetch_one("SELECT action FROM audit_entries ORDER BY id DESC LIMIT 1", &[]).await.unwrap();
+    assert_eq!(action, "member.reveal");
+    // The audit chain never holds a whole ID number either.
+    let rows: Vec<(Option<String>,)> =
+        f.services.db.fetch_all("SELECT after_json FROM audit_entries", &[]).await.unwrap();
+    assert!(rows.iter().all(|(j,)| !j.as_deref().unwrap_or_default().contains(&whole)));
+}
+
+async fn member_form_shows_chinese_field_errors_and_saves_nothing(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "worker_a").await;
+    let good = id("19850315", 52);
+    let mut bad = good.clone();
+    let last = bad.pop().unwrap();
+    bad.push(if last == '0' { '1' } else { '0' });
+    let before = member_snapshot(&f).await.len();
+    let form = |idn: &str| {
+        format!(
+            "name=新党员&id_number={idn}&ethnicity=01&joined_on=2010-06-01&confirmed_on=2011-06-01&status=full&dues_category=employed"
+        )
+    };
+    let r = page_post(&f, &s, &format!("/members?branch={}", f.branch_a), &form(&bad)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("data-field=\"id_number\""));
+    assert!(r.body.contains("校验位"), "{}", r.body);
+    assert_eq!(member_snapshot(&f).await.len(), before, "nothing may be saved");
+    let r = page_post(&f, &s, &format!("/members?branch={}", f.branch_a), &form(&good)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location.starts_with("/members/"));
+    // The same ID again is refused with a Chinese message.
+    let r = page_post(&f, &s, &format!("/members?branch={}", f.branch_a), &form(&good)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("已登记"));
+    // Groups of another branch cannot be used.
+    let r = page_post(&f, &s, &format!("/members?branch={}&group=abc", f.branch_a), &form(&id("19850316", 62))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+async fn api_errors_are_structured(db: Db) {
+    let f = fixture(db).await;
+    let t = token(&f, "rootadmin").await;
+    let r = api(
+        &f,
+        &t,
+        "POST",
+        "/api/v1/members",
+        Some(serde_json::json!({"branch_id": f.branch_a, "name": "", "id_number": "123"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["error"]["code"], "invalid");
+    assert!(v["error"]["fields"]["id_number"].as_str().unwrap().contains("18"));
+    assert!(v["error"]["fields"]["name"].is_string());
+    let bad_json = send(
+        &f.router,
+        Request::post("/api/v1/members")
+            .header(header::AUTHORIZATION, format!("Bearer {t}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{not json"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(bad_json.status, StatusCode::BAD_REQUEST);
+    assert!(bad_json.body.contains("\"code\":\"bad_request\""));
+    let r = api(&f, &t, "GET", "/api/v1/members?per_page=100000&joined_from=2020-13-45", None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert!(v["error"]["fields"]["per_page"].is_string() && v["error"]["fields"]["joined_from"].is_string());
+    // Moving a branch under a group is refused with a field error; a cycle too.
+    let r = api(
+        &f,
+        &t,
+        "POST",
+        &format!("/api/v1/orgs/{}/move", f.branch_b),
+        Some(serde_json::json!({"parent_id": f.group_a})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    // Closing a branch that still has members is a conflict, with a Chinese message.
+    let r = api(&f, &t, "POST", &format!("/api/v1/orgs/{}/close", f.branch_b), None).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("党员"));
+    // A revoked token stops working.
+    let list = api(&f, &t, "GET", "/api/v1/tokens", None).await;
+    let v: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+    let tid = v["tokens"][0]["id"].as_i64().unwrap();
+    assert_eq!(api(&f, &t, "DELETE", &format!("/api/v1/tokens/{tid}"), None).await.status, StatusCode::OK);
+    assert_eq!(api(&f, &t, "GET", "/api/v1/me", None).await.status, StatusCode::UNAUTHORIZED);
+    let _ = f.member_b;
+}
+
+async fn csrf_and_login_throttling(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "worker_a").await;
+    // A form without the CSRF token is refused.
+    let r = send(
+        &f.router,
+        Request::post(format!("/members/{}/contact", f.member_a))
+            .header(header::COOKIE, &s.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("phone=13900139000"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A cross-site origin is refused even with the token.
+    let r = send(
+        &f.router,
+        Request::post(format!("/members/{}/contact", f.member_a))
+            .header(header::COOKIE, &s.cookie)
+            .header(header::HOST, "zhibu.example")
+            .header(header::ORIGIN, "https://evil.example")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("_csrf={}&phone=13900139000", s.csrf)))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Session-authenticated API writes need the CSRF header.
+    let r = send(
+        &f.router,
+        Request::post(format!("/api/v1/members/{}/contact", f.member_a))
+            .header(header::COOKIE, &s.cookie)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{\"phone\":\"13900139000\"}"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Logout ends the session.
+    let r = page_post(&f, &s, "/logout", "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(page_get(&f, &s, "/").await.status, StatusCode::SEE_OTHER);
+    // Five wrong passwords, then even the right one is refused for a while.
+    for _ in 0..5 {
+        let r = send(
+            &f.router,
+            Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("username=worker_b&password=wrong-password-1"))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.body.contains("用户名或密码错误"));
+    }
+    let r = send(
+        &f.router,
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("username=worker_b&password={PW}")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.body.contains("分钟后再试"));
+}
+
+async fn openapi_lists_only_real_routes(db: Db) {
+    let f = fixture(db).await;
+    for (method, path, ..) in web::openapi::ENDPOINTS {
+        let uri = format!("/api/v1{}", path.replace("{id}", "1"));
+        let r = send(
+            &f.router,
+            Request::builder().method(method.to_uppercase().as_str()).uri(&uri).body(Body::empty()).unwrap(),
+        )
+        .await;
+        // Unauthenticated: real routes answer 200 (public) or 401; a missing route would be 404/405.
+        assert!(
+            r.status == StatusCode::OK || r.status == StatusCode::UNAUTHORIZED,
+            "{method} {uri} answered {}",
+            r.status
+        );
+    }
+}
+
+/// The OpenAPI document is pinned: a change to the API must update the snapshot
+/// (`UPDATE_SNAPSHOTS=1 cargo test -p web openapi_snapshot`).
+#[test]
+fn openapi_snapshot() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/openapi.snapshot.json");
+    let doc = serde_json::to_string_pretty(&web::openapi::document()).unwrap() + "\n";
+    if std::env::var("UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
+        std::fs::write(&path, &doc).unwrap();
+    }
+    let pinned = std::fs::read_to_string(&path).expect("snapshot missing: run with UPDATE_SNAPSHOTS=1");
+    assert_eq!(doc, pinned, "the OpenAPI document changed: review and update the snapshot");
+}
