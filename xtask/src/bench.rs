@@ -188,7 +188,14 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
         if let Some(url) = &database_url {
             cmd.arg("--database-url").arg(url);
         }
-        cmd.args(args).env_remove("ZHIBU_DATA_DIR").env_remove("ZHIBU_DATABASE_URL").stdin(Stdio::null());
+        // Run inside the data directory (no stray ./zhibu.toml) and without
+        // the caller's ZHIBU_* settings.
+        cmd.args(args).current_dir(data_dir.path()).stdin(Stdio::null());
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("ZHIBU_") {
+                cmd.env_remove(name);
+            }
+        }
         cmd
     };
 
@@ -593,7 +600,8 @@ fn get_json(port: u16, path: &str, authorization: &str) -> Result<Value> {
         .with_context(|| format!("GET {path}: not JSON: {}", String::from_utf8_lossy(&resp.body)))
 }
 
-/// A minimal HTTP/1.1 GET to 127.0.0.1:`port` (Connection: close).
+/// A minimal HTTP/1.1 GET to 127.0.0.1:`port` (asks for `Connection: close`,
+/// but reads by Content-Length or chunks in case the server keeps it open).
 fn http_get(port: u16, path: &str, authorization: &str) -> Result<Response> {
     let addr = SocketAddrV4::new(Ipv4Addr::LOCALHOST, port);
     let mut stream = TcpStream::connect_timeout(&addr.into(), HTTP_TIMEOUT)?;
@@ -606,12 +614,24 @@ fn http_get(port: u16, path: &str, authorization: &str) -> Result<Response> {
     request.push_str("Connection: close\r\n\r\n");
     stream.write_all(request.as_bytes())?;
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    parse_response(&raw)
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return parse_response(&raw, true)?.context("incomplete HTTP response");
+        }
+        raw.extend_from_slice(&buf[..n]);
+        if let Some(response) = parse_response(&raw, false)? {
+            return Ok(response);
+        }
+    }
 }
 
-fn parse_response(raw: &[u8]) -> Result<Response> {
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").context("no end of the HTTP headers")?;
+/// Parses a response; `None` while more bytes are needed (`eof`: no more come).
+fn parse_response(raw: &[u8], eof: bool) -> Result<Option<Response>> {
+    let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return if eof { Err(anyhow::anyhow!("no end of the HTTP headers")) } else { Ok(None) };
+    };
     let head = std::str::from_utf8(&raw[..end]).context("HTTP headers are not UTF-8")?;
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
@@ -620,14 +640,33 @@ fn parse_response(raw: &[u8]) -> Result<Response> {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .with_context(|| format!("bad HTTP status line {status_line:?}"))?;
-    let chunked = lines.any(|l| {
-        l.split_once(':').is_some_and(|(name, value)| {
-            name.trim().eq_ignore_ascii_case("transfer-encoding") && value.to_ascii_lowercase().contains("chunked")
-        })
-    });
-    let body = &raw[end + 4..];
-    let body = if chunked { dechunk(body)? } else { body.to_vec() };
-    Ok(Response { status, body })
+    let mut chunked = false;
+    let mut length = None;
+    for (name, value) in lines.filter_map(|l| l.split_once(':')) {
+        if name.trim().eq_ignore_ascii_case("transfer-encoding") {
+            chunked |= value.to_ascii_lowercase().contains("chunked");
+        } else if name.trim().eq_ignore_ascii_case("content-length") {
+            length = value.trim().parse::<usize>().ok();
+        }
+    }
+    let rest = &raw[end + 4..];
+    let body = if chunked {
+        match dechunk(rest) {
+            Ok(body) => body,
+            Err(_) if !eof => return Ok(None),
+            Err(err) => return Err(err),
+        }
+    } else if let Some(length) = length {
+        if rest.len() < length {
+            return if eof { Err(anyhow::anyhow!("truncated HTTP body")) } else { Ok(None) };
+        }
+        rest[..length].to_vec()
+    } else if eof {
+        rest.to_vec()
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(Response { status, body }))
 }
 
 fn dechunk(mut data: &[u8]) -> Result<Vec<u8>> {
@@ -772,15 +811,20 @@ Transfer/sec:      1.05MB
 
     #[test]
     fn http_responses() {
-        let plain = parse_response(b"HTTP/1.1 200 OK\r\ncontent-length: 15\r\n\r\n{\"status\":\"ok\"}").unwrap();
+        let raw = b"HTTP/1.1 200 OK\r\ncontent-length: 15\r\n\r\n{\"status\":\"ok\"}";
+        assert!(parse_response(&raw[..raw.len() - 1], false).unwrap().is_none());
+        let plain = parse_response(raw, false).unwrap().unwrap();
         assert_eq!(plain.status, 200);
         assert_eq!(plain.body, b"{\"status\":\"ok\"}");
-        let chunked = parse_response(
-            b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5;x=1\r\npedia\r\n0\r\n\r\n",
-        )
-        .unwrap();
+        let raw =
+            b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5;x=1\r\npedia\r\n0\r\n\r\n";
+        assert!(parse_response(&raw[..raw.len() - 8], false).unwrap().is_none());
+        assert!(parse_response(&raw[..raw.len() - 8], true).is_err());
+        let chunked = parse_response(raw, false).unwrap().unwrap();
         assert_eq!(chunked.status, 404);
         assert_eq!(chunked.body, b"Wikipedia");
+        let unsized_body = parse_response(b"HTTP/1.0 200 OK\r\n\r\nhello", true).unwrap().unwrap();
+        assert_eq!(unsized_body.body, b"hello");
     }
 
     #[test]

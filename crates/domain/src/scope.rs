@@ -198,7 +198,7 @@ pub fn can(actor: &Actor, action: Action, target: Target<'_>) -> bool {
         (ViewAudit, Target::Org(p)) => actor.admin_of(p),
         (ViewOrg, Target::Org(p)) => actor.admin_of(p) || actor.worker_of(p),
         (CreateChildOrg(kind), Target::Org(p)) => actor.admin_of(p) || (kind == OrgKind::Group && actor.worker_of(p)),
-        (CreateChildOrg(OrgKind::Committee), Target::Global) => actor.is_system_admin(),
+        (CreateChildOrg(_), Target::Global) => actor.is_system_admin(),
         (EditOrg | ManagePosts, Target::Org(p)) => actor.admin_of(p) || actor.worker_of(p),
         (ReshapeOrg, Target::Org(p)) => actor.admin_above(p),
         (CreateMember, Target::Org(p)) => actor.admin_of(p) || actor.worker_of(p),

@@ -15,7 +15,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use common::{App, ChildGuard, free_port, http_get, url_encode};
+use common::{App, ChildGuard, DemoAccount, free_port, http_get, parse_demo_accounts, url_encode};
 
 /// How long to wait for an element, a navigation or a page change.
 const WAIT: Duration = Duration::from_secs(10);
@@ -106,7 +106,8 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     // The right check digit: saved, and we land on the new member's page.
     ui.fill_member_form(&name, &good_id).await;
     ui.click("button#save").await;
-    let member_path = ui.wait_for_path("the new member's page", is_member_page).await;
+    let landed = ui.wait_for_path("the new member's page", is_member_page).await;
+    let member_path = landed.split('?').next().unwrap_or_default().to_owned();
     let member_id = member_path.trim_start_matches("/members/").to_owned();
     let h1 = ui.wait_css("h1").await.text().await.expect("read h1");
     assert!(h1.contains(&name), "the member page's h1 should contain {name}, got {h1:?}");
@@ -132,7 +133,9 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     eprintln!("step: {} gets 404 for {member_path}", accounts.dangwu2.0);
 }
 
+/// `/members/{id}`, possibly with a query string.
 fn is_member_page(path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
     path.strip_prefix("/members/").is_some_and(|id| !id.is_empty() && id != "new" && !id.contains('/'))
 }
 
@@ -337,8 +340,16 @@ impl Ui {
             }
             let links = self.client.find_all(Locator::Css("a.org-link")).await.expect("find org links");
             let Some(link) = links.get(i) else { break };
-            let name = link.text().await.expect("read org link text").trim().to_owned();
-            link.click().await.unwrap_or_else(|e| panic!("click org link {name:?}: {e}"));
+            // textContent rather than the rendered text, which is empty for a hidden link.
+            let name =
+                link.prop("textContent").await.expect("read org link text").unwrap_or_default().trim().to_owned();
+            if let Err(err) = link.click().await {
+                // E.g. a collapsed subtree: open the link's target directly.
+                // The `href` property is the absolute URL.
+                let href = link.prop("href").await.expect("read href").unwrap_or_default();
+                eprintln!("note: could not click org link {name:?} ({err}); opening {href}");
+                self.client.goto(&href).await.unwrap_or_else(|e| panic!("open org link {href:?}: {e}"));
+            }
             self.wait_for_path("an org page", |p| p.starts_with("/orgs/")).await;
             let h1 = self.wait_css("h1").await.text().await.expect("read h1");
             assert!(h1.contains(&name), "the page of org {name:?} should have it in its h1, got {h1:?}");
@@ -449,4 +460,15 @@ fn check_digit_helper() {
     assert_eq!(check_digit("44052418800101001"), '4');
     assert_ne!(wrong_check_digit('X'), 'X');
     assert_ne!(wrong_check_digit('9'), '9');
+}
+
+#[test]
+fn demo_account_lines() {
+    let out = "演示数据已装入：12 个组织，30 名党员。\n演示账号（密码只显示这一次）：\n\
+               演示账号 dangwu1 Ab3dEfGhJkMnPq2k 党务工作者\n演示账号 dangyuan Zx9cVbNmQwErTy7u 党员\n";
+    let account = |u: &str, p: &str, r: &str| DemoAccount { username: u.into(), password: p.into(), role: r.into() };
+    assert_eq!(
+        parse_demo_accounts(out),
+        vec![account("dangwu1", "Ab3dEfGhJkMnPq2k", "党务工作者"), account("dangyuan", "Zx9cVbNmQwErTy7u", "党员")]
+    );
 }

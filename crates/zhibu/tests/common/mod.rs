@@ -26,30 +26,33 @@ pub fn free_port() -> u16 {
     listener.local_addr().expect("probe socket address").port()
 }
 
-/// A `zhibu` command for `data_dir`, isolated from the caller's ZHIBU_* settings.
+/// A `zhibu` command for `data_dir`, isolated from the caller's ZHIBU_*
+/// settings and from a `./zhibu.toml` (it runs inside the data directory).
 pub fn zhibu(data_dir: &Path) -> Command {
     let mut cmd = Command::new(ZHIBU);
-    cmd.arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("ZHIBU_DATA_DIR")
-        .env_remove("ZHIBU_DATABASE_URL")
-        .stdin(Stdio::null());
+    cmd.arg("--data-dir").arg(data_dir).current_dir(data_dir).stdin(Stdio::null());
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("ZHIBU_") {
+            cmd.env_remove(name);
+        }
+    }
     cmd
 }
 
 /// One line `演示账号 <username> <password> <role_label>` printed by `zhibu demo`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoAccount {
     pub username: String,
     pub password: String,
     pub role: String,
 }
 
-/// Parses the account lines of `zhibu demo`'s output (other lines are ignored).
+/// Parses the account lines of `zhibu demo`'s output: those whose first
+/// token is exactly `演示账号` (the header line may start with the same word).
 pub fn parse_demo_accounts(stdout: &str) -> Vec<DemoAccount> {
     stdout
         .lines()
-        .filter(|line| line.trim_start().starts_with("演示账号"))
+        .filter(|line| line.split_whitespace().next() == Some("演示账号"))
         .map(|line| {
             let tokens: Vec<&str> = line.split_whitespace().collect();
             assert_eq!(tokens.len(), 4, "a demo account line has 4 tokens: {line:?}");

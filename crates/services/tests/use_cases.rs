@@ -1,0 +1,320 @@
+//! Use cases on both backends: the org tree's rules, posts, the registry's history, accounts,
+//! the audit chain and the demo data.
+
+use chrono::NaiveDate;
+use domain::member::{IdNumber, MemberInput};
+use domain::scope::{Actor, Grant, RoleKind};
+use services::accounts::{NewAccount, RoleGrant};
+use services::orgs::OrgInput;
+use services::{HashCost, ServiceError, Services, console_actor};
+use storage::Db;
+use storage::audit::{AuditKey, Verdict};
+
+fn services(db: Db) -> Services {
+    Services::new(db, AuditKey::new(vec![9u8; 32]), HashCost::cheap_for_tests())
+}
+
+fn org(name: &str, kind: &str) -> OrgInput {
+    OrgInput { name: name.into(), kind: kind.into(), ..Default::default() }
+}
+
+fn id(birth: &str, seq: u16) -> String {
+    let d = NaiveDate::parse_from_str(birth, "%Y%m%d").unwrap();
+    IdNumber::from_parts("110105", d, seq).unwrap().as_str().to_string()
+}
+
+fn person(name: &str, id_number: &str, status: &str) -> MemberInput {
+    MemberInput {
+        name: name.into(),
+        id_number: id_number.into(),
+        ethnicity: "01".into(),
+        joined_on: "2015-06-01".into(),
+        confirmed_on: if status == "full" { "2016-06-01".into() } else { String::new() },
+        status: status.into(),
+        dues_category: "employed".into(),
+        ..Default::default()
+    }
+}
+
+fn invalid_field(e: ServiceError, field: &str) -> String {
+    match e {
+        ServiceError::Invalid(f) => f.get(field).unwrap_or_else(|| panic!("no error on {field}: {f}")).to_string(),
+        other => panic!("expected a field error on {field}, got {other:?}"),
+    }
+}
+
+test_support::on_both_backends!(
+    tree_kinds_nest_as_the_rules_say,
+    move_refuses_cycles_and_orphaned_members_and_carries_members,
+    close_keeps_history_and_refuses_nonempty_orgs,
+    posts_follow_org_committee_and_probation_rights,
+    registry_keeps_history_and_refuses_duplicates,
+    accounts_login_throttle_and_password_policy,
+    every_write_is_audited_and_the_chain_verifies,
+    demo_is_deterministic_realistic_and_valid,
+);
+
+async fn tree_kinds_nest_as_the_rules_say(db: Db) {
+    let s = services(db);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    let sub = s.create_org(&c, Some(root.id), &org("下级党委", "committee")).await.unwrap();
+    let sub2 = s.create_org(&c, Some(sub.id), &org("再下级党委", "committee")).await.unwrap();
+    assert_eq!(sub2.path, format!("/{}/{}/{}/", root.id, sub.id, sub2.id));
+    let gb = s.create_org(&c, Some(sub2.id), &org("总支", "general_branch")).await.unwrap();
+    let br = s.create_org(&c, Some(gb.id), &org("支部", "branch")).await.unwrap();
+    s.create_org(&c, Some(br.id), &org("小组", "group")).await.unwrap();
+    let e = s.create_org(&c, Some(root.id), &org("小组", "group")).await.unwrap_err();
+    assert!(invalid_field(e, "kind").contains("不能设在"));
+    let e = s.create_org(&c, None, &org("支部", "branch")).await.unwrap_err();
+    assert!(invalid_field(e, "kind").contains("上级"));
+    let e = s.create_org(&c, Some(gb.id), &org("总支", "general_branch")).await.unwrap_err();
+    invalid_field(e, "kind");
+    // CON-TERM: 3 to 5 years.
+    let mut bad = org("支部二", "branch");
+    bad.term_start_on = "2024-01-01".into();
+    for (years, ok) in [("2", false), ("3", true), ("5", true), ("6", false)] {
+        bad.term_years = years.into();
+        bad.name = format!("支部{years}");
+        let r = s.create_org(&c, Some(gb.id), &bad).await;
+        assert_eq!(r.is_ok(), ok, "term of {years} years");
+    }
+    // A subtree is one query: the committee sees everything below it.
+    let admin =
+        Actor { account_id: 99, username: "a".into(), grants: vec![Grant::OrgAdmin { org: sub.org_path().unwrap() }] };
+    let tree = s.org_tree(&admin, false).await.unwrap();
+    assert!(tree.iter().all(|o| o.path.starts_with(&sub.path)));
+    assert_eq!(tree.len(), 7);
+}
+
+async fn move_refuses_cycles_and_orphaned_members_and_carries_members(db: Db) {
+    let s = services(db);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    let gb1 = s.create_org(&c, Some(root.id), &org("总支一", "general_branch")).await.unwrap();
+    let gb2 = s.create_org(&c, Some(root.id), &org("总支二", "general_branch")).await.unwrap();
+    let br = s.create_org(&c, Some(gb1.id), &org("支部", "branch")).await.unwrap();
+    let br2 = s.create_org(&c, Some(gb2.id), &org("支部二", "branch")).await.unwrap();
+    let grp = s.create_org(&c, Some(br.id), &org("小组", "group")).await.unwrap();
+    let m = s.create_member(&c, br.id, Some(grp.id), &person("张三", &id("19900101", 11), "full")).await.unwrap();
+    // Cycle: a committee under its own descendant.
+    let sub = s.create_org(&c, Some(root.id), &org("下级党委", "committee")).await.unwrap();
+    let subsub = s.create_org(&c, Some(sub.id), &org("再下级", "committee")).await.unwrap();
+    let e = s.move_org(&c, sub.id, subsub.id).await.unwrap_err();
+    assert!(invalid_field(e, "parent_id").contains("下级"));
+    // A group with members would take them out of their branch.
+    let e = s.move_org(&c, grp.id, br2.id).await.unwrap_err();
+    assert!(invalid_field(e, "parent_id").contains("党员"));
+    // A branch moves with its members and groups.
+    let moved = s.move_org(&c, br.id, gb2.id).await.unwrap();
+    assert_eq!(moved.path, format!("{}{}/", gb2.path, br.id));
+    let member = s.member_detail(&c, m, false).await.unwrap().member.row;
+    assert_eq!(member.branch_path, moved.path);
+    let g = s.org(&c, grp.id).await.unwrap();
+    assert_eq!(g.path, format!("{}{}/", moved.path, grp.id));
+    // An admin of the old general branch no longer sees the moved branch or its member.
+    let admin =
+        Actor { account_id: 99, username: "a".into(), grants: vec![Grant::OrgAdmin { org: gb1.org_path().unwrap() }] };
+    assert!(matches!(s.member_detail(&admin, m, false).await, Err(ServiceError::NotFound)));
+}
+
+async fn close_keeps_history_and_refuses_nonempty_orgs(db: Db) {
+    let s = services(db);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    let br = s.create_org(&c, Some(root.id), &org("支部", "branch")).await.unwrap();
+    let empty = s.create_org(&c, Some(root.id), &org("空支部", "branch")).await.unwrap();
+    s.create_member(&c, br.id, None, &person("张三", &id("19900101", 11), "full")).await.unwrap();
+    assert!(matches!(s.close_org(&c, br.id).await, Err(ServiceError::Conflict(m)) if m.contains("1 名党员")));
+    assert!(matches!(s.close_org(&c, root.id).await, Err(ServiceError::Conflict(_))));
+    let closed = s.close_org(&c, empty.id).await.unwrap();
+    assert_eq!(closed.status, "closed");
+    assert!(closed.closed_on.is_some());
+    let daily = s.org_tree(&c, false).await.unwrap();
+    assert!(!daily.iter().any(|o| o.id == empty.id));
+    let all = s.org_tree(&c, true).await.unwrap();
+    assert!(all.iter().any(|o| o.id == empty.id));
+    // Nothing new can be put in a closed org.
+    let e = s.create_member(&c, empty.id, None, &person("李四", &id("19910101", 21), "full")).await.unwrap_err();
+    invalid_field(e, "branch_id");
+}
+
+async fn posts_follow_org_committee_and_probation_rights(db: Db) {
+    let s = services(db);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    let br = s.create_org(&c, Some(root.id), &org("支部", "branch")).await.unwrap();
+    let other = s.create_org(&c, Some(root.id), &org("他支部", "branch")).await.unwrap();
+    let full = s.create_member(&c, br.id, None, &person("张三", &id("19900101", 11), "full")).await.unwrap();
+    let mut p = person("李四", &id("19950101", 21), "probationary");
+    p.joined_on = (services::today() - chrono::Days::new(100)).format("%Y-%m-%d").to_string();
+    let prob = s.create_member(&c, br.id, None, &p).await.unwrap();
+    let outsider = s.create_member(&c, other.id, None, &person("王五", &id("19900201", 31), "full")).await.unwrap();
+    // CON-PROB-RIGHTS: probationary members cannot be elected.
+    let e = s.add_post(&c, br.id, prob, "secretary", "2024-01-01").await.unwrap_err();
+    assert!(invalid_field(e, "member_id").contains("预备党员"));
+    let e = s.add_post(&c, br.id, outsider, "secretary", "2024-01-01").await.unwrap_err();
+    invalid_field(e, "member_id");
+    let post = s.add_post(&c, br.id, full, "secretary", "2024-01-01").await.unwrap();
+    let e = s.add_post(&c, br.id, full, "secretary", "2024-02-01").await.unwrap_err();
+    assert!(invalid_field(e, "post").contains("卸任"));
+    // The root committee's secretary may come from any branch below it.
+    s.add_post(&c, root.id, outsider, "secretary", "2024-01-01").await.unwrap();
+    assert!(matches!(s.end_post(&c, post, "2023-12-31").await, Err(ServiceError::Invalid(_))));
+    assert_eq!(s.end_post(&c, post, "2024-01-01").await.unwrap(), br.id);
+    let d = s.org_detail(&c, br.id).await.unwrap();
+    assert!(d.posts.is_empty());
+    assert_eq!(d.past_posts.len(), 1);
+}
+
+async fn registry_keeps_history_and_refuses_duplicates(db: Db) {
+    let s = services(db);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    let a = s.create_org(&c, Some(root.id), &org("甲支部", "branch")).await.unwrap();
+    let b = s.create_org(&c, Some(root.id), &org("乙支部", "branch")).await.unwrap();
+    let gb = s.create_org(&c, Some(b.id), &org("乙小组", "group")).await.unwrap();
+    let idn = id("19900101", 11);
+    let m = s.create_member(&c, a.id, None, &person("张三", &idn, "full")).await.unwrap();
+    let e = s.create_member(&c, b.id, None, &person("张三", &idn, "full")).await.unwrap_err();
+    assert!(invalid_field(e, "id_number").contains("已登记"));
+    // Groups must belong to the chosen branch.
+    let e = s.create_member(&c, a.id, Some(gb.id), &person("李四", &id("19900102", 21), "full")).await.unwrap_err();
+    invalid_field(e, "group_id");
+    s.relocate_member(&c, m, b.id, Some(gb.id), "2024-03-01").await.unwrap();
+    let d = s.member_detail(&c, m, false).await.unwrap();
+    assert_eq!(d.member.row.branch_id, b.id);
+    assert_eq!(d.member.row.group_id, Some(gb.id));
+    let a_span = d.spans.iter().find(|s| s.org_id == a.id).unwrap();
+    assert_eq!(a_span.end_on.as_deref(), Some("2024-02-29"));
+    assert!(d.spans.iter().any(|s| s.org_id == gb.id && s.end_on.is_none()));
+    // A relocation dated on or before the current span's start is refused.
+    let e = s.relocate_member(&c, m, a.id, None, "2024-03-01").await.unwrap_err();
+    invalid_field(e, "on");
+    // A status change is recorded with its date; history is kept.
+    let mut input = services::members::input_of(&d.member.row);
+    input.status = "transferred_out".into();
+    s.update_member(&c, m, &input, "2025-01-15").await.unwrap();
+    let d = s.member_detail(&c, m, false).await.unwrap();
+    assert_eq!(d.member.row.status_changed_on, "2025-01-15");
+    assert_eq!(d.status_changes.len(), 2);
+    assert_eq!(d.status_changes[0].status, "transferred_out");
+}
+
+async fn accounts_login_throttle_and_password_policy(db: Db) {
+    let s = services(db);
+    let first = s.ensure_first_admin().await.unwrap().expect("one-time password on first start");
+    assert!(s.ensure_first_admin().await.unwrap().is_none(), "only once");
+    let (account, actor) = s.login("admin", &first).await.unwrap();
+    assert_eq!(account.must_change_password, 1);
+    assert!(actor.is_system_admin());
+    let e = s.change_password(&actor, &first, "short", "short").await.unwrap_err();
+    invalid_field(e, "new");
+    let e = s.change_password(&actor, "wrong", "a-long-password-1", "a-long-password-1").await.unwrap_err();
+    invalid_field(e, "current");
+    let e = s.change_password(&actor, &first, "a-long-password-1", "a-long-password-2").await.unwrap_err();
+    invalid_field(e, "confirm");
+    s.change_password(&actor, &first, "a-long-password-1", "a-long-password-1").await.unwrap();
+    assert!(matches!(s.login("admin", &first).await, Err(ServiceError::BadCredentials)));
+    for _ in 0..3 {
+        assert!(matches!(s.login("admin", "nope").await, Err(ServiceError::BadCredentials)));
+    }
+    // Unknown names are refused the same way.
+    assert!(matches!(s.login("nobody", "a-long-password-1").await, Err(ServiceError::BadCredentials)));
+    assert!(s.login("admin", "a-long-password-1").await.is_ok(), "4 failures then success");
+    for _ in 0..5 {
+        let _ = s.login("admin", "nope").await;
+    }
+    assert!(matches!(s.login("admin", "a-long-password-1").await, Err(ServiceError::Throttled { .. })));
+    // No account may be created with a weak password or a taken name.
+    let new = |u: &str, p: &str| NewAccount {
+        username: u.into(),
+        display_name: "x".into(),
+        password: p.into(),
+        member_id: None,
+        must_change_password: false,
+        roles: vec![RoleGrant { role: RoleKind::SystemAdmin, org_id: None }],
+    };
+    let e = s.create_account(&console_actor(), new("bob", "password")).await.unwrap_err();
+    invalid_field(e, "password");
+    let e = s.create_account(&console_actor(), new("admin", "a-long-password-1")).await.unwrap_err();
+    invalid_field(e, "username");
+    // Only system admins create accounts without an org.
+    let worker = Actor { account_id: 5, username: "w".into(), grants: vec![] };
+    assert!(matches!(s.create_account(&worker, new("carol", "a-long-password-1")).await, Err(ServiceError::Forbidden)));
+    let (hash,): (String,) =
+        s.db.fetch_one("SELECT password_hash FROM accounts WHERE username = 'admin'", &[]).await.unwrap();
+    assert!(hash.starts_with("$argon2id$"));
+}
+
+async fn every_write_is_audited_and_the_chain_verifies(db: Db) {
+    let s = services(db);
+    let c = console_actor();
+    let count = |s: &Services| {
+        let db = s.db.clone();
+        async move {
+            let (n,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM audit_entries", &[]).await.unwrap();
+            n
+        }
+    };
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    assert_eq!(count(&s).await, 1);
+    let br = s.create_org(&c, Some(root.id), &org("支部", "branch")).await.unwrap();
+    let m = s.create_member(&c, br.id, None, &person("张三", &id("19900101", 11), "full")).await.unwrap();
+    s.update_member_contact(&c, m, "13800138000").await.unwrap();
+    let mut renamed = org("支部改", "branch");
+    renamed.unit_name = "学校".into();
+    s.update_org(&c, br.id, &renamed).await.unwrap();
+    assert_eq!(count(&s).await, 5);
+    // A refused write appends nothing.
+    let _ = s.create_member(&c, br.id, None, &person("", "bad", "full")).await;
+    assert_eq!(count(&s).await, 5);
+    let (before, after): (Option<String>, Option<String>) =
+        s.db.fetch_one("SELECT before_json, after_json FROM audit_entries WHERE action = 'org.update'", &[])
+            .await
+            .unwrap();
+    assert!(before.unwrap().contains("支部") && after.unwrap().contains("支部改"));
+    assert_eq!(s.verify_audit_chain().await.unwrap(), Verdict::Intact { entries: 5 });
+}
+
+async fn demo_is_deterministic_realistic_and_valid(db: Db) {
+    let s = services(db);
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    let summary = s.seed_demo(services::demo::Scale::County, as_of).await.unwrap();
+    assert!((2_700..=3_400).contains(&summary.members), "{} members", summary.members);
+    assert_eq!(summary.accounts.len(), 6);
+    let (branches,): (i64,) = s.db.fetch_one("SELECT COUNT(*) FROM orgs WHERE kind = 'branch'", &[]).await.unwrap();
+    assert!((110..=140).contains(&branches), "{branches} branches");
+    // ORG-BRANCH-MIN: a branch generally has at most 50 members; each has at least 3 full.
+    let sizes: Vec<(i64, i64)> = s
+        .db
+        .fetch_all(
+            "SELECT branch_id, SUM(CASE WHEN status = 'full' THEN 1 ELSE 0 END) FROM members \
+             WHERE status IN ('full','probationary') GROUP BY branch_id HAVING COUNT(*) > 50 OR SUM(CASE WHEN status = 'full' THEN 1 ELSE 0 END) < 3",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(sizes.is_empty(), "branches outside ORG-BRANCH-MIN: {sizes:?}");
+    let ids: Vec<(String, String, String)> =
+        s.db.fetch_all("SELECT id_number, birth_date, gender FROM members ORDER BY id", &[]).await.unwrap();
+    for (idn, birth, gender) in &ids {
+        let parsed = IdNumber::parse(idn).unwrap();
+        assert_eq!(parsed.birth_date().format("%Y-%m-%d").to_string(), *birth);
+        assert_eq!(parsed.gender().as_str(), gender);
+    }
+    let women = ids.iter().filter(|r| r.2 == "female").count() as f64 / ids.len() as f64;
+    assert!((0.5..0.7).contains(&women), "share of women {women}");
+    // Some probation ends soon, so the home page shows something on first run.
+    let figures = s.home_figures(&console_actor(), as_of).await.unwrap();
+    assert!(!figures.probation_ending.is_empty());
+    // Deterministic: the same seed and date give the same registry.
+    let t = test_support::sqlite().await;
+    let again = services(t.db.clone());
+    again.seed_demo(services::demo::Scale::County, as_of).await.unwrap();
+    let ids2: Vec<(String, String, String)> =
+        again.db.fetch_all("SELECT id_number, birth_date, gender FROM members ORDER BY id", &[]).await.unwrap();
+    assert_eq!(ids, ids2);
+    // A second demo into a filled database is refused.
+    assert!(matches!(s.seed_demo(services::demo::Scale::Tiny, as_of).await, Err(ServiceError::Conflict(_))));
+}
