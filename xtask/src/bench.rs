@@ -73,6 +73,8 @@ impl Backend {
 struct Endpoint {
     label: &'static str,
     path: String,
+    /// The server that answers it (`127.0.0.1:PORT`).
+    listen: String,
 }
 
 /// One row of the result table.
@@ -218,6 +220,14 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
     let mut server = Server::spawn(zhibu_cmd(&["serve", "--listen", &listen]), &log_path)?;
     server.wait_ready(port)?;
     eprintln!("xtask bench: zhibu serve is ready on {listen}");
+    // A second server on the same database with the member-list cache off, so the table shows
+    // what a list costs when it must be computed (a first visit, or right after a write).
+    let port_nc = free_loopback_port()?;
+    let listen_nc = format!("127.0.0.1:{port_nc}");
+    let mut cmd_nc = zhibu_cmd(&["serve", "--listen", &listen_nc]);
+    cmd_nc.env("ZHIBU_LIST_CACHE_MS", "0");
+    let mut server_nc = Server::spawn(cmd_nc, &data_dir.path().join("serve-nocache.log"))?;
+    server_nc.wait_ready(port_nc)?;
 
     let auth = format!("Bearer {token}");
     let orgs = get_json(port, "/api/v1/orgs", &auth)?;
@@ -236,12 +246,22 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
     let members_total = members["total"].as_u64();
 
     let endpoints = [
-        Endpoint { label: "ceiling: GET /api/v1/health", path: "/api/v1/health".to_owned() },
+        Endpoint { label: "ceiling: GET /api/v1/health", path: "/api/v1/health".to_owned(), listen: listen.clone() },
         Endpoint {
             label: "member list: GET /api/v1/members?org=…&status=full&per_page=20",
             path: format!("/api/v1/members?org={gb_id}&status=full&per_page=20"),
+            listen: listen.clone(),
         },
-        Endpoint { label: "member detail: GET /api/v1/members/{id}", path: format!("/api/v1/members/{member_id}") },
+        Endpoint {
+            label: "member detail: GET /api/v1/members/{id}",
+            path: format!("/api/v1/members/{member_id}"),
+            listen: listen.clone(),
+        },
+        Endpoint {
+            label: "member list, cache off (ZHIBU_LIST_CACHE_MS=0)",
+            path: format!("/api/v1/members?org={gb_id}&status=full&per_page=20"),
+            listen: listen_nc.clone(),
+        },
     ];
     // One request each first, so a broken endpoint fails with its body
     // rather than as a count of non-2xx responses.
@@ -258,7 +278,7 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
     let mut ceiling_rps = f64::NAN;
     for (i, endpoint) in endpoints.iter().enumerate() {
         check_interrupted()?;
-        let url = format!("http://{listen}{}", endpoint.path);
+        let url = format!("http://{}{}", endpoint.listen, endpoint.path);
         let mut wrk = Command::new("wrk");
         wrk.arg(format!("-t{}", args.threads))
             .arg(format!("-c{}", args.connections))
@@ -270,7 +290,7 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
             .stdin(Stdio::null());
         let shown = display(&wrk).replace(&token, "$TOKEN");
         eprintln!("xtask bench: {shown}");
-        commands.push(shown.replace(&listen, "127.0.0.1:$PORT"));
+        commands.push(shown.replace(&listen, "127.0.0.1:$PORT").replace(&listen_nc, "127.0.0.1:$PORT_NOCACHE"));
         let out = run_captured(&mut wrk)?;
         let text = String::from_utf8_lossy(&out.stdout);
         let stats = parse_wrk(&text).with_context(|| format!("could not parse wrk's output:\n{text}"))?;
@@ -294,6 +314,7 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
     }
 
     server.stop()?;
+    server_nc.stop()?;
     let server_version = cluster.as_ref().and_then(|_| postgres_version());
     drop(cluster);
     let notes = BackendNotes { backend, demo_seconds, members_total, orgs: orgs.len(), list_total, server_version };

@@ -19,6 +19,9 @@ const REQUIREMENTS: &[Requirement] = &[
     Requirement { package: "chromium-driver", present: || find_in_path("chromedriver").is_some() },
     Requirement { package: "fonts-wqy-microhei", present: || dpkg_installed("fonts-wqy-microhei") },
     Requirement { package: "wrk", present: || find_in_path("wrk").is_some() },
+    // The browser tests' WebDriver client links OpenSSL.
+    Requirement { package: "libssl-dev", present: || dpkg_installed("libssl-dev") },
+    Requirement { package: "pkg-config", present: || find_in_path("pkg-config").is_some() },
 ];
 
 /// Whether dpkg knows `package` as fully installed.

@@ -7,6 +7,9 @@ use domain::FieldErrors;
 use domain::scope::{Action, Actor, RoleKind, Target, can};
 use rand::Rng;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 use storage::account::{self, AccountRow, TokenRow};
 
 /// Failed logins within this window count towards throttling.
@@ -109,6 +112,39 @@ pub struct NewAccount {
     pub roles: Vec<RoleGrant>,
 }
 
+/// How long a token's account and roles are reused without asking the database. Revoking a
+/// token clears this server's cache at once; other servers of the same database notice within
+/// this time.
+pub const TOKEN_CACHE_SECONDS: u64 = 15;
+
+/// API tokens resolved recently: scripts call many times in a row, and resolving a token
+/// costs two queries per request otherwise.
+#[derive(Clone, Debug, Default)]
+pub struct TokenCache(Arc<RwLock<HashMap<String, (Instant, AccountRow, Actor)>>>);
+
+impl TokenCache {
+    fn get(&self, hash: &str) -> Option<(AccountRow, Actor)> {
+        let map = self.0.read().ok()?;
+        let (at, account, actor) = map.get(hash)?;
+        (at.elapsed() < Duration::from_secs(TOKEN_CACHE_SECONDS)).then(|| (account.clone(), actor.clone()))
+    }
+
+    fn put(&self, hash: String, account: AccountRow, actor: Actor) {
+        if let Ok(mut map) = self.0.write() {
+            if map.len() >= 10_000 {
+                map.clear();
+            }
+            map.insert(hash, (Instant::now(), account, actor));
+        }
+    }
+
+    pub(crate) fn clear(&self) {
+        if let Ok(mut map) = self.0.write() {
+            map.clear();
+        }
+    }
+}
+
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -156,9 +192,14 @@ impl Services {
 
     /// The actor owning a live API token.
     pub async fn actor_of_token(&self, token: &str) -> Result<Option<(AccountRow, Actor)>> {
-        match account::account_by_token_hash(&self.db, &token_hash(token)).await? {
+        let hash = token_hash(token);
+        if let Some(hit) = self.token_cache.get(&hash) {
+            return Ok(Some(hit));
+        }
+        match account::account_by_token_hash(&self.db, &hash).await? {
             Some(a) => {
                 let actor = account::actor(&self.db, &a).await?;
+                self.token_cache.put(hash, a.clone(), actor.clone());
                 Ok(Some((a, actor)))
             }
             None => Ok(None),
@@ -276,6 +317,7 @@ impl Services {
         let hash = hash_password(self.hash_cost, new.to_string()).await?;
         let mut tx = self.db.begin().await?;
         account::set_password(&mut tx, a.id, &hash).await?;
+        self.token_cache.clear();
         self.audit(
             &mut tx,
             actor,
@@ -303,6 +345,7 @@ impl Services {
         let hash = hash_password(self.hash_cost, new.to_string()).await?;
         let mut tx = self.db.begin().await?;
         account::set_password(&mut tx, a.id, &hash).await?;
+        self.token_cache.clear();
         self.audit(
             &mut tx,
             &console_actor(),
@@ -373,6 +416,8 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
+        // After the commit, so no request can re-cache the token in between.
+        self.token_cache.clear();
         Ok(())
     }
 

@@ -62,6 +62,9 @@ impl ServiceError {
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
 
+/// Default lifetime of a cached member-list page, in milliseconds.
+pub const DEFAULT_LIST_CACHE_MS: u64 = 2_000;
+
 /// Cost parameters of argon2id. Production uses the defaults of the argon2 crate (19 MiB, two
 /// passes); tests use a cheaper setting so that they stay fast.
 #[derive(Debug, Clone, Copy)]
@@ -88,11 +91,22 @@ pub struct Services {
     pub db: Db,
     pub audit_key: AuditKey,
     pub hash_cost: HashCost,
+    pub(crate) token_cache: accounts::TokenCache,
+    pub(crate) list_cache: members::ListCache,
+    /// How long a computed member-list page may be reused (0 turns the cache off).
+    pub list_cache_ms: u64,
 }
 
 impl Services {
     pub fn new(db: Db, audit_key: AuditKey, hash_cost: HashCost) -> Self {
-        Self { db, audit_key, hash_cost }
+        Self {
+            db,
+            audit_key,
+            hash_cost,
+            token_cache: Default::default(),
+            list_cache: Default::default(),
+            list_cache_ms: DEFAULT_LIST_CACHE_MS,
+        }
     }
 
     /// Appends the audit entry of a write made by `actor` inside `tx`.

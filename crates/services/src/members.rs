@@ -11,6 +11,9 @@ use domain::member::{MemberFields, MemberInput, Phone, mask_id_number, mask_phon
 use domain::org::OrgKind;
 use domain::scope::{Action, Actor, Target, can};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 use storage::member::{
     self, MemberData, MemberFilter, MemberPostRow, MemberRow, Placement, SortKey, SpanRow, StatusChangeRow,
 };
@@ -137,12 +140,26 @@ impl MemberView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct MemberPage {
     pub members: Vec<MemberView>,
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    /// The page as JSON, made once per cached page rather than once per request.
+    #[serde(skip)]
+    json: std::sync::OnceLock<String>,
+}
+
+impl MemberPage {
+    pub fn empty(per_page: i64) -> Self {
+        Self { page: 1, per_page, ..Default::default() }
+    }
+
+    /// The page serialized as JSON (computed on first use, then reused).
+    pub fn json(&self) -> &str {
+        self.json.get_or_init(|| serde_json::to_string(self).unwrap_or_else(|_| "{}".into()))
+    }
 }
 
 /// What the detail page shows, and what the viewer may do there.
@@ -206,20 +223,66 @@ fn audit_snapshot(d: &MemberData) -> Option<serde_json::Value> {
     to_json(&d)
 }
 
+/// Member-list pages computed recently, keyed by the viewer's scope and the query. An entry is
+/// used only while no write has been committed through this process since it was built, and
+/// for at most [`Services::list_cache_ms`] (which bounds how stale a list can be when other
+/// processes write to the same database). Lists are read far more often than written, and the
+/// same page is asked for again and again (paging back, reloading after an edit elsewhere).
+#[derive(Clone, Debug, Default)]
+pub struct ListCache(Arc<RwLock<HashMap<String, (u64, Instant, Arc<MemberPage>)>>>);
+
+impl ListCache {
+    fn get(&self, key: &str, writes: u64, ttl: Duration) -> Option<Arc<MemberPage>> {
+        let map = self.0.read().ok()?;
+        let (w, at, page) = map.get(key)?;
+        (*w == writes && at.elapsed() < ttl).then(|| page.clone())
+    }
+
+    fn put(&self, key: String, writes: u64, page: Arc<MemberPage>) {
+        if let Ok(mut map) = self.0.write() {
+            // Entries of older write counts are dead; drop them all rather than track ages.
+            if map.len() >= 4_096 || map.values().next().is_some_and(|(w, ..)| *w != writes) {
+                map.clear();
+            }
+            map.insert(key, (writes, Instant::now(), page));
+        }
+    }
+}
+
+fn scope_key(actor: &Actor) -> String {
+    let s = actor.scope();
+    let paths: Vec<&str> = s.subtrees.iter().map(|p| p.as_str()).collect();
+    format!("{}:{}:{:?}", s.all, paths.join(","), s.own_member_id)
+}
+
 impl Services {
-    pub async fn member_list(&self, actor: &Actor, q: &ListQuery) -> Result<MemberPage> {
-        let (mut f, org_id) = q.to_filter(today()).map_err(ServiceError::Invalid)?;
+    pub async fn member_list(&self, actor: &Actor, q: &ListQuery) -> Result<Arc<MemberPage>> {
+        let as_of = today();
+        let writes = self.db.write_count();
+        let ttl = Duration::from_millis(self.list_cache_ms);
+        let key = format!("{}|{as_of}|{q:?}", scope_key(actor));
+        if self.list_cache_ms > 0
+            && let Some(hit) = self.list_cache.get(&key, writes, ttl)
+        {
+            return Ok(hit);
+        }
+        let (mut f, org_id) = q.to_filter(as_of).map_err(ServiceError::Invalid)?;
         if let Some(org_id) = org_id {
             let o = org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
             f.subtree = Some(o.org_path()?);
         }
         let (rows, total) = member::list(&self.db, &actor.scope(), &f).await?;
-        Ok(MemberPage {
+        let page = Arc::new(MemberPage {
             members: rows.into_iter().map(MemberView::masked).collect(),
             total,
             page: f.page,
             per_page: f.per_page,
-        })
+            json: Default::default(),
+        });
+        if self.list_cache_ms > 0 {
+            self.list_cache.put(key, writes, page.clone());
+        }
+        Ok(page)
     }
 
     /// A member's detail. With `reveal`, id_number and phone are shown whole, if the viewer's

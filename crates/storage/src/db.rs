@@ -5,6 +5,8 @@ use sqlx::postgres::{PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, FromRow, PgPool, Postgres, Sqlite, SqlitePool};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -17,9 +19,16 @@ pub enum DbKind {
     Postgres,
 }
 
-/// A connection pool to either backend.
+/// A connection pool to either backend, and a counter of committed writes that in-process
+/// caches of derived views compare against.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    writes: Arc<AtomicU64>,
+}
+
+#[derive(Clone, Debug)]
+enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -131,96 +140,110 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("cache_size", "-32000");
-            let pool = SqlitePoolOptions::new().max_connections(8).min_connections(1).connect_with(opts).await?;
-            Ok(Db::Sqlite(pool))
+            let pool = SqlitePoolOptions::new()
+                .max_connections(std::env::var("ZHIBU_SQLITE_POOL").ok().and_then(|v| v.parse().ok()).unwrap_or(8))
+                .min_connections(1)
+                .connect_with(opts)
+                .await?;
+            Ok(Db { pool: Pool::Sqlite(pool), writes: Default::default() })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool =
                 PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
-            Ok(Db::Postgres(pool))
+            Ok(Db { pool: Pool::Postgres(pool), writes: Default::default() })
         } else {
             Err(StorageError::UnsupportedUrl(url.to_string()))
         }
     }
 
+    /// How many writes this process has committed through this pool. A cached view built at
+    /// count N is current as long as the count is still N (writes by other processes are not
+    /// counted: caches also expire by time).
+    pub fn write_count(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
+    }
+
     pub fn kind(&self) -> DbKind {
-        match self {
-            Db::Sqlite(_) => DbKind::Sqlite,
-            Db::Postgres(_) => DbKind::Postgres,
+        match &self.pool {
+            Pool::Sqlite(_) => DbKind::Sqlite,
+            Pool::Postgres(_) => DbKind::Postgres,
         }
     }
 
     /// Runs the pending versioned migrations of this backend.
     pub async fn migrate(&self) -> Result<()> {
-        match self {
-            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
-            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
     }
 
     /// The versions of the migrations this build carries (same numbering on both backends).
     pub fn migration_versions(&self) -> Vec<i64> {
-        let m = match self {
-            Db::Sqlite(_) => &SQLITE_MIGRATIONS,
-            Db::Postgres(_) => &POSTGRES_MIGRATIONS,
+        let m = match &self.pool {
+            Pool::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Pool::Postgres(_) => &POSTGRES_MIGRATIONS,
         };
         m.iter().map(|m| m.version).collect()
     }
 
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite(p) => p.close().await,
-            Db::Postgres(p) => p.close().await,
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
         }
     }
 
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match self {
+        Ok(match &self.pool {
             // IMMEDIATE takes the write lock up front, so a transaction that reads before it
             // writes cannot fail with SQLITE_BUSY_SNAPSHOT when another writer got in between.
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Pool::Sqlite(p) => {
+                Tx { inner: TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?), writes: self.writes.clone() }
+            }
+            Pool::Postgres(p) => Tx { inner: TxInner::Postgres(p.begin().await?), writes: self.writes.clone() },
         })
     }
 
     /// A read-only transaction: a consistent snapshot without taking SQLite's write lock.
     pub async fn begin_read(&self) -> Result<Tx> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx { inner: TxInner::Sqlite(p.begin().await?), writes: self.writes.clone() },
+            Pool::Postgres(p) => Tx { inner: TxInner::Postgres(p.begin().await?), writes: self.writes.clone() },
         })
     }
 
     pub async fn fetch_all<T: Row>(&self, sql: &str, args: &[Arg]) -> Result<Vec<T>> {
-        let r = match self {
-            Db::Sqlite(p) => fetch_with!(Sqlite, p, sql, args, fetch_all),
-            Db::Postgres(p) => fetch_with!(Postgres, p, sql, args, fetch_all),
+        let r = match &self.pool {
+            Pool::Sqlite(p) => fetch_with!(Sqlite, p, sql, args, fetch_all),
+            Pool::Postgres(p) => fetch_with!(Postgres, p, sql, args, fetch_all),
         };
         Ok(r?)
     }
 
     pub async fn fetch_optional<T: Row>(&self, sql: &str, args: &[Arg]) -> Result<Option<T>> {
-        let r = match self {
-            Db::Sqlite(p) => fetch_with!(Sqlite, p, sql, args, fetch_optional),
-            Db::Postgres(p) => fetch_with!(Postgres, p, sql, args, fetch_optional),
+        let r = match &self.pool {
+            Pool::Sqlite(p) => fetch_with!(Sqlite, p, sql, args, fetch_optional),
+            Pool::Postgres(p) => fetch_with!(Postgres, p, sql, args, fetch_optional),
         };
         Ok(r?)
     }
 
     pub async fn fetch_one<T: Row>(&self, sql: &str, args: &[Arg]) -> Result<T> {
-        let r = match self {
-            Db::Sqlite(p) => fetch_with!(Sqlite, p, sql, args, fetch_one),
-            Db::Postgres(p) => fetch_with!(Postgres, p, sql, args, fetch_one),
+        let r = match &self.pool {
+            Pool::Sqlite(p) => fetch_with!(Sqlite, p, sql, args, fetch_one),
+            Pool::Postgres(p) => fetch_with!(Postgres, p, sql, args, fetch_one),
         };
         Ok(r?)
     }
 
     pub async fn execute(&self, sql: &str, args: &[Arg]) -> Result<u64> {
-        Ok(match self {
-            Db::Sqlite(p) => {
+        self.writes.fetch_add(1, Ordering::Release);
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => {
                 bind_all!(sqlx::query::<Sqlite>(AssertSqlSafe(sql.to_string())), args).execute(p).await?.rows_affected()
             }
-            Db::Postgres(p) => bind_all!(sqlx::query::<Postgres>(AssertSqlSafe(sql.to_string())), args)
+            Pool::Postgres(p) => bind_all!(sqlx::query::<Postgres>(AssertSqlSafe(sql.to_string())), args)
                 .execute(p)
                 .await?
                 .rows_affected(),
@@ -234,8 +257,8 @@ impl Db {
     /// Table name → sorted column names, for the schema-parity test.
     pub async fn schema_columns(&self) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
         let mut out = std::collections::BTreeMap::new();
-        let rows: Vec<(String, String)> = match self {
-            Db::Sqlite(_) => {
+        let rows: Vec<(String, String)> = match &self.pool {
+            Pool::Sqlite(_) => {
                 self.fetch_all(
                     "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
                      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
@@ -243,7 +266,7 @@ impl Db {
                 )
                 .await?
             }
-            Db::Postgres(_) => {
+            Pool::Postgres(_) => {
                 self.fetch_all(
                     "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns \
                      WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
@@ -263,58 +286,64 @@ impl Db {
 }
 
 /// A transaction on either backend. Dropped without [`Tx::commit`], it rolls back.
-pub enum Tx {
+pub struct Tx {
+    inner: TxInner,
+    writes: Arc<AtomicU64>,
+}
+
+enum TxInner {
     Sqlite(sqlx::Transaction<'static, Sqlite>),
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub fn kind(&self) -> DbKind {
-        match self {
-            Tx::Sqlite(_) => DbKind::Sqlite,
-            Tx::Postgres(_) => DbKind::Postgres,
+        match &self.inner {
+            TxInner::Sqlite(_) => DbKind::Sqlite,
+            TxInner::Postgres(_) => DbKind::Postgres,
         }
     }
 
     pub async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
         }
+        self.writes.fetch_add(1, Ordering::Release);
         Ok(())
     }
 
     pub async fn fetch_all<T: Row>(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<T>> {
-        let r = match self {
-            Tx::Sqlite(t) => fetch_with!(Sqlite, &mut **t, sql, args, fetch_all),
-            Tx::Postgres(t) => fetch_with!(Postgres, &mut **t, sql, args, fetch_all),
+        let r = match &mut self.inner {
+            TxInner::Sqlite(t) => fetch_with!(Sqlite, &mut **t, sql, args, fetch_all),
+            TxInner::Postgres(t) => fetch_with!(Postgres, &mut **t, sql, args, fetch_all),
         };
         Ok(r?)
     }
 
     pub async fn fetch_optional<T: Row>(&mut self, sql: &str, args: &[Arg]) -> Result<Option<T>> {
-        let r = match self {
-            Tx::Sqlite(t) => fetch_with!(Sqlite, &mut **t, sql, args, fetch_optional),
-            Tx::Postgres(t) => fetch_with!(Postgres, &mut **t, sql, args, fetch_optional),
+        let r = match &mut self.inner {
+            TxInner::Sqlite(t) => fetch_with!(Sqlite, &mut **t, sql, args, fetch_optional),
+            TxInner::Postgres(t) => fetch_with!(Postgres, &mut **t, sql, args, fetch_optional),
         };
         Ok(r?)
     }
 
     pub async fn fetch_one<T: Row>(&mut self, sql: &str, args: &[Arg]) -> Result<T> {
-        let r = match self {
-            Tx::Sqlite(t) => fetch_with!(Sqlite, &mut **t, sql, args, fetch_one),
-            Tx::Postgres(t) => fetch_with!(Postgres, &mut **t, sql, args, fetch_one),
+        let r = match &mut self.inner {
+            TxInner::Sqlite(t) => fetch_with!(Sqlite, &mut **t, sql, args, fetch_one),
+            TxInner::Postgres(t) => fetch_with!(Postgres, &mut **t, sql, args, fetch_one),
         };
         Ok(r?)
     }
 
     pub async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64> {
-        Ok(match self {
-            Tx::Sqlite(t) => bind_all!(sqlx::query::<Sqlite>(AssertSqlSafe(sql.to_string())), args)
+        Ok(match &mut self.inner {
+            TxInner::Sqlite(t) => bind_all!(sqlx::query::<Sqlite>(AssertSqlSafe(sql.to_string())), args)
                 .execute(&mut **t)
                 .await?
                 .rows_affected(),
-            Tx::Postgres(t) => bind_all!(sqlx::query::<Postgres>(AssertSqlSafe(sql.to_string())), args)
+            TxInner::Postgres(t) => bind_all!(sqlx::query::<Postgres>(AssertSqlSafe(sql.to_string())), args)
                 .execute(&mut **t)
                 .await?
                 .rows_affected(),

@@ -166,22 +166,34 @@ fn push_filter(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter) {
     scope_filter(b, scope, "m.branch_path", Some("m.id"));
 }
 
-/// One page of the member list and the total count of matching members.
+#[derive(sqlx::FromRow)]
+struct CountedRow {
+    #[sqlx(flatten)]
+    row: MemberRow,
+    total_count: i64,
+}
+
+/// One page of the member list and the total count of matching members, in one query
+/// (`COUNT(*) OVER ()` counts the matches before LIMIT); only a page past the end needs a
+/// second query for the count.
 pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<MemberRow>, i64)> {
     let per_page = f.per_page.clamp(1, 500);
     let page = f.page.max(1);
-    let mut b = SqlBuf::new(&format!("SELECT {COLS}{FROM} WHERE 1=1"));
+    let mut b = SqlBuf::new(&format!("SELECT {COLS}, COUNT(*) OVER () AS total_count{FROM} WHERE 1=1"));
     push_filter(&mut b, scope, f);
     let dir = if f.descending { "DESC" } else { "ASC" };
     b.push(&format!(" ORDER BY {} {dir}, m.id {dir}", f.sort.column()));
     b.push_arg(" LIMIT ", per_page);
     b.push_arg(" OFFSET ", (page - 1) * per_page);
-    let rows: Vec<MemberRow> = db.fetch_buf(&b).await?;
-
+    let rows: Vec<CountedRow> = db.fetch_buf(&b).await?;
+    if let Some(first) = rows.first() {
+        let total = first.total_count;
+        return Ok((rows.into_iter().map(|r| r.row).collect(), total));
+    }
     let mut c = SqlBuf::new("SELECT COUNT(*) FROM members m WHERE 1=1");
     push_filter(&mut c, scope, f);
     let (total,): (i64,) = db.fetch_one(&c.text, &c.args).await?;
-    Ok((rows, total))
+    Ok((Vec::new(), total))
 }
 
 pub async fn get(db: &Db, scope: &Scope, id: i64) -> Result<Option<MemberRow>> {

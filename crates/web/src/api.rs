@@ -186,7 +186,8 @@ async fn members(
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> ApiResult {
     let q = q.map(|Query(q)| q).map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    ok(state.services.member_list(&v.actor, &q).await?)
+    let page = state.services.member_list(&v.actor, &q).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], page.json().to_string()).into_response())
 }
 
 #[derive(Deserialize, Default)]

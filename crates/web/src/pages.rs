@@ -686,9 +686,11 @@ struct MemberRowView {
 #[template(path = "member_list.html")]
 struct MemberListPage {
     nav: Nav,
-    filters: Vec<Field>,
+    filters_main: Vec<Field>,
+    filters_more: Vec<Field>,
+    more_open: bool,
     rows: Vec<MemberRowView>,
-    page: services::members::MemberPage,
+    page: std::sync::Arc<services::members::MemberPage>,
     pages: i64,
     prev: String,
     next: String,
@@ -750,9 +752,7 @@ async fn member_list(
     let orgs = state.services.org_tree(&v.actor, false).await?;
     let (page, errors) = match state.services.member_list(&v.actor, &q).await {
         Ok(p) => (p, FieldErrors::new()),
-        Err(ServiceError::Invalid(e)) => {
-            (services::members::MemberPage { members: Vec::new(), total: 0, page: 1, per_page: 20 }, e)
-        }
+        Err(ServiceError::Invalid(e)) => (std::sync::Arc::new(services::members::MemberPage::empty(20)), e),
         Err(e) => return Err(e.into()),
     };
     let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
@@ -769,10 +769,18 @@ async fn member_list(
         query_string(&q2)
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    // Name, org and status stay in view on a phone; the rest fold away.
+    let mut filters_main = member_filters(&q, &errors, &orgs);
+    let filters_more = filters_main.split_off(3);
     render_status(
         status,
         &MemberListPage {
-            filters: member_filters(&q, &errors, &orgs),
+            more_open: [&q.gender, &q.education, &q.joined_from, &q.joined_to, &q.age_band]
+                .iter()
+                .any(|v| !v.is_empty())
+                || !errors.is_empty(),
+            filters_more,
+            filters_main,
             rows: page
                 .members
                 .iter()

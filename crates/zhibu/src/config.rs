@@ -17,6 +17,8 @@ pub struct Config {
     pub session_hours: i64,
     /// Empty: DATA_DIR/audit.key.
     pub audit_key_file: String,
+    /// How long a computed member-list page may be reused, in ms (0: off).
+    pub list_cache_ms: u64,
 }
 
 impl Default for Config {
@@ -28,6 +30,7 @@ impl Default for Config {
             cookie_secure: false,
             session_hours: 12,
             audit_key_file: String::new(),
+            list_cache_ms: services::DEFAULT_LIST_CACHE_MS,
         }
     }
 }
@@ -51,6 +54,7 @@ impl Config {
             "cookie_secure",
             "session_hours",
             "audit_key_file",
+            "list_cache_ms",
         ]));
         let mut cfg: Config = fig.extract().context("invalid configuration")?;
         if let Some(d) = data_dir {

@@ -138,7 +138,9 @@ async fn open(cfg: &Config) -> Result<Services> {
     let db = Db::connect(&cfg.database_url()).await.context("cannot open the database")?;
     db.migrate().await.context("cannot migrate the database")?;
     let key = config::audit_key(cfg)?;
-    Ok(Services::new(db, AuditKey::new(key), HashCost::default()))
+    let mut services = Services::new(db, AuditKey::new(key), HashCost::default());
+    services.list_cache_ms = cfg.list_cache_ms;
+    Ok(services)
 }
 
 async fn run(cli: Cli) -> Result<std::process::ExitCode> {

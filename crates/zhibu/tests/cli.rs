@@ -1,0 +1,80 @@
+//! The binary's commands, run as a person would: demo, admin, audit verify after tampering,
+//! backup, migrate, and refusals with clear messages.
+
+mod common;
+
+use common::{run_demo, zhibu};
+
+fn sqlite_exec(data_dir: &std::path::Path, sql: &str) {
+    let url = format!("sqlite://{}/zhibu.db", data_dir.display());
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let db = storage::Db::connect(&url).await.unwrap();
+        db.execute(sql, &[]).await.unwrap();
+        db.close().await;
+    });
+}
+
+#[test]
+fn audit_verify_names_the_first_broken_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path(), "tiny");
+    let ok = zhibu(dir.path()).args(["audit", "verify"]).output().unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("intact"));
+    // The demo wrote one entry per account (6) after the seed entry: edit entry 3.
+    sqlite_exec(dir.path(), "UPDATE audit_entries SET actor = 'mallory' WHERE id = 3");
+    let bad = zhibu(dir.path()).args(["audit", "verify"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("entry 3"), "{}", String::from_utf8_lossy(&bad.stdout));
+}
+
+#[test]
+fn admin_create_refuses_weak_passwords_and_prints_one_time_passwords() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut weak = zhibu(dir.path())
+        .args(["admin", "create", "--username", "zhang", "--password-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    weak.stdin.take().unwrap().write_all(b"123456\n").unwrap();
+    let out = weak.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("密码"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = zhibu(dir.path()).args(["admin", "create", "--username", "zhang"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("one-time password"));
+    let out = zhibu(dir.path()).args(["admin", "create", "--username", "li", "--role", "org_admin"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--org"));
+    let out = zhibu(dir.path()).args(["admin", "token", "--username", "zhang", "--name", "script"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).trim().starts_with("zb_"));
+}
+
+#[test]
+fn backup_migrate_and_demo_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path(), "tiny");
+    let out = zhibu(dir.path()).args(["migrate"]).output().unwrap();
+    assert!(out.status.success());
+    let target = dir.path().join("copy.db");
+    let out = zhibu(dir.path()).args(["backup", "--out"]).arg(&target).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(target.metadata().unwrap().len() > 10_000);
+    let again = zhibu(dir.path()).args(["backup", "--out"]).arg(&target).output().unwrap();
+    assert!(!again.status.success(), "a backup never overwrites a file");
+    let out = zhibu(dir.path()).args(["demo", "--scale", "tiny"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("空数据库"));
+    let out = zhibu(dir.path()).args(["demo", "--scale", "galaxy"]).output().unwrap();
+    assert!(!out.status.success());
+    for cmd in
+        [&["serve", "--help"][..], &["admin", "create", "--help"], &["audit", "verify", "--help"], &["demo", "--help"]]
+    {
+        let out = zhibu(dir.path()).args(cmd).output().unwrap();
+        assert!(out.status.success() && !out.stdout.is_empty(), "{cmd:?} --help");
+    }
+}
