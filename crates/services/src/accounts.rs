@@ -120,7 +120,10 @@ pub const TOKEN_CACHE_SECONDS: u64 = 15;
 /// API tokens resolved recently: scripts call many times in a row, and resolving a token
 /// costs two queries per request otherwise.
 #[derive(Clone, Debug, Default)]
-pub struct TokenCache(Arc<RwLock<HashMap<String, (Instant, AccountRow, Actor)>>>);
+pub struct TokenCache(Arc<RwLock<HashMap<String, TokenEntry>>>);
+
+/// When a token was resolved, and to whom.
+type TokenEntry = (Instant, AccountRow, Actor);
 
 impl TokenCache {
     fn get(&self, hash: &str) -> Option<(AccountRow, Actor)> {

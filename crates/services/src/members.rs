@@ -229,7 +229,10 @@ fn audit_snapshot(d: &MemberData) -> Option<serde_json::Value> {
 /// processes write to the same database). Lists are read far more often than written, and the
 /// same page is asked for again and again (paging back, reloading after an edit elsewhere).
 #[derive(Clone, Debug, Default)]
-pub struct ListCache(Arc<RwLock<HashMap<String, (u64, Instant, Arc<MemberPage>)>>>);
+pub struct ListCache(Arc<RwLock<HashMap<String, ListEntry>>>);
+
+/// The write count it was built at, when, and the page.
+type ListEntry = (u64, Instant, Arc<MemberPage>);
 
 impl ListCache {
     fn get(&self, key: &str, writes: u64, ttl: Duration) -> Option<Arc<MemberPage>> {
