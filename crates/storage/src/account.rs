@@ -136,6 +136,11 @@ pub async fn login_failures_since(db: &Db, username: &str, since_ms: i64) -> Res
     Ok(n)
 }
 
+/// Forgets failed logins older than `before_ms` (they no longer count towards throttling).
+pub async fn delete_login_failures_before(db: &Db, before_ms: i64) -> Result<u64> {
+    db.execute("DELETE FROM login_failures WHERE at < $1", &[before_ms.into()]).await
+}
+
 pub async fn clear_login_failures(db: &Db, username: &str) -> Result<()> {
     db.execute("DELETE FROM login_failures WHERE username = $1", &[username.into()]).await?;
     Ok(())

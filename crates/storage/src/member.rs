@@ -184,7 +184,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
     let dir = if f.descending { "DESC" } else { "ASC" };
     b.push(&format!(" ORDER BY {} {dir}, m.id {dir}", f.sort.column()));
     b.push_arg(" LIMIT ", per_page);
-    b.push_arg(" OFFSET ", (page - 1) * per_page);
+    b.push_arg(" OFFSET ", (page - 1).saturating_mul(per_page));
     let rows: Vec<CountedRow> = db.fetch_buf(&b).await?;
     if let Some(first) = rows.first() {
         let total = first.total_count;

@@ -128,6 +128,12 @@ impl FromRequestParts<AppState> for PageViewer {
                 if parts.method != Method::GET && parts.method != Method::HEAD && !same_origin(&parts.headers) {
                     return Err(PageError::Csrf);
                 }
+                // A one-time password must be replaced before anything else is done.
+                let path = parts.uri.path();
+                if v.account.must_change_password != 0 && !matches!(path, "/account" | "/account/password" | "/logout")
+                {
+                    return Err(PageError::PasswordChangeRequired);
+                }
                 Ok(PageViewer(v))
             }
             None => Err(PageError::LoginRequired(parts.uri.path_and_query().map(|p| p.to_string()))),

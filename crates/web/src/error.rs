@@ -35,6 +35,7 @@ fn public_message(e: &ServiceError) -> String {
 pub enum PageError {
     Service(ServiceError),
     LoginRequired(Option<String>),
+    PasswordChangeRequired,
     Csrf,
     BadRequest(String),
 }
@@ -71,6 +72,7 @@ impl IntoResponse for PageError {
                 };
                 Redirect::to(&to).into_response()
             }
+            PageError::PasswordChangeRequired => Redirect::to("/account").into_response(),
             PageError::Csrf => {
                 error_page(StatusCode::FORBIDDEN, "请求已过期", "页面已过期或来源不明，请返回上一页刷新后重新提交")
             }

@@ -191,7 +191,43 @@ test_support::on_both_backends!(
     api_errors_are_structured,
     csrf_and_login_throttling,
     openapi_lists_only_real_routes,
+    one_time_password_must_be_changed_first,
 );
+
+async fn one_time_password_must_be_changed_first(db: Db) {
+    let f = fixture(db).await;
+    f.services
+        .create_account(
+            &console_actor(),
+            NewAccount {
+                username: "fresh".into(),
+                display_name: "新账户".into(),
+                password: PW.into(),
+                member_id: None,
+                must_change_password: true,
+                roles: vec![RoleGrant { role: RoleKind::OrgAdmin, org_id: Some(f.branch_a) }],
+            },
+        )
+        .await
+        .unwrap();
+    let r = send(
+        &f.router,
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("username=fresh&password={PW}&next=/members")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, "/account"));
+    let s = login(&f, "fresh").await;
+    let r = page_get(&f, &s, "/members").await;
+    assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, "/account"));
+    let r =
+        page_post(&f, &s, "/account/password", &format!("current={PW}&new=a-new-password-7&confirm=a-new-password-7"))
+            .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(page_get(&f, &s, "/members").await.status, StatusCode::OK);
+}
 
 async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
     let f = fixture(db).await;

@@ -165,6 +165,21 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                     session_hours: cfg.session_hours,
                 },
             };
+            let db = state.services.db.clone();
+            tokio::spawn(async move {
+                // Housekeeping: expired sessions and old failed-login records, hourly.
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+                loop {
+                    tick.tick().await;
+                    let now = storage::now_ms();
+                    if let Err(e) = storage::session::delete_expired(&db, now).await {
+                        tracing::warn!("session cleanup failed: {e}");
+                    }
+                    if let Err(e) = storage::account::delete_login_failures_before(&db, now - 86_400_000).await {
+                        tracing::warn!("login failure cleanup failed: {e}");
+                    }
+                }
+            });
             let app = web::router(state);
             let listener =
                 tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
