@@ -4,7 +4,8 @@ use crate::{Entry, HashCost, Result, ServiceError, Services, console_actor};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use domain::FieldErrors;
-use domain::scope::{Action, Actor, RoleKind, Target, can};
+use domain::org::OrgPath;
+use domain::scope::{Action, Actor, Grant, RoleKind, Target, can};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -100,6 +101,13 @@ fn valid_username(u: &str) -> std::result::Result<(), String> {
 pub struct RoleGrant {
     pub role: RoleKind,
     pub org_id: Option<i64>,
+}
+
+/// An account with its roles in words, for the accounts page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AccountSummary {
+    pub account: AccountRow,
+    pub roles: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -225,21 +233,43 @@ impl Services {
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
         }
+        if new.roles.is_empty() {
+            return Err(ServiceError::field("role", "请至少授予一个角色"));
+        }
         let mut tx = self.db.begin().await?;
+        let scope = actor.scope();
         for r in &new.roles {
-            let allowed = match r.org_id {
-                None => can(actor, Action::ManageAccounts, Target::Global),
-                Some(org_id) => match storage::org::get_in_tx(&mut tx, &actor.scope(), org_id).await? {
-                    Some(o) => can(actor, Action::ManageAccounts, Target::Org(&o.org_path()?)),
-                    None => return Err(ServiceError::NotFound),
-                },
+            // Each role is checked against what it grants: nobody hands out more than they hold.
+            let allowed = match r.role {
+                RoleKind::SystemAdmin => {
+                    if r.org_id.is_some() {
+                        return Err(ServiceError::field("org_id", "系统管理员不对应具体组织"));
+                    }
+                    can(actor, Action::ManageAccounts, Target::Global)
+                }
+                RoleKind::OrgAdmin | RoleKind::PartyWorker => {
+                    let Some(org_id) = r.org_id else {
+                        return Err(ServiceError::field("org_id", "请选择该角色管理的组织"));
+                    };
+                    let o = storage::org::get_in_tx(&mut tx, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
+                    if r.role == RoleKind::PartyWorker && o.kind != "branch" {
+                        return Err(ServiceError::field("org_id", "党务工作者须对应一个党支部"));
+                    }
+                    can(actor, Action::ManageAccounts, Target::Org(&o.org_path()?))
+                }
+                RoleKind::Member => {
+                    let Some(member_id) = new.member_id else {
+                        return Err(ServiceError::field("member_id", "党员账户须对应一名党员（填写党员编号）"));
+                    };
+                    let m = storage::member::get_in_tx(&mut tx, &scope, member_id)
+                        .await?
+                        .ok_or_else(|| ServiceError::field("member_id", "找不到该党员，或您无权管理"))?;
+                    can(actor, Action::ManageAccounts, Target::Org(&m.branch_org_path()?))
+                }
             };
             if !allowed {
                 return Err(ServiceError::Forbidden);
             }
-        }
-        if new.roles.is_empty() && !can(actor, Action::ManageAccounts, Target::Global) {
-            return Err(ServiceError::Forbidden);
         }
         if account::by_username(&self.db, &new.username).await?.is_some() {
             return Err(ServiceError::field("username", "该用户名已被使用"));
@@ -426,5 +456,81 @@ impl Services {
 
     pub async fn roles_of(&self, account_id: i64) -> Result<Vec<storage::account::RoleRow>> {
         Ok(account::roles(&self.db, account_id).await?)
+    }
+
+    /// Accounts the actor manages: all for system admins; for org admins, the accounts whose
+    /// every role lies in their subtrees.
+    pub async fn accounts_overview(&self, actor: &Actor) -> Result<Vec<AccountSummary>> {
+        if !actor.is_system_admin() && !actor.grants.iter().any(|g| matches!(g, Grant::OrgAdmin { .. })) {
+            return Err(ServiceError::Forbidden);
+        }
+        let roles = account::all_roles(&self.db).await?;
+        let mut out = Vec::new();
+        for a in account::list(&self.db).await? {
+            let mine: Vec<&account::RoleScopeRow> = roles.iter().filter(|r| r.account_id == a.id).collect();
+            if !self.manages(actor, &mine) {
+                continue;
+            }
+            let labels = mine
+                .iter()
+                .map(|r| {
+                    let label = RoleKind::parse(&r.role).map(|k| k.label()).unwrap_or("—");
+                    match &r.org_name {
+                        Some(o) => format!("{label}：{o}"),
+                        None => label.to_string(),
+                    }
+                })
+                .collect();
+            out.push(AccountSummary { account: a, roles: labels });
+        }
+        Ok(out)
+    }
+
+    /// Whether the actor may manage an account with these roles: every role must lie within
+    /// the actor's administered subtrees (system admins manage all).
+    fn manages(&self, actor: &Actor, roles: &[&account::RoleScopeRow]) -> bool {
+        if actor.is_system_admin() {
+            return true;
+        }
+        !roles.is_empty()
+            && roles.iter().all(|r| match r.scope_path.as_deref().map(OrgPath::parse) {
+                Some(Ok(p)) if r.role != "system_admin" => can(actor, Action::ManageAccounts, Target::Org(&p)),
+                _ => false,
+            })
+    }
+
+    /// Disables or re-enables an account; a disabled account can neither log in nor use its
+    /// tokens, and its sessions end.
+    pub async fn set_account_disabled(&self, actor: &Actor, account_id: i64, disabled: bool) -> Result<()> {
+        if account_id == actor.account_id {
+            return Err(ServiceError::Conflict("不能停用自己的账户".into()));
+        }
+        let roles = account::all_roles(&self.db).await?;
+        let mine: Vec<&account::RoleScopeRow> = roles.iter().filter(|r| r.account_id == account_id).collect();
+        let Some(a) = account::by_id(&self.db, account_id).await? else { return Err(ServiceError::NotFound) };
+        if !self.manages(actor, &mine) {
+            return Err(ServiceError::NotFound);
+        }
+        let mut tx = self.db.begin().await?;
+        account::set_disabled(&mut tx, account_id, disabled).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: if disabled { "account.disable" } else { "account.enable" },
+                entity: "account",
+                entity_id: Some(account_id),
+                org_path: mine.iter().find_map(|r| r.scope_path.clone()),
+                before: Some(serde_json::json!({"username": a.username, "disabled": a.disabled != 0})),
+                after: Some(serde_json::json!({"disabled": disabled})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        if disabled {
+            storage::session::delete_for_account(&self.db, account_id, None).await?;
+        }
+        self.token_cache.clear();
+        Ok(())
     }
 }

@@ -51,6 +51,7 @@ test_support::on_both_backends!(
     registry_keeps_history_and_refuses_duplicates,
     accounts_login_throttle_and_password_policy,
     every_write_is_audited_and_the_chain_verifies,
+    org_admins_grant_only_what_they_hold,
     demo_is_deterministic_realistic_and_valid,
 );
 
@@ -317,4 +318,70 @@ async fn demo_is_deterministic_realistic_and_valid(db: Db) {
     assert_eq!(ids, ids2);
     // A second demo into a filled database is refused.
     assert!(matches!(s.seed_demo(services::demo::Scale::Tiny, as_of).await, Err(ServiceError::Conflict(_))));
+}
+
+async fn org_admins_grant_only_what_they_hold(db: Db) {
+    let s = services(db);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    let a = s.create_org(&c, Some(root.id), &org("甲支部", "branch")).await.unwrap();
+    let b = s.create_org(&c, Some(root.id), &org("乙支部", "branch")).await.unwrap();
+    let ma = s.create_member(&c, a.id, None, &person("张三", &id("19900101", 11), "full")).await.unwrap();
+    let mb = s.create_member(&c, b.id, None, &person("李四", &id("19900102", 21), "full")).await.unwrap();
+    let admin_a = Actor {
+        account_id: 77,
+        username: "admin_a".into(),
+        grants: vec![Grant::OrgAdmin { org: a.org_path().unwrap() }],
+    };
+    let new = |u: &str, role: RoleKind, org_id: Option<i64>, member_id: Option<i64>| NewAccount {
+        username: u.into(),
+        display_name: u.into(),
+        password: "a-long-password-1".into(),
+        member_id,
+        must_change_password: true,
+        roles: vec![RoleGrant { role, org_id }],
+    };
+    // No escalation: an org admin cannot make a system admin, not even "for" their own org.
+    assert!(matches!(
+        s.create_account(&admin_a, new("xx1", RoleKind::SystemAdmin, None, None)).await,
+        Err(ServiceError::Forbidden)
+    ));
+    assert!(matches!(
+        s.create_account(&admin_a, new("xx2", RoleKind::SystemAdmin, Some(a.id), None)).await,
+        Err(ServiceError::Invalid(_))
+    ));
+    // Nor grant anything outside their subtree (it does not exist for them).
+    assert!(matches!(
+        s.create_account(&admin_a, new("xx3", RoleKind::OrgAdmin, Some(b.id), None)).await,
+        Err(ServiceError::NotFound)
+    ));
+    assert!(matches!(
+        s.create_account(&admin_a, new("xx4", RoleKind::OrgAdmin, Some(root.id), None)).await,
+        Err(ServiceError::NotFound)
+    ));
+    let e = s.create_account(&admin_a, new("xx5", RoleKind::Member, None, Some(mb))).await.unwrap_err();
+    invalid_field(e, "member_id");
+    // Party workers keep a branch, not a committee.
+    let e = s.create_account(&c, new("xx6", RoleKind::PartyWorker, Some(root.id), None)).await.unwrap_err();
+    invalid_field(e, "org_id");
+    // Within their subtree they may.
+    let w = s.create_account(&admin_a, new("worker_a", RoleKind::PartyWorker, Some(a.id), None)).await.unwrap();
+    s.create_account(&admin_a, new("member_a", RoleKind::Member, None, Some(ma))).await.unwrap();
+    s.create_account(&c, new("worker_b", RoleKind::PartyWorker, Some(b.id), None)).await.unwrap();
+    let seen: Vec<String> =
+        s.accounts_overview(&admin_a).await.unwrap().into_iter().map(|a| a.account.username).collect();
+    assert_eq!(seen, vec!["worker_a".to_string(), "member_a".to_string()]);
+    // Disabling ends logins; only accounts they manage; never themselves.
+    s.set_account_disabled(&admin_a, w, true).await.unwrap();
+    assert!(matches!(s.login("worker_a", "a-long-password-1").await, Err(ServiceError::BadCredentials)));
+    let wb = storage::account::by_username(&s.db, "worker_b").await.unwrap().unwrap().id;
+    assert!(matches!(s.set_account_disabled(&admin_a, wb, true).await, Err(ServiceError::NotFound)));
+    s.set_account_disabled(&admin_a, w, false).await.unwrap();
+    assert!(s.login("worker_a", "a-long-password-1").await.is_ok());
+    let worker = Actor {
+        account_id: w,
+        username: "worker_a".into(),
+        grants: vec![Grant::PartyWorker { branch: a.org_path().unwrap() }],
+    };
+    assert!(matches!(s.accounts_overview(&worker).await, Err(ServiceError::Forbidden)));
 }

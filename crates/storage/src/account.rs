@@ -98,6 +98,33 @@ pub async fn roles(db: &Db, account_id: i64) -> Result<Vec<RoleRow>> {
     .await
 }
 
+/// A role with the path it applies to: the org's, or for a member role the member's branch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RoleScopeRow {
+    pub account_id: i64,
+    pub role: String,
+    pub org_name: Option<String>,
+    pub scope_path: Option<String>,
+}
+
+/// Every role of every account, with where it applies.
+pub async fn all_roles(db: &Db) -> Result<Vec<RoleScopeRow>> {
+    db.fetch_all(
+        "SELECT r.account_id, r.role, COALESCE(o.name, b.name) AS org_name, COALESCE(o.path, m.branch_path) AS scope_path \
+         FROM account_roles r JOIN accounts a ON a.id = r.account_id LEFT JOIN orgs o ON o.id = r.org_id \
+         LEFT JOIN members m ON m.id = a.member_id AND r.role = 'member' LEFT JOIN orgs b ON b.id = m.branch_id \
+         ORDER BY r.account_id, r.id",
+        &[],
+    )
+    .await
+}
+
+pub async fn set_disabled(tx: &mut Tx, account_id: i64, disabled: bool) -> Result<()> {
+    tx.execute("UPDATE accounts SET disabled = $1 WHERE id = $2", &[i64::from(disabled).into(), account_id.into()])
+        .await?;
+    Ok(())
+}
+
 /// Builds the actor of an account from its roles. A role whose org is gone grants nothing.
 pub async fn actor(db: &Db, account: &AccountRow) -> Result<Actor> {
     let mut grants = Vec::new();

@@ -29,6 +29,10 @@ pub const ENDPOINTS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ("post", "/tokens", "创建 API 令牌（明文只返回一次）", Some("TokenBody"), "account"),
     ("delete", "/tokens/{id}", "吊销 API 令牌", None, "account"),
     ("post", "/account/password", "修改密码", Some("PasswordBody"), "account"),
+    ("get", "/accounts", "我可管理的账户及其角色", None, "accounts"),
+    ("post", "/accounts", "新建账户（返回一次性密码，只返回一次）", Some("NewAccountBody"), "accounts"),
+    ("post", "/accounts/{id}/disable", "停用账户（会话和令牌随即失效）", None, "accounts"),
+    ("post", "/accounts/{id}/enable", "启用账户", None, "accounts"),
 ];
 
 fn s() -> Value {
@@ -88,6 +92,11 @@ fn schemas() -> Value {
         "ContactBody": {"type": "object", "required": ["phone"], "properties": {"phone": s()}},
         "RelocateBody": {"type": "object", "required": ["branch_id", "on"], "properties": {"branch_id": {"type": "integer"}, "group_id": {"type": "integer", "nullable": true}, "on": s()}},
         "TokenBody": {"type": "object", "required": ["name"], "properties": {"name": s()}},
+        "NewAccountBody": {"type": "object", "required": ["username", "display_name", "role"], "properties": {
+            "username": s(), "display_name": s(),
+            "role": {"type": "string", "enum": ["system_admin", "org_admin", "party_worker", "member"]},
+            "org_id": {"type": "integer", "nullable": true, "description": "org_admin / party_worker：所管理的组织"},
+            "member_id": {"type": "integer", "nullable": true, "description": "member：对应的党员"}}},
         "PasswordBody": {"type": "object", "required": ["current", "new", "confirm"], "properties": {"current": s(), "new": s(), "confirm": s()}}
     })
 }
