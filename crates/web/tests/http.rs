@@ -400,6 +400,20 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
         let r = api(&f, &t, "GET", "/api/v1/orgs", None).await;
         assert!(!r.body.contains("甲校党支部"), "{user} sees branch A in the org list");
     }
+    // Another account's token and accounts outside the subtree are out of reach too.
+    let root_token = token(&f, "rootadmin").await;
+    let list = api(&f, &root_token, "GET", "/api/v1/tokens", None).await;
+    let v: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+    let root_token_id = v["tokens"][0]["id"].as_i64().unwrap();
+    let t = token(&f, "admin_b").await;
+    assert_eq!(
+        api(&f, &t, "DELETE", &format!("/api/v1/tokens/{root_token_id}"), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(api(&f, &root_token, "GET", "/api/v1/me", None).await.status, StatusCode::OK);
+    let worker_a = storage::account::by_username(&f.services.db, "worker_a").await.unwrap().unwrap().id;
+    let r = api(&f, &t, "POST", &format!("/api/v1/accounts/{worker_a}/disable"), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Without any credentials, the API answers 401 with a structured error.
     let r = send(&f.router, Request::get(format!("/api/v1/members/{}", f.member_b)).body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
