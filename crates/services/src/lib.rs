@@ -5,7 +5,9 @@
 pub mod accounts;
 pub mod audit_log;
 pub mod demo;
+pub mod export;
 pub mod home;
+pub mod import;
 pub mod members;
 pub mod orgs;
 

@@ -449,7 +449,7 @@ impl Services {
         let data = to_data(&fields);
         let status_changed = data.status != before.status;
         member::update(&mut tx, id, &data, status_changed, &on.format("%Y-%m-%d").to_string()).await?;
-        let before_data = to_data_row(&before);
+        let before_data = data_of_row(&before);
         self.audit(
             &mut tx,
             actor,
@@ -558,7 +558,8 @@ impl Services {
     }
 }
 
-fn to_data_row(m: &MemberRow) -> MemberData {
+/// The stored member in storage form, to compare with new data.
+pub(crate) fn data_of_row(m: &MemberRow) -> MemberData {
     MemberData {
         name: m.name.clone(),
         gender: m.gender.clone(),

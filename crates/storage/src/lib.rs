@@ -12,6 +12,7 @@ pub mod audit;
 pub mod db;
 pub mod member;
 pub mod org;
+pub mod roster;
 pub mod session;
 
 pub use db::{Arg, Db, DbKind, Row, SqlBuf, Tx};

@@ -39,10 +39,10 @@ impl MemberRow {
     }
 }
 
-const COLS: &str = "m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number, m.phone, m.education, m.degree, \
+pub(crate) const COLS: &str = "m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number, m.phone, m.education, m.degree, \
     m.occupation, m.post, m.unit_name, m.joined_on, m.confirmed_on, m.status, m.status_changed_on, m.dues_category, \
     m.branch_id, b.name AS branch_name, m.group_id, g.name AS group_name, m.branch_path";
-const FROM: &str = " FROM members m JOIN orgs b ON b.id = m.branch_id LEFT JOIN orgs g ON g.id = m.group_id";
+pub(crate) const FROM: &str = " FROM members m JOIN orgs b ON b.id = m.branch_id LEFT JOIN orgs g ON g.id = m.group_id";
 
 /// Validated member fields in storage form (identifiers and ISO dates).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -131,7 +131,7 @@ fn like_escape(s: &str) -> String {
     out
 }
 
-fn push_filter(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter) {
+pub(crate) fn push_filter(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter) {
     if let Some(n) = &f.name_prefix {
         b.push_arg(" AND m.name LIKE ", format!("{}%", like_escape(n)));
         b.push(" ESCAPE '\\'");

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 pub mod openapi;
 pub mod pages;
+pub mod roster;
 pub mod view;
 
 use axum::Router;
@@ -24,11 +25,13 @@ pub struct WebConfig {
     pub cookie_secure: bool,
     /// Hours a login lasts.
     pub session_hours: i64,
+    /// Where uploaded import files wait between the check and the commit.
+    pub upload_dir: std::path::PathBuf,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { cookie_secure: false, session_hours: 12 }
+        Self { cookie_secure: false, session_hours: 12, upload_dir: std::env::temp_dir().join("zhibu-uploads") }
     }
 }
 
@@ -59,7 +62,8 @@ async fn js() -> impl IntoResponse {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .merge(roster::routes())
+        .nest("/api/v1", api::routes().merge(roster::api_routes()))
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))
         .fallback(pages::not_found)

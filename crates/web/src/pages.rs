@@ -78,7 +78,7 @@ pub struct Nav {
     pub flash: String,
 }
 
-fn nav(v: &Viewer) -> Nav {
+pub(crate) fn nav(v: &Viewer) -> Nav {
     let can_audit = v.actor.grants.iter().any(|g| matches!(g, Grant::SystemAdmin | Grant::OrgAdmin { .. }));
     let flash = if v.account.must_change_password != 0 {
         "请先在“账户”页面修改一次性密码。".into()
@@ -700,6 +700,8 @@ struct MemberListPage {
     sort_name: String,
     sort_birth: String,
     sort_joined: String,
+    /// The current filters as a query string, for the export links.
+    export_qs: String,
 }
 
 fn query_string(q: &ListQuery) -> String {
@@ -804,6 +806,12 @@ async fn member_list(
             sort_name: sort_link("name"),
             sort_birth: sort_link("birth_date"),
             sort_joined: sort_link("joined_on"),
+            export_qs: {
+                let mut q2 = q.clone();
+                q2.page = String::new();
+                q2.per_page = String::new();
+                query_string(&q2).trim_start_matches("/members?").to_string()
+            },
             pages,
             page,
             nav: nav(&v),

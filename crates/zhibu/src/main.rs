@@ -66,6 +66,58 @@ enum Command {
     /// Audit chain commands.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Import from a spreadsheet (.xlsx, .xls or .csv).
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export to a spreadsheet (.xlsx or .csv, chosen by the file name).
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Write an empty import template.
+    #[command(subcommand)]
+    Template(TemplateCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportCommand {
+    /// Import members: every row is checked first; any error imports nothing and is listed by
+    /// row and column (exit status 1). Rows match registered members by ID number.
+    Members {
+        file: std::path::PathBuf,
+        /// Only check and report; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Branch (id, unique name or name path) for rows that name no org.
+        #[arg(long)]
+        branch: Option<String>,
+        /// Also write the file back with the bad cells marked to this .xlsx.
+        #[arg(long)]
+        errors_out: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportCommand {
+    /// Export members (current members; --status all for everyone).
+    Members {
+        file: std::path::PathBuf,
+        /// Only this org's subtree (id, unique name or name path such as 县教育局党委/县第一高级中学党总支).
+        #[arg(long)]
+        org: Option<String>,
+        /// template (re-importable) or annex4 (the national system's 附件4 summary sheet).
+        #[arg(long, default_value = "template")]
+        shape: String,
+        /// A member status, or `all`.
+        #[arg(long, default_value = "")]
+        status: String,
+    },
+    /// Export the org tree.
+    Orgs { file: std::path::PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+enum TemplateCommand {
+    /// The member import template (.xlsx) with Chinese headers and instructions.
+    Members { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -163,6 +215,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 config: web::WebConfig {
                     cookie_secure: cookie_secure || cfg.cookie_secure,
                     session_hours: cfg.session_hours,
+                    upload_dir: std::path::Path::new(&cfg.data_dir).join("uploads"),
                 },
             };
             let db = state.services.db.clone();
@@ -208,6 +261,20 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             Ok(std::process::ExitCode::SUCCESS)
         }
         Command::Admin(cmd) => admin(&cfg, cmd).await,
+        Command::Import(ImportCommand::Members { file, dry_run, branch, errors_out }) => {
+            let services = open(&cfg).await?;
+            import_members(&services, &file, dry_run, branch, errors_out).await
+        }
+        Command::Export(cmd) => {
+            let services = open(&cfg).await?;
+            export(&services, cmd).await
+        }
+        Command::Template(TemplateCommand::Members { file }) => {
+            let bytes = reports::write::member_template_xlsx().map_err(|e| anyhow::anyhow!("{e}"))?;
+            std::fs::write(&file, bytes).with_context(|| format!("cannot write {}", file.display()))?;
+            println!("template written to {}", file.display());
+            Ok(std::process::ExitCode::SUCCESS)
+        }
         Command::Backup { out } => backup(&cfg, out).await,
         Command::Audit(AuditCommand::Verify) => {
             let services = open(&cfg).await?;
@@ -308,6 +375,90 @@ async fn admin(cfg: &Config, cmd: AdminCommand) -> Result<std::process::ExitCode
             Ok(std::process::ExitCode::SUCCESS)
         }
     }
+}
+
+async fn import_members(
+    services: &Services,
+    file: &std::path::Path,
+    dry_run: bool,
+    branch: Option<String>,
+    errors_out: Option<std::path::PathBuf>,
+) -> Result<std::process::ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let actor = console_actor();
+    let branch_id = match branch {
+        Some(b) => Some(services.find_org(&actor, &b).await.map_err(|e| anyhow::anyhow!("{e}"))?.id),
+        None => None,
+    };
+    let plan = match services.plan_member_import(&actor, &bytes, branch_id, services::today()).await {
+        Ok(p) => p,
+        Err(services::ServiceError::Invalid(e)) => {
+            eprintln!("{}：{}", file.display(), e.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"));
+            return Ok(std::process::ExitCode::from(1));
+        }
+        Err(e) => return Err(anyhow::anyhow!("{e}")),
+    };
+    println!(
+        "{}：共 {} 行数据（表头在第 {} 行）：新增 {}，变更 {}，未变 {}，错误 {} 处",
+        file.display(),
+        plan.rows,
+        plan.table.header_row,
+        plan.new,
+        plan.changed,
+        plan.unchanged,
+        plan.issues.len()
+    );
+    for i in &plan.issues {
+        let col = if i.column_name.is_empty() { String::new() } else { format!("“{}”列", i.column_name) };
+        println!("第 {} 行{}：{}", i.row_number, col, i.message);
+    }
+    if !plan.is_clean() {
+        if let Some(out) = errors_out {
+            std::fs::write(&out, plan.error_workbook().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+            println!("标注了错误的文件已写到 {}", out.display());
+        }
+        println!("有错误，未导入任何数据。请改正后重新导入。");
+        return Ok(std::process::ExitCode::from(1));
+    }
+    if dry_run {
+        println!("检查通过（--dry-run：未写入）。");
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
+    let outcome = services.commit_member_import(&actor, &plan).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("已导入：新增 {}，变更 {}，未变 {}。", outcome.new, outcome.changed, outcome.unchanged);
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn format_of(file: &std::path::Path) -> Result<services::export::ExportFormat> {
+    let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    services::export::ExportFormat::parse(ext)
+        .with_context(|| format!("{}: use a .xlsx or .csv file name", file.display()))
+}
+
+async fn export(services: &Services, cmd: ExportCommand) -> Result<std::process::ExitCode> {
+    let actor = console_actor();
+    let (file, out) = match cmd {
+        ExportCommand::Members { file, org, shape, status } => {
+            let shape = services::export::ExportShape::parse(&shape).context("--shape must be template or annex4")?;
+            let org = match org {
+                Some(o) => services.find_org(&actor, &o).await.map_err(|e| anyhow::anyhow!("{e}"))?.id.to_string(),
+                None => String::new(),
+            };
+            let q = services::members::ListQuery { org, status, ..Default::default() };
+            let out = services
+                .export_members(&actor, &q, shape, format_of(&file)?)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            (file, out)
+        }
+        ExportCommand::Orgs { file } => {
+            let out = services.export_orgs(&actor, format_of(&file)?).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            (file, out)
+        }
+    };
+    std::fs::write(&file, &out.bytes).with_context(|| format!("cannot write {}", file.display()))?;
+    println!("{} rows written to {}", out.rows, file.display());
+    Ok(std::process::ExitCode::SUCCESS)
 }
 
 async fn resolve_org(services: &Services, o: &str) -> Result<i64> {

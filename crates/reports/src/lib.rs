@@ -1,0 +1,23 @@
+//! zhibu's spreadsheets.
+//!
+//! - [`read_table`] reads an uploaded roster file (xlsx, xls or CSV, detected from the bytes) into
+//!   a [`Table`] of normalized strings, finding the header row below any title rows.
+//! - [`roster`] knows the member roster's columns: their canonical headers, the synonyms people
+//!   write, our import template's columns and the national system's 附件4 summary sheet.
+//! - [`write`] produces xlsx and CSV exports, the member import template and the error report
+//!   that marks bad cells in a copy of an uploaded table.
+//!
+//! Nothing here touches the database, the network or the clock. Every error's `Display` is the
+//! Chinese message for the user, saying what to do.
+
+pub mod roster;
+pub mod sheet;
+pub mod write;
+mod xls_guard;
+mod xlsx_guard;
+
+pub use roster::{
+    ANNEX4_COLUMNS, ColumnMap, MemberColumn, TEMPLATE_COLUMNS, is_member_header, map_member_columns, template_example,
+};
+pub use sheet::{Cell, MAX_UPLOAD_BYTES, ReadError, Table, TableRow, read_table};
+pub use write::{CellError, SheetSpec, WriteError, error_report_xlsx, member_template_xlsx, write_csv, write_xlsx};

@@ -1,0 +1,289 @@
+//! Exports of the member list and the org tree to .xlsx and .csv, in our template's columns or
+//! in the national system's 附件4 summary shape, so a branch never types its roster twice.
+//! ID numbers and phones are whole only for members whose data the viewer may reveal; every
+//! export is audited.
+
+use crate::import::OrgFinder;
+use crate::members::ListQuery;
+use crate::{Entry, Result, ServiceError, Services, today};
+use domain::codes::{DuesCategory, Education, Ethnicity, Gender, MemberStatus, Occupation};
+use domain::member::{mask_id_number, mask_phone};
+use domain::scope::{Action, Actor, Target, can};
+use reports::roster::{ANNEX4_COLUMNS, MemberColumn, TEMPLATE_COLUMNS};
+use reports::write::{SheetSpec, write_csv, write_xlsx};
+use storage::member::MemberRow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Xlsx,
+    Csv,
+}
+
+impl ExportFormat {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "xlsx" | "" => Some(Self::Xlsx),
+            "csv" => Some(Self::Csv),
+            _ => None,
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Xlsx => "xlsx",
+            Self::Csv => "csv",
+        }
+    }
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Self::Csv => "text/csv; charset=utf-8",
+        }
+    }
+}
+
+/// Which columns a member export has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportShape {
+    /// Our import template's columns: exports re-import unchanged.
+    Template,
+    /// The national member system's 附件4 summary sheet (columns A–U).
+    Annex4,
+}
+
+impl ExportShape {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "" | "template" => Some(Self::Template),
+            "annex4" => Some(Self::Annex4),
+            _ => None,
+        }
+    }
+}
+
+/// A finished export file.
+#[derive(Debug, Clone)]
+pub struct ExportFile {
+    pub bytes: Vec<u8>,
+    pub rows: usize,
+    pub file_name: String,
+    pub content_type: &'static str,
+}
+
+fn is_mobile(phone: &str) -> bool {
+    phone.len() == 11 && phone.starts_with('1') && phone.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The text of one column for one member.
+fn value(col: MemberColumn, m: &MemberRow, reveal: bool, org_path: &str, seq: usize) -> String {
+    use MemberColumn as C;
+    let phone = m.phone.clone().unwrap_or_default();
+    let shown_phone = if reveal { phone.clone() } else { mask_phone(&phone) };
+    match col {
+        C::Seq => seq.to_string(),
+        C::Name => m.name.clone(),
+        C::Gender => Gender::parse(&m.gender).map(|g| g.label().to_string()).unwrap_or_default(),
+        C::Ethnicity => Ethnicity::parse(&m.ethnicity).map(|e| e.name().to_string()).unwrap_or_default(),
+        C::BirthDate => m.birth_date.clone(),
+        C::IdNumber => {
+            if reveal {
+                m.id_number.clone()
+            } else {
+                mask_id_number(&m.id_number)
+            }
+        }
+        C::Phone if is_mobile(&phone) => shown_phone,
+        C::Landline if !phone.is_empty() && !is_mobile(&phone) => shown_phone,
+        C::Phone | C::Landline => String::new(),
+        C::Education => {
+            m.education.as_deref().and_then(Education::parse).map(|e| e.name().to_string()).unwrap_or_default()
+        }
+        C::Degree => m.degree.clone().unwrap_or_default(),
+        C::Occupation => {
+            m.occupation.as_deref().and_then(Occupation::parse).map(|o| o.name().to_string()).unwrap_or_default()
+        }
+        C::Post => m.post.clone().unwrap_or_default(),
+        C::UnitName => m.unit_name.clone().unwrap_or_default(),
+        C::JoinedOn => m.joined_on.clone(),
+        C::ConfirmedOn => m.confirmed_on.clone().unwrap_or_default(),
+        C::Category => match m.status.as_str() {
+            "probationary" => "预备党员".into(),
+            "full" | "suspended" => "正式党员".into(),
+            other => MemberStatus::parse(other).map(|s| s.label().to_string()).unwrap_or_default(),
+        },
+        C::PartyStatus => if m.status == "suspended" { "停止党籍" } else { "正常" }.into(),
+        C::Org => org_path.to_string(),
+        C::Group => m.group_name.clone().unwrap_or_default(),
+        C::DuesCategory => DuesCategory::parse(&m.dues_category).map(|d| d.label().to_string()).unwrap_or_default(),
+        C::LostContact | C::Mobile => "否".into(),
+        _ => String::new(),
+    }
+}
+
+fn text_columns(headers: &[MemberColumn]) -> Vec<usize> {
+    headers
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            matches!(c, MemberColumn::IdNumber | MemberColumn::Phone | MemberColumn::Landline | MemberColumn::BirthDate)
+                || matches!(c, MemberColumn::JoinedOn | MemberColumn::ConfirmedOn)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn stamp() -> String {
+    today().format("%Y%m%d").to_string()
+}
+
+impl Services {
+    /// The member list, filtered as on the list page, as a file.
+    pub async fn export_members(
+        &self,
+        actor: &Actor,
+        q: &ListQuery,
+        shape: ExportShape,
+        format: ExportFormat,
+    ) -> Result<ExportFile> {
+        let (mut f, org_id) = q.to_filter(today()).map_err(ServiceError::Invalid)?;
+        let scope = actor.scope();
+        if let Some(org_id) = org_id {
+            let o = storage::org::get(&self.db, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
+            f.subtree = Some(o.org_path()?);
+        }
+        let finder = OrgFinder::new(storage::org::list(&self.db, &scope, None, true).await?);
+        let columns: Vec<(MemberColumn, &str)> = match shape {
+            ExportShape::Template => TEMPLATE_COLUMNS.iter().map(|c| (*c, c.header())).collect(),
+            ExportShape::Annex4 => ANNEX4_COLUMNS.to_vec(),
+        };
+        let headers: Vec<&str> = columns.iter().map(|(_, h)| *h).collect();
+        let cols: Vec<MemberColumn> = columns.iter().map(|(c, _)| *c).collect();
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut whole = 0usize;
+        let mut after = 0i64;
+        loop {
+            let batch = storage::roster::export_batch(&self.db, &scope, &f, after, 2_000).await?;
+            let Some(last) = batch.last() else { break };
+            after = last.id;
+            for m in &batch {
+                let branch = m.branch_org_path()?;
+                let reveal =
+                    can(actor, Action::RevealPersonalData, Target::Member { member_id: m.id, branch: &branch });
+                whole += usize::from(reveal);
+                let org_path = match shape {
+                    // A member of a group is placed by the group's path, which names the branch too.
+                    ExportShape::Template => finder.path_text(m.group_id.unwrap_or(m.branch_id)),
+                    ExportShape::Annex4 => m.branch_name.clone(),
+                };
+                let seq = rows.len() + 1;
+                rows.push(cols.iter().map(|c| value(*c, m, reveal, &org_path, seq)).collect());
+            }
+        }
+        let bytes = match format {
+            ExportFormat::Xlsx => {
+                let title = (shape == ExportShape::Annex4).then_some("党员信息汇总表");
+                write_xlsx(&[SheetSpec {
+                    name: "党员信息",
+                    title,
+                    headers: &headers,
+                    rows: &rows,
+                    text_columns: &text_columns(&cols),
+                }])
+                .map_err(|e| ServiceError::Internal(e.to_string()))?
+            }
+            ExportFormat::Csv => write_csv(&headers, &rows),
+        };
+        let mut tx = self.db.begin().await?;
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "member.export",
+                entity: "member",
+                entity_id: None,
+                org_path: f.subtree.as_ref().map(|p| p.as_str().to_string()),
+                before: None,
+                after: Some(serde_json::json!({
+                    "rows": rows.len(), "whole_personal_data": whole, "format": format.extension(),
+                    "shape": if shape == ExportShape::Annex4 { "annex4" } else { "template" }, "query": q,
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        let prefix = if shape == ExportShape::Annex4 { "党员信息汇总表" } else { "党员名册" };
+        Ok(ExportFile {
+            rows: rows.len(),
+            bytes,
+            file_name: format!("{prefix}-{}.{}", stamp(), format.extension()),
+            content_type: format.content_type(),
+        })
+    }
+
+    /// The org tree of the viewer's scope as a file (closed orgs included, marked).
+    pub async fn export_orgs(&self, actor: &Actor, format: ExportFormat) -> Result<ExportFile> {
+        let orgs = storage::org::list(&self.db, &actor.scope(), None, true).await?;
+        let finder = OrgFinder::new(orgs.clone());
+        let headers = [
+            "组织名称",
+            "组织类别",
+            "上级组织",
+            "组织路径",
+            "所在单位",
+            "单位类别",
+            "成立日期",
+            "本届任期开始日期",
+            "任期（年）",
+            "状态",
+        ];
+        let name_of = |id: Option<i64>| id.and_then(|p| orgs.iter().find(|o| o.id == p)).map(|o| o.name.clone());
+        let rows: Vec<Vec<String>> = orgs
+            .iter()
+            .map(|o| {
+                vec![
+                    o.name.clone(),
+                    domain::org::OrgKind::parse(&o.kind).map(|k| k.label().to_string()).unwrap_or_default(),
+                    name_of(o.parent_id).unwrap_or_default(),
+                    finder.path_text(o.id),
+                    o.unit_name.clone(),
+                    domain::org::UnitKind::parse(&o.unit_kind).map(|k| k.label().to_string()).unwrap_or_default(),
+                    o.established_on.clone().unwrap_or_default(),
+                    o.term_start_on.clone().unwrap_or_default(),
+                    o.term_years.map(|y| y.to_string()).unwrap_or_default(),
+                    if o.status == "closed" { "已撤销" } else { "正常" }.to_string(),
+                ]
+            })
+            .collect();
+        let bytes = match format {
+            ExportFormat::Xlsx => write_xlsx(&[SheetSpec {
+                name: "组织",
+                title: None,
+                headers: &headers,
+                rows: &rows,
+                text_columns: &[6, 7],
+            }])
+            .map_err(|e| ServiceError::Internal(e.to_string()))?,
+            ExportFormat::Csv => write_csv(&headers, &rows),
+        };
+        let mut tx = self.db.begin().await?;
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "org.export",
+                entity: "org",
+                entity_id: None,
+                org_path: None,
+                before: None,
+                after: Some(serde_json::json!({"rows": rows.len(), "format": format.extension()})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ExportFile {
+            rows: rows.len(),
+            bytes,
+            file_name: format!("组织-{}.{}", stamp(), format.extension()),
+            content_type: format.content_type(),
+        })
+    }
+}

@@ -1,0 +1,502 @@
+//! Roster import: a branch's spreadsheet, taken as it is, checked in one pass (every error by
+//! row and column, in Chinese), previewed as new / changed / unchanged rows, then committed in
+//! one transaction or not at all. Rows match registered members by ID number, so importing the
+//! same sheet again changes nothing, and a changed row becomes a dated update with history.
+
+use crate::members::input_of;
+use crate::{Entry, Result, ServiceError, Services};
+use chrono::NaiveDate;
+use domain::codes::{DuesCategory, MemberStatus};
+use domain::dates::parse_excel_serial;
+use domain::member::MemberInput;
+use domain::scope::{Action, Actor, Target, can};
+use reports::roster::{MemberColumn, is_member_header, map_member_columns};
+use reports::sheet::{Table, read_table};
+use serde::Serialize;
+use std::collections::HashMap;
+use storage::member::{MemberData, MemberRow, Placement};
+use storage::org::OrgRow;
+
+/// One problem found in the file: where (row as Excel numbers it, column) and what to do.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportIssue {
+    pub row_number: usize,
+    pub column: Option<usize>,
+    pub column_name: String,
+    pub message: String,
+}
+
+/// What one valid row will do.
+#[derive(Debug, Clone)]
+enum Planned {
+    New { data: MemberData, placement: Placement },
+    Change { member: Box<MemberRow>, data: MemberData, placement: Option<Placement>, status_changed: bool },
+    Same,
+}
+
+/// The checked file: counts, every issue, and (privately) what committing would do.
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    pub table: Table,
+    pub rows: usize,
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub issues: Vec<ImportIssue>,
+    pub as_of: NaiveDate,
+    planned: Vec<(usize, Planned)>,
+}
+
+impl ImportPlan {
+    pub fn is_clean(&self) -> bool {
+        self.issues.is_empty()
+    }
+
+    /// The uploaded table with each bad cell marked and explained, to fix and upload again.
+    pub fn error_workbook(&self) -> Result<Vec<u8>> {
+        let errors: Vec<reports::write::CellError> = self
+            .issues
+            .iter()
+            .map(|i| reports::write::CellError {
+                row_number: i.row_number,
+                column: i.column,
+                message: i.message.clone(),
+            })
+            .collect();
+        reports::write::error_report_xlsx(&self.table, &errors).map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+}
+
+/// What a commit did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportOutcome {
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
+/// The column each validation field comes from, for placing its errors.
+fn column_of(field: &str) -> &'static [MemberColumn] {
+    use MemberColumn::*;
+    match field {
+        "name" => &[Name],
+        "gender" => &[Gender],
+        "ethnicity" => &[Ethnicity],
+        "birth_date" => &[BirthDate],
+        "id_number" => &[IdNumber],
+        "phone" => &[Phone, Landline],
+        "education" => &[Education],
+        "degree" => &[Degree],
+        "occupation" => &[Occupation],
+        "post" => &[Post],
+        "unit_name" => &[UnitName],
+        "joined_on" => &[JoinedOn],
+        "confirmed_on" => &[ConfirmedOn],
+        "status" => &[Category, PartyStatus],
+        "dues_category" => &[DuesCategory],
+        _ => &[],
+    }
+}
+
+/// A date cell as text: Excel serial numbers (a date typed into a number cell) become ISO
+/// dates; every other form is left to the date parser, which accepts the forms people type.
+fn date_text(cell: &str) -> String {
+    let t = cell.trim();
+    if !t.is_empty()
+        && t.len() <= 5
+        && t.chars().all(|c| c.is_ascii_digit())
+        && let Ok(n) = t.parse::<f64>()
+        && let Ok(d) = parse_excel_serial(n)
+    {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    t.to_string()
+}
+
+/// Orgs of the viewer's scope, found by name or by a name path written from any level down
+/// (教育局党委/第一中学党总支/高一年级党支部, or just 高一年级党支部 when that name is unique).
+pub(crate) struct OrgFinder {
+    orgs: Vec<OrgRow>,
+    /// Names from the top of the scope down to each org.
+    name_paths: Vec<Vec<String>>,
+}
+
+impl OrgFinder {
+    pub(crate) fn new(orgs: Vec<OrgRow>) -> Self {
+        let by_id: HashMap<i64, usize> = orgs.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
+        let name_paths = orgs
+            .iter()
+            .map(|o| {
+                let mut names = vec![o.name.clone()];
+                let mut cur = o.parent_id;
+                while let Some(p) = cur.and_then(|id| by_id.get(&id)) {
+                    names.push(orgs[*p].name.clone());
+                    cur = orgs[*p].parent_id;
+                }
+                names.reverse();
+                names
+            })
+            .collect();
+        Self { orgs, name_paths }
+    }
+
+    fn find(&self, text: &str) -> std::result::Result<&OrgRow, String> {
+        let parts: Vec<String> =
+            text.split(['/', '／', '\\', '>', '＞']).map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
+        if parts.is_empty() {
+            return Err("请填写所在党组织".into());
+        }
+        let hits: Vec<&OrgRow> = self
+            .orgs
+            .iter()
+            .zip(&self.name_paths)
+            .filter(|(_, path)| path.len() >= parts.len() && path[path.len() - parts.len()..] == parts[..])
+            .map(|(o, _)| o)
+            .collect();
+        match hits.as_slice() {
+            [one] => Ok(one),
+            [] => Err(format!("找不到组织“{text}”，或您无权管理；请核对名称，或写出完整路径如“上级党委/党支部”")),
+            many => Err(format!(
+                "有 {} 个组织名为“{}”，请写出上级组织以区分，如“{}”",
+                many.len(),
+                text,
+                self.path_text(many[0].id)
+            )),
+        }
+    }
+
+    /// The org's name path, e.g. 教育局党委/第一中学党总支/高一年级党支部.
+    pub(crate) fn path_text(&self, id: i64) -> String {
+        self.orgs.iter().position(|o| o.id == id).map(|i| self.name_paths[i].join("/")).unwrap_or_default()
+    }
+}
+
+impl Services {
+    /// Finds an org of the viewer's scope by id, unique name or name path.
+    pub async fn find_org(&self, actor: &Actor, text: &str) -> Result<OrgRow> {
+        let orgs = storage::org::list(&self.db, &actor.scope(), None, false).await?;
+        if let Ok(id) = text.trim().parse::<i64>() {
+            return orgs.into_iter().find(|o| o.id == id).ok_or(ServiceError::NotFound);
+        }
+        let finder = OrgFinder::new(orgs);
+        finder.find(text).cloned().map_err(|m| ServiceError::field("org", m))
+    }
+
+    /// Checks a roster file against the rules and the registry, without changing anything.
+    /// `default_branch` places rows that name no org (an import started from a branch's page).
+    pub async fn plan_member_import(
+        &self,
+        actor: &Actor,
+        bytes: &[u8],
+        default_branch: Option<i64>,
+        as_of: NaiveDate,
+    ) -> Result<ImportPlan> {
+        let table = read_table(bytes, &is_member_header).map_err(|e| ServiceError::field("file", e.to_string()))?;
+        let map = map_member_columns(&table.headers);
+        let mut missing = Vec::new();
+        for required in [MemberColumn::Name, MemberColumn::IdNumber] {
+            if map.index(required).is_none() {
+                missing.push(required.header());
+            }
+        }
+        if map.index(MemberColumn::Org).is_none() && default_branch.is_none() {
+            missing.push(MemberColumn::Org.header());
+        }
+        if !missing.is_empty() {
+            return Err(ServiceError::field(
+                "file",
+                format!("表头中缺少必需的列：{}（第 {} 行为表头）", missing.join("、"), table.header_row),
+            ));
+        }
+        let scope = actor.scope();
+        let finder = OrgFinder::new(storage::org::list(&self.db, &scope, None, false).await?);
+        let default_branch = match default_branch {
+            Some(id) => {
+                Some(finder.orgs.iter().find(|o| o.id == id && o.kind == "branch").ok_or(ServiceError::NotFound)?)
+            }
+            None => None,
+        };
+
+        // Registered members with the file's ID numbers, in scope or not.
+        let id_col = map.index(MemberColumn::IdNumber);
+        let id_numbers: Vec<String> = table
+            .rows
+            .iter()
+            .filter_map(|r| id_col.and_then(|c| r.cells.get(c)).map(|c| c.text.trim().to_uppercase()))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let registered = storage::roster::by_id_numbers(&self.db, &id_numbers).await?;
+        let in_scope_ids: Vec<i64> = registered
+            .iter()
+            .filter(|r| domain::org::OrgPath::parse(&r.branch_path).is_ok_and(|p| scope.contains_org(&p)))
+            .map(|r| r.id)
+            .collect();
+        let existing: HashMap<String, MemberRow> = storage::roster::rows_by_ids(&self.db, &scope, &in_scope_ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id_number.clone(), m))
+            .collect();
+        let registered: HashMap<String, i64> = registered.into_iter().map(|r| (r.id_number, r.id)).collect();
+
+        let mut issues = Vec::new();
+        let mut planned = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for row in &table.rows {
+            let mut row_issues = Vec::new();
+            let issue = |col: Option<usize>, message: String| ImportIssue {
+                row_number: row.number,
+                column: col,
+                column_name: col.and_then(|c| table.headers.get(c)).cloned().unwrap_or_default(),
+                message,
+            };
+            for (c, cell) in row.cells.iter().enumerate() {
+                if let Some(p) = &cell.problem {
+                    row_issues.push(issue(Some(c), p.clone()));
+                }
+            }
+            let cell = |c: MemberColumn| -> Option<String> {
+                map.index(c).and_then(|i| row.cells.get(i)).map(|x| x.text.trim().to_string())
+            };
+            let id_number = cell(MemberColumn::IdNumber).unwrap_or_default().to_uppercase();
+            if let Some(first) = seen.get(&id_number).filter(|_| !id_number.is_empty()) {
+                row_issues.push(issue(id_col, format!("身份证号与第 {first} 行重复，同一名党员只能出现一次")));
+            } else if !id_number.is_empty() {
+                seen.insert(id_number.clone(), row.number);
+            }
+            let current = existing.get(&id_number);
+            if current.is_none() && registered.contains_key(&id_number) {
+                row_issues.push(issue(
+                    id_col,
+                    "该党员已在您管理范围以外的组织登记，请联系上级组织办理组织关系转接".to_string(),
+                ));
+            }
+            let input = row_input(&cell, current);
+            let fields = match input.validate(as_of) {
+                Ok(f) => Some(f),
+                Err(errs) => {
+                    for e in errs.0 {
+                        let col = column_of(&e.field).iter().find_map(|c| map.index(*c));
+                        row_issues.push(issue(col, e.message));
+                    }
+                    None
+                }
+            };
+            // Where the member belongs.
+            let org_cell = cell(MemberColumn::Org).filter(|s| !s.is_empty());
+            let placement = match (&org_cell, default_branch, current) {
+                (Some(text), _, _) => match finder.find(text) {
+                    Ok(o) => placement_of(&finder, o, cell(MemberColumn::Group).as_deref())
+                        .map_err(|m| row_issues.push(issue(map.index(MemberColumn::Org), m)))
+                        .ok(),
+                    Err(m) => {
+                        row_issues.push(issue(map.index(MemberColumn::Org), m));
+                        None
+                    }
+                },
+                (None, Some(b), None) => placement_of(&finder, b, cell(MemberColumn::Group).as_deref())
+                    .map_err(|m| row_issues.push(issue(map.index(MemberColumn::Group), m)))
+                    .ok(),
+                (None, _, Some(m)) => {
+                    Some(Placement { branch_id: m.branch_id, branch_path: m.branch_path.clone(), group_id: m.group_id })
+                }
+                (None, None, None) => {
+                    row_issues.push(issue(map.index(MemberColumn::Org), "请填写所在党组织".into()));
+                    None
+                }
+            };
+            if let Some(p) = &placement
+                && let Ok(path) = domain::org::OrgPath::parse(&p.branch_path)
+                && !can(actor, Action::CreateMember, Target::Org(&path))
+            {
+                row_issues.push(issue(map.index(MemberColumn::Org), "您无权在该组织中录入党员".into()));
+            }
+            if !row_issues.is_empty() {
+                issues.extend(row_issues);
+                continue;
+            }
+            let (Some(fields), Some(placement)) = (fields, placement) else { continue };
+            let data = crate::members::to_data(&fields);
+            let plan = match current {
+                None => Planned::New { data, placement },
+                Some(m) => {
+                    let moved = m.branch_id != placement.branch_id || m.group_id != placement.group_id;
+                    let before = crate::members::data_of_row(m);
+                    if before == data && !moved {
+                        Planned::Same
+                    } else {
+                        Planned::Change {
+                            status_changed: before.status != data.status,
+                            member: Box::new(m.clone()),
+                            data,
+                            placement: moved.then_some(placement),
+                        }
+                    }
+                }
+            };
+            planned.push((row.number, plan));
+        }
+        let count = |f: fn(&Planned) -> bool| planned.iter().filter(|(_, p)| f(p)).count();
+        Ok(ImportPlan {
+            rows: table.rows.len(),
+            new: count(|p| matches!(p, Planned::New { .. })),
+            changed: count(|p| matches!(p, Planned::Change { .. })),
+            unchanged: count(|p| matches!(p, Planned::Same)),
+            table,
+            issues,
+            as_of,
+            planned,
+        })
+    }
+
+    /// Applies a clean plan in one transaction with one audit entry; a plan with any issue, or
+    /// any failure on the way (e.g. the same ID number registered meanwhile), changes nothing.
+    pub async fn commit_member_import(&self, actor: &Actor, plan: &ImportPlan) -> Result<ImportOutcome> {
+        if !plan.is_clean() {
+            return Err(ServiceError::Conflict(format!("文件中还有 {} 处错误，全部改正后才能导入", plan.issues.len())));
+        }
+        let on = plan.as_of.format("%Y-%m-%d").to_string();
+        let day_before = plan.as_of.pred_opt().unwrap_or(plan.as_of).format("%Y-%m-%d").to_string();
+        let mut tx = self.db.begin().await?;
+        let mut created = Vec::new();
+        let mut changed = Vec::new();
+        for (row_number, p) in &plan.planned {
+            match p {
+                Planned::New { data, placement } => {
+                    let id = storage::member::insert(&mut tx, data, placement, &data.joined_on).await.map_err(|e| {
+                        if e.is_unique_violation() {
+                            ServiceError::Conflict(format!(
+                                "第 {row_number} 行的身份证号在检查之后已被登记，请重新导入（本次未导入任何数据）"
+                            ))
+                        } else {
+                            e.into()
+                        }
+                    })?;
+                    created.push(id);
+                }
+                Planned::Change { member, data, placement, status_changed } => {
+                    storage::member::update(&mut tx, member.id, data, *status_changed, &on).await?;
+                    if let Some(to) = placement {
+                        storage::member::relocate(&mut tx, member, to, &on, &day_before).await?;
+                    }
+                    changed.push(member.id);
+                }
+                Planned::Same => {}
+            }
+        }
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "member.import",
+                entity: "member",
+                entity_id: None,
+                org_path: common_path(plan),
+                before: None,
+                after: Some(serde_json::json!({
+                    "rows": plan.rows, "new": created, "changed": changed, "unchanged": plan.unchanged
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ImportOutcome { new: created.len(), changed: changed.len(), unchanged: plan.unchanged })
+    }
+}
+
+/// The branch (and group) a row names: a branch, or a group (its branch is its parent), with an
+/// optional group column naming a group of that branch.
+fn placement_of(finder: &OrgFinder, org: &OrgRow, group: Option<&str>) -> std::result::Result<Placement, String> {
+    let (branch, mut group_id) = match org.kind.as_str() {
+        "branch" => (org, None),
+        "group" => {
+            let parent = org
+                .parent_id
+                .and_then(|p| finder.orgs.iter().find(|o| o.id == p))
+                .ok_or_else(|| "找不到该党小组所属的党支部".to_string())?;
+            (parent, Some(org.id))
+        }
+        _ => return Err(format!("“{}”不是党支部：党员须编入党支部（或其党小组）", org.name)),
+    };
+    if let Some(g) = group.map(str::trim).filter(|g| !g.is_empty()) {
+        match finder.orgs.iter().find(|o| o.parent_id == Some(branch.id) && o.kind == "group" && o.name == g) {
+            Some(found) => group_id = Some(found.id),
+            None => return Err(format!("{}下没有名为“{g}”的党小组", branch.name)),
+        }
+    }
+    Ok(Placement { branch_id: branch.id, branch_path: branch.path.clone(), group_id })
+}
+
+/// The raw form of one row. Columns the sheet does not have keep the registered values (a sheet
+/// without phones does not erase them); for new members they are empty or derived.
+fn row_input(cell: &dyn Fn(MemberColumn) -> Option<String>, current: Option<&MemberRow>) -> MemberInput {
+    use MemberColumn as C;
+    let mut i = current.map(input_of).unwrap_or_default();
+    let set = |c: C, slot: &mut String| {
+        if let Some(v) = cell(c) {
+            *slot = v;
+        }
+    };
+    set(C::Name, &mut i.name);
+    set(C::IdNumber, &mut i.id_number);
+    set(C::Gender, &mut i.gender);
+    set(C::Ethnicity, &mut i.ethnicity);
+    set(C::Education, &mut i.education);
+    set(C::Degree, &mut i.degree);
+    set(C::Occupation, &mut i.occupation);
+    set(C::Post, &mut i.post);
+    set(C::UnitName, &mut i.unit_name);
+    if let Some(v) = cell(C::Phone).filter(|v| !v.is_empty()).or_else(|| cell(C::Landline)) {
+        i.phone = v;
+    }
+    for (c, slot) in
+        [(C::BirthDate, &mut i.birth_date), (C::JoinedOn, &mut i.joined_on), (C::ConfirmedOn, &mut i.confirmed_on)]
+    {
+        if let Some(v) = cell(c) {
+            *slot = date_text(&v);
+        }
+    }
+    i.id_number = i.id_number.to_uppercase();
+    // 人员类别 says probationary or full; 党籍状态 停止党籍 means suspended.
+    if let Some(v) = cell(C::Category).filter(|v| !v.is_empty()) {
+        i.status = match v.as_str() {
+            "正式" | "正式党员" => "full".into(),
+            "预备" | "预备党员" => "probationary".into(),
+            other => MemberStatus::parse(other).map(|s| s.as_str().to_string()).unwrap_or(v),
+        };
+    } else if current.is_none() {
+        i.status = if i.confirmed_on.trim().is_empty() { "probationary".into() } else { "full".into() };
+    }
+    if cell(C::PartyStatus).is_some_and(|v| v.contains("停止")) {
+        i.status = "suspended".into();
+    }
+    match cell(C::DuesCategory).filter(|v| !v.is_empty()) {
+        Some(v) => i.dues_category = DuesCategory::parse(&v).map(|d| d.as_str().to_string()).unwrap_or(v),
+        None if current.is_none() => {
+            i.dues_category = match i.occupation.as_str() {
+                o if o.contains("retired") || o.contains("离退休") || i.post.contains("退休") => "retired".into(),
+                o if o.contains("student") || o.contains("学生") => "student".into(),
+                _ => "employed".into(),
+            };
+        }
+        None => {}
+    }
+    i
+}
+
+/// The deepest org path that contains every row's branch, for scoping the audit entry.
+fn common_path(plan: &ImportPlan) -> Option<String> {
+    let mut paths = plan.planned.iter().filter_map(|(_, p)| match p {
+        Planned::New { placement, .. } => Some(placement.branch_path.clone()),
+        Planned::Change { member, .. } => Some(member.branch_path.clone()),
+        Planned::Same => None,
+    });
+    let first = paths.next()?;
+    let mut common: Vec<&str> = first.split('/').collect();
+    for p in paths {
+        let parts: Vec<&str> = p.split('/').collect();
+        let n = common.iter().zip(&parts).take_while(|(a, b)| a == b).count();
+        common.truncate(n);
+    }
+    let joined = common.join("/");
+    if joined.len() > 1 { Some(format!("{}/", joined.trim_end_matches('/'))) } else { None }
+}
