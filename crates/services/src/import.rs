@@ -119,6 +119,9 @@ pub(crate) struct OrgFinder {
     orgs: Vec<OrgRow>,
     /// Names from the top of the scope down to each org.
     name_paths: Vec<Vec<String>>,
+    /// Orgs by their own name, so a lookup checks only the orgs that can match.
+    by_name: HashMap<String, Vec<usize>>,
+    by_id: HashMap<i64, usize>,
 }
 
 impl OrgFinder {
@@ -137,21 +140,32 @@ impl OrgFinder {
                 names
             })
             .collect();
-        Self { orgs, name_paths }
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, o) in orgs.iter().enumerate() {
+            by_name.entry(o.name.clone()).or_default().push(i);
+        }
+        let by_id = orgs.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
+        Self { orgs, name_paths, by_name, by_id }
     }
 
-    fn find(&self, text: &str) -> std::result::Result<&OrgRow, String> {
+    pub(crate) fn find(&self, text: &str) -> std::result::Result<&OrgRow, String> {
         let parts: Vec<String> =
             text.split(['/', '／', '\\', '>', '＞']).map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
         if parts.is_empty() {
             return Err("请填写所在党组织".into());
         }
+        let last = parts.last().map(String::as_str).unwrap_or_default();
         let hits: Vec<&OrgRow> = self
-            .orgs
+            .by_name
+            .get(last)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .zip(&self.name_paths)
-            .filter(|(_, path)| path.len() >= parts.len() && path[path.len() - parts.len()..] == parts[..])
-            .map(|(o, _)| o)
+            .filter(|i| {
+                let path = &self.name_paths[**i];
+                path.len() >= parts.len() && path[path.len() - parts.len()..] == parts[..]
+            })
+            .map(|i| &self.orgs[*i])
             .collect();
         match hits.as_slice() {
             [one] => Ok(one),
@@ -167,7 +181,11 @@ impl OrgFinder {
 
     /// The org's name path, e.g. 教育局党委/第一中学党总支/高一年级党支部.
     pub(crate) fn path_text(&self, id: i64) -> String {
-        self.orgs.iter().position(|o| o.id == id).map(|i| self.name_paths[i].join("/")).unwrap_or_default()
+        self.index_of(id).map(|i| self.name_paths[i].join("/")).unwrap_or_default()
+    }
+
+    fn index_of(&self, id: i64) -> Option<usize> {
+        self.by_id.get(&id).copied()
     }
 }
 
@@ -319,6 +337,15 @@ impl Services {
             let plan = match current {
                 None => Planned::New { data, placement },
                 Some(m) => {
+                    // A sheet that names only the branch (附件4 has no group column) keeps the
+                    // member in their group.
+                    let mut placement = placement;
+                    if map.index(MemberColumn::Group).is_none()
+                        && placement.group_id.is_none()
+                        && placement.branch_id == m.branch_id
+                    {
+                        placement.group_id = m.group_id;
+                    }
                     let moved = m.branch_id != placement.branch_id || m.group_id != placement.group_id;
                     let before = crate::members::data_of_row(m);
                     if before == data && !moved {
@@ -411,14 +438,16 @@ fn placement_of(finder: &OrgFinder, org: &OrgRow, group: Option<&str>) -> std::r
         "group" => {
             let parent = org
                 .parent_id
-                .and_then(|p| finder.orgs.iter().find(|o| o.id == p))
+                .and_then(|p| finder.index_of(p))
+                .map(|i| &finder.orgs[i])
                 .ok_or_else(|| "找不到该党小组所属的党支部".to_string())?;
             (parent, Some(org.id))
         }
         _ => return Err(format!("“{}”不是党支部：党员须编入党支部（或其党小组）", org.name)),
     };
     if let Some(g) = group.map(str::trim).filter(|g| !g.is_empty()) {
-        match finder.orgs.iter().find(|o| o.parent_id == Some(branch.id) && o.kind == "group" && o.name == g) {
+        let named = finder.by_name.get(g).map(Vec::as_slice).unwrap_or_default();
+        match named.iter().map(|i| &finder.orgs[*i]).find(|o| o.parent_id == Some(branch.id) && o.kind == "group") {
             Some(found) => group_id = Some(found.id),
             None => return Err(format!("{}下没有名为“{g}”的党小组", branch.name)),
         }

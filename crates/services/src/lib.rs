@@ -9,6 +9,7 @@ pub mod export;
 pub mod home;
 pub mod import;
 pub mod members;
+pub mod org_import;
 pub mod orgs;
 
 use domain::FieldErrors;

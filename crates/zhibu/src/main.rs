@@ -93,6 +93,12 @@ enum ImportCommand {
         #[arg(long)]
         errors_out: Option<std::path::PathBuf>,
     },
+    /// Import the org tree (the columns `export orgs` writes); orgs match by name path.
+    Orgs {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -265,6 +271,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let services = open(&cfg).await?;
             import_members(&services, &file, dry_run, branch, errors_out).await
         }
+        Command::Import(ImportCommand::Orgs { file, dry_run }) => {
+            let services = open(&cfg).await?;
+            import_orgs(&services, &file, dry_run).await
+        }
         Command::Export(cmd) => {
             let services = open(&cfg).await?;
             export(&services, cmd).await
@@ -426,6 +436,43 @@ async fn import_members(
     }
     let outcome = services.commit_member_import(&actor, &plan).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("已导入：新增 {}，变更 {}，未变 {}。", outcome.new, outcome.changed, outcome.unchanged);
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+async fn import_orgs(services: &Services, file: &std::path::Path, dry_run: bool) -> Result<std::process::ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let actor = console_actor();
+    let plan = match services.plan_org_import(&actor, &bytes).await {
+        Ok(p) => p,
+        Err(services::ServiceError::Invalid(e)) => {
+            eprintln!("{}：{}", file.display(), e.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"));
+            return Ok(std::process::ExitCode::from(1));
+        }
+        Err(e) => return Err(anyhow::anyhow!("{e}")),
+    };
+    println!(
+        "{}：共 {} 行：新增 {}，变更 {}，未变 {}，错误 {} 处",
+        file.display(),
+        plan.rows,
+        plan.new,
+        plan.changed,
+        plan.unchanged,
+        plan.issues.len()
+    );
+    for i in &plan.issues {
+        let col = if i.column_name.is_empty() { String::new() } else { format!("“{}”列", i.column_name) };
+        println!("第 {} 行{}：{}", i.row_number, col, i.message);
+    }
+    if !plan.is_clean() {
+        println!("有错误，未导入任何数据。请改正后重新导入。");
+        return Ok(std::process::ExitCode::from(1));
+    }
+    if dry_run {
+        println!("检查通过（--dry-run：未写入）。");
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
+    let (new, changed) = services.commit_org_import(&actor, &plan).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("已导入：新增 {new}，变更 {changed}。");
     Ok(std::process::ExitCode::SUCCESS)
 }
 
