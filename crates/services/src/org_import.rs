@@ -43,7 +43,7 @@ enum PlannedOrg {
 /// The parent of a new org: one that exists, or one created by an earlier row.
 #[derive(Debug, Clone)]
 enum ParentRef {
-    Existing(OrgRow),
+    Existing(Box<OrgRow>),
     Planned(Vec<String>),
 }
 
@@ -176,7 +176,7 @@ impl Services {
                 match finder.find(&parent_names.join("/")) {
                     Ok(p) => {
                         let pk = OrgKind::parse(&p.kind).unwrap_or(OrgKind::Committee);
-                        Some((ParentRef::Existing(p.clone()), pk, Some(p.org_path()?)))
+                        Some((ParentRef::Existing(Box::new(p.clone())), pk, Some(p.org_path()?)))
                     }
                     Err(m) => {
                         issues.push(issue(Some(if cols.contains_key("parent") { "parent" } else { "path" }), m));
@@ -234,7 +234,7 @@ impl Services {
             match p {
                 PlannedOrg::New { parent, fields, path_names } => {
                     let parent_row = match parent {
-                        ParentRef::Existing(o) => Some(o.clone()),
+                        ParentRef::Existing(o) => Some((**o).clone()),
                         ParentRef::Planned(names) if names.is_empty() => None,
                         ParentRef::Planned(names) => Some(
                             created
