@@ -36,7 +36,7 @@ fn is_org_header(header: &str) -> bool {
 #[derive(Debug, Clone)]
 enum PlannedOrg {
     New { parent: ParentRef, fields: OrgFields, path_names: Vec<String> },
-    Update { org: OrgRow, fields: OrgFields },
+    Update { org: Box<OrgRow>, fields: OrgFields },
     Same,
 }
 
@@ -162,7 +162,7 @@ impl Services {
                 if same {
                     planned.push(PlannedOrg::Same);
                 } else if can(actor, Action::EditOrg, Target::Org(&path)) {
-                    planned.push(PlannedOrg::Update { org: existing.clone(), fields });
+                    planned.push(PlannedOrg::Update { org: Box::new(existing.clone()), fields });
                 } else {
                     issues.push(issue(Some("name"), "您无权修改该组织".into()));
                 }
