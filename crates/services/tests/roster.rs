@@ -70,7 +70,59 @@ test_support::on_both_backends!(
     people_type_dates_and_orgs_in_many_ways,
     files_that_are_not_rosters_get_their_own_message,
     export_imports_back_unchanged,
+    org_tree_exports_and_imports_by_name_path,
+    fifty_thousand_rows_with_one_bad_row_import_nothing_and_name_it,
 );
+
+async fn org_tree_exports_and_imports_by_name_path(db: Db) {
+    let s = services(db);
+    tree(&s).await;
+    let c = console_actor();
+    let file = s.export_orgs(&c, ExportFormat::Xlsx).await.unwrap();
+    // Into an empty database: the whole tree, parents before children, from one sheet.
+    let t = test_support::sqlite().await;
+    let empty = services(t.db.clone());
+    let plan = empty.plan_org_import(&c, &file.bytes).await.unwrap();
+    assert!(plan.issues.is_empty(), "{:?}", plan.issues);
+    assert_eq!((plan.new, plan.changed, plan.unchanged), (7, 0, 0));
+    empty.commit_org_import(&c, &plan).await.unwrap();
+    let again = empty.plan_org_import(&c, &file.bytes).await.unwrap();
+    assert_eq!((again.new, again.unchanged), (0, 7));
+    let before = storage::org::list(&s.db, &domain::scope::Scope::everything(), None, true).await.unwrap();
+    let after = storage::org::list(&empty.db, &domain::scope::Scope::everything(), None, true).await.unwrap();
+    let shape = |orgs: &[storage::org::OrgRow]| {
+        let mut v: Vec<(String, String, usize)> =
+            orgs.iter().map(|o| (o.name.clone(), o.kind.clone(), o.path.matches('/').count())).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(shape(&before), shape(&after));
+    // A group under a committee is refused with the reason, and nothing is created.
+    let bad = xlsx(&["组织名称", "组织类别", "上级组织"], &[vec!["小组".into(), "党小组".into(), "教育局党委".into()]]);
+    let plan = s.plan_org_import(&c, &bad).await.unwrap();
+    assert!(plan.issues[0].message.contains("不能设在"), "{:?}", plan.issues);
+    assert!(s.commit_org_import(&c, &plan).await.is_err());
+}
+
+async fn fifty_thousand_rows_with_one_bad_row_import_nothing_and_name_it(db: Db) {
+    let s = services(db);
+    tree(&s).await;
+    let c = console_actor();
+    let start = NaiveDate::from_ymd_opt(1960, 1, 1).unwrap();
+    let mut rows = Vec::with_capacity(50_000);
+    for i in 0..50_000u32 {
+        let birth = start + chrono::Days::new(u64::from(i / 400));
+        let idn = IdNumber::from_parts("110105", birth, (i % 400) as u16 * 2 + 1).unwrap();
+        rows.push(row("张三", idn.as_str(), "第一小学党支部", "2010-06-01", "2011-06-01"));
+    }
+    rows[31_234][4] = "2010-02-30".into();
+    let plan = s.plan_member_import(&c, &xlsx(&HEADERS, &rows), None, as_of()).await.unwrap();
+    assert_eq!(plan.rows, 50_000);
+    assert_eq!(plan.issues.len(), 1, "{:?}", plan.issues.first());
+    assert_eq!((plan.issues[0].row_number, plan.issues[0].column_name.as_str()), (31_236, "入党时间"));
+    assert!(s.commit_member_import(&c, &plan).await.is_err());
+    assert_eq!(member_count(&s).await, 0);
+}
 
 async fn a_clean_sheet_imports_once_and_again_changes_nothing(db: Db) {
     let s = services(db);

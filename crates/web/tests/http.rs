@@ -155,6 +155,10 @@ async fn page_post(f: &Fixture, s: &Session, uri: &str, form: &str) -> Reply {
     .await
 }
 
+async fn token_of(f: &Fixture, user: &str) -> String {
+    token(f, user).await
+}
+
 async fn token(f: &Fixture, user: &str) -> String {
     let account = storage::account::by_username(&f.services.db, user).await.unwrap().unwrap();
     let actor = storage::account::actor(&f.services.db, &account).await.unwrap();
@@ -193,7 +197,121 @@ test_support::on_both_backends!(
     openapi_lists_only_real_routes,
     one_time_password_must_be_changed_first,
     accounts_are_created_with_one_time_passwords_by_those_who_may,
+    roster_import_in_two_phases_and_exports,
 );
+
+fn multipart(csrf: &str, file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "zhibu-test-boundary";
+    let mut body = Vec::new();
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend(file);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(f: &Fixture, s: &Session, file: &[u8]) -> Reply {
+    let (ct, body) = multipart(&s.csrf, "名册.csv", file);
+    send(
+        &f.router,
+        Request::post("/members/import")
+            .header(header::COOKIE, &s.cookie)
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+async fn roster_import_in_two_phases_and_exports(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "worker_a").await;
+    assert_eq!(page_get(&f, &s, "/members/import").await.status, StatusCode::OK);
+    let good = id("19860606", 71);
+    let csv = |idn: &str| {
+        format!("姓名,身份证号,民族,入党时间,转正时间,所在党支部\n新党员,{idn},汉族,2012/7/1,2013年7月1日,甲校党支部\n")
+    };
+    // A wrong check digit: the preview names row 2 and the column; nothing is imported.
+    let mut bad = good.clone();
+    let last = bad.pop().unwrap();
+    bad.push(if last == '3' { '4' } else { '3' });
+    let r = upload(&f, &s, csv(&bad).as_bytes()).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("issue-row") && r.body.contains("校验位") && r.body.contains("身份证号"));
+    let token = r.body.split("/members/import/").nth(1).and_then(|t| t.split('/').next()).unwrap().to_string();
+    let wb = page_get(&f, &s, &format!("/members/import/{token}/errors.xlsx")).await;
+    assert_eq!(wb.status, StatusCode::OK);
+    let r = page_post(&f, &s, &format!("/members/import/{token}/commit"), "").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "a file with errors cannot be committed");
+    let count = || async { member_snapshot(&f).await.len() };
+    let before = count().await;
+    // The corrected file: preview, then commit.
+    let r = upload(&f, &s, csv(&good).as_bytes()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"commit\""));
+    let token = r.body.split("/members/import/").nth(1).and_then(|t| t.split('/').next()).unwrap().to_string();
+    // Nobody else can see or commit someone's upload.
+    let other = login(&f, "rootadmin").await;
+    assert_eq!(
+        page_post(&f, &other, &format!("/members/import/{token}/commit"), "").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = page_post(&f, &s, &format!("/members/import/{token}/commit"), "").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("import-done"));
+    assert_eq!(count().await, before + 1);
+    // Empty and non-spreadsheet files get their own messages.
+    let r = upload(&f, &s, b"").await;
+    assert!(r.status == StatusCode::BAD_REQUEST && r.body.contains("文件"));
+    let huge = vec![b'a'; 20 * 1024 * 1024 + 1];
+    let r = upload(&f, &s, &huge).await;
+    assert!(r.status == StatusCode::BAD_REQUEST && r.body.contains("20 MB"), "{}", r.status);
+    let r = upload(&f, &s, b"\x89PNG\r\n\x1a\n\0\0").await;
+    assert!(r.status == StatusCode::BAD_REQUEST && r.body.contains("无法识别"));
+    // The API: a dry run reports, errors are 400 with the report, nothing is written.
+    let t = token_of(&f, "worker_a").await;
+    let r = send(
+        &f.router,
+        Request::post("/api/v1/members/import?dry_run=true")
+            .header(header::AUTHORIZATION, format!("Bearer {t}"))
+            .body(Body::from(csv(&id("19870707", 81))))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("\"imported\":false"));
+    let r = send(
+        &f.router,
+        Request::post("/api/v1/members/import")
+            .header(header::AUTHORIZATION, format!("Bearer {t}"))
+            .body(Body::from(csv(&bad)))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("invalid_file") && r.body.contains("row_number"));
+    assert_eq!(count().await, before + 1);
+    // Exports download with a file name; a party worker's export is masked.
+    let r = page_get(&f, &s, "/members/export?format=csv&status=all").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("110105********"), "masked for a party worker");
+    assert!(!r.body.contains(&good));
+    let r = send(
+        &f.router,
+        Request::get("/members/export?format=xlsx&shape=annex4")
+            .header(header::COOKIE, &other.cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(page_get(&f, &s, "/members/export?format=pdf").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(page_get(&f, &s, "/orgs/export?format=csv").await.status, StatusCode::OK);
+    assert_eq!(page_get(&f, &s, "/members/template.xlsx").await.status, StatusCode::OK);
+}
 
 async fn accounts_are_created_with_one_time_passwords_by_those_who_may(db: Db) {
     let f = fixture(db).await;

@@ -78,3 +78,32 @@ fn backup_migrate_and_demo_refusals() {
         assert!(out.status.success() && !out.stdout.is_empty(), "{cmd:?} --help");
     }
 }
+
+#[test]
+fn roster_round_trip_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path(), "tiny");
+    let template = dir.path().join("template.xlsx");
+    assert!(zhibu(dir.path()).args(["template", "members"]).arg(&template).output().unwrap().status.success());
+    let export = dir.path().join("members.xlsx");
+    let out = zhibu(dir.path()).args(["export", "members"]).arg(&export).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = zhibu(dir.path()).args(["import", "members", "--dry-run"]).arg(&export).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("新增 0") && stdout.contains("错误 0 处"), "{stdout}");
+    // A row with a bad date: exit 1, the row and column named, the marked file written.
+    let csv = dir.path().join("bad.csv");
+    std::fs::write(&csv, "姓名,身份证号,入党时间,所在党支部\n张三,11010519491231002X,2010-02-30,不存在的支部\n")
+        .unwrap();
+    let marked = dir.path().join("marked.xlsx");
+    let out =
+        zhibu(dir.path()).args(["import", "members"]).arg(&csv).arg("--errors-out").arg(&marked).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("第 2 行“入党时间”列") && stdout.contains("未导入任何数据"), "{stdout}");
+    assert!(marked.exists());
+    let orgs = dir.path().join("orgs.csv");
+    assert!(zhibu(dir.path()).args(["export", "orgs"]).arg(&orgs).output().unwrap().status.success());
+    let out = zhibu(dir.path()).args(["import", "orgs", "--dry-run"]).arg(&orgs).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("新增 0"), "{}", String::from_utf8_lossy(&out.stdout));
+}
