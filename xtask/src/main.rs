@@ -1,6 +1,7 @@
 //! zhibu's project automation, run as `cargo xtask <command>`.
 
 mod bench;
+mod bench_import;
 mod deps;
 mod pg;
 mod process;
@@ -39,6 +40,9 @@ enum Cmd {
     /// Measure the HTTP API of a release build with wrk, on SQLite and on a
     /// throwaway PostgreSQL, over loopback; prints a markdown table.
     Bench(bench::BenchArgs),
+    /// Measure importing a generated 50,000-row member workbook end to end (validation
+    /// included) with a release build, on SQLite and PostgreSQL: wall time and peak memory.
+    BenchImport(bench_import::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Cmd::Pg => pg(),
         Cmd::Deps => deps::ensure(),
         Cmd::Bench(args) => bench::run(args),
+        Cmd::BenchImport(args) => bench_import::run(args),
     };
     // Every guard (e.g. the PostgreSQL cluster) has been dropped by now.
     match result {

@@ -384,22 +384,11 @@ impl Services {
         let on = plan.as_of.format("%Y-%m-%d").to_string();
         let day_before = plan.as_of.pred_opt().unwrap_or(plan.as_of).format("%Y-%m-%d").to_string();
         let mut tx = self.db.begin().await?;
-        let mut created = Vec::new();
         let mut changed = Vec::new();
-        for (row_number, p) in &plan.planned {
+        let mut new_rows = Vec::new();
+        for (_, p) in &plan.planned {
             match p {
-                Planned::New { data, placement } => {
-                    let id = storage::member::insert(&mut tx, data, placement, &data.joined_on).await.map_err(|e| {
-                        if e.is_unique_violation() {
-                            ServiceError::Conflict(format!(
-                                "第 {row_number} 行的身份证号在检查之后已被登记，请重新导入（本次未导入任何数据）"
-                            ))
-                        } else {
-                            e.into()
-                        }
-                    })?;
-                    created.push(id);
-                }
+                Planned::New { data, placement } => new_rows.push((data.clone(), placement.clone())),
                 Planned::Change { member, data, placement, status_changed } => {
                     storage::member::update(&mut tx, member.id, data, *status_changed, &on).await?;
                     if let Some(to) = placement {
@@ -410,6 +399,13 @@ impl Services {
                 Planned::Same => {}
             }
         }
+        let created = storage::roster::insert_members(&mut tx, &new_rows).await.map_err(|e| {
+            if e.is_unique_violation() {
+                ServiceError::Conflict("文件中有身份证号在检查之后已被登记，请重新导入（本次未导入任何数据）".into())
+            } else {
+                e.into()
+            }
+        })?;
         self.audit(
             &mut tx,
             actor,
