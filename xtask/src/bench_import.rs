@@ -19,6 +19,9 @@ pub struct Args {
     /// Backends to measure, comma-separated.
     #[arg(long, default_value = "sqlite,postgres")]
     backend: String,
+    /// Keep the SQLite data directory (for profiling) and print where it is.
+    #[arg(long)]
+    keep: bool,
 }
 
 const HEADERS: [&str; 12] = [
@@ -176,7 +179,11 @@ pub fn run(args: Args) -> Result<()> {
             args.rows, size_mb
         ));
         drop(cluster);
-        let _ = std::fs::remove_dir_all(&dir);
+        if args.keep && backend == "sqlite" {
+            eprintln!("xtask bench-import: kept {}", dir.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
     }
     println!("| backend | rows | file | check only (--dry-run) | peak RSS | check + import | peak RSS |");
     println!("|---|---:|---:|---:|---:|---:|---:|");

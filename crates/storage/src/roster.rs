@@ -67,7 +67,14 @@ pub async fn insert_members(
 ) -> Result<Vec<i64>> {
     let now = crate::now_ms();
     let mut ids = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(400) {
+    // sqlx's SQLite driver looks each `$N` up by name, and SQLite finds a name by walking the
+    // statement's parameter list, so a statement's cost grows with the square of its
+    // parameters there: small statements on SQLite, large ones on PostgreSQL.
+    let chunk_rows = match tx.kind() {
+        crate::DbKind::Sqlite => 24,
+        crate::DbKind::Postgres => 400,
+    };
+    for chunk in rows.chunks(chunk_rows) {
         let mut b = SqlBuf::new(
             "INSERT INTO members (name, gender, ethnicity, birth_date, id_number, phone, education, degree, occupation, \
              post, unit_name, joined_on, confirmed_on, status, dues_category, status_changed_on, branch_id, group_id, \
