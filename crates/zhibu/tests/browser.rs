@@ -123,6 +123,34 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     // The member list at phone width (no assertion on pixels).
     ui.phone_screenshot(&screenshot_dir.join("members-phone.png")).await;
 
+    // Batch import through the two-phase page: a CSV placed in the worker's branch by default,
+    // checked (preview with counts), then committed.
+    std::fs::create_dir_all(&screenshot_dir).expect("create the screenshot dir");
+    let import_body = "11010519880808003";
+    let import_id = format!("{import_body}{}", check_digit(import_body));
+    let import_name = format!("{name}导");
+    let csv_path = screenshot_dir.join("import.csv");
+    std::fs::write(
+        &csv_path,
+        format!("姓名,身份证号,民族,入党时间,转正时间\n{import_name},{import_id},汉族,2012/7/1,2013年7月1日\n"),
+    )
+    .expect("write the CSV");
+    ui.goto("/members/import").await;
+    let input = ui.wait_css("input[type=file]").await;
+    input.send_keys(csv_path.to_str().expect("UTF-8 path")).await.expect("choose the file");
+    ui.client
+        .execute("document.querySelector('#f-branch').selectedIndex = 1;", vec![])
+        .await
+        .expect("choose the default branch");
+    ui.click("button#check").await;
+    ui.wait_css("#import-counts").await;
+    let png = ui.client.screenshot().await.expect("screenshot the preview");
+    std::fs::write(screenshot_dir.join("import-preview.png"), png).expect("write the screenshot");
+    ui.click("button#commit").await;
+    ui.wait_css("#import-done").await;
+    assert_eq!(ui.search_members(&import_name).await, 1, "the imported member is in the list");
+    eprintln!("step: imported {import_name} through the two-phase page");
+
     ui.logout().await;
     eprintln!("step: logged out");
 
