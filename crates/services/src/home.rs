@@ -8,6 +8,7 @@ use domain::member::{mask_id_number, mask_phone};
 use domain::org::OrgKind;
 use domain::scope::Actor;
 use serde::Serialize;
+use std::sync::Arc;
 use storage::{member, org};
 
 /// Days ahead in which a probation end is shown on the home page.
@@ -46,7 +47,23 @@ pub fn probation_window(as_of: NaiveDate, days: u64) -> Option<(NaiveDate, Naive
 }
 
 impl Services {
-    pub async fn home_figures(&self, actor: &Actor, as_of: NaiveDate) -> Result<HomeFigures> {
+    pub async fn home_figures(&self, actor: &Actor, as_of: NaiveDate) -> Result<Arc<HomeFigures>> {
+        let writes = self.db.write_count();
+        let ttl = std::time::Duration::from_millis(self.list_cache_ms);
+        let key = format!("{}|{as_of}", crate::members::scope_key(actor));
+        if self.list_cache_ms > 0
+            && let Some(hit) = self.home_cache.get(&key, writes, ttl)
+        {
+            return Ok(hit);
+        }
+        let figures = Arc::new(self.compute_home_figures(actor, as_of).await?);
+        if self.list_cache_ms > 0 {
+            self.home_cache.put(key, writes, figures.clone());
+        }
+        Ok(figures)
+    }
+
+    async fn compute_home_figures(&self, actor: &Actor, as_of: NaiveDate) -> Result<HomeFigures> {
         let scope = actor.scope();
         let by_kind = org::count_by_kind(&self.db, &scope).await?;
         let orgs_by_kind = OrgKind::ALL

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit_log;
+pub mod cache;
 pub mod demo;
 pub mod export;
 pub mod home;
@@ -95,8 +96,9 @@ pub struct Services {
     pub audit_key: AuditKey,
     pub hash_cost: HashCost,
     pub(crate) token_cache: accounts::TokenCache,
-    pub(crate) list_cache: members::ListCache,
-    /// How long a computed member-list page may be reused (0 turns the cache off).
+    pub(crate) list_cache: cache::ViewCache<members::MemberPage>,
+    pub(crate) home_cache: cache::ViewCache<home::HomeFigures>,
+    /// How long a computed member-list page or home page may be reused (0 turns the caches off).
     pub list_cache_ms: u64,
 }
 
@@ -108,6 +110,7 @@ impl Services {
             hash_cost,
             token_cache: Default::default(),
             list_cache: Default::default(),
+            home_cache: Default::default(),
             list_cache_ms: DEFAULT_LIST_CACHE_MS,
         }
     }

@@ -11,9 +11,8 @@ use domain::member::{MemberFields, MemberInput, Phone, mask_id_number, mask_phon
 use domain::org::OrgKind;
 use domain::scope::{Action, Actor, Target, can};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 use storage::member::{
     self, MemberData, MemberFilter, MemberPostRow, MemberRow, Placement, SortKey, SpanRow, StatusChangeRow,
 };
@@ -223,36 +222,7 @@ fn audit_snapshot(d: &MemberData) -> Option<serde_json::Value> {
     to_json(&d)
 }
 
-/// Member-list pages computed recently, keyed by the viewer's scope and the query. An entry is
-/// used only while no write has been committed through this process since it was built, and
-/// for at most [`Services::list_cache_ms`] (which bounds how stale a list can be when other
-/// processes write to the same database). Lists are read far more often than written, and the
-/// same page is asked for again and again (paging back, reloading after an edit elsewhere).
-#[derive(Clone, Debug, Default)]
-pub struct ListCache(Arc<RwLock<HashMap<String, ListEntry>>>);
-
-/// The write count it was built at, when, and the page.
-type ListEntry = (u64, Instant, Arc<MemberPage>);
-
-impl ListCache {
-    fn get(&self, key: &str, writes: u64, ttl: Duration) -> Option<Arc<MemberPage>> {
-        let map = self.0.read().ok()?;
-        let (w, at, page) = map.get(key)?;
-        (*w == writes && at.elapsed() < ttl).then(|| page.clone())
-    }
-
-    fn put(&self, key: String, writes: u64, page: Arc<MemberPage>) {
-        if let Ok(mut map) = self.0.write() {
-            // Entries of older write counts are dead; drop them all rather than track ages.
-            if map.len() >= 4_096 || map.values().next().is_some_and(|(w, ..)| *w != writes) {
-                map.clear();
-            }
-            map.insert(key, (writes, Instant::now(), page));
-        }
-    }
-}
-
-fn scope_key(actor: &Actor) -> String {
+pub(crate) fn scope_key(actor: &Actor) -> String {
     let s = actor.scope();
     let paths: Vec<&str> = s.subtrees.iter().map(|p| p.as_str()).collect();
     format!("{}:{}:{:?}", s.all, paths.join(","), s.own_member_id)

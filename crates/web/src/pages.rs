@@ -188,7 +188,7 @@ async fn logout(
 struct HomePage {
     nav: Nav,
     as_of_cn: String,
-    figures: services::home::HomeFigures,
+    figures: std::sync::Arc<services::home::HomeFigures>,
 }
 
 async fn home(State(state): State<AppState>, PageViewer(v): PageViewer) -> PageResult {
