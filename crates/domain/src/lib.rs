@@ -4,8 +4,12 @@
 
 pub mod codes;
 pub mod dates;
+pub mod findings;
 pub mod member;
 pub mod org;
+pub mod org_life;
+pub mod period;
+pub mod rules;
 pub mod scope;
 
 /// A field-level validation failure, shown next to the field on a page and listed in the

@@ -1,0 +1,274 @@
+//! The organization rules: ORG-BRANCH-MIN, ORG-COMMITTEE, ORG-TERM, ORG-RENEWAL.
+
+use chrono::{Datelike, NaiveDate};
+use domain::findings::{Finding, OrgFacts, evaluate};
+use domain::org::OrgKind;
+use domain::org_life::MeetingKind;
+use domain::rules::{RuleSet, Severity};
+
+const ORG: i64 = 3;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// A branch with `full` full members, no committee, a 3-year term from 2024-01-01.
+fn branch(full: u32) -> OrgFacts {
+    let mut org = OrgFacts::new(ORG, OrgKind::Branch);
+    org.full_members = full;
+    org.term_start = Some(d(2024, 1, 1));
+    org
+}
+
+fn with_committee(full: u32, posts: u32) -> OrgFacts {
+    let mut org = branch(full);
+    org.has_committee = true;
+    org.committee_posts = posts;
+    org
+}
+
+const AS_OF: (i32, u32, u32) = (2025, 6, 1);
+
+fn check(org: &OrgFacts, rule_id: &str) -> Vec<Finding> {
+    check_on(org, rule_id, d(AS_OF.0, AS_OF.1, AS_OF.2))
+}
+
+fn check_on(org: &OrgFacts, rule_id: &str, as_of: NaiveDate) -> Vec<Finding> {
+    evaluate(&RuleSet::national(), org, &[], 2025, as_of, 0).into_iter().filter(|f| f.rule_id == rule_id).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// ORG-BRANCH-MIN
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn org_branch_min_three_full_members_suffice() {
+    assert!(check(&branch(3), "ORG-BRANCH-MIN").is_empty());
+}
+
+#[test]
+fn org_branch_min_two_full_members_are_too_few() {
+    let mut org = branch(2);
+    org.probationary_members = 5;
+    let found = check(&org, "ORG-BRANCH-MIN");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(found[0].message, "正式党员2名，少于3名，应调整组织设置（如与其他单位成立联合党支部）");
+    assert_eq!(found[0].citation, "《中国共产党支部工作条例（试行）》第四条");
+    assert!(found[0].period.is_none());
+}
+
+#[test]
+fn org_branch_min_fifty_members_are_within_the_ceiling() {
+    let mut org = branch(45);
+    org.probationary_members = 5;
+    org.has_committee = true;
+    org.committee_posts = 5;
+    assert!(check(&org, "ORG-BRANCH-MIN").is_empty());
+}
+
+#[test]
+fn org_branch_min_fifty_one_members_exceed_the_ceiling_counting_probationary() {
+    let mut org = branch(45);
+    org.probationary_members = 6;
+    let found = check(&org, "ORG-BRANCH-MIN");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Warning, "the ceiling is worded 一般");
+    assert_eq!(found[0].message, "党员51名，超过50名，一般应分设党支部或成立党总支");
+}
+
+#[test]
+fn org_branch_min_does_not_apply_to_groups_or_committees() {
+    for kind in [OrgKind::Group, OrgKind::Committee, OrgKind::GeneralBranch] {
+        let mut org = branch(0);
+        org.kind = kind;
+        assert!(check(&org, "ORG-BRANCH-MIN").is_empty(), "{kind:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ORG-COMMITTEE
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn org_committee_six_full_members_need_no_committee() {
+    assert!(check(&branch(6), "ORG-COMMITTEE").is_empty());
+}
+
+#[test]
+fn org_committee_seven_full_members_need_a_committee() {
+    let mut org = branch(7);
+    org.probationary_members = 2;
+    let found = check(&org, "ORG-COMMITTEE");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Violation);
+    assert_eq!(found[0].message, "正式党员7名，达到7名以上，应设立支部委员会");
+    let fix = found[0].fix.as_ref().unwrap();
+    assert_eq!(fix.label, "召开党员大会选举支部委员会");
+    assert_eq!(fix.record_kind, Some(MeetingKind::BranchAssembly));
+}
+
+#[test]
+fn org_committee_probationary_members_do_not_count_towards_seven() {
+    let mut org = branch(6);
+    org.probationary_members = 10;
+    assert!(check(&org, "ORG-COMMITTEE").is_empty());
+    assert!(!org.should_have_committee());
+}
+
+#[test]
+fn org_committee_committee_in_a_branch_of_fewer_than_seven_is_a_warning() {
+    let found = check(&with_committee(6, 3), "ORG-COMMITTEE");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert!(found[0].message.starts_with("正式党员6名，不足7名的党支部不设支部委员会"), "{}", found[0].message);
+    assert!(check(&with_committee(7, 3), "ORG-COMMITTEE").is_empty());
+}
+
+#[test]
+fn org_committee_needs_at_least_three_members() {
+    let found = check(&with_committee(9, 2), "ORG-COMMITTEE");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Violation);
+    assert_eq!(found[0].message, "支部委员会现有委员2名，少于3名，应及时补选");
+    assert!(check(&with_committee(9, 3), "ORG-COMMITTEE").is_empty());
+}
+
+#[test]
+fn org_committee_of_seven_is_allowed_and_eight_is_a_warning() {
+    assert!(check(&with_committee(30, 7), "ORG-COMMITTEE").is_empty());
+    let found = check(&with_committee(30, 8), "ORG-COMMITTEE");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(found[0].message, "支部委员会现有委员8名，一般不超过7名");
+}
+
+// ---------------------------------------------------------------------------------------------
+// ORG-TERM
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn org_term_three_and_five_years_are_allowed() {
+    for years in [3, 4, 5] {
+        let mut org = branch(5);
+        org.term_years = years;
+        assert!(check(&org, "ORG-TERM").is_empty(), "{years}");
+    }
+}
+
+#[test]
+fn org_term_two_or_six_years_violate_the_constitution() {
+    for years in [0, 2, 6] {
+        let mut org = branch(5);
+        org.term_years = years;
+        let found = check(&org, "ORG-TERM");
+        assert_eq!(found.len(), 1, "{years}");
+        assert_eq!(found[0].severity, Severity::Violation);
+        assert_eq!(found[0].message, format!("本届任期为{years}年，不符合每届3至5年的规定"));
+    }
+}
+
+#[test]
+fn org_term_missing_election_date_is_a_warning() {
+    let mut org = branch(5);
+    org.term_start = None;
+    let found = check(&org, "ORG-TERM");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert!(check(&org, "ORG-RENEWAL").is_empty());
+}
+
+#[test]
+fn org_term_does_not_apply_to_groups() {
+    let mut org = OrgFacts::new(ORG, OrgKind::Group);
+    org.term_years = 9;
+    assert!(check(&org, "ORG-TERM").is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// ORG-RENEWAL
+// ---------------------------------------------------------------------------------------------
+
+/// A branch whose 3-year term ends on `end`.
+fn term_ending(end: NaiveDate) -> OrgFacts {
+    let mut org = branch(5);
+    org.term_start = Some(end.with_year(end.year() - 3).unwrap());
+    org
+}
+
+#[test]
+fn org_renewal_term_ending_in_exactly_six_months_is_upcoming() {
+    let org = term_ending(d(2025, 12, 1));
+    let found = check_on(&org, "ORG-RENEWAL", d(2025, 6, 1));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Upcoming);
+    assert_eq!(found[0].message, "本届任期将于2025年12月1日届满，请做好换届准备");
+    assert_eq!(found[0].due, Some(d(2025, 12, 1)));
+    assert_eq!(found[0].fix.as_ref().unwrap().label, "筹备换届选举");
+}
+
+#[test]
+fn org_renewal_term_ending_in_six_months_and_one_day_gives_nothing() {
+    let org = term_ending(d(2025, 12, 2));
+    assert!(check_on(&org, "ORG-RENEWAL", d(2025, 6, 1)).is_empty());
+}
+
+#[test]
+fn org_renewal_term_ending_tomorrow_is_upcoming_and_today_overdue() {
+    let org = term_ending(d(2025, 6, 2));
+    assert_eq!(check_on(&org, "ORG-RENEWAL", d(2025, 6, 1))[0].severity, Severity::Upcoming);
+    let found = check_on(&org, "ORG-RENEWAL", d(2025, 6, 2));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(
+        found[0].message,
+        "本届任期已于2025年6月2日届满，应按期换届；经上级党组织批准延期的，延期一般不超过1年（至2026年6月2日）"
+    );
+    assert_eq!(found[0].due, Some(d(2026, 6, 2)));
+}
+
+#[test]
+fn org_renewal_overdue_by_exactly_one_year_is_a_warning() {
+    let org = term_ending(d(2024, 6, 1));
+    let found = check_on(&org, "ORG-RENEWAL", d(2025, 6, 1));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Warning);
+}
+
+#[test]
+fn org_renewal_overdue_by_one_year_and_one_day_is_a_violation() {
+    let org = term_ending(d(2024, 5, 31));
+    let found = check_on(&org, "ORG-RENEWAL", d(2025, 6, 1));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Violation);
+    assert_eq!(found[0].message, "本届任期已于2024年5月31日届满，逾期超过1年仍未换届");
+}
+
+#[test]
+fn org_renewal_five_year_terms_count_from_the_election() {
+    let mut org = OrgFacts::new(ORG, OrgKind::Committee);
+    org.term_start = Some(d(2021, 3, 15));
+    org.term_years = 5;
+    assert!(check_on(&org, "ORG-RENEWAL", d(2025, 9, 14)).is_empty());
+    let found = check_on(&org, "ORG-RENEWAL", d(2025, 9, 15));
+    assert_eq!(found[0].severity, Severity::Upcoming);
+    assert_eq!(found[0].due, Some(d(2026, 3, 15)));
+    assert_eq!(found[0].fix.as_ref().unwrap().record_kind, None, "committees elect at their own congress");
+}
+
+#[test]
+fn org_renewal_leap_day_election_ends_on_28_february() {
+    let mut org = branch(5);
+    org.term_start = Some(d(2024, 2, 29));
+    let found = check_on(&org, "ORG-RENEWAL", d(2027, 2, 28));
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(check_on(&org, "ORG-RENEWAL", d(2027, 2, 27))[0].severity, Severity::Upcoming);
+}
+
+#[test]
+fn org_renewal_closed_org_gives_nothing() {
+    let mut org = term_ending(d(2020, 1, 1));
+    org.closed_on = Some(d(2025, 6, 1));
+    assert!(evaluate(&RuleSet::national(), &org, &[], 2025, d(2025, 6, 1), 0).iter().all(|f| f.period.is_some()));
+    assert!(check_on(&org, "ORG-RENEWAL", d(2025, 5, 31)).len() == 1);
+}

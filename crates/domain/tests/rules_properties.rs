@@ -1,0 +1,258 @@
+//! Properties of the rules engine: it never panics, it is deterministic (the order of the records
+//! does not matter), it never reports the future, and the national set is complete.
+
+use chrono::{Datelike, NaiveDate};
+use domain::findings::{Finding, OrgFacts, RecordFact, evaluate};
+use domain::org::OrgKind;
+use domain::org_life::{Attendance, Attendee, MeetingKind};
+use domain::period::{Period, PeriodKind};
+use domain::rules::{RuleSet, Severity, local_quarterly_lesson, national_rules};
+use proptest::prelude::*;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// Any representable date, or (more often) one near today's records.
+fn any_date() -> impl Strategy<Value = NaiveDate> {
+    let min = NaiveDate::MIN.num_days_from_ce();
+    let max = NaiveDate::MAX.num_days_from_ce();
+    let near = d(2018, 1, 1).num_days_from_ce()..=d(2030, 12, 31).num_days_from_ce();
+    prop_oneof![
+        1 => min..=max,
+        1 => Just(min),
+        1 => Just(max),
+        8 => near,
+    ]
+    .prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap_or(NaiveDate::MIN))
+}
+
+fn any_year() -> impl Strategy<Value = i32> {
+    prop_oneof![1 => any::<i32>(), 6 => 2018..=2030i32]
+}
+
+fn attendance() -> impl Strategy<Value = Attendance> {
+    prop::sample::select(Attendance::ALL.to_vec())
+}
+
+fn attendee() -> impl Strategy<Value = Attendee> {
+    (0i64..8, any::<bool>(), attendance()).prop_map(|(member_id, probationary, attendance)| Attendee {
+        member_id,
+        probationary,
+        attendance,
+    })
+}
+
+fn record() -> impl Strategy<Value = RecordFact> {
+    (
+        0i64..40,
+        prop_oneof![4 => Just(1i64), 1 => 0i64..4],
+        prop::sample::select(MeetingKind::ALL.to_vec()),
+        any_date(),
+        prop::collection::vec(attendee(), 0..6),
+        prop::option::of(0i64..8),
+        any::<bool>(),
+    )
+        .prop_map(|(id, org_id, kind, date, attendance, lecturer_id, has_vote)| RecordFact {
+            id,
+            org_id,
+            kind,
+            date,
+            attendance,
+            lecturer_id,
+            has_vote,
+        })
+}
+
+fn small_or_any() -> impl Strategy<Value = u32> {
+    prop_oneof![4 => 0u32..60, 1 => any::<u32>()]
+}
+
+fn org() -> impl Strategy<Value = OrgFacts> {
+    (
+        prop::sample::select(OrgKind::ALL.to_vec()),
+        any::<bool>(),
+        (small_or_any(), small_or_any(), small_or_any()),
+        prop::option::of(0i64..8),
+        prop::option::of(any_date()),
+        small_or_any(),
+        prop::option::of(any_date()),
+        prop::option::of(any_date()),
+    )
+        .prop_map(
+            |(kind, has_committee, (full, probationary, posts), secretary, term_start, term_years, est, closed)| {
+                OrgFacts {
+                    org_id: 1,
+                    kind,
+                    has_committee,
+                    full_members: full,
+                    probationary_members: probationary,
+                    committee_posts: posts,
+                    secretary_member_id: secretary,
+                    term_start,
+                    term_years,
+                    established_on: est,
+                    closed_on: closed,
+                }
+            },
+        )
+}
+
+fn rule_sets() -> Vec<RuleSet> {
+    vec![RuleSet::national(), RuleSet::national().tighten(&local_quarterly_lesson()).unwrap()]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn evaluate_never_panics_and_never_reports_the_future(
+        org in org(),
+        records in prop::collection::vec(record(), 0..25),
+        year in any_year(),
+        as_of in any_date(),
+        notice_days in small_or_any(),
+    ) {
+        for set in rule_sets() {
+            let findings = evaluate(&set, &org, &records, year, as_of, notice_days);
+            for f in &findings {
+                prop_assert!(set.get(f.rule_id).is_some(), "{}", f.rule_id);
+                prop_assert_eq!(f.org_id, org.org_id);
+                prop_assert!(!f.message.is_empty());
+                if let Some(p) = f.period {
+                    prop_assert!(p.start() <= as_of, "{:?} after {}", p, as_of);
+                }
+                if f.severity == Severity::Upcoming {
+                    prop_assert!(f.due.is_some_and(|due| due >= as_of), "{:?}", f);
+                }
+                let mut sorted = f.records.clone();
+                sorted.sort_unstable();
+                sorted.dedup();
+                prop_assert_eq!(&sorted, &f.records);
+                prop_assert!(f.records.iter().all(|id| records.iter().any(|r| r.id == *id && r.date <= as_of)));
+            }
+        }
+    }
+
+    #[test]
+    fn evaluate_does_not_depend_on_the_order_of_the_records(
+        org in org(),
+        records in prop::collection::vec(record(), 0..25),
+        year in 2018..=2030i32,
+        as_of in any_date(),
+        notice_days in 0u32..40,
+        seed in any::<u64>(),
+    ) {
+        let mut shuffled = records.clone();
+        // A deterministic shuffle from the seed.
+        let mut state = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let j = usize::try_from(state % (i as u64 + 1)).unwrap();
+            shuffled.swap(i, j);
+        }
+        for set in rule_sets() {
+            let a = evaluate(&set, &org, &records, year, as_of, notice_days);
+            let b = evaluate(&set, &org, &shuffled, year, as_of, notice_days);
+            prop_assert_eq!(a, b);
+        }
+    }
+
+    #[test]
+    fn period_containing_agrees_with_contains_and_in_year(date in any_date()) {
+        for kind in PeriodKind::ALL {
+            let p = Period::containing(kind, date);
+            prop_assert!(p.contains(date));
+            prop_assert_eq!(p.year(), date.year());
+            prop_assert!(p.index() >= 1 && p.index() <= kind.per_year());
+            if let Some(next) = p.next() {
+                prop_assert_eq!(p.end().succ_opt(), Some(next.start()));
+                prop_assert!(!next.contains(date));
+            }
+            let in_year = Period::in_year(kind, date.year());
+            prop_assert!(in_year.is_empty() || in_year.contains(&p));
+        }
+    }
+}
+
+fn scenario() -> (OrgFacts, Vec<RecordFact>) {
+    let mut org = OrgFacts::new(1, OrgKind::Branch);
+    org.full_members = 9;
+    org.has_committee = true;
+    org.committee_posts = 2;
+    org.term_start = Some(d(2022, 5, 1));
+    let mut records = Vec::new();
+    for (id, month) in (1i64..).zip([1u32, 2, 4, 5, 7]) {
+        let mut r = RecordFact::new(id, 1, MeetingKind::CommitteeMeeting, d(2025, month, 10));
+        r.attendance = vec![
+            Attendee::full(1, Attendance::Present),
+            Attendee::full(2, if month == 4 { Attendance::Absent } else { Attendance::Present }),
+            Attendee::full(3, Attendance::Absent),
+            Attendee::full(4, Attendance::Absent),
+        ];
+        records.push(r);
+    }
+    records.push(RecordFact::new(20, 1, MeetingKind::LifeMeeting, d(2025, 6, 30)));
+    (org, records)
+}
+
+#[test]
+fn evaluate_gives_the_same_findings_in_the_same_order_every_time() {
+    let (org, records) = scenario();
+    let first = evaluate(&RuleSet::national(), &org, &records, 2025, d(2026, 1, 10), 15);
+    let mut reversed = records.clone();
+    reversed.reverse();
+    for _ in 0..3 {
+        assert_eq!(evaluate(&RuleSet::national(), &org, &reversed, 2025, d(2026, 1, 10), 15), first);
+    }
+    // Findings follow the order of the rule set, then the periods.
+    let order: Vec<usize> =
+        first.iter().map(|f| RuleSet::national().rules().iter().position(|r| r.id == f.rule_id).unwrap()).collect();
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
+    let committee: Vec<&Finding> = first.iter().filter(|f| f.rule_id == "MTG-COMMITTEE").collect();
+    let starts: Vec<NaiveDate> = committee.iter().map(|f| f.period.unwrap().start()).collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
+}
+
+#[test]
+fn national_rules_cover_the_required_ids_with_citations() {
+    let rules = national_rules();
+    for id in [
+        "MTG-ASSEMBLY",
+        "MTG-COMMITTEE",
+        "MTG-GROUP",
+        "MTG-THEME-DAY",
+        "MTG-ORG-LIFE",
+        "MTG-EVAL",
+        "MTG-TALK",
+        "MTG-LESSON",
+        "ORG-COMMITTEE",
+        "ORG-BRANCH-MIN",
+        "ORG-TERM",
+        "ORG-RENEWAL",
+        "CON-LAPSE",
+    ] {
+        let rule = rules.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("{id} missing"));
+        assert!(rule.citation.starts_with('《') && rule.citation.contains('条'), "{id}: {}", rule.citation);
+        assert!(!rule.title.is_empty());
+        assert!(!rule.source.is_local());
+        assert!(!rule.applies_to.org_kinds.is_empty());
+    }
+    let mut ids: Vec<&str> = rules.iter().map(|r| r.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), rules.len(), "rule IDs are unique");
+}
+
+#[test]
+fn rules_worded_generally_are_warnings() {
+    let set = RuleSet::national();
+    for id in ["MTG-ASSEMBLY", "MTG-COMMITTEE", "MTG-GROUP", "MTG-EVAL", "MTG-TALK"] {
+        assert_eq!(set.get(id).unwrap().severity, Severity::Warning, "{id}");
+    }
+    for id in ["MTG-THEME-DAY", "MTG-ORG-LIFE", "MTG-LESSON", "ORG-COMMITTEE", "CON-LAPSE"] {
+        assert_eq!(set.get(id).unwrap().severity, Severity::Violation, "{id}");
+    }
+}
