@@ -11,6 +11,7 @@ pub mod home;
 pub mod import;
 pub mod members;
 pub mod org_import;
+pub mod org_life;
 pub mod orgs;
 
 use domain::FieldErrors;

@@ -10,6 +10,7 @@
 pub mod account;
 pub mod audit;
 pub mod db;
+pub mod meeting;
 pub mod member;
 pub mod org;
 pub mod roster;

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod life;
 pub mod openapi;
 pub mod pages;
 pub mod roster;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(roster::routes())
+        .merge(life::routes())
         .nest("/api/v1", api::routes().merge(roster::api_routes()))
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

@@ -198,7 +198,58 @@ test_support::on_both_backends!(
     one_time_password_must_be_changed_first,
     accounts_are_created_with_one_time_passwords_by_those_who_may,
     roster_import_in_two_phases_and_exports,
+    org_life_is_recorded_once_and_the_finding_goes,
 );
+
+async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
+    use chrono::Datelike;
+    let f = fixture(db).await;
+    let s = login(&f, "worker_a").await;
+    let today = services::today();
+    let first_of_month = today.with_day(1).unwrap();
+    let last_month = first_of_month.pred_opt().unwrap();
+    let label = format!("{}年{}月", last_month.year(), last_month.month());
+    // Orgs established before the checked period are checked; ours have no date, so they are.
+    let page = page_get(&f, &s, &format!("/orgs/{}/life", f.branch_a)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let theme_day_missing = |body: &str| {
+        body.split("<tr class=\"finding").any(|row| row.contains("data-rule=\"MTG-THEME-DAY\"") && row.contains(&label))
+    };
+    if last_month.year() == today.year() {
+        assert!(theme_day_missing(&page.body), "last month's 主题党日 should be missing");
+    }
+    let form = page_get(&f, &s, &format!("/orgs/{}/meetings/new?kind=themed_day&date={last_month}", f.branch_a)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("甲党员") && form.body.contains("甲书记"), "branch members are expected");
+    let r = page_post(
+        &f,
+        &s,
+        &format!("/orgs/{}/meetings", f.branch_a),
+        &format!("kind=themed_day&held_on={last_month}&topic=重温入党誓词&att_{}=absent", f.member_a),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = page_get(&f, &s, &format!("/orgs/{}/life?year={}", f.branch_a, last_month.year())).await;
+    assert!(!theme_day_missing(&page.body), "the finding disappears once the record is there");
+    assert!(page.body.contains("重温入党誓词"));
+    // Missing topic: a field error in Chinese, nothing saved.
+    let r =
+        page_post(&f, &s, &format!("/orgs/{}/meetings", f.branch_a), &format!("kind=themed_day&held_on={last_month}"))
+            .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("data-field=\"topic\""));
+    // Another branch's keeper can neither see nor record.
+    let other = login(&f, "worker_b").await;
+    assert_eq!(page_get(&f, &other, &format!("/orgs/{}/life", f.branch_a)).await.status, StatusCode::NOT_FOUND);
+    let r = page_post(
+        &f,
+        &other,
+        &format!("/orgs/{}/meetings", f.branch_a),
+        &format!("kind=themed_day&held_on={last_month}&topic=x"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
 
 fn multipart(csrf: &str, file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
     let boundary = "zhibu-test-boundary";

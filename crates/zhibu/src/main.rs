@@ -75,6 +75,22 @@ enum Command {
     /// Write an empty import template.
     #[command(subcommand)]
     Template(TemplateCommand),
+    /// Check orgs against the rules of organizational life and the org rules; prints every
+    /// finding with its rule ID and citation.
+    Check {
+        /// Only this org's subtree (id, unique name or name path).
+        #[arg(long)]
+        org: Option<String>,
+        /// The date to check as of (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// The year whose periods are checked (default: the as-of date's year).
+        #[arg(long)]
+        year: Option<i32>,
+        /// table or json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -278,6 +294,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Export(cmd) => {
             let services = open(&cfg).await?;
             export(&services, cmd).await
+        }
+        Command::Check { org, as_of, year, format } => {
+            let services = open(&cfg).await?;
+            check(&services, org, as_of, year, &format).await
         }
         Command::Template(TemplateCommand::Members { file }) => {
             let bytes = reports::write::member_template_xlsx().map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -505,6 +525,70 @@ async fn export(services: &Services, cmd: ExportCommand) -> Result<std::process:
     };
     std::fs::write(&file, &out.bytes).with_context(|| format!("cannot write {}", file.display()))?;
     println!("{} rows written to {}", out.rows, file.display());
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+async fn check(
+    services: &Services,
+    org: Option<String>,
+    as_of: Option<String>,
+    year: Option<i32>,
+    format: &str,
+) -> Result<std::process::ExitCode> {
+    use chrono::Datelike;
+    let actor = console_actor();
+    let as_of = match as_of {
+        Some(s) => domain::dates::parse_date(&s).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => services::today(),
+    };
+    let year = year.unwrap_or(as_of.year());
+    let within = match org {
+        Some(o) => Some(services.find_org(&actor, &o).await.map_err(|e| anyhow::anyhow!("{e}"))?.org_path()?),
+        None => None,
+    };
+    let orgs = storage::org::list(&services.db, &domain::scope::Scope::everything(), within.as_ref(), false).await?;
+    let mut all = Vec::new();
+    for o in &orgs {
+        for f in services.findings_for(o, year, as_of).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+            all.push((o.name.clone(), f));
+        }
+    }
+    match format {
+        "json" => {
+            let rows: Vec<serde_json::Value> = all
+                .iter()
+                .map(|(name, f)| {
+                    let mut v = serde_json::to_value(f).unwrap_or_default();
+                    v["org_name"] = serde_json::Value::String(name.clone());
+                    v
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&rows)?);
+        }
+        "table" => {
+            for (name, f) in &all {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}（依据：{}）",
+                    f.rule_id,
+                    f.severity.label(),
+                    name,
+                    f.period.as_ref().map(|p| p.label()).unwrap_or_default(),
+                    f.message,
+                    f.citation
+                );
+            }
+            let v = all.iter().filter(|(_, f)| f.severity == domain::rules::Severity::Violation).count();
+            println!(
+                "共检查 {} 个组织（{} 年，截至 {}）：{} 条提醒，其中违规 {} 条。",
+                orgs.len(),
+                year,
+                as_of,
+                all.len(),
+                v
+            );
+        }
+        other => bail!("unknown format {other}: use table or json"),
+    }
     Ok(std::process::ExitCode::SUCCESS)
 }
 
