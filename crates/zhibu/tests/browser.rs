@@ -151,6 +151,23 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     assert_eq!(ui.search_members(&import_name).await, 1, "the imported member is in the list");
     eprintln!("step: imported {import_name} through the two-phase page");
 
+    // Organizational life: record a 主题党日 at phone width (only the exceptions are marked),
+    // then the year's page lists it.
+    let branch_id = branch_path.split('?').next().unwrap_or_default().trim_start_matches("/orgs/").to_owned();
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("/orgs/{branch_id}/meetings/new?kind=themed_day")).await;
+    ui.wait_css("form#meeting-form").await;
+    ui.fill("form#meeting-form", "topic", "重温入党誓词").await;
+    let png = ui.client.screenshot().await.expect("screenshot the meeting form");
+    std::fs::write(screenshot_dir.join("meeting-form-phone.png"), png).expect("write the screenshot");
+    ui.click("button#save").await;
+    ui.wait_css("table#meetings").await;
+    assert!(ui.count("table#meetings tr.meeting-row").await >= 1, "the recorded meeting is listed");
+    let png = ui.client.screenshot().await.expect("screenshot the life page");
+    std::fs::write(screenshot_dir.join("life-phone.png"), png).expect("write the screenshot");
+    ui.client.set_window_size(1280, 900).await.expect("desktop width");
+    eprintln!("step: recorded a 主题党日 at phone width");
+
     ui.logout().await;
     eprintln!("step: logged out");
 
