@@ -9,6 +9,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod bulk;
 pub mod db;
 pub mod meeting;
 pub mod member;

@@ -2,7 +2,7 @@
 //! as dated spans. `members.branch_id`, `group_id` and `branch_path` cache the open spans so
 //! that a subtree list is one index range; they change only together with the spans.
 
-use crate::{Arg, Db, Result, SqlBuf, StorageError, Tx, now_ms, scope_filter};
+use crate::{Arg, Db, DbKind, Result, SqlBuf, StorageError, Tx, now_ms, scope_filter};
 use domain::org::OrgPath;
 use domain::scope::Scope;
 use serde::Serialize;
@@ -131,15 +131,63 @@ fn like_escape(s: &str) -> String {
     out
 }
 
+/// The names that start with `prefix` as a range `[lo, hi)` in code point order (SQLite's
+/// BINARY collation, PostgreSQL's "C", which `members.name` has on both), which an index on
+/// the name serves; `hi` is `None` when no string bounds it. `None` when the prefix has ASCII
+/// letters: SQLite's LIKE matches those without regard to case, and a range would not.
+fn prefix_range(prefix: &str) -> Option<(String, Option<String>)> {
+    if prefix.chars().any(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        // The next code point that is a char (skipping the surrogates).
+        let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32);
+        if let Some(next) = next {
+            chars.push(next);
+            return Some((prefix.to_string(), Some(chars.into_iter().collect())));
+        }
+    }
+    Some((prefix.to_string(), None))
+}
+
+/// How the filter's columns are written. An expression such as `(m.branch_path || '')` has
+/// the column's values and collation, but no index serves it: that is how [`list`] tells
+/// both planners which index to walk.
+struct Cols<'a> {
+    path: &'a str,
+    name: &'a str,
+}
+
+const PLAIN: Cols<'static> = Cols { path: "m.branch_path", name: "m.name" };
+const PATH_UNINDEXED: Cols<'static> = Cols { path: "(m.branch_path || '')", name: "m.name" };
+const NAME_UNINDEXED: Cols<'static> = Cols { path: "m.branch_path", name: "(m.name || '')" };
+
+#[allow(dead_code)] // WORKTREE ONLY: used by roster.rs in main
 pub(crate) fn push_filter(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter) {
+    push_filter_as(b, scope, f, &PLAIN);
+}
+
+fn push_filter_as(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter, cols: &Cols) {
+    let Cols { path, name } = cols;
     if let Some(n) = &f.name_prefix {
-        b.push_arg(" AND m.name LIKE ", format!("{}%", like_escape(n)));
-        b.push(" ESCAPE '\\'");
+        match prefix_range(n) {
+            Some((lo, hi)) => {
+                b.push_arg(&format!(" AND {name} >= "), lo);
+                if let Some(hi) = hi {
+                    b.push_arg(&format!(" AND {name} < "), hi);
+                }
+            }
+            None => {
+                b.push_arg(&format!(" AND {name} LIKE "), format!("{}%", like_escape(n)));
+                b.push(" ESCAPE '\\'");
+            }
+        }
     }
     if let Some(root) = &f.subtree {
         let (lo, hi) = root.subtree_bounds();
-        b.push_arg(" AND m.branch_path >= ", lo);
-        b.push_arg(" AND m.branch_path < ", hi);
+        b.push_arg(&format!(" AND {path} >= "), lo);
+        b.push_arg(&format!(" AND {path} < "), hi);
     }
     if !f.statuses.is_empty() {
         let ph: Vec<String> = f.statuses.iter().map(|s| b.arg(s.as_str())).collect();
@@ -163,7 +211,59 @@ pub(crate) fn push_filter(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter) {
     if let Some(d) = &f.born_to {
         b.push_arg(" AND m.birth_date <= ", d.as_str());
     }
-    scope_filter(b, scope, "m.branch_path", Some("m.id"));
+    if !within_scope(scope, f) {
+        scope_filter(b, scope, path, Some("m.id"));
+    }
+}
+
+/// Whether the filter's subtree lies inside one of the scope's subtrees: it then keeps to the
+/// scope by itself, and the planner weighs one range instead of two.
+fn within_scope(scope: &Scope, f: &MemberFilter) -> bool {
+    f.subtree.as_ref().is_some_and(|s| scope.subtrees.iter().any(|t| s.is_within(t)))
+}
+
+/// The member list counts its matches up to this many; past it, `total` is a lower bound
+/// (see [`list`]).
+pub const LIST_TOTAL_CAP: i64 = 1_000;
+
+/// A subtree (with the scope) of at most this many orgs has few enough members (a few
+/// thousand) to be listed by name by sorting them; a larger one is listed by walking the name
+/// index and keeping its members, which finds a page sooner.
+const SMALL_SUBTREE_ORGS: i64 = 400;
+
+/// The number of orgs (up to `SMALL_SUBTREE_ORGS + 1`) in the filter's subtree and the
+/// scope, as a scalar subquery; `None` when neither restricts the org tree, or when only the
+/// viewer's own record is in scope (see [`list`]).
+fn subtree_probe(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter) -> Option<String> {
+    if (f.subtree.is_none() && scope.all) || (!scope.all && scope.subtrees.is_empty()) {
+        return None;
+    }
+    let saved = std::mem::replace(&mut b.text, String::from("(SELECT COUNT(*) FROM (SELECT 1 FROM orgs o WHERE 1=1"));
+    if let Some(root) = &f.subtree {
+        let (lo, hi) = root.subtree_bounds();
+        b.push_arg(" AND o.path >= ", lo);
+        b.push_arg(" AND o.path < ", hi);
+    }
+    if !within_scope(scope, f) {
+        scope_filter(b, scope, "o.path", None);
+    }
+    b.push(&format!(" LIMIT {}", SMALL_SUBTREE_ORGS + 1));
+    b.push(") p)");
+    Some(std::mem::replace(&mut b.text, saved))
+}
+
+/// `AND …` of the filter with `cols`, as text; its arguments go to `b`.
+fn filter_text(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter, cols: &Cols) -> String {
+    let saved = std::mem::take(&mut b.text);
+    push_filter_as(b, scope, f, cols);
+    std::mem::replace(&mut b.text, saved)
+}
+
+/// The capped count of the matches, as a scalar subquery.
+fn count_text(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter, cols: &Cols) -> String {
+    let filter = filter_text(b, scope, f, cols);
+    let limit = LIST_TOTAL_CAP + 1;
+    format!("(SELECT COUNT(*) FROM (SELECT 1 FROM members m WHERE 1=1{filter} LIMIT {limit}) c)")
 }
 
 #[derive(sqlx::FromRow)]
@@ -173,27 +273,134 @@ struct CountedRow {
     total_count: i64,
 }
 
-/// One page of the member list and the total count of matching members, in one query
-/// (`COUNT(*) OVER ()` counts the matches before LIMIT); only a page past the end needs a
-/// second query for the count.
+/// One page of the member list and the number of matching members, in one statement.
+///
+/// The total is exact up to [`LIST_TOTAL_CAP`]; when more members match, it is a lower bound
+/// greater than the cap (counting stops there: at 5 million members a name prefix such as 王
+/// matches 400,000). It is never less than the members up to the end of this page.
+///
+/// Sorted by name (the default), the page comes from one of two plans, chosen in the statement
+/// by the number of orgs in the subtree (and scope): a small subtree's members are found by
+/// their branch path and sorted; otherwise the name index is walked in order (within the name
+/// prefix, if any) and members outside the subtree are skipped, which stops after a page.
+/// Both planners are steered by writing the column that should not lead as an expression
+/// (`m.branch_path || ''`), and the plan not chosen is cut off by a constant condition. The
+/// count takes the narrower range: the subtree's, unless it is a whole tree and a name prefix
+/// is given.
+///
+/// LIMIT and OFFSET are written into the text, not bound: SQLite re-prepares a statement
+/// whenever a parameter it used for planning (as it does a LIMIT) is bound again, and that cost
+/// more than the query.
 pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<MemberRow>, i64)> {
     let per_page = f.per_page.clamp(1, 500);
     let page = f.page.max(1);
-    let mut b = SqlBuf::new(&format!("SELECT {COLS}, COUNT(*) OVER () AS total_count{FROM} WHERE 1=1"));
-    push_filter(&mut b, scope, f);
+    let offset = (page - 1).saturating_mul(per_page);
     let dir = if f.descending { "DESC" } else { "ASC" };
-    b.push(&format!(" ORDER BY {} {dir}, m.id {dir}", f.sort.column()));
-    b.push_arg(" LIMIT ", per_page);
-    b.push_arg(" OFFSET ", (page - 1).saturating_mul(per_page));
-    let rows: Vec<CountedRow> = db.fetch_buf(&b).await?;
-    if let Some(first) = rows.first() {
-        let total = first.total_count;
-        return Ok((rows.into_iter().map(|r| r.row).collect(), total));
+    let below_root = f.subtree.as_ref().is_some_and(|p| p.depth() > 1)
+        || (!scope.all && scope.subtrees.iter().all(|p| p.depth() > 1));
+    let big_count_cols = if below_root || f.name_prefix.is_none() { &NAME_UNINDEXED } else { &PATH_UNINDEXED };
+    let mut b = SqlBuf::default();
+    // The page's SELECT; `extra` adds columns after the member's, `limit` is the LIMIT. The
+    // page's ids are found first, from the index alone where it holds the filtered columns;
+    // only those rows are read and joined (SQLite would otherwise read and join every row it
+    // sorts).
+    let select = |b: &mut SqlBuf, extra: &str, limit: &str, cols: &Cols, order: &str| {
+        let filter = filter_text(b, scope, f, cols);
+        format!(
+            "SELECT {COLS}{extra} FROM (SELECT m.id FROM members m WHERE 1=1{filter} \
+             ORDER BY {order} {dir}, m.id {dir} LIMIT {limit} OFFSET {offset}) p \
+             JOIN members m ON m.id = p.id JOIN orgs b ON b.id = m.branch_id LEFT JOIN orgs g ON g.id = m.group_id \
+             ORDER BY {order} {dir}, m.id {dir}"
+        )
+    };
+    let probe = if f.sort == SortKey::Name { subtree_probe(&mut b, scope, f) } else { None };
+    // On PostgreSQL the probe is a statement of its own: PostgreSQL plans every branch of a
+    // statement (and the plan it would not run would still cost its planning), and it plans
+    // each execution with the values bound, so a probe's answer is best known beforehand.
+    let (probe, small) = match (probe, db.kind()) {
+        (Some(probe), DbKind::Postgres) => {
+            let (n,): (i64,) = db.fetch_one(&format!("SELECT {probe}"), &b.args).await?;
+            b = SqlBuf::default();
+            (None, Some(n <= SMALL_SUBTREE_ORGS))
+        }
+        // Only the viewer's own record: found by its id.
+        (None, _) if !scope.all && scope.subtrees.is_empty() => (None, Some(true)),
+        (probe, _) => (probe, None),
+    };
+    // A whole tree with a name prefix is counted along the prefix; PostgreSQL weighs the two
+    // ranges with its statistics.
+    let big_count_cols = match db.kind() {
+        DbKind::Postgres if std::ptr::eq(big_count_cols, &PATH_UNINDEXED) => &PLAIN,
+        _ => big_count_cols,
+    };
+    let text = match (f.sort, probe) {
+        (SortKey::Name, _) if small == Some(true) => {
+            let count = count_text(&mut b, scope, f, &NAME_UNINDEXED);
+            select(
+                &mut b,
+                &format!(", {count} AS total_count"),
+                &per_page.to_string(),
+                &NAME_UNINDEXED,
+                "(m.name || '')",
+            )
+        }
+        (SortKey::Name, Some(probe)) => {
+            // Both plans, each with a LIMIT of 0 unless the probe chose it: both backends
+            // compute a LIMIT once, before reading any row.
+            let small = format!("(SELECT n FROM probe) <= {SMALL_SUBTREE_ORGS}");
+            let page = per_page;
+            let sorted = select(
+                &mut b,
+                "",
+                &format!("(CASE WHEN {small} THEN {page} ELSE 0 END)"),
+                &NAME_UNINDEXED,
+                "(m.name || '')",
+            );
+            let walked =
+                select(&mut b, "", &format!("(CASE WHEN {small} THEN 0 ELSE {page} END)"), &PATH_UNINDEXED, "m.name");
+            let count_small = count_text(&mut b, scope, f, &NAME_UNINDEXED);
+            let count = if std::ptr::eq(big_count_cols, &NAME_UNINDEXED) {
+                count_small
+            } else {
+                let count_big = count_text(&mut b, scope, f, big_count_cols);
+                format!("CASE WHEN {small} THEN {count_small} ELSE {count_big} END")
+            };
+            format!(
+                "WITH probe (n) AS (SELECT {probe}), total (n) AS (SELECT {count}) \
+                 SELECT q.*, (SELECT n FROM total) AS total_count FROM \
+                 (SELECT * FROM ({sorted}) s UNION ALL SELECT * FROM ({walked}) w) q \
+                 ORDER BY q.name {dir}, q.id {dir}"
+            )
+        }
+        (SortKey::Name, None) => {
+            let count = count_text(&mut b, scope, f, big_count_cols);
+            select(&mut b, &format!(", {count} AS total_count"), &per_page.to_string(), &PATH_UNINDEXED, "m.name")
+        }
+        (other, _) => {
+            let count = count_text(&mut b, scope, f, &PLAIN);
+            select(&mut b, &format!(", {count} AS total_count"), &per_page.to_string(), &PLAIN, other.column())
+        }
+    };
+    b.text = text;
+    if std::env::var("TMP_DEBUG_SQL").is_ok() {
+        eprintln!("{}\n{:?}", b.text, b.args);
     }
-    let mut c = SqlBuf::new("SELECT COUNT(*) FROM members m WHERE 1=1");
-    push_filter(&mut c, scope, f);
-    let (total,): (i64,) = db.fetch_one(&c.text, &c.args).await?;
-    Ok((Vec::new(), total))
+    let rows: Vec<CountedRow> = db.fetch_buf(&b).await?;
+    let n = match rows.first() {
+        Some(r) => r.total_count,
+        None => {
+            // Past the last page: count alone.
+            let mut c = SqlBuf::default();
+            let count = count_text(&mut c, scope, f, &NAME_UNINDEXED);
+            c.text = format!("SELECT {count}");
+            db.fetch_one::<(i64,)>(&c.text, &c.args).await?.0
+        }
+    };
+    let rows: Vec<MemberRow> = rows.into_iter().map(|r| r.row).collect();
+    // Matches up to the end of this page (a page past the end tells nothing).
+    let seen = if rows.is_empty() { 0 } else { offset + rows.len() as i64 };
+    let total = if n <= LIST_TOTAL_CAP { n } else { n.max(seen + i64::from(rows.len() as i64 == per_page)) };
+    Ok((rows, total))
 }
 
 pub async fn get(db: &Db, scope: &Scope, id: i64) -> Result<Option<MemberRow>> {

@@ -1,6 +1,9 @@
 //! Demo data: a realistic, deterministic (seeded) county education system, so that a new
 //! user sees a working site on first run. Members are generated as raw forms and pass the same
 //! validation as typed ones, so the demo never holds data the product would refuse.
+//!
+//! The city and province demos ([`Scale::City`], [`Scale::Province`]) are built by
+//! [`large`] and bulk-loaded; the county and tiny demos below go through the ordinary inserts.
 
 use crate::accounts::{NewAccount, RoleGrant, generate_password};
 use crate::{Entry, Result, ServiceError, Services, console_actor};
@@ -13,6 +16,8 @@ use rand_chacha::ChaCha8Rng;
 use storage::member::{self, Placement};
 use storage::org::{self, OrgFields, OrgRow};
 
+pub mod large;
+
 /// How big a demo to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scale {
@@ -20,6 +25,10 @@ pub enum Scale {
     County,
     /// A handful of orgs and members, for tests.
     Tiny,
+    /// A city committee: ~50,000 members in ~1,500 branches, bulk-loaded.
+    City,
+    /// A province committee: ~5,000,000 members, ~300,000 orgs, bulk-loaded.
+    Province,
 }
 
 impl Scale {
@@ -27,6 +36,8 @@ impl Scale {
         match s {
             "county" => Some(Self::County),
             "tiny" => Some(Self::Tiny),
+            "city" => Some(Self::City),
+            "province" => Some(Self::Province),
             _ => None,
         }
     }
@@ -199,6 +210,9 @@ struct Plan {
 impl Services {
     /// Fills an empty database with the demo. Refuses when any org exists already.
     pub async fn seed_demo(&self, scale: Scale, as_of: NaiveDate) -> Result<DemoSummary> {
+        if matches!(scale, Scale::City | Scale::Province) {
+            return self.seed_large_demo(scale, as_of).await;
+        }
         if !org::list(&self.db, &domain::scope::Scope::everything(), None, true).await?.is_empty() {
             return Err(ServiceError::Conflict("数据库中已有组织数据，演示数据只能装入空数据库".into()));
         }
@@ -230,7 +244,8 @@ impl Services {
 
         let (n_general, n_direct) = match scale {
             Scale::County => (4usize, 108usize),
-            Scale::Tiny => (1, 2),
+            // City and Province were handed to `seed_large_demo` above.
+            Scale::Tiny | Scale::City | Scale::Province => (1, 2),
         };
         let mut branches: Vec<(OrgRow, Plan, Option<usize>)> = Vec::new();
         let high_schools = ["县第一高级中学", "县第二高级中学", "县职业教育中心", "县实验中学"];
