@@ -145,6 +145,9 @@ pub struct MemberPage {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    /// True when more members match than are counted: `total` is then a lower bound
+    /// (counting stops after storage::member::LIST_TOTAL_CAP).
+    pub total_capped: bool,
     /// The page as JSON, made once per cached page rather than once per request.
     #[serde(skip)]
     json: std::sync::OnceLock<String>,
@@ -250,6 +253,7 @@ impl Services {
             total,
             page: f.page,
             per_page: f.per_page,
+            total_capped: total > storage::member::LIST_TOTAL_CAP,
             json: Default::default(),
         });
         if self.list_cache_ms > 0 {

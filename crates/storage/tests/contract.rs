@@ -253,3 +253,43 @@ async fn schema_parity() {
     assert_eq!(a, b);
     assert_eq!(lite.db.migration_versions(), pg.db.migration_versions());
 }
+
+/// The list's total is exact up to the cap and a lower bound beyond it, on both backends.
+#[tokio::test]
+async fn list_total_is_capped_sqlite() {
+    list_total_is_capped(test_support::sqlite().await.db.clone()).await;
+}
+
+#[tokio::test]
+async fn list_total_is_capped_postgres() {
+    if let Some(t) = test_support::postgres().await {
+        list_total_is_capped(t.db.clone()).await;
+    }
+}
+
+async fn list_total_is_capped(db: Db) {
+    let mut tx = db.begin().await.unwrap();
+    let root = add_org(&mut tx, None, "党委", "committee").await;
+    let b = add_org(&mut tx, Some(&root), "支部", "branch").await;
+    let cap = member::LIST_TOTAL_CAP as usize;
+    let birth = chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap();
+    let rows: Vec<(MemberData, Placement)> = (0..cap + 5)
+        .map(|i| {
+            let idn = domain::member::IdNumber::from_parts(
+                "110105",
+                birth + chrono::Days::new((i / 400) as u64),
+                (i % 400) as u16 * 2 + 1,
+            )
+            .unwrap();
+            (person("张三", idn.as_str(), "full", "2010-01-01"), placement(&b, None))
+        })
+        .collect();
+    storage::roster::insert_members(&mut tx, &rows).await.unwrap();
+    tx.commit().await.unwrap();
+    let f = MemberFilter { per_page: 20, ..Default::default() };
+    let (page, total) = member::list(&db, &Scope::everything(), &f).await.unwrap();
+    assert_eq!(page.len(), 20);
+    assert!(total > member::LIST_TOTAL_CAP, "{total}");
+    let f = MemberFilter { per_page: 20, name_prefix: Some("李".into()), ..Default::default() };
+    assert_eq!(member::list(&db, &Scope::everything(), &f).await.unwrap().1, 0);
+}

@@ -702,6 +702,8 @@ struct MemberListPage {
     sort_joined: String,
     /// The current filters as a query string, for the export links.
     export_qs: String,
+    /// "3,017 人" or "1,000 人以上".
+    total_text: String,
 }
 
 fn query_string(q: &ListQuery) -> String {
@@ -760,7 +762,12 @@ async fn member_list(
         Err(ServiceError::Invalid(e)) => (std::sync::Arc::new(services::members::MemberPage::empty(20)), e),
         Err(e) => return Err(e.into()),
     };
-    let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
+    // Past the count's cap the total is a lower bound: offer the next page while pages are full.
+    let pages = if page.total_capped {
+        if page.members.len() as i64 == page.per_page { page.page + 1 } else { page.page }
+    } else {
+        ((page.total + page.per_page - 1) / page.per_page).max(1)
+    };
     let link = |p: i64| {
         let mut q2 = q.clone();
         q2.page = p.to_string();
@@ -806,6 +813,11 @@ async fn member_list(
             sort_name: sort_link("name"),
             sort_birth: sort_link("birth_date"),
             sort_joined: sort_link("joined_on"),
+            total_text: if page.total_capped {
+                format!("{} 人以上", storage::member::LIST_TOTAL_CAP)
+            } else {
+                format!("{} 人", page.total)
+            },
             export_qs: {
                 let mut q2 = q.clone();
                 q2.page = String::new();
