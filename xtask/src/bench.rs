@@ -8,7 +8,13 @@
 //!
 //! * the ceiling: `GET /api/v1/health` (fixed JSON, no database);
 //! * a member list: `GET /api/v1/members?org=<general branch>&status=full&per_page=20`;
-//! * a member record: `GET /api/v1/members/<id>`.
+//! * a member record: `GET /api/v1/members/<id>`;
+//!
+//! and, on a second server with the member-list cache off, the same list and two searches
+//! whose every request differs (a wrk Lua script cycles through the URLs, so no cache can
+//! answer): a name prefix (`?q=王&status=all`, some 300 prefixes) and a subtree with a status
+//! (`?org=<id>&status=full`, up to 300 committees, 300 general branches and 300 branches).
+//! `--scale city|province` loads the bulk demos instead of the county one.
 //!
 //! The result is a markdown table (plus the machine and the exact command) on
 //! stdout, ready for docs/benchmarks.md; progress goes to stderr.
@@ -52,6 +58,29 @@ pub struct BenchArgs {
     /// Use the existing release binary instead of running `cargo build --release -p zhibu`.
     #[arg(long)]
     no_build: bool,
+    /// Demo to load: county (~3,000 members), city (~50,000) or province (~5,000,000).
+    #[arg(long, value_enum, default_value_t = Scale::County)]
+    scale: Scale,
+    /// Seconds of wrk before each search run, not measured (fills the caches of the database).
+    #[arg(long, default_value_t = 5)]
+    warmup: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Scale {
+    County,
+    City,
+    Province,
+}
+
+impl Scale {
+    fn name(self) -> &'static str {
+        match self {
+            Scale::County => "county",
+            Scale::City => "city",
+            Scale::Province => "province",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -75,6 +104,8 @@ struct Endpoint {
     path: String,
     /// The server that answers it (`127.0.0.1:PORT`).
     listen: String,
+    /// A wrk Lua script that cycles through many paths (then `path` is only the first).
+    script: Option<PathBuf>,
 }
 
 /// One row of the result table.
@@ -89,9 +120,15 @@ struct Row {
 struct BackendNotes {
     backend: Backend,
     demo_seconds: f64,
+    /// What `zhibu demo` reported loading.
+    demo_summary: Option<String>,
+    /// SQLite: the database file; PostgreSQL: `pg_database_size`.
+    database_bytes: Option<u64>,
     members_total: Option<u64>,
     orgs: usize,
     list_total: Option<u64>,
+    prefixes: usize,
+    subtrees: usize,
     server_version: Option<String>,
 }
 
@@ -124,7 +161,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
         }
     }
 
-    println!("{}", report(&rows, &notes, &wrk_commands));
+    println!("{}", report(args.scale, &rows, &notes, &wrk_commands));
     Ok(())
 }
 
@@ -201,11 +238,26 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
         cmd
     };
 
-    eprintln!("xtask bench: zhibu demo --scale county");
+    let scale = args.scale.name();
+    eprintln!("xtask bench: zhibu demo --scale {scale}");
     let started = Instant::now();
-    run_captured(&mut zhibu_cmd(&["demo", "--scale", "county"]))?;
+    let out = run_captured(&mut zhibu_cmd(&["demo", "--scale", scale]))?;
     let demo_seconds = started.elapsed().as_secs_f64();
+    // "演示数据已装入：N 个组织，M 名党员。"
+    let demo_summary = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.starts_with("演示数据已装入"))
+        .map(|l| l.trim().to_owned());
     eprintln!("xtask bench: demo data loaded in {demo_seconds:.1}s");
+    let database_bytes = match &cluster {
+        None => Some(
+            ["zhibu.db", "zhibu.db-wal"]
+                .iter()
+                .filter_map(|f| fs::metadata(data_dir.path().join(f)).map(|m| m.len()).ok())
+                .sum::<u64>(),
+        ),
+        Some(c) => postgres_database_size(&c.url),
+    };
     check_interrupted()?;
 
     let out = run_captured(&mut zhibu_cmd(&["admin", "token", "--username", "jiaoyuju", "--name", "bench"]))?;
@@ -245,22 +297,52 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
         .context("GET /api/v1/members?per_page=1: no member with an id")?;
     let members_total = members["total"].as_u64();
 
+    // The searches: every request a different URL, on the server without the list cache.
+    let prefix_paths: Vec<String> =
+        search_prefixes().iter().map(|p| format!("/api/v1/members?q={}&status=all", percent_encode(p))).collect();
+    let subtree_paths: Vec<String> =
+        sample_orgs(orgs).iter().map(|id| format!("/api/v1/members?org={id}&status=full")).collect();
+    let prefix_script = data_dir.path().join("search-prefix.lua");
+    let subtree_script = data_dir.path().join("search-subtree.lua");
+    write_script(&prefix_script, &prefix_paths)?;
+    write_script(&subtree_script, &subtree_paths)?;
+
     let endpoints = [
-        Endpoint { label: "ceiling: GET /api/v1/health", path: "/api/v1/health".to_owned(), listen: listen.clone() },
+        Endpoint {
+            label: "ceiling: GET /api/v1/health",
+            path: "/api/v1/health".to_owned(),
+            listen: listen.clone(),
+            script: None,
+        },
         Endpoint {
             label: "member list: GET /api/v1/members?org=…&status=full&per_page=20",
             path: format!("/api/v1/members?org={gb_id}&status=full&per_page=20"),
             listen: listen.clone(),
+            script: None,
         },
         Endpoint {
             label: "member detail: GET /api/v1/members/{id}",
             path: format!("/api/v1/members/{member_id}"),
             listen: listen.clone(),
+            script: None,
         },
         Endpoint {
             label: "member list, cache off (ZHIBU_LIST_CACHE_MS=0)",
             path: format!("/api/v1/members?org={gb_id}&status=full&per_page=20"),
             listen: listen_nc.clone(),
+            script: None,
+        },
+        Endpoint {
+            label: "search by name prefix, cache off: ?q=<one of many prefixes>&status=all",
+            path: prefix_paths[0].clone(),
+            listen: listen_nc.clone(),
+            script: Some(prefix_script),
+        },
+        Endpoint {
+            label: "search by subtree + status, cache off: ?org=<one of many orgs>&status=full",
+            path: subtree_paths.first().cloned().context("no org to search in")?,
+            listen: listen_nc.clone(),
+            script: Some(subtree_script),
         },
     ];
     // One request each first, so a broken endpoint fails with its body
@@ -272,23 +354,39 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
     }
     get_json(port, &endpoints[2].path, &auth)?;
     get_json(port, &endpoints[0].path, "")?;
+    for path in prefix_paths.iter().take(3).chain(subtree_paths.iter().take(3)) {
+        get_json(port_nc, path, &auth)?;
+    }
 
     let mut rows: Vec<Row> = Vec::new();
     let mut commands = Vec::new();
     let mut ceiling_rps = f64::NAN;
     for (i, endpoint) in endpoints.iter().enumerate() {
         check_interrupted()?;
-        let url = format!("http://{}{}", endpoint.listen, endpoint.path);
-        let mut wrk = Command::new("wrk");
-        wrk.arg(format!("-t{}", args.threads))
-            .arg(format!("-c{}", args.connections))
-            .arg(format!("-d{}s", args.duration))
-            .arg("--latency")
-            .arg("-H")
-            .arg(format!("Authorization: {auth}"))
-            .arg(&url)
-            .stdin(Stdio::null());
-        let shown = display(&wrk).replace(&token, "$TOKEN");
+        let url = match &endpoint.script {
+            Some(_) => format!("http://{}", endpoint.listen),
+            None => format!("http://{}{}", endpoint.listen, endpoint.path),
+        };
+        let wrk_cmd = |seconds: u32| {
+            let mut wrk = Command::new("wrk");
+            wrk.arg(format!("-t{}", args.threads))
+                .arg(format!("-c{}", args.connections))
+                .arg(format!("-d{seconds}s"))
+                .arg("--latency")
+                .arg("-H")
+                .arg(format!("Authorization: {auth}"));
+            if let Some(script) = &endpoint.script {
+                wrk.arg("-s").arg(script);
+            }
+            wrk.arg(&url).stdin(Stdio::null());
+            wrk
+        };
+        if endpoint.script.is_some() && args.warmup > 0 {
+            eprintln!("xtask bench: {}s of warm-up for {}", args.warmup, endpoint.label);
+            run_captured(&mut wrk_cmd(args.warmup))?;
+        }
+        let mut wrk = wrk_cmd(args.duration);
+        let shown = display(&wrk).replace(&token, "$TOKEN").replace(&data_dir.path().display().to_string(), "$DATA");
         eprintln!("xtask bench: {shown}");
         commands.push(shown.replace(&listen, "127.0.0.1:$PORT").replace(&listen_nc, "127.0.0.1:$PORT_NOCACHE"));
         let out = run_captured(&mut wrk)?;
@@ -317,7 +415,18 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
     server_nc.stop()?;
     let server_version = cluster.as_ref().and_then(|_| postgres_version());
     drop(cluster);
-    let notes = BackendNotes { backend, demo_seconds, members_total, orgs: orgs.len(), list_total, server_version };
+    let notes = BackendNotes {
+        backend,
+        demo_seconds,
+        demo_summary,
+        database_bytes,
+        members_total,
+        orgs: orgs.len(),
+        list_total,
+        prefixes: prefix_paths.len(),
+        subtrees: subtree_paths.len(),
+        server_version,
+    };
     Ok((rows, notes, commands))
 }
 
@@ -330,13 +439,82 @@ fn id_string(value: &Value) -> Option<String> {
     }
 }
 
+/// Name prefixes to search for: common surnames, then surname and a first given character.
+fn search_prefixes() -> Vec<String> {
+    const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程\
+                            苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾\
+                            毛郝龚邵万钱严覃武戴莫孔向汤常牛";
+    const GIVEN: &str = "建国明文华小晓海志红春永立子思一嘉安晨秋";
+    let surnames: Vec<char> = SURNAMES.chars().collect();
+    let given: Vec<char> = GIVEN.chars().collect();
+    let mut out: Vec<String> = surnames.iter().map(|s| s.to_string()).collect();
+    for (i, g) in given.iter().enumerate() {
+        for s in surnames.iter().skip(i % 3).step_by(3).take(10) {
+            out.push(format!("{s}{g}"));
+        }
+    }
+    out
+}
+
+/// Up to 300 each of the committees, general branches and branches, spread over the tree.
+fn sample_orgs(orgs: &[Value]) -> Vec<String> {
+    let mut out = Vec::new();
+    for kind in ["committee", "general_branch", "branch"] {
+        let mut ids: Vec<i64> = orgs.iter().filter(|o| o["kind"] == kind).filter_map(|o| o["id"].as_i64()).collect();
+        ids.sort_unstable();
+        let k = ids.len().min(300);
+        out.extend((0..k).map(|i| ids[i * ids.len() / k].to_string()));
+    }
+    // Interleaved, so that a run of the script mixes sizes.
+    let mut mixed = Vec::with_capacity(out.len());
+    let third = out.len().div_ceil(3);
+    for i in 0..third {
+        mixed.extend(out.iter().skip(i).step_by(third).cloned());
+    }
+    mixed
+}
+
+/// Percent-encodes everything but unreserved ASCII (for a query value).
+fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// A wrk script that sends `paths` in turn; each thread starts at its own place in the list.
+fn write_script(file: &Path, paths: &[String]) -> Result<()> {
+    let mut lua = String::from("-- generated by cargo xtask bench\nlocal paths = {\n");
+    for p in paths {
+        let _ = writeln!(lua, "  \"{p}\",");
+    }
+    lua.push_str(
+        "}\nlocal threads = 0\nfunction setup(thread)\n  thread:set(\"first\", threads * 97)\n  threads = threads + 1\nend\n\
+         local i = 0\nfunction init(args)\n  i = (first or 0) % #paths\nend\n\
+         function request()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n",
+    );
+    fs::write(file, lua).with_context(|| format!("could not write {}", file.display()))
+}
+
+/// `pg_database_size` of the database at `url`, with psql from the server's bin directory.
+fn postgres_database_size(url: &str) -> Option<u64> {
+    let psql = crate::pg::find_bin_dir()?.join("psql");
+    let out = Command::new(psql).args([url, "-Atc", "SELECT pg_database_size(current_database())"]).output().ok()?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+}
+
 fn postgres_version() -> Option<String> {
     let bin = crate::pg::find_bin_dir()?;
     let out = Command::new(bin.join("postgres")).arg("--version").output().ok()?;
     Some(String::from_utf8_lossy(&out.stdout).trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-fn report(rows: &[Row], notes: &[BackendNotes], wrk_commands: &[String]) -> String {
+fn report(scale: Scale, rows: &[Row], notes: &[BackendNotes], wrk_commands: &[String]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "\n## zhibu HTTP benchmark\n");
     let _ = writeln!(out, "| backend | endpoint | req/s | p50 ms | p99 ms | % of ceiling |");
@@ -365,16 +543,23 @@ fn report(rows: &[Row], notes: &[BackendNotes], wrk_commands: &[String]) -> Stri
         }
     }
 
-    let _ = writeln!(out, "\nData: `zhibu demo --scale county`.");
+    let _ = writeln!(out, "\nData: `zhibu demo --scale {}`.", scale.name());
     for n in notes {
         let _ = write!(out, "- {}: demo loaded in {:.1} s", n.backend.name(), n.demo_seconds);
+        if let Some(summary) = &n.demo_summary {
+            let _ = write!(out, " ({summary})");
+        }
+        if let Some(bytes) = n.database_bytes {
+            let _ = write!(out, "; database {:.1} MiB", bytes as f64 / 1024.0 / 1024.0);
+        }
         if let Some(total) = n.members_total {
-            let _ = write!(out, "; {total} members visible to jiaoyuju");
+            let _ = write!(out, "; jiaoyuju's member list counts {total} (counting stops past 1,000)");
         }
         let _ = write!(out, "; {} orgs", n.orgs);
         if let Some(total) = n.list_total {
             let _ = write!(out, "; the measured general branch lists {total} full members");
         }
+        let _ = write!(out, "; the searches cycle through {} name prefixes and {} orgs", n.prefixes, n.subtrees);
         if let Some(version) = &n.server_version {
             let _ = write!(out, "; {version} (throwaway cluster, fsync off)");
         }
@@ -385,7 +570,7 @@ fn report(rows: &[Row], notes: &[BackendNotes], wrk_commands: &[String]) -> Stri
     let _ = writeln!(
         out,
         "wrk and the server share this machine and talk over loopback; {}; each endpoint is measured once, \
-         after one request to check it works.",
+         after one request to check it works (the searches also after a warm-up run of wrk).",
         wrk_version().unwrap_or_else(|| "wrk".to_owned())
     );
     let _ = writeln!(out, "\nCommand: `{}`", invocation());
@@ -846,6 +1031,24 @@ Transfer/sec:      1.05MB
         assert_eq!(chunked.body, b"Wikipedia");
         let unsized_body = parse_response(b"HTTP/1.0 200 OK\r\n\r\nhello", true).unwrap().unwrap();
         assert_eq!(unsized_body.body, b"hello");
+    }
+
+    #[test]
+    fn search_urls() {
+        assert_eq!(percent_encode("王建"), "%E7%8E%8B%E5%BB%BA");
+        assert_eq!(percent_encode("a-1"), "a-1");
+        let prefixes = search_prefixes();
+        assert!(prefixes.len() >= 300, "{}", prefixes.len());
+        assert_eq!(prefixes.iter().collect::<std::collections::HashSet<_>>().len(), prefixes.len());
+        let orgs: Vec<Value> = (1..=1000)
+            .map(|id: i64| {
+                let kind = ["committee", "branch", "group"][id as usize % 3];
+                serde_json::json!({"id": id, "kind": kind})
+            })
+            .collect();
+        let sample = sample_orgs(&orgs);
+        assert_eq!(sample.len(), 300 + 300);
+        assert_eq!(sample.iter().collect::<std::collections::HashSet<_>>().len(), sample.len());
     }
 
     #[test]

@@ -163,7 +163,6 @@ const PLAIN: Cols<'static> = Cols { path: "m.branch_path", name: "m.name" };
 const PATH_UNINDEXED: Cols<'static> = Cols { path: "(m.branch_path || '')", name: "m.name" };
 const NAME_UNINDEXED: Cols<'static> = Cols { path: "m.branch_path", name: "(m.name || '')" };
 
-#[allow(dead_code)] // WORKTREE ONLY: used by roster.rs in main
 pub(crate) fn push_filter(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter) {
     push_filter_as(b, scope, f, &PLAIN);
 }
@@ -317,7 +316,13 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
     // On PostgreSQL the probe is a statement of its own: PostgreSQL plans every branch of a
     // statement (and the plan it would not run would still cost its planning), and it plans
     // each execution with the values bound, so a probe's answer is best known beforehand.
+    // A name prefix in a whole tree (the scope of a province's or a city's committee) is
+    // walked along the prefix without asking: a prefix bounds the walk even when the tree is
+    // small.
+    let whole_tree_prefix =
+        f.subtree.is_none() && f.name_prefix.is_some() && scope.subtrees.iter().all(|p| p.depth() == 1);
     let (probe, small) = match (probe, db.kind()) {
+        (Some(_), DbKind::Postgres) if whole_tree_prefix => (None, Some(false)),
         (Some(probe), DbKind::Postgres) => {
             let (n,): (i64,) = db.fetch_one(&format!("SELECT {probe}"), &b.args).await?;
             b = SqlBuf::default();
@@ -382,9 +387,6 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
         }
     };
     b.text = text;
-    if std::env::var("TMP_DEBUG_SQL").is_ok() {
-        eprintln!("{}\n{:?}", b.text, b.args);
-    }
     let rows: Vec<CountedRow> = db.fetch_buf(&b).await?;
     let n = match rows.first() {
         Some(r) => r.total_count,
