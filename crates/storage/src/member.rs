@@ -265,6 +265,35 @@ fn count_text(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter, cols: &Cols) -> S
     format!("(SELECT COUNT(*) FROM (SELECT 1 FROM members m WHERE 1=1{filter} LIMIT {limit}) c)")
 }
 
+/// The member columns of [`MemberRow`] with the org names looked up by id.
+const PAGE_COLS: &str = "m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number, m.phone, m.education, \
+    m.degree, m.occupation, m.post, m.unit_name, m.joined_on, m.confirmed_on, m.status, m.status_changed_on, \
+    m.dues_category, m.branch_id, (SELECT o.name FROM orgs o WHERE o.id = m.branch_id) AS branch_name, m.group_id, \
+    (SELECT o.name FROM orgs o WHERE o.id = m.group_id) AS group_name, m.branch_path";
+
+/// Recent answers of the subtree probe on PostgreSQL (whether a subtree is small), by its
+/// arguments: the org tree changes rarely, and an answer past its time costs only speed (both
+/// plans return the same rows). An answer holds until this process writes or a minute passes
+/// (writes by other processes are not seen sooner).
+type ProbeMemo = std::collections::HashMap<String, (u64, std::time::Instant, bool)>;
+static PROBES: std::sync::LazyLock<std::sync::Mutex<ProbeMemo>> = std::sync::LazyLock::new(Default::default);
+const PROBE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+fn probe_memo(db: &Db, key: &str) -> Option<bool> {
+    let memo = PROBES.lock().ok()?;
+    let (writes, at, small) = memo.get(key)?;
+    (*writes == db.write_count() && at.elapsed() < PROBE_TTL).then_some(*small)
+}
+
+fn remember_probe(db: &Db, key: String, small: bool) {
+    if let Ok(mut memo) = PROBES.lock() {
+        if memo.len() >= 10_000 {
+            memo.clear();
+        }
+        memo.insert(key, (db.write_count(), std::time::Instant::now(), small));
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct CountedRow {
     #[sqlx(flatten)]
@@ -272,18 +301,21 @@ struct CountedRow {
     total_count: i64,
 }
 
-/// One page of the member list and the number of matching members, in one statement.
+/// One page of the member list and the number of matching members, in one statement (two on
+/// PostgreSQL when a subtree's size is not yet known).
 ///
 /// The total is exact up to [`LIST_TOTAL_CAP`]; when more members match, it is a lower bound
 /// greater than the cap (counting stops there: at 5 million members a name prefix such as 王
 /// matches 400,000). It is never less than the members up to the end of this page.
 ///
-/// Sorted by name (the default), the page comes from one of two plans, chosen in the statement
-/// by the number of orgs in the subtree (and scope): a small subtree's members are found by
+/// Sorted by name (the default), the page comes from one of two plans, chosen by the number of
+/// orgs in the subtree (and scope), up to 400: a small subtree's members are found by
 /// their branch path and sorted; otherwise the name index is walked in order (within the name
 /// prefix, if any) and members outside the subtree are skipped, which stops after a page.
 /// Both planners are steered by writing the column that should not lead as an expression
-/// (`m.branch_path || ''`), and the plan not chosen is cut off by a constant condition. The
+/// (`m.branch_path || ''`). On SQLite the probe is part of the statement, which holds both
+/// plans and cuts off the one not chosen with a LIMIT of 0; on PostgreSQL it is a statement of
+/// its own (whose answer is remembered for a minute), followed by the chosen plan alone. The
 /// count takes the narrower range: the subtree's, unless it is a whole tree and a name prefix
 /// is given.
 ///
@@ -303,13 +335,14 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
     // page's ids are found first, from the index alone where it holds the filtered columns;
     // only those rows are read and joined (SQLite would otherwise read and join every row it
     // sorts).
+    // The org names come from scalar subqueries rather than joins: PostgreSQL plans them in
+    // half the time, and plans every execution.
     let select = |b: &mut SqlBuf, extra: &str, limit: &str, cols: &Cols, order: &str| {
         let filter = filter_text(b, scope, f, cols);
         format!(
-            "SELECT {COLS}{extra} FROM (SELECT m.id FROM members m WHERE 1=1{filter} \
+            "SELECT {PAGE_COLS}{extra} FROM (SELECT m.id FROM members m WHERE 1=1{filter} \
              ORDER BY {order} {dir}, m.id {dir} LIMIT {limit} OFFSET {offset}) p \
-             JOIN members m ON m.id = p.id JOIN orgs b ON b.id = m.branch_id LEFT JOIN orgs g ON g.id = m.group_id \
-             ORDER BY {order} {dir}, m.id {dir}"
+             JOIN members m ON m.id = p.id ORDER BY {order} {dir}, m.id {dir}"
         )
     };
     let probe = if f.sort == SortKey::Name { subtree_probe(&mut b, scope, f) } else { None };
@@ -324,9 +357,17 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
     let (probe, small) = match (probe, db.kind()) {
         (Some(_), DbKind::Postgres) if whole_tree_prefix => (None, Some(false)),
         (Some(probe), DbKind::Postgres) => {
-            let (n,): (i64,) = db.fetch_one(&format!("SELECT {probe}"), &b.args).await?;
+            let key = format!("{:?}", b.args);
+            let small = match probe_memo(db, &key) {
+                Some(small) => small,
+                None => {
+                    let (n,): (i64,) = db.fetch_one(&format!("SELECT {probe}"), &b.args).await?;
+                    remember_probe(db, key, n <= SMALL_SUBTREE_ORGS);
+                    n <= SMALL_SUBTREE_ORGS
+                }
+            };
             b = SqlBuf::default();
-            (None, Some(n <= SMALL_SUBTREE_ORGS))
+            (None, Some(small))
         }
         // Only the viewer's own record: found by its id.
         (None, _) if !scope.all && scope.subtrees.is_empty() => (None, Some(true)),

@@ -91,7 +91,7 @@ fn shape(scale: Scale) -> Option<Shape> {
             province: true,
             cities: 17,
             counties: (8, 14),
-            area_members: (20_000, 31_000),
+            area_members: (19_000, 29_000),
             province_members: 60_000,
         }),
         Scale::County | Scale::Tiny => None,
