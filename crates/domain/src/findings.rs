@@ -587,7 +587,7 @@ fn check_lapse(rule: &Rule, months: u32, ctx: &Ctx<'_>, out: &mut Vec<Finding>) 
     let mut by_member: BTreeMap<i64, BTreeMap<NaiveDate, MonthAttendance>> = BTreeMap::new();
     for r in &ctx.records {
         let month = Period::containing(PeriodKind::Month, r.date).start();
-        for a in &r.attendance {
+        for a in r.attendance.iter().filter(|a| !a.guest) {
             let entry = by_member.entry(a.member_id).or_default().entry(month).or_default();
             match a.attendance {
                 Attendance::Present | Attendance::Excused => entry.attended = true,

@@ -31,6 +31,10 @@ impl FieldErrors {
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
         self.0.push(FieldError { field: field.to_string(), message: message.into() });
     }
+    /// Appends the errors of `other`.
+    pub fn merge(&mut self, other: FieldErrors) {
+        self.0.extend(other.0);
+    }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

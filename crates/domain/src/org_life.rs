@@ -17,6 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use thiserror::Error;
 
 /// The kind of an organizational-life record (glossary: 三会一课, 主题党日, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -218,21 +219,36 @@ pub struct Attendee {
     /// A probationary member (预备党员) attends but has no vote (CON-PROB-RIGHTS).
     pub probationary: bool,
     pub attendance: Attendance,
+    /// A leading cadre taking part in this branch's organizational life under 双重组织生活: a
+    /// member of another branch, so without a vote here and not subject to this branch's
+    /// CON-LAPSE count.
+    #[serde(default)]
+    pub guest: bool,
 }
 
 impl Attendee {
     pub fn full(member_id: i64, attendance: Attendance) -> Attendee {
-        Attendee { member_id, probationary: false, attendance }
+        Attendee { member_id, probationary: false, attendance, guest: false }
     }
 
     pub fn probationary(member_id: i64, attendance: Attendance) -> Attendee {
-        Attendee { member_id, probationary: true, attendance }
+        Attendee { member_id, probationary: true, attendance, guest: false }
+    }
+
+    pub fn guest(member_id: i64, attendance: Attendance) -> Attendee {
+        Attendee { member_id, probationary: false, attendance, guest: true }
+    }
+
+    /// Whether this attendee votes here: not probationary (CON-PROB-RIGHTS), not a guest.
+    pub fn votes(&self) -> bool {
+        !self.probationary && !self.guest
     }
 }
 
-/// The attendees who have a vote: everyone but probationary members (CON-PROB-RIGHTS).
+/// The attendees who have a vote: everyone but probationary members (CON-PROB-RIGHTS) and
+/// guests under 双重组织生活.
 pub fn voters(attendees: &[Attendee]) -> impl Iterator<Item = &Attendee> {
-    attendees.iter().filter(|a| !a.probationary)
+    attendees.iter().filter(|a| a.votes())
 }
 
 /// Voting members who should attend (应到会) and who are present (实到会).
@@ -273,12 +289,12 @@ pub fn voter_count(attendees: &[Attendee]) -> VoterCount {
     let mut by_member: BTreeMap<i64, (bool, bool)> = BTreeMap::new();
     for a in attendees {
         let entry = by_member.entry(a.member_id).or_insert((false, false));
-        entry.0 |= a.probationary;
+        entry.0 |= !a.votes();
         entry.1 |= a.attendance == Attendance::Present;
     }
     let mut count = VoterCount::default();
-    for (probationary, present) in by_member.into_values() {
-        if probationary {
+    for (no_vote, present) in by_member.into_values() {
+        if no_vote {
             continue;
         }
         count.expected = count.expected.saturating_add(1);
@@ -331,4 +347,139 @@ pub fn election_quorum_met(voting_expected: u32, voting_present: u32) -> bool {
 /// voting members actually present (实到会): `2 × yes > present`.
 pub fn elected(voting_present: u32, yes: u32) -> bool {
     voting_present > 0 && 2 * u64::from(yes) > u64::from(voting_present)
+}
+
+/// The votes on one resolution (会议决议) as recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Votes {
+    /// Voting members who should attend (有表决权的应到人数).
+    pub voters_expected: u32,
+    /// Voting members present (有表决权的实到人数).
+    pub voters_present: u32,
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+}
+
+/// Why recorded votes cannot be right (forms.md §3: the counts must reconcile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum VoteError {
+    #[error("赞成、反对、弃权票数之和（{cast}）超过有表决权的实到人数（{present}）")]
+    MoreVotesThanVoters { cast: u32, present: u32 },
+    #[error("有表决权的实到人数（{present}）超过应到人数（{expected}）")]
+    MorePresentThanExpected { present: u32, expected: u32 },
+    #[error("没有有表决权的党员到会，不能表决")]
+    NoVoters,
+}
+
+impl Votes {
+    /// Checks that the counts reconcile: present ≤ expected, yes + no + abstain ≤ present.
+    pub fn check(&self) -> Result<(), VoteError> {
+        if self.voters_present > self.voters_expected {
+            return Err(VoteError::MorePresentThanExpected {
+                present: self.voters_present,
+                expected: self.voters_expected,
+            });
+        }
+        if self.voters_present == 0 {
+            return Err(VoteError::NoVoters);
+        }
+        let cast = self.yes.saturating_add(self.no).saturating_add(self.abstain);
+        if cast > self.voters_present {
+            return Err(VoteError::MoreVotesThanVoters { cast, present: self.voters_present });
+        }
+        Ok(())
+    }
+
+    /// MTG-ASSEMBLY: the quorum for a vote (≥ ½ of the voting members present).
+    pub fn quorum_met(&self) -> bool {
+        assembly_quorum_met(self.voters_expected, self.voters_present)
+    }
+
+    /// MTG-ASSEMBLY: passed when the quorum is met and yes-votes exceed half of those who should
+    /// attend.
+    pub fn passed(&self) -> bool {
+        self.quorum_met() && motion_passes(self.voters_expected, self.yes)
+    }
+}
+
+/// forms.md §2.4 (民主评议): no more than a third of the members rated may be rated 优秀
+/// (`3 × excellent ≤ rated`).
+pub fn excellent_share_ok(rated: u32, excellent: u32) -> bool {
+    3 * u64::from(excellent) <= u64::from(rated)
+}
+
+/// "有表决权的党员应到12人，实到10人，达到半数，可以表决" — the quorum statement of a record
+/// (forms.md §2.1, meetings that vote), for MTG-ASSEMBLY or MTG-COMMITTEE.
+pub fn quorum_statement(kind: MeetingKind, count: VoterCount) -> Option<String> {
+    let (who, met, rule) = match kind {
+        MeetingKind::BranchAssembly => ("有表决权的党员", count.assembly_quorum_met(), "MTG-ASSEMBLY"),
+        MeetingKind::CommitteeMeeting => ("支部委员", count.committee_quorum_met(), "MTG-COMMITTEE"),
+        _ => return None,
+    };
+    if count.expected == 0 {
+        return None;
+    }
+    let verdict = match (kind, met) {
+        (MeetingKind::BranchAssembly, true) => "达到半数，可以表决",
+        (MeetingKind::BranchAssembly, false) => "不足半数，不能进行表决",
+        (_, true) => "达到半数，会议有效",
+        (_, false) => "不足半数，会议不应召开",
+    };
+    Some(format!("{who}应到{}人，实到{}人，{verdict}（{rule}）", count.expected, count.present))
+}
+
+#[cfg(test)]
+mod votes_tests {
+    use super::*;
+
+    fn votes(expected: u32, present: u32, yes: u32, no: u32, abstain: u32) -> Votes {
+        Votes { voters_expected: expected, voters_present: present, yes, no, abstain }
+    }
+
+    #[test]
+    fn mtg_assembly_votes_reconcile() {
+        assert_eq!(votes(10, 8, 6, 1, 1).check(), Ok(()));
+        assert_eq!(votes(10, 8, 6, 2, 1).check(), Err(VoteError::MoreVotesThanVoters { cast: 9, present: 8 }));
+        assert_eq!(
+            votes(10, 11, 6, 0, 0).check(),
+            Err(VoteError::MorePresentThanExpected { present: 11, expected: 10 })
+        );
+        assert_eq!(votes(10, 10, 10, 0, 0).check(), Ok(()));
+        assert_eq!(votes(10, 0, 0, 0, 0).check(), Err(VoteError::NoVoters));
+    }
+
+    #[test]
+    fn mtg_assembly_motion_needs_more_than_half_of_expected() {
+        // 10 expected: 5 yes is half, not more than half; 6 passes.
+        assert!(!votes(10, 10, 5, 5, 0).passed());
+        assert!(votes(10, 6, 6, 0, 0).passed());
+        // Quorum: 4 of 10 present is below half, even if all vote yes.
+        assert!(!votes(10, 4, 4, 0, 0).passed());
+        assert!(votes(10, 5, 5, 0, 0).quorum_met());
+    }
+
+    #[test]
+    fn appraisal_excellent_at_most_a_third() {
+        assert!(excellent_share_ok(9, 3));
+        assert!(!excellent_share_ok(9, 4));
+        assert!(excellent_share_ok(10, 3));
+        assert!(!excellent_share_ok(2, 1));
+        assert!(excellent_share_ok(0, 0));
+    }
+
+    #[test]
+    fn quorum_statements_name_the_rule() {
+        let c = VoterCount { expected: 12, present: 6 };
+        assert_eq!(
+            quorum_statement(MeetingKind::BranchAssembly, c).as_deref(),
+            Some("有表决权的党员应到12人，实到6人，达到半数，可以表决（MTG-ASSEMBLY）")
+        );
+        let c = VoterCount { expected: 5, present: 2 };
+        assert_eq!(
+            quorum_statement(MeetingKind::CommitteeMeeting, c).as_deref(),
+            Some("支部委员应到5人，实到2人，不足半数，会议不应召开（MTG-COMMITTEE）")
+        );
+        assert_eq!(quorum_statement(MeetingKind::ThemedDay, c), None);
+    }
 }

@@ -397,6 +397,18 @@ pub fn local_quarterly_lesson() -> Vec<Rule> {
     }]
 }
 
+/// The local rule sets a committee can switch on for its subtree: (name, what it requires).
+pub const LOCAL_RULE_SETS: [(&str, &str); 1] =
+    [(LOCAL_QUARTERLY_LESSON, "党支部每季度至少开展1次党课（地方规定，比全国性条例更严）")];
+
+/// The rules of a local rule set by its name.
+pub fn local_rule_set(name: &str) -> Option<Vec<Rule>> {
+    match name {
+        LOCAL_QUARTERLY_LESSON => Some(local_quarterly_lesson()),
+        _ => None,
+    }
+}
+
 /// What a local rule would loosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

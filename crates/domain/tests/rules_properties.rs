@@ -40,6 +40,7 @@ fn attendee() -> impl Strategy<Value = Attendee> {
         member_id,
         probationary,
         attendance,
+        guest: false,
     })
 }
 

@@ -1,4 +1,4 @@
-//! zhibu's spreadsheets.
+//! zhibu's spreadsheets, charts and PDF ledgers.
 //!
 //! - [`read_table`] reads an uploaded roster file (xlsx, xls or CSV, detected from the bytes) into
 //!   a [`Table`] of normalized strings, finding the header row below any title rows.
@@ -6,16 +6,28 @@
 //!   write, our import template's columns and the national system's 附件4 summary sheet.
 //! - [`write`] produces xlsx and CSV exports, the member import template and the error report
 //!   that marks bad cells in a copy of an uploaded table.
+//! - [`chart`] draws SVG charts (rates by org or requirement, an org's year by month) for pages
+//!   and PDFs alike.
+//! - [`ledger`] holds one org's year ledger (组织生活台账) as plain data, checks its records'
+//!   consistency and renders it as xlsx and as PDF (typst as a library, with a CJK font from
+//!   the system: [`find_cjk_font`]).
 //!
-//! Nothing here touches the database, the network or the clock. Every error's `Display` is the
-//! Chinese message for the user, saying what to do.
+//! Nothing here touches the database, the network or the clock (a ledger's date is the caller's
+//! as-of date). Every error's `Display` is the Chinese message for the user, saying what to do.
 
+pub mod chart;
+mod error;
+pub mod font;
+pub mod ledger;
+mod pdf;
 pub mod roster;
 pub mod sheet;
 pub mod write;
 mod xls_guard;
 mod xlsx_guard;
 
+pub use error::ReportError;
+pub use font::{CjkFont, find_cjk_font};
 pub use roster::{
     ANNEX4_COLUMNS, ColumnMap, MemberColumn, TEMPLATE_COLUMNS, is_member_header, map_member_columns, template_example,
 };

@@ -62,7 +62,7 @@ pub struct SheetSpec<'a> {
 // Formats and sizes
 // ---------------------------------------------------------------------------------------------
 
-fn header_format() -> Format {
+pub(crate) fn header_format() -> Format {
     Format::new()
         .set_bold()
         .set_align(FormatAlign::Center)
@@ -72,7 +72,7 @@ fn header_format() -> Format {
         .set_border(FormatBorder::Thin)
 }
 
-fn title_format() -> Format {
+pub(crate) fn title_format() -> Format {
     Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter)
 }
 

@@ -3,6 +3,7 @@
 //! in one transaction together with its audit entry.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit_log;
 pub mod cache;
 pub mod demo;
@@ -101,6 +102,9 @@ pub struct Services {
     pub(crate) home_cache: cache::ViewCache<home::HomeFigures>,
     /// How long a computed member-list page or home page may be reused (0 turns the caches off).
     pub list_cache_ms: u64,
+    /// Where meeting attachments are kept (the data directory's `attachments`); without it,
+    /// uploads are refused with a message.
+    pub files_dir: Option<std::path::PathBuf>,
 }
 
 impl Services {
@@ -113,6 +117,7 @@ impl Services {
             list_cache: Default::default(),
             home_cache: Default::default(),
             list_cache_ms: DEFAULT_LIST_CACHE_MS,
+            files_dir: None,
         }
     }
 

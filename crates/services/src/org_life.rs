@@ -7,16 +7,34 @@ use domain::FieldErrors;
 use domain::dates::parse_date;
 use domain::findings::{Finding, OrgFacts, RecordFact, evaluate};
 use domain::org::OrgKind;
-use domain::org_life::{Attendance, Attendee, MeetingKind};
-use domain::rules::RuleSet;
+use domain::org_life::{
+    AppraisalRating, Attendance, Attendee, MeetingKind, Votes, excellent_share_ok, quorum_statement,
+};
+use domain::rules::{LOCAL_RULE_SETS, RuleSet, local_rule_set};
 use domain::scope::{Action, Actor, Target, can};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use storage::meeting::{self, AttendanceRow, ExpectedRow, MeetingRow, NewMeeting};
+use storage::meeting::{
+    self, AttachmentRow, AttendanceRow, DualRow, ExpectedRow, ExplanationRow, MeetingDetails, MeetingRow,
+    NewAttendance, NewMeeting, RatingRow, ResolutionRow, RuleSetRow,
+};
 use storage::org::OrgRow;
 
 /// Deadlines within this many days are findings too.
 pub const NOTICE_DAYS: u32 = 30;
+
+/// One resolution (会议决议) as typed: its text and the votes.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ResolutionInput {
+    pub text: String,
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+}
+
+/// Reasons for a talk (谈心谈话) that inspectors look for (forms.md §2.5).
+pub const TALK_REASONS: [&str; 6] = ["日常谈心", "岗位变动", "组织处理", "家庭变故", "苗头性问题", "工作失误"];
 
 /// A meeting as typed on the form. Attendance lists only the exceptions: everyone expected
 /// starts as present.
@@ -29,24 +47,91 @@ pub struct MeetingInput {
     pub place: String,
     pub topic: String,
     pub first_agenda_item: String,
+    /// Rich text (HTML); sanitized before it is stored.
     pub minutes: String,
+    /// Whether the meeting voted (also true when resolutions are given).
     pub has_vote: bool,
+    pub host_member_id: Option<i64>,
+    pub recorder_member_id: Option<i64>,
     pub lecturer_member_id: Option<i64>,
+    /// The other party of a talk; the talker is the host.
+    pub partner_member_id: Option<i64>,
+    pub talk_reason: String,
     /// member id → (attendance, reason) for those not simply present.
     pub exceptions: HashMap<i64, (String, String)>,
+    pub resolutions: Vec<ResolutionInput>,
+    /// member id → rating (民主评议: 优秀/合格/基本合格/不合格); members left out are 合格.
+    pub ratings: HashMap<i64, String>,
 }
 
-/// Which members are expected at a meeting of this kind in this org on this day.
-pub async fn expected(services: &Services, org: &OrgRow, kind: MeetingKind, on: &str) -> Result<Vec<ExpectedRow>> {
+/// Someone expected at a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Expected {
+    pub member_id: i64,
+    pub name: String,
+    pub status: String,
+    /// A leading cadre taking part under 双重组织生活 (no vote here).
+    pub dual: bool,
+}
+
+impl Expected {
+    fn new(row: ExpectedRow, dual: bool) -> Self {
+        Expected { member_id: row.member_id, name: row.name, status: row.status, dual }
+    }
+
+    /// Whether this person votes at the meeting (CON-PROB-RIGHTS; guests do not).
+    pub fn votes(&self) -> bool {
+        self.status != "probationary" && !self.dual
+    }
+}
+
+/// Kinds of meeting held by the whole branch, which leading cadres under 双重组织生活 join.
+fn whole_branch(kind: MeetingKind) -> bool {
     use MeetingKind::*;
-    Ok(match kind {
+    matches!(kind, BranchAssembly | PartyLecture | ThemedDay | LifeMeeting | MemberAppraisal)
+}
+
+/// Which members are expected at a meeting of this kind in this org on this day: the branch's
+/// members (plus cadres under 双重组织生活) for whole-branch meetings, the committee for a
+/// committee meeting, the group for a group meeting, nobody for a talk.
+pub async fn expected(services: &Services, org: &OrgRow, kind: MeetingKind, on: &str) -> Result<Vec<Expected>> {
+    use MeetingKind::*;
+    let db = &services.db;
+    let mut out: Vec<Expected> = match kind {
         CommitteeMeeting | DemocraticLifeMeeting | StudyGroupSession => {
-            meeting::committee_on(&services.db, org.id, on).await?
+            meeting::committee_on(db, org.id, on).await?.into_iter().map(|r| Expected::new(r, false)).collect()
         }
-        GroupMeeting => meeting::members_on(&services.db, org.id, "group", on).await?,
+        GroupMeeting => {
+            meeting::members_on(db, org.id, "group", on).await?.into_iter().map(|r| Expected::new(r, false)).collect()
+        }
         Talk => Vec::new(),
-        _ => meeting::members_on(&services.db, org.id, "branch", on).await?,
-    })
+        _ => {
+            meeting::members_on(db, org.id, "branch", on).await?.into_iter().map(|r| Expected::new(r, false)).collect()
+        }
+    };
+    if whole_branch(kind) {
+        for d in meeting::duals_on(db, org.id, on).await? {
+            if !out.iter().any(|e| e.member_id == d.member_id) {
+                out.push(Expected::new(d, true));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// People who may give a 党课 at this org on this day: those expected at a whole-branch meeting
+/// and the committee members of the org and of every org above it (a committee's secretary
+/// lecturing in a branch counts for MTG-LESSON).
+pub async fn lecturer_choices(services: &Services, org: &OrgRow, on: &str) -> Result<Vec<Expected>> {
+    let mut out = expected(services, org, MeetingKind::PartyLecture, on).await?;
+    for id in org.org_path()?.ids() {
+        for r in meeting::committee_on(&services.db, id, on).await? {
+            if !out.iter().any(|e| e.member_id == r.member_id) {
+                out.push(Expected::new(r, false));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Meeting kinds an org of this kind records.
@@ -61,19 +146,124 @@ pub fn kinds_for(org: OrgKind) -> Vec<MeetingKind> {
     }
 }
 
-/// A recorded meeting with its attendance, for pages.
+/// A recorded meeting with its attendance, for lists.
 #[derive(Debug, Clone, Serialize)]
 pub struct MeetingView {
     pub meeting: MeetingRow,
     pub attendance: Vec<AttendanceRow>,
 }
 
+/// A resolution with its votes and outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResolutionView {
+    pub text: String,
+    pub votes: Votes,
+    pub passed: bool,
+}
+
+/// One meeting in full, for its page, the API and the ledger.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingDetail {
+    pub meeting: MeetingRow,
+    pub org_name: String,
+    pub kind_label: &'static str,
+    pub attendance: Vec<AttendanceRow>,
+    pub resolutions: Vec<ResolutionView>,
+    pub ratings: Vec<RatingRow>,
+    pub attachments: Vec<AttachmentRow>,
+    pub host_name: Option<String>,
+    pub recorder_name: Option<String>,
+    pub lecturer_name: Option<String>,
+    pub partner_name: Option<String>,
+    /// "有表决权的党员应到12人，实到10人，达到半数，可以表决（MTG-ASSEMBLY）".
+    pub quorum: Option<String>,
+    pub quorum_met: Option<bool>,
+    /// Whether the viewer may add attachments.
+    pub editable: bool,
+}
+
+impl MeetingDetail {
+    pub fn count(&self, attendance: &str) -> usize {
+        self.attendance.iter().filter(|a| a.attendance == attendance).count()
+    }
+}
+
+/// The attendees of an attendance list as the rules see them.
+pub fn attendees(rows: &[AttendanceRow]) -> Vec<Attendee> {
+    rows.iter()
+        .map(|a| Attendee {
+            member_id: a.member_id,
+            probationary: a.probationary != 0,
+            attendance: Attendance::parse(&a.attendance).unwrap_or(Attendance::Present),
+            guest: a.dual_org_life != 0,
+        })
+        .collect()
+}
+
+/// Minutes as stored: rich text reduced to a safe subset of HTML (no scripts, styles, event
+/// handlers or foreign links), so a page can show it as it was written.
+pub fn sanitize_minutes(html: &str) -> String {
+    let tags: std::collections::HashSet<&str> = [
+        "p",
+        "br",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "s",
+        "ul",
+        "ol",
+        "li",
+        "h3",
+        "h4",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "div",
+        "span",
+    ]
+    .into_iter()
+    .collect();
+    ammonia::Builder::default()
+        .tags(tags)
+        .generic_attributes(std::collections::HashSet::new())
+        .tag_attributes(HashMap::new())
+        .url_schemes(std::collections::HashSet::new())
+        .link_rel(None)
+        .clean(html)
+        .to_string()
+}
+
+/// The text of sanitized minutes, for the ledger and exports: block ends become line breaks.
+pub fn minutes_text(html: &str) -> String {
+    let mut s = html.to_string();
+    for tag in ["</p>", "<br>", "<br/>", "</li>", "</h3>", "</h4>", "</div>", "</tr>", "</blockquote>"] {
+        s = s.replace(tag, "\n");
+    }
+    let stripped = ammonia::Builder::empty().clean(&s).to_string();
+    let text = stripped
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
+
 impl Services {
-    /// Records a meeting of an org with its attendance, in one transaction with its audit entry.
+    /// Records a meeting of an org with its attendance, resolutions and ratings, in one
+    /// transaction with its audit entry. Nothing is written when any field is wrong.
     pub async fn record_meeting(&self, actor: &Actor, org_id: i64, input: &MeetingInput) -> Result<i64> {
-        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
+        let scope = actor.scope();
+        let org = storage::org::get(&self.db, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
         let path = org.org_path()?;
-        if !can(actor, Action::EditOrg, Target::Org(&path)) {
+        if !can(actor, Action::EditOrg, Target::Org(&path)) || org.status != "active" {
             return Err(ServiceError::Forbidden);
         }
         let org_kind = OrgKind::parse(&org.kind).unwrap_or(OrgKind::Branch);
@@ -97,22 +287,63 @@ impl Services {
                 None
             }
         };
+        let start_time = input.start_time.trim();
+        if !start_time.is_empty() && chrono::NaiveTime::parse_from_str(start_time, "%H:%M").is_err() {
+            e.add("start_time", "开始时间请写成“时:分”，如 15:30");
+        }
         let topic = input.topic.trim();
         if topic.is_empty() {
             e.add("topic", "请填写会议主题");
         } else if topic.chars().count() > 200 {
             e.add("topic", "会议主题不能超过 200 个字");
         }
-        if input.minutes.chars().count() > 20_000 {
-            e.add("minutes", "会议记录不能超过 20000 个字，较长的材料请作为附件");
+        if input.first_agenda_item.trim().chars().count() > 200 {
+            e.add("first_agenda_item", "第一议题不能超过 200 个字");
+        }
+        let minutes = sanitize_minutes(input.minutes.trim());
+        if minutes.chars().count() > 50_000 {
+            e.add("minutes", "会议记录过长（超过 50000 字），较长的材料请作为附件上传");
         }
         let (Some(kind), Some(held_on)) = (kind, held_on) else { return Err(ServiceError::Invalid(e)) };
-        if !e.is_empty() {
-            return Err(ServiceError::Invalid(e));
-        }
         let on = held_on.format("%Y-%m-%d").to_string();
         let people = expected(self, &org, kind, &on).await?;
-        let mut rows = Vec::with_capacity(people.len());
+
+        // The people named on the record must be real members the actor can see.
+        let mut ids = [None; 4];
+        for (i, (id, field, label)) in [
+            (input.host_member_id, "host_member_id", "主持人"),
+            (input.recorder_member_id, "recorder_member_id", "记录人"),
+            (input.lecturer_member_id, "lecturer_member_id", "授课人"),
+            (input.partner_member_id, "partner_member_id", "谈话对象"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if let Some(id) = id {
+                match storage::member::get(&self.db, &scope, id).await? {
+                    Some(m) => ids[i] = Some(m.id),
+                    None => e.add(field, format!("找不到所选的{label}")),
+                }
+            }
+        }
+        let [host, recorder, lecturer, partner] = ids;
+        let talk_reason = input.talk_reason.trim();
+        if kind == MeetingKind::Talk {
+            if host.is_none() {
+                e.add("host_member_id", "请选择谈话人");
+            }
+            if partner.is_none() {
+                e.add("partner_member_id", "请选择谈话对象");
+            }
+            if host.is_some() && host == partner {
+                e.add("partner_member_id", "谈话人和谈话对象不能是同一人");
+            }
+        }
+        if kind == MeetingKind::PartyLecture && lecturer.is_none() {
+            e.add("lecturer_member_id", "请选择授课人");
+        }
+
+        let mut attendance = Vec::with_capacity(people.len());
         for p in &people {
             let (att, reason) = match input.exceptions.get(&p.member_id) {
                 Some((a, r)) => {
@@ -121,11 +352,74 @@ impl Services {
                     if a == Attendance::Excused && r.is_empty() {
                         e.add(&format!("reason_{}", p.member_id), format!("{}请假，请填写请假原因", p.name));
                     }
-                    (a, (!r.is_empty()).then(|| r.chars().take(200).collect::<String>()))
+                    (a, (!r.is_empty() && a != Attendance::Present).then(|| r.chars().take(200).collect::<String>()))
                 }
                 None => (Attendance::Present, None),
             };
-            rows.push((p.member_id, p.status == "probationary", att.as_str().to_string(), reason));
+            attendance.push(NewAttendance {
+                member_id: p.member_id,
+                probationary: p.status == "probationary",
+                dual_org_life: p.dual,
+                attendance: att.as_str().to_string(),
+                reason,
+            });
+        }
+        let voters_expected = people.iter().filter(|p| p.votes()).count() as u32;
+        let voters_present = people
+            .iter()
+            .zip(&attendance)
+            .filter(|(p, a)| p.votes() && a.attendance == Attendance::Present.as_str())
+            .count() as u32;
+        let mut resolutions = Vec::new();
+        for (i, r) in input.resolutions.iter().enumerate() {
+            let text = r.text.trim();
+            if text.is_empty() {
+                if r.yes + r.no + r.abstain > 0 {
+                    e.add(&format!("res_{i}"), "请填写表决事项");
+                }
+                continue;
+            }
+            if !matches!(kind, MeetingKind::BranchAssembly | MeetingKind::CommitteeMeeting) {
+                e.add(&format!("res_{i}"), format!("{}不进行表决", kind.label()));
+                continue;
+            }
+            let votes = Votes { voters_expected, voters_present, yes: r.yes, no: r.no, abstain: r.abstain };
+            if let Err(err) = votes.check() {
+                e.add(&format!("res_{i}"), format!("表决事项“{}”：{err}", text.chars().take(20).collect::<String>()));
+            }
+            resolutions.push(ResolutionRow {
+                meeting_id: 0,
+                position: i as i64,
+                text: text.chars().take(500).collect(),
+                voters_expected: i64::from(voters_expected),
+                voters_present: i64::from(voters_present),
+                yes: i64::from(r.yes),
+                no: i64::from(r.no),
+                abstain: i64::from(r.abstain),
+            });
+        }
+        let mut ratings = Vec::new();
+        if kind == MeetingKind::MemberAppraisal {
+            for p in people.iter().filter(|p| !p.dual) {
+                let rating = match input.ratings.get(&p.member_id) {
+                    Some(r) => match AppraisalRating::parse(r) {
+                        Some(r) => r,
+                        None => {
+                            e.add(&format!("rating_{}", p.member_id), "请选择评议结果");
+                            continue;
+                        }
+                    },
+                    None => AppraisalRating::Qualified,
+                };
+                ratings.push((p.member_id, rating.as_str().to_string()));
+            }
+            let excellent = ratings.iter().filter(|(_, r)| r == AppraisalRating::Excellent.as_str()).count();
+            if !excellent_share_ok(ratings.len() as u32, excellent as u32) {
+                e.add(
+                    "ratings",
+                    format!("评为优秀的党员（{excellent}人）不得超过参评党员（{}人）的三分之一", ratings.len()),
+                );
+            }
         }
         if !e.is_empty() {
             return Err(ServiceError::Invalid(e));
@@ -135,19 +429,23 @@ impl Services {
             org_path: org.path.clone(),
             kind: kind.as_str().to_string(),
             held_on: on.clone(),
-            start_time: Some(input.start_time.trim().to_string()).filter(|s| !s.is_empty()),
+            start_time: Some(start_time.to_string()).filter(|s| !s.is_empty()),
             place: input.place.trim().chars().take(100).collect(),
             topic: topic.to_string(),
-            host_member_id: None,
-            recorder_member_id: None,
-            lecturer_member_id: input.lecturer_member_id,
+            host_member_id: host,
+            recorder_member_id: recorder,
+            lecturer_member_id: lecturer,
             first_agenda_item: Some(input.first_agenda_item.trim().to_string()).filter(|s| !s.is_empty()),
-            minutes: input.minutes.trim().to_string(),
-            has_vote: input.has_vote,
+            minutes,
+            has_vote: input.has_vote || !resolutions.is_empty(),
+            partner_member_id: partner,
+            talk_reason: (kind == MeetingKind::Talk && !talk_reason.is_empty())
+                .then(|| talk_reason.chars().take(50).collect()),
         };
+        let details = MeetingDetails { attendance, resolutions, ratings };
         let mut tx = self.db.begin().await?;
-        let id = meeting::insert(&mut tx, &new, &rows, actor.account_id).await?;
-        let absent = rows.iter().filter(|r| r.2 != "present").count();
+        let id = meeting::insert(&mut tx, &new, &details, actor.account_id).await?;
+        let not_present = details.attendance.iter().filter(|r| r.attendance != "present").count();
         self.audit(
             &mut tx,
             actor,
@@ -158,13 +456,74 @@ impl Services {
                 org_path: Some(org.path.clone()),
                 before: None,
                 after: Some(serde_json::json!({
-                    "kind": kind.as_str(), "held_on": on, "topic": topic, "expected": rows.len(), "not_present": absent
+                    "kind": kind.as_str(), "held_on": on, "topic": topic, "expected": details.attendance.len(),
+                    "not_present": not_present, "resolutions": details.resolutions.len(),
+                    "ratings": details.ratings.len(),
                 })),
             },
         )
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// One meeting in full, if the actor may see it.
+    pub async fn meeting_detail(&self, actor: &Actor, id: i64) -> Result<MeetingDetail> {
+        let scope = actor.scope();
+        let m = meeting::get(&self.db, &scope, id).await?.ok_or(ServiceError::NotFound)?;
+        let org = storage::org::get(&self.db, &scope, m.org_id).await?.ok_or(ServiceError::NotFound)?;
+        let ids = [m.id];
+        let attendance = meeting::attendance(&self.db, &ids).await?;
+        let kind = MeetingKind::parse(&m.kind);
+        let count = domain::org_life::voter_count(&attendees(&attendance));
+        let quorum = kind.and_then(|k| quorum_statement(k, count));
+        let quorum_met = quorum.as_ref().and_then(|_| match kind {
+            Some(MeetingKind::BranchAssembly) => Some(count.assembly_quorum_met()),
+            Some(MeetingKind::CommitteeMeeting) => Some(count.committee_quorum_met()),
+            _ => None,
+        });
+        let resolutions = meeting::resolutions(&self.db, &ids)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let n = |v: i64| u32::try_from(v).unwrap_or(0);
+                let votes = Votes {
+                    voters_expected: n(r.voters_expected),
+                    voters_present: n(r.voters_present),
+                    yes: n(r.yes),
+                    no: n(r.no),
+                    abstain: n(r.abstain),
+                };
+                ResolutionView { text: r.text, passed: votes.passed(), votes }
+            })
+            .collect();
+        let name_of = |id: Option<i64>| {
+            let scope = &scope;
+            async move {
+                match id {
+                    Some(id) => Ok::<_, ServiceError>(
+                        storage::member::get(&self.db, scope, id).await?.map(|m| m.name).or(Some("（范围外）".into())),
+                    ),
+                    None => Ok(None),
+                }
+            }
+        };
+        Ok(MeetingDetail {
+            org_name: org.name.clone(),
+            kind_label: kind.map(|k| k.label()).unwrap_or("—"),
+            ratings: meeting::ratings(&self.db, &ids).await?,
+            attachments: meeting::attachments(&self.db, &ids).await?,
+            host_name: name_of(m.host_member_id).await?,
+            recorder_name: name_of(m.recorder_member_id).await?,
+            lecturer_name: name_of(m.lecturer_member_id).await?,
+            partner_name: name_of(m.partner_member_id).await?,
+            quorum,
+            quorum_met,
+            editable: can(actor, Action::EditOrg, Target::Org(&org.org_path()?)),
+            attendance,
+            resolutions,
+            meeting: m,
+        })
     }
 
     /// An org's records in a year, newest first, with attendance.
@@ -225,16 +584,21 @@ impl Services {
         let from = format!("{}-07-01", year - 1);
         let to = format!("{year}-12-31");
         let everything = domain::scope::Scope::everything();
-        let rows = meeting::of_org(&self.db, &everything, org.id, &from, &to).await?;
-        let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
-        let mut att: HashMap<i64, Vec<Attendee>> = HashMap::new();
-        for a in meeting::attendance(&self.db, &ids).await? {
-            att.entry(a.meeting_id).or_default().push(Attendee {
-                member_id: a.member_id,
-                probationary: a.probationary != 0,
-                attendance: Attendance::parse(&a.attendance).unwrap_or(Attendance::Present),
-            });
+        let mut rows = meeting::of_org(&self.db, &everything, org.id, &from, &to).await?;
+        if let Some(secretary) = facts.secretary_member_id {
+            for m in meeting::lectures_by(&self.db, secretary, &from, &to).await? {
+                if m.org_id != org.id {
+                    rows.push(m);
+                }
+            }
         }
+        let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+        let mut by_meeting: HashMap<i64, Vec<AttendanceRow>> = HashMap::new();
+        for a in meeting::attendance(&self.db, &ids).await? {
+            by_meeting.entry(a.meeting_id).or_default().push(a);
+        }
+        let mut att: HashMap<i64, Vec<Attendee>> =
+            by_meeting.into_iter().map(|(id, rows)| (id, attendees(&rows))).collect();
         let records: Vec<RecordFact> = rows
             .iter()
             .filter_map(|m| {
@@ -247,6 +611,252 @@ impl Services {
                 Some(r)
             })
             .collect();
-        Ok(evaluate(&RuleSet::national(), &facts, &records, year, as_of, NOTICE_DAYS))
+        let rules = self.rules_for(&org.path).await?;
+        Ok(evaluate(&rules, &facts, &records, year, as_of, NOTICE_DAYS))
     }
+
+    /// The rules in force for an org: the national rules tightened by every local rule set
+    /// switched on at the org or above it.
+    pub async fn rules_for(&self, org_path: &str) -> Result<RuleSet> {
+        let rows = meeting::rule_sets(&self.db).await?;
+        rule_set_for(&rows, org_path)
+    }
+
+    /// The local rule sets switched on at this org, and those inherited from above.
+    pub async fn rule_sets_of(&self, actor: &Actor, org_id: i64) -> Result<Vec<RuleSetState>> {
+        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
+        let rows = meeting::rule_sets(&self.db).await?;
+        Ok(LOCAL_RULE_SETS
+            .iter()
+            .map(|(name, description)| {
+                let here = rows.iter().any(|r| r.org_id == org.id && r.rule_set == *name);
+                let inherited =
+                    rows.iter().any(|r| r.org_id != org.id && r.rule_set == *name && org.path.starts_with(&r.org_path));
+                RuleSetState { name, description, here, inherited }
+            })
+            .collect())
+    }
+
+    /// Switches a local rule set on or off for an org's subtree (org administrators).
+    pub async fn set_rule_set(&self, actor: &Actor, org_id: i64, name: &str, on: bool) -> Result<()> {
+        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
+        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let Some(rules) = local_rule_set(name) else {
+            return Err(ServiceError::field("rule_set", "没有这个地方规则集"));
+        };
+        // A local set may only tighten; refuse one that the national rules would not accept.
+        RuleSet::national().tighten(&rules).map_err(|e| ServiceError::field("rule_set", e.to_string()))?;
+        let rows = meeting::rule_sets(&self.db).await?;
+        let present = rows.iter().any(|r| r.org_id == org.id && r.rule_set == name);
+        if present == on {
+            return Ok(());
+        }
+        let mut tx = self.db.begin().await?;
+        if on {
+            meeting::enable_rule_set(&mut tx, org.id, &org.path, name, actor.account_id).await?;
+        } else {
+            meeting::disable_rule_set(&mut tx, org.id, name).await?;
+        }
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: if on { "rule_set.enable" } else { "rule_set.disable" },
+                entity: "org",
+                entity_id: Some(org.id),
+                org_path: Some(org.path.clone()),
+                before: Some(serde_json::json!({ "rule_set": name, "on": !on })),
+                after: Some(serde_json::json!({ "rule_set": name, "on": on })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks a finding explained with a reason (kept and audited). The finding stays, with the
+    /// explanation beside it; the inspector decides whether it stands.
+    pub async fn explain_finding(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        rule_id: &str,
+        period_start: &str,
+        reason: &str,
+    ) -> Result<i64> {
+        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
+        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let rules = self.rules_for(&org.path).await?;
+        let Some(rule) = rules.get(rule_id) else { return Err(ServiceError::field("rule_id", "没有这条规则")) };
+        if !period_start.is_empty() && parse_date(period_start).is_err() {
+            return Err(ServiceError::field("period_start", "周期无效"));
+        }
+        let reason = reason.trim();
+        let mut e = FieldErrors::new();
+        if reason.chars().count() < 4 {
+            e.add("reason", "请写明情况说明（至少 4 个字）");
+        } else if reason.chars().count() > 500 {
+            e.add("reason", "情况说明不能超过 500 个字");
+        }
+        if !e.is_empty() {
+            return Err(ServiceError::Invalid(e));
+        }
+        let mut tx = self.db.begin().await?;
+        let id = meeting::explain(&mut tx, org.id, &org.path, rule.id, period_start, reason, actor.account_id).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "finding.explain",
+                entity: "org",
+                entity_id: Some(org.id),
+                org_path: Some(org.path.clone()),
+                before: None,
+                after: Some(serde_json::json!({ "rule_id": rule.id, "period_start": period_start, "reason": reason })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The explanations given for an org's findings.
+    pub async fn explanations(&self, actor: &Actor, org_id: i64) -> Result<Vec<ExplanationRow>> {
+        storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
+        Ok(meeting::explanations(&self.db, org_id).await?)
+    }
+
+    /// Leading cadres taking part in the org's organizational life (双重组织生活).
+    pub async fn duals(&self, actor: &Actor, org_id: i64) -> Result<Vec<DualRow>> {
+        storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
+        Ok(meeting::duals(&self.db, org_id).await?)
+    }
+
+    /// Adds a leading cadre to an org's organizational life from `start_on`. The cadre is found
+    /// by ID number, or by a name that is unique among the members the actor can see.
+    pub async fn add_dual(&self, actor: &Actor, org_id: i64, who: &str, start_on: &str) -> Result<i64> {
+        let scope = actor.scope();
+        let org = storage::org::get(&self.db, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
+        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) || org.status != "active" {
+            return Err(ServiceError::Forbidden);
+        }
+        if !matches!(OrgKind::parse(&org.kind), Some(OrgKind::Branch)) {
+            return Err(ServiceError::field("who", "双重组织生活只能编入党支部"));
+        }
+        let start = parse_date(start_on).map_err(|e| ServiceError::field("start_on", e.to_string()))?;
+        let who = who.trim();
+        let member = self.find_member(actor, who).await?;
+        if member.branch_id == org.id {
+            return Err(ServiceError::field("who", format!("{}是本支部党员，无需编入", member.name)));
+        }
+        let current = meeting::duals(&self.db, org.id).await?;
+        if current.iter().any(|d| d.member_id == member.id && d.end_on.is_none()) {
+            return Err(ServiceError::field("who", format!("{}已参加本支部组织生活", member.name)));
+        }
+        let on = start.format("%Y-%m-%d").to_string();
+        let mut tx = self.db.begin().await?;
+        let id = meeting::add_dual(&mut tx, member.id, org.id, &on, actor.account_id).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "dual_org_life.add",
+                entity: "org",
+                entity_id: Some(org.id),
+                org_path: Some(org.path.clone()),
+                before: None,
+                after: Some(serde_json::json!({ "member_id": member.id, "start_on": on })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Ends a cadre's participation from today (the history stays).
+    pub async fn end_dual(&self, actor: &Actor, org_id: i64, dual_id: i64) -> Result<()> {
+        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
+        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let on = today().format("%Y-%m-%d").to_string();
+        let mut tx = self.db.begin().await?;
+        if meeting::end_dual(&mut tx, dual_id, org.id, &on).await? == 0 {
+            return Err(ServiceError::NotFound);
+        }
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "dual_org_life.end",
+                entity: "org",
+                entity_id: Some(org.id),
+                org_path: Some(org.path.clone()),
+                before: Some(serde_json::json!({ "dual_id": dual_id })),
+                after: Some(serde_json::json!({ "end_on": on })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A member the actor can see, by ID number or by a unique name.
+    async fn find_member(&self, actor: &Actor, who: &str) -> Result<storage::member::MemberRow> {
+        let scope = actor.scope();
+        if who.is_empty() {
+            return Err(ServiceError::field("who", "请填写党员姓名或身份证号"));
+        }
+        let by_number = who.len() == 18 && who.chars().all(|c| c.is_ascii_alphanumeric());
+        let not_found = || ServiceError::field("who", format!("在您的管理范围内找不到党员“{who}”"));
+        if by_number {
+            let found = storage::roster::by_id_numbers(&self.db, &[who.to_uppercase()]).await?;
+            let Some(r) = found.first() else { return Err(not_found()) };
+            return storage::member::get(&self.db, &scope, r.id).await?.ok_or_else(not_found);
+        }
+        let filter = storage::member::MemberFilter {
+            per_page: 5,
+            name_prefix: Some(who.to_string()),
+            statuses: vec!["full".into(), "probationary".into()],
+            ..Default::default()
+        };
+        let (rows, _) = storage::member::list(&self.db, &scope, &filter).await?;
+        let mut exact: Vec<_> = rows.into_iter().filter(|m| m.name == who).collect();
+        match exact.len() {
+            0 => Err(not_found()),
+            1 => exact.pop().ok_or_else(not_found),
+            _ => Err(ServiceError::field("who", format!("有多名党员叫“{who}”，请改填身份证号"))),
+        }
+    }
+}
+
+/// A local rule set and whether it is on for an org.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleSetState {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// Switched on at this org.
+    pub here: bool,
+    /// Switched on at an org above it.
+    pub inherited: bool,
+}
+
+/// The national rules tightened by the local sets switched on at `org_path` or above.
+pub fn rule_set_for(rows: &[RuleSetRow], org_path: &str) -> Result<RuleSet> {
+    let mut rules = RuleSet::national();
+    let mut seen: Vec<&str> = Vec::new();
+    for r in rows.iter().filter(|r| org_path.starts_with(&r.org_path)) {
+        if seen.contains(&r.rule_set.as_str()) {
+            continue;
+        }
+        seen.push(&r.rule_set);
+        if let Some(local) = local_rule_set(&r.rule_set) {
+            rules = rules.tighten(&local).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        }
+    }
+    Ok(rules)
 }

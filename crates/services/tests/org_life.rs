@@ -102,3 +102,211 @@ async fn recording_a_committee_meeting_clears_that_months_finding(db: Db) {
         s.db.fetch_one("SELECT COUNT(*) FROM audit_entries WHERE action = 'meeting.record'", &[]).await.unwrap();
     assert_eq!(n, 1);
 }
+
+/// A branch of 8 full members and a probationary one, with a 3-member committee, under a
+/// committee whose secretary is a cadre of another branch.
+struct Branch {
+    s: Services,
+    root: storage::org::OrgRow,
+    b: storage::org::OrgRow,
+    ids: Vec<i64>,
+    probationary: i64,
+    cadre: i64,
+}
+
+async fn branch(db: Db) -> Branch {
+    let s = services(db);
+    let c = console_actor();
+    let org = |name: &str, kind: &str| OrgInput {
+        name: name.into(),
+        kind: kind.into(),
+        established_on: "2015-01-01".into(),
+        term_start_on: "2024-06-01".into(),
+        term_years: "3".into(),
+        ..Default::default()
+    };
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    let b = s.create_org(&c, Some(root.id), &org("支部", "branch")).await.unwrap();
+    let organs = s.create_org(&c, Some(root.id), &org("机关支部", "branch")).await.unwrap();
+    let mut ids = Vec::new();
+    for (i, n) in ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"].iter().enumerate() {
+        ids.push(s.create_member(&c, b.id, None, &person(&format!("党员{n}"), i as u16 * 2 + 1)).await.unwrap());
+    }
+    let mut p = person("预备党员", 41);
+    p.status = "probationary".into();
+    p.joined_on = "2026-03-01".into();
+    p.confirmed_on = String::new();
+    let probationary = s.create_member(&c, b.id, None, &p).await.unwrap();
+    for (post, m) in ["secretary", "organization_officer", "publicity_officer"].iter().zip(&ids) {
+        s.add_post(&c, b.id, *m, post, "2024-06-01").await.unwrap();
+    }
+    let cadre = s.create_member(&c, organs.id, None, &person("王局长", 61)).await.unwrap();
+    s.add_post(&c, root.id, cadre, "secretary", "2024-01-01").await.unwrap();
+    Branch { s, root, b, ids, probationary, cadre }
+}
+
+test_support::on_both_backends!(resolutions_ratings_talks_and_dual_org_life);
+
+async fn resolutions_ratings_talks_and_dual_org_life(db: Db) {
+    let Branch { s, root, b, ids, probationary, cadre } = branch(db).await;
+    let c = console_actor();
+    // 双重组织生活: the committee secretary joins this branch's organizational life.
+    s.add_dual(&c, b.id, "王局长", "2026-01-01").await.unwrap();
+    assert!(matches!(s.add_dual(&c, b.id, "王局长", "2026-01-01").await, Err(ServiceError::Invalid(_))));
+    assert!(matches!(s.add_dual(&c, b.id, "没有这个人", "2026-01-01").await, Err(ServiceError::Invalid(_))));
+
+    // A 党员大会 with a vote: 8 voters expected (the probationary member and the cadre do not
+    // vote); two absent → 6 present.
+    let mut input = MeetingInput {
+        kind: "branch_assembly".into(),
+        held_on: "2026-09-10".into(),
+        topic: "讨论接收预备党员".into(),
+        minutes: "<p>会议<b>讨论</b>了……</p><script>alert(1)</script><img src=x onerror=alert(1)>".into(),
+        host_member_id: Some(ids[0]),
+        recorder_member_id: Some(ids[1]),
+        ..Default::default()
+    };
+    input.exceptions = HashMap::from([
+        (ids[6], ("absent".to_string(), String::new())),
+        (ids[7], ("excused".to_string(), "病假".to_string())),
+    ]);
+    // MTG-ASSEMBLY: votes must reconcile with those present.
+    input.resolutions =
+        vec![services::org_life::ResolutionInput { text: "同意接收".into(), yes: 6, no: 1, abstain: 0 }];
+    match s.record_meeting(&c, b.id, &input).await {
+        Err(ServiceError::Invalid(e)) => assert!(e.get("res_0").unwrap().contains("超过"), "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+    input.resolutions[0].no = 0;
+    let mid = s.record_meeting(&c, b.id, &input).await.unwrap();
+    let d = s.meeting_detail(&c, mid).await.unwrap();
+    assert_eq!(d.attendance.len(), 10, "8 full, 1 probationary, 1 cadre");
+    assert_eq!(d.attendance.iter().filter(|a| a.dual_org_life != 0).count(), 1);
+    let r = &d.resolutions[0];
+    assert_eq!((r.votes.voters_expected, r.votes.voters_present, r.votes.yes), (8, 6, 6));
+    assert!(r.passed, "6 of 8 expected voters is more than half");
+    assert_eq!(d.quorum.as_deref(), Some("有表决权的党员应到8人，实到6人，达到半数，可以表决（MTG-ASSEMBLY）"));
+    assert!(!d.meeting.minutes.contains("script") && !d.meeting.minutes.contains("onerror"), "{}", d.meeting.minutes);
+    assert!(d.meeting.minutes.contains("<b>讨论</b>"), "{}", d.meeting.minutes);
+    assert_eq!(d.host_name.as_deref(), Some("党员甲"));
+    assert!(d.meeting.has_vote != 0);
+    // The probationary member is expected but holds no vote.
+    assert!(d.attendance.iter().any(|a| a.member_id == probationary && a.probationary != 0));
+
+    // 民主评议: at most a third rated 优秀 (forms.md §2.4).
+    let mut appraisal = MeetingInput {
+        kind: "member_appraisal".into(),
+        held_on: "2026-11-05".into(),
+        topic: "2026年度民主评议党员".into(),
+        ..Default::default()
+    };
+    appraisal.ratings = (0..4).map(|i| (ids[i], "excellent".to_string())).collect();
+    match s.record_meeting(&c, b.id, &appraisal).await {
+        Err(ServiceError::Invalid(e)) => assert!(e.get("ratings").unwrap().contains("三分之一"), "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+    appraisal.ratings = (0..3).map(|i| (ids[i], "excellent".to_string())).collect();
+    appraisal.ratings.insert(ids[7], "basically_qualified".into());
+    let aid = s.record_meeting(&c, b.id, &appraisal).await.unwrap();
+    let d = s.meeting_detail(&c, aid).await.unwrap();
+    assert_eq!(d.ratings.len(), 9, "every member of the branch, not the cadre");
+    assert_eq!(d.ratings.iter().filter(|r| r.rating == "excellent").count(), 3);
+
+    // 谈心谈话: between two people, with a reason; no attendance list.
+    let mut talk = MeetingInput {
+        kind: "talk".into(),
+        held_on: "2026-08-01".into(),
+        topic: "了解思想和工作情况".into(),
+        talk_reason: "岗位变动".into(),
+        host_member_id: Some(ids[0]),
+        ..Default::default()
+    };
+    assert!(matches!(s.record_meeting(&c, b.id, &talk).await, Err(ServiceError::Invalid(_))));
+    talk.partner_member_id = Some(ids[0]);
+    assert!(matches!(s.record_meeting(&c, b.id, &talk).await, Err(ServiceError::Invalid(_))));
+    talk.partner_member_id = Some(ids[3]);
+    let tid = s.record_meeting(&c, b.id, &talk).await.unwrap();
+    let d = s.meeting_detail(&c, tid).await.unwrap();
+    assert_eq!((d.host_name.as_deref(), d.partner_name.as_deref()), (Some("党员甲"), Some("党员丁")));
+    assert!(d.attendance.is_empty());
+
+    // A 党课 needs its lecturer; the committee secretary lecturing here counts for the
+    // committee's MTG-LESSON.
+    let lesson = MeetingInput {
+        kind: "party_lecture".into(),
+        held_on: "2026-07-01".into(),
+        topic: "七一专题党课".into(),
+        ..Default::default()
+    };
+    assert!(matches!(s.record_meeting(&c, b.id, &lesson).await, Err(ServiceError::Invalid(_))));
+    let lesson = MeetingInput { lecturer_member_id: Some(cadre), ..lesson };
+    s.record_meeting(&c, b.id, &lesson).await.unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    let committee = s.org_findings(&c, root.id, 2026, as_of).await.unwrap();
+    assert!(!committee.iter().any(|f| f.rule_id == "MTG-LESSON"), "{committee:?}");
+}
+
+test_support::on_both_backends!(local_rule_sets_and_explanations);
+
+async fn local_rule_sets_and_explanations(db: Db) {
+    let Branch { s, root, b, .. } = branch(db).await;
+    let c = console_actor();
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    let lesson = |fs: &[domain::findings::Finding]| fs.iter().filter(|f| f.rule_id == "LOCAL-LESSON-QUARTER").count();
+    assert_eq!(lesson(&s.org_findings(&c, b.id, 2026, as_of).await.unwrap()), 0);
+    // Switched on at the committee, the local rule reaches its branches (3 quarters ended).
+    s.set_rule_set(&c, root.id, domain::rules::LOCAL_QUARTERLY_LESSON, true).await.unwrap();
+    assert_eq!(lesson(&s.org_findings(&c, b.id, 2026, as_of).await.unwrap()), 3);
+    let states = s.rule_sets_of(&c, b.id).await.unwrap();
+    assert!(states[0].inherited && !states[0].here);
+    assert!(matches!(s.set_rule_set(&c, root.id, "放宽规则", true).await, Err(ServiceError::Invalid(_))));
+    s.set_rule_set(&c, root.id, domain::rules::LOCAL_QUARTERLY_LESSON, false).await.unwrap();
+    assert_eq!(lesson(&s.org_findings(&c, b.id, 2026, as_of).await.unwrap()), 0);
+
+    // An explanation is kept beside the finding, and audited.
+    let f = s.org_findings(&c, b.id, 2026, as_of).await.unwrap();
+    let march = f.iter().find(|f| f.rule_id == "MTG-COMMITTEE").unwrap();
+    let start = march.period.as_ref().unwrap().start().format("%Y-%m-%d").to_string();
+    assert!(matches!(s.explain_finding(&c, b.id, "MTG-COMMITTEE", &start, "短").await, Err(ServiceError::Invalid(_))));
+    assert!(matches!(
+        s.explain_finding(&c, b.id, "NO-SUCH", &start, "情况说明文字").await,
+        Err(ServiceError::Invalid(_))
+    ));
+    s.explain_finding(&c, b.id, "MTG-COMMITTEE", &start, "书记外出学习，已于次月补开").await.unwrap();
+    let e = s.explanations(&c, b.id).await.unwrap();
+    assert_eq!((e.len(), e[0].period_start.as_str()), (1, start.as_str()));
+    let (n,): (i64,) = s
+        .db
+        .fetch_one(
+            "SELECT COUNT(*) FROM audit_entries WHERE action IN ('finding.explain','rule_set.enable','rule_set.disable')",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 3);
+}
+
+test_support::on_both_backends!(attachments_are_checked_and_kept);
+
+async fn attachments_are_checked_and_kept(db: Db) {
+    let Branch { mut s, b, .. } = branch(db).await;
+    let dir = std::env::temp_dir().join(format!("zhibu-att-{}", std::process::id() ^ b.id as u32));
+    s.files_dir = Some(dir.clone());
+    let c = console_actor();
+    let input = MeetingInput {
+        kind: "themed_day".into(),
+        held_on: "2026-06-01".into(),
+        topic: "主题党日".into(),
+        ..Default::default()
+    };
+    let mid = s.record_meeting(&c, b.id, &input).await.unwrap();
+    assert!(matches!(s.attach(&c, mid, "签到表.png", b"%PDF-1.4").await, Err(ServiceError::Invalid(_))));
+    assert!(matches!(s.attach(&c, mid, "a.exe", b"MZ....").await, Err(ServiceError::Invalid(_))));
+    let pdf = b"%PDF-1.4\n% zhibu test\n";
+    let aid = s.attach(&c, mid, "../签到表.pdf", pdf).await.unwrap();
+    let (row, bytes) = s.attachment(&c, mid, aid).await.unwrap();
+    assert_eq!((row.file_name.as_str(), bytes.as_slice()), ("签到表.pdf", &pdf[..]));
+    let outsider = Actor { account_id: 9, username: "w".into(), grants: vec![] };
+    assert!(matches!(s.attachment(&outsider, mid, aid).await, Err(ServiceError::NotFound)));
+    let _ = std::fs::remove_dir_all(dir);
+}

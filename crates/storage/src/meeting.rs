@@ -21,10 +21,13 @@ pub struct MeetingRow {
     pub first_agenda_item: Option<String>,
     pub minutes: String,
     pub has_vote: i64,
+    /// The other party of a talk (谈心谈话); the talker is `host_member_id`.
+    pub partner_member_id: Option<i64>,
+    pub talk_reason: Option<String>,
 }
 
 const COLS: &str = "id, org_id, org_path, kind, held_on, start_time, place, topic, host_member_id, recorder_member_id, \
-                    lecturer_member_id, first_agenda_item, minutes, has_vote";
+                    lecturer_member_id, first_agenda_item, minutes, has_vote, partner_member_id, talk_reason";
 
 /// A meeting as recorded (dates ISO, kind an identifier).
 #[derive(Debug, Clone, Default)]
@@ -42,6 +45,32 @@ pub struct NewMeeting {
     pub first_agenda_item: Option<String>,
     pub minutes: String,
     pub has_vote: bool,
+    pub partner_member_id: Option<i64>,
+    pub talk_reason: Option<String>,
+}
+
+/// One expected attendee as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttendance {
+    pub member_id: i64,
+    pub probationary: bool,
+    /// A leading cadre present under 双重组织生活 (no vote here).
+    pub dual_org_life: bool,
+    pub attendance: String,
+    pub reason: Option<String>,
+}
+
+/// One resolution with its votes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ResolutionRow {
+    pub meeting_id: i64,
+    pub position: i64,
+    pub text: String,
+    pub voters_expected: i64,
+    pub voters_present: i64,
+    pub yes: i64,
+    pub no: i64,
+    pub abstain: i64,
 }
 
 /// One expected attendee and how they attended.
@@ -51,22 +80,28 @@ pub struct AttendanceRow {
     pub member_id: i64,
     pub member_name: String,
     pub probationary: i64,
+    pub dual_org_life: i64,
     pub attendance: String,
     pub reason: Option<String>,
 }
 
-pub async fn insert(
-    tx: &mut Tx,
-    m: &NewMeeting,
-    attendance: &[(i64, bool, String, Option<String>)],
-    by: i64,
-) -> Result<i64> {
+/// Everything recorded about one meeting besides its own row.
+#[derive(Debug, Clone, Default)]
+pub struct MeetingDetails {
+    pub attendance: Vec<NewAttendance>,
+    pub resolutions: Vec<ResolutionRow>,
+    /// member id → rating (民主评议).
+    pub ratings: Vec<(i64, String)>,
+}
+
+pub async fn insert(tx: &mut Tx, m: &NewMeeting, details: &MeetingDetails, by: i64) -> Result<i64> {
     let now = now_ms();
     let id = tx
         .insert_returning_id(
             "INSERT INTO meetings (org_id, org_path, kind, held_on, start_time, place, topic, host_member_id, \
              recorder_member_id, lecturer_member_id, first_agenda_item, minutes, has_vote, created_by, created_at, \
-             updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15) RETURNING id",
+             updated_at, partner_member_id, talk_reason) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15,$16,$17) RETURNING id",
             &[
                 m.org_id.into(),
                 m.org_path.clone().into(),
@@ -83,26 +118,238 @@ pub async fn insert(
                 i64::from(m.has_vote).into(),
                 by.into(),
                 now.into(),
+                m.partner_member_id.into(),
+                m.talk_reason.clone().into(),
             ],
         )
         .await?;
-    for chunk in attendance.chunks(20) {
+    for chunk in details.attendance.chunks(20) {
         let mut b = SqlBuf::new(
-            "INSERT INTO meeting_attendance (meeting_id, member_id, probationary, attendance, reason) VALUES ",
+            "INSERT INTO meeting_attendance (meeting_id, member_id, probationary, dual_org_life, attendance, reason) \
+             VALUES ",
         );
         let mid = b.arg(id);
         let values: Vec<String> = chunk
             .iter()
-            .map(|(member, prob, att, reason)| {
-                let (a, p, t, r) =
-                    (b.arg(*member), b.arg(i64::from(*prob)), b.arg(att.clone()), b.arg(Arg::OptStr(reason.clone())));
-                format!("({mid},{a},{p},{t},{r})")
+            .map(|a| {
+                let (m, p, d, t, r) = (
+                    b.arg(a.member_id),
+                    b.arg(i64::from(a.probationary)),
+                    b.arg(i64::from(a.dual_org_life)),
+                    b.arg(a.attendance.clone()),
+                    b.arg(Arg::OptStr(a.reason.clone())),
+                );
+                format!("({mid},{m},{p},{d},{t},{r})")
+            })
+            .collect();
+        b.push(&values.join(","));
+        tx.execute(&b.text, &b.args).await?;
+    }
+    for (i, r) in details.resolutions.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO meeting_resolutions (meeting_id, position, text, voters_expected, voters_present, yes, no, \
+             abstain) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+            &[
+                id.into(),
+                (i as i64).into(),
+                r.text.clone().into(),
+                r.voters_expected.into(),
+                r.voters_present.into(),
+                r.yes.into(),
+                r.no.into(),
+                r.abstain.into(),
+            ],
+        )
+        .await?;
+    }
+    for chunk in details.ratings.chunks(100) {
+        let mut b = SqlBuf::new("INSERT INTO appraisal_ratings (meeting_id, member_id, rating) VALUES ");
+        let mid = b.arg(id);
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|(member, rating)| {
+                let (m, r) = (b.arg(*member), b.arg(rating.clone()));
+                format!("({mid},{m},{r})")
             })
             .collect();
         b.push(&values.join(","));
         tx.execute(&b.text, &b.args).await?;
     }
     Ok(id)
+}
+
+/// The resolutions of these meetings, in order.
+pub async fn resolutions(db: &Db, meeting_ids: &[i64]) -> Result<Vec<ResolutionRow>> {
+    let mut out = Vec::new();
+    for chunk in meeting_ids.chunks(200) {
+        let mut b = SqlBuf::new(
+            "SELECT meeting_id, position, text, voters_expected, voters_present, yes, no, abstain \
+             FROM meeting_resolutions WHERE meeting_id IN (",
+        );
+        let ph: Vec<String> = chunk.iter().map(|id| b.arg(*id)).collect();
+        b.push(&ph.join(","));
+        b.push(") ORDER BY meeting_id, position");
+        out.extend(db.fetch_buf::<ResolutionRow>(&b).await?);
+    }
+    Ok(out)
+}
+
+/// A member's rating in a 民主评议.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RatingRow {
+    pub meeting_id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    pub rating: String,
+}
+
+/// The appraisal ratings of these meetings, by member name.
+pub async fn ratings(db: &Db, meeting_ids: &[i64]) -> Result<Vec<RatingRow>> {
+    let mut out = Vec::new();
+    for chunk in meeting_ids.chunks(200) {
+        let mut b = SqlBuf::new(
+            "SELECT r.meeting_id, r.member_id, m.name AS member_name, r.rating FROM appraisal_ratings r \
+             JOIN members m ON m.id = r.member_id WHERE r.meeting_id IN (",
+        );
+        let ph: Vec<String> = chunk.iter().map(|id| b.arg(*id)).collect();
+        b.push(&ph.join(","));
+        b.push(") ORDER BY r.meeting_id, m.name, r.member_id");
+        out.extend(db.fetch_buf::<RatingRow>(&b).await?);
+    }
+    Ok(out)
+}
+
+/// A file attached to a meeting record (stored under the data directory by its SHA-256).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub created_at: i64,
+}
+
+pub async fn add_attachment(
+    tx: &mut Tx,
+    meeting_id: i64,
+    file_name: &str,
+    content_type: &str,
+    size_bytes: i64,
+    sha256: &str,
+    by: i64,
+) -> Result<i64> {
+    tx.insert_returning_id(
+        "INSERT INTO meeting_attachments (meeting_id, file_name, content_type, size_bytes, sha256, created_by, \
+         created_at) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+        &[
+            meeting_id.into(),
+            file_name.into(),
+            content_type.into(),
+            size_bytes.into(),
+            sha256.into(),
+            by.into(),
+            now_ms().into(),
+        ],
+    )
+    .await
+}
+
+/// The attachments of these meetings.
+pub async fn attachments(db: &Db, meeting_ids: &[i64]) -> Result<Vec<AttachmentRow>> {
+    let mut out = Vec::new();
+    for chunk in meeting_ids.chunks(200) {
+        let mut b = SqlBuf::new(
+            "SELECT id, meeting_id, file_name, content_type, size_bytes, sha256, created_at FROM meeting_attachments \
+             WHERE meeting_id IN (",
+        );
+        let ph: Vec<String> = chunk.iter().map(|id| b.arg(*id)).collect();
+        b.push(&ph.join(","));
+        b.push(") ORDER BY meeting_id, id");
+        out.extend(db.fetch_buf::<AttachmentRow>(&b).await?);
+    }
+    Ok(out)
+}
+
+/// Leading cadres who take part in an org's organizational life (双重组织生活).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct DualRow {
+    pub id: i64,
+    pub member_id: i64,
+    pub name: String,
+    pub org_id: i64,
+    pub start_on: String,
+    pub end_on: Option<String>,
+}
+
+pub async fn add_dual(tx: &mut Tx, member_id: i64, org_id: i64, start_on: &str, by: i64) -> Result<i64> {
+    tx.insert_returning_id(
+        "INSERT INTO dual_org_life (member_id, org_id, start_on, created_by, created_at) VALUES ($1,$2,$3,$4,$5) \
+         RETURNING id",
+        &[member_id.into(), org_id.into(), start_on.into(), by.into(), now_ms().into()],
+    )
+    .await
+}
+
+/// Ends a cadre's participation (kept as history).
+pub async fn end_dual(tx: &mut Tx, id: i64, org_id: i64, end_on: &str) -> Result<u64> {
+    tx.execute(
+        "UPDATE dual_org_life SET end_on = $1 WHERE id = $2 AND org_id = $3 AND end_on IS NULL",
+        &[end_on.into(), id.into(), org_id.into()],
+    )
+    .await
+}
+
+/// The org's current and past 双重组织生活 participants, current first.
+pub async fn duals(db: &Db, org_id: i64) -> Result<Vec<DualRow>> {
+    db.fetch_all(
+        "SELECT d.id, d.member_id, m.name, d.org_id, d.start_on, d.end_on FROM dual_org_life d \
+         JOIN members m ON m.id = d.member_id WHERE d.org_id = $1 \
+         ORDER BY CASE WHEN d.end_on IS NULL THEN 0 ELSE 1 END, d.start_on DESC, d.id",
+        &[org_id.into()],
+    )
+    .await
+}
+
+/// Cadres taking part in the org's organizational life on `on` (full or probationary members).
+pub async fn duals_on(db: &Db, org_id: i64, on: &str) -> Result<Vec<ExpectedRow>> {
+    db.fetch_all(
+        "SELECT DISTINCT m.id AS member_id, m.name, m.status FROM dual_org_life d JOIN members m ON m.id = d.member_id \
+         WHERE d.org_id = $1 AND d.start_on <= $2 AND (d.end_on IS NULL OR d.end_on >= $2) \
+         AND m.status IN ('probationary','full') ORDER BY m.name, m.id",
+        &[org_id.into(), on.into()],
+    )
+    .await
+}
+
+/// Local rule sets switched on at an org (for its whole subtree).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RuleSetRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_path: String,
+    pub rule_set: String,
+    pub created_at: i64,
+}
+
+pub async fn enable_rule_set(tx: &mut Tx, org_id: i64, org_path: &str, rule_set: &str, by: i64) -> Result<i64> {
+    tx.insert_returning_id(
+        "INSERT INTO org_rule_sets (org_id, org_path, rule_set, created_by, created_at) VALUES ($1,$2,$3,$4,$5) \
+         RETURNING id",
+        &[org_id.into(), org_path.into(), rule_set.into(), by.into(), now_ms().into()],
+    )
+    .await
+}
+
+pub async fn disable_rule_set(tx: &mut Tx, org_id: i64, rule_set: &str) -> Result<u64> {
+    tx.execute("DELETE FROM org_rule_sets WHERE org_id = $1 AND rule_set = $2", &[org_id.into(), rule_set.into()]).await
+}
+
+/// Every local rule set switched on anywhere (few rows: one per committee that chose one).
+pub async fn rule_sets(db: &Db) -> Result<Vec<RuleSetRow>> {
+    db.fetch_all("SELECT id, org_id, org_path, rule_set, created_at FROM org_rule_sets ORDER BY org_path, id", &[])
+        .await
 }
 
 pub async fn get(db: &Db, scope: &Scope, id: i64) -> Result<Option<MeetingRow>> {
@@ -123,6 +370,19 @@ pub async fn of_org(db: &Db, scope: &Scope, org_id: i64, from: &str, to: &str) -
     db.fetch_buf(&b).await
 }
 
+/// Lectures (党课) given by a member anywhere between two dates (MTG-LESSON counts a
+/// secretary's lectures in any org).
+pub async fn lectures_by(db: &Db, member_id: i64, from: &str, to: &str) -> Result<Vec<MeetingRow>> {
+    db.fetch_all(
+        &format!(
+            "SELECT {COLS} FROM meetings WHERE lecturer_member_id = $1 AND kind = 'party_lecture' \
+             AND held_on >= $2 AND held_on <= $3 ORDER BY held_on, id"
+        ),
+        &[member_id.into(), from.into(), to.into()],
+    )
+    .await
+}
+
 /// Meetings of a whole subtree between two dates, for checks over many orgs.
 pub async fn in_subtree(db: &Db, scope: &Scope, lo: &str, hi: &str, from: &str, to: &str) -> Result<Vec<MeetingRow>> {
     let mut b = SqlBuf::new(&format!("SELECT {COLS} FROM meetings WHERE "));
@@ -140,7 +400,8 @@ pub async fn attendance(db: &Db, meeting_ids: &[i64]) -> Result<Vec<AttendanceRo
     let mut out = Vec::new();
     for chunk in meeting_ids.chunks(200) {
         let mut b = SqlBuf::new(
-            "SELECT a.meeting_id, a.member_id, m.name AS member_name, a.probationary, a.attendance, a.reason \
+            "SELECT a.meeting_id, a.member_id, m.name AS member_name, a.probationary, a.dual_org_life, a.attendance, \
+             a.reason \
              FROM meeting_attendance a JOIN members m ON m.id = a.member_id WHERE a.meeting_id IN (",
         );
         let ph: Vec<String> = chunk.iter().map(|id| b.arg(*id)).collect();
@@ -159,29 +420,40 @@ pub struct ExplanationRow {
     pub period_start: String,
     pub reason: String,
     pub account_id: i64,
+    pub account_name: Option<String>,
     pub created_at: i64,
 }
 
 pub async fn explain(
     tx: &mut Tx,
     org_id: i64,
+    org_path: &str,
     rule_id: &str,
     period_start: &str,
     reason: &str,
     account_id: i64,
 ) -> Result<i64> {
     tx.insert_returning_id(
-        "INSERT INTO finding_explanations (org_id, rule_id, period_start, reason, account_id, created_at) \
-         VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
-        &[org_id.into(), rule_id.into(), period_start.into(), reason.into(), account_id.into(), now_ms().into()],
+        "INSERT INTO finding_explanations (org_id, org_path, rule_id, period_start, reason, account_id, created_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+        &[
+            org_id.into(),
+            org_path.into(),
+            rule_id.into(),
+            period_start.into(),
+            reason.into(),
+            account_id.into(),
+            now_ms().into(),
+        ],
     )
     .await
 }
 
 pub async fn explanations(db: &Db, org_id: i64) -> Result<Vec<ExplanationRow>> {
     db.fetch_all(
-        "SELECT id, org_id, rule_id, period_start, reason, account_id, created_at FROM finding_explanations \
-         WHERE org_id = $1 ORDER BY id",
+        "SELECT e.id, e.org_id, e.rule_id, e.period_start, e.reason, e.account_id, a.username AS account_name, \
+         e.created_at FROM finding_explanations e LEFT JOIN accounts a ON a.id = e.account_id \
+         WHERE e.org_id = $1 ORDER BY e.id",
         &[org_id.into()],
     )
     .await

@@ -34,3 +34,32 @@ document.addEventListener("change", function (e) {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return;
   window.location.search = "?kind=" + encodeURIComponent(kind) + "&date=" + encodeURIComponent(date);
 });
+// Minutes as rich text: an editable area with a few commands over the plain textarea, which
+// keeps the HTML that is submitted (the server sanitizes it). Without JavaScript, the textarea
+// takes plain text.
+document.querySelectorAll("textarea[data-rich]").forEach(function (ta) {
+  var bar = document.createElement("div");
+  bar.className = "rich-bar";
+  var area = document.createElement("div");
+  area.className = "rich-area";
+  area.contentEditable = "true";
+  area.setAttribute("role", "textbox");
+  area.setAttribute("aria-multiline", "true");
+  area.setAttribute("aria-label", ta.getAttribute("aria-label") || "会议记录");
+  area.id = ta.id + "-rich";
+  area.innerHTML = ta.value;
+  [["bold", "加粗"], ["insertUnorderedList", "列表"], ["insertOrderedList", "编号"], ["removeFormat", "清除格式"]]
+    .forEach(function (c) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = c[1];
+      b.addEventListener("click", function () { area.focus(); document.execCommand(c[0]); sync(); });
+      bar.appendChild(b);
+    });
+  function sync() { ta.value = area.innerHTML; }
+  area.addEventListener("input", sync);
+  ta.style.display = "none";
+  ta.parentNode.insertBefore(bar, ta);
+  ta.parentNode.insertBefore(area, ta);
+  if (ta.form) ta.form.addEventListener("submit", sync);
+});

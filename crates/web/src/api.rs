@@ -16,7 +16,7 @@ use serde_json::json;
 use services::members::ListQuery;
 use services::orgs::OrgInput;
 
-type ApiResult = Result<Response, ApiError>;
+pub(crate) type ApiResult = Result<Response, ApiError>;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -48,19 +48,19 @@ async fn not_found() -> ApiError {
     ApiError::Service(services::ServiceError::NotFound)
 }
 
-fn ok<T: serde::Serialize>(v: T) -> ApiResult {
+pub(crate) fn ok<T: serde::Serialize>(v: T) -> ApiResult {
     Ok(Json(v).into_response())
 }
 
-fn created<T: serde::Serialize>(v: T) -> ApiResult {
+pub(crate) fn created<T: serde::Serialize>(v: T) -> ApiResult {
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
-fn id_of(raw: &str) -> Result<i64, ApiError> {
+pub(crate) fn id_of(raw: &str) -> Result<i64, ApiError> {
     raw.parse().map_err(|_| ApiError::Service(services::ServiceError::NotFound))
 }
 
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+pub(crate) fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     b.map(|Json(v)| v)
         .map_err(|e| ApiError::BadRequest(format!("请求体不是有效的 JSON 或字段类型不对：{}", e.body_text())))
 }

@@ -3,6 +3,7 @@
 //! [`services::Services`]; authorization happens there and in storage's scope filter.
 
 pub mod api;
+mod api_life;
 pub mod auth;
 pub mod error;
 pub mod life;
@@ -65,7 +66,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(roster::routes())
         .merge(life::routes())
-        .nest("/api/v1", api::routes().merge(roster::api_routes()))
+        .nest("/api/v1", api::routes().merge(roster::api_routes()).merge(api_life::routes()))
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))
         .fallback(pages::not_found)

@@ -45,6 +45,23 @@ pub const ENDPOINTS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         None,
         "roster",
     ),
+    ("get", "/orgs/{id}/meetings", "组织生活记录：year=年份（默认本年），含出席情况", None, "org_life"),
+    (
+        "post",
+        "/orgs/{id}/meetings",
+        "记录会议：应到人员按当天组织关系自动确定，默认出席，exceptions 只列请假和缺席的人",
+        Some("MeetingInput"),
+        "org_life",
+    ),
+    ("get", "/meetings/{id}", "会议记录详情：出席、到会人数是否符合要求、决议与表决、评议结果、附件", None, "org_life"),
+    (
+        "get",
+        "/orgs/{id}/findings",
+        "规则检查提醒：year=年份，as_of=检查日期；每条含规则编号、依据条款和补录链接",
+        None,
+        "org_life",
+    ),
+    ("post", "/orgs/{id}/findings/explain", "对提醒说明情况（留痕、记入审计）", Some("ExplainBody"), "org_life"),
     ("get", "/accounts", "我可管理的账户及其角色", None, "accounts"),
     ("post", "/accounts", "新建账户（返回一次性密码，只返回一次）", Some("NewAccountBody"), "accounts"),
     ("post", "/accounts/{id}/disable", "停用账户（会话和令牌随即失效）", None, "accounts"),
@@ -88,7 +105,7 @@ fn schemas() -> Value {
     });
     let mut new_org = org_props.as_object().cloned().unwrap_or_default();
     new_org.insert("parent_id".into(), json!({"type": "integer", "nullable": true}));
-    json!({
+    let mut schemas = json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "properties": {
             "code": {"type": "string", "enum": ["not_found", "forbidden", "invalid", "conflict", "bad_credentials", "throttled", "unauthorized", "csrf", "bad_request", "internal"]},
             "message": {"type": "string", "description": "中文说明"},
@@ -114,6 +131,26 @@ fn schemas() -> Value {
             "org_id": {"type": "integer", "nullable": true, "description": "org_admin / party_worker：所管理的组织"},
             "member_id": {"type": "integer", "nullable": true, "description": "member：对应的党员"}}},
         "PasswordBody": {"type": "object", "required": ["current", "new", "confirm"], "properties": {"current": s(), "new": s(), "confirm": s()}}
+    });
+    if let (Some(all), Some(more)) = (schemas.as_object_mut(), life_schemas().as_object()) {
+        all.extend(more.clone());
+    }
+    schemas
+}
+
+fn life_schemas() -> Value {
+    json!({
+        "MeetingInput": {"type": "object", "required": ["kind", "held_on", "topic"], "properties": {
+            "kind": {"type": "string", "enum": ["branch_assembly", "committee_meeting", "group_meeting", "party_lecture", "themed_day", "life_meeting", "democratic_life_meeting", "member_appraisal", "talk", "study_group_session"]},
+            "held_on": s(), "start_time": s(), "place": s(), "topic": s(), "first_agenda_item": s(),
+            "minutes": {"type": "string", "description": "富文本（HTML），保存前清理"},
+            "host_member_id": {"type": "integer", "nullable": true}, "recorder_member_id": {"type": "integer", "nullable": true},
+            "lecturer_member_id": {"type": "integer", "nullable": true}, "partner_member_id": {"type": "integer", "nullable": true},
+            "talk_reason": s(), "has_vote": {"type": "boolean"},
+            "exceptions": {"type": "object", "description": "党员 id → [\"excused\"|\"absent\", 原因]", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            "resolutions": {"type": "array", "items": {"type": "object", "properties": {"text": s(), "yes": {"type": "integer"}, "no": {"type": "integer"}, "abstain": {"type": "integer"}}}},
+            "ratings": {"type": "object", "description": "党员 id → excellent|qualified|basically_qualified|unqualified", "additionalProperties": {"type": "string"}}}},
+        "ExplainBody": {"type": "object", "required": ["rule_id", "reason"], "properties": {"rule_id": s(), "period_start": s(), "reason": s()}}
     })
 }
 
@@ -144,6 +181,11 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
         }
         ("get", "/members/{id}") => out.push(q("reveal", "true：显示完整身份证号和电话（有权限时，记入审计日志）")),
         ("get", "/orgs") => out.push(q("include_closed", "true：包含已撤销组织")),
+        ("get", "/orgs/{id}/meetings") => out.push(q("year", "年份，默认本年")),
+        ("get", "/orgs/{id}/findings") => {
+            out.push(q("year", "年份，默认本年"));
+            out.push(q("as_of", "检查日期 YYYY-MM-DD，默认今天（往年为次年1月1日）"));
+        }
         ("get", "/audit") => {
             for (n, d) in
                 [("before", "只看此序号之前"), ("entity", "对象类别"), ("entity_id", "对象 id"), ("limit", "条数")]

@@ -429,9 +429,21 @@ async fn one_time_password_must_be_changed_first(db: Db) {
     assert_eq!(page_get(&f, &s, "/members").await.status, StatusCode::OK);
 }
 
+/// A 主题党日 recorded in branch A, for the organizational-life rows of the matrix.
+async fn meeting_in_a(f: &Fixture) -> i64 {
+    let input = services::org_life::MeetingInput {
+        kind: "themed_day".into(),
+        held_on: "2026-01-15".into(),
+        topic: "主题党日".into(),
+        ..Default::default()
+    };
+    f.services.record_meeting(&console_actor(), f.branch_a, &input).await.unwrap()
+}
+
 async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
     let f = fixture(db).await;
     let (a, g, m, p) = (f.branch_a, f.group_a, f.member_a, f.post_a);
+    let mtg = meeting_in_a(&f).await;
     let guessed = 987_654;
     for user in ["worker_b", "admin_b", "member_b"] {
         let s = login(&f, user).await;
@@ -442,7 +454,18 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
                 format!("/orgs/{target}/edit"),
                 format!("/members/new?branch={target}"),
                 format!("/members?org={target}"),
+                format!("/orgs/{target}/life"),
+                format!("/orgs/{target}/meetings/new"),
+                format!("/orgs/{target}/compliance"),
+                format!("/orgs/{target}/ledger.xlsx?year=2026"),
+                format!("/orgs/{target}/ledger.pdf?year=2026"),
             ] {
+                let r = page_get(&f, &s, &uri).await;
+                assert!(refused(r.status), "{user} GET {uri}: {}", r.status);
+            }
+        }
+        for target in [mtg, guessed] {
+            for uri in [format!("/meetings/{target}"), format!("/meetings/{target}/attachments/1")] {
                 let r = page_get(&f, &s, &uri).await;
                 assert!(refused(r.status), "{user} GET {uri}: {}", r.status);
             }
@@ -483,6 +506,14 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
             (format!("/members/{m}/contact"), "phone=13900139000".into()),
             (format!("/members/{m}/relocate"), format!("target={}&on=2024-01-01", f.branch_b)),
             (format!("/members/{guessed}/contact"), "phone=13900139000".into()),
+            (format!("/orgs/{a}/meetings"), "kind=themed_day&held_on=2026-02-01&topic=x".into()),
+            (
+                format!("/orgs/{a}/findings/explain"),
+                "rule_id=MTG-THEME-DAY&period_start=2026-02-01&reason=情况说明".into(),
+            ),
+            (format!("/orgs/{a}/rule-sets"), "rule_set=党课每季度1次&on=1".into()),
+            (format!("/orgs/{a}/dual"), "who=乙党员".into()),
+            (format!("/orgs/{a}/dual/1/end"), String::new()),
         ];
         for (uri, form) in posts {
             let r = page_post(&f, &s, &uri, &form).await;
@@ -504,6 +535,7 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
 async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
     let f = fixture(db).await;
     let (a, m, p) = (f.branch_a, f.member_a, f.post_a);
+    let mtg = meeting_in_a(&f).await;
     let guessed = 987_654;
     for user in ["worker_b", "admin_b", "member_b"] {
         let t = token(&f, user).await;
@@ -515,6 +547,22 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
             ("GET", format!("/api/v1/members/{m}?reveal=true"), None),
             ("GET", format!("/api/v1/members/{guessed}"), None),
             ("GET", format!("/api/v1/members?org={a}"), None),
+            ("GET", format!("/api/v1/orgs/{a}/meetings"), None),
+            ("GET", format!("/api/v1/meetings/{mtg}"), None),
+            ("GET", format!("/api/v1/orgs/{a}/findings"), None),
+            ("GET", format!("/api/v1/orgs/{a}/compliance"), None),
+            (
+                "POST",
+                format!("/api/v1/orgs/{a}/meetings"),
+                Some(serde_json::json!({"kind": "themed_day", "held_on": "2026-02-01", "topic": "x"})),
+            ),
+            (
+                "POST",
+                format!("/api/v1/orgs/{a}/findings/explain"),
+                Some(
+                    serde_json::json!({"rule_id": "MTG-THEME-DAY", "period_start": "2026-02-01", "reason": "情况说明"}),
+                ),
+            ),
             ("PATCH", format!("/api/v1/orgs/{a}"), Some(serde_json::json!({"name": "改名"}))),
             ("POST", format!("/api/v1/orgs/{a}/move"), Some(serde_json::json!({"parent_id": f.branch_b}))),
             ("POST", format!("/api/v1/orgs/{a}/close"), None),

@@ -214,6 +214,7 @@ async fn open(cfg: &Config) -> Result<Services> {
     let key = config::audit_key(cfg)?;
     let mut services = Services::new(db, AuditKey::new(key), HashCost::default());
     services.list_cache_ms = cfg.list_cache_ms;
+    services.files_dir = Some(std::path::Path::new(&cfg.data_dir).join("attachments"));
     Ok(services)
 }
 

@@ -161,6 +161,8 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     let png = ui.client.screenshot().await.expect("screenshot the meeting form");
     std::fs::write(screenshot_dir.join("meeting-form-phone.png"), png).expect("write the screenshot");
     ui.click("button#save").await;
+    ui.wait_css("dd#counts").await;
+    ui.goto(&format!("/orgs/{branch_id}/life")).await;
     ui.wait_css("table#meetings").await;
     assert!(ui.count("table#meetings tr.meeting-row").await >= 1, "the recorded meeting is listed");
     let png = ui.client.screenshot().await.expect("screenshot the life page");
