@@ -10,6 +10,7 @@ pub mod demo;
 pub mod export;
 pub mod home;
 pub mod import;
+pub mod ledger;
 pub mod members;
 pub mod org_import;
 pub mod org_life;
@@ -105,6 +106,8 @@ pub struct Services {
     /// Where meeting attachments are kept (the data directory's `attachments`); without it,
     /// uploads are refused with a message.
     pub files_dir: Option<std::path::PathBuf>,
+    /// The CJK font for PDFs; without it, the usual Debian font locations are searched.
+    pub font_path: Option<std::path::PathBuf>,
 }
 
 impl Services {
@@ -118,6 +121,7 @@ impl Services {
             home_cache: Default::default(),
             list_cache_ms: DEFAULT_LIST_CACHE_MS,
             files_dir: None,
+            font_path: None,
         }
     }
 

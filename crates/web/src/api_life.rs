@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}", get(meeting))
         .route("/orgs/{id}/findings", get(findings))
         .route("/orgs/{id}/findings/explain", post(explain))
+        .route("/orgs/{id}/ledger", get(ledger))
 }
 
 #[derive(Deserialize, Default)]
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
 struct YearQuery {
     year: Option<i32>,
     as_of: Option<String>,
+    format: Option<String>,
 }
 
 /// The year asked for (this year by default) and the as-of date: given, or today for this
@@ -104,4 +106,21 @@ async fn explain(
     let b = body(b)?;
     let eid = state.services.explain_finding(&v.actor, id, &b.rule_id, &b.period_start, &b.reason).await?;
     created(json!({ "id": eid }))
+}
+
+async fn ledger(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    q: Result<Query<YearQuery>, QueryRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    let format = match q.as_ref().ok().and_then(|Query(q)| q.format.as_deref()) {
+        None | Some("xlsx") => services::ledger::LedgerFormat::Xlsx,
+        Some("pdf") => services::ledger::LedgerFormat::Pdf,
+        Some(other) => return Err(ApiError::BadRequest(format!("format 只能是 xlsx 或 pdf，不是 {other}"))),
+    };
+    let (year, as_of) = year_and_as_of(q)?;
+    let f = state.services.ledger(&v.actor, id, year, as_of, format).await?;
+    Ok(crate::roster::download(f.bytes, &f.file_name, f.content_type))
 }

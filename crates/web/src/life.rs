@@ -38,6 +38,8 @@ pub fn routes() -> Router<AppState> {
             post(attach).layer(DefaultBodyLimit::max(services::attachments::MAX_ATTACHMENT_BYTES + 64 * 1024)),
         )
         .route("/meetings/{id}/attachments/{aid}", get(attachment))
+        .route("/orgs/{id}/ledger.xlsx", get(ledger_xlsx))
+        .route("/orgs/{id}/ledger.pdf", get(ledger_pdf))
 }
 
 type PageResult = Result<Response, PageError>;
@@ -727,4 +729,37 @@ async fn dual_end(
     form_of(form, &v)?;
     let r = state.services.end_dual(&v.actor, id, did).await;
     back_to_life(&state, &v, id, None, r).await
+}
+
+async fn ledger_file(
+    state: &AppState,
+    v: &Viewer,
+    id: &str,
+    q: Result<Query<YearQuery>, QueryRejection>,
+    format: services::ledger::LedgerFormat,
+) -> PageResult {
+    let id = id_of(id)?;
+    let today = services::today();
+    let year = q.ok().and_then(|Query(q)| q.year.parse::<i32>().ok());
+    let year = year.filter(|y| (1949..=today.year()).contains(y)).unwrap_or(today.year());
+    let f = state.services.ledger(&v.actor, id, year, as_of_for(year), format).await?;
+    Ok(crate::roster::download(f.bytes, &f.file_name, f.content_type))
+}
+
+async fn ledger_xlsx(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    q: Result<Query<YearQuery>, QueryRejection>,
+) -> PageResult {
+    ledger_file(&state, &v, &id, q, services::ledger::LedgerFormat::Xlsx).await
+}
+
+async fn ledger_pdf(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    q: Result<Query<YearQuery>, QueryRejection>,
+) -> PageResult {
+    ledger_file(&state, &v, &id, q, services::ledger::LedgerFormat::Pdf).await
 }

@@ -62,6 +62,13 @@ pub const ENDPOINTS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         "org_life",
     ),
     ("post", "/orgs/{id}/findings/explain", "对提醒说明情况（留痕、记入审计）", Some("ExplainBody"), "org_life"),
+    (
+        "get",
+        "/orgs/{id}/ledger",
+        "组织生活台账：year=年份，format=xlsx|pdf；全部由记录生成，含一致性检查（导出记入审计）",
+        None,
+        "org_life",
+    ),
     ("get", "/accounts", "我可管理的账户及其角色", None, "accounts"),
     ("post", "/accounts", "新建账户（返回一次性密码，只返回一次）", Some("NewAccountBody"), "accounts"),
     ("post", "/accounts/{id}/disable", "停用账户（会话和令牌随即失效）", None, "accounts"),
@@ -182,6 +189,10 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
         ("get", "/members/{id}") => out.push(q("reveal", "true：显示完整身份证号和电话（有权限时，记入审计日志）")),
         ("get", "/orgs") => out.push(q("include_closed", "true：包含已撤销组织")),
         ("get", "/orgs/{id}/meetings") => out.push(q("year", "年份，默认本年")),
+        ("get", "/orgs/{id}/ledger") => {
+            out.push(q("year", "年份，默认本年"));
+            out.push(q("format", "xlsx（默认）或 pdf"));
+        }
         ("get", "/orgs/{id}/findings") => {
             out.push(q("year", "年份，默认本年"));
             out.push(q("as_of", "检查日期 YYYY-MM-DD，默认今天（往年为次年1月1日）"));

@@ -52,7 +52,7 @@ fn internal(e: impl std::fmt::Display) -> ServiceError {
 }
 
 /// A download with a Chinese file name (RFC 6266 `filename*`).
-fn download(bytes: Vec<u8>, file_name: &str, content_type: &'static str) -> Response {
+pub(crate) fn download(bytes: Vec<u8>, file_name: &str, content_type: &'static str) -> Response {
     let encoded = crate::error::urlencode(file_name).replace('/', "%2F");
     let disposition = format!("attachment; filename=\"export\"; filename*=UTF-8''{encoded}");
     ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)

@@ -49,7 +49,8 @@ fn id(birth: &str, seq: u16) -> String {
 }
 
 async fn fixture(db: Db) -> Fixture {
-    let services = Services::new(db, AuditKey::new(vec![7u8; 32]), HashCost::cheap_for_tests());
+    let mut services = Services::new(db, AuditKey::new(vec![7u8; 32]), HashCost::cheap_for_tests());
+    services.files_dir = Some(std::env::temp_dir().join("zhibu-http-attachments"));
     let c = console_actor();
     let org = |name: &str, kind: &str| OrgInput {
         name: name.into(),
@@ -229,9 +230,59 @@ async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The record's page: counts, the absentee, an attachment that must be what it claims.
+    let meeting = r.location.clone();
+    assert!(meeting.starts_with("/meetings/"), "{meeting}");
+    let page = page_get(&f, &s, &meeting).await;
+    assert!(page.body.contains("缺席") && page.body.contains("id=\"counts\""), "{}", page.body);
+    let attach = |name: &'static str, bytes: &'static [u8]| {
+        let (ct, body) = multipart(&s.csrf, name, bytes);
+        let uri = format!("{meeting}/attachments");
+        let cookie = s.cookie.clone();
+        let router = f.router.clone();
+        async move {
+            send(
+                &router,
+                Request::post(uri)
+                    .header(header::COOKIE, cookie)
+                    .header(header::CONTENT_TYPE, ct)
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let r = attach("签到表.pdf", b"MZ not a pdf").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("不符"), "{}", r.body);
+    let r = attach("签到表.pdf", b"%PDF-1.4 sign-in sheet").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = page_get(&f, &s, &meeting).await;
+    let href = page.body.split("href=\"").find(|h| h.contains("/attachments/")).unwrap().split('"').next().unwrap();
+    let file = page_get(&f, &s, href).await;
+    assert_eq!((file.status, file.body.as_str()), (StatusCode::OK, "%PDF-1.4 sign-in sheet"));
+    // The ledger, from the records alone.
+    let year = last_month.year();
+    let xlsx = page_get(&f, &s, &format!("/orgs/{}/ledger.xlsx?year={year}", f.branch_a)).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.body.starts_with("PK"));
+    let pdf = page_get(&f, &s, &format!("/orgs/{}/ledger.pdf?year={year}", f.branch_a)).await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body.chars().take(300).collect::<String>());
+    assert!(pdf.body.starts_with("%PDF-"));
+    // An explanation: too short is refused with a message; a real one is shown beside it.
+    let explain = format!("rule_id=MTG-THEME-DAY&period_start={year}-01-01&year={year}&reason=");
+    let r = page_post(&f, &s, &format!("/orgs/{}/findings/explain", f.branch_a), &format!("{explain}短")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("至少 4 个字"));
+    let r = page_post(&f, &s, &format!("/orgs/{}/findings/explain", f.branch_a), &format!("{explain}寒假期间学校停课"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = page_get(&f, &s, &format!("/orgs/{}/life?year={}", f.branch_a, last_month.year())).await;
     assert!(!theme_day_missing(&page.body), "the finding disappears once the record is there");
     assert!(page.body.contains("重温入党誓词"));
+    if last_month.month() > 1 {
+        assert!(page.body.contains("寒假期间学校停课"), "the explanation is shown beside January's finding");
+    }
     // Missing topic: a field error in Chinese, nothing saved.
     let r =
         page_post(&f, &s, &format!("/orgs/{}/meetings", f.branch_a), &format!("kind=themed_day&held_on={last_month}"))
@@ -551,6 +602,7 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
             ("GET", format!("/api/v1/meetings/{mtg}"), None),
             ("GET", format!("/api/v1/orgs/{a}/findings"), None),
             ("GET", format!("/api/v1/orgs/{a}/compliance"), None),
+            ("GET", format!("/api/v1/orgs/{a}/ledger?format=pdf"), None),
             (
                 "POST",
                 format!("/api/v1/orgs/{a}/meetings"),

@@ -19,6 +19,9 @@ pub struct Config {
     pub audit_key_file: String,
     /// How long a computed member-list page may be reused, in ms (0: off).
     pub list_cache_ms: u64,
+    /// A CJK font (.ttf/.otf/.ttc) for PDF ledgers. Empty: the usual Debian locations
+    /// (fonts-noto-cjk, fonts-wqy-microhei).
+    pub font_path: String,
 }
 
 impl Default for Config {
@@ -31,6 +34,7 @@ impl Default for Config {
             session_hours: 12,
             audit_key_file: String::new(),
             list_cache_ms: services::DEFAULT_LIST_CACHE_MS,
+            font_path: String::new(),
         }
     }
 }
@@ -55,6 +59,7 @@ impl Config {
             "session_hours",
             "audit_key_file",
             "list_cache_ms",
+            "font_path",
         ]));
         let mut cfg: Config = fig.extract().context("invalid configuration")?;
         if let Some(d) = data_dir {

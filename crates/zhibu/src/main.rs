@@ -215,6 +215,7 @@ async fn open(cfg: &Config) -> Result<Services> {
     let mut services = Services::new(db, AuditKey::new(key), HashCost::default());
     services.list_cache_ms = cfg.list_cache_ms;
     services.files_dir = Some(std::path::Path::new(&cfg.data_dir).join("attachments"));
+    services.font_path = Some(cfg.font_path.clone()).filter(|p| !p.is_empty()).map(Into::into);
     Ok(services)
 }
 

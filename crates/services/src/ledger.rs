@@ -1,0 +1,320 @@
+//! The organizational-life ledger (组织生活台账) of one org and year, entirely from the records:
+//! the meetings with attendance, votes and ratings, the talks, the year's compliance with each
+//! requirement and the findings (with any explanation), as .xlsx or PDF.
+
+use crate::org_life::{MeetingView, attendees, minutes_text};
+use crate::{Entry, Result, ServiceError, Services};
+use chrono::NaiveDate;
+use domain::findings::Finding;
+use domain::org_life::{AppraisalRating, Attendance, MeetingKind, Votes, quorum_statement, voter_count};
+use domain::period::Period;
+use domain::rules::{Check, RuleSet, Severity};
+use domain::scope::Actor;
+use reports::ledger::{
+    Absentee, AppraisalLine, ComplianceLine, FindingLine, LedgerDoc, LedgerMeeting, Resolution, TalkLine,
+};
+use std::collections::HashMap;
+use storage::meeting;
+use storage::org::OrgRow;
+
+/// The file format of a ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerFormat {
+    Xlsx,
+    Pdf,
+}
+
+/// A generated ledger file.
+#[derive(Debug, Clone)]
+pub struct LedgerFile {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// Per rule: the periods of `year` that ended by `as_of` while the org existed, and which of them
+/// have a finding (violation or warning) of that rule. Derived from the findings, so the ledger's
+/// summary never disagrees with them.
+pub fn compliance_lines(
+    rules: &RuleSet,
+    org: &OrgRow,
+    findings: &[Finding],
+    year: i32,
+    as_of: NaiveDate,
+) -> Vec<ComplianceLine> {
+    let date = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let (established, closed) = (date(&org.established_on), date(&org.closed_on));
+    let kind = domain::org::OrgKind::parse(&org.kind);
+    let mut out = Vec::new();
+    for rule in rules.rules() {
+        let Check::Frequency { period, .. } = &rule.check else { continue };
+        if !kind.is_some_and(|k| rule.applies_to.org_kinds.contains(&k)) {
+            continue;
+        }
+        // Rules with conditions (a committee, a secretary) apply only when a finding or a
+        // record says so; without a finding they are counted as met, which is what the
+        // findings say too.
+        let periods: Vec<Period> = Period::in_year(*period, year)
+            .into_iter()
+            .filter(|p| p.has_ended(as_of))
+            .filter(|p| established.is_none_or(|e| e <= p.start()) && closed.is_none_or(|c| p.end() < c))
+            .collect();
+        if periods.is_empty() {
+            continue;
+        }
+        let missed: Vec<&Period> = periods
+            .iter()
+            .filter(|p| {
+                findings.iter().any(|f| {
+                    f.rule_id == rule.id
+                        && f.severity != Severity::Upcoming
+                        && f.period.as_ref().is_some_and(|fp| fp.start() == p.start())
+                })
+            })
+            .collect();
+        out.push(ComplianceLine {
+            rule_id: rule.id.to_string(),
+            requirement: rule.title.to_string(),
+            citation: rule.citation.to_string(),
+            required: periods.len() as u32,
+            held: (periods.len() - missed.len()) as u32,
+            met: missed.is_empty(),
+            missed_periods: missed.iter().map(|p| p.label()).collect::<Vec<_>>().join("、"),
+        });
+    }
+    out
+}
+
+impl Services {
+    /// The ledger's data for an org and year, as of a date.
+    pub async fn ledger_doc(&self, actor: &Actor, org_id: i64, year: i32, as_of: NaiveDate) -> Result<LedgerDoc> {
+        let scope = actor.scope();
+        let org = storage::org::get(&self.db, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
+        let path = org.org_path()?;
+        let ancestors = storage::org::by_ids(&self.db, &domain::scope::Scope::everything(), &path.ids()).await?;
+        let names: HashMap<i64, String> = ancestors.into_iter().map(|o| (o.id, o.name)).collect();
+        let path_names =
+            path.ids().iter().map(|id| names.get(id).cloned().unwrap_or_default()).collect::<Vec<_>>().join("/");
+        let views = self.meetings_of(actor, org_id, year).await?;
+        let ids: Vec<i64> = views.iter().map(|v| v.meeting.id).collect();
+        let mut resolutions: HashMap<i64, Vec<meeting::ResolutionRow>> = HashMap::new();
+        for r in meeting::resolutions(&self.db, &ids).await? {
+            resolutions.entry(r.meeting_id).or_default().push(r);
+        }
+        let mut files: HashMap<i64, Vec<String>> = HashMap::new();
+        for a in meeting::attachments(&self.db, &ids).await? {
+            files.entry(a.meeting_id).or_default().push(a.file_name);
+        }
+        let ratings = meeting::ratings(&self.db, &ids).await?;
+        // Names of hosts, recorders, lecturers and talk partners (whoever they are: the ledger
+        // names them as recorded).
+        let mut people: Vec<i64> = views
+            .iter()
+            .flat_map(|v| {
+                let m = &v.meeting;
+                [m.host_member_id, m.recorder_member_id, m.lecturer_member_id, m.partner_member_id]
+            })
+            .flatten()
+            .collect();
+        people.sort_unstable();
+        people.dedup();
+        let rows = storage::roster::rows_by_ids(&self.db, &domain::scope::Scope::everything(), &people).await?;
+        let name: HashMap<i64, String> = rows.into_iter().map(|m| (m.id, m.name)).collect();
+        let name_of = |id: Option<i64>| id.and_then(|i| name.get(&i).cloned()).unwrap_or_default();
+
+        let mut meetings = Vec::new();
+        let mut talks = Vec::new();
+        // Oldest first, as in a record book.
+        for v in views.iter().rev() {
+            let m = &v.meeting;
+            let kind = MeetingKind::parse(&m.kind);
+            if kind == Some(MeetingKind::Talk) {
+                talks.push(TalkLine {
+                    held_on: m.held_on.clone(),
+                    place: m.place.clone(),
+                    talker: name_of(m.host_member_id),
+                    talkee: name_of(m.partner_member_id),
+                    reason: m.talk_reason.clone().unwrap_or_default(),
+                    summary: format!("{}\n{}", m.topic, minutes_text(&m.minutes)).trim().to_string(),
+                });
+                continue;
+            }
+            meetings.push(ledger_meeting(
+                v,
+                kind,
+                resolutions.remove(&m.id).unwrap_or_default(),
+                files.remove(&m.id),
+                &name_of,
+            ));
+        }
+        let appraisals = ratings
+            .into_iter()
+            .map(|r| AppraisalLine {
+                member_name: r.member_name,
+                rating_label: AppraisalRating::parse(&r.rating).map(|x| x.label()).unwrap_or("—").to_string(),
+            })
+            .collect();
+        let findings = self.findings_for(&org, year, as_of).await?;
+        let explanations = meeting::explanations(&self.db, org.id).await?;
+        let rules = self.rules_for(&org.path).await?;
+        let compliance = compliance_lines(&rules, &org, &findings, year, as_of);
+        let findings = findings
+            .iter()
+            .map(|f| {
+                let start = f.period.as_ref().map(|p| p.start().format("%Y-%m-%d").to_string()).unwrap_or_default();
+                FindingLine {
+                    rule_id: f.rule_id.to_string(),
+                    severity_label: f.severity.label().to_string(),
+                    period: f.period.as_ref().map(|p| p.label()).unwrap_or_default(),
+                    message: f.message.clone(),
+                    citation: f.citation.to_string(),
+                    explanation: explanations
+                        .iter()
+                        .rev()
+                        .find(|e| e.rule_id == f.rule_id && e.period_start == start)
+                        .map(|e| e.reason.clone()),
+                }
+            })
+            .collect();
+        Ok(LedgerDoc {
+            org_name: org.name.clone(),
+            org_path_names: path_names,
+            year,
+            as_of: as_of.format("%Y-%m-%d").to_string(),
+            generated_by: actor.username.clone(),
+            meetings,
+            appraisals,
+            talks,
+            compliance,
+            findings,
+        })
+    }
+
+    /// The ledger as a file; audited like every export.
+    pub async fn ledger(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        year: i32,
+        as_of: NaiveDate,
+        format: LedgerFormat,
+    ) -> Result<LedgerFile> {
+        let doc = self.ledger_doc(actor, org_id, year, as_of).await?;
+        let file_name = format!("{}{}年组织生活台账", doc.org_name, year);
+        let (bytes, file_name, content_type) = match format {
+            LedgerFormat::Xlsx => {
+                let bytes = tokio::task::spawn_blocking(move || reports::ledger::write_xlsx(&doc))
+                    .await
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                (
+                    bytes,
+                    format!("{file_name}.xlsx"),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+            }
+            LedgerFormat::Pdf => {
+                let font_path = self.font_path.clone();
+                let bytes = tokio::task::spawn_blocking(move || {
+                    let font = reports::find_cjk_font(font_path.as_deref())?;
+                    reports::ledger::write_pdf(&doc, &font)
+                })
+                .await
+                .map_err(|e| ServiceError::Internal(e.to_string()))?
+                .map_err(|e| match e {
+                    reports::ReportError::FontMissing { .. }
+                    | reports::ReportError::FontUnreadable { .. }
+                    | reports::ReportError::NotCjkFont { .. } => ServiceError::Conflict(e.to_string()),
+                    other => ServiceError::Internal(other.to_string()),
+                })?;
+                (bytes, format!("{file_name}.pdf"), "application/pdf")
+            }
+        };
+        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
+        let mut tx = self.db.begin().await?;
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "ledger.export",
+                entity: "org",
+                entity_id: Some(org.id),
+                org_path: Some(org.path.clone()),
+                before: None,
+                after: Some(serde_json::json!({ "year": year, "as_of": as_of, "file": file_name })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(LedgerFile { file_name, content_type, bytes })
+    }
+}
+
+fn ledger_meeting(
+    v: &MeetingView,
+    kind: Option<MeetingKind>,
+    resolutions: Vec<meeting::ResolutionRow>,
+    files: Option<Vec<String>>,
+    name_of: &dyn Fn(Option<i64>) -> String,
+) -> LedgerMeeting {
+    let m = &v.meeting;
+    let count = |a: Attendance| v.attendance.iter().filter(|x| x.attendance == a.as_str()).count() as u32;
+    let voters = voter_count(&attendees(&v.attendance));
+    let n = |x: i64| u32::try_from(x).unwrap_or(0);
+    LedgerMeeting {
+        kind_label: kind.map(|k| k.label()).unwrap_or("—").to_string(),
+        held_on: m.held_on.clone(),
+        start_time: m.start_time.clone().unwrap_or_default(),
+        place: m.place.clone(),
+        topic: m.topic.clone(),
+        host: name_of(m.host_member_id),
+        recorder: name_of(m.recorder_member_id),
+        lecturer: name_of(m.lecturer_member_id),
+        first_agenda_item: m.first_agenda_item.clone().unwrap_or_default(),
+        expected: v.attendance.len() as u32,
+        present: count(Attendance::Present),
+        excused: count(Attendance::Excused),
+        absent: count(Attendance::Absent),
+        voting_expected: voters.expected,
+        voting_present: voters.present,
+        absentees: v
+            .attendance
+            .iter()
+            .filter(|a| a.attendance != Attendance::Present.as_str())
+            .map(|a| Absentee {
+                name: a.member_name.clone(),
+                attendance_label: Attendance::parse(&a.attendance).map(|x| x.label()).unwrap_or("—").to_string(),
+                reason: a.reason.clone().unwrap_or_default(),
+            })
+            .collect(),
+        attendees: v
+            .attendance
+            .iter()
+            .filter(|a| a.attendance == Attendance::Present.as_str())
+            .map(|a| a.member_name.clone())
+            .collect(),
+        minutes_text: minutes_text(&m.minutes),
+        resolutions: resolutions
+            .into_iter()
+            .map(|r| {
+                let votes = Votes {
+                    voters_expected: n(r.voters_expected),
+                    voters_present: n(r.voters_present),
+                    yes: n(r.yes),
+                    no: n(r.no),
+                    abstain: n(r.abstain),
+                };
+                Resolution {
+                    text: r.text,
+                    voters_present: votes.voters_present,
+                    yes: votes.yes,
+                    no: votes.no,
+                    abstain: votes.abstain,
+                    passed: votes.passed(),
+                }
+            })
+            .collect(),
+        attachments: files.unwrap_or_default(),
+        quorum_note: kind.and_then(|k| quorum_statement(k, voters)).unwrap_or_default(),
+    }
+}
