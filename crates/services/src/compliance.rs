@@ -4,8 +4,9 @@
 //! (keyset paging on the path): for each page it reads the orgs' open posts, their member counts
 //! on `as_of`, their meetings of the year (and of the half-year before, for CON-LAPSE) with
 //! attendance, in five statements whatever the page size, evaluates every org of the page, hands
-//! each [`OrgResult`] to the caller's sink and drops the page. Memory is bounded by the page, not
-//! by the subtree: a province is checked like a county.
+//! each [`OrgResult`] to the caller's sink and drops the page. The next page is read while one is
+//! evaluated, so at most two pages are held: memory is bounded by the page size, not by the
+//! subtree, and a province is checked like a county.
 //!
 //! The facts are those the per-org check ([`Services::findings_for`]) gathers, read in bulk, so
 //! both give the same findings for every org (a test compares them on the county demo).
@@ -70,6 +71,92 @@ fn depth_of(path: &str) -> usize {
     path.bytes().filter(|b| *b == b'/').count().saturating_sub(1)
 }
 
+fn kind_of(o: &OrgRow) -> OrgKind {
+    OrgKind::parse(&o.kind).unwrap_or(OrgKind::Branch)
+}
+
+/// The dates of a check: members are counted on `on`; meetings are read from `from` to `to`.
+struct Range {
+    on: String,
+    from: String,
+    to: String,
+}
+
+/// What the rules need about one page of orgs, by org id.
+#[derive(Default)]
+struct PageFacts {
+    posts: HashMap<i64, Vec<check::OpenPost>>,
+    counts: HashMap<(i64, String), i64>,
+    records: HashMap<i64, Vec<RecordFact>>,
+    meetings: u64,
+}
+
+/// Reads the facts of `orgs` on a task of its own (nothing to read for an empty page).
+fn spawn_page_facts(
+    db: &storage::Db,
+    orgs: &[OrgRow],
+    range: &Arc<Range>,
+) -> tokio::task::JoinHandle<Result<PageFacts>> {
+    let db = db.clone();
+    let range = Arc::clone(range);
+    let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
+    let branch_ids: Vec<i64> = orgs.iter().filter(|o| kind_of(o) == OrgKind::Branch).map(|o| o.id).collect();
+    let group_ids: Vec<i64> = orgs.iter().filter(|o| kind_of(o) == OrgKind::Group).map(|o| o.id).collect();
+    tokio::spawn(async move { page_facts(&db, &ids, &branch_ids, &group_ids, &range).await })
+}
+
+/// The facts of one page: four statements, run at once on separate connections, unpacked.
+async fn page_facts(
+    db: &storage::Db,
+    ids: &[i64],
+    branch_ids: &[i64],
+    group_ids: &[i64],
+    range: &Range,
+) -> Result<PageFacts> {
+    let mut out = PageFacts::default();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let (page_posts, page_counts, page_attendance, page_meetings) = tokio::try_join!(
+        check::open_posts(db, ids),
+        check::member_counts_on(db, branch_ids, group_ids, &range.on),
+        check::attendance_of(db, ids, &range.from, &range.to),
+        check::meetings_of(db, ids, &range.from, &range.to),
+    )?;
+    for p in page_posts {
+        out.posts.entry(p.org_id).or_default().push(p);
+    }
+    out.counts = page_counts.into_iter().map(|c| ((c.org_id, c.status), c.n)).collect();
+    let mut attendance: HashMap<i64, Vec<Attendee>> = HashMap::new();
+    for org_attendance in &page_attendance {
+        for a in org_attendance.entries()? {
+            attendance.entry(a.meeting_id).or_default().push(Attendee {
+                member_id: a.member_id,
+                probationary: a.probationary != 0,
+                attendance: Attendance::parse(a.attendance).unwrap_or(Attendance::Present),
+            });
+        }
+    }
+    drop(page_attendance);
+    for org_meetings in &page_meetings {
+        let mut list = Vec::new();
+        for m in org_meetings.meetings()? {
+            out.meetings += 1;
+            let (Some(kind), Ok(date)) = (MeetingKind::parse(m.kind), NaiveDate::parse_from_str(m.held_on, "%Y-%m-%d"))
+            else {
+                continue;
+            };
+            let mut r = RecordFact::new(m.id, org_meetings.org_id, kind, date);
+            r.attendance = attendance.remove(&m.id).unwrap_or_default();
+            r.lecturer_id = m.lecturer_member_id;
+            r.has_vote = m.has_vote != 0;
+            list.push(r);
+        }
+        out.records.insert(org_meetings.org_id, list);
+    }
+    Ok(out)
+}
+
 impl Services {
     /// Checks every active org of the subtree under `root` (every org when `None`) for `year` as
     /// of `as_of`, with the rules `rules_for` gives each org, and hands each org's result to
@@ -113,95 +200,51 @@ impl Services {
         let from = format!("{}-07-01", year - 1);
         let to = format!("{year}-12-31");
         let page_size = page_size.max(1);
+        let range = Arc::new(Range { on, from, to });
         let mut stats = CheckStats::default();
-        let mut after: Option<String> = None;
-        loop {
-            let orgs = check::active_orgs_page(&self.db, &lo, &hi, after.as_deref(), page_size).await?;
-            let Some(last) = orgs.last() else { break };
-            after = Some(last.path.clone());
-            let full_page = orgs.len() >= page_size;
+        // Pipelined: while one page is evaluated here, the next page's facts are read (and
+        // unpacked) by a spawned task, so the database and the rules work at the same time.
+        let mut current = check::active_orgs_page(&self.db, &lo, &hi, None, page_size).await?;
+        let mut facts_task = spawn_page_facts(&self.db, &current, &range);
+        while let Some(last) = current.last() {
+            let next = if current.len() >= page_size {
+                check::active_orgs_page(&self.db, &lo, &hi, Some(&last.path), page_size).await?
+            } else {
+                Vec::new()
+            };
+            let next_task = spawn_page_facts(&self.db, &next, &range);
+            let mut facts = facts_task.await.map_err(|e| ServiceError::Internal(format!("check page: {e}")))??;
             stats.pages += 1;
-            stats.orgs += orgs.len() as u64;
-
-            let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
-            let kind_of = |o: &OrgRow| OrgKind::parse(&o.kind).unwrap_or(OrgKind::Branch);
-            let branch_ids: Vec<i64> = orgs.iter().filter(|o| kind_of(o) == OrgKind::Branch).map(|o| o.id).collect();
-            let group_ids: Vec<i64> = orgs.iter().filter(|o| kind_of(o) == OrgKind::Group).map(|o| o.id).collect();
-
-            // The page's facts: four statements, run at once on separate connections.
-            let (page_posts, page_counts, page_attendance, page_meetings) = tokio::try_join!(
-                check::open_posts(&self.db, &ids),
-                check::member_counts_on(&self.db, &branch_ids, &group_ids, &on),
-                check::attendance_of(&self.db, &ids, &from, &to),
-                check::meetings_of(&self.db, &ids, &from, &to),
-            )?;
-            let mut posts: HashMap<i64, Vec<check::OpenPost>> = HashMap::new();
-            for p in page_posts {
-                posts.entry(p.org_id).or_default().push(p);
-            }
-            let counts: HashMap<(i64, String), i64> =
-                page_counts.into_iter().map(|c| ((c.org_id, c.status), c.n)).collect();
-            let mut attendance: HashMap<i64, Vec<Attendee>> = HashMap::new();
-            for org_attendance in &page_attendance {
-                for a in org_attendance.entries()? {
-                    attendance.entry(a.meeting_id).or_default().push(Attendee {
-                        member_id: a.member_id,
-                        probationary: a.probationary != 0,
-                        attendance: Attendance::parse(a.attendance).unwrap_or(Attendance::Present),
-                    });
-                }
-            }
-            drop(page_attendance);
-            let mut records: HashMap<i64, Vec<RecordFact>> = HashMap::new();
-            for org_meetings in &page_meetings {
-                let mut list = Vec::new();
-                for m in org_meetings.meetings()? {
-                    stats.meetings += 1;
-                    let (Some(kind), Ok(date)) =
-                        (MeetingKind::parse(m.kind), NaiveDate::parse_from_str(m.held_on, "%Y-%m-%d"))
-                    else {
-                        continue;
-                    };
-                    let mut r = RecordFact::new(m.id, org_meetings.org_id, kind, date);
-                    r.attendance = attendance.remove(&m.id).unwrap_or_default();
-                    r.lecturer_id = m.lecturer_member_id;
-                    r.has_vote = m.has_vote != 0;
-                    list.push(r);
-                }
-                records.insert(org_meetings.org_id, list);
-            }
-            drop(page_meetings);
-            drop(attendance);
-
-            for org in orgs {
+            stats.orgs += current.len() as u64;
+            stats.meetings += facts.meetings;
+            for org in current {
                 let kind = kind_of(&org);
-                let mut facts = OrgFacts::new(org.id, kind);
+                let mut org_facts = OrgFacts::new(org.id, kind);
                 if matches!(kind, OrgKind::Branch | OrgKind::Group) {
-                    let n = |status: &str| counts.get(&(org.id, status.to_string())).copied().unwrap_or(0);
-                    facts.full_members = u32::try_from(n("full")).unwrap_or(u32::MAX);
-                    facts.probationary_members = u32::try_from(n("probationary")).unwrap_or(u32::MAX);
+                    let n = |status: &str| facts.counts.get(&(org.id, status.to_string())).copied().unwrap_or(0);
+                    org_facts.full_members = u32::try_from(n("full")).unwrap_or(u32::MAX);
+                    org_facts.probationary_members = u32::try_from(n("probationary")).unwrap_or(u32::MAX);
                 }
-                let org_posts = posts.remove(&org.id).unwrap_or_default();
-                facts.committee_posts = u32::try_from(org_posts.len()).unwrap_or(u32::MAX);
-                facts.has_committee =
+                let org_posts = facts.posts.remove(&org.id).unwrap_or_default();
+                org_facts.committee_posts = u32::try_from(org_posts.len()).unwrap_or(u32::MAX);
+                org_facts.has_committee =
                     org_posts.iter().any(|p| !matches!(p.post.as_str(), "secretary" | "deputy_secretary"));
-                facts.secretary_member_id = org_posts.iter().find(|p| p.post == "secretary").map(|p| p.member_id);
-                facts.term_start = parse_date(&org.term_start_on);
+                org_facts.secretary_member_id = org_posts.iter().find(|p| p.post == "secretary").map(|p| p.member_id);
+                org_facts.term_start = parse_date(&org.term_start_on);
                 // Exactly as the per-org check reads it (a stored term length, else the branch
                 // default), so that both give the same findings even for an odd stored value.
-                facts.term_years = org.term_years.map(|y| y as u32).unwrap_or(3);
-                facts.established_on = parse_date(&org.established_on);
-                facts.closed_on = parse_date(&org.closed_on);
-                let org_records = records.remove(&org.id).unwrap_or_default();
+                org_facts.term_years = org.term_years.map(|y| y as u32).unwrap_or(3);
+                org_facts.established_on = parse_date(&org.established_on);
+                org_facts.closed_on = parse_date(&org.closed_on);
+                let org_records = facts.records.remove(&org.id).unwrap_or_default();
                 let rules = rules_for(&org);
                 let (findings, statuses) =
-                    evaluate_with_statuses(&rules, &facts, &org_records, year, as_of, NOTICE_DAYS);
+                    evaluate_with_statuses(&rules, &org_facts, &org_records, year, as_of, NOTICE_DAYS);
                 stats.findings += findings.len() as u64;
                 sink(OrgResult { org_id: org.id, path: org.path, kind, name: org.name, findings, statuses });
             }
-            if !full_page {
-                break;
-            }
+            current = next;
+            facts_task = next_task;
         }
         Ok(stats)
     }

@@ -576,8 +576,11 @@ async fn lapse(tx: &mut Tx, base: i64, plan: &LifePlan) -> Result<Vec<i64>> {
     let ids: Vec<i64> = picked.into_iter().map(|(id,)| id).collect();
     for id in &ids {
         tx.execute(
+            // Through the member's orgs, so that the meetings index is used (not a scan of all).
             "UPDATE meeting_attendance SET attendance = 'absent', reason = NULL WHERE member_id = $1 \
-             AND meeting_id IN (SELECT mt.id FROM meetings mt WHERE mt.id > $2 AND mt.held_on >= $3 AND mt.held_on <= $4)",
+             AND meeting_id IN (SELECT mt.id FROM meetings mt WHERE mt.org_id IN \
+             (SELECT s.org_id FROM member_org_spans s WHERE s.member_id = $1) \
+             AND mt.id > $2 AND mt.held_on >= $3 AND mt.held_on <= $4)",
             &[Arg::I64(*id), Arg::I64(base), Arg::Str(from.clone()), Arg::Str(to.clone())],
         )
         .await?;
