@@ -1,6 +1,7 @@
 //! zhibu's project automation, run as `cargo xtask <command>`.
 
 mod bench;
+mod bench_check;
 mod bench_import;
 mod deps;
 mod pg;
@@ -43,6 +44,10 @@ enum Cmd {
     /// Measure importing a generated 50,000-row member workbook end to end (validation
     /// included) with a release build, on SQLite and PostgreSQL: wall time and peak memory.
     BenchImport(bench_import::Args),
+    /// Measure the full rules check of every org for one year (zhibu check --format summary) with
+    /// a release build after loading a demo, on SQLite and PostgreSQL: time, org-years per
+    /// second, findings, peak memory.
+    BenchCheck(bench_check::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
         Cmd::Deps => deps::ensure(),
         Cmd::Bench(args) => bench::run(args),
         Cmd::BenchImport(args) => bench_import::run(args),
+        Cmd::BenchCheck(args) => bench_check::run(args),
     };
     // Every guard (e.g. the PostgreSQL cluster) has been dropped by now.
     match result {

@@ -3,6 +3,7 @@
 //! every function that depends on the date takes it as an argument.
 
 pub mod codes;
+pub mod compliance;
 pub mod dates;
 pub mod findings;
 pub mod member;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod audit_log;
 pub mod cache;
+pub mod compliance;
 pub mod demo;
 pub mod export;
 pub mod home;

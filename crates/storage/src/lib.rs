@@ -10,6 +10,8 @@
 pub mod account;
 pub mod audit;
 pub mod bulk;
+pub mod bulk_life;
+pub mod check;
 pub mod db;
 pub mod meeting;
 pub mod member;

@@ -87,7 +87,8 @@ enum Command {
         /// The year whose periods are checked (default: the as-of date's year).
         #[arg(long)]
         year: Option<i32>,
-        /// table or json.
+        /// table (one line per finding), json (an array of findings), or summary (counts,
+        /// compliance rate and timing only: for large trees and benchmarks).
         #[arg(long, default_value = "table")]
         format: String,
     },
@@ -326,6 +327,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
 
 fn print_demo(s: services::demo::DemoSummary) {
     println!("演示数据已装入：{} 个组织，{} 名党员。", s.orgs, s.members);
+    println!("组织生活记录：{} 次会议（活动），{} 条出席记录。", s.meetings, s.attendance);
     println!("演示账号（密码只显示这一次）：");
     for a in s.accounts {
         println!("演示账号 {} {} {}", a.username, a.password, a.role);
@@ -538,6 +540,8 @@ async fn check(
     format: &str,
 ) -> Result<std::process::ExitCode> {
     use chrono::Datelike;
+    use domain::rules::Severity;
+    use std::io::Write;
     let actor = console_actor();
     let as_of = match as_of {
         Some(s) => domain::dates::parse_date(&s).map_err(|e| anyhow::anyhow!("{e}"))?,
@@ -548,49 +552,99 @@ async fn check(
         Some(o) => Some(services.find_org(&actor, &o).await.map_err(|e| anyhow::anyhow!("{e}"))?.org_path()?),
         None => None,
     };
-    let orgs = storage::org::list(&services.db, &domain::scope::Scope::everything(), within.as_ref(), false).await?;
-    let mut all = Vec::new();
-    for o in &orgs {
-        for f in services.findings_for(o, year, as_of).await.map_err(|e| anyhow::anyhow!("{e}"))? {
-            all.push((o.name.clone(), f));
-        }
+    if !matches!(format, "table" | "json" | "summary") {
+        bail!("unknown format {format}: use table, json or summary");
     }
-    match format {
-        "json" => {
-            let rows: Vec<serde_json::Value> = all
-                .iter()
-                .map(|(name, f)| {
-                    let mut v = serde_json::to_value(f).unwrap_or_default();
-                    v["org_name"] = serde_json::Value::String(name.clone());
-                    v
-                })
-                .collect();
-            println!("{}", serde_json::to_string_pretty(&rows)?);
-        }
-        "table" => {
-            for (name, f) in &all {
-                println!(
-                    "{}\t{}\t{}\t{}\t{}（依据：{}）",
-                    f.rule_id,
-                    f.severity.label(),
-                    name,
-                    f.period.as_ref().map(|p| p.label()).unwrap_or_default(),
-                    f.message,
-                    f.citation
-                );
+    // The whole subtree is checked a page of orgs at a time and each org's findings are
+    // written as they come, so memory stays bounded however large the tree.
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut written: std::io::Result<()> = Ok(());
+    let mut first = true;
+    let mut roll = services::compliance::SubtreeCompliance::totals_only();
+    if format == "json" {
+        written = writeln!(out, "[");
+    }
+    let started = std::time::Instant::now();
+    let stats = services
+        .check_subtree(within.as_ref(), year, as_of, services::compliance::national_rules(), |r| {
+            roll.add(&r);
+            if written.is_err() {
+                return;
             }
-            let v = all.iter().filter(|(_, f)| f.severity == domain::rules::Severity::Violation).count();
-            println!(
-                "共检查 {} 个组织（{} 年，截至 {}）：{} 条提醒，其中违规 {} 条。",
-                orgs.len(),
-                year,
-                as_of,
-                all.len(),
-                v
-            );
+            for f in &r.findings {
+                written = match format {
+                    "json" => {
+                        let mut v = serde_json::to_value(f).unwrap_or_default();
+                        v["org_name"] = serde_json::Value::String(r.name.clone());
+                        let sep = if first { "" } else { ",\n" };
+                        first = false;
+                        serde_json::to_string_pretty(&v)
+                            .map_err(std::io::Error::other)
+                            .and_then(|text| write!(out, "{sep}{text}"))
+                    }
+                    "table" => writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}\t{}（依据：{}）",
+                        f.rule_id,
+                        f.severity.label(),
+                        r.name,
+                        f.period.as_ref().map(|p| p.label()).unwrap_or_default(),
+                        f.message,
+                        f.citation
+                    ),
+                    _ => Ok(()),
+                };
+                if written.is_err() {
+                    return;
+                }
+            }
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let elapsed = started.elapsed().as_secs_f64();
+    written?;
+    let count = |s: Severity| roll.findings_by_severity.get(s.as_str()).copied().unwrap_or(0);
+    let total = roll.total();
+    match format {
+        "json" => writeln!(out, "\n]")?,
+        "table" => writeln!(
+            out,
+            "共检查 {} 个组织（{} 年，截至 {}）：{} 条提醒，其中违规 {} 条。",
+            stats.orgs,
+            year,
+            as_of,
+            stats.findings,
+            count(Severity::Violation)
+        )?,
+        _ => {
+            writeln!(out, "检查范围：{} 个组织，{} 年，截至 {}", stats.orgs, year, as_of)?;
+            writeln!(
+                out,
+                "提醒：{} 条（违规 {}，提示 {}，临近期限 {}）",
+                stats.findings,
+                count(Severity::Violation),
+                count(Severity::Warning),
+                count(Severity::Upcoming)
+            )?;
+            writeln!(
+                out,
+                "达标率：{}（应开展 {} 项次，达标 {} 项次）",
+                total.rate_label(),
+                total.required_periods,
+                total.met_periods
+            )?;
+            writeln!(out, "读取会议记录：{} 条，分 {} 批", stats.meetings, stats.pages)?;
+            let rate = if elapsed > 0.0 { stats.orgs as f64 / elapsed } else { 0.0 };
+            // A fixed English line for scripts (cargo xtask bench-check reads it).
+            writeln!(
+                out,
+                "CHECK orgs={} findings={} meetings={} required={} met={} seconds={elapsed:.3} org_years_per_second={rate:.0}",
+                stats.orgs, stats.findings, stats.meetings, total.required_periods, total.met_periods
+            )?;
         }
-        other => bail!("unknown format {other}: use table or json"),
     }
+    out.flush()?;
     Ok(std::process::ExitCode::SUCCESS)
 }
 

@@ -1175,6 +1175,39 @@ impl Services {
         let stats = loader.finish().await?;
         tracing::info!("demo: loaded {stats:?}");
 
+        // The year before `as_of` of organizational life, generated in the database in one more
+        // transaction. Attendance rows are the bulk (some 800 per branch a year): the city gets
+        // them for every branch; the province for one branch in 20 (about 7 million rows instead
+        // of 140 million, which would take most of an hour to write and some 20 GB), enough for
+        // the attendance-based rules (quorum, CON-LAPSE) to have data everywhere in the tree.
+        let (lo, hi) = domain::org::OrgPath::parse(&outline.root_path)
+            .map_err(|e| ServiceError::Internal(format!("demo root path: {e}")))?
+            .subtree_bounds();
+        let (attendance_every, no_quorum, lapsed) = match scale {
+            Scale::Province => (20, 40, 20),
+            _ => (1, 6, 3),
+        };
+        let plan = storage::bulk_life::LifePlan {
+            lo,
+            hi,
+            months: super::demo_months(as_of, false),
+            attendance_every,
+            no_quorum,
+            lapsed,
+            now: storage::now_ms(),
+        };
+        let started = std::time::Instant::now();
+        let mut tx = self.db.begin().await?;
+        let life = storage::bulk_life::generate(&mut tx, &plan).await?;
+        tx.commit().await?;
+        storage::bulk_life::analyze(&self.db).await?;
+        tracing::info!(
+            "demo: {} meetings, {} attendance rows in {:.1} s",
+            life.meetings,
+            life.attendance,
+            started.elapsed().as_secs_f64()
+        );
+
         let actor = console_actor();
         let mut tx = self.db.begin().await?;
         self.audit(
@@ -1186,7 +1219,10 @@ impl Services {
                 entity_id: Some(outline.root_id),
                 org_path: Some(outline.root_path.clone()),
                 before: None,
-                after: Some(serde_json::json!({"orgs": outline.orgs, "members": outline.members})),
+                after: Some(serde_json::json!({
+                    "orgs": outline.orgs, "members": outline.members,
+                    "meetings": life.meetings, "attendance": life.attendance
+                })),
             },
         )
         .await?;
@@ -1233,6 +1269,12 @@ impl Services {
             .await?;
             accounts.push(DemoAccount { username: username.into(), password, role: role.label().into() });
         }
-        Ok(DemoSummary { orgs: outline.orgs, members: outline.members, accounts })
+        Ok(DemoSummary {
+            orgs: outline.orgs,
+            members: outline.members,
+            meetings: life.meetings,
+            attendance: life.attendance,
+            accounts,
+        })
     }
 }

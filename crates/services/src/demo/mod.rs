@@ -55,7 +55,37 @@ pub struct DemoAccount {
 pub struct DemoSummary {
     pub orgs: usize,
     pub members: usize,
+    /// Organizational-life records and their attendance rows.
+    pub meetings: u64,
+    pub attendance: u64,
     pub accounts: Vec<DemoAccount>,
+}
+
+/// The months the demo's organizational-life records cover: the whole calendar year before
+/// `as_of`'s (so a check of that year as of `as_of` sees every period over), and with
+/// `this_year` also the months of `as_of`'s year that are over, so the current year's pages show
+/// records too. Every record is dated before `as_of`.
+pub fn demo_months(as_of: NaiveDate, this_year: bool) -> Vec<(i32, u32)> {
+    let mut months: Vec<(i32, u32)> = (1..=12).map(|m| (as_of.year() - 1, m)).collect();
+    if this_year {
+        months.extend((1..as_of.month()).map(|m| (as_of.year(), m)));
+    }
+    months
+}
+
+/// What the county and tiny demos' records hold besides the regular meetings: two 支委会 without
+/// quorum and one member who lapses (see [`storage::bulk_life`]).
+fn county_life_plan(root: &OrgRow, as_of: NaiveDate) -> Result<storage::bulk_life::LifePlan> {
+    let (lo, hi) = root.org_path()?.subtree_bounds();
+    Ok(storage::bulk_life::LifePlan {
+        lo,
+        hi,
+        months: demo_months(as_of, true),
+        attendance_every: 1,
+        no_quorum: 2,
+        lapsed: 1,
+        now: storage::now_ms(),
+    })
 }
 
 const SURNAMES: &[&str] = &[
@@ -388,6 +418,15 @@ impl Services {
             org::insert_post(&mut tx, root.id, mid, "secretary", root.term_start_on.as_deref().unwrap_or("2023-01-01"))
                 .await?;
         }
+        // A year and more of organizational life, written in bulk in the same transaction.
+        let started = std::time::Instant::now();
+        let life = storage::bulk_life::generate(&mut tx, &county_life_plan(&root, as_of)?).await?;
+        tracing::info!(
+            "demo: {} meetings, {} attendance rows in {:.2} s",
+            life.meetings,
+            life.attendance,
+            started.elapsed().as_secs_f64()
+        );
         self.audit(
             &mut tx,
             &actor,
@@ -397,7 +436,9 @@ impl Services {
                 entity_id: Some(root.id),
                 org_path: Some(root.path.clone()),
                 before: None,
-                after: Some(serde_json::json!({"orgs": org_count, "members": member_count})),
+                after: Some(serde_json::json!({
+                    "orgs": org_count, "members": member_count, "meetings": life.meetings, "attendance": life.attendance
+                })),
             },
         )
         .await?;
@@ -437,7 +478,13 @@ impl Services {
             .await?;
             accounts.push(DemoAccount { username: username.into(), password, role: role.label().into() });
         }
-        Ok(DemoSummary { orgs: org_count, members: member_count, accounts })
+        Ok(DemoSummary {
+            orgs: org_count,
+            members: member_count,
+            meetings: life.meetings,
+            attendance: life.attendance,
+            accounts,
+        })
     }
 
     async fn demo_branch(&self, tx: &mut storage::Tx, g: &mut Gen, parent: &OrgRow, plan: &Plan) -> Result<OrgRow> {

@@ -1,0 +1,208 @@
+//! The streaming full check on the county demo: the same findings as the per-org check for every
+//! org, on both backends and across them; the demo's deliberate gaps; the compliance report and
+//! its scope; roll-up arithmetic.
+
+use chrono::NaiveDate;
+use domain::compliance::{RequirementStatus, Tally};
+use domain::org::{OrgKind, OrgPath};
+use domain::period::{Period, PeriodKind};
+use domain::scope::{Actor, Grant};
+use services::compliance::{OrgResult, SubtreeCompliance, national_rules, rollup};
+use services::demo::Scale;
+use services::{HashCost, ServiceError, Services, console_actor};
+use storage::Db;
+use storage::audit::AuditKey;
+
+fn services(db: Db) -> Services {
+    Services::new(db, AuditKey::new(vec![3u8; 32]), HashCost::cheap_for_tests())
+}
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+}
+
+async fn check_all(s: &Services, year: i32, page: usize) -> Vec<OrgResult> {
+    let mut out = Vec::new();
+    s.check_subtree_paged(None, year, as_of(), page, national_rules(), |r| out.push(r)).await.unwrap();
+    out
+}
+
+test_support::on_both_backends!(streaming_check_equals_the_per_org_check_on_the_county_demo);
+
+async fn streaming_check_equals_the_per_org_check_on_the_county_demo(db: Db) {
+    let s = services(db);
+    let summary = s.seed_demo(Scale::County, as_of()).await.unwrap();
+    assert!(summary.meetings > 5_000, "{} meetings", summary.meetings);
+    assert!(summary.attendance > 50_000, "{} attendance rows", summary.attendance);
+    let orgs = storage::org::list(&s.db, &domain::scope::Scope::everything(), None, false).await.unwrap();
+    for year in [2025, 2026] {
+        // Small pages, so that page boundaries fall everywhere in the tree.
+        let results = check_all(&s, year, 7).await;
+        assert_eq!(results.len(), orgs.len());
+        for (r, o) in results.iter().zip(&orgs) {
+            assert_eq!((r.org_id, &r.path), (o.id, &o.path), "path order");
+            let expected = s.findings_for(o, year, as_of()).await.unwrap();
+            assert_eq!(r.findings, expected, "{} ({}) {year}", o.name, o.path);
+            for st in &r.statuses {
+                assert_eq!(st.met, st.held >= st.required, "{} {st:?}", o.name);
+            }
+        }
+        // One page or many, the same results.
+        assert_eq!(check_all(&s, year, 5_000).await, results);
+    }
+}
+
+test_support::on_both_backends!(the_county_demo_has_its_deliberate_gaps);
+
+async fn the_county_demo_has_its_deliberate_gaps(db: Db) {
+    let s = services(db);
+    s.seed_demo(Scale::County, as_of()).await.unwrap();
+    let results = check_all(&s, 2025, 1_000).await;
+    let findings: Vec<_> = results.iter().flat_map(|r| r.findings.iter()).collect();
+    let count = |rule: &str| findings.iter().filter(|f| f.rule_id == rule).count();
+    let quorum = findings
+        .iter()
+        .filter(|f| f.rule_id == "MTG-COMMITTEE" && f.fix.as_ref().is_some_and(|x| x.record_id.is_some()))
+        .count();
+    assert!(quorum >= 2, "two 支委会 without quorum, found {quorum}");
+    let lapses: Vec<_> = findings.iter().filter(|f| f.rule_id == "CON-LAPSE").collect();
+    assert_eq!(lapses.len(), 1, "{lapses:?}");
+    assert!(lapses[0].message.contains("2025年4月至2025年10月连续7个月"), "{}", lapses[0].message);
+    // About 8 % of the branches with a committee miss some months' 支委会.
+    let committee_gaps: std::collections::BTreeSet<i64> = findings
+        .iter()
+        .filter(|f| f.rule_id == "MTG-COMMITTEE" && f.fix.as_ref().is_none_or(|x| x.record_id.is_none()))
+        .map(|f| f.org_id)
+        .collect();
+    let sample: Vec<_> =
+        findings.iter().filter(|f| f.rule_id == "MTG-COMMITTEE").take(12).map(|f| (f.org_id, &f.message)).collect();
+    assert!((4..=20).contains(&committee_gaps.len()), "{} branches miss 支委会 {sample:?}", committee_gaps.len());
+    assert!(count("MTG-ASSEMBLY") >= 1);
+    assert!(count("MTG-THEME-DAY") >= 1);
+    assert!(count("MTG-GROUP") >= 1);
+    // Most requirements are met: a realistic county, not a failing one.
+    let roll = rollup(&results);
+    let rate = roll.total().rate_permille().unwrap();
+    assert!((900..1000).contains(&rate), "rate {rate}‰");
+    // Every record is dated before the demo's date.
+    let (later,): (i64,) =
+        s.db.fetch_one("SELECT COUNT(*) FROM meetings WHERE held_on >= '2026-11-21'", &[]).await.unwrap();
+    assert_eq!(later, 0);
+    // The database keeps taking ordinary records after the explicit ids of the demo's.
+    let branch = results.iter().find(|r| r.kind == OrgKind::Branch).unwrap();
+    let input = services::org_life::MeetingInput {
+        kind: "themed_day".into(),
+        held_on: "2026-11-02".into(),
+        topic: "主题党日".into(),
+        ..Default::default()
+    };
+    s.record_meeting(&console_actor(), branch.org_id, &input).await.unwrap();
+}
+
+/// The same records and date give the same findings on SQLite and PostgreSQL.
+#[tokio::test]
+async fn both_backends_give_the_same_findings_for_the_county_demo() {
+    let Some(pg) = test_support::postgres().await else { return };
+    let lite = test_support::sqlite().await;
+    let mut all = Vec::new();
+    for db in [lite.db.clone(), pg.db.clone()] {
+        let s = services(db);
+        s.seed_demo(Scale::County, as_of()).await.unwrap();
+        let results = check_all(&s, 2025, 1_000).await;
+        all.push(serde_json::to_string(&results).unwrap());
+    }
+    assert!(all[0].len() > 10_000);
+    assert!(all[0] == all[1], "the findings differ between SQLite and PostgreSQL");
+}
+
+test_support::on_both_backends!(compliance_report_rolls_up_and_respects_scope);
+
+async fn compliance_report_rolls_up_and_respects_scope(db: Db) {
+    let s = services(db);
+    s.seed_demo(Scale::County, as_of()).await.unwrap();
+    let c = console_actor();
+    let root = storage::org::list(&s.db, &domain::scope::Scope::everything(), None, false).await.unwrap().remove(0);
+    let report = s.compliance(&c, root.id, 2025, as_of()).await.unwrap();
+    let results = check_all(&s, 2025, 1_000).await;
+    let roll = rollup(&results);
+    assert_eq!(report.root.subtree, roll.org(&root.path).subtree);
+    assert_eq!(report.root.subtree, roll.total());
+    assert_eq!(report.orgs_checked, results.len() as u64);
+    // The children add up to the root's subtree, with the root's own.
+    let mut sum = report.root.own;
+    for child in &report.children {
+        sum.merge(child.subtree);
+    }
+    assert_eq!(sum, report.root.subtree);
+    assert!(report.children.len() > 100);
+    // Per month and per rule, the same total.
+    assert_eq!(report.by_month.len(), 12);
+    let mut by_month = Tally::default();
+    report.by_month.iter().for_each(|t| by_month.merge(*t));
+    assert_eq!(by_month, report.root.subtree);
+    let mut by_rule = Tally::default();
+    report.by_rule.iter().for_each(|r| by_rule.merge(r.tally));
+    assert_eq!(by_rule, report.root.subtree);
+    assert_eq!(report.by_month[0].required_periods, report.by_month[1].required_periods, "monthly rules only");
+    assert!(report.by_month[11].required_periods > report.by_month[10].required_periods, "quarter and year end");
+    let findings: u64 = report.findings_by_severity.iter().map(|(_, n)| n).sum();
+    assert_eq!(findings, results.iter().map(|r| r.findings.len() as u64).sum::<u64>());
+
+    // A general branch's admin sees its subtree; its children are its branches.
+    let gb = report.children.iter().find(|c| c.kind == OrgKind::GeneralBranch).unwrap();
+    let gb_path = OrgPath::parse(&gb.path).unwrap();
+    let admin = Actor { account_id: 5, username: "gb".into(), grants: vec![Grant::OrgAdmin { org: gb_path.clone() }] };
+    let mine = s.compliance(&admin, gb.org_id, 2025, as_of()).await.unwrap();
+    assert_eq!(mine.root.subtree, gb.subtree);
+    assert!(mine.children.iter().all(|c| c.kind == OrgKind::Branch));
+    // But not the committee above it, nor anything for a member.
+    assert!(matches!(s.compliance(&admin, root.id, 2025, as_of()).await, Err(ServiceError::NotFound)));
+    let member = Actor { account_id: 6, username: "m".into(), grants: vec![Grant::Member { member_id: 1 }] };
+    assert!(matches!(s.compliance(&member, gb.org_id, 2025, as_of()).await, Err(ServiceError::NotFound)));
+}
+
+fn status(rule_id: &'static str, month: u32, met: bool) -> RequirementStatus {
+    let day = NaiveDate::from_ymd_opt(2025, month, 1).unwrap();
+    RequirementStatus { rule_id, period: Period::containing(PeriodKind::Month, day), required: 1, held: 0, met }
+}
+
+fn result(path: &str, statuses: Vec<RequirementStatus>) -> OrgResult {
+    let id = OrgPath::parse(path).unwrap().id().unwrap();
+    OrgResult { org_id: id, path: path.into(), kind: OrgKind::Branch, name: path.into(), findings: vec![], statuses }
+}
+
+#[test]
+fn rollup_adds_each_org_to_itself_and_its_ancestors() {
+    let results = [
+        result("/1/", vec![status("MTG-LESSON", 12, true)]),
+        result("/1/2/", vec![status("MTG-THEME-DAY", 1, true), status("MTG-THEME-DAY", 2, false)]),
+        result("/1/2/3/", vec![status("MTG-GROUP", 1, false)]),
+        result("/1/20/", vec![status("MTG-THEME-DAY", 1, true)]),
+    ];
+    let roll = rollup(&results);
+    let t = |req, met| Tally { required_periods: req, met_periods: met };
+    assert_eq!(roll.org("/1/").own, t(1, 1));
+    assert_eq!(roll.org("/1/").subtree, t(5, 3));
+    assert_eq!(roll.org("/1/2/").own, t(2, 1));
+    assert_eq!(roll.org("/1/2/").subtree, t(3, 1), "/1/20/ is not under /1/2/");
+    assert_eq!(roll.org("/1/2/3/").subtree, t(1, 0));
+    assert_eq!(roll.org("/1/20/").subtree, t(1, 1));
+    assert_eq!(roll.org("/9/"), Default::default());
+    assert_eq!(roll.by_rule["MTG-THEME-DAY"], t(3, 2));
+    assert_eq!(roll.by_month[0], t(3, 2));
+    assert_eq!(roll.by_month[1], t(1, 0));
+    assert_eq!(roll.by_month[11], t(1, 1));
+    assert_eq!(roll.total(), t(5, 3));
+    assert_eq!(roll.orgs, 4);
+    // Kept only from /1/2/ down one level: the rest still count in the totals.
+    let mut within = SubtreeCompliance::within(&OrgPath::parse("/1/2/").unwrap(), Some(2));
+    for r in &results[1..3] {
+        within.add(r);
+    }
+    assert_eq!(within.by_org.keys().collect::<Vec<_>>(), vec!["/1/2/"]);
+    assert_eq!(within.org("/1/2/").subtree, t(3, 1));
+    let mut totals = SubtreeCompliance::totals_only();
+    results.iter().for_each(|r| totals.add(r));
+    assert!(totals.by_org.is_empty());
+    assert_eq!(totals.total(), t(5, 3));
+}

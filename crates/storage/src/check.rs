@@ -1,0 +1,244 @@
+//! Batched reads for a full check of many orgs (services::compliance): a page of orgs in path
+//! order, then everything the rules need about that page in a fixed number of statements (ids
+//! in `IN` lists), whatever the number of orgs in it. Each function answers for the orgs it is
+//! given; the caller keeps at most one page in memory.
+//!
+//! The facts mirror what the per-org check reads (services `findings_for`): open posts with their
+//! holders, members whose span in the org covers the date (current status full or probationary,
+//! joined by then), and the org's own meetings in a date range with their attendance.
+
+use crate::org::OrgRow;
+use crate::{Db, DbKind, Result, SqlBuf, StorageError};
+use serde::Serialize;
+
+const ORG_COLS: &str = "o.id, o.parent_id, o.path, o.name, o.kind, o.unit_name, o.unit_kind, o.established_on, \
+                        o.term_start_on, o.term_years, o.status, o.closed_on";
+
+/// Up to `limit` active orgs with `lo <= path < hi` and a path after `after`, in path order
+/// (keyset paging over the unique path index).
+pub async fn active_orgs_page(db: &Db, lo: &str, hi: &str, after: Option<&str>, limit: usize) -> Result<Vec<OrgRow>> {
+    let mut b = SqlBuf::new(&format!("SELECT {ORG_COLS} FROM orgs o WHERE "));
+    b.push_arg("o.path >= ", lo);
+    b.push_arg(" AND o.path < ", hi);
+    if let Some(after) = after {
+        b.push_arg(" AND o.path > ", after);
+    }
+    b.push(" AND o.status = 'active' ORDER BY o.path");
+    b.push_arg(" LIMIT ", i64::try_from(limit).unwrap_or(i64::MAX));
+    db.fetch_buf(&b).await
+}
+
+/// `col IN ($1,$2,…)` for `ids` (never empty: callers skip empty lists).
+fn push_in(b: &mut SqlBuf, col: &str, ids: &[i64]) {
+    let ph: Vec<String> = ids.iter().map(|id| b.arg(*id)).collect();
+    b.push(col);
+    b.push(" IN (");
+    b.push(&ph.join(","));
+    b.push(")");
+}
+
+/// An open post on an org's committee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OpenPost {
+    pub org_id: i64,
+    pub member_id: i64,
+    pub post: String,
+}
+
+/// The open posts (no end date) of these orgs whose holder is a member, by org, then newest
+/// first (the order in which the per-org check finds the secretary).
+pub async fn open_posts(db: &Db, org_ids: &[i64]) -> Result<Vec<OpenPost>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuf::new(
+        "SELECT p.org_id, p.member_id, p.post FROM org_posts p JOIN members m ON m.id = p.member_id WHERE ",
+    );
+    push_in(&mut b, "p.org_id", org_ids);
+    b.push(" AND p.end_on IS NULL ORDER BY p.org_id, p.start_on DESC, p.id");
+    db.fetch_buf(&b).await
+}
+
+/// Members of one status in one org on a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct MemberCount {
+    pub org_id: i64,
+    pub status: String,
+    pub n: i64,
+}
+
+/// For each of `branch_ids` (spans of kind 'branch') and `group_ids` (kind 'group'): how many
+/// membership spans cover `on` whose member had joined by then and is full or probationary now,
+/// by that status. One statement for both lists.
+pub async fn member_counts_on(db: &Db, branch_ids: &[i64], group_ids: &[i64], on: &str) -> Result<Vec<MemberCount>> {
+    if branch_ids.is_empty() && group_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuf::new(
+        "SELECT s.org_id, m.status, COUNT(*) AS n FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE (",
+    );
+    let mut parts = 0;
+    for (kind, ids) in [("branch", branch_ids), ("group", group_ids)] {
+        if ids.is_empty() {
+            continue;
+        }
+        if parts > 0 {
+            b.push(" OR ");
+        }
+        b.push_arg("(s.kind = ", kind);
+        b.push(" AND ");
+        push_in(&mut b, "s.org_id", ids);
+        b.push(")");
+        parts += 1;
+    }
+    b.push(")");
+    let on_ph = b.arg(on);
+    b.push(&format!(
+        " AND s.start_on <= {on_ph} AND (s.end_on IS NULL OR s.end_on >= {on_ph}) AND m.joined_on <= {on_ph} \
+         AND m.status IN ('probationary','full') GROUP BY s.org_id, m.status ORDER BY s.org_id, m.status"
+    ));
+    db.fetch_buf(&b).await
+}
+
+fn meetings_where(b: &mut SqlBuf, org_ids: &[i64], from: &str, to: &str) {
+    push_in(b, "mt.org_id", org_ids);
+    b.push_arg(" AND mt.held_on >= ", from);
+    b.push_arg(" AND mt.held_on <= ", to);
+}
+
+/// The string aggregate of the backend (the same concatenation works on both; only the
+/// aggregate's name differs).
+fn string_agg(db: &Db) -> &'static str {
+    match db.kind() {
+        DbKind::Sqlite => "group_concat",
+        DbKind::Postgres => "string_agg",
+    }
+}
+
+/// An org's meetings, packed into one row: `id:kind:held_on:lecturer:has_vote` entries joined by
+/// commas (see [`OrgMeetings::meetings`]).
+///
+/// Why packed: a city's year is 80,000 meetings and 1.5 million attendance rows, and the
+/// database driver hands rows over one by one, which cost more than the whole check besides;
+/// one row per org cuts that by the number of records per org. Kinds, dates and attendance
+/// values are identifiers without ',' or ':'.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OrgMeetings {
+    pub org_id: i64,
+    pub packed: String,
+}
+
+/// A meeting as the rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MeetingFact<'a> {
+    pub id: i64,
+    pub kind: &'a str,
+    pub held_on: &'a str,
+    pub lecturer_member_id: Option<i64>,
+    pub has_vote: i64,
+}
+
+/// `s` split at commas, each entry split at colons into exactly `N` fields.
+fn unpack<'a, const N: usize>(s: &'a str, table: &'static str, key: i64) -> Result<Vec<[&'a str; N]>> {
+    s.split(',')
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            let mut fields = [""; N];
+            let mut parts = e.split(':');
+            for f in fields.iter_mut() {
+                *f = parts.next().ok_or_else(|| StorageError::corrupt(table, format!("{key}: {e}")))?;
+            }
+            if parts.next().is_some() {
+                return Err(StorageError::corrupt(table, format!("{key}: {e}")));
+            }
+            Ok(fields)
+        })
+        .collect()
+}
+
+fn int(s: &str, table: &'static str) -> Result<i64> {
+    s.parse().map_err(|_| StorageError::corrupt(table, format!("not a number: {s}")))
+}
+
+impl OrgMeetings {
+    pub fn meetings(&self) -> Result<Vec<MeetingFact<'_>>> {
+        unpack::<5>(&self.packed, "meetings", self.org_id)?
+            .into_iter()
+            .map(|[id, kind, held_on, lecturer, vote]| {
+                Ok(MeetingFact {
+                    id: int(id, "meetings")?,
+                    kind,
+                    held_on,
+                    lecturer_member_id: if lecturer.is_empty() { None } else { Some(int(lecturer, "meetings")?) },
+                    has_vote: int(vote, "meetings")?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The meetings these orgs held between two dates (inclusive), one row per org that held any.
+pub async fn meetings_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Result<Vec<OrgMeetings>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuf::new(&format!(
+        "SELECT mt.org_id, {}(mt.id || ':' || mt.kind || ':' || mt.held_on || ':' || \
+         COALESCE(CAST(mt.lecturer_member_id AS TEXT), '') || ':' || mt.has_vote, ',') AS packed \
+         FROM meetings mt WHERE ",
+        string_agg(db)
+    ));
+    meetings_where(&mut b, org_ids, from, to);
+    b.push(" GROUP BY mt.org_id ORDER BY mt.org_id");
+    db.fetch_buf(&b).await
+}
+
+/// The attendance of an org's meetings, packed into one row: `meeting:member:probationary:
+/// attendance` entries joined by commas (see [`OrgAttendance::entries`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OrgAttendance {
+    pub org_id: i64,
+    pub packed: String,
+}
+
+/// One attendee of one meeting: probationary is 0 or 1, attendance as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttendanceEntry<'a> {
+    pub meeting_id: i64,
+    pub member_id: i64,
+    pub probationary: i64,
+    pub attendance: &'a str,
+}
+
+impl OrgAttendance {
+    pub fn entries(&self) -> Result<Vec<AttendanceEntry<'_>>> {
+        let t = "meeting_attendance";
+        unpack::<4>(&self.packed, t, self.org_id)?
+            .into_iter()
+            .map(|[meeting, member, probationary, attendance]| {
+                Ok(AttendanceEntry {
+                    meeting_id: int(meeting, t)?,
+                    member_id: int(member, t)?,
+                    probationary: int(probationary, t)?,
+                    attendance,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The attendance of the meetings [`meetings_of`] returns for the same arguments, one row per
+/// org. The member is not joined: the foreign key guarantees it exists.
+pub async fn attendance_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Result<Vec<OrgAttendance>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuf::new(&format!(
+        "SELECT mt.org_id, {}(a.meeting_id || ':' || a.member_id || ':' || a.probationary || ':' || a.attendance, ',') \
+         AS packed FROM meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id WHERE ",
+        string_agg(db)
+    ));
+    meetings_where(&mut b, org_ids, from, to);
+    b.push(" GROUP BY mt.org_id ORDER BY mt.org_id");
+    db.fetch_buf(&b).await
+}
