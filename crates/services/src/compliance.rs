@@ -62,6 +62,36 @@ pub fn national_rules() -> impl Fn(&OrgRow) -> Arc<RuleSet> {
     move |_| Arc::clone(&set)
 }
 
+/// The rules in force for each org: the national rules tightened by the local rule sets
+/// switched on at or above it (see [`crate::org_life::rule_set_for`]). Orgs under the same local
+/// sets share one [`RuleSet`].
+pub fn rules_in_force(rows: Vec<storage::meeting::RuleSetRow>) -> impl Fn(&OrgRow) -> Arc<RuleSet> {
+    let national = Arc::new(RuleSet::national());
+    let memo: std::sync::Mutex<HashMap<Vec<String>, Arc<RuleSet>>> = Default::default();
+    move |org: &OrgRow| {
+        let applicable: Vec<&storage::meeting::RuleSetRow> =
+            rows.iter().filter(|r| org.path.starts_with(&r.org_path)).collect();
+        if applicable.is_empty() {
+            return Arc::clone(&national);
+        }
+        let mut key: Vec<String> = applicable.iter().map(|r| r.rule_set.clone()).collect();
+        key.sort();
+        key.dedup();
+        if let Ok(mut memo) = memo.lock() {
+            if let Some(set) = memo.get(&key) {
+                return Arc::clone(set);
+            }
+            let owned: Vec<storage::meeting::RuleSetRow> = applicable.into_iter().cloned().collect();
+            let set = crate::org_life::rule_set_for(&owned, &org.path)
+                .map(Arc::new)
+                .unwrap_or_else(|_| Arc::clone(&national));
+            memo.insert(key, Arc::clone(&set));
+            return set;
+        }
+        Arc::clone(&national)
+    }
+}
+
 fn parse_date(s: &Option<String>) -> Option<NaiveDate> {
     s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
@@ -123,6 +153,15 @@ async fn page_facts(
         check::attendance_of(db, ids, &range.from, &range.to),
         check::meetings_of(db, ids, &range.from, &range.to),
     )?;
+    // MTG-LESSON: the lectures the page's secretaries gave in other orgs (their own orgs'
+    // lectures come with the meetings below).
+    let mut secretaries: HashMap<i64, Vec<i64>> = HashMap::new();
+    for p in page_posts.iter().filter(|p| p.post == "secretary") {
+        secretaries.entry(p.member_id).or_default().push(p.org_id);
+    }
+    let mut ids_of_secretaries: Vec<i64> = secretaries.keys().copied().collect();
+    ids_of_secretaries.sort_unstable();
+    let lectures = check::lectures_by(db, &ids_of_secretaries, &range.from, &range.to).await?;
     for p in page_posts {
         out.posts.entry(p.org_id).or_default().push(p);
     }
@@ -132,8 +171,9 @@ async fn page_facts(
         for a in org_attendance.entries()? {
             attendance.entry(a.meeting_id).or_default().push(Attendee {
                 member_id: a.member_id,
-                probationary: a.probationary != 0,
+                probationary: a.probationary,
                 attendance: Attendance::parse(a.attendance).unwrap_or(Attendance::Present),
+                guest: a.dual_org_life,
             });
         }
     }
@@ -153,6 +193,17 @@ async fn page_facts(
             list.push(r);
         }
         out.records.insert(org_meetings.org_id, list);
+    }
+    for l in lectures {
+        let Ok(date) = NaiveDate::parse_from_str(&l.held_on, "%Y-%m-%d") else { continue };
+        for org in secretaries.get(&l.lecturer_member_id).into_iter().flatten() {
+            if *org == l.org_id {
+                continue;
+            }
+            let mut r = RecordFact::new(l.id, l.org_id, MeetingKind::PartyLecture, date);
+            r.lecturer_id = Some(l.lecturer_member_id);
+            out.records.entry(*org).or_default().push(r);
+        }
     }
     Ok(out)
 }
@@ -265,10 +316,11 @@ impl Services {
             return Err(ServiceError::Forbidden);
         }
         let depth = path.depth();
+        let rule_rows = storage::meeting::rule_sets(&self.db).await?;
         let mut roll = SubtreeCompliance::within(&path, Some(depth + 1));
         let mut children: Vec<(i64, String, String, OrgKind)> = Vec::new();
         let stats = self
-            .check_subtree(Some(&path), year, as_of, national_rules(), |r| {
+            .check_subtree(Some(&path), year, as_of, rules_in_force(rule_rows.clone()), |r| {
                 roll.add(&r);
                 if depth_of(&r.path) == depth + 1 {
                     children.push((r.org_id, r.path, r.name, r.kind));
@@ -278,9 +330,14 @@ impl Services {
         let root_kind = OrgKind::parse(&org.kind).unwrap_or(OrgKind::Branch);
         let tally_of = |p: &str| roll.by_org.get(p).copied().unwrap_or_default();
         let root_tally = tally_of(&org.path);
-        let rules = RuleSet::national();
+        // The national rules, then every local rule switched on anywhere (in the order of the set).
+        let mut rules = RuleSet::national().rules().to_vec();
+        for (name, _) in domain::rules::LOCAL_RULE_SETS {
+            if rule_rows.iter().any(|r| r.rule_set == name) {
+                rules.extend(domain::rules::local_rule_set(name).unwrap_or_default());
+            }
+        }
         let by_rule = rules
-            .rules()
             .iter()
             .filter_map(|rule| {
                 roll.by_rule.get(rule.id).map(|t| RuleCompliance { rule_id: rule.id, title: rule.title, tally: *t })

@@ -605,7 +605,10 @@ impl Services {
                 let kind = MeetingKind::parse(&m.kind)?;
                 let d = NaiveDate::parse_from_str(&m.held_on, "%Y-%m-%d").ok()?;
                 let mut r = RecordFact::new(m.id, m.org_id, kind, d);
-                r.attendance = att.remove(&m.id).unwrap_or_default();
+                // Lectures given elsewhere count only for MTG-LESSON: their attendance is not ours.
+                if m.org_id == org.id {
+                    r.attendance = att.remove(&m.id).unwrap_or_default();
+                }
                 r.lecturer_id = m.lecturer_member_id;
                 r.has_vote = m.has_vote != 0;
                 Some(r)

@@ -244,6 +244,19 @@ async fn resolutions_ratings_talks_and_dual_org_life(db: Db) {
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
     let committee = s.org_findings(&c, root.id, 2026, as_of).await.unwrap();
     assert!(!committee.iter().any(|f| f.rule_id == "MTG-LESSON"), "{committee:?}");
+    streaming_agrees(&s, as_of).await;
+}
+
+/// The streaming full check gives every org the findings of the per-org check.
+async fn streaming_agrees(s: &Services, as_of: NaiveDate) {
+    let rules = services::compliance::rules_in_force(storage::meeting::rule_sets(&s.db).await.unwrap());
+    let mut streamed = Vec::new();
+    s.check_subtree(None, 2026, as_of, rules, |r| streamed.push(r)).await.unwrap();
+    assert!(!streamed.is_empty());
+    for r in streamed {
+        let org = storage::org::get(&s.db, &domain::scope::Scope::everything(), r.org_id).await.unwrap().unwrap();
+        assert_eq!(r.findings, s.findings_for(&org, 2026, as_of).await.unwrap(), "{}", org.name);
+    }
 }
 
 test_support::on_both_backends!(local_rule_sets_and_explanations);
@@ -257,6 +270,7 @@ async fn local_rule_sets_and_explanations(db: Db) {
     // Switched on at the committee, the local rule reaches its branches (3 quarters ended).
     s.set_rule_set(&c, root.id, domain::rules::LOCAL_QUARTERLY_LESSON, true).await.unwrap();
     assert_eq!(lesson(&s.org_findings(&c, b.id, 2026, as_of).await.unwrap()), 3);
+    streaming_agrees(&s, as_of).await;
     let states = s.rule_sets_of(&c, b.id).await.unwrap();
     assert!(states[0].inherited && !states[0].here);
     assert!(matches!(s.set_rule_set(&c, root.id, "放宽规则", true).await, Err(ServiceError::Invalid(_))));

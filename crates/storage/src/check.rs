@@ -193,20 +193,23 @@ pub async fn meetings_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Resu
     db.fetch_buf(&b).await
 }
 
-/// The attendance of an org's meetings, packed into one row: `meeting:member:probationary:
-/// attendance` entries joined by commas (see [`OrgAttendance::entries`]).
+/// The attendance of an org's meetings, packed into one row: `meeting:member:flags:attendance`
+/// entries joined by commas (see [`OrgAttendance::entries`]); flags are probationary (1) plus
+/// 双重组织生活 (2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct OrgAttendance {
     pub org_id: i64,
     pub packed: String,
 }
 
-/// One attendee of one meeting: probationary is 0 or 1, attendance as stored.
+/// One attendee of one meeting, attendance as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttendanceEntry<'a> {
     pub meeting_id: i64,
     pub member_id: i64,
-    pub probationary: i64,
+    pub probationary: bool,
+    /// A leading cadre under 双重组织生活 (no vote here).
+    pub dual_org_life: bool,
     pub attendance: &'a str,
 }
 
@@ -215,11 +218,13 @@ impl OrgAttendance {
         let t = "meeting_attendance";
         unpack::<4>(&self.packed, t, self.org_id)?
             .into_iter()
-            .map(|[meeting, member, probationary, attendance]| {
+            .map(|[meeting, member, flags, attendance]| {
+                let flags = int(flags, t)?;
                 Ok(AttendanceEntry {
                     meeting_id: int(meeting, t)?,
                     member_id: int(member, t)?,
-                    probationary: int(probationary, t)?,
+                    probationary: flags & 1 != 0,
+                    dual_org_life: flags & 2 != 0,
                     attendance,
                 })
             })
@@ -234,11 +239,39 @@ pub async fn attendance_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Re
         return Ok(Vec::new());
     }
     let mut b = SqlBuf::new(&format!(
-        "SELECT mt.org_id, {}(a.meeting_id || ':' || a.member_id || ':' || a.probationary || ':' || a.attendance, ',') \
+        "SELECT mt.org_id, {}(a.meeting_id || ':' || a.member_id || ':' || (a.probationary + 2 * a.dual_org_life) || ':' || \
+         a.attendance, ',') \
          AS packed FROM meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id WHERE ",
         string_agg(db)
     ));
     meetings_where(&mut b, org_ids, from, to);
     b.push(" GROUP BY mt.org_id ORDER BY mt.org_id");
     db.fetch_buf(&b).await
+}
+
+/// A 党课 and who gave it (MTG-LESSON counts a secretary's lectures in any org).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Lecture {
+    pub id: i64,
+    pub org_id: i64,
+    pub lecturer_member_id: i64,
+    pub held_on: String,
+}
+
+/// The lectures these members gave anywhere between two dates (inclusive), in chunks.
+pub async fn lectures_by(db: &Db, member_ids: &[i64], from: &str, to: &str) -> Result<Vec<Lecture>> {
+    let mut out = Vec::new();
+    for chunk in member_ids.chunks(500) {
+        let mut b = SqlBuf::new(
+            "SELECT id, org_id, lecturer_member_id, held_on FROM meetings WHERE kind = 'party_lecture' \
+             AND lecturer_member_id IN (",
+        );
+        let ph: Vec<String> = chunk.iter().map(|id| b.arg(*id)).collect();
+        b.push(&ph.join(","));
+        b.push_arg(") AND held_on >= ", from);
+        b.push_arg(" AND held_on <= ", to);
+        b.push(" ORDER BY held_on, id");
+        out.extend(db.fetch_buf::<Lecture>(&b).await?);
+    }
+    Ok(out)
 }

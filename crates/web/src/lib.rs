@@ -5,6 +5,7 @@
 pub mod api;
 mod api_life;
 pub mod auth;
+mod compliance;
 pub mod error;
 pub mod life;
 pub mod openapi;
@@ -66,7 +67,11 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(roster::routes())
         .merge(life::routes())
-        .nest("/api/v1", api::routes().merge(roster::api_routes()).merge(api_life::routes()))
+        .merge(compliance::routes())
+        .nest(
+            "/api/v1",
+            api::routes().merge(roster::api_routes()).merge(api_life::routes()).merge(compliance::api_routes()),
+        )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))
         .fallback(pages::not_found)

@@ -64,6 +64,13 @@ pub const ENDPOINTS: &[(&str, &str, &str, Option<&str>, &str)] = &[
     ("post", "/orgs/{id}/findings/explain", "对提醒说明情况（留痕、记入审计）", Some("ExplainBody"), "org_life"),
     (
         "get",
+        "/orgs/{id}/compliance",
+        "合规看板数据：本组织及全部下级的落实率（按下级组织、规则、月份汇总）和提醒数；year=年份",
+        None,
+        "org_life",
+    ),
+    (
+        "get",
         "/orgs/{id}/ledger",
         "组织生活台账：year=年份，format=xlsx|pdf；全部由记录生成，含一致性检查（导出记入审计）",
         None,
@@ -189,6 +196,7 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
         ("get", "/members/{id}") => out.push(q("reveal", "true：显示完整身份证号和电话（有权限时，记入审计日志）")),
         ("get", "/orgs") => out.push(q("include_closed", "true：包含已撤销组织")),
         ("get", "/orgs/{id}/meetings") => out.push(q("year", "年份，默认本年")),
+        ("get", "/orgs/{id}/compliance") => out.push(q("year", "年份，默认本年")),
         ("get", "/orgs/{id}/ledger") => {
             out.push(q("year", "年份，默认本年"));
             out.push(q("format", "xlsx（默认）或 pdf"));

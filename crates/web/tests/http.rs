@@ -261,8 +261,13 @@ async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
     let href = page.body.split("href=\"").find(|h| h.contains("/attachments/")).unwrap().split('"').next().unwrap();
     let file = page_get(&f, &s, href).await;
     assert_eq!((file.status, file.body.as_str()), (StatusCode::OK, "%PDF-1.4 sign-in sheet"));
-    // The ledger, from the records alone.
+    // The compliance dashboard: the rate, charts as inline SVG, drill-down links.
     let year = last_month.year();
+    let dash = page_get(&f, &s, &format!("/orgs/{}/compliance?year={year}", f.branch_a)).await;
+    assert_eq!(dash.status, StatusCode::OK, "{}", dash.body.chars().take(300).collect::<String>());
+    assert!(dash.body.contains("id=\"rate\"") && dash.body.contains("<svg"), "{}", dash.body);
+    assert!(dash.body.contains("MTG-THEME-DAY"));
+    // The ledger, from the records alone.
     let xlsx = page_get(&f, &s, &format!("/orgs/{}/ledger.xlsx?year={year}", f.branch_a)).await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.body.starts_with("PK"));

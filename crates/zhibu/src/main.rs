@@ -566,8 +566,9 @@ async fn check(
         written = writeln!(out, "[");
     }
     let started = std::time::Instant::now();
+    let rules = services::compliance::rules_in_force(storage::meeting::rule_sets(&services.db).await?);
     let stats = services
-        .check_subtree(within.as_ref(), year, as_of, services::compliance::national_rules(), |r| {
+        .check_subtree(within.as_ref(), year, as_of, rules, |r| {
             roll.add(&r);
             if written.is_err() {
                 return;

@@ -6,5 +6,5 @@
 CREATE INDEX meetings_facts ON meetings(org_id, held_on, id, kind, lecturer_member_id, has_vote);
 DROP INDEX meetings_org;
 
-CREATE INDEX meeting_attendance_facts ON meeting_attendance(meeting_id, member_id, probationary, attendance);
+CREATE INDEX meeting_attendance_facts ON meeting_attendance(meeting_id, member_id, probationary, attendance, dual_org_life);
 DROP INDEX meeting_attendance_meeting;

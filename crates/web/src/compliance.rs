@@ -1,0 +1,198 @@
+//! The compliance dashboard (合规看板) of a subtree: per requirement and period, met or missed,
+//! rates rolled up the tree, drill-down to each child and to an org's records; charts as
+//! server-rendered SVG (the same code the PDF ledger uses).
+
+use crate::AppState;
+use crate::api::{ApiResult, id_of as api_id_of, ok};
+use crate::auth::{ApiViewer, PageViewer};
+use crate::error::{ApiError, PageError};
+use askama::Template;
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use chrono::{Datelike, NaiveDate};
+use reports::chart::{Bar, MonthCell, monthly_columns, rate_bars};
+use serde::Deserialize;
+use services::ServiceError;
+use services::compliance::ComplianceReport;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/orgs/{id}/compliance", get(page))
+}
+
+pub fn api_routes() -> Router<AppState> {
+    Router::new().route("/orgs/{id}/compliance", get(api))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct YearQuery {
+    year: String,
+}
+
+/// The year asked for (this year by default) and its as-of date: today for this year, the
+/// first day of the next for a past year.
+fn year_of(q: Result<Query<YearQuery>, QueryRejection>) -> (i32, NaiveDate) {
+    let today = services::today();
+    let year = q.ok().and_then(|Query(q)| q.year.parse::<i32>().ok());
+    let year = year.filter(|y| (1949..=today.year()).contains(y)).unwrap_or(today.year());
+    let as_of = if year < today.year() { NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(today) } else { today };
+    (year, as_of)
+}
+
+struct ChildLine {
+    org_id: i64,
+    name: String,
+    kind: &'static str,
+    rate: String,
+    detail: String,
+    own_rate: String,
+}
+
+struct RuleLine {
+    rule_id: &'static str,
+    title: &'static str,
+    rate: String,
+    met: u64,
+    required: u64,
+}
+
+#[derive(Template)]
+#[template(path = "compliance.html")]
+struct CompliancePage {
+    nav: crate::pages::Nav,
+    org_id: i64,
+    org_name: String,
+    year: i32,
+    prev_year: i32,
+    next_year: i32,
+    show_next: bool,
+    as_of: String,
+    rate: String,
+    met: u64,
+    required: u64,
+    orgs_checked: u64,
+    severities: Vec<(&'static str, &'static str, u64)>,
+    children_chart: String,
+    month_chart: String,
+    rules_chart: String,
+    children: Vec<ChildLine>,
+    rules: Vec<RuleLine>,
+}
+
+fn view(r: &ComplianceReport) -> (String, String, String) {
+    let children: Vec<Bar> = r
+        .children
+        .iter()
+        .filter(|c| c.subtree.required_periods > 0)
+        .map(|c| Bar {
+            label: c.name.clone(),
+            rate_permille: c.subtree.rate_permille().unwrap_or(0),
+            detail: format!("{}/{}", c.subtree.met_periods, c.subtree.required_periods),
+            href: Some(format!("/orgs/{}/compliance?year={}", c.org_id, r.year)),
+        })
+        .collect();
+    let months: Vec<MonthCell> = r
+        .by_month
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let month_end = NaiveDate::from_ymd_opt(r.year, i as u32 + 1, 1)
+                .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+                .and_then(|d| d.pred_opt());
+            MonthCell {
+                met: u32::try_from(t.met_periods).unwrap_or(u32::MAX),
+                required: u32::try_from(t.required_periods).unwrap_or(u32::MAX),
+                due: month_end.is_some_and(|e| e < r.as_of),
+            }
+        })
+        .collect();
+    let rules: Vec<Bar> = r
+        .by_rule
+        .iter()
+        .map(|x| Bar {
+            label: format!("{} {}", x.rule_id, x.title),
+            rate_permille: x.tally.rate_permille().unwrap_or(0),
+            detail: format!("{}/{}", x.tally.met_periods, x.tally.required_periods),
+            href: None,
+        })
+        .collect();
+    (
+        rate_bars("下级组织落实率（含其下级）", &children),
+        monthly_columns("各月应开与已开（按周期截止月份）", &months),
+        rate_bars("各项要求落实率", &rules),
+    )
+}
+
+async fn page(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    q: Result<Query<YearQuery>, QueryRejection>,
+) -> Result<Response, PageError> {
+    let id: i64 = id.parse().map_err(|_| PageError::Service(ServiceError::NotFound))?;
+    let (year, as_of) = year_of(q);
+    let r = state.services.compliance(&v.actor, id, year, as_of).await?;
+    let (children_chart, month_chart, rules_chart) = view(&r);
+    let today = services::today();
+    let p = CompliancePage {
+        org_id: r.root.org_id,
+        org_name: r.root.name.clone(),
+        year,
+        prev_year: year - 1,
+        next_year: year + 1,
+        show_next: year < today.year(),
+        as_of: domain::dates::format_cn(as_of),
+        rate: r.root.subtree.rate_label(),
+        met: r.root.subtree.met_periods,
+        required: r.root.subtree.required_periods,
+        orgs_checked: r.orgs_checked,
+        severities: r.findings_by_severity.iter().map(|(s, n)| (s.as_str(), s.label(), *n)).collect(),
+        children_chart,
+        month_chart,
+        rules_chart,
+        children: r
+            .children
+            .iter()
+            .map(|c| ChildLine {
+                org_id: c.org_id,
+                name: c.name.clone(),
+                kind: c.kind.label(),
+                rate: c.subtree.rate_label(),
+                detail: format!("{}/{}", c.subtree.met_periods, c.subtree.required_periods),
+                own_rate: c.own.rate_label(),
+            })
+            .collect(),
+        rules: r
+            .by_rule
+            .iter()
+            .map(|x| RuleLine {
+                rule_id: x.rule_id,
+                title: x.title,
+                rate: x.tally.rate_label(),
+                met: x.tally.met_periods,
+                required: x.tally.required_periods,
+            })
+            .collect(),
+        nav: crate::pages::nav(&v),
+    };
+    let html = p.render().map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+}
+
+async fn api(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    q: Result<Query<YearQuery>, QueryRejection>,
+) -> ApiResult {
+    let id = api_id_of(&id)?;
+    if let Err(e) = &q {
+        return Err(ApiError::BadRequest(format!("查询参数有误：{}", e.body_text())));
+    }
+    let (year, as_of) = year_of(q);
+    ok(state.services.compliance(&v.actor, id, year, as_of).await?)
+}
