@@ -207,6 +207,13 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     minutes.send_keys("会议研究了本月的主题党日安排。").await.expect("type the minutes");
     let png = ui.client.screenshot().await.expect("screenshot the committee form");
     std::fs::write(screenshot_dir.join("committee-form-phone.png"), png).expect("write the screenshot");
+    let widths = ui
+        .client
+        .execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![])
+        .await
+        .expect("measure the page");
+    let (scroll, inner) = (widths[0].as_u64().unwrap_or(0), widths[1].as_u64().unwrap_or(0));
+    assert!(scroll <= inner, "the meeting form fits a phone's width (scrollWidth {scroll} > innerWidth {inner})");
     ui.click("button#save").await;
     let quorum = ui.wait_css("dd#quorum").await;
     let text = quorum.text().await.expect("read the quorum statement");
@@ -216,6 +223,10 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     ui.wait_css("table#meetings").await;
     let n = ui.client.execute(&march_finding, vec![]).await.expect("count March's findings");
     assert_eq!(n.as_u64(), Some(0), "the finding disappears once the 支委会 is recorded");
+    ui.goto(&format!("/orgs/{branch_id}/compliance?year={year}")).await;
+    ui.wait_css("#month-chart svg").await;
+    let png = ui.client.screenshot().await.expect("screenshot the dashboard");
+    std::fs::write(screenshot_dir.join("compliance-phone.png"), png).expect("write the screenshot");
     ui.client.set_window_size(1280, 900).await.expect("desktop width");
     eprintln!("step: recorded {march}'s 支委会 with attendance; its finding is gone");
 
