@@ -154,7 +154,7 @@ impl Services {
                 rating_label: AppraisalRating::parse(&r.rating).map(|x| x.label()).unwrap_or("—").to_string(),
             })
             .collect();
-        let findings = self.findings_for(&org, year, as_of).await?;
+        let findings = self.org_findings(actor, org.id, year, as_of).await?;
         let explanations = meeting::explanations(&self.db, org.id).await?;
         let rules = self.rules_for(&org.path).await?;
         let compliance = compliance_lines(&rules, &org, &findings, year, as_of);

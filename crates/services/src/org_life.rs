@@ -552,11 +552,28 @@ impl Services {
         Ok(rows.into_iter().rev().find(|m| m.kind == kind.as_str()))
     }
 
-    /// What the rules find for one org in one year as of a date.
+    /// What the rules find for one org in one year as of a date. Findings about a member
+    /// (CON-LAPSE) name the member, where the rules engine knows only the id.
     pub async fn org_findings(&self, actor: &Actor, org_id: i64, year: i32, as_of: NaiveDate) -> Result<Vec<Finding>> {
         let scope = actor.scope();
         let org = storage::org::get(&self.db, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
-        self.findings_for(&org, year, as_of).await
+        let mut findings = self.findings_for(&org, year, as_of).await?;
+        let ids: Vec<i64> = findings.iter().filter_map(|f| f.member_id).collect();
+        if !ids.is_empty() {
+            let names: HashMap<i64, String> = storage::roster::rows_by_ids(&self.db, &scope, &ids)
+                .await?
+                .into_iter()
+                .map(|m| (m.id, m.name))
+                .collect();
+            for f in &mut findings {
+                if let Some(name) = f.member_id.and_then(|id| names.get(&id)) {
+                    f.message = f
+                        .message
+                        .replace(&format!("党员（编号{}）", f.member_id.unwrap_or_default()), &format!("党员{name}"));
+                }
+            }
+        }
+        Ok(findings)
     }
 
     /// Gathers an org's facts and records and evaluates the national rules.

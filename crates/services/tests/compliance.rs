@@ -68,6 +68,10 @@ async fn the_county_demo_has_its_deliberate_gaps(db: Db) {
     let lapses: Vec<_> = findings.iter().filter(|f| f.rule_id == "CON-LAPSE").collect();
     assert_eq!(lapses.len(), 1, "{lapses:?}");
     assert!(lapses[0].message.contains("2025年4月至2025年10月连续7个月"), "{}", lapses[0].message);
+    // On the org's page the member is named, not numbered.
+    let named = s.org_findings(&console_actor(), lapses[0].org_id, 2025, as_of()).await.unwrap();
+    let lapse = named.iter().find(|f| f.rule_id == "CON-LAPSE").unwrap();
+    assert!(!lapse.message.contains("编号") && lapse.message.starts_with("党员"), "{}", lapse.message);
     // About 8 % of the branches with a committee miss some months' 支委会.
     let committee_gaps: std::collections::BTreeSet<i64> = findings
         .iter()
