@@ -166,7 +166,7 @@ impl PgCluster {
         let options = format!(
             "-c listen_addresses=127.0.0.1 -p {port} -k '{}' \
              -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-             -c max_connections=200 -c shared_buffers=1GB -c jit=off",
+             -c max_connections=200 -c shared_buffers=1GB",
             self.dir.path().display()
         );
         let mut cmd = self.tool("pg_ctl");

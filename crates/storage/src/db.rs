@@ -147,8 +147,15 @@ impl Db {
                 .await?;
             Ok(Db { pool: Pool::Sqlite(pool), writes: Default::default() })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let pool =
-                PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+            // JIT compilation pays off for long analytical queries; ours are short and many, and a
+            // capped count over a large range can cross jit_above_cost and spend milliseconds
+            // compiling for a query that runs in one.
+            let opts = url.parse::<sqlx::postgres::PgConnectOptions>()?.options([("jit", "off")]);
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
             Ok(Db { pool: Pool::Postgres(pool), writes: Default::default() })
         } else {
             Err(StorageError::UnsupportedUrl(url.to_string()))
