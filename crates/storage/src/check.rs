@@ -3,7 +3,7 @@
 //! in `IN` lists), whatever the number of orgs in it. Each function answers for the orgs it is
 //! given; the caller keeps at most one page in memory.
 //!
-//! The facts mirror what the per-org check reads (services `findings_for`): open posts with their
+//! The facts mirror what the per-org check reads (services `findings_for`): open posts and their
 //! holders, members whose span in the org covers the date (current status full or probationary,
 //! joined by then), and the org's own meetings in a date range with their attendance.
 
@@ -45,15 +45,14 @@ pub struct OpenPost {
     pub post: String,
 }
 
-/// The open posts (no end date) of these orgs whose holder is a member, by org, then newest
-/// first (the order in which the per-org check finds the secretary).
+/// The open posts (no end date) of these orgs, by org, then newest first (the order in which
+/// the per-org check finds the secretary). The holder is not joined: the foreign key guarantees
+/// the member exists.
 pub async fn open_posts(db: &Db, org_ids: &[i64]) -> Result<Vec<OpenPost>> {
     if org_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut b = SqlBuf::new(
-        "SELECT p.org_id, p.member_id, p.post FROM org_posts p JOIN members m ON m.id = p.member_id WHERE ",
-    );
+    let mut b = SqlBuf::new("SELECT p.org_id, p.member_id, p.post FROM org_posts p WHERE ");
     push_in(&mut b, "p.org_id", org_ids);
     b.push(" AND p.end_on IS NULL ORDER BY p.org_id, p.start_on DESC, p.id");
     db.fetch_buf(&b).await
