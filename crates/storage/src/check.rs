@@ -58,43 +58,34 @@ pub async fn open_posts(db: &Db, org_ids: &[i64]) -> Result<Vec<OpenPost>> {
     db.fetch_buf(&b).await
 }
 
-/// Members of one status in one org on a date.
+/// Members of one status in one org on a date, by the kind of their span ('branch' or 'group').
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct MemberCount {
     pub org_id: i64,
+    pub kind: String,
     pub status: String,
     pub n: i64,
 }
 
-/// For each of `branch_ids` (spans of kind 'branch') and `group_ids` (kind 'group'): how many
-/// membership spans cover `on` whose member had joined by then and is full or probationary now,
-/// by that status. One statement for both lists.
-pub async fn member_counts_on(db: &Db, branch_ids: &[i64], group_ids: &[i64], on: &str) -> Result<Vec<MemberCount>> {
-    if branch_ids.is_empty() && group_ids.is_empty() {
+/// For each of `org_ids`: how many membership spans (of kind 'branch' or 'group') cover `on`
+/// whose member had joined by then and is full or probationary now, by span kind and status.
+/// The caller keeps the kind that matches the org (a branch's 'branch' spans, a group's 'group'
+/// spans). One `IN` list, not one per kind: PostgreSQL planned `(kind = … AND org_id IN …) OR
+/// (kind = … AND org_id IN …)` as a scan of all spans.
+pub async fn member_counts_on(db: &Db, org_ids: &[i64], on: &str) -> Result<Vec<MemberCount>> {
+    if org_ids.is_empty() {
         return Ok(Vec::new());
     }
     let mut b = SqlBuf::new(
-        "SELECT s.org_id, m.status, COUNT(*) AS n FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE (",
+        "SELECT s.org_id, s.kind, m.status, COUNT(*) AS n FROM member_org_spans s JOIN members m ON m.id = s.member_id \
+         WHERE ",
     );
-    let mut parts = 0;
-    for (kind, ids) in [("branch", branch_ids), ("group", group_ids)] {
-        if ids.is_empty() {
-            continue;
-        }
-        if parts > 0 {
-            b.push(" OR ");
-        }
-        b.push_arg("(s.kind = ", kind);
-        b.push(" AND ");
-        push_in(&mut b, "s.org_id", ids);
-        b.push(")");
-        parts += 1;
-    }
-    b.push(")");
+    push_in(&mut b, "s.org_id", org_ids);
     let on_ph = b.arg(on);
     b.push(&format!(
-        " AND s.start_on <= {on_ph} AND (s.end_on IS NULL OR s.end_on >= {on_ph}) AND m.joined_on <= {on_ph} \
-         AND m.status IN ('probationary','full') GROUP BY s.org_id, m.status ORDER BY s.org_id, m.status"
+        " AND s.kind IN ('branch','group') AND s.start_on <= {on_ph} AND (s.end_on IS NULL OR s.end_on >= {on_ph}) \
+         AND m.joined_on <= {on_ph} AND m.status IN ('probationary','full') \
+         GROUP BY s.org_id, s.kind, m.status ORDER BY s.org_id, s.kind, m.status"
     ));
     db.fetch_buf(&b).await
 }
