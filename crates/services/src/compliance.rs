@@ -116,7 +116,8 @@ struct Range {
 #[derive(Default)]
 struct PageFacts {
     posts: HashMap<i64, Vec<check::OpenPost>>,
-    counts: HashMap<(i64, String), i64>,
+    /// By org, span kind and status.
+    counts: HashMap<(i64, String, String), i64>,
     records: HashMap<i64, Vec<RecordFact>>,
     meetings: u64,
 }
@@ -130,26 +131,20 @@ fn spawn_page_facts(
     let db = db.clone();
     let range = Arc::clone(range);
     let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
-    let branch_ids: Vec<i64> = orgs.iter().filter(|o| kind_of(o) == OrgKind::Branch).map(|o| o.id).collect();
-    let group_ids: Vec<i64> = orgs.iter().filter(|o| kind_of(o) == OrgKind::Group).map(|o| o.id).collect();
-    tokio::spawn(async move { page_facts(&db, &ids, &branch_ids, &group_ids, &range).await })
+    let member_orgs: Vec<i64> =
+        orgs.iter().filter(|o| matches!(kind_of(o), OrgKind::Branch | OrgKind::Group)).map(|o| o.id).collect();
+    tokio::spawn(async move { page_facts(&db, &ids, &member_orgs, &range).await })
 }
 
 /// The facts of one page: four statements, run at once on separate connections, unpacked.
-async fn page_facts(
-    db: &storage::Db,
-    ids: &[i64],
-    branch_ids: &[i64],
-    group_ids: &[i64],
-    range: &Range,
-) -> Result<PageFacts> {
+async fn page_facts(db: &storage::Db, ids: &[i64], member_orgs: &[i64], range: &Range) -> Result<PageFacts> {
     let mut out = PageFacts::default();
     if ids.is_empty() {
         return Ok(out);
     }
     let (page_posts, page_counts, page_attendance, page_meetings) = tokio::try_join!(
         check::open_posts(db, ids),
-        check::member_counts_on(db, branch_ids, group_ids, &range.on),
+        check::member_counts_on(db, member_orgs, &range.on),
         check::attendance_of(db, ids, &range.from, &range.to),
         check::meetings_of(db, ids, &range.from, &range.to),
     )?;
@@ -165,7 +160,7 @@ async fn page_facts(
     for p in page_posts {
         out.posts.entry(p.org_id).or_default().push(p);
     }
-    out.counts = page_counts.into_iter().map(|c| ((c.org_id, c.status), c.n)).collect();
+    out.counts = page_counts.into_iter().map(|c| ((c.org_id, c.kind, c.status), c.n)).collect();
     let mut attendance: HashMap<i64, Vec<Attendee>> = HashMap::new();
     for org_attendance in &page_attendance {
         for a in org_attendance.entries()? {
@@ -272,7 +267,11 @@ impl Services {
                 let kind = kind_of(&org);
                 let mut org_facts = OrgFacts::new(org.id, kind);
                 if matches!(kind, OrgKind::Branch | OrgKind::Group) {
-                    let n = |status: &str| facts.counts.get(&(org.id, status.to_string())).copied().unwrap_or(0);
+                    // A branch counts its 'branch' spans, a group its 'group' spans.
+                    let span = if kind == OrgKind::Group { "group" } else { "branch" };
+                    let n = |status: &str| {
+                        facts.counts.get(&(org.id, span.to_string(), status.to_string())).copied().unwrap_or(0)
+                    };
                     org_facts.full_members = u32::try_from(n("full")).unwrap_or(u32::MAX);
                     org_facts.probationary_members = u32::try_from(n("probationary")).unwrap_or(u32::MAX);
                 }
