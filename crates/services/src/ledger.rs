@@ -5,17 +5,15 @@
 use crate::org_life::{MeetingView, attendees, minutes_text};
 use crate::{Entry, Result, ServiceError, Services};
 use chrono::NaiveDate;
-use domain::findings::Finding;
+use domain::compliance::RequirementStatus;
 use domain::org_life::{AppraisalRating, Attendance, MeetingKind, Votes, quorum_statement, voter_count};
-use domain::period::Period;
-use domain::rules::{Check, RuleSet, Severity};
+use domain::rules::RuleSet;
 use domain::scope::Actor;
 use reports::ledger::{
     Absentee, AppraisalLine, ComplianceLine, FindingLine, LedgerDoc, LedgerMeeting, Resolution, TalkLine,
 };
 use std::collections::HashMap;
 use storage::meeting;
-use storage::org::OrgRow;
 
 /// The file format of a ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,57 +30,31 @@ pub struct LedgerFile {
     pub bytes: Vec<u8>,
 }
 
-/// Per rule: the periods of `year` that ended by `as_of` while the org existed, and which of them
-/// have a finding (violation or warning) of that rule. Derived from the findings, so the ledger's
-/// summary never disagrees with them.
-pub fn compliance_lines(
-    rules: &RuleSet,
-    org: &OrgRow,
-    findings: &[Finding],
-    year: i32,
-    as_of: NaiveDate,
-) -> Vec<ComplianceLine> {
-    let date = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    let (established, closed) = (date(&org.established_on), date(&org.closed_on));
-    let kind = domain::org::OrgKind::parse(&org.kind);
-    let mut out = Vec::new();
-    for rule in rules.rules() {
-        let Check::Frequency { period, .. } = &rule.check else { continue };
-        if !kind.is_some_and(|k| rule.applies_to.org_kinds.contains(&k)) {
-            continue;
-        }
-        // Rules with conditions (a committee, a secretary) apply only when a finding or a
-        // record says so; without a finding they are counted as met, which is what the
-        // findings say too.
-        let periods: Vec<Period> = Period::in_year(*period, year)
-            .into_iter()
-            .filter(|p| p.has_ended(as_of))
-            .filter(|p| established.is_none_or(|e| e <= p.start()) && closed.is_none_or(|c| p.end() < c))
-            .collect();
-        if periods.is_empty() {
-            continue;
-        }
-        let missed: Vec<&Period> = periods
-            .iter()
-            .filter(|p| {
-                findings.iter().any(|f| {
-                    f.rule_id == rule.id
-                        && f.severity != Severity::Upcoming
-                        && f.period.as_ref().is_some_and(|fp| fp.start() == p.start())
-                })
+/// The year's compliance per rule, from the requirement-periods of the check
+/// (`domain::compliance`, derived from the findings, so the ledger never disagrees with them):
+/// meetings required and held (each period's held capped at what it requires), met when no
+/// period was missed, and the missed periods.
+pub fn compliance_lines(rules: &RuleSet, statuses: &[RequirementStatus]) -> Vec<ComplianceLine> {
+    rules
+        .rules()
+        .iter()
+        .filter_map(|rule| {
+            let mine: Vec<&RequirementStatus> = statuses.iter().filter(|s| s.rule_id == rule.id).collect();
+            if mine.is_empty() {
+                return None;
+            }
+            let missed: Vec<String> = mine.iter().filter(|s| !s.met).map(|s| s.period.label()).collect();
+            Some(ComplianceLine {
+                rule_id: rule.id.to_string(),
+                requirement: rule.title.to_string(),
+                citation: rule.citation.to_string(),
+                required: mine.iter().map(|s| s.required).sum(),
+                held: mine.iter().map(|s| s.held.min(s.required)).sum(),
+                met: missed.is_empty(),
+                missed_periods: missed.join("、"),
             })
-            .collect();
-        out.push(ComplianceLine {
-            rule_id: rule.id.to_string(),
-            requirement: rule.title.to_string(),
-            citation: rule.citation.to_string(),
-            required: periods.len() as u32,
-            held: (periods.len() - missed.len()) as u32,
-            met: missed.is_empty(),
-            missed_periods: missed.iter().map(|p| p.label()).collect::<Vec<_>>().join("、"),
-        });
-    }
-    out
+        })
+        .collect()
 }
 
 impl Services {
@@ -154,10 +126,10 @@ impl Services {
                 rating_label: AppraisalRating::parse(&r.rating).map(|x| x.label()).unwrap_or("—").to_string(),
             })
             .collect();
-        let findings = self.org_findings(actor, org.id, year, as_of).await?;
+        let (findings, statuses) = self.check_org(&org, year, as_of).await?;
+        let findings = self.name_members(actor, findings).await?;
         let explanations = meeting::explanations(&self.db, org.id).await?;
-        let rules = self.rules_for(&org.path).await?;
-        let compliance = compliance_lines(&rules, &org, &findings, year, as_of);
+        let compliance = compliance_lines(&self.rules_for(&org.path).await?, &statuses);
         let findings = findings
             .iter()
             .map(|f| {

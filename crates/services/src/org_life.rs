@@ -5,7 +5,7 @@ use crate::{Entry, Result, ServiceError, Services, today};
 use chrono::{Datelike, NaiveDate};
 use domain::FieldErrors;
 use domain::dates::parse_date;
-use domain::findings::{Finding, OrgFacts, RecordFact, evaluate};
+use domain::findings::{Finding, OrgFacts, RecordFact};
 use domain::org::OrgKind;
 use domain::org_life::{
     AppraisalRating, Attendance, Attendee, MeetingKind, Votes, excellent_share_ok, quorum_statement,
@@ -557,7 +557,14 @@ impl Services {
     pub async fn org_findings(&self, actor: &Actor, org_id: i64, year: i32, as_of: NaiveDate) -> Result<Vec<Finding>> {
         let scope = actor.scope();
         let org = storage::org::get(&self.db, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
-        let mut findings = self.findings_for(&org, year, as_of).await?;
+        let findings = self.findings_for(&org, year, as_of).await?;
+        self.name_members(actor, findings).await
+    }
+
+    /// Findings about a member (CON-LAPSE) with the member's name in place of the id the rules
+    /// engine knows.
+    pub(crate) async fn name_members(&self, actor: &Actor, mut findings: Vec<Finding>) -> Result<Vec<Finding>> {
+        let scope = actor.scope();
         let ids: Vec<i64> = findings.iter().filter_map(|f| f.member_id).collect();
         if !ids.is_empty() {
             let names: HashMap<i64, String> = storage::roster::rows_by_ids(&self.db, &scope, &ids)
@@ -578,6 +585,17 @@ impl Services {
 
     /// Gathers an org's facts and records and evaluates the national rules.
     pub async fn findings_for(&self, org: &OrgRow, year: i32, as_of: NaiveDate) -> Result<Vec<Finding>> {
+        Ok(self.check_org(org, year, as_of).await?.0)
+    }
+
+    /// The findings of one org and, derived from them, the status of each requirement-period
+    /// (`domain::compliance`), for the ledger's summary.
+    pub async fn check_org(
+        &self,
+        org: &OrgRow,
+        year: i32,
+        as_of: NaiveDate,
+    ) -> Result<(Vec<Finding>, Vec<domain::compliance::RequirementStatus>)> {
         let kind = OrgKind::parse(&org.kind).unwrap_or(OrgKind::Branch);
         let mut facts = OrgFacts::new(org.id, kind);
         let on = as_of.format("%Y-%m-%d").to_string();
@@ -632,7 +650,7 @@ impl Services {
             })
             .collect();
         let rules = self.rules_for(&org.path).await?;
-        Ok(evaluate(&rules, &facts, &records, year, as_of, NOTICE_DAYS))
+        Ok(domain::compliance::evaluate_with_statuses(&rules, &facts, &records, year, as_of, NOTICE_DAYS))
     }
 
     /// The rules in force for an org: the national rules tightened by every local rule set

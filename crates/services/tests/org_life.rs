@@ -289,6 +289,13 @@ async fn local_rule_sets_and_explanations(db: Db) {
     s.explain_finding(&c, b.id, "MTG-COMMITTEE", &start, "书记外出学习，已于次月补开").await.unwrap();
     let e = s.explanations(&c, b.id).await.unwrap();
     assert_eq!((e.len(), e[0].period_start.as_str()), (1, start.as_str()));
+    // The ledger's summary counts meetings per requirement from the same check: ten monthly
+    // 支委会 were due by 21 November and none was held (MTG-COMMITTEE); the explanation is kept.
+    let doc = s.ledger_doc(&c, b.id, 2026, as_of).await.unwrap();
+    let line = doc.compliance.iter().find(|l| l.rule_id == "MTG-COMMITTEE").unwrap();
+    assert_eq!((line.required, line.held, line.met), (10, 0, false));
+    assert!(line.missed_periods.contains("2026年3月"), "{}", line.missed_periods);
+    assert!(doc.findings.iter().any(|f| f.explanation.as_deref() == Some("书记外出学习，已于次月补开")));
     let (n,): (i64,) = s
         .db
         .fetch_one(
