@@ -64,6 +64,13 @@ pub struct BenchArgs {
     /// Seconds of wrk before each search run, not measured (fills the caches of the database).
     #[arg(long, default_value_t = 5)]
     warmup: u32,
+    /// PostgreSQL only: measure against this database, already filled by `zhibu demo`, instead
+    /// of a throwaway cluster (for repeated runs at province scale; the load is not timed).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Measure only the two searches (cache off), not the other endpoints.
+    #[arg(long)]
+    search_only: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -215,12 +222,16 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
     // Declared before the server so that it is dropped after it.
     let cluster = match backend {
         Backend::Sqlite => None,
+        Backend::Postgres if args.database_url.is_some() => None,
         Backend::Postgres => {
             eprintln!("xtask bench: starting a throwaway PostgreSQL cluster");
             Some(PgCluster::start()?)
         }
     };
-    let database_url = cluster.as_ref().map(|c| c.url.clone());
+    let database_url = match backend {
+        Backend::Postgres => args.database_url.clone().or_else(|| cluster.as_ref().map(|c| c.url.clone())),
+        Backend::Sqlite => None,
+    };
     let zhibu_cmd = |args: &[&str]| {
         let mut cmd = Command::new(zhibu);
         cmd.arg("--data-dir").arg(data_dir.path());
@@ -239,24 +250,31 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
     };
 
     let scale = args.scale.name();
-    eprintln!("xtask bench: zhibu demo --scale {scale}");
-    let started = Instant::now();
-    let out = run_captured(&mut zhibu_cmd(&["demo", "--scale", scale]))?;
-    let demo_seconds = started.elapsed().as_secs_f64();
-    // "演示数据已装入：N 个组织，M 名党员。"
-    let demo_summary = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find(|l| l.starts_with("演示数据已装入"))
-        .map(|l| l.trim().to_owned());
-    eprintln!("xtask bench: demo data loaded in {demo_seconds:.1}s");
-    let database_bytes = match &cluster {
+    let reused = backend == Backend::Postgres && args.database_url.is_some();
+    let (demo_seconds, demo_summary) = if reused {
+        eprintln!("xtask bench: measuring the database given by --database-url (its demo load is not timed)");
+        (f64::NAN, None)
+    } else {
+        eprintln!("xtask bench: zhibu demo --scale {scale}");
+        let started = Instant::now();
+        let out = run_captured(&mut zhibu_cmd(&["demo", "--scale", scale]))?;
+        let demo_seconds = started.elapsed().as_secs_f64();
+        // "演示数据已装入：N 个组织，M 名党员。"
+        let demo_summary = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find(|l| l.starts_with("演示数据已装入"))
+            .map(|l| l.trim().to_owned());
+        eprintln!("xtask bench: demo data loaded in {demo_seconds:.1}s");
+        (demo_seconds, demo_summary)
+    };
+    let database_bytes = match &database_url {
         None => Some(
             ["zhibu.db", "zhibu.db-wal"]
                 .iter()
                 .filter_map(|f| fs::metadata(data_dir.path().join(f)).map(|m| m.len()).ok())
                 .sum::<u64>(),
         ),
-        Some(c) => postgres_database_size(&c.url),
+        Some(url) => postgres_database_size(url),
     };
     check_interrupted()?;
 
@@ -363,6 +381,9 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
     let mut ceiling_rps = f64::NAN;
     for (i, endpoint) in endpoints.iter().enumerate() {
         check_interrupted()?;
+        if args.search_only && endpoint.script.is_none() {
+            continue;
+        }
         let url = match &endpoint.script {
             Some(_) => format!("http://{}", endpoint.listen),
             None => format!("http://{}{}", endpoint.listen, endpoint.path),
@@ -413,7 +434,7 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
 
     server.stop()?;
     server_nc.stop()?;
-    let server_version = cluster.as_ref().and_then(|_| postgres_version());
+    let server_version = database_url.as_ref().and_then(|_| postgres_version());
     drop(cluster);
     let notes = BackendNotes {
         backend,
@@ -521,15 +542,15 @@ fn report(scale: Scale, rows: &[Row], notes: &[BackendNotes], wrk_commands: &[St
     let _ = writeln!(out, "|---|---|---:|---:|---:|---:|");
     for row in rows {
         let pct = 100.0 * row.stats.requests_per_sec / row.ceiling_rps;
+        let pct = if pct.is_finite() { format!("{pct:.0}%") } else { "–".to_owned() };
         let _ = writeln!(
             out,
-            "| {} | {} | {:.0} | {:.2} | {:.2} | {:.0}% |",
+            "| {} | {} | {:.0} | {:.2} | {:.2} | {pct} |",
             row.backend.name(),
             row.endpoint,
             row.stats.requests_per_sec,
             row.stats.p50_ms,
             row.stats.p99_ms,
-            pct
         );
     }
     let socket_errors: Vec<String> = rows
@@ -545,7 +566,11 @@ fn report(scale: Scale, rows: &[Row], notes: &[BackendNotes], wrk_commands: &[St
 
     let _ = writeln!(out, "\nData: `zhibu demo --scale {}`.", scale.name());
     for n in notes {
-        let _ = write!(out, "- {}: demo loaded in {:.1} s", n.backend.name(), n.demo_seconds);
+        if n.demo_seconds.is_nan() {
+            let _ = write!(out, "- {}: an existing demo database (--database-url)", n.backend.name());
+        } else {
+            let _ = write!(out, "- {}: demo loaded in {:.1} s", n.backend.name(), n.demo_seconds);
+        }
         if let Some(summary) = &n.demo_summary {
             let _ = write!(out, " ({summary})");
         }
@@ -561,7 +586,7 @@ fn report(scale: Scale, rows: &[Row], notes: &[BackendNotes], wrk_commands: &[St
         }
         let _ = write!(out, "; the searches cycle through {} name prefixes and {} orgs", n.prefixes, n.subtrees);
         if let Some(version) = &n.server_version {
-            let _ = write!(out, "; {version} (throwaway cluster, fsync off)");
+            let _ = write!(out, "; {version} (xtask's cluster, fsync off)");
         }
         let _ = writeln!(out, ".");
     }

@@ -435,30 +435,34 @@ impl Loader {
         for (_, sql) in std::mem::take(&mut self.dropped) {
             self.tx.execute(&sql, &[]).await?;
         }
+        if self.db.kind() == DbKind::Postgres {
+            commit_synchronously(&mut self.tx).await?;
+        }
         self.tx.commit().await?;
         match self.db.kind() {
             DbKind::Sqlite => {
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)", &[]).await?;
             }
             DbKind::Postgres => {
-                for t in TABLES {
-                    self.db
-                        .execute(
-                            &format!(
-                                "SELECT setval(pg_get_serial_sequence('{t}', 'id'), \
-                                 GREATEST(COALESCE(MAX(id), 0), 1), MAX(id) IS NOT NULL) FROM {t}"
-                            ),
-                            &[],
-                        )
-                        .await?;
-                }
-                for t in TABLES {
-                    self.db.execute(&format!("VACUUM (ANALYZE) {t}"), &[]).await?;
-                }
+                let setvals = TABLES.iter().map(|t| {
+                    format!(
+                        "SELECT setval(pg_get_serial_sequence('{t}', 'id'), \
+                         GREATEST(COALESCE(MAX(id), 0), 1), MAX(id) IS NOT NULL) FROM {t}"
+                    )
+                });
+                let vacuums = TABLES.iter().map(|t| format!("VACUUM (ANALYZE) {t}"));
+                self.db.maintain(&setvals.chain(vacuums).collect::<Vec<_>>()).await?;
             }
         }
         Ok(self.stats)
     }
+}
+
+/// Makes PostgreSQL commit this transaction synchronously, whatever the server's setting, so
+/// that the VACUUM after a bulk load can mark its pages all-visible (see [`Db::maintain`]).
+pub async fn commit_synchronously(tx: &mut Tx) -> Result<()> {
+    tx.execute("SET LOCAL synchronous_commit = on", &[]).await?;
+    Ok(())
 }
 
 #[cfg(test)]

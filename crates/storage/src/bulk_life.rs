@@ -592,9 +592,8 @@ async fn lapse(tx: &mut Tx, base: i64, plan: &LifePlan) -> Result<Vec<i64>> {
 /// (and marks their pages all-visible); nothing to do on SQLite.
 pub async fn analyze(db: &crate::Db) -> Result<()> {
     if db.kind() == DbKind::Postgres {
-        for t in ["meetings", "meeting_attendance"] {
-            db.execute(&format!("VACUUM (ANALYZE) {t}"), &[]).await?;
-        }
+        db.maintain(&["VACUUM (ANALYZE) meetings".to_owned(), "VACUUM (ANALYZE) meeting_attendance".to_owned()])
+            .await?;
     }
     Ok(())
 }

@@ -24,6 +24,9 @@ pub enum DbKind {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: Pool,
+    /// PostgreSQL: a second pool whose connections keep one generic plan per prepared
+    /// statement (`plan_cache_mode = force_generic_plan`); see [`Db::fetch_buf_fixed_plan`].
+    fixed_plan: Option<PgPool>,
     writes: Arc<AtomicU64>,
 }
 
@@ -145,7 +148,7 @@ impl Db {
                 .min_connections(1)
                 .connect_with(opts)
                 .await?;
-            Ok(Db { pool: Pool::Sqlite(pool), writes: Default::default() })
+            Ok(Db { pool: Pool::Sqlite(pool), fixed_plan: None, writes: Default::default() })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             // JIT compilation pays off for long analytical queries; ours are short and many, and a
             // capped count over a large range can cross jit_above_cost and spend milliseconds
@@ -154,9 +157,13 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
-                .connect_with(opts)
+                .connect_with(opts.clone())
                 .await?;
-            Ok(Db { pool: Pool::Postgres(pool), writes: Default::default() })
+            let fixed_plan = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_lazy_with(opts.options([("plan_cache_mode", "force_generic_plan")]));
+            Ok(Db { pool: Pool::Postgres(pool), fixed_plan: Some(fixed_plan), writes: Default::default() })
         } else {
             Err(StorageError::UnsupportedUrl(url.to_string()))
         }
@@ -198,6 +205,9 @@ impl Db {
         match &self.pool {
             Pool::Sqlite(p) => p.close().await,
             Pool::Postgres(p) => p.close().await,
+        }
+        if let Some(p) = &self.fixed_plan {
+            p.close().await;
         }
     }
 
@@ -259,6 +269,47 @@ impl Db {
 
     pub async fn fetch_buf<T: Row>(&self, buf: &SqlBuf) -> Result<Vec<T>> {
         self.fetch_all(&buf.text, &buf.args).await
+    }
+
+    /// Runs statements without arguments one after another on one connection (maintenance
+    /// after a bulk load: `VACUUM`, sequence updates), on PostgreSQL with every commit
+    /// synchronous. `VACUUM` marks a page all-visible, which index-only scans need to skip the
+    /// table, only when its rows carry the "committed" hint bit, and PostgreSQL does not set
+    /// that bit while the WAL of any recent asynchronous commit near the row's transaction
+    /// (ANALYZE's own, say) is not yet flushed: with `synchronous_commit = off` on the
+    /// server, a VACUUM right after a load would leave most of the table to be read row by row.
+    pub async fn maintain(&self, statements: &[String]) -> Result<()> {
+        self.writes.fetch_add(1, Ordering::Release);
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                for sql in statements {
+                    sqlx::query::<Sqlite>(AssertSqlSafe(sql.clone())).execute(p).await?;
+                }
+            }
+            Pool::Postgres(p) => {
+                let mut conn = p.acquire().await?;
+                sqlx::query::<Postgres>("SET synchronous_commit = on").execute(&mut *conn).await?;
+                for sql in statements {
+                    sqlx::query::<Postgres>(AssertSqlSafe(sql.clone())).execute(&mut *conn).await?;
+                }
+                sqlx::query::<Postgres>("RESET synchronous_commit").execute(&mut *conn).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs a read whose text leaves the planner one sensible plan whatever the arguments (an
+    /// equality on a unique key; a range on the one column that is indexed, the others written
+    /// as expressions no index serves). On PostgreSQL it runs on connections that plan each
+    /// prepared statement once, generically, instead of again at every execution with the
+    /// values bound: for the member search, planning cost more than running. A statement whose
+    /// best plan depends on its values (which of two indexed ranges is narrower) must not come
+    /// here. SQLite plans once per prepared statement anyway.
+    pub async fn fetch_buf_fixed_plan<T: Row>(&self, buf: &SqlBuf) -> Result<Vec<T>> {
+        match &self.fixed_plan {
+            Some(p) => Ok(fetch_with!(Postgres, p, &buf.text, &buf.args, fetch_all)?),
+            None => self.fetch_all(&buf.text, &buf.args).await,
+        }
     }
 
     /// Table name → sorted column names, for the schema-parity test.

@@ -315,9 +315,10 @@ struct CountedRow {
 /// Both planners are steered by writing the column that should not lead as an expression
 /// (`m.branch_path || ''`). On SQLite the probe is part of the statement, which holds both
 /// plans and cuts off the one not chosen with a LIMIT of 0; on PostgreSQL it is a statement of
-/// its own (whose answer is remembered for a minute), followed by the chosen plan alone. The
-/// count takes the narrower range: the subtree's, unless it is a whole tree and a name prefix
-/// is given.
+/// its own (whose answer is remembered for a minute), followed by the chosen plan alone, and
+/// both are planned once per connection (`Db::fetch_buf_fixed_plan`): every plan is fixed by
+/// the text. The count takes the narrower range: the subtree's, unless it is a whole tree and
+/// a name prefix is given.
 ///
 /// LIMIT and OFFSET are written into the text, not bound: SQLite re-prepares a statement
 /// whenever a parameter it used for planning (as it does a LIMIT) is bound again, and that cost
@@ -347,8 +348,9 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
     };
     let probe = if f.sort == SortKey::Name { subtree_probe(&mut b, scope, f) } else { None };
     // On PostgreSQL the probe is a statement of its own: PostgreSQL plans every branch of a
-    // statement (and the plan it would not run would still cost its planning), and it plans
-    // each execution with the values bound, so a probe's answer is best known beforehand.
+    // statement (and the plan it would not run would still cost its planning), and the
+    // statements run with generic plans (`Db::fetch_buf_fixed_plan`), which cannot look at a
+    // probe's answer, so it is best known beforehand.
     // A name prefix in a whole tree (the scope of a province's or a city's committee) is
     // walked along the prefix without asking: a prefix bounds the walk even when the tree is
     // small.
@@ -361,7 +363,8 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
             let small = match probe_memo(db, &key) {
                 Some(small) => small,
                 None => {
-                    let (n,): (i64,) = db.fetch_one(&format!("SELECT {probe}"), &b.args).await?;
+                    b.text = format!("SELECT {probe}");
+                    let n = db.fetch_buf_fixed_plan::<(i64,)>(&b).await?.first().map_or(0, |r| r.0);
                     remember_probe(db, key, n <= SMALL_SUBTREE_ORGS);
                     n <= SMALL_SUBTREE_ORGS
                 }
@@ -372,12 +375,6 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
         // Only the viewer's own record: found by its id.
         (None, _) if !scope.all && scope.subtrees.is_empty() => (None, Some(true)),
         (probe, _) => (probe, None),
-    };
-    // A whole tree with a name prefix is counted along the prefix; PostgreSQL weighs the two
-    // ranges with its statistics.
-    let big_count_cols = match db.kind() {
-        DbKind::Postgres if std::ptr::eq(big_count_cols, &PATH_UNINDEXED) => &PLAIN,
-        _ => big_count_cols,
     };
     let text = match (f.sort, probe) {
         (SortKey::Name, _) if small == Some(true) => {
@@ -428,7 +425,12 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
         }
     };
     b.text = text;
-    let rows: Vec<CountedRow> = db.fetch_buf(&b).await?;
+    // Sorted by name, every statement above names the one index it can use (the other
+    // column is an expression), so its plan does not depend on the values: PostgreSQL may plan
+    // it once. Not with a LIKE pattern: PostgreSQL turns `LIKE 'Wa%'` into an index range only
+    // when it sees the pattern. Other sorts leave the choice to the planner's statistics.
+    let fixed_plan = f.sort == SortKey::Name && f.name_prefix.as_deref().is_none_or(|n| prefix_range(n).is_some());
+    let rows: Vec<CountedRow> = if fixed_plan { db.fetch_buf_fixed_plan(&b).await? } else { db.fetch_buf(&b).await? };
     let n = match rows.first() {
         Some(r) => r.total_count,
         None => {
@@ -436,7 +438,9 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
             let mut c = SqlBuf::default();
             let count = count_text(&mut c, scope, f, &NAME_UNINDEXED);
             c.text = format!("SELECT {count}");
-            db.fetch_one::<(i64,)>(&c.text, &c.args).await?.0
+            let counted: Vec<(i64,)> =
+                if fixed_plan { db.fetch_buf_fixed_plan(&c).await? } else { db.fetch_buf(&c).await? };
+            counted.first().map_or(0, |r| r.0)
         }
     };
     let rows: Vec<MemberRow> = rows.into_iter().map(|r| r.row).collect();

@@ -47,7 +47,8 @@ pub async fn get(db: &Db, scope: &Scope, id: i64) -> Result<Option<OrgRow>> {
     let mut b = SqlBuf::new(&format!("SELECT {COLS} FROM orgs o WHERE "));
     b.push_arg("o.id = ", id);
     scope_filter(&mut b, scope, "o.path", None);
-    Ok(db.fetch_all(&b.text, &b.args).await?.into_iter().next())
+    // By primary key: the same plan for every id (and it runs on every member search by org).
+    Ok(db.fetch_buf_fixed_plan(&b).await?.into_iter().next())
 }
 
 pub async fn get_in_tx(tx: &mut Tx, scope: &Scope, id: i64) -> Result<Option<OrgRow>> {

@@ -312,3 +312,30 @@ async fn member_list_matches_a_reference_on_small_and_large_subtrees(db: Db) {
     // Some of these lists are past the cap, some are short: both kinds were checked.
     assert!(all.len() as i64 > LIST_TOTAL_CAP);
 }
+
+/// The maintenance after a bulk load commits synchronously whatever the server's setting
+/// (the test cluster's is `off`), which lets its VACUUM mark the loaded pages all-visible; the
+/// connection goes back to the pool with the server's setting.
+#[tokio::test]
+async fn maintenance_commits_synchronously_on_postgres() {
+    let Some(t) = test_support::postgres().await else { return };
+    let setting = "SELECT current_setting('synchronous_commit')";
+    let (server,): (String,) = t.db.fetch_one(setting, &[]).await.unwrap();
+    t.db.maintain(&[format!("CREATE TABLE maintained AS {setting} AS setting")]).await.unwrap();
+    let (during,): (String,) = t.db.fetch_one("SELECT setting FROM maintained", &[]).await.unwrap();
+    assert_eq!(during, "on");
+    let (after,): (String,) = t.db.fetch_one(setting, &[]).await.unwrap();
+    assert_eq!(after, server);
+}
+
+/// The member search's statements run on connections that plan them once, generically; the
+/// others keep PostgreSQL's per-execution choice (their best plan may depend on the values).
+#[tokio::test]
+async fn fixed_plan_reads_use_generic_plans_on_postgres() {
+    let Some(t) = test_support::postgres().await else { return };
+    let b = storage::SqlBuf::new("SELECT current_setting('plan_cache_mode')");
+    let fixed: Vec<(String,)> = t.db.fetch_buf_fixed_plan(&b).await.unwrap();
+    assert_eq!(fixed, [("force_generic_plan".to_owned(),)]);
+    let (usual,): (String,) = t.db.fetch_one("SELECT current_setting('plan_cache_mode')", &[]).await.unwrap();
+    assert_eq!(usual, "auto");
+}

@@ -50,7 +50,8 @@ enum Command {
     Admin(AdminCommand),
     /// Fill an empty database with realistic, deterministic demo data.
     Demo {
-        /// county (~120 branches, ~3,000 members) or tiny (for tests).
+        /// tiny (for tests), county (~120 branches, ~3,000 members), city (~50,000 members) or
+        /// province (~5,000,000 members).
         #[arg(long, default_value = "county")]
         scale: String,
         /// The date the demo is built around (default: today).
@@ -272,7 +273,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         }
         Command::Demo { scale, as_of } => {
             let Some(scale) = services::demo::Scale::parse(&scale) else {
-                bail!("unknown scale {scale}: use county or tiny");
+                bail!("unknown scale {scale}: use tiny, county, city or province");
             };
             let as_of = match as_of {
                 Some(s) => domain::dates::parse_date(&s).map_err(|e| anyhow::anyhow!("{e}"))?,

@@ -1199,6 +1199,9 @@ impl Services {
         let started = std::time::Instant::now();
         let mut tx = self.db.begin().await?;
         let life = storage::bulk_life::generate(&mut tx, &plan).await?;
+        if self.db.kind() == storage::DbKind::Postgres {
+            storage::bulk::commit_synchronously(&mut tx).await?;
+        }
         tx.commit().await?;
         storage::bulk_life::analyze(&self.db).await?;
         tracing::info!(
