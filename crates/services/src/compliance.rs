@@ -3,7 +3,8 @@
 //! [`Services::check_subtree`] walks the active orgs of a subtree in path order, a page at a time
 //! (keyset paging on the path): for each page it reads the orgs' open posts, their member counts
 //! on `as_of`, their meetings of the year (and of the half-year before, for CON-LAPSE) with
-//! attendance, in five statements whatever the page size, evaluates every org of the page, hands
+//! attendance, and those of the branches' groups (a member who attends the 党小组会 has not
+//! lapsed), in six statements whatever the page size, evaluates every org of the page, hands
 //! each [`OrgResult`] to the caller's sink and drops the page. The next page is read while one is
 //! evaluated, so at most two pages are held: memory is bounded by the page size, not by the
 //! subtree, and a province is checked like a county.
@@ -26,7 +27,7 @@ use domain::org_life::{Attendance, Attendee, MeetingKind};
 use domain::rules::{RuleSet, Severity};
 use domain::scope::{Action, Actor, Target, can};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use storage::check;
 use storage::org::OrgRow;
@@ -118,7 +119,12 @@ struct PageFacts {
     posts: HashMap<i64, Vec<check::OpenPost>>,
     /// By org, span kind and status.
     counts: HashMap<(i64, String, String), i64>,
+    /// By org: the page's orgs', and those of the groups of the page's branches that fall
+    /// outside the page.
     records: HashMap<i64, Vec<RecordFact>>,
+    /// The groups of each branch of the page (CON-LAPSE reads their meetings with the branch's).
+    groups: HashMap<i64, Vec<i64>>,
+    /// Meetings of the page's orgs.
     meetings: u64,
 }
 
@@ -133,20 +139,38 @@ fn spawn_page_facts(
     let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
     let member_orgs: Vec<i64> =
         orgs.iter().filter(|o| matches!(kind_of(o), OrgKind::Branch | OrgKind::Group)).map(|o| o.id).collect();
-    tokio::spawn(async move { page_facts(&db, &ids, &member_orgs, &range).await })
+    let branches: Vec<i64> = orgs.iter().filter(|o| kind_of(o) == OrgKind::Branch).map(|o| o.id).collect();
+    tokio::spawn(async move { page_facts(&db, &ids, &member_orgs, &branches, &range).await })
 }
 
-/// The facts of one page: four statements, run at once on separate connections, unpacked.
-async fn page_facts(db: &storage::Db, ids: &[i64], member_orgs: &[i64], range: &Range) -> Result<PageFacts> {
+/// The facts of one page: the groups of its branches, then four statements run at once on
+/// separate connections, unpacked.
+async fn page_facts(
+    db: &storage::Db,
+    ids: &[i64],
+    member_orgs: &[i64],
+    branches: &[i64],
+    range: &Range,
+) -> Result<PageFacts> {
     let mut out = PageFacts::default();
     if ids.is_empty() {
         return Ok(out);
     }
+    // A branch's groups follow it in path order, but a page may end between them (and a closed
+    // group is never in a page): the meetings of those are read with the page's.
+    let in_page: HashSet<i64> = ids.iter().copied().collect();
+    let mut read = ids.to_vec();
+    for (group, branch) in check::groups_of(db, branches).await? {
+        if !in_page.contains(&group) {
+            read.push(group);
+        }
+        out.groups.entry(branch).or_default().push(group);
+    }
     let (page_posts, page_counts, page_attendance, page_meetings) = tokio::try_join!(
         check::open_posts(db, ids),
         check::member_counts_on(db, member_orgs, &range.on),
-        check::attendance_of(db, ids, &range.from, &range.to),
-        check::meetings_of(db, ids, &range.from, &range.to),
+        check::attendance_of(db, &read, &range.from, &range.to),
+        check::meetings_of(db, &read, &range.from, &range.to),
     )?;
     // MTG-LESSON: the lectures the page's secretaries gave in other orgs (their own orgs'
     // lectures come with the meetings below).
@@ -176,7 +200,9 @@ async fn page_facts(db: &storage::Db, ids: &[i64], member_orgs: &[i64], range: &
     for org_meetings in &page_meetings {
         let mut list = Vec::new();
         for m in org_meetings.meetings()? {
-            out.meetings += 1;
+            if in_page.contains(&org_meetings.org_id) {
+                out.meetings += 1;
+            }
             let (Some(kind), Ok(date)) = (MeetingKind::parse(m.kind), NaiveDate::parse_from_str(m.held_on, "%Y-%m-%d"))
             else {
                 continue;
@@ -201,6 +227,23 @@ async fn page_facts(db: &storage::Db, ids: &[i64], member_orgs: &[i64], range: &
         }
     }
     Ok(out)
+}
+
+/// Adds to a branch's records its groups' own meetings (as the per-org check reads them, for
+/// CON-LAPSE). A 党课 the branch secretary gave in a group is already among the branch's records
+/// (MTG-LESSON), without attendance: the group's record, with its attendance, takes its place.
+fn with_group_meetings(records: &mut Vec<RecordFact>, groups: &[i64], by_org: &HashMap<i64, Vec<RecordFact>>) {
+    let of_groups: Vec<RecordFact> = groups
+        .iter()
+        .flat_map(|g| by_org.get(g).into_iter().flatten().filter(move |r| r.org_id == *g))
+        .cloned()
+        .collect();
+    if of_groups.is_empty() {
+        return;
+    }
+    let ids: HashSet<i64> = of_groups.iter().map(|r| r.id).collect();
+    records.retain(|r| !ids.contains(&r.id));
+    records.extend(of_groups);
 }
 
 impl Services {
@@ -286,7 +329,10 @@ impl Services {
                 org_facts.term_years = org.term_years.map(|y| y as u32).unwrap_or(3);
                 org_facts.established_on = parse_date(&org.established_on);
                 org_facts.closed_on = parse_date(&org.closed_on);
-                let org_records = facts.records.remove(&org.id).unwrap_or_default();
+                let mut org_records = facts.records.remove(&org.id).unwrap_or_default();
+                if let Some(groups) = facts.groups.get(&org.id) {
+                    with_group_meetings(&mut org_records, groups, &facts.records);
+                }
                 let rules = rules_for(&org);
                 let (findings, statuses) =
                     evaluate_with_statuses(&rules, &org_facts, &org_records, year, as_of, NOTICE_DAYS);

@@ -620,9 +620,19 @@ impl Services {
         let to = format!("{year}-12-31");
         let everything = domain::scope::Scope::everything();
         let mut rows = meeting::of_org(&self.db, &everything, org.id, &from, &to).await?;
+        // CON-LAPSE: a branch's members also take part in organizational life in its groups
+        // (党小组会); those meetings count for nothing else here.
+        let groups: Vec<i64> = if kind == OrgKind::Branch {
+            storage::check::groups_of(&self.db, &[org.id]).await?.into_iter().map(|(group, _)| group).collect()
+        } else {
+            Vec::new()
+        };
+        for group in &groups {
+            rows.extend(meeting::of_org(&self.db, &everything, *group, &from, &to).await?);
+        }
         if let Some(secretary) = facts.secretary_member_id {
             for m in meeting::lectures_by(&self.db, secretary, &from, &to).await? {
-                if m.org_id != org.id {
+                if !rows.iter().any(|r| r.id == m.id) {
                     rows.push(m);
                 }
             }
@@ -641,7 +651,7 @@ impl Services {
                 let d = NaiveDate::parse_from_str(&m.held_on, "%Y-%m-%d").ok()?;
                 let mut r = RecordFact::new(m.id, m.org_id, kind, d);
                 // Lectures given elsewhere count only for MTG-LESSON: their attendance is not ours.
-                if m.org_id == org.id {
+                if m.org_id == org.id || groups.contains(&m.org_id) {
                     r.attendance = att.remove(&m.id).unwrap_or_default();
                 }
                 r.lecturer_id = m.lecturer_member_id;

@@ -247,6 +247,64 @@ async fn resolutions_ratings_talks_and_dual_org_life(db: Db) {
     streaming_agrees(&s, as_of).await;
 }
 
+test_support::on_both_backends!(con_lapse_counts_the_groups_meetings);
+
+/// CON-LAPSE: organizational life is the group's 党小组会 as well as the branch's meetings. A
+/// member absent from seven months of 党员大会 but present at the group's meetings has not
+/// lapsed; one absent from both has, and the finding lists the group's meetings too.
+async fn con_lapse_counts_the_groups_meetings(db: Db) {
+    let s = services(db);
+    let c = console_actor();
+    let org = |name: &str, kind: &str| OrgInput {
+        name: name.into(),
+        kind: kind.into(),
+        established_on: "2015-01-01".into(),
+        term_start_on: "2024-06-01".into(),
+        term_years: "3".into(),
+        ..Default::default()
+    };
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    let b = s.create_org(&c, Some(root.id), &org("支部", "branch")).await.unwrap();
+    let g = s.create_org(&c, Some(b.id), &org("第一党小组", "group")).await.unwrap();
+    let mut ids = Vec::new();
+    for (i, n) in ["甲", "乙", "丙", "丁"].iter().enumerate() {
+        let group = (i < 2).then_some(g.id);
+        ids.push(s.create_member(&c, b.id, group, &person(&format!("党员{n}"), i as u16 * 2 + 1)).await.unwrap());
+    }
+    let (attends_group, skips_both) = (ids[0], ids[1]);
+    let mut group_meetings = Vec::new();
+    for month in 3..=9 {
+        let mut assembly = MeetingInput {
+            kind: "branch_assembly".into(),
+            held_on: format!("2026-{month:02}-10"),
+            topic: "党员大会".into(),
+            ..Default::default()
+        };
+        assembly.exceptions =
+            [attends_group, skips_both].into_iter().map(|m| (m, ("absent".to_string(), String::new()))).collect();
+        s.record_meeting(&c, b.id, &assembly).await.unwrap();
+        let mut group_meeting = MeetingInput {
+            kind: "group_meeting".into(),
+            held_on: format!("2026-{month:02}-20"),
+            topic: "党小组会".into(),
+            ..Default::default()
+        };
+        group_meeting.exceptions = HashMap::from([(skips_both, ("absent".to_string(), String::new()))]);
+        group_meetings.push(s.record_meeting(&c, g.id, &group_meeting).await.unwrap());
+    }
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    let branch = storage::org::get(&s.db, &domain::scope::Scope::everything(), b.id).await.unwrap().unwrap();
+    let findings = s.findings_for(&branch, 2026, as_of).await.unwrap();
+    let lapses: Vec<_> = findings.iter().filter(|f| f.rule_id == "CON-LAPSE").collect();
+    assert_eq!(lapses.len(), 1, "{lapses:?}");
+    assert_eq!(lapses[0].member_id, Some(skips_both));
+    assert!(lapses[0].message.contains("2026年3月至2026年9月连续7个月"), "{}", lapses[0].message);
+    for id in &group_meetings {
+        assert!(lapses[0].records.contains(id), "the group's meeting {id} is among the finding's records");
+    }
+    streaming_agrees(&s, as_of).await;
+}
+
 /// The streaming full check gives every org the findings of the per-org check.
 async fn streaming_agrees(s: &Services, as_of: NaiveDate) {
     let rules = services::compliance::rules_in_force(storage::meeting::rule_sets(&s.db).await.unwrap());

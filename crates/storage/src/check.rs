@@ -37,6 +37,18 @@ fn push_in(b: &mut SqlBuf, col: &str, ids: &[i64]) {
     b.push(")");
 }
 
+/// The party groups (党小组) under these branches, as (group, branch), open or closed: a
+/// closed group's meetings of the year still count towards its members' CON-LAPSE months.
+pub async fn groups_of(db: &Db, branch_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    if branch_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuf::new("SELECT o.id, o.parent_id FROM orgs o WHERE ");
+    push_in(&mut b, "o.parent_id", branch_ids);
+    b.push(" AND o.kind = 'group' ORDER BY o.parent_id, o.id");
+    db.fetch_buf(&b).await
+}
+
 /// An open post on an org's committee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct OpenPost {
