@@ -29,19 +29,23 @@ fn person(name: &str, seq: u16) -> MemberInput {
     }
 }
 
-test_support::on_both_backends!(recording_a_committee_meeting_clears_that_months_finding);
-
-async fn recording_a_committee_meeting_clears_that_months_finding(db: Db) {
-    let s = services(db);
-    let c = console_actor();
-    let org = |name: &str, kind: &str| OrgInput {
+/// An org established in 2015 whose committee's term began in June 2024.
+fn org(name: &str, kind: &str) -> OrgInput {
+    OrgInput {
         name: name.into(),
         kind: kind.into(),
         established_on: "2015-01-01".into(),
         term_start_on: "2024-06-01".into(),
         term_years: "3".into(),
         ..Default::default()
-    };
+    }
+}
+
+test_support::on_both_backends!(recording_a_committee_meeting_clears_that_months_finding);
+
+async fn recording_a_committee_meeting_clears_that_months_finding(db: Db) {
+    let s = services(db);
+    let c = console_actor();
     let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
     let b = s.create_org(&c, Some(root.id), &org("支部", "branch")).await.unwrap();
     let other = s.create_org(&c, Some(root.id), &org("他支部", "branch")).await.unwrap();
@@ -117,14 +121,6 @@ struct Branch {
 async fn branch(db: Db) -> Branch {
     let s = services(db);
     let c = console_actor();
-    let org = |name: &str, kind: &str| OrgInput {
-        name: name.into(),
-        kind: kind.into(),
-        established_on: "2015-01-01".into(),
-        term_start_on: "2024-06-01".into(),
-        term_years: "3".into(),
-        ..Default::default()
-    };
     let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
     let b = s.create_org(&c, Some(root.id), &org("支部", "branch")).await.unwrap();
     let organs = s.create_org(&c, Some(root.id), &org("机关支部", "branch")).await.unwrap();
@@ -255,14 +251,6 @@ test_support::on_both_backends!(con_lapse_counts_the_groups_meetings);
 async fn con_lapse_counts_the_groups_meetings(db: Db) {
     let s = services(db);
     let c = console_actor();
-    let org = |name: &str, kind: &str| OrgInput {
-        name: name.into(),
-        kind: kind.into(),
-        established_on: "2015-01-01".into(),
-        term_start_on: "2024-06-01".into(),
-        term_years: "3".into(),
-        ..Default::default()
-    };
     let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
     let b = s.create_org(&c, Some(root.id), &org("支部", "branch")).await.unwrap();
     let g = s.create_org(&c, Some(b.id), &org("第一党小组", "group")).await.unwrap();
