@@ -1,6 +1,7 @@
 //! The full check (组织生活规则检查) of a subtree, and the compliance figures of a dashboard.
 //!
-//! [`Services::check_subtree`] walks the active orgs of a subtree in path order, a page at a time
+//! [`Services::check_subtree`] walks the orgs of a subtree in path order (the active ones, and those
+//! closed during the year checked or later, which answer for the months they existed), a page at a time
 //! (keyset paging on the path): for each page it reads the orgs' open posts, their member counts
 //! on `as_of`, their meetings of the year (and of the half-year before, for CON-LAPSE) with
 //! attendance, and those of the branches' groups (a member who attends the 党小组会 has not
@@ -44,6 +45,8 @@ pub struct OrgResult {
     pub path: String,
     pub kind: OrgKind,
     pub name: String,
+    /// When the org was closed (撤销), if it was: during the year checked or later.
+    pub closed_on: Option<String>,
     pub findings: Vec<Finding>,
     pub statuses: Vec<RequirementStatus>,
 }
@@ -293,11 +296,12 @@ impl Services {
         let mut stats = CheckStats::default();
         // Pipelined: while one page is evaluated here, the next page's facts are read (and
         // unpacked) by a spawned task, so the database and the rules work at the same time.
-        let mut current = check::active_orgs_page(&self.db, &lo, &hi, None, page_size).await?;
+        let closed_since = format!("{year}-01-01");
+        let mut current = check::orgs_page(&self.db, &lo, &hi, None, page_size, &closed_since).await?;
         let mut facts_task = spawn_page_facts(&self.db, &current, &range);
         while let Some(last) = current.last() {
             let next = if current.len() >= page_size {
-                check::active_orgs_page(&self.db, &lo, &hi, Some(&last.path), page_size).await?
+                check::orgs_page(&self.db, &lo, &hi, Some(&last.path), page_size, &closed_since).await?
             } else {
                 Vec::new()
             };
@@ -337,7 +341,15 @@ impl Services {
                 let (findings, statuses) =
                     evaluate_with_statuses(&rules, &org_facts, &org_records, year, as_of, NOTICE_DAYS);
                 stats.findings += findings.len() as u64;
-                sink(OrgResult { org_id: org.id, path: org.path, kind, name: org.name, findings, statuses });
+                sink(OrgResult {
+                    org_id: org.id,
+                    path: org.path,
+                    kind,
+                    name: org.name,
+                    closed_on: org.closed_on,
+                    findings,
+                    statuses,
+                });
             }
             current = next;
             facts_task = next_task;
@@ -363,12 +375,12 @@ impl Services {
         let depth = path.depth();
         let rule_rows = storage::meeting::rule_sets(&self.db).await?;
         let mut roll = SubtreeCompliance::within(&path, Some(depth + 1));
-        let mut children: Vec<(i64, String, String, OrgKind)> = Vec::new();
+        let mut children: Vec<(i64, String, String, OrgKind, Option<String>)> = Vec::new();
         let stats = self
             .check_subtree(Some(&path), year, as_of, rules_in_force(rule_rows.clone()), |r| {
                 roll.add(&r);
                 if depth_of(&r.path) == depth + 1 {
-                    children.push((r.org_id, r.path, r.name, r.kind));
+                    children.push((r.org_id, r.path, r.name, r.kind, r.closed_on));
                 }
             })
             .await?;
@@ -396,14 +408,15 @@ impl Services {
                 path: org.path.clone(),
                 name: org.name.clone(),
                 kind: root_kind,
+                closed_on: org.closed_on.clone(),
                 own: root_tally.own,
                 subtree: root_tally.subtree,
             },
             children: children
                 .into_iter()
-                .map(|(org_id, path, name, kind)| {
+                .map(|(org_id, path, name, kind, closed_on)| {
                     let t = tally_of(&path);
-                    OrgCompliance { org_id, path, name, kind, own: t.own, subtree: t.subtree }
+                    OrgCompliance { org_id, path, name, kind, closed_on, own: t.own, subtree: t.subtree }
                 })
                 .collect(),
             by_rule,
@@ -534,6 +547,8 @@ pub struct OrgCompliance {
     pub path: String,
     pub name: String,
     pub kind: OrgKind,
+    /// When the org was closed (撤销): it answers for the months of the year before that.
+    pub closed_on: Option<String>,
     pub own: Tally,
     pub subtree: Tally,
 }

@@ -172,7 +172,15 @@ fn status(rule_id: &'static str, month: u32, met: bool) -> RequirementStatus {
 
 fn result(path: &str, statuses: Vec<RequirementStatus>) -> OrgResult {
     let id = OrgPath::parse(path).unwrap().id().unwrap();
-    OrgResult { org_id: id, path: path.into(), kind: OrgKind::Branch, name: path.into(), findings: vec![], statuses }
+    OrgResult {
+        org_id: id,
+        path: path.into(),
+        kind: OrgKind::Branch,
+        name: path.into(),
+        closed_on: None,
+        findings: vec![],
+        statuses,
+    }
 }
 
 #[test]

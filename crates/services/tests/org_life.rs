@@ -293,6 +293,43 @@ async fn con_lapse_counts_the_groups_meetings(db: Db) {
     streaming_agrees(&s, as_of).await;
 }
 
+test_support::on_both_backends!(an_org_closed_during_the_year_answers_for_its_months);
+
+/// A branch closed (撤销) in June still answers for January to June in the full check and on the
+/// dashboard, with the per-org check's findings; one closed before the year is not checked.
+async fn an_org_closed_during_the_year_answers_for_its_months(db: Db) {
+    let s = services(db);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    let open = s.create_org(&c, Some(root.id), &org("支部", "branch")).await.unwrap();
+    let merged = s.create_org(&c, Some(root.id), &org("合并支部", "branch")).await.unwrap();
+    let earlier = s.create_org(&c, Some(root.id), &org("早撤支部", "branch")).await.unwrap();
+    let mut tx = s.db.begin().await.unwrap();
+    storage::org::close(&mut tx, merged.id, "2026-06-30").await.unwrap();
+    storage::org::close(&mut tx, earlier.id, "2025-12-31").await.unwrap();
+    tx.commit().await.unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    let closed_on = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let mut results = Vec::new();
+    s.check_subtree(None, 2026, as_of, services::compliance::national_rules(), |r| results.push(r)).await.unwrap();
+    let checked: Vec<i64> = results.iter().map(|r| r.org_id).collect();
+    assert!(checked.contains(&open.id) && checked.contains(&merged.id), "{checked:?}");
+    assert!(!checked.contains(&earlier.id), "closed before 2026");
+    let r = results.iter().find(|r| r.org_id == merged.id).unwrap();
+    assert_eq!(r.closed_on.as_deref(), Some("2026-06-30"));
+    assert!(!r.findings.is_empty() && !r.statuses.is_empty());
+    for f in &r.findings {
+        assert!(f.period.is_none_or(|p| p.end() <= closed_on), "{f:?}");
+    }
+    let row = storage::org::get(&s.db, &domain::scope::Scope::everything(), merged.id).await.unwrap().unwrap();
+    assert_eq!(r.findings, s.findings_for(&row, 2026, as_of).await.unwrap());
+    let report = s.compliance(&c, root.id, 2026, as_of).await.unwrap();
+    let line = report.children.iter().find(|l| l.org_id == merged.id).unwrap();
+    assert_eq!(line.closed_on.as_deref(), Some("2026-06-30"));
+    assert!(line.own.required_periods > 0);
+    assert!(!report.children.iter().any(|l| l.org_id == earlier.id));
+}
+
 /// The streaming full check gives every org the findings of the per-org check.
 async fn streaming_agrees(s: &Services, as_of: NaiveDate) {
     let rules = services::compliance::rules_in_force(storage::meeting::rule_sets(&s.db).await.unwrap());

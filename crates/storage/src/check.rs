@@ -14,16 +14,25 @@ use serde::Serialize;
 const ORG_COLS: &str = "o.id, o.parent_id, o.path, o.name, o.kind, o.unit_name, o.unit_kind, o.established_on, \
                         o.term_start_on, o.term_years, o.status, o.closed_on";
 
-/// Up to `limit` active orgs with `lo <= path < hi` and a path after `after`, in path order
-/// (keyset paging over the unique path index).
-pub async fn active_orgs_page(db: &Db, lo: &str, hi: &str, after: Option<&str>, limit: usize) -> Result<Vec<OrgRow>> {
+/// Up to `limit` orgs with `lo <= path < hi` and a path after `after`, in path order (keyset
+/// paging over the unique path index): the active ones, and those closed on or after
+/// `closed_since` (an org closed during the year checked answers for the months it existed).
+pub async fn orgs_page(
+    db: &Db,
+    lo: &str,
+    hi: &str,
+    after: Option<&str>,
+    limit: usize,
+    closed_since: &str,
+) -> Result<Vec<OrgRow>> {
     let mut b = SqlBuf::new(&format!("SELECT {ORG_COLS} FROM orgs o WHERE "));
     b.push_arg("o.path >= ", lo);
     b.push_arg(" AND o.path < ", hi);
     if let Some(after) = after {
         b.push_arg(" AND o.path > ", after);
     }
-    b.push(" AND o.status = 'active' ORDER BY o.path");
+    b.push_arg(" AND (o.status = 'active' OR o.closed_on >= ", closed_since);
+    b.push(") ORDER BY o.path");
     b.push_arg(" LIMIT ", i64::try_from(limit).unwrap_or(i64::MAX));
     db.fetch_buf(&b).await
 }

@@ -83,13 +83,24 @@ struct CompliancePage {
     rules: Vec<RuleLine>,
 }
 
+/// A child org's name, with its closing date if it was closed (撤销) during the year or later.
+fn child_name(c: &services::compliance::OrgCompliance) -> String {
+    match &c.closed_on {
+        Some(on) => {
+            let on = NaiveDate::parse_from_str(on, "%Y-%m-%d").map(domain::dates::format_cn).unwrap_or(on.clone());
+            format!("{}（{on}撤销）", c.name)
+        }
+        None => c.name.clone(),
+    }
+}
+
 fn view(r: &ComplianceReport) -> (String, String, String) {
     let children: Vec<Bar> = r
         .children
         .iter()
         .filter(|c| c.subtree.required_periods > 0)
         .map(|c| Bar {
-            label: c.name.clone(),
+            label: child_name(c),
             rate_permille: c.subtree.rate_permille().unwrap_or(0),
             detail: format!("{}/{}", c.subtree.met_periods, c.subtree.required_periods),
             href: Some(format!("/orgs/{}/compliance?year={}", c.org_id, r.year)),
@@ -159,7 +170,7 @@ async fn page(
             .iter()
             .map(|c| ChildLine {
                 org_id: c.org_id,
-                name: c.name.clone(),
+                name: child_name(c),
                 kind: c.kind.label(),
                 rate: c.subtree.rate_label(),
                 detail: format!("{}/{}", c.subtree.met_periods, c.subtree.required_periods),
