@@ -434,9 +434,11 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
     let n = match rows.first() {
         Some(r) => r.total_count,
         None => {
-            // Past the last page: count alone.
+            // Past the last page: count alone, along the range the page's statement counts
+            // (a whole tree's name prefix along the name, else the subtree's path range).
             let mut c = SqlBuf::default();
-            let count = count_text(&mut c, scope, f, &NAME_UNINDEXED);
+            let cols = if small == Some(true) { &NAME_UNINDEXED } else { big_count_cols };
+            let count = count_text(&mut c, scope, f, cols);
             c.text = format!("SELECT {count}");
             let counted: Vec<(i64,)> =
                 if fixed_plan { db.fetch_buf_fixed_plan(&c).await? } else { db.fetch_buf(&c).await? };
