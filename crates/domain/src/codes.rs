@@ -203,7 +203,8 @@ fn serialize_code<S: Serializer>(code: &str, serializer: S) -> Result<S::Ok, S::
     serializer.serialize_str(code)
 }
 
-/// 民族, GB 3304 (01 汉族 … 56 基诺族).
+/// 民族, GB 3304 (01 汉族 … 56 基诺族), then the national member system's 57 其他 and
+/// 58 外国血统中国籍人士.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Ethnicity {
     code: &'static str,
@@ -220,7 +221,15 @@ fn parse_ethnicities(text: &'static str) -> Result<Vec<Ethnicity>, String> {
         .collect()
 }
 
-static ETHNICITIES: LazyLock<Vec<Ethnicity>> = LazyLock::new(|| parse_ethnicities(ETHNICITIES_CSV).unwrap_or_default());
+/// The two codes the national member system adds after GB 3304's 56 groups (forms.md §1.3).
+const NATIONAL_SYSTEM_ETHNICITIES: [Ethnicity; 2] =
+    [Ethnicity { code: "57", name: "其他" }, Ethnicity { code: "58", name: "外国血统中国籍人士" }];
+
+static ETHNICITIES: LazyLock<Vec<Ethnicity>> = LazyLock::new(|| {
+    let mut all = parse_ethnicities(ETHNICITIES_CSV).unwrap_or_default();
+    all.extend(NATIONAL_SYSTEM_ETHNICITIES);
+    all
+});
 
 impl Ethnicity {
     /// Accepts the two-digit code ("01"), the code without its leading zero ("1"), the name
@@ -247,11 +256,12 @@ impl Ethnicity {
     }
 
     /// Every ethnicity except 汉族 counts as a minority (少数民族) in party statistics.
+    /// One of the 55 minority groups (not 汉族, not 57 其他 or 58 外国血统中国籍人士).
     pub fn is_minority(&self) -> bool {
-        self.code != "01"
+        self.code != "01" && !NATIONAL_SYSTEM_ETHNICITIES.iter().any(|e| e.code == self.code)
     }
 
-    /// All 56, in code order.
+    /// All 58, in code order.
     pub fn all() -> &'static [Ethnicity] {
         &ETHNICITIES
     }
@@ -513,7 +523,8 @@ mod tests {
         assert_eq!(o.len(), 8);
 
         // The lazily parsed tables are the same as the strict parse.
-        assert_eq!(Ethnicity::all(), e.as_slice());
+        assert_eq!(&Ethnicity::all()[..56], e.as_slice());
+        assert_eq!(&Ethnicity::all()[56..], NATIONAL_SYSTEM_ETHNICITIES.as_slice());
         assert_eq!(Education::all(), ed.as_slice());
         assert_eq!(Occupation::all(), o.as_slice());
         assert_eq!(PROVINCES.as_slice(), p.as_slice());

@@ -115,6 +115,35 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, DateError> {
     ymd_in_range(y, m, d).ok_or_else(|| DateError::invalid(input))
 }
 
+/// Reads a month as the national system writes it (失去联系日期 yyyy-mm): `2020-03`, `2020-3`,
+/// `2020/3`, `2020.3`, `2020年3月` or `202003`; a whole date is accepted too and gives its month.
+/// Returns the first day of the month.
+pub fn parse_year_month(s: &str) -> Result<NaiveDate, DateError> {
+    let input = s.trim();
+    if input.is_empty() {
+        return Err(DateError::new("请填写年月，格式如 2020-03"));
+    }
+    if let Ok(d) = parse_date(input) {
+        return Ok(d.with_day(1).unwrap_or(d));
+    }
+    let normalized = normalize(input);
+    let ym = if normalized.len() == 6 && normalized.bytes().all(|b| b.is_ascii_digit()) {
+        number(&normalized[..4], 4, 4).zip(number(&normalized[4..], 2, 2))
+    } else if let Some((y, rest)) = normalized.split_once('年') {
+        let m = rest.trim().strip_suffix('月').unwrap_or(rest.trim());
+        number(y, 4, 4).zip(number(m, 1, 2))
+    } else {
+        normalized
+            .chars()
+            .find(|c| matches!(c, '-' | '/' | '.'))
+            .and_then(|sep| normalized.split_once(sep))
+            .and_then(|(y, m)| number(y, 4, 4).zip(number(m, 1, 2)))
+    };
+    let invalid = || DateError::new(format!("年月“{}”无效，请按 2020-03 的格式填写", quote(input)));
+    let (y, m) = ym.ok_or_else(invalid)?;
+    ymd_in_range(y, m, 1).ok_or_else(invalid)
+}
+
 /// A date from an Excel serial number in the 1900 date system (1 = 1900-01-01).
 /// Excel counts a 29 February 1900 that never existed: serial 60 is rejected, and serials from
 /// 61 (= 1900-03-01) on are shifted back by that day. A fractional part (time of day) is ignored.

@@ -324,6 +324,13 @@ impl TryFrom<String> for Phone {
 /// Masks any stored phone string. A valid number is masked as [`Phone::masked`]; anything else
 /// keeps at most the first 3 and last 2 characters when it has 8 or more, and is all `*`
 /// otherwise.
+/// A home address as a viewer who may not see personal data whole sees it: the first six
+/// characters (the province and city, as a rule), the rest hidden.
+pub fn mask_address(a: &str) -> String {
+    let shown: String = a.chars().take(6).collect();
+    if shown.chars().count() < a.chars().count() { format!("{shown}****") } else { shown }
+}
+
 pub fn mask_phone(s: &str) -> String {
     let s = s.trim();
     if let Ok(p) = Phone::parse(s) {
@@ -451,6 +458,18 @@ pub struct MemberInput {
     pub confirmed_on: String,
     pub status: String,
     pub dues_category: String,
+    /// 家庭住址.
+    pub address: String,
+    /// 是否为失联党员: 是 / 否 (empty: 否).
+    pub lost_contact: String,
+    /// 失去联系日期, a month (yyyy-mm).
+    pub lost_contact_since: String,
+    /// 是否为流动党员: 是 / 否 (empty: 否).
+    pub mobile_member: String,
+    /// 外出流向.
+    pub mobile_destination: String,
+    /// 备注.
+    pub remark: String,
 }
 
 /// A validated member: every field holds a valid value and the fields agree with each other.
@@ -476,6 +495,18 @@ pub struct MemberFields {
     pub confirmed_on: Option<NaiveDate>,
     pub status: MemberStatus,
     pub dues_category: DuesCategory,
+    /// 家庭住址, ≤ 200 characters.
+    pub address: Option<String>,
+    /// 失联党员 (the national system's item 15).
+    pub lost_contact: bool,
+    /// The first day of the month contact was lost.
+    pub lost_contact_since: Option<NaiveDate>,
+    /// 流动党员 (item 16).
+    pub mobile_member: bool,
+    /// 外出流向, ≤ 100 characters.
+    pub mobile_destination: Option<String>,
+    /// 备注, ≤ 200 characters.
+    pub remark: Option<String>,
 }
 
 /// Errors of one validation pass, sorted into [`MemberInput::FIELDS`] order at the end.
@@ -531,6 +562,18 @@ fn optional_date(errors: &mut Collected, field: &'static str, label: &str, value
     }
 }
 
+/// A 是 / 否 field of the national system (empty: 否); an error for anything else.
+fn yes_no(errors: &mut Collected, field: &'static str, label: &str, value: &str) -> bool {
+    match value.trim() {
+        "" | "否" | "N" | "n" | "no" | "No" | "NO" | "false" | "0" => false,
+        "是" | "Y" | "y" | "yes" | "Yes" | "YES" | "true" | "1" => true,
+        other => {
+            errors.add(field, format!("{label}应为“是”或“否”，现为“{}”，请重新填写", other));
+            false
+        }
+    }
+}
+
 fn options<T: Copy>(all: impl IntoIterator<Item = T>, label: impl Fn(T) -> &'static str) -> String {
     all.into_iter().map(label).collect::<Vec<_>>().join("、")
 }
@@ -554,7 +597,7 @@ pub fn confirmation_window(joined_on: NaiveDate) -> (NaiveDate, NaiveDate) {
 
 impl MemberInput {
     /// The field names, in form order; [`FieldErrors`] from [`Self::validate`] use these.
-    pub const FIELDS: [&'static str; 15] = [
+    pub const FIELDS: [&'static str; 21] = [
         "name",
         "gender",
         "ethnicity",
@@ -570,6 +613,12 @@ impl MemberInput {
         "confirmed_on",
         "status",
         "dues_category",
+        "address",
+        "lost_contact",
+        "lost_contact_since",
+        "mobile_member",
+        "mobile_destination",
+        "remark",
     ];
 
     /// Validates every field and the rules between them in one pass, returning all errors
@@ -787,6 +836,36 @@ impl MemberInput {
             d
         };
 
+        let address = optional_text(&mut errors, "address", "家庭住址", &self.address, 200);
+        let lost_contact = yes_no(&mut errors, "lost_contact", "是否为失联党员", &self.lost_contact);
+        let lost_contact_since = if self.lost_contact_since.trim().is_empty() {
+            None
+        } else {
+            match dates::parse_year_month(&self.lost_contact_since) {
+                Ok(month) if month > as_of => {
+                    errors.add("lost_contact_since", format!("失去联系日期不能晚于今天（{as_of_cn}），请核对"));
+                    None
+                }
+                Ok(month) => {
+                    if !lost_contact {
+                        errors.add("lost_contact_since", "填写了失去联系日期，“是否为失联党员”应为“是”，请核对");
+                    }
+                    Some(month)
+                }
+                Err(e) => {
+                    errors.add("lost_contact_since", format!("失去联系日期：{e}"));
+                    None
+                }
+            }
+        };
+        let mobile_member = yes_no(&mut errors, "mobile_member", "是否为流动党员", &self.mobile_member);
+        let mobile_destination =
+            optional_text(&mut errors, "mobile_destination", "外出流向", &self.mobile_destination, 100);
+        if mobile_destination.is_some() && !mobile_member {
+            errors.add("mobile_destination", "填写了外出流向，“是否为流动党员”应为“是”，请核对");
+        }
+        let remark = optional_text(&mut errors, "remark", "备注", &self.remark, 200);
+
         match (name, gender, ethnicity, birth_date, id_number, joined_on, status, dues_category) {
             (
                 Some(name),
@@ -813,6 +892,12 @@ impl MemberInput {
                 confirmed_on,
                 status,
                 dues_category,
+                address,
+                lost_contact,
+                lost_contact_since,
+                mobile_member,
+                mobile_destination,
+                remark,
             }),
             _ => {
                 let mut errors = errors;

@@ -59,7 +59,7 @@ fn dues_category_round_trips() {
 
 #[test]
 fn ethnicity_by_code_short_code_and_name() {
-    assert_eq!(Ethnicity::all().len(), 56);
+    assert_eq!(Ethnicity::all().len(), 58);
     let han = Ethnicity::parse("01").unwrap();
     assert_eq!((han.code(), han.name()), ("01", "汉族"));
     assert_eq!(Ethnicity::parse("1"), Some(han));
@@ -71,7 +71,11 @@ fn ethnicity_by_code_short_code_and_name() {
     assert!(jino.is_minority());
     assert_eq!(Ethnicity::parse("维吾尔族").unwrap().code(), "05");
     assert_eq!(Ethnicity::parse("蒙古").unwrap().code(), "02");
-    for bad in ["", "0", "00", "57", "100", "+1", "-1", "火星族", "族"] {
+    // The national member system's two codes after GB 3304's 56 (forms.md §1.3).
+    let other = Ethnicity::parse("57").unwrap();
+    assert_eq!((other.name(), other.is_minority()), ("其他", false));
+    assert_eq!(Ethnicity::parse("外国血统中国籍人士").map(|e| e.code()), Some("58"));
+    for bad in ["", "0", "00", "59", "100", "+1", "-1", "火星族", "族"] {
         assert_eq!(Ethnicity::parse(bad), None, "{bad}");
     }
     assert_eq!(de::<Ethnicity>("08").unwrap().name(), "壮族");

@@ -36,6 +36,7 @@ fn valid() -> MemberInput {
         confirmed_on: "2016-07-01".into(),
         status: "full".into(),
         dues_category: "employed".into(),
+        ..Default::default()
     }
 }
 
@@ -148,6 +149,12 @@ fn every_field_error_is_collected_in_one_pass() {
         confirmed_on: "2016-13-01".into(),
         status: "active".into(),
         dues_category: "rich".into(),
+        address: "住\n址".into(),
+        lost_contact: "也许".into(),
+        lost_contact_since: "2024-13".into(),
+        mobile_member: "maybe".into(),
+        mobile_destination: "远方".into(),
+        remark: "备".repeat(201),
     };
     let e = err(&input, as_of());
     assert_eq!(fields(&e), MemberInput::FIELDS);
@@ -157,6 +164,31 @@ fn every_field_error_is_collected_in_one_pass() {
     assert!(e.get("degree").unwrap().contains("50"));
     assert!(e.get("post").unwrap().contains("100"));
     assert!(e.get("unit_name").unwrap().contains("控制字符"));
+    assert!(e.get("lost_contact").unwrap().contains("“是”或“否”"));
+    assert!(e.get("lost_contact_since").unwrap().contains("2024-13"));
+    assert!(e.get("mobile_destination").unwrap().contains("流动党员"));
+    assert!(e.get("remark").unwrap().contains("200"));
+}
+
+/// The national system's items: 是 / 否 flags, 失去联系日期 as a month in the forms people type,
+/// and a date or destination only with its flag.
+#[test]
+fn national_items_lost_contact_and_mobile_member() {
+    let lost = |since: &str| MemberInput { lost_contact: "是".into(), lost_contact_since: since.into(), ..valid() };
+    for since in ["2024-03", "2024-3", "2024/3", "2024.3", "2024年3月", "202403", "2024-03-15"] {
+        let f = ok(&lost(since), as_of());
+        assert!(f.lost_contact);
+        assert_eq!(f.lost_contact_since, Some(d(2024, 3, 1)), "{since}");
+    }
+    assert!(err(&lost("2099-01"), as_of()).get("lost_contact_since").unwrap().contains("不能晚于"));
+    let unflagged = MemberInput { lost_contact_since: "2024-03".into(), ..valid() };
+    assert!(err(&unflagged, as_of()).get("lost_contact_since").unwrap().contains("失联党员"));
+    let mobile =
+        MemberInput { mobile_member: "是".into(), mobile_destination: "广东省深圳市".into(), ..valid() };
+    let f = ok(&mobile, as_of());
+    assert!(f.mobile_member && !f.lost_contact);
+    assert_eq!(f.mobile_destination.as_deref(), Some("广东省深圳市"));
+    assert!(!ok(&valid(), as_of()).mobile_member, "empty is 否");
 }
 
 #[test]

@@ -279,6 +279,12 @@ pub const TEMPLATE_COLUMNS: &[MemberColumn] = &[
     C::UnitName,
     C::Phone,
     C::DuesCategory,
+    C::Address,
+    C::LostContact,
+    C::LostContactSince,
+    C::Mobile,
+    C::MobileDestination,
+    C::Remark,
 ];
 
 /// Columns the template marks as required with a trailing `*` (转正日期 is required for 正式党员
@@ -340,6 +346,7 @@ pub fn template_example() -> Vec<(MemberColumn, String)> {
                 C::UnitName => "第一中学".to_string(),
                 C::Phone => "13800138000".to_string(),
                 C::DuesCategory => "在职".to_string(),
+                C::LostContact | C::Mobile => "否".to_string(),
                 _ => String::new(),
             };
             (*c, value)
@@ -437,6 +444,12 @@ mod tests {
             confirmed_on: get(C::ConfirmedOn),
             status: get(C::Category),
             dues_category: get(C::DuesCategory),
+            address: get(C::Address),
+            lost_contact: get(C::LostContact),
+            lost_contact_since: get(C::LostContactSince),
+            mobile_member: get(C::Mobile),
+            mobile_destination: get(C::MobileDestination),
+            remark: get(C::Remark),
         };
         let as_of = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
         input.validate(as_of).unwrap();

@@ -49,7 +49,8 @@ pub struct SheetSpec<'a> {
     /// The sheet's name; characters Excel forbids (`[]:*?/\`) become `_`, and it is cut to 31
     /// characters and made unique.
     pub name: &'a str,
-    /// A title row above the header, merged across the header's width (like 附件4's).
+    /// Title rows above the header, one per line, merged across the header's width (附件4 has
+    /// its title and a 填报单位 line, so that its data starts on row 4).
     pub title: Option<&'a str>,
     pub headers: &'a [&'a str],
     pub rows: &'a [Vec<String>],
@@ -215,15 +216,21 @@ fn write_table(
     Ok(())
 }
 
-/// Writes a title row merged across `width` columns at row 0.
+/// Writes the title's lines, one row each from row 0, merged across `width` columns; the first
+/// is the title proper, the others (填报单位, date) are plain.
 fn write_title(ws: &mut Worksheet, title: &str, width: usize) -> Result<(), WriteError> {
-    let fmt = title_format();
-    if width > 1 {
-        ws.merge_range(0, 0, 0, col_num(width - 1), title, &fmt)?;
-    } else {
-        ws.write_string_with_format(0, 0, title, &fmt)?;
+    for (i, line) in title.lines().enumerate() {
+        let row = row_num(i);
+        let fmt = if i == 0 { title_format() } else { Format::new() };
+        if width > 1 {
+            ws.merge_range(row, 0, row, col_num(width - 1), line, &fmt)?;
+        } else {
+            ws.write_string_with_format(row, 0, line, &fmt)?;
+        }
+        if i == 0 {
+            ws.set_row_height(row, 30)?;
+        }
     }
-    ws.set_row_height(0, 30)?;
     Ok(())
 }
 
@@ -234,9 +241,11 @@ pub fn write_xlsx(sheets: &[SheetSpec]) -> Result<Vec<u8>, WriteError> {
     let mut used = HashSet::new();
     for (i, spec) in sheets.iter().enumerate() {
         let name = sheet_name(spec.name, &format!("Sheet{}", i + 1), &mut used);
-        let header_row = usize::from(spec.title.is_some());
+        let header_row = spec.title.map_or(0, |t| t.lines().count());
         check_size(&name, header_row + 1, spec.headers, spec.rows)?;
-        if let Some(chars) = spec.title.map(|t| t.chars().count()).filter(|n| *n > MAX_CELL_CHARS) {
+        if let Some(chars) =
+            spec.title.and_then(|t| t.lines().map(|l| l.chars().count()).max()).filter(|n| *n > MAX_CELL_CHARS)
+        {
             return Err(WriteError::CellTooLong { sheet: name, row: 1, column: 1, chars });
         }
         let ws = wb.add_worksheet();

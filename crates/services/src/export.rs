@@ -7,7 +7,8 @@ use crate::import::OrgFinder;
 use crate::members::ListQuery;
 use crate::{Entry, Result, ServiceError, Services, today};
 use domain::codes::{DuesCategory, Education, Ethnicity, Gender, MemberStatus, Occupation};
-use domain::member::{mask_id_number, mask_phone};
+use domain::dates::format_cn;
+use domain::member::{mask_address, mask_id_number, mask_phone};
 use domain::scope::{Action, Actor, Target, can};
 use reports::roster::{ANNEX4_COLUMNS, MemberColumn, TEMPLATE_COLUMNS};
 use reports::write::{SheetSpec, write_csv, write_xlsx};
@@ -114,8 +115,16 @@ fn value(col: MemberColumn, m: &MemberRow, reveal: bool, org_path: &str, seq: us
         C::Org => org_path.to_string(),
         C::Group => m.group_name.clone().unwrap_or_default(),
         C::DuesCategory => DuesCategory::parse(&m.dues_category).map(|d| d.label().to_string()).unwrap_or_default(),
-        C::LostContact | C::Mobile => "否".into(),
-        _ => String::new(),
+        C::Address => match &m.address {
+            Some(a) if reveal => a.clone(),
+            Some(a) => mask_address(a),
+            None => String::new(),
+        },
+        C::LostContact => crate::members::yes_no(m.lost_contact),
+        C::LostContactSince => m.lost_contact_since.clone().unwrap_or_default(),
+        C::Mobile => crate::members::yes_no(m.mobile_member),
+        C::MobileDestination => m.mobile_destination.clone().unwrap_or_default(),
+        C::Remark => m.remark.clone().unwrap_or_default(),
     }
 }
 
@@ -125,7 +134,7 @@ fn text_columns(headers: &[MemberColumn]) -> Vec<usize> {
         .enumerate()
         .filter(|(_, c)| {
             matches!(c, MemberColumn::IdNumber | MemberColumn::Phone | MemberColumn::Landline | MemberColumn::BirthDate)
-                || matches!(c, MemberColumn::JoinedOn | MemberColumn::ConfirmedOn)
+                || matches!(c, MemberColumn::JoinedOn | MemberColumn::ConfirmedOn | MemberColumn::LostContactSince)
         })
         .map(|(i, _)| i)
         .collect()
@@ -146,11 +155,16 @@ impl Services {
     ) -> Result<ExportFile> {
         let (mut f, org_id) = q.to_filter(today()).map_err(ServiceError::Invalid)?;
         let scope = actor.scope();
+        let mut unit = None;
         if let Some(org_id) = org_id {
             let o = storage::org::get(&self.db, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
             f.subtree = Some(o.org_path()?);
+            unit = Some(o.name);
         }
-        let finder = OrgFinder::new(storage::org::list(&self.db, &scope, None, true).await?);
+        let orgs = storage::org::list(&self.db, &scope, None, true).await?;
+        // 填报单位: the org exported, else the first (highest) org the viewer sees.
+        let scope_name = unit.or_else(|| orgs.first().map(|o| o.name.clone())).unwrap_or_default();
+        let finder = OrgFinder::new(orgs);
         let columns: Vec<(MemberColumn, &str)> = match shape {
             ExportShape::Template => TEMPLATE_COLUMNS.iter().map(|c| (*c, c.header())).collect(),
             ExportShape::Annex4 => ANNEX4_COLUMNS.to_vec(),
@@ -180,10 +194,13 @@ impl Services {
         }
         let bytes = match format {
             ExportFormat::Xlsx => {
-                let title = (shape == ExportShape::Annex4).then_some("党员信息汇总表");
+                // 附件4: its title and a 填报单位 line, so that the data starts on row 4 as the
+                // national system's sheet does (forms.md §1.1).
+                let title = (shape == ExportShape::Annex4)
+                    .then(|| format!("党员信息汇总表\n填报单位：{}　　导出日期：{}", scope_name, format_cn(today())));
                 write_xlsx(&[SheetSpec {
                     name: "党员信息",
-                    title,
+                    title: title.as_deref(),
                     headers: &headers,
                     rows: &rows,
                     text_columns: &text_columns(&cols),

@@ -94,6 +94,12 @@ fn column_of(field: &str) -> &'static [MemberColumn] {
         "confirmed_on" => &[ConfirmedOn],
         "status" => &[Category, PartyStatus],
         "dues_category" => &[DuesCategory],
+        "address" => &[Address],
+        "lost_contact" => &[LostContact],
+        "lost_contact_since" => &[LostContactSince],
+        "mobile_member" => &[Mobile],
+        "mobile_destination" => &[MobileDestination],
+        "remark" => &[Remark],
         _ => &[],
     }
 }
@@ -470,6 +476,14 @@ fn row_input(cell: &dyn Fn(MemberColumn) -> Option<String>, current: Option<&Mem
     set(C::Occupation, &mut i.occupation);
     set(C::Post, &mut i.post);
     set(C::UnitName, &mut i.unit_name);
+    set(C::Address, &mut i.address);
+    set(C::LostContact, &mut i.lost_contact);
+    set(C::Mobile, &mut i.mobile_member);
+    set(C::MobileDestination, &mut i.mobile_destination);
+    set(C::Remark, &mut i.remark);
+    if let Some(v) = cell(C::LostContactSince) {
+        i.lost_contact_since = date_text(&v);
+    }
     if let Some(v) = cell(C::Phone).filter(|v| !v.is_empty()).or_else(|| cell(C::Landline)) {
         i.phone = v;
     }

@@ -135,6 +135,7 @@ impl MemberView {
     fn masked(mut row: MemberRow) -> Self {
         row.id_number = mask_id_number(&row.id_number);
         row.phone = row.phone.as_deref().map(mask_phone);
+        row.address = row.address.as_deref().map(domain::member::mask_address);
         Self { row, revealed: false }
     }
 }
@@ -193,6 +194,12 @@ pub(crate) fn to_data(f: &MemberFields) -> MemberData {
         confirmed_on: f.confirmed_on.map(|d| d.format("%Y-%m-%d").to_string()),
         status: f.status.as_str().to_string(),
         dues_category: f.dues_category.as_str().to_string(),
+        address: f.address.clone(),
+        lost_contact: f.lost_contact,
+        lost_contact_since: f.lost_contact_since.map(|d| d.format("%Y-%m").to_string()),
+        mobile_member: f.mobile_member,
+        mobile_destination: f.mobile_destination.clone(),
+        remark: f.remark.clone(),
     }
 }
 
@@ -214,7 +221,18 @@ pub fn input_of(m: &MemberRow) -> MemberInput {
         confirmed_on: m.confirmed_on.clone().unwrap_or_default(),
         status: m.status.clone(),
         dues_category: m.dues_category.clone(),
+        address: m.address.clone().unwrap_or_default(),
+        lost_contact: yes_no(m.lost_contact),
+        lost_contact_since: m.lost_contact_since.clone().unwrap_or_default(),
+        mobile_member: yes_no(m.mobile_member),
+        mobile_destination: m.mobile_destination.clone().unwrap_or_default(),
+        remark: m.remark.clone().unwrap_or_default(),
     }
+}
+
+/// 是 / 否 for a stored flag, as forms and sheets write it.
+pub fn yes_no(flag: i64) -> String {
+    if flag != 0 { "是" } else { "否" }.to_string()
 }
 
 /// A masked snapshot for the audit log: the chain keeps no whole ID numbers either.
@@ -286,7 +304,7 @@ impl Services {
                     entity_id: Some(id),
                     org_path: Some(row.branch_path.clone()),
                     before: None,
-                    after: Some(serde_json::json!({"fields": ["id_number", "phone"]})),
+                    after: Some(serde_json::json!({"fields": ["id_number", "phone", "address"]})),
                 },
             )
             .await?;
@@ -550,5 +568,11 @@ pub(crate) fn data_of_row(m: &MemberRow) -> MemberData {
         confirmed_on: m.confirmed_on.clone(),
         status: m.status.clone(),
         dues_category: m.dues_category.clone(),
+        address: m.address.clone(),
+        lost_contact: m.lost_contact != 0,
+        lost_contact_since: m.lost_contact_since.clone(),
+        mobile_member: m.mobile_member != 0,
+        mobile_destination: m.mobile_destination.clone(),
+        remark: m.remark.clone(),
     }
 }

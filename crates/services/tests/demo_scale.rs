@@ -191,6 +191,7 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
             confirmed_on: confirmed.unwrap_or_default(),
             status,
             dues_category: dues,
+            ..Default::default()
         };
         if let Err(e) = input.validate(as_of()) {
             panic!("{input:?}: {e}");

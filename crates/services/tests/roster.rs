@@ -321,13 +321,13 @@ async fn people_type_dates_and_orgs_in_many_ways(db: Db) {
         "专任教师",
         "13700137000",
         "",
-        "",
+        "北京市东城区东四大街1号",
         "正常",
-        "否",
-        "",
-        "否",
-        "",
-        "",
+        "是",
+        "2024.3",
+        "是",
+        "广东省深圳市南山区",
+        "长期在外务工",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -338,6 +338,43 @@ async fn people_type_dates_and_orgs_in_many_ways(db: Db) {
     let plan = s.plan_member_import(&c, &gbk, None, as_of()).await.unwrap();
     assert!(plan.issues.is_empty(), "{:?}", plan.issues);
     assert_eq!((plan.table.header_row, plan.new), (3, 1));
+    s.commit_member_import(&c, &plan).await.unwrap();
+    // The national items are kept (失去联系日期 as a month) and go back out in 附件4, whose data
+    // starts on row 4 as the national system's sheet does.
+    type Items = (Option<String>, i64, Option<String>, i64, Option<String>, Option<String>);
+    let kept: Items =
+        s.db.fetch_one(
+            "SELECT address, lost_contact, lost_contact_since, mobile_member, mobile_destination, remark \
+             FROM members WHERE name = '周九'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        kept,
+        (
+            Some("北京市东城区东四大街1号".into()),
+            1,
+            Some("2024-03".into()),
+            1,
+            Some("广东省深圳市南山区".into()),
+            Some("长期在外务工".into())
+        )
+    );
+    let out = s.export_members(&c, &ListQuery::default(), ExportShape::Annex4, ExportFormat::Xlsx).await.unwrap();
+    let table = reports::sheet::read_table(&out.bytes, &reports::roster::is_member_header).unwrap();
+    assert_eq!(table.header_row, 3);
+    assert_eq!(table.rows.first().map(|r| r.number), Some(4));
+    let row = table.rows.iter().find(|r| r.cells.iter().any(|c| c.text == "周九")).unwrap();
+    let text: Vec<&str> = row.cells.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(
+        &text[14..],
+        ["北京市东城区东四大街1号", "正常", "是", "2024-03", "是", "广东省深圳市南山区", "长期在外务工"]
+    );
+    // Re-importing the export changes nothing.
+    let again = s.plan_member_import(&c, &out.bytes, None, as_of()).await.unwrap();
+    assert!(again.issues.is_empty(), "{:?}", again.issues);
+    assert_eq!(again.new + again.changed, 0);
 }
 
 async fn files_that_are_not_rosters_get_their_own_message(db: Db) {

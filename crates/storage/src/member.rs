@@ -26,6 +26,12 @@ pub struct MemberRow {
     pub status: String,
     pub status_changed_on: String,
     pub dues_category: String,
+    pub address: Option<String>,
+    pub lost_contact: i64,
+    pub lost_contact_since: Option<String>,
+    pub mobile_member: i64,
+    pub mobile_destination: Option<String>,
+    pub remark: Option<String>,
     pub branch_id: i64,
     pub branch_name: String,
     pub group_id: Option<i64>,
@@ -41,6 +47,7 @@ impl MemberRow {
 
 pub(crate) const COLS: &str = "m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number, m.phone, m.education, m.degree, \
     m.occupation, m.post, m.unit_name, m.joined_on, m.confirmed_on, m.status, m.status_changed_on, m.dues_category, \
+    m.address, m.lost_contact, m.lost_contact_since, m.mobile_member, m.mobile_destination, m.remark, \
     m.branch_id, b.name AS branch_name, m.group_id, g.name AS group_name, m.branch_path";
 pub(crate) const FROM: &str = " FROM members m JOIN orgs b ON b.id = m.branch_id LEFT JOIN orgs g ON g.id = m.group_id";
 
@@ -62,6 +69,14 @@ pub struct MemberData {
     pub confirmed_on: Option<String>,
     pub status: String,
     pub dues_category: String,
+    /// The national system's items (附件2 items 13, 15, 16): 家庭住址, 失联 (with the month,
+    /// 'YYYY-MM'), 流动党员 (with 外出流向), and 备注.
+    pub address: Option<String>,
+    pub lost_contact: bool,
+    pub lost_contact_since: Option<String>,
+    pub mobile_member: bool,
+    pub mobile_destination: Option<String>,
+    pub remark: Option<String>,
 }
 
 /// Sort keys of the member list.
@@ -268,7 +283,8 @@ fn count_text(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter, cols: &Cols) -> S
 /// The member columns of [`MemberRow`] with the org names looked up by id.
 const PAGE_COLS: &str = "m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number, m.phone, m.education, \
     m.degree, m.occupation, m.post, m.unit_name, m.joined_on, m.confirmed_on, m.status, m.status_changed_on, \
-    m.dues_category, m.branch_id, (SELECT o.name FROM orgs o WHERE o.id = m.branch_id) AS branch_name, m.group_id, \
+    m.dues_category, m.address, m.lost_contact, m.lost_contact_since, m.mobile_member, m.mobile_destination, \
+    m.remark, m.branch_id, (SELECT o.name FROM orgs o WHERE o.id = m.branch_id) AS branch_name, m.group_id, \
     (SELECT o.name FROM orgs o WHERE o.id = m.group_id) AS group_name, m.branch_path";
 
 /// Recent answers of the subtree probe on PostgreSQL (whether a subtree is small), by its
@@ -474,7 +490,8 @@ pub async fn id_by_id_number(tx: &mut Tx, id_number: &str) -> Result<Option<i64>
         .map(|r| r.0))
 }
 
-fn data_args(d: &MemberData) -> Vec<Arg> {
+/// The arguments of [`MemberData`] in the column order of `insert` and `update`.
+pub(crate) fn data_args(d: &MemberData) -> Vec<Arg> {
     vec![
         d.name.clone().into(),
         d.gender.clone().into(),
@@ -491,6 +508,12 @@ fn data_args(d: &MemberData) -> Vec<Arg> {
         d.confirmed_on.clone().into(),
         d.status.clone().into(),
         d.dues_category.clone().into(),
+        d.address.clone().into(),
+        i64::from(d.lost_contact).into(),
+        d.lost_contact_since.clone().into(),
+        i64::from(d.mobile_member).into(),
+        d.mobile_destination.clone().into(),
+        d.remark.clone().into(),
     ]
 }
 
@@ -510,9 +533,11 @@ pub async fn insert(tx: &mut Tx, d: &MemberData, at: &Placement, since: &str) ->
     let id = tx
         .insert_returning_id(
             "INSERT INTO members (name, gender, ethnicity, birth_date, id_number, phone, education, degree, occupation, \
-             post, unit_name, joined_on, confirmed_on, status, dues_category, status_changed_on, branch_id, group_id, \
+             post, unit_name, joined_on, confirmed_on, status, dues_category, address, lost_contact, \
+             lost_contact_since, mobile_member, mobile_destination, remark, status_changed_on, branch_id, group_id, \
              branch_path, created_at, updated_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$20) RETURNING id",
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$26) \
+             RETURNING id",
             &args,
         )
         .await?;
@@ -550,7 +575,8 @@ pub async fn update(tx: &mut Tx, id: i64, d: &MemberData, status_changed: bool, 
     tx.execute(
         "UPDATE members SET name=$1, gender=$2, ethnicity=$3, birth_date=$4, id_number=$5, phone=$6, education=$7, \
          degree=$8, occupation=$9, post=$10, unit_name=$11, joined_on=$12, confirmed_on=$13, status=$14, \
-         dues_category=$15, updated_at=$16 WHERE id=$17",
+         dues_category=$15, address=$16, lost_contact=$17, lost_contact_since=$18, mobile_member=$19, \
+         mobile_destination=$20, remark=$21, updated_at=$22 WHERE id=$23",
         &args,
     )
     .await?;

@@ -77,36 +77,21 @@ pub async fn insert_members(
     for chunk in rows.chunks(chunk_rows) {
         let mut b = SqlBuf::new(
             "INSERT INTO members (name, gender, ethnicity, birth_date, id_number, phone, education, degree, occupation, \
-             post, unit_name, joined_on, confirmed_on, status, dues_category, status_changed_on, branch_id, group_id, \
+             post, unit_name, joined_on, confirmed_on, status, dues_category, address, lost_contact, \
+             lost_contact_since, mobile_member, mobile_destination, remark, status_changed_on, branch_id, group_id, \
              branch_path, created_at, updated_at) VALUES ",
         );
         let now_ph = b.arg(now);
         let mut values = Vec::with_capacity(chunk.len());
         for (d, at) in chunk {
-            let ph: Vec<String> = [
-                Arg::from(d.name.clone()),
-                d.gender.clone().into(),
-                d.ethnicity.clone().into(),
-                d.birth_date.clone().into(),
-                d.id_number.clone().into(),
-                d.phone.clone().into(),
-                d.education.clone().into(),
-                d.degree.clone().into(),
-                d.occupation.clone().into(),
-                d.post.clone().into(),
-                d.unit_name.clone().into(),
-                d.joined_on.clone().into(),
-                d.confirmed_on.clone().into(),
-                d.status.clone().into(),
-                d.dues_category.clone().into(),
-                d.joined_on.clone().into(),
+            let mut args = crate::member::data_args(d);
+            args.extend([
+                Arg::from(d.joined_on.clone()),
                 at.branch_id.into(),
                 at.group_id.into(),
                 at.branch_path.clone().into(),
-            ]
-            .into_iter()
-            .map(|a| b.arg(a))
-            .collect();
+            ]);
+            let ph: Vec<String> = args.into_iter().map(|a| b.arg(a)).collect();
             values.push(format!("({},{now_ph},{now_ph})", ph.join(",")));
         }
         b.push(&values.join(","));

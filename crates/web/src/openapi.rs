@@ -103,6 +103,12 @@ fn schemas() -> Value {
         "confirmed_on",
         "status",
         "dues_category",
+        "address",
+        "lost_contact",
+        "lost_contact_since",
+        "mobile_member",
+        "mobile_destination",
+        "remark",
     ];
     let mut member_props = serde_json::Map::new();
     for f in member_fields {

@@ -884,6 +884,26 @@ fn member_fields(i: &MemberInput, e: &FieldErrors, with_status_on: Option<&str>)
             e,
         )
         .required(),
+        Field::text("address", "家庭住址", &i.address, e).hint("具体到门牌号"),
+        Field::select(
+            "lost_contact",
+            "是否为失联党员",
+            if i.lost_contact.is_empty() { "否" } else { &i.lost_contact },
+            yes_no_choices(),
+            None,
+            e,
+        ),
+        Field::text("lost_contact_since", "失去联系日期", &i.lost_contact_since, e).hint("年月，如 2024-03"),
+        Field::select(
+            "mobile_member",
+            "是否为流动党员",
+            if i.mobile_member.is_empty() { "否" } else { &i.mobile_member },
+            yes_no_choices(),
+            None,
+            e,
+        ),
+        Field::text("mobile_destination", "外出流向", &i.mobile_destination, e).hint("省、市、县"),
+        Field::text("remark", "备注", &i.remark, e),
     ];
     if let Some(on) = with_status_on {
         fields.push(Field::text("status_on", "状态变更日期", on, e).kind("date").hint("仅在状态改变时使用，默认今天"));
@@ -908,6 +928,12 @@ fn member_input_of(f: &HashMap<String, String>) -> MemberInput {
         confirmed_on: get_s(f, "confirmed_on"),
         status: get_s(f, "status"),
         dues_category: get_s(f, "dues_category"),
+        address: get_s(f, "address"),
+        lost_contact: get_s(f, "lost_contact"),
+        lost_contact_since: get_s(f, "lost_contact_since"),
+        mobile_member: get_s(f, "mobile_member"),
+        mobile_destination: get_s(f, "mobile_destination"),
+        remark: get_s(f, "remark"),
     }
 }
 
@@ -1018,6 +1044,12 @@ struct MemberDetailPage {
     confirmed_on: String,
     status_changed_on: String,
     dues: &'static str,
+    address: String,
+    /// 失联党员: "否", or "是" with the month.
+    lost_contact: String,
+    /// 流动党员: "否", or "是" with the destination.
+    mobile_member: String,
+    remark: String,
     spans: Vec<SpanView>,
     status_changes: Vec<StatusView>,
     posts: Vec<MemberPostView>,
@@ -1080,6 +1112,18 @@ async fn member_detail(
         confirmed_on: opt_date(&m.confirmed_on),
         status_changed_on: cn_date(&m.status_changed_on),
         dues: dues_label(&m.dues_category),
+        address: m.address.clone().unwrap_or_else(|| "—".into()),
+        lost_contact: match (m.lost_contact != 0, &m.lost_contact_since) {
+            (false, _) => "否".into(),
+            (true, Some(since)) => format!("是（{since} 起失去联系）"),
+            (true, None) => "是".into(),
+        },
+        mobile_member: match (m.mobile_member != 0, &m.mobile_destination) {
+            (false, _) => "否".into(),
+            (true, Some(to)) => format!("是（外出流向：{to}）"),
+            (true, None) => "是".into(),
+        },
+        remark: m.remark.clone().unwrap_or_else(|| "—".into()),
         spans: d
             .spans
             .iter()

@@ -142,3 +142,7 @@ pub fn unit_kind_choices() -> Vec<(String, String)> {
 pub fn post_choices() -> Vec<(String, String)> {
     PostKind::ALL.iter().map(|e| (e.as_str().into(), e.label().into())).collect()
 }
+/// 否 / 是, as the national system's yes-or-no items (失联党员, 流动党员) are written.
+pub fn yes_no_choices() -> Vec<(String, String)> {
+    ["否", "是"].iter().map(|v| ((*v).into(), (*v).into())).collect()
+}

@@ -723,6 +723,7 @@ impl Gen<'_> {
             confirmed_on: confirmed.map(ymd).unwrap_or_default(),
             status: status.into(),
             dues_category: dues.into(),
+            ..Default::default()
         })
     }
 

@@ -225,6 +225,7 @@ impl Gen {
             confirmed_on: confirmed.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
             status: status.into(),
             dues_category: if retired { "retired".into() } else { "employed".into() },
+            ..Default::default()
         })
     }
 }
