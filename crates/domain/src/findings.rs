@@ -59,7 +59,7 @@ pub struct OrgFacts {
 
 impl OrgFacts {
     /// An org with no members, no committee, no secretary and no recorded term, of unknown age;
-    /// the term length defaults to 3 years (ORG-TERM).
+    /// the term length defaults to the usual one of its kind (ORG-TERM).
     pub fn new(org_id: i64, kind: OrgKind) -> OrgFacts {
         OrgFacts {
             org_id,
@@ -70,7 +70,7 @@ impl OrgFacts {
             committee_posts: 0,
             secretary_member_id: None,
             term_start: None,
-            term_years: 3,
+            term_years: kind.usual_term_years(),
             established_on: None,
             closed_on: None,
         }
@@ -506,7 +506,9 @@ fn election_fix(org: &OrgFacts) -> Option<MeetingKind> {
     (org.kind == OrgKind::Branch).then_some(MeetingKind::BranchAssembly)
 }
 
-/// ORG-TERM: the term is recorded and lasts between `min_years` and `max_years`.
+/// ORG-TERM: the term is recorded and lasts between `min_years` and `max_years` (CON-TERM: a
+/// violation outside); a term other than the usual one of the org's kind (5 years for a 基层党委,
+/// 3 for a 总支 or 支部: "一般") is a warning.
 fn check_term_length(rule: &Rule, min_years: u32, max_years: u32, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let org = ctx.org;
     if !org.exists_on(ctx.as_of) {
@@ -522,6 +524,12 @@ fn check_term_length(rule: &Rule, min_years: u32, max_years: u32, ctx: &Ctx<'_>,
     } else if !(min_years..=max_years).contains(&org.term_years) {
         let message = format!("本届任期为{}年，不符合每届{min_years}至{max_years}年的规定", org.term_years);
         out.push(Finding::new(rule, org, rule.severity, message).fix("更正任期年限".to_string(), None, None));
+    } else if org.term_years != org.kind.usual_term_years() {
+        // Within the constitution's range but not the usual term of the kind ("一般"): a warning.
+        let usual = org.kind.usual_term_years();
+        let who = if org.kind == OrgKind::Committee { "基层党委" } else { "党总支、党支部委员会" };
+        let message = format!("{who}每届任期一般为{usual}年，本届任期为{}年，请核对或注明上级批准", org.term_years);
+        out.push(Finding::new(rule, org, Severity::Warning, message).fix("更正任期年限".to_string(), None, None));
     }
 }
 

@@ -67,6 +67,15 @@ impl OrgKind {
     pub fn has_term(self) -> bool {
         !matches!(self, Self::Group)
     }
+
+    /// The usual term of its committee in years (ORG-TERM): a 基层党委 generally serves 5, a
+    /// 总支 or 支部 3 (village and community branches 5, which the unit kinds here do not include).
+    pub fn usual_term_years(self) -> u32 {
+        match self {
+            Self::Committee => 5,
+            _ => 3,
+        }
+    }
 }
 
 /// The kind of unit (所在单位) an org sits in.

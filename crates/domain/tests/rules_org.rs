@@ -148,11 +148,35 @@ fn org_committee_of_seven_is_allowed_and_eight_is_a_warning() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn org_term_three_and_five_years_are_allowed() {
-    for years in [3, 4, 5] {
+fn org_term_a_branch_serves_three_years_a_committee_five() {
+    let mut org = branch(5);
+    org.term_years = 3;
+    assert!(check(&org, "ORG-TERM").is_empty());
+    let mut committee = OrgFacts::new(ORG, OrgKind::Committee);
+    committee.term_start = org.term_start;
+    assert_eq!(committee.term_years, 5, "a 基层党委's usual term is the default");
+    assert!(check(&committee, "ORG-TERM").is_empty());
+}
+
+#[test]
+fn org_term_other_lengths_within_three_to_five_years_are_warnings() {
+    // 支部工作条例 Art. 21: branch committees "一般" 3 years; 基层党委 generally 5.
+    for years in [4, 5] {
         let mut org = branch(5);
         org.term_years = years;
-        assert!(check(&org, "ORG-TERM").is_empty(), "{years}");
+        let found = check(&org, "ORG-TERM");
+        assert_eq!(found.len(), 1, "{years}");
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(found[0].message.starts_with("党总支、党支部委员会每届任期一般为3年"), "{}", found[0].message);
+    }
+    for years in [3, 4] {
+        let mut committee = OrgFacts::new(ORG, OrgKind::Committee);
+        committee.term_start = branch(5).term_start;
+        committee.term_years = years;
+        let found = check(&committee, "ORG-TERM");
+        assert_eq!(found.len(), 1, "{years}");
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(found[0].message.starts_with("基层党委每届任期一般为5年"), "{}", found[0].message);
     }
 }
 

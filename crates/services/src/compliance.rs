@@ -328,9 +328,9 @@ impl Services {
                     org_posts.iter().any(|p| !matches!(p.post.as_str(), "secretary" | "deputy_secretary"));
                 org_facts.secretary_member_id = org_posts.iter().find(|p| p.post == "secretary").map(|p| p.member_id);
                 org_facts.term_start = parse_date(&org.term_start_on);
-                // Exactly as the per-org check reads it (a stored term length, else the branch
-                // default), so that both give the same findings even for an odd stored value.
-                org_facts.term_years = org.term_years.map(|y| y as u32).unwrap_or(3);
+                // Exactly as the per-org check reads it (a stored term length, else the usual one
+                // of the kind), so that both give the same findings even for an odd stored value.
+                org_facts.term_years = org.term_years.map(|y| y as u32).unwrap_or(kind.usual_term_years());
                 org_facts.established_on = parse_date(&org.established_on);
                 org_facts.closed_on = parse_date(&org.closed_on);
                 let mut org_records = facts.records.remove(&org.id).unwrap_or_default();

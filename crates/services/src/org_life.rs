@@ -612,7 +612,7 @@ impl Services {
         facts.secretary_member_id = posts.iter().find(|p| p.post == "secretary").map(|p| p.member_id);
         let date = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
         facts.term_start = date(&org.term_start_on);
-        facts.term_years = org.term_years.map(|y| y as u32).unwrap_or(3);
+        facts.term_years = org.term_years.map(|y| y as u32).unwrap_or(kind.usual_term_years());
         facts.established_on = date(&org.established_on);
         facts.closed_on = date(&org.closed_on);
         // The year, and the half-year before it for CON-LAPSE's six months.
