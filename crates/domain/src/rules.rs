@@ -10,8 +10,11 @@
 //! it"). A rule's [`Severity`] is that of its main requirement; the parts of an article worded
 //! "一般" give [`Severity::Warning`] whatever the rule's severity (the 50-member ceiling of
 //! ORG-BRANCH-MIN, the fourth quarter of MTG-ORG-LIFE, a committee above 7 of ORG-COMMITTEE, the
-//! first overdue year of ORG-RENEWAL), and quorum failures (the article says "方可") are always
-//! [`Severity::Violation`].
+//! first overdue year of ORG-RENEWAL, a term other than the usual of ORG-TERM), and quorum failures
+//! (the article says "方可") are always [`Severity::Violation`]. One reading of our own: a branch
+//! that still has a committee with fewer than 7 full members (ORG-COMMITTEE) is a warning, because
+//! members leaving mid-term do not dissolve an elected committee; the structure is adjusted at the
+//! next election, which the finding asks for.
 
 use serde::Serialize;
 use thiserror::Error;
