@@ -331,6 +331,16 @@ fn template_help(c: MemberColumn) -> String {
         MemberColumn::UnitName => "如“第一中学”，不超过 100 个字。".to_string(),
         MemberColumn::Phone => "11 位手机号码，或带区号的固定电话，如“010-12345678”。本列已设为“文本”格式。".to_string(),
         MemberColumn::DuesCategory => format!("从下拉列表选择：{}。", joined(DuesCategory::ALL, DuesCategory::label)),
+        MemberColumn::Address => "家庭住址，具体到门牌号，不超过 200 个字。".to_string(),
+        MemberColumn::LostContact => "是 或 否（留空为否）。".to_string(),
+        MemberColumn::LostContactSince => {
+            "失联党员填写失去联系的年月，如“2024-03”“2024年3月”；“是否为失联党员”为“是”时才填写。".to_string()
+        }
+        MemberColumn::Mobile => "是 或 否（留空为否）：外出工作、生活的流动党员。".to_string(),
+        MemberColumn::MobileDestination => {
+            "流动党员填写外出流向（省、市、县），不超过 100 个字；“是否为流动党员”为“是”时才填写。".to_string()
+        }
+        MemberColumn::Remark => "其他需要说明的情况，不超过 200 个字。".to_string(),
         other => format!("{}。", other.header()),
     }
 }
@@ -350,6 +360,8 @@ fn code_lists() -> Vec<(MemberColumn, &'static str, Vec<&'static str>)> {
         (MemberColumn::Education, "学历", Education::all().iter().map(|e| e.name()).collect()),
         (MemberColumn::Occupation, "职业", Occupation::all().iter().map(|o| o.name()).collect()),
         (MemberColumn::DuesCategory, "党费类别", DuesCategory::ALL.iter().map(|d| d.label()).collect()),
+        (MemberColumn::LostContact, "是否为失联党员", vec!["否", "是"]),
+        (MemberColumn::Mobile, "是否为流动党员", vec!["否", "是"]),
     ]
 }
 

@@ -484,6 +484,15 @@ fn row_input(cell: &dyn Fn(MemberColumn) -> Option<String>, current: Option<&Mem
     if let Some(v) = cell(C::LostContactSince) {
         i.lost_contact_since = date_text(&v);
     }
+    // A sheet that says 否 without the detail column clears the registered detail (a member
+    // found again, or back home), rather than reporting a conflict the sheet cannot show.
+    let says_no = |c: C| cell(c).is_some_and(|v| matches!(v.trim(), "" | "否"));
+    if says_no(C::LostContact) && cell(C::LostContactSince).is_none() {
+        i.lost_contact_since.clear();
+    }
+    if says_no(C::Mobile) && cell(C::MobileDestination).is_none() {
+        i.mobile_destination.clear();
+    }
     if let Some(v) = cell(C::Phone).filter(|v| !v.is_empty()).or_else(|| cell(C::Landline)) {
         i.phone = v;
     }

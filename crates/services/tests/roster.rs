@@ -375,6 +375,24 @@ async fn people_type_dates_and_orgs_in_many_ways(db: Db) {
     let again = s.plan_member_import(&c, &out.bytes, None, as_of()).await.unwrap();
     assert!(again.issues.is_empty(), "{:?}", again.issues);
     assert_eq!(again.new + again.changed, 0);
+    // A later sheet that only says 否 clears the flags and their details.
+    let later = write_csv(
+        &["姓名", "公民身份证号", "所在党支部", "是否为失联党员", "是否为流动党员"],
+        &[vec!["周九".into(), idn.clone(), "第一小学党支部".into(), "否".into(), "否".into()]],
+    );
+    let plan = s.plan_member_import(&c, &later, None, as_of()).await.unwrap();
+    assert!(plan.issues.is_empty(), "{:?}", plan.issues);
+    assert_eq!(plan.changed, 1);
+    s.commit_member_import(&c, &plan).await.unwrap();
+    let cleared: Items =
+        s.db.fetch_one(
+            "SELECT address, lost_contact, lost_contact_since, mobile_member, mobile_destination, remark \
+             FROM members WHERE name = '周九'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(cleared, (Some("北京市东城区东四大街1号".into()), 0, None, 0, None, Some("长期在外务工".into())));
 }
 
 async fn files_that_are_not_rosters_get_their_own_message(db: Db) {
