@@ -414,3 +414,23 @@ async fn attachments_are_checked_and_kept(db: Db) {
     assert!(matches!(s.attachment(&outsider, mid, aid).await, Err(ServiceError::NotFound)));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+test_support::on_both_backends!(the_member_list_names_an_org_renamed_a_moment_ago);
+
+/// The member list fills in org names from a memo of the pool; a rename through this process
+/// shows at once.
+async fn the_member_list_names_an_org_renamed_a_moment_ago(db: Db) {
+    let s = services(db);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    let b = s.create_org(&c, Some(root.id), &org("支部", "branch")).await.unwrap();
+    let g = s.create_org(&c, Some(b.id), &org("党小组", "group")).await.unwrap();
+    s.create_member(&c, b.id, Some(g.id), &person("党员甲", 1)).await.unwrap();
+    let filter = storage::member::MemberFilter { page: 1, per_page: 20, ..Default::default() };
+    let everything = domain::scope::Scope::everything();
+    let (rows, _) = storage::member::list(&s.db, &everything, &filter).await.unwrap();
+    assert_eq!((rows[0].branch_name.as_str(), rows[0].group_name.as_deref()), ("支部", Some("党小组")));
+    s.update_org(&c, b.id, &org("第一支部", "branch")).await.unwrap();
+    let (rows, _) = storage::member::list(&s.db, &everything, &filter).await.unwrap();
+    assert_eq!(rows[0].branch_name, "第一支部");
+}

@@ -342,14 +342,9 @@ async fn people_type_dates_and_orgs_in_many_ways(db: Db) {
     // The national items are kept (失去联系日期 as a month) and go back out in 附件4, whose data
     // starts on row 4 as the national system's sheet does.
     type Items = (Option<String>, i64, Option<String>, i64, Option<String>, Option<String>);
-    let kept: Items =
-        s.db.fetch_one(
-            "SELECT address, lost_contact, lost_contact_since, mobile_member, mobile_destination, remark \
-             FROM members WHERE name = '周九'",
-            &[],
-        )
-        .await
-        .unwrap();
+    const ITEMS: &str = "SELECT address, lost_contact, lost_contact_since, mobile_member, mobile_destination, remark \
+                         FROM members WHERE name = '周九'";
+    let kept: Items = s.db.fetch_one(ITEMS, &[]).await.unwrap();
     assert_eq!(
         kept,
         (
@@ -384,14 +379,7 @@ async fn people_type_dates_and_orgs_in_many_ways(db: Db) {
     assert!(plan.issues.is_empty(), "{:?}", plan.issues);
     assert_eq!(plan.changed, 1);
     s.commit_member_import(&c, &plan).await.unwrap();
-    let cleared: Items =
-        s.db.fetch_one(
-            "SELECT address, lost_contact, lost_contact_since, mobile_member, mobile_destination, remark \
-             FROM members WHERE name = '周九'",
-            &[],
-        )
-        .await
-        .unwrap();
+    let cleared: Items = s.db.fetch_one(ITEMS, &[]).await.unwrap();
     assert_eq!(cleared, (Some("北京市东城区东四大街1号".into()), 0, None, 0, None, Some("长期在外务工".into())));
 }
 

@@ -28,7 +28,22 @@ pub struct Db {
     /// statement (`plan_cache_mode = force_generic_plan`); see [`Db::fetch_buf_fixed_plan`].
     fixed_plan: Option<PgPool>,
     writes: Arc<AtomicU64>,
+    /// Org names recently read, for lists that show a name per row (see [`Db::org_names`]).
+    names: Arc<std::sync::Mutex<NameMemo>>,
 }
+
+/// Org names by id, valid while no write has been committed through this pool since they were
+/// read and for [`NAMES_TTL`] (which bounds how long a rename by another process goes unseen).
+#[derive(Debug, Default)]
+struct NameMemo {
+    writes: u64,
+    since: Option<std::time::Instant>,
+    names: std::collections::HashMap<i64, String>,
+}
+
+const NAMES_TTL: Duration = Duration::from_secs(60);
+/// At most this many names are kept (a few megabytes); past it the memo starts again.
+const NAMES_MAX: usize = 100_000;
 
 #[derive(Clone, Debug)]
 enum Pool {
@@ -148,7 +163,7 @@ impl Db {
                 .min_connections(1)
                 .connect_with(opts)
                 .await?;
-            Ok(Db { pool: Pool::Sqlite(pool), fixed_plan: None, writes: Default::default() })
+            Ok(Db { pool: Pool::Sqlite(pool), fixed_plan: None, writes: Default::default(), names: Default::default() })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             // JIT compilation pays off for long analytical queries; ours are short and many, and a
             // capped count over a large range can cross jit_above_cost and spend milliseconds
@@ -163,7 +178,12 @@ impl Db {
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_lazy_with(opts.options([("plan_cache_mode", "force_generic_plan")]));
-            Ok(Db { pool: Pool::Postgres(pool), fixed_plan: Some(fixed_plan), writes: Default::default() })
+            Ok(Db {
+                pool: Pool::Postgres(pool),
+                fixed_plan: Some(fixed_plan),
+                writes: Default::default(),
+                names: Default::default(),
+            })
         } else {
             Err(StorageError::UnsupportedUrl(url.to_string()))
         }
@@ -269,6 +289,55 @@ impl Db {
 
     pub async fn fetch_buf<T: Row>(&self, buf: &SqlBuf) -> Result<Vec<T>> {
         self.fetch_all(&buf.text, &buf.args).await
+    }
+
+    /// The names of these orgs (ids not found are left out). A page of the member list shows
+    /// each member's branch and group: looking the names up in the statement cost PostgreSQL
+    /// two index probes per row, a quarter of a search's time, while a province's searches keep
+    /// showing the same few thousand orgs. Names read here are reused while no write has been
+    /// committed through this pool and for a minute at most.
+    pub async fn org_names(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        let mut missing: Vec<i64> = Vec::new();
+        {
+            let writes = self.write_count();
+            let mut memo = self.names.lock().map_err(|_| StorageError::corrupt("org names", "poisoned lock"))?;
+            let fresh = memo.writes == writes && memo.since.is_some_and(|t| t.elapsed() < NAMES_TTL);
+            if !fresh {
+                *memo = NameMemo { writes, since: Some(std::time::Instant::now()), names: Default::default() };
+            }
+            for id in ids {
+                match memo.names.get(id) {
+                    Some(name) => {
+                        out.insert(*id, name.clone());
+                    }
+                    None if !missing.contains(id) => missing.push(*id),
+                    None => {}
+                }
+            }
+        }
+        if missing.is_empty() {
+            return Ok(out);
+        }
+        let writes = self.write_count();
+        let mut b = SqlBuf::new("SELECT id, name FROM orgs WHERE id IN (");
+        let ph: Vec<String> = missing.iter().map(|id| b.arg(*id)).collect();
+        b.push(&ph.join(","));
+        b.push(")");
+        let found: Vec<(i64, String)> = self.fetch_buf_fixed_plan(&b).await?;
+        let mut memo = self.names.lock().map_err(|_| StorageError::corrupt("org names", "poisoned lock"))?;
+        // Kept only if nothing was written meanwhile (the read might predate the write).
+        let keep = memo.writes == writes && self.write_count() == writes;
+        if memo.names.len() + found.len() > NAMES_MAX {
+            memo.names.clear();
+        }
+        for (id, name) in found {
+            if keep {
+                memo.names.insert(id, name.clone());
+            }
+            out.insert(id, name);
+        }
+        Ok(out)
     }
 
     /// Runs statements without arguments one after another on one connection (maintenance

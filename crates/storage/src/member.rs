@@ -280,12 +280,11 @@ fn count_text(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter, cols: &Cols) -> S
     format!("(SELECT COUNT(*) FROM (SELECT 1 FROM members m WHERE 1=1{filter} LIMIT {limit}) c)")
 }
 
-/// The member columns of [`MemberRow`] with the org names looked up by id.
+/// The member columns of [`MemberRow`]; the org names are filled in after the statement.
 const PAGE_COLS: &str = "m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number, m.phone, m.education, \
     m.degree, m.occupation, m.post, m.unit_name, m.joined_on, m.confirmed_on, m.status, m.status_changed_on, \
     m.dues_category, m.address, m.lost_contact, m.lost_contact_since, m.mobile_member, m.mobile_destination, \
-    m.remark, m.branch_id, (SELECT o.name FROM orgs o WHERE o.id = m.branch_id) AS branch_name, m.group_id, \
-    (SELECT o.name FROM orgs o WHERE o.id = m.group_id) AS group_name, m.branch_path";
+    m.remark, m.branch_id, '' AS branch_name, m.group_id, CAST(NULL AS TEXT) AS group_name, m.branch_path";
 
 /// Recent answers of the subtree probe on PostgreSQL (whether a subtree is small), by its
 /// arguments: the org tree changes rarely, and an answer past its time costs only speed (both
@@ -352,8 +351,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
     // page's ids are found first, from the index alone where it holds the filtered columns;
     // only those rows are read and joined (SQLite would otherwise read and join every row it
     // sorts).
-    // The org names come from scalar subqueries rather than joins: PostgreSQL plans them in
-    // half the time, and plans every execution.
+    // The org names are filled in afterwards, from the pool's memo (`Db::org_names`).
     let select = |b: &mut SqlBuf, extra: &str, limit: &str, cols: &Cols, order: &str| {
         let filter = filter_text(b, scope, f, cols);
         format!(
@@ -461,7 +459,14 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
             counted.first().map_or(0, |r| r.0)
         }
     };
-    let rows: Vec<MemberRow> = rows.into_iter().map(|r| r.row).collect();
+    let mut rows: Vec<MemberRow> = rows.into_iter().map(|r| r.row).collect();
+    // The org names, from the pool's memo of names (see `Db::org_names`).
+    let ids: Vec<i64> = rows.iter().flat_map(|r| std::iter::once(r.branch_id).chain(r.group_id)).collect();
+    let names = db.org_names(&ids).await?;
+    for r in &mut rows {
+        r.branch_name = names.get(&r.branch_id).cloned().unwrap_or_default();
+        r.group_name = r.group_id.and_then(|g| names.get(&g).cloned());
+    }
     // Matches up to the end of this page (a page past the end tells nothing).
     let seen = if rows.is_empty() { 0 } else { offset + rows.len() as i64 };
     let total = if n <= LIST_TOTAL_CAP { n } else { n.max(seen + i64::from(rows.len() as i64 == per_page)) };

@@ -87,31 +87,9 @@ fn s() -> Value {
 }
 
 fn schemas() -> Value {
-    let member_fields = [
-        "name",
-        "gender",
-        "ethnicity",
-        "birth_date",
-        "id_number",
-        "phone",
-        "education",
-        "degree",
-        "occupation",
-        "post",
-        "unit_name",
-        "joined_on",
-        "confirmed_on",
-        "status",
-        "dues_category",
-        "address",
-        "lost_contact",
-        "lost_contact_since",
-        "mobile_member",
-        "mobile_destination",
-        "remark",
-    ];
     let mut member_props = serde_json::Map::new();
-    for f in member_fields {
+    // The member's fields are the form's, in its order.
+    for f in domain::member::MemberInput::FIELDS {
         member_props.insert(f.into(), s());
     }
     let mut new_member = member_props.clone();
