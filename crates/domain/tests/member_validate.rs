@@ -180,7 +180,9 @@ fn national_items_lost_contact_and_mobile_member() {
         assert!(f.lost_contact);
         assert_eq!(f.lost_contact_since, Some(d(2024, 3, 1)), "{since}");
     }
-    assert!(err(&lost("2099-01"), as_of()).get("lost_contact_since").unwrap().contains("不能晚于"));
+    // Boundary: the month of today (2025-06-30) is allowed, the next month is not.
+    assert_eq!(ok(&lost("2025-06"), as_of()).lost_contact_since, Some(d(2025, 6, 1)));
+    assert!(err(&lost("2025-07"), as_of()).get("lost_contact_since").unwrap().contains("不能晚于"));
     let unflagged = MemberInput { lost_contact_since: "2024-03".into(), ..valid() };
     assert!(err(&unflagged, as_of()).get("lost_contact_since").unwrap().contains("失联党员"));
     let mobile =

@@ -843,6 +843,11 @@ struct MemberFormPage {
     summary: String,
 }
 
+/// A 否 / 是 select of the national system's items, 否 when not given.
+fn yes_no_field(name: &'static str, label: &'static str, value: &str, e: &FieldErrors) -> Field {
+    Field::select(name, label, if value.is_empty() { "否" } else { value }, yes_no_choices(), None, e)
+}
+
 fn member_fields(i: &MemberInput, e: &FieldErrors, with_status_on: Option<&str>) -> Vec<Field> {
     let mut fields = vec![
         Field::text("name", "姓名", &i.name, e).required(),
@@ -885,23 +890,9 @@ fn member_fields(i: &MemberInput, e: &FieldErrors, with_status_on: Option<&str>)
         )
         .required(),
         Field::text("address", "家庭住址", &i.address, e).hint("具体到门牌号"),
-        Field::select(
-            "lost_contact",
-            "是否为失联党员",
-            if i.lost_contact.is_empty() { "否" } else { &i.lost_contact },
-            yes_no_choices(),
-            None,
-            e,
-        ),
+        yes_no_field("lost_contact", "是否为失联党员", &i.lost_contact, e),
         Field::text("lost_contact_since", "失去联系日期", &i.lost_contact_since, e).hint("年月，如 2024-03"),
-        Field::select(
-            "mobile_member",
-            "是否为流动党员",
-            if i.mobile_member.is_empty() { "否" } else { &i.mobile_member },
-            yes_no_choices(),
-            None,
-            e,
-        ),
+        yes_no_field("mobile_member", "是否为流动党员", &i.mobile_member, e),
         Field::text("mobile_destination", "外出流向", &i.mobile_destination, e).hint("省、市、县"),
         Field::text("remark", "备注", &i.remark, e),
     ];
