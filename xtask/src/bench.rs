@@ -726,13 +726,13 @@ fn parse_duration_ms(value: &str) -> Result<f64> {
 }
 
 /// `zhibu serve` running in the background; stopped (SIGTERM, then SIGKILL) on drop.
-struct Server {
+pub(crate) struct Server {
     child: Option<Child>,
     log_path: PathBuf,
 }
 
 impl Server {
-    fn spawn(mut cmd: Command, log_path: &Path) -> Result<Server> {
+    pub(crate) fn spawn(mut cmd: Command, log_path: &Path) -> Result<Server> {
         let log = fs::File::create(log_path).with_context(|| format!("could not create {}", log_path.display()))?;
         cmd.stdout(log.try_clone()?).stderr(log);
         let what = display(&cmd);
@@ -740,11 +740,11 @@ impl Server {
         Ok(Server { child: Some(child), log_path: log_path.to_path_buf() })
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         fs::read_to_string(&self.log_path).unwrap_or_default()
     }
 
-    fn wait_ready(&mut self, port: u16) -> Result<()> {
+    pub(crate) fn wait_ready(&mut self, port: u16) -> Result<()> {
         let deadline = Instant::now() + SERVE_READY_TIMEOUT;
         loop {
             check_interrupted()?;
@@ -774,7 +774,7 @@ impl Server {
     }
 
     /// Stops the server and fails if it had already died.
-    fn stop(mut self) -> Result<()> {
+    pub(crate) fn stop(mut self) -> Result<()> {
         let Some(mut child) = self.child.take() else { return Ok(()) };
         if let Some(status) = child.try_wait()? {
             bail!("zhibu serve exited during the benchmark ({status}); its log:\n{}", self.log());
@@ -920,18 +920,18 @@ fn dechunk(mut data: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago.
-fn free_loopback_port() -> Result<u16> {
+pub(crate) fn free_loopback_port() -> Result<u16> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("could not bind a probe socket on 127.0.0.1")?;
     Ok(listener.local_addr()?.port())
 }
 
 /// A private directory removed (recursively) on drop.
-struct TempDir {
+pub(crate) struct TempDir {
     path: PathBuf,
 }
 
 impl TempDir {
-    fn new(prefix: &str) -> Result<TempDir> {
+    pub(crate) fn new(prefix: &str) -> Result<TempDir> {
         let base = std::env::temp_dir();
         let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         for attempt in 0..100u32 {
@@ -945,7 +945,7 @@ impl TempDir {
         bail!("could not create a temporary directory under {}", base.display())
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 }

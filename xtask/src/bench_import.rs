@@ -66,6 +66,11 @@ fn zhibu(bin: &Path, data_dir: &Path, url: Option<&str>) -> Command {
 
 /// Runs a command under `/usr/bin/time` and returns (seconds, its peak RSS in MiB, stdout).
 fn measured(cmd: Command) -> Result<(f64, f64, String)> {
+    measured_with(cmd, true)
+}
+
+/// As [`measured`]; a failing command is an error only when `must_succeed`.
+fn measured_with(cmd: Command, must_succeed: bool) -> Result<(f64, f64, String)> {
     let mut timed = Command::new("/usr/bin/time");
     timed.arg("-f").arg("XTASK_TIME %e %M").arg(cmd.get_program()).args(cmd.get_args());
     if let Some(dir) = cmd.get_current_dir() {
@@ -82,7 +87,7 @@ fn measured(cmd: Command) -> Result<(f64, f64, String)> {
     let wall = started.elapsed().as_secs_f64();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    if !out.status.success() {
+    if must_succeed && !out.status.success() {
         bail!("{cmd:?} failed:\n{stdout}\n{stderr}");
     }
     let line = stderr.lines().rev().find(|l| l.starts_with("XTASK_TIME ")).context("no /usr/bin/time line")?;
@@ -137,9 +142,45 @@ fn generate(rows: usize, branches: &[String]) -> Result<Vec<u8>> {
     .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
+/// The crafted workbook of the hardening issue: one shared string of Excel's longest cell
+/// (32,767 characters) referenced from column A of 60,000 rows, deflated. Copied into every
+/// cell it would take 5.6 GB; a few dozen KB on disk.
+fn crafted_workbook() -> Result<Vec<u8>> {
+    use std::io::Write;
+    let long = "党".repeat(32_767);
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>"#,
+    );
+    for r in 2..60_002 {
+        sheet.push_str(&format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>2</v></c></row>"#));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="60002" uniqueCount="3"><si><t>姓名</t></si><si><t>公民身份号码</t></si><si><t>{long}</t></si></sst>"#
+    );
+    let parts = [
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#.to_string()),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#.to_string()),
+        ("xl/worksheets/sheet1.xml", sheet),
+        ("xl/sharedStrings.xml", sst),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9));
+    for (name, text) in parts {
+        zip.start_file(name, options)?;
+        zip.write_all(text.as_bytes())?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
 pub fn run(args: Args) -> Result<()> {
     let bin = zhibu_binary()?;
     let mut lines = Vec::new();
+    let mut crafted_line = None;
     for backend in args.backend.split(',').map(str::trim) {
         let dir = std::env::temp_dir().join(format!("zhibu-bench-import-{}-{backend}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -178,6 +219,17 @@ pub fn run(args: Args) -> Result<()> {
             "| {backend} | {} | {:.1} MB | {check_s:.2} s | {check_mb:.0} MiB | {import_s:.2} s | {import_mb:.0} MiB |",
             args.rows, size_mb
         ));
+        if crafted_line.is_none() {
+            let crafted = dir.join("crafted.xlsx");
+            std::fs::write(&crafted, crafted_workbook()?)?;
+            let kb = std::fs::metadata(&crafted)?.len() as f64 / 1024.0;
+            let mut check = zhibu(&bin, &dir, url.as_deref());
+            check.args(["import", "members", "--dry-run"]).arg(&crafted);
+            let (secs, mb, _) = measured_with(check, false)?;
+            crafted_line = Some(format!(
+                "| {backend} | crafted: 1 shared string × 60,000 cells | {kb:.0} KB | {secs:.2} s | {mb:.0} MiB | | |"
+            ));
+        }
         drop(cluster);
         if args.keep && backend == "sqlite" {
             eprintln!("xtask bench-import: kept {}", dir.display());
@@ -187,7 +239,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     println!("| backend | rows | file | check only (--dry-run) | peak RSS | check + import | peak RSS |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
-    for l in lines {
+    for l in lines.iter().chain(crafted_line.iter()) {
         println!("{l}");
     }
     println!("\nCommand: `cargo xtask bench-import --rows {}`", args.rows);

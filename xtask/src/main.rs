@@ -4,6 +4,7 @@ mod bench;
 mod bench_check;
 mod bench_import;
 mod deps;
+mod fuzz;
 mod pg;
 mod process;
 
@@ -44,6 +45,9 @@ enum Cmd {
     /// Measure importing a generated 50,000-row member workbook end to end (validation
     /// included) with a release build, on SQLite and PostgreSQL: wall time and peak memory.
     BenchImport(bench_import::Args),
+    /// Fuzz the JSON API from its OpenAPI document with schemathesis against a debug build on
+    /// loopback (bounded in time); fails on any 5xx or undocumented answer.
+    FuzzApi,
     /// Measure the full rules check of every org for one year (zhibu check --format summary) with
     /// a release build after loading a demo, on SQLite and PostgreSQL: time, org-years per
     /// second, findings, peak memory.
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Cmd::Bench(args) => bench::run(args),
         Cmd::BenchImport(args) => bench_import::run(args),
         Cmd::BenchCheck(args) => bench_check::run(args),
+        Cmd::FuzzApi => fuzz::run(),
     };
     // Every guard (e.g. the PostgreSQL cluster) has been dropped by now.
     match result {
@@ -129,7 +134,7 @@ impl Pipeline {
 
 fn ci() -> Result<()> {
     let nextest = process::succeeds(&mut cargo(["nextest", "--version"]));
-    let mut pipeline = Pipeline::new(if nextest { 6 } else { 5 });
+    let mut pipeline = Pipeline::new(if nextest { 7 } else { 6 });
 
     pipeline.step("install missing system packages", deps::ensure)?;
     pipeline.command(&mut cargo(["fmt", "--all", "--", "--check"]))?;
@@ -155,6 +160,7 @@ fn ci() -> Result<()> {
     }
 
     drop(cluster);
+    pipeline.step("fuzz the JSON API from its OpenAPI document (schemathesis)", fuzz::run)?;
     println!("\n==> xtask ci: all {} steps passed in {:.0}s", pipeline.total, pipeline.started.elapsed().as_secs_f64());
     Ok(())
 }

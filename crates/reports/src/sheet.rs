@@ -10,9 +10,12 @@
 //! has already lost information — an 18-digit ID number stored as a number, an Excel error
 //! value — the cell carries a Chinese note in [`Cell::problem`] for the caller to show.
 //!
-//! Memory is bounded by [`MAX_UPLOAD_BYTES`] and by a cap on the number of cells, and the parsers
-//! of the third-party crates run under `catch_unwind`, so arbitrary bytes give an error, never a
-//! panic. xls and xlsx files are checked by [`crate::xls_guard`] and [`crate::xlsx_guard`] before
+//! Memory is bounded by [`MAX_UPLOAD_BYTES`], by a cap on the number of cells, by a cap on one
+//! cell's length ([`MAX_CELL_CHARS`], a per-cell note beyond it) and by a budget for all the text
+//! decoded from a sheet ([`MAX_DECODED_BYTES`]): a shared string is counted once for every cell
+//! that refers to it, so a small workbook whose one long string is referenced by thousands of
+//! cells is refused instead of being copied into gigabytes. The parsers of the third-party crates
+//! run under `catch_unwind`, so arbitrary bytes give an error, never a panic. xls and xlsx files are checked by [`crate::xls_guard`] and [`crate::xlsx_guard`] before
 //! calamine parses them, because some crafted files make it allocate without bound, which aborts
 //! the process.
 
@@ -41,6 +44,14 @@ const MAX_TABLE_CELLS: usize = 5_000_000;
 
 /// The most columns a header row may span.
 const MAX_COLUMNS: u32 = 1_000;
+
+/// The longest cell kept, in characters. No roster field comes near it; a longer cell becomes
+/// empty text with a note naming its length, so one crafted cell cannot fill the memory.
+pub const MAX_CELL_CHARS: usize = 5_000;
+
+/// The most bytes of text (cell texts and notes, UTF-8) read from one sheet. A shared string
+/// counts once for every cell that refers to it. A 50,000-row roster holds about 10 MB.
+pub const MAX_DECODED_BYTES: usize = 64 * 1024 * 1024;
 
 /// The note on a number that Excel has cut to 15 significant digits.
 pub const PRECISION_LOST: &str =
@@ -127,6 +138,13 @@ fn damaged() -> ReadError {
     ReadError::Corrupt("文件已损坏，无法读取：请用 Excel 或 WPS 打开确认文件完好，另存为 .xlsx 后重新上传".to_string())
 }
 
+fn too_much_text() -> ReadError {
+    ReadError::Corrupt(format!(
+        "表格中的文字内容过多（解码后超过 {} MB），请删除多余的内容，或拆分成多个文件后分批导入",
+        MAX_DECODED_BYTES / 1024 / 1024
+    ))
+}
+
 fn too_many_cells() -> ReadError {
     ReadError::Corrupt(format!("表格中的数据过多（超过 {MAX_CELLS} 个单元格），请拆分成多个文件后分批导入"))
 }
@@ -167,6 +185,8 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> 
 struct Grid {
     rows: BTreeMap<u32, BTreeMap<u32, Cell>>,
     count: usize,
+    /// Bytes of text held (cell texts and notes), against [`MAX_DECODED_BYTES`].
+    bytes: usize,
 }
 
 impl Grid {
@@ -177,7 +197,15 @@ impl Grid {
         if self.count >= MAX_CELLS {
             return Err(too_many_cells());
         }
-        if self.rows.entry(row).or_default().insert(col, cell).is_none() {
+        let bytes = cell.text.len() + cell.problem.as_ref().map_or(0, String::len);
+        self.bytes = self.bytes.saturating_add(bytes);
+        if self.bytes > MAX_DECODED_BYTES {
+            return Err(too_much_text());
+        }
+        if let Some(old) = self.rows.entry(row).or_default().insert(col, cell) {
+            // The same position twice (a crafted sheet): the new cell replaces the old one.
+            self.bytes -= old.text.len() + old.problem.as_ref().map_or(0, String::len);
+        } else {
             self.count += 1;
         }
         Ok(())
@@ -203,7 +231,9 @@ fn build_table(sheet_name: String, grid: Grid, known_headers: &dyn Fn(&str) -> b
         return Err(ReadError::Empty);
     }
     let header_row = grid.header_row(known_headers).ok_or(ReadError::NoHeaderRow)?;
-    let header_cells = grid.rows.get(&header_row).ok_or(ReadError::NoHeaderRow)?;
+    let mut grid_rows = grid.rows;
+    let body = grid_rows.split_off(&header_row.saturating_add(1));
+    let header_cells = grid_rows.get(&header_row).ok_or(ReadError::NoHeaderRow)?;
     let width = header_cells.iter().filter(|(_, c)| !c.text.is_empty()).map(|(col, _)| *col).max().map_or(0, |c| c + 1);
     if width > MAX_COLUMNS {
         return Err(ReadError::Corrupt(format!(
@@ -220,7 +250,8 @@ fn build_table(sheet_name: String, grid: Grid, known_headers: &dyn Fn(&str) -> b
 
     let mut rows = Vec::new();
     let mut total = 0usize;
-    for (row, cells) in grid.rows.range(header_row.saturating_add(1)..) {
+    // The cells move from the grid into the table, so the text is held once.
+    for (row, cells) in body {
         if !cells.iter().any(|(col, c)| (*col as usize) < width && !c.is_blank()) {
             continue;
         }
@@ -230,11 +261,11 @@ fn build_table(sheet_name: String, grid: Grid, known_headers: &dyn Fn(&str) -> b
         }
         let mut padded = vec![Cell::default(); width];
         for (col, cell) in cells {
-            if let Some(slot) = padded.get_mut(*col as usize) {
-                slot.clone_from(cell);
+            if let Some(slot) = padded.get_mut(col as usize) {
+                *slot = cell;
             }
         }
-        rows.push(TableRow { number: *row as usize + 1, cells: padded });
+        rows.push(TableRow { number: row as usize + 1, cells: padded });
     }
     if rows.is_empty() {
         return Err(ReadError::NoDataRows);
@@ -273,7 +304,29 @@ fn is_long_scientific(s: &str) -> bool {
     s.parse::<f64>().is_ok_and(|v| v.abs() >= 1e15)
 }
 
+/// The note on a cell longer than [`MAX_CELL_CHARS`].
+fn too_long() -> Cell {
+    Cell {
+        text: String::new(),
+        problem: Some(format!("单元格内容过长（超过 {MAX_CELL_CHARS} 个字符），请删减该单元格的内容后重新上传")),
+    }
+}
+
+/// Whether `s` is longer than [`MAX_CELL_CHARS`] characters, decided without copying it and
+/// without counting more than four times the cap in bytes (a long shared string may be
+/// referenced by a million cells).
+fn over_cap(s: &str) -> bool {
+    match s.len() {
+        n if n <= MAX_CELL_CHARS => false,   // at most one character per byte
+        n if n > 4 * MAX_CELL_CHARS => true, // at most four bytes per character
+        _ => s.chars().count() > MAX_CELL_CHARS,
+    }
+}
+
 fn text_cell(s: &str) -> Cell {
+    if over_cap(s) {
+        return too_long();
+    }
     let text = clean_text(s);
     let problem = is_long_scientific(text).then(|| PRECISION_LOST.to_string());
     Cell { text: text.to_string(), problem }
@@ -315,6 +368,9 @@ fn datetime_cell(dt: &ExcelDateTime) -> Cell {
 }
 
 fn iso_cell(s: &str) -> Cell {
+    if over_cap(s) {
+        return too_long();
+    }
     let s = clean_text(s);
     let date = s.get(..10).filter(|d| {
         let b = d.as_bytes();
@@ -387,11 +443,11 @@ fn read_xlsx(bytes: &[u8]) -> Result<(String, Grid), ReadError> {
         xlsx_guard::Verdict::Ok => {}
         xlsx_guard::Verdict::TooLarge => {
             return Err(ReadError::Corrupt(
-                "文件解压后的内容过大（超过 512 MB），请删除多余的工作表、图片和空白行列，另存为 .xlsx 后重新上传"
-                    .to_string(),
+                "文件解压后的内容过大，请删除多余的工作表、图片和空白行列，另存为 .xlsx 后重新上传".to_string(),
             ));
         }
         xlsx_guard::Verdict::TooManyStrings => return Err(too_many_cells()),
+        xlsx_guard::Verdict::TooMuchText => return Err(too_much_text()),
     }
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         // A ZIP archive without a workbook inside: a .docx, an .ods or another archive renamed.
@@ -430,6 +486,7 @@ fn read_xls(bytes: &[u8]) -> Result<(String, Grid), ReadError> {
                     .to_string(),
             ));
         }
+        Verdict::TooMuchText => return Err(too_much_text()),
     }
     let mut workbook = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         XlsError::Password => {
@@ -605,8 +662,17 @@ fn parse_csv(
 
 fn csv_grid(text: &str, delimiter: char, max_rows: u32) -> Result<Grid, ReadError> {
     let mut grid = Grid::default();
-    parse_csv(text, delimiter, max_rows, |row, col, s| grid.insert(row, col, text_cell(s)))?;
+    parse_csv(text, delimiter, max_rows, |row, col, s| grid.insert(row, col, text_cell(without_formula_guard(s))))?;
     Ok(grid)
+}
+
+/// A CSV field without the apostrophe that [`crate::write::csv_safe`] puts before a value that
+/// would start a formula, so our own CSV files import back unchanged.
+fn without_formula_guard(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(crate::write::FORMULA_STARTS) || rest.starts_with('\'') => rest,
+        _ => s,
+    }
 }
 
 fn read_csv(bytes: &[u8], known_headers: &dyn Fn(&str) -> bool) -> Result<(String, Grid), ReadError> {

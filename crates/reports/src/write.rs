@@ -265,11 +265,25 @@ pub fn write_xlsx(sheets: &[SheetSpec]) -> Result<Vec<u8>, WriteError> {
 // CSV
 // ---------------------------------------------------------------------------------------------
 
+/// The first characters with which a spreadsheet program reads a CSV field as a formula (or, for
+/// tab and carriage return, lets it start one after trimming).
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A field as it is written to CSV: one that would start a formula gets a leading apostrophe, so
+/// Excel, WPS and LibreOffice show it as text instead of running it (`=HYPERLINK(…)`, `@SUM(…)`,
+/// `-2+3`). A value that itself begins with an apostrophe gets one more, so that our reader,
+/// which drops one leading apostrophe before a formula character or another apostrophe
+/// ([`crate::sheet`]), reads every value written here back unchanged.
+pub fn csv_safe(field: &str) -> std::borrow::Cow<'_, str> {
+    if field.starts_with(FORMULA_STARTS) || field.starts_with('\'') { format!("'{field}").into() } else { field.into() }
+}
+
 fn push_csv_record(out: &mut Vec<u8>, fields: impl Iterator<Item = impl AsRef<str>>) {
     for (i, field) in fields.enumerate() {
         if i > 0 {
             out.push(b',');
         }
+        let field = csv_safe(field.as_ref());
         let field = field.as_ref();
         if field.contains([',', '"', '\r', '\n']) {
             out.push(b'"');
@@ -283,7 +297,9 @@ fn push_csv_record(out: &mut Vec<u8>, fields: impl Iterator<Item = impl AsRef<st
 }
 
 /// CSV as Excel opens it directly: UTF-8 with a byte-order mark, comma-separated, CRLF line
-/// ends, fields quoted when they contain a comma, a quote or a line break.
+/// ends, fields quoted when they contain a comma, a quote or a line break, and no field that a
+/// spreadsheet would run as a formula ([`csv_safe`]). Every CSV the product writes goes through
+/// here.
 ///
 /// Note: Excel still shows long digit strings in a CSV as numbers (an ID number becomes
 /// `1.10105E+17` on screen and is lost if saved again); give people xlsx, keep CSV for programs.
@@ -628,6 +644,52 @@ mod tests {
         assert_eq!(display_width("abc"), 3);
         assert_eq!(display_width("公民身份号码"), 12);
         assert_eq!(display_width("ab\n公民"), 4);
+    }
+
+    #[test]
+    fn csv_fields_that_would_start_a_formula_are_written_as_text() {
+        let rows = vec![vec![
+            "=HYPERLINK(\"http://x\",\"y\")".to_string(),
+            "+1".into(),
+            "-2+3".into(),
+            "@SUM(A1)".into(),
+            "\t=1".into(),
+            "\r=1".into(),
+            "张三".into(),
+            "a=b".into(),
+        ]];
+        let out = String::from_utf8(write_csv(&["a"], &rows)).unwrap();
+        let line = out.lines().nth(1).unwrap();
+        let expected = "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+1,'-2+3,'@SUM(A1),'\t=1,\"'\r=1\",张三,a=b";
+        assert_eq!(line, expected);
+        // Read back, the values are what was written.
+        let table = crate::sheet::read_table(
+            &write_csv(&["姓名", "公民身份号码"], &[vec!["=1+1".into(), "-5".into()]]),
+            &crate::roster::is_member_header,
+        )
+        .unwrap();
+        assert_eq!(table.rows[0].cells[0].text, "=1+1");
+        assert_eq!(table.rows[0].cells[1].text, "-5");
+    }
+
+    #[test]
+    fn xlsx_stores_formula_like_values_as_text() {
+        let rows = vec![vec!["=1+1".to_string(), "@SUM(A1)".to_string()]];
+        let bytes = write_xlsx(&[SheetSpec {
+            name: "名单",
+            title: None,
+            headers: &["姓名", "公民身份号码"],
+            rows: &rows,
+            text_columns: &[],
+        }])
+        .unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+        let mut sheet = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
+        assert!(!sheet.contains("<f>"), "no formula cell: {sheet}");
+        let table = crate::sheet::read_table(&bytes, &crate::roster::is_member_header).unwrap();
+        assert_eq!(table.rows[0].cells[0].text, "=1+1");
+        assert_eq!(table.rows[0].cells[1].text, "@SUM(A1)");
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub(crate) enum Verdict {
     Malformed,
     /// A sheet's values are spread over too large a rectangle.
     RangeTooLarge,
+    /// The cells refer to more shared-string text than the budget of a read: calamine copies a
+    /// shared string into every cell that refers to it.
+    TooMuchText,
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
@@ -232,18 +235,32 @@ fn check_workbook_stream(stream: &[u8]) -> Verdict {
     }
 
     let mut sheet_offsets = Vec::new();
-    for r in &records {
+    let mut sst: Vec<u64> = Vec::new();
+    for (i, r) in records.iter().enumerate() {
         match r.typ {
             0x0085 => match u32_at(r.data, 0) {
                 Some(offset) => sheet_offsets.push(offset as usize),
                 None => return Verdict::Malformed,
             },
+            // The last SST record wins, as in calamine.
+            0x00FC => {
+                let cont: Vec<&[u8]> = records[i + 1..]
+                    .iter()
+                    .take_while(|c| c.typ == 0x003C && stream.len() - c.offset > 4)
+                    .map(|c| c.data)
+                    .collect();
+                match sst_text_bytes(r.data, &cont) {
+                    Some(lengths) => sst = lengths,
+                    None => return Verdict::Malformed,
+                }
+            }
             0x000A => break,
             _ => {}
         }
     }
 
     let mut total_area = 0u64;
+    let mut total_text = 0u64;
     for offset in sheet_offsets {
         if offset == stream.len() {
             continue; // an empty sheet
@@ -252,19 +269,105 @@ fn check_workbook_stream(stream: &[u8]) -> Verdict {
         let Ok(first) = records.binary_search_by_key(&offset, |r| r.offset) else {
             return Verdict::Malformed;
         };
-        match sheet_area(&records[first..]) {
-            Ok(area) => total_area = total_area.saturating_add(area),
+        match sheet_area(&records[first..], &sst) {
+            Ok((area, text)) => {
+                total_area = total_area.saturating_add(area);
+                total_text = total_text.saturating_add(text);
+            }
             Err(verdict) => return verdict,
         }
     }
     if total_area > MAX_WORKBOOK_AREA {
         return Verdict::RangeTooLarge;
     }
+    if total_text > crate::sheet::MAX_DECODED_BYTES as u64 {
+        return Verdict::TooMuchText;
+    }
     Verdict::Ok
 }
 
-/// The rectangle calamine will allocate for one sheet's cells, in cells.
-fn sheet_area(records: &[Record<'_>]) -> Result<u64, Verdict> {
+/// An upper bound of the UTF-8 bytes of each shared string, read as calamine's `parse_sst` and
+/// `read_rich_extended_string` read them (the SST record, then its CONTINUE records, where a
+/// string's characters go on after a one-byte flag). `None` where calamine fails.
+fn sst_text_bytes(first: &[u8], cont: &[&[u8]]) -> Option<Vec<u64>> {
+    let mut r = Fragments { data: first.get(8..)?, rest: cont };
+    let mut out = Vec::new();
+    while !r.data.is_empty() || r.next_fragment() {
+        if r.data.is_empty() {
+            out.push(0);
+            continue;
+        }
+        let cch = usize::from(u16_at(r.data, 0)?);
+        let flags = *r.data.get(2)?;
+        r.data = &r.data[3..];
+        let mut high_byte = flags & 0x1 != 0;
+        let mut c_run = 0usize;
+        let mut cb_ext_rst = 0usize;
+        if flags & 0x8 != 0 {
+            c_run = usize::from(u16_at(r.data, 0)?);
+            r.data = &r.data[2..];
+        }
+        if flags & 0x4 != 0 {
+            // calamine reads an i32 and casts it; a negative size makes its skip fail.
+            cb_ext_rst = usize::try_from(u32_at(r.data, 0)? as i32).ok()?;
+            r.data = &r.data[4..];
+        }
+        let mut left = cch;
+        while left > 0 {
+            let take = if high_byte { (r.data.len() / 2).min(left) } else { r.data.len().min(left) };
+            r.data = &r.data[if high_byte { 2 * take } else { take }..];
+            left -= take;
+            if left > 0 {
+                if !r.next_fragment() {
+                    return None;
+                }
+                high_byte = *r.data.first()? & 0x1 != 0;
+                r.data = &r.data[1..];
+            }
+        }
+        r.skip(c_run.checked_mul(4)?)?;
+        r.skip(cb_ext_rst)?;
+        // At most three bytes of UTF-8 for each UTF-16 unit.
+        out.push(cch as u64 * 3);
+    }
+    Some(out)
+}
+
+/// A record's data followed by its CONTINUE records.
+struct Fragments<'a> {
+    data: &'a [u8],
+    rest: &'a [&'a [u8]],
+}
+
+impl Fragments<'_> {
+    fn next_fragment(&mut self) -> bool {
+        match self.rest.split_first() {
+            Some((first, rest)) => {
+                self.data = first;
+                self.rest = rest;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn skip(&mut self, mut len: usize) -> Option<()> {
+        while len > 0 {
+            if self.data.is_empty() && !self.next_fragment() {
+                return None;
+            }
+            let n = len.min(self.data.len());
+            self.data = &self.data[n..];
+            len -= n;
+        }
+        Some(())
+    }
+}
+
+/// The rectangle calamine will allocate for one sheet's cells, in cells, and the bytes of the
+/// shared strings its LabelSst cells refer to (each copied once per cell by calamine).
+fn sheet_area(records: &[Record<'_>], sst: &[u64]) -> Result<(u64, u64), Verdict> {
+    let mut text = 0u64;
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
     let mut extend = |row: u32, col: u32| {
         bounds = Some(match bounds {
@@ -298,6 +401,12 @@ fn sheet_area(records: &[Record<'_>]) -> Result<u64, Verdict> {
                 if let Some((row, col)) = cell_pos() {
                     extend(row, col);
                 }
+                if r.typ == 0x00FD
+                    && r.data.len() >= 10
+                    && let Some(bytes) = u32_at(r.data, 6).and_then(|i| sst.get(i as usize))
+                {
+                    text = text.saturating_add(*bytes);
+                }
             }
             // MulRk: one row, columns from the first on, one per 6 bytes.
             0x00BD => {
@@ -312,7 +421,7 @@ fn sheet_area(records: &[Record<'_>]) -> Result<u64, Verdict> {
         }
     }
     let area = bounds.map_or(0, |(r0, r1, c0, c1)| (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1));
-    if area > MAX_SHEET_AREA { Err(Verdict::RangeTooLarge) } else { Ok(area) }
+    if area > MAX_SHEET_AREA { Err(Verdict::RangeTooLarge) } else { Ok((area, text)) }
 }
 
 /// Reads DIMENSIONS as calamine's `parse_dimensions` does and refuses what would overflow its

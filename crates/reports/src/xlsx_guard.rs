@@ -6,12 +6,18 @@
 //! archive can also hold a "decompression bomb" of gigabytes of XML in a few megabytes. This
 //! module inflates every entry once, with the same `zip` crate calamine uses (so it sees the same
 //! archive), and refuses a file that inflates to too much or declares too many shared strings.
+//!
+//! calamine streams a worksheet's XML but holds the other parts whole (shared strings, styles,
+//! the workbook), so those are held to a tighter limit than the worksheets: the shared strings to
+//! the text budget of a whole read ([`crate::sheet::MAX_DECODED_BYTES`]).
 
 use std::io::{Cursor, Read};
 
-/// The most one entry may inflate to, and all entries together.
-const MAX_ENTRY_BYTES: u64 = 512 * 1024 * 1024;
-const MAX_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
+/// The most one worksheet entry may inflate to, and all entries together.
+const MAX_ENTRY_BYTES: u64 = 256 * 1024 * 1024;
+const MAX_TOTAL_BYTES: u64 = 512 * 1024 * 1024;
+/// The most any other entry (which calamine holds in memory whole) may inflate to.
+const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 /// The most shared strings an xlsx may declare (calamine reserves 24 bytes for each).
 pub(crate) const MAX_SHARED_STRINGS: u64 = 2_000_000;
 
@@ -24,6 +30,8 @@ pub(crate) enum Verdict {
     TooLarge,
     /// A part declares more than [`MAX_SHARED_STRINGS`] shared strings.
     TooManyStrings,
+    /// The shared strings inflate to more than the text budget of a read.
+    TooMuchText,
 }
 
 pub(crate) fn check(bytes: &[u8]) -> Verdict {
@@ -36,6 +44,14 @@ pub(crate) fn check(bytes: &[u8]) -> Verdict {
         let Ok(mut entry) = archive.by_index(i) else {
             continue;
         };
+        let name = entry.name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        let (limit, over) = if name.contains("sharedstrings") {
+            (crate::sheet::MAX_DECODED_BYTES as u64, Verdict::TooMuchText)
+        } else if name.contains("worksheets/") {
+            (MAX_ENTRY_BYTES, Verdict::TooLarge)
+        } else {
+            (MAX_PART_BYTES, Verdict::TooLarge)
+        };
         let mut scanner = UniqueCountScanner::default();
         let mut size = 0u64;
         loop {
@@ -45,7 +61,10 @@ pub(crate) fn check(bytes: &[u8]) -> Verdict {
             };
             size += n as u64;
             total += n as u64;
-            if size > MAX_ENTRY_BYTES || total > MAX_TOTAL_BYTES {
+            if size > limit {
+                return over;
+            }
+            if total > MAX_TOTAL_BYTES {
                 return Verdict::TooLarge;
             }
             if scanner.feed(&buf[..n]) > MAX_SHARED_STRINGS {

@@ -162,10 +162,17 @@ fn token_hash(token: &str) -> String {
 
 impl Services {
     /// Logs in by username and password. Refuses for a while after repeated failures.
+    ///
+    /// The attempt is counted before the password is checked: it is stored as a failure first
+    /// (one committed insert), then the attempts of the window are counted. Inserts commit one
+    /// after another, so the k-th attempt of a burst always counts at least k, and at most
+    /// [`THROTTLE_MAX_FAILURES`] attempts of any burst reach the password check; the others are
+    /// refused however many arrive at once. A successful login clears the account's failures.
     pub async fn login(&self, username: &str, password: &str) -> Result<(AccountRow, Actor)> {
         let username = username.trim();
         let since = storage::now_ms() - THROTTLE_WINDOW_MINUTES * 60_000;
-        if account::login_failures_since(&self.db, username, since).await? >= THROTTLE_MAX_FAILURES {
+        account::record_login_failure(&self.db, username).await?;
+        if account::login_failures_since(&self.db, username, since).await? > THROTTLE_MAX_FAILURES {
             return Err(ServiceError::Throttled { minutes: THROTTLE_WINDOW_MINUTES });
         }
         let found = account::by_username(&self.db, username).await?;
@@ -183,10 +190,8 @@ impl Services {
                 let actor = account::actor(&self.db, &a).await?;
                 Ok((a, actor))
             }
-            _ => {
-                account::record_login_failure(&self.db, username).await?;
-                Err(ServiceError::BadCredentials)
-            }
+            // The failure was recorded before the check.
+            _ => Err(ServiceError::BadCredentials),
         }
     }
 
@@ -238,6 +243,13 @@ impl Services {
         }
         let mut tx = self.db.begin().await?;
         let scope = actor.scope();
+        // The linked member is checked whatever the roles: a nonexistent id is a field error,
+        // never a foreign-key failure at the insert.
+        if let Some(member_id) = new.member_id
+            && storage::member::get_in_tx(&mut tx, &scope, member_id).await?.is_none()
+        {
+            return Err(ServiceError::field("member_id", "找不到该党员，或您无权管理"));
+        }
         for r in &new.roles {
             // Each role is checked against what it grants: nobody hands out more than they hold.
             let allowed = match r.role {
@@ -251,7 +263,9 @@ impl Services {
                     let Some(org_id) = r.org_id else {
                         return Err(ServiceError::field("org_id", "请选择该角色管理的组织"));
                     };
-                    let o = storage::org::get_in_tx(&mut tx, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
+                    let o = storage::org::get_in_tx(&mut tx, &scope, org_id)
+                        .await?
+                        .ok_or_else(|| ServiceError::field("org_id", "找不到该组织，或您无权管理"))?;
                     if r.role == RoleKind::PartyWorker && o.kind != "branch" {
                         return Err(ServiceError::field("org_id", "党务工作者须对应一个党支部"));
                     }

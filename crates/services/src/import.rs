@@ -195,7 +195,28 @@ impl OrgFinder {
     }
 }
 
+/// How many uploaded files are parsed at once. A parse takes a core and up to a few hundred MB
+/// (bounded by the reader's text budget); more uploads wait for a slot.
+pub const PARALLEL_READS: usize = 2;
+
 impl Services {
+    /// Refuses an import to an account that cannot create anything anywhere (a plain member),
+    /// before its file is read: the web handlers call this before they take the request body.
+    pub fn authorize_import(&self, actor: &Actor) -> Result<()> {
+        if actor.scope().is_own_record_only() { Err(ServiceError::Forbidden) } else { Ok(()) }
+    }
+
+    /// Reads an uploaded file into a table on a blocking thread, at most [`PARALLEL_READS`] at
+    /// a time, so the async workers (and `/health`) stay responsive while files are parsed.
+    pub(crate) async fn read_upload(&self, bytes: &[u8], known_headers: fn(&str) -> bool) -> Result<Table> {
+        let _slot = self.read_slots.acquire().await.map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let bytes = bytes.to_vec();
+        tokio::task::spawn_blocking(move || read_table(&bytes, &known_headers))
+            .await
+            .map_err(|e| ServiceError::Internal(format!("reading the file: {e}")))?
+            .map_err(|e| ServiceError::field("file", e.to_string()))
+    }
+
     /// Finds an org of the viewer's scope by id, unique name or name path.
     pub async fn find_org(&self, actor: &Actor, text: &str) -> Result<OrgRow> {
         let orgs = storage::org::list(&self.db, &actor.scope(), None, false).await?;
@@ -215,7 +236,8 @@ impl Services {
         default_branch: Option<i64>,
         as_of: NaiveDate,
     ) -> Result<ImportPlan> {
-        let table = read_table(bytes, &is_member_header).map_err(|e| ServiceError::field("file", e.to_string()))?;
+        self.authorize_import(actor)?;
+        let table = self.read_upload(bytes, is_member_header).await?;
         let map = map_member_columns(&table.headers);
         let mut missing = Vec::new();
         for required in [MemberColumn::Name, MemberColumn::IdNumber] {

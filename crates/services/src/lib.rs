@@ -56,8 +56,16 @@ impl ServiceError {
             Self::Conflict(_) => "conflict",
             Self::BadCredentials => "bad_credentials",
             Self::Throttled { .. } => "throttled",
+            Self::Storage(e) if e.is_busy() => "busy",
+            Self::Storage(e) if e.is_foreign_key_violation() => "invalid",
             Self::Storage(_) | Self::Internal(_) => "internal",
         }
+    }
+
+    /// Whether the database was busy with another write for longer than a writer waits: the
+    /// request may simply be repeated (503 with Retry-After).
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Self::Storage(e) if e.is_busy())
     }
 
     /// A single-field validation error.
@@ -109,6 +117,8 @@ pub struct Services {
     pub files_dir: Option<std::path::PathBuf>,
     /// The CJK font for PDFs; without it, the usual Debian font locations are searched.
     pub font_path: Option<std::path::PathBuf>,
+    /// Uploaded files parsed at once (see [`import::PARALLEL_READS`]).
+    pub(crate) read_slots: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Services {
@@ -123,6 +133,7 @@ impl Services {
             list_cache_ms: DEFAULT_LIST_CACHE_MS,
             files_dir: None,
             font_path: None,
+            read_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(import::PARALLEL_READS)),
         }
     }
 

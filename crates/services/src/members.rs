@@ -334,9 +334,11 @@ impl Services {
         e: &mut FieldErrors,
     ) -> Result<Option<Placement>> {
         let scope = actor.scope();
-        // Out of scope and nonexistent look the same, so guessed ids learn nothing.
+        // A reference in the request body: a field error (400), never a database error. Out of
+        // scope and nonexistent read the same, so guessed ids learn nothing.
         let Some(b) = org::get_in_tx(tx, &scope, branch_id).await? else {
-            return Err(ServiceError::NotFound);
+            e.add("branch_id", "找不到该党支部，或您无权管理");
+            return Ok(None);
         };
         if b.kind != OrgKind::Branch.as_str() || b.status != "active" {
             e.add("branch_id", "党员只能编入正常状态的党支部");

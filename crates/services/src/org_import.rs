@@ -7,7 +7,7 @@ use crate::orgs::OrgInput;
 use crate::{Entry, Result, ServiceError, Services};
 use domain::org::{OrgKind, OrgPath};
 use domain::scope::{Action, Actor, Target, can};
-use reports::sheet::{Table, read_table};
+use reports::sheet::Table;
 use std::collections::HashMap;
 use storage::org::{OrgFields, OrgRow};
 
@@ -82,7 +82,8 @@ fn planned_parent(planned: &HashMap<Vec<String>, OrgKind>, names: &[String]) -> 
 impl Services {
     /// Checks an org sheet without changing anything.
     pub async fn plan_org_import(&self, actor: &Actor, bytes: &[u8]) -> Result<OrgImportPlan> {
-        let table = read_table(bytes, &is_org_header).map_err(|e| ServiceError::field("file", e.to_string()))?;
+        self.authorize_import(actor)?;
+        let table = self.read_upload(bytes, is_org_header).await?;
         let cols: HashMap<&str, usize> =
             table.headers.iter().enumerate().filter_map(|(i, h)| column_key(h).map(|k| (k, i))).collect();
         for required in ["name", "kind"] {

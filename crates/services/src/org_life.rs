@@ -343,11 +343,32 @@ impl Services {
             e.add("lecturer_member_id", "请选择授课人");
         }
 
+        // Exceptions and ratings name members by id: each must be one of the people expected
+        // on the day (a field error, never silently dropped).
+        let mut strangers: Vec<i64> = input
+            .exceptions
+            .keys()
+            .chain(input.ratings.keys())
+            .filter(|id| !people.iter().any(|p| p.member_id == **id))
+            .copied()
+            .collect();
+        strangers.sort_unstable();
+        strangers.dedup();
+        for id in strangers {
+            let field = if input.exceptions.contains_key(&id) { "exceptions" } else { "ratings" };
+            e.add(field, format!("党员编号 {id} 不是本次会议当天的应到人员"));
+        }
         let mut attendance = Vec::with_capacity(people.len());
         for p in &people {
             let (att, reason) = match input.exceptions.get(&p.member_id) {
                 Some((a, r)) => {
-                    let a = Attendance::parse(a).unwrap_or(Attendance::Present);
+                    let a = match Attendance::parse(a) {
+                        Some(a) => a,
+                        None => {
+                            e.add("exceptions", format!("{}的出席情况“{a}”无法识别，应为请假或缺席", p.name));
+                            Attendance::Present
+                        }
+                    };
                     let r = r.trim();
                     if a == Attendance::Excused && r.is_empty() {
                         e.add(&format!("reason_{}", p.member_id), format!("{}请假，请填写请假原因", p.name));

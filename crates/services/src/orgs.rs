@@ -156,7 +156,12 @@ impl Services {
         let (kind, fields) = input.validate().map_err(ServiceError::Invalid)?;
         let mut tx = self.db.begin().await?;
         let parent = match parent_id {
-            Some(pid) => Some(org::get_in_tx(&mut tx, &actor.scope(), pid).await?.ok_or(ServiceError::NotFound)?),
+            // Out of scope and nonexistent read the same (a field error, never a database error).
+            Some(pid) => Some(
+                org::get_in_tx(&mut tx, &actor.scope(), pid)
+                    .await?
+                    .ok_or_else(|| ServiceError::field("parent_id", "找不到该上级组织，或您无权管理"))?,
+            ),
             None => None,
         };
         let allowed = match &parent {

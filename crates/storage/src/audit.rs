@@ -1,7 +1,14 @@
 //! The audit chain. Every write appends an entry in the same transaction; each entry's MAC is
 //! HMAC-SHA256 over its own fields and the previous entry's MAC, and `audit_head` holds the
-//! last id and MAC. Editing, deleting or reordering rows (or cutting the tail) breaks the chain
-//! at the first affected entry, which [`verify`] names. Without the key nobody can re-forge it.
+//! last id and MAC together with a MAC of those two (`head_mac`). Editing, deleting or
+//! reordering rows breaks the chain at the first affected entry, which [`verify`] names; cutting
+//! the tail off and editing the head to match breaks the head's MAC. Without the key nobody can
+//! re-forge either.
+//!
+//! What it does not prove: someone holding a copy of the key can rewrite history and re-sign
+//! it; and someone who restores an earlier copy of the whole database (entries and head
+//! together) rolls the chain back to a state that was once genuine. Operations compare the
+//! count and head MAC that `zhibu audit verify` prints with a copy kept elsewhere.
 
 use crate::{Db, DbKind, Result, SqlBuf, Tx, now_ms, scope_filter};
 use domain::scope::Scope;
@@ -81,6 +88,44 @@ fn mac_of(key: &AuditKey, e: &EntryRow) -> String {
     hex::encode(m.finalize().into_bytes())
 }
 
+/// The MAC of the chain head: the last entry's id and MAC under the audit key.
+fn head_mac_of(key: &AuditKey, last_id: i64, last_mac: &str) -> String {
+    let canonical = serde_json::json!(["audit_head", last_id, last_mac]).to_string();
+    let mut m = match HmacSha256::new_from_slice(&key.0) {
+        Ok(m) => m,
+        Err(_) => return String::new(),
+    };
+    m.update(canonical.as_bytes());
+    hex::encode(m.finalize().into_bytes())
+}
+
+/// Whether the chain has never been written: no entry and an unsealed, empty head.
+pub async fn is_unwritten(db: &Db) -> Result<bool> {
+    let (last_id, head_mac): (i64, String) =
+        db.fetch_one("SELECT last_id, head_mac FROM audit_head WHERE singleton = 1", &[]).await?;
+    let (entries,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM audit_entries", &[]).await?;
+    Ok(last_id == 0 && head_mac.is_empty() && entries == 0)
+}
+
+/// Seals the head of a chain as it stands. Called when the key is created for an unwritten
+/// database (so that deleting every later entry and resetting the head is detected), and by
+/// `zhibu audit seal` for a database whose head predates `head_mac`, after [`verify`] found its
+/// entries intact. Refuses a head that is already sealed.
+pub async fn seal_head(db: &Db, key: &AuditKey) -> Result<bool> {
+    let (last_id, last_mac, head_mac): (i64, String, String) =
+        db.fetch_one("SELECT last_id, last_mac, head_mac FROM audit_head WHERE singleton = 1", &[]).await?;
+    if !head_mac.is_empty() {
+        return Ok(false);
+    }
+    let n = db
+        .execute(
+            "UPDATE audit_head SET head_mac = $1 WHERE singleton = 1 AND head_mac = ''",
+            &[head_mac_of(key, last_id, &last_mac).into()],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
 /// Appends an entry to the chain inside `tx` and returns its id.
 pub async fn append(tx: &mut Tx, key: &AuditKey, e: NewEntry) -> Result<i64> {
     let head_sql = match tx.kind() {
@@ -124,8 +169,8 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, e: NewEntry) -> Result<i64> {
     )
     .await?;
     tx.execute(
-        "UPDATE audit_head SET last_id = $1, last_mac = $2 WHERE singleton = 1",
-        &[row.id.into(), row.mac.clone().into()],
+        "UPDATE audit_head SET last_id = $1, last_mac = $2, head_mac = $3 WHERE singleton = 1",
+        &[row.id.into(), row.mac.clone().into(), head_mac_of(key, row.id, &row.mac).into()],
     )
     .await?;
     Ok(row.id)
@@ -134,8 +179,20 @@ pub async fn append(tx: &mut Tx, key: &AuditKey, e: NewEntry) -> Result<i64> {
 /// The outcome of [`verify`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Verdict {
-    Intact { entries: i64 },
-    Broken { entry_id: i64, reason: String },
+    /// `head_mac` is printed so that operators can keep it elsewhere and compare later.
+    Intact {
+        entries: i64,
+        head_mac: String,
+    },
+    Broken {
+        entry_id: i64,
+        reason: String,
+    },
+    /// Every entry checks out but the head carries no MAC: either the head was reset, or the
+    /// database predates sealed heads and `zhibu audit seal` was never run. Not intact.
+    Unsealed {
+        entries: i64,
+    },
 }
 
 /// Walks the whole chain in id order, in batches (bounded memory), and names the first entry
@@ -177,8 +234,8 @@ pub async fn verify(db: &Db, key: &AuditKey) -> Result<Verdict> {
             expected_id += 1;
         }
     }
-    let (last_id, last_mac): (i64, String) =
-        db.fetch_one("SELECT last_id, last_mac FROM audit_head WHERE singleton = 1", &[]).await?;
+    let (last_id, last_mac, head_mac): (i64, String, String) =
+        db.fetch_one("SELECT last_id, last_mac, head_mac FROM audit_head WHERE singleton = 1", &[]).await?;
     let seen = expected_id - 1;
     if last_id != seen || last_mac != prev_mac {
         return Ok(Verdict::Broken {
@@ -188,7 +245,19 @@ pub async fn verify(db: &Db, key: &AuditKey) -> Result<Verdict> {
             ),
         });
     }
-    Ok(Verdict::Intact { entries: seen })
+    if head_mac.is_empty() {
+        return Ok(Verdict::Unsealed { entries: seen });
+    }
+    if head_mac != head_mac_of(key, last_id, &last_mac) {
+        return Ok(Verdict::Broken {
+            entry_id: seen + 1,
+            reason: format!(
+                "the chain head (entry {last_id}) does not match its MAC: the head was edited, so entries after \
+                 entry {seen} may have been cut off"
+            ),
+        });
+    }
+    Ok(Verdict::Intact { entries: seen, head_mac })
 }
 
 /// Filters of the audit page.

@@ -30,7 +30,16 @@ pub struct Db {
     writes: Arc<AtomicU64>,
     /// Org names recently read, for lists that show a name per row (see [`Db::org_names`]).
     names: Arc<std::sync::Mutex<NameMemo>>,
+    /// SQLite: the turn to write. SQLite lets one writer in at a time and makes the others
+    /// retry until its busy timeout, then fail with "database is locked"; a long write (an
+    /// 80,000-row import in one transaction) outlasts any timeout. Writers of this process
+    /// instead queue here, first come first served (tokio's mutex is fair), for up to
+    /// [`WRITE_WAIT`]; past that they get [`StorageError::Busy`] (503 with Retry-After).
+    write_turn: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// How long a writer waits for its turn on SQLite before giving up with [`StorageError::Busy`].
+pub const WRITE_WAIT: Duration = Duration::from_secs(30);
 
 /// Org names by id, valid while no write has been committed through this pool since they were
 /// read and for [`NAMES_TTL`] (which bounds how long a rename by another process goes unseen).
@@ -163,7 +172,13 @@ impl Db {
                 .min_connections(1)
                 .connect_with(opts)
                 .await?;
-            Ok(Db { pool: Pool::Sqlite(pool), fixed_plan: None, writes: Default::default(), names: Default::default() })
+            Ok(Db {
+                pool: Pool::Sqlite(pool),
+                fixed_plan: None,
+                writes: Default::default(),
+                names: Default::default(),
+                write_turn: Default::default(),
+            })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             // JIT compilation pays off for long analytical queries; ours are short and many, and a
             // capped count over a large range can cross jit_above_cost and spend milliseconds
@@ -183,6 +198,7 @@ impl Db {
                 fixed_plan: Some(fixed_plan),
                 writes: Default::default(),
                 names: Default::default(),
+                write_turn: Default::default(),
             })
         } else {
             Err(StorageError::UnsupportedUrl(url.to_string()))
@@ -231,22 +247,40 @@ impl Db {
         }
     }
 
+    /// Waits for this process's turn to write to SQLite (see `write_turn`).
+    async fn write_turn(&self) -> Result<tokio::sync::OwnedMutexGuard<()>> {
+        tokio::time::timeout(WRITE_WAIT, self.write_turn.clone().lock_owned()).await.map_err(|_| StorageError::Busy)
+    }
+
+    /// A write transaction. On SQLite it first waits for the process's turn to write, which it
+    /// holds until it commits or rolls back.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match &self.pool {
             // IMMEDIATE takes the write lock up front, so a transaction that reads before it
             // writes cannot fail with SQLITE_BUSY_SNAPSHOT when another writer got in between.
             Pool::Sqlite(p) => {
-                Tx { inner: TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?), writes: self.writes.clone() }
+                let turn = self.write_turn().await?;
+                Tx {
+                    inner: TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+                    writes: self.writes.clone(),
+                    _turn: Some(turn),
+                }
             }
-            Pool::Postgres(p) => Tx { inner: TxInner::Postgres(p.begin().await?), writes: self.writes.clone() },
+            Pool::Postgres(p) => {
+                Tx { inner: TxInner::Postgres(p.begin().await?), writes: self.writes.clone(), _turn: None }
+            }
         })
     }
 
     /// A read-only transaction: a consistent snapshot without taking SQLite's write lock.
     pub async fn begin_read(&self) -> Result<Tx> {
         Ok(match &self.pool {
-            Pool::Sqlite(p) => Tx { inner: TxInner::Sqlite(p.begin().await?), writes: self.writes.clone() },
-            Pool::Postgres(p) => Tx { inner: TxInner::Postgres(p.begin().await?), writes: self.writes.clone() },
+            Pool::Sqlite(p) => {
+                Tx { inner: TxInner::Sqlite(p.begin().await?), writes: self.writes.clone(), _turn: None }
+            }
+            Pool::Postgres(p) => {
+                Tx { inner: TxInner::Postgres(p.begin().await?), writes: self.writes.clone(), _turn: None }
+            }
         })
     }
 
@@ -274,10 +308,12 @@ impl Db {
         Ok(r?)
     }
 
+    /// One write statement outside a transaction (on SQLite in the process's turn to write).
     pub async fn execute(&self, sql: &str, args: &[Arg]) -> Result<u64> {
         self.writes.fetch_add(1, Ordering::Release);
         Ok(match &self.pool {
             Pool::Sqlite(p) => {
+                let _turn = self.write_turn().await?;
                 bind_all!(sqlx::query::<Sqlite>(AssertSqlSafe(sql.to_string())), args).execute(p).await?.rows_affected()
             }
             Pool::Postgres(p) => bind_all!(sqlx::query::<Postgres>(AssertSqlSafe(sql.to_string())), args)
@@ -416,6 +452,8 @@ impl Db {
 pub struct Tx {
     inner: TxInner,
     writes: Arc<AtomicU64>,
+    /// SQLite writes: the process's turn to write, given back when the transaction ends.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 enum TxInner {

@@ -38,11 +38,40 @@ pub enum StorageError {
     Conflict(String),
     #[error("{0}")]
     Json(#[from] serde_json::Error),
+    /// Another write held the database longer than a writer may wait ([`db::WRITE_WAIT`]).
+    #[error("the database is busy with another write")]
+    Busy,
 }
 
 impl StorageError {
     pub fn corrupt(table: &'static str, detail: impl Into<String>) -> Self {
         Self::Corrupt { table, detail: detail.into() }
+    }
+
+    /// Whether the write could not get the database in time: our own wait for the turn to
+    /// write, or SQLite's "database is locked" / "database table is locked" (another process).
+    /// Answered with 503 and Retry-After, never 500.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Busy => true,
+            Self::Sqlx(sqlx::Error::Database(e)) => {
+                // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes (low byte).
+                e.code().and_then(|c| c.parse::<i64>().ok()).is_some_and(|c| matches!(c & 0xFF, 5 | 6))
+                    && e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some()
+            }
+            Self::Sqlx(sqlx::Error::PoolTimedOut) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether the error is a violated foreign key: a request referred to a row that does not
+    /// exist. Services check their references first and name the field; this is the net below
+    /// them, answered with 400, never 500.
+    pub fn is_foreign_key_violation(&self) -> bool {
+        match self {
+            Self::Sqlx(sqlx::Error::Database(e)) => e.is_foreign_key_violation(),
+            _ => false,
+        }
     }
 
     /// Whether the error is a violated unique constraint (a duplicate id_number, username …).

@@ -15,6 +15,7 @@ test_support::on_both_backends!(
     member_list_filters_sort_and_page_within_scope,
     relocation_keeps_history,
     audit_chain_detects_edit_delete_reorder_and_truncation,
+    audit_head_is_keyed_so_truncation_with_an_edited_head_is_detected,
 );
 
 fn fields(name: &str, kind: &str) -> OrgFields {
@@ -213,7 +214,7 @@ async fn append_n(db: &Db, key: &AuditKey, n: usize) {
 async fn audit_chain_detects_edit_delete_reorder_and_truncation(db: Db) {
     let key = AuditKey::new(b"0123456789abcdef0123456789abcdef".to_vec());
     append_n(&db, &key, 5).await;
-    assert_eq!(audit::verify(&db, &key).await.unwrap(), Verdict::Intact { entries: 5 });
+    assert!(matches!(audit::verify(&db, &key).await.unwrap(), Verdict::Intact { entries: 5, .. }));
     // A wrong key fails at the first entry.
     let other = AuditKey::new(b"another key of thirty-two bytes!".to_vec());
     assert!(matches!(audit::verify(&db, &other).await.unwrap(), Verdict::Broken { entry_id: 1, .. }));
@@ -222,7 +223,7 @@ async fn audit_chain_detects_edit_delete_reorder_and_truncation(db: Db) {
     db.execute("UPDATE audit_entries SET action = 'forged' WHERE id = 3", &[]).await.unwrap();
     assert!(matches!(audit::verify(&db, &key).await.unwrap(), Verdict::Broken { entry_id: 3, .. }));
     db.execute("UPDATE audit_entries SET action = 'test.2' WHERE id = 3", &[]).await.unwrap();
-    assert_eq!(audit::verify(&db, &key).await.unwrap(), Verdict::Intact { entries: 5 });
+    assert!(matches!(audit::verify(&db, &key).await.unwrap(), Verdict::Intact { entries: 5, .. }));
 
     // Reorder: swap the contents of entries 2 and 4 (ids stay).
     db.execute("UPDATE audit_entries SET id = 100 WHERE id = 2", &[]).await.unwrap();
@@ -232,7 +233,7 @@ async fn audit_chain_detects_edit_delete_reorder_and_truncation(db: Db) {
     db.execute("UPDATE audit_entries SET id = 100 WHERE id = 2", &[]).await.unwrap();
     db.execute("UPDATE audit_entries SET id = 2 WHERE id = 4", &[]).await.unwrap();
     db.execute("UPDATE audit_entries SET id = 4 WHERE id = 100", &[]).await.unwrap();
-    assert_eq!(audit::verify(&db, &key).await.unwrap(), Verdict::Intact { entries: 5 });
+    assert!(matches!(audit::verify(&db, &key).await.unwrap(), Verdict::Intact { entries: 5, .. }));
 
     // Truncation: the last entry disappears.
     db.execute("DELETE FROM audit_entries WHERE id = 5", &[]).await.unwrap();
@@ -241,6 +242,52 @@ async fn audit_chain_detects_edit_delete_reorder_and_truncation(db: Db) {
     // Deletion in the middle.
     db.execute("DELETE FROM audit_entries WHERE id = 2", &[]).await.unwrap();
     assert!(matches!(audit::verify(&db, &key).await.unwrap(), Verdict::Broken { entry_id: 2, .. }));
+}
+
+async fn head(db: &Db) -> (i64, String, String) {
+    db.fetch_one("SELECT last_id, last_mac, head_mac FROM audit_head WHERE singleton = 1", &[]).await.unwrap()
+}
+
+/// Cutting the newest entries off and editing the head to match, or deleting every entry and
+/// resetting the head, is detected by the head's MAC; the positive controls stay intact.
+async fn audit_head_is_keyed_so_truncation_with_an_edited_head_is_detected(db: Db) {
+    let key = AuditKey::new(b"0123456789abcdef0123456789abcdef".to_vec());
+    assert!(audit::is_unwritten(&db).await.unwrap());
+    // An unwritten chain whose head was never sealed does not pass as intact.
+    assert_eq!(audit::verify(&db, &key).await.unwrap(), Verdict::Unsealed { entries: 0 });
+    assert!(audit::seal_head(&db, &key).await.unwrap());
+    assert!(!audit::seal_head(&db, &key).await.unwrap(), "a sealed head is never sealed again");
+    let (_, _, empty_seal) = head(&db).await;
+    assert!(matches!(audit::verify(&db, &key).await.unwrap(), Verdict::Intact { entries: 0, .. }));
+
+    append_n(&db, &key, 5).await;
+    let Verdict::Intact { entries: 5, head_mac } = audit::verify(&db, &key).await.unwrap() else { panic!("intact") };
+    assert_eq!(head(&db).await.2, head_mac);
+
+    // Cut entries 4 and 5 and move the head back to entry 3, as an editor of the database can.
+    let (mac3,): (String,) = db.fetch_one("SELECT mac FROM audit_entries WHERE id = 3", &[]).await.unwrap();
+    db.execute("DELETE FROM audit_entries WHERE id > 3", &[]).await.unwrap();
+    db.execute("UPDATE audit_head SET last_id = 3, last_mac = $1 WHERE singleton = 1", &[mac3.into()]).await.unwrap();
+    let Verdict::Broken { entry_id, reason } = audit::verify(&db, &key).await.unwrap() else { panic!("broken") };
+    assert_eq!(entry_id, 4);
+    assert!(reason.contains("does not match its MAC"), "{reason}");
+    // Clearing the head's MAC instead is reported as an unsealed head.
+    db.execute("UPDATE audit_head SET head_mac = '' WHERE singleton = 1", &[]).await.unwrap();
+    assert_eq!(audit::verify(&db, &key).await.unwrap(), Verdict::Unsealed { entries: 3 });
+
+    // Every entry deleted and the head reset: to empty, or to the seal of the empty chain made
+    // with another key.
+    db.execute("DELETE FROM audit_entries", &[]).await.unwrap();
+    db.execute("UPDATE audit_head SET last_id = 0, last_mac = '', head_mac = '' WHERE singleton = 1", &[])
+        .await
+        .unwrap();
+    assert_eq!(audit::verify(&db, &key).await.unwrap(), Verdict::Unsealed { entries: 0 });
+    let other = AuditKey::new(b"another key of thirty-two bytes!".to_vec());
+    assert!(audit::seal_head(&db, &other).await.unwrap());
+    assert!(matches!(audit::verify(&db, &key).await.unwrap(), Verdict::Broken { entry_id: 1, .. }));
+    // Positive control: the genuine seal of the empty chain passes.
+    db.execute("UPDATE audit_head SET head_mac = $1 WHERE singleton = 1", &[empty_seal.into()]).await.unwrap();
+    assert!(matches!(audit::verify(&db, &key).await.unwrap(), Verdict::Intact { entries: 0, .. }));
 }
 
 /// The two migration folders describe the same tables and columns.

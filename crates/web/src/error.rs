@@ -16,12 +16,35 @@ fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::Conflict(_) => StatusCode::CONFLICT,
         ServiceError::BadCredentials => StatusCode::UNAUTHORIZED,
         ServiceError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+        e if e.is_busy() => StatusCode::SERVICE_UNAVAILABLE,
+        ServiceError::Storage(s) if s.is_foreign_key_violation() => StatusCode::BAD_REQUEST,
         ServiceError::Storage(_) | ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
+/// Seconds after which a request refused as busy may be repeated.
+const RETRY_AFTER_SECONDS: &str = "5";
+
+/// A 503 tells when to try again.
+fn with_retry_after(status: StatusCode, mut response: Response) -> Response {
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS));
+    }
+    response
+}
+
 fn public_message(e: &ServiceError) -> String {
     match e {
+        ServiceError::Storage(s) if s.is_foreign_key_violation() => {
+            tracing::warn!(error = %e, "a request referred to a row that does not exist");
+            "提交的数据引用了不存在的记录（如组织或党员编号），请检查后重试".to_string()
+        }
+        e if e.is_busy() => {
+            tracing::warn!(error = %e, "write refused: the database stayed busy");
+            "系统正忙：另一项数据写入（如大批量导入）尚未完成，请稍候几秒后重试".to_string()
+        }
         // Details of internal failures go to the log, not to the person.
         ServiceError::Storage(_) | ServiceError::Internal(_) => {
             tracing::error!(error = %e, "request failed");
@@ -65,7 +88,7 @@ impl IntoResponse for PageError {
         match self {
             PageError::LoginRequired(next) => {
                 let to = match next {
-                    Some(n) if n.starts_with('/') && !n.starts_with("//") => {
+                    Some(n) if crate::redirect::is_local_path(&n) => {
                         format!("/login?next={}", urlencode(&n))
                     }
                     _ => "/login".to_string(),
@@ -84,10 +107,10 @@ impl IntoResponse for PageError {
                     StatusCode::FORBIDDEN => "没有权限",
                     StatusCode::BAD_REQUEST => "填写有误",
                     StatusCode::CONFLICT => "无法完成操作",
-                    StatusCode::TOO_MANY_REQUESTS => "请稍后再试",
+                    StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => "请稍后再试",
                     _ => "出错了",
                 };
-                error_page(status, title, &public_message(&e))
+                with_retry_after(status, error_page(status, title, &public_message(&e)))
             }
         }
     }
@@ -152,6 +175,6 @@ impl IntoResponse for ApiError {
         let body = serde_json::json!({
             "error": { "code": code, "message": message, "fields": fields.unwrap_or_else(|| serde_json::json!({})) }
         });
-        (status, Json(body)).into_response()
+        with_retry_after(status, (status, Json(body)).into_response())
     }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod life;
 pub mod openapi;
 pub mod pages;
+pub mod redirect;
 pub mod roster;
 pub mod view;
 

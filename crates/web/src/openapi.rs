@@ -105,7 +105,7 @@ fn schemas() -> Value {
     new_org.insert("parent_id".into(), json!({"type": "integer", "nullable": true}));
     let mut schemas = json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "properties": {
-            "code": {"type": "string", "enum": ["not_found", "forbidden", "invalid", "conflict", "bad_credentials", "throttled", "unauthorized", "csrf", "bad_request", "internal"]},
+            "code": {"type": "string", "enum": ["not_found", "forbidden", "invalid", "conflict", "bad_credentials", "throttled", "busy", "unauthorized", "csrf", "bad_request", "internal"]},
             "message": {"type": "string", "description": "中文说明"},
             "fields": {"type": "object", "additionalProperties": {"type": "string"}, "description": "字段名 → 中文错误"}
         }}}},
@@ -152,48 +152,97 @@ fn life_schemas() -> Value {
     })
 }
 
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const XLS: &str = "application/vnd.ms-excel";
+const CSV: &str = "text/csv";
+const PDF: &str = "application/pdf";
+
+/// A query parameter with its schema. Every parameter the server parses strictly carries the
+/// type it parses (an empty `year=` is not an integer), so a client generated from this
+/// document, or a fuzzer, sends only what the server takes or gets a documented 400.
+fn param(name: &str, schema: Value, desc: &str) -> Value {
+    json!({"name": name, "in": "query", "required": false, "schema": schema, "description": desc})
+}
+
+fn text() -> Value {
+    json!({"type": "string"})
+}
+
+fn boolean() -> Value {
+    json!({"type": "boolean"})
+}
+
+fn date() -> Value {
+    json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+}
+
+fn year() -> Value {
+    json!({"type": "integer", "minimum": 1949, "maximum": 2100})
+}
+
+fn one_of(values: &[&str]) -> Value {
+    json!({"type": "string", "enum": values})
+}
+
 fn query_params(method: &str, path: &str) -> Vec<Value> {
-    let q = |name: &str, desc: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}, "description": desc});
     let mut out = Vec::new();
     if path.contains("{id}") {
         out.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}));
     }
-    match (method, path) {
-        ("get", "/members") => {
-            for (n, d) in [
-                ("q", "姓名前缀"),
-                ("org", "组织 id：只看其下级范围"),
-                ("status", "状态；空 = 在册（正式和预备），all = 全部"),
-                ("gender", "male / female"),
-                ("education", "学历代码"),
-                ("joined_from", "入党日期起"),
-                ("joined_to", "入党日期止"),
-                ("age_band", "年龄段：to30, 31_35 … 61up"),
-                ("sort", "name / joined_on / birth_date / status / id"),
-                ("dir", "asc / desc"),
-                ("page", "页码，从 1 开始"),
-                ("per_page", "每页条数 1–200，默认 20"),
-            ] {
-                out.push(q(n, d));
-            }
+    let member_filters = |out: &mut Vec<Value>| {
+        for (n, schema, d) in [
+            ("q", text(), "姓名前缀"),
+            ("org", json!({"type": "integer"}), "组织 id：只看其下级范围"),
+            ("status", text(), "状态；空 = 在册（正式和预备），all = 全部"),
+            ("gender", one_of(&["male", "female"]), "性别"),
+            ("education", text(), "学历代码"),
+            ("joined_from", date(), "入党日期起"),
+            ("joined_to", date(), "入党日期止"),
+            ("age_band", text(), "年龄段：to30, 31_35 … 61up"),
+            ("sort", one_of(&["name", "joined_on", "birth_date", "status", "id"]), "排序"),
+            ("dir", one_of(&["asc", "desc"]), "升序 / 降序"),
+            ("page", json!({"type": "integer", "minimum": 1, "maximum": 1000000}), "页码，从 1 开始"),
+            ("per_page", json!({"type": "integer", "minimum": 1, "maximum": 200}), "每页条数 1–200，默认 20"),
+        ] {
+            out.push(param(n, schema, d));
         }
-        ("get", "/members/{id}") => out.push(q("reveal", "true：显示完整身份证号和电话（有权限时，记入审计日志）")),
-        ("get", "/orgs") => out.push(q("include_closed", "true：包含已撤销组织")),
-        ("get", "/orgs/{id}/meetings") => out.push(q("year", "年份，默认本年")),
-        ("get", "/orgs/{id}/compliance") => out.push(q("year", "年份，默认本年")),
+    };
+    match (method, path) {
+        ("get", "/members") => member_filters(&mut out),
+        ("get", "/members/export") => {
+            out.push(param("format", one_of(&["xlsx", "csv"]), "文件格式，默认 xlsx"));
+            out.push(param("shape", one_of(&["template", "annex4"]), "本系统模板列，或全国系统附件4汇总表"));
+            member_filters(&mut out);
+        }
+        ("get", "/orgs/export") => out.push(param("format", one_of(&["xlsx", "csv"]), "文件格式，默认 xlsx")),
+        ("post", "/members/import") => {
+            out.push(param("dry_run", boolean(), "true：只检查，不导入"));
+            out.push(param("branch", json!({"type": "integer"}), "未写所在组织的行编入的党支部 id"));
+        }
+        ("get", "/members/{id}") => {
+            out.push(param("reveal", boolean(), "true：显示完整身份证号和电话（有权限时，记入审计日志）"))
+        }
+        ("get", "/orgs") => out.push(param("include_closed", boolean(), "true：包含已撤销组织")),
+        ("get", "/orgs/{id}/meetings") | ("get", "/orgs/{id}/compliance") => {
+            out.push(param("year", year(), "年份，默认本年（不晚于明年）"))
+        }
         ("get", "/orgs/{id}/ledger") => {
-            out.push(q("year", "年份，默认本年"));
-            out.push(q("format", "xlsx（默认）或 pdf"));
+            out.push(param("year", year(), "年份，默认本年（不晚于明年）"));
+            out.push(param("format", one_of(&["xlsx", "pdf"]), "xlsx（默认）或 pdf"));
+            out.push(param("as_of", date(), "检查日期，默认今天（往年为次年1月1日）"));
         }
         ("get", "/orgs/{id}/findings") => {
-            out.push(q("year", "年份，默认本年"));
-            out.push(q("as_of", "检查日期 YYYY-MM-DD，默认今天（往年为次年1月1日）"));
+            out.push(param("year", year(), "年份，默认本年（不晚于明年）"));
+            out.push(param("as_of", date(), "检查日期，默认今天（往年为次年1月1日）"));
         }
         ("get", "/audit") => {
-            for (n, d) in
-                [("before", "只看此序号之前"), ("entity", "对象类别"), ("entity_id", "对象 id"), ("limit", "条数")]
-            {
-                out.push(q(n, d));
+            for (n, schema, d) in [
+                ("before", json!({"type": "integer"}), "只看此序号之前"),
+                ("entity", text(), "对象类别"),
+                ("entity_id", json!({"type": "integer"}), "对象 id"),
+                ("limit", json!({"type": "integer", "minimum": 1, "maximum": 1000}), "条数，默认 100"),
+            ] {
+                out.push(param(n, schema, d));
             }
         }
         _ => {}
@@ -201,21 +250,80 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
     out
 }
 
+/// The status of a successful answer and its media types. Creates answer 201.
+fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
+    match (method, path) {
+        ("get", "/members/template.xlsx") => ("200", vec![XLSX]),
+        ("get", "/members/export") | ("get", "/orgs/export") => ("200", vec![XLSX, CSV]),
+        ("get", "/orgs/{id}/ledger") => ("200", vec![XLSX, PDF]),
+        (
+            "post",
+            "/orgs"
+            | "/orgs/{id}/posts"
+            | "/members"
+            | "/tokens"
+            | "/accounts"
+            | "/orgs/{id}/meetings"
+            | "/orgs/{id}/findings/explain",
+        ) => ("201", vec!["application/json"]),
+        _ => ("200", vec!["application/json"]),
+    }
+}
+
+fn responses(method: &str, path: &str) -> Value {
+    let (status, types) = success(method, path);
+    let content: serde_json::Map<String, Value> = types
+        .iter()
+        .map(|t| {
+            let schema = if *t == "application/json" {
+                json!({"type": "object"})
+            } else {
+                json!({"type": "string", "format": "binary"})
+            };
+            (t.to_string(), json!({"schema": schema}))
+        })
+        .collect();
+    let error = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}});
+    let mut r = json!({
+        "4XX": {"description": "请求有误、未登录、无权限、找不到或登录过于频繁", "content": error},
+        "503": {"description": "数据库正忙（另一项写入尚未完成），稍后重试", "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "秒"}}, "content": error},
+    });
+    r[status] = json!({"description": "成功", "content": content});
+    if (method, path) == ("post", "/members/import") {
+        r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据", "content": {"application/json": {"schema": {"type": "object"}}}});
+    }
+    r
+}
+
+/// A stable operation id: `get_orgs_id_ledger` for `GET /orgs/{id}/ledger`.
+pub fn operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_string();
+    for part in path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()) {
+        id.push('_');
+        id.push_str(part);
+    }
+    id
+}
+
 /// The OpenAPI 3.0 document.
 pub fn document() -> Value {
     let mut paths = serde_json::Map::new();
     for (method, path, summary, body, tag) in ENDPOINTS {
         let mut op = json!({
+            "operationId": operation_id(method, path),
             "summary": summary,
             "tags": [tag],
             "parameters": query_params(method, path),
-            "responses": {
-                "200": {"description": "成功", "content": {"application/json": {"schema": {"type": "object"}}}},
-                "4XX": {"description": "请求有误、未登录、无权限或找不到", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-            }
+            "responses": responses(method, path),
         });
         if let Some(b) = body {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{b}")}}}});
+        }
+        if (*method, *path) == ("post", "/members/import") {
+            let file = json!({"schema": {"type": "string", "format": "binary"}});
+            let content: serde_json::Map<String, Value> =
+                [XLSX, XLS, CSV, "application/octet-stream"].iter().map(|t| (t.to_string(), file.clone())).collect();
+            op["requestBody"] = json!({"required": true, "content": content});
         }
         if *path == "/health" || *path == "/openapi.json" {
             op["security"] = json!([]);

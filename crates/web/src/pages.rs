@@ -138,11 +138,8 @@ struct NextQuery {
 
 async fn login_page(q: Result<Query<NextQuery>, QueryRejection>) -> PageResult {
     let next = q.map(|Query(q)| q.next).unwrap_or_default();
+    let next = crate::redirect::safe_next(&next).to_string();
     render(&LoginPage { username: String::new(), error: String::new(), next })
-}
-
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
 }
 
 async fn login_submit(State(state): State<AppState>, headers: HeaderMap, form: Posted) -> PageResult {
@@ -155,7 +152,7 @@ async fn login_submit(State(state): State<AppState>, headers: HeaderMap, form: P
     match state.services.login(&username, &get_s(&f, "password")).await {
         Ok((account, _)) => {
             let cookie = start_session(&state, account.id).await?;
-            let to = if account.must_change_password != 0 { "/account" } else { safe_next(&next) };
+            let to = if account.must_change_password != 0 { "/account" } else { crate::redirect::safe_next(&next) };
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response())
         }
         Err(e @ (ServiceError::BadCredentials | ServiceError::Throttled { .. })) => {

@@ -296,6 +296,8 @@ async fn import_upload(
     PageViewer(v): PageViewer,
     m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
+    // Refused before a byte of the file is read.
+    state.services.authorize_import(&v.actor)?;
     let Ok(m) = m else { return upload_page(&state, &v, "请选择要上传的文件".into()).await };
     let (fields, file) = match read_multipart(m).await {
         Ok(x) => x,
@@ -371,10 +373,13 @@ async fn api_import(
     State(state): State<AppState>,
     ApiViewer(v): ApiViewer,
     q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    body: axum::body::Body,
 ) -> Result<Response, ApiError> {
     let q = q.map(|Query(q)| q).map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let body = body.map_err(|_| {
+    // The permission is checked before the body is read, so an account that may not import
+    // cannot make the server receive or parse a file.
+    state.services.authorize_import(&v.actor)?;
+    let body: Bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
         ApiError::BadRequest(format!("文件超过 {} MB 的上限，请拆分后分批导入", MAX_UPLOAD_BYTES / 1024 / 1024))
     })?;
     let plan = state.services.plan_member_import(&v.actor, &body, q.branch, services::today()).await?;

@@ -80,20 +80,32 @@ impl Config {
     }
 }
 
-/// Reads the audit chain's HMAC key, creating a random one (readable by the owner only) on
-/// first start. Keep it with the backups: without it the chain cannot be verified.
-pub fn audit_key(cfg: &Config) -> Result<Vec<u8>> {
-    let path = if cfg.audit_key_file.is_empty() {
+/// Where the audit chain's HMAC key is kept.
+pub fn audit_key_path(cfg: &Config) -> std::path::PathBuf {
+    if cfg.audit_key_file.is_empty() {
         std::path::Path::new(&cfg.data_dir).join("audit.key")
     } else {
         std::path::PathBuf::from(&cfg.audit_key_file)
-    };
-    if path.exists() {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let key = hex::decode(text.trim()).with_context(|| format!("{} is not a hex key", path.display()))?;
-        anyhow::ensure!(key.len() >= 32, "{} holds a key shorter than 32 bytes", path.display());
-        return Ok(key);
     }
+}
+
+/// Reads the audit chain's HMAC key; `None` when the file does not exist. Keep it with the
+/// backups: without it the chain cannot be verified.
+pub fn read_audit_key(cfg: &Config) -> Result<Option<Vec<u8>>> {
+    let path = audit_key_path(cfg);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let key = hex::decode(text.trim()).with_context(|| format!("{} is not a hex key", path.display()))?;
+    anyhow::ensure!(key.len() >= 32, "{} holds a key shorter than 32 bytes", path.display());
+    Ok(Some(key))
+}
+
+/// Creates a random audit key, readable by the owner only. Only for a database whose chain has
+/// never been written: a new key for a written chain would make it unverifiable.
+pub fn create_audit_key(cfg: &Config) -> Result<Vec<u8>> {
+    let path = audit_key_path(cfg);
     let mut key = vec![0u8; 32];
     rand::thread_rng().fill_bytes(&mut key);
     if let Some(parent) = path.parent() {
@@ -101,6 +113,16 @@ pub fn audit_key(cfg: &Config) -> Result<Vec<u8>> {
     }
     write_private(&path, &hex::encode(&key))?;
     Ok(key)
+}
+
+/// The message for a missing key.
+pub fn missing_key(cfg: &Config) -> String {
+    format!(
+        "the audit key is missing: expected it at {} (set audit_key_file or ZHIBU_AUDIT_KEY_FILE if it lives \
+         elsewhere; restore it from the backup kept with the database). No new key was created: the audit chain \
+         of this database can only be verified and continued with the key it was written with",
+        audit_key_path(cfg).display()
+    )
 }
 
 #[cfg(unix)]

@@ -181,8 +181,12 @@ enum AdminCommand {
 
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
-    /// Verify the HMAC chain; exits non-zero and names the first broken entry.
+    /// Verify the HMAC chain and its keyed head; exits 2 and names the first broken entry, or
+    /// exits 1 when the key is missing (a key is never created here).
     Verify,
+    /// Seal the chain head of a database written before heads were sealed, after checking that
+    /// every entry is intact. Refuses when the head is already sealed.
+    Seal,
 }
 
 fn main() -> std::process::ExitCode {
@@ -210,10 +214,25 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn open(cfg: &Config) -> Result<Services> {
+    open_with(cfg, true).await
+}
+
+/// Opens the database and the services. The audit key is created (and the empty chain's head
+/// sealed with it) only when `may_create_key` and the chain has never been written; a missing
+/// key for a written chain is an error that says where the key was expected.
+async fn open_with(cfg: &Config, may_create_key: bool) -> Result<Services> {
     std::fs::create_dir_all(&cfg.data_dir).with_context(|| format!("cannot create data dir {}", cfg.data_dir))?;
     let db = Db::connect(&cfg.database_url()).await.context("cannot open the database")?;
     db.migrate().await.context("cannot migrate the database")?;
-    let key = config::audit_key(cfg)?;
+    let key = match config::read_audit_key(cfg)? {
+        Some(key) => key,
+        None if may_create_key && storage::audit::is_unwritten(&db).await? => {
+            let key = config::create_audit_key(cfg)?;
+            storage::audit::seal_head(&db, &AuditKey::new(key.clone())).await?;
+            key
+        }
+        None => anyhow::bail!(config::missing_key(cfg)),
+    };
     let mut services = Services::new(db, AuditKey::new(key), HashCost::default());
     services.list_cache_ms = cfg.list_cache_ms;
     services.files_dir = Some(std::path::Path::new(&cfg.data_dir).join("attachments"));
@@ -311,17 +330,39 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         }
         Command::Backup { out } => backup(&cfg, out).await,
         Command::Audit(AuditCommand::Verify) => {
-            let services = open(&cfg).await?;
+            let services = open_with(&cfg, false).await?;
             match services.verify_audit_chain().await? {
-                Verdict::Intact { entries } => {
-                    println!("audit chain intact: {entries} entries");
+                Verdict::Intact { entries, head_mac } => {
+                    println!("audit chain intact: {entries} entries, head MAC {head_mac}");
                     Ok(std::process::ExitCode::SUCCESS)
                 }
                 Verdict::Broken { entry_id, reason } => {
                     println!("audit chain BROKEN at entry {entry_id}: {reason}");
                     Ok(std::process::ExitCode::from(2))
                 }
+                Verdict::Unsealed { entries } => {
+                    println!(
+                        "audit chain BROKEN: its {entries} entries check out but the chain head is not sealed with \
+                         the key, so entries may have been cut off the end: either the head was reset, or the \
+                         database predates sealed heads (then run `zhibu audit seal` once)"
+                    );
+                    Ok(std::process::ExitCode::from(2))
+                }
             }
+        }
+        Command::Audit(AuditCommand::Seal) => {
+            let services = open_with(&cfg, false).await?;
+            let entries = match services.verify_audit_chain().await? {
+                Verdict::Unsealed { entries } => entries,
+                Verdict::Intact { .. } => anyhow::bail!("the chain head is already sealed; nothing to do"),
+                Verdict::Broken { entry_id, reason } => {
+                    println!("audit chain BROKEN at entry {entry_id}: {reason}; the head was not sealed");
+                    return Ok(std::process::ExitCode::from(2));
+                }
+            };
+            storage::audit::seal_head(&services.db, &services.audit_key).await?;
+            println!("audit chain head sealed at entry {entries}");
+            Ok(std::process::ExitCode::SUCCESS)
         }
     }
 }

@@ -30,6 +30,39 @@ fn audit_verify_names_the_first_broken_entry() {
 }
 
 #[test]
+fn audit_verify_detects_a_cut_tail_with_an_edited_head_and_never_creates_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path(), "tiny");
+    let ok = zhibu(dir.path()).args(["audit", "verify"]).output().unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stdout));
+    // Cut the two newest entries and move the head back to the entry before them.
+    sqlite_exec(
+        dir.path(),
+        "UPDATE audit_head SET last_id = last_id - 2, \
+         last_mac = (SELECT mac FROM audit_entries WHERE id = (SELECT MAX(id) - 2 FROM audit_entries))",
+    );
+    sqlite_exec(dir.path(), "DELETE FROM audit_entries WHERE id > (SELECT last_id FROM audit_head)");
+    let bad = zhibu(dir.path()).args(["audit", "verify"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad.stdout));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("does not match its MAC"));
+    // Every entry deleted and the head reset.
+    sqlite_exec(dir.path(), "DELETE FROM audit_entries");
+    sqlite_exec(dir.path(), "UPDATE audit_head SET last_id = 0, last_mac = '', head_mac = ''");
+    let bad = zhibu(dir.path()).args(["audit", "verify"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad.stdout));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("not sealed"));
+
+    // Without the key: a clear error naming where it was expected, and no new key.
+    let key = dir.path().join("audit.key");
+    std::fs::remove_file(&key).unwrap();
+    let out = zhibu(dir.path()).args(["audit", "verify"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("audit key is missing") && err.contains(&key.display().to_string()), "{err}");
+    assert!(!key.exists(), "verify must never create a key");
+}
+
+#[test]
 fn admin_create_refuses_weak_passwords_and_prints_one_time_passwords() {
     let dir = tempfile::tempdir().unwrap();
     let mut weak = zhibu(dir.path())

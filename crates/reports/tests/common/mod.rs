@@ -35,8 +35,9 @@ pub fn dimensions(first_row: u32, last_row_plus_1: u32, first_col: u16, last_col
     d
 }
 
-/// The Workbook stream of a one-sheet BIFF8 workbook. `dims` overrides the DIMENSIONS record.
-pub fn biff8_workbook(sheet_name: &str, cells: &[(u16, u16, XlsValue)], dims: Option<Vec<u8>>) -> Vec<u8> {
+/// The start of a one-sheet workbook's globals: BOF and the BoundSheet8 record, and where in it
+/// the sheet's offset is to be written.
+fn globals_start(sheet_name: &str) -> (Vec<u8>, usize) {
     let mut out = Vec::new();
     record(&mut out, 0x0809, &bof(0x0005));
     let mut bound = vec![0, 0, 0, 0, 0, 0];
@@ -48,6 +49,12 @@ pub fn biff8_workbook(sheet_name: &str, cells: &[(u16, u16, XlsValue)], dims: Op
     }
     let offset_at = out.len() + 4;
     record(&mut out, 0x0085, &bound);
+    (out, offset_at)
+}
+
+/// The Workbook stream of a one-sheet BIFF8 workbook. `dims` overrides the DIMENSIONS record.
+pub fn biff8_workbook(sheet_name: &str, cells: &[(u16, u16, XlsValue)], dims: Option<Vec<u8>>) -> Vec<u8> {
+    let (mut out, offset_at) = globals_start(sheet_name);
     record(&mut out, 0x000A, &[]);
     let sheet_offset = out.len() as u32;
     out[offset_at..offset_at + 4].copy_from_slice(&sheet_offset.to_le_bytes());
@@ -120,7 +127,9 @@ fn dir_entry(name: &str, typ: u8, start: u32, size: u32) -> Vec<u8> {
 }
 
 /// An OLE compound file (version 3, 512-byte sectors) holding one stream, padded to 4096 bytes
-/// so it lives in regular sectors. `fat_patch` edits FAT entries (to make chains loop).
+/// so it lives in regular sectors. The FAT takes as many sectors as the stream needs (sectors
+/// 0..k), the directory follows, then the stream; with one FAT sector the stream starts at
+/// sector 2. `fat_patch` edits FAT entries (to make chains loop).
 pub fn compound_file(stream_name: &str, stream: &[u8], fat_patch: &[(usize, u32)]) -> Vec<u8> {
     let mut stream = stream.to_vec();
     if stream.len() < 4096 {
@@ -129,7 +138,10 @@ pub fn compound_file(stream_name: &str, stream: &[u8], fat_patch: &[(usize, u32)
     let size = stream.len() as u32;
     stream.resize(stream.len().div_ceil(512) * 512, 0);
     let n = stream.len() / 512;
-    assert!(n + 2 <= 128, "test streams fit one FAT sector");
+    let fat_sectors = (n + 1).div_ceil(127);
+    assert!(fat_sectors <= 109, "test streams fit the header's DIFAT");
+    let dir_sector = fat_sectors;
+    let first = dir_sector + 1;
 
     let mut header = vec![0u8; 512];
     header[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
@@ -138,21 +150,23 @@ pub fn compound_file(stream_name: &str, stream: &[u8], fat_patch: &[(usize, u32)
     header[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
     header[30..32].copy_from_slice(&9u16.to_le_bytes());
     header[32..34].copy_from_slice(&6u16.to_le_bytes());
-    header[44..48].copy_from_slice(&1u32.to_le_bytes()); // FAT sectors
-    header[48..52].copy_from_slice(&1u32.to_le_bytes()); // first directory sector
+    header[44..48].copy_from_slice(&(fat_sectors as u32).to_le_bytes()); // FAT sectors
+    header[48..52].copy_from_slice(&(dir_sector as u32).to_le_bytes()); // first directory sector
     header[56..60].copy_from_slice(&4096u32.to_le_bytes());
     header[60..64].copy_from_slice(&ENDOFCHAIN.to_le_bytes()); // no mini FAT
     header[68..72].copy_from_slice(&ENDOFCHAIN.to_le_bytes()); // no DIFAT chain
     for i in 0..109 {
-        let id = if i == 0 { 0 } else { FREESECT };
+        let id = if i < fat_sectors { i as u32 } else { FREESECT };
         header[76 + 4 * i..80 + 4 * i].copy_from_slice(&id.to_le_bytes());
     }
 
-    let mut fat = vec![FREESECT; 128];
-    fat[0] = FATSECT;
-    fat[1] = ENDOFCHAIN;
+    let mut fat = vec![FREESECT; 128 * fat_sectors];
+    for f in fat.iter_mut().take(fat_sectors) {
+        *f = FATSECT;
+    }
+    fat[dir_sector] = ENDOFCHAIN;
     for i in 0..n {
-        fat[2 + i] = if i + 1 == n { ENDOFCHAIN } else { (3 + i) as u32 };
+        fat[first + i] = if i + 1 == n { ENDOFCHAIN } else { (first + 1 + i) as u32 };
     }
     for (at, value) in fat_patch {
         fat[*at] = *value;
@@ -163,7 +177,7 @@ pub fn compound_file(stream_name: &str, stream: &[u8], fat_patch: &[(usize, u32)
         out.extend_from_slice(&id.to_le_bytes());
     }
     out.extend(dir_entry("Root Entry", 5, ENDOFCHAIN, 0));
-    out.extend(dir_entry(stream_name, 2, 2, size));
+    out.extend(dir_entry(stream_name, 2, first as u32, size));
     out.extend(dir_entry("", 0, FREESECT, 0));
     out.extend(dir_entry("", 0, FREESECT, 0));
     out.extend(stream);
@@ -277,5 +291,105 @@ pub fn handmade_xlsx(rows: &[&[&str]], unique_count: &str) -> Vec<u8> {
         ("xl/_rels/workbook.xml.rels", workbook_rels.as_bytes()),
         ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
         ("xl/sharedStrings.xml", shared.as_bytes()),
+    ])
+}
+
+/// The Workbook stream of a one-sheet BIFF8 workbook whose text cells are LabelSst records
+/// referring to a shared-string table (SST), as Excel writes them. `cells` are (row, column,
+/// index into `shared`). Every string is written with two bytes a character; a string that
+/// crosses the end of a record goes on in a CONTINUE record after a flag byte, as Excel does.
+pub fn biff8_sst_workbook(sheet_name: &str, shared: &[String], cells: &[(u16, u16, u32)]) -> Vec<u8> {
+    let (mut out, offset_at) = globals_start(sheet_name);
+
+    // SST: records of at most 8,224 bytes; a string's characters may be split between records,
+    // the next record then starting with the flag byte.
+    let mut fragments: Vec<Vec<u8>> = vec![Vec::new()];
+    let push = |fragments: &mut Vec<Vec<u8>>, bytes: &[u8]| {
+        fragments.last_mut().unwrap().extend_from_slice(bytes);
+    };
+    push(&mut fragments, &(shared.len() as u32).to_le_bytes());
+    push(&mut fragments, &(shared.len() as u32).to_le_bytes());
+    for s in shared {
+        let units: Vec<u16> = s.encode_utf16().collect();
+        if fragments.last().unwrap().len() + 3 + 2 > 8224 {
+            fragments.push(Vec::new());
+        }
+        push(&mut fragments, &(units.len() as u16).to_le_bytes());
+        push(&mut fragments, &[1]);
+        for u in &units {
+            if fragments.last().unwrap().len() + 2 > 8224 {
+                fragments.push(vec![1]);
+            }
+            push(&mut fragments, &u.to_le_bytes());
+        }
+    }
+    for (i, f) in fragments.iter().enumerate() {
+        record(&mut out, if i == 0 { 0x00FC } else { 0x003C }, f);
+    }
+    record(&mut out, 0x000A, &[]);
+    let sheet_offset = out.len() as u32;
+    out[offset_at..offset_at + 4].copy_from_slice(&sheet_offset.to_le_bytes());
+
+    record(&mut out, 0x0809, &bof(0x0010));
+    let rows = cells.iter().map(|c| c.0 as u32);
+    let cols = cells.iter().map(|c| c.1);
+    let dims = dimensions(
+        rows.clone().min().unwrap_or(0),
+        rows.max().map_or(0, |r| r + 1),
+        cols.clone().min().unwrap_or(0),
+        cols.max().map_or(0, |c| c + 1),
+    );
+    record(&mut out, 0x0200, &dims);
+    for (row, col, isst) in cells {
+        let mut d = Vec::new();
+        d.extend_from_slice(&row.to_le_bytes());
+        d.extend_from_slice(&col.to_le_bytes());
+        d.extend_from_slice(&0u16.to_le_bytes());
+        d.extend_from_slice(&isst.to_le_bytes());
+        record(&mut out, 0x00FD, &d);
+    }
+    record(&mut out, 0x000A, &[]);
+    out
+}
+
+/// An xlsx written by hand whose first row holds `header` and whose next `rows` rows each hold,
+/// in column A, a reference to one shared string `long` (and in column B a distinct ID-like
+/// text): the shape of a small workbook that expands to gigabytes when every reference is
+/// copied.
+pub fn shared_string_bomb(header: &[&str], long: &str, rows: usize) -> Vec<u8> {
+    let content_types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#;
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+    let workbook = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let workbook_rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+    let mut shared: Vec<String> = header.iter().map(|h| format!("<si><t>{h}</t></si>")).collect();
+    let long_index = shared.len();
+    shared.push(format!("<si><t>{long}</t></si>"));
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">"#,
+    );
+    for c in 0..header.len() {
+        let col = char::from(b'A' + c as u8);
+        sheet.push_str(&format!(r#"<c r="{col}1" t="s"><v>{c}</v></c>"#));
+    }
+    sheet.push_str("</row>");
+    for r in 2..rows + 2 {
+        sheet.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}" t="s"><v>{long_index}</v></c><c r="B{r}" t="inlineStr"><is><t>{r}</t></is></c></row>"#
+        ));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{}" uniqueCount="{}">{}</sst>"#,
+        rows + header.len(),
+        shared.len(),
+        shared.concat()
+    );
+    zip_stored(&[
+        ("[Content_Types].xml", content_types.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", workbook_rels.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        ("xl/sharedStrings.xml", sst.as_bytes()),
     ])
 }
