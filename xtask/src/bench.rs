@@ -653,18 +653,18 @@ fn wrk_version() -> Option<String> {
 
 /// The numbers we take from one wrk run.
 #[derive(Debug, Clone, PartialEq)]
-struct WrkStats {
-    requests_per_sec: f64,
-    p50_ms: f64,
-    p99_ms: f64,
+pub(crate) struct WrkStats {
+    pub(crate) requests_per_sec: f64,
+    pub(crate) p50_ms: f64,
+    pub(crate) p99_ms: f64,
     requests: u64,
-    non_2xx: u64,
+    pub(crate) non_2xx: u64,
     /// The "Socket errors:" line, if wrk printed one.
     socket_errors: Option<String>,
 }
 
 /// Parses wrk's `--latency` report.
-fn parse_wrk(text: &str) -> Result<WrkStats> {
+pub(crate) fn parse_wrk(text: &str) -> Result<WrkStats> {
     let mut requests_per_sec = None;
     let mut p50 = None;
     let mut p99 = None;

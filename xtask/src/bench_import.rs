@@ -177,10 +177,85 @@ fn crafted_workbook() -> Result<Vec<u8>> {
     Ok(zip.finish()?.into_inner())
 }
 
+/// A system administrator's API token for the uploads.
+fn upload_token(bin: &Path, dir: &Path) -> Result<String> {
+    use std::io::Write;
+    let mut create = zhibu(bin, dir, None);
+    create.args(["admin", "create", "--username", "uploader", "--role", "system_admin", "--password-stdin"]);
+    let mut child = create.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(b"upload-bench-2026\n")?;
+    }
+    if !child.wait()?.success() {
+        bail!("admin create failed");
+    }
+    let out = zhibu(bin, dir, None).args(["admin", "token", "--username", "uploader"]).output()?;
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    Ok(token)
+}
+
+/// `GET /api/v1/health` with wrk (2 threads, 8 connections, 10 s) while `uploaders` threads post
+/// `file` to the import's dry run over and over: the health check must stay fast while files
+/// are parsed (they are parsed on blocking threads, two at a time). Returns the wrk figures and
+/// how many uploads were answered.
+fn health_during_uploads(
+    bin: &Path,
+    dir: &Path,
+    file: &Path,
+    uploaders: usize,
+    token: &str,
+) -> Result<(crate::bench::WrkStats, usize)> {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let port = crate::bench::free_loopback_port()?;
+    let mut serve = zhibu(bin, dir, None);
+    serve.args(["serve", "--listen", &format!("127.0.0.1:{port}")]);
+    let mut server = crate::bench::Server::spawn(serve, &dir.join("serve.log"))?;
+    server.wait_ready(port)?;
+    let body = Arc::new(std::fs::read(file)?);
+    let stop = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<_> = (0..uploaders)
+        .map(|_| {
+            let (body, stop, answered, token) = (body.clone(), stop.clone(), answered.clone(), token.to_string());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else { break };
+                    let head = format!(
+                        "POST /api/v1/members/import?dry_run=true HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    if s.write_all(head.as_bytes()).and_then(|()| s.write_all(&body)).is_err() {
+                        continue;
+                    }
+                    let mut reply = Vec::new();
+                    if s.read_to_end(&mut reply).is_ok() && reply.starts_with(b"HTTP/1.1 ") {
+                        answered.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let out = Command::new("wrk")
+        .args(["-t2", "-c8", "-d10s", "--latency", &format!("http://127.0.0.1:{port}/api/v1/health")])
+        .output()
+        .context("run wrk (Debian package wrk)")?;
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        let _ = t.join();
+    }
+    server.stop()?;
+    let stats = crate::bench::parse_wrk(&String::from_utf8_lossy(&out.stdout))?;
+    Ok((stats, answered.load(Ordering::Relaxed)))
+}
+
 pub fn run(args: Args) -> Result<()> {
     let bin = zhibu_binary()?;
     let mut lines = Vec::new();
     let mut crafted_line = None;
+    let mut health_lines: Vec<String> = Vec::new();
     for backend in args.backend.split(',').map(str::trim) {
         let dir = std::env::temp_dir().join(format!("zhibu-bench-import-{}-{backend}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -229,6 +304,16 @@ pub fn run(args: Args) -> Result<()> {
             crafted_line = Some(format!(
                 "| {backend} | crafted: 1 shared string × 60,000 cells | {kb:.0} KB | {secs:.2} s | {mb:.0} MiB | | |"
             ));
+            if url.is_none() {
+                let token = upload_token(&bin, &dir)?;
+                for uploaders in [0, 4] {
+                    let (h, n) = health_during_uploads(&bin, &dir, &crafted, uploaders, &token)?;
+                    health_lines.push(format!(
+                        "| {uploaders} | {n} | {:.0} | {:.2} | {:.2} | {} |",
+                        h.requests_per_sec, h.p50_ms, h.p99_ms, h.non_2xx
+                    ));
+                }
+            }
         }
         drop(cluster);
         if args.keep && backend == "sqlite" {
@@ -241,6 +326,16 @@ pub fn run(args: Args) -> Result<()> {
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for l in lines.iter().chain(crafted_line.iter()) {
         println!("{l}");
+    }
+    if !health_lines.is_empty() {
+        println!(
+            "\nGET /api/v1/health (wrk -t2 -c8 -d10s) while threads post the crafted file to the dry run (SQLite):\n"
+        );
+        println!("| uploading threads | uploads answered | req/s | p50 ms | p99 ms | non-2xx |");
+        println!("|---:|---:|---:|---:|---:|---:|");
+        for l in &health_lines {
+            println!("{l}");
+        }
     }
     println!("\nCommand: `cargo xtask bench-import --rows {}`", args.rows);
     Ok(())

@@ -3,6 +3,7 @@
 mod bench;
 mod bench_check;
 mod bench_import;
+mod counts;
 mod deps;
 mod fuzz;
 mod pg;
@@ -133,10 +134,15 @@ impl Pipeline {
 }
 
 fn ci() -> Result<()> {
-    let nextest = process::succeeds(&mut cargo(["nextest", "--version"]));
-    let mut pipeline = Pipeline::new(if nextest { 7 } else { 6 });
+    let mut pipeline = Pipeline::new(8);
 
     pipeline.step("install missing system packages", deps::ensure)?;
+    pipeline.step("install cargo-nextest if missing", || {
+        if process::succeeds(&mut cargo(["nextest", "--version"])) {
+            return Ok(());
+        }
+        run_step(&mut cargo(["install", "cargo-nextest", "--locked"]))
+    })?;
     pipeline.command(&mut cargo(["fmt", "--all", "--", "--check"]))?;
     pipeline.command(&mut cargo(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     let cluster = pipeline.step("start a throwaway PostgreSQL cluster", || {
@@ -149,15 +155,18 @@ fn ci() -> Result<()> {
         ("ZHIBU_TEST_PG_URL", cluster.url.as_str()),
         ("ZHIBU_REQUIRE_PG", "1"),
         ("ZHIBU_REQUIRE_BROWSER", "1"),
+        ("ZHIBU_REQUIRE_FONT", "1"),
         ("ZHIBU_CHROMEDRIVER", "/usr/bin/chromedriver"),
         ("ZHIBU_CHROMIUM", "/usr/bin/chromium"),
     ];
-    if nextest {
-        pipeline.command(cargo(["nextest", "run", "--workspace"]).envs(test_env))?;
-        pipeline.command(cargo(["test", "--workspace", "--doc"]).envs(test_env))?;
-    } else {
-        pipeline.command(cargo(["test", "--workspace"]).envs(test_env))?;
-    }
+    let junit = workspace_root().join("target/nextest/ci/junit.xml");
+    let _ = std::fs::remove_file(&junit);
+    let tests = pipeline.command(cargo(["nextest", "run", "--workspace", "--profile", "ci"]).envs(test_env));
+    // The counts are printed whether or not a test failed.
+    let counts = counts::report(&junit);
+    tests?;
+    counts?;
+    pipeline.command(cargo(["test", "--workspace", "--doc"]).envs(test_env))?;
 
     drop(cluster);
     pipeline.step("fuzz the JSON API from its OpenAPI document (schemathesis)", fuzz::run)?;

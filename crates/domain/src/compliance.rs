@@ -175,24 +175,43 @@ impl Tally {
         self.required_periods.saturating_sub(self.met_periods)
     }
 
-    /// The share met, in thousandths, rounded down so that 1000 (100 %) means nothing was missed;
-    /// `None` when nothing was required (no rate rather than a made-up 100 %).
+    /// The share met, in thousandths ([`permille`]); `None` when nothing was required (no rate
+    /// rather than a made-up 100 %).
     pub fn rate_permille(&self) -> Option<u32> {
-        if self.required_periods == 0 {
-            return None;
-        }
-        let met = u128::from(self.met_periods.min(self.required_periods));
-        let permille = met * 1000 / u128::from(self.required_periods);
-        u32::try_from(permille).ok()
+        permille(self.met_periods, self.required_periods)
     }
 
     /// "98.5%", or "—" when nothing was required.
     pub fn rate_label(&self) -> String {
-        match self.rate_permille() {
-            Some(p) => format!("{}.{}%", p / 10, p % 10),
-            None => "—".to_string(),
-        }
+        self.rate_permille().map_or_else(|| "—".to_string(), format_permille)
     }
+}
+
+/// The one rounding of a rate, used by the dashboard, the ledgers and their charts alike:
+/// `part / whole` in thousandths, to the nearest, halves up (2/3 → 667, 1/16 → 63), capped at
+/// 1000. Two exceptions keep the shown figure honest: it is 1000 (100 %) only when nothing was
+/// missed (1999/2000 → 999, not 1000) and 0 only when nothing was met (1/2001 → 1). `None` when
+/// `whole` is 0: nothing was required, so there is no rate.
+pub fn permille(part: u64, whole: u64) -> Option<u32> {
+    if whole == 0 {
+        return None;
+    }
+    let part = part.min(whole);
+    let (p, w) = (u128::from(part), u128::from(whole));
+    let nearest = (p * 2000 + w) / (w * 2);
+    let rate = match nearest {
+        1000 if part < whole => 999,
+        0 if part > 0 => 1,
+        r => r,
+    };
+    u32::try_from(rate).ok()
+}
+
+/// A rate in thousandths as a percentage with at most one decimal: 917 → "91.7%", 900 → "90%",
+/// 1000 → "100%", 0 → "0%".
+pub fn format_permille(permille: u32) -> String {
+    let (whole, tenth) = (permille / 10, permille % 10);
+    if tenth == 0 { format!("{whole}%") } else { format!("{whole}.{tenth}%") }
 }
 
 impl std::ops::AddAssign for Tally {

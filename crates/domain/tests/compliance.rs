@@ -156,10 +156,22 @@ fn mtg_theme_day_periods_before_the_org_existed_are_not_counted() {
 
 #[test]
 fn records_after_as_of_do_not_count() {
-    let records = [rec(1, MeetingKind::ThemedDay, d(2025, 3, 20))];
-    // As of 10 March, March is open and February is over; the future record is ignored.
-    let (_, statuses) = run(&with_committee(), &records, 2025, d(2025, 3, 10));
+    // As of 25 March, March's 主题党日 is due within the notice days. The record dated 28 March
+    // lies after as_of: it is ignored, so the reminder for March stands and no period counts it.
+    let records = [rec(1, MeetingKind::ThemedDay, d(2025, 3, 28))];
+    let march_reminder = |findings: &[Finding]| {
+        findings.iter().any(|f| {
+            f.rule_id == "MTG-THEME-DAY"
+                && f.severity == Severity::Upcoming
+                && f.period.is_some_and(|p| p.label() == "2025年3月")
+        })
+    };
+    let (findings, statuses) = run(&with_committee(), &records, 2025, d(2025, 3, 25));
     assert!(statuses.iter().all(|s| s.held == 0));
+    assert!(march_reminder(&findings), "{findings:#?}");
+    // Positive control: on the day of the record it counts and the reminder goes.
+    let (findings, _) = run(&with_committee(), &records, 2025, d(2025, 3, 28));
+    assert!(!march_reminder(&findings), "{findings:#?}");
 }
 
 #[test]
@@ -185,12 +197,38 @@ fn every_status_agrees_with_the_counts_for_the_national_rules() {
 }
 
 #[test]
-fn tally_rate_rounds_down_and_is_none_without_requirements() {
+fn one_rounding_nearest_half_up_never_100_with_a_miss_nor_0_with_a_meeting() {
+    use domain::compliance::{format_permille, permille};
+    assert_eq!(permille(2, 3), Some(667), "nearest: 666.67 → 667");
+    assert_eq!(permille(1, 3), Some(333), "nearest: 333.33 → 333");
+    assert_eq!(permille(1, 16), Some(63), "half up: 62.5 → 63");
+    assert_eq!(permille(3, 16), Some(188), "half up: 187.5 → 188");
+    assert_eq!(permille(1, 8), Some(125), "exact");
+    assert_eq!(permille(1999, 2000), Some(999), "999.5 would round to 1000 with one missed");
+    assert_eq!(permille(2000, 2000), Some(1000));
+    assert_eq!(permille(2001, 2000), Some(1000), "capped");
+    assert_eq!(permille(1, 2001), Some(1), "0.4998 would round to 0 with one met");
+    assert_eq!(permille(0, 2001), Some(0));
+    assert_eq!(permille(0, 0), None);
+    assert_eq!(permille(u64::MAX - 1, u64::MAX), Some(999));
+    assert_eq!(format_permille(667), "66.7%");
+    assert_eq!(format_permille(900), "90%");
+    // The dashboard's Tally and the ledger's chart use the same function: one figure per ratio.
+    assert_eq!(reports_agree(2, 3), "66.7%");
+}
+
+/// The label the dashboard shows for `met` of `required` (Tally), which must equal the ledger's.
+fn reports_agree(met: u64, required: u64) -> String {
+    Tally { required_periods: required, met_periods: met }.rate_label()
+}
+
+#[test]
+fn tally_rate_is_none_without_requirements() {
     assert_eq!(Tally::default().rate_permille(), None);
     assert_eq!(Tally::default().rate_label(), "—");
     let t = Tally { required_periods: 3, met_periods: 2 };
-    assert_eq!(t.rate_permille(), Some(666));
-    assert_eq!(t.rate_label(), "66.6%");
+    assert_eq!(t.rate_permille(), Some(667));
+    assert_eq!(t.rate_label(), "66.7%");
     let almost = Tally { required_periods: 10_000, met_periods: 9_999 };
     assert_eq!(almost.rate_permille(), Some(999), "never shown as 100% while one is missed");
     let all = Tally { required_periods: 7, met_periods: 7 };
@@ -205,7 +243,7 @@ fn tallies_merge_by_addition() {
     assert_eq!(a, Tally { required_periods: 15, met_periods: 10 });
     a += Tally::default();
     assert_eq!(a.missed_periods(), 5);
-    assert_eq!(a.rate_permille(), Some(666));
+    assert_eq!(a.rate_permille(), Some(667));
     let huge = Tally { required_periods: u64::MAX, met_periods: u64::MAX };
     assert_eq!(huge.rate_permille(), Some(1000), "no overflow");
 }

@@ -138,8 +138,25 @@ fn con_lapse_upcoming_only_within_notice_days_and_not_after_attending() {
 
 #[test]
 fn con_lapse_records_after_as_of_are_ignored() {
-    let records = absent_months(2025, 1, 6);
-    assert!(lapse(&records, 2025, d(2025, 6, 14), 0).is_empty());
+    // Absent January to May; as of 25 June the run lacks only June, which ends within the
+    // notice days: an upcoming finding. LAPSING attends on 28 June, after as_of: ignored.
+    let mut records = absent_months(2025, 1, 5);
+    let mut late = RecordFact::new(202_506, ORG, MeetingKind::ThemedDay, d(2025, 6, 28));
+    late.attendance = vec![Attendee::full(LAPSING, Attendance::Present), Attendee::full(KEEN, Attendance::Present)];
+    records.push(late);
+    let found = lapse(&records, 2025, d(2025, 6, 25), 10);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].severity, Severity::Upcoming);
+    assert_eq!(found[0].member_id, Some(LAPSING));
+    // Positive control: on the day of that meeting the attendance counts and breaks the run.
+    assert!(lapse(&records, 2025, d(2025, 6, 28), 10).is_empty());
+    // And a completed run is not undone by a later attendance either: as of 1 July (June absent
+    // too) the lapse is reported, whatever July holds after that day.
+    let mut records = absent_months(2025, 1, 6);
+    let mut july = RecordFact::new(202_507, ORG, MeetingKind::ThemedDay, d(2025, 7, 2));
+    july.attendance = vec![Attendee::full(LAPSING, Attendance::Present)];
+    records.push(july);
+    assert_eq!(lapse(&records, 2025, d(2025, 7, 1), 0).len(), 1);
 }
 
 #[test]

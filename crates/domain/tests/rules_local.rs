@@ -138,14 +138,49 @@ fn local_rules_may_lower_the_branch_ceiling_and_raise_the_reminder() {
         r.check = Check::CommitteeStructure { min_full_members: 5, min_size: 3, max_size: 5 }
     });
     let set = RuleSet::national().tighten(&[ceiling, reminder, term, committee]).unwrap();
-    let mut org = branch();
-    org.full_members = 41;
-    let found: Vec<Finding> = evaluate(&set, &org, &[], 2025, d(2025, 6, 1), 0)
-        .into_iter()
-        .filter(|f| f.rule_id == "ORG-BRANCH-MIN")
-        .collect();
+    // Each of the four tightened rules finds what the national one does not.
+    let rule_findings = |set: &RuleSet, org: &OrgFacts, id: &str| -> Vec<Finding> {
+        evaluate(set, org, &[], 2025, d(2025, 6, 1), 0).into_iter().filter(|f| f.rule_id == id).collect()
+    };
+    // ORG-BRANCH-MIN: 41 members, over the local ceiling of 40 (national: 50).
+    let mut big = branch();
+    big.full_members = 41;
+    let found = rule_findings(&set, &big, "ORG-BRANCH-MIN");
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].message, "党员41名，超过40名，一般应分设党支部或成立党总支");
+    assert!(rule_findings(&RuleSet::national(), &big, "ORG-BRANCH-MIN").is_empty());
+    // ORG-RENEWAL: a 3-year term from 2023-03-01 ends 2026-03-01, within the local 12 months'
+    // notice on 1 June 2025 (national: 6 months, not yet).
+    let mut renewing = branch();
+    renewing.term_start = Some(d(2023, 3, 1));
+    renewing.term_years = 3;
+    assert_eq!(
+        rule_findings(&set, &renewing, "ORG-RENEWAL").len(),
+        1,
+        "{:#?}",
+        rule_findings(&set, &renewing, "ORG-RENEWAL")
+    );
+    assert!(rule_findings(&RuleSet::national(), &renewing, "ORG-RENEWAL").is_empty());
+    // ORG-TERM: a 5-year term is the national usual for no branch, but allowed (3–5); the local
+    // rule allows 3 only.
+    let mut five = branch();
+    five.term_years = 5;
+    assert_eq!(rule_findings(&set, &five, "ORG-TERM").len(), 1, "{:#?}", rule_findings(&set, &five, "ORG-TERM"));
+    assert!(
+        rule_findings(&RuleSet::national(), &five, "ORG-TERM").iter().all(|f| f.severity != Severity::Violation),
+        "nationally at most a warning"
+    );
+    // ORG-COMMITTEE: 6 full members and no committee: the local rule (from 5) asks for one, the
+    // national one (from 7) does not.
+    let mut six = branch();
+    six.full_members = 6;
+    assert_eq!(
+        rule_findings(&set, &six, "ORG-COMMITTEE").len(),
+        1,
+        "{:#?}",
+        rule_findings(&set, &six, "ORG-COMMITTEE")
+    );
+    assert!(rule_findings(&RuleSet::national(), &six, "ORG-COMMITTEE").is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,10 +334,18 @@ fn local_rule_errors_are_chinese_and_name_the_rules() {
 }
 
 #[test]
-fn local_rules_a_refused_set_changes_nothing() {
-    let national = RuleSet::national();
+fn local_rules_a_set_with_one_loosening_rule_is_refused_whole() {
+    // The acceptable rule before the loosening one gives no partial set: the error names the
+    // loosening rule, and only a set without it is accepted. (That a refused set is not stored
+    // is tested at the service layer: services/tests/org_life.rs.)
     let ok = local_quarterly_lesson().remove(0);
     let bad = local_variant("MTG-THEME-DAY", |r| r.severity = Severity::Warning);
-    assert!(national.tighten(&[ok, bad]).is_err());
-    assert_eq!(national, RuleSet::national());
+    match RuleSet::national().tighten(&[ok.clone(), bad]) {
+        Err(RuleSetError::Loosens { local, what, .. }) => {
+            assert_eq!((local, what), ("MTG-THEME-DAY", Loosening::Severity))
+        }
+        other => panic!("{other:?}"),
+    }
+    let accepted = RuleSet::national().tighten(&[ok]).unwrap();
+    assert_eq!(accepted.rules().len(), national_rules().len() + 1);
 }

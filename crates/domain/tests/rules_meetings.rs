@@ -129,6 +129,28 @@ fn mtg_assembly_records_of_other_orgs_and_after_as_of_do_not_count() {
     ];
     let found = only(&run(&branch(), &records, 2025, d(2025, 4, 1), 0), "MTG-ASSEMBLY");
     assert_eq!(labels(&found), vec!["2025年第一季度"]);
+    // As of 25 June the second quarter's assembly is due within the notice days; the one held on
+    // 28 June lies after as_of and is ignored, so the reminder stands.
+    let records =
+        [rec(2, MeetingKind::BranchAssembly, d(2025, 4, 2)), rec(3, MeetingKind::BranchAssembly, d(2025, 6, 28))];
+    let q2 = |as_of| {
+        only(&run(&branch(), &records, 2025, as_of, 10), "MTG-ASSEMBLY")
+            .into_iter()
+            .filter(|f| f.severity == Severity::Upcoming)
+            .count()
+    };
+    // Held on 2 April, the quarter is already met: first a branch without it.
+    let records_q2 = [rec(3, MeetingKind::BranchAssembly, d(2025, 6, 28))];
+    let upcoming = |as_of| {
+        only(&run(&branch(), &records_q2, 2025, as_of, 10), "MTG-ASSEMBLY")
+            .into_iter()
+            .filter(|f| f.severity == Severity::Upcoming && f.period.is_some_and(|p| p.label() == "2025年第二季度"))
+            .count()
+    };
+    assert_eq!(upcoming(d(2025, 6, 25)), 1);
+    // Positive control: on the day it is held it counts.
+    assert_eq!(upcoming(d(2025, 6, 28)), 0);
+    assert_eq!(q2(d(2025, 6, 25)), 0, "a quarter met in April has no reminder");
 }
 
 #[test]

@@ -1,12 +1,15 @@
 //! Properties of the rules engine: it never panics, it is deterministic (the order of the records
-//! does not matter), it never reports the future, and the national set is complete.
+//! does not matter), it never reports the future, and the national set is complete; and
+//! metamorphic ones, which relate two evaluations: a record dated after `as_of` never changes
+//! the findings, adding a qualifying record never adds a shortfall, and taking a member out of
+//! the attendance never adds a finding about anyone else.
 
 use chrono::{Datelike, NaiveDate};
 use domain::findings::{Finding, OrgFacts, RecordFact, evaluate};
 use domain::org::OrgKind;
 use domain::org_life::{Attendance, Attendee, MeetingKind};
 use domain::period::{Period, PeriodKind};
-use domain::rules::{RuleSet, Severity, local_quarterly_lesson, national_rules};
+use domain::rules::{Check, RuleSet, Severity, local_quarterly_lesson, national_rules};
 use proptest::prelude::*;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -25,6 +28,12 @@ fn any_date() -> impl Strategy<Value = NaiveDate> {
         8 => near,
     ]
     .prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap_or(NaiveDate::MIN))
+}
+
+/// A date near the records (so that periods and records overlap).
+fn near_date() -> impl Strategy<Value = NaiveDate> {
+    (d(2018, 1, 1).num_days_from_ce()..=d(2030, 12, 31).num_days_from_ce())
+        .prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap_or(NaiveDate::MIN))
 }
 
 fn any_year() -> impl Strategy<Value = i32> {
@@ -99,6 +108,19 @@ fn org() -> impl Strategy<Value = OrgFacts> {
         )
 }
 
+/// A branch with a committee and a secretary, existing throughout: every frequency rule of a
+/// branch applies to it, so open periods and their reminders are checked.
+fn live_branch() -> OrgFacts {
+    let mut org = OrgFacts::new(1, OrgKind::Branch);
+    org.full_members = 9;
+    org.has_committee = true;
+    org.committee_posts = 5;
+    org.secretary_member_id = Some(1);
+    org.term_start = Some(d(2024, 1, 1));
+    org.term_years = 3;
+    org
+}
+
 fn rule_sets() -> Vec<RuleSet> {
     vec![RuleSet::national(), RuleSet::national().tighten(&local_quarterly_lesson()).unwrap()]
 }
@@ -158,6 +180,94 @@ proptest! {
             let a = evaluate(&set, &org, &records, year, as_of, notice_days);
             let b = evaluate(&set, &org, &shuffled, year, as_of, notice_days);
             prop_assert_eq!(a, b);
+        }
+    }
+
+    /// A record dated after `as_of` (of any kind, for any org, with any attendance) never
+    /// changes the findings: rules read the facts known on `as_of`.
+    #[test]
+    fn a_record_dated_after_as_of_never_changes_the_findings(
+        org in prop_oneof![1 => org(), 3 => Just(live_branch())],
+        records in prop::collection::vec(record(), 0..20),
+        late in record(),
+        days_after in prop_oneof![4 => 1u64..20, 1 => 1u64..800],
+        year_offset in prop_oneof![4 => Just(0i32), 1 => -2..=1i32],
+        as_of in near_date(),
+        notice_days in 0u32..40,
+    ) {
+        // Mostly the year of as_of, whose open period gives reminders.
+        let year = as_of.year() + year_offset;
+        let mut late = late;
+        late.date = as_of + chrono::Days::new(days_after);
+        // Usually the org's own: the record a rule would count (or a lapse would read).
+        late.org_id = if days_after % 3 == 0 { late.org_id } else { org.org_id };
+        let mut with_late = records.clone();
+        with_late.push(late);
+        for set in rule_sets() {
+            let a = evaluate(&set, &org, &records, year, as_of, notice_days);
+            let b = evaluate(&set, &org, &with_late, year, as_of, notice_days);
+            prop_assert_eq!(a, b);
+        }
+    }
+
+    /// Adding a record that a frequency rule counts (the org's own, on or before `as_of`, with
+    /// no attendance and no vote) never adds a finding of a frequency rule for a rule and period
+    /// that had none: one more meeting can only meet a requirement, never break one.
+    #[test]
+    fn adding_a_qualifying_record_never_adds_a_shortfall(
+        org in prop_oneof![1 => org(), 3 => Just(live_branch())],
+        records in prop::collection::vec(record(), 0..20),
+        kind in prop::sample::select(MeetingKind::ALL.to_vec()),
+        days_before in 0u64..800,
+        year_offset in prop_oneof![4 => Just(0i32), 1 => -2..=1i32],
+        as_of in near_date(),
+        notice_days in 0u32..40,
+    ) {
+        let year = as_of.year() + year_offset;
+        let mut extra = RecordFact::new(1_000, org.org_id, kind, as_of - chrono::Days::new(days_before));
+        extra.attendance = Vec::new();
+        let mut more = records.clone();
+        more.push(extra);
+        for set in rule_sets() {
+            let frequency = |f: &Finding| {
+                set.get(f.rule_id).is_some_and(|r| matches!(r.check, Check::Frequency { .. }))
+            };
+            let key = |f: &Finding| (f.rule_id, f.period.map(|p| p.start()));
+            let before: Vec<_> = evaluate(&set, &org, &records, year, as_of, notice_days)
+                .iter()
+                .filter(|f| frequency(f))
+                .map(key)
+                .collect();
+            for f in evaluate(&set, &org, &more, year, as_of, notice_days).iter().filter(|f| frequency(f)) {
+                prop_assert!(before.contains(&key(f)), "one more {:?} added {:?}", kind, f);
+            }
+        }
+    }
+
+    /// Taking one member out of every attendance list (as if they had never been a member)
+    /// removes every finding about them and adds none about anyone else: a finding that rests
+    /// on attendance is about the member whose attendance it reads.
+    #[test]
+    fn removing_a_member_never_adds_a_finding_about_another(
+        org in prop_oneof![1 => org(), 3 => Just(live_branch())],
+        records in prop::collection::vec(record(), 0..25),
+        member in 0i64..8,
+        year_offset in prop_oneof![4 => Just(0i32), 1 => -2..=1i32],
+        as_of in near_date(),
+        notice_days in 0u32..40,
+    ) {
+        let year = as_of.year() + year_offset;
+        let mut without = records.clone();
+        for r in &mut without {
+            r.attendance.retain(|a| a.member_id != member);
+        }
+        for set in rule_sets() {
+            let before = evaluate(&set, &org, &records, year, as_of, notice_days);
+            let after = evaluate(&set, &org, &without, year, as_of, notice_days);
+            prop_assert!(after.iter().all(|f| f.member_id != Some(member)), "{:?}", after);
+            for f in after.iter().filter(|f| f.member_id.is_some()) {
+                prop_assert!(before.contains(f), "new finding {:?}", f);
+            }
         }
     }
 

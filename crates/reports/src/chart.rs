@@ -53,23 +53,12 @@ pub struct MonthCell {
     pub due: bool,
 }
 
-/// `part / whole` in permille, rounded half up and capped at 1000; `None` when `whole` is 0
-/// (nothing was required, so there is no rate).
+/// `part / whole` in permille by the one rounding of rates ([`domain::compliance::permille`]).
 pub fn permille(part: u32, whole: u32) -> Option<u32> {
-    if whole == 0 {
-        return None;
-    }
-    let (part, whole) = (u64::from(part), u64::from(whole));
-    let rate = (part * 2000 + whole) / (whole * 2);
-    Some(u32::try_from(rate.min(1000)).unwrap_or(1000))
+    domain::compliance::permille(u64::from(part), u64::from(whole))
 }
 
-/// A permille rate as a percentage with at most one decimal: 917 → "91.7%", 900 → "90%",
-/// 1000 → "100%", 0 → "0%".
-pub fn format_permille(permille: u32) -> String {
-    let (whole, tenth) = (permille / 10, permille % 10);
-    if tenth == 0 { format!("{whole}%") } else { format!("{whole}.{tenth}%") }
-}
+pub use domain::compliance::format_permille;
 
 /// The bar colour for a rate: ≥ 90 % green, ≥ 60 % amber, else red.
 fn rate_colour(permille: u32) -> &'static str {
@@ -376,6 +365,9 @@ mod tests {
         assert_eq!(permille(7, 5), Some(1000));
         assert_eq!(permille(1, 0), None);
         assert_eq!(permille(u32::MAX, u32::MAX), Some(1000));
+        // The dashboard's figure for the same ratio (one rounding everywhere).
+        let tally = domain::compliance::Tally { required_periods: 3, met_periods: 2 };
+        assert_eq!(tally.rate_label(), format_permille(permille(2, 3).unwrap()));
         assert_eq!(format_permille(917), "91.7%");
         assert_eq!(format_permille(900), "90%");
         assert_eq!(format_permille(1000), "100%");

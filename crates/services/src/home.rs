@@ -131,7 +131,7 @@ mod tests {
         let (from, to) = probation_window(d("2026-11-21"), 60).unwrap();
         assert_eq!(from, d("2025-11-21")); // ends today
         assert_eq!(to, d("2026-01-20")); // ends on day 60 (2027-01-20)
-        assert!(d("2025-11-20") < from); // ended yesterday: not "within 60 days"
-        assert!(d("2026-01-21") > to); // ends on day 61
+        // Members joined on the edges and just outside them are listed or not by the service:
+        // services/tests/use_cases.rs, con_probation_home_lists_probation_ending_within_60_days….
     }
 }

@@ -117,6 +117,10 @@ pub struct Services {
     pub files_dir: Option<std::path::PathBuf>,
     /// The CJK font for PDFs; without it, the usual Debian font locations are searched.
     pub font_path: Option<std::path::PathBuf>,
+    /// The date these services take as today where a use case stamps or validates a record
+    /// against it; `None` (the default) is the real date in China ([`today`]). Tests pin it, so
+    /// that records dated relative to a fixed day stay valid whatever the clock says.
+    pub today_override: Option<chrono::NaiveDate>,
     /// Uploaded files parsed at once (see [`import::PARALLEL_READS`]).
     pub(crate) read_slots: std::sync::Arc<tokio::sync::Semaphore>,
 }
@@ -133,8 +137,14 @@ impl Services {
             list_cache_ms: DEFAULT_LIST_CACHE_MS,
             files_dir: None,
             font_path: None,
+            today_override: None,
             read_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(import::PARALLEL_READS)),
         }
+    }
+
+    /// Today for the use cases: [`Services::today_override`] or the real date.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.today_override.unwrap_or_else(today)
     }
 
     /// Appends the audit entry of a write made by `actor` inside `tx`.

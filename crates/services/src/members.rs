@@ -2,7 +2,7 @@
 //! branches. id_number and phone leave this module masked unless the viewer may see them whole
 //! and asked to; every whole view is audited.
 
-use crate::{Entry, Result, ServiceError, Services, to_json, today};
+use crate::{Entry, Result, ServiceError, Services, to_json};
 use chrono::NaiveDate;
 use domain::FieldErrors;
 use domain::codes::{Education, Gender, MemberStatus};
@@ -251,7 +251,7 @@ pub(crate) fn scope_key(actor: &Actor) -> String {
 
 impl Services {
     pub async fn member_list(&self, actor: &Actor, q: &ListQuery) -> Result<Arc<MemberPage>> {
-        let as_of = today();
+        let as_of = self.today();
         let writes = self.db.write_count();
         let ttl = Duration::from_millis(self.list_cache_ms);
         let key = format!("{}|{as_of}|{q:?}", scope_key(actor));
@@ -368,7 +368,7 @@ impl Services {
         group_id: Option<i64>,
         input: &MemberInput,
     ) -> Result<i64> {
-        let as_of = today();
+        let as_of = self.today();
         let mut e = FieldErrors::new();
         let fields = match input.validate(as_of) {
             Ok(f) => Some(f),
@@ -407,7 +407,7 @@ impl Services {
 
     /// Edits a member's fields. A status change is recorded as of `status_on` (default today).
     pub async fn update_member(&self, actor: &Actor, id: i64, input: &MemberInput, status_on: &str) -> Result<()> {
-        let as_of = today();
+        let as_of = self.today();
         let mut tx = self.db.begin().await?;
         let before = member::get_in_tx(&mut tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
         let branch = before.branch_org_path()?;

@@ -1,7 +1,7 @@
 //! Organizational life (组织生活记实): a branch records a meeting once, with its attendance,
 //! and the rules engine says what is missing or due, with the rule and article behind it.
 
-use crate::{Entry, Result, ServiceError, Services, today};
+use crate::{Entry, Result, ServiceError, Services};
 use chrono::{Datelike, NaiveDate};
 use domain::FieldErrors;
 use domain::dates::parse_date;
@@ -277,7 +277,7 @@ impl Services {
             _ => {}
         }
         let held_on = match parse_date(&input.held_on) {
-            Ok(d) if d > today() => {
+            Ok(d) if d > self.today() => {
                 e.add("held_on", "会议日期不能晚于今天");
                 None
             }
@@ -567,7 +567,7 @@ impl Services {
 
     /// The last recorded meeting of this kind in the org (for the form's defaults).
     pub async fn last_meeting(&self, actor: &Actor, org_id: i64, kind: MeetingKind) -> Result<Option<MeetingRow>> {
-        let year = today().year();
+        let year = self.today().year();
         let rows =
             meeting::of_org(&self.db, &actor.scope(), org_id, &format!("{}-01-01", year - 1), "9999-12-31").await?;
         Ok(rows.into_iter().rev().find(|m| m.kind == kind.as_str()))
@@ -852,7 +852,7 @@ impl Services {
         if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) {
             return Err(ServiceError::Forbidden);
         }
-        let on = today().format("%Y-%m-%d").to_string();
+        let on = self.today().format("%Y-%m-%d").to_string();
         let mut tx = self.db.begin().await?;
         if meeting::end_dual(&mut tx, dual_id, org.id, &on).await? == 0 {
             return Err(ServiceError::NotFound);

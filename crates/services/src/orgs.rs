@@ -1,6 +1,6 @@
 //! The organization tree: create, edit, move, close; committee posts.
 
-use crate::{Entry, Result, ServiceError, Services, to_json, today};
+use crate::{Entry, Result, ServiceError, Services, to_json};
 use domain::FieldErrors;
 use domain::dates::parse_date;
 use domain::org::{MoveError, OrgKind, OrgStatus, PostKind, UnitKind, check_move};
@@ -289,7 +289,7 @@ impl Services {
         if n > 0 {
             return Err(ServiceError::Conflict(format!("该组织仍有 {n} 名党员，请先将党员转到其他组织")));
         }
-        org::close(&mut tx, id, &today().format("%Y-%m-%d").to_string()).await?;
+        org::close(&mut tx, id, &self.today().format("%Y-%m-%d").to_string()).await?;
         let after = org::get_in_tx(&mut tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
         self.audit(
             &mut tx,

@@ -11,8 +11,14 @@ use std::collections::HashMap;
 use storage::Db;
 use storage::audit::AuditKey;
 
+/// The day these scenarios take place: their records are dated in 2026, so "today" is pinned
+/// (a probationary member who joined on 2026-03-01 is still one), whatever the clock says.
+const TODAY: (i32, u32, u32) = (2026, 11, 20);
+
 fn services(db: Db) -> Services {
-    Services::new(db, AuditKey::new(vec![5u8; 32]), HashCost::cheap_for_tests())
+    let mut s = Services::new(db, AuditKey::new(vec![5u8; 32]), HashCost::cheap_for_tests());
+    s.today_override = NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2);
+    s
 }
 
 fn person(name: &str, seq: u16) -> MemberInput {
@@ -356,7 +362,14 @@ async fn local_rule_sets_and_explanations(db: Db) {
     streaming_agrees(&s, as_of).await;
     let states = s.rule_sets_of(&c, b.id).await.unwrap();
     assert!(states[0].inherited && !states[0].here);
+    // A refused rule set is not stored, and nothing is audited for it.
+    let stored = storage::meeting::rule_sets(&s.db).await.unwrap().len();
+    let (audited,): (i64,) = s.db.fetch_one("SELECT COUNT(*) FROM audit_entries", &[]).await.unwrap();
     assert!(matches!(s.set_rule_set(&c, root.id, "放宽规则", true).await, Err(ServiceError::Invalid(_))));
+    assert_eq!(storage::meeting::rule_sets(&s.db).await.unwrap().len(), stored);
+    let (after,): (i64,) = s.db.fetch_one("SELECT COUNT(*) FROM audit_entries", &[]).await.unwrap();
+    assert_eq!(after, audited);
+    assert_eq!(lesson(&s.org_findings(&c, b.id, 2026, as_of).await.unwrap()), 3, "the rules in force are unchanged");
     s.set_rule_set(&c, root.id, domain::rules::LOCAL_QUARTERLY_LESSON, false).await.unwrap();
     assert_eq!(lesson(&s.org_findings(&c, b.id, 2026, as_of).await.unwrap()), 0);
 
@@ -394,8 +407,9 @@ test_support::on_both_backends!(attachments_are_checked_and_kept);
 
 async fn attachments_are_checked_and_kept(db: Db) {
     let Branch { mut s, b, .. } = branch(db).await;
-    let dir = std::env::temp_dir().join(format!("zhibu-att-{}", std::process::id() ^ b.id as u32));
-    s.files_dir = Some(dir.clone());
+    // A folder of this run alone: the SQLite and PostgreSQL runs go on at the same time.
+    let dir = tempfile::tempdir().unwrap();
+    s.files_dir = Some(dir.path().to_path_buf());
     let c = console_actor();
     let input = MeetingInput {
         kind: "themed_day".into(),
@@ -412,7 +426,7 @@ async fn attachments_are_checked_and_kept(db: Db) {
     assert_eq!((row.file_name.as_str(), bytes.as_slice()), ("签到表.pdf", &pdf[..]));
     let outsider = Actor { account_id: 9, username: "w".into(), grants: vec![] };
     assert!(matches!(s.attachment(&outsider, mid, aid).await, Err(ServiceError::NotFound)));
-    let _ = std::fs::remove_dir_all(dir);
+    drop(dir);
 }
 
 test_support::on_both_backends!(the_member_list_names_an_org_renamed_a_moment_ago);

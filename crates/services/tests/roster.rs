@@ -79,8 +79,10 @@ async fn org_tree_exports_and_imports_by_name_path(db: Db) {
     tree(&s).await;
     let c = console_actor();
     let file = s.export_orgs(&c, ExportFormat::Xlsx).await.unwrap();
-    // Into an empty database: the whole tree, parents before children, from one sheet.
-    let t = test_support::sqlite().await;
+    // Into an empty database of the same backend: the whole tree, parents before children,
+    // from one sheet.
+    let t = test_support::fresh_like(&s.db).await;
+    assert_eq!(t.db.kind(), s.db.kind());
     let empty = services(t.db.clone());
     let plan = empty.plan_org_import(&c, &file.bytes).await.unwrap();
     assert!(plan.issues.is_empty(), "{:?}", plan.issues);

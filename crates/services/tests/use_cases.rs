@@ -53,7 +53,37 @@ test_support::on_both_backends!(
     every_write_is_audited_and_the_chain_verifies,
     org_admins_grant_only_what_they_hold,
     demo_is_deterministic_realistic_and_valid,
+    con_probation_home_lists_probation_ending_within_60_days_both_ends_included,
 );
+
+/// CON-PROBATION on the home page: as of 2026-11-21, probationary members whose year ends
+/// between today and the 60th day (joined 2025-11-21 … 2026-01-20) are listed; those whose year
+/// ended yesterday or ends on day 61 are not.
+async fn con_probation_home_lists_probation_ending_within_60_days_both_ends_included(db: Db) {
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    let mut s = services(db);
+    s.today_override = Some(as_of);
+    s.list_cache_ms = 0;
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    let br = s.create_org(&c, Some(root.id), &org("支部", "branch")).await.unwrap();
+    let mut names = Vec::new();
+    for (i, joined) in ["2025-11-20", "2025-11-21", "2026-01-20", "2026-01-21"].iter().enumerate() {
+        let mut p =
+            person(&format!("预备党员{}", ["甲", "乙", "丙", "丁"][i]), &id("19950101", 11 + i as u16), "probationary");
+        p.joined_on = joined.to_string();
+        s.create_member(&c, br.id, None, &p).await.unwrap();
+        names.push(p.name);
+    }
+    let figures = s.home_figures(&c, as_of).await.unwrap();
+    let mut listed: Vec<(&str, &str, i64)> = figures
+        .probation_ending
+        .iter()
+        .map(|p| (p.member.row.name.as_str(), p.ends_on.as_str(), p.days_left))
+        .collect();
+    listed.sort();
+    assert_eq!(listed, vec![("预备党员丙", "2027-01-20", 60), ("预备党员乙", "2026-11-21", 0)]);
+}
 
 async fn tree_kinds_nest_as_the_rules_say(db: Db) {
     let s = services(db);
