@@ -1138,6 +1138,31 @@ async fn references_to_rows_that_do_not_exist_are_400_naming_the_field(db: Db) {
         ),
     ];
     let before = (audit_len(&f).await, member_snapshot(&f).await);
+    // The page forms that take an id: 400 with the form and a Chinese message, never a 500.
+    let s = login(&f, "sysadmin").await;
+    let pages: Vec<(String, String)> = vec![
+        ("/accounts".into(), format!("username=ghost4&display_name=幽灵&role=member&member_id={gone}")),
+        ("/accounts".into(), format!("username=ghost5&display_name=幽灵&role=org_admin&org_id={gone}")),
+        (format!("/orgs/{a}/move"), format!("parent_id={gone}")),
+        (format!("/orgs/{a}/posts"), format!("member_id={gone}&post=publicity_officer&start_on=2024-01-01")),
+        (format!("/members/{m}/relocate"), format!("target={gone}&on=2024-01-01")),
+    ];
+    for (uri, form) in pages {
+        let r = page_post(&f, &s, &uri, &form).await;
+        assert!(
+            r.status == StatusCode::BAD_REQUEST,
+            "POST {uri} {form}: {} {}",
+            r.status,
+            &r.body[..r.body.len().min(300)]
+        );
+        assert!(r.body.contains("找不到") || r.body.contains("请选择"), "POST {uri}: a Chinese message: {}", r.body);
+    }
+    // An id in the address (the parent or branch a form was opened from) is a page that does
+    // not exist: 404, as for /orgs/{id}.
+    for uri in [format!("/orgs?parent={gone}"), format!("/members?branch={gone}")] {
+        let r = page_post(&f, &s, &uri, "name=新人").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "POST {uri}");
+    }
     for (method, uri, body, field) in calls {
         let r = api(&f, &t, method, &uri, Some(body.clone())).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{method} {uri} {body}: {}", r.body);
