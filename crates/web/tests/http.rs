@@ -588,8 +588,57 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
                 r.body.chars().take(200).collect::<String>()
             );
         }
+        // Routes the matrix had missed: an export aimed at A, an attachment to A's meeting, an
+        // import into A, A's keeper's account, another account's token.
+        for uri in [format!("/members/export?org={a}"), format!("/members/export?org={a}&format=csv&status=all")] {
+            let r = page_get(&f, &s, &uri).await;
+            assert!(refused(r.status), "{user} GET {uri}: {}", r.status);
+        }
+        let send_multipart = |uri: String, body: Vec<u8>| {
+            let (router, cookie) = (f.router.clone(), s.cookie.clone());
+            async move {
+                send(
+                    &router,
+                    Request::post(uri)
+                        .header(header::COOKIE, cookie)
+                        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=zhibu-test-boundary")
+                        .body(Body::from(body))
+                        .unwrap(),
+                )
+                .await
+            }
+        };
+        let (_, body) = multipart(&s.csrf, "签到表.pdf", b"%PDF-1.4 sign-in sheet");
+        let r = send_multipart(format!("/meetings/{mtg}/attachments"), body).await;
+        assert!(refused(r.status), "{user} POST attachment to A's meeting: {}", r.status);
+        let csv =
+            format!("姓名,身份证号,民族,入党时间,转正时间\n新党员,{},汉族,2012/7/1,2013/7/1\n", id("19860606", 72));
+        let (_, mut body) = multipart(&s.csrf, "名册.csv", csv.as_bytes());
+        let branch_field =
+            format!("--zhibu-test-boundary\r\nContent-Disposition: form-data; name=\"branch\"\r\n\r\n{a}\r\n");
+        body.splice(0..0, branch_field.into_bytes());
+        let r = send_multipart("/members/import".into(), body).await;
+        assert!(
+            refused(r.status),
+            "{user} POST an import into branch A: {} {}",
+            r.status,
+            r.body.chars().take(200).collect::<String>()
+        );
+        let worker_a = storage::account::by_username(&f.services.db, "worker_a").await.unwrap().unwrap().id;
+        for uri in [format!("/accounts/{worker_a}/disable"), format!("/accounts/{worker_a}/enable")] {
+            let r = page_post(&f, &s, &uri, "").await;
+            assert!(refused(r.status), "{user} POST {uri}: {}", r.status);
+        }
+        let keeper_token = token(&f, "worker_a").await;
+        let list = api(&f, &keeper_token, "GET", "/api/v1/tokens", None).await;
+        let v: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+        let token_id = v["tokens"][0]["id"].as_i64().unwrap();
+        let r = page_post(&f, &s, &format!("/account/tokens/{token_id}/revoke"), "").await;
+        assert!(refused(r.status), "{user} revokes worker_a's token: {}", r.status);
+        assert_eq!(api(&f, &keeper_token, "GET", "/api/v1/me", None).await.status, StatusCode::OK, "still valid");
         let after = (audit_len(&f).await, member_snapshot(&f).await);
-        assert_eq!(before, after, "{user}: a refused request changed something");
+        // Creating the keeper's token above was audited; nothing else may have been.
+        assert_eq!((before.0 + 1, before.1), after, "{user}: a refused request changed something");
         // The list without filters shows none of branch A's members.
         let r = page_get(&f, &s, "/members?status=all").await;
         assert!(!r.body.contains("甲党员") && !r.body.contains("甲书记"), "{user} sees branch A in the list");
@@ -745,6 +794,52 @@ async fn in_scope_keeper_reaches_everything(db: Db) {
         .await
         .unwrap();
     assert_eq!((name.as_str(), idn), ("甲党员改", id("19900101", 11)));
+    // The positive controls of the routes the page matrix refuses to outsiders: the keeper
+    // exports, attaches and imports in branch A; the committee's admin disables and enables the
+    // keeper's account; the keeper revokes their own token.
+    let export = page_get(&f, &s, &format!("/members/export?org={}&format=csv&status=all", f.branch_a)).await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.body.contains("甲书记"), "{}", export.body);
+    let mtg = meeting_in_a(&f).await;
+    let (ct, body) = multipart(&s.csrf, "签到表.pdf", b"%PDF-1.4 sign-in sheet");
+    let r = send(
+        &f.router,
+        Request::post(format!("/meetings/{mtg}/attachments"))
+            .header(header::COOKIE, &s.cookie)
+            .header(header::CONTENT_TYPE, &ct)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let csv = format!("姓名,身份证号,民族,入党时间,转正时间\n新党员,{},汉族,2012/7/1,2013/7/1\n", id("19860606", 72));
+    let (_, mut body) = multipart(&s.csrf, "名册.csv", csv.as_bytes());
+    let branch_field =
+        format!("--zhibu-test-boundary\r\nContent-Disposition: form-data; name=\"branch\"\r\n\r\n{}\r\n", f.branch_a);
+    body.splice(0..0, branch_field.into_bytes());
+    let r = send(
+        &f.router,
+        Request::post("/members/import")
+            .header(header::COOKIE, &s.cookie)
+            .header(header::CONTENT_TYPE, &ct)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "the preview of an import into the keeper's branch: {}", r.body);
+    assert!(r.body.contains("id=\"commit\""));
+    let own = token(&f, "worker_a").await;
+    let v: serde_json::Value = serde_json::from_str(&api(&f, &own, "GET", "/api/v1/tokens", None).await.body).unwrap();
+    let own_id = v["tokens"][0]["id"].as_i64().unwrap();
+    let r = page_post(&f, &s, &format!("/account/tokens/{own_id}/revoke"), "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(api(&f, &own, "GET", "/api/v1/me", None).await.status, StatusCode::UNAUTHORIZED, "revoked");
+    let admin = login(&f, "rootadmin").await;
+    let worker_a = storage::account::by_username(&f.services.db, "worker_a").await.unwrap().unwrap().id;
+    for action in ["disable", "enable"] {
+        let r = page_post(&f, &admin, &format!("/accounts/{worker_a}/{action}"), "").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "rootadmin {action}s worker_a: {}", r.body);
+    }
     // A member sees their own record and edits their phone, nothing else.
     let s = login(&f, "member_b").await;
     assert_eq!(page_get(&f, &s, &format!("/members/{}", f.member_b)).await.status, StatusCode::OK);
