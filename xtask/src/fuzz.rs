@@ -24,8 +24,20 @@ const SEED: &str = "20261202";
 /// password). The HTTP tests cover them.
 const EXCLUDED: &[&str] = &["delete_tokens_id", "post_accounts_id_disable", "post_account_password"];
 
+/// The schemathesis command: its console script, or the module through python3 when pip put the
+/// script where PATH does not reach (a pyenv whose shims were not rehashed).
+fn schemathesis() -> Command {
+    if find_in_path("schemathesis").is_some() {
+        Command::new("schemathesis")
+    } else {
+        let mut cmd = Command::new("python3");
+        cmd.args(["-m", "schemathesis.cli"]);
+        cmd
+    }
+}
+
 fn schemathesis_installed() -> bool {
-    Command::new("schemathesis")
+    schemathesis()
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains(SCHEMATHESIS))
@@ -101,7 +113,7 @@ pub fn run() -> Result<()> {
     server.wait_ready(port)?;
 
     let base = format!("http://127.0.0.1:{port}/api/v1");
-    let mut cmd = Command::new("schemathesis");
+    let mut cmd = schemathesis();
     cmd.args(["run", &format!("{base}/openapi.json"), "--url", &base])
         .args(["--header", &format!("Authorization: Bearer {token}")])
         .args(["--checks", "not_a_server_error,status_code_conformance,content_type_conformance"])
