@@ -195,6 +195,8 @@ async fn upload_page(state: &AppState, v: &Viewer, error: String) -> Result<Resp
 }
 
 async fn import_page(State(state): State<AppState>, PageViewer(v): PageViewer) -> Result<Response, PageError> {
+    // Not offered to an account that may not import (a plain member): the upload would be refused.
+    state.services.authorize_import(&v.actor)?;
     upload_page(&state, &v, String::new()).await
 }
 
