@@ -323,6 +323,11 @@ async fn org_new(
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let parent =
         if q.parent.is_empty() { None } else { Some(state.services.org(&v.actor, id_param(&q.parent)?).await?) };
+    // The form is offered only to those who may create an org there (the service refuses the
+    // others anyway): a top-level committee needs the system administrator.
+    if parent.is_none() && !can(&v.actor, Action::CreateChildOrg(OrgKind::Committee), Target::Global) {
+        return Err(PageError::Service(ServiceError::Forbidden));
+    }
     let input = OrgInput { kind: if q.kind.is_empty() { "committee".into() } else { q.kind }, ..Default::default() };
     render(&OrgFormPage {
         heading: "新建组织".into(),
