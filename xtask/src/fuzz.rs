@@ -117,7 +117,10 @@ pub fn run() -> Result<()> {
     cmd.args(["run", &format!("{base}/openapi.json"), "--url", &base])
         .args(["--header", &format!("Authorization: Bearer {token}")])
         .args(["--checks", "not_a_server_error,status_code_conformance,content_type_conformance"])
-        .args(["--max-time", MAX_TIME_SECONDS, "--seed", SEED, "--workers", "2", "--no-color"])
+        // One worker: with two, Python 3.11's `ast.parse` (which hypothesis calls to describe
+        // filters) can fail with "AST constructor recursion depth mismatch" when two threads parse
+        // at once, an error of the tool that would fail the step for nothing the server did.
+        .args(["--max-time", MAX_TIME_SECONDS, "--seed", SEED, "--workers", "1", "--no-color"])
         .args(["--generation-database", "none", "--request-timeout", "30"])
         .current_dir(dir.path());
     for id in EXCLUDED {
