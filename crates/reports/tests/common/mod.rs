@@ -52,6 +52,18 @@ fn globals_start(sheet_name: &str) -> (Vec<u8>, usize) {
     (out, offset_at)
 }
 
+/// The DIMENSIONS record body of the rectangle the cells at these (row, column) positions span.
+fn used_range(positions: impl Iterator<Item = (u16, u16)> + Clone) -> Vec<u8> {
+    let rows = positions.clone().map(|(r, _)| u32::from(r));
+    let cols = positions.map(|(_, c)| c);
+    dimensions(
+        rows.clone().min().unwrap_or(0),
+        rows.max().map_or(0, |r| r + 1),
+        cols.clone().min().unwrap_or(0),
+        cols.max().map_or(0, |c| c + 1),
+    )
+}
+
 /// The Workbook stream of a one-sheet BIFF8 workbook. `dims` overrides the DIMENSIONS record.
 pub fn biff8_workbook(sheet_name: &str, cells: &[(u16, u16, XlsValue)], dims: Option<Vec<u8>>) -> Vec<u8> {
     let (mut out, offset_at) = globals_start(sheet_name);
@@ -60,16 +72,7 @@ pub fn biff8_workbook(sheet_name: &str, cells: &[(u16, u16, XlsValue)], dims: Op
     out[offset_at..offset_at + 4].copy_from_slice(&sheet_offset.to_le_bytes());
 
     record(&mut out, 0x0809, &bof(0x0010));
-    let dims = dims.unwrap_or_else(|| {
-        let rows = cells.iter().map(|c| c.0 as u32);
-        let cols = cells.iter().map(|c| c.1);
-        dimensions(
-            rows.clone().min().unwrap_or(0),
-            rows.max().map_or(0, |r| r + 1),
-            cols.clone().min().unwrap_or(0),
-            cols.max().map_or(0, |c| c + 1),
-        )
-    });
+    let dims = dims.unwrap_or_else(|| used_range(cells.iter().map(|c| (c.0, c.1))));
     record(&mut out, 0x0200, &dims);
     for (row, col, value) in cells {
         let mut d = Vec::new();
@@ -331,15 +334,7 @@ pub fn biff8_sst_workbook(sheet_name: &str, shared: &[String], cells: &[(u16, u1
     out[offset_at..offset_at + 4].copy_from_slice(&sheet_offset.to_le_bytes());
 
     record(&mut out, 0x0809, &bof(0x0010));
-    let rows = cells.iter().map(|c| c.0 as u32);
-    let cols = cells.iter().map(|c| c.1);
-    let dims = dimensions(
-        rows.clone().min().unwrap_or(0),
-        rows.max().map_or(0, |r| r + 1),
-        cols.clone().min().unwrap_or(0),
-        cols.max().map_or(0, |c| c + 1),
-    );
-    record(&mut out, 0x0200, &dims);
+    record(&mut out, 0x0200, &used_range(cells.iter().map(|c| (c.0, c.1))));
     for (row, col, isst) in cells {
         let mut d = Vec::new();
         d.extend_from_slice(&row.to_le_bytes());
