@@ -1,11 +1,11 @@
 //! Compliance (达标情况): for each frequency requirement (MTG-*) and each period that is over, whether
 //! the org met it, and roll-ups of those answers into rates for a dashboard.
 //!
-//! A [`RequirementStatus`] says how many records a period required and how many counted. Whether
-//! it was **met** is not recomputed from the counts: it is read from the findings of
-//! [`crate::findings::evaluate`] for the same inputs, so the rate and the list of findings can
-//! never disagree. A period is missed exactly when `evaluate` reports the rule's shortfall finding
-//! (of the rule's severity, a violation or a warning) for it.
+//! A [`RequirementStatus`] says how many records a period required and how many counted. The
+//! organizational-life family ([`crate::family::org_life::evaluate`]) makes it at the very place it
+//! decides whether to report the period's shortfall, so the rate and the list of findings can
+//! never disagree: a period is missed exactly when the shortfall finding (of the rule's severity,
+//! a violation or a warning) is reported for it.
 //!
 //! Which periods are counted: those of `year` that have ended on `as_of` (on its last day a period
 //! is still open, as in `evaluate`) and during which the org existed throughout. The period still
@@ -22,12 +22,10 @@
 //! count towards `held` (as in `evaluate`), so its month is missed when no other meeting was held;
 //! a 党员大会 whose vote lacked quorum still counts as held.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use serde::Serialize;
 
-use crate::findings::{Finding, OrgFacts, RecordFact, evaluate};
 use crate::period::Period;
-use crate::rules::{Check, Quorum, Rule, RuleSet, Severity};
 
 /// Whether one org met one frequency requirement in one period that is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,93 +48,6 @@ impl RequirementStatus {
     pub fn month(&self) -> u32 {
         self.period.end().month()
     }
-}
-
-/// Whether `f` is the shortfall finding of `rule` for the ended period `p`: the finding `evaluate`
-/// gives when too few records counted. It carries the period's last day as its deadline; the
-/// window warning (MTG-ORG-LIFE) has no deadline and a quorum finding points at its record, so
-/// neither is taken for a shortfall.
-fn is_shortfall(f: &Finding, rule: &Rule, p: &Period) -> bool {
-    f.rule_id == rule.id
-        && f.period.as_ref() == Some(p)
-        && f.severity != Severity::Upcoming
-        && f.due == Some(p.end())
-        && f.fix.as_ref().is_none_or(|fix| fix.record_id.is_none())
-}
-
-/// Whether record `r` counts towards a frequency requirement of `record` kind for `org`, as
-/// `evaluate` counts it.
-fn counts(org: &OrgFacts, r: &RecordFact, record: crate::org_life::MeetingKind, by_secretary: bool) -> bool {
-    r.kind == record
-        && if by_secretary {
-            org.secretary_member_id.is_some() && r.lecturer_id == org.secretary_member_id
-        } else {
-            r.org_id == org.org_id
-        }
-}
-
-/// The status of every frequency requirement of `rules` that applies to `org`, for every period
-/// of `year` that has ended on `as_of` and during which the org existed, in the order of the rule
-/// set, then by period. `findings` must be those of [`evaluate`] for the same `rules`, `org`,
-/// `records`, `year` and `as_of` (any `notice_days`): `met` is read from them. See
-/// [`evaluate_with_statuses`] to get both at once.
-pub fn requirement_statuses(
-    rules: &RuleSet,
-    org: &OrgFacts,
-    records: &[RecordFact],
-    year: i32,
-    as_of: NaiveDate,
-    findings: &[Finding],
-) -> Vec<RequirementStatus> {
-    let mut out = Vec::new();
-    for rule in rules.rules() {
-        if !org.is_subject_to(rule) {
-            continue;
-        }
-        let Check::Frequency { record, period, min_count, by_secretary, quorum, .. } = &rule.check else {
-            continue;
-        };
-        for p in Period::in_year(*period, year) {
-            if !p.has_ended(as_of) || !org.existed_throughout(&p) {
-                continue;
-            }
-            let held = records
-                .iter()
-                .filter(|r| r.date <= as_of && p.contains(r.date) && counts(org, r, *record, *by_secretary))
-                .filter(|r| match quorum {
-                    // A 支委会 without its quorum is not a meeting held (MTG-COMMITTEE).
-                    Some(Quorum::MeetingNeedsHalf) => {
-                        let votes = r.voter_count();
-                        votes.expected == 0 || votes.committee_quorum_met()
-                    }
-                    _ => true,
-                })
-                .count();
-            let met = !findings.iter().any(|f| is_shortfall(f, rule, &p));
-            out.push(RequirementStatus {
-                rule_id: rule.id,
-                period: p,
-                required: *min_count,
-                held: u32::try_from(held).unwrap_or(u32::MAX),
-                met,
-            });
-        }
-    }
-    out
-}
-
-/// [`evaluate`] and [`requirement_statuses`] of the same inputs.
-pub fn evaluate_with_statuses(
-    rules: &RuleSet,
-    org: &OrgFacts,
-    records: &[RecordFact],
-    year: i32,
-    as_of: NaiveDate,
-    notice_days: u32,
-) -> (Vec<Finding>, Vec<RequirementStatus>) {
-    let findings = evaluate(rules, org, records, year, as_of, notice_days);
-    let statuses = requirement_statuses(rules, org, records, year, as_of, &findings);
-    (findings, statuses)
 }
 
 /// A count of requirement-periods and of those met: one org's, a subtree's, one rule's, one

@@ -204,6 +204,13 @@ pub fn birthday(birth: NaiveDate, age: u32) -> NaiveDate {
     }
 }
 
+/// The `years`-th anniversary of `d`, by the project's anniversary convention: a date of
+/// 29 February has its anniversary on 1 March in years without 29 February, as birthdays do
+/// ([`birthday`]). Terms of office end on it (ORG-RENEWAL).
+pub fn anniversary(d: NaiveDate, years: u32) -> NaiveDate {
+    birthday(d, years)
+}
+
 /// `d` plus whole years; 29 February becomes 28 February in a year without it.
 /// Saturates at `NaiveDate::MAX`.
 pub fn add_years(d: NaiveDate, years: u32) -> NaiveDate {

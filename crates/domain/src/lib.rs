@@ -5,6 +5,7 @@
 pub mod codes;
 pub mod compliance;
 pub mod dates;
+pub mod family;
 pub mod findings;
 pub mod member;
 pub mod org;
@@ -12,6 +13,7 @@ pub mod org_life;
 pub mod period;
 pub mod rules;
 pub mod scope;
+pub mod settings;
 
 /// A field-level validation failure, shown next to the field on a page and listed in the
 /// `fields` object of an API error. `message` is Chinese and says what to do.
@@ -19,6 +21,17 @@ pub mod scope;
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// The rule that refused the value, when a firm rule did (its ID and citation); the message
+    /// names both as well.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<RuleRef>,
+}
+
+/// A rule named by a refusal: its ID ("MTG-ASSEMBLY") and citation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleRef {
+    pub rule_id: String,
+    pub citation: String,
 }
 
 /// All field errors of one form or request, in field order.
@@ -30,7 +43,18 @@ impl FieldErrors {
         Self::default()
     }
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldError { field: field.to_string(), message: message.into() });
+        self.0.push(FieldError { field: field.to_string(), message: message.into(), rule: None });
+    }
+    /// A refusal by a firm rule: the message gains the rule's ID and citation
+    /// ("……（规则 DEV-PROBATION，《中国共产党发展党员工作细则》第三十二条）").
+    pub fn add_rule(&mut self, field: &str, message: impl Into<String>, rule_id: &str, citation: &str) {
+        let message = format!("{}（规则 {rule_id}，{citation}）", message.into());
+        let rule = Some(RuleRef { rule_id: rule_id.to_string(), citation: citation.to_string() });
+        self.0.push(FieldError { field: field.to_string(), message, rule });
+    }
+    /// The first rule that refused a value, if any.
+    pub fn rule(&self) -> Option<&RuleRef> {
+        self.0.iter().find_map(|e| e.rule.as_ref())
     }
     /// Appends the errors of `other`.
     pub fn merge(&mut self, other: FieldErrors) {

@@ -68,13 +68,23 @@ impl OrgKind {
         !matches!(self, Self::Group)
     }
 
-    /// The usual term of its committee in years (ORG-TERM): a 基层党委 generally serves 5, a
-    /// 总支 or 支部 3 (village and community branches 5, which the unit kinds here do not include).
+    /// The usual term of its committee in years, whatever the unit: a 基层党委 generally serves 5,
+    /// a 总支 or 支部 3. See [`usual_term_years`] for village and community branches.
     pub fn usual_term_years(self) -> u32 {
         match self {
             Self::Committee => 5,
             _ => 3,
         }
+    }
+}
+
+/// The usual term in years of an org's committee (ORG-TERM, 支部工作条例 Art. 21): 5 for a
+/// 基层党委 and for the branches (and general branches) of villages and communities, 3 for other
+/// 总支 and 支部.
+pub fn usual_term_years(kind: OrgKind, unit: UnitKind) -> u32 {
+    match (kind, unit) {
+        (OrgKind::Branch | OrgKind::GeneralBranch, UnitKind::Village | UnitKind::Community) => 5,
+        _ => kind.usual_term_years(),
     }
 }
 
@@ -87,12 +97,24 @@ pub enum UnitKind {
     Kindergarten,
     Organ,
     Enterprise,
+    /// A village (村): its branch committee serves 5 years (ORG-TERM).
+    Village,
+    /// A residential community (社区): its branch committee serves 5 years (ORG-TERM).
+    Community,
     Other,
 }
 
 impl UnitKind {
-    pub const ALL: [UnitKind; 6] =
-        [Self::PublicSchool, Self::PrivateSchool, Self::Kindergarten, Self::Organ, Self::Enterprise, Self::Other];
+    pub const ALL: [UnitKind; 8] = [
+        Self::PublicSchool,
+        Self::PrivateSchool,
+        Self::Kindergarten,
+        Self::Organ,
+        Self::Enterprise,
+        Self::Village,
+        Self::Community,
+        Self::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -101,6 +123,8 @@ impl UnitKind {
             Self::Kindergarten => "kindergarten",
             Self::Organ => "organ",
             Self::Enterprise => "enterprise",
+            Self::Village => "village",
+            Self::Community => "community",
             Self::Other => "other",
         }
     }
@@ -112,6 +136,8 @@ impl UnitKind {
             Self::Kindergarten => "幼儿园",
             Self::Organ => "机关",
             Self::Enterprise => "企业",
+            Self::Village => "村",
+            Self::Community => "社区",
             Self::Other => "其他",
         }
     }
@@ -130,15 +156,19 @@ pub enum PostKind {
     OrganizationOfficer,
     PublicityOfficer,
     DisciplineOfficer,
+    /// 委员 without a named post: a committee may have more members than the named posts
+    /// (ORG-COMMITTEE: 3–5, generally no more than 7).
+    Member,
 }
 
 impl PostKind {
-    pub const ALL: [PostKind; 5] = [
+    pub const ALL: [PostKind; 6] = [
         Self::Secretary,
         Self::DeputySecretary,
         Self::OrganizationOfficer,
         Self::PublicityOfficer,
         Self::DisciplineOfficer,
+        Self::Member,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -148,6 +178,7 @@ impl PostKind {
             Self::OrganizationOfficer => "organization_officer",
             Self::PublicityOfficer => "publicity_officer",
             Self::DisciplineOfficer => "discipline_officer",
+            Self::Member => "committee_member",
         }
     }
 
@@ -158,6 +189,7 @@ impl PostKind {
             Self::OrganizationOfficer => "组织委员",
             Self::PublicityOfficer => "宣传委员",
             Self::DisciplineOfficer => "纪检委员",
+            Self::Member => "委员",
         }
     }
 
@@ -166,9 +198,10 @@ impl PostKind {
     }
 
     /// Only one person holds a secretary or deputy secretary post at a time
-    /// (ORG-COMMITTEE allows at most one 副书记); officers are likewise single posts.
+    /// (ORG-COMMITTEE allows at most one 副书记); officers are likewise single posts; plain 委员
+    /// may be several.
     pub fn single_holder(self) -> bool {
-        true
+        self != Self::Member
     }
 }
 

@@ -1,27 +1,33 @@
-//! The rules of shared/rules.md as data: an ID, a Chinese title, a citation, the orgs a rule applies
-//! to, what it checks, its severity, and the rule set it comes from. [`crate::findings::evaluate`]
-//! applies a [`RuleSet`] to an org's facts.
+//! The rules engine's data: a rule is an ID, a Chinese title, a citation, the orgs it applies
+//! to, what it checks, its severity, and where it comes from. Rules come in **families**
+//! ([`crate::family`]): a domain module's rules plus the facts they need. A family brings its own
+//! check type (`C: RuleCheck`), so adding a family adds a type and never changes another's;
+//! everything here is shared: severities, sources, applicability, rule sets and how they may be
+//! tightened, and the catalogue row ([`RuleInfo`]) every family's rule is listed as.
 //!
-//! The national set ([`national_rules`]) ships as the default. A committee may switch on local rule
-//! sets for its subtree ([`RuleSet::tighten`]); a local rule may add a requirement or tighten a
-//! national one, never loosen or remove it — loosening is refused with a [`RuleSetError`].
+//! The national set of each family ships as the default. A committee may switch on local rule
+//! sets or tighten a parameter for its subtree ([`RuleSet::tighten`], [`RuleSet::tighten_from`]);
+//! a local rule may add a requirement or tighten a national one, never loosen or remove it —
+//! loosening is refused with a [`RuleSetError`] that names the rule.
 //!
 //! **Severity.** Rules worded "一般" (generally) in the regulation are warnings (rules.md, "How to use
 //! it"). A rule's [`Severity`] is that of its main requirement; the parts of an article worded
-//! "一般" give [`Severity::Warning`] whatever the rule's severity (the 50-member ceiling of
-//! ORG-BRANCH-MIN, the fourth quarter of MTG-ORG-LIFE, a committee above 7 of ORG-COMMITTEE, the
-//! first overdue year of ORG-RENEWAL, a term other than the usual of ORG-TERM), and quorum failures
-//! (the article says "方可") are always [`Severity::Violation`]. One reading of our own: a branch
-//! that still has a committee with fewer than 7 full members (ORG-COMMITTEE) is a warning, because
-//! members leaving mid-term do not dissolve an elected committee; the structure is adjusted at the
-//! next election, which the finding asks for.
+//! "一般" give [`Severity::Warning`] whatever the rule's severity (see each family), and quorum
+//! failures (the article says "方可") are always [`Severity::Violation`].
+//!
+//! **Dated rules.** A rule may be in force from a date (a committee setting that applies from
+//! then) and until a date (the version a setting replaced). A period is judged by the version in
+//! force on its first day, so earlier periods keep the old value; a finding about a state on
+//! `as_of` (the structure rules) by the version in force on `as_of`.
 
+use std::fmt::Debug;
+
+use chrono::NaiveDate;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::dates::format_cn;
 use crate::org::OrgKind;
-use crate::org_life::MeetingKind;
-use crate::period::PeriodKind;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -78,18 +84,30 @@ pub enum RuleSource {
     National,
     /// A local rule set a committee switched on for its subtree, by name.
     Local(String),
+    /// A parameter a committee tightened for its subtree (a committee setting), from a date.
+    Setting { committee: String, from: NaiveDate },
 }
 
 impl RuleSource {
     pub fn is_local(&self) -> bool {
-        matches!(self, Self::Local(_))
+        !matches!(self, Self::National)
     }
 
-    /// "全国性规定", or the local rule set's name.
-    pub fn label(&self) -> &str {
+    /// "全国性规定", the local rule set's name, or "某党委设定（2026年7月1日起）".
+    pub fn label(&self) -> String {
         match self {
-            Self::National => "全国性规定",
-            Self::Local(name) => name,
+            Self::National => "全国性规定".to_string(),
+            Self::Local(name) => name.clone(),
+            Self::Setting { committee, from } => format!("{committee}设定（{}起）", format_cn(*from)),
+        }
+    }
+
+    /// "national", "local" or "setting".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::National => "national",
+            Self::Local(_) => "local",
+            Self::Setting { .. } => "setting",
         }
     }
 }
@@ -98,7 +116,7 @@ impl RuleSource {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
-    /// The org has a committee (支部委员会): MTG-COMMITTEE.
+    /// The org has a committee (支部委员会) in the period judged: MTG-COMMITTEE.
     HasCommittee,
     /// The org has a secretary in office: MTG-LESSON (the 党委书记 lectures).
     HasSecretary,
@@ -141,60 +159,85 @@ impl Applicability {
     pub fn overlaps(&self, other: &Applicability) -> bool {
         self.org_kinds.iter().any(|k| other.org_kinds.contains(k))
     }
-}
 
-/// How a meeting's quorum is checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Quorum {
-    /// MTG-ASSEMBLY: a vote needs half or more of the voting members present. A meeting without
-    /// the quorum still counts as held, but its vote is flagged.
-    VoteNeedsHalf,
-    /// MTG-COMMITTEE: the meeting itself needs half or more of its members present. A meeting
-    /// without the quorum is flagged and does not count.
-    MeetingNeedsHalf,
-}
-
-/// What a rule checks, with its parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
-pub enum Check {
-    /// At least `min_count` records of kind `record` in every `period` (MTG-*).
-    Frequency {
-        record: MeetingKind,
-        period: PeriodKind,
-        min_count: u32,
-        /// The quarter of the year (1–4) in which the records are generally held: a period whose
-        /// records all lie outside it gives a warning (MTG-ORG-LIFE: Q4).
-        within: Option<u32>,
-        /// Count only records whose lecturer is the org's secretary, in any org (MTG-LESSON);
-        /// otherwise count the org's own records.
-        by_secretary: bool,
-        quorum: Option<Quorum>,
-    },
-    /// ORG-COMMITTEE: with `min_full_members` or more full members a branch sets up a committee
-    /// of `min_size` or more members, generally no more than `max_size`; with fewer it has none.
-    CommitteeStructure { min_full_members: u32, min_size: u32, max_size: u32 },
-    /// ORG-BRANCH-MIN: at least `min_full` full members; generally at most `max_members` members.
-    BranchSize { min_full: u32, max_members: u32 },
-    /// ORG-TERM / CON-TERM: the term is recorded and lasts `min_years` to `max_years`.
-    TermLength { min_years: u32, max_years: u32 },
-    /// ORG-RENEWAL: remind `warn_months` before the term ends; a delay of up to `grace_years`
-    /// (with approval) is a warning, beyond it a violation.
-    Term { warn_months: u32, grace_years: u32 },
-    /// CON-LAPSE: `months` consecutive months absent without excuse from all organizational life.
-    Lapse { months: u32 },
-}
-
-impl Check {
-    fn same_kind(&self, other: &Check) -> bool {
-        std::mem::discriminant(self) == std::mem::discriminant(other)
+    /// "党支部（设有支部委员会）".
+    pub fn label(&self) -> String {
+        let kinds: Vec<&str> = self.org_kinds.iter().map(|k| k.label()).collect();
+        let mut s = kinds.join("、");
+        if !self.conditions.is_empty() {
+            let c: Vec<&str> = self.conditions.iter().map(|c| c.label()).collect();
+            s.push_str(&format!("（{}）", c.join("，")));
+        }
+        s
     }
 }
 
-/// A rule: data with a citation.
+/// A family of rules: an identifier and a Chinese name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct FamilyId {
+    /// "org_life".
+    pub id: &'static str,
+    /// "组织生活".
+    pub label: &'static str,
+}
+
+/// One parameter of a rule, for the catalogue: "min_count" "次数" "1".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Rule {
+pub struct Param {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+}
+
+impl Param {
+    pub fn new(name: &'static str, label: &'static str, value: impl ToString) -> Param {
+        Param { name, label, value: value.to_string() }
+    }
+}
+
+/// Why a check is not at least as strict as another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weaker {
+    /// It loosens the other in this respect.
+    Loosens(Loosening),
+    /// The parameter is fixed by the Party Constitution and may not change.
+    Fixed,
+}
+
+/// What a family's rules check: one type per family. The engine compares checks to refuse a
+/// local rule or a setting that would loosen a national rule.
+pub trait RuleCheck: Clone + PartialEq + Eq + Serialize + Debug {
+    /// The family this check belongs to.
+    const FAMILY: FamilyId;
+
+    /// Whether `self` and `other` are the same kind of check.
+    fn same_kind(&self, other: &Self) -> bool;
+
+    /// Whether a new rule with `self` checks the same thing as an existing rule with `other` (so
+    /// it must be at least as strict). By default, the same kind of check.
+    fn same_requirement(&self, other: &Self) -> bool {
+        self.same_kind(other)
+    }
+
+    /// `Ok` when `self` demands at least what `other` demands, in every respect.
+    fn at_least_as_strict(&self, other: &Self) -> Result<(), Weaker>;
+
+    /// `Err(reason)` when the parameters cannot make sense (a count of 0, a range upside down).
+    fn well_formed(&self) -> Result<(), &'static str>;
+
+    /// The parameters, for the catalogue.
+    fn params(&self) -> Vec<Param>;
+
+    /// This check with the numeric parameter `name` set to `value` (a committee setting), or
+    /// `None` when it has no such parameter.
+    fn with_param(&self, _name: &str, _value: u32) -> Option<Self> {
+        None
+    }
+}
+
+/// A rule: data with a citation, of one family (its check type `C`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rule<C> {
     /// The rule ID of shared/rules.md ("MTG-ASSEMBLY"), or a local rule's own ID.
     pub id: &'static str,
     /// What the rule requires, in Chinese.
@@ -202,213 +245,77 @@ pub struct Rule {
     /// "《中国共产党支部工作条例（试行）》第十一条".
     pub citation: &'static str,
     pub applies_to: Applicability,
-    pub check: Check,
+    pub check: C,
     pub severity: Severity,
     pub source: RuleSource,
+    /// In force for periods that begin on or after this day (a committee setting's date).
+    pub from: Option<NaiveDate>,
+    /// In force for periods that begin before this day (the version a setting replaced).
+    pub until: Option<NaiveDate>,
 }
 
-/// The frequency check of the meeting rules, without window, lecturer condition or quorum.
-fn frequency(record: MeetingKind, period: PeriodKind, min_count: u32) -> Check {
-    Check::Frequency { record, period, min_count, within: None, by_secretary: false, quorum: None }
-}
+impl<C: RuleCheck> Rule<C> {
+    /// A national rule, in force always.
+    pub fn national(
+        id: &'static str,
+        title: &'static str,
+        citation: &'static str,
+        applies_to: Applicability,
+        check: C,
+        severity: Severity,
+    ) -> Rule<C> {
+        Rule { id, title, citation, applies_to, check, severity, source: RuleSource::National, from: None, until: None }
+    }
 
-fn with_quorum(check: Check, q: Quorum) -> Check {
-    match check {
-        Check::Frequency { record, period, min_count, within, by_secretary, .. } => {
-            Check::Frequency { record, period, min_count, within, by_secretary, quorum: Some(q) }
+    /// Whether this version is the one in force on `day` (a period's first day, or `as_of`).
+    pub fn in_force_on(&self, day: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= day) && self.until.is_none_or(|u| day < u)
+    }
+
+    /// The catalogue row of this rule.
+    pub fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: self.id,
+            title: self.title,
+            citation: self.citation,
+            family: C::FAMILY,
+            applies_to: self.applies_to.label(),
+            severity: self.severity,
+            source: self.source.clone(),
+            source_label: self.source.label(),
+            params: self.check.params(),
+            from: self.from,
+            until: self.until,
         }
-        other => other,
     }
 }
 
-fn national(
-    id: &'static str,
-    title: &'static str,
-    citation: &'static str,
-    applies_to: Applicability,
-    check: Check,
-    severity: Severity,
-) -> Rule {
-    Rule { id, title, citation, applies_to, check, severity, source: RuleSource::National }
+/// One line of the rule catalogue (规则目录): a rule in force, whatever its family.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub citation: &'static str,
+    pub family: FamilyId,
+    pub applies_to: String,
+    pub severity: Severity,
+    pub source: RuleSource,
+    pub source_label: String,
+    pub params: Vec<Param>,
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
 }
 
-/// The national rule set, in the order findings are reported.
-///
-/// | ID | check | severity |
-/// |---|---|---|
-/// | ORG-BRANCH-MIN | ≥3 full members; generally ≤50 members (branches) | warning (see below) |
-/// | ORG-COMMITTEE | ≥7 full members → committee of 3–7; <7 → none (branches) | violation |
-/// | ORG-TERM | term recorded, 3–5 years (committees, general branches, branches) | violation |
-/// | ORG-RENEWAL | reminder 6 months ahead; ≤1 year late warning, later violation | violation |
-/// | MTG-ASSEMBLY | 党员大会 ≥1 per quarter; vote quorum ≥½ (branches) | warning ("一般") |
-/// | MTG-COMMITTEE | 支委会 ≥1 per month; quorum ≥½ (branches with a committee) | warning ("一般") |
-/// | MTG-GROUP | 党小组会 ≥1 per month (groups) | warning ("一般") |
-/// | MTG-THEME-DAY | 主题党日 ≥1 per month (branches) | violation |
-/// | MTG-ORG-LIFE | 组织生活会 ≥1 per year, generally in Q4 (branches) | violation |
-/// | MTG-EVAL | 民主评议党员 ≥1 per year (branches) | warning ("一般") |
-/// | MTG-TALK | 谈心谈话 ≥1 per year (branches) | warning ("一般") |
-/// | MTG-LESSON | the 党委 secretary lectures ≥1 per year (committees with a secretary) | violation |
-/// | CON-LAPSE | 6 consecutive months absent without excuse (branches) | violation |
-///
-/// ORG-BRANCH-MIN is a warning as a whole: the ceiling is worded "一般", and Art. 4 says when a
-/// branch must be set up, not that one with fewer than 3 full members must be dissolved (it should
-/// be merged or joined with others, ORG-JOINT). The quarterly 党课 for branches is not here: it
-/// is UNVERIFIED as national (rules.md §11.2); see [`local_quarterly_lesson`].
-pub fn national_rules() -> Vec<Rule> {
-    use MeetingKind as M;
-    use OrgKind::{Branch, Committee, GeneralBranch, Group};
-    use PeriodKind::{Month, Quarter, Year};
-    let branch = || Applicability::kinds(&[Branch]);
-    let with_term = || Applicability::kinds(&[Committee, GeneralBranch, Branch]);
-    vec![
-        national(
-            "ORG-BRANCH-MIN",
-            "党支部正式党员不少于3名，党员一般不超过50名",
-            "《中国共产党支部工作条例（试行）》第四条",
-            branch(),
-            Check::BranchSize { min_full: 3, max_members: 50 },
-            Severity::Warning,
-        ),
-        national(
-            "ORG-COMMITTEE",
-            "正式党员7人以上的党支部设立支部委员会，由3至5人组成，一般不超过7人",
-            "《中国共产党支部工作条例（试行）》第二十条",
-            branch(),
-            Check::CommitteeStructure { min_full_members: 7, min_size: 3, max_size: 7 },
-            Severity::Violation,
-        ),
-        national(
-            "ORG-TERM",
-            "党组织委员会每届任期3至5年",
-            "《中国共产党章程》第三十一条；《中国共产党支部工作条例（试行）》第二十一条",
-            with_term(),
-            Check::TermLength { min_years: 3, max_years: 5 },
-            Severity::Violation,
-        ),
-        national(
-            "ORG-RENEWAL",
-            "任期届满按期换届，延期一般不超过1年",
-            "《中国共产党支部工作条例（试行）》第二十一条；《中国共产党基层组织选举工作条例》第三条",
-            with_term(),
-            Check::Term { warn_months: 6, grace_years: 1 },
-            Severity::Violation,
-        ),
-        national(
-            "MTG-ASSEMBLY",
-            "支部党员大会一般每季度召开1次",
-            "《中国共产党支部工作条例（试行）》第十一条",
-            branch(),
-            with_quorum(frequency(M::BranchAssembly, Quarter, 1), Quorum::VoteNeedsHalf),
-            Severity::Warning,
-        ),
-        national(
-            "MTG-COMMITTEE",
-            "支部委员会会议一般每月召开1次",
-            "《中国共产党支部工作条例（试行）》第十二条",
-            branch().with(Condition::HasCommittee),
-            with_quorum(frequency(M::CommitteeMeeting, Month, 1), Quorum::MeetingNeedsHalf),
-            Severity::Warning,
-        ),
-        national(
-            "MTG-GROUP",
-            "党小组会一般每月召开1次",
-            "《中国共产党支部工作条例（试行）》第十三条",
-            Applicability::kinds(&[Group]),
-            frequency(M::GroupMeeting, Month, 1),
-            Severity::Warning,
-        ),
-        national(
-            "MTG-THEME-DAY",
-            "党支部每月开展1次主题党日",
-            "《中国共产党支部工作条例（试行）》第十六条；《中国共产党党员教育管理工作条例》第十六条",
-            branch(),
-            frequency(M::ThemedDay, Month, 1),
-            Severity::Violation,
-        ),
-        national(
-            "MTG-ORG-LIFE",
-            "每年至少召开1次组织生活会，一般安排在第四季度",
-            "《中国共产党支部工作条例（试行）》第十七条",
-            branch(),
-            Check::Frequency {
-                record: M::LifeMeeting,
-                period: Year,
-                min_count: 1,
-                within: Some(4),
-                by_secretary: false,
-                quorum: None,
-            },
-            Severity::Violation,
-        ),
-        national(
-            "MTG-EVAL",
-            "一般每年开展1次民主评议党员",
-            "《中国共产党支部工作条例（试行）》第十八条",
-            branch(),
-            frequency(M::MemberAppraisal, Year, 1),
-            Severity::Warning,
-        ),
-        national(
-            "MTG-TALK",
-            "谈心谈话一般每年至少开展1次",
-            "《中国共产党支部工作条例（试行）》第十九条",
-            branch(),
-            frequency(M::Talk, Year, 1),
-            Severity::Warning,
-        ),
-        national(
-            "MTG-LESSON",
-            "党委书记每年至少讲1次党课",
-            "《中国共产党支部工作条例（试行）》第十六条",
-            Applicability::kinds(&[Committee]).with(Condition::HasSecretary),
-            Check::Frequency {
-                record: M::PartyLecture,
-                period: Year,
-                min_count: 1,
-                within: None,
-                by_secretary: true,
-                quorum: None,
-            },
-            Severity::Violation,
-        ),
-        national(
-            "CON-LAPSE",
-            "连续6个月无正当理由不参加党的组织生活，视为自行脱党",
-            "《中国共产党章程》第九条",
-            branch(),
-            Check::Lapse { months: 6 },
-            Severity::Violation,
-        ),
-    ]
-}
+impl RuleInfo {
+    /// Whether a committee tightened this rule or added it (not national).
+    pub fn tightened(&self) -> bool {
+        self.source.is_local()
+    }
 
-/// The name of the local rule set of [`local_quarterly_lesson`].
-pub const LOCAL_QUARTERLY_LESSON: &str = "党课每季度1次";
-
-/// A local rule set (rules.md **L**, §11.2): every branch holds a 党课 each quarter. Widely
-/// attributed to the 支部工作条例, but not in its text, so it is never a national default; a
-/// committee may switch it on for its subtree. Its findings are warnings and name the set.
-pub fn local_quarterly_lesson() -> Vec<Rule> {
-    vec![Rule {
-        id: "LOCAL-LESSON-QUARTER",
-        title: "党支部每季度至少开展1次党课",
-        citation: "地方规定（全国性条例未规定党支部党课的频次）",
-        applies_to: Applicability::kinds(&[OrgKind::Branch]),
-        check: frequency(MeetingKind::PartyLecture, PeriodKind::Quarter, 1),
-        severity: Severity::Warning,
-        source: RuleSource::Local(LOCAL_QUARTERLY_LESSON.to_string()),
-    }]
-}
-
-/// The local rule sets a committee can switch on for its subtree: (name, what it requires).
-pub const LOCAL_RULE_SETS: [(&str, &str); 1] =
-    [(LOCAL_QUARTERLY_LESSON, "党支部每季度至少开展1次党课（地方规定，比全国性条例更严）")];
-
-/// The rules of a local rule set by its name.
-pub fn local_rule_set(name: &str) -> Option<Vec<Rule>> {
-    match name {
-        LOCAL_QUARTERLY_LESSON => Some(local_quarterly_lesson()),
-        _ => None,
+    /// "次数=2，周期=季度".
+    pub fn params_label(&self) -> String {
+        let p: Vec<String> = self.params.iter().map(|p| format!("{}={}", p.label, p.value)).collect();
+        p.join("，")
     }
 }
 
@@ -452,7 +359,7 @@ impl Loosening {
     }
 }
 
-/// Why a local rule set was refused.
+/// Why a local rule set or a setting was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum RuleSetError {
     #[error("规则“{id}”不是地方规则，地方规则集只能包含标明来源的地方规则")]
@@ -465,89 +372,133 @@ pub enum RuleSetError {
     Malformed { id: &'static str, reason: &'static str },
 }
 
-/// A set of rules in force: the national rules, possibly tightened by local ones.
+impl RuleSetError {
+    /// The ID of the rule that refused the change (the existing rule when one would be loosened).
+    pub fn rule_id(&self) -> &'static str {
+        match self {
+            Self::NotLocal { id } | Self::Fixed { id } | Self::Malformed { id, .. } => id,
+            Self::Loosens { existing, .. } => existing,
+        }
+    }
+}
+
+/// A set of rules of one family in force: the national rules, possibly tightened by local ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RuleSet {
-    rules: Vec<Rule>,
+pub struct RuleSet<C> {
+    rules: Vec<Rule<C>>,
 }
 
-impl Default for RuleSet {
-    fn default() -> Self {
-        Self::national()
-    }
-}
-
-impl RuleSet {
-    /// The national rules ([`national_rules`]).
-    pub fn national() -> RuleSet {
-        RuleSet { rules: national_rules() }
+impl<C: RuleCheck> RuleSet<C> {
+    /// A set of exactly these rules (a family's national rules).
+    pub fn of(rules: Vec<Rule<C>>) -> RuleSet<C> {
+        RuleSet { rules }
     }
 
-    pub fn rules(&self) -> &[Rule] {
+    pub fn rules(&self) -> &[Rule<C>] {
         &self.rules
     }
 
-    pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
+    /// The version of rule `id` in force now: the newest (a setting's version comes after the
+    /// one it replaced).
+    pub fn get(&self, id: &str) -> Option<&Rule<C>> {
+        self.rules.iter().rev().find(|r| r.id == id && r.until.is_none())
     }
 
-    /// This set with `local` switched on. Each local rule either replaces the rule with its ID,
-    /// which it must be at least as strict as, or adds a new requirement. A new rule that counts
-    /// the same records for the same orgs as an existing rule must also be at least as strict as
-    /// it (a weaker duplicate would read as a local standard that is lower than the national
-    /// one). Nothing is removed. Errors name the first local rule refused; `self` is unchanged.
-    pub fn tighten(&self, local: &[Rule]) -> Result<RuleSet, RuleSetError> {
+    /// The versions in force on `day`, in the order of the set.
+    pub fn in_force_on(&self, day: NaiveDate) -> impl Iterator<Item = &Rule<C>> {
+        self.rules.iter().filter(move |r| r.in_force_on(day))
+    }
+
+    /// One set from the sets in force over consecutive windows: `(from, until, set)`, oldest
+    /// first. A rule the same in two neighbouring windows becomes one version over both; one that
+    /// differs gets a version per window. Rules keep the order of their first appearance, and a
+    /// rule's versions are kept together, oldest first.
+    pub fn from_windows(windows: Vec<(Option<NaiveDate>, Option<NaiveDate>, RuleSet<C>)>) -> RuleSet<C> {
+        let mut order: Vec<&'static str> = Vec::new();
+        let mut versions: Vec<Vec<Rule<C>>> = Vec::new();
+        for (from, until, set) in windows {
+            for r in set.rules {
+                let pos = match order.iter().position(|id| *id == r.id) {
+                    Some(p) => p,
+                    None => {
+                        order.push(r.id);
+                        versions.push(Vec::new());
+                        order.len() - 1
+                    }
+                };
+                let list = &mut versions[pos];
+                let same = |v: &Rule<C>| {
+                    v.check == r.check
+                        && v.severity == r.severity
+                        && v.source == r.source
+                        && v.applies_to == r.applies_to
+                        && v.until == from
+                };
+                match list.last_mut() {
+                    Some(last) if same(last) => last.until = until,
+                    _ => list.push(Rule { from: r.from.max(from), until, ..r }),
+                }
+            }
+        }
+        RuleSet { rules: versions.into_iter().flatten().collect() }
+    }
+
+    /// This set with `local` switched on for every period. See [`RuleSet::tighten_from`].
+    pub fn tighten(&self, local: &[Rule<C>]) -> Result<RuleSet<C>, RuleSetError> {
+        self.tighten_from(local, None)
+    }
+
+    /// This set with `local` switched on for the periods that begin on or after `from` (always
+    /// when `None`). Each local rule either replaces the rule with its ID, which it must be at
+    /// least as strict as, or adds a new requirement. A new rule that counts the same records
+    /// for the same orgs as an existing rule must also be at least as strict as it (a weaker
+    /// duplicate would read as a local standard that is lower than the national one). Nothing
+    /// is removed: a replaced rule stays in force for the periods before `from`. Errors name
+    /// the first local rule refused; `self` is unchanged.
+    pub fn tighten_from(&self, local: &[Rule<C>], from: Option<NaiveDate>) -> Result<RuleSet<C>, RuleSetError> {
         let mut rules = self.rules.clone();
         for l in local {
             if !l.source.is_local() {
                 return Err(RuleSetError::NotLocal { id: l.id });
             }
-            check_well_formed(l)?;
-            if let Some(pos) = rules.iter().position(|e| e.id == l.id) {
-                at_least_as_strict(l, &rules[pos])?;
-                rules[pos] = l.clone();
-            } else {
-                for e in rules.iter().filter(|e| same_requirement(l, e)) {
-                    stricter_check(l, e)?;
+            if let Err(reason) = l.check.well_formed() {
+                return Err(RuleSetError::Malformed { id: l.id, reason });
+            }
+            if l.applies_to.org_kinds.is_empty() {
+                return Err(RuleSetError::Malformed { id: l.id, reason: "未指定适用的组织类型" });
+            }
+            let mut l = l.clone();
+            l.from = from.or(l.from);
+            let current: Vec<usize> =
+                rules.iter().enumerate().filter(|(_, e)| e.id == l.id && e.until.is_none()).map(|(i, _)| i).collect();
+            if let Some(&pos) = current.last() {
+                at_least_as_strict(&l, &rules[pos])?;
+                match l.from {
+                    // The replaced version keeps the periods before the change.
+                    Some(day) if rules[pos].from.is_none_or(|f| f < day) => {
+                        rules[pos].until = Some(day);
+                        rules.insert(pos + 1, l);
+                    }
+                    _ => rules[pos] = l,
                 }
-                rules.push(l.clone());
+            } else {
+                for e in rules.iter().filter(|e| e.until.is_none() && same_requirement(&l, e)) {
+                    stricter_check(&l, e)?;
+                }
+                rules.push(l);
             }
         }
         Ok(RuleSet { rules })
     }
 }
 
-fn check_well_formed(rule: &Rule) -> Result<(), RuleSetError> {
-    let bad = |reason| Err(RuleSetError::Malformed { id: rule.id, reason });
-    if rule.applies_to.org_kinds.is_empty() {
-        return bad("未指定适用的组织类型");
-    }
-    match rule.check {
-        Check::Frequency { min_count: 0, .. } => bad("次数应至少为1"),
-        Check::Frequency { within: Some(q), .. } if !(1..=4).contains(&q) => bad("季度应为1至4"),
-        Check::CommitteeStructure { min_size, max_size, .. } if min_size > max_size => bad("委员人数上限小于下限"),
-        Check::TermLength { min_years, max_years } if min_years > max_years || min_years == 0 => {
-            bad("任期年限范围无效")
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Whether a new rule `l` checks the same thing for some of the same orgs as `e`: the same kind of
-/// check and, for frequencies, the same records.
-fn same_requirement(l: &Rule, e: &Rule) -> bool {
-    let same_thing = match (&l.check, &e.check) {
-        (
-            Check::Frequency { record: lr, by_secretary: ls, .. },
-            Check::Frequency { record: er, by_secretary: es, .. },
-        ) => lr == er && ls == es,
-        (lc, ec) => lc.same_kind(ec),
-    };
-    same_thing && l.applies_to.overlaps(&e.applies_to)
+/// Whether a new rule `l` checks the same thing for some of the same orgs as `e`.
+fn same_requirement<C: RuleCheck>(l: &Rule<C>, e: &Rule<C>) -> bool {
+    l.check.same_requirement(&e.check) && l.applies_to.overlaps(&e.applies_to)
 }
 
 /// A replacement `l` for `e` (same ID) must be at least as strict in every respect.
-fn at_least_as_strict(l: &Rule, e: &Rule) -> Result<(), RuleSetError> {
+fn at_least_as_strict<C: RuleCheck>(l: &Rule<C>, e: &Rule<C>) -> Result<(), RuleSetError> {
     let loosens = |what| Err(RuleSetError::Loosens { local: l.id, existing: e.id, what });
     if !l.check.same_kind(&e.check) {
         return loosens(Loosening::CheckKind);
@@ -561,74 +512,9 @@ fn at_least_as_strict(l: &Rule, e: &Rule) -> Result<(), RuleSetError> {
     stricter_check(l, e)
 }
 
-/// The parameters of `l`'s check demand at least what `e`'s do.
-fn stricter_check(l: &Rule, e: &Rule) -> Result<(), RuleSetError> {
-    let loosens = |what| Err(RuleSetError::Loosens { local: l.id, existing: e.id, what });
-    match (&l.check, &e.check) {
-        (
-            Check::Frequency { record: lr, period: lp, min_count: lm, within: lw, by_secretary: ls, quorum: lq },
-            Check::Frequency { record: er, period: ep, min_count: em, within: ew, by_secretary: es, quorum: eq },
-        ) => {
-            if lr != er || ls != es {
-                return loosens(Loosening::Record);
-            }
-            // Periods are 1, 3, 6 or 12 months, so a shorter one divides a longer one. A shorter
-            // period is stricter when its count, summed over the longer period, still reaches the
-            // longer period's count: 1 a month is at least 1 a quarter; 4 a year is not 1 a
-            // quarter (all four may fall in one quarter).
-            if lp.months() > ep.months() {
-                return loosens(Loosening::Period);
-            }
-            let ratio = u64::from(ep.months() / lp.months());
-            if u64::from(*lm) * ratio < u64::from(*em) {
-                return loosens(Loosening::MinCount);
-            }
-            if ew.is_some() && lw != ew {
-                return loosens(Loosening::Window);
-            }
-            if eq.is_some() && lq != eq {
-                return loosens(Loosening::Quorum);
-            }
-            Ok(())
-        }
-        (
-            Check::CommitteeStructure { min_full_members: lf, min_size: lmin, max_size: lmax },
-            Check::CommitteeStructure { min_full_members: ef, min_size: emin, max_size: emax },
-        ) => {
-            if lf > ef || lmin < emin || lmax > emax {
-                return loosens(Loosening::Threshold);
-            }
-            Ok(())
-        }
-        (Check::BranchSize { min_full: lf, max_members: lm }, Check::BranchSize { min_full: ef, max_members: em }) => {
-            if lf < ef || lm > em {
-                return loosens(Loosening::Threshold);
-            }
-            Ok(())
-        }
-        (
-            Check::TermLength { min_years: lmin, max_years: lmax },
-            Check::TermLength { min_years: emin, max_years: emax },
-        ) => {
-            if lmin < emin || lmax > emax {
-                return loosens(Loosening::Threshold);
-            }
-            Ok(())
-        }
-        (Check::Term { warn_months: lw, grace_years: lg }, Check::Term { warn_months: ew, grace_years: eg }) => {
-            if lw < ew || lg > eg {
-                return loosens(Loosening::Threshold);
-            }
-            Ok(())
-        }
-        // CON-LAPSE: the 6 months are the constitution's definition of 自行脱党, not a frequency a
-        // committee may tighten; they may not change in either direction.
-        (Check::Lapse { months: lm }, Check::Lapse { months: em }) => {
-            if lm != em {
-                return Err(RuleSetError::Fixed { id: e.id });
-            }
-            Ok(())
-        }
-        _ => loosens(Loosening::CheckKind),
-    }
+fn stricter_check<C: RuleCheck>(l: &Rule<C>, e: &Rule<C>) -> Result<(), RuleSetError> {
+    l.check.at_least_as_strict(&e.check).map_err(|w| match w {
+        Weaker::Loosens(what) => RuleSetError::Loosens { local: l.id, existing: e.id, what },
+        Weaker::Fixed => RuleSetError::Fixed { id: e.id },
+    })
 }

@@ -96,6 +96,9 @@ pub enum Action {
     RevealPersonalData,
     ViewAudit,
     ManageAccounts,
+    /// Make a committee setting (党委设置) for the target org's subtree: its administrators only,
+    /// not the branch workers whose work the settings judge.
+    SetCommitteeSettings,
 }
 
 /// What the action is aimed at: an org (by its path) or a member (by id and the path of the
@@ -201,6 +204,7 @@ pub fn can(actor: &Actor, action: Action, target: Target<'_>) -> bool {
         (CreateChildOrg(_), Target::Global) => actor.is_system_admin(),
         (EditOrg | ManagePosts, Target::Org(p)) => actor.admin_of(p) || actor.worker_of(p),
         (ReshapeOrg, Target::Org(p)) => actor.admin_above(p),
+        (SetCommitteeSettings, Target::Org(p)) => actor.admin_of(p),
         (CreateMember, Target::Org(p)) => actor.admin_of(p) || actor.worker_of(p),
         (ViewMember, Target::Member { member_id, branch }) => {
             actor.admin_of(branch) || actor.worker_of(branch) || actor.own_member_id() == Some(member_id)

@@ -2,11 +2,13 @@
 //! boundaries of `as_of`, quorum, the MTG-ORG-LIFE window, and the arithmetic of tallies.
 
 use chrono::NaiveDate;
-use domain::compliance::{RequirementStatus, Tally, evaluate_with_statuses};
-use domain::findings::{Finding, OrgFacts, RecordFact};
+use domain::compliance::{RequirementStatus, Tally};
+use domain::family::org_life::{LifeFacts, RecordFact};
+use domain::family::{OrgFacts, Rules, evaluate_org};
+use domain::findings::{Finding, When};
 use domain::org::OrgKind;
 use domain::org_life::{Attendance, Attendee, MeetingKind};
-use domain::rules::{RuleSet, Severity};
+use domain::rules::Severity;
 
 const ORG: i64 = 7;
 
@@ -17,9 +19,8 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 fn with_committee() -> OrgFacts {
     let mut org = OrgFacts::new(ORG, OrgKind::Branch);
     org.full_members = 9;
-    org.has_committee = true;
-    org.committee_posts = 5;
-    org.secretary_member_id = Some(100);
+    org = org.with_committee(5, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+    org = org.with_post(100, domain::org::PostKind::Secretary, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
     org.term_start = Some(d(2024, 1, 1));
     org
 }
@@ -29,7 +30,8 @@ fn rec(id: i64, kind: MeetingKind, date: NaiveDate) -> RecordFact {
 }
 
 fn run(org: &OrgFacts, records: &[RecordFact], year: i32, as_of: NaiveDate) -> (Vec<Finding>, Vec<RequirementStatus>) {
-    evaluate_with_statuses(&RuleSet::national(), org, records, year, as_of, 30)
+    let e = evaluate_org(&Rules::national(), org, &LifeFacts::of(records.to_vec()), &When::new(year, as_of, 30));
+    (e.findings, e.statuses)
 }
 
 fn status<'a>(statuses: &'a [RequirementStatus], rule: &str, label: &str) -> Option<&'a RequirementStatus> {
@@ -122,14 +124,14 @@ fn mtg_org_life_missing_is_missed() {
 #[test]
 fn mtg_lesson_counts_the_secretarys_lecture_given_elsewhere() {
     let mut org = OrgFacts::new(ORG, OrgKind::Committee);
-    org.secretary_member_id = Some(100);
+    org = org.with_post(100, domain::org::PostKind::Secretary, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
     let mut r = RecordFact::new(1, 99, MeetingKind::PartyLecture, d(2025, 6, 1));
     r.lecturer_id = Some(100);
     let (_, statuses) = run(&org, &[r], 2025, d(2026, 1, 1));
     let year = status(&statuses, "MTG-LESSON", "2025年").unwrap();
     assert_eq!((year.held, year.met), (1, true));
     // Without a secretary, MTG-LESSON does not apply at all.
-    org.secretary_member_id = None;
+    org.posts.clear();
     let (_, statuses) = run(&org, &[], 2025, d(2026, 1, 1));
     assert!(statuses.is_empty());
 }
@@ -145,13 +147,19 @@ fn mtg_group_statuses_only_for_groups() {
 
 #[test]
 fn mtg_theme_day_periods_before_the_org_existed_are_not_counted() {
+    // Set up on 17 March: 15 of March's 31 days, under half: March owes nothing.
     let mut org = with_committee();
-    org.established_on = Some(d(2025, 3, 15));
+    org.established_on = Some(d(2025, 3, 17));
     let (_, statuses) = run(&org, &[], 2025, d(2026, 1, 1));
     let months: Vec<String> =
         statuses.iter().filter(|s| s.rule_id == "MTG-THEME-DAY").map(|s| s.period.label()).collect();
-    assert_eq!(months.first().map(String::as_str), Some("2025年4月"), "March was not whole");
+    assert_eq!(months.first().map(String::as_str), Some("2025年4月"), "March was less than half");
     assert_eq!(months.len(), 9);
+    // 16 March: 16 of 31 days, over half: March owes one (pro rata).
+    org.established_on = Some(d(2025, 3, 16));
+    let (_, statuses) = run(&org, &[], 2025, d(2026, 1, 1));
+    let march = status(&statuses, "MTG-THEME-DAY", "2025年3月").unwrap();
+    assert_eq!((march.required, march.met), (1, false));
 }
 
 #[test]

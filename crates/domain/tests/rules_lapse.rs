@@ -1,10 +1,12 @@
 //! CON-LAPSE: 6 consecutive months absent without excuse from organizational life.
 
 use chrono::NaiveDate;
-use domain::findings::{Finding, OrgFacts, RecordFact, evaluate};
+use domain::family::org_life::RecordFact;
+use domain::family::{OrgFacts, Rules, evaluate};
+use domain::findings::Finding;
 use domain::org::OrgKind;
 use domain::org_life::{Attendance, Attendee, MeetingKind};
-use domain::rules::{RuleSet, Severity};
+use domain::rules::Severity;
 
 const ORG: i64 = 5;
 const LAPSING: i64 = 1;
@@ -39,7 +41,7 @@ fn absent_months(y: i32, m: u32, n: u32) -> Vec<RecordFact> {
 }
 
 fn lapse(records: &[RecordFact], year: i32, as_of: NaiveDate, notice_days: u32) -> Vec<Finding> {
-    evaluate(&RuleSet::national(), &branch(), records, year, as_of, notice_days)
+    evaluate(&Rules::national(), &branch(), records, year, as_of, notice_days)
         .into_iter()
         .filter(|f| f.rule_id == "CON-LAPSE")
         .collect()
@@ -52,9 +54,9 @@ fn con_lapse_six_consecutive_months_absent_without_excuse_is_a_violation() {
     assert_eq!(found.len(), 1, "{found:#?}");
     let f = &found[0];
     assert_eq!(f.severity, Severity::Violation);
-    assert_eq!(f.member_id, Some(LAPSING));
+    assert_eq!(f.member_id(), Some(LAPSING));
     assert_eq!(f.period.unwrap().label(), "2025年6月");
-    assert_eq!(f.records, vec![202501, 202502, 202503, 202504, 202505, 202506]);
+    assert_eq!(f.record_ids("meeting"), vec![202501, 202502, 202503, 202504, 202505, 202506]);
     assert_eq!(
         f.message,
         "党员（编号1）2025年1月至2025年6月连续6个月无正当理由未参加党的组织生活，按党章规定应视为自行脱党，请核实后提交支部党员大会讨论"
@@ -85,11 +87,60 @@ fn con_lapse_attending_any_meeting_of_the_month_breaks_the_run() {
     assert!(lapse(&records, 2025, d(2025, 7, 1), 0).is_empty());
 }
 
+/// CON-LAPSE reading: a month in which the member was expected at no meeting neither counts
+/// toward the run nor breaks it, so a branch that stops meeting cannot hide a member who had
+/// stopped coming (its missing meetings are its own MTG-* findings).
 #[test]
-fn con_lapse_a_month_without_meetings_breaks_the_run() {
+fn con_lapse_a_month_without_meetings_neither_counts_nor_breaks_the_run() {
+    // January–March absent, no meeting in April, May–July absent: six months absent.
     let mut records = absent_months(2025, 1, 3);
     records.extend(absent_months(2025, 5, 3));
-    assert!(lapse(&records, 2025, d(2025, 8, 1), 0).is_empty());
+    let found = lapse(&records, 2025, d(2025, 8, 1), 0);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].period.unwrap().label(), "2025年7月", "completed by the sixth month absent");
+    assert!(found[0].message.contains("其间未安排组织生活的月份不计"), "{}", found[0].message);
+    // On the sixth absent month's last day it is not over: only the reminder.
+    assert!(lapse(&records, 2025, d(2025, 7, 31), 0).iter().all(|f| f.severity == Severity::Upcoming));
+    // Five absent months around a gap are not enough.
+    let mut five = absent_months(2025, 1, 3);
+    five.extend(absent_months(2025, 5, 2));
+    assert!(lapse(&five, 2025, d(2025, 8, 1), 0).is_empty());
+}
+
+/// CON-LAPSE: the other two conditions, six consecutive calendar months of unpaid dues or of
+/// refused assigned work, each alone.
+#[test]
+fn con_lapse_six_months_of_unpaid_dues_or_refused_work() {
+    use domain::family::org_life::LifeFacts;
+    use domain::findings::When;
+    let months = |n: u32| (1..=n).map(|m| d(2025, m, 1)).collect::<std::collections::BTreeSet<_>>();
+    let run = |facts: &LifeFacts, as_of: NaiveDate| -> Vec<Finding> {
+        domain::family::evaluate_org(&Rules::national(), &branch(), facts, &When::new(2025, as_of, 0))
+            .findings
+            .into_iter()
+            .filter(|f| f.rule_id == "CON-LAPSE")
+            .collect()
+    };
+    let mut dues = LifeFacts::default();
+    dues.unpaid_dues.insert(LAPSING, months(6));
+    let found = run(&dues, d(2025, 7, 1));
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.contains("未交纳党费"), "{}", found[0].message);
+    assert_eq!(found[0].member_id(), Some(LAPSING));
+    // June not over yet: nothing.
+    assert!(run(&dues, d(2025, 6, 30)).is_empty());
+    // Five months, or six with a paid month between, are not enough.
+    dues.unpaid_dues.insert(LAPSING, months(5));
+    assert!(run(&dues, d(2025, 8, 1)).is_empty());
+    let mut gap = months(7);
+    gap.remove(&d(2025, 4, 1));
+    dues.unpaid_dues.insert(LAPSING, gap);
+    assert!(run(&dues, d(2025, 8, 1)).is_empty());
+    let mut work = LifeFacts::default();
+    work.no_assigned_work.insert(KEEN, months(6));
+    let found = run(&work, d(2025, 7, 1));
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.contains("不做党所分配的工作"), "{}", found[0].message);
 }
 
 #[test]
@@ -100,7 +151,7 @@ fn con_lapse_counts_group_meetings_passed_with_the_branch() {
     records.push(group);
     let found = lapse(&records, 2025, d(2025, 7, 1), 0);
     assert_eq!(found.len(), 1);
-    assert!(found[0].records.contains(&9));
+    assert!(found[0].record_ids("meeting").contains(&9));
 }
 
 #[test]
@@ -147,7 +198,7 @@ fn con_lapse_records_after_as_of_are_ignored() {
     let found = lapse(&records, 2025, d(2025, 6, 25), 10);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].severity, Severity::Upcoming);
-    assert_eq!(found[0].member_id, Some(LAPSING));
+    assert_eq!(found[0].member_id(), Some(LAPSING));
     // Positive control: on the day of that meeting the attendance counts and breaks the run.
     assert!(lapse(&records, 2025, d(2025, 6, 28), 10).is_empty());
     // And a completed run is not undone by a later attendance either: as of 1 July (June absent

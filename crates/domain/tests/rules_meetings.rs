@@ -2,11 +2,13 @@
 //! of `evaluate` (ended periods, the open period, future periods).
 
 use chrono::NaiveDate;
-use domain::findings::{Finding, OrgFacts, RecordFact, evaluate};
+use domain::family::org_life::RecordFact;
+use domain::family::{OrgFacts, Rules, evaluate};
+use domain::findings::Finding;
 use domain::org::OrgKind;
 use domain::org_life::{Attendance, Attendee, MeetingKind};
 use domain::period::PeriodKind;
-use domain::rules::{RuleSet, RuleSource, Severity};
+use domain::rules::{RuleSource, Severity};
 
 const ORG: i64 = 7;
 
@@ -17,6 +19,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 fn branch() -> OrgFacts {
     let mut org = OrgFacts::new(ORG, OrgKind::Branch);
     org.full_members = 5;
+    org = org.with_post(1, domain::org::PostKind::Secretary, d(2020, 1, 1));
     org.term_start = Some(d(2024, 1, 1));
     org
 }
@@ -24,8 +27,7 @@ fn branch() -> OrgFacts {
 fn with_committee() -> OrgFacts {
     let mut org = branch();
     org.full_members = 9;
-    org.has_committee = true;
-    org.committee_posts = 5;
+    org = org.with_committee(5, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
     org
 }
 
@@ -34,7 +36,7 @@ fn rec(id: i64, kind: MeetingKind, date: NaiveDate) -> RecordFact {
 }
 
 fn run(org: &OrgFacts, records: &[RecordFact], year: i32, as_of: NaiveDate, notice_days: u32) -> Vec<Finding> {
-    evaluate(&RuleSet::national(), org, records, year, as_of, notice_days)
+    evaluate(&Rules::national(), org, records, year, as_of, notice_days)
 }
 
 fn only(findings: &[Finding], rule_id: &str) -> Vec<Finding> {
@@ -77,8 +79,8 @@ fn mtg_assembly_missing_quarter_is_a_warning_with_citation_and_fix() {
     assert!(f.records.is_empty());
     let fix = f.fix.as_ref().unwrap();
     assert_eq!(fix.label, "补录第一季度党员大会");
-    assert_eq!(fix.record_kind, Some(MeetingKind::BranchAssembly));
-    assert_eq!(fix.date_hint, Some(d(2025, 1, 1)));
+    assert_eq!(fix.get("kind"), Some(MeetingKind::BranchAssembly.as_str()));
+    assert_eq!(fix.get("date"), Some("2025-01-01"));
 }
 
 #[test]
@@ -153,24 +155,39 @@ fn mtg_assembly_records_of_other_orgs_and_after_as_of_do_not_count() {
     assert_eq!(q2(d(2025, 6, 25)), 0, "a quarter met in April has no reminder");
 }
 
+/// An org that existed for part of a period is judged for that part (pro rata): the count times
+/// the share of the period's days, rounded half up. The second quarter has 91 days.
 #[test]
-fn mtg_assembly_is_checked_only_for_quarters_the_branch_existed_in_full() {
+fn mtg_assembly_a_quarter_the_branch_existed_in_part_is_judged_pro_rata() {
     let mut org = branch();
     org.established_on = Some(d(2025, 4, 1));
     let found = only(&run(&org, &[], 2025, d(2026, 1, 5), 0), "MTG-ASSEMBLY");
     assert_eq!(labels(&found), vec!["2025年第二季度", "2025年第三季度", "2025年第四季度"]);
+    assert_eq!(found[0].message, "2025年第二季度未召开支部党员大会", "a whole quarter says nothing of pro rata");
+    // Set up on 2 April: 90 of 91 days, still one 党员大会, and the finding says why.
     org.established_on = Some(d(2025, 4, 2));
     let found = only(&run(&org, &[], 2025, d(2026, 1, 5), 0), "MTG-ASSEMBLY");
-    assert_eq!(labels(&found), vec!["2025年第三季度", "2025年第四季度"]);
+    assert_eq!(labels(&found), vec!["2025年第二季度", "2025年第三季度", "2025年第四季度"]);
+    assert_eq!(found[0].message, "2025年第二季度未召开支部党员大会（本组织该期间存续90天，按存续期间折算应至少1次）");
+    // 16 May: 46 of 91 days rounds to one; 17 May: 45 of 91 rounds to none.
+    org.established_on = Some(d(2025, 5, 16));
+    assert_eq!(labels(&only(&run(&org, &[], 2025, d(2026, 1, 5), 0), "MTG-ASSEMBLY"))[0], "2025年第二季度");
+    org.established_on = Some(d(2025, 5, 17));
+    assert_eq!(labels(&only(&run(&org, &[], 2025, d(2026, 1, 5), 0), "MTG-ASSEMBLY"))[0], "2025年第三季度");
 }
 
 #[test]
-fn mtg_assembly_closed_branch_is_not_checked_after_closing() {
+fn mtg_assembly_closed_branch_is_judged_until_closing() {
     let mut org = branch();
     org.closed_on = Some(d(2025, 7, 1));
     let found = only(&run(&org, &[], 2025, d(2026, 1, 5), 0), "MTG-ASSEMBLY");
     assert_eq!(labels(&found), vec!["2025年第一季度", "2025年第二季度"]);
+    // Closed on 30 June: it existed 90 of the quarter's 91 days and still owed one.
     org.closed_on = Some(d(2025, 6, 30));
+    let found = only(&run(&org, &[], 2025, d(2026, 1, 5), 0), "MTG-ASSEMBLY");
+    assert_eq!(labels(&found), vec!["2025年第一季度", "2025年第二季度"]);
+    // Closed on 15 May: 44 days, less than half the quarter: nothing owed for it.
+    org.closed_on = Some(d(2025, 5, 15));
     let found = only(&run(&org, &[], 2025, d(2026, 1, 5), 0), "MTG-ASSEMBLY");
     assert_eq!(labels(&found), vec!["2025年第一季度"]);
 }
@@ -192,11 +209,11 @@ fn mtg_assembly_vote_without_quorum_is_a_violation_and_the_meeting_still_counts(
     assert_eq!(found.len(), 1, "{found:#?}");
     let f = &found[0];
     assert_eq!(f.severity, Severity::Violation);
-    assert_eq!(f.records, vec![5]);
+    assert_eq!(f.record_ids("meeting"), vec![5]);
     assert_eq!(f.message, "2025年2月10日支部党员大会表决时有表决权的党员到会不足半数（应到4人，实到1人），表决无效");
     let fix = f.fix.as_ref().unwrap();
-    assert_eq!(fix.record_id, Some(5));
-    assert_eq!(fix.date_hint, Some(d(2025, 2, 10)));
+    assert_eq!((fix.page, fix.get("id")), (domain::findings::pages::MEETING, Some("5")));
+    assert_eq!(f.subject.key(), "meeting:5", "the subject is the record");
 }
 
 #[test]
@@ -268,7 +285,7 @@ fn mtg_committee_meeting_without_quorum_does_not_count() {
     assert_eq!(found.len(), 2, "{found:#?}");
     assert_eq!(found[0].severity, Severity::Warning);
     assert_eq!(found[0].message, "2025年3月未召开支部委员会会议（另有1次会议到会人数不足，不计入）");
-    assert_eq!(found[0].records, vec![9]);
+    assert_eq!(found[0].record_ids("meeting"), vec![9]);
     assert_eq!(found[1].severity, Severity::Violation);
     assert_eq!(
         found[1].message,
@@ -347,8 +364,11 @@ fn mtg_org_life_on_last_day_of_q3_is_a_warning() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].severity, Severity::Warning);
     assert_eq!(found[0].message, "2025年组织生活会未在第四季度召开，一般应安排在第四季度");
-    assert_eq!(found[0].records, vec![1]);
-    assert_eq!(found[0].fix.as_ref().unwrap().date_hint, Some(d(2025, 10, 1)));
+    assert_eq!(found[0].record_ids("meeting"), vec![1]);
+    assert_eq!(
+        found[0].fix.as_ref().unwrap().get("date").map(String::from),
+        Some(domain::dates::format_iso(d(2025, 10, 1)))
+    );
 }
 
 #[test]
@@ -400,7 +420,7 @@ fn mtg_talk_once_a_year_is_enough_and_missing_is_a_warning() {
 
 fn committee_org() -> OrgFacts {
     let mut org = OrgFacts::new(ORG, OrgKind::Committee);
-    org.secretary_member_id = Some(42);
+    org = org.with_post(42, domain::org::PostKind::Secretary, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
     org.term_start = Some(d(2024, 1, 1));
     org.term_years = 5;
     org
@@ -431,7 +451,7 @@ fn mtg_lesson_lectures_by_others_do_not_count() {
 #[test]
 fn mtg_lesson_applies_only_to_committees_with_a_secretary() {
     let mut org = committee_org();
-    org.secretary_member_id = None;
+    org.posts.clear();
     assert!(only(&run(&org, &[], 2025, d(2026, 1, 2), 0), "MTG-LESSON").is_empty());
     assert!(only(&run(&branch(), &[], 2025, d(2026, 1, 2), 0), "MTG-LESSON").is_empty());
 }

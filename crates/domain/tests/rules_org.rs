@@ -1,10 +1,11 @@
 //! The organization rules: ORG-BRANCH-MIN, ORG-COMMITTEE, ORG-TERM, ORG-RENEWAL.
 
 use chrono::{Datelike, NaiveDate};
-use domain::findings::{Finding, OrgFacts, evaluate};
+use domain::family::{OrgFacts, Rules, evaluate};
+use domain::findings::Finding;
 use domain::org::OrgKind;
 use domain::org_life::MeetingKind;
-use domain::rules::{RuleSet, Severity};
+use domain::rules::Severity;
 
 const ORG: i64 = 3;
 
@@ -16,14 +17,14 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 fn branch(full: u32) -> OrgFacts {
     let mut org = OrgFacts::new(ORG, OrgKind::Branch);
     org.full_members = full;
+    org = org.with_post(1, domain::org::PostKind::Secretary, d(2020, 1, 1));
     org.term_start = Some(d(2024, 1, 1));
     org
 }
 
 fn with_committee(full: u32, posts: u32) -> OrgFacts {
     let mut org = branch(full);
-    org.has_committee = true;
-    org.committee_posts = posts;
+    org = org.with_committee(posts, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
     org
 }
 
@@ -34,7 +35,7 @@ fn check(org: &OrgFacts, rule_id: &str) -> Vec<Finding> {
 }
 
 fn check_on(org: &OrgFacts, rule_id: &str, as_of: NaiveDate) -> Vec<Finding> {
-    evaluate(&RuleSet::national(), org, &[], 2025, as_of, 0).into_iter().filter(|f| f.rule_id == rule_id).collect()
+    evaluate(&Rules::national(), org, &[], 2025, as_of, 0).into_iter().filter(|f| f.rule_id == rule_id).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -62,8 +63,7 @@ fn org_branch_min_two_full_members_are_too_few() {
 fn org_branch_min_fifty_members_are_within_the_ceiling() {
     let mut org = branch(45);
     org.probationary_members = 5;
-    org.has_committee = true;
-    org.committee_posts = 5;
+    org = org.with_committee(5, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
     assert!(check(&org, "ORG-BRANCH-MIN").is_empty());
 }
 
@@ -105,7 +105,7 @@ fn org_committee_seven_full_members_need_a_committee() {
     assert_eq!(found[0].message, "正式党员7名，达到7名以上，应设立支部委员会");
     let fix = found[0].fix.as_ref().unwrap();
     assert_eq!(fix.label, "召开党员大会选举支部委员会");
-    assert_eq!(fix.record_kind, Some(MeetingKind::BranchAssembly));
+    assert_eq!(fix.get("kind"), Some(MeetingKind::BranchAssembly.as_str()));
 }
 
 #[test]
@@ -277,22 +277,103 @@ fn org_renewal_five_year_terms_count_from_the_election() {
     let found = check_on(&org, "ORG-RENEWAL", d(2025, 9, 15));
     assert_eq!(found[0].severity, Severity::Upcoming);
     assert_eq!(found[0].due, Some(d(2026, 3, 15)));
-    assert_eq!(found[0].fix.as_ref().unwrap().record_kind, None, "committees elect at their own congress");
+    assert_eq!(found[0].fix.as_ref().unwrap().get("kind"), None, "committees elect at their own congress");
 }
 
+/// A term begun on 29 February ends on its anniversary by the project's convention (dates.rs):
+/// 1 March in a year without 29 February, as a birthday does.
 #[test]
-fn org_renewal_leap_day_election_ends_on_28_february() {
+fn org_renewal_leap_day_election_ends_on_1_march_by_the_anniversary_convention() {
     let mut org = branch(5);
     org.term_start = Some(d(2024, 2, 29));
-    let found = check_on(&org, "ORG-RENEWAL", d(2027, 2, 28));
+    let found = check_on(&org, "ORG-RENEWAL", d(2027, 3, 1));
     assert_eq!(found[0].severity, Severity::Warning);
-    assert_eq!(check_on(&org, "ORG-RENEWAL", d(2027, 2, 27))[0].severity, Severity::Upcoming);
+    assert_eq!(found[0].message.split('，').next(), Some("本届任期已于2027年3月1日届满"));
+    let before = check_on(&org, "ORG-RENEWAL", d(2027, 2, 28));
+    assert_eq!((before[0].severity, before[0].due), (Severity::Upcoming, Some(d(2027, 3, 1))));
+}
+
+/// ORG-TERM: village and community branch committees serve 5 years; other branches generally 3.
+#[test]
+fn org_term_village_and_community_branches_serve_five_years() {
+    use domain::org::UnitKind;
+    for unit in [UnitKind::Village, UnitKind::Community] {
+        let mut org = OrgFacts::of_unit(ORG, OrgKind::Branch, unit);
+        org = org.with_post(1, domain::org::PostKind::Secretary, d(2020, 1, 1));
+        org.full_members = 5;
+        org.term_start = Some(d(2024, 1, 1));
+        assert_eq!(org.term_years, 5, "{unit:?}");
+        assert!(check(&org, "ORG-TERM").is_empty(), "{unit:?}");
+        // Its term runs 5 years: no reminder in 2026, one half a year before 2029-01-01.
+        assert!(check_on(&org, "ORG-RENEWAL", d(2028, 6, 30)).is_empty());
+        assert_eq!(check_on(&org, "ORG-RENEWAL", d(2028, 7, 1))[0].severity, Severity::Upcoming);
+        // A 3-year term recorded for it is allowed but unusual: a warning naming its unit.
+        org.term_years = 3;
+        let found = check(&org, "ORG-TERM");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(
+            found[0].message.starts_with(&format!("{}党支部委员会每届任期一般为5年", unit.label())),
+            "{}",
+            found[0].message
+        );
+    }
+    let school = branch(5);
+    assert_eq!(school.term_years, 3);
+}
+
+/// ORG-COMMITTEE: every branch has a secretary; a branch with none on `as_of` is a finding.
+#[test]
+fn org_committee_a_branch_without_a_secretary_is_a_finding() {
+    let mut org = OrgFacts::new(ORG, OrgKind::Branch);
+    org.full_members = 5;
+    let found = check(&org, "ORG-COMMITTEE");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Violation);
+    assert_eq!(found[0].message, "未配备党支部书记，应及时选举产生");
+    assert_eq!(found[0].fix.as_ref().unwrap().page, domain::findings::pages::ORG_POSTS);
+    // A secretary whose post ended the day before as_of does not count; one ending on it does.
+    org.posts.push(domain::family::PostSpan {
+        member_id: 1,
+        post: domain::org::PostKind::Secretary,
+        start: d(2020, 1, 1),
+        end: Some(d(2025, 5, 31)),
+    });
+    assert_eq!(check(&org, "ORG-COMMITTEE").len(), 1);
+    org.posts[0].end = Some(d(2025, 6, 1));
+    assert!(check(&org, "ORG-COMMITTEE").is_empty());
+}
+
+/// ORG-COMMITTEE counts people, not posts: one person in two posts is one member; 委员 without a
+/// named post count, so a committee of 8 can be recorded and the "generally no more than 7"
+/// warning fires.
+#[test]
+fn org_committee_size_counts_people_and_plain_members() {
+    let since = d(2020, 1, 1);
+    // Secretary who is also the organization officer, plus a publicity officer: 2 people.
+    let mut org = branch(9).with_post(1, domain::org::PostKind::OrganizationOfficer, since).with_post(
+        2,
+        domain::org::PostKind::PublicityOfficer,
+        since,
+    );
+    let found = check(&org, "ORG-COMMITTEE");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].message, "支部委员会现有委员2名，少于3名，应及时补选");
+    org = org.with_post(3, domain::org::PostKind::Member, since);
+    assert!(check(&org, "ORG-COMMITTEE").is_empty(), "three people");
+    let seven = with_committee(9, 7);
+    assert!(check(&seven, "ORG-COMMITTEE").is_empty());
+    let eight = with_committee(9, 8);
+    let found = check(&eight, "ORG-COMMITTEE");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(found[0].message, "支部委员会现有委员8名，一般不超过7名");
 }
 
 #[test]
 fn org_renewal_closed_org_gives_nothing() {
     let mut org = term_ending(d(2020, 1, 1));
     org.closed_on = Some(d(2025, 6, 1));
-    assert!(evaluate(&RuleSet::national(), &org, &[], 2025, d(2025, 6, 1), 0).iter().all(|f| f.period.is_some()));
+    assert!(evaluate(&Rules::national(), &org, &[], 2025, d(2025, 6, 1), 0).iter().all(|f| f.period.is_some()));
     assert!(check_on(&org, "ORG-RENEWAL", d(2025, 5, 31)).len() == 1);
 }

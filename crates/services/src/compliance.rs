@@ -21,11 +21,13 @@
 use crate::org_life::NOTICE_DAYS;
 use crate::{Result, ServiceError, Services};
 use chrono::NaiveDate;
-use domain::compliance::{RequirementStatus, Tally, evaluate_with_statuses};
-use domain::findings::{Finding, OrgFacts, RecordFact};
-use domain::org::{OrgKind, OrgPath};
+use domain::compliance::{RequirementStatus, Tally};
+use domain::family::org_life::{LifeFacts, RecordFact};
+use domain::family::{OrgFacts, PostSpan, Rules, evaluate_org};
+use domain::findings::{Finding, When};
+use domain::org::{OrgKind, OrgPath, PostKind, UnitKind};
 use domain::org_life::{Attendance, Attendee, MeetingKind};
-use domain::rules::{RuleSet, Severity};
+use domain::rules::Severity;
 use domain::scope::{Action, Actor, Target, can};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -33,8 +35,8 @@ use std::sync::Arc;
 use storage::check;
 use storage::org::OrgRow;
 
-/// Orgs per page of the full check. Large enough that the five statements of a page are few
-/// (300 pages for a province), small enough that a page's meetings and attendance stay a few
+/// Orgs per page of the full check. Large enough that the statements of a page are few (300
+/// pages for a province), small enough that a page's meetings and attendance stay a few
 /// megabytes.
 pub const CHECK_BATCH: usize = 1000;
 
@@ -60,44 +62,19 @@ pub struct CheckStats {
     pub findings: u64,
 }
 
-/// The national rules for every org (one shared rule set).
-pub fn national_rules() -> impl Fn(&OrgRow) -> Arc<RuleSet> {
-    let set = Arc::new(RuleSet::national());
+/// The national rules of every family for every org (one shared set).
+pub fn national_rules() -> impl Fn(&OrgRow) -> Arc<Rules> {
+    let set = Arc::new(Rules::national());
     move |_| Arc::clone(&set)
 }
 
-/// The rules in force for each org: the national rules tightened by the local rule sets
-/// switched on at or above it (see [`crate::org_life::rule_set_for`]). Orgs under the same local
-/// sets share one [`RuleSet`].
-pub fn rules_in_force(rows: Vec<storage::meeting::RuleSetRow>) -> impl Fn(&OrgRow) -> Arc<RuleSet> {
-    let national = Arc::new(RuleSet::national());
-    let memo: std::sync::Mutex<HashMap<Vec<String>, Arc<RuleSet>>> = Default::default();
-    move |org: &OrgRow| {
-        let applicable: Vec<&storage::meeting::RuleSetRow> =
-            rows.iter().filter(|r| org.path.starts_with(&r.org_path)).collect();
-        if applicable.is_empty() {
-            return Arc::clone(&national);
-        }
-        let mut key: Vec<String> = applicable.iter().map(|r| r.rule_set.clone()).collect();
-        key.sort();
-        key.dedup();
-        if let Ok(mut memo) = memo.lock() {
-            if let Some(set) = memo.get(&key) {
-                return Arc::clone(set);
-            }
-            let owned: Vec<storage::meeting::RuleSetRow> = applicable.into_iter().cloned().collect();
-            let set = crate::org_life::rule_set_for(&owned, &org.path)
-                .map(Arc::new)
-                .unwrap_or_else(|_| Arc::clone(&national));
-            memo.insert(key, Arc::clone(&set));
-            return set;
-        }
-        Arc::clone(&national)
+fn parse_date(s: &Option<String>) -> Result<Option<NaiveDate>> {
+    match s.as_deref() {
+        None | Some("") => Ok(None),
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| ServiceError::Internal(format!("stored date is not a date: {d}"))),
     }
-}
-
-fn parse_date(s: &Option<String>) -> Option<NaiveDate> {
-    s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
 /// The number of ids in a path (`/1/7/23/` → 3).
@@ -105,21 +82,24 @@ fn depth_of(path: &str) -> usize {
     path.bytes().filter(|b| *b == b'/').count().saturating_sub(1)
 }
 
-fn kind_of(o: &OrgRow) -> OrgKind {
-    OrgKind::parse(&o.kind).unwrap_or(OrgKind::Branch)
+fn kind_of(o: &OrgRow) -> Result<OrgKind> {
+    OrgKind::parse(&o.kind).ok_or_else(|| ServiceError::Internal(format!("org {}: unknown kind {}", o.id, o.kind)))
 }
 
-/// The dates of a check: members are counted on `on`; meetings are read from `from` to `to`.
+/// The dates of a check: members are counted on `on`; meetings are read from `from` to `to`,
+/// posts from `from` to `posts_to` (the later of the year's end and `on`).
 struct Range {
     on: String,
     from: String,
     to: String,
+    posts_to: String,
 }
 
-/// What the rules need about one page of orgs, by org id.
+/// What the rules need about one page of orgs, by org id: the organizational-life family's and
+/// the structure family's facts, read together because both are about the page's orgs.
 #[derive(Default)]
 struct PageFacts {
-    posts: HashMap<i64, Vec<check::OpenPost>>,
+    posts: HashMap<i64, Vec<PostSpan>>,
     /// By org, span kind and status.
     counts: HashMap<(i64, String, String), i64>,
     /// By org: the page's orgs', and those of the groups of the page's branches that fall
@@ -141,13 +121,17 @@ fn spawn_page_facts(
     let range = Arc::clone(range);
     let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
     let member_orgs: Vec<i64> =
-        orgs.iter().filter(|o| matches!(kind_of(o), OrgKind::Branch | OrgKind::Group)).map(|o| o.id).collect();
-    let branches: Vec<i64> = orgs.iter().filter(|o| kind_of(o) == OrgKind::Branch).map(|o| o.id).collect();
+        orgs.iter().filter(|o| matches!(o.kind.as_str(), "branch" | "group")).map(|o| o.id).collect();
+    let branches: Vec<i64> = orgs.iter().filter(|o| o.kind == "branch").map(|o| o.id).collect();
     tokio::spawn(async move { page_facts(&db, &ids, &member_orgs, &branches, &range).await })
 }
 
+fn date(s: &str, what: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ServiceError::Internal(format!("{what}: not a date: {s}")))
+}
+
 /// The facts of one page: the groups of its branches, then four statements run at once on
-/// separate connections, unpacked.
+/// separate connections, unpacked, then the lectures of everyone who was a secretary.
 async fn page_facts(
     db: &storage::Db,
     ids: &[i64],
@@ -170,31 +154,49 @@ async fn page_facts(
         out.groups.entry(branch).or_default().push(group);
     }
     let (page_posts, page_counts, page_attendance, page_meetings) = tokio::try_join!(
-        check::open_posts(db, ids),
+        check::posts_between(db, ids, &range.from, &range.posts_to),
         check::member_counts_on(db, member_orgs, &range.on),
         check::attendance_of(db, &read, &range.from, &range.to),
         check::meetings_of(db, &read, &range.from, &range.to),
     )?;
     // MTG-LESSON: the lectures the page's secretaries gave in other orgs (their own orgs'
-    // lectures come with the meetings below).
+    // lectures come with the meetings below); whether one counts depends on who was secretary
+    // on its date, which the rules decide.
     let mut secretaries: HashMap<i64, Vec<i64>> = HashMap::new();
     for p in page_posts.iter().filter(|p| p.post == "secretary") {
-        secretaries.entry(p.member_id).or_default().push(p.org_id);
+        let orgs = secretaries.entry(p.member_id).or_default();
+        if !orgs.contains(&p.org_id) {
+            orgs.push(p.org_id);
+        }
     }
     let mut ids_of_secretaries: Vec<i64> = secretaries.keys().copied().collect();
     ids_of_secretaries.sort_unstable();
     let lectures = check::lectures_by(db, &ids_of_secretaries, &range.from, &range.to).await?;
     for p in page_posts {
-        out.posts.entry(p.org_id).or_default().push(p);
+        let post = PostKind::parse(&p.post)
+            .ok_or_else(|| ServiceError::Internal(format!("org_posts: unknown post {}", p.post)))?;
+        let span = PostSpan {
+            member_id: p.member_id,
+            post,
+            start: date(&p.start_on, "org_posts.start_on")?,
+            end: p.end_on.as_deref().map(|d| date(d, "org_posts.end_on")).transpose()?,
+        };
+        out.posts.entry(p.org_id).or_default().push(span);
     }
     out.counts = page_counts.into_iter().map(|c| ((c.org_id, c.kind, c.status), c.n)).collect();
     let mut attendance: HashMap<i64, Vec<Attendee>> = HashMap::new();
     for org_attendance in &page_attendance {
         for a in org_attendance.entries()? {
+            let value = Attendance::parse(a.attendance).ok_or_else(|| {
+                ServiceError::Internal(format!(
+                    "meeting_attendance {}: unknown attendance {}",
+                    a.meeting_id, a.attendance
+                ))
+            })?;
             attendance.entry(a.meeting_id).or_default().push(Attendee {
                 member_id: a.member_id,
                 probationary: a.probationary,
-                attendance: Attendance::parse(a.attendance).unwrap_or(Attendance::Present),
+                attendance: value,
                 guest: a.dual_org_life,
             });
         }
@@ -206,11 +208,9 @@ async fn page_facts(
             if in_page.contains(&org_meetings.org_id) {
                 out.meetings += 1;
             }
-            let (Some(kind), Ok(date)) = (MeetingKind::parse(m.kind), NaiveDate::parse_from_str(m.held_on, "%Y-%m-%d"))
-            else {
-                continue;
-            };
-            let mut r = RecordFact::new(m.id, org_meetings.org_id, kind, date);
+            let kind = MeetingKind::parse(m.kind)
+                .ok_or_else(|| ServiceError::Internal(format!("meetings {}: unknown kind {}", m.id, m.kind)))?;
+            let mut r = RecordFact::new(m.id, org_meetings.org_id, kind, date(m.held_on, "meetings.held_on")?);
             r.attendance = attendance.remove(&m.id).unwrap_or_default();
             r.lecturer_id = m.lecturer_member_id;
             r.has_vote = m.has_vote != 0;
@@ -219,12 +219,12 @@ async fn page_facts(
         out.records.insert(org_meetings.org_id, list);
     }
     for l in lectures {
-        let Ok(date) = NaiveDate::parse_from_str(&l.held_on, "%Y-%m-%d") else { continue };
+        let held_on = date(&l.held_on, "meetings.held_on")?;
         for org in secretaries.get(&l.lecturer_member_id).into_iter().flatten() {
             if *org == l.org_id {
                 continue;
             }
-            let mut r = RecordFact::new(l.id, l.org_id, MeetingKind::PartyLecture, date);
+            let mut r = RecordFact::new(l.id, l.org_id, MeetingKind::PartyLecture, held_on);
             r.lecturer_id = Some(l.lecturer_member_id);
             out.records.entry(*org).or_default().push(r);
         }
@@ -232,9 +232,9 @@ async fn page_facts(
     Ok(out)
 }
 
-/// Adds to a branch's records its groups' own meetings (as the per-org check reads them, for
-/// CON-LAPSE). A 党课 the branch secretary gave in a group is already among the branch's records
-/// (MTG-LESSON), without attendance: the group's record, with its attendance, takes its place.
+/// Adds to a branch's records its groups' own meetings (for CON-LAPSE). A 党课 the branch
+/// secretary gave in a group is already among the branch's records (MTG-LESSON), without
+/// attendance: the group's record, with its attendance, takes its place.
 fn with_group_meetings(records: &mut Vec<RecordFact>, groups: &[i64], by_org: &HashMap<i64, Vec<RecordFact>>) {
     let of_groups: Vec<RecordFact> = groups
         .iter()
@@ -247,6 +247,78 @@ fn with_group_meetings(records: &mut Vec<RecordFact>, groups: &[i64], by_org: &H
     let ids: HashSet<i64> = of_groups.iter().map(|r| r.id).collect();
     records.retain(|r| !ids.contains(&r.id));
     records.extend(of_groups);
+}
+
+/// The facts of one org of a page, taken out of the page's.
+fn org_facts(org: &OrgRow, facts: &mut PageFacts) -> Result<(OrgFacts, LifeFacts)> {
+    let kind = kind_of(org)?;
+    let unit = UnitKind::parse(&org.unit_kind).unwrap_or(UnitKind::Other);
+    let mut o = OrgFacts::of_unit(org.id, kind, unit);
+    if matches!(kind, OrgKind::Branch | OrgKind::Group) {
+        // A branch counts its 'branch' spans, a group its 'group' spans.
+        let span = if kind == OrgKind::Group { "group" } else { "branch" };
+        let n = |status: &str| facts.counts.get(&(org.id, span.to_string(), status.to_string())).copied().unwrap_or(0);
+        o.full_members = u32::try_from(n("full")).unwrap_or(u32::MAX);
+        o.probationary_members = u32::try_from(n("probationary")).unwrap_or(u32::MAX);
+    }
+    o.posts = facts.posts.remove(&org.id).unwrap_or_default();
+    o.term_start = parse_date(&org.term_start_on)?;
+    if let Some(years) = org.term_years {
+        o.term_years =
+            u32::try_from(years).map_err(|_| ServiceError::Internal(format!("org {}: term_years {years}", org.id)))?;
+    }
+    o.established_on = parse_date(&org.established_on)?;
+    o.closed_on = parse_date(&org.closed_on)?;
+    let mut records = facts.records.remove(&org.id).unwrap_or_default();
+    if let Some(groups) = facts.groups.get(&org.id) {
+        with_group_meetings(&mut records, groups, &facts.records);
+    }
+    Ok((o, LifeFacts::of(records)))
+}
+
+/// The dates a check of `year` as of `as_of` reads: the year, and the half-year before it for
+/// CON-LAPSE's six months; posts up to `as_of` when it lies after the year.
+fn check_range(year: i32, as_of: NaiveDate) -> Arc<Range> {
+    let on = as_of.format("%Y-%m-%d").to_string();
+    let to = format!("{year}-12-31");
+    let posts_to = if on > to { on.clone() } else { to.clone() };
+    Arc::new(Range { on, from: format!("{}-07-01", year - 1), to, posts_to })
+}
+
+/// Evaluates every registered family for each org of a page, in path order.
+fn evaluate_page<R, S>(
+    orgs: Vec<OrgRow>,
+    mut facts: PageFacts,
+    year: i32,
+    as_of: NaiveDate,
+    rules_for: &R,
+    stats: &mut CheckStats,
+    sink: &mut S,
+) -> Result<()>
+where
+    R: Fn(&OrgRow) -> Arc<Rules>,
+    S: FnMut(OrgResult),
+{
+    stats.pages += 1;
+    stats.orgs += orgs.len() as u64;
+    stats.meetings += facts.meetings;
+    let when = When::new(year, as_of, NOTICE_DAYS);
+    for org in orgs {
+        let (org_facts, life) = org_facts(&org, &mut facts)?;
+        let rules = rules_for(&org);
+        let evaluation = evaluate_org(&rules, &org_facts, &life, &when);
+        stats.findings += evaluation.findings.len() as u64;
+        sink(OrgResult {
+            org_id: org.id,
+            path: org.path,
+            kind: org_facts.kind,
+            name: org.name,
+            closed_on: org.closed_on,
+            findings: evaluation.findings,
+            statuses: evaluation.statuses,
+        });
+    }
+    Ok(())
 }
 
 impl Services {
@@ -262,7 +334,7 @@ impl Services {
         sink: S,
     ) -> Result<CheckStats>
     where
-        R: Fn(&OrgRow) -> Arc<RuleSet>,
+        R: Fn(&OrgRow) -> Arc<Rules>,
         S: FnMut(OrgResult),
     {
         self.check_subtree_paged(root, year, as_of, CHECK_BATCH, rules_for, sink).await
@@ -279,7 +351,7 @@ impl Services {
         mut sink: S,
     ) -> Result<CheckStats>
     where
-        R: Fn(&OrgRow) -> Arc<RuleSet>,
+        R: Fn(&OrgRow) -> Arc<Rules>,
         S: FnMut(OrgResult),
     {
         // Every path starts with '/', and '0' is the byte after it: ["/", "0") is the whole tree.
@@ -287,12 +359,8 @@ impl Services {
             Some(r) => r.subtree_bounds(),
             None => ("/".to_string(), "0".to_string()),
         };
-        let on = as_of.format("%Y-%m-%d").to_string();
-        // The year, and the half-year before it for CON-LAPSE's six months (as findings_for).
-        let from = format!("{}-07-01", year - 1);
-        let to = format!("{year}-12-31");
         let page_size = page_size.max(1);
-        let range = Arc::new(Range { on, from, to });
+        let range = check_range(year, as_of);
         let mut stats = CheckStats::default();
         // Pipelined: while one page is evaluated here, the next page's facts are read (and
         // unpacked) by a spawned task, so the database and the rules work at the same time.
@@ -306,55 +374,39 @@ impl Services {
                 Vec::new()
             };
             let next_task = spawn_page_facts(&self.db, &next, &range);
-            let mut facts = facts_task.await.map_err(|e| ServiceError::Internal(format!("check page: {e}")))??;
-            stats.pages += 1;
-            stats.orgs += current.len() as u64;
-            stats.meetings += facts.meetings;
-            for org in current {
-                let kind = kind_of(&org);
-                let mut org_facts = OrgFacts::new(org.id, kind);
-                if matches!(kind, OrgKind::Branch | OrgKind::Group) {
-                    // A branch counts its 'branch' spans, a group its 'group' spans.
-                    let span = if kind == OrgKind::Group { "group" } else { "branch" };
-                    let n = |status: &str| {
-                        facts.counts.get(&(org.id, span.to_string(), status.to_string())).copied().unwrap_or(0)
-                    };
-                    org_facts.full_members = u32::try_from(n("full")).unwrap_or(u32::MAX);
-                    org_facts.probationary_members = u32::try_from(n("probationary")).unwrap_or(u32::MAX);
-                }
-                let org_posts = facts.posts.remove(&org.id).unwrap_or_default();
-                org_facts.committee_posts = u32::try_from(org_posts.len()).unwrap_or(u32::MAX);
-                org_facts.has_committee =
-                    org_posts.iter().any(|p| !matches!(p.post.as_str(), "secretary" | "deputy_secretary"));
-                org_facts.secretary_member_id = org_posts.iter().find(|p| p.post == "secretary").map(|p| p.member_id);
-                org_facts.term_start = parse_date(&org.term_start_on);
-                // Exactly as the per-org check reads it (a stored term length, else the usual one
-                // of the kind), so that both give the same findings even for an odd stored value.
-                org_facts.term_years = org.term_years.map(|y| y as u32).unwrap_or(kind.usual_term_years());
-                org_facts.established_on = parse_date(&org.established_on);
-                org_facts.closed_on = parse_date(&org.closed_on);
-                let mut org_records = facts.records.remove(&org.id).unwrap_or_default();
-                if let Some(groups) = facts.groups.get(&org.id) {
-                    with_group_meetings(&mut org_records, groups, &facts.records);
-                }
-                let rules = rules_for(&org);
-                let (findings, statuses) =
-                    evaluate_with_statuses(&rules, &org_facts, &org_records, year, as_of, NOTICE_DAYS);
-                stats.findings += findings.len() as u64;
-                sink(OrgResult {
-                    org_id: org.id,
-                    path: org.path,
-                    kind,
-                    name: org.name,
-                    closed_on: org.closed_on,
-                    findings,
-                    statuses,
-                });
-            }
+            let facts = facts_task.await.map_err(|e| ServiceError::Internal(format!("check page: {e}")))??;
+            evaluate_page(current, facts, year, as_of, &rules_for, &mut stats, &mut sink)?;
             current = next;
             facts_task = next_task;
         }
         Ok(stats)
+    }
+
+    /// The check of one org: the full check over a page of that org alone, so the two can never
+    /// disagree. Findings and the status of each requirement-period.
+    pub async fn check_org(
+        &self,
+        org: &OrgRow,
+        year: i32,
+        as_of: NaiveDate,
+    ) -> Result<(Vec<Finding>, Vec<RequirementStatus>)> {
+        let rules = Arc::new(self.rules_for(&org.path).await?);
+        let range = check_range(year, as_of);
+        let facts = spawn_page_facts(&self.db, std::slice::from_ref(org), &range)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("check page: {e}")))??;
+        let mut result = None;
+        let mut stats = CheckStats::default();
+        evaluate_page(vec![org.clone()], facts, year, as_of, &|_| Arc::clone(&rules), &mut stats, &mut |r| {
+            result = Some(r)
+        })?;
+        let r = result.ok_or_else(|| ServiceError::Internal(format!("org {} was not checked", org.id)))?;
+        Ok((r.findings, r.statuses))
+    }
+
+    /// The findings of one org (see [`Services::check_org`]).
+    pub async fn findings_for(&self, org: &OrgRow, year: i32, as_of: NaiveDate) -> Result<Vec<Finding>> {
+        Ok(self.check_org(org, year, as_of).await?.0)
     }
 
     /// The compliance of the subtree under `org_id` for `year` as of `as_of`, for the dashboard:
@@ -373,11 +425,11 @@ impl Services {
             return Err(ServiceError::Forbidden);
         }
         let depth = path.depth();
-        let rule_rows = storage::meeting::rule_sets(&self.db).await?;
+        let changes = self.setting_changes().await?;
         let mut roll = SubtreeCompliance::within(&path, Some(depth + 1));
         let mut children: Vec<(i64, String, String, OrgKind, Option<String>)> = Vec::new();
         let stats = self
-            .check_subtree(Some(&path), year, as_of, rules_in_force(rule_rows.clone()), |r| {
+            .check_subtree(Some(&path), year, as_of, crate::settings::rules_in_force(changes.clone()), |r| {
                 roll.add(&r);
                 if depth_of(&r.path) == depth + 1 {
                     children.push((r.org_id, r.path, r.name, r.kind, r.closed_on));
@@ -387,15 +439,24 @@ impl Services {
         let root_kind = OrgKind::parse(&org.kind).unwrap_or(OrgKind::Branch);
         let tally_of = |p: &str| roll.by_org.get(p).copied().unwrap_or_default();
         let root_tally = tally_of(&org.path);
-        // The national rules, then every local rule switched on anywhere (in the order of the set).
-        let mut rules = RuleSet::national().rules().to_vec();
-        for (name, _) in domain::rules::LOCAL_RULE_SETS {
-            if rule_rows.iter().any(|r| r.rule_set == name) {
-                rules.extend(domain::rules::local_rule_set(name).unwrap_or_default());
+        // The rules in force at the root, then any other rule that required something below it
+        // (a local set switched on for part of the subtree), in the order of the catalogue.
+        let reaching = domain::settings::reaching(&changes, &org.path);
+        let mut catalogue = domain::settings::rules_for(&reaching, &org.path)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?
+            .catalogue();
+        for c in &changes {
+            if c.org_path.starts_with(&org.path) {
+                let below = domain::settings::reaching(&changes, &c.org_path);
+                if let Ok(rules) = domain::settings::rules_for(&below, &c.org_path) {
+                    catalogue.extend(rules.catalogue());
+                }
             }
         }
-        let by_rule = rules
+        let mut seen = HashSet::new();
+        let by_rule = catalogue
             .iter()
+            .filter(|rule| seen.insert(rule.id))
             .filter_map(|rule| {
                 roll.by_rule.get(rule.id).map(|t| RuleCompliance { rule_id: rule.id, title: rule.title, tally: *t })
             })

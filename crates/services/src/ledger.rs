@@ -6,8 +6,8 @@ use crate::org_life::{MeetingView, attendees, minutes_text};
 use crate::{Entry, Result, ServiceError, Services};
 use chrono::NaiveDate;
 use domain::compliance::RequirementStatus;
+use domain::family::Rules;
 use domain::org_life::{AppraisalRating, Attendance, MeetingKind, Votes, quorum_statement, voter_count};
-use domain::rules::RuleSet;
 use domain::scope::Actor;
 use reports::ledger::{
     Absentee, AppraisalLine, ComplianceLine, FindingLine, LedgerDoc, LedgerMeeting, Resolution, TalkLine,
@@ -34,10 +34,12 @@ pub struct LedgerFile {
 /// (`domain::compliance`, derived from the findings, so the ledger never disagrees with them):
 /// meetings required and held (each period's held capped at what it requires), met when no
 /// period was missed, and the missed periods.
-pub fn compliance_lines(rules: &RuleSet, statuses: &[RequirementStatus]) -> Vec<ComplianceLine> {
+pub fn compliance_lines(rules: &Rules, statuses: &[RequirementStatus]) -> Vec<ComplianceLine> {
+    let mut seen = std::collections::HashSet::new();
     rules
-        .rules()
-        .iter()
+        .catalogue()
+        .into_iter()
+        .filter(|rule| seen.insert(rule.id))
         .filter_map(|rule| {
             let mine: Vec<&RequirementStatus> = statuses.iter().filter(|s| s.rule_id == rule.id).collect();
             if mine.is_empty() {
@@ -143,7 +145,7 @@ impl Services {
                     explanation: explanations
                         .iter()
                         .rev()
-                        .find(|e| e.rule_id == f.rule_id && e.period_start == start)
+                        .find(|e| crate::org_life::explains(e, f, &start))
                         .map(|e| e.reason.clone()),
                 }
             })

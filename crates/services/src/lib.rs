@@ -16,6 +16,7 @@ pub mod members;
 pub mod org_import;
 pub mod org_life;
 pub mod orgs;
+pub mod settings;
 
 use domain::FieldErrors;
 use domain::scope::Actor;

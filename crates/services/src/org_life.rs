@@ -5,18 +5,17 @@ use crate::{Entry, Result, ServiceError, Services};
 use chrono::{Datelike, NaiveDate};
 use domain::FieldErrors;
 use domain::dates::parse_date;
-use domain::findings::{Finding, OrgFacts, RecordFact};
+use domain::findings::Finding;
 use domain::org::OrgKind;
 use domain::org_life::{
     AppraisalRating, Attendance, Attendee, MeetingKind, Votes, excellent_share_ok, quorum_statement,
 };
-use domain::rules::{LOCAL_RULE_SETS, RuleSet, local_rule_set};
 use domain::scope::{Action, Actor, Target, can};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use storage::meeting::{
     self, AttachmentRow, AttendanceRow, DualRow, ExpectedRow, ExplanationRow, MeetingDetails, MeetingRow,
-    NewAttendance, NewMeeting, RatingRow, ResolutionRow, RuleSetRow,
+    NewAttendance, NewMeeting, RatingRow, ResolutionRow,
 };
 use storage::org::OrgRow;
 
@@ -586,7 +585,7 @@ impl Services {
     /// engine knows.
     pub(crate) async fn name_members(&self, actor: &Actor, mut findings: Vec<Finding>) -> Result<Vec<Finding>> {
         let scope = actor.scope();
-        let ids: Vec<i64> = findings.iter().filter_map(|f| f.member_id).collect();
+        let ids: Vec<i64> = findings.iter().filter_map(|f| f.member_id()).collect();
         if !ids.is_empty() {
             let names: HashMap<i64, String> = storage::roster::rows_by_ids(&self.db, &scope, &ids)
                 .await?
@@ -594,165 +593,25 @@ impl Services {
                 .map(|m| (m.id, m.name))
                 .collect();
             for f in &mut findings {
-                if let Some(name) = f.member_id.and_then(|id| names.get(&id)) {
-                    f.message = f
-                        .message
-                        .replace(&format!("党员（编号{}）", f.member_id.unwrap_or_default()), &format!("党员{name}"));
+                if let Some((id, name)) = f.member_id().and_then(|id| names.get(&id).map(|n| (id, n))) {
+                    f.message = f.message.replace(&format!("党员（编号{id}）"), &format!("党员{name}"));
                 }
             }
         }
         Ok(findings)
     }
 
-    /// Gathers an org's facts and records and evaluates the national rules.
-    pub async fn findings_for(&self, org: &OrgRow, year: i32, as_of: NaiveDate) -> Result<Vec<Finding>> {
-        Ok(self.check_org(org, year, as_of).await?.0)
-    }
-
-    /// The findings of one org and, derived from them, the status of each requirement-period
-    /// (`domain::compliance`), for the ledger's summary.
-    pub async fn check_org(
-        &self,
-        org: &OrgRow,
-        year: i32,
-        as_of: NaiveDate,
-    ) -> Result<(Vec<Finding>, Vec<domain::compliance::RequirementStatus>)> {
-        let kind = OrgKind::parse(&org.kind).unwrap_or(OrgKind::Branch);
-        let mut facts = OrgFacts::new(org.id, kind);
-        let on = as_of.format("%Y-%m-%d").to_string();
-        let members = match kind {
-            OrgKind::Group => meeting::members_on(&self.db, org.id, "group", &on).await?,
-            OrgKind::Branch => meeting::members_on(&self.db, org.id, "branch", &on).await?,
-            _ => Vec::new(),
-        };
-        facts.full_members = members.iter().filter(|m| m.status == "full").count() as u32;
-        facts.probationary_members = members.iter().filter(|m| m.status == "probationary").count() as u32;
-        let posts = storage::org::posts(&self.db, org.id, false).await?;
-        facts.committee_posts = posts.len() as u32;
-        facts.has_committee = posts.iter().any(|p| !matches!(p.post.as_str(), "secretary" | "deputy_secretary"));
-        facts.secretary_member_id = posts.iter().find(|p| p.post == "secretary").map(|p| p.member_id);
-        let date = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-        facts.term_start = date(&org.term_start_on);
-        facts.term_years = org.term_years.map(|y| y as u32).unwrap_or(kind.usual_term_years());
-        facts.established_on = date(&org.established_on);
-        facts.closed_on = date(&org.closed_on);
-        // The year, and the half-year before it for CON-LAPSE's six months.
-        let from = format!("{}-07-01", year - 1);
-        let to = format!("{year}-12-31");
-        let everything = domain::scope::Scope::everything();
-        let mut rows = meeting::of_org(&self.db, &everything, org.id, &from, &to).await?;
-        // CON-LAPSE: a branch's members also take part in organizational life in its groups
-        // (党小组会); those meetings count for nothing else here.
-        let groups: Vec<i64> = if kind == OrgKind::Branch {
-            storage::check::groups_of(&self.db, &[org.id]).await?.into_iter().map(|(group, _)| group).collect()
-        } else {
-            Vec::new()
-        };
-        for group in &groups {
-            rows.extend(meeting::of_org(&self.db, &everything, *group, &from, &to).await?);
-        }
-        if let Some(secretary) = facts.secretary_member_id {
-            for m in meeting::lectures_by(&self.db, secretary, &from, &to).await? {
-                if !rows.iter().any(|r| r.id == m.id) {
-                    rows.push(m);
-                }
-            }
-        }
-        let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
-        let mut by_meeting: HashMap<i64, Vec<AttendanceRow>> = HashMap::new();
-        for a in meeting::attendance(&self.db, &ids).await? {
-            by_meeting.entry(a.meeting_id).or_default().push(a);
-        }
-        let mut att: HashMap<i64, Vec<Attendee>> =
-            by_meeting.into_iter().map(|(id, rows)| (id, attendees(&rows))).collect();
-        let records: Vec<RecordFact> = rows
-            .iter()
-            .filter_map(|m| {
-                let kind = MeetingKind::parse(&m.kind)?;
-                let d = NaiveDate::parse_from_str(&m.held_on, "%Y-%m-%d").ok()?;
-                let mut r = RecordFact::new(m.id, m.org_id, kind, d);
-                // Lectures given elsewhere count only for MTG-LESSON: their attendance is not ours.
-                if m.org_id == org.id || groups.contains(&m.org_id) {
-                    r.attendance = att.remove(&m.id).unwrap_or_default();
-                }
-                r.lecturer_id = m.lecturer_member_id;
-                r.has_vote = m.has_vote != 0;
-                Some(r)
-            })
-            .collect();
-        let rules = self.rules_for(&org.path).await?;
-        Ok(domain::compliance::evaluate_with_statuses(&rules, &facts, &records, year, as_of, NOTICE_DAYS))
-    }
-
-    /// The rules in force for an org: the national rules tightened by every local rule set
-    /// switched on at the org or above it.
-    pub async fn rules_for(&self, org_path: &str) -> Result<RuleSet> {
-        let rows = meeting::rule_sets(&self.db).await?;
-        rule_set_for(&rows, org_path)
-    }
-
-    /// The local rule sets switched on at this org, and those inherited from above.
-    pub async fn rule_sets_of(&self, actor: &Actor, org_id: i64) -> Result<Vec<RuleSetState>> {
-        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
-        let rows = meeting::rule_sets(&self.db).await?;
-        Ok(LOCAL_RULE_SETS
-            .iter()
-            .map(|(name, description)| {
-                let here = rows.iter().any(|r| r.org_id == org.id && r.rule_set == *name);
-                let inherited =
-                    rows.iter().any(|r| r.org_id != org.id && r.rule_set == *name && org.path.starts_with(&r.org_path));
-                RuleSetState { name, description, here, inherited }
-            })
-            .collect())
-    }
-
-    /// Switches a local rule set on or off for an org's subtree (org administrators).
-    pub async fn set_rule_set(&self, actor: &Actor, org_id: i64, name: &str, on: bool) -> Result<()> {
-        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
-        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) {
-            return Err(ServiceError::Forbidden);
-        }
-        let Some(rules) = local_rule_set(name) else {
-            return Err(ServiceError::field("rule_set", "没有这个地方规则集"));
-        };
-        // A local set may only tighten; refuse one that the national rules would not accept.
-        RuleSet::national().tighten(&rules).map_err(|e| ServiceError::field("rule_set", e.to_string()))?;
-        let rows = meeting::rule_sets(&self.db).await?;
-        let present = rows.iter().any(|r| r.org_id == org.id && r.rule_set == name);
-        if present == on {
-            return Ok(());
-        }
-        let mut tx = self.db.begin().await?;
-        if on {
-            meeting::enable_rule_set(&mut tx, org.id, &org.path, name, actor.account_id).await?;
-        } else {
-            meeting::disable_rule_set(&mut tx, org.id, name).await?;
-        }
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: if on { "rule_set.enable" } else { "rule_set.disable" },
-                entity: "org",
-                entity_id: Some(org.id),
-                org_path: Some(org.path.clone()),
-                before: Some(serde_json::json!({ "rule_set": name, "on": !on })),
-                after: Some(serde_json::json!({ "rule_set": name, "on": on })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Marks a finding explained with a reason (kept and audited). The finding stays, with the
-    /// explanation beside it; the inspector decides whether it stands.
+    /// Marks a finding explained with a reason (kept and audited): the finding of `rule_id` for
+    /// the period starting `period_start` about `subject` ("org:12", "member:34"; empty means the
+    /// org itself). Explaining one member's finding explains no other member's. The finding stays,
+    /// with the explanation beside it; the inspector decides whether it stands.
     pub async fn explain_finding(
         &self,
         actor: &Actor,
         org_id: i64,
         rule_id: &str,
         period_start: &str,
+        subject: &str,
         reason: &str,
     ) -> Result<i64> {
         let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
@@ -760,9 +619,16 @@ impl Services {
             return Err(ServiceError::Forbidden);
         }
         let rules = self.rules_for(&org.path).await?;
-        let Some(rule) = rules.get(rule_id) else { return Err(ServiceError::field("rule_id", "没有这条规则")) };
+        let Some(rule) = rules.info(rule_id) else { return Err(ServiceError::field("rule_id", "没有这条规则")) };
         if !period_start.is_empty() && parse_date(period_start).is_err() {
             return Err(ServiceError::field("period_start", "周期无效"));
+        }
+        let subject = match subject.trim() {
+            "" => format!("org:{}", org.id),
+            s => s.to_string(),
+        };
+        if !valid_subject(&subject) {
+            return Err(ServiceError::field("subject", "说明对象无效"));
         }
         let reason = reason.trim();
         let mut e = FieldErrors::new();
@@ -775,7 +641,16 @@ impl Services {
             return Err(ServiceError::Invalid(e));
         }
         let mut tx = self.db.begin().await?;
-        let id = meeting::explain(&mut tx, org.id, &org.path, rule.id, period_start, reason, actor.account_id).await?;
+        let explanation = meeting::NewExplanation {
+            org_id: org.id,
+            org_path: &org.path,
+            rule_id: rule.id,
+            period_start,
+            subject: &subject,
+            reason,
+            account_id: actor.account_id,
+        };
+        let id = meeting::explain(&mut tx, &explanation).await?;
         self.audit(
             &mut tx,
             actor,
@@ -785,7 +660,9 @@ impl Services {
                 entity_id: Some(org.id),
                 org_path: Some(org.path.clone()),
                 before: None,
-                after: Some(serde_json::json!({ "rule_id": rule.id, "period_start": period_start, "reason": reason })),
+                after: Some(serde_json::json!({
+                    "rule_id": rule.id, "period_start": period_start, "subject": subject, "reason": reason
+                })),
             },
         )
         .await?;
@@ -903,29 +780,19 @@ impl Services {
     }
 }
 
-/// A local rule set and whether it is on for an org.
-#[derive(Debug, Clone, Serialize)]
-pub struct RuleSetState {
-    pub name: &'static str,
-    pub description: &'static str,
-    /// Switched on at this org.
-    pub here: bool,
-    /// Switched on at an org above it.
-    pub inherited: bool,
+/// Whether `s` is a finding subject key: "org:12", "member:34", "candidate:5", "transfer:6",
+/// "meeting:7".
+fn valid_subject(s: &str) -> bool {
+    let Some((kind, id)) = s.split_once(':') else { return false };
+    matches!(kind, "org" | "member" | "candidate" | "transfer" | "meeting")
+        && !id.is_empty()
+        && id.len() <= 18
+        && id.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The national rules tightened by the local sets switched on at `org_path` or above.
-pub fn rule_set_for(rows: &[RuleSetRow], org_path: &str) -> Result<RuleSet> {
-    let mut rules = RuleSet::national();
-    let mut seen: Vec<&str> = Vec::new();
-    for r in rows.iter().filter(|r| org_path.starts_with(&r.org_path)) {
-        if seen.contains(&r.rule_set.as_str()) {
-            continue;
-        }
-        seen.push(&r.rule_set);
-        if let Some(local) = local_rule_set(&r.rule_set) {
-            rules = rules.tighten(&local).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        }
-    }
-    Ok(rules)
+/// Whether explanation `e` explains finding `f` (whose period starts on `period_start`, "" when
+/// none): the same rule, period and subject. An explanation given before subjects were recorded
+/// (empty subject) explains the org's findings of its rule and period, as it did then.
+pub fn explains(e: &ExplanationRow, f: &Finding, period_start: &str) -> bool {
+    e.rule_id == f.rule_id && e.period_start == period_start && (e.subject.is_empty() || e.subject == f.subject.key())
 }

@@ -62,7 +62,7 @@ async fn the_county_demo_has_its_deliberate_gaps(db: Db) {
     let count = |rule: &str| findings.iter().filter(|f| f.rule_id == rule).count();
     let quorum = findings
         .iter()
-        .filter(|f| f.rule_id == "MTG-COMMITTEE" && f.fix.as_ref().is_some_and(|x| x.record_id.is_some()))
+        .filter(|f| f.rule_id == "MTG-COMMITTEE" && matches!(f.subject, domain::findings::Subject::Record { .. }))
         .count();
     assert!(quorum >= 2, "two 支委会 without quorum, found {quorum}");
     let lapses: Vec<_> = findings.iter().filter(|f| f.rule_id == "CON-LAPSE").collect();
@@ -75,7 +75,7 @@ async fn the_county_demo_has_its_deliberate_gaps(db: Db) {
     // About 8 % of the branches with a committee miss some months' 支委会.
     let committee_gaps: std::collections::BTreeSet<i64> = findings
         .iter()
-        .filter(|f| f.rule_id == "MTG-COMMITTEE" && f.fix.as_ref().is_none_or(|x| x.record_id.is_none()))
+        .filter(|f| f.rule_id == "MTG-COMMITTEE" && !matches!(f.subject, domain::findings::Subject::Record { .. }))
         .map(|f| f.org_id)
         .collect();
     let sample: Vec<_> =
@@ -147,7 +147,10 @@ async fn compliance_report_rolls_up_and_respects_scope(db: Db) {
     let mut by_rule = Tally::default();
     report.by_rule.iter().for_each(|r| by_rule.merge(r.tally));
     assert_eq!(by_rule, report.root.subtree);
-    assert_eq!(report.by_month[0].required_periods, report.by_month[1].required_periods, "monthly rules only");
+    // January has monthly rules only; an org set up, or a committee elected, during January owes
+    // February's but (pro rata, or without a committee on 31 January) maybe not January's.
+    assert!(report.by_month[0].required_periods <= report.by_month[1].required_periods, "monthly rules only");
+    assert!(report.by_month[0].required_periods * 100 >= report.by_month[1].required_periods * 95);
     assert!(report.by_month[11].required_periods > report.by_month[10].required_periods, "quarter and year end");
     let findings: u64 = report.findings_by_severity.iter().map(|(_, n)| n).sum();
     assert_eq!(findings, results.iter().map(|r| r.findings.len() as u64).sum::<u64>());

@@ -291,10 +291,13 @@ async fn con_lapse_counts_the_groups_meetings(db: Db) {
     let findings = s.findings_for(&branch, 2026, as_of).await.unwrap();
     let lapses: Vec<_> = findings.iter().filter(|f| f.rule_id == "CON-LAPSE").collect();
     assert_eq!(lapses.len(), 1, "{lapses:?}");
-    assert_eq!(lapses[0].member_id, Some(skips_both));
+    assert_eq!(lapses[0].member_id(), Some(skips_both));
     assert!(lapses[0].message.contains("2026年3月至2026年9月连续7个月"), "{}", lapses[0].message);
     for id in &group_meetings {
-        assert!(lapses[0].records.contains(id), "the group's meeting {id} is among the finding's records");
+        assert!(
+            lapses[0].record_ids("meeting").contains(id),
+            "the group's meeting {id} is among the finding's records"
+        );
     }
     streaming_agrees(&s, as_of).await;
 }
@@ -338,7 +341,7 @@ async fn an_org_closed_during_the_year_answers_for_its_months(db: Db) {
 
 /// The streaming full check gives every org the findings of the per-org check.
 async fn streaming_agrees(s: &Services, as_of: NaiveDate) {
-    let rules = services::compliance::rules_in_force(storage::meeting::rule_sets(&s.db).await.unwrap());
+    let rules = services::settings::rules_in_force(s.setting_changes().await.unwrap());
     let mut streamed = Vec::new();
     s.check_subtree(None, 2026, as_of, rules, |r| streamed.push(r)).await.unwrap();
     assert!(!streamed.is_empty());
@@ -348,43 +351,108 @@ async fn streaming_agrees(s: &Services, as_of: NaiveDate) {
     }
 }
 
-test_support::on_both_backends!(local_rule_sets_and_explanations);
+test_support::on_both_backends!(committee_settings_and_explanations);
 
-async fn local_rule_sets_and_explanations(db: Db) {
+/// Committee settings: a local rule set switched on at the committee reaches its branches from
+/// its date (earlier periods keep the old rules); a lower org may not switch it off; a parameter
+/// may only tighten a national rule (MTG-ASSEMBLY), and a refusal names the rule and changes
+/// nothing. Explanations are kept per finding subject.
+async fn committee_settings_and_explanations(db: Db) {
     let Branch { s, root, b, .. } = branch(db).await;
     let c = console_actor();
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
     let lesson = |fs: &[domain::findings::Finding]| fs.iter().filter(|f| f.rule_id == "LOCAL-LESSON-QUARTER").count();
     assert_eq!(lesson(&s.org_findings(&c, b.id, 2026, as_of).await.unwrap()), 0);
-    // Switched on at the committee, the local rule reaches its branches (3 quarters ended).
-    s.set_rule_set(&c, root.id, domain::rules::LOCAL_QUARTERLY_LESSON, true).await.unwrap();
-    assert_eq!(lesson(&s.org_findings(&c, b.id, 2026, as_of).await.unwrap()), 3);
+    let key = domain::settings::rule_set_key(domain::family::org_life::LOCAL_QUARTERLY_LESSON);
+    // Switched on at the committee from 1 April, the local rule reaches its branches for the
+    // quarters from then on (Q2, Q3 ended), not for Q1.
+    s.set_setting(&c, root.id, key, "on", "2026-04-01").await.unwrap();
+    let found = s.org_findings(&c, b.id, 2026, as_of).await.unwrap();
+    let quarters: Vec<String> =
+        found.iter().filter(|f| f.rule_id == "LOCAL-LESSON-QUARTER").map(|f| f.period.unwrap().label()).collect();
+    assert_eq!(quarters, vec!["2026年第二季度", "2026年第三季度"]);
     streaming_agrees(&s, as_of).await;
-    let states = s.rule_sets_of(&c, b.id).await.unwrap();
-    assert!(states[0].inherited && !states[0].here);
-    // A refused rule set is not stored, and nothing is audited for it.
-    let stored = storage::meeting::rule_sets(&s.db).await.unwrap().len();
-    let (audited,): (i64,) = s.db.fetch_one("SELECT COUNT(*) FROM audit_entries", &[]).await.unwrap();
-    assert!(matches!(s.set_rule_set(&c, root.id, "放宽规则", true).await, Err(ServiceError::Invalid(_))));
-    assert_eq!(storage::meeting::rule_sets(&s.db).await.unwrap().len(), stored);
-    let (after,): (i64,) = s.db.fetch_one("SELECT COUNT(*) FROM audit_entries", &[]).await.unwrap();
-    assert_eq!(after, audited);
-    assert_eq!(lesson(&s.org_findings(&c, b.id, 2026, as_of).await.unwrap()), 3, "the rules in force are unchanged");
-    s.set_rule_set(&c, root.id, domain::rules::LOCAL_QUARTERLY_LESSON, false).await.unwrap();
-    assert_eq!(lesson(&s.org_findings(&c, b.id, 2026, as_of).await.unwrap()), 0);
+    let states = s.settings_of(&c, b.id, as_of).await.unwrap();
+    let state = states.iter().find(|st| st.def.key == key).unwrap();
+    assert_eq!((state.value.as_str(), state.here), ("on", false));
+    // The catalogue of the branch lists the local rule as a committee's, in force.
+    let catalogue = s.rule_catalogue(&c, b.id, as_of).await.unwrap();
+    let local = catalogue.iter().find(|r| r.id == "LOCAL-LESSON-QUARTER").unwrap();
+    assert!(local.tightened());
+    assert!(catalogue.iter().any(|r| r.id == "CON-LAPSE"));
+    assert!(
+        s.rule_catalogue(&c, b.id, NaiveDate::from_ymd_opt(2026, 3, 31).unwrap())
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.id != "LOCAL-LESSON-QUARTER")
+    );
+
+    // Refusals change nothing and are not audited: a branch may not make committee settings;
+    // a loosening parameter names its rule.
+    let count = |sql: &'static str| {
+        let s = &s;
+        async move { s.db.fetch_one::<(i64,)>(sql, &[]).await.unwrap().0 }
+    };
+    let stored = count("SELECT COUNT(*) FROM committee_settings").await;
+    let audited = count("SELECT COUNT(*) FROM audit_entries").await;
+    assert!(matches!(s.set_setting(&c, b.id, key, "off", "2026-05-01").await, Err(ServiceError::Invalid(_))));
+    match s.set_setting(&c, root.id, "MTG-ASSEMBLY.min_count", "7", "2026-07-01").await {
+        Err(ServiceError::Invalid(e)) => assert!(e.0[0].message.contains("1至6"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    match s.set_setting(&c, root.id, "MTG-ASSEMBLY.min_count", "0", "2026-07-01").await {
+        Err(ServiceError::Invalid(e)) => assert_eq!(e.rule().map(|r| r.rule_id.as_str()), Some("MTG-ASSEMBLY"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(s.set_setting(&c, root.id, "NO-SUCH", "1", "2026-07-01").await, Err(ServiceError::Invalid(_))));
+    assert!(matches!(s.set_setting(&c, root.id, key, "on", "2026-02-30").await, Err(ServiceError::Invalid(_))));
+    match s.set_setting(&c, root.id, "ORG-BRANCH-MIN.max_members", "60", "2026-07-01").await {
+        Err(ServiceError::Invalid(e)) => {
+            let rule = e.rule().unwrap();
+            assert_eq!(rule.rule_id, "ORG-BRANCH-MIN");
+            assert!(rule.citation.contains("第四条"), "{}", rule.citation);
+            assert!(e.0[0].message.contains("ORG-BRANCH-MIN"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(count("SELECT COUNT(*) FROM committee_settings").await, stored);
+    assert_eq!(count("SELECT COUNT(*) FROM audit_entries").await, audited);
+    // A tightened parameter: two 党员大会 a quarter from 1 July; Q3 then needs two, Q1 and Q2 one.
+    s.set_setting(&c, root.id, "MTG-ASSEMBLY.min_count", "2", "2026-07-01").await.unwrap();
+    let found = s.org_findings(&c, b.id, 2026, as_of).await.unwrap();
+    let assembly: Vec<&domain::findings::Finding> = found.iter().filter(|f| f.rule_id == "MTG-ASSEMBLY").collect();
+    let q3 = assembly.iter().find(|f| f.period.unwrap().label() == "2026年第三季度").unwrap();
+    assert!(q3.message.contains("应至少2次"), "{}", q3.message);
+    assert_eq!(q3.source.kind(), "setting");
+    assert!(q3.source.label().starts_with("党委设定（2026年7月1日起）"), "{}", q3.source.label());
+    let q1 = assembly.iter().find(|f| f.period.unwrap().label() == "2026年第一季度").unwrap();
+    assert_eq!(q1.source.kind(), "national", "earlier periods keep the national rule");
+    streaming_agrees(&s, as_of).await;
+    // Switched off at the committee from 1 October: Q4 is no longer asked for.
+    s.set_setting(&c, root.id, key, "off", "2026-10-01").await.unwrap();
+    assert_eq!(lesson(&s.org_findings(&c, b.id, 2026, NaiveDate::from_ymd_opt(2027, 1, 2).unwrap()).await.unwrap()), 2);
 
     // An explanation is kept beside the finding, and audited.
     let f = s.org_findings(&c, b.id, 2026, as_of).await.unwrap();
     let march = f.iter().find(|f| f.rule_id == "MTG-COMMITTEE").unwrap();
     let start = march.period.as_ref().unwrap().start().format("%Y-%m-%d").to_string();
-    assert!(matches!(s.explain_finding(&c, b.id, "MTG-COMMITTEE", &start, "短").await, Err(ServiceError::Invalid(_))));
+    let subject = march.subject.key();
     assert!(matches!(
-        s.explain_finding(&c, b.id, "NO-SUCH", &start, "情况说明文字").await,
+        s.explain_finding(&c, b.id, "MTG-COMMITTEE", &start, &subject, "短").await,
         Err(ServiceError::Invalid(_))
     ));
-    s.explain_finding(&c, b.id, "MTG-COMMITTEE", &start, "书记外出学习，已于次月补开").await.unwrap();
+    assert!(matches!(
+        s.explain_finding(&c, b.id, "NO-SUCH", &start, &subject, "情况说明文字").await,
+        Err(ServiceError::Invalid(_))
+    ));
+    assert!(matches!(
+        s.explain_finding(&c, b.id, "MTG-COMMITTEE", &start, "member:x", "情况说明文字").await,
+        Err(ServiceError::Invalid(_))
+    ));
+    s.explain_finding(&c, b.id, "MTG-COMMITTEE", &start, &subject, "书记外出学习，已于次月补开").await.unwrap();
     let e = s.explanations(&c, b.id).await.unwrap();
-    assert_eq!((e.len(), e[0].period_start.as_str()), (1, start.as_str()));
+    assert_eq!((e.len(), e[0].period_start.as_str(), e[0].subject.as_str()), (1, start.as_str(), subject.as_str()));
     // The ledger's summary counts meetings per requirement from the same check: ten monthly
     // 支委会 were due by 21 November and none was held (MTG-COMMITTEE); the explanation is kept.
     let doc = s.ledger_doc(&c, b.id, 2026, as_of).await.unwrap();
@@ -392,15 +460,11 @@ async fn local_rule_sets_and_explanations(db: Db) {
     assert_eq!((line.required, line.held, line.met), (10, 0, false));
     assert!(line.missed_periods.contains("2026年3月"), "{}", line.missed_periods);
     assert!(doc.findings.iter().any(|f| f.explanation.as_deref() == Some("书记外出学习，已于次月补开")));
-    let (n,): (i64,) = s
-        .db
-        .fetch_one(
-            "SELECT COUNT(*) FROM audit_entries WHERE action IN ('finding.explain','rule_set.enable','rule_set.disable')",
-            &[],
-        )
-        .await
-        .unwrap();
-    assert_eq!(n, 3);
+    let (n,): (i64,) =
+        s.db.fetch_one("SELECT COUNT(*) FROM audit_entries WHERE action IN ('finding.explain','setting.set')", &[])
+            .await
+            .unwrap();
+    assert_eq!(n, 4);
 }
 
 test_support::on_both_backends!(attachments_are_checked_and_kept);

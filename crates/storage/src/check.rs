@@ -3,9 +3,10 @@
 //! in `IN` lists), whatever the number of orgs in it. Each function answers for the orgs it is
 //! given; the caller keeps at most one page in memory.
 //!
-//! The facts mirror what the per-org check reads (services `findings_for`): open posts and their
-//! holders, members whose span in the org covers the date (current status full or probationary,
-//! joined by then), and the org's own meetings in a date range with their attendance.
+//! These are the only reads of the rules' facts: the per-org check is the full check over a page
+//! of one org. Posts come with their dates (a period is judged with the committee of that
+//! period), members are counted with their status on the day asked, and meetings come with
+//! their attendance.
 
 use crate::org::OrgRow;
 use crate::{Db, DbKind, Result, SqlBuf, StorageError};
@@ -58,24 +59,28 @@ pub async fn groups_of(db: &Db, branch_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
     db.fetch_buf(&b).await
 }
 
-/// An open post on an org's committee.
+/// A post on an org's committee, held for a dated span (`end_on` the last day in office).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct OpenPost {
+pub struct PostSpanRow {
     pub org_id: i64,
     pub member_id: i64,
     pub post: String,
+    pub start_on: String,
+    pub end_on: Option<String>,
 }
 
-/// The open posts (no end date) of these orgs, by org, then newest first (the order in which
-/// the per-org check finds the secretary). The holder is not joined: the foreign key guarantees
-/// the member exists.
-pub async fn open_posts(db: &Db, org_ids: &[i64]) -> Result<Vec<OpenPost>> {
+/// The posts of these orgs held on some day between `from` and `to` (inclusive), ended or not,
+/// by org, then newest first. The holder is not joined: the foreign key guarantees the member
+/// exists.
+pub async fn posts_between(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Result<Vec<PostSpanRow>> {
     if org_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut b = SqlBuf::new("SELECT p.org_id, p.member_id, p.post FROM org_posts p WHERE ");
+    let mut b = SqlBuf::new("SELECT p.org_id, p.member_id, p.post, p.start_on, p.end_on FROM org_posts p WHERE ");
     push_in(&mut b, "p.org_id", org_ids);
-    b.push(" AND p.end_on IS NULL ORDER BY p.org_id, p.start_on DESC, p.id");
+    b.push_arg(" AND p.start_on <= ", to);
+    b.push_arg(" AND (p.end_on IS NULL OR p.end_on >= ", from);
+    b.push(") ORDER BY p.org_id, p.start_on DESC, p.id");
     db.fetch_buf(&b).await
 }
 
@@ -89,24 +94,27 @@ pub struct MemberCount {
 }
 
 /// For each of `org_ids`: how many membership spans (of kind 'branch' or 'group') cover `on`
-/// whose member had joined by then and is full or probationary now, by span kind and status.
-/// The caller keeps the kind that matches the org (a branch's 'branch' spans, a group's 'group'
-/// spans). One `IN` list, not one per kind: PostgreSQL planned `(kind = … AND org_id IN …) OR
-/// (kind = … AND org_id IN …)` as a scan of all spans.
+/// whose member was full or probationary on that day (the same reading as the expected
+/// attendees of a meeting, [`crate::meeting::members_on`]), by span kind and status. The caller
+/// keeps the kind that matches the org (a branch's 'branch' spans, a group's 'group' spans). One
+/// `IN` list, not one per kind: PostgreSQL planned `(kind = … AND org_id IN …) OR (kind = … AND
+/// org_id IN …)` as a scan of all spans.
 pub async fn member_counts_on(db: &Db, org_ids: &[i64], on: &str) -> Result<Vec<MemberCount>> {
     if org_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut b = SqlBuf::new(
-        "SELECT s.org_id, s.kind, m.status, COUNT(*) AS n FROM member_org_spans s JOIN members m ON m.id = s.member_id \
-         WHERE ",
-    );
-    push_in(&mut b, "s.org_id", org_ids);
+    let mut b = SqlBuf::new("");
     let on_ph = b.arg(on);
+    let status = crate::member::status_on_sql(&on_ph);
     b.push(&format!(
-        " AND s.kind IN ('branch','group') AND s.start_on <= {on_ph} AND (s.end_on IS NULL OR s.end_on >= {on_ph}) \
-         AND m.joined_on <= {on_ph} AND m.status IN ('probationary','full') \
-         GROUP BY s.org_id, s.kind, m.status ORDER BY s.org_id, s.kind, m.status"
+        "SELECT org_id, kind, status, COUNT(*) AS n FROM (SELECT s.org_id, s.kind, {status} AS status \
+         FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE "
+    ));
+    push_in(&mut b, "s.org_id", org_ids);
+    b.push(&format!(
+        " AND s.kind IN ('branch','group') AND {}) x WHERE status IN ('probationary','full') \
+         GROUP BY org_id, kind, status ORDER BY org_id, kind, status",
+        crate::member::span_covers_sql(&on_ph)
     ));
     db.fetch_buf(&b).await
 }

@@ -18,6 +18,7 @@ pub mod member;
 pub mod org;
 pub mod roster;
 pub mod session;
+pub mod settings;
 
 pub use db::{Arg, Db, DbKind, Row, SqlBuf, Tx};
 

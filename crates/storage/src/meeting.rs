@@ -324,34 +324,6 @@ pub async fn duals_on(db: &Db, org_id: i64, on: &str) -> Result<Vec<ExpectedRow>
 }
 
 /// Local rule sets switched on at an org (for its whole subtree).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct RuleSetRow {
-    pub id: i64,
-    pub org_id: i64,
-    pub org_path: String,
-    pub rule_set: String,
-    pub created_at: i64,
-}
-
-pub async fn enable_rule_set(tx: &mut Tx, org_id: i64, org_path: &str, rule_set: &str, by: i64) -> Result<i64> {
-    tx.insert_returning_id(
-        "INSERT INTO org_rule_sets (org_id, org_path, rule_set, created_by, created_at) VALUES ($1,$2,$3,$4,$5) \
-         RETURNING id",
-        &[org_id.into(), org_path.into(), rule_set.into(), by.into(), now_ms().into()],
-    )
-    .await
-}
-
-pub async fn disable_rule_set(tx: &mut Tx, org_id: i64, rule_set: &str) -> Result<u64> {
-    tx.execute("DELETE FROM org_rule_sets WHERE org_id = $1 AND rule_set = $2", &[org_id.into(), rule_set.into()]).await
-}
-
-/// Every local rule set switched on anywhere (few rows: one per committee that chose one).
-pub async fn rule_sets(db: &Db) -> Result<Vec<RuleSetRow>> {
-    db.fetch_all("SELECT id, org_id, org_path, rule_set, created_at FROM org_rule_sets ORDER BY org_path, id", &[])
-        .await
-}
-
 pub async fn get(db: &Db, scope: &Scope, id: i64) -> Result<Option<MeetingRow>> {
     let mut b = SqlBuf::new(&format!("SELECT {COLS} FROM meetings WHERE "));
     b.push_arg("id = ", id);
@@ -368,19 +340,6 @@ pub async fn of_org(db: &Db, scope: &Scope, org_id: i64, from: &str, to: &str) -
     scope_filter(&mut b, scope, "org_path", None);
     b.push(" ORDER BY held_on, id");
     db.fetch_buf(&b).await
-}
-
-/// Lectures (党课) given by a member anywhere between two dates (MTG-LESSON counts a
-/// secretary's lectures in any org).
-pub async fn lectures_by(db: &Db, member_id: i64, from: &str, to: &str) -> Result<Vec<MeetingRow>> {
-    db.fetch_all(
-        &format!(
-            "SELECT {COLS} FROM meetings WHERE lecturer_member_id = $1 AND kind = 'party_lecture' \
-             AND held_on >= $2 AND held_on <= $3 ORDER BY held_on, id"
-        ),
-        &[member_id.into(), from.into(), to.into()],
-    )
-    .await
 }
 
 /// Meetings of a whole subtree between two dates, for checks over many orgs.
@@ -418,31 +377,39 @@ pub struct ExplanationRow {
     pub org_id: i64,
     pub rule_id: String,
     pub period_start: String,
+    /// The finding's subject ("member:12"); empty for explanations given before subjects were
+    /// recorded, which explain every finding of the org's rule and period.
+    pub subject: String,
     pub reason: String,
     pub account_id: i64,
     pub account_name: Option<String>,
     pub created_at: i64,
 }
 
-pub async fn explain(
-    tx: &mut Tx,
-    org_id: i64,
-    org_path: &str,
-    rule_id: &str,
-    period_start: &str,
-    reason: &str,
-    account_id: i64,
-) -> Result<i64> {
+/// An explanation (情况说明) of a finding, as written.
+pub struct NewExplanation<'a> {
+    pub org_id: i64,
+    pub org_path: &'a str,
+    pub rule_id: &'a str,
+    pub period_start: &'a str,
+    /// The finding's subject ("member:12").
+    pub subject: &'a str,
+    pub reason: &'a str,
+    pub account_id: i64,
+}
+
+pub async fn explain(tx: &mut Tx, e: &NewExplanation<'_>) -> Result<i64> {
     tx.insert_returning_id(
-        "INSERT INTO finding_explanations (org_id, org_path, rule_id, period_start, reason, account_id, created_at) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+        "INSERT INTO finding_explanations (org_id, org_path, rule_id, period_start, subject, reason, account_id, \
+         created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id",
         &[
-            org_id.into(),
-            org_path.into(),
-            rule_id.into(),
-            period_start.into(),
-            reason.into(),
-            account_id.into(),
+            e.org_id.into(),
+            e.org_path.into(),
+            e.rule_id.into(),
+            e.period_start.into(),
+            e.subject.into(),
+            e.reason.into(),
+            e.account_id.into(),
             now_ms().into(),
         ],
     )
@@ -451,7 +418,7 @@ pub async fn explain(
 
 pub async fn explanations(db: &Db, org_id: i64) -> Result<Vec<ExplanationRow>> {
     db.fetch_all(
-        "SELECT e.id, e.org_id, e.rule_id, e.period_start, e.reason, e.account_id, a.username AS account_name, \
+        "SELECT e.id, e.org_id, e.rule_id, e.period_start, e.subject, e.reason, e.account_id, a.username AS account_name, \
          e.created_at FROM finding_explanations e LEFT JOIN accounts a ON a.id = e.account_id \
          WHERE e.org_id = $1 ORDER BY e.id",
         &[org_id.into()],
@@ -468,15 +435,19 @@ pub struct ExpectedRow {
 }
 
 /// Members whose membership span of `kind` ('branch' or 'group') in the org covers `on` and who
-/// had joined by then; statuses other than probationary/full are left out.
+/// were probationary or full on that day (their status on the day, [`crate::member::status_on_sql`]),
+/// with that status: the expected attendees of a meeting held on `on`.
 pub async fn members_on(db: &Db, org_id: i64, kind: &str, on: &str) -> Result<Vec<ExpectedRow>> {
-    db.fetch_all(
-        "SELECT m.id AS member_id, m.name, m.status FROM member_org_spans s JOIN members m ON m.id = s.member_id \
-         WHERE s.org_id = $1 AND s.kind = $2 AND s.start_on <= $3 AND (s.end_on IS NULL OR s.end_on >= $3) \
-         AND m.joined_on <= $3 AND m.status IN ('probationary','full') ORDER BY m.name, m.id",
-        &[org_id.into(), kind.into(), on.into()],
-    )
-    .await
+    let mut b = SqlBuf::new("");
+    let (org, kind, on) = (b.arg(org_id), b.arg(kind), b.arg(on));
+    let status = crate::member::status_on_sql(&on);
+    b.push(&format!(
+        "SELECT member_id, name, status FROM (SELECT m.id AS member_id, m.name, {status} AS status \
+         FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE s.org_id = {org} AND s.kind = {kind} \
+         AND {}) x WHERE status IN ('probationary','full') ORDER BY name, member_id",
+        crate::member::span_covers_sql(&on)
+    ));
+    db.fetch_buf(&b).await
 }
 
 /// Members holding a post on the org's committee on `on`.

@@ -728,3 +728,25 @@ pub async fn of_org(db: &Db, scope: &Scope, org_path: &OrgPath, group_id: Option
     b.push(" ORDER BY m.name, m.id LIMIT 1000");
     db.fetch_buf(&b).await
 }
+
+/// SQL for a member's status on the day at placeholder `on` (members aliased `m`): the current
+/// status when it dates from that day or earlier, else the latest recorded change on or before
+/// it (NULL when none: the member had not joined). A member recorded as full whose confirmation
+/// (转正) came after the day was probationary then: imports record a full member's status from the
+/// day they joined. The subquery runs only for members whose status changed after the day, so a
+/// check as of today reads no history.
+pub fn status_on_sql(on: &str) -> String {
+    let recorded = format!(
+        "(CASE WHEN m.status_changed_on <= {on} THEN m.status ELSE (SELECT c.status FROM member_status_changes c \
+         WHERE c.member_id = m.id AND c.changed_on <= {on} ORDER BY c.changed_on DESC, c.id DESC LIMIT 1) END)"
+    );
+    format!(
+        "(CASE WHEN m.joined_on > {on} THEN NULL WHEN m.confirmed_on > {on} AND {recorded} = 'full' \
+         THEN 'probationary' ELSE {recorded} END)"
+    )
+}
+
+/// SQL: the membership span `s` covers the day at placeholder `on` (`end_on` is the last day).
+pub fn span_covers_sql(on: &str) -> String {
+    format!("s.start_on <= {on} AND (s.end_on IS NULL OR s.end_on >= {on})")
+}

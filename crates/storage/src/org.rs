@@ -162,9 +162,20 @@ pub async fn move_subtree(tx: &mut Tx, org: &OrgRow, new_parent: &OrgRow) -> Res
     .await?;
     tx.execute(
         "UPDATE members SET branch_path = $1 || substr(branch_path, CAST($2 AS INTEGER)) WHERE branch_path >= $3 AND branch_path < $4",
-        &[new.as_str().into(), (old_len + 1).into(), lo.into(), hi.into()],
+        &[new.as_str().into(), (old_len + 1).into(), lo.clone().into(), hi.clone().into()],
     )
     .await?;
+    // Every table that keeps its org's path for scoping follows the move.
+    for table in ["meetings", "finding_explanations", "committee_settings"] {
+        tx.execute(
+            &format!(
+                "UPDATE {table} SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) \
+                 WHERE org_path >= $3 AND org_path < $4"
+            ),
+            &[new.as_str().into(), (old_len + 1).into(), lo.clone().into(), hi.clone().into()],
+        )
+        .await?;
+    }
     tx.execute("UPDATE orgs SET parent_id = $1 WHERE id = $2", &[new_parent.id.into(), org.id.into()]).await?;
     Ok(new)
 }

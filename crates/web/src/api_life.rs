@@ -93,6 +93,9 @@ struct ExplainBody {
     rule_id: String,
     #[serde(default)]
     period_start: String,
+    /// The finding's subject ("member:12"); the org itself when left out.
+    #[serde(default)]
+    subject: String,
     reason: String,
 }
 
@@ -104,7 +107,7 @@ async fn explain(
 ) -> ApiResult {
     let id = id_of(&id)?;
     let b = body(b)?;
-    let eid = state.services.explain_finding(&v.actor, id, &b.rule_id, &b.period_start, &b.reason).await?;
+    let eid = state.services.explain_finding(&v.actor, id, &b.rule_id, &b.period_start, &b.subject, &b.reason).await?;
     created(json!({ "id": eid }))
 }
 

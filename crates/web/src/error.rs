@@ -144,6 +144,7 @@ impl From<ServiceError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let mut rule: Option<domain::RuleRef> = None;
         let (status, code, message, fields) = match self {
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
@@ -169,12 +170,22 @@ impl IntoResponse for ApiError {
                     ServiceError::Invalid(_) => "提交的数据有误，请按 fields 中的提示修改".to_string(),
                     other => public_message(other),
                 };
+                rule = match &e {
+                    ServiceError::Invalid(f) => f.rule().cloned(),
+                    _ => None,
+                };
                 (status_of(&e), e.code(), message, fields)
             }
         };
-        let body = serde_json::json!({
-            "error": { "code": code, "message": message, "fields": fields.unwrap_or_else(|| serde_json::json!({})) }
+        let mut error = serde_json::json!({
+            "code": code, "message": message, "fields": fields.unwrap_or_else(|| serde_json::json!({}))
         });
+        // A refusal by a firm rule names it (rules.md ID and citation).
+        if let (Some(r), Some(obj)) = (rule, error.as_object_mut()) {
+            obj.insert("rule_id".into(), serde_json::Value::String(r.rule_id));
+            obj.insert("citation".into(), serde_json::Value::String(r.citation));
+        }
+        let body = serde_json::json!({ "error": error });
         with_retry_after(status, (status, Json(body)).into_response())
     }
 }

@@ -7,11 +7,13 @@ mod api_life;
 pub mod auth;
 mod compliance;
 pub mod error;
+mod fix;
 pub mod life;
 pub mod openapi;
 pub mod pages;
 pub mod redirect;
 pub mod roster;
+mod settings;
 pub mod view;
 
 use axum::Router;
@@ -69,9 +71,14 @@ pub fn router(state: AppState) -> Router {
         .merge(roster::routes())
         .merge(life::routes())
         .merge(compliance::routes())
+        .merge(settings::routes())
         .nest(
             "/api/v1",
-            api::routes().merge(roster::api_routes()).merge(api_life::routes()).merge(compliance::api_routes()),
+            api::routes()
+                .merge(roster::api_routes())
+                .merge(api_life::routes())
+                .merge(compliance::api_routes())
+                .merge(settings::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

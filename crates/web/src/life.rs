@@ -29,7 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/meetings/new", get(new_meeting))
         .route("/orgs/{id}/meetings", post(record))
         .route("/orgs/{id}/findings/explain", post(explain))
-        .route("/orgs/{id}/rule-sets", post(rule_sets))
         .route("/orgs/{id}/dual", post(dual_add))
         .route("/orgs/{id}/dual/{did}/end", post(dual_end))
         .route("/meetings/{id}", get(meeting_page))
@@ -62,6 +61,8 @@ struct FindingView {
     message: String,
     citation: &'static str,
     source: String,
+    /// The finding's subject key, which its explanation is kept by.
+    subject: String,
     fix_href: String,
     fix_label: String,
     /// "已说明（张三，2025-04-02）：……", when someone explained it.
@@ -97,7 +98,6 @@ struct LifePage {
     notice: String,
     findings: Vec<FindingView>,
     meetings: Vec<MeetingLine>,
-    rule_sets: Vec<services::org_life::RuleSetState>,
     duals: Vec<storage::meeting::DualRow>,
 }
 
@@ -163,7 +163,7 @@ async fn life_page(
                     let explanation = explanations
                         .iter()
                         .rev()
-                        .find(|e| e.rule_id == f.rule_id && e.period_start == period_start)
+                        .find(|e| services::org_life::explains(e, f, &period_start))
                         .map(|e| {
                             format!(
                                 "已说明（{}，{}）：{}",
@@ -181,20 +181,9 @@ async fn life_page(
                         period_start,
                         message: f.message.clone(),
                         citation: f.citation,
-                        source: if f.source.is_local() { f.source.label().to_string() } else { String::new() },
-                        fix_href: match &f.fix {
-                            Some(fix) => match (fix.record_id, fix.record_kind, fix.date_hint) {
-                                (Some(rid), _, _) => format!("/meetings/{rid}"),
-                                (None, Some(k), d) => format!(
-                                    "/orgs/{}/meetings/new?kind={}&date={}",
-                                    org.id,
-                                    k.as_str(),
-                                    d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
-                                ),
-                                _ => String::new(),
-                            },
-                            None => String::new(),
-                        },
+                        source: if f.source.is_local() { f.source.label() } else { String::new() },
+                        subject: f.subject.key(),
+                        fix_href: f.fix.as_ref().and_then(crate::fix::href).unwrap_or_default(),
                         fix_label: f.fix.as_ref().map(|x| x.label.clone()).unwrap_or_default(),
                         explainable: can_edit && f.severity != domain::rules::Severity::Upcoming,
                         explanation,
@@ -214,7 +203,6 @@ async fn life_page(
                     absent: count(m, "absent"),
                 })
                 .collect(),
-            rule_sets: if can_edit { state.services.rule_sets_of(&v.actor, id).await? } else { Vec::new() },
             duals: if is_branch { state.services.duals(&v.actor, id).await? } else { Vec::new() },
             nav: crate::pages::nav(v),
         },
@@ -681,24 +669,10 @@ async fn explain(
     let year = get("year").parse().ok();
     let r = state
         .services
-        .explain_finding(&v.actor, id, &get("rule_id"), &get("period_start"), &get("reason"))
+        .explain_finding(&v.actor, id, &get("rule_id"), &get("period_start"), &get("subject"), &get("reason"))
         .await
         .map(|_| ());
     back_to_life(&state, &v, id, year, r).await
-}
-
-async fn rule_sets(
-    State(state): State<AppState>,
-    PageViewer(v): PageViewer,
-    Path(id): Path<String>,
-    form: Result<Form<HashMap<String, String>>, FormRejection>,
-) -> PageResult {
-    let id = id_of(&id)?;
-    let f = form_of(form, &v)?;
-    let name = f.get("rule_set").cloned().unwrap_or_default();
-    let on = f.get("on").map(String::as_str) == Some("1");
-    let r = state.services.set_rule_set(&v.actor, id, &name, on).await;
-    back_to_life(&state, &v, id, None, r).await
 }
 
 async fn dual_add(

@@ -20,6 +20,8 @@ const PW: &str = "correct-horse-9";
 struct Fixture {
     router: Router,
     services: Services,
+    /// The committee above both branches.
+    root: i64,
     branch_a: i64,
     branch_b: i64,
     group_a: i64,
@@ -96,6 +98,7 @@ async fn fixture(db: Db) -> Fixture {
     }
     let router = web::router(web::AppState { services: services.clone(), config: web::WebConfig::default() });
     Fixture {
+        root: root.id,
         router,
         services,
         branch_a: a.id,
@@ -554,6 +557,8 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
                 format!("/orgs/{target}/compliance"),
                 format!("/orgs/{target}/ledger.xlsx?year=2026"),
                 format!("/orgs/{target}/ledger.pdf?year=2026"),
+                format!("/orgs/{target}/settings"),
+                format!("/orgs/{target}/rules"),
             ] {
                 let r = page_get(&f, &s, &uri).await;
                 assert!(refused(r.status), "{user} GET {uri}: {}", r.status);
@@ -606,7 +611,8 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
                 format!("/orgs/{a}/findings/explain"),
                 "rule_id=MTG-THEME-DAY&period_start=2026-02-01&reason=情况说明".into(),
             ),
-            (format!("/orgs/{a}/rule-sets"), "rule_set=党课每季度1次&on=1".into()),
+            (format!("/orgs/{a}/settings"), "key=MTG-ASSEMBLY.min_count&value=2&from=2026-01-01".into()),
+            (format!("/orgs/{}/settings", f.root), "key=MTG-ASSEMBLY.min_count&value=2&from=2026-01-01".into()),
             (format!("/orgs/{a}/dual"), "who=乙党员".into()),
             (format!("/orgs/{a}/dual/{dual}/end"), String::new()),
         ];
@@ -696,6 +702,13 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
             ("GET", format!("/api/v1/orgs/{a}/findings"), None),
             ("GET", format!("/api/v1/orgs/{a}/compliance"), None),
             ("GET", format!("/api/v1/orgs/{a}/ledger?format=pdf"), None),
+            ("GET", format!("/api/v1/orgs/{a}/settings"), None),
+            ("GET", format!("/api/v1/orgs/{a}/rules"), None),
+            (
+                "POST",
+                format!("/api/v1/orgs/{}/settings", f.root),
+                Some(serde_json::json!({"key": "MTG-ASSEMBLY.min_count", "value": "2", "from": "2026-01-01"})),
+            ),
             (
                 "POST",
                 format!("/api/v1/orgs/{a}/meetings"),
@@ -1324,6 +1337,7 @@ fn declared_routes() -> Vec<(String, String)> {
         ("api.rs", include_str!("../src/api.rs")),
         ("api_life.rs", include_str!("../src/api_life.rs")),
         ("compliance.rs", include_str!("../src/compliance.rs")),
+        ("settings.rs", include_str!("../src/settings.rs")),
         ("life.rs", include_str!("../src/life.rs")),
         ("pages.rs", include_str!("../src/pages.rs")),
         ("roster.rs", include_str!("../src/roster.rs")),
@@ -1511,6 +1525,9 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         format!("/api/v1/orgs/{a}/compliance"),
         format!("/api/v1/orgs/{a}/findings"),
         format!("/api/v1/orgs/{a}/ledger?format=xlsx"),
+        format!("/api/v1/orgs/{a}/settings"),
+        format!("/api/v1/orgs/{a}/rules"),
+        format!("/api/v1/orgs/{a}/rules?on=2026-01-01"),
         format!("/api/v1/orgs/{a}/meetings"),
         "/api/v1/home".into(),
         "/api/v1/audit".into(),
@@ -1563,6 +1580,11 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
             serde_json::json!({"username": "newkeeper", "display_name": "新党务", "role": "party_worker", "org_id": a}),
         ),
         ("POST", "/api/v1/tokens".into(), serde_json::json!({"name": "脚本"})),
+        (
+            "POST",
+            format!("/api/v1/orgs/{}/settings", f.root),
+            serde_json::json!({"key": "MTG-GROUP.min_count", "value": "2", "from": "2026-01-01"}),
+        ),
     ];
     for (method, uri, body) in calls {
         ok(&api(&f, &t, method, &uri, Some(body)).await, &format!("{method} {uri}"));
@@ -1636,6 +1658,8 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         format!("/meetings/{mtg}"),
         format!("/meetings/{mtg}/attachments/{aid}"),
         format!("/orgs/{b}/compliance"),
+        format!("/orgs/{b}/settings"),
+        format!("/orgs/{b}/rules"),
         format!("/orgs/{b}/ledger.xlsx?year=2026"),
         format!("/orgs/{b}/ledger.pdf?year=2026"),
         format!("/orgs/{b}/life"),
@@ -1658,7 +1682,7 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         ),
         (format!("/orgs/{b}/meetings"), "kind=themed_day&held_on=2026-03-01&topic=主题党日".into()),
         (format!("/orgs/{b}/posts"), format!("member_id={member_b2}&post=organization_officer&start_on=2024-01-01")),
-        (format!("/orgs/{b}/rule-sets"), format!("rule_set={}&on=1", domain::rules::LOCAL_QUARTERLY_LESSON)),
+        (format!("/orgs/{}/settings", f.root), "key=MTG-TALK.min_count&value=2&from=2026-01-01".into()),
         (format!("/orgs/{b}/dual"), "who=甲书记&start_on=2026-01-01".into()),
         (
             format!("/members?branch={b}"),

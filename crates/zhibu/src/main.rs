@@ -93,6 +93,19 @@ enum Command {
         #[arg(long, default_value = "table")]
         format: String,
     },
+    /// List every rule in force for an org (the rule catalogue): ID, title, citation, parameters,
+    /// severity, source, and whether a committee tightened it.
+    Rules {
+        /// The org (id, unique name or name path); the national rules when left out.
+        #[arg(long)]
+        org: Option<String>,
+        /// The day (default: today).
+        #[arg(long)]
+        on: Option<String>,
+        /// table or json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -327,6 +340,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Check { org, as_of, year, format } => {
             let services = open(&cfg).await?;
             check(&services, org, as_of, year, &format).await
+        }
+        Command::Rules { org, on, format } => {
+            let services = open(&cfg).await?;
+            rules(&services, org, on, &format).await
         }
         Command::Template(TemplateCommand::Members { file }) => {
             let bytes = reports::write::member_template_xlsx().map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -614,7 +631,8 @@ async fn check(
         written = writeln!(out, "[");
     }
     let started = std::time::Instant::now();
-    let rules = services::compliance::rules_in_force(storage::meeting::rule_sets(&services.db).await?);
+    let rules =
+        services::settings::rules_in_force(services.setting_changes().await.map_err(|e| anyhow::anyhow!("{e}"))?);
     let stats = services
         .check_subtree(within.as_ref(), year, as_of, rules, |r| {
             roll.add(&r);
@@ -692,6 +710,54 @@ async fn check(
                 stats.orgs, stats.findings, stats.meetings, total.required_periods, total.met_periods
             )?;
         }
+    }
+    out.flush()?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// `zhibu rules`: the rule catalogue of an org (or the national rules) on a day.
+async fn rules(
+    services: &Services,
+    org: Option<String>,
+    on: Option<String>,
+    format: &str,
+) -> Result<std::process::ExitCode> {
+    use std::io::Write;
+    let actor = console_actor();
+    let on = match on {
+        Some(s) => domain::dates::parse_date(&s).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => services::today(),
+    };
+    let catalogue = match org {
+        Some(o) => {
+            let org = services.find_org(&actor, &o).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            services.rule_catalogue(&actor, org.id, on).await.map_err(|e| anyhow::anyhow!("{e}"))?
+        }
+        None => domain::family::Rules::national().catalogue(),
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match format {
+        "json" => writeln!(out, "{}", serde_json::to_string_pretty(&catalogue)?)?,
+        "table" => {
+            writeln!(out, "编号\t类别\t要求\t适用\t参数\t级别\t来源\t党委从严\t依据")?;
+            for r in &catalogue {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    r.id,
+                    r.family.label,
+                    r.title,
+                    r.applies_to,
+                    r.params_label(),
+                    r.severity.label(),
+                    r.source_label,
+                    if r.tightened() { "是" } else { "否" },
+                    r.citation
+                )?;
+            }
+        }
+        other => bail!("unknown format {other}: use table or json"),
     }
     out.flush()?;
     Ok(std::process::ExitCode::SUCCESS)

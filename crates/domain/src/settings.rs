@@ -1,0 +1,455 @@
+//! Committee settings (党委设置): what a committee sets for its subtree, inherited down the tree
+//! and dated — a change applies from its date, and earlier periods keep the old value.
+//!
+//! Three kinds of setting ([`Effect`]):
+//! - **local rule sets** (rules.md **L**): switched on for the subtree; a lower committee may not
+//!   switch off one a higher committee switched on;
+//! - **parameters of a national rule** that may only be tightened: the value in force is the
+//!   strictest one set at the org or above, and a value looser than the national rule or than the
+//!   one inherited from above is refused, naming the rule;
+//! - **plain settings** the modules read (dues rounding, arrears warning months, the election
+//!   majority base, inspection quotas): the value set nearest the org wins.
+//!
+//! [`rules_for`] turns the settings that reach an org into the rules in force for it, one version
+//! of a rule per window between changes ([`crate::rules::RuleSet::from_windows`]).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::family::{Rules, org_life};
+use crate::rules::{Rule, RuleCheck, RuleSet, RuleSetError, RuleSource};
+
+/// The values a setting takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum ValueKind {
+    /// "on" or "off".
+    Switch,
+    /// A whole number within bounds.
+    Count { min: u32, max: u32 },
+    /// One of the listed values: (value, label).
+    Choice { options: &'static [(&'static str, &'static str)] },
+}
+
+/// What a setting changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Effect {
+    /// Switches a local rule set on (a rule-set name of the family).
+    RuleSet { family: &'static str, name: &'static str },
+    /// Sets a parameter of a rule, which may only tighten it.
+    Param { rule_id: &'static str, param: &'static str },
+    /// A value a module reads.
+    Plain,
+}
+
+/// One setting a committee may make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SettingDef {
+    /// "MTG-ASSEMBLY.min_count", "rule_set.党课每季度1次", "dues.rounding".
+    pub key: &'static str,
+    pub label: &'static str,
+    /// What it does, and where its default comes from.
+    pub help: &'static str,
+    pub value: ValueKind,
+    pub effect: Effect,
+    /// The value when nobody set it: the national rule's, or the documented default.
+    pub default: &'static str,
+}
+
+/// Dues rounding (rules.md §5, open point: no national rule; default to fen).
+pub const DUES_ROUNDING: &str = "dues.rounding";
+/// Months of unpaid dues after which the member and the branch are warned (CON-LAPSE is 6).
+pub const DUES_ARREARS_WARNING_MONTHS: &str = "dues.arrears_warning_months";
+/// The base of an election's majority (EL-ELECTED: 实到会 nationally; local rules use 应到会).
+pub const ELECTION_MAJORITY_BASE: &str = "election.majority_base";
+/// The share of branches an inspection samples each year, in percent.
+pub const INSPECTION_SAMPLE_PERCENT: &str = "inspection.sample_percent";
+
+const SWITCH: ValueKind = ValueKind::Switch;
+
+/// Every setting, in the order of the settings page.
+pub fn catalogue() -> Vec<SettingDef> {
+    let param = |key, label, help, min, max, rule_id, param, default| SettingDef {
+        key,
+        label,
+        help,
+        value: ValueKind::Count { min, max },
+        effect: Effect::Param { rule_id, param },
+        default,
+    };
+    let mut out: Vec<SettingDef> = org_life::LOCAL_RULE_SETS
+        .iter()
+        .map(|(name, help)| SettingDef {
+            key: rule_set_key(name),
+            label: name,
+            help,
+            value: SWITCH,
+            effect: Effect::RuleSet { family: org_life::FAMILY.id, name },
+            default: "off",
+        })
+        .collect();
+    out.extend([
+        param(
+            "MTG-ASSEMBLY.min_count",
+            "党员大会每季度最少次数",
+            "全国性规定为每季度1次（MTG-ASSEMBLY），只能调高",
+            1,
+            6,
+            "MTG-ASSEMBLY",
+            "min_count",
+            "1",
+        ),
+        param(
+            "MTG-COMMITTEE.min_count",
+            "支委会每月最少次数",
+            "全国性规定为每月1次（MTG-COMMITTEE），只能调高",
+            1,
+            4,
+            "MTG-COMMITTEE",
+            "min_count",
+            "1",
+        ),
+        param(
+            "MTG-GROUP.min_count",
+            "党小组会每月最少次数",
+            "全国性规定为每月1次（MTG-GROUP），只能调高",
+            1,
+            4,
+            "MTG-GROUP",
+            "min_count",
+            "1",
+        ),
+        param(
+            "MTG-THEME-DAY.min_count",
+            "主题党日每月最少次数",
+            "全国性规定为每月1次（MTG-THEME-DAY），只能调高",
+            1,
+            4,
+            "MTG-THEME-DAY",
+            "min_count",
+            "1",
+        ),
+        param(
+            "MTG-TALK.min_count",
+            "谈心谈话每年最少次数",
+            "全国性规定为每年至少1次（MTG-TALK），只能调高",
+            1,
+            12,
+            "MTG-TALK",
+            "min_count",
+            "1",
+        ),
+        param(
+            "MTG-LESSON.min_count",
+            "党委书记每年讲党课最少次数",
+            "全国性规定为每年至少1次（MTG-LESSON），只能调高",
+            1,
+            4,
+            "MTG-LESSON",
+            "min_count",
+            "1",
+        ),
+        param(
+            "ORG-RENEWAL.warn_months",
+            "任期届满前提醒月数",
+            "全国性做法为届满前6个月提醒（ORG-RENEWAL），只能提前",
+            6,
+            12,
+            "ORG-RENEWAL",
+            "warn_months",
+            "6",
+        ),
+        param(
+            "ORG-BRANCH-MIN.max_members",
+            "党支部党员人数一般上限",
+            "全国性规定一般不超过50名（ORG-BRANCH-MIN），只能调低",
+            3,
+            50,
+            "ORG-BRANCH-MIN",
+            "max_members",
+            "50",
+        ),
+        SettingDef {
+            key: DUES_ROUNDING,
+            label: "党费计算取整方式",
+            help: "全国性规定未明确（rules.md §5 待核实），默认计算到分",
+            value: ValueKind::Choice {
+                options: &[("fen", "计算到分"), ("jiao", "四舍五入到角"), ("yuan", "向上取整到元")],
+            },
+            effect: Effect::Plain,
+            default: "fen",
+        },
+        SettingDef {
+            key: DUES_ARREARS_WARNING_MONTHS,
+            label: "欠缴党费提醒月数",
+            help: "连续欠缴达到该月数时提醒党员和支部（连续6个月视为自行脱党，CON-LAPSE）",
+            value: ValueKind::Count { min: 1, max: 5 },
+            effect: Effect::Plain,
+            default: "3",
+        },
+        SettingDef {
+            key: ELECTION_MAJORITY_BASE,
+            label: "选举当选票数基数",
+            help: "全国性规定以实到会有选举权的党员为基数（EL-ELECTED）；地方可规定以应到会为基数",
+            value: ValueKind::Choice { options: &[("present", "实到会人数"), ("expected", "应到会人数")] },
+            effect: Effect::Plain,
+            default: "present",
+        },
+        SettingDef {
+            key: INSPECTION_SAMPLE_PERCENT,
+            label: "年度抽查党支部比例（%）",
+            help: "督查抽查的党支部占比，由党委确定",
+            value: ValueKind::Count { min: 1, max: 100 },
+            effect: Effect::Plain,
+            default: "10",
+        },
+    ]);
+    out
+}
+
+/// The key of a local rule set's switch: "rule_set.党课每季度1次".
+pub fn rule_set_key(name: &'static str) -> &'static str {
+    match name {
+        org_life::LOCAL_QUARTERLY_LESSON => "rule_set.党课每季度1次",
+        _ => "rule_set.unknown",
+    }
+}
+
+/// The setting of `key`.
+pub fn def(key: &str) -> Option<SettingDef> {
+    catalogue().into_iter().find(|d| d.key == key)
+}
+
+/// A setting made at one org, from a date; `value` empty means cleared (back to what is inherited).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SettingChange {
+    pub org_id: i64,
+    pub org_path: String,
+    /// The committee's name, for findings ("某党委设定").
+    pub org_name: String,
+    pub key: String,
+    pub value: String,
+    pub from: NaiveDate,
+    /// Later changes of the same org, key and date replace earlier ones.
+    pub seq: i64,
+}
+
+/// Why a setting value was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingError {
+    #[error("没有这项设置")]
+    Unknown,
+    #[error("取值无效：{0}")]
+    Invalid(String),
+    /// Loosens a rule (national, or as tightened above): names the rule.
+    #[error("{message}")]
+    Loosens { rule_id: &'static str, citation: &'static str, message: String },
+}
+
+/// Checks a value's form against its setting.
+pub fn check_value(def: &SettingDef, value: &str) -> Result<(), SettingError> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    match def.value {
+        ValueKind::Switch if matches!(value, "on" | "off") => Ok(()),
+        ValueKind::Switch => Err(SettingError::Invalid("应为“启用”或“停用”".into())),
+        ValueKind::Count { min, max } => match value.parse::<u32>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(()),
+            _ => Err(SettingError::Invalid(format!("应为{min}至{max}之间的整数"))),
+        },
+        ValueKind::Choice { options } if options.iter().any(|(v, _)| *v == value) => Ok(()),
+        ValueKind::Choice { .. } => Err(SettingError::Invalid("不是可选的值".into())),
+    }
+}
+
+/// The changes of `key` at one org in force on `day`: the latest dated on or before it.
+fn at_org<'a>(
+    changes: &'a [&'a SettingChange],
+    org_path: &str,
+    key: &str,
+    day: NaiveDate,
+) -> Option<&'a SettingChange> {
+    changes
+        .iter()
+        .copied()
+        .filter(|c| c.org_path == org_path && c.key == key && c.from <= day)
+        .max_by_key(|c| (c.from, c.seq))
+        .filter(|c| !c.value.is_empty())
+}
+
+/// The changes that reach `org_path`: those made at it or above.
+pub fn reaching<'a>(changes: &'a [SettingChange], org_path: &str) -> Vec<&'a SettingChange> {
+    changes.iter().filter(|c| org_path.starts_with(&c.org_path)).collect()
+}
+
+/// The value of a setting in force for the org at `org_path` on `day`, from the changes that
+/// reach it, and the change it comes from (`None`: the default). Local rule sets: on when some
+/// org at or above has it on. Parameters: the strictest value set at or above. Plain settings: the
+/// value set nearest the org.
+pub fn value_on<'a>(
+    def: &SettingDef,
+    changes: &'a [&'a SettingChange],
+    org_path: &str,
+    day: NaiveDate,
+) -> Option<&'a SettingChange> {
+    let mut paths: Vec<&str> = changes.iter().filter(|c| c.key == def.key).map(|c| c.org_path.as_str()).collect();
+    paths.sort_unstable_by_key(|p| std::cmp::Reverse(p.len()));
+    paths.dedup();
+    let current: Vec<&SettingChange> =
+        paths.iter().filter(|p| org_path.starts_with(**p)).filter_map(|p| at_org(changes, p, def.key, day)).collect();
+    match def.effect {
+        Effect::RuleSet { .. } => current.into_iter().filter(|c| c.value == "on").min_by_key(|c| c.org_path.len()),
+        Effect::Param { rule_id, param } => current.into_iter().reduce(|a, b| {
+            let (va, vb) = (a.value.parse::<u32>().unwrap_or(0), b.value.parse::<u32>().unwrap_or(0));
+            if stricter(rule_id, param, vb, va) { b } else { a }
+        }),
+        Effect::Plain => current.into_iter().next(),
+    }
+}
+
+/// Whether value `a` of a rule parameter is strictly stricter than `b`. Counts and reminders are
+/// stricter when higher; a ceiling on members when lower.
+fn stricter(rule_id: &str, param: &str, a: u32, b: u32) -> bool {
+    match (rule_id, param) {
+        ("ORG-BRANCH-MIN", "max_members") => a < b,
+        _ => a > b,
+    }
+}
+
+/// The rule of a parameter setting, with the parameter set to `value`, if it exists.
+fn tightened<C: RuleCheck>(set: &RuleSet<C>, rule_id: &str, param: &str, value: u32) -> Option<Rule<C>> {
+    let rule = set.get(rule_id)?;
+    let check = rule.check.with_param(param, value)?;
+    Some(Rule { check, ..rule.clone() })
+}
+
+/// Applies one parameter setting to whichever family has the rule; a looser value is refused with
+/// the rule's ID.
+fn apply_param(
+    rules: &mut Rules,
+    rule_id: &'static str,
+    param: &str,
+    change: &SettingChange,
+) -> Result<(), RuleSetError> {
+    let value: u32 =
+        change.value.parse().map_err(|_| RuleSetError::Malformed { id: rule_id, reason: "参数应为整数" })?;
+    let source = RuleSource::Setting { committee: change.org_name.clone(), from: change.from };
+    if let Some(r) = tightened(&rules.structure, rule_id, param, value) {
+        rules.structure = rules.structure.tighten(&[Rule { source, ..r }])?;
+    } else if let Some(r) = tightened(&rules.org_life, rule_id, param, value) {
+        rules.org_life = rules.org_life.tighten(&[Rule { source, ..r }])?;
+    }
+    Ok(())
+}
+
+/// The rules in force on `day` for the org at `org_path`, given the changes that reach it.
+pub fn rules_on(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> Result<Rules, RuleSetError> {
+    let mut rules = Rules::national();
+    for def in catalogue() {
+        let Some(change) = value_on(&def, changes, org_path, day) else { continue };
+        match def.effect {
+            Effect::RuleSet { name, .. } => {
+                if let Some(local) = org_life::local_rule_set(name) {
+                    rules.org_life = rules.org_life.tighten(&local)?;
+                }
+            }
+            Effect::Param { rule_id, param } => apply_param(&mut rules, rule_id, param, change)?,
+            Effect::Plain => {}
+        }
+    }
+    Ok(rules)
+}
+
+/// The rules in force for the org at `org_path` over time, from the changes that reach it: one
+/// version of a rule per window between the dates of those changes.
+pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, RuleSetError> {
+    let mut days: Vec<NaiveDate> = changes.iter().map(|c| c.from).collect();
+    days.sort_unstable();
+    days.dedup();
+    if days.is_empty() {
+        return Ok(Rules::national());
+    }
+    let mut structure_windows = Vec::new();
+    let mut life_windows = Vec::new();
+    let mut starts: Vec<Option<NaiveDate>> = vec![None];
+    starts.extend(days.iter().copied().map(Some));
+    for (i, start) in starts.iter().enumerate() {
+        let until = starts.get(i + 1).copied().flatten();
+        let day = start.unwrap_or(NaiveDate::MIN);
+        let rules = rules_on(changes, org_path, day)?;
+        structure_windows.push((*start, until, rules.structure));
+        life_windows.push((*start, until, rules.org_life));
+    }
+    Ok(Rules { structure: RuleSet::from_windows(structure_windows), org_life: RuleSet::from_windows(life_windows) })
+}
+
+/// Checks that `value` for `key` at the org at `org_path` from `from` does not loosen a rule:
+/// neither the national rule nor what the orgs above set. `changes` are those reaching the org.
+pub fn check_tightening(
+    def: &SettingDef,
+    value: &str,
+    changes: &[&SettingChange],
+    org_path: &str,
+    from: NaiveDate,
+) -> Result<(), SettingError> {
+    // A parameter looser than the national rule is a refusal by that rule, whatever its range.
+    if !matches!(def.effect, Effect::Param { .. }) {
+        check_value(def, value)?;
+    }
+    let above: Vec<&SettingChange> = changes.iter().copied().filter(|c| c.org_path != org_path).collect();
+    let inherited = value_on(def, &above, org_path, from);
+    match def.effect {
+        Effect::RuleSet { name, .. } => {
+            if value != "on" && inherited.is_some() {
+                let rule = org_life::local_rule_set(name).and_then(|r| r.into_iter().next());
+                let (rule_id, citation) = rule.map(|r| (r.id, r.citation)).unwrap_or(("", ""));
+                return Err(SettingError::Loosens {
+                    rule_id,
+                    citation,
+                    message: format!(
+                        "上级党组织（{}）已启用“{name}”，下级不得停用",
+                        inherited.map(|c| c.org_name.as_str()).unwrap_or_default()
+                    ),
+                });
+            }
+            Ok(())
+        }
+        Effect::Param { rule_id, param } => {
+            if value.is_empty() {
+                return Ok(());
+            }
+            let national = Rules::national();
+            let info = national.info(rule_id);
+            let (citation, title) = info.as_ref().map(|i| (i.citation, i.title)).unwrap_or(("", ""));
+            let n: u32 = value.parse().map_err(|_| SettingError::Invalid("应为整数".into()))?;
+            let default: u32 = def.default.parse().unwrap_or(0);
+            if stricter(rule_id, param, default, n) {
+                return Err(SettingError::Loosens {
+                    rule_id,
+                    citation,
+                    message: format!("不得放宽{rule_id}（{title}）：全国性规定为{default}，只能设定得更严"),
+                });
+            }
+            if let Some(up) = inherited
+                && let Ok(v) = up.value.parse::<u32>()
+                && stricter(rule_id, param, v, n)
+            {
+                return Err(SettingError::Loosens {
+                    rule_id,
+                    citation,
+                    message: format!("不得放宽{rule_id}：上级党组织（{}）已设定为{v}，只能设定得更严", up.org_name),
+                });
+            }
+            check_value(def, value)
+        }
+        Effect::Plain => Ok(()),
+    }
+}
+
+/// The value of a plain setting for an org on a day (the default when nobody set it).
+pub fn plain_value(key: &str, changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> Option<String> {
+    let def = def(key)?;
+    Some(value_on(&def, changes, org_path, day).map_or_else(|| def.default.to_string(), |c| c.value.clone()))
+}

@@ -1,0 +1,24 @@
+-- Committee settings (issue 10): one dated store of what a committee sets for its subtree. Rows
+-- are never updated: a change is a new row from a date; an empty value clears the org's own
+-- setting from that date. The local rule sets switched on per org move here as switches in
+-- force since always (1900-01-01), so every existing check keeps its findings.
+CREATE TABLE committee_settings (
+    id INTEGER PRIMARY KEY,
+    org_id BIGINT NOT NULL REFERENCES orgs(id),
+    org_path TEXT NOT NULL,
+    setting_key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    effective_from TEXT NOT NULL,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX committee_settings_path ON committee_settings(org_path, setting_key, effective_from);
+
+INSERT INTO committee_settings (org_id, org_path, setting_key, value, effective_from, created_by, created_at)
+SELECT org_id, org_path, 'rule_set.' || rule_set, 'on', '1900-01-01', created_by, created_at FROM org_rule_sets;
+
+DROP TABLE org_rule_sets;
+
+-- Explanations (情况说明) name the finding's subject ("member:12"); those given before name none
+-- and keep explaining the org's findings of their rule and period, as they did.
+ALTER TABLE finding_explanations ADD COLUMN subject TEXT NOT NULL DEFAULT '';

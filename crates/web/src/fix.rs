@@ -1,0 +1,48 @@
+//! Fix links: a finding names a page and its parameters (domain::findings::pages); this maps
+//! each page to its address here.
+
+use domain::findings::{FixLink, pages};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// A query or path component: everything but letters, digits, '-', '_' and '.' is encoded.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
+
+/// The address of a fix link's page, or `None` when a parameter it needs is missing.
+pub fn href(fix: &FixLink) -> Option<String> {
+    let p = |name: &str| fix.get(name).filter(|v| !v.is_empty());
+    let enc = |v: &str| utf8_percent_encode(v, COMPONENT).to_string();
+    match fix.page {
+        pages::NEW_MEETING => {
+            let mut href = format!("/orgs/{}/meetings/new?kind={}", enc(p("org")?), enc(p("kind")?));
+            if let Some(d) = p("date") {
+                href.push_str(&format!("&date={}", enc(d)));
+            }
+            Some(href)
+        }
+        pages::MEETING => Some(format!("/meetings/{}", enc(p("id")?))),
+        pages::ORG_EDIT => Some(format!("/orgs/{}/edit", enc(p("org")?))),
+        pages::ORG_POSTS => Some(format!("/orgs/{}#posts", enc(p("org")?))),
+        pages::MEMBER => Some(format!("/members/{}", enc(p("id")?))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_a_finding_may_name_has_an_address() {
+        for page in pages::ALL {
+            let fix = FixLink::to("x", page).param("org", 1).param("id", 2).param("kind", "themed_day");
+            assert!(href(&fix).is_some(), "{page}");
+        }
+    }
+
+    #[test]
+    fn a_new_meeting_link_carries_kind_and_date() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 1);
+        let fix = FixLink::new_meeting("补录3月支委会", 7, "committee_meeting", d);
+        assert_eq!(href(&fix).as_deref(), Some("/orgs/7/meetings/new?kind=committee_meeting&date=2026-03-01"));
+    }
+}

@@ -1,0 +1,287 @@
+//! Committee settings (党委设置) and the rule catalogue (规则目录) of an org: pages and API.
+
+use crate::AppState;
+use crate::api::{ApiResult, body, created, id_of as api_id_of, ok};
+use crate::auth::{ApiViewer, PageViewer, Viewer, check_csrf};
+use crate::error::PageError;
+use askama::Template;
+use axum::Json;
+use axum::Router;
+use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use chrono::NaiveDate;
+use domain::scope::{Action, Target, can};
+use domain::settings::ValueKind;
+use serde::Deserialize;
+use services::ServiceError;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{id}/settings", get(settings_page).post(settings_post))
+        .route("/orgs/{id}/rules", get(rules_page))
+}
+
+pub fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{id}/settings", get(settings_api).post(settings_api_post))
+        .route("/orgs/{id}/rules", get(rules_api))
+}
+
+type PageResult = Result<Response, PageError>;
+
+fn page_id(raw: &str) -> Result<i64, PageError> {
+    raw.parse().map_err(|_| PageError::Service(ServiceError::NotFound))
+}
+
+fn html<T: Template>(t: &T, status: StatusCode) -> PageResult {
+    let html = t.render().map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct OnQuery {
+    /// The day asked for (YYYY-MM-DD); today when empty.
+    on: String,
+}
+
+/// The day of a query, today by default; a malformed day is refused with a message.
+fn day_of(q: Result<Query<OnQuery>, QueryRejection>) -> Result<NaiveDate, String> {
+    let raw = q.map(|Query(q)| q.on).unwrap_or_default();
+    if raw.trim().is_empty() {
+        return Ok(services::today());
+    }
+    domain::dates::parse_date(raw.trim()).map_err(|e| e.message().to_string())
+}
+
+struct Choice {
+    value: String,
+    label: String,
+}
+
+struct SettingLine {
+    key: &'static str,
+    label: &'static str,
+    help: &'static str,
+    value_label: String,
+    source: String,
+    from: String,
+    choices: Vec<Choice>,
+    history: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    nav: crate::pages::Nav,
+    org_id: i64,
+    org_name: String,
+    can_set: bool,
+    today: String,
+    error: String,
+    error_key: String,
+    lines: Vec<SettingLine>,
+}
+
+fn value_label(kind: ValueKind, value: &str) -> String {
+    match kind {
+        ValueKind::Switch => if value == "on" { "已启用" } else { "未启用" }.to_string(),
+        ValueKind::Count { .. } => value.to_string(),
+        ValueKind::Choice { options } => {
+            options.iter().find(|(v, _)| *v == value).map(|(_, l)| (*l).to_string()).unwrap_or(value.to_string())
+        }
+    }
+}
+
+fn choices(kind: ValueKind) -> Vec<Choice> {
+    match kind {
+        ValueKind::Switch => vec![
+            Choice { value: "on".into(), label: "启用".into() },
+            Choice { value: "off".into(), label: "停用".into() },
+        ],
+        ValueKind::Count { min, max } => {
+            (min..=max).map(|n| Choice { value: n.to_string(), label: n.to_string() }).collect()
+        }
+        ValueKind::Choice { options } => {
+            options.iter().map(|(v, l)| Choice { value: (*v).into(), label: (*l).into() }).collect()
+        }
+    }
+}
+
+async fn settings_view(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+    error: (String, String),
+    status: StatusCode,
+) -> PageResult {
+    let org = state.services.org(&v.actor, id).await?;
+    let today = services::today();
+    let states = state.services.settings_of(&v.actor, id, today).await?;
+    let kind_ok = matches!(org.kind.as_str(), "committee" | "general_branch");
+    let can_set = kind_ok && can(&v.actor, Action::SetCommitteeSettings, Target::Org(&org.org_path()?));
+    let lines = states
+        .into_iter()
+        .map(|s| SettingLine {
+            key: s.def.key,
+            label: s.def.label,
+            help: s.def.help,
+            value_label: value_label(s.def.value, &s.value),
+            source: s.source,
+            from: s.from.map(domain::dates::format_cn).unwrap_or_default(),
+            choices: choices(s.def.value),
+            history: s
+                .history
+                .iter()
+                .map(|c| {
+                    let v = if c.value.is_empty() {
+                        "恢复继承".to_string()
+                    } else {
+                        value_label(s.def.value, &c.value)
+                    };
+                    format!("{}起：{v}", domain::dates::format_cn(c.from))
+                })
+                .collect(),
+        })
+        .collect();
+    html(
+        &SettingsPage {
+            nav: crate::pages::nav(v),
+            org_id: org.id,
+            org_name: org.name,
+            can_set,
+            today: today.format("%Y-%m-%d").to_string(),
+            error: error.1,
+            error_key: error.0,
+            lines,
+        },
+        status,
+    )
+}
+
+async fn settings_page(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
+    let id = page_id(&id)?;
+    settings_view(&state, &v, id, (String::new(), String::new()), StatusCode::OK).await
+}
+
+async fn settings_post(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
+) -> PageResult {
+    let id = page_id(&id)?;
+    let f = form.map(|Form(f)| f).map_err(|_| PageError::BadRequest("提交的表单格式不正确，请返回重新填写".into()))?;
+    check_csrf(&v, f.get("_csrf").map(String::as_str).unwrap_or_default())?;
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let key = get("key");
+    match state.services.set_setting(&v.actor, id, &key, &get("value"), &get("from")).await {
+        Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}/settings")).into_response()),
+        Err(ServiceError::Invalid(e)) => {
+            let msg = e.0.iter().map(|x| x.message.clone()).collect::<Vec<_>>().join("；");
+            settings_view(&state, &v, id, (key, msg), StatusCode::BAD_REQUEST).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+struct RuleLine {
+    id: &'static str,
+    title: &'static str,
+    citation: &'static str,
+    family: &'static str,
+    applies_to: String,
+    severity: &'static str,
+    severity_label: &'static str,
+    params: String,
+    source: String,
+    tightened: bool,
+}
+
+#[derive(Template)]
+#[template(path = "rules.html")]
+struct RulesPage {
+    nav: crate::pages::Nav,
+    org_id: i64,
+    org_name: String,
+    on: String,
+    rules: Vec<RuleLine>,
+}
+
+async fn rules_page(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    q: Result<Query<OnQuery>, QueryRejection>,
+) -> PageResult {
+    let id = page_id(&id)?;
+    let on = day_of(q).map_err(PageError::BadRequest)?;
+    let org = state.services.org(&v.actor, id).await?;
+    let rules = state.services.rule_catalogue(&v.actor, id, on).await?;
+    html(
+        &RulesPage {
+            nav: crate::pages::nav(&v),
+            org_id: org.id,
+            org_name: org.name,
+            on: domain::dates::format_cn(on),
+            rules: rules
+                .into_iter()
+                .map(|r| RuleLine {
+                    id: r.id,
+                    title: r.title,
+                    citation: r.citation,
+                    family: r.family.label,
+                    applies_to: r.applies_to.clone(),
+                    severity: r.severity.as_str(),
+                    severity_label: r.severity.label(),
+                    params: r.params_label(),
+                    source: r.source_label.clone(),
+                    tightened: r.tightened(),
+                })
+                .collect(),
+        },
+        StatusCode::OK,
+    )
+}
+
+async fn settings_api(State(state): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<String>) -> ApiResult {
+    let id = api_id_of(&id)?;
+    ok(state.services.settings_of(&v.actor, id, services::today()).await?)
+}
+
+#[derive(Deserialize)]
+struct SettingBody {
+    key: String,
+    /// Empty clears the org's own setting from `from`.
+    #[serde(default)]
+    value: String,
+    /// YYYY-MM-DD: the first day the value applies.
+    from: String,
+}
+
+async fn settings_api_post(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    b: Result<Json<SettingBody>, JsonRejection>,
+) -> ApiResult {
+    let id = api_id_of(&id)?;
+    let b = body(b)?;
+    let sid = state.services.set_setting(&v.actor, id, &b.key, &b.value, &b.from).await?;
+    created(serde_json::json!({ "id": sid }))
+}
+
+async fn rules_api(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    q: Result<Query<OnQuery>, QueryRejection>,
+) -> ApiResult {
+    let id = api_id_of(&id)?;
+    let on = day_of(q).map_err(crate::error::ApiError::BadRequest)?;
+    ok(state.services.rule_catalogue(&v.actor, id, on).await?)
+}
