@@ -2,8 +2,12 @@
 //!
 //! Rules checked here (shared/rules.md):
 //! - **CON-APPLY-AGE**: a member must have been at least 18 on the day they joined.
-//! - **CON-PROBATION**: probation is 1 year from joining and may be extended by at most 1 year,
-//!   so confirmation (转正) falls between 1 and 2 years after joining.
+//! - **DEV-PROBATION** (and CON-PROBATION): probation is 1 year from joining and may be extended
+//!   once, by 6 to 12 months; confirmation (转正) takes effect the day probation ends, so the only
+//!   valid 转正 dates are the first anniversary of joining or, after a recorded extension, that
+//!   day plus the extension.
+//!
+//! A refusal by one of these rules names it and its citation ([`FieldErrors::add_rule`]).
 
 use std::fmt;
 
@@ -13,7 +17,7 @@ use thiserror::Error;
 
 use crate::FieldErrors;
 use crate::codes::{DuesCategory, Education, Ethnicity, Gender, MemberStatus, Occupation, province_name};
-use crate::dates::{self, MAX_YEAR, MIN_YEAR, add_years, age_on, format_cn, parse_date};
+use crate::dates::{self, MAX_YEAR, MIN_YEAR, add_months, add_years, age_on, format_cn, parse_date};
 
 /// Full-width digits and letters (typed with a Chinese input method) to ASCII; all whitespace
 /// (including the ideographic space) removed.
@@ -456,6 +460,8 @@ pub struct MemberInput {
     pub unit_name: String,
     pub joined_on: String,
     pub confirmed_on: String,
+    /// 延长预备期 in months (6–12), when the branch extended the probation; empty when not.
+    pub probation_extension_months: String,
     pub status: String,
     pub dues_category: String,
     /// 家庭住址.
@@ -493,6 +499,8 @@ pub struct MemberFields {
     pub joined_on: NaiveDate,
     /// The day the member became full (转正); the start of 党龄.
     pub confirmed_on: Option<NaiveDate>,
+    /// A recorded extension of the probation (延长预备期), 6 to 12 months (DEV-PROBATION).
+    pub probation_extension_months: Option<u32>,
     pub status: MemberStatus,
     pub dues_category: DuesCategory,
     /// 家庭住址, ≤ 200 characters.
@@ -510,23 +518,45 @@ pub struct MemberFields {
 }
 
 /// Errors of one validation pass, sorted into [`MemberInput::FIELDS`] order at the end.
-struct Collected(Vec<(&'static str, String)>);
+/// A rule that refused a value: its ID and citation.
+type RefusedBy = Option<(&'static str, &'static str)>;
+
+struct Collected(Vec<(&'static str, String, RefusedBy)>);
 
 impl Collected {
     fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.push((field, message.into()));
+        self.0.push((field, message.into(), None));
+    }
+
+    /// A refusal by a firm rule: the message names the rule and its citation.
+    fn add_rule(
+        &mut self,
+        field: &'static str,
+        message: impl Into<String>,
+        rule_id: &'static str,
+        citation: &'static str,
+    ) {
+        self.0.push((field, message.into(), Some((rule_id, citation))));
     }
 
     fn into_field_errors(mut self) -> FieldErrors {
         let pos = |f: &str| MemberInput::FIELDS.iter().position(|x| *x == f).unwrap_or(usize::MAX);
-        self.0.sort_by_key(|(f, _)| pos(f)); // stable: keeps per-field order
+        self.0.sort_by_key(|(f, _, _)| pos(f)); // stable: keeps per-field order
         let mut errors = FieldErrors::new();
-        for (field, message) in self.0 {
-            errors.add(field, message);
+        for (field, message, rule) in self.0 {
+            match rule {
+                Some((id, citation)) => errors.add_rule(field, message, id, citation),
+                None => errors.add(field, message),
+            }
         }
         errors
     }
 }
+
+/// CON-APPLY-AGE's citation.
+const CITE_APPLY_AGE: &str = "《中国共产党章程》第一条";
+/// DEV-PROBATION's citation.
+const CITE_PROBATION: &str = "《中国共产党章程》第七条；《中国共产党发展党员工作细则》第三十二条";
 
 /// An optional free-text field: trimmed, `None` when empty, at most `max` characters, no
 /// control characters.
@@ -587,6 +617,20 @@ pub fn meets_joining_age(birth: NaiveDate, joined_on: NaiveDate) -> bool {
     age_on(birth, joined_on) >= JOINING_AGE
 }
 
+/// DEV-PROBATION: an extension of the probation is 6 to 12 months.
+pub const PROBATION_EXTENSION_MONTHS: (u32, u32) = (6, 12);
+
+/// DEV-PROBATION: the day probation ends and confirmation (转正) takes effect: one year after
+/// joining (the anniversary, 29 February → 1 March), or after a recorded extension of
+/// `extension` months, that many months later.
+pub fn probation_end(joined_on: NaiveDate, extension: Option<u32>) -> NaiveDate {
+    let year = dates::anniversary(joined_on, 1);
+    match extension {
+        Some(m) => add_months(year, m),
+        None => year,
+    }
+}
+
 /// CON-PROBATION: the earliest and the latest confirmation (转正) date, both included, for a
 /// member who joined on `joined_on`: 1 year of probation, extended by at most 1 year.
 /// For a 29 February join both ends take the lenient reading (earliest 28 February,
@@ -597,7 +641,7 @@ pub fn confirmation_window(joined_on: NaiveDate) -> (NaiveDate, NaiveDate) {
 
 impl MemberInput {
     /// The field names, in form order; [`FieldErrors`] from [`Self::validate`] use these.
-    pub const FIELDS: [&'static str; 21] = [
+    pub const FIELDS: [&'static str; 22] = [
         "name",
         "gender",
         "ethnicity",
@@ -611,6 +655,7 @@ impl MemberInput {
         "unit_name",
         "joined_on",
         "confirmed_on",
+        "probation_extension_months",
         "status",
         "dues_category",
         "address",
@@ -750,13 +795,15 @@ impl MemberInput {
                 errors.add("joined_on", format!("入党日期不能晚于 {as_of_cn}，请核对"));
             }
             if let Some(b) = birth_date.filter(|b| !meets_joining_age(*b, j)) {
-                errors.add(
+                errors.add_rule(
                     "joined_on",
                     format!(
                         "入党时应年满十八岁：按出生日期 {}，入党日期最早为 {}，请核对入党日期或出生日期",
                         format_cn(b),
                         format_cn(dates::birthday(b, JOINING_AGE))
                     ),
+                    "CON-APPLY-AGE",
+                    CITE_APPLY_AGE,
                 );
             }
         }
@@ -779,24 +826,40 @@ impl MemberInput {
             s
         };
 
-        // Confirmation date, CON-PROBATION.
+        // Extension of the probation, DEV-PROBATION: once, by 6 to 12 months.
+        let probation_extension_months = match self.probation_extension_months.trim() {
+            "" | "0" | "无" | "否" => None,
+            raw => match raw.trim_end_matches("个月").trim_end_matches('月').trim().parse::<u32>() {
+                Ok(n) if (PROBATION_EXTENSION_MONTHS.0..=PROBATION_EXTENSION_MONTHS.1).contains(&n) => Some(n),
+                _ => {
+                    errors.add_rule(
+                        "probation_extension_months",
+                        format!("延长预备期应为6至12个月（只能延长一次），“{raw}”无效"),
+                        "DEV-PROBATION",
+                        CITE_PROBATION,
+                    );
+                    None
+                }
+            },
+        };
+        // Confirmation date, DEV-PROBATION: the day the probation ends, one year after joining,
+        // or after a recorded extension, that later day; nothing in between.
         let confirmed_on = optional_date(&mut errors, "confirmed_on", "转正日期", &self.confirmed_on);
         if let Some(c) = confirmed_on {
             if c > as_of {
                 errors.add("confirmed_on", format!("转正日期不能晚于 {as_of_cn}，请核对"));
             }
             if let Some(j) = joined_on {
-                let (earliest, latest) = confirmation_window(j);
-                if c < earliest {
-                    errors.add(
-                        "confirmed_on",
-                        format!("预备期为一年，转正日期最早为 {}（入党日期满一年），请核对", format_cn(earliest)),
-                    );
-                } else if c > latest {
-                    errors.add(
-                        "confirmed_on",
-                        format!("预备期最长延长一年，转正日期最晚为 {}（入党日期满两年），请核对", format_cn(latest)),
-                    );
+                let due = probation_end(j, probation_extension_months);
+                if c != due {
+                    let why = match probation_extension_months {
+                        None => format!(
+                            "转正日期应为预备期满之日 {}（入党日期满一年）；如预备期曾延长，请填写延长的月数",
+                            format_cn(due)
+                        ),
+                        Some(n) => format!("预备期延长{n}个月，转正日期应为预备期满之日 {}", format_cn(due)),
+                    };
+                    errors.add_rule("confirmed_on", why, "DEV-PROBATION", CITE_PROBATION);
                 }
             }
         }
@@ -808,8 +871,20 @@ impl MemberInput {
                         "预备党员不应有转正日期：如已转正，请把状态改为正式党员；否则请清空转正日期",
                     );
                 }
-                if joined_on.is_some_and(|j| as_of > confirmation_window(j).1) {
-                    errors.add("status", "预备期已超过两年，请核对状态或填写转正日期");
+                if let Some(j) = joined_on
+                    && as_of > add_months(probation_end(j, probation_extension_months), 6)
+                {
+                    // Half a year past the end of probation without a decision: the record is
+                    // wrong, or the branch never decided (the home page lists those overdue).
+                    errors.add_rule(
+                        "status",
+                        format!(
+                            "预备期已于 {} 期满半年以上仍未转正，请核对状态或填写转正日期",
+                            format_cn(probation_end(j, probation_extension_months))
+                        ),
+                        "DEV-PROBATION",
+                        CITE_PROBATION,
+                    );
                 }
             }
             Some(MemberStatus::Full) if self.confirmed_on.trim().is_empty() => {
@@ -890,6 +965,7 @@ impl MemberInput {
                 unit_name,
                 joined_on,
                 confirmed_on,
+                probation_extension_months,
                 status,
                 dues_category,
                 address,

@@ -403,6 +403,105 @@ impl Votes {
     }
 }
 
+/// What a 党员大会 vote decides: each purpose has its own quorum and majority (rules.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VotePurpose {
+    /// An ordinary matter: ≥ ½ present, yes > ½ of those who should attend (MTG-ASSEMBLY).
+    Ordinary,
+    /// Admitting a probationary member: > ½ present (DEV-ASM-QUORUM), yes > ½ of those who should
+    /// attend (DEV-ASM-VOTE).
+    Admission,
+    /// Confirming (转正) a probationary member: as admission (DEV-CONVERT → DEV-ASM-QUORUM,
+    /// DEV-ASM-VOTE).
+    Confirmation,
+    /// An election: > ⁴⁄₅ present (EL-QUORUM), a candidate elected with yes > ½ of those present
+    /// (EL-ELECTED; a committee setting may make it ½ of those who should attend).
+    Election,
+}
+
+impl VotePurpose {
+    pub const ALL: [VotePurpose; 4] = [Self::Ordinary, Self::Admission, Self::Confirmation, Self::Election];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ordinary => "ordinary",
+            Self::Admission => "admission",
+            Self::Confirmation => "confirmation",
+            Self::Election => "election",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ordinary => "一般事项",
+            Self::Admission => "接收预备党员",
+            Self::Confirmation => "预备党员转正",
+            Self::Election => "选举",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<VotePurpose> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Some(Self::Ordinary);
+        }
+        Self::ALL.into_iter().find(|p| p.as_str() == s || p.label() == s)
+    }
+
+    /// The rule whose quorum the vote needs.
+    pub fn quorum_rule(self) -> &'static str {
+        match self {
+            Self::Ordinary => "MTG-ASSEMBLY",
+            Self::Admission | Self::Confirmation => "DEV-ASM-QUORUM",
+            Self::Election => "EL-QUORUM",
+        }
+    }
+
+    /// The rule whose majority decides the vote.
+    pub fn majority_rule(self) -> &'static str {
+        match self {
+            Self::Ordinary => "MTG-ASSEMBLY",
+            Self::Admission | Self::Confirmation => "DEV-ASM-VOTE",
+            Self::Election => "EL-ELECTED",
+        }
+    }
+}
+
+/// The base of an election's majority (EL-ELECTED): those present nationally; those who should
+/// attend where a committee set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum MajorityBase {
+    Present,
+    Expected,
+}
+
+impl Votes {
+    /// The quorum of `purpose`: MTG-ASSEMBLY ≥ ½, DEV-ASM-QUORUM > ½, EL-QUORUM > ⁴⁄₅.
+    pub fn quorum_met_for(&self, purpose: VotePurpose) -> bool {
+        match purpose {
+            VotePurpose::Ordinary => assembly_quorum_met(self.voters_expected, self.voters_present),
+            VotePurpose::Admission | VotePurpose::Confirmation => {
+                admission_quorum_met(self.voters_expected, self.voters_present)
+            }
+            VotePurpose::Election => election_quorum_met(self.voters_expected, self.voters_present),
+        }
+    }
+
+    /// Passed by the quorum and the majority of `purpose` (EL-ELECTED on `base`).
+    pub fn passed_for(&self, purpose: VotePurpose, base: MajorityBase) -> bool {
+        self.quorum_met_for(purpose)
+            && match purpose {
+                VotePurpose::Ordinary => motion_passes(self.voters_expected, self.yes),
+                VotePurpose::Admission | VotePurpose::Confirmation => admission_passes(self.voters_expected, self.yes),
+                VotePurpose::Election => match base {
+                    MajorityBase::Present => elected(self.voters_present, self.yes),
+                    MajorityBase::Expected => elected(self.voters_expected, self.yes),
+                },
+            }
+    }
+}
+
 /// forms.md §2.4 (民主评议): no more than a third of the members rated may be rated 优秀
 /// (`3 × excellent ≤ rated`).
 pub fn excellent_share_ok(rated: u32, excellent: u32) -> bool {
@@ -457,6 +556,32 @@ mod votes_tests {
         // Quorum: 4 of 10 present is below half, even if all vote yes.
         assert!(!votes(10, 4, 4, 0, 0).passed());
         assert!(votes(10, 5, 5, 0, 0).quorum_met());
+    }
+
+    /// DEV-ASM-QUORUM / DEV-ASM-VOTE, EL-QUORUM / EL-ELECTED and MTG-ASSEMBLY each by their own
+    /// threshold, at the boundary.
+    #[test]
+    fn quorum_and_majority_by_purpose() {
+        use MajorityBase::Present;
+        // 10 expected, 5 present: MTG-ASSEMBLY's half suffices; admission needs more than half.
+        let five = votes(10, 5, 5, 0, 0);
+        assert!(five.quorum_met_for(VotePurpose::Ordinary));
+        assert!(!five.quorum_met_for(VotePurpose::Admission));
+        assert!(!five.quorum_met_for(VotePurpose::Confirmation));
+        assert!(votes(10, 6, 6, 0, 0).quorum_met_for(VotePurpose::Admission));
+        // Admission: 6 yes of 10 expected passes, 5 does not (DEV-ASM-VOTE).
+        assert!(votes(10, 9, 6, 3, 0).passed_for(VotePurpose::Admission, Present));
+        assert!(!votes(10, 9, 5, 4, 0).passed_for(VotePurpose::Admission, Present));
+        // Election: 8 of 10 present is exactly 4/5, not more (EL-QUORUM); 9 is.
+        assert!(!votes(10, 8, 8, 0, 0).quorum_met_for(VotePurpose::Election));
+        assert!(votes(10, 9, 5, 4, 0).quorum_met_for(VotePurpose::Election));
+        // EL-ELECTED: 5 yes of 9 present is more than half of those present; of 10 expected it is not.
+        assert!(votes(10, 9, 5, 4, 0).passed_for(VotePurpose::Election, Present));
+        assert!(!votes(10, 9, 5, 4, 0).passed_for(VotePurpose::Election, MajorityBase::Expected));
+        assert!(!votes(10, 9, 4, 5, 0).passed_for(VotePurpose::Election, Present));
+        assert_eq!(VotePurpose::parse(""), Some(VotePurpose::Ordinary));
+        assert_eq!(VotePurpose::parse("选举"), Some(VotePurpose::Election));
+        assert_eq!(VotePurpose::parse("别的"), None);
     }
 
     #[test]

@@ -155,6 +155,7 @@ fn every_field_error_is_collected_in_one_pass() {
         mobile_member: "maybe".into(),
         mobile_destination: "远方".into(),
         remark: "备".repeat(201),
+        probation_extension_months: "三年".into(),
     };
     let e = err(&input, as_of());
     assert_eq!(fields(&e), MemberInput::FIELDS);
@@ -299,36 +300,63 @@ fn confirmed(joined_on: &str, confirmed_on: &str) -> MemberInput {
     MemberInput { joined_on: joined_on.into(), confirmed_on: confirmed_on.into(), ..valid() }
 }
 
+/// DEV-PROBATION: without an extension, the only valid 转正 date is the first anniversary of
+/// joining; the day before and the day after are refused, naming the rule and its citation.
 #[test]
-fn con_probation_confirmation_at_least_one_year_after_joining() {
+fn dev_probation_confirmation_is_the_day_probation_ends() {
     let e = err(&confirmed("2015-07-01", "2016-06-30"), as_of());
     assert_eq!(fields(&e), ["confirmed_on"]);
     let m = e.get("confirmed_on").unwrap();
-    assert!(m.contains("最早为 2016年7月1日"), "{m}");
+    assert!(m.contains("预备期满之日 2016年7月1日"), "{m}");
+    assert!(m.contains("规则 DEV-PROBATION"), "{m}");
+    assert_eq!(e.rule().map(|r| r.rule_id.as_str()), Some("DEV-PROBATION"));
+    assert!(e.rule().is_some_and(|r| r.citation.contains("第三十二条")));
     ok(&confirmed("2015-07-01", "2016-07-01"), as_of());
-    ok(&confirmed("2015-07-01", "2016-07-02"), as_of());
+    assert!(err(&confirmed("2015-07-01", "2016-07-02"), as_of()).get("confirmed_on").is_some());
+    assert!(
+        err(&confirmed("2015-07-01", "2017-07-01"), as_of()).get("confirmed_on").is_some(),
+        "no extension recorded"
+    );
 }
 
-#[test]
-fn con_probation_confirmation_at_most_two_years_after_joining() {
-    ok(&confirmed("2015-07-01", "2017-06-30"), as_of());
-    ok(&confirmed("2015-07-01", "2017-07-01"), as_of());
-    let e = err(&confirmed("2015-07-01", "2017-07-02"), as_of());
-    assert_eq!(fields(&e), ["confirmed_on"]);
-    assert!(e.get("confirmed_on").unwrap().contains("最晚为 2017年7月1日"));
+fn extended(joined_on: &str, confirmed_on: &str, months: &str) -> MemberInput {
+    MemberInput { probation_extension_months: months.into(), ..confirmed(joined_on, confirmed_on) }
 }
 
+/// DEV-PROBATION: after a recorded extension of 6 to 12 months, the 转正 date is that much later;
+/// an extension of 5 or 13 months is refused.
 #[test]
-fn con_probation_feb_29_join_takes_the_lenient_reading_at_both_ends() {
-    ok(&confirmed("2016-02-29", "2017-02-28"), as_of());
-    assert!(err(&confirmed("2016-02-29", "2017-02-27"), as_of()).get("confirmed_on").is_some());
-    ok(&confirmed("2016-02-29", "2018-03-01"), as_of());
-    assert!(err(&confirmed("2016-02-29", "2018-03-02"), as_of()).get("confirmed_on").is_some());
+fn dev_probation_an_extension_of_six_to_twelve_months_moves_the_date() {
+    ok(&extended("2015-07-01", "2017-01-01", "6"), as_of());
+    ok(&extended("2015-07-01", "2017-07-01", "12"), as_of());
+    ok(&extended("2015-07-01", "2017-04-01", "9个月"), as_of());
+    let e = err(&extended("2015-07-01", "2016-07-01", "6"), as_of());
+    assert!(e.get("confirmed_on").unwrap().contains("预备期延长6个月，转正日期应为预备期满之日 2017年1月1日"), "{e}");
+    for bad in ["5", "13", "半年"] {
+        let e = err(&extended("2015-07-01", "2017-01-01", bad), as_of());
+        assert_eq!(e.rule().map(|r| r.rule_id.as_str()), Some("DEV-PROBATION"), "{bad}: {e}");
+        assert!(e.get("probation_extension_months").is_some(), "{bad}");
+    }
+    // No extension may be written as empty, 0 or 无.
+    for none in ["", "0", "无"] {
+        ok(&extended("2015-07-01", "2016-07-01", none), as_of());
+    }
+}
+
+/// A 29 February join ends its probation on 1 March in a year without one (the anniversary
+/// convention of dates.rs).
+#[test]
+fn dev_probation_feb_29_join_ends_on_1_march() {
+    ok(&confirmed("2016-02-29", "2017-03-01"), as_of());
+    assert!(err(&confirmed("2016-02-29", "2017-02-28"), as_of()).get("confirmed_on").is_some());
+    ok(&extended("2016-02-29", "2017-09-01", "6"), as_of());
+    assert_eq!(domain::member::probation_end(d(2016, 2, 29), None), d(2017, 3, 1));
+    assert_eq!(domain::member::probation_end(d(2020, 2, 29), Some(12)), d(2022, 3, 1));
 }
 
 #[test]
 fn con_probation_confirmation_not_after_as_of() {
-    let input = confirmed("2024-06-01", "2025-07-01");
+    let input = confirmed("2024-07-01", "2025-07-01");
     let e = err(&input, as_of());
     assert_eq!(fields(&e), ["confirmed_on"]);
     assert!(e.get("confirmed_on").unwrap().contains("不能晚于"));
@@ -350,14 +378,21 @@ fn con_probation_probationary_member_has_no_confirmed_on() {
     assert!(e.get("confirmed_on").unwrap().contains("请把状态改为正式党员"));
 }
 
+/// DEV-PROBATION: a probationary member half a year past the end of probation without a decision
+/// is refused as a record (the branch decides "promptly"; the home page lists those overdue).
 #[test]
-fn con_probation_probation_longer_than_two_years_is_an_error() {
+fn dev_probation_probationary_half_a_year_past_its_end_is_an_error() {
     let probationary = MemberInput { status: "probationary".into(), ..confirmed("2023-06-30", "") };
-    ok(&probationary, d(2025, 6, 29));
-    ok(&probationary, d(2025, 6, 30));
-    let e = err(&probationary, d(2025, 7, 1));
+    // Probation ended 2024-06-30; half a year later is 2024-12-30.
+    ok(&probationary, d(2024, 12, 29));
+    ok(&probationary, d(2024, 12, 30));
+    let e = err(&probationary, d(2024, 12, 31));
     assert_eq!(fields(&e), ["status"]);
-    assert_eq!(e.get("status"), Some("预备期已超过两年，请核对状态或填写转正日期"));
+    assert!(e.get("status").unwrap().starts_with("预备期已于 2024年6月30日 期满半年以上仍未转正"), "{e}");
+    // With a recorded extension of 12 months it ends a year later.
+    let longer = MemberInput { probation_extension_months: "12".into(), ..probationary };
+    ok(&longer, d(2025, 12, 30));
+    assert!(err(&longer, d(2025, 12, 31)).get("status").is_some());
 }
 
 #[test]

@@ -67,8 +67,12 @@ fn record() -> impl Strategy<Value = RecordFact> {
         prop::collection::vec(attendee(), 0..6),
         prop::option::of(0i64..8),
         any::<bool>(),
+        prop::collection::vec(
+            (prop::sample::select(domain::org_life::VotePurpose::ALL.to_vec()), 0u32..12, 0u32..12, 0u32..12),
+            0..3,
+        ),
     )
-        .prop_map(|(id, org_id, kind, date, attendance, lecturer_id, has_vote)| RecordFact {
+        .prop_map(|(id, org_id, kind, date, attendance, lecturer_id, has_vote, votes)| RecordFact {
             id,
             org_id,
             kind,
@@ -76,6 +80,15 @@ fn record() -> impl Strategy<Value = RecordFact> {
             attendance,
             lecturer_id,
             has_vote,
+            votes: votes
+                .into_iter()
+                .map(|(purpose, expected, present, yes)| domain::family::org_life::VoteFact {
+                    purpose,
+                    voters_expected: expected,
+                    voters_present: present.min(expected),
+                    yes: yes.min(present),
+                })
+                .collect(),
         })
 }
 

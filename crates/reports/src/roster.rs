@@ -37,6 +37,8 @@ pub enum MemberColumn {
     JoinedOn,
     /// 转正日期 (转为正式党员日期).
     ConfirmedOn,
+    /// 延长预备期 in months (the provincial sheet's 延长预备期时间).
+    ProbationExtension,
     /// 人员类别: 正式党员 / 预备党员.
     Category,
     /// 党籍状态: 正常 / 停止党籍.
@@ -65,7 +67,7 @@ pub enum MemberColumn {
 use MemberColumn as C;
 
 impl MemberColumn {
-    pub const ALL: [MemberColumn; 26] = [
+    pub const ALL: [MemberColumn; 27] = [
         C::Seq,
         C::Name,
         C::Gender,
@@ -81,6 +83,7 @@ impl MemberColumn {
         C::UnitName,
         C::JoinedOn,
         C::ConfirmedOn,
+        C::ProbationExtension,
         C::Category,
         C::PartyStatus,
         C::Org,
@@ -122,6 +125,7 @@ impl MemberColumn {
             C::LostContactSince => "失去联系日期",
             C::Mobile => "是否为流动党员",
             C::MobileDestination => "外出流向",
+            C::ProbationExtension => "延长预备期月数",
             C::Remark => "备注",
         }
     }
@@ -182,6 +186,7 @@ impl MemberColumn {
             C::LostContactSince => &["失去联系日期", "失去联系时间", "失联日期", "失联时间"],
             C::Mobile => &["是否为流动党员", "是否流动党员", "是否流动", "流动党员"],
             C::MobileDestination => &["外出流向", "流向", "流动去向", "外出地点"],
+            C::ProbationExtension => &["延长预备期月数", "延长预备期时间", "延长预备期"],
             C::Remark => &["备注", "备注说明"],
         }
     }
@@ -272,6 +277,7 @@ pub const TEMPLATE_COLUMNS: &[MemberColumn] = &[
     C::Category,
     C::JoinedOn,
     C::ConfirmedOn,
+    C::ProbationExtension,
     C::Education,
     C::Degree,
     C::Occupation,
@@ -442,6 +448,7 @@ mod tests {
             unit_name: get(C::UnitName),
             joined_on: get(C::JoinedOn),
             confirmed_on: get(C::ConfirmedOn),
+            probation_extension_months: get(C::ProbationExtension),
             status: get(C::Category),
             dues_category: get(C::DuesCategory),
             address: get(C::Address),

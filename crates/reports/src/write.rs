@@ -336,7 +336,8 @@ fn template_help(c: MemberColumn) -> String {
         MemberColumn::Org => "党员所在的党支部。填写从上级党委到党支部的完整名称路径，各级之间用“/”分隔，如“教育局党委/第一中学党总支/高一年级党支部”；如果党支部名称在系统中是唯一的，也可只写党支部名称，如“高一年级党支部”。".to_string(),
         MemberColumn::Category => "正式党员 或 预备党员。".to_string(),
         MemberColumn::JoinedOn => format!("支部大会通过接收为预备党员的日期，入党时应年满 18 周岁。日期写法：{DATE_FORMS}。"),
-        MemberColumn::ConfirmedOn => format!("正式党员必填，预备党员不填。应在入党日期满一年至满两年之间。日期写法：{DATE_FORMS}。"),
+        MemberColumn::ConfirmedOn => format!("正式党员必填，预备党员不填。为预备期满之日：入党日期满一年之日；延长过预备期的，再加延长的月数。日期写法：{DATE_FORMS}。"),
+        MemberColumn::ProbationExtension => "曾延长预备期的，填写延长的月数（6 至 12），未延长的留空。".to_string(),
         MemberColumn::Education => format!(
             "按学历代码表填写，可从下拉列表选择：{}；也可写“本科”“专科”“硕士”“博士”“中专”“高中”。",
             joined(Education::all().iter(), |e| e.name())

@@ -22,11 +22,11 @@ use crate::org_life::NOTICE_DAYS;
 use crate::{Result, ServiceError, Services};
 use chrono::NaiveDate;
 use domain::compliance::{RequirementStatus, Tally};
-use domain::family::org_life::{LifeFacts, RecordFact};
+use domain::family::org_life::{LifeFacts, RecordFact, VoteFact};
 use domain::family::{OrgFacts, PostSpan, Rules, evaluate_org};
 use domain::findings::{Finding, When};
 use domain::org::{OrgKind, OrgPath, PostKind, UnitKind};
-use domain::org_life::{Attendance, Attendee, MeetingKind};
+use domain::org_life::{Attendance, Attendee, MeetingKind, VotePurpose};
 use domain::rules::Severity;
 use domain::scope::{Action, Actor, Target, can};
 use serde::Serialize;
@@ -130,7 +130,7 @@ fn date(s: &str, what: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ServiceError::Internal(format!("{what}: not a date: {s}")))
 }
 
-/// The facts of one page: the groups of its branches, then four statements run at once on
+/// The facts of one page: the groups of its branches, then five statements run at once on
 /// separate connections, unpacked, then the lectures of everyone who was a secretary.
 async fn page_facts(
     db: &storage::Db,
@@ -153,11 +153,12 @@ async fn page_facts(
         }
         out.groups.entry(branch).or_default().push(group);
     }
-    let (page_posts, page_counts, page_attendance, page_meetings) = tokio::try_join!(
+    let (page_posts, page_counts, page_attendance, page_meetings, page_votes) = tokio::try_join!(
         check::posts_between(db, ids, &range.from, &range.posts_to),
         check::member_counts_on(db, member_orgs, &range.on),
         check::attendance_of(db, &read, &range.from, &range.to),
         check::meetings_of(db, &read, &range.from, &range.to),
+        check::votes_of(db, ids, &range.from, &range.to),
     )?;
     // MTG-LESSON: the lectures the page's secretaries gave in other orgs (their own orgs'
     // lectures come with the meetings below); whether one counts depends on who was secretary
@@ -202,6 +203,25 @@ async fn page_facts(
         }
     }
     drop(page_attendance);
+    let mut votes: HashMap<i64, Vec<VoteFact>> = HashMap::new();
+    for org_votes in &page_votes {
+        for v in org_votes.entries()? {
+            let purpose = VotePurpose::parse(v.purpose).ok_or_else(|| {
+                ServiceError::Internal(format!("meeting_resolutions {}: unknown purpose {}", v.meeting_id, v.purpose))
+            })?;
+            let n = |x: i64| {
+                u32::try_from(x).map_err(|_| {
+                    ServiceError::Internal(format!("meeting_resolutions {}: count out of range {x}", v.meeting_id))
+                })
+            };
+            votes.entry(v.meeting_id).or_default().push(VoteFact {
+                purpose,
+                voters_expected: n(v.voters_expected)?,
+                voters_present: n(v.voters_present)?,
+                yes: n(v.yes)?,
+            });
+        }
+    }
     for org_meetings in &page_meetings {
         let mut list = Vec::new();
         for m in org_meetings.meetings()? {
@@ -214,6 +234,7 @@ async fn page_facts(
             r.attendance = attendance.remove(&m.id).unwrap_or_default();
             r.lecturer_id = m.lecturer_member_id;
             r.has_vote = m.has_vote != 0;
+            r.votes = votes.remove(&m.id).unwrap_or_default();
             list.push(r);
         }
         out.records.insert(org_meetings.org_id, list);

@@ -124,6 +124,7 @@ fn value(col: MemberColumn, m: &MemberRow, reveal: bool, org_path: &str, seq: us
         C::LostContactSince => m.lost_contact_since.clone().unwrap_or_default(),
         C::Mobile => crate::members::yes_no(m.mobile_member),
         C::MobileDestination => m.mobile_destination.clone().unwrap_or_default(),
+        C::ProbationExtension => m.probation_extension_months.map(|n| n.to_string()).unwrap_or_default(),
         C::Remark => m.remark.clone().unwrap_or_default(),
     }
 }

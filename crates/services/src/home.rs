@@ -24,9 +24,14 @@ pub struct Count {
 #[derive(Debug, Clone, Serialize)]
 pub struct ProbationEnd {
     pub member: MemberView,
-    /// The day probation ends: one year after the 支部大会 admitted the member (CON-PROBATION).
+    /// The day probation ends: one year after the 支部大会 admitted the member, or later by a
+    /// recorded extension (DEV-PROBATION).
     pub ends_on: String,
+    /// Days until it ends; negative when it has ended without a decision (overdue).
     pub days_left: i64,
+    /// Probation has ended and the member is still probationary: the branch owes its decision
+    /// (DEV-PROBATION: "及时讨论").
+    pub overdue: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -38,12 +43,18 @@ pub struct HomeFigures {
     pub probation_ending: Vec<ProbationEnd>,
 }
 
-/// The window of join dates whose one-year probation (CON-PROBATION) ends within
+/// The window of join dates whose one-year probation (DEV-PROBATION) ends within
 /// `[as_of, as_of + days]`.
 pub fn probation_window(as_of: NaiveDate, days: u64) -> Option<(NaiveDate, NaiveDate)> {
     let from = as_of.checked_sub_months(Months::new(12))?;
     let to = (as_of + chrono::Days::new(days)).checked_sub_months(Months::new(12))?;
     Some((from, to))
+}
+
+/// Whether a probation ending on `ends` belongs on the home page on `as_of`: overdue (ended
+/// before `as_of` without a decision) or ending within `days` days.
+pub fn probation_listed(ends: NaiveDate, as_of: NaiveDate, days: u64) -> bool {
+    ends <= as_of + chrono::Days::new(days)
 }
 
 impl Services {
@@ -86,22 +97,26 @@ impl Services {
         let current_members =
             members_by_status.iter().filter(|c| c.key == "full" || c.key == "probationary").map(|c| c.count).sum();
         let mut probation_ending = Vec::new();
-        if let Some((from, to)) = probation_window(as_of, PROBATION_NOTICE_DAYS) {
-            let rows = member::probationary_joined_between(
-                &self.db,
-                &scope,
-                &from.format("%Y-%m-%d").to_string(),
-                &to.format("%Y-%m-%d").to_string(),
-            )
-            .await?;
+        // Probationers whose probation ends within the notice days, and those whose probation
+        // has ended without a decision (overdue), oldest first. An extension only moves the end
+        // later, so the join dates up to one year before the window's end cover them all.
+        if let Some((_, to)) = probation_window(as_of, PROBATION_NOTICE_DAYS) {
+            let rows = member::probationary_joined_by(&self.db, &scope, &to.format("%Y-%m-%d").to_string()).await?;
             for mut r in rows {
-                let Ok(joined) = NaiveDate::parse_from_str(&r.joined_on, "%Y-%m-%d") else { continue };
-                let Some(ends) = joined.checked_add_months(Months::new(12)) else { continue };
+                let joined = NaiveDate::parse_from_str(&r.joined_on, "%Y-%m-%d").map_err(|_| {
+                    crate::ServiceError::Internal(format!("members {}: joined_on is not a date: {}", r.id, r.joined_on))
+                })?;
+                let extension = r.probation_extension_months.and_then(|m| u32::try_from(m).ok());
+                let ends = domain::member::probation_end(joined, extension);
+                if !probation_listed(ends, as_of, PROBATION_NOTICE_DAYS) {
+                    continue;
+                }
                 r.id_number = mask_id_number(&r.id_number);
                 r.phone = r.phone.as_deref().map(mask_phone);
                 probation_ending.push(ProbationEnd {
                     ends_on: ends.format("%Y-%m-%d").to_string(),
                     days_left: (ends - as_of).num_days(),
+                    overdue: ends < as_of,
                     member: MemberView { row: r, revealed: false },
                 });
             }

@@ -92,6 +92,7 @@ fn column_of(field: &str) -> &'static [MemberColumn] {
         "unit_name" => &[UnitName],
         "joined_on" => &[JoinedOn],
         "confirmed_on" => &[ConfirmedOn],
+        "probation_extension_months" => &[ProbationExtension],
         "status" => &[Category, PartyStatus],
         "dues_category" => &[DuesCategory],
         "address" => &[Address],
@@ -502,6 +503,7 @@ fn row_input(cell: &dyn Fn(MemberColumn) -> Option<String>, current: Option<&Mem
     set(C::LostContact, &mut i.lost_contact);
     set(C::Mobile, &mut i.mobile_member);
     set(C::MobileDestination, &mut i.mobile_destination);
+    set(C::ProbationExtension, &mut i.probation_extension_months);
     set(C::Remark, &mut i.remark);
     if let Some(v) = cell(C::LostContactSince) {
         i.lost_contact_since = date_text(&v);

@@ -8,7 +8,8 @@ use domain::dates::parse_date;
 use domain::findings::Finding;
 use domain::org::OrgKind;
 use domain::org_life::{
-    AppraisalRating, Attendance, Attendee, MeetingKind, Votes, excellent_share_ok, quorum_statement,
+    AppraisalRating, Attendance, Attendee, MajorityBase, MeetingKind, VotePurpose, Votes, excellent_share_ok,
+    quorum_statement,
 };
 use domain::scope::{Action, Actor, Target, can};
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,9 @@ pub const NOTICE_DAYS: u32 = 30;
 #[serde(default)]
 pub struct ResolutionInput {
     pub text: String,
+    /// What the vote decides: "ordinary" (default), "admission", "confirmation" or "election";
+    /// each is judged by its own quorum and majority (only a 党员大会 votes on the last three).
+    pub purpose: String,
     pub yes: u32,
     pub no: u32,
     pub abstain: u32,
@@ -156,8 +160,12 @@ pub struct MeetingView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ResolutionView {
     pub text: String,
+    /// "一般事项", "接收预备党员", "预备党员转正", "选举".
+    pub purpose: &'static str,
     pub votes: Votes,
     pub passed: bool,
+    /// "通过（DEV-ASM-VOTE）", "到会人数不足，表决无效（EL-QUORUM）": by the purpose's own rules.
+    pub outcome: String,
 }
 
 /// One meeting in full, for its page, the API and the ledger.
@@ -403,6 +411,14 @@ impl Services {
                 e.add(&format!("res_{i}"), format!("{}不进行表决", kind.label()));
                 continue;
             }
+            let Some(purpose) = VotePurpose::parse(&r.purpose) else {
+                e.add(&format!("res_{i}"), "请选择表决事项的类别（一般事项、接收预备党员、预备党员转正、选举）");
+                continue;
+            };
+            if purpose != VotePurpose::Ordinary && kind != MeetingKind::BranchAssembly {
+                e.add(&format!("res_{i}"), format!("{}只能由支部党员大会表决", purpose.label()));
+                continue;
+            }
             let votes = Votes { voters_expected, voters_present, yes: r.yes, no: r.no, abstain: r.abstain };
             if let Err(err) = votes.check() {
                 e.add(&format!("res_{i}"), format!("表决事项“{}”：{err}", text.chars().take(20).collect::<String>()));
@@ -411,6 +427,7 @@ impl Services {
                 meeting_id: 0,
                 position: i as i64,
                 text: text.chars().take(500).collect(),
+                purpose: purpose.as_str().to_string(),
                 voters_expected: i64::from(voters_expected),
                 voters_present: i64::from(voters_present),
                 yes: i64::from(r.yes),
@@ -502,6 +519,21 @@ impl Services {
             Some(MeetingKind::CommitteeMeeting) => Some(count.committee_quorum_met()),
             _ => None,
         });
+        // EL-ELECTED counts those present nationally; a committee may count those who should attend.
+        let changes = self.setting_changes().await?;
+        let reaching = domain::settings::reaching(&changes, &org.path);
+        let held_on = parse_date(&m.held_on).unwrap_or_else(|_| self.today());
+        let base = match domain::settings::plain_value(
+            domain::settings::ELECTION_MAJORITY_BASE,
+            &reaching,
+            &org.path,
+            held_on,
+        )
+        .as_deref()
+        {
+            Some("expected") => MajorityBase::Expected,
+            _ => MajorityBase::Present,
+        };
         let resolutions = meeting::resolutions(&self.db, &ids)
             .await?
             .into_iter()
@@ -514,7 +546,15 @@ impl Services {
                     no: n(r.no),
                     abstain: n(r.abstain),
                 };
-                ResolutionView { text: r.text, passed: votes.passed(), votes }
+                let purpose = VotePurpose::parse(&r.purpose).unwrap_or(VotePurpose::Ordinary);
+                let passed = votes.passed_for(purpose, base);
+                let quorum_met = votes.quorum_met_for(purpose);
+                let outcome = match (quorum_met, passed) {
+                    (false, _) => format!("到会人数不足，表决无效（{}）", purpose.quorum_rule()),
+                    (true, true) => format!("通过（{}）", purpose.majority_rule()),
+                    (true, false) => format!("未通过（{}）", purpose.majority_rule()),
+                };
+                ResolutionView { text: r.text, purpose: purpose.label(), passed, outcome, votes }
             })
             .collect();
         let name_of = |id: Option<i64>| {

@@ -135,7 +135,7 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
     // Every member passes the form's validation as stored, with an ID number that agrees with
     // the birth date and gender; the ID numbers are unique and from several counties.
     type Raw = (String, String, String, String, String, Option<String>, Option<String>, Option<String>);
-    type Raw2 = (Option<String>, Option<String>, Option<String>, String, Option<String>, String, String);
+    type Raw2 = (Option<String>, Option<String>, Option<String>, String, Option<String>, String, String, Option<i64>);
     let rows: Vec<(Raw, Raw2)> =
         s.db.fetch_all::<(
             String,
@@ -153,21 +153,22 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
             Option<String>,
             String,
             String,
+            Option<i64>,
         )>(
             "SELECT name, gender, ethnicity, birth_date, id_number, phone, education, degree, occupation, post, \
-             unit_name, joined_on, confirmed_on, status, dues_category FROM members",
+             unit_name, joined_on, confirmed_on, status, dues_category, probation_extension_months FROM members",
             &[],
         )
         .await
         .unwrap()
         .into_iter()
-        .map(|r| ((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7), (r.8, r.9, r.10, r.11, r.12, r.13, r.14)))
+        .map(|r| ((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7), (r.8, r.9, r.10, r.11, r.12, r.13, r.14, r.15)))
         .collect();
     let mut areas = std::collections::HashSet::new();
     let mut ids = std::collections::HashSet::new();
     for (
         (name, gender, ethnicity, birth, idn, phone, education, degree),
-        (occupation, post, unit, joined, confirmed, status, dues),
+        (occupation, post, unit, joined, confirmed, status, dues, extension),
     ) in rows
     {
         let parsed = IdNumber::parse(&idn).unwrap();
@@ -189,6 +190,7 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
             unit_name: unit.unwrap_or_default(),
             joined_on: joined,
             confirmed_on: confirmed.unwrap_or_default(),
+            probation_extension_months: extension.map(|m| m.to_string()).unwrap_or_default(),
             status,
             dues_category: dues,
             ..Default::default()

@@ -173,8 +173,13 @@ async fn resolutions_ratings_talks_and_dual_org_life(db: Db) {
         (ids[7], ("excused".to_string(), "病假".to_string())),
     ]);
     // MTG-ASSEMBLY: votes must reconcile with those present.
-    input.resolutions =
-        vec![services::org_life::ResolutionInput { text: "同意接收".into(), yes: 6, no: 1, abstain: 0 }];
+    input.resolutions = vec![services::org_life::ResolutionInput {
+        text: "同意接收".into(),
+        yes: 6,
+        no: 1,
+        abstain: 0,
+        ..Default::default()
+    }];
     match s.record_meeting(&c, b.id, &input).await {
         Err(ServiceError::Invalid(e)) => assert!(e.get("res_0").unwrap().contains("超过"), "{e:?}"),
         other => panic!("{other:?}"),
@@ -465,6 +470,77 @@ async fn committee_settings_and_explanations(db: Db) {
             .await
             .unwrap();
     assert_eq!(n, 4);
+}
+
+test_support::on_both_backends!(quorum_by_purpose_through_the_meeting_flow);
+
+/// A 党员大会 vote is judged by its purpose's own quorum and majority: with 6 of 8 voters present
+/// an ordinary matter and an admission stand (MTG-ASSEMBLY ≥ ½, DEV-ASM-QUORUM > ½), an election
+/// does not (EL-QUORUM > ⁴⁄₅) and the check reports it; with 7 of 8 it stands.
+async fn quorum_by_purpose_through_the_meeting_flow(db: Db) {
+    use services::org_life::ResolutionInput;
+    let Branch { s, b, ids, .. } = branch(db).await;
+    let c = console_actor();
+    let vote = |text: &str, purpose: &str, yes: u32| ResolutionInput {
+        text: text.into(),
+        purpose: purpose.into(),
+        yes,
+        ..Default::default()
+    };
+    let mut input = MeetingInput {
+        kind: "branch_assembly".into(),
+        held_on: "2026-09-10".into(),
+        topic: "支部党员大会".into(),
+        ..Default::default()
+    };
+    input.exceptions = HashMap::from([
+        (ids[6], ("absent".to_string(), String::new())),
+        (ids[7], ("excused".to_string(), "病假".to_string())),
+    ]);
+    input.resolutions = vec![
+        vote("年度工作计划", "ordinary", 5),
+        vote("接收张三为预备党员", "admission", 5),
+        vote("增补支部委员", "election", 6),
+    ];
+    let mid = s.record_meeting(&c, b.id, &input).await.unwrap();
+    let d = s.meeting_detail(&c, mid).await.unwrap();
+    let outcomes: Vec<&str> = d.resolutions.iter().map(|r| r.outcome.as_str()).collect();
+    assert_eq!(outcomes, vec!["通过（MTG-ASSEMBLY）", "通过（DEV-ASM-VOTE）", "到会人数不足，表决无效（EL-QUORUM）"]);
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    let found = s.org_findings(&c, b.id, 2026, as_of).await.unwrap();
+    let el: Vec<_> = found.iter().filter(|f| f.rule_id == "EL-QUORUM").collect();
+    assert_eq!(el.len(), 1, "{found:#?}");
+    assert_eq!(
+        el[0].message,
+        "2026年9月10日支部党员大会选举，有选举权的党员到会未超过五分之四（应到8人，实到6人），选举无效"
+    );
+    assert_eq!(el[0].subject.key(), format!("meeting:{mid}"));
+    assert!(!found.iter().any(|f| f.rule_id == "DEV-ASM-QUORUM"
+        || (f.rule_id == "MTG-ASSEMBLY" && f.subject.key() == format!("meeting:{mid}"))));
+    streaming_agrees(&s, as_of).await;
+    // With only the one excused member away, 7 of 8 exceed four fifths.
+    input.held_on = "2026-10-10".into();
+    input.exceptions = HashMap::from([(ids[7], ("excused".to_string(), "病假".to_string()))]);
+    input.resolutions = vec![vote("增补支部委员", "election", 4)];
+    let mid = s.record_meeting(&c, b.id, &input).await.unwrap();
+    let d = s.meeting_detail(&c, mid).await.unwrap();
+    assert_eq!(d.resolutions[0].outcome, "通过（EL-ELECTED）", "4 of 7 present is more than half");
+    let found = s.org_findings(&c, b.id, 2026, as_of).await.unwrap();
+    assert_eq!(found.iter().filter(|f| f.rule_id == "EL-QUORUM").count(), 1, "only September's");
+    // Admission is for a 党员大会 only; an unknown purpose is refused.
+    let mut committee = MeetingInput {
+        kind: "committee_meeting".into(),
+        held_on: "2026-10-12".into(),
+        topic: "支委会".into(),
+        ..Default::default()
+    };
+    committee.resolutions = vec![vote("接收", "admission", 1)];
+    match s.record_meeting(&c, b.id, &committee).await {
+        Err(ServiceError::Invalid(e)) => assert!(e.get("res_0").unwrap().contains("只能由支部党员大会表决"), "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+    committee.resolutions = vec![vote("接收", "whatever", 1)];
+    assert!(matches!(s.record_meeting(&c, b.id, &committee).await, Err(ServiceError::Invalid(_))));
 }
 
 test_support::on_both_backends!(attachments_are_checked_and_kept);

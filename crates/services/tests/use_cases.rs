@@ -53,13 +53,14 @@ test_support::on_both_backends!(
     every_write_is_audited_and_the_chain_verifies,
     org_admins_grant_only_what_they_hold,
     demo_is_deterministic_realistic_and_valid,
-    con_probation_home_lists_probation_ending_within_60_days_both_ends_included,
+    dev_probation_home_lists_probation_ending_within_60_days_and_overdue,
 );
 
-/// CON-PROBATION on the home page: as of 2026-11-21, probationary members whose year ends
-/// between today and the 60th day (joined 2025-11-21 … 2026-01-20) are listed; those whose year
-/// ended yesterday or ends on day 61 are not.
-async fn con_probation_home_lists_probation_ending_within_60_days_both_ends_included(db: Db) {
+/// DEV-PROBATION on the home page: as of 2026-11-21, probationary members whose year ends
+/// between today and the 60th day (joined 2025-11-21 … 2026-01-20) are listed, and so is one whose
+/// year ended yesterday without a decision (overdue); one ending on day 61 is not. A recorded
+/// extension moves the end.
+async fn dev_probation_home_lists_probation_ending_within_60_days_and_overdue(db: Db) {
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
     let mut s = services(db);
     s.today_override = Some(as_of);
@@ -75,14 +76,30 @@ async fn con_probation_home_lists_probation_ending_within_60_days_both_ends_incl
         s.create_member(&c, br.id, None, &p).await.unwrap();
         names.push(p.name);
     }
+    // Joined 2025-05-01 with a 6-month extension: ends 2026-11-01, overdue by 20 days; one
+    // with a 12-month extension from 2025-03-01 ends 2027-03-01, not yet listed.
+    for (i, (joined, months)) in [("2025-05-01", "6"), ("2025-03-01", "12")].iter().enumerate() {
+        let mut p = person(&format!("延长预备{}", ["甲", "乙"][i]), &id("19950101", 21 + i as u16), "probationary");
+        p.joined_on = joined.to_string();
+        p.probation_extension_months = months.to_string();
+        s.create_member(&c, br.id, None, &p).await.unwrap();
+    }
     let figures = s.home_figures(&c, as_of).await.unwrap();
-    let mut listed: Vec<(&str, &str, i64)> = figures
+    let mut listed: Vec<(&str, &str, i64, bool)> = figures
         .probation_ending
         .iter()
-        .map(|p| (p.member.row.name.as_str(), p.ends_on.as_str(), p.days_left))
+        .map(|p| (p.member.row.name.as_str(), p.ends_on.as_str(), p.days_left, p.overdue))
         .collect();
     listed.sort();
-    assert_eq!(listed, vec![("预备党员丙", "2027-01-20", 60), ("预备党员乙", "2026-11-21", 0)]);
+    assert_eq!(
+        listed,
+        vec![
+            ("延长预备甲", "2026-11-01", -20, true),
+            ("预备党员丙", "2027-01-20", 60, false),
+            ("预备党员乙", "2026-11-21", 0, false),
+            ("预备党员甲", "2026-11-20", -1, true),
+        ]
+    );
 }
 
 async fn tree_kinds_nest_as_the_rules_say(db: Db) {

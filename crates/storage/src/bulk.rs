@@ -100,9 +100,9 @@ const ORG_COLS: &str = "id, parent_id, path, name, kind, unit_name, unit_kind, e
                         term_years, status, created_at, updated_at";
 const ORG_ARGS: usize = 10;
 const MEMBER_COLS: &str = "id, name, gender, ethnicity, birth_date, id_number, phone, education, degree, occupation, \
-                           post, unit_name, joined_on, confirmed_on, status, dues_category, status_changed_on, \
-                           branch_id, group_id, branch_path, created_at, updated_at";
-const MEMBER_ARGS: usize = 20;
+                           post, unit_name, joined_on, confirmed_on, probation_extension_months, status, dues_category, \
+                           status_changed_on, branch_id, group_id, branch_path, created_at, updated_at";
+const MEMBER_ARGS: usize = 21;
 const POST_COLS: &str = "id, org_id, member_id, post, start_on, created_at";
 const POST_ARGS: usize = 5;
 
@@ -343,6 +343,7 @@ impl Loader {
                 Arg::OptStr(d.unit_name),
                 Arg::Str(d.joined_on),
                 Arg::OptStr(d.confirmed_on),
+                Arg::OptI64(d.probation_extension_months),
                 Arg::Str(d.status),
                 Arg::Str(d.dues_category),
                 Arg::Str(m.since),

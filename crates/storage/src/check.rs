@@ -304,3 +304,63 @@ pub async fn lectures_by(db: &Db, member_ids: &[i64], from: &str, to: &str) -> R
     }
     Ok(out)
 }
+
+/// The votes of an org's meetings, packed into one row: `meeting:purpose:expected:present:yes`
+/// entries joined by commas (see [`OrgVotes::entries`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OrgVotes {
+    pub org_id: i64,
+    pub packed: String,
+}
+
+/// One vote of one meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VoteEntry<'a> {
+    pub meeting_id: i64,
+    pub purpose: &'a str,
+    pub voters_expected: i64,
+    pub voters_present: i64,
+    pub yes: i64,
+}
+
+impl OrgVotes {
+    pub fn entries(&self) -> Result<Vec<VoteEntry<'_>>> {
+        let t = "meeting_resolutions";
+        unpack::<5>(&self.packed, t, self.org_id)?
+            .into_iter()
+            .map(|[meeting, purpose, expected, present, yes]| {
+                Ok(VoteEntry {
+                    meeting_id: int(meeting, t)?,
+                    purpose,
+                    voters_expected: int(expected, t)?,
+                    voters_present: int(present, t)?,
+                    yes: int(yes, t)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The votes of the meetings [`meetings_of`] returns for the same arguments, one row per org
+/// that voted. Only meetings that voted are probed (`has_vote`), so the read stays small.
+pub async fn votes_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Result<Vec<OrgVotes>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // As for attendance: PostgreSQL is asked for each voting meeting's rows through the index.
+    let from_clause = match db.kind() {
+        DbKind::Sqlite => "FROM meetings mt JOIN meeting_resolutions r ON r.meeting_id = mt.id",
+        DbKind::Postgres => {
+            "FROM meetings mt CROSS JOIN LATERAL (SELECT x.meeting_id, x.purpose, x.voters_expected, x.voters_present, \
+             x.yes FROM meeting_resolutions x WHERE x.meeting_id = mt.id OFFSET 0) r"
+        }
+    };
+    let mut b = SqlBuf::new(&format!(
+        "SELECT mt.org_id, {}(r.meeting_id || ':' || r.purpose || ':' || r.voters_expected || ':' || r.voters_present \
+         || ':' || r.yes, ',') AS packed {from_clause} WHERE ",
+        string_agg(db)
+    ));
+    meetings_where(&mut b, org_ids, from, to);
+    b.push(" AND mt.has_vote = 1 GROUP BY mt.org_id ORDER BY mt.org_id");
+    db.fetch_buf(&b).await
+}

@@ -66,6 +66,9 @@ pub struct ResolutionRow {
     pub meeting_id: i64,
     pub position: i64,
     pub text: String,
+    /// What the vote decided: ordinary, admission, confirmation or election (each has its own
+    /// quorum and majority).
+    pub purpose: String,
     pub voters_expected: i64,
     pub voters_present: i64,
     pub yes: i64,
@@ -147,12 +150,13 @@ pub async fn insert(tx: &mut Tx, m: &NewMeeting, details: &MeetingDetails, by: i
     }
     for (i, r) in details.resolutions.iter().enumerate() {
         tx.execute(
-            "INSERT INTO meeting_resolutions (meeting_id, position, text, voters_expected, voters_present, yes, no, \
-             abstain) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+            "INSERT INTO meeting_resolutions (meeting_id, position, text, purpose, voters_expected, voters_present, \
+             yes, no, abstain) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
             &[
                 id.into(),
                 (i as i64).into(),
                 r.text.clone().into(),
+                r.purpose.clone().into(),
                 r.voters_expected.into(),
                 r.voters_present.into(),
                 r.yes.into(),
@@ -183,7 +187,7 @@ pub async fn resolutions(db: &Db, meeting_ids: &[i64]) -> Result<Vec<ResolutionR
     let mut out = Vec::new();
     for chunk in meeting_ids.chunks(200) {
         let mut b = SqlBuf::new(
-            "SELECT meeting_id, position, text, voters_expected, voters_present, yes, no, abstain \
+            "SELECT meeting_id, position, text, purpose, voters_expected, voters_present, yes, no, abstain \
              FROM meeting_resolutions WHERE meeting_id IN (",
         );
         let ph: Vec<String> = chunk.iter().map(|id| b.arg(*id)).collect();

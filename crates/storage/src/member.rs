@@ -32,6 +32,8 @@ pub struct MemberRow {
     pub mobile_member: i64,
     pub mobile_destination: Option<String>,
     pub remark: Option<String>,
+    /// 延长预备期 in months, when the probation was extended (DEV-PROBATION).
+    pub probation_extension_months: Option<i64>,
     pub branch_id: i64,
     pub branch_name: String,
     pub group_id: Option<i64>,
@@ -48,7 +50,7 @@ impl MemberRow {
 pub(crate) const COLS: &str = "m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number, m.phone, m.education, m.degree, \
     m.occupation, m.post, m.unit_name, m.joined_on, m.confirmed_on, m.status, m.status_changed_on, m.dues_category, \
     m.address, m.lost_contact, m.lost_contact_since, m.mobile_member, m.mobile_destination, m.remark, \
-    m.branch_id, b.name AS branch_name, m.group_id, g.name AS group_name, m.branch_path";
+    m.probation_extension_months, m.branch_id, b.name AS branch_name, m.group_id, g.name AS group_name, m.branch_path";
 pub(crate) const FROM: &str = " FROM members m JOIN orgs b ON b.id = m.branch_id LEFT JOIN orgs g ON g.id = m.group_id";
 
 /// Validated member fields in storage form (identifiers and ISO dates).
@@ -77,6 +79,8 @@ pub struct MemberData {
     pub mobile_member: bool,
     pub mobile_destination: Option<String>,
     pub remark: Option<String>,
+    /// 延长预备期 in months (DEV-PROBATION), when extended.
+    pub probation_extension_months: Option<i64>,
 }
 
 /// Sort keys of the member list.
@@ -284,7 +288,8 @@ fn count_text(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter, cols: &Cols) -> S
 const PAGE_COLS: &str = "m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number, m.phone, m.education, \
     m.degree, m.occupation, m.post, m.unit_name, m.joined_on, m.confirmed_on, m.status, m.status_changed_on, \
     m.dues_category, m.address, m.lost_contact, m.lost_contact_since, m.mobile_member, m.mobile_destination, \
-    m.remark, m.branch_id, '' AS branch_name, m.group_id, CAST(NULL AS TEXT) AS group_name, m.branch_path";
+    m.remark, m.probation_extension_months, m.branch_id, '' AS branch_name, m.group_id, \
+    CAST(NULL AS TEXT) AS group_name, m.branch_path";
 
 /// Recent answers of the subtree probe on PostgreSQL (whether a subtree is small), by its
 /// arguments: the org tree changes rarely, and an answer past its time costs only speed (both
@@ -519,6 +524,7 @@ pub(crate) fn data_args(d: &MemberData) -> Vec<Arg> {
         i64::from(d.mobile_member).into(),
         d.mobile_destination.clone().into(),
         d.remark.clone().into(),
+        d.probation_extension_months.into(),
     ]
 }
 
@@ -539,9 +545,9 @@ pub async fn insert(tx: &mut Tx, d: &MemberData, at: &Placement, since: &str) ->
         .insert_returning_id(
             "INSERT INTO members (name, gender, ethnicity, birth_date, id_number, phone, education, degree, occupation, \
              post, unit_name, joined_on, confirmed_on, status, dues_category, address, lost_contact, \
-             lost_contact_since, mobile_member, mobile_destination, remark, status_changed_on, branch_id, group_id, \
-             branch_path, created_at, updated_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$26) \
+             lost_contact_since, mobile_member, mobile_destination, remark, probation_extension_months, status_changed_on, \
+             branch_id, group_id, branch_path, created_at, updated_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$27) \
              RETURNING id",
             &args,
         )
@@ -581,7 +587,7 @@ pub async fn update(tx: &mut Tx, id: i64, d: &MemberData, status_changed: bool, 
         "UPDATE members SET name=$1, gender=$2, ethnicity=$3, birth_date=$4, id_number=$5, phone=$6, education=$7, \
          degree=$8, occupation=$9, post=$10, unit_name=$11, joined_on=$12, confirmed_on=$13, status=$14, \
          dues_category=$15, address=$16, lost_contact=$17, lost_contact_since=$18, mobile_member=$19, \
-         mobile_destination=$20, remark=$21, updated_at=$22 WHERE id=$23",
+         mobile_destination=$20, remark=$21, probation_extension_months=$22, updated_at=$23 WHERE id=$24",
         &args,
     )
     .await?;
@@ -700,14 +706,8 @@ pub async fn count_by_status(db: &Db, scope: &Scope) -> Result<Vec<(String, i64)
 
 /// Probationary members who joined in `[joined_from, joined_to]` (the caller derives the
 /// window from the probation rule and the as-of date), oldest first.
-pub async fn probationary_joined_between(
-    db: &Db,
-    scope: &Scope,
-    joined_from: &str,
-    joined_to: &str,
-) -> Result<Vec<MemberRow>> {
+pub async fn probationary_joined_by(db: &Db, scope: &Scope, joined_to: &str) -> Result<Vec<MemberRow>> {
     let mut b = SqlBuf::new(&format!("SELECT {COLS}{FROM} WHERE m.status = 'probationary'"));
-    b.push_arg(" AND m.joined_on >= ", joined_from);
     b.push_arg(" AND m.joined_on <= ", joined_to);
     scope_filter(&mut b, scope, "m.branch_path", Some("m.id"));
     b.push(" ORDER BY m.joined_on, m.id LIMIT 200");

@@ -224,6 +224,10 @@ struct PersonLine {
 struct ResolutionLine {
     index: usize,
     text: String,
+    /// The vote's purpose as chosen, and the choices (a 党员大会 only: admission, confirmation,
+    /// election are judged by their own quorum and majority).
+    purpose: String,
+    purposes: Vec<(&'static str, &'static str)>,
     yes: String,
     no: String,
     abstain: String,
@@ -380,6 +384,15 @@ async fn form_page(
         .map(|i| ResolutionLine {
             index: i,
             text: get(&format!("res_{i}_text")),
+            purpose: get(&format!("res_{i}_purpose")),
+            purposes: if kind == MeetingKind::BranchAssembly {
+                domain::org_life::VotePurpose::ALL.iter().map(|p| (p.as_str(), p.label())).collect()
+            } else {
+                vec![(
+                    domain::org_life::VotePurpose::Ordinary.as_str(),
+                    domain::org_life::VotePurpose::Ordinary.label(),
+                )]
+            },
             yes: get(&format!("res_{i}_yes")),
             no: get(&format!("res_{i}_no")),
             abstain: get(&format!("res_{i}_abstain")),
@@ -462,6 +475,7 @@ pub(crate) fn meeting_input(f: &HashMap<String, String>) -> MeetingInput {
     let resolutions = (0..3)
         .map(|i| ResolutionInput {
             text: get(&format!("res_{i}_text")),
+            purpose: get(&format!("res_{i}_purpose")),
             yes: n(&format!("res_{i}_yes")),
             no: n(&format!("res_{i}_no")),
             abstain: n(&format!("res_{i}_abstain")),

@@ -76,6 +76,27 @@ pub const ENDPOINTS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         None,
         "org_life",
     ),
+    (
+        "get",
+        "/orgs/{id}/settings",
+        "党委设置：每项设置的现行取值、来源（本组织、上级或默认）和本组织的变更记录",
+        None,
+        "settings",
+    ),
+    (
+        "post",
+        "/orgs/{id}/settings",
+        "设定一项党委设置（党委、党总支管理员）：自 from 日期起对本组织及下级生效；放宽规则的设定被拒绝并注明规则编号",
+        Some("SettingBody"),
+        "settings",
+    ),
+    (
+        "get",
+        "/orgs/{id}/rules",
+        "规则目录：本组织在 on 日期（默认今天）适用的全部规则，含编号、依据、参数、级别、来源",
+        None,
+        "settings",
+    ),
     ("get", "/accounts", "我可管理的账户及其角色", None, "accounts"),
     ("post", "/accounts", "新建账户（返回一次性密码，只返回一次）", Some("NewAccountBody"), "accounts"),
     ("post", "/accounts/{id}/disable", "停用账户（会话和令牌随即失效）", None, "accounts"),
@@ -107,7 +128,9 @@ fn schemas() -> Value {
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "properties": {
             "code": {"type": "string", "enum": ["not_found", "forbidden", "invalid", "conflict", "bad_credentials", "throttled", "busy", "unauthorized", "csrf", "bad_request", "internal"]},
             "message": {"type": "string", "description": "中文说明"},
-            "fields": {"type": "object", "additionalProperties": {"type": "string"}, "description": "字段名 → 中文错误"}
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}, "description": "字段名 → 中文错误"},
+            "rule_id": {"type": "string", "description": "拒绝所依据的规则编号（由规则拒绝时）"},
+            "citation": {"type": "string", "description": "该规则的依据条款"}
         }}}},
         "OrgInput": {"type": "object", "properties": org_props},
         "NewOrg": {"type": "object", "required": ["name", "kind"], "properties": new_org},
@@ -146,9 +169,10 @@ fn life_schemas() -> Value {
             "lecturer_member_id": {"type": "integer", "nullable": true}, "partner_member_id": {"type": "integer", "nullable": true},
             "talk_reason": s(), "has_vote": {"type": "boolean"},
             "exceptions": {"type": "object", "description": "党员 id → [\"excused\"|\"absent\", 原因]", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-            "resolutions": {"type": "array", "items": {"type": "object", "properties": {"text": s(), "yes": {"type": "integer"}, "no": {"type": "integer"}, "abstain": {"type": "integer"}}}},
+            "resolutions": {"type": "array", "items": {"type": "object", "properties": {"text": s(), "purpose": {"type": "string", "enum": ["", "ordinary", "admission", "confirmation", "election"], "description": "表决类别：一般事项、接收预备党员、预备党员转正、选举（各按其到会人数和票数规则）"}, "yes": {"type": "integer"}, "no": {"type": "integer"}, "abstain": {"type": "integer"}}}},
             "ratings": {"type": "object", "description": "党员 id → excellent|qualified|basically_qualified|unqualified", "additionalProperties": {"type": "string"}}}},
-        "ExplainBody": {"type": "object", "required": ["rule_id", "reason"], "properties": {"rule_id": s(), "period_start": s(), "reason": s()}}
+        "ExplainBody": {"type": "object", "required": ["rule_id", "reason"], "properties": {"rule_id": s(), "period_start": s(), "subject": {"type": "string", "description": "提醒对象，如 org:12、member:34、meeting:56；省略时为本组织"}, "reason": s()}},
+        "SettingBody": {"type": "object", "required": ["key", "from"], "properties": {"key": {"type": "string", "enum": domain::settings::catalogue().iter().map(|d| d.key).collect::<Vec<_>>()}, "value": {"type": "string", "description": "取值；空字符串表示恢复继承"}, "from": {"type": "string", "format": "date", "description": "生效日期"}}}
     })
 }
 
@@ -223,6 +247,7 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
             out.push(param("reveal", boolean(), "true：显示完整身份证号和电话（有权限时，记入审计日志）"))
         }
         ("get", "/orgs") => out.push(param("include_closed", boolean(), "true：包含已撤销组织")),
+        ("get", "/orgs/{id}/rules") => out.push(param("on", date(), "日期，默认今天")),
         ("get", "/orgs/{id}/meetings") | ("get", "/orgs/{id}/compliance") => {
             out.push(param("year", year(), "年份，默认本年（不晚于明年）"))
         }
@@ -264,7 +289,8 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
             | "/tokens"
             | "/accounts"
             | "/orgs/{id}/meetings"
-            | "/orgs/{id}/findings/explain",
+            | "/orgs/{id}/findings/explain"
+            | "/orgs/{id}/settings",
         ) => ("201", vec!["application/json"]),
         _ => ("200", vec!["application/json"]),
     }

@@ -872,7 +872,9 @@ fn member_fields(i: &MemberInput, e: &FieldErrors, with_status_on: Option<&str>)
         Field::text("unit_name", "工作单位", &i.unit_name, e),
         Field::text("post", "工作岗位", &i.post, e),
         Field::text("joined_on", "入党日期", &i.joined_on, e).kind("date").required().hint("支部大会通过之日"),
-        Field::text("confirmed_on", "转正日期", &i.confirmed_on, e).kind("date").hint("正式党员必填"),
+        Field::text("confirmed_on", "转正日期", &i.confirmed_on, e).kind("date").hint("正式党员必填：预备期满之日"),
+        Field::text("probation_extension_months", "延长预备期（月）", &i.probation_extension_months, e)
+            .hint("曾延长预备期的填6至12，未延长的不填"),
         Field::select(
             "status",
             "党员状态",
@@ -919,6 +921,7 @@ fn member_input_of(f: &HashMap<String, String>) -> MemberInput {
         unit_name: get_s(f, "unit_name"),
         joined_on: get_s(f, "joined_on"),
         confirmed_on: get_s(f, "confirmed_on"),
+        probation_extension_months: get_s(f, "probation_extension_months"),
         status: get_s(f, "status"),
         dues_category: get_s(f, "dues_category"),
         address: get_s(f, "address"),

@@ -48,7 +48,7 @@ use crate::dates::format_cn;
 use crate::family::OrgFacts;
 use crate::findings::{Evaluation, Finding, FixLink, RecordRef, Subject, When, pages};
 use crate::org::OrgKind;
-use crate::org_life::{Attendance, Attendee, MeetingKind, VoterCount, voter_count};
+use crate::org_life::{Attendance, Attendee, MeetingKind, VotePurpose, VoterCount, Votes, voter_count};
 use crate::period::{Period, PeriodKind, quarter_numeral};
 use crate::rules::{
     Applicability, Condition, FamilyId, Loosening, Param, Rule, RuleCheck, RuleSet, RuleSource, Severity, Weaker,
@@ -87,6 +87,8 @@ pub enum Check {
     },
     /// CON-LAPSE: `months` consecutive months of any one of its three conditions.
     Lapse { months: u32 },
+    /// DEV-ASM-QUORUM / EL-QUORUM: a 党员大会 vote of `purpose` without its own quorum is void.
+    VoteQuorum { purpose: VotePurpose },
 }
 
 impl Check {
@@ -156,6 +158,11 @@ impl RuleCheck for Check {
             // committee may tighten; they may not change in either direction.
             (Check::Lapse { months: lm }, Check::Lapse { months: em }) if lm != em => Err(Weaker::Fixed),
             (Check::Lapse { .. }, Check::Lapse { .. }) => Ok(()),
+            // The quorum of a vote is the regulation's; another purpose is another requirement.
+            (Check::VoteQuorum { purpose: l }, Check::VoteQuorum { purpose: e }) if l != e => {
+                loosens(Loosening::Record)
+            }
+            (Check::VoteQuorum { .. }, Check::VoteQuorum { .. }) => Ok(()),
             _ => loosens(Loosening::CheckKind),
         }
     }
@@ -190,6 +197,14 @@ impl RuleCheck for Check {
                 p
             }
             Check::Lapse { months } => vec![Param::new("months", "连续月数", months)],
+            Check::VoteQuorum { purpose } => {
+                let quorum = match purpose {
+                    VotePurpose::Election => "有选举权的党员超过五分之四",
+                    VotePurpose::Ordinary => "有表决权的党员半数以上",
+                    _ => "有表决权的党员超过半数",
+                };
+                vec![Param::new("purpose", "表决事项", purpose.label()), Param::new("quorum", "到会", quorum)]
+            }
         }
     }
 
@@ -308,6 +323,22 @@ pub fn national_rules() -> Vec<Rule<Check>> {
             Severity::Violation,
         ),
         national_rule(
+            "DEV-ASM-QUORUM",
+            "支部大会讨论接收预备党员（预备党员转正），有表决权的到会人数必须超过应到会有表决权人数的半数",
+            "《中国共产党发展党员工作细则》第二十条、第二十五条",
+            branch(),
+            Check::VoteQuorum { purpose: VotePurpose::Admission },
+            Severity::Violation,
+        ),
+        national_rule(
+            "EL-QUORUM",
+            "党员大会进行选举，有选举权的到会人数超过应到会人数的五分之四，会议有效",
+            "《中国共产党基层组织选举工作条例》（条款序号待核实）",
+            branch(),
+            Check::VoteQuorum { purpose: VotePurpose::Election },
+            Severity::Violation,
+        ),
+        national_rule(
             "CON-LAPSE",
             "连续6个月不参加党的组织生活、不交纳党费或不做党所分配的工作，又无正当理由，视为自行脱党",
             "《中国共产党章程》第九条",
@@ -370,12 +401,46 @@ pub struct RecordFact {
     pub lecturer_id: Option<i64>,
     /// Whether a vote was taken (for the MTG-ASSEMBLY quorum).
     pub has_vote: bool,
+    /// The votes taken, each with its purpose and counts: each is judged by its own quorum
+    /// (MTG-ASSEMBLY, DEV-ASM-QUORUM, EL-QUORUM). Empty for a vote recorded without resolutions,
+    /// which is judged by the attendance and the ordinary quorum.
+    pub votes: Vec<VoteFact>,
+}
+
+/// One vote of a record: what it decided and its counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct VoteFact {
+    pub purpose: VotePurpose,
+    pub voters_expected: u32,
+    pub voters_present: u32,
+    pub yes: u32,
+}
+
+impl VoteFact {
+    fn votes(&self) -> Votes {
+        Votes {
+            voters_expected: self.voters_expected,
+            voters_present: self.voters_present,
+            yes: self.yes,
+            no: 0,
+            abstain: 0,
+        }
+    }
 }
 
 impl RecordFact {
     /// A record without attendance, lecturer or vote.
     pub fn new(id: i64, org_id: i64, kind: MeetingKind, date: NaiveDate) -> RecordFact {
-        RecordFact { id, org_id, kind, date, attendance: Vec::new(), lecturer_id: None, has_vote: false }
+        RecordFact {
+            id,
+            org_id,
+            kind,
+            date,
+            attendance: Vec::new(),
+            lecturer_id: None,
+            has_vote: false,
+            votes: Vec::new(),
+        }
     }
 
     /// The voters of this record's attendance (CON-PROB-RIGHTS).
@@ -444,6 +509,7 @@ pub fn evaluate(rules: &RuleSet<Check>, org: &OrgFacts, facts: &LifeFacts, when:
                     check_lapse(rule, *months, &ctx, facts, &mut out.findings)
                 }
             }
+            Check::VoteQuorum { purpose } => check_vote_quorum(rule, *purpose, &ctx, &mut out.findings),
         }
     }
     out
@@ -560,7 +626,32 @@ fn check_frequency(rule: &Rule<Check>, f: &Frequency, ctx: &Ctx<'_>, out: &mut E
                     );
                     quorum_findings.push(quorum_finding(rule, org, p, r, message));
                 }
-                Some(Quorum::VoteNeedsHalf) if r.has_vote && votes.expected > 0 && !votes.assembly_quorum_met() => {
+                // Votes recorded with their purpose: the ordinary ones need MTG-ASSEMBLY's half;
+                // the others are judged by their own rules (check_vote_quorum).
+                Some(Quorum::VoteNeedsHalf)
+                    if r.votes.iter().any(|v| {
+                        v.purpose == VotePurpose::Ordinary && !v.votes().quorum_met_for(VotePurpose::Ordinary)
+                    }) =>
+                {
+                    let v = r.votes.iter().find(|v| v.purpose == VotePurpose::Ordinary).copied().unwrap_or(VoteFact {
+                        purpose: VotePurpose::Ordinary,
+                        voters_expected: votes.expected,
+                        voters_present: votes.present,
+                        yes: 0,
+                    });
+                    let message = format!(
+                        "{}{}表决时有表决权的党员到会不足半数（应到{}人，实到{}人），表决无效",
+                        format_cn(r.date),
+                        r.kind.label(),
+                        v.voters_expected,
+                        v.voters_present
+                    );
+                    quorum_findings.push(quorum_finding(rule, org, p, r, message));
+                    counted.push(r);
+                }
+                Some(Quorum::VoteNeedsHalf)
+                    if r.has_vote && r.votes.is_empty() && votes.expected > 0 && !votes.assembly_quorum_met() =>
+                {
                     let message = format!(
                         "{}{}表决时有表决权的党员到会不足半数（应到{}人，实到{}人），表决无效",
                         format_cn(r.date),
@@ -644,6 +735,36 @@ fn check_frequency(rule: &Rule<Check>, f: &Frequency, ctx: &Ctx<'_>, out: &mut E
             );
         }
         out.findings.extend(quorum_findings);
+    }
+}
+
+/// DEV-ASM-QUORUM / EL-QUORUM: each 党员大会 vote of `purpose` in the year, up to `as_of`, that
+/// lacked its own quorum: a violation as soon as the record exists, about the record.
+fn check_vote_quorum(rule: &Rule<Check>, purpose: VotePurpose, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let org = ctx.org;
+    for r in ctx.records.iter().filter(|r| r.org_id == org.org_id && r.kind == MeetingKind::BranchAssembly) {
+        let p = Period::containing(PeriodKind::Month, r.date);
+        if p.year() != ctx.when.year || !rule.in_force_on(r.date) {
+            continue;
+        }
+        for v in r.votes.iter().filter(|v| v.purpose == purpose) {
+            if v.votes().quorum_met_for(purpose) {
+                continue;
+            }
+            let (who, share, what) = match purpose {
+                VotePurpose::Election => ("有选举权的党员", "未超过五分之四", "选举无效"),
+                _ => ("有表决权的党员", "未超过半数", "表决无效"),
+            };
+            let message = format!(
+                "{}{}{}，{who}到会{share}（应到{}人，实到{}人），{what}",
+                format_cn(r.date),
+                r.kind.label(),
+                purpose.label(),
+                v.voters_expected,
+                v.voters_present
+            );
+            out.push(quorum_finding(rule, org, p, r, message));
+        }
     }
 }
 

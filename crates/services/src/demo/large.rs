@@ -673,12 +673,13 @@ impl Gen<'_> {
         if joined < earliest {
             return None;
         }
+        // A probation extended by half a year now and then (DEV-PROBATION allows one, 6–12
+        // months), recorded with the member; confirmation takes effect when probation ends.
+        let extension = (!probationary && self.rng.gen_bool(0.03)).then_some(6u32);
         let confirmed = if probationary {
             None
         } else {
-            // A probation extended by half a year now and then (CON-PROBATION allows one).
-            let months = if self.rng.gen_bool(0.03) { 18 } else { 12 };
-            joined.checked_add_months(Months::new(months)).filter(|c| *c <= self.as_of)
+            Some(domain::member::probation_end(joined, extension)).filter(|c| *c <= self.as_of)
         };
         let profile = if retired { &RETIRED } else { p };
         let education = profile.education.choose(&mut self.rng).copied().unwrap_or("21");
@@ -721,6 +722,7 @@ impl Gen<'_> {
             unit_name: unit.into(),
             joined_on: ymd(joined),
             confirmed_on: confirmed.map(ymd).unwrap_or_default(),
+            probation_extension_months: extension.map(|m| m.to_string()).unwrap_or_default(),
             status: status.into(),
             dues_category: dues.into(),
             ..Default::default()

@@ -183,7 +183,7 @@ impl Gen {
             return None;
         }
         let status = if probationary { "probationary" } else { "full" };
-        let confirmed = (!probationary).then(|| joined.checked_add_months(Months::new(12))).flatten();
+        let confirmed = (!probationary).then(|| domain::member::probation_end(joined, None));
         let education = if retired {
             ["21", "22", "41", "61"].choose(&mut self.rng).copied()
         } else {

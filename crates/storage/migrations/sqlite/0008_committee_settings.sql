@@ -22,3 +22,10 @@ DROP TABLE org_rule_sets;
 -- Explanations (情况说明) name the finding's subject ("member:12"); those given before name none
 -- and keep explaining the org's findings of their rule and period, as they did.
 ALTER TABLE finding_explanations ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+
+-- The purpose of a 党员大会 vote (issue 10, quorum by purpose): ordinary matters, admission or
+-- confirmation of a member, elections. Votes recorded before were ordinary.
+ALTER TABLE meeting_resolutions ADD COLUMN purpose TEXT NOT NULL DEFAULT 'ordinary';
+
+-- 延长预备期 (DEV-PROBATION): an extension of the probation by 6 to 12 months, as recorded.
+ALTER TABLE members ADD COLUMN probation_extension_months BIGINT;
