@@ -30,7 +30,7 @@ use domain::org_life::{Attendance, Attendee, MeetingKind, VotePurpose};
 use domain::rules::Severity;
 use domain::scope::{Action, Actor, Target, can};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use storage::check;
 use storage::org::OrgRow;
@@ -109,6 +109,8 @@ struct PageFacts {
     groups: HashMap<i64, Vec<i64>>,
     /// Meetings of the page's orgs.
     meetings: u64,
+    /// By branch: its members' recorded months without assigned work (CON-LAPSE).
+    no_work: HashMap<i64, BTreeMap<i64, BTreeSet<NaiveDate>>>,
 }
 
 /// Reads the facts of `orgs` on a task of its own (nothing to read for an empty page).
@@ -160,6 +162,10 @@ async fn page_facts(
         check::meetings_of(db, &read, &range.from, &range.to),
         check::votes_of(db, ids, &range.from, &range.to),
     )?;
+    for w in check::work_refusals_of(db, branches, &range.from, &range.to).await? {
+        let month = date(&w.month, "member_work_refusals.month")?;
+        out.no_work.entry(w.branch_id).or_default().entry(w.member_id).or_default().insert(month);
+    }
     // MTG-LESSON: the lectures the page's secretaries gave in other orgs (their own orgs'
     // lectures come with the meetings below); whether one counts depends on who was secretary
     // on its date, which the rules decide.
@@ -294,7 +300,9 @@ fn org_facts(org: &OrgRow, facts: &mut PageFacts) -> Result<(OrgFacts, LifeFacts
     if let Some(groups) = facts.groups.get(&org.id) {
         with_group_meetings(&mut records, groups, &facts.records);
     }
-    Ok((o, LifeFacts::of(records)))
+    let mut life = LifeFacts::of(records);
+    life.no_assigned_work = facts.no_work.remove(&org.id).unwrap_or_default();
+    Ok((o, life))
 }
 
 /// The dates a check of `year` as of `as_of` reads: the year, and the half-year before it for

@@ -494,6 +494,63 @@ impl Services {
         Ok(())
     }
 
+    /// The months in which a member did not do the work the party assigned (CON-LAPSE's third
+    /// condition), newest first. Anyone who sees the member sees them.
+    pub async fn work_refusals(&self, actor: &Actor, id: i64) -> Result<Vec<member::WorkRefusalRow>> {
+        let row = member::get(&self.db, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
+        let branch = row.branch_org_path()?;
+        if !can(actor, Action::ViewMember, Target::Member { member_id: id, branch: &branch }) {
+            return Err(ServiceError::NotFound);
+        }
+        Ok(member::work_refusals(&self.db, id).await?)
+    }
+
+    /// Records that a member did not do the work the party assigned in `month` ("YYYY-MM"),
+    /// without good reason, with what was assigned (CON-LAPSE: six such consecutive months mean the
+    /// member has lapsed). Those who edit the member record it; audited.
+    pub async fn record_work_refusal(&self, actor: &Actor, id: i64, month: &str, note: &str) -> Result<i64> {
+        let month_day = domain::dates::parse_year_month(month.trim())
+            .map_err(|e| ServiceError::field("month", e.message().to_string()))?;
+        let note = note.trim();
+        let mut e = FieldErrors::new();
+        if month_day > self.today() {
+            e.add("month", "月份不能晚于本月");
+        }
+        if note.chars().count() < 4 {
+            e.add("note", "请写明分配的工作和未完成的情况（至少 4 个字）");
+        } else if note.chars().count() > 500 {
+            e.add("note", "情况说明不能超过 500 个字");
+        }
+        let mut tx = self.db.begin().await?;
+        let m = member::get_in_tx(&mut tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
+        let branch = m.branch_org_path()?;
+        if !can(actor, Action::EditMember, Target::Member { member_id: id, branch: &branch }) {
+            return Err(ServiceError::Forbidden);
+        }
+        if !e.is_empty() {
+            return Err(ServiceError::Invalid(e));
+        }
+        let month_s = month_day.format("%Y-%m-01").to_string();
+        if !member::add_work_refusal(&mut tx, &m, &month_s, note, actor.account_id).await? {
+            return Err(ServiceError::field("month", "该月份已经记录过"));
+        }
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "member.work_refusal",
+                entity: "member",
+                entity_id: Some(id),
+                org_path: Some(m.branch_path.clone()),
+                before: None,
+                after: Some(serde_json::json!({"month": month_s, "note": note})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
     /// Moves a member to another branch or group from `on`; the old spans end the day before.
     pub async fn relocate_member(
         &self,

@@ -543,6 +543,54 @@ async fn quorum_by_purpose_through_the_meeting_flow(db: Db) {
     assert!(matches!(s.record_meeting(&c, b.id, &committee).await, Err(ServiceError::Invalid(_))));
 }
 
+test_support::on_both_backends!(con_lapse_six_recorded_months_without_assigned_work);
+
+/// CON-LAPSE's third condition through the service: the branch records months in which a member
+/// did not do assigned work; five give nothing, the sixth consecutive one a finding naming the
+/// member. A month is recorded once, not in the future, and only by those who edit the member.
+async fn con_lapse_six_recorded_months_without_assigned_work(db: Db) {
+    let Branch { s, b, ids, .. } = branch(db).await;
+    let c = console_actor();
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    let who = ids[3];
+    let lapses = |f: &[domain::findings::Finding]| {
+        f.iter()
+            .filter(|f| f.rule_id == "CON-LAPSE" && f.message.contains("不做党所分配的工作"))
+            .map(|f| f.member_id())
+            .collect::<Vec<_>>()
+    };
+    for month in 1..=5 {
+        s.record_work_refusal(&c, who, &format!("2026-{month:02}"), "未按要求完成社区报到服务").await.unwrap();
+    }
+    assert!(lapses(&s.org_findings(&c, b.id, 2026, as_of).await.unwrap()).is_empty(), "five months");
+    s.record_work_refusal(&c, who, "2026年6月", "未按要求完成社区报到服务").await.unwrap();
+    let found = s.org_findings(&c, b.id, 2026, as_of).await.unwrap();
+    assert_eq!(lapses(&found), vec![Some(who)]);
+    let f = found.iter().find(|f| f.rule_id == "CON-LAPSE" && f.member_id() == Some(who)).unwrap();
+    assert!(
+        f.message.starts_with("党员党员丁2026年1月至2026年6月连续6个月无正当理由不做党所分配的工作"),
+        "{}",
+        f.message
+    );
+    streaming_agrees(&s, as_of).await;
+    assert_eq!(s.work_refusals(&c, who).await.unwrap().len(), 6);
+    // Refused: the same month again, a future month, a short note, and an outsider.
+    assert!(matches!(
+        s.record_work_refusal(&c, who, "2026-06", "再次记录同一个月").await,
+        Err(ServiceError::Invalid(_))
+    ));
+    assert!(matches!(s.record_work_refusal(&c, who, "2026-12", "未来月份的记录").await, Err(ServiceError::Invalid(_))));
+    assert!(matches!(s.record_work_refusal(&c, who, "2026-07", "短").await, Err(ServiceError::Invalid(_))));
+    let outsider = Actor { account_id: 9, username: "w".into(), grants: vec![] };
+    assert!(matches!(
+        s.record_work_refusal(&outsider, who, "2026-07", "越权记录的情况").await,
+        Err(ServiceError::NotFound)
+    ));
+    let (n,): (i64,) =
+        s.db.fetch_one("SELECT COUNT(*) FROM audit_entries WHERE action = 'member.work_refusal'", &[]).await.unwrap();
+    assert_eq!(n, 6);
+}
+
 test_support::on_both_backends!(attachments_are_checked_and_kept);
 
 async fn attachments_are_checked_and_kept(db: Db) {

@@ -364,3 +364,26 @@ pub async fn votes_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Result<
     b.push(" AND mt.has_vote = 1 GROUP BY mt.org_id ORDER BY mt.org_id");
     db.fetch_buf(&b).await
 }
+
+/// A month in which a member did not do the work the party assigned (CON-LAPSE), as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct WorkRefusal {
+    pub branch_id: i64,
+    pub member_id: i64,
+    /// The month's first day, 'YYYY-MM-01'.
+    pub month: String,
+}
+
+/// The recorded months without assigned work of these branches' members between two dates. The
+/// table holds a few rows per branch at most: one statement, by the branch index.
+pub async fn work_refusals_of(db: &Db, branch_ids: &[i64], from: &str, to: &str) -> Result<Vec<WorkRefusal>> {
+    if branch_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuf::new("SELECT w.branch_id, w.member_id, w.month FROM member_work_refusals w WHERE ");
+    push_in(&mut b, "w.branch_id", branch_ids);
+    b.push_arg(" AND w.month >= ", from);
+    b.push_arg(" AND w.month <= ", to);
+    b.push(" ORDER BY w.branch_id, w.member_id, w.month");
+    db.fetch_buf(&b).await
+}

@@ -750,3 +750,43 @@ pub fn status_on_sql(on: &str) -> String {
 pub fn span_covers_sql(on: &str) -> String {
     format!("s.start_on <= {on} AND (s.end_on IS NULL OR s.end_on >= {on})")
 }
+
+/// A recorded month without assigned work (CON-LAPSE).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct WorkRefusalRow {
+    pub id: i64,
+    pub member_id: i64,
+    pub month: String,
+    pub note: String,
+    pub created_at: i64,
+}
+
+/// The months a member did not do assigned work, newest first.
+pub async fn work_refusals(db: &Db, member_id: i64) -> Result<Vec<WorkRefusalRow>> {
+    db.fetch_all(
+        "SELECT id, member_id, month, note, created_at FROM member_work_refusals WHERE member_id = $1 ORDER BY month DESC",
+        &[member_id.into()],
+    )
+    .await
+}
+
+/// Records a month without assigned work; `false` when that month was recorded already.
+pub async fn add_work_refusal(tx: &mut Tx, m: &MemberRow, month: &str, note: &str, by: i64) -> Result<bool> {
+    let n = tx
+        .execute(
+            "INSERT INTO member_work_refusals (member_id, branch_id, org_path, month, note, created_by, created_at) \
+             SELECT $1,$2,$3,$4,$5,$6,$7 WHERE NOT EXISTS \
+             (SELECT 1 FROM member_work_refusals WHERE member_id = $1 AND month = $4)",
+            &[
+                m.id.into(),
+                m.branch_id.into(),
+                m.branch_path.clone().into(),
+                month.into(),
+                note.into(),
+                by.into(),
+                now_ms().into(),
+            ],
+        )
+        .await?;
+    Ok(n > 0)
+}

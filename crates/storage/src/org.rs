@@ -166,7 +166,7 @@ pub async fn move_subtree(tx: &mut Tx, org: &OrgRow, new_parent: &OrgRow) -> Res
     )
     .await?;
     // Every table that keeps its org's path for scoping follows the move.
-    for table in ["meetings", "finding_explanations", "committee_settings"] {
+    for table in ["meetings", "finding_explanations", "committee_settings", "member_work_refusals"] {
         tx.execute(
             &format!(
                 "UPDATE {table} SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) \

@@ -8,6 +8,7 @@ pub mod auth;
 mod compliance;
 pub mod error;
 mod fix;
+mod lapse;
 pub mod life;
 pub mod openapi;
 pub mod pages;
@@ -72,13 +73,15 @@ pub fn router(state: AppState) -> Router {
         .merge(life::routes())
         .merge(compliance::routes())
         .merge(settings::routes())
+        .merge(lapse::routes())
         .nest(
             "/api/v1",
             api::routes()
                 .merge(roster::api_routes())
                 .merge(api_life::routes())
                 .merge(compliance::api_routes())
-                .merge(settings::api_routes()),
+                .merge(settings::api_routes())
+                .merge(lapse::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

@@ -97,6 +97,20 @@ pub const ENDPOINTS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         None,
         "settings",
     ),
+    (
+        "get",
+        "/members/{id}/work-refusals",
+        "党员不做党所分配工作的月份记录（CON-LAPSE 的第三种情形）",
+        None,
+        "org_life",
+    ),
+    (
+        "post",
+        "/members/{id}/work-refusals",
+        "记录党员某月无正当理由不做党所分配的工作（month=YYYY-MM，note=情况）；连续六个月的，检查会提醒",
+        Some("WorkRefusalBody"),
+        "org_life",
+    ),
     ("get", "/accounts", "我可管理的账户及其角色", None, "accounts"),
     ("post", "/accounts", "新建账户（返回一次性密码，只返回一次）", Some("NewAccountBody"), "accounts"),
     ("post", "/accounts/{id}/disable", "停用账户（会话和令牌随即失效）", None, "accounts"),
@@ -172,6 +186,7 @@ fn life_schemas() -> Value {
             "resolutions": {"type": "array", "items": {"type": "object", "properties": {"text": s(), "purpose": {"type": "string", "enum": ["", "ordinary", "admission", "confirmation", "election"], "description": "表决类别：一般事项、接收预备党员、预备党员转正、选举（各按其到会人数和票数规则）"}, "yes": {"type": "integer"}, "no": {"type": "integer"}, "abstain": {"type": "integer"}}}},
             "ratings": {"type": "object", "description": "党员 id → excellent|qualified|basically_qualified|unqualified", "additionalProperties": {"type": "string"}}}},
         "ExplainBody": {"type": "object", "required": ["rule_id", "reason"], "properties": {"rule_id": s(), "period_start": s(), "subject": {"type": "string", "description": "提醒对象，如 org:12、member:34、meeting:56；省略时为本组织"}, "reason": s()}},
+        "WorkRefusalBody": {"type": "object", "required": ["month", "note"], "properties": {"month": {"type": "string", "description": "年月，如 2026-03"}, "note": {"type": "string", "description": "分配的工作和未完成的情况"}}},
         "SettingBody": {"type": "object", "required": ["key", "from"], "properties": {"key": {"type": "string", "enum": domain::settings::catalogue().iter().map(|d| d.key).collect::<Vec<_>>()}, "value": {"type": "string", "description": "取值；空字符串表示恢复继承"}, "from": {"type": "string", "format": "date", "description": "生效日期"}}}
     })
 }
@@ -290,7 +305,8 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
             | "/accounts"
             | "/orgs/{id}/meetings"
             | "/orgs/{id}/findings/explain"
-            | "/orgs/{id}/settings",
+            | "/orgs/{id}/settings"
+            | "/members/{id}/work-refusals",
         ) => ("201", vec!["application/json"]),
         _ => ("200", vec!["application/json"]),
     }

@@ -571,9 +571,12 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
             }
         }
         for target in [m, guessed] {
-            for uri in
-                [format!("/members/{target}"), format!("/members/{target}?reveal=1"), format!("/members/{target}/edit")]
-            {
+            for uri in [
+                format!("/members/{target}"),
+                format!("/members/{target}?reveal=1"),
+                format!("/members/{target}/edit"),
+                format!("/members/{target}/work-refusals"),
+            ] {
                 let r = page_get(&f, &s, &uri).await;
                 assert!(refused(r.status), "{user} GET {uri}: {}", r.status);
                 if uri.ends_with(&target.to_string()) {
@@ -605,6 +608,7 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
             ),
             (format!("/members/{m}/contact"), "phone=13900139000".into()),
             (format!("/members/{m}/relocate"), format!("target={}&on=2024-01-01", f.branch_b)),
+            (format!("/members/{m}/work-refusals"), "month=2026-01&note=未完成宣传任务".into()),
             (format!("/members/{guessed}/contact"), "phone=13900139000".into()),
             (format!("/orgs/{a}/meetings"), "kind=themed_day&held_on=2026-02-01&topic=x".into()),
             (
@@ -754,6 +758,12 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
                 "POST",
                 format!("/api/v1/members/{m}/relocate"),
                 Some(serde_json::json!({"branch_id": f.branch_b, "on": "2024-01-01"})),
+            ),
+            ("GET", format!("/api/v1/members/{m}/work-refusals"), None),
+            (
+                "POST",
+                format!("/api/v1/members/{m}/work-refusals"),
+                Some(serde_json::json!({"month": "2026-01", "note": "未完成宣传任务"})),
             ),
         ];
         for (method, uri, body) in calls {
@@ -1338,6 +1348,7 @@ fn declared_routes() -> Vec<(String, String)> {
         ("api_life.rs", include_str!("../src/api_life.rs")),
         ("compliance.rs", include_str!("../src/compliance.rs")),
         ("settings.rs", include_str!("../src/settings.rs")),
+        ("lapse.rs", include_str!("../src/lapse.rs")),
         ("life.rs", include_str!("../src/life.rs")),
         ("pages.rs", include_str!("../src/pages.rs")),
         ("roster.rs", include_str!("../src/roster.rs")),
@@ -1528,6 +1539,7 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         format!("/api/v1/orgs/{a}/settings"),
         format!("/api/v1/orgs/{a}/rules"),
         format!("/api/v1/orgs/{a}/rules?on=2026-01-01"),
+        format!("/api/v1/members/{m}/work-refusals"),
         format!("/api/v1/orgs/{a}/meetings"),
         "/api/v1/home".into(),
         "/api/v1/audit".into(),
@@ -1584,6 +1596,11 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
             "POST",
             format!("/api/v1/orgs/{}/settings", f.root),
             serde_json::json!({"key": "MTG-GROUP.min_count", "value": "2", "from": "2026-01-01"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/members/{m}/work-refusals"),
+            serde_json::json!({"month": "2026-02", "note": "未完成宣传任务"}),
         ),
     ];
     for (method, uri, body) in calls {
@@ -1660,6 +1677,7 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         format!("/orgs/{b}/compliance"),
         format!("/orgs/{b}/settings"),
         format!("/orgs/{b}/rules"),
+        format!("/members/{}/work-refusals", f.member_b),
         format!("/orgs/{b}/ledger.xlsx?year=2026"),
         format!("/orgs/{b}/ledger.pdf?year=2026"),
         format!("/orgs/{b}/life"),
@@ -1683,6 +1701,7 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         (format!("/orgs/{b}/meetings"), "kind=themed_day&held_on=2026-03-01&topic=主题党日".into()),
         (format!("/orgs/{b}/posts"), format!("member_id={member_b2}&post=organization_officer&start_on=2024-01-01")),
         (format!("/orgs/{}/settings", f.root), "key=MTG-TALK.min_count&value=2&from=2026-01-01".into()),
+        (format!("/members/{member_b2}/work-refusals"), "month=2026-03&note=未完成宣传任务".into()),
         (format!("/orgs/{b}/dual"), "who=甲书记&start_on=2026-01-01".into()),
         (
             format!("/members?branch={b}"),

@@ -41,6 +41,8 @@ fn member_registry_in_a_browser() {
         let accounts = Accounts {
             dangwu1: (app.account("dangwu1").username.clone(), app.account("dangwu1").password.clone()),
             dangwu2: (app.account("dangwu2").username.clone(), app.account("dangwu2").password.clone()),
+            jiaoyuju: (app.account("jiaoyuju").username.clone(), app.account("jiaoyuju").password.clone()),
+            zongzhi: (app.account("zongzhi").username.clone(), app.account("zongzhi").password.clone()),
         };
         // Run the scenario as a task so that a failed assertion still lets us
         // close the browser session before the panic is passed on.
@@ -64,6 +66,9 @@ fn member_registry_in_a_browser() {
 struct Accounts {
     dangwu1: (String, String),
     dangwu2: (String, String),
+    /// The committee's administrator, and a general branch's below it.
+    jiaoyuju: (String, String),
+    zongzhi: (String, String),
 }
 
 /// The steps, in order, in one browser session.
@@ -247,6 +252,66 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     ui.assert_not_found(&member_path).await;
     ui.assert_not_found("/members/987654321").await;
     eprintln!("step: {} gets 404 for {member_path}", accounts.dangwu2.0);
+    ui.goto("/").await;
+    ui.logout().await;
+
+    committee_settings(&ui, &accounts, &screenshot_dir).await;
+}
+
+/// The committee's administrator switches on the quarterly 党课 for the subtree from today, at
+/// phone width; the rule catalogue lists it as the committee's; the general branch's
+/// administrator below may not switch it off, and the refusal names the rule.
+async fn committee_settings(ui: &Ui, accounts: &Accounts, screenshot_dir: &Path) {
+    ui.login(&accounts.jiaoyuju.0, &accounts.jiaoyuju.1).await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto("/orgs").await;
+    let root = ui.wait_css("ul.tree li.depth-0 a.org-link").await;
+    let href = root.attr("href").await.expect("read the committee's link").unwrap_or_default();
+    let root_id = href.trim_start_matches("/orgs/").to_owned();
+    ui.goto(&format!("/orgs/{root_id}/settings")).await;
+    ui.wait_css("table#settings").await;
+    let row = r#"tr.setting[data-key="rule_set.党课每季度1次"]"#;
+    ui.client
+        .execute(&format!("document.querySelector('{row} select[name=value]').value = 'on';"), vec![])
+        .await
+        .expect("choose 启用");
+    ui.click(&format!("{row} button[type=submit]")).await;
+    ui.wait_css("table#settings").await;
+    let value = ui.wait_css(&format!("{row} td.setting-value")).await.text().await.expect("read the value");
+    assert_eq!(value, "已启用", "the committee's switch is on");
+    let widths = ui
+        .client
+        .execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![])
+        .await
+        .expect("measure the page");
+    let png = ui.client.screenshot().await.expect("screenshot the settings");
+    std::fs::write(screenshot_dir.join("settings-phone.png"), png).expect("write the screenshot");
+    let (scroll, inner) = (widths[0].as_u64().unwrap_or(0), widths[1].as_u64().unwrap_or(0));
+    assert!(scroll <= inner, "the settings page fits a phone's width (scrollWidth {scroll} > innerWidth {inner})");
+    ui.client.set_window_size(1280, 900).await.expect("desktop width");
+    ui.goto(&format!("/orgs/{root_id}/rules")).await;
+    let local = ui.wait_css("table#rules tr#LOCAL-LESSON-QUARTER").await;
+    let text = local.text().await.expect("read the catalogue row");
+    assert!(text.contains("党委从严设定") && text.contains("党课"), "{text}");
+    assert!(ui.count("table#rules tr#CON-LAPSE").await == 1, "the national rules are listed too");
+    ui.logout().await;
+    eprintln!("step: the committee switched on the quarterly 党课; the catalogue lists it");
+
+    ui.login(&accounts.zongzhi.0, &accounts.zongzhi.1).await;
+    ui.goto("/orgs").await;
+    let gb = ui.wait_css("ul.tree a.org-link").await;
+    let href = gb.attr("href").await.expect("read the general branch's link").unwrap_or_default();
+    ui.goto(&format!("{href}/settings")).await;
+    ui.wait_css("table#settings").await;
+    ui.client
+        .execute(&format!("document.querySelector('{row} select[name=value]').value = 'off';"), vec![])
+        .await
+        .expect("choose 停用");
+    ui.click(&format!("{row} button[type=submit]")).await;
+    let error = ui.wait_css("#settings-error").await.text().await.expect("read the refusal");
+    assert!(error.contains("LOCAL-LESSON-QUARTER") && error.contains("下级不得停用"), "{error}");
+    ui.logout().await;
+    eprintln!("step: the general branch may not switch it off: {error}");
 }
 
 /// `/members/{id}`, possibly with a query string.

@@ -29,3 +29,19 @@ ALTER TABLE meeting_resolutions ADD COLUMN purpose TEXT NOT NULL DEFAULT 'ordina
 
 -- 延长预备期 (DEV-PROBATION): an extension of the probation by 6 to 12 months, as recorded.
 ALTER TABLE members ADD COLUMN probation_extension_months BIGINT;
+
+-- CON-LAPSE's third condition, as the branch records it: a month in which a member did not do
+-- the work the party assigned, without good reason (不做党所分配的工作). One row per member and
+-- month; the path is the member's branch, for scoping.
+CREATE TABLE member_work_refusals (
+    id INTEGER PRIMARY KEY,
+    member_id BIGINT NOT NULL REFERENCES members(id),
+    branch_id BIGINT NOT NULL REFERENCES orgs(id),
+    org_path TEXT NOT NULL,
+    month TEXT NOT NULL,
+    note TEXT NOT NULL,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX member_work_refusals_month ON member_work_refusals(member_id, month);
+CREATE INDEX member_work_refusals_branch ON member_work_refusals(branch_id, month);
