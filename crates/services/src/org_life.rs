@@ -836,3 +836,44 @@ fn valid_subject(s: &str) -> bool {
 pub fn explains(e: &ExplanationRow, f: &Finding, period_start: &str) -> bool {
     e.rule_id == f.rule_id && e.period_start == period_start && (e.subject.is_empty() || e.subject == f.subject.key())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::findings::Subject;
+
+    fn lapse_finding(member: i64) -> Finding {
+        let rules = domain::family::org_life::national_rules();
+        let rule = rules.iter().find(|r| r.id == "CON-LAPSE").cloned().unwrap();
+        Finding::new(&rule, 7, domain::rules::Severity::Violation, "……".into()).subject(Subject::Member { id: member })
+    }
+
+    fn explanation(subject: &str) -> ExplanationRow {
+        ExplanationRow {
+            id: 1,
+            org_id: 7,
+            rule_id: "CON-LAPSE".into(),
+            period_start: "2026-06-01".into(),
+            subject: subject.into(),
+            reason: "已核实".into(),
+            account_id: 1,
+            account_name: None,
+            created_at: 0,
+        }
+    }
+
+    /// CON-LAPSE explanations are per member; one given before subjects were recorded (migration
+    /// 0008 left its subject empty) still explains every member's finding of its rule and period.
+    #[test]
+    fn con_lapse_explanations_are_per_subject_and_old_ones_stay_valid() {
+        let (one, other) = (lapse_finding(12), lapse_finding(13));
+        let e = explanation("member:12");
+        assert!(explains(&e, &one, "2026-06-01"));
+        assert!(!explains(&e, &other, "2026-06-01"), "explaining one member explains no other");
+        assert!(!explains(&e, &one, "2026-07-01"), "another period");
+        let legacy = explanation("");
+        assert!(explains(&legacy, &one, "2026-06-01") && explains(&legacy, &other, "2026-06-01"));
+        assert!(valid_subject("member:12") && valid_subject("meeting:3") && valid_subject("org:1"));
+        assert!(!valid_subject("member:") && !valid_subject("member:x") && !valid_subject("person:1"));
+    }
+}
