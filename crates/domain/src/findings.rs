@@ -60,6 +60,24 @@ impl Subject {
         }
     }
 
+    /// The subject of a key made by [`Subject::key`]; `None` for anything else. A record key
+    /// names a kind of record this engine knows ("meeting").
+    pub fn parse_key(key: &str) -> Option<Subject> {
+        let (kind, id) = key.split_once(':')?;
+        if id.is_empty() || id.len() > 18 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let id: i64 = id.parse().ok()?;
+        Some(match kind {
+            "org" => Subject::Org { id },
+            "member" => Subject::Member { id },
+            "candidate" => Subject::Candidate { id },
+            "transfer" => Subject::Transfer { id },
+            "meeting" => Subject::Record { record: RecordRef::meeting(id) },
+            _ => return None,
+        })
+    }
+
     /// The member, when the subject is one.
     pub fn member_id(&self) -> Option<i64> {
         match self {
@@ -241,5 +259,26 @@ impl Evaluation {
     pub fn extend(&mut self, other: Evaluation) {
         self.findings.extend(other.findings);
         self.statuses.extend(other.statuses);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_keys_read_back() {
+        for s in [
+            Subject::Org { id: 1 },
+            Subject::Member { id: 12 },
+            Subject::Candidate { id: 5 },
+            Subject::Transfer { id: 6 },
+            Subject::Record { record: RecordRef::meeting(3) },
+        ] {
+            assert_eq!(Subject::parse_key(&s.key()), Some(s));
+        }
+        for bad in ["member:", "member:x", "person:1", "org", "org:-1", "org:1234567890123456789"] {
+            assert_eq!(Subject::parse_key(bad), None, "{bad}");
+        }
     }
 }

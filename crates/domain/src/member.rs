@@ -17,7 +17,7 @@ use thiserror::Error;
 
 use crate::FieldErrors;
 use crate::codes::{DuesCategory, Education, Ethnicity, Gender, MemberStatus, Occupation, province_name};
-use crate::dates::{self, MAX_YEAR, MIN_YEAR, add_months, add_years, age_on, format_cn, parse_date};
+use crate::dates::{self, MAX_YEAR, MIN_YEAR, add_months, age_on, format_cn, parse_date};
 
 /// Full-width digits and letters (typed with a Chinese input method) to ASCII; all whitespace
 /// (including the ideographic space) removed.
@@ -629,14 +629,6 @@ pub fn probation_end(joined_on: NaiveDate, extension: Option<u32>) -> NaiveDate 
         Some(m) => add_months(year, m),
         None => year,
     }
-}
-
-/// CON-PROBATION: the earliest and the latest confirmation (转正) date, both included, for a
-/// member who joined on `joined_on`: 1 year of probation, extended by at most 1 year.
-/// For a 29 February join both ends take the lenient reading (earliest 28 February,
-/// latest 1 March).
-pub fn confirmation_window(joined_on: NaiveDate) -> (NaiveDate, NaiveDate) {
-    (add_years(joined_on, 1), dates::birthday(joined_on, 2))
 }
 
 impl MemberInput {

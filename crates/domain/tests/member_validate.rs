@@ -422,11 +422,3 @@ fn con_apply_age_rule_function() {
     assert!(meets_joining_age(birth, d(2025, 6, 1)));
     assert!(meets_joining_age(birth, d(2025, 6, 2)));
 }
-
-#[test]
-fn con_probation_confirmation_window() {
-    use domain::member::confirmation_window;
-    assert_eq!(confirmation_window(d(2015, 7, 1)), (d(2016, 7, 1), d(2017, 7, 1)));
-    assert_eq!(confirmation_window(d(2016, 2, 29)), (d(2017, 2, 28), d(2018, 3, 1)));
-    assert_eq!(confirmation_window(d(2020, 2, 29)), (d(2021, 2, 28), d(2022, 3, 1)));
-}

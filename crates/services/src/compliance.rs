@@ -279,7 +279,8 @@ fn with_group_meetings(records: &mut Vec<RecordFact>, groups: &[i64], by_org: &H
 /// The facts of one org of a page, taken out of the page's.
 fn org_facts(org: &OrgRow, facts: &mut PageFacts) -> Result<(OrgFacts, LifeFacts)> {
     let kind = kind_of(org)?;
-    let unit = UnitKind::parse(&org.unit_kind).unwrap_or(UnitKind::Other);
+    let unit = UnitKind::parse(&org.unit_kind)
+        .ok_or_else(|| ServiceError::Internal(format!("org {}: unknown unit kind {}", org.id, org.unit_kind)))?;
     let mut o = OrgFacts::of_unit(org.id, kind, unit);
     if matches!(kind, OrgKind::Branch | OrgKind::Group) {
         // A branch counts its 'branch' spans, a group its 'group' spans.

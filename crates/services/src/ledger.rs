@@ -145,7 +145,7 @@ impl Services {
                     explanation: explanations
                         .iter()
                         .rev()
-                        .find(|e| crate::org_life::explains(e, f, &start))
+                        .find(|e| crate::findings::explains(e, f, &start))
                         .map(|e| e.reason.clone()),
                 }
             })

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod compliance;
 pub mod demo;
 pub mod export;
+pub mod findings;
 pub mod home;
 pub mod import;
 pub mod ledger;

@@ -2,10 +2,9 @@
 //! and the rules engine says what is missing or due, with the rule and article behind it.
 
 use crate::{Entry, Result, ServiceError, Services};
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use domain::FieldErrors;
 use domain::dates::parse_date;
-use domain::findings::Finding;
 use domain::org::OrgKind;
 use domain::org_life::{
     AppraisalRating, Attendance, Attendee, MajorityBase, MeetingKind, VotePurpose, Votes, excellent_share_ok,
@@ -15,8 +14,8 @@ use domain::scope::{Action, Actor, Target, can};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use storage::meeting::{
-    self, AttachmentRow, AttendanceRow, DualRow, ExpectedRow, ExplanationRow, MeetingDetails, MeetingRow,
-    NewAttendance, NewMeeting, RatingRow, ResolutionRow,
+    self, AttachmentRow, AttendanceRow, DualRow, ExpectedRow, MeetingDetails, MeetingRow, NewAttendance, NewMeeting,
+    RatingRow, ResolutionRow,
 };
 use storage::org::OrgRow;
 
@@ -522,7 +521,8 @@ impl Services {
         // EL-ELECTED counts those present nationally; a committee may count those who should attend.
         let changes = self.setting_changes().await?;
         let reaching = domain::settings::reaching(&changes, &org.path);
-        let held_on = parse_date(&m.held_on).unwrap_or_else(|_| self.today());
+        let held_on = parse_date(&m.held_on)
+            .map_err(|_| ServiceError::Internal(format!("meetings {}: held_on is not a date: {}", m.id, m.held_on)))?;
         let base = match domain::settings::plain_value(
             domain::settings::ELECTION_MAJORITY_BASE,
             &reaching,
@@ -538,15 +538,19 @@ impl Services {
             .await?
             .into_iter()
             .map(|r| {
-                let n = |v: i64| u32::try_from(v).unwrap_or(0);
-                let votes = Votes {
-                    voters_expected: n(r.voters_expected),
-                    voters_present: n(r.voters_present),
-                    yes: n(r.yes),
-                    no: n(r.no),
-                    abstain: n(r.abstain),
+                let corrupt = |what: &str| {
+                    ServiceError::Internal(format!("meeting_resolutions of meeting {}: {what}", r.meeting_id))
                 };
-                let purpose = VotePurpose::parse(&r.purpose).unwrap_or(VotePurpose::Ordinary);
+                let n = |v: i64| u32::try_from(v).map_err(|_| corrupt(&format!("count out of range {v}")));
+                let votes = Votes {
+                    voters_expected: n(r.voters_expected)?,
+                    voters_present: n(r.voters_present)?,
+                    yes: n(r.yes)?,
+                    no: n(r.no)?,
+                    abstain: n(r.abstain)?,
+                };
+                let purpose =
+                    VotePurpose::parse(&r.purpose).ok_or_else(|| corrupt(&format!("unknown purpose {}", r.purpose)))?;
                 let passed = votes.passed_for(purpose, base);
                 let quorum_met = votes.quorum_met_for(purpose);
                 let outcome = match (quorum_met, passed) {
@@ -554,9 +558,9 @@ impl Services {
                     (true, true) => format!("通过（{}）", purpose.majority_rule()),
                     (true, false) => format!("未通过（{}）", purpose.majority_rule()),
                 };
-                ResolutionView { text: r.text, purpose: purpose.label(), passed, outcome, votes }
+                Ok(ResolutionView { text: r.text, purpose: purpose.label(), passed, outcome, votes })
             })
-            .collect();
+            .collect::<Result<Vec<_>>>()?;
         let name_of = |id: Option<i64>| {
             let scope = &scope;
             async move {
@@ -610,110 +614,6 @@ impl Services {
         let rows =
             meeting::of_org(&self.db, &actor.scope(), org_id, &format!("{}-01-01", year - 1), "9999-12-31").await?;
         Ok(rows.into_iter().rev().find(|m| m.kind == kind.as_str()))
-    }
-
-    /// What the rules find for one org in one year as of a date. Findings about a member
-    /// (CON-LAPSE) name the member, where the rules engine knows only the id.
-    pub async fn org_findings(&self, actor: &Actor, org_id: i64, year: i32, as_of: NaiveDate) -> Result<Vec<Finding>> {
-        let scope = actor.scope();
-        let org = storage::org::get(&self.db, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
-        let findings = self.findings_for(&org, year, as_of).await?;
-        self.name_members(actor, findings).await
-    }
-
-    /// Findings about a member (CON-LAPSE) with the member's name in place of the id the rules
-    /// engine knows.
-    pub(crate) async fn name_members(&self, actor: &Actor, mut findings: Vec<Finding>) -> Result<Vec<Finding>> {
-        let scope = actor.scope();
-        let ids: Vec<i64> = findings.iter().filter_map(|f| f.member_id()).collect();
-        if !ids.is_empty() {
-            let names: HashMap<i64, String> = storage::roster::rows_by_ids(&self.db, &scope, &ids)
-                .await?
-                .into_iter()
-                .map(|m| (m.id, m.name))
-                .collect();
-            for f in &mut findings {
-                if let Some((id, name)) = f.member_id().and_then(|id| names.get(&id).map(|n| (id, n))) {
-                    f.message = f.message.replace(&format!("党员（编号{id}）"), &format!("党员{name}"));
-                }
-            }
-        }
-        Ok(findings)
-    }
-
-    /// Marks a finding explained with a reason (kept and audited): the finding of `rule_id` for
-    /// the period starting `period_start` about `subject` ("org:12", "member:34"; empty means the
-    /// org itself). Explaining one member's finding explains no other member's. The finding stays,
-    /// with the explanation beside it; the inspector decides whether it stands.
-    pub async fn explain_finding(
-        &self,
-        actor: &Actor,
-        org_id: i64,
-        rule_id: &str,
-        period_start: &str,
-        subject: &str,
-        reason: &str,
-    ) -> Result<i64> {
-        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
-        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) {
-            return Err(ServiceError::Forbidden);
-        }
-        let rules = self.rules_for(&org.path).await?;
-        let Some(rule) = rules.info(rule_id) else { return Err(ServiceError::field("rule_id", "没有这条规则")) };
-        if !period_start.is_empty() && parse_date(period_start).is_err() {
-            return Err(ServiceError::field("period_start", "周期无效"));
-        }
-        let subject = match subject.trim() {
-            "" => format!("org:{}", org.id),
-            s => s.to_string(),
-        };
-        if !valid_subject(&subject) {
-            return Err(ServiceError::field("subject", "说明对象无效"));
-        }
-        let reason = reason.trim();
-        let mut e = FieldErrors::new();
-        if reason.chars().count() < 4 {
-            e.add("reason", "请写明情况说明（至少 4 个字）");
-        } else if reason.chars().count() > 500 {
-            e.add("reason", "情况说明不能超过 500 个字");
-        }
-        if !e.is_empty() {
-            return Err(ServiceError::Invalid(e));
-        }
-        let mut tx = self.db.begin().await?;
-        let explanation = meeting::NewExplanation {
-            org_id: org.id,
-            org_path: &org.path,
-            rule_id: rule.id,
-            period_start,
-            subject: &subject,
-            reason,
-            account_id: actor.account_id,
-        };
-        let id = meeting::explain(&mut tx, &explanation).await?;
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: "finding.explain",
-                entity: "org",
-                entity_id: Some(org.id),
-                org_path: Some(org.path.clone()),
-                before: None,
-                after: Some(serde_json::json!({
-                    "rule_id": rule.id, "period_start": period_start, "subject": subject, "reason": reason
-                })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// The explanations given for an org's findings.
-    pub async fn explanations(&self, actor: &Actor, org_id: i64) -> Result<Vec<ExplanationRow>> {
-        storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
-        Ok(meeting::explanations(&self.db, org_id).await?)
     }
 
     /// Leading cadres taking part in the org's organizational life (双重组织生活).
@@ -817,63 +717,5 @@ impl Services {
             1 => exact.pop().ok_or_else(not_found),
             _ => Err(ServiceError::field("who", format!("有多名党员叫“{who}”，请改填身份证号"))),
         }
-    }
-}
-
-/// Whether `s` is a finding subject key: "org:12", "member:34", "candidate:5", "transfer:6",
-/// "meeting:7".
-fn valid_subject(s: &str) -> bool {
-    let Some((kind, id)) = s.split_once(':') else { return false };
-    matches!(kind, "org" | "member" | "candidate" | "transfer" | "meeting")
-        && !id.is_empty()
-        && id.len() <= 18
-        && id.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Whether explanation `e` explains finding `f` (whose period starts on `period_start`, "" when
-/// none): the same rule, period and subject. An explanation given before subjects were recorded
-/// (empty subject) explains the org's findings of its rule and period, as it did then.
-pub fn explains(e: &ExplanationRow, f: &Finding, period_start: &str) -> bool {
-    e.rule_id == f.rule_id && e.period_start == period_start && (e.subject.is_empty() || e.subject == f.subject.key())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use domain::findings::Subject;
-
-    fn lapse_finding(member: i64) -> Finding {
-        let rules = domain::family::org_life::national_rules();
-        let rule = rules.iter().find(|r| r.id == "CON-LAPSE").cloned().unwrap();
-        Finding::new(&rule, 7, domain::rules::Severity::Violation, "……".into()).subject(Subject::Member { id: member })
-    }
-
-    fn explanation(subject: &str) -> ExplanationRow {
-        ExplanationRow {
-            id: 1,
-            org_id: 7,
-            rule_id: "CON-LAPSE".into(),
-            period_start: "2026-06-01".into(),
-            subject: subject.into(),
-            reason: "已核实".into(),
-            account_id: 1,
-            account_name: None,
-            created_at: 0,
-        }
-    }
-
-    /// CON-LAPSE explanations are per member; one given before subjects were recorded (migration
-    /// 0008 left its subject empty) still explains every member's finding of its rule and period.
-    #[test]
-    fn con_lapse_explanations_are_per_subject_and_old_ones_stay_valid() {
-        let (one, other) = (lapse_finding(12), lapse_finding(13));
-        let e = explanation("member:12");
-        assert!(explains(&e, &one, "2026-06-01"));
-        assert!(!explains(&e, &other, "2026-06-01"), "explaining one member explains no other");
-        assert!(!explains(&e, &one, "2026-07-01"), "another period");
-        let legacy = explanation("");
-        assert!(explains(&legacy, &one, "2026-06-01") && explains(&legacy, &other, "2026-06-01"));
-        assert!(valid_subject("member:12") && valid_subject("meeting:3") && valid_subject("org:1"));
-        assert!(!valid_subject("member:") && !valid_subject("member:x") && !valid_subject("person:1"));
     }
 }

@@ -10,8 +10,8 @@ use axum::Json;
 use axum::Router;
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{Form, Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use domain::scope::{Action, Target, can};
 use serde::Deserialize;
@@ -64,16 +64,11 @@ async fn view(state: &AppState, v: &Viewer, id: i64, form: (String, String, Stri
         note,
         rows,
     };
-    let html = page.render().map_err(|e| ServiceError::Internal(e.to_string()))?;
-    Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
-}
-
-fn page_id(raw: &str) -> Result<i64, PageError> {
-    raw.parse().map_err(|_| PageError::Service(ServiceError::NotFound))
+    crate::pages::render_status(status, &page)
 }
 
 async fn page(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
-    let id = page_id(&id)?;
+    let id = crate::pages::id_param(&id)?;
     view(&state, &v, id, Default::default(), StatusCode::OK).await
 }
 
@@ -83,7 +78,7 @@ async fn page_post(
     Path(id): Path<String>,
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> PageResult {
-    let id = page_id(&id)?;
+    let id = crate::pages::id_param(&id)?;
     let f = form.map(|Form(f)| f).map_err(|_| PageError::BadRequest("提交的表单格式不正确，请返回重新填写".into()))?;
     check_csrf(&v, f.get("_csrf").map(String::as_str).unwrap_or_default())?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();

@@ -163,7 +163,7 @@ async fn life_page(
                     let explanation = explanations
                         .iter()
                         .rev()
-                        .find(|e| services::org_life::explains(e, f, &period_start))
+                        .find(|e| services::findings::explains(e, f, &period_start))
                         .map(|e| {
                             format!(
                                 "已说明（{}，{}）：{}",

@@ -57,7 +57,7 @@ fn render<T: Template>(t: &T) -> PageResult {
     render_status(StatusCode::OK, t)
 }
 
-fn render_status<T: Template>(status: StatusCode, t: &T) -> PageResult {
+pub(crate) fn render_status<T: Template>(status: StatusCode, t: &T) -> PageResult {
     let html = t.render().map_err(|e| PageError::Service(ServiceError::Internal(e.to_string())))?;
     Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
 }
@@ -66,7 +66,7 @@ fn see_other(to: &str) -> PageResult {
     Ok(Redirect::to(to).into_response())
 }
 
-fn id_param(raw: &str) -> Result<i64, PageError> {
+pub(crate) fn id_param(raw: &str) -> Result<i64, PageError> {
     raw.parse::<i64>().map_err(|_| PageError::Service(ServiceError::NotFound))
 }
 

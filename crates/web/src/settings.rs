@@ -9,8 +9,8 @@ use axum::Json;
 use axum::Router;
 use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
 use domain::scope::{Action, Target, can};
@@ -32,15 +32,6 @@ pub fn api_routes() -> Router<AppState> {
 }
 
 type PageResult = Result<Response, PageError>;
-
-fn page_id(raw: &str) -> Result<i64, PageError> {
-    raw.parse().map_err(|_| PageError::Service(ServiceError::NotFound))
-}
-
-fn html<T: Template>(t: &T, status: StatusCode) -> PageResult {
-    let html = t.render().map_err(|e| ServiceError::Internal(e.to_string()))?;
-    Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
-}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -148,7 +139,8 @@ async fn settings_view(
                 .collect(),
         })
         .collect();
-    html(
+    crate::pages::render_status(
+        status,
         &SettingsPage {
             nav: crate::pages::nav(v),
             org_id: org.id,
@@ -159,12 +151,11 @@ async fn settings_view(
             error_key: error.0,
             lines,
         },
-        status,
     )
 }
 
 async fn settings_page(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
-    let id = page_id(&id)?;
+    let id = crate::pages::id_param(&id)?;
     settings_view(&state, &v, id, (String::new(), String::new()), StatusCode::OK).await
 }
 
@@ -174,7 +165,7 @@ async fn settings_post(
     Path(id): Path<String>,
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> PageResult {
-    let id = page_id(&id)?;
+    let id = crate::pages::id_param(&id)?;
     let f = form.map(|Form(f)| f).map_err(|_| PageError::BadRequest("提交的表单格式不正确，请返回重新填写".into()))?;
     check_csrf(&v, f.get("_csrf").map(String::as_str).unwrap_or_default())?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
@@ -218,11 +209,12 @@ async fn rules_page(
     Path(id): Path<String>,
     q: Result<Query<OnQuery>, QueryRejection>,
 ) -> PageResult {
-    let id = page_id(&id)?;
+    let id = crate::pages::id_param(&id)?;
     let on = day_of(q).map_err(PageError::BadRequest)?;
     let org = state.services.org(&v.actor, id).await?;
     let rules = state.services.rule_catalogue(&v.actor, id, on).await?;
-    html(
+    crate::pages::render_status(
+        StatusCode::OK,
         &RulesPage {
             nav: crate::pages::nav(&v),
             org_id: org.id,
@@ -244,7 +236,6 @@ async fn rules_page(
                 })
                 .collect(),
         },
-        StatusCode::OK,
     )
 }
 
