@@ -71,7 +71,8 @@ pub fn national_rules() -> impl Fn(&OrgRow) -> Arc<Rules> {
 fn parse_date(s: &Option<String>) -> Result<Option<NaiveDate>> {
     match s.as_deref() {
         None | Some("") => Ok(None),
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+        Some(d) => d
+            .parse::<NaiveDate>()
             .map(Some)
             .map_err(|_| ServiceError::Internal(format!("stored date is not a date: {d}"))),
     }
@@ -129,10 +130,10 @@ fn spawn_page_facts(
 }
 
 fn date(s: &str, what: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ServiceError::Internal(format!("{what}: not a date: {s}")))
+    s.parse::<NaiveDate>().map_err(|_| ServiceError::Internal(format!("{what}: not a date: {s}")))
 }
 
-/// The facts of one page: the groups of its branches, then five statements run at once on
+/// The facts of one page: the groups of its branches, then four statements run at once on
 /// separate connections, unpacked, then the lectures of everyone who was a secretary.
 async fn page_facts(
     db: &storage::Db,
@@ -155,10 +156,9 @@ async fn page_facts(
         }
         out.groups.entry(branch).or_default().push(group);
     }
-    let (page_posts, page_counts, page_attendance, page_meetings, page_votes) = tokio::try_join!(
+    let (page_posts, page_counts, page_meetings, page_votes) = tokio::try_join!(
         check::posts_between(db, ids, &range.from, &range.posts_to),
         check::member_counts_on(db, member_orgs, &range.on),
-        check::attendance_of(db, &read, &range.from, &range.to),
         check::meetings_of(db, &read, &range.from, &range.to),
         check::votes_of(db, ids, &range.from, &range.to),
     )?;
@@ -191,24 +191,6 @@ async fn page_facts(
         out.posts.entry(p.org_id).or_default().push(span);
     }
     out.counts = page_counts.into_iter().map(|c| ((c.org_id, c.kind, c.status), c.n)).collect();
-    let mut attendance: HashMap<i64, Vec<Attendee>> = HashMap::new();
-    for org_attendance in &page_attendance {
-        for a in org_attendance.entries()? {
-            let value = Attendance::parse(a.attendance).ok_or_else(|| {
-                ServiceError::Internal(format!(
-                    "meeting_attendance {}: unknown attendance {}",
-                    a.meeting_id, a.attendance
-                ))
-            })?;
-            attendance.entry(a.meeting_id).or_default().push(Attendee {
-                member_id: a.member_id,
-                probationary: a.probationary,
-                attendance: value,
-                guest: a.dual_org_life,
-            });
-        }
-    }
-    drop(page_attendance);
     let mut votes: HashMap<i64, Vec<VoteFact>> = HashMap::new();
     for org_votes in &page_votes {
         for v in org_votes.entries()? {
@@ -229,21 +211,31 @@ async fn page_facts(
         }
     }
     for org_meetings in &page_meetings {
-        let mut list = Vec::new();
+        let org_id = org_meetings.org_id;
+        let list = out.records.entry(org_id).or_default();
         for m in org_meetings.meetings()? {
-            if in_page.contains(&org_meetings.org_id) {
+            if in_page.contains(&org_id) {
                 out.meetings += 1;
             }
             let kind = MeetingKind::parse(m.kind)
                 .ok_or_else(|| ServiceError::Internal(format!("meetings {}: unknown kind {}", m.id, m.kind)))?;
-            let mut r = RecordFact::new(m.id, org_meetings.org_id, kind, date(m.held_on, "meetings.held_on")?);
-            r.attendance = attendance.remove(&m.id).unwrap_or_default();
+            let mut r = RecordFact::new(m.id, org_id, kind, date(m.held_on, "meetings.held_on")?);
+            for a in m.attendees()? {
+                let value = Attendance::parse(a.attendance).ok_or_else(|| {
+                    ServiceError::Internal(format!("meeting_attendance {}: unknown attendance {}", m.id, a.attendance))
+                })?;
+                r.attendance.push(Attendee {
+                    member_id: a.member_id,
+                    probationary: a.probationary,
+                    attendance: value,
+                    guest: a.dual_org_life,
+                });
+            }
             r.lecturer_id = m.lecturer_member_id;
             r.has_vote = m.has_vote != 0;
             r.votes = votes.remove(&m.id).unwrap_or_default();
             list.push(r);
         }
-        out.records.insert(org_meetings.org_id, list);
     }
     for l in lectures {
         let held_on = date(&l.held_on, "meetings.held_on")?;

@@ -103,20 +103,35 @@ pub async fn member_counts_on(db: &Db, org_ids: &[i64], on: &str) -> Result<Vec<
     if org_ids.is_empty() {
         return Ok(Vec::new());
     }
+    // Two halves: members whose status has not changed since `on` read it from their own row
+    // (an index-only read of `members_facts`), the few others from the status history. One
+    // expression with the history lookup in a CASE made PostgreSQL evaluate it per row and cost
+    // a city page 340 ms instead of 130.
     let mut b = SqlBuf::new("");
     let on_ph = b.arg(on);
-    let status = crate::member::status_on_sql(&on_ph);
-    b.push(&format!(
-        "SELECT org_id, kind, status, COUNT(*) AS n FROM (SELECT s.org_id, s.kind, {status} AS status \
-         FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE "
-    ));
-    push_in(&mut b, "s.org_id", org_ids);
-    b.push(&format!(
-        " AND s.kind IN ('branch','group') AND {}) x WHERE status IN ('probationary','full') \
-         GROUP BY org_id, kind, status ORDER BY org_id, kind, status",
-        crate::member::span_covers_sql(&on_ph)
-    ));
-    db.fetch_buf(&b).await
+    let covers = crate::member::span_covers_sql(&on_ph);
+    let unchanged = format!(
+        "(CASE WHEN m.joined_on > {on_ph} THEN NULL WHEN m.confirmed_on > {on_ph} AND m.status = 'full' \
+         THEN 'probationary' ELSE m.status END)"
+    );
+    let history = crate::member::status_on_sql(&on_ph);
+    b.push("SELECT org_id, kind, COALESCE(status, '') AS status, COUNT(*) AS n FROM (");
+    for (i, (status, changed)) in [(unchanged.as_str(), "<="), (history.as_str(), ">")].into_iter().enumerate() {
+        if i > 0 {
+            b.push(" UNION ALL ");
+        }
+        b.push(&format!(
+            "SELECT s.org_id, s.kind, {status} AS status FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE "
+        ));
+        push_in(&mut b, "s.org_id", org_ids);
+        b.push(&format!(" AND s.kind IN ('branch','group') AND {covers} AND m.status_changed_on {changed} {on_ph}"));
+    }
+    // Grouped by every status and filtered here: a filter on the status expression in SQL made
+    // PostgreSQL misjudge how many members pass it (1 in 200) and scan all members per page.
+    b.push(") x GROUP BY org_id, kind, status ORDER BY org_id, kind, status");
+    let mut counts: Vec<MemberCount> = db.fetch_buf(&b).await?;
+    counts.retain(|c| matches!(c.status.as_str(), "probationary" | "full"));
+    Ok(counts)
 }
 
 fn meetings_where(b: &mut SqlBuf, org_ids: &[i64], from: &str, to: &str) {
@@ -134,13 +149,17 @@ fn string_agg(db: &Db) -> &'static str {
     }
 }
 
-/// An org's meetings, packed into one row: `id:kind:held_on:lecturer:has_vote` entries joined by
-/// commas (see [`OrgMeetings::meetings`]).
+/// An org's meetings with their attendance, packed into one row: `id:kind:held_on:lecturer:has_vote:attendance`
+/// entries joined by commas, the attendance being the attendees' codes joined by spaces (see
+/// [`OrgMeetings::meetings`] and [`MeetingFact::attendees`]).
 ///
 /// Why packed: a city's year is 80,000 meetings and 1.5 million attendance rows, and the
-/// database driver hands rows over one by one, which cost more than the whole check besides;
-/// one row per org cuts that by the number of records per org. Kinds, dates and attendance
-/// values are identifiers without ',' or ':'.
+/// database driver hands rows over one at a time (some 20 µs each on SQLite), which cost more
+/// than the whole check besides; one row per org cuts that by the number of records per org.
+/// Each attendee is one integer, `member × 16 + attendance × 4 + flags`, because building text
+/// per attendee (`meeting || ':' || member …`) was where both databases spent most of the
+/// check: 0.53 s of a city page on SQLite, against 0.27 s for meetings and attendance together
+/// this way. Kinds and dates are identifiers without ',', ':' or ' '.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct OrgMeetings {
     pub org_id: i64,
@@ -155,95 +174,47 @@ pub struct MeetingFact<'a> {
     pub held_on: &'a str,
     pub lecturer_member_id: Option<i64>,
     pub has_vote: i64,
+    /// The attendees' codes joined by spaces, empty when no attendance was recorded.
+    attendance: &'a str,
 }
 
-/// `s` split at commas, each entry split at colons into exactly `N` fields.
-fn unpack<'a, const N: usize>(s: &'a str, table: &'static str, key: i64) -> Result<Vec<[&'a str; N]>> {
-    s.split(',')
-        .filter(|e| !e.is_empty())
-        .map(|e| {
-            let mut fields = [""; N];
-            let mut parts = e.split(':');
-            for f in fields.iter_mut() {
-                *f = parts.next().ok_or_else(|| StorageError::corrupt(table, format!("{key}: {e}")))?;
-            }
-            if parts.next().is_some() {
-                return Err(StorageError::corrupt(table, format!("{key}: {e}")));
-            }
-            Ok(fields)
-        })
-        .collect()
+/// One attendee of one meeting, attendance as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttendanceEntry {
+    pub member_id: i64,
+    pub probationary: bool,
+    /// A leading cadre under 双重组织生活 (no vote here).
+    pub dual_org_life: bool,
+    /// The stored value: `present`, `excused` or `absent`.
+    pub attendance: &'static str,
 }
 
-fn int(s: &str, table: &'static str) -> Result<i64> {
-    s.parse().map_err(|_| StorageError::corrupt(table, format!("not a number: {s}")))
+/// The stored attendance values, in the order of their codes.
+const ATTENDANCE_VALUES: [&str; 3] = ["present", "excused", "absent"];
+
+/// SQL: the code of attendee `a` (see [`OrgMeetings`]); -1 for a row whose flags are not 0 or 1,
+/// attendance code 3 for an unknown value: [`MeetingFact::attendees`] reports both as corrupt.
+fn attendance_code_sql() -> String {
+    let values: Vec<String> =
+        ATTENDANCE_VALUES.iter().enumerate().map(|(i, v)| format!("WHEN '{v}' THEN {}", i * 4)).collect();
+    format!(
+        "CAST(CASE WHEN a.probationary IN (0,1) AND a.dual_org_life IN (0,1) THEN a.member_id * 16 + a.probationary \
+         + 2 * a.dual_org_life + (CASE a.attendance {} ELSE 12 END) ELSE -1 END AS TEXT)",
+        values.join(" ")
+    )
 }
 
 impl OrgMeetings {
     pub fn meetings(&self) -> Result<Vec<MeetingFact<'_>>> {
-        unpack::<5>(&self.packed, "meetings", self.org_id)?
+        unpack::<6>(&self.packed, "meetings", self.org_id)?
             .into_iter()
-            .map(|[id, kind, held_on, lecturer, vote]| {
+            .map(|[id, kind, held_on, lecturer, vote, attendance]| {
                 Ok(MeetingFact {
                     id: int(id, "meetings")?,
                     kind,
                     held_on,
                     lecturer_member_id: if lecturer.is_empty() { None } else { Some(int(lecturer, "meetings")?) },
                     has_vote: int(vote, "meetings")?,
-                })
-            })
-            .collect()
-    }
-}
-
-/// The meetings these orgs held between two dates (inclusive), one row per org that held any.
-pub async fn meetings_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Result<Vec<OrgMeetings>> {
-    if org_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = SqlBuf::new(&format!(
-        "SELECT mt.org_id, {}(mt.id || ':' || mt.kind || ':' || mt.held_on || ':' || \
-         COALESCE(CAST(mt.lecturer_member_id AS TEXT), '') || ':' || mt.has_vote, ',') AS packed \
-         FROM meetings mt WHERE ",
-        string_agg(db)
-    ));
-    meetings_where(&mut b, org_ids, from, to);
-    b.push(" GROUP BY mt.org_id ORDER BY mt.org_id");
-    db.fetch_buf(&b).await
-}
-
-/// The attendance of an org's meetings, packed into one row: `meeting:member:flags:attendance`
-/// entries joined by commas (see [`OrgAttendance::entries`]); flags are probationary (1) plus
-/// 双重组织生活 (2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct OrgAttendance {
-    pub org_id: i64,
-    pub packed: String,
-}
-
-/// One attendee of one meeting, attendance as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AttendanceEntry<'a> {
-    pub meeting_id: i64,
-    pub member_id: i64,
-    pub probationary: bool,
-    /// A leading cadre under 双重组织生活 (no vote here).
-    pub dual_org_life: bool,
-    pub attendance: &'a str,
-}
-
-impl OrgAttendance {
-    pub fn entries(&self) -> Result<Vec<AttendanceEntry<'_>>> {
-        let t = "meeting_attendance";
-        unpack::<4>(&self.packed, t, self.org_id)?
-            .into_iter()
-            .map(|[meeting, member, flags, attendance]| {
-                let flags = int(flags, t)?;
-                Ok(AttendanceEntry {
-                    meeting_id: int(meeting, t)?,
-                    member_id: int(member, t)?,
-                    probationary: flags & 1 != 0,
-                    dual_org_life: flags & 2 != 0,
                     attendance,
                 })
             })
@@ -251,27 +222,46 @@ impl OrgAttendance {
     }
 }
 
-/// The attendance of the meetings [`meetings_of`] returns for the same arguments, one row per
-/// org. The member is not joined: the foreign key guarantees it exists.
-pub async fn attendance_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Result<Vec<OrgAttendance>> {
+impl MeetingFact<'_> {
+    pub fn attendees(&self) -> Result<Vec<AttendanceEntry>> {
+        let corrupt =
+            |e: &str| StorageError::corrupt("meeting_attendance", format!("meeting {}: attendee {e}", self.id));
+        self.attendance
+            .split(' ')
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                let code: i64 = e.parse().map_err(|_| corrupt(e))?;
+                let value = usize::try_from((code >> 2) & 3).ok().and_then(|i| ATTENDANCE_VALUES.get(i));
+                match value {
+                    Some(attendance) if code >= 0 => Ok(AttendanceEntry {
+                        member_id: code >> 4,
+                        probationary: code & 1 != 0,
+                        dual_org_life: code & 2 != 0,
+                        attendance,
+                    }),
+                    _ => Err(corrupt(e)),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The meetings these orgs held between two dates (inclusive), with their attendance, one row
+/// per org that held any. Each meeting's attendance is read through its index (a scalar
+/// subquery per meeting): PostgreSQL planned the plain join as a hash join over the whole
+/// attendance table (1.6 s a page at province scale, where most branches have no attendance
+/// rows).
+pub async fn meetings_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Result<Vec<OrgMeetings>> {
     if org_ids.is_empty() {
         return Ok(Vec::new());
     }
-    // On PostgreSQL the plain join is planned as a hash join over the whole attendance table
-    // (1.6 s a page at province scale, where most branches have no attendance rows); asking
-    // each meeting's rows through its index (LATERAL … OFFSET 0 keeps the planner from
-    // flattening it back) takes 0.3 s. SQLite already probes the index per meeting.
-    let from_clause = match db.kind() {
-        DbKind::Sqlite => "FROM meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id",
-        DbKind::Postgres => {
-            "FROM meetings mt CROSS JOIN LATERAL (SELECT x.meeting_id, x.member_id, x.probationary, \
-             x.dual_org_life, x.attendance FROM meeting_attendance x WHERE x.meeting_id = mt.id OFFSET 0) a"
-        }
-    };
+    let agg = string_agg(db);
     let mut b = SqlBuf::new(&format!(
-        "SELECT mt.org_id, {}(a.meeting_id || ':' || a.member_id || ':' || (a.probationary + 2 * a.dual_org_life) || ':' || \
-         a.attendance, ',') AS packed {from_clause} WHERE ",
-        string_agg(db)
+        "SELECT mt.org_id, {agg}(mt.id || ':' || mt.kind || ':' || mt.held_on || ':' || \
+         COALESCE(CAST(mt.lecturer_member_id AS TEXT), '') || ':' || mt.has_vote || ':' || \
+         COALESCE((SELECT {agg}({}, ' ') FROM meeting_attendance a WHERE a.meeting_id = mt.id), ''), ',') AS packed \
+         FROM meetings mt WHERE ",
+        attendance_code_sql()
     ));
     meetings_where(&mut b, org_ids, from, to);
     b.push(" GROUP BY mt.org_id ORDER BY mt.org_id");
@@ -303,6 +293,28 @@ pub async fn lectures_by(db: &Db, member_ids: &[i64], from: &str, to: &str) -> R
         out.extend(db.fetch_buf::<Lecture>(&b).await?);
     }
     Ok(out)
+}
+
+/// `s` split at commas, each entry split at colons into exactly `N` fields.
+fn unpack<'a, const N: usize>(s: &'a str, table: &'static str, key: i64) -> Result<Vec<[&'a str; N]>> {
+    s.split(',')
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            let mut fields = [""; N];
+            let mut parts = e.split(':');
+            for f in fields.iter_mut() {
+                *f = parts.next().ok_or_else(|| StorageError::corrupt(table, format!("{key}: {e}")))?;
+            }
+            if parts.next().is_some() {
+                return Err(StorageError::corrupt(table, format!("{key}: {e}")));
+            }
+            Ok(fields)
+        })
+        .collect()
+}
+
+fn int(s: &str, table: &'static str) -> Result<i64> {
+    s.parse().map_err(|_| StorageError::corrupt(table, format!("not a number: {s}")))
 }
 
 /// The votes of an org's meetings, packed into one row: `meeting:purpose:expected:present:yes`

@@ -166,7 +166,8 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                .pragma("cache_size", "-32000");
+                .pragma("cache_size", "-32000")
+                .pragma("mmap_size", "17179869184");
             let pool = SqlitePoolOptions::new()
                 .max_connections(std::env::var("ZHIBU_SQLITE_POOL").ok().and_then(|v| v.parse().ok()).unwrap_or(8))
                 .min_connections(1)

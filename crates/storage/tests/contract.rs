@@ -3,6 +3,8 @@
 use domain::org::OrgPath;
 use domain::scope::Scope;
 use storage::audit::{self, AuditKey, NewEntry, Verdict};
+use storage::check;
+use storage::meeting::{self, MeetingDetails, NewAttendance, NewMeeting};
 use storage::member::{self, MemberData, MemberFilter, Placement};
 use storage::org::{self, OrgFields};
 use storage::{Db, Tx};
@@ -16,6 +18,7 @@ test_support::on_both_backends!(
     relocation_keeps_history,
     audit_chain_detects_edit_delete_reorder_and_truncation,
     audit_head_is_keyed_so_truncation_with_an_edited_head_is_detected,
+    check_reads_attendance_packed_and_reports_corrupt_rows,
 );
 
 fn fields(name: &str, kind: &str) -> OrgFields {
@@ -339,4 +342,113 @@ async fn list_total_is_capped(db: Db) {
     assert!(total > member::LIST_TOTAL_CAP, "{total}");
     let f = MemberFilter { per_page: 20, name_prefix: Some("李".into()), ..Default::default() };
     assert_eq!(member::list(&db, &Scope::everything(), &f).await.unwrap().1, 0);
+}
+
+/// The full check reads each org's meetings with their attendees packed into one row; every
+/// attendance value and flag comes back as stored, and a stored value the code does not know is
+/// an error naming the meeting, never a default.
+async fn check_reads_attendance_packed_and_reports_corrupt_rows(db: Db) {
+    let mut tx = db.begin().await.unwrap();
+    let root = add_org(&mut tx, None, "党委", "committee").await;
+    let b = add_org(&mut tx, Some(&root), "支部", "branch").await;
+    let ids = ["110105198001010011", "110105198001010038", "11010519800101005X"];
+    let rows: Vec<(MemberData, Placement)> =
+        ids.iter().map(|id| (person("张三", id, "full", "2010-01-01"), placement(&b, None))).collect();
+    storage::roster::insert_members(&mut tx, &rows).await.unwrap();
+    let members: Vec<i64> = tx
+        .fetch_all::<(i64,)>("SELECT id FROM members ORDER BY id", &[])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    let attendee = |member_id: i64, probationary: bool, dual_org_life: bool, attendance: &str| NewAttendance {
+        member_id,
+        probationary,
+        dual_org_life,
+        attendance: attendance.into(),
+        reason: None,
+    };
+    let details = MeetingDetails {
+        attendance: vec![
+            attendee(members[0], false, false, "present"),
+            attendee(members[1], true, false, "excused"),
+            attendee(members[2], false, true, "absent"),
+        ],
+        ..Default::default()
+    };
+    let new = NewMeeting {
+        org_id: b.id,
+        org_path: b.path.clone(),
+        kind: "party_member_assembly".into(),
+        held_on: "2025-03-05".into(),
+        start_time: None,
+        place: String::new(),
+        topic: "学习".into(),
+        host_member_id: None,
+        recorder_member_id: None,
+        lecturer_member_id: Some(members[0]),
+        first_agenda_item: None,
+        minutes: String::new(),
+        has_vote: true,
+        partner_member_id: None,
+        talk_reason: None,
+    };
+    let meeting_id = meeting::insert(&mut tx, &new, &details, 0).await.unwrap();
+    let empty = meeting::insert(
+        &mut tx,
+        &NewMeeting { held_on: "2025-04-01".into(), ..new.clone() },
+        &MeetingDetails::default(),
+        0,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let orgs = check::meetings_of(&db, &[b.id, root.id], "2025-01-01", "2025-12-31").await.unwrap();
+    assert_eq!(orgs.len(), 1, "only the org that held meetings");
+    let meetings = orgs[0].meetings().unwrap();
+    assert_eq!(meetings.iter().map(|m| m.id).collect::<Vec<_>>(), [meeting_id, empty]);
+    assert_eq!((meetings[0].kind, meetings[0].held_on), ("party_member_assembly", "2025-03-05"));
+    assert_eq!((meetings[0].lecturer_member_id, meetings[0].has_vote), (Some(members[0]), 1));
+    let got: Vec<_> = meetings[0]
+        .attendees()
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.member_id, a.probationary, a.dual_org_life, a.attendance))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (members[0], false, false, "present"),
+            (members[1], true, false, "excused"),
+            (members[2], false, true, "absent")
+        ]
+    );
+    assert!(meetings[1].attendees().unwrap().is_empty());
+    // Outside the dates: nothing.
+    assert!(check::meetings_of(&db, &[b.id], "2025-05-01", "2025-12-31").await.unwrap().is_empty());
+
+    // An attendance value the code does not know, and a flag that is neither 0 nor 1.
+    for corruption in [
+        "UPDATE meeting_attendance SET attendance = 'late' WHERE member_id = $1",
+        "UPDATE meeting_attendance SET attendance = 'present', probationary = 2 WHERE member_id = $1",
+    ] {
+        db.execute(corruption, &[members[1].into()]).await.unwrap();
+        let orgs = check::meetings_of(&db, &[b.id], "2025-01-01", "2025-12-31").await.unwrap();
+        let meetings = orgs[0].meetings().unwrap();
+        match meetings[0].attendees() {
+            Err(storage::StorageError::Corrupt { table, detail }) => {
+                assert_eq!(table, "meeting_attendance");
+                assert!(detail.contains(&format!("meeting {meeting_id}")), "{detail}");
+            }
+            other => panic!("{corruption}: {other:?}"),
+        }
+        db.execute(
+            "UPDATE meeting_attendance SET attendance = 'excused', probationary = 1 WHERE member_id = $1",
+            &[members[1].into()],
+        )
+        .await
+        .unwrap();
+    }
 }

@@ -617,7 +617,8 @@ fn check_frequency(rule: &Rule<Check>, f: &Frequency, ctx: &Ctx<'_>, out: &mut E
         let mut counted: Vec<&RecordFact> = Vec::new();
         let mut quorum_findings = Vec::new();
         for r in &found {
-            let votes = r.voter_count();
+            // Counting voters walks the attendance: only rules with a quorum need it.
+            let votes = if f.quorum.is_some() { r.voter_count() } else { VoterCount::default() };
             match f.quorum {
                 Some(Quorum::MeetingNeedsHalf) if votes.expected > 0 && !votes.committee_quorum_met() => {
                     let message = format!(
