@@ -1,5 +1,6 @@
 //! Accounts: login with throttling, passwords (argon2id), roles and personal API tokens.
 
+use crate::sessions::SignedIn;
 use crate::{Entry, HashCost, Result, ServiceError, Services, console_actor};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -7,10 +8,6 @@ use domain::FieldErrors;
 use domain::org::OrgPath;
 use domain::scope::{Action, Actor, Grant, RoleKind, Target, can};
 use rand::Rng;
-use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
 use storage::account::{self, AccountRow, TokenRow};
 
 /// Failed logins within this window count towards throttling.
@@ -120,46 +117,6 @@ pub struct NewAccount {
     pub roles: Vec<RoleGrant>,
 }
 
-/// How long a token's account and roles are reused without asking the database. Revoking a
-/// token clears this server's cache at once; other servers of the same database notice within
-/// this time.
-pub const TOKEN_CACHE_SECONDS: u64 = 15;
-
-/// API tokens resolved recently: scripts call many times in a row, and resolving a token
-/// costs two queries per request otherwise.
-#[derive(Clone, Debug, Default)]
-pub struct TokenCache(Arc<RwLock<HashMap<String, TokenEntry>>>);
-
-/// When a token was resolved, and to whom.
-type TokenEntry = (Instant, AccountRow, Actor);
-
-impl TokenCache {
-    fn get(&self, hash: &str) -> Option<(AccountRow, Actor)> {
-        let map = self.0.read().ok()?;
-        let (at, account, actor) = map.get(hash)?;
-        (at.elapsed() < Duration::from_secs(TOKEN_CACHE_SECONDS)).then(|| (account.clone(), actor.clone()))
-    }
-
-    fn put(&self, hash: String, account: AccountRow, actor: Actor) {
-        if let Ok(mut map) = self.0.write() {
-            if map.len() >= 10_000 {
-                map.clear();
-            }
-            map.insert(hash, (Instant::now(), account, actor));
-        }
-    }
-
-    pub(crate) fn clear(&self) {
-        if let Ok(mut map) = self.0.write() {
-            map.clear();
-        }
-    }
-}
-
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
 impl Services {
     /// Logs in by username and password. Refuses for a while after repeated failures.
     ///
@@ -203,22 +160,6 @@ impl Services {
                 Ok(Some((a, actor)))
             }
             _ => Ok(None),
-        }
-    }
-
-    /// The actor owning a live API token.
-    pub async fn actor_of_token(&self, token: &str) -> Result<Option<(AccountRow, Actor)>> {
-        let hash = token_hash(token);
-        if let Some(hit) = self.token_cache.get(&hash) {
-            return Ok(Some(hit));
-        }
-        match account::account_by_token_hash(&self.db, &hash).await? {
-            Some(a) => {
-                let actor = account::actor(&self.db, &a).await?;
-                self.token_cache.put(hash, a.clone(), actor.clone());
-                Ok(Some((a, actor)))
-            }
-            None => Ok(None),
         }
     }
 
@@ -342,8 +283,10 @@ impl Services {
         Ok(Some(password))
     }
 
-    /// Changes the actor's own password after checking the current one.
-    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str, confirm: &str) -> Result<()> {
+    /// Changes the signed-in person's own password after checking the current one, and ends
+    /// every other session and token of the account (the credential making the change stays).
+    pub async fn change_password(&self, who: &SignedIn, current: &str, new: &str, confirm: &str) -> Result<()> {
+        let actor = &who.actor;
         let Some(a) = account::by_id(&self.db, actor.account_id).await? else {
             return Err(ServiceError::NotFound);
         };
@@ -364,7 +307,7 @@ impl Services {
         let hash = hash_password(self.hash_cost, new.to_string()).await?;
         let mut tx = self.db.begin().await?;
         account::set_password(&mut tx, a.id, &hash).await?;
-        self.token_cache.clear();
+        let (sessions, tokens) = self.end_credentials(&mut tx, a.id, Some(&who.credential)).await?;
         self.audit(
             &mut tx,
             actor,
@@ -374,11 +317,12 @@ impl Services {
                 entity_id: Some(a.id),
                 org_path: None,
                 before: None,
-                after: None,
+                after: Some(serde_json::json!({"sessions_ended": sessions, "tokens_revoked": tokens})),
             },
         )
         .await?;
         tx.commit().await?;
+        self.token_cache.clear();
         Ok(())
     }
 
@@ -392,7 +336,8 @@ impl Services {
         let hash = hash_password(self.hash_cost, new.to_string()).await?;
         let mut tx = self.db.begin().await?;
         account::set_password(&mut tx, a.id, &hash).await?;
-        self.token_cache.clear();
+        // A reset is made for someone who lost access (or should lose it): nothing stays.
+        let (sessions, tokens) = self.end_credentials(&mut tx, a.id, None).await?;
         self.audit(
             &mut tx,
             &console_actor(),
@@ -402,11 +347,12 @@ impl Services {
                 entity_id: Some(a.id),
                 org_path: None,
                 before: None,
-                after: None,
+                after: Some(serde_json::json!({"sessions_ended": sessions, "tokens_revoked": tokens})),
             },
         )
         .await?;
         tx.commit().await?;
+        self.token_cache.clear();
         account::clear_login_failures(&self.db, username).await?;
         Ok(())
     }
@@ -422,7 +368,8 @@ impl Services {
         let token = format!("zb_{}", hex::encode(bytes));
         let prefix: String = token.chars().take(9).collect();
         let mut tx = self.db.begin().await?;
-        let id = account::insert_token(&mut tx, actor.account_id, name, &token_hash(&token), &prefix).await?;
+        let id = account::insert_token(&mut tx, actor.account_id, name, &crate::sessions::secret_hash(&token), &prefix)
+            .await?;
         self.audit(
             &mut tx,
             actor,
@@ -527,6 +474,9 @@ impl Services {
         }
         let mut tx = self.db.begin().await?;
         account::set_disabled(&mut tx, account_id, disabled).await?;
+        if disabled {
+            storage::session::delete_for_account(&mut tx, account_id, None).await?;
+        }
         self.audit(
             &mut tx,
             actor,
@@ -541,9 +491,6 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
-        if disabled {
-            storage::session::delete_for_account(&self.db, account_id, None).await?;
-        }
         self.token_cache.clear();
         Ok(())
     }

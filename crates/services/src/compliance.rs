@@ -133,7 +133,7 @@ fn date(s: &str, what: &str) -> Result<NaiveDate> {
     s.parse::<NaiveDate>().map_err(|_| ServiceError::Internal(format!("{what}: not a date: {s}")))
 }
 
-/// The facts of one page: the groups of its branches, then four statements run at once on
+/// The facts of one page: the groups of its branches, then five statements (the meetings in two halves) run at once on
 /// separate connections, unpacked, then the lectures of everyone who was a secretary.
 async fn page_facts(
     db: &storage::Db,
@@ -156,12 +156,18 @@ async fn page_facts(
         }
         out.groups.entry(branch).or_default().push(group);
     }
-    let (page_posts, page_counts, page_meetings, page_votes) = tokio::try_join!(
+    // The meetings with their attendance are most of a page's reading, and one statement runs
+    // on one core: two statements over the two halves of the page run on two, which halves the
+    // time the next page takes to arrive (the check waits for that, not for the rules).
+    let (first, second) = read.split_at(read.len().div_ceil(2));
+    let (page_posts, page_counts, mut page_meetings, more_meetings, page_votes) = tokio::try_join!(
         check::posts_between(db, ids, &range.from, &range.posts_to),
         check::member_counts_on(db, member_orgs, &range.on),
-        check::meetings_of(db, &read, &range.from, &range.to),
+        check::meetings_of(db, first, &range.from, &range.to),
+        check::meetings_of(db, second, &range.from, &range.to),
         check::votes_of(db, ids, &range.from, &range.to),
     )?;
+    page_meetings.extend(more_meetings);
     for w in check::work_refusals_of(db, branches, &range.from, &range.to).await? {
         let month = date(&w.month, "member_work_refusals.month")?;
         out.no_work.entry(w.branch_id).or_default().entry(w.member_id).or_default().insert(month);
@@ -347,7 +353,7 @@ impl Services {
     /// Checks every active org of the subtree under `root` (every org when `None`) for `year` as
     /// of `as_of`, with the rules `rules_for` gives each org, and hands each org's result to
     /// `sink` in path order. See the module documentation.
-    pub async fn check_subtree<R, S>(
+    pub(crate) async fn check_subtree<R, S>(
         &self,
         root: Option<&OrgPath>,
         year: i32,
@@ -363,7 +369,7 @@ impl Services {
     }
 
     /// [`Services::check_subtree`] with pages of `page_size` orgs.
-    pub async fn check_subtree_paged<R, S>(
+    pub(crate) async fn check_subtree_paged<R, S>(
         &self,
         root: Option<&OrgPath>,
         year: i32,
@@ -406,7 +412,7 @@ impl Services {
 
     /// The check of one org: the full check over a page of that org alone, so the two can never
     /// disagree. Findings and the status of each requirement-period.
-    pub async fn check_org(
+    pub(crate) async fn check_org(
         &self,
         org: &OrgRow,
         year: i32,
@@ -427,7 +433,7 @@ impl Services {
     }
 
     /// The findings of one org (see [`Services::check_org`]).
-    pub async fn findings_for(&self, org: &OrgRow, year: i32, as_of: NaiveDate) -> Result<Vec<Finding>> {
+    pub(crate) async fn findings_for(&self, org: &OrgRow, year: i32, as_of: NaiveDate) -> Result<Vec<Finding>> {
         Ok(self.check_org(org, year, as_of).await?.0)
     }
 
@@ -458,7 +464,7 @@ impl Services {
                 }
             })
             .await?;
-        let root_kind = OrgKind::parse(&org.kind).unwrap_or(OrgKind::Branch);
+        let root_kind = org.org_kind()?;
         let tally_of = |p: &str| roll.by_org.get(p).copied().unwrap_or_default();
         let root_tally = tally_of(&org.path);
         // The rules in force at the root, then any other rule that required something below it

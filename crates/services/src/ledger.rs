@@ -119,7 +119,7 @@ impl Services {
                 resolutions.remove(&m.id).unwrap_or_default(),
                 files.remove(&m.id),
                 &name_of,
-            ));
+            )?);
         }
         let appraisals = ratings
             .into_iter()
@@ -230,12 +230,12 @@ fn ledger_meeting(
     resolutions: Vec<meeting::ResolutionRow>,
     files: Option<Vec<String>>,
     name_of: &dyn Fn(Option<i64>) -> String,
-) -> LedgerMeeting {
+) -> Result<LedgerMeeting> {
     let m = &v.meeting;
     let count = |a: Attendance| v.attendance.iter().filter(|x| x.attendance == a.as_str()).count() as u32;
-    let voters = voter_count(&attendees(&v.attendance));
+    let voters = voter_count(&attendees(&v.attendance)?);
     let n = |x: i64| u32::try_from(x).unwrap_or(0);
-    LedgerMeeting {
+    Ok(LedgerMeeting {
         kind_label: kind.map(|k| k.label()).unwrap_or("—").to_string(),
         held_on: m.held_on.clone(),
         start_time: m.start_time.clone().unwrap_or_default(),
@@ -290,5 +290,5 @@ fn ledger_meeting(
             .collect(),
         attachments: files.unwrap_or_default(),
         quorum_note: kind.and_then(|k| quorum_statement(k, voters)).unwrap_or_default(),
-    }
+    })
 }

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit_log;
 pub mod cache;
 pub mod compliance;
+pub mod console;
 pub mod demo;
 pub mod export;
 pub mod findings;
@@ -17,12 +18,24 @@ pub mod members;
 pub mod org_import;
 pub mod org_life;
 pub mod orgs;
+pub mod sessions;
 pub mod settings;
+
+/// The stored rows the use cases hand out, as the front ends receive them (the front ends do
+/// not depend on `storage` itself: every read and write goes through a use case here).
+pub mod rows {
+    pub use storage::account::{AccountRow, RoleRow, TokenRow};
+    pub use storage::audit::{AuditFilter, EntryRow};
+    pub use storage::meeting::DualRow;
+    pub use storage::member::MemberRow;
+    pub use storage::org::{OrgRow, PostRow};
+}
 
 use domain::FieldErrors;
 use domain::scope::Actor;
+pub use storage::StorageError;
 use storage::audit::{AuditKey, NewEntry};
-use storage::{Db, StorageError, Tx};
+use storage::{Db, Tx};
 use thiserror::Error;
 
 /// Why a use case did not happen. Every variant renders as a Chinese message for people and a
@@ -106,10 +119,11 @@ impl HashCost {
 /// Everything a use case needs; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Services {
-    pub db: Db,
+    /// Only use cases touch the database; see [`Services::fixture_db`] for test fixtures.
+    pub(crate) db: Db,
     pub audit_key: AuditKey,
     pub hash_cost: HashCost,
-    pub(crate) token_cache: accounts::TokenCache,
+    pub(crate) token_cache: sessions::TokenCache,
     pub(crate) list_cache: cache::ViewCache<members::MemberPage>,
     pub(crate) home_cache: cache::ViewCache<home::HomeFigures>,
     /// How long a computed member-list page or home page may be reused (0 turns the caches off).
@@ -142,6 +156,14 @@ impl Services {
             today_override: None,
             read_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(import::PARALLEL_READS)),
         }
+    }
+
+    /// The database, for test fixtures that set up or inspect rows directly. Front ends never
+    /// call this (a test in the web crate reads their sources to keep it so): they reach data
+    /// through the use cases, where scope and audit live.
+    #[doc(hidden)]
+    pub fn fixture_db(&self) -> &Db {
+        &self.db
     }
 
     /// Today for the use cases: [`Services::today_override`] or the real date.

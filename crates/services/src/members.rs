@@ -251,6 +251,9 @@ pub(crate) fn scope_key(actor: &Actor) -> String {
     format!("{}:{}:{:?}", s.all, paths.join(","), s.own_member_id)
 }
 
+/// Member lists count their total up to this many (see [`MemberPage::total`]).
+pub const LIST_TOTAL_CAP: i64 = storage::member::LIST_TOTAL_CAP;
+
 impl Services {
     pub async fn member_list(&self, actor: &Actor, q: &ListQuery) -> Result<Arc<MemberPage>> {
         let as_of = self.today();
@@ -596,6 +599,25 @@ impl Services {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The full and probationary members of an org the actor may see: a branch's whole subtree,
+    /// or, with `group_id`, that party group's members. Personal data is masked where the actor
+    /// may not see it.
+    pub async fn members_of_org(
+        &self,
+        actor: &Actor,
+        org_path: &domain::org::OrgPath,
+        group_id: Option<i64>,
+    ) -> Result<Vec<MemberRow>> {
+        let rows = member::of_org(&self.db, &actor.scope(), org_path, group_id).await?;
+        rows.into_iter()
+            .map(|row| {
+                let branch = row.branch_org_path()?;
+                let target = Target::Member { member_id: row.id, branch: &branch };
+                Ok(if can(actor, Action::RevealPersonalData, target) { row } else { MemberView::masked(row).row })
+            })
+            .collect()
     }
 
     /// The row of a member for an edit form: whole values for editors who may see them, masked

@@ -176,7 +176,7 @@ impl Services {
             } else {
                 match finder.find(&parent_names.join("/")) {
                     Ok(p) => {
-                        let pk = OrgKind::parse(&p.kind).unwrap_or(OrgKind::Committee);
+                        let pk = p.org_kind()?;
                         Some((ParentRef::Existing(Box::new(p.clone())), pk, Some(p.org_path()?)))
                     }
                     Err(m) => {

@@ -195,13 +195,15 @@ impl MeetingDetail {
 }
 
 /// The attendees of an attendance list as the rules see them.
-pub fn attendees(rows: &[AttendanceRow]) -> Vec<Attendee> {
+pub fn attendees(rows: &[AttendanceRow]) -> Result<Vec<Attendee>> {
     rows.iter()
-        .map(|a| Attendee {
-            member_id: a.member_id,
-            probationary: a.probationary != 0,
-            attendance: Attendance::parse(&a.attendance).unwrap_or(Attendance::Present),
-            guest: a.dual_org_life != 0,
+        .map(|a| {
+            Ok(Attendee {
+                member_id: a.member_id,
+                probationary: a.probationary != 0,
+                attendance: a.attendance()?,
+                guest: a.dual_org_life != 0,
+            })
         })
         .collect()
 }
@@ -272,7 +274,7 @@ impl Services {
         if !can(actor, Action::EditOrg, Target::Org(&path)) || org.status != "active" {
             return Err(ServiceError::Forbidden);
         }
-        let org_kind = OrgKind::parse(&org.kind).unwrap_or(OrgKind::Branch);
+        let org_kind = org.org_kind()?;
         let mut e = FieldErrors::new();
         let kind = MeetingKind::parse(&input.kind);
         match kind {
@@ -511,7 +513,7 @@ impl Services {
         let ids = [m.id];
         let attendance = meeting::attendance(&self.db, &ids).await?;
         let kind = MeetingKind::parse(&m.kind);
-        let count = domain::org_life::voter_count(&attendees(&attendance));
+        let count = domain::org_life::voter_count(&attendees(&attendance)?);
         let quorum = kind.and_then(|k| quorum_statement(k, count));
         let quorum_met = quorum.as_ref().and_then(|_| match kind {
             Some(MeetingKind::BranchAssembly) => Some(count.assembly_quorum_met()),

@@ -85,13 +85,13 @@ pub fn rules_in_force(changes: Vec<SettingChange>) -> impl Fn(&OrgRow) -> Arc<Ru
 
 impl Services {
     /// Every setting change, as the rules read them.
-    pub async fn setting_changes(&self) -> Result<Vec<SettingChange>> {
+    pub(crate) async fn setting_changes(&self) -> Result<Vec<SettingChange>> {
         storage::settings::all(&self.db).await?.into_iter().map(to_change).collect()
     }
 
     /// The rules in force for the org at `org_path`, over time (one version per window between
     /// setting changes).
-    pub async fn rules_for(&self, org_path: &str) -> Result<Rules> {
+    pub(crate) async fn rules_for(&self, org_path: &str) -> Result<Rules> {
         let changes = self.setting_changes().await?;
         let reaching = settings::reaching(&changes, org_path);
         settings::rules_for(&reaching, org_path).map_err(|e| ServiceError::Internal(e.to_string()))

@@ -23,7 +23,7 @@ fn as_of() -> NaiveDate {
 
 async fn check_all(s: &Services, year: i32, page: usize) -> Vec<OrgResult> {
     let mut out = Vec::new();
-    s.check_subtree_paged(None, year, as_of(), page, national_rules(), |r| out.push(r)).await.unwrap();
+    s.console().check_subtree_paged(None, year, as_of(), page, national_rules(), |r| out.push(r)).await.unwrap();
     out
 }
 
@@ -34,14 +34,14 @@ async fn streaming_check_equals_the_per_org_check_on_the_county_demo(db: Db) {
     let summary = s.seed_demo(Scale::County, as_of()).await.unwrap();
     assert!(summary.meetings > 5_000, "{} meetings", summary.meetings);
     assert!(summary.attendance > 50_000, "{} attendance rows", summary.attendance);
-    let orgs = storage::org::list(&s.db, &domain::scope::Scope::everything(), None, false).await.unwrap();
+    let orgs = storage::org::list(s.fixture_db(), &domain::scope::Scope::everything(), None, false).await.unwrap();
     for year in [2025, 2026] {
         // Small pages, so that page boundaries fall everywhere in the tree.
         let results = check_all(&s, year, 7).await;
         assert_eq!(results.len(), orgs.len());
         for (r, o) in results.iter().zip(&orgs) {
             assert_eq!((r.org_id, &r.path), (o.id, &o.path), "path order");
-            let expected = s.findings_for(o, year, as_of()).await.unwrap();
+            let expected = s.console().findings_for(o, year, as_of()).await.unwrap();
             assert_eq!(r.findings, expected, "{} ({}) {year}", o.name, o.path);
             for st in &r.statuses {
                 assert_eq!(st.met, st.held >= st.required, "{} {st:?}", o.name);
@@ -90,7 +90,7 @@ async fn the_county_demo_has_its_deliberate_gaps(db: Db) {
     assert!((900..1000).contains(&rate), "rate {rate}‰");
     // Every record is dated before the demo's date.
     let (later,): (i64,) =
-        s.db.fetch_one("SELECT COUNT(*) FROM meetings WHERE held_on >= '2026-11-21'", &[]).await.unwrap();
+        s.fixture_db().fetch_one("SELECT COUNT(*) FROM meetings WHERE held_on >= '2026-11-21'", &[]).await.unwrap();
     assert_eq!(later, 0);
     // The database keeps taking ordinary records after the explicit ids of the demo's.
     let branch = results.iter().find(|r| r.kind == OrgKind::Branch).unwrap();
@@ -125,7 +125,8 @@ async fn compliance_report_rolls_up_and_respects_scope(db: Db) {
     let s = services(db);
     s.seed_demo(Scale::County, as_of()).await.unwrap();
     let c = console_actor();
-    let root = storage::org::list(&s.db, &domain::scope::Scope::everything(), None, false).await.unwrap().remove(0);
+    let root =
+        storage::org::list(s.fixture_db(), &domain::scope::Scope::everything(), None, false).await.unwrap().remove(0);
     let report = s.compliance(&c, root.id, 2025, as_of()).await.unwrap();
     let results = check_all(&s, 2025, 1_000).await;
     let roll = rollup(&results);

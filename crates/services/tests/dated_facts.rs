@@ -84,11 +84,11 @@ async fn org_committee_counts_the_members_of_the_as_of_date(db: Db) {
     let mut died = services::members::input_of(&s.member_for_edit(&c, ids[6]).await.unwrap());
     died.status = "deceased".into();
     s.update_member(&c, ids[6], &died, "2026-06-01").await.unwrap();
-    let branch = storage::org::get(&s.db, &domain::scope::Scope::everything(), b.id).await.unwrap().unwrap();
+    let branch = storage::org::get(s.fixture_db(), &domain::scope::Scope::everything(), b.id).await.unwrap().unwrap();
     let findings = |on: NaiveDate| {
         let s = &s;
         let branch = branch.clone();
-        async move { s.findings_for(&branch, 2026, on).await.unwrap() }
+        async move { s.console().findings_for(&branch, 2026, on).await.unwrap() }
     };
     let committee = |f: &[Finding]| of(f, "ORG-COMMITTEE").iter().map(|f| f.message.clone()).collect::<Vec<_>>();
     // 28 February: seven full members (the late one still probationary): a committee is due.

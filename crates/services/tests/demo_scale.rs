@@ -103,7 +103,7 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
     assert!((45_000..=55_000).contains(&summary.members), "{} members", summary.members);
     assert_eq!(summary.accounts.len(), 6);
     let one = |sql: &'static str| {
-        let db = s.db.clone();
+        let db = s.fixture_db().clone();
         async move { db.fetch_one::<(i64,)>(sql, &[]).await.unwrap().0 }
     };
     assert_eq!(one("SELECT COUNT(*) FROM members").await, summary.members as i64);
@@ -136,8 +136,9 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
     // the birth date and gender; the ID numbers are unique and from several counties.
     type Raw = (String, String, String, String, String, Option<String>, Option<String>, Option<String>);
     type Raw2 = (Option<String>, Option<String>, Option<String>, String, Option<String>, String, String, Option<i64>);
-    let rows: Vec<(Raw, Raw2)> =
-        s.db.fetch_all::<(
+    let rows: Vec<(Raw, Raw2)> = s
+        .fixture_db()
+        .fetch_all::<(
             String,
             String,
             String,

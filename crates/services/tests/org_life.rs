@@ -108,8 +108,11 @@ async fn recording_a_committee_meeting_clears_that_months_finding(db: Db) {
     };
     assert!(matches!(s.record_meeting(&worker, b.id, &input).await, Err(ServiceError::NotFound)));
     assert!(matches!(s.org_findings(&worker, b.id, 2026, as_of).await, Err(ServiceError::NotFound)));
-    let (n,): (i64,) =
-        s.db.fetch_one("SELECT COUNT(*) FROM audit_entries WHERE action = 'meeting.record'", &[]).await.unwrap();
+    let (n,): (i64,) = s
+        .fixture_db()
+        .fetch_one("SELECT COUNT(*) FROM audit_entries WHERE action = 'meeting.record'", &[])
+        .await
+        .unwrap();
     assert_eq!(n, 1);
 }
 
@@ -292,8 +295,8 @@ async fn con_lapse_counts_the_groups_meetings(db: Db) {
         group_meetings.push(s.record_meeting(&c, g.id, &group_meeting).await.unwrap());
     }
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-    let branch = storage::org::get(&s.db, &domain::scope::Scope::everything(), b.id).await.unwrap().unwrap();
-    let findings = s.findings_for(&branch, 2026, as_of).await.unwrap();
+    let branch = storage::org::get(s.fixture_db(), &domain::scope::Scope::everything(), b.id).await.unwrap().unwrap();
+    let findings = s.console().findings_for(&branch, 2026, as_of).await.unwrap();
     let lapses: Vec<_> = findings.iter().filter(|f| f.rule_id == "CON-LAPSE").collect();
     assert_eq!(lapses.len(), 1, "{lapses:?}");
     assert_eq!(lapses[0].member_id(), Some(skips_both));
@@ -318,14 +321,17 @@ async fn an_org_closed_during_the_year_answers_for_its_months(db: Db) {
     let open = s.create_org(&c, Some(root.id), &org("支部", "branch")).await.unwrap();
     let merged = s.create_org(&c, Some(root.id), &org("合并支部", "branch")).await.unwrap();
     let earlier = s.create_org(&c, Some(root.id), &org("早撤支部", "branch")).await.unwrap();
-    let mut tx = s.db.begin().await.unwrap();
+    let mut tx = s.fixture_db().begin().await.unwrap();
     storage::org::close(&mut tx, merged.id, "2026-06-30").await.unwrap();
     storage::org::close(&mut tx, earlier.id, "2025-12-31").await.unwrap();
     tx.commit().await.unwrap();
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
     let closed_on = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
     let mut results = Vec::new();
-    s.check_subtree(None, 2026, as_of, services::compliance::national_rules(), |r| results.push(r)).await.unwrap();
+    s.console()
+        .check_subtree(None, 2026, as_of, services::compliance::national_rules(), |r| results.push(r))
+        .await
+        .unwrap();
     let checked: Vec<i64> = results.iter().map(|r| r.org_id).collect();
     assert!(checked.contains(&open.id) && checked.contains(&merged.id), "{checked:?}");
     assert!(!checked.contains(&earlier.id), "closed before 2026");
@@ -335,8 +341,8 @@ async fn an_org_closed_during_the_year_answers_for_its_months(db: Db) {
     for f in &r.findings {
         assert!(f.period.is_none_or(|p| p.end() <= closed_on), "{f:?}");
     }
-    let row = storage::org::get(&s.db, &domain::scope::Scope::everything(), merged.id).await.unwrap().unwrap();
-    assert_eq!(r.findings, s.findings_for(&row, 2026, as_of).await.unwrap());
+    let row = storage::org::get(s.fixture_db(), &domain::scope::Scope::everything(), merged.id).await.unwrap().unwrap();
+    assert_eq!(r.findings, s.console().findings_for(&row, 2026, as_of).await.unwrap());
     let report = s.compliance(&c, root.id, 2026, as_of).await.unwrap();
     let line = report.children.iter().find(|l| l.org_id == merged.id).unwrap();
     assert_eq!(line.closed_on.as_deref(), Some("2026-06-30"));
@@ -346,13 +352,14 @@ async fn an_org_closed_during_the_year_answers_for_its_months(db: Db) {
 
 /// The streaming full check gives every org the findings of the per-org check.
 async fn streaming_agrees(s: &Services, as_of: NaiveDate) {
-    let rules = services::settings::rules_in_force(s.setting_changes().await.unwrap());
+    let rules = services::settings::rules_in_force(s.console().setting_changes().await.unwrap());
     let mut streamed = Vec::new();
-    s.check_subtree(None, 2026, as_of, rules, |r| streamed.push(r)).await.unwrap();
+    s.console().check_subtree(None, 2026, as_of, rules, |r| streamed.push(r)).await.unwrap();
     assert!(!streamed.is_empty());
     for r in streamed {
-        let org = storage::org::get(&s.db, &domain::scope::Scope::everything(), r.org_id).await.unwrap().unwrap();
-        assert_eq!(r.findings, s.findings_for(&org, 2026, as_of).await.unwrap(), "{}", org.name);
+        let org =
+            storage::org::get(s.fixture_db(), &domain::scope::Scope::everything(), r.org_id).await.unwrap().unwrap();
+        assert_eq!(r.findings, s.console().findings_for(&org, 2026, as_of).await.unwrap(), "{}", org.name);
     }
 }
 
@@ -397,7 +404,7 @@ async fn committee_settings_and_explanations(db: Db) {
     // a loosening parameter names its rule.
     let count = |sql: &'static str| {
         let s = &s;
-        async move { s.db.fetch_one::<(i64,)>(sql, &[]).await.unwrap().0 }
+        async move { s.fixture_db().fetch_one::<(i64,)>(sql, &[]).await.unwrap().0 }
     };
     let stored = count("SELECT COUNT(*) FROM committee_settings").await;
     let audited = count("SELECT COUNT(*) FROM audit_entries").await;
@@ -465,10 +472,11 @@ async fn committee_settings_and_explanations(db: Db) {
     assert_eq!((line.required, line.held, line.met), (10, 0, false));
     assert!(line.missed_periods.contains("2026年3月"), "{}", line.missed_periods);
     assert!(doc.findings.iter().any(|f| f.explanation.as_deref() == Some("书记外出学习，已于次月补开")));
-    let (n,): (i64,) =
-        s.db.fetch_one("SELECT COUNT(*) FROM audit_entries WHERE action IN ('finding.explain','setting.set')", &[])
-            .await
-            .unwrap();
+    let (n,): (i64,) = s
+        .fixture_db()
+        .fetch_one("SELECT COUNT(*) FROM audit_entries WHERE action IN ('finding.explain','setting.set')", &[])
+        .await
+        .unwrap();
     assert_eq!(n, 4);
 }
 
@@ -586,8 +594,11 @@ async fn con_lapse_six_recorded_months_without_assigned_work(db: Db) {
         s.record_work_refusal(&outsider, who, "2026-07", "越权记录的情况").await,
         Err(ServiceError::NotFound)
     ));
-    let (n,): (i64,) =
-        s.db.fetch_one("SELECT COUNT(*) FROM audit_entries WHERE action = 'member.work_refusal'", &[]).await.unwrap();
+    let (n,): (i64,) = s
+        .fixture_db()
+        .fetch_one("SELECT COUNT(*) FROM audit_entries WHERE action = 'member.work_refusal'", &[])
+        .await
+        .unwrap();
     assert_eq!(n, 6);
 }
 
@@ -630,9 +641,9 @@ async fn the_member_list_names_an_org_renamed_a_moment_ago(db: Db) {
     s.create_member(&c, b.id, Some(g.id), &person("党员甲", 1)).await.unwrap();
     let filter = storage::member::MemberFilter { page: 1, per_page: 20, ..Default::default() };
     let everything = domain::scope::Scope::everything();
-    let (rows, _) = storage::member::list(&s.db, &everything, &filter).await.unwrap();
+    let (rows, _) = storage::member::list(s.fixture_db(), &everything, &filter).await.unwrap();
     assert_eq!((rows[0].branch_name.as_str(), rows[0].group_name.as_deref()), ("支部", Some("党小组")));
     s.update_org(&c, b.id, &org("第一支部", "branch")).await.unwrap();
-    let (rows, _) = storage::member::list(&s.db, &everything, &filter).await.unwrap();
+    let (rows, _) = storage::member::list(s.fixture_db(), &everything, &filter).await.unwrap();
     assert_eq!(rows[0].branch_name, "第一支部");
 }

@@ -58,7 +58,7 @@ fn xlsx(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
 }
 
 async fn member_count(s: &Services) -> i64 {
-    let (n,): (i64,) = s.db.fetch_one("SELECT COUNT(*) FROM members", &[]).await.unwrap();
+    let (n,): (i64,) = s.fixture_db().fetch_one("SELECT COUNT(*) FROM members", &[]).await.unwrap();
     n
 }
 
@@ -81,8 +81,8 @@ async fn org_tree_exports_and_imports_by_name_path(db: Db) {
     let file = s.export_orgs(&c, ExportFormat::Xlsx).await.unwrap();
     // Into an empty database of the same backend: the whole tree, parents before children,
     // from one sheet.
-    let t = test_support::fresh_like(&s.db).await;
-    assert_eq!(t.db.kind(), s.db.kind());
+    let t = test_support::fresh_like(s.fixture_db()).await;
+    assert_eq!(t.db.kind(), s.fixture_db().kind());
     let empty = services(t.db.clone());
     let plan = empty.plan_org_import(&c, &file.bytes).await.unwrap();
     assert!(plan.issues.is_empty(), "{:?}", plan.issues);
@@ -90,8 +90,8 @@ async fn org_tree_exports_and_imports_by_name_path(db: Db) {
     empty.commit_org_import(&c, &plan).await.unwrap();
     let again = empty.plan_org_import(&c, &file.bytes).await.unwrap();
     assert_eq!((again.new, again.unchanged), (0, 7));
-    let before = storage::org::list(&s.db, &domain::scope::Scope::everything(), None, true).await.unwrap();
-    let after = storage::org::list(&empty.db, &domain::scope::Scope::everything(), None, true).await.unwrap();
+    let before = storage::org::list(s.fixture_db(), &domain::scope::Scope::everything(), None, true).await.unwrap();
+    let after = storage::org::list(empty.fixture_db(), &domain::scope::Scope::everything(), None, true).await.unwrap();
     let shape = |orgs: &[storage::org::OrgRow]| {
         let mut v: Vec<(String, String, usize)> =
             orgs.iter().map(|o| (o.name.clone(), o.kind.clone(), o.path.matches('/').count())).collect();
@@ -143,10 +143,11 @@ async fn a_clean_sheet_imports_once_and_again_changes_nothing(db: Db) {
     assert_eq!(out.new, 3);
     assert_eq!(member_count(&s).await, 3);
     let (branch, group): (i64, Option<i64>) =
-        s.db.fetch_one("SELECT branch_id, group_id FROM members WHERE name = '王五'", &[]).await.unwrap();
+        s.fixture_db().fetch_one("SELECT branch_id, group_id FROM members WHERE name = '王五'", &[]).await.unwrap();
     assert_eq!(branch, t.a);
     assert!(group.is_some());
-    let (b,): (i64,) = s.db.fetch_one("SELECT branch_id FROM members WHERE name = '李四'", &[]).await.unwrap();
+    let (b,): (i64,) =
+        s.fixture_db().fetch_one("SELECT branch_id FROM members WHERE name = '李四'", &[]).await.unwrap();
     assert_eq!(b, t.b);
     // The same file again: all unchanged, nothing written, nothing duplicated.
     let plan = s.plan_member_import(&c, &file, None, as_of()).await.unwrap();
@@ -203,9 +204,9 @@ async fn changed_rows_become_dated_history(db: Db) {
     assert_eq!((plan.new, plan.changed, plan.unchanged), (0, 1, 0));
     s.commit_member_import(&c, &plan).await.unwrap();
     let (mid, branch, phone): (i64, i64, Option<String>) =
-        s.db.fetch_one("SELECT id, branch_id, phone FROM members", &[]).await.unwrap();
+        s.fixture_db().fetch_one("SELECT id, branch_id, phone FROM members", &[]).await.unwrap();
     assert_eq!((branch, phone.as_deref()), (t.b, Some("13900139000")));
-    let spans = storage::member::spans(&s.db, mid).await.unwrap();
+    let spans = storage::member::spans(s.fixture_db(), mid).await.unwrap();
     assert_eq!(spans.len(), 2);
     assert_eq!(spans[1].end_on.as_deref(), Some("2026-11-20"));
     assert_eq!(spans[0].start_on, "2026-11-21");
@@ -242,7 +243,7 @@ async fn scope_limits_what_a_sheet_can_touch(db: Db) {
         .await
         .unwrap();
     s.commit_member_import(&c, &plan).await.unwrap();
-    let branch_a = storage::org::get(&s.db, &domain::scope::Scope::everything(), t.a).await.unwrap().unwrap();
+    let branch_a = storage::org::get(s.fixture_db(), &domain::scope::Scope::everything(), t.a).await.unwrap().unwrap();
     let worker = Actor {
         account_id: 5,
         username: "w".into(),
@@ -281,7 +282,7 @@ async fn people_type_dates_and_orgs_in_many_ways(db: Db) {
     let plan = s.plan_member_import(&c, &xlsx(&HEADERS, &rows), None, as_of()).await.unwrap();
     assert!(plan.issues.is_empty(), "{:?}", plan.issues);
     s.commit_member_import(&c, &plan).await.unwrap();
-    let joined: Vec<(String,)> = s.db.fetch_all("SELECT DISTINCT joined_on FROM members", &[]).await.unwrap();
+    let joined: Vec<(String,)> = s.fixture_db().fetch_all("SELECT DISTINCT joined_on FROM members", &[]).await.unwrap();
     assert_eq!(joined, vec![("2010-06-01".to_string(),)]);
     // The national system's 附件4 sheet: title rows, its own header names, CSV in GBK.
     let annex4 = [
@@ -346,7 +347,7 @@ async fn people_type_dates_and_orgs_in_many_ways(db: Db) {
     type Items = (Option<String>, i64, Option<String>, i64, Option<String>, Option<String>);
     const ITEMS: &str = "SELECT address, lost_contact, lost_contact_since, mobile_member, mobile_destination, remark \
                          FROM members WHERE name = '周九'";
-    let kept: Items = s.db.fetch_one(ITEMS, &[]).await.unwrap();
+    let kept: Items = s.fixture_db().fetch_one(ITEMS, &[]).await.unwrap();
     assert_eq!(
         kept,
         (
@@ -381,7 +382,7 @@ async fn people_type_dates_and_orgs_in_many_ways(db: Db) {
     assert!(plan.issues.is_empty(), "{:?}", plan.issues);
     assert_eq!(plan.changed, 1);
     s.commit_member_import(&c, &plan).await.unwrap();
-    let cleared: Items = s.db.fetch_one(ITEMS, &[]).await.unwrap();
+    let cleared: Items = s.fixture_db().fetch_one(ITEMS, &[]).await.unwrap();
     assert_eq!(cleared, (Some("北京市东城区东四大街1号".into()), 0, None, 0, None, Some("长期在外务工".into())));
 }
 
@@ -439,9 +440,10 @@ async fn export_imports_back_unchanged(db: Db) {
     let orgs = s.export_orgs(&c, ExportFormat::Csv).await.unwrap();
     assert_eq!(orgs.rows, 7);
     // Exports are audited.
-    let (n,): (i64,) =
-        s.db.fetch_one("SELECT COUNT(*) FROM audit_entries WHERE action IN ('member.export', 'org.export')", &[])
-            .await
-            .unwrap();
+    let (n,): (i64,) = s
+        .fixture_db()
+        .fetch_one("SELECT COUNT(*) FROM audit_entries WHERE action IN ('member.export', 'org.export')", &[])
+        .await
+        .unwrap();
     assert_eq!(n, 4);
 }

@@ -256,6 +256,9 @@ async fn accounts_login_throttle_and_password_policy(db: Db) {
     let (account, actor) = s.login("admin", &first).await.unwrap();
     assert_eq!(account.must_change_password, 1);
     assert!(actor.is_system_admin());
+    let token = s.start_session(account.id, 8).await.unwrap();
+    let me = s.session(&token).await.unwrap().expect("a live session");
+    let actor = me.clone();
     let e = s.change_password(&actor, &first, "short", "short").await.unwrap_err();
     invalid_field(e, "new");
     let e = s.change_password(&actor, "wrong", "a-long-password-1", "a-long-password-1").await.unwrap_err();
@@ -291,7 +294,7 @@ async fn accounts_login_throttle_and_password_policy(db: Db) {
     let worker = Actor { account_id: 5, username: "w".into(), grants: vec![] };
     assert!(matches!(s.create_account(&worker, new("carol", "a-long-password-1")).await, Err(ServiceError::Forbidden)));
     let (hash,): (String,) =
-        s.db.fetch_one("SELECT password_hash FROM accounts WHERE username = 'admin'", &[]).await.unwrap();
+        s.fixture_db().fetch_one("SELECT password_hash FROM accounts WHERE username = 'admin'", &[]).await.unwrap();
     assert!(hash.starts_with("$argon2id$"));
 }
 
@@ -299,7 +302,7 @@ async fn every_write_is_audited_and_the_chain_verifies(db: Db) {
     let s = services(db);
     let c = console_actor();
     let count = |s: &Services| {
-        let db = s.db.clone();
+        let db = s.fixture_db().clone();
         async move {
             let (n,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM audit_entries", &[]).await.unwrap();
             n
@@ -317,10 +320,11 @@ async fn every_write_is_audited_and_the_chain_verifies(db: Db) {
     // A refused write appends nothing.
     let _ = s.create_member(&c, br.id, None, &person("", "bad", "full")).await;
     assert_eq!(count(&s).await, 5);
-    let (before, after): (Option<String>, Option<String>) =
-        s.db.fetch_one("SELECT before_json, after_json FROM audit_entries WHERE action = 'org.update'", &[])
-            .await
-            .unwrap();
+    let (before, after): (Option<String>, Option<String>) = s
+        .fixture_db()
+        .fetch_one("SELECT before_json, after_json FROM audit_entries WHERE action = 'org.update'", &[])
+        .await
+        .unwrap();
     assert!(before.unwrap().contains("支部") && after.unwrap().contains("支部改"));
     assert!(matches!(s.verify_audit_chain().await.unwrap(), Verdict::Intact { entries: 5, .. }));
 }
@@ -331,11 +335,12 @@ async fn demo_is_deterministic_realistic_and_valid(db: Db) {
     let summary = s.seed_demo(services::demo::Scale::County, as_of).await.unwrap();
     assert!((2_700..=3_400).contains(&summary.members), "{} members", summary.members);
     assert_eq!(summary.accounts.len(), 6);
-    let (branches,): (i64,) = s.db.fetch_one("SELECT COUNT(*) FROM orgs WHERE kind = 'branch'", &[]).await.unwrap();
+    let (branches,): (i64,) =
+        s.fixture_db().fetch_one("SELECT COUNT(*) FROM orgs WHERE kind = 'branch'", &[]).await.unwrap();
     assert!((110..=140).contains(&branches), "{branches} branches");
     // ORG-BRANCH-MIN: a branch generally has at most 50 members; each has at least 3 full.
     let sizes: Vec<(i64, i64)> = s
-        .db
+        .fixture_db()
         .fetch_all(
             "SELECT branch_id, SUM(CASE WHEN status = 'full' THEN 1 ELSE 0 END) FROM members \
              WHERE status IN ('full','probationary') GROUP BY branch_id HAVING COUNT(*) > 50 OR SUM(CASE WHEN status = 'full' THEN 1 ELSE 0 END) < 3",
@@ -345,7 +350,7 @@ async fn demo_is_deterministic_realistic_and_valid(db: Db) {
         .unwrap();
     assert!(sizes.is_empty(), "branches outside ORG-BRANCH-MIN: {sizes:?}");
     let ids: Vec<(String, String, String)> =
-        s.db.fetch_all("SELECT id_number, birth_date, gender FROM members ORDER BY id", &[]).await.unwrap();
+        s.fixture_db().fetch_all("SELECT id_number, birth_date, gender FROM members ORDER BY id", &[]).await.unwrap();
     for (idn, birth, gender) in &ids {
         let parsed = IdNumber::parse(idn).unwrap();
         assert_eq!(parsed.birth_date().format("%Y-%m-%d").to_string(), *birth);
@@ -360,8 +365,11 @@ async fn demo_is_deterministic_realistic_and_valid(db: Db) {
     let t = test_support::sqlite().await;
     let again = services(t.db.clone());
     again.seed_demo(services::demo::Scale::County, as_of).await.unwrap();
-    let ids2: Vec<(String, String, String)> =
-        again.db.fetch_all("SELECT id_number, birth_date, gender FROM members ORDER BY id", &[]).await.unwrap();
+    let ids2: Vec<(String, String, String)> = again
+        .fixture_db()
+        .fetch_all("SELECT id_number, birth_date, gender FROM members ORDER BY id", &[])
+        .await
+        .unwrap();
     assert_eq!(ids, ids2);
     // A second demo into a filled database is refused.
     assert!(matches!(s.seed_demo(services::demo::Scale::Tiny, as_of).await, Err(ServiceError::Conflict(_))));
@@ -420,7 +428,7 @@ async fn org_admins_grant_only_what_they_hold(db: Db) {
     // Disabling ends logins; only accounts they manage; never themselves.
     s.set_account_disabled(&admin_a, w, true).await.unwrap();
     assert!(matches!(s.login("worker_a", "a-long-password-1").await, Err(ServiceError::BadCredentials)));
-    let wb = storage::account::by_username(&s.db, "worker_b").await.unwrap().unwrap().id;
+    let wb = storage::account::by_username(s.fixture_db(), "worker_b").await.unwrap().unwrap().id;
     assert!(matches!(s.set_account_disabled(&admin_a, wb, true).await, Err(ServiceError::NotFound)));
     s.set_account_disabled(&admin_a, w, false).await.unwrap();
     assert!(s.login("worker_a", "a-long-password-1").await.is_ok());

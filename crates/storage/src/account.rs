@@ -214,14 +214,20 @@ pub async fn revoke_token(tx: &mut Tx, account_id: i64, token_id: i64) -> Result
     Ok(n == 1)
 }
 
-/// The account owning a live token with this hash.
-pub async fn account_by_token_hash(db: &Db, token_hash: &str) -> Result<Option<AccountRow>> {
+/// Revokes every live token of an account except `keep` (the token making a password change);
+/// returns how many were revoked.
+pub async fn revoke_tokens_except(tx: &mut Tx, account_id: i64, keep: Option<i64>) -> Result<u64> {
+    tx.execute(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL AND id <> $3",
+        &[now_ms().into(), account_id.into(), keep.unwrap_or(0).into()],
+    )
+    .await
+}
+
+/// A live token by the hash of its plaintext: (token id, account id).
+pub async fn live_token(db: &Db, token_hash: &str) -> Result<Option<(i64, i64)>> {
     db.fetch_optional(
-        &format!(
-            "SELECT {} FROM accounts a JOIN api_tokens t ON t.account_id = a.id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND a.disabled = 0",
-            COLS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
-        ),
+        "SELECT id, account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
         &[token_hash.into()],
     )
     .await

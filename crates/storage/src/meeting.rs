@@ -88,6 +88,22 @@ pub struct AttendanceRow {
     pub reason: Option<String>,
 }
 
+impl AttendanceRow {
+    /// How the member attended; a stored value the code does not know is corrupt, never
+    /// "present".
+    pub fn attendance(&self) -> Result<domain::org_life::Attendance> {
+        domain::org_life::Attendance::parse(&self.attendance).ok_or_else(|| {
+            crate::StorageError::corrupt(
+                "meeting_attendance",
+                format!(
+                    "meeting {}, member {}, attendance: unknown value {:?}",
+                    self.meeting_id, self.member_id, self.attendance
+                ),
+            )
+        })
+    }
+}
+
 /// Everything recorded about one meeting besides its own row.
 #[derive(Debug, Clone, Default)]
 pub struct MeetingDetails {

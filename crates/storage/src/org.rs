@@ -24,7 +24,14 @@ pub struct OrgRow {
 
 impl OrgRow {
     pub fn org_path(&self) -> Result<OrgPath> {
-        OrgPath::parse(&self.path).map_err(|e| StorageError::corrupt("orgs", e.to_string()))
+        OrgPath::parse(&self.path).map_err(|e| StorageError::corrupt("orgs", format!("row {}, path: {e}", self.id)))
+    }
+
+    /// The org's kind; a stored kind the code does not know is corrupt, never a default.
+    pub fn org_kind(&self) -> Result<domain::org::OrgKind> {
+        domain::org::OrgKind::parse(&self.kind).ok_or_else(|| {
+            StorageError::corrupt("orgs", format!("row {}, kind: unknown value {:?}", self.id, self.kind))
+        })
     }
 }
 

@@ -1,6 +1,6 @@
 //! Server-side session records (the web crate's session store sits on these).
 
-use crate::{Db, Result};
+use crate::{Db, Result, Tx};
 
 /// Loads the account and data of a live session (not expired at `now_ms`).
 pub async fn load(db: &Db, id: &str, now_ms: i64) -> Result<Option<(Option<i64>, String)>> {
@@ -39,9 +39,10 @@ pub async fn delete(db: &Db, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Ends every session of an account (after a password change), except `keep`.
-pub async fn delete_for_account(db: &Db, account_id: i64, keep: Option<&str>) -> Result<u64> {
-    db.execute(
+/// Ends every session of an account (after a password change or when it is disabled), except
+/// `keep` (the hash of the session making the change); returns how many ended.
+pub async fn delete_for_account(tx: &mut Tx, account_id: i64, keep: Option<&str>) -> Result<u64> {
+    tx.execute(
         "DELETE FROM sessions WHERE account_id = $1 AND id <> $2",
         &[account_id.into(), keep.unwrap_or("").into()],
     )

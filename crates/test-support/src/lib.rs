@@ -8,6 +8,10 @@
 use rand::Rng;
 use storage::Db;
 
+/// The storage layer, for fixtures that set up or inspect rows directly. Production code in
+/// `web` and `zhibu` cannot reach it: those crates depend on `services` only.
+pub use storage;
+
 /// A migrated, empty database that lives as long as this value.
 pub struct TestDb {
     pub db: Db,

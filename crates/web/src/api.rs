@@ -299,7 +299,7 @@ async fn audit(
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> ApiResult {
     let q = q.map(|Query(q)| q).map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let f = storage::audit::AuditFilter {
+    let f = services::rows::AuditFilter {
         entity: q.entity,
         entity_id: q.entity_id,
         before_id: q.before,
@@ -345,7 +345,7 @@ async fn password(
     b: Result<Json<PasswordBody>, JsonRejection>,
 ) -> ApiResult {
     let b = body(b)?;
-    state.services.change_password(&v.actor, &b.current, &b.new, &b.confirm).await?;
+    state.services.change_password(&v, &b.current, &b.new, &b.confirm).await?;
     ok(json!({"ok": true}))
 }
 

@@ -10,33 +10,11 @@ use crate::error::{ApiError, PageError};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
-use domain::scope::Actor;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
-use storage::account::AccountRow;
 
 pub const COOKIE: &str = "zhibu_session";
 
-/// The logged-in person behind a request.
-#[derive(Debug, Clone)]
-pub struct Viewer {
-    pub account: AccountRow,
-    pub actor: Actor,
-    /// CSRF token of the session (empty for API tokens, which need none).
-    pub csrf: String,
-    /// Hash of the session token, when authenticated by cookie.
-    pub session_id: Option<String>,
-}
-
-fn random_hex(n: usize) -> String {
-    let mut b = vec![0u8; n];
-    rand::thread_rng().fill_bytes(&mut b);
-    hex::encode(b)
-}
-
-fn hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
+/// The logged-in person behind a request (see [`services::sessions`]).
+pub type Viewer = services::sessions::SignedIn;
 
 fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
@@ -47,11 +25,7 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Starts a session for an account; returns the `Set-Cookie` value.
 pub async fn start_session(state: &AppState, account_id: i64) -> Result<String, services::ServiceError> {
-    let token = random_hex(32);
-    let csrf = random_hex(16);
-    let expires = storage::now_ms() + state.config.session_hours * 3_600_000;
-    let data = serde_json::json!({ "csrf": csrf }).to_string();
-    storage::session::save(&state.services.db, &hash(&token), Some(account_id), &data, expires).await?;
+    let token = state.services.start_session(account_id, state.config.session_hours).await?;
     let secure = if state.config.cookie_secure { "; Secure" } else { "" };
     Ok(format!(
         "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
@@ -60,43 +34,22 @@ pub async fn start_session(state: &AppState, account_id: i64) -> Result<String, 
 }
 
 /// Ends the session of this request (if any); returns the clearing `Set-Cookie` value.
-pub async fn end_session(state: &AppState, headers: &HeaderMap) -> String {
+pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<String, services::ServiceError> {
     if let Some(token) = cookie_value(headers, COOKIE) {
-        let _ = storage::session::delete(&state.services.db, &hash(&token)).await;
+        state.services.end_session(&token).await?;
     }
-    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
-}
-
-/// Ends every other session of the account (after a password change).
-pub async fn end_other_sessions(state: &AppState, viewer: &Viewer) {
-    let _ =
-        storage::session::delete_for_account(&state.services.db, viewer.account.id, viewer.session_id.as_deref()).await;
+    Ok(format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
 }
 
 async fn from_session(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>, services::ServiceError> {
     let Some(token) = cookie_value(headers, COOKIE) else { return Ok(None) };
-    let id = hash(&token);
-    let Some((Some(account_id), data)) = storage::session::load(&state.services.db, &id, storage::now_ms()).await?
-    else {
-        return Ok(None);
-    };
-    let parsed: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
-    let csrf = parsed.get("csrf").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-    let Some((account, actor)) = state.services.actor_of_account(account_id).await? else {
-        return Ok(None);
-    };
-    Ok(Some(Viewer { account, actor, csrf, session_id: Some(id) }))
+    state.services.session(&token).await
 }
 
 async fn from_bearer(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>, services::ServiceError> {
     let Some(auth) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else { return Ok(None) };
     let Some(token) = auth.strip_prefix("Bearer ") else { return Ok(None) };
-    Ok(state.services.actor_of_token(token.trim()).await?.map(|(account, actor)| Viewer {
-        account,
-        actor,
-        csrf: String::new(),
-        session_id: None,
-    }))
+    state.services.bearer(token.trim()).await
 }
 
 /// A state-changing request must come from our own pages: its Origin (or Referer) must name

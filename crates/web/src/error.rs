@@ -69,8 +69,9 @@ impl From<ServiceError> for PageError {
     }
 }
 
-impl From<storage::StorageError> for PageError {
-    fn from(e: storage::StorageError) -> Self {
+/// A stored value that does not decode (a row method such as `org_path()`): an internal error.
+impl From<services::StorageError> for PageError {
+    fn from(e: services::StorageError) -> Self {
         PageError::Service(ServiceError::Storage(e))
     }
 }

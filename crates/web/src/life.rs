@@ -98,7 +98,7 @@ struct LifePage {
     notice: String,
     findings: Vec<FindingView>,
     meetings: Vec<MeetingLine>,
-    duals: Vec<storage::meeting::DualRow>,
+    duals: Vec<services::rows::DualRow>,
 }
 
 #[derive(Deserialize, Default)]

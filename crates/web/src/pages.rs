@@ -2,7 +2,7 @@
 //! handlers, which re-render with field-level errors in Chinese when input is wrong.
 
 use crate::AppState;
-use crate::auth::{PageViewer, Viewer, check_csrf, end_other_sessions, end_session, same_origin, start_session};
+use crate::auth::{PageViewer, Viewer, check_csrf, end_session, same_origin, start_session};
 use crate::error::{PageError, error_page, urlencode};
 use crate::view::*;
 use askama::Template;
@@ -174,7 +174,7 @@ async fn logout(
     form: Posted,
 ) -> PageResult {
     check_csrf(&v, &get_s(&posted(form)?, "_csrf"))?;
-    let cookie = end_session(&state, &headers).await;
+    let cookie = end_session(&state, &headers).await?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }
 
@@ -219,10 +219,10 @@ struct TreeQuery {
     closed: String,
 }
 
-fn tree_rows(orgs: &[storage::org::OrgRow]) -> Vec<TreeRow> {
+fn tree_rows(orgs: &[services::rows::OrgRow]) -> Vec<TreeRow> {
     // Depth relative to the shallowest visible org, so a branch worker's tree starts at 0.
     let min_depth = orgs.iter().map(|o| o.path.matches('/').count()).min().unwrap_or(0);
-    let mut by_parent: HashMap<Option<i64>, Vec<&storage::org::OrgRow>> = HashMap::new();
+    let mut by_parent: HashMap<Option<i64>, Vec<&services::rows::OrgRow>> = HashMap::new();
     let ids: std::collections::HashSet<i64> = orgs.iter().map(|o| o.id).collect();
     for o in orgs {
         let parent = o.parent_id.filter(|p| ids.contains(p));
@@ -234,7 +234,7 @@ fn tree_rows(orgs: &[storage::org::OrgRow]) -> Vec<TreeRow> {
     let mut out = Vec::new();
     fn walk(
         parent: Option<i64>,
-        by_parent: &HashMap<Option<i64>, Vec<&storage::org::OrgRow>>,
+        by_parent: &HashMap<Option<i64>, Vec<&services::rows::OrgRow>>,
         min_depth: usize,
         out: &mut Vec<TreeRow>,
     ) {
@@ -443,7 +443,7 @@ struct OrgDetailPage {
     today: String,
 }
 
-fn post_view(p: &storage::org::PostRow) -> PostView {
+fn post_view(p: &services::rows::PostRow) -> PostView {
     PostView {
         id: p.id,
         label: post_label(&p.post),
@@ -470,17 +470,16 @@ async fn org_detail(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
             .map(|k| Opt { value: k.as_str().into(), label: k.label().into(), selected: false })
             .collect()
     };
-    let scope = v.actor.scope();
     let group_id = (kind == OrgKind::Group).then_some(d.org.id);
     let members_rows = if kind.holds_members() || kind == OrgKind::GeneralBranch {
-        storage::member::of_org(&state.services.db, &scope, &path, group_id).await?
+        state.services.members_of_org(&v.actor, &path, group_id).await?
     } else {
         Vec::new()
     };
     let can_manage_posts = !closed && kind != OrgKind::Group && can(&v.actor, Action::ManagePosts, target);
     let member_options = if can_manage_posts {
         let rows = if members_rows.is_empty() {
-            storage::member::of_org(&state.services.db, &scope, &path, None).await?
+            state.services.members_of_org(&v.actor, &path, None).await?
         } else {
             members_rows.clone()
         };
@@ -728,7 +727,7 @@ fn query_string(q: &ListQuery) -> String {
     format!("/members?{}", s.join("&"))
 }
 
-fn member_filters(q: &ListQuery, errors: &FieldErrors, orgs: &[storage::org::OrgRow]) -> Vec<Field> {
+fn member_filters(q: &ListQuery, errors: &FieldErrors, orgs: &[services::rows::OrgRow]) -> Vec<Field> {
     let mut statuses = vec![("all".to_string(), "全部（含已转出等）".to_string())];
     statuses.extend(status_choices());
     let age_bands: Vec<(String, String)> =
@@ -816,7 +815,7 @@ async fn member_list(
             sort_birth: sort_link("birth_date"),
             sort_joined: sort_link("joined_on"),
             total_text: if page.total_capped {
-                format!("{} 人以上", storage::member::LIST_TOTAL_CAP)
+                format!("{} 人以上", services::members::LIST_TOTAL_CAP)
             } else {
                 format!("{} 人", page.total)
             },
@@ -1021,7 +1020,7 @@ struct MemberPostView {
 #[template(path = "member_detail.html")]
 struct MemberDetailPage {
     nav: Nav,
-    m: storage::member::MemberRow,
+    m: services::rows::MemberRow,
     revealed: bool,
     can_reveal: bool,
     can_edit: bool,
@@ -1263,7 +1262,7 @@ async fn audit(
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> PageResult {
     let q = q.map(|Query(q)| q).unwrap_or_default();
-    let f = storage::audit::AuditFilter {
+    let f = services::rows::AuditFilter {
         entity: (!q.entity.is_empty()).then(|| q.entity.clone()),
         entity_id: q.entity_id.parse().ok(),
         before_id: q.before.parse().ok(),
@@ -1379,15 +1378,8 @@ async fn account(State(state): State<AppState>, PageViewer(v): PageViewer) -> Pa
 async fn password_change(State(state): State<AppState>, PageViewer(v): PageViewer, form: Posted) -> PageResult {
     let f = posted(form)?;
     check_csrf(&v, &get_s(&f, "_csrf"))?;
-    match state
-        .services
-        .change_password(&v.actor, &get_s(&f, "current"), &get_s(&f, "new"), &get_s(&f, "confirm"))
-        .await
-    {
-        Ok(()) => {
-            end_other_sessions(&state, &v).await;
-            see_other("/account")
-        }
+    match state.services.change_password(&v, &get_s(&f, "current"), &get_s(&f, "new"), &get_s(&f, "confirm")).await {
+        Ok(()) => see_other("/account"),
         Err(ServiceError::Invalid(errors)) => {
             account_page(&state, &v, &errors, String::new(), String::new(), StatusCode::BAD_REQUEST).await
         }
@@ -1442,7 +1434,7 @@ struct AccountsPage {
     created: String,
 }
 
-fn account_fields(f: &HashMap<String, String>, e: &FieldErrors, orgs: &[storage::org::OrgRow]) -> Vec<Field> {
+fn account_fields(f: &HashMap<String, String>, e: &FieldErrors, orgs: &[services::rows::OrgRow]) -> Vec<Field> {
     let roles: Vec<(String, String)> =
         domain::scope::RoleKind::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect();
     let org_choices: Vec<(String, String)> = orgs

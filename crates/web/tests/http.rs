@@ -11,8 +11,8 @@ use http_body_util::BodyExt;
 use services::accounts::{NewAccount, RoleGrant};
 use services::orgs::OrgInput;
 use services::{HashCost, Services, console_actor};
-use storage::Db;
-use storage::audit::AuditKey;
+use test_support::storage::Db;
+use test_support::storage::audit::AuditKey;
 use tower::ServiceExt;
 
 const PW: &str = "correct-horse-9";
@@ -155,7 +155,11 @@ struct Session {
 }
 
 async fn login(f: &Fixture, user: &str) -> Session {
-    let r = send(&f.router, login_request(user, PW)).await;
+    login_with(f, user, PW).await
+}
+
+async fn login_with(f: &Fixture, user: &str, password: &str) -> Session {
+    let r = send(&f.router, login_request(user, password)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "login {user}: {}", r.body);
     let page =
         send(&f.router, Request::get("/account").header(header::COOKIE, &r.cookie).body(Body::empty()).unwrap()).await;
@@ -185,8 +189,8 @@ async fn token_of(f: &Fixture, user: &str) -> String {
 }
 
 async fn token(f: &Fixture, user: &str) -> String {
-    let account = storage::account::by_username(&f.services.db, user).await.unwrap().unwrap();
-    let actor = storage::account::actor(&f.services.db, &account).await.unwrap();
+    let account = test_support::storage::account::by_username(f.services.fixture_db(), user).await.unwrap().unwrap();
+    let actor = test_support::storage::account::actor(f.services.fixture_db(), &account).await.unwrap();
     f.services.create_token(&actor, "test").await.unwrap().1
 }
 
@@ -199,12 +203,16 @@ async fn api(f: &Fixture, token: &str, method: &str, uri: &str, json: Option<ser
 }
 
 async fn audit_len(f: &Fixture) -> i64 {
-    let (n,): (i64,) = f.services.db.fetch_one("SELECT COUNT(*) FROM audit_entries", &[]).await.unwrap();
+    let (n,): (i64,) = f.services.fixture_db().fetch_one("SELECT COUNT(*) FROM audit_entries", &[]).await.unwrap();
     n
 }
 
 async fn member_snapshot(f: &Fixture) -> Vec<(i64, String, Option<String>, String, i64)> {
-    f.services.db.fetch_all("SELECT id, name, phone, status, branch_id FROM members ORDER BY id", &[]).await.unwrap()
+    f.services
+        .fixture_db()
+        .fetch_all("SELECT id, name, phone, status, branch_id FROM members ORDER BY id", &[])
+        .await
+        .unwrap()
 }
 
 fn refused(status: StatusCode) -> bool {
@@ -228,6 +236,7 @@ test_support::on_both_backends!(
     routes_without_an_object_refuse_members_and_visitors,
     openapi_lists_only_real_routes,
     one_time_password_must_be_changed_first,
+    a_password_change_ends_the_other_sessions_and_tokens,
     accounts_are_created_with_one_time_passwords_by_those_who_may,
     roster_import_in_two_phases_and_exports,
     org_life_is_recorded_once_and_the_finding_goes,
@@ -514,6 +523,62 @@ async fn one_time_password_must_be_changed_first(db: Db) {
     assert_eq!(page_get(&f, &s, "/members").await.status, StatusCode::OK);
 }
 
+/// A password change ends every other session and revokes every other token of the account,
+/// whether made on the page or through the API; the credential that made it stays valid. (The
+/// console's reset, which keeps nothing, is tested with the binary.)
+async fn a_password_change_ends_the_other_sessions_and_tokens(db: Db) {
+    let f = fixture(db).await;
+    let signed_in = |r: &Reply| r.status == StatusCode::OK;
+    let me = |t: String| {
+        let f = &f;
+        async move { api(f, &t, "GET", "/api/v1/me", None).await.status }
+    };
+    // On the page.
+    let (changer, other) = (login(&f, "worker_a").await, login(&f, "worker_a").await);
+    let (t1, t2) = (token(&f, "worker_a").await, token(&f, "worker_a").await);
+    let bystander = login(&f, "worker_b").await;
+    let r = page_post(
+        &f,
+        &changer,
+        "/account/password",
+        "current=correct-horse-9&new=second-horse-8&confirm=second-horse-8",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(signed_in(&page_get(&f, &changer, "/members").await), "the changing session stays");
+    let r = page_get(&f, &other, "/members").await;
+    assert_eq!((r.status, r.location.starts_with("/login")), (StatusCode::SEE_OTHER, true), "other session ended");
+    assert_eq!(me(t1).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(t2).await, StatusCode::UNAUTHORIZED);
+    assert!(signed_in(&page_get(&f, &bystander, "/members").await), "another account is untouched");
+
+    // Through the API, with a token: that token stays, the others and every session end.
+    let session = login_with(&f, "worker_a", "second-horse-8").await;
+    let (t3, t4) = (token(&f, "worker_a").await, token(&f, "worker_a").await);
+    let body = serde_json::json!({"current": "second-horse-8", "new": "third-horse-7", "confirm": "third-horse-7"});
+    let r = api(&f, &t3, "POST", "/api/v1/account/password", Some(body)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(me(t3.clone()).await, StatusCode::OK);
+    assert_eq!(me(t4).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(page_get(&f, &changer, "/members").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(page_get(&f, &session, "/members").await.status, StatusCode::SEE_OTHER);
+    // The audit entry says what ended.
+    let (after,): (Option<String>,) = f
+        .services
+        .fixture_db()
+        .fetch_one(
+            "SELECT after_json FROM audit_entries WHERE action = 'account.password_change' ORDER BY id DESC LIMIT 1",
+            &[],
+        )
+        .await
+        .unwrap();
+    let after: serde_json::Value = serde_json::from_str(&after.unwrap()).unwrap();
+    assert_eq!((after["sessions_ended"].as_u64(), after["tokens_revoked"].as_u64()), (Some(2), Some(1)));
+    // The new password works; the old ones do not.
+    assert!(signed_in(&page_get(&f, &login_with(&f, "worker_a", "third-horse-7").await, "/members").await));
+    assert_eq!(send(&f.router, login_request("worker_a", "second-horse-8")).await.status, StatusCode::UNAUTHORIZED);
+}
+
 /// A 主题党日 recorded in branch A, for the organizational-life rows of the matrix.
 async fn meeting_in_a(f: &Fixture) -> i64 {
     let input = services::org_life::MeetingInput {
@@ -665,7 +730,8 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
             r.status,
             r.body.chars().take(200).collect::<String>()
         );
-        let worker_a = storage::account::by_username(&f.services.db, "worker_a").await.unwrap().unwrap().id;
+        let worker_a =
+            test_support::storage::account::by_username(f.services.fixture_db(), "worker_a").await.unwrap().unwrap().id;
         for uri in [format!("/accounts/{worker_a}/disable"), format!("/accounts/{worker_a}/enable")] {
             let r = page_post(&f, &s, &uri, "").await;
             assert!(refused(r.status), "{user} POST {uri}: {}", r.status);
@@ -801,7 +867,8 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
         StatusCode::NOT_FOUND
     );
     assert_eq!(api(&f, &root_token, "GET", "/api/v1/me", None).await.status, StatusCode::OK);
-    let worker_a = storage::account::by_username(&f.services.db, "worker_a").await.unwrap().unwrap().id;
+    let worker_a =
+        test_support::storage::account::by_username(f.services.fixture_db(), "worker_a").await.unwrap().unwrap().id;
     let r = api(&f, &t, "POST", &format!("/api/v1/accounts/{worker_a}/disable"), None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = api(&f, &t, "POST", &format!("/api/v1/accounts/{worker_a}/enable"), None).await;
@@ -860,7 +927,7 @@ async fn in_scope_keeper_reaches_everything(db: Db) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let (name, idn): (String, String) = f
         .services
-        .db
+        .fixture_db()
         .fetch_one("SELECT name, id_number FROM members WHERE id = $1", &[f.member_a.into()])
         .await
         .unwrap();
@@ -906,7 +973,8 @@ async fn in_scope_keeper_reaches_everything(db: Db) {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(api(&f, &own, "GET", "/api/v1/me", None).await.status, StatusCode::UNAUTHORIZED, "revoked");
     let admin = login(&f, "rootadmin").await;
-    let worker_a = storage::account::by_username(&f.services.db, "worker_a").await.unwrap().unwrap().id;
+    let worker_a =
+        test_support::storage::account::by_username(f.services.fixture_db(), "worker_a").await.unwrap().unwrap().id;
     for action in ["disable", "enable"] {
         let r = page_post(&f, &admin, &format!("/accounts/{worker_a}/{action}"), "").await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "rootadmin {action}s worker_a: {}", r.body);
@@ -935,12 +1003,16 @@ async fn lists_mask_personal_data_and_reveal_is_audited(db: Db) {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains(&whole));
     assert_eq!(audit_len(&f).await, n + 1, "a whole view must be audited");
-    let (action,): (String,) =
-        f.services.db.fetch_one("SELECT action FROM audit_entries ORDER BY id DESC LIMIT 1", &[]).await.unwrap();
+    let (action,): (String,) = f
+        .services
+        .fixture_db()
+        .fetch_one("SELECT action FROM audit_entries ORDER BY id DESC LIMIT 1", &[])
+        .await
+        .unwrap();
     assert_eq!(action, "member.reveal");
     // The audit chain never holds a whole ID number either.
     let rows: Vec<(Option<String>,)> =
-        f.services.db.fetch_all("SELECT after_json FROM audit_entries", &[]).await.unwrap();
+        f.services.fixture_db().fetch_all("SELECT after_json FROM audit_entries", &[]).await.unwrap();
     assert!(rows.iter().all(|(j,)| !j.as_deref().unwrap_or_default().contains(&whole)));
 }
 
@@ -1606,7 +1678,8 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
     for (method, uri, body) in calls {
         ok(&api(&f, &t, method, &uri, Some(body)).await, &format!("{method} {uri}"));
     }
-    let worker_a = storage::account::by_username(&f.services.db, "worker_a").await.unwrap().unwrap().id;
+    let worker_a =
+        test_support::storage::account::by_username(f.services.fixture_db(), "worker_a").await.unwrap().unwrap().id;
     ok(&api(&f, &t, "POST", &format!("/api/v1/accounts/{worker_a}/disable"), None).await, "disable");
     ok(&api(&f, &t, "POST", &format!("/api/v1/accounts/{worker_a}/enable"), None).await, "enable");
     let r = send(
@@ -1718,17 +1791,18 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
     }
     let (post_id,): (i64,) = f
         .services
-        .db
+        .fixture_db()
         .fetch_one("SELECT id FROM org_posts WHERE member_id = $1 AND end_on IS NULL", &[member_b2.into()])
         .await
         .unwrap();
     ok(&page_post(&f, &s, &format!("/posts/{post_id}/end"), "end_on=2024-06-01").await, "end a post");
     let (dual,): (i64,) =
-        f.services.db.fetch_one("SELECT id FROM dual_org_life ORDER BY id DESC LIMIT 1", &[]).await.unwrap();
+        f.services.fixture_db().fetch_one("SELECT id FROM dual_org_life ORDER BY id DESC LIMIT 1", &[]).await.unwrap();
     ok(&page_post(&f, &s, &format!("/orgs/{b}/dual/{dual}/end"), "").await, "end dual");
     let r = page_post(&f, &s, &format!("/orgs?parent={b}"), "name=页面小组&kind=group").await;
     ok(&r, "create a group on the page");
-    let (pg,): (i64,) = f.services.db.fetch_one("SELECT id FROM orgs WHERE name = '页面小组'", &[]).await.unwrap();
+    let (pg,): (i64,) =
+        f.services.fixture_db().fetch_one("SELECT id FROM orgs WHERE name = '页面小组'", &[]).await.unwrap();
     ok(&page_post(&f, &s, &format!("/orgs/{pg}/move"), &format!("parent_id={a}")).await, "move on the page");
     ok(&page_post(&f, &s, &format!("/orgs/{pg}/close"), "").await, "close on the page");
     ok(

@@ -38,9 +38,11 @@ pub async fn check(
         written = writeln!(out, "[");
     }
     let started = std::time::Instant::now();
-    let rules =
-        services::settings::rules_in_force(services.setting_changes().await.map_err(|e| anyhow::anyhow!("{e}"))?);
+    let rules = services::settings::rules_in_force(
+        services.console().setting_changes().await.map_err(|e| anyhow::anyhow!("{e}"))?,
+    );
     let stats = services
+        .console()
         .check_subtree(within.as_ref(), year, as_of, rules, |r| {
             roll.add(&r);
             if written.is_err() {

@@ -9,10 +9,9 @@ use clap::{Parser, Subcommand};
 use config::Config;
 use domain::scope::RoleKind;
 use services::accounts::{NewAccount, RoleGrant, generate_password};
+use services::console::{AuditKey, Database, Verdict};
 use services::{HashCost, Services, console_actor};
 use std::io::Read;
-use storage::Db;
-use storage::audit::{AuditKey, Verdict};
 
 #[derive(Parser, Debug)]
 #[command(name = "zhibu", version, about = "支部 · 党建工作平台 (party-building work platform)")]
@@ -244,18 +243,18 @@ async fn open(cfg: &Config) -> Result<Services> {
 /// key for a written chain is an error that says where the key was expected.
 async fn open_with(cfg: &Config, may_create_key: bool) -> Result<Services> {
     std::fs::create_dir_all(&cfg.data_dir).with_context(|| format!("cannot create data dir {}", cfg.data_dir))?;
-    let db = Db::connect(&cfg.database_url()).await.context("cannot open the database")?;
+    let db = Database::open(&cfg.database_url()).await.context("cannot open the database")?;
     db.migrate().await.context("cannot migrate the database")?;
     let key = match config::read_audit_key(cfg)? {
         Some(key) => key,
-        None if may_create_key && storage::audit::is_unwritten(&db).await? => {
+        None if may_create_key && db.audit_unwritten().await? => {
             let key = config::create_audit_key(cfg)?;
-            storage::audit::seal_head(&db, &AuditKey::new(key.clone())).await?;
+            db.seal_empty_chain(&AuditKey::new(key.clone())).await?;
             key
         }
         None => anyhow::bail!(config::missing_key(cfg)),
     };
-    let mut services = Services::new(db, AuditKey::new(key), HashCost::default());
+    let mut services = db.into_services(AuditKey::new(key), HashCost::default());
     services.list_cache_ms = cfg.list_cache_ms;
     services.files_dir = Some(std::path::Path::new(&cfg.data_dir).join("attachments"));
     services.font_path = Some(cfg.font_path.clone()).filter(|p| !p.is_empty()).map(Into::into);
@@ -267,9 +266,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
     match cli.command {
         Command::Serve { listen, demo, cookie_secure } => {
             let services = open(&cfg).await?;
-            if demo
-                && storage::org::list(&services.db, &domain::scope::Scope::everything(), None, true).await?.is_empty()
-            {
+            if demo && services.has_no_orgs().await? {
                 print_demo(services.seed_demo(services::demo::Scale::County, services::today()).await?);
             }
             if let Some(password) = services.ensure_first_admin().await? {
@@ -285,18 +282,14 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                     upload_dir: std::path::Path::new(&cfg.data_dir).join("uploads"),
                 },
             };
-            let db = state.services.db.clone();
+            let housekeeper = state.services.clone();
             tokio::spawn(async move {
                 // Housekeeping: expired sessions and old failed-login records, hourly.
                 let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
                 loop {
                     tick.tick().await;
-                    let now = storage::now_ms();
-                    if let Err(e) = storage::session::delete_expired(&db, now).await {
-                        tracing::warn!("session cleanup failed: {e}");
-                    }
-                    if let Err(e) = storage::account::delete_login_failures_before(&db, now - 86_400_000).await {
-                        tracing::warn!("login failure cleanup failed: {e}");
+                    if let Err(e) = housekeeper.housekeeping().await {
+                        tracing::warn!("housekeeping failed: {e}");
                     }
                 }
             });
@@ -309,7 +302,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         }
         Command::Migrate => {
             let services = open(&cfg).await?;
-            println!("migrations up to date: {:?}", services.db.migration_versions());
+            println!("migrations up to date: {:?}", services.migration_versions());
             Ok(std::process::ExitCode::SUCCESS)
         }
         Command::Demo { scale, as_of } => {
@@ -386,7 +379,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                     return Ok(std::process::ExitCode::from(2));
                 }
             };
-            storage::audit::seal_head(&services.db, &services.audit_key).await?;
+            services.seal_audit_head().await?;
             println!("audit chain head sealed at entry {entries}");
             Ok(std::process::ExitCode::SUCCESS)
         }
@@ -468,10 +461,9 @@ async fn admin(cfg: &Config, cmd: AdminCommand) -> Result<std::process::ExitCode
             Ok(std::process::ExitCode::SUCCESS)
         }
         AdminCommand::Token { username, name } => {
-            let Some(account) = storage::account::by_username(&services.db, &username).await? else {
+            let Some(actor) = services.console_actor_of(&username).await? else {
                 bail!("no account named {username}");
             };
-            let actor = storage::account::actor(&services.db, &account).await?;
             let (_, token) = services.create_token(&actor, &name).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{token}");
             Ok(std::process::ExitCode::SUCCESS)
@@ -604,9 +596,9 @@ async fn resolve_org(services: &Services, o: &str) -> Result<i64> {
     if let Ok(id) = o.parse::<i64>() {
         return Ok(id);
     }
-    let found = storage::org::find_by_name(&services.db, &domain::scope::Scope::everything(), o).await?;
+    let found = services.org_ids_named(o).await?;
     match found.as_slice() {
-        [one] => Ok(one.id),
+        [one] => Ok(*one),
         [] => bail!("no org named {o}"),
         _ => bail!("{} orgs are named {o}; give the id instead", found.len()),
     }
@@ -629,7 +621,7 @@ async fn backup(cfg: &Config, out: Option<String>) -> Result<std::process::ExitC
         }
         let services = open(cfg).await?;
         // VACUUM INTO writes a consistent, compacted copy while the server keeps running.
-        services.db.execute("VACUUM INTO $1", &[out.clone().into()]).await?;
+        services.backup_sqlite_to(&out).await?;
         println!("backup written to {out}");
     } else {
         let out = match out {

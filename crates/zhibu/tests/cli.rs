@@ -9,10 +9,45 @@ fn sqlite_exec(data_dir: &std::path::Path, sql: &str) {
     let url = format!("sqlite://{}/zhibu.db", data_dir.display());
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        let db = storage::Db::connect(&url).await.unwrap();
+        let db = test_support::storage::Db::connect(&url).await.unwrap();
         db.execute(sql, &[]).await.unwrap();
         db.close().await;
     });
+}
+
+fn sqlite_count(data_dir: &std::path::Path, sql: &str) -> i64 {
+    let url = format!("sqlite://{}/zhibu.db", data_dir.display());
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let db = test_support::storage::Db::connect(&url).await.unwrap();
+        let (n,): (i64,) = db.fetch_one(sql, &[]).await.unwrap();
+        db.close().await;
+        n
+    })
+}
+
+/// `zhibu admin reset-password` ends every session and revokes every token of the account:
+/// whoever held them has lost access with the old password.
+#[test]
+fn reset_password_ends_every_session_and_token() {
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path(), "tiny");
+    let out =
+        zhibu(dir.path()).args(["admin", "token", "--username", "dangyuan", "--name", "script"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    sqlite_exec(
+        dir.path(),
+        "INSERT INTO sessions (id, account_id, data, expires_at) \
+         SELECT 'a-live-session', id, '{\"csrf\":\"x\"}', 9000000000000 FROM accounts WHERE username = 'dangyuan'",
+    );
+    let live = "SELECT (SELECT COUNT(*) FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
+                WHERE a.username = 'dangyuan' AND t.revoked_at IS NULL) \
+                + (SELECT COUNT(*) FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.username = 'dangyuan')";
+    assert_eq!(sqlite_count(dir.path(), live), 2);
+    let out = zhibu(dir.path()).args(["admin", "reset-password", "--username", "dangyuan"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("new password for dangyuan"));
+    assert_eq!(sqlite_count(dir.path(), live), 0);
 }
 
 #[test]
@@ -101,15 +136,15 @@ fn backup_migrate_and_demo_refusals() {
         let url = format!("sqlite://{}", db_file.display());
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
-            let db = storage::Db::connect(&url).await.unwrap();
+            let db = test_support::storage::Db::connect(&url).await.unwrap();
             let mut out = Vec::new();
             for table in ["orgs", "members", "meetings", "accounts", "audit_entries"] {
                 let (n,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*) FROM {table}"), &[]).await.unwrap();
                 out.push((table, n));
             }
             let key = std::fs::read_to_string(dir.path().join("audit.key")).unwrap();
-            let key = storage::audit::AuditKey::new(hex::decode(key.trim()).unwrap());
-            let verdict = storage::audit::verify(&db, &key).await.unwrap();
+            let key = test_support::storage::audit::AuditKey::new(hex::decode(key.trim()).unwrap());
+            let verdict = test_support::storage::audit::verify(&db, &key).await.unwrap();
             db.close().await;
             (out, verdict)
         })
@@ -118,7 +153,7 @@ fn backup_migrate_and_demo_refusals() {
     let (copy, copy_verdict) = counts(&target);
     assert_eq!(copy, original);
     assert!(original.iter().all(|(_, n)| *n > 0), "{original:?}");
-    assert!(matches!(copy_verdict, storage::audit::Verdict::Intact { .. }), "{copy_verdict:?}");
+    assert!(matches!(copy_verdict, test_support::storage::audit::Verdict::Intact { .. }), "{copy_verdict:?}");
     assert_eq!(copy_verdict, original_verdict);
     let again = zhibu(dir.path()).args(["backup", "--out"]).arg(&target).output().unwrap();
     assert!(!again.status.success(), "a backup never overwrites a file");
