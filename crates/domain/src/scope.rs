@@ -168,6 +168,27 @@ impl Actor {
         Scope { all: false, subtrees, own_member_id: self.own_member_id() }
     }
 
+    /// The part of the tree whose audit entries the actor may read, by [`Action::ViewAudit`]:
+    /// everything when the global log is allowed, else the subtrees of the actor's grants where
+    /// it is; `None` when there is none.
+    pub fn audit_scope(&self) -> Option<Scope> {
+        if can(self, Action::ViewAudit, Target::Global) {
+            return Some(Scope::everything());
+        }
+        let subtrees: Vec<OrgPath> = self
+            .grants
+            .iter()
+            .filter_map(|g| match g {
+                Grant::OrgAdmin { org } => Some(org),
+                Grant::PartyWorker { branch } => Some(branch),
+                _ => None,
+            })
+            .filter(|org| can(self, Action::ViewAudit, Target::Org(org)))
+            .cloned()
+            .collect();
+        (!subtrees.is_empty()).then_some(Scope { all: false, subtrees, own_member_id: None })
+    }
+
     fn admin_of(&self, path: &OrgPath) -> bool {
         self.is_system_admin()
             || self.grants.iter().any(|g| matches!(g, Grant::OrgAdmin { org } if path.is_within(org)))
@@ -228,6 +249,19 @@ mod tests {
 
     fn actor(grants: Vec<Grant>) -> Actor {
         Actor { account_id: 1, username: "t".into(), grants }
+    }
+
+    /// The audit log's scope is what ViewAudit allows, nothing re-derived: system admins read
+    /// everything, org admins their subtrees, party workers and members nothing.
+    #[test]
+    fn audit_scope_follows_view_audit() {
+        let everything = actor(vec![Grant::SystemAdmin]).audit_scope().unwrap();
+        assert!(everything.all);
+        let admin = actor(vec![Grant::OrgAdmin { org: p("/1/7/") }, Grant::Member { member_id: 3 }]);
+        let scope = admin.audit_scope().unwrap();
+        assert_eq!((scope.all, scope.subtrees, scope.own_member_id), (false, vec![p("/1/7/")], None));
+        assert!(actor(vec![Grant::PartyWorker { branch: p("/1/7/23/") }]).audit_scope().is_none());
+        assert!(actor(vec![Grant::Member { member_id: 3 }]).audit_scope().is_none());
     }
 
     #[test]

@@ -1,28 +1,13 @@
 //! The audit log as the viewer may see it, and verification of the chain.
 
 use crate::{Result, ServiceError, Services};
-use domain::scope::{Actor, Grant, Scope};
+use domain::scope::Actor;
 use storage::audit::{self, AuditFilter, EntryRow, Verdict};
 
 impl Services {
     /// Audit entries about the orgs the viewer administers (system admins: everything).
     pub async fn audit_entries(&self, actor: &Actor, f: &AuditFilter) -> Result<Vec<EntryRow>> {
-        let scope = if actor.is_system_admin() {
-            Scope::everything()
-        } else {
-            let subtrees: Vec<_> = actor
-                .grants
-                .iter()
-                .filter_map(|g| match g {
-                    Grant::OrgAdmin { org } => Some(org.clone()),
-                    _ => None,
-                })
-                .collect();
-            if subtrees.is_empty() {
-                return Err(ServiceError::Forbidden);
-            }
-            Scope { all: false, subtrees, own_member_id: None }
-        };
+        let scope = actor.audit_scope().ok_or(ServiceError::Forbidden)?;
         Ok(audit::list(&self.db, &scope, f).await?)
     }
 

@@ -63,7 +63,7 @@ struct RuleLine {
 #[derive(Template)]
 #[template(path = "compliance.html")]
 struct CompliancePage {
-    nav: crate::pages::Nav,
+    nav: crate::ui::Nav,
     org_id: i64,
     org_name: String,
     year: i32,
@@ -188,7 +188,7 @@ async fn page(
                 required: x.tally.required_periods,
             })
             .collect(),
-        nav: crate::pages::nav(&v),
+        nav: crate::ui::nav(&v),
     };
     let html = p.render().map_err(|e| ServiceError::Internal(e.to_string()))?;
     Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())

@@ -1,7 +1,7 @@
 //! One error type per front: pages render a Chinese error page, the API a structured JSON body
 //! `{"error": {"code", "message", "fields"}}`. Neither ever shows a stack trace.
 
-use crate::pages::ErrorPage;
+use crate::ui::ErrorPage;
 use askama::Template;
 use axum::Json;
 use axum::http::StatusCode;

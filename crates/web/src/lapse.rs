@@ -31,7 +31,7 @@ type PageResult = Result<Response, PageError>;
 #[derive(Template)]
 #[template(path = "work_refusals.html")]
 struct WorkRefusalsPage {
-    nav: crate::pages::Nav,
+    nav: crate::ui::Nav,
     id: i64,
     name: String,
     can_edit: bool,
@@ -55,7 +55,7 @@ async fn view(state: &AppState, v: &Viewer, id: i64, form: (String, String, Stri
         .collect();
     let (error, month, note) = form;
     let page = WorkRefusalsPage {
-        nav: crate::pages::nav(v),
+        nav: crate::ui::nav(v),
         id,
         name: d.member.row.name.clone(),
         can_edit,
@@ -64,11 +64,11 @@ async fn view(state: &AppState, v: &Viewer, id: i64, form: (String, String, Stri
         note,
         rows,
     };
-    crate::pages::render_status(status, &page)
+    crate::ui::render_status(status, &page)
 }
 
 async fn page(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
-    let id = crate::pages::id_param(&id)?;
+    let id = crate::ui::id_param(&id)?;
     view(&state, &v, id, Default::default(), StatusCode::OK).await
 }
 
@@ -78,7 +78,7 @@ async fn page_post(
     Path(id): Path<String>,
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> PageResult {
-    let id = crate::pages::id_param(&id)?;
+    let id = crate::ui::id_param(&id)?;
     let f = form.map(|Form(f)| f).map_err(|_| PageError::BadRequest("提交的表单格式不正确，请返回重新填写".into()))?;
     check_csrf(&v, f.get("_csrf").map(String::as_str).unwrap_or_default())?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();

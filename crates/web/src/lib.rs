@@ -2,19 +2,28 @@
 //! `/api/v1`, sessions, CSRF and error pages. Handlers only translate HTTP to use cases of
 //! [`services::Services`]; authorization happens there and in storage's scope filter.
 
+mod accounts;
 pub mod api;
+mod api_accounts;
+mod api_audit;
 mod api_life;
+mod api_members;
+mod api_orgs;
+mod audit;
 pub mod auth;
 mod compliance;
 pub mod error;
 mod fix;
+mod home;
 mod lapse;
 pub mod life;
+mod members;
 pub mod openapi;
-pub mod pages;
+mod orgs;
 pub mod redirect;
 pub mod roster;
 mod settings;
+pub mod ui;
 pub mod view;
 
 use axum::Router;
@@ -68,7 +77,11 @@ async fn js() -> impl IntoResponse {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(pages::routes())
+        .merge(home::routes())
+        .merge(orgs::routes())
+        .merge(members::routes())
+        .merge(audit::routes())
+        .merge(accounts::routes())
         .merge(roster::routes())
         .merge(life::routes())
         .merge(compliance::routes())
@@ -85,7 +98,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))
-        .fallback(pages::not_found)
+        .fallback(ui::not_found)
         .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

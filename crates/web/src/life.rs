@@ -85,7 +85,7 @@ struct MeetingLine {
 #[derive(Template)]
 #[template(path = "life.html")]
 struct LifePage {
-    nav: crate::pages::Nav,
+    nav: crate::ui::Nav,
     org_id: i64,
     org_name: String,
     year: i32,
@@ -204,7 +204,7 @@ async fn life_page(
                 })
                 .collect(),
             duals: if is_branch { state.services.duals(&v.actor, id).await? } else { Vec::new() },
-            nav: crate::pages::nav(v),
+            nav: crate::ui::nav(v),
         },
         status,
     )
@@ -237,7 +237,7 @@ struct ResolutionLine {
 #[derive(Template)]
 #[template(path = "meeting_form.html")]
 struct MeetingFormPage {
-    nav: crate::pages::Nav,
+    nav: crate::ui::Nav,
     org_id: i64,
     org_name: String,
     kind: &'static str,
@@ -431,7 +431,7 @@ async fn form_page(
             } else {
                 format!("有 {} 处需要修改。", errors.0.len())
             },
-            nav: crate::pages::nav(v),
+            nav: crate::ui::nav(v),
         },
         status,
     )
@@ -520,7 +520,7 @@ async fn record(
 #[derive(Template)]
 #[template(path = "meeting.html")]
 struct MeetingPage {
-    nav: crate::pages::Nav,
+    nav: crate::ui::Nav,
     d: services::org_life::MeetingDetail,
     year: String,
     present: usize,
@@ -559,7 +559,7 @@ async fn meeting_page_with(state: &AppState, v: &Viewer, id: i64, notice: String
             d,
             notice,
             accept: services::attachments::accepted(),
-            nav: crate::pages::nav(v),
+            nav: crate::ui::nav(v),
         },
         status,
     )

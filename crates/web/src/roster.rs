@@ -135,7 +135,7 @@ async fn api_export_orgs(
 #[derive(Template)]
 #[template(path = "import.html")]
 struct ImportPage {
-    nav: crate::pages::Nav,
+    nav: crate::ui::Nav,
     stage: &'static str,
     error: String,
     branches: Vec<Opt>,
@@ -153,7 +153,7 @@ struct ImportPage {
 impl ImportPage {
     fn new(v: &Viewer, stage: &'static str) -> Self {
         Self {
-            nav: crate::pages::nav(v),
+            nav: crate::ui::nav(v),
             stage,
             error: String::new(),
             branches: Vec::new(),

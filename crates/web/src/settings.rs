@@ -68,7 +68,7 @@ struct SettingLine {
 #[derive(Template)]
 #[template(path = "settings.html")]
 struct SettingsPage {
-    nav: crate::pages::Nav,
+    nav: crate::ui::Nav,
     org_id: i64,
     org_name: String,
     can_set: bool,
@@ -139,10 +139,10 @@ async fn settings_view(
                 .collect(),
         })
         .collect();
-    crate::pages::render_status(
+    crate::ui::render_status(
         status,
         &SettingsPage {
-            nav: crate::pages::nav(v),
+            nav: crate::ui::nav(v),
             org_id: org.id,
             org_name: org.name,
             can_set,
@@ -155,7 +155,7 @@ async fn settings_view(
 }
 
 async fn settings_page(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
-    let id = crate::pages::id_param(&id)?;
+    let id = crate::ui::id_param(&id)?;
     settings_view(&state, &v, id, (String::new(), String::new()), StatusCode::OK).await
 }
 
@@ -165,7 +165,7 @@ async fn settings_post(
     Path(id): Path<String>,
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> PageResult {
-    let id = crate::pages::id_param(&id)?;
+    let id = crate::ui::id_param(&id)?;
     let f = form.map(|Form(f)| f).map_err(|_| PageError::BadRequest("提交的表单格式不正确，请返回重新填写".into()))?;
     check_csrf(&v, f.get("_csrf").map(String::as_str).unwrap_or_default())?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
@@ -196,7 +196,7 @@ struct RuleLine {
 #[derive(Template)]
 #[template(path = "rules.html")]
 struct RulesPage {
-    nav: crate::pages::Nav,
+    nav: crate::ui::Nav,
     org_id: i64,
     org_name: String,
     on: String,
@@ -209,14 +209,14 @@ async fn rules_page(
     Path(id): Path<String>,
     q: Result<Query<OnQuery>, QueryRejection>,
 ) -> PageResult {
-    let id = crate::pages::id_param(&id)?;
+    let id = crate::ui::id_param(&id)?;
     let on = day_of(q).map_err(PageError::BadRequest)?;
     let org = state.services.org(&v.actor, id).await?;
     let rules = state.services.rule_catalogue(&v.actor, id, on).await?;
-    crate::pages::render_status(
+    crate::ui::render_status(
         StatusCode::OK,
         &RulesPage {
-            nav: crate::pages::nav(&v),
+            nav: crate::ui::nav(&v),
             org_id: org.id,
             org_name: org.name,
             on: domain::dates::format_cn(on),

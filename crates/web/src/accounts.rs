@@ -1,0 +1,301 @@
+//! Accounts (账户): one's own account (password, API tokens) and the administration of accounts.
+
+use crate::AppState;
+use crate::auth::{PageViewer, Viewer, check_csrf};
+use crate::ui::*;
+use crate::view::*;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use domain::FieldErrors;
+use services::ServiceError;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(account))
+        .route("/account/password", post(password_change))
+        .route("/account/tokens", post(token_create))
+        .route("/account/tokens/{id}/revoke", post(token_revoke))
+        .route("/accounts", get(accounts).post(account_create))
+        .route("/accounts/{id}/disable", post(account_disable))
+        .route("/accounts/{id}/enable", post(account_enable))
+}
+
+struct TokenView {
+    id: i64,
+    name: String,
+    prefix: String,
+    created: String,
+    state: &'static str,
+    live: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    nav: Nav,
+    username: String,
+    roles: Vec<String>,
+    must_change: bool,
+    password_fields: Vec<Field>,
+    tokens: Vec<TokenView>,
+    new_token: String,
+    token_error: String,
+}
+
+async fn account_page(
+    state: &AppState,
+    v: &Viewer,
+    errors: &FieldErrors,
+    new_token: String,
+    token_error: String,
+    status: StatusCode,
+) -> PageResult {
+    let roles = state
+        .services
+        .roles_of(v.account.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let label = domain::scope::RoleKind::parse(&r.role).map(|k| k.label()).unwrap_or("—");
+            match r.org_name {
+                Some(o) => format!("{label}：{o}"),
+                None => label.to_string(),
+            }
+        })
+        .collect();
+    let tokens = state
+        .services
+        .tokens(&v.actor)
+        .await?
+        .into_iter()
+        .map(|t| TokenView {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created: cn_time(t.created_at),
+            state: if t.revoked_at.is_some() { "已吊销" } else { "有效" },
+            live: t.revoked_at.is_none(),
+        })
+        .collect();
+    render_status(
+        status,
+        &AccountPage {
+            username: v.account.username.clone(),
+            roles,
+            must_change: v.account.must_change_password != 0,
+            password_fields: vec![
+                Field::text("current", "当前密码", "", errors).kind("password"),
+                Field::text("new", "新密码", "", errors)
+                    .kind("password")
+                    .hint("至少 10 个字符，含字母、数字、符号中的两种"),
+                Field::text("confirm", "再次输入新密码", "", errors).kind("password"),
+            ],
+            tokens,
+            new_token,
+            token_error,
+            nav: nav(v),
+        },
+    )
+}
+
+async fn account(State(state): State<AppState>, PageViewer(v): PageViewer) -> PageResult {
+    account_page(&state, &v, &FieldErrors::new(), String::new(), String::new(), StatusCode::OK).await
+}
+
+async fn password_change(State(state): State<AppState>, PageViewer(v): PageViewer, form: Posted) -> PageResult {
+    let f = posted(form)?;
+    check_csrf(&v, &get_s(&f, "_csrf"))?;
+    match state.services.change_password(&v, &get_s(&f, "current"), &get_s(&f, "new"), &get_s(&f, "confirm")).await {
+        Ok(()) => see_other("/account"),
+        Err(ServiceError::Invalid(errors)) => {
+            account_page(&state, &v, &errors, String::new(), String::new(), StatusCode::BAD_REQUEST).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn token_create(State(state): State<AppState>, PageViewer(v): PageViewer, form: Posted) -> PageResult {
+    let f = posted(form)?;
+    check_csrf(&v, &get_s(&f, "_csrf"))?;
+    match state.services.create_token(&v.actor, &get_s(&f, "name")).await {
+        Ok((_, token)) => account_page(&state, &v, &FieldErrors::new(), token, String::new(), StatusCode::OK).await,
+        Err(ServiceError::Invalid(errors)) => {
+            let msg = errors.get("name").unwrap_or_default().to_string();
+            account_page(&state, &v, &FieldErrors::new(), String::new(), msg, StatusCode::BAD_REQUEST).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn token_revoke(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    form: Posted,
+) -> PageResult {
+    let id = id_param(&id)?;
+    check_csrf(&v, &get_s(&posted(form)?, "_csrf"))?;
+    state.services.revoke_token(&v.actor, id).await?;
+    see_other("/account")
+}
+
+// ---------------------------------------------------------------- accounts (administration)
+
+struct AccountRowView {
+    id: i64,
+    username: String,
+    display_name: String,
+    roles: Vec<String>,
+    state: &'static str,
+    disabled: bool,
+    can_toggle: bool,
+}
+
+#[derive(Template)]
+#[template(path = "accounts.html")]
+struct AccountsPage {
+    nav: Nav,
+    rows: Vec<AccountRowView>,
+    fields: Vec<Field>,
+    summary: String,
+    created: String,
+}
+
+fn account_fields(f: &HashMap<String, String>, e: &FieldErrors, orgs: &[services::rows::OrgRow]) -> Vec<Field> {
+    let roles: Vec<(String, String)> =
+        domain::scope::RoleKind::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect();
+    let org_choices: Vec<(String, String)> = orgs
+        .iter()
+        .filter(|o| o.kind != "group")
+        .map(|o| {
+            (o.id.to_string(), format!("{}{}", "　".repeat(o.path.matches('/').count().saturating_sub(2)), o.name))
+        })
+        .collect();
+    vec![
+        Field::text("username", "用户名", &get_s(f, "username"), e).required().hint("字母、数字、下划线，3–32 位"),
+        Field::text("display_name", "姓名", &get_s(f, "display_name"), e).required(),
+        Field::select("role", "角色", &get_s(f, "role"), roles, None, e).required(),
+        Field::select("org_id", "管理的组织", &get_s(f, "org_id"), org_choices, Some("（系统管理员、党员不选）"), e)
+            .hint("组织管理员：所选组织及其下级；党务工作者：所选党支部"),
+        Field::text("member_id", "党员编号", &get_s(f, "member_id"), e).hint("党员角色必填：党员详情页地址中的数字"),
+    ]
+}
+
+async fn accounts_page(
+    state: &AppState,
+    v: &Viewer,
+    form: &HashMap<String, String>,
+    errors: &FieldErrors,
+    created: String,
+    status: StatusCode,
+) -> PageResult {
+    let list = state.services.accounts_overview(&v.actor).await?;
+    let orgs = state.services.org_tree(&v.actor, false).await?;
+    render_status(
+        status,
+        &AccountsPage {
+            rows: list
+                .into_iter()
+                .map(|a| AccountRowView {
+                    id: a.account.id,
+                    can_toggle: a.account.id != v.account.id,
+                    username: a.account.username,
+                    display_name: a.account.display_name,
+                    roles: a.roles,
+                    state: if a.account.disabled != 0 { "已停用" } else { "正常" },
+                    disabled: a.account.disabled != 0,
+                })
+                .collect(),
+            fields: account_fields(form, errors, &orgs),
+            summary: summary_of(errors),
+            created,
+            nav: nav(v),
+        },
+    )
+}
+
+async fn accounts(State(state): State<AppState>, PageViewer(v): PageViewer) -> PageResult {
+    accounts_page(&state, &v, &HashMap::new(), &FieldErrors::new(), String::new(), StatusCode::OK).await
+}
+
+async fn account_create(State(state): State<AppState>, PageViewer(v): PageViewer, form: Posted) -> PageResult {
+    let f = posted(form)?;
+    check_csrf(&v, &get_s(&f, "_csrf"))?;
+    let mut errors = FieldErrors::new();
+    let role = domain::scope::RoleKind::parse(&get_s(&f, "role"));
+    if role.is_none() {
+        errors.add("role", "请选择角色");
+    }
+    let org_id = match get_s(&f, "org_id").trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.add("org_id", "请选择组织");
+                None
+            }
+        },
+    };
+    let member_id = match get_s(&f, "member_id").trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.add("member_id", "党员编号应为数字");
+                None
+            }
+        },
+    };
+    if let (Some(role), true) = (role, errors.is_empty()) {
+        let password = services::accounts::generate_password();
+        let username = get_s(&f, "username").trim().to_string();
+        let new = services::accounts::NewAccount {
+            username: username.clone(),
+            display_name: get_s(&f, "display_name"),
+            password: password.clone(),
+            member_id,
+            must_change_password: true,
+            roles: vec![services::accounts::RoleGrant { role, org_id }],
+        };
+        match state.services.create_account(&v.actor, new).await {
+            Ok(_) => {
+                let msg = format!(
+                    "已创建账户 {username}，一次性密码：{password}（只显示这一次，请转交本人，首次登录须修改）"
+                );
+                return accounts_page(&state, &v, &HashMap::new(), &FieldErrors::new(), msg, StatusCode::OK).await;
+            }
+            Err(ServiceError::Invalid(e)) => errors = e,
+            Err(e) => return Err(inline_error(e)),
+        }
+    }
+    accounts_page(&state, &v, &f, &errors, String::new(), StatusCode::BAD_REQUEST).await
+}
+
+async fn account_toggle(state: AppState, v: Viewer, id: String, form: Posted, disabled: bool) -> PageResult {
+    let id = id_param(&id)?;
+    check_csrf(&v, &get_s(&posted(form)?, "_csrf"))?;
+    state.services.set_account_disabled(&v.actor, id, disabled).await.map_err(inline_error)?;
+    see_other("/accounts")
+}
+
+async fn account_disable(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    form: Posted,
+) -> PageResult {
+    account_toggle(state, v, id, form, true).await
+}
+
+async fn account_enable(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    form: Posted,
+) -> PageResult {
+    account_toggle(state, v, id, form, false).await
+}

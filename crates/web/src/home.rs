@@ -1,0 +1,94 @@
+//! Logging in and out, and the home page.
+
+use crate::AppState;
+use crate::auth::{PageViewer, check_csrf, end_session, same_origin, start_session};
+use crate::error::PageError;
+use crate::ui::*;
+use askama::Template;
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use services::ServiceError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", post(logout))
+        .route("/", get(home))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    username: String,
+    error: String,
+    next: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NextQuery {
+    next: String,
+}
+
+async fn login_page(q: Result<Query<NextQuery>, QueryRejection>) -> PageResult {
+    let next = q.map(|Query(q)| q.next).unwrap_or_default();
+    let next = crate::redirect::safe_next(&next).to_string();
+    render(&LoginPage { username: String::new(), error: String::new(), next })
+}
+
+async fn login_submit(State(state): State<AppState>, headers: HeaderMap, form: Posted) -> PageResult {
+    if !same_origin(&headers) {
+        return Err(PageError::Csrf);
+    }
+    let f = posted(form)?;
+    let username = get_s(&f, "username");
+    let next = get_s(&f, "next");
+    match state.services.login(&username, &get_s(&f, "password")).await {
+        Ok((account, _)) => {
+            let cookie = start_session(&state, account.id).await?;
+            let to = if account.must_change_password != 0 { "/account" } else { crate::redirect::safe_next(&next) };
+            Ok(([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response())
+        }
+        Err(e @ (ServiceError::BadCredentials | ServiceError::Throttled { .. })) => {
+            let status = if matches!(e, ServiceError::Throttled { .. }) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            render_status(status, &LoginPage { username, error: e.to_string(), next })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    headers: HeaderMap,
+    form: Posted,
+) -> PageResult {
+    check_csrf(&v, &get_s(&posted(form)?, "_csrf"))?;
+    let cookie = end_session(&state, &headers).await?;
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+// ---------------------------------------------------------------- home
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    nav: Nav,
+    as_of_cn: String,
+    figures: std::sync::Arc<services::home::HomeFigures>,
+}
+
+async fn home(State(state): State<AppState>, PageViewer(v): PageViewer) -> PageResult {
+    let as_of = services::today();
+    let figures = state.services.home_figures(&v.actor, as_of).await?;
+    render(&HomePage { nav: nav(&v), as_of_cn: domain::dates::format_cn(as_of), figures })
+}
