@@ -133,7 +133,8 @@ fn date(s: &str, what: &str) -> Result<NaiveDate> {
     s.parse::<NaiveDate>().map_err(|_| ServiceError::Internal(format!("{what}: not a date: {s}")))
 }
 
-/// The facts of one page: the groups of its branches, then five statements (the meetings in two halves) run at once on
+/// The facts of one page: the groups of its branches, then four statements (the meetings, with
+/// their attendance and votes, in two halves) run at once on
 /// separate connections, unpacked, then the lectures of everyone who was a secretary.
 async fn page_facts(
     db: &storage::Db,
@@ -160,12 +161,11 @@ async fn page_facts(
     // on one core: two statements over the two halves of the page run on two, which halves the
     // time the next page takes to arrive (the check waits for that, not for the rules).
     let (first, second) = read.split_at(read.len().div_ceil(2));
-    let (page_posts, page_counts, mut page_meetings, more_meetings, page_votes) = tokio::try_join!(
+    let (page_posts, page_counts, mut page_meetings, more_meetings) = tokio::try_join!(
         check::posts_between(db, ids, &range.from, &range.posts_to),
         check::member_counts_on(db, member_orgs, &range.on),
         check::meetings_of(db, first, &range.from, &range.to),
         check::meetings_of(db, second, &range.from, &range.to),
-        check::votes_of(db, ids, &range.from, &range.to),
     )?;
     page_meetings.extend(more_meetings);
     for w in check::work_refusals_of(db, branches, &range.from, &range.to).await? {
@@ -197,25 +197,6 @@ async fn page_facts(
         out.posts.entry(p.org_id).or_default().push(span);
     }
     out.counts = page_counts.into_iter().map(|c| ((c.org_id, c.kind, c.status), c.n)).collect();
-    let mut votes: HashMap<i64, Vec<VoteFact>> = HashMap::new();
-    for org_votes in &page_votes {
-        for v in org_votes.entries()? {
-            let purpose = VotePurpose::parse(v.purpose).ok_or_else(|| {
-                ServiceError::Internal(format!("meeting_resolutions {}: unknown purpose {}", v.meeting_id, v.purpose))
-            })?;
-            let n = |x: i64| {
-                u32::try_from(x).map_err(|_| {
-                    ServiceError::Internal(format!("meeting_resolutions {}: count out of range {x}", v.meeting_id))
-                })
-            };
-            votes.entry(v.meeting_id).or_default().push(VoteFact {
-                purpose,
-                voters_expected: n(v.voters_expected)?,
-                voters_present: n(v.voters_present)?,
-                yes: n(v.yes)?,
-            });
-        }
-    }
     for org_meetings in &page_meetings {
         let org_id = org_meetings.org_id;
         let list = out.records.entry(org_id).or_default();
@@ -239,7 +220,22 @@ async fn page_facts(
             }
             r.lecturer_id = m.lecturer_member_id;
             r.has_vote = m.has_vote != 0;
-            r.votes = votes.remove(&m.id).unwrap_or_default();
+            for v in m.votes()? {
+                let purpose = VotePurpose::parse(v.purpose).ok_or_else(|| {
+                    ServiceError::Internal(format!("meeting_resolutions {}: unknown purpose {}", m.id, v.purpose))
+                })?;
+                let n = |x: i64| {
+                    u32::try_from(x).map_err(|_| {
+                        ServiceError::Internal(format!("meeting_resolutions {}: count out of range {x}", m.id))
+                    })
+                };
+                r.votes.push(VoteFact {
+                    purpose,
+                    voters_expected: n(v.voters_expected)?,
+                    voters_present: n(v.voters_present)?,
+                    yes: n(v.yes)?,
+                });
+            }
             list.push(r);
         }
     }

@@ -5,7 +5,6 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit_log;
-pub mod cache;
 pub mod compliance;
 pub mod console;
 pub mod demo;
@@ -35,6 +34,7 @@ use domain::FieldErrors;
 use domain::scope::Actor;
 pub use storage::StorageError;
 use storage::audit::{AuditKey, NewEntry};
+use storage::memo::Memo;
 use storage::{Db, Tx};
 use thiserror::Error;
 
@@ -123,9 +123,9 @@ pub struct Services {
     pub(crate) db: Db,
     pub audit_key: AuditKey,
     pub hash_cost: HashCost,
-    pub(crate) token_cache: sessions::TokenCache,
-    pub(crate) list_cache: cache::ViewCache<members::MemberPage>,
-    pub(crate) home_cache: cache::ViewCache<home::HomeFigures>,
+    pub(crate) token_cache: Memo<String, sessions::SignedIn>,
+    pub(crate) list_cache: Memo<String, std::sync::Arc<members::MemberPage>>,
+    pub(crate) home_cache: Memo<String, std::sync::Arc<home::HomeFigures>>,
     /// How long a computed member-list page or home page may be reused (0 turns the caches off).
     pub list_cache_ms: u64,
     /// Where meeting attachments are kept (the data directory's `attachments`); without it,
@@ -147,9 +147,9 @@ impl Services {
             db,
             audit_key,
             hash_cost,
-            token_cache: Default::default(),
-            list_cache: Default::default(),
-            home_cache: Default::default(),
+            token_cache: Memo::new(10_000),
+            list_cache: Memo::new(4_096),
+            home_cache: Memo::new(4_096),
             list_cache_ms: DEFAULT_LIST_CACHE_MS,
             files_dir: None,
             font_path: None,

@@ -11,9 +11,7 @@ use crate::{Result, ServiceError, Services};
 use domain::scope::Actor;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use storage::account::{self, AccountRow};
 use storage::session;
 
@@ -42,38 +40,11 @@ struct SessionData {
     csrf: String,
 }
 
-/// How long a token's account and roles are reused without asking the database. Revoking a
-/// token clears this server's cache at once; other servers of the same database notice within
-/// this time.
+/// How long a token's account and roles are reused without asking the database (in the
+/// services' token memo, see `storage::memo`). Any write through this server, a revocation
+/// among them, ends the reuse at once; other servers of the same database notice within this
+/// time.
 pub const TOKEN_CACHE_SECONDS: u64 = 15;
-
-/// API tokens resolved recently: scripts call many times in a row, and resolving a token
-/// costs three queries per request otherwise.
-#[derive(Clone, Debug, Default)]
-pub struct TokenCache(Arc<RwLock<HashMap<String, (Instant, SignedIn)>>>);
-
-impl TokenCache {
-    fn get(&self, hash: &str) -> Option<SignedIn> {
-        let map = self.0.read().ok()?;
-        let (at, who) = map.get(hash)?;
-        (at.elapsed() < Duration::from_secs(TOKEN_CACHE_SECONDS)).then(|| who.clone())
-    }
-
-    fn put(&self, hash: String, who: SignedIn) {
-        if let Ok(mut map) = self.0.write() {
-            if map.len() >= 10_000 {
-                map.clear();
-            }
-            map.insert(hash, (Instant::now(), who));
-        }
-    }
-
-    pub(crate) fn clear(&self) {
-        if let Ok(mut map) = self.0.write() {
-            map.clear();
-        }
-    }
-}
 
 /// The SHA-256 of a secret, as kept in the database.
 pub(crate) fn secret_hash(secret: &str) -> String {
@@ -116,13 +87,14 @@ impl Services {
     /// The person owning a live personal API token, or `None`.
     pub async fn bearer(&self, token: &str) -> Result<Option<SignedIn>> {
         let hash = secret_hash(token);
-        if let Some(hit) = self.token_cache.get(&hash) {
+        let writes = self.db.write_count();
+        if let Some(hit) = self.token_cache.get(&hash, writes, Duration::from_secs(TOKEN_CACHE_SECONDS)) {
             return Ok(Some(hit));
         }
         let Some((token_id, account_id)) = account::live_token(&self.db, &hash).await? else { return Ok(None) };
         let Some((account, actor)) = self.actor_of_account(account_id).await? else { return Ok(None) };
         let who = SignedIn { account, actor, csrf: String::new(), credential: Credential::Token(token_id) };
-        self.token_cache.put(hash, who.clone());
+        self.token_cache.put(hash, writes, who.clone());
         Ok(Some(who))
     }
 

@@ -103,39 +103,22 @@ pub async fn member_counts_on(db: &Db, org_ids: &[i64], on: &str) -> Result<Vec<
     if org_ids.is_empty() {
         return Ok(Vec::new());
     }
-    // On PostgreSQL, two halves: members whose status has not changed since `on` read it from
-    // their own row (an index-only read of `members_facts`), the few others from the status
-    // history. One expression with the history lookup in a CASE made PostgreSQL evaluate it per
-    // row and cost a city page 340 ms instead of 130. SQLite evaluates the CASE lazily, and two
-    // halves would make it walk the page's spans twice: one pass.
+    // One pass: the status on the day reads the member's own row unless it changed after `on`
+    // (`status_on_sql`'s CASE, which both databases evaluate lazily), through the covering
+    // `members_facts` index.
     let mut b = SqlBuf::new("");
     let on_ph = b.arg(on);
     let covers = crate::member::span_covers_sql(&on_ph);
-    let unchanged = format!(
-        "(CASE WHEN m.joined_on > {on_ph} THEN NULL WHEN m.confirmed_on > {on_ph} AND m.status = 'full' \
-         THEN 'probationary' ELSE m.status END)"
-    );
-    let history = crate::member::status_on_sql(&on_ph);
-    let halves = match db.kind() {
-        DbKind::Postgres => vec![
-            (unchanged.as_str(), format!(" AND m.status_changed_on <= {on_ph}")),
-            (history.as_str(), format!(" AND m.status_changed_on > {on_ph}")),
-        ],
-        DbKind::Sqlite => vec![(history.as_str(), String::new())],
-    };
-    b.push("SELECT org_id, kind, COALESCE(status, '') AS status, COUNT(*) AS n FROM (");
-    for (i, (status, changed)) in halves.iter().enumerate() {
-        if i > 0 {
-            b.push(" UNION ALL ");
-        }
-        b.push(&format!(
-            "SELECT s.org_id, s.kind, {status} AS status FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE "
-        ));
-        push_in(&mut b, "s.org_id", org_ids);
-        b.push(&format!(" AND s.kind IN ('branch','group') AND {covers}{changed}"));
-    }
+    let status = crate::member::status_on_sql(&on_ph);
+    b.push(&format!(
+        "SELECT org_id, kind, COALESCE(status, '') AS status, COUNT(*) AS n FROM (SELECT s.org_id, s.kind, \
+         {status} AS status FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE "
+    ));
+    push_in(&mut b, "s.org_id", org_ids);
+    b.push(&format!(" AND s.kind IN ('branch','group') AND {covers}"));
     // Grouped by every status and filtered here: a filter on the status expression in SQL made
-    // PostgreSQL misjudge how many members pass it (1 in 200) and scan all members per page.
+    // PostgreSQL misjudge how many members pass it (1 in 200) and plan a city page's count as
+    // 340 ms instead of 65.
     b.push(") x GROUP BY org_id, kind, status ORDER BY org_id, kind, status");
     let mut counts: Vec<MemberCount> = db.fetch_buf(&b).await?;
     counts.retain(|c| matches!(c.status.as_str(), "probationary" | "full"));
@@ -157,9 +140,11 @@ fn string_agg(db: &Db) -> &'static str {
     }
 }
 
-/// An org's meetings with their attendance, packed into one row: `id:kind:held_on:lecturer:has_vote:attendance`
-/// entries joined by commas, the attendance being the attendees' codes joined by spaces (see
-/// [`OrgMeetings::meetings`] and [`MeetingFact::attendees`]).
+/// An org's meetings with their attendance and votes, packed into one row:
+/// `id:kind:held_on:lecturer:has_vote:attendance:votes` entries joined by commas, the attendance
+/// being the attendees' codes joined by spaces, the votes `purpose/expected/present/yes` joined
+/// by semicolons (see [`OrgMeetings::meetings`], [`MeetingFact::attendees`] and
+/// [`MeetingFact::votes`]).
 ///
 /// Why packed: a city's year is 80,000 meetings and 1.5 million attendance rows, and the
 /// database driver hands rows over one at a time (some 20 µs each on SQLite), which cost more
@@ -184,6 +169,8 @@ pub struct MeetingFact<'a> {
     pub has_vote: i64,
     /// The attendees' codes joined by spaces, empty when no attendance was recorded.
     attendance: &'a str,
+    /// The votes of a meeting that voted, `purpose/expected/present/yes` joined by semicolons.
+    votes: &'a str,
 }
 
 /// One attendee of one meeting, attendance as stored.
@@ -214,9 +201,9 @@ fn attendance_code_sql() -> String {
 
 impl OrgMeetings {
     pub fn meetings(&self) -> Result<Vec<MeetingFact<'_>>> {
-        unpack::<6>(&self.packed, "meetings", self.org_id)?
+        unpack::<7>(&self.packed, "meetings", self.org_id)?
             .into_iter()
-            .map(|[id, kind, held_on, lecturer, vote, attendance]| {
+            .map(|[id, kind, held_on, lecturer, vote, attendance, votes]| {
                 Ok(MeetingFact {
                     id: int(id, "meetings")?,
                     kind,
@@ -224,6 +211,7 @@ impl OrgMeetings {
                     lecturer_member_id: if lecturer.is_empty() { None } else { Some(int(lecturer, "meetings")?) },
                     has_vote: int(vote, "meetings")?,
                     attendance,
+                    votes,
                 })
             })
             .collect()
@@ -231,6 +219,27 @@ impl OrgMeetings {
 }
 
 impl MeetingFact<'_> {
+    /// The votes recorded with their purpose (none for a meeting that did not vote).
+    pub fn votes(&self) -> Result<Vec<VoteEntry<'_>>> {
+        let t = "meeting_resolutions";
+        self.votes
+            .split(';')
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                let mut f = e.split('/');
+                let mut next = || f.next().ok_or_else(|| StorageError::corrupt(t, format!("meeting {}: {e}", self.id)));
+                let purpose = next()?;
+                let (expected, present, yes) = (next()?, next()?, next()?);
+                Ok(VoteEntry {
+                    purpose,
+                    voters_expected: int(expected, t)?,
+                    voters_present: int(present, t)?,
+                    yes: int(yes, t)?,
+                })
+            })
+            .collect()
+    }
+
     pub fn attendees(&self) -> Result<Vec<AttendanceEntry>> {
         let corrupt =
             |e: &str| StorageError::corrupt("meeting_attendance", format!("meeting {}: attendee {e}", self.id));
@@ -267,8 +276,10 @@ pub async fn meetings_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Resu
     let mut b = SqlBuf::new(&format!(
         "SELECT mt.org_id, {agg}(mt.id || ':' || mt.kind || ':' || mt.held_on || ':' || \
          COALESCE(CAST(mt.lecturer_member_id AS TEXT), '') || ':' || mt.has_vote || ':' || \
-         COALESCE((SELECT {agg}({}, ' ') FROM meeting_attendance a WHERE a.meeting_id = mt.id), ''), ',') AS packed \
-         FROM meetings mt WHERE ",
+         COALESCE((SELECT {agg}({}, ' ') FROM meeting_attendance a WHERE a.meeting_id = mt.id), '') || ':' || \
+         (CASE WHEN mt.has_vote = 1 THEN COALESCE((SELECT {agg}(r.purpose || '/' || r.voters_expected || '/' || \
+         r.voters_present || '/' || r.yes, ';') FROM meeting_resolutions r WHERE r.meeting_id = mt.id), '') ELSE '' END), \
+         ',') AS packed FROM meetings mt WHERE ",
         attendance_code_sql()
     ));
     meetings_where(&mut b, org_ids, from, to);
@@ -325,64 +336,13 @@ fn int(s: &str, table: &'static str) -> Result<i64> {
     s.parse().map_err(|_| StorageError::corrupt(table, format!("not a number: {s}")))
 }
 
-/// The votes of an org's meetings, packed into one row: `meeting:purpose:expected:present:yes`
-/// entries joined by commas (see [`OrgVotes::entries`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct OrgVotes {
-    pub org_id: i64,
-    pub packed: String,
-}
-
-/// One vote of one meeting.
+/// One vote of one meeting, as recorded with its purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VoteEntry<'a> {
-    pub meeting_id: i64,
     pub purpose: &'a str,
     pub voters_expected: i64,
     pub voters_present: i64,
     pub yes: i64,
-}
-
-impl OrgVotes {
-    pub fn entries(&self) -> Result<Vec<VoteEntry<'_>>> {
-        let t = "meeting_resolutions";
-        unpack::<5>(&self.packed, t, self.org_id)?
-            .into_iter()
-            .map(|[meeting, purpose, expected, present, yes]| {
-                Ok(VoteEntry {
-                    meeting_id: int(meeting, t)?,
-                    purpose,
-                    voters_expected: int(expected, t)?,
-                    voters_present: int(present, t)?,
-                    yes: int(yes, t)?,
-                })
-            })
-            .collect()
-    }
-}
-
-/// The votes of the meetings [`meetings_of`] returns for the same arguments, one row per org
-/// that voted. Only meetings that voted are probed (`has_vote`), so the read stays small.
-pub async fn votes_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Result<Vec<OrgVotes>> {
-    if org_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    // As for attendance: PostgreSQL is asked for each voting meeting's rows through the index.
-    let from_clause = match db.kind() {
-        DbKind::Sqlite => "FROM meetings mt JOIN meeting_resolutions r ON r.meeting_id = mt.id",
-        DbKind::Postgres => {
-            "FROM meetings mt CROSS JOIN LATERAL (SELECT x.meeting_id, x.purpose, x.voters_expected, x.voters_present, \
-             x.yes FROM meeting_resolutions x WHERE x.meeting_id = mt.id OFFSET 0) r"
-        }
-    };
-    let mut b = SqlBuf::new(&format!(
-        "SELECT mt.org_id, {}(r.meeting_id || ':' || r.purpose || ':' || r.voters_expected || ':' || r.voters_present \
-         || ':' || r.yes, ',') AS packed {from_clause} WHERE ",
-        string_agg(db)
-    ));
-    meetings_where(&mut b, org_ids, from, to);
-    b.push(" AND mt.has_vote = 1 GROUP BY mt.org_id ORDER BY mt.org_id");
-    db.fetch_buf(&b).await
 }
 
 /// A month in which a member did not do the work the party assigned (CON-LAPSE), as recorded.

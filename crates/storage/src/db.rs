@@ -29,7 +29,10 @@ pub struct Db {
     fixed_plan: Option<PgPool>,
     writes: Arc<AtomicU64>,
     /// Org names recently read, for lists that show a name per row (see [`Db::org_names`]).
-    names: Arc<std::sync::Mutex<NameMemo>>,
+    names: crate::memo::Memo<i64, String>,
+    /// Whether a subtree is small, for the member list's choice of plan (see
+    /// [`crate::member::list`]): the org tree changes rarely.
+    pub(crate) probes: crate::memo::Memo<String, bool>,
     /// SQLite: the turn to write. SQLite lets one writer in at a time and makes the others
     /// retry until its busy timeout, then fail with "database is locked"; a long write (an
     /// 80,000-row import in one transaction) outlasts any timeout. Writers of this process
@@ -41,15 +44,8 @@ pub struct Db {
 /// How long a writer waits for its turn on SQLite before giving up with [`StorageError::Busy`].
 pub const WRITE_WAIT: Duration = Duration::from_secs(30);
 
-/// Org names by id, valid while no write has been committed through this pool since they were
-/// read and for [`NAMES_TTL`] (which bounds how long a rename by another process goes unseen).
-#[derive(Debug, Default)]
-struct NameMemo {
-    writes: u64,
-    since: Option<std::time::Instant>,
-    names: std::collections::HashMap<i64, String>,
-}
-
+/// How long an org name read by [`Db::org_names`] is reused at most (which bounds how long a
+/// rename by another process goes unseen), and how many are kept.
 const NAMES_TTL: Duration = Duration::from_secs(60);
 /// At most this many names are kept (a few megabytes); past it the memo starts again.
 const NAMES_MAX: usize = 100_000;
@@ -177,14 +173,19 @@ impl Db {
                 pool: Pool::Sqlite(pool),
                 fixed_plan: None,
                 writes: Default::default(),
-                names: Default::default(),
+                names: crate::memo::Memo::new(NAMES_MAX),
+                probes: crate::memo::Memo::new(10_000),
                 write_turn: Default::default(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             // JIT compilation pays off for long analytical queries; ours are short and many, and a
             // capped count over a large range can cross jit_above_cost and spend milliseconds
-            // compiling for a query that runs in one.
-            let opts = url.parse::<sqlx::postgres::PgConnectOptions>()?.options([("jit", "off")]);
+            // compiling for a query that runs in one. Parallel workers likewise: the full check
+            // runs several statements at once already, and a member count over a page that
+            // PostgreSQL split over three processes took 150 ms of CPU where one took 85.
+            let opts = url
+                .parse::<sqlx::postgres::PgConnectOptions>()?
+                .options([("jit", "off"), ("max_parallel_workers_per_gather", "0")]);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
@@ -198,7 +199,8 @@ impl Db {
                 pool: Pool::Postgres(pool),
                 fixed_plan: Some(fixed_plan),
                 writes: Default::default(),
-                names: Default::default(),
+                names: crate::memo::Memo::new(NAMES_MAX),
+                probes: crate::memo::Memo::new(10_000),
                 write_turn: Default::default(),
             })
         } else {
@@ -336,42 +338,27 @@ impl Db {
     pub async fn org_names(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         let mut missing: Vec<i64> = Vec::new();
-        {
-            let writes = self.write_count();
-            let mut memo = self.names.lock().map_err(|_| StorageError::corrupt("org names", "poisoned lock"))?;
-            let fresh = memo.writes == writes && memo.since.is_some_and(|t| t.elapsed() < NAMES_TTL);
-            if !fresh {
-                *memo = NameMemo { writes, since: Some(std::time::Instant::now()), names: Default::default() };
-            }
-            for id in ids {
-                match memo.names.get(id) {
-                    Some(name) => {
-                        out.insert(*id, name.clone());
-                    }
-                    None if !missing.contains(id) => missing.push(*id),
-                    None => {}
+        let writes = self.write_count();
+        for id in ids {
+            match self.names.get(id, writes, NAMES_TTL) {
+                Some(name) => {
+                    out.insert(*id, name);
                 }
+                None if !missing.contains(id) => missing.push(*id),
+                None => {}
             }
         }
         if missing.is_empty() {
             return Ok(out);
         }
-        let writes = self.write_count();
         let mut b = SqlBuf::new("SELECT id, name FROM orgs WHERE id IN (");
         let ph: Vec<String> = missing.iter().map(|id| b.arg(*id)).collect();
         b.push(&ph.join(","));
         b.push(")");
         let found: Vec<(i64, String)> = self.fetch_buf_fixed_plan(&b).await?;
-        let mut memo = self.names.lock().map_err(|_| StorageError::corrupt("org names", "poisoned lock"))?;
-        // Kept only if nothing was written meanwhile (the read might predate the write).
-        let keep = memo.writes == writes && self.write_count() == writes;
-        if memo.names.len() + found.len() > NAMES_MAX {
-            memo.names.clear();
-        }
         for (id, name) in found {
-            if keep {
-                memo.names.insert(id, name.clone());
-            }
+            // Under the count taken before the read: a write meanwhile makes it stale.
+            self.names.put(id, writes, name.clone());
             out.insert(id, name);
         }
         Ok(out)

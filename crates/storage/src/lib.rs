@@ -15,6 +15,7 @@ pub mod check;
 pub mod db;
 pub mod meeting;
 pub mod member;
+pub mod memo;
 pub mod org;
 pub mod roster;
 pub mod session;

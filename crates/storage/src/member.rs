@@ -291,28 +291,10 @@ const PAGE_COLS: &str = "m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id
     m.remark, m.probation_extension_months, m.branch_id, '' AS branch_name, m.group_id, \
     CAST(NULL AS TEXT) AS group_name, m.branch_path";
 
-/// Recent answers of the subtree probe on PostgreSQL (whether a subtree is small), by its
-/// arguments: the org tree changes rarely, and an answer past its time costs only speed (both
-/// plans return the same rows). An answer holds until this process writes or a minute passes
-/// (writes by other processes are not seen sooner).
-type ProbeMemo = std::collections::HashMap<String, (u64, std::time::Instant, bool)>;
-static PROBES: std::sync::LazyLock<std::sync::Mutex<ProbeMemo>> = std::sync::LazyLock::new(Default::default);
+/// How long an answer of the subtree probe on PostgreSQL (whether a subtree is small) is
+/// reused at most: the org tree changes rarely, and an answer past its time costs only speed
+/// (both plans return the same rows). Kept in [`Db`]'s probe memo.
 const PROBE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
-
-fn probe_memo(db: &Db, key: &str) -> Option<bool> {
-    let memo = PROBES.lock().ok()?;
-    let (writes, at, small) = memo.get(key)?;
-    (*writes == db.write_count() && at.elapsed() < PROBE_TTL).then_some(*small)
-}
-
-fn remember_probe(db: &Db, key: String, small: bool) {
-    if let Ok(mut memo) = PROBES.lock() {
-        if memo.len() >= 10_000 {
-            memo.clear();
-        }
-        memo.insert(key, (db.write_count(), std::time::Instant::now(), small));
-    }
-}
 
 #[derive(sqlx::FromRow)]
 struct CountedRow {
@@ -379,12 +361,13 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
         (Some(_), DbKind::Postgres) if whole_tree_prefix => (None, Some(false)),
         (Some(probe), DbKind::Postgres) => {
             let key = format!("{:?}", b.args);
-            let small = match probe_memo(db, &key) {
+            let small = match db.probes.get(&key, db.write_count(), PROBE_TTL) {
                 Some(small) => small,
                 None => {
+                    let writes = db.write_count();
                     b.text = format!("SELECT {probe}");
                     let n = db.fetch_buf_fixed_plan::<(i64,)>(&b).await?.first().map_or(0, |r| r.0);
-                    remember_probe(db, key, n <= SMALL_SUBTREE_ORGS);
+                    db.probes.put(key, writes, n <= SMALL_SUBTREE_ORGS);
                     n <= SMALL_SUBTREE_ORGS
                 }
             };

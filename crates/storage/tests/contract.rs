@@ -344,7 +344,7 @@ async fn list_total_is_capped(db: Db) {
     assert_eq!(member::list(&db, &Scope::everything(), &f).await.unwrap().1, 0);
 }
 
-/// The full check reads each org's meetings with their attendees packed into one row; every
+/// The full check reads each org's meetings with their attendees and votes packed into one row; every
 /// attendance value and flag comes back as stored, and a stored value the code does not know is
 /// an error naming the meeting, never a default.
 async fn check_reads_attendance_packed_and_reports_corrupt_rows(db: Db) {
@@ -404,6 +404,13 @@ async fn check_reads_attendance_packed_and_reports_corrupt_rows(db: Db) {
     .await
     .unwrap();
     tx.commit().await.unwrap();
+    db.execute(
+        "INSERT INTO meeting_resolutions (meeting_id, position, text, purpose, voters_expected, voters_present, yes, no, abstain) \
+         VALUES ($1, 1, '接收预备党员', 'admission', 3, 2, 2, 0, 0)",
+        &[meeting_id.into()],
+    )
+    .await
+    .unwrap();
 
     let orgs = check::meetings_of(&db, &[b.id, root.id], "2025-01-01", "2025-12-31").await.unwrap();
     assert_eq!(orgs.len(), 1, "only the org that held meetings");
@@ -426,6 +433,14 @@ async fn check_reads_attendance_packed_and_reports_corrupt_rows(db: Db) {
         ]
     );
     assert!(meetings[1].attendees().unwrap().is_empty());
+    let votes: Vec<_> = meetings[0]
+        .votes()
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.purpose, v.voters_expected, v.voters_present, v.yes))
+        .collect();
+    assert_eq!(votes, [("admission", 3, 2, 2)]);
+    assert!(meetings[1].votes().unwrap().is_empty());
     // Outside the dates: nothing.
     assert!(check::meetings_of(&db, &[b.id], "2025-05-01", "2025-12-31").await.unwrap().is_empty());
 
