@@ -180,6 +180,23 @@ pub fn format_iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+/// A stored date ("2025-03-01", as [`format_iso`] writes it), strictly; `None` for anything
+/// else. Dates typed by people go through [`parse_date`], which accepts more forms.
+pub fn parse_iso(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// Dates written as stored and as sent in forms: `d.iso()` is [`format_iso`]`(d)`.
+pub trait Iso {
+    fn iso(&self) -> String;
+}
+
+impl Iso for NaiveDate {
+    fn iso(&self) -> String {
+        format_iso(*self)
+    }
+}
+
 /// Age in full years on `as_of`. The birthday counts on the day itself. Someone born on
 /// 29 February has their birthday on 1 March in years without 29 February. Returns 0 when
 /// `as_of` is before `birth`.

@@ -22,6 +22,7 @@ use crate::org_life::NOTICE_DAYS;
 use crate::{Result, ServiceError, Services};
 use chrono::NaiveDate;
 use domain::compliance::{RequirementStatus, Tally};
+use domain::dates::Iso;
 use domain::family::org_life::{LifeFacts, RecordFact, VoteFact};
 use domain::family::{OrgFacts, PostSpan, Rules, evaluate_org};
 use domain::findings::{Finding, When};
@@ -303,7 +304,7 @@ fn org_facts(org: &OrgRow, facts: &mut PageFacts) -> Result<(OrgFacts, LifeFacts
 /// The dates a check of `year` as of `as_of` reads: the year, and the half-year before it for
 /// CON-LAPSE's six months; posts up to `as_of` when it lies after the year.
 fn check_range(year: i32, as_of: NaiveDate) -> Arc<Range> {
-    let on = as_of.format("%Y-%m-%d").to_string();
+    let on = as_of.iso();
     let to = format!("{year}-12-31");
     let posts_to = if on > to { on.clone() } else { to.clone() };
     Arc::new(Range { on, from: format!("{}-07-01", year - 1), to, posts_to })

@@ -4,6 +4,7 @@ use crate::members::MemberView;
 use crate::{Result, Services};
 use chrono::{Months, NaiveDate};
 use domain::codes::MemberStatus;
+use domain::dates::Iso;
 use domain::member::{mask_id_number, mask_phone};
 use domain::org::OrgKind;
 use domain::scope::Actor;
@@ -101,9 +102,9 @@ impl Services {
         // has ended without a decision (overdue), oldest first. An extension only moves the end
         // later, so the join dates up to one year before the window's end cover them all.
         if let Some((_, to)) = probation_window(as_of, PROBATION_NOTICE_DAYS) {
-            let rows = member::probationary_joined_by(&self.db, &scope, &to.format("%Y-%m-%d").to_string()).await?;
+            let rows = member::probationary_joined_by(&self.db, &scope, &to.iso()).await?;
             for mut r in rows {
-                let joined = NaiveDate::parse_from_str(&r.joined_on, "%Y-%m-%d").map_err(|_| {
+                let joined = domain::dates::parse_iso(&r.joined_on).ok_or_else(|| {
                     crate::ServiceError::Internal(format!("members {}: joined_on is not a date: {}", r.id, r.joined_on))
                 })?;
                 let extension = r.probation_extension_months.and_then(|m| u32::try_from(m).ok());
@@ -114,20 +115,14 @@ impl Services {
                 r.id_number = mask_id_number(&r.id_number);
                 r.phone = r.phone.as_deref().map(mask_phone);
                 probation_ending.push(ProbationEnd {
-                    ends_on: ends.format("%Y-%m-%d").to_string(),
+                    ends_on: ends.iso(),
                     days_left: (ends - as_of).num_days(),
                     overdue: ends < as_of,
                     member: MemberView { row: r, revealed: false },
                 });
             }
         }
-        Ok(HomeFigures {
-            as_of: as_of.format("%Y-%m-%d").to_string(),
-            orgs_by_kind,
-            members_by_status,
-            current_members,
-            probation_ending,
-        })
+        Ok(HomeFigures { as_of: as_of.iso(), orgs_by_kind, members_by_status, current_members, probation_ending })
     }
 }
 

@@ -7,6 +7,7 @@ use crate::members::input_of;
 use crate::{Entry, Result, ServiceError, Services};
 use chrono::NaiveDate;
 use domain::codes::{DuesCategory, MemberStatus};
+use domain::dates::Iso;
 use domain::dates::parse_excel_serial;
 use domain::member::MemberInput;
 use domain::scope::{Action, Actor, Target, can};
@@ -115,7 +116,7 @@ fn date_text(cell: &str) -> String {
         && let Ok(n) = t.parse::<f64>()
         && let Ok(d) = parse_excel_serial(n)
     {
-        return d.format("%Y-%m-%d").to_string();
+        return d.iso();
     }
     t.to_string()
 }
@@ -410,8 +411,8 @@ impl Services {
         if !plan.is_clean() {
             return Err(ServiceError::Conflict(format!("文件中还有 {} 处错误，全部改正后才能导入", plan.issues.len())));
         }
-        let on = plan.as_of.format("%Y-%m-%d").to_string();
-        let day_before = plan.as_of.pred_opt().unwrap_or(plan.as_of).format("%Y-%m-%d").to_string();
+        let on = plan.as_of.iso();
+        let day_before = plan.as_of.pred_opt().unwrap_or(plan.as_of).iso();
         let mut tx = self.db.begin().await?;
         let mut changed = Vec::new();
         let mut new_rows = Vec::new();

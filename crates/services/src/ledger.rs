@@ -6,6 +6,7 @@ use crate::org_life::{MeetingView, attendees, minutes_text};
 use crate::{Entry, Result, ServiceError, Services};
 use chrono::NaiveDate;
 use domain::compliance::RequirementStatus;
+use domain::dates::Iso;
 use domain::family::Rules;
 use domain::org_life::{AppraisalRating, Attendance, MeetingKind, Votes, quorum_statement, voter_count};
 use domain::scope::Actor;
@@ -135,7 +136,7 @@ impl Services {
         let findings = findings
             .iter()
             .map(|f| {
-                let start = f.period.as_ref().map(|p| p.start().format("%Y-%m-%d").to_string()).unwrap_or_default();
+                let start = f.period.as_ref().map(|p| p.start().iso()).unwrap_or_default();
                 FindingLine {
                     rule_id: f.rule_id.to_string(),
                     severity_label: f.severity.label().to_string(),
@@ -154,7 +155,7 @@ impl Services {
             org_name: org.name.clone(),
             org_path_names: path_names,
             year,
-            as_of: as_of.format("%Y-%m-%d").to_string(),
+            as_of: as_of.iso(),
             generated_by: actor.username.clone(),
             meetings,
             appraisals,

@@ -209,7 +209,7 @@ pub fn console_actor() -> Actor {
 }
 
 /// Today's date in China (UTC+8, no daylight saving), for stamping records. Rules never call
-/// this: they take the date as an argument.
+/// this: they take the date as an argument. Front ends use [`Services::today`], which tests pin.
 pub fn today() -> chrono::NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }

@@ -6,6 +6,7 @@ use crate::{Entry, Result, ServiceError, Services, to_json};
 use chrono::NaiveDate;
 use domain::FieldErrors;
 use domain::codes::{Education, Gender, MemberStatus};
+use domain::dates::Iso;
 use domain::dates::{AgeBand, parse_date};
 use domain::member::{MemberFields, MemberInput, Phone, mask_id_number, mask_phone};
 use domain::org::OrgKind;
@@ -85,7 +86,7 @@ impl ListQuery {
         {
             if !raw.trim().is_empty() {
                 match parse_date(raw) {
-                    Ok(d) => *slot = Some(d.format("%Y-%m-%d").to_string()),
+                    Ok(d) => *slot = Some(d.iso()),
                     Err(err) => e.add(field, err.to_string()),
                 }
             }
@@ -94,8 +95,8 @@ impl ListQuery {
             match AgeBand::parse(&self.age_band) {
                 Some(band) => {
                     let (from, to) = band.birth_date_bounds(as_of);
-                    f.born_from = from.map(|d| d.format("%Y-%m-%d").to_string());
-                    f.born_to = to.map(|d| d.format("%Y-%m-%d").to_string());
+                    f.born_from = from.map(|d| d.iso());
+                    f.born_to = to.map(|d| d.iso());
                 }
                 None => e.add("age_band", "年龄段无效"),
             }
@@ -182,7 +183,7 @@ pub(crate) fn to_data(f: &MemberFields) -> MemberData {
         name: f.name.as_str().to_string(),
         gender: f.gender.as_str().to_string(),
         ethnicity: f.ethnicity.code().to_string(),
-        birth_date: f.birth_date.format("%Y-%m-%d").to_string(),
+        birth_date: f.birth_date.iso(),
         id_number: f.id_number.as_str().to_string(),
         phone: f.phone.as_ref().map(|p| p.as_str().to_string()),
         education: f.education.map(|e| e.code().to_string()),
@@ -190,8 +191,8 @@ pub(crate) fn to_data(f: &MemberFields) -> MemberData {
         occupation: f.occupation.map(|o| o.identifier().to_string()),
         post: f.post.clone(),
         unit_name: f.unit_name.clone(),
-        joined_on: f.joined_on.format("%Y-%m-%d").to_string(),
-        confirmed_on: f.confirmed_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        joined_on: f.joined_on.iso(),
+        confirmed_on: f.confirmed_on.map(|d| d.iso()),
         probation_extension_months: f.probation_extension_months.map(i64::from),
         status: f.status.as_str().to_string(),
         dues_category: f.dues_category.as_str().to_string(),
@@ -391,7 +392,7 @@ impl Services {
             return Err(ServiceError::field("id_number", "该身份证号已登记在册，请勿重复录入"));
         }
         let data = to_data(&fields);
-        let since = fields.joined_on.format("%Y-%m-%d").to_string();
+        let since = fields.joined_on.iso();
         let id = member::insert(&mut tx, &data, &placement, &since).await?;
         self.audit(
             &mut tx,
@@ -447,7 +448,7 @@ impl Services {
         }
         let data = to_data(&fields);
         let status_changed = data.status != before.status;
-        member::update(&mut tx, id, &data, status_changed, &on.format("%Y-%m-%d").to_string()).await?;
+        member::update(&mut tx, id, &data, status_changed, &on.iso()).await?;
         let before_data = data_of_row(&before);
         self.audit(
             &mut tx,
@@ -578,11 +579,11 @@ impl Services {
         }
         let current_start =
             member::spans(&self.db, id).await?.into_iter().find(|s| s.end_on.is_none()).map(|s| s.start_on);
-        let on_s = on.format("%Y-%m-%d").to_string();
+        let on_s = on.iso();
         if current_start.is_some_and(|s| on_s <= s) {
             return Err(ServiceError::field("on", "转移日期须晚于当前所在组织的起始日期"));
         }
-        let day_before = on.pred_opt().unwrap_or(on).format("%Y-%m-%d").to_string();
+        let day_before = on.pred_opt().unwrap_or(on).iso();
         member::relocate(&mut tx, &m, &to, &on_s, &day_before).await?;
         self.audit(
             &mut tx,

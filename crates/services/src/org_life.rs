@@ -4,6 +4,7 @@
 use crate::{Entry, Result, ServiceError, Services};
 use chrono::Datelike;
 use domain::FieldErrors;
+use domain::dates::Iso;
 use domain::dates::parse_date;
 use domain::org::OrgKind;
 use domain::org_life::{
@@ -313,7 +314,7 @@ impl Services {
             e.add("minutes", "会议记录过长（超过 50000 字），较长的材料请作为附件上传");
         }
         let (Some(kind), Some(held_on)) = (kind, held_on) else { return Err(ServiceError::Invalid(e)) };
-        let on = held_on.format("%Y-%m-%d").to_string();
+        let on = held_on.iso();
         let people = expected(self, &org, kind, &on).await?;
 
         // The people named on the record must be real members the actor can see.
@@ -645,7 +646,7 @@ impl Services {
         if current.iter().any(|d| d.member_id == member.id && d.end_on.is_none()) {
             return Err(ServiceError::field("who", format!("{}已参加本支部组织生活", member.name)));
         }
-        let on = start.format("%Y-%m-%d").to_string();
+        let on = start.iso();
         let mut tx = self.db.begin().await?;
         let id = meeting::add_dual(&mut tx, member.id, org.id, &on, actor.account_id).await?;
         self.audit(
@@ -671,7 +672,7 @@ impl Services {
         if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) {
             return Err(ServiceError::Forbidden);
         }
-        let on = self.today().format("%Y-%m-%d").to_string();
+        let on = self.today().iso();
         let mut tx = self.db.begin().await?;
         if meeting::end_dual(&mut tx, dual_id, org.id, &on).await? == 0 {
             return Err(ServiceError::NotFound);

@@ -2,6 +2,7 @@
 
 use crate::{Entry, Result, ServiceError, Services, to_json};
 use domain::FieldErrors;
+use domain::dates::Iso;
 use domain::dates::parse_date;
 use domain::org::{MoveError, OrgKind, OrgStatus, PostKind, UnitKind, check_move};
 use domain::scope::{Action, Actor, Scope, Target, can};
@@ -60,7 +61,7 @@ impl OrgInput {
                 return None;
             }
             match parse_date(v) {
-                Ok(d) => Some(d.format("%Y-%m-%d").to_string()),
+                Ok(d) => Some(d.iso()),
                 Err(err) => {
                     e.add(field, err.to_string());
                     None
@@ -289,7 +290,7 @@ impl Services {
         if n > 0 {
             return Err(ServiceError::Conflict(format!("该组织仍有 {n} 名党员，请先将党员转到其他组织")));
         }
-        org::close(&mut tx, id, &self.today().format("%Y-%m-%d").to_string()).await?;
+        org::close(&mut tx, id, &self.today().iso()).await?;
         let after = org::get_in_tx(&mut tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
         self.audit(
             &mut tx,
@@ -359,7 +360,7 @@ impl Services {
         if !e.is_empty() {
             return Err(ServiceError::Invalid(e));
         }
-        let start = start.format("%Y-%m-%d").to_string();
+        let start = start.iso();
         let id = org::insert_post(&mut tx, org_id, member_id, post_kind.as_str(), &start).await?;
         self.audit(
             &mut tx,
@@ -390,7 +391,7 @@ impl Services {
         if p.end_on.is_some() {
             return Err(ServiceError::Conflict("该职务已卸任".into()));
         }
-        let end = end.format("%Y-%m-%d").to_string();
+        let end = end.iso();
         if end < p.start_on {
             return Err(ServiceError::field("end_on", "卸任日期不能早于任职日期"));
         }

@@ -7,6 +7,7 @@
 use crate::{Entry, Result, ServiceError, Services};
 use chrono::NaiveDate;
 use domain::FieldErrors;
+use domain::dates::Iso;
 use domain::dates::parse_date;
 use domain::family::Rules;
 use domain::org::OrgKind;
@@ -161,7 +162,7 @@ impl Services {
             errors.add_rule("value", e.to_string(), e.rule_id(), citation);
             return Err(ServiceError::Invalid(errors));
         }
-        let from_s = from.format("%Y-%m-%d").to_string();
+        let from_s = from.iso();
         let mut tx = self.db.begin().await?;
         let id = storage::settings::insert(&mut tx, org.id, &org.path, key, value, &from_s, actor.account_id).await?;
         self.audit(

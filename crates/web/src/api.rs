@@ -62,5 +62,5 @@ async fn me(State(state): State<AppState>, ApiViewer(v): ApiViewer) -> ApiResult
 }
 
 async fn home(State(state): State<AppState>, ApiViewer(v): ApiViewer) -> ApiResult {
-    ok(&*state.services.home_figures(&v.actor, services::today()).await?)
+    ok(&*state.services.home_figures(&v.actor, state.services.today()).await?)
 }

@@ -34,9 +34,8 @@ struct YearQuery {
 
 /// The year asked for (this year by default) and the as-of date: given, or today for this
 /// year and the first day of the next for a past year.
-fn year_and_as_of(q: Result<Query<YearQuery>, QueryRejection>) -> Result<(i32, NaiveDate), ApiError> {
+fn year_and_as_of(q: Result<Query<YearQuery>, QueryRejection>, today: NaiveDate) -> Result<(i32, NaiveDate), ApiError> {
     let q = q.map(|Query(q)| q).map_err(|e| ApiError::BadRequest(format!("查询参数有误：{}", e.body_text())))?;
-    let today = services::today();
     let year = q.year.unwrap_or(today.year());
     if !(1949..=today.year() + 1).contains(&year) {
         return Err(ApiError::BadRequest(format!("年份 {year} 超出范围")));
@@ -55,7 +54,7 @@ async fn meetings(
     Path(id): Path<String>,
     q: Result<Query<YearQuery>, QueryRejection>,
 ) -> ApiResult {
-    let (year, _) = year_and_as_of(q)?;
+    let (year, _) = year_and_as_of(q, state.services.today())?;
     let list = state.services.meetings_of(&v.actor, id_of(&id)?, year).await?;
     ok(json!({ "year": year, "meetings": list }))
 }
@@ -82,7 +81,7 @@ async fn findings(
     q: Result<Query<YearQuery>, QueryRejection>,
 ) -> ApiResult {
     let id = id_of(&id)?;
-    let (year, as_of) = year_and_as_of(q)?;
+    let (year, as_of) = year_and_as_of(q, state.services.today())?;
     let findings = state.services.org_findings(&v.actor, id, year, as_of).await?;
     let explanations = state.services.explanations(&v.actor, id).await?;
     ok(json!({ "year": year, "as_of": as_of, "findings": findings, "explanations": explanations }))
@@ -123,7 +122,7 @@ async fn ledger(
         Some("pdf") => services::ledger::LedgerFormat::Pdf,
         Some(other) => return Err(ApiError::BadRequest(format!("format 只能是 xlsx 或 pdf，不是 {other}"))),
     };
-    let (year, as_of) = year_and_as_of(q)?;
+    let (year, as_of) = year_and_as_of(q, state.services.today())?;
     let f = state.services.ledger(&v.actor, id, year, as_of, format).await?;
     Ok(crate::roster::download(f.bytes, &f.file_name, f.content_type))
 }

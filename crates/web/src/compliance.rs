@@ -35,8 +35,7 @@ struct YearQuery {
 
 /// The year asked for (this year by default) and its as-of date: today for this year, the
 /// first day of the next for a past year.
-fn year_of(q: Result<Query<YearQuery>, QueryRejection>) -> (i32, NaiveDate) {
-    let today = services::today();
+fn year_of(q: Result<Query<YearQuery>, QueryRejection>, today: NaiveDate) -> (i32, NaiveDate) {
     let year = q.ok().and_then(|Query(q)| q.year.parse::<i32>().ok());
     let year = year.filter(|y| (1949..=today.year()).contains(y)).unwrap_or(today.year());
     let as_of = if year < today.year() { NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(today) } else { today };
@@ -87,7 +86,7 @@ struct CompliancePage {
 fn child_name(c: &services::compliance::OrgCompliance) -> String {
     match &c.closed_on {
         Some(on) => {
-            let on = NaiveDate::parse_from_str(on, "%Y-%m-%d").map(domain::dates::format_cn).unwrap_or(on.clone());
+            let on = domain::dates::parse_iso(on).map(domain::dates::format_cn).unwrap_or(on.clone());
             format!("{}（{on}撤销）", c.name)
         }
         None => c.name.clone(),
@@ -145,10 +144,10 @@ async fn page(
     q: Result<Query<YearQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let id: i64 = id.parse().map_err(|_| PageError::Service(ServiceError::NotFound))?;
-    let (year, as_of) = year_of(q);
+    let (year, as_of) = year_of(q, state.services.today());
     let r = state.services.compliance(&v.actor, id, year, as_of).await?;
     let (children_chart, month_chart, rules_chart) = view(&r);
-    let today = services::today();
+    let today = state.services.today();
     let p = CompliancePage {
         org_id: r.root.org_id,
         org_name: r.root.name.clone(),
@@ -204,6 +203,6 @@ async fn api(
     if let Err(e) = &q {
         return Err(ApiError::BadRequest(format!("查询参数有误：{}", e.body_text())));
     }
-    let (year, as_of) = year_of(q);
+    let (year, as_of) = year_of(q, state.services.today());
     ok(state.services.compliance(&v.actor, id, year, as_of).await?)
 }

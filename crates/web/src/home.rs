@@ -88,7 +88,7 @@ struct HomePage {
 }
 
 async fn home(State(state): State<AppState>, PageViewer(v): PageViewer) -> PageResult {
-    let as_of = services::today();
+    let as_of = state.services.today();
     let figures = state.services.home_figures(&v.actor, as_of).await?;
     render(&HomePage { nav: nav(&v), as_of_cn: domain::dates::format_cn(as_of), figures })
 }

@@ -15,6 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Datelike;
 use domain::FieldErrors;
+use domain::dates::Iso;
 use domain::org::OrgKind;
 use domain::org_life::{AppraisalRating, MeetingKind};
 use domain::scope::{Action, Target, can};
@@ -119,8 +120,7 @@ async fn life(
 }
 
 /// The as-of date of a year's findings: today for this year, the day after it for past years.
-fn as_of_for(year: i32) -> chrono::NaiveDate {
-    let today = services::today();
+fn as_of_for(year: i32, today: chrono::NaiveDate) -> chrono::NaiveDate {
     if year < today.year() { chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(today) } else { today }
 }
 
@@ -132,10 +132,10 @@ async fn life_page(
     notice: String,
     status: StatusCode,
 ) -> PageResult {
-    let today = services::today();
+    let today = state.services.today();
     let year = year.filter(|y| (1949..=today.year()).contains(y)).unwrap_or(today.year());
     let org = state.services.org(&v.actor, id).await?;
-    let as_of = as_of_for(year);
+    let as_of = as_of_for(year, state.services.today());
     let findings = state.services.org_findings(&v.actor, id, year, as_of).await?;
     let explanations = state.services.explanations(&v.actor, id).await?;
     let meetings = state.services.meetings_of(&v.actor, id, year).await?;
@@ -158,7 +158,7 @@ async fn life_page(
             findings: findings
                 .iter()
                 .map(|f| {
-                    let period_start = f.period.as_ref().map(|p| p.start().format("%Y-%m-%d").to_string());
+                    let period_start = f.period.as_ref().map(|p| p.start().iso());
                     let period_start = period_start.unwrap_or_default();
                     let explanation = explanations
                         .iter()
@@ -283,9 +283,9 @@ async fn form_page(
     let kinds = kinds_for(org_kind);
     let get = |k: &str| values.get(k).cloned().unwrap_or_default();
     let kind = MeetingKind::parse(&get("kind")).filter(|k| kinds.contains(k)).unwrap_or(kinds[0]);
-    let today = services::today();
+    let today = state.services.today();
     let held_on = domain::dates::parse_date(&get("held_on")).ok().filter(|d| *d <= today).unwrap_or(today);
-    let on = held_on.format("%Y-%m-%d").to_string();
+    let on = held_on.iso();
     // Last time's topic and place of this kind, as defaults.
     let last = state.services.last_meeting(&v.actor, org.id, kind).await?;
     let topic = if values.contains_key("topic") {
@@ -698,11 +698,7 @@ async fn dual_add(
     let id = id_of(&id)?;
     let f = form_of(form, &v)?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
-    let start = if get("start_on").trim().is_empty() {
-        services::today().format("%Y-%m-%d").to_string()
-    } else {
-        get("start_on")
-    };
+    let start = if get("start_on").trim().is_empty() { state.services.today().iso() } else { get("start_on") };
     let r = state.services.add_dual(&v.actor, id, &get("who"), &start).await.map(|_| ());
     back_to_life(&state, &v, id, None, r).await
 }
@@ -727,10 +723,10 @@ async fn ledger_file(
     format: services::ledger::LedgerFormat,
 ) -> PageResult {
     let id = id_of(id)?;
-    let today = services::today();
+    let today = state.services.today();
     let year = q.ok().and_then(|Query(q)| q.year.parse::<i32>().ok());
     let year = year.filter(|y| (1949..=today.year()).contains(y)).unwrap_or(today.year());
-    let f = state.services.ledger(&v.actor, id, year, as_of_for(year), format).await?;
+    let f = state.services.ledger(&v.actor, id, year, as_of_for(year, state.services.today()), format).await?;
     Ok(crate::roster::download(f.bytes, &f.file_name, f.content_type))
 }
 

@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use domain::FieldErrors;
+use domain::dates::Iso;
 use domain::member::MemberInput;
 use domain::scope::{Action, Target, can};
 use serde::Deserialize;
@@ -500,7 +501,7 @@ async fn member_detail(
             })
             .collect(),
         targets,
-        today: services::today().format("%Y-%m-%d").to_string(),
+        today: state.services.today().iso(),
         nav: nav(&v),
         m,
     })

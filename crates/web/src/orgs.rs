@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use domain::FieldErrors;
+use domain::dates::Iso;
 use domain::org::OrgKind;
 use domain::scope::{Action, Target, can};
 use serde::Deserialize;
@@ -388,7 +389,7 @@ async fn org_detail(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
         member_options,
         post_options: post_choices().into_iter().map(|(value, label)| Opt { value, label, selected: false }).collect(),
         parent_options,
-        today: services::today().format("%Y-%m-%d").to_string(),
+        today: state.services.today().iso(),
         nav: nav(&v),
         d,
     };

@@ -310,7 +310,7 @@ async fn import_upload(
         return upload_page(&state, &v, "请选择要上传的文件（所选文件是空的）".into()).await;
     };
     let branch = fields.get("branch").and_then(|b| b.trim().parse::<i64>().ok());
-    let plan = match state.services.plan_member_import(&v.actor, &bytes, branch, services::today()).await {
+    let plan = match state.services.plan_member_import(&v.actor, &bytes, branch, state.services.today()).await {
         Ok(p) => p,
         Err(ServiceError::Invalid(e)) => {
             let msg = e.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；");
@@ -324,7 +324,8 @@ async fn import_upload(
 
 async fn replan(state: &AppState, v: &Viewer, token: &str) -> Result<(Upload, ImportPlan), ServiceError> {
     let upload = load_upload(state, v, token)?;
-    let plan = state.services.plan_member_import(&v.actor, &upload.bytes, upload.branch, services::today()).await?;
+    let plan =
+        state.services.plan_member_import(&v.actor, &upload.bytes, upload.branch, state.services.today()).await?;
     Ok((upload, plan))
 }
 
@@ -384,7 +385,7 @@ async fn api_import(
     let body: Bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
         ApiError::BadRequest(format!("文件超过 {} MB 的上限，请拆分后分批导入", MAX_UPLOAD_BYTES / 1024 / 1024))
     })?;
-    let plan = state.services.plan_member_import(&v.actor, &body, q.branch, services::today()).await?;
+    let plan = state.services.plan_member_import(&v.actor, &body, q.branch, state.services.today()).await?;
     let report = serde_json::json!({
         "header_row": plan.table.header_row, "rows": plan.rows, "new": plan.new, "changed": plan.changed,
         "unchanged": plan.unchanged, "issues": plan.issues,

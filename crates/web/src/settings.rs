@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
+use domain::dates::Iso;
 use domain::scope::{Action, Target, can};
 use domain::settings::ValueKind;
 use serde::Deserialize;
@@ -41,10 +42,10 @@ struct OnQuery {
 }
 
 /// The day of a query, today by default; a malformed day is refused with a message.
-fn day_of(q: Result<Query<OnQuery>, QueryRejection>) -> Result<NaiveDate, String> {
+fn day_of(q: Result<Query<OnQuery>, QueryRejection>, today: NaiveDate) -> Result<NaiveDate, String> {
     let raw = q.map(|Query(q)| q.on).unwrap_or_default();
     if raw.trim().is_empty() {
-        return Ok(services::today());
+        return Ok(today);
     }
     domain::dates::parse_date(raw.trim()).map_err(|e| e.message().to_string())
 }
@@ -111,7 +112,7 @@ async fn settings_view(
     status: StatusCode,
 ) -> PageResult {
     let org = state.services.org(&v.actor, id).await?;
-    let today = services::today();
+    let today = state.services.today();
     let states = state.services.settings_of(&v.actor, id, today).await?;
     let kind_ok = matches!(org.kind.as_str(), "committee" | "general_branch");
     let can_set = kind_ok && can(&v.actor, Action::SetCommitteeSettings, Target::Org(&org.org_path()?));
@@ -146,7 +147,7 @@ async fn settings_view(
             org_id: org.id,
             org_name: org.name,
             can_set,
-            today: today.format("%Y-%m-%d").to_string(),
+            today: today.iso(),
             error: error.1,
             error_key: error.0,
             lines,
@@ -210,7 +211,7 @@ async fn rules_page(
     q: Result<Query<OnQuery>, QueryRejection>,
 ) -> PageResult {
     let id = crate::ui::id_param(&id)?;
-    let on = day_of(q).map_err(PageError::BadRequest)?;
+    let on = day_of(q, state.services.today()).map_err(PageError::BadRequest)?;
     let org = state.services.org(&v.actor, id).await?;
     let rules = state.services.rule_catalogue(&v.actor, id, on).await?;
     crate::ui::render_status(
@@ -241,7 +242,7 @@ async fn rules_page(
 
 async fn settings_api(State(state): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<String>) -> ApiResult {
     let id = api_id_of(&id)?;
-    ok(state.services.settings_of(&v.actor, id, services::today()).await?)
+    ok(state.services.settings_of(&v.actor, id, state.services.today()).await?)
 }
 
 #[derive(Deserialize)]
@@ -273,6 +274,6 @@ async fn rules_api(
     q: Result<Query<OnQuery>, QueryRejection>,
 ) -> ApiResult {
     let id = api_id_of(&id)?;
-    let on = day_of(q).map_err(crate::error::ApiError::BadRequest)?;
+    let on = day_of(q, state.services.today()).map_err(crate::error::ApiError::BadRequest)?;
     ok(state.services.rule_catalogue(&v.actor, id, on).await?)
 }

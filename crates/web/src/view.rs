@@ -34,9 +34,9 @@ pub fn post_label(s: &str) -> &'static str {
 
 /// 2025-03-01 → 2025年3月1日; anything else is shown as it is.
 pub fn cn_date(s: &str) -> String {
-    match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        Ok(d) => domain::dates::format_cn(d),
-        Err(_) => s.to_string(),
+    match domain::dates::parse_iso(s) {
+        Some(d) => domain::dates::format_cn(d),
+        None => s.to_string(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! services' use cases, where scope and audit live. The compiler keeps most of the rule (neither
 //! crate depends on `storage`); this test keeps the rest: no front-end source names the storage
 //! layer or the fixtures' door to the database, and the web crate never uses the console's
-//! unscoped use cases.
+//! unscoped use cases. Both take today from `Services::today` (which tests pin), never the clock.
 
 use std::path::{Path, PathBuf};
 
@@ -21,9 +21,10 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 fn front_ends_reach_data_only_through_services() {
     let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let mut checked = 0;
-    for (front_end, banned_here) in
-        [("web", &["storage::", "fixture_db", ".console()"][..]), ("zhibu", &["storage::", "fixture_db"][..])]
-    {
+    for (front_end, banned_here) in [
+        ("web", &["storage::", "fixture_db", ".console()", "services::today()"][..]),
+        ("zhibu", &["storage::", "fixture_db", "services::today()"][..]),
+    ] {
         let manifest = std::fs::read_to_string(crates.join(front_end).join("Cargo.toml")).unwrap();
         let deps = manifest.split("[dev-dependencies]").next().unwrap();
         assert!(!deps.lines().any(|l| l.trim_start().starts_with("storage")), "{front_end} must not depend on storage");

@@ -17,7 +17,7 @@ pub async fn check(
     let actor = console_actor();
     let as_of = match as_of {
         Some(s) => domain::dates::parse_date(&s).map_err(|e| anyhow::anyhow!("{e}"))?,
-        None => services::today(),
+        None => services.today(),
     };
     let year = year.unwrap_or(as_of.year());
     let within = match org {
@@ -135,7 +135,7 @@ pub async fn rules(
     let actor = console_actor();
     let on = match on {
         Some(s) => domain::dates::parse_date(&s).map_err(|e| anyhow::anyhow!("{e}"))?,
-        None => services::today(),
+        None => services.today(),
     };
     let catalogue = match org {
         Some(o) => {

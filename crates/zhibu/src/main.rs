@@ -267,7 +267,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Serve { listen, demo, cookie_secure } => {
             let services = open(&cfg).await?;
             if demo && services.has_no_orgs().await? {
-                print_demo(services.seed_demo(services::demo::Scale::County, services::today()).await?);
+                print_demo(services.seed_demo(services::demo::Scale::County, services.today()).await?);
             }
             if let Some(password) = services.ensure_first_admin().await? {
                 println!("首次启动：已创建系统管理员账户 admin，一次性密码（只显示这一次，登录后须修改）：{password}");
@@ -309,11 +309,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let Some(scale) = services::demo::Scale::parse(&scale) else {
                 bail!("unknown scale {scale}: use tiny, county, city or province");
             };
-            let as_of = match as_of {
-                Some(s) => domain::dates::parse_date(&s).map_err(|e| anyhow::anyhow!("{e}"))?,
-                None => services::today(),
-            };
+            // A malformed date is refused before the database is touched.
+            let as_of = as_of.map(|s| domain::dates::parse_date(&s)).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
             let services = open(&cfg).await?;
+            let as_of = as_of.unwrap_or_else(|| services.today());
             let started = std::time::Instant::now();
             let summary = services.seed_demo(scale, as_of).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             eprintln!("demo data built in {:.1} s", started.elapsed().as_secs_f64());
@@ -484,7 +483,7 @@ async fn import_members(
         Some(b) => Some(services.find_org(&actor, &b).await.map_err(|e| anyhow::anyhow!("{e}"))?.id),
         None => None,
     };
-    let plan = match services.plan_member_import(&actor, &bytes, branch_id, services::today()).await {
+    let plan = match services.plan_member_import(&actor, &bytes, branch_id, services.today()).await {
         Ok(p) => p,
         Err(services::ServiceError::Invalid(e)) => {
             eprintln!("{}：{}", file.display(), e.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"));

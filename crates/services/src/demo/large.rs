@@ -24,6 +24,7 @@ use crate::accounts::{NewAccount, RoleGrant, generate_password};
 use crate::members::to_data;
 use crate::{Entry, Result, ServiceError, Services, console_actor};
 use chrono::{Months, NaiveDate};
+use domain::dates::Iso;
 use domain::member::{IdNumber, MemberInput};
 use domain::scope::RoleKind;
 use rand::distributions::{Distribution, WeightedIndex};
@@ -501,7 +502,7 @@ fn unit(
 }
 
 fn ymd(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    d.iso()
 }
 
 struct Gen<'a> {

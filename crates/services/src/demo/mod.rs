@@ -8,6 +8,7 @@
 use crate::accounts::{NewAccount, RoleGrant, generate_password};
 use crate::{Entry, Result, ServiceError, Services, console_actor};
 use chrono::{Datelike, Months, NaiveDate};
+use domain::dates::Iso;
 use domain::member::{IdNumber, MemberInput};
 use domain::scope::RoleKind;
 use rand::seq::SliceRandom;
@@ -213,7 +214,7 @@ impl Gen {
             name: self.name(),
             gender: if female { "female".into() } else { "male".into() },
             ethnicity: ethnicity.into(),
-            birth_date: birth.format("%Y-%m-%d").to_string(),
+            birth_date: birth.iso(),
             id_number: id.as_str().to_string(),
             phone: phone[..11].to_string(),
             education: education.unwrap_or("21").into(),
@@ -221,8 +222,8 @@ impl Gen {
             occupation: if retired { "retired".into() } else { "professional_technical".into() },
             post: post.into(),
             unit_name: String::new(),
-            joined_on: joined.format("%Y-%m-%d").to_string(),
-            confirmed_on: confirmed.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            joined_on: joined.iso(),
+            confirmed_on: confirmed.map(|d| d.iso()).unwrap_or_default(),
             status: status.into(),
             dues_category: if retired { "retired".into() } else { "employed".into() },
             ..Default::default()
@@ -254,7 +255,7 @@ impl Services {
         let mut member_count = 0usize;
         let term = |g: &mut Gen, years: i64| -> (Option<String>, Option<i64>) {
             let start = g.date_between(g.years_ago(4), g.years_ago(0) - chrono::Days::new(60));
-            (Some(start.format("%Y-%m-%d").to_string()), Some(years))
+            (Some(start.iso()), Some(years))
         };
         let (ts, ty) = term(&mut g, 5);
         let root = org::insert(
@@ -502,8 +503,8 @@ impl Services {
                 kind: "branch".into(),
                 unit_name: plan.unit.clone(),
                 unit_kind: plan.unit_kind.into(),
-                established_on: Some(established.format("%Y-%m-%d").to_string()),
-                term_start_on: Some(start.format("%Y-%m-%d").to_string()),
+                established_on: Some(established.iso()),
+                term_start_on: Some(start.iso()),
                 term_years: Some(3),
             },
         )
