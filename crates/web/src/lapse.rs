@@ -11,7 +11,7 @@ use axum::Router;
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use domain::scope::{Action, Target, can};
 use serde::Deserialize;
@@ -26,7 +26,7 @@ pub fn api_routes() -> Router<AppState> {
     Router::new().route("/members/{id}/work-refusals", get(api_list).post(api_post))
 }
 
-type PageResult = Result<Response, PageError>;
+use crate::ui::PageResult;
 
 #[derive(Template)]
 #[template(path = "work_refusals.html")]

@@ -17,6 +17,7 @@ mod fix;
 mod home;
 mod lapse;
 pub mod life;
+mod meetings;
 mod members;
 pub mod openapi;
 mod orgs;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::routes())
         .merge(roster::routes())
         .merge(life::routes())
+        .merge(meetings::routes())
         .merge(compliance::routes())
         .merge(settings::routes())
         .merge(lapse::routes())

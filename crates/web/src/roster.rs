@@ -14,7 +14,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use rand::RngCore;
 use reports::sheet::MAX_UPLOAD_BYTES;
@@ -171,8 +171,7 @@ impl ImportPage {
 }
 
 fn render(p: &ImportPage, status: StatusCode) -> Result<Response, PageError> {
-    let html = p.render().map_err(internal)?;
-    Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+    crate::ui::render_status(status, p)
 }
 
 async fn branch_options(state: &AppState, v: &Viewer) -> Result<Vec<Opt>, PageError> {

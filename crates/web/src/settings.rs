@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use chrono::NaiveDate;
 use domain::dates::Iso;
@@ -32,7 +32,7 @@ pub fn api_routes() -> Router<AppState> {
         .route("/orgs/{id}/rules", get(rules_api))
 }
 
-type PageResult = Result<Response, PageError>;
+use crate::ui::PageResult;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]

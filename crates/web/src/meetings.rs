@@ -1,0 +1,475 @@
+//! Recording a meeting (the quick form: everyone expected starts as present; only exceptions
+//! are marked) and a meeting's own page with its attachments.
+
+use crate::AppState;
+use crate::auth::{PageViewer, Viewer, check_csrf};
+use crate::error::PageError;
+use crate::life::render_status_of;
+use crate::ui::{PageResult, id_param};
+use crate::view::Field;
+use askama::Template;
+use axum::Router;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Multipart};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use domain::FieldErrors;
+use domain::dates::Iso;
+use domain::org::OrgKind;
+use domain::org_life::{AppraisalRating, MeetingKind};
+use domain::scope::{Action, Target, can};
+use serde::Deserialize;
+use services::ServiceError;
+use services::org_life::{MeetingInput, ResolutionInput, kinds_for};
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{id}/meetings/new", get(new_meeting))
+        .route("/orgs/{id}/meetings", post(record))
+        .route("/meetings/{id}", get(meeting_page))
+        .route(
+            "/meetings/{id}/attachments",
+            post(attach).layer(DefaultBodyLimit::max(services::attachments::MAX_ATTACHMENT_BYTES + 64 * 1024)),
+        )
+        .route("/meetings/{id}/attachments/{aid}", get(attachment))
+}
+
+struct PersonLine {
+    id: i64,
+    name: String,
+    probationary: bool,
+    dual: bool,
+    attendance: String,
+    reason: String,
+    error: String,
+    rating: String,
+}
+
+struct ResolutionLine {
+    index: usize,
+    text: String,
+    /// The vote's purpose as chosen, and the choices (a 党员大会 only: admission, confirmation,
+    /// election are judged by their own quorum and majority).
+    purpose: String,
+    purposes: Vec<(&'static str, &'static str)>,
+    yes: String,
+    no: String,
+    abstain: String,
+    error: String,
+}
+
+#[derive(Template)]
+#[template(path = "meeting_form.html")]
+struct MeetingFormPage {
+    nav: crate::ui::Nav,
+    org_id: i64,
+    org_name: String,
+    kind: &'static str,
+    fields: Vec<Field>,
+    minutes: String,
+    has_vote: bool,
+    people: Vec<PersonLine>,
+    votes: bool,
+    resolutions: Vec<ResolutionLine>,
+    appraisal: bool,
+    ratings_error: String,
+    rating_choices: Vec<(&'static str, &'static str)>,
+    summary: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NewQuery {
+    kind: String,
+    date: String,
+}
+
+fn people_choices(people: &[services::org_life::Expected]) -> Vec<(String, String)> {
+    people
+        .iter()
+        .map(|p| (p.member_id.to_string(), if p.dual { format!("{}（双重组织生活）", p.name) } else { p.name.clone() }))
+        .collect()
+}
+
+async fn form_page(
+    state: &AppState,
+    v: &Viewer,
+    org_id: i64,
+    values: &HashMap<String, String>,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> PageResult {
+    let org = state.services.org(&v.actor, org_id).await?;
+    if !can(&v.actor, Action::EditOrg, Target::Org(&org.org_path()?)) || org.status != "active" {
+        return Err(ServiceError::Forbidden.into());
+    }
+    let org_kind = OrgKind::parse(&org.kind).unwrap_or(OrgKind::Branch);
+    let kinds = kinds_for(org_kind);
+    let get = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let kind = MeetingKind::parse(&get("kind")).filter(|k| kinds.contains(k)).unwrap_or(kinds[0]);
+    let today = state.services.today();
+    let held_on = domain::dates::parse_date(&get("held_on")).ok().filter(|d| *d <= today).unwrap_or(today);
+    let on = held_on.iso();
+    // Last time's topic and place of this kind, as defaults.
+    let last = state.services.last_meeting(&v.actor, org.id, kind).await?;
+    let topic = if values.contains_key("topic") {
+        get("topic")
+    } else {
+        last.as_ref().map(|m| m.topic.clone()).unwrap_or_default()
+    };
+    let place = if values.contains_key("place") {
+        get("place")
+    } else {
+        last.as_ref().map(|m| m.place.clone()).unwrap_or_default()
+    };
+    let people = services::org_life::expected(&state.services, &org, kind, &on).await?;
+    // Who can be chosen as host, recorder, talker: those expected, or for a talk the org's members.
+    let pool = if kind == MeetingKind::Talk {
+        let as_kind = if org_kind == OrgKind::Group { MeetingKind::GroupMeeting } else { MeetingKind::BranchAssembly };
+        let mut pool = services::org_life::expected(&state.services, &org, as_kind, &on).await?;
+        for p in services::org_life::expected(&state.services, &org, MeetingKind::CommitteeMeeting, &on).await? {
+            if !pool.iter().any(|x| x.member_id == p.member_id) {
+                pool.push(p);
+            }
+        }
+        pool
+    } else {
+        people.clone()
+    };
+    let choices: Vec<(String, String)> =
+        kinds.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect();
+    let mut fields = vec![
+        Field::select("kind", "会议类型", kind.as_str(), choices, None, errors).required(),
+        Field::text("held_on", "日期", &on, errors).kind("date").required(),
+        Field::text("start_time", "开始时间", &get("start_time"), errors).hint("如 15:30"),
+        Field::text("place", "地点", &place, errors),
+        Field::text("topic", "主题", &topic, errors).required(),
+    ];
+    if kind == MeetingKind::Talk {
+        fields.push(
+            Field::select(
+                "host_member_id",
+                "谈话人",
+                &get("host_member_id"),
+                people_choices(&pool),
+                Some("请选择"),
+                errors,
+            )
+            .required(),
+        );
+        fields.push(
+            Field::select(
+                "partner_member_id",
+                "谈话对象",
+                &get("partner_member_id"),
+                people_choices(&pool),
+                Some("请选择"),
+                errors,
+            )
+            .required(),
+        );
+        let reasons = services::org_life::TALK_REASONS.iter().map(|r| (r.to_string(), r.to_string())).collect();
+        fields.push(Field::select("talk_reason", "谈话原因", &get("talk_reason"), reasons, None, errors));
+    } else {
+        fields.push(Field::text("first_agenda_item", "第一议题", &get("first_agenda_item"), errors));
+        fields.push(Field::select(
+            "host_member_id",
+            "主持人",
+            &get("host_member_id"),
+            people_choices(&pool),
+            Some("（未填）"),
+            errors,
+        ));
+        fields.push(Field::select(
+            "recorder_member_id",
+            "记录人",
+            &get("recorder_member_id"),
+            people_choices(&pool),
+            Some("（未填）"),
+            errors,
+        ));
+    }
+    if kind == MeetingKind::PartyLecture {
+        let lecturers = services::org_life::lecturer_choices(&state.services, &org, &on).await?;
+        fields.push(
+            Field::select(
+                "lecturer_member_id",
+                "授课人",
+                &get("lecturer_member_id"),
+                people_choices(&lecturers),
+                Some("请选择"),
+                errors,
+            )
+            .required(),
+        );
+    }
+    let votes = matches!(kind, MeetingKind::BranchAssembly | MeetingKind::CommitteeMeeting);
+    let resolutions = (0..3)
+        .map(|i| ResolutionLine {
+            index: i,
+            text: get(&format!("res_{i}_text")),
+            purpose: get(&format!("res_{i}_purpose")),
+            purposes: if kind == MeetingKind::BranchAssembly {
+                domain::org_life::VotePurpose::ALL.iter().map(|p| (p.as_str(), p.label())).collect()
+            } else {
+                vec![(
+                    domain::org_life::VotePurpose::Ordinary.as_str(),
+                    domain::org_life::VotePurpose::Ordinary.label(),
+                )]
+            },
+            yes: get(&format!("res_{i}_yes")),
+            no: get(&format!("res_{i}_no")),
+            abstain: get(&format!("res_{i}_abstain")),
+            error: errors.get(&format!("res_{i}")).unwrap_or_default().to_string(),
+        })
+        .collect();
+    let lines = people
+        .into_iter()
+        .map(|p| PersonLine {
+            attendance: values.get(&format!("att_{}", p.member_id)).cloned().unwrap_or_else(|| "present".into()),
+            reason: values.get(&format!("reason_{}", p.member_id)).cloned().unwrap_or_default(),
+            error: errors.get(&format!("reason_{}", p.member_id)).unwrap_or_default().to_string(),
+            rating: values.get(&format!("rating_{}", p.member_id)).cloned().unwrap_or_else(|| "qualified".into()),
+            probationary: p.status == "probationary",
+            dual: p.dual,
+            id: p.member_id,
+            name: p.name,
+        })
+        .collect();
+    render_status_of(
+        &MeetingFormPage {
+            org_id: org.id,
+            org_name: org.name,
+            kind: kind.as_str(),
+            fields,
+            minutes: get("minutes"),
+            has_vote: get("has_vote") == "1",
+            people: lines,
+            votes,
+            resolutions,
+            appraisal: kind == MeetingKind::MemberAppraisal,
+            ratings_error: errors.get("ratings").unwrap_or_default().to_string(),
+            rating_choices: AppraisalRating::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+            summary: if errors.is_empty() {
+                String::new()
+            } else {
+                format!("有 {} 处需要修改。", errors.0.len())
+            },
+            nav: crate::ui::nav(v),
+        },
+        status,
+    )
+}
+
+async fn new_meeting(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    q: Result<Query<NewQuery>, QueryRejection>,
+) -> PageResult {
+    let id = id_param(&id)?;
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let mut values = HashMap::new();
+    if !q.kind.is_empty() {
+        values.insert("kind".to_string(), q.kind);
+    }
+    if !q.date.is_empty() {
+        values.insert("held_on".to_string(), q.date);
+    }
+    form_page(&state, &v, id, &values, &FieldErrors::new(), StatusCode::OK).await
+}
+
+/// The meeting typed on the form (also used by the API's form-shaped input).
+pub(crate) fn meeting_input(f: &HashMap<String, String>) -> MeetingInput {
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let id = |k: &str| f.get(k).and_then(|v| v.trim().parse::<i64>().ok());
+    let n = |k: &str| f.get(k).and_then(|v| v.trim().parse::<u32>().ok()).unwrap_or(0);
+    let mut exceptions = HashMap::new();
+    let mut ratings = HashMap::new();
+    for (k, value) in f {
+        if let Some(mid) = k.strip_prefix("att_").and_then(|m| m.parse::<i64>().ok())
+            && value != "present"
+        {
+            exceptions.insert(mid, (value.clone(), f.get(&format!("reason_{mid}")).cloned().unwrap_or_default()));
+        }
+        if let Some(mid) = k.strip_prefix("rating_").and_then(|m| m.parse::<i64>().ok()) {
+            ratings.insert(mid, value.clone());
+        }
+    }
+    let resolutions = (0..3)
+        .map(|i| ResolutionInput {
+            text: get(&format!("res_{i}_text")),
+            purpose: get(&format!("res_{i}_purpose")),
+            yes: n(&format!("res_{i}_yes")),
+            no: n(&format!("res_{i}_no")),
+            abstain: n(&format!("res_{i}_abstain")),
+        })
+        .collect();
+    MeetingInput {
+        kind: get("kind"),
+        held_on: get("held_on"),
+        start_time: get("start_time"),
+        place: get("place"),
+        topic: get("topic"),
+        first_agenda_item: get("first_agenda_item"),
+        minutes: get("minutes"),
+        has_vote: get("has_vote") == "1",
+        host_member_id: id("host_member_id"),
+        recorder_member_id: id("recorder_member_id"),
+        lecturer_member_id: id("lecturer_member_id"),
+        partner_member_id: id("partner_member_id"),
+        talk_reason: get("talk_reason"),
+        exceptions,
+        resolutions,
+        ratings,
+    }
+}
+
+async fn record(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
+) -> PageResult {
+    let id = id_param(&id)?;
+    let f = form.map(|Form(f)| f).map_err(|_| PageError::BadRequest("提交的表单格式不正确，请返回重新填写".into()))?;
+    check_csrf(&v, f.get("_csrf").map(String::as_str).unwrap_or_default())?;
+    match state.services.record_meeting(&v.actor, id, &meeting_input(&f)).await {
+        Ok(mid) => Ok(Redirect::to(&format!("/meetings/{mid}")).into_response()),
+        Err(ServiceError::Invalid(errors)) => form_page(&state, &v, id, &f, &errors, StatusCode::BAD_REQUEST).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "meeting.html")]
+struct MeetingPage {
+    nav: crate::ui::Nav,
+    d: services::org_life::MeetingDetail,
+    year: String,
+    present: usize,
+    excused: usize,
+    absent: usize,
+    notice: String,
+    accept: String,
+}
+
+impl MeetingPage {
+    fn attendance_label(&self, a: &str) -> &'static str {
+        domain::org_life::Attendance::parse(a).map(|a| a.label()).unwrap_or("—")
+    }
+
+    fn rating_label(&self, r: &str) -> &'static str {
+        AppraisalRating::parse(r).map(|r| r.label()).unwrap_or("—")
+    }
+
+    fn size(&self, bytes: &i64) -> String {
+        if *bytes >= 1024 * 1024 {
+            format!("{}.{} MB", bytes / 1024 / 1024, bytes * 10 / 1024 / 1024 % 10)
+        } else {
+            format!("{} KB", (bytes + 1023) / 1024)
+        }
+    }
+}
+
+async fn meeting_page_with(state: &AppState, v: &Viewer, id: i64, notice: String, status: StatusCode) -> PageResult {
+    let d = state.services.meeting_detail(&v.actor, id).await?;
+    render_status_of(
+        &MeetingPage {
+            year: d.meeting.held_on.get(..4).unwrap_or_default().to_string(),
+            present: d.count("present"),
+            excused: d.count("excused"),
+            absent: d.count("absent"),
+            d,
+            notice,
+            accept: services::attachments::accepted(),
+            nav: crate::ui::nav(v),
+        },
+        status,
+    )
+}
+
+async fn meeting_page(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
+    let id = id_param(&id)?;
+    meeting_page_with(&state, &v, id, String::new(), StatusCode::OK).await
+}
+
+async fn attach(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    let id = id_param(&id)?;
+    let too_big = format!("附件不能超过 {} MB", services::attachments::MAX_ATTACHMENT_BYTES / 1024 / 1024);
+    let Ok(mut m) = m else {
+        return meeting_page_with(&state, &v, id, "请选择要上传的文件".into(), StatusCode::BAD_REQUEST).await;
+    };
+    let mut csrf = String::new();
+    let mut file = None;
+    loop {
+        let field = match m.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return meeting_page_with(&state, &v, id, too_big, StatusCode::PAYLOAD_TOO_LARGE).await;
+            }
+            Err(_) => {
+                return meeting_page_with(&state, &v, id, "上传不完整，请重试".into(), StatusCode::BAD_REQUEST).await;
+            }
+        };
+        match field.name().unwrap_or_default() {
+            "_csrf" => csrf = field.text().await.unwrap_or_default(),
+            "file" => {
+                let name = field.file_name().unwrap_or("附件").to_string();
+                match field.bytes().await {
+                    Ok(b) => file = Some((name, b.to_vec())),
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        return meeting_page_with(&state, &v, id, too_big, StatusCode::PAYLOAD_TOO_LARGE).await;
+                    }
+                    Err(_) => {
+                        let msg = "文件没有完整上传，请重试".to_string();
+                        return meeting_page_with(&state, &v, id, msg, StatusCode::BAD_REQUEST).await;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    check_csrf(&v, &csrf)?;
+    let Some((name, bytes)) = file.filter(|(n, _)| !n.is_empty()) else {
+        return meeting_page_with(&state, &v, id, "请选择要上传的文件".into(), StatusCode::BAD_REQUEST).await;
+    };
+    match state.services.attach(&v.actor, id, &name, &bytes).await {
+        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
+        Err(ServiceError::Invalid(e)) => {
+            let msg = e.0.first().map(|x| x.message.clone()).unwrap_or_default();
+            meeting_page_with(&state, &v, id, msg, StatusCode::BAD_REQUEST).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn attachment(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path((id, aid)): Path<(String, String)>,
+) -> PageResult {
+    let (id, aid) = (id_param(&id)?, id_param(&aid)?);
+    let (row, bytes) = state.services.attachment(&v.actor, id, aid).await?;
+    let encoded = crate::error::urlencode(&row.file_name).replace('/', "%2F");
+    let disposition = format!("attachment; filename=\"attachment\"; filename*=UTF-8''{encoded}");
+    Ok((
+        [
+            (header::CONTENT_TYPE, row.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
