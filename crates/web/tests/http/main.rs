@@ -1,0 +1,11 @@
+//! HTTP tests of pages and API, in process, on both backends. The scope matrix proves that
+//! every page and API route refuses objects outside the viewer's subtree, guessed ids included,
+//! and changes nothing when it does.
+
+mod accounts;
+mod api;
+mod common;
+mod members;
+mod org_life;
+mod roster;
+mod scope;

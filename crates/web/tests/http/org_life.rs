@@ -1,0 +1,106 @@
+//! Organizational life through pages and API.
+
+use super::common::*;
+
+test_support::on_both_backends!(org_life_is_recorded_once_and_the_finding_goes,);
+
+async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
+    use chrono::Datelike;
+    let f = fixture(db).await;
+    let s = login(&f, "worker_a").await;
+    // June of last year: a month that is over whatever today is, in a year whose every month
+    // is checked (no assertion depends on the month the test runs in).
+    let last_month = chrono::NaiveDate::from_ymd_opt(services::today().year() - 1, 6, 10).unwrap();
+    let label = format!("{}年{}月", last_month.year(), last_month.month());
+    // Orgs established before the checked period are checked; ours have no date, so they are.
+    let page = page_get(&f, &s, &format!("/orgs/{}/life?year={}", f.branch_a, last_month.year())).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let theme_day_missing = |body: &str| {
+        body.split("<tr class=\"finding").any(|row| row.contains("data-rule=\"MTG-THEME-DAY\"") && row.contains(&label))
+    };
+    assert!(theme_day_missing(&page.body), "June's 主题党日 should be missing");
+    let form = page_get(&f, &s, &format!("/orgs/{}/meetings/new?kind=themed_day&date={last_month}", f.branch_a)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("甲党员") && form.body.contains("甲书记"), "branch members are expected");
+    let r = page_post(
+        &f,
+        &s,
+        &format!("/orgs/{}/meetings", f.branch_a),
+        &format!("kind=themed_day&held_on={last_month}&topic=重温入党誓词&att_{}=absent", f.member_a),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The record's page: counts, the absentee, an attachment that must be what it claims.
+    let meeting = r.location.clone();
+    assert!(meeting.starts_with("/meetings/"), "{meeting}");
+    let page = page_get(&f, &s, &meeting).await;
+    assert!(page.body.contains("缺席") && page.body.contains("id=\"counts\""), "{}", page.body);
+    let attach = |name: &'static str, bytes: &'static [u8]| {
+        let (ct, body) = multipart(&s.csrf, name, bytes);
+        let uri = format!("{meeting}/attachments");
+        let cookie = s.cookie.clone();
+        let router = f.router.clone();
+        async move {
+            send(
+                &router,
+                Request::post(uri)
+                    .header(header::COOKIE, cookie)
+                    .header(header::CONTENT_TYPE, ct)
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let r = attach("签到表.pdf", b"MZ not a pdf").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("不符"), "{}", r.body);
+    let r = attach("签到表.pdf", b"%PDF-1.4 sign-in sheet").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = page_get(&f, &s, &meeting).await;
+    let href = page.body.split("href=\"").find(|h| h.contains("/attachments/")).unwrap().split('"').next().unwrap();
+    let file = page_get(&f, &s, href).await;
+    assert_eq!((file.status, file.body.as_str()), (StatusCode::OK, "%PDF-1.4 sign-in sheet"));
+    // The compliance dashboard: the rate, charts as inline SVG, drill-down links.
+    let year = last_month.year();
+    let dash = page_get(&f, &s, &format!("/orgs/{}/compliance?year={year}", f.branch_a)).await;
+    assert_eq!(dash.status, StatusCode::OK, "{}", dash.body.chars().take(300).collect::<String>());
+    assert!(dash.body.contains("id=\"rate\"") && dash.body.contains("<svg"), "{}", dash.body);
+    assert!(dash.body.contains("MTG-THEME-DAY"));
+    // The ledger, from the records alone.
+    let xlsx = page_get(&f, &s, &format!("/orgs/{}/ledger.xlsx?year={year}", f.branch_a)).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.body.starts_with("PK"));
+    let pdf = page_get(&f, &s, &format!("/orgs/{}/ledger.pdf?year={year}", f.branch_a)).await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body.chars().take(300).collect::<String>());
+    assert!(pdf.body.starts_with("%PDF-"));
+    // An explanation: too short is refused with a message; a real one is shown beside it.
+    let explain = format!("rule_id=MTG-THEME-DAY&period_start={year}-01-01&year={year}&reason=");
+    let r = page_post(&f, &s, &format!("/orgs/{}/findings/explain", f.branch_a), &format!("{explain}短")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("至少 4 个字"));
+    let r = page_post(&f, &s, &format!("/orgs/{}/findings/explain", f.branch_a), &format!("{explain}寒假期间学校停课"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = page_get(&f, &s, &format!("/orgs/{}/life?year={}", f.branch_a, last_month.year())).await;
+    assert!(!theme_day_missing(&page.body), "the finding disappears once the record is there");
+    assert!(page.body.contains("重温入党誓词"));
+    assert!(page.body.contains("寒假期间学校停课"), "the explanation is shown beside January's finding");
+    // Missing topic: a field error in Chinese, nothing saved.
+    let r =
+        page_post(&f, &s, &format!("/orgs/{}/meetings", f.branch_a), &format!("kind=themed_day&held_on={last_month}"))
+            .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("data-field=\"topic\""));
+    // Another branch's keeper can neither see nor record.
+    let other = login(&f, "worker_b").await;
+    assert_eq!(page_get(&f, &other, &format!("/orgs/{}/life", f.branch_a)).await.status, StatusCode::NOT_FOUND);
+    let r = page_post(
+        &f,
+        &other,
+        &format!("/orgs/{}/meetings", f.branch_a),
+        &format!("kind=themed_day&held_on={last_month}&topic=x"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
