@@ -100,10 +100,39 @@ pub struct RoleGrant {
     pub org_id: Option<i64>,
 }
 
+/// An account as the API and the pages show it: never the password hash (the stored row has
+/// no `Serialize` at all, so it cannot leak by accident).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AccountView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub member_id: Option<i64>,
+    pub must_change_password: i64,
+    pub disabled: i64,
+    pub created_at: i64,
+    pub password_changed_at: i64,
+}
+
+impl From<&AccountRow> for AccountView {
+    fn from(a: &AccountRow) -> Self {
+        Self {
+            id: a.id,
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            member_id: a.member_id,
+            must_change_password: a.must_change_password,
+            disabled: a.disabled,
+            created_at: a.created_at,
+            password_changed_at: a.password_changed_at,
+        }
+    }
+}
+
 /// An account with its roles in words, for the accounts page.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AccountSummary {
-    pub account: AccountRow,
+    pub account: AccountView,
     pub roles: Vec<String>,
 }
 
@@ -442,7 +471,7 @@ impl Services {
                     }
                 })
                 .collect();
-            out.push(AccountSummary { account: a, roles: labels });
+            out.push(AccountSummary { account: AccountView::from(&a), roles: labels });
         }
         Ok(out)
     }

@@ -5,12 +5,13 @@ use domain::org::OrgPath;
 use domain::scope::{Actor, Grant};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+/// An account as stored. Not `Serialize`: what is shown of it is `services::accounts::AccountView`,
+/// which has no password hash.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AccountRow {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    #[serde(skip)]
     pub password_hash: String,
     pub member_id: Option<i64>,
     pub must_change_password: i64,

@@ -58,7 +58,7 @@ async fn openapi() -> Response {
 
 async fn me(State(state): State<AppState>, ApiViewer(v): ApiViewer) -> ApiResult {
     let roles = state.services.roles_of(v.account.id).await?;
-    ok(json!({"account": v.account, "roles": roles}))
+    ok(json!({"account": services::accounts::AccountView::from(&v.account), "roles": roles}))
 }
 
 async fn home(State(state): State<AppState>, ApiViewer(v): ApiViewer) -> ApiResult {
