@@ -106,9 +106,10 @@ async fn account(State(state): State<AppState>, PageViewer(v): PageViewer) -> Pa
     account_page(&state, &v, &FieldErrors::new(), String::new(), String::new(), StatusCode::OK).await
 }
 
-async fn password_change(State(state): State<AppState>, PageViewer(v): PageViewer, form: Posted) -> PageResult {
-    let f = posted(form)?;
-    check_csrf(&v, &get_s(&f, "_csrf"))?;
+async fn password_change(
+    State(state): State<AppState>,
+    CheckedForm { viewer: v, fields: f }: CheckedForm,
+) -> PageResult {
     match state.services.change_password(&v, &get_s(&f, "current"), &get_s(&f, "new"), &get_s(&f, "confirm")).await {
         Ok(()) => see_other("/account"),
         Err(ServiceError::Invalid(errors)) => {
@@ -118,9 +119,7 @@ async fn password_change(State(state): State<AppState>, PageViewer(v): PageViewe
     }
 }
 
-async fn token_create(State(state): State<AppState>, PageViewer(v): PageViewer, form: Posted) -> PageResult {
-    let f = posted(form)?;
-    check_csrf(&v, &get_s(&f, "_csrf"))?;
+async fn token_create(State(state): State<AppState>, CheckedForm { viewer: v, fields: f }: CheckedForm) -> PageResult {
     match state.services.create_token(&v.actor, &get_s(&f, "name")).await {
         Ok((_, token)) => account_page(&state, &v, &FieldErrors::new(), token, String::new(), StatusCode::OK).await,
         Err(ServiceError::Invalid(errors)) => {
@@ -222,9 +221,10 @@ async fn accounts(State(state): State<AppState>, PageViewer(v): PageViewer) -> P
     accounts_page(&state, &v, &HashMap::new(), &FieldErrors::new(), String::new(), StatusCode::OK).await
 }
 
-async fn account_create(State(state): State<AppState>, PageViewer(v): PageViewer, form: Posted) -> PageResult {
-    let f = posted(form)?;
-    check_csrf(&v, &get_s(&f, "_csrf"))?;
+async fn account_create(
+    State(state): State<AppState>,
+    CheckedForm { viewer: v, fields: f }: CheckedForm,
+) -> PageResult {
     let mut errors = FieldErrors::new();
     let role = domain::scope::RoleKind::parse(&get_s(&f, "role"));
     if role.is_none() {

@@ -1,7 +1,7 @@
 //! The member registry (党员): list with filters, a member's page, creating and editing members, contact, relocation.
 
 use crate::AppState;
-use crate::auth::{PageViewer, check_csrf};
+use crate::auth::PageViewer;
 use crate::error::{PageError, urlencode};
 use crate::ui::*;
 use crate::view::*;
@@ -319,13 +319,10 @@ async fn member_new(
 
 async fn member_create(
     State(state): State<AppState>,
-    PageViewer(v): PageViewer,
     q: Result<Query<NewMemberQuery>, QueryRejection>,
-    form: Posted,
+    CheckedForm { viewer: v, fields: f }: CheckedForm,
 ) -> PageResult {
     let q = q.map(|Query(q)| q).unwrap_or_default();
-    let f = posted(form)?;
-    check_csrf(&v, &get_s(&f, "_csrf"))?;
     let branch_id = id_param(&q.branch)?;
     let group_id = if q.group.is_empty() { None } else { Some(id_param(&q.group)?) };
     let input = member_input_of(&f);
@@ -523,13 +520,10 @@ async fn member_edit(State(state): State<AppState>, PageViewer(v): PageViewer, P
 
 async fn member_update(
     State(state): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    form: Posted,
+    CheckedForm { viewer: v, fields: f }: CheckedForm,
 ) -> PageResult {
     let id = id_param(&id)?;
-    let f = posted(form)?;
-    check_csrf(&v, &get_s(&f, "_csrf"))?;
     let input = member_input_of(&f);
     let status_on = get_s(&f, "status_on");
     match state.services.update_member(&v.actor, id, &input, &status_on).await {
@@ -555,26 +549,20 @@ async fn member_update(
 
 async fn member_contact(
     State(state): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    form: Posted,
+    CheckedForm { viewer: v, fields: f }: CheckedForm,
 ) -> PageResult {
     let id = id_param(&id)?;
-    let f = posted(form)?;
-    check_csrf(&v, &get_s(&f, "_csrf"))?;
     state.services.update_member_contact(&v.actor, id, &get_s(&f, "phone")).await.map_err(inline_error)?;
     see_other(&format!("/members/{id}"))
 }
 
 async fn member_relocate(
     State(state): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    form: Posted,
+    CheckedForm { viewer: v, fields: f }: CheckedForm,
 ) -> PageResult {
     let id = id_param(&id)?;
-    let f = posted(form)?;
-    check_csrf(&v, &get_s(&f, "_csrf"))?;
     let target = get_s(&f, "target");
     let bad = || PageError::BadRequest("请选择转入的党支部或党小组".into());
     let (branch, group) = match target.split_once(':') {

@@ -181,12 +181,9 @@ async fn org_new(
 
 async fn org_create(
     State(state): State<AppState>,
-    PageViewer(v): PageViewer,
     q: Result<Query<NewOrgQuery>, QueryRejection>,
-    form: Posted,
+    CheckedForm { viewer: v, fields: f }: CheckedForm,
 ) -> PageResult {
-    let f = posted(form)?;
-    check_csrf(&v, &get_s(&f, "_csrf"))?;
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let parent_id = if q.parent.is_empty() { None } else { Some(id_param(&q.parent)?) };
     let input = org_input_of(&f);
@@ -414,13 +411,10 @@ async fn org_edit(State(state): State<AppState>, PageViewer(v): PageViewer, Path
 
 async fn org_update(
     State(state): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    form: Posted,
+    CheckedForm { viewer: v, fields: f }: CheckedForm,
 ) -> PageResult {
     let id = id_param(&id)?;
-    let f = posted(form)?;
-    check_csrf(&v, &get_s(&f, "_csrf"))?;
     let input = org_input_of(&f);
     match state.services.update_org(&v.actor, id, &input).await {
         Ok(o) => see_other(&format!("/orgs/{}", o.id)),
@@ -442,13 +436,10 @@ async fn org_update(
 
 async fn org_move(
     State(state): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    form: Posted,
+    CheckedForm { viewer: v, fields: f }: CheckedForm,
 ) -> PageResult {
     let id = id_param(&id)?;
-    let f = posted(form)?;
-    check_csrf(&v, &get_s(&f, "_csrf"))?;
     let parent =
         get_s(&f, "parent_id").parse::<i64>().map_err(|_| PageError::BadRequest("请选择新的上级组织".into()))?;
     state.services.move_org(&v.actor, id, parent).await.map_err(inline_error)?;
@@ -469,13 +460,10 @@ async fn org_close(
 
 async fn post_add(
     State(state): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    form: Posted,
+    CheckedForm { viewer: v, fields: f }: CheckedForm,
 ) -> PageResult {
     let id = id_param(&id)?;
-    let f = posted(form)?;
-    check_csrf(&v, &get_s(&f, "_csrf"))?;
     let member_id = get_s(&f, "member_id").parse::<i64>().map_err(|_| PageError::BadRequest("请选择党员".into()))?;
     state
         .services
@@ -487,13 +475,10 @@ async fn post_add(
 
 async fn post_end(
     State(state): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    form: Posted,
+    CheckedForm { viewer: v, fields: f }: CheckedForm,
 ) -> PageResult {
     let id = id_param(&id)?;
-    let f = posted(form)?;
-    check_csrf(&v, &get_s(&f, "_csrf"))?;
     let org = state.services.end_post(&v.actor, id, &get_s(&f, "end_on")).await.map_err(inline_error)?;
     see_other(&format!("/orgs/{org}"))
 }

@@ -90,3 +90,24 @@ pub(crate) fn inline_error(e: ServiceError) -> PageError {
         other => other.into(),
     }
 }
+
+/// A form posted by a signed-in viewer whose CSRF token matched the session's: the extractor
+/// of every page that changes something (it must come last, since it reads the body).
+pub(crate) struct CheckedForm {
+    pub viewer: Viewer,
+    pub fields: HashMap<String, String>,
+}
+
+impl axum::extract::FromRequest<crate::AppState> for CheckedForm {
+    type Rejection = PageError;
+
+    async fn from_request(req: axum::extract::Request, state: &crate::AppState) -> Result<Self, Self::Rejection> {
+        use axum::extract::FromRequestParts;
+        let (mut parts, body) = req.into_parts();
+        let crate::auth::PageViewer(viewer) = crate::auth::PageViewer::from_request_parts(&mut parts, state).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let fields = posted(Form::<HashMap<String, String>>::from_request(req, state).await)?;
+        crate::auth::check_csrf(&viewer, &get_s(&fields, "_csrf"))?;
+        Ok(Self { viewer, fields })
+    }
+}
