@@ -35,20 +35,34 @@ enum Planned {
     Same,
 }
 
-/// The checked file: counts, every issue, and (privately) what committing would do.
+/// What checking an uploaded table found before anything is written: the shape the member and
+/// org import plans share (both deref to it), shown and printed the same way.
 #[derive(Debug, Clone)]
-pub struct ImportPlan {
+pub struct PlanCheck {
     pub table: Table,
     pub rows: usize,
     pub new: usize,
     pub changed: usize,
     pub unchanged: usize,
     pub issues: Vec<ImportIssue>,
+}
+
+/// The checked member file: counts, every issue, and (privately) what committing would do.
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    pub check: PlanCheck,
     pub as_of: NaiveDate,
     planned: Vec<(usize, Planned)>,
 }
 
-impl ImportPlan {
+impl std::ops::Deref for ImportPlan {
+    type Target = PlanCheck;
+    fn deref(&self) -> &PlanCheck {
+        &self.check
+    }
+}
+
+impl PlanCheck {
     pub fn is_clean(&self) -> bool {
         self.issues.is_empty()
     }
@@ -394,12 +408,14 @@ impl Services {
         }
         let count = |f: fn(&Planned) -> bool| planned.iter().filter(|(_, p)| f(p)).count();
         Ok(ImportPlan {
-            rows: table.rows.len(),
-            new: count(|p| matches!(p, Planned::New { .. })),
-            changed: count(|p| matches!(p, Planned::Change { .. })),
-            unchanged: count(|p| matches!(p, Planned::Same)),
-            table,
-            issues,
+            check: PlanCheck {
+                rows: table.rows.len(),
+                new: count(|p| matches!(p, Planned::New { .. })),
+                changed: count(|p| matches!(p, Planned::Change { .. })),
+                unchanged: count(|p| matches!(p, Planned::Same)),
+                table,
+                issues,
+            },
             as_of,
             planned,
         })

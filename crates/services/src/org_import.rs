@@ -7,7 +7,6 @@ use crate::orgs::OrgInput;
 use crate::{Entry, Result, ServiceError, Services};
 use domain::org::{OrgKind, OrgPath};
 use domain::scope::{Action, Actor, Target, can};
-use reports::sheet::Table;
 use std::collections::HashMap;
 use storage::org::{OrgFields, OrgRow};
 
@@ -49,18 +48,14 @@ enum ParentRef {
 
 #[derive(Debug, Clone)]
 pub struct OrgImportPlan {
-    pub table: Table,
-    pub rows: usize,
-    pub new: usize,
-    pub changed: usize,
-    pub unchanged: usize,
-    pub issues: Vec<ImportIssue>,
+    pub check: crate::import::PlanCheck,
     planned: Vec<PlannedOrg>,
 }
 
-impl OrgImportPlan {
-    pub fn is_clean(&self) -> bool {
-        self.issues.is_empty()
+impl std::ops::Deref for OrgImportPlan {
+    type Target = crate::import::PlanCheck;
+    fn deref(&self) -> &crate::import::PlanCheck {
+        &self.check
     }
 }
 
@@ -213,12 +208,14 @@ impl Services {
         }
         let count = |f: fn(&PlannedOrg) -> bool| planned.iter().filter(|p| f(p)).count();
         Ok(OrgImportPlan {
-            rows: table.rows.len(),
-            new: count(|p| matches!(p, PlannedOrg::New { .. })),
-            changed: count(|p| matches!(p, PlannedOrg::Update { .. })),
-            unchanged: count(|p| matches!(p, PlannedOrg::Same)),
-            table,
-            issues,
+            check: crate::import::PlanCheck {
+                rows: table.rows.len(),
+                new: count(|p| matches!(p, PlannedOrg::New { .. })),
+                changed: count(|p| matches!(p, PlannedOrg::Update { .. })),
+                unchanged: count(|p| matches!(p, PlannedOrg::Same)),
+                table,
+                issues,
+            },
             planned,
         })
     }
