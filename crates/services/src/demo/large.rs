@@ -20,6 +20,7 @@
 //! branch has a secretary taken from its first branch.
 
 use super::{DemoAccount, DemoSummary, Scale};
+use super::{date_between, years_ago};
 use crate::accounts::{NewAccount, RoleGrant, generate_password};
 use crate::members::to_data;
 use crate::{Entry, Result, ServiceError, Services, console_actor};
@@ -545,15 +546,6 @@ impl Gen<'_> {
         (x.round() as usize).clamp(lo, hi)
     }
 
-    fn date_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
-        let span = (to - from).num_days().max(0);
-        from + chrono::Days::new(self.rng.gen_range(0..=span) as u64)
-    }
-
-    fn years_ago(&self, years: u32) -> NaiveDate {
-        self.as_of.checked_sub_months(Months::new(12 * years)).unwrap_or(self.as_of)
-    }
-
     /// Unique place names (two characters) for one level of the tree.
     fn place_names(&mut self, n: usize) -> Vec<String> {
         let mut seen = HashSet::new();
@@ -586,17 +578,17 @@ impl Gen<'_> {
             "group" => (parent.map(|p| p.established.clone()).unwrap_or_default(), String::new(), None),
             "branch" => {
                 let est = NaiveDate::from_ymd_opt(self.rng.gen_range(1990..=2018), self.rng.gen_range(1..=12), 1);
-                let start = self.date_between(self.years_ago(4), self.as_of - chrono::Days::new(30));
+                let start = date_between(&mut self.rng, years_ago(self.as_of, 4), self.as_of - chrono::Days::new(30));
                 (est.map(ymd).unwrap_or_default(), ymd(start), Some(3))
             }
             "general_branch" => {
                 let est = NaiveDate::from_ymd_opt(self.rng.gen_range(1985..=2015), self.rng.gen_range(1..=12), 1);
-                let start = self.date_between(self.years_ago(4), self.as_of - chrono::Days::new(60));
+                let start = date_between(&mut self.rng, years_ago(self.as_of, 4), self.as_of - chrono::Days::new(60));
                 (est.map(ymd).unwrap_or_default(), ymd(start), Some(3))
             }
             _ => {
                 let est = NaiveDate::from_ymd_opt(self.rng.gen_range(1949..=2000), self.rng.gen_range(1..=12), 1);
-                let start = self.date_between(self.years_ago(4), self.as_of - chrono::Days::new(60));
+                let start = date_between(&mut self.rng, years_ago(self.as_of, 4), self.as_of - chrono::Days::new(60));
                 (est.map(ymd).unwrap_or_default(), ymd(start), Some(5))
             }
         };
@@ -656,20 +648,28 @@ impl Gen<'_> {
         let retired = status == Some("deceased") || self.rng.gen_bool(p.retired_share);
         let female = self.rng.gen_bool(if retired { 0.45 } else { p.female });
         let age = if retired { self.rng.gen_range(60..=88) } else { self.rng.gen_range(p.age.0..=p.age.1) };
-        let birth = self.date_between(self.years_ago(age + 1) + chrono::Days::new(1), self.years_ago(age));
+        let birth = date_between(
+            &mut self.rng,
+            years_ago(self.as_of, age + 1) + chrono::Days::new(1),
+            years_ago(self.as_of, age),
+        );
         let id = self.id_number(birth, !female)?;
         let (ja, jb) = if retired { RETIRED.join_age } else { p.join_age };
         let earliest = birth.checked_add_months(Months::new(12 * ja))?;
         let latest = birth.checked_add_months(Months::new(12 * jb))?.min(self.as_of);
         let probationary = status.is_none() && !retired && self.rng.gen_bool(p.probationary);
         let joined = if probationary {
-            self.date_between(self.years_ago(1) - chrono::Days::new(20), self.as_of - chrono::Days::new(30))
+            date_between(
+                &mut self.rng,
+                years_ago(self.as_of, 1) - chrono::Days::new(20),
+                self.as_of - chrono::Days::new(30),
+            )
         } else {
-            let latest = latest.min(self.years_ago(1) - chrono::Days::new(31));
+            let latest = latest.min(years_ago(self.as_of, 1) - chrono::Days::new(31));
             if latest <= earliest {
                 return None;
             }
-            self.date_between(earliest, latest)
+            date_between(&mut self.rng, earliest, latest)
         };
         if joined < earliest {
             return None;

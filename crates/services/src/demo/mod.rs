@@ -143,21 +143,16 @@ impl Gen {
         }
     }
 
-    fn date_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
-        let span = (to - from).num_days().max(0);
-        from + chrono::Days::new(self.rng.gen_range(0..=span) as u64)
-    }
-
-    fn years_ago(&self, years: u32) -> NaiveDate {
-        self.as_of.checked_sub_months(Months::new(12 * years)).unwrap_or(self.as_of)
-    }
-
     /// One member as a raw form, as a party worker would type it.
     fn member(&mut self, retired_share: f64) -> Option<MemberInput> {
         let retired = self.rng.gen_bool(retired_share);
         let female = self.rng.gen_bool(if retired { 0.45 } else { 0.62 });
         let age = if retired { self.rng.gen_range(60..=86) } else { self.rng.gen_range(23..=59) };
-        let birth = self.date_between(self.years_ago(age + 1) + chrono::Days::new(1), self.years_ago(age));
+        let birth = date_between(
+            &mut self.rng,
+            years_ago(self.as_of, age + 1) + chrono::Days::new(1),
+            years_ago(self.as_of, age),
+        );
         // Sequence digits: odd 3rd digit for men, even for women (GB 11643).
         let id = loop {
             self.seq = self.seq.wrapping_add(7) % 1000;
@@ -172,13 +167,17 @@ impl Gen {
         let latest = birth.checked_add_months(Months::new(12 * 45))?.min(self.as_of);
         let probationary = !retired && self.rng.gen_bool(0.05);
         let joined = if probationary {
-            self.date_between(self.years_ago(1) - chrono::Days::new(20), self.as_of - chrono::Days::new(30))
+            date_between(
+                &mut self.rng,
+                years_ago(self.as_of, 1) - chrono::Days::new(20),
+                self.as_of - chrono::Days::new(30),
+            )
         } else {
-            let latest = latest.min(self.years_ago(1) - chrono::Days::new(31));
+            let latest = latest.min(years_ago(self.as_of, 1) - chrono::Days::new(31));
             if latest <= earliest {
                 return None;
             }
-            self.date_between(earliest, latest)
+            date_between(&mut self.rng, earliest, latest)
         };
         if joined < earliest {
             return None;
@@ -254,7 +253,7 @@ impl Services {
         let mut org_count = 0usize;
         let mut member_count = 0usize;
         let term = |g: &mut Gen, years: i64| -> (Option<String>, Option<i64>) {
-            let start = g.date_between(g.years_ago(4), g.years_ago(0) - chrono::Days::new(60));
+            let start = date_between(&mut g.rng, years_ago(g.as_of, 4), years_ago(g.as_of, 0) - chrono::Days::new(60));
             (Some(start.iso()), Some(years))
         };
         let (ts, ty) = term(&mut g, 5);
@@ -490,7 +489,7 @@ impl Services {
     }
 
     async fn demo_branch(&self, tx: &mut storage::Tx, g: &mut Gen, parent: &OrgRow, plan: &Plan) -> Result<OrgRow> {
-        let start = g.date_between(g.years_ago(4), g.years_ago(0) - chrono::Days::new(30));
+        let start = date_between(&mut g.rng, years_ago(g.as_of, 4), years_ago(g.as_of, 0) - chrono::Days::new(30));
         let established = NaiveDate::from_ymd_opt(g.rng.gen_range(1990..=2018), g.rng.gen_range(1..=12), 1)
             .unwrap_or(NaiveDate::MIN)
             .with_day(1)
@@ -510,4 +509,15 @@ impl Services {
         )
         .await?)
     }
+}
+
+/// A day from `from` to `to` (both included), uniformly; `from` when the range is empty.
+pub(crate) fn date_between(rng: &mut impl Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+    let span = (to - from).num_days().max(0);
+    from + chrono::Days::new(rng.gen_range(0..=span) as u64)
+}
+
+/// The day `years` years before `as_of` (29 February falls back to the 28th).
+pub(crate) fn years_ago(as_of: NaiveDate, years: u32) -> NaiveDate {
+    as_of.checked_sub_months(Months::new(12 * years)).unwrap_or(as_of)
 }
