@@ -74,16 +74,43 @@ fn is_mobile(phone: &str) -> bool {
     phone.len() == 11 && phone.starts_with('1') && phone.chars().all(|c| c.is_ascii_digit())
 }
 
+/// A stored code that decodes, or an error naming the row and column: an export never turns a
+/// value it does not know into an empty cell.
+fn coded<T>(parsed: Option<T>, table: &'static str, id: i64, column: &str, raw: &str) -> Result<T> {
+    parsed.ok_or_else(|| {
+        ServiceError::Storage(storage::StorageError::corrupt(
+            table,
+            format!("row {id}, {column}: unknown value {raw:?}"),
+        ))
+    })
+}
+
+/// An optional stored code: empty when absent, an error when it does not decode.
+fn optional_coded<T>(
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    label: impl Fn(T) -> String,
+    id: i64,
+    column: &str,
+) -> Result<String> {
+    match raw.filter(|r| !r.is_empty()) {
+        None => Ok(String::new()),
+        Some(r) => Ok(label(coded(parse(r), "members", id, column, r)?)),
+    }
+}
+
 /// The text of one column for one member.
-fn value(col: MemberColumn, m: &MemberRow, reveal: bool, org_path: &str, seq: usize) -> String {
+fn value(col: MemberColumn, m: &MemberRow, reveal: bool, org_path: &str, seq: usize) -> Result<String> {
     use MemberColumn as C;
     let phone = m.phone.clone().unwrap_or_default();
     let shown_phone = if reveal { phone.clone() } else { mask_phone(&phone) };
-    match col {
+    Ok(match col {
         C::Seq => seq.to_string(),
         C::Name => m.name.clone(),
-        C::Gender => Gender::parse(&m.gender).map(|g| g.label().to_string()).unwrap_or_default(),
-        C::Ethnicity => Ethnicity::parse(&m.ethnicity).map(|e| e.name().to_string()).unwrap_or_default(),
+        C::Gender => coded(Gender::parse(&m.gender), "members", m.id, "gender", &m.gender)?.label().to_string(),
+        C::Ethnicity => {
+            coded(Ethnicity::parse(&m.ethnicity), "members", m.id, "ethnicity", &m.ethnicity)?.name().to_string()
+        }
         C::BirthDate => m.birth_date.clone(),
         C::IdNumber => {
             if reveal {
@@ -96,11 +123,11 @@ fn value(col: MemberColumn, m: &MemberRow, reveal: bool, org_path: &str, seq: us
         C::Landline if !phone.is_empty() && !is_mobile(&phone) => shown_phone,
         C::Phone | C::Landline => String::new(),
         C::Education => {
-            m.education.as_deref().and_then(Education::parse).map(|e| e.name().to_string()).unwrap_or_default()
+            optional_coded(m.education.as_deref(), Education::parse, |e| e.name().to_string(), m.id, "education")?
         }
         C::Degree => m.degree.clone().unwrap_or_default(),
         C::Occupation => {
-            m.occupation.as_deref().and_then(Occupation::parse).map(|o| o.name().to_string()).unwrap_or_default()
+            optional_coded(m.occupation.as_deref(), Occupation::parse, |o| o.name().to_string(), m.id, "occupation")?
         }
         C::Post => m.post.clone().unwrap_or_default(),
         C::UnitName => m.unit_name.clone().unwrap_or_default(),
@@ -109,12 +136,18 @@ fn value(col: MemberColumn, m: &MemberRow, reveal: bool, org_path: &str, seq: us
         C::Category => match m.status.as_str() {
             "probationary" => "预备党员".into(),
             "full" | "suspended" => "正式党员".into(),
-            other => MemberStatus::parse(other).map(|s| s.label().to_string()).unwrap_or_default(),
+            other => coded(MemberStatus::parse(other), "members", m.id, "status", other)?.label().to_string(),
         },
         C::PartyStatus => if m.status == "suspended" { "停止党籍" } else { "正常" }.into(),
         C::Org => org_path.to_string(),
         C::Group => m.group_name.clone().unwrap_or_default(),
-        C::DuesCategory => DuesCategory::parse(&m.dues_category).map(|d| d.label().to_string()).unwrap_or_default(),
+        C::DuesCategory => optional_coded(
+            Some(&m.dues_category),
+            DuesCategory::parse,
+            |d| d.label().to_string(),
+            m.id,
+            "dues_category",
+        )?,
         C::Address => match &m.address {
             Some(a) if reveal => a.clone(),
             Some(a) => mask_address(a),
@@ -126,7 +159,7 @@ fn value(col: MemberColumn, m: &MemberRow, reveal: bool, org_path: &str, seq: us
         C::MobileDestination => m.mobile_destination.clone().unwrap_or_default(),
         C::ProbationExtension => m.probation_extension_months.map(|n| n.to_string()).unwrap_or_default(),
         C::Remark => m.remark.clone().unwrap_or_default(),
-    }
+    })
 }
 
 fn text_columns(headers: &[MemberColumn]) -> Vec<usize> {
@@ -190,7 +223,7 @@ impl Services {
                     ExportShape::Annex4 => m.branch_name.clone(),
                 };
                 let seq = rows.len() + 1;
-                rows.push(cols.iter().map(|c| value(*c, m, reveal, &org_path, seq)).collect());
+                rows.push(cols.iter().map(|c| value(*c, m, reveal, &org_path, seq)).collect::<Result<Vec<_>>>()?);
             }
         }
         let bytes = match format {

@@ -115,7 +115,7 @@ pub struct OrgDetail {
 }
 
 fn kind_of(o: &OrgRow) -> Result<OrgKind> {
-    OrgKind::parse(&o.kind).ok_or_else(|| ServiceError::Internal(format!("org {} has unknown kind", o.id)))
+    Ok(o.org_kind()?)
 }
 
 fn move_error(e: MoveError) -> ServiceError {
@@ -251,7 +251,7 @@ impl Services {
             return Err(ServiceError::field("parent_id", "该组织已在此上级组织之下"));
         }
         let members = org::current_member_count(&mut tx, &o).await? > 0;
-        let parent_status = OrgStatus::parse(&parent.status).unwrap_or(OrgStatus::Active);
+        let parent_status = parent.org_status()?;
         check_move(&path, kind, Some((&parent_path, kind_of(&parent)?, parent_status)), members).map_err(move_error)?;
         org::move_subtree(&mut tx, &o, &parent).await?;
         let after = org::get_in_tx(&mut tx, &Scope::everything(), id).await?.ok_or(ServiceError::NotFound)?;

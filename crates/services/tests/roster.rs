@@ -446,4 +446,14 @@ async fn export_imports_back_unchanged(db: Db) {
         .await
         .unwrap();
     assert_eq!(n, 4);
+    // A stored code the export does not know stops it with the row and column named; it never
+    // becomes an empty cell.
+    s.fixture_db().execute("UPDATE members SET gender = 'x' WHERE name = '李四'", &[]).await.unwrap();
+    match s.export_members(&c, &ListQuery::default(), ExportShape::Template, ExportFormat::Csv).await {
+        Err(ServiceError::Storage(e)) => {
+            let text = e.to_string();
+            assert!(text.contains("members") && text.contains("gender") && text.contains("\"x\""), "{text}");
+        }
+        other => panic!("expected a corrupt-data error, got {:?}", other.map(|f| f.rows)),
+    }
 }

@@ -27,6 +27,13 @@ impl OrgRow {
         OrgPath::parse(&self.path).map_err(|e| StorageError::corrupt("orgs", format!("row {}, path: {e}", self.id)))
     }
 
+    /// The org's status (active, closed); a stored status the code does not know is corrupt.
+    pub fn org_status(&self) -> Result<domain::org::OrgStatus> {
+        domain::org::OrgStatus::parse(&self.status).ok_or_else(|| {
+            StorageError::corrupt("orgs", format!("row {}, status: unknown value {:?}", self.id, self.status))
+        })
+    }
+
     /// The org's kind; a stored kind the code does not know is corrupt, never a default.
     pub fn org_kind(&self) -> Result<domain::org::OrgKind> {
         domain::org::OrgKind::parse(&self.kind).ok_or_else(|| {
