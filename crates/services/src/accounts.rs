@@ -444,8 +444,9 @@ impl Services {
         Ok(())
     }
 
-    pub async fn roles_of(&self, account_id: i64) -> Result<Vec<storage::account::RoleRow>> {
-        Ok(account::roles(&self.db, account_id).await?)
+    /// The signed-in person's own roles (their account page, `/api/v1/me`).
+    pub async fn own_roles(&self, who: &SignedIn) -> Result<Vec<storage::account::RoleRow>> {
+        Ok(account::roles(&self.db, who.account.id).await?)
     }
 
     /// Accounts the actor manages: all for system admins; for org admins, the accounts whose

@@ -56,7 +56,7 @@ async fn account_page(
 ) -> PageResult {
     let roles = state
         .services
-        .roles_of(v.account.id)
+        .own_roles(v)
         .await?
         .into_iter()
         .map(|r| {

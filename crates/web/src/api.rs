@@ -57,7 +57,7 @@ async fn openapi() -> Response {
 }
 
 async fn me(State(state): State<AppState>, ApiViewer(v): ApiViewer) -> ApiResult {
-    let roles = state.services.roles_of(v.account.id).await?;
+    let roles = state.services.own_roles(&v).await?;
     ok(json!({"account": services::accounts::AccountView::from(&v.account), "roles": roles}))
 }
 
