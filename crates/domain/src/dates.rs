@@ -183,7 +183,17 @@ pub fn format_iso(d: NaiveDate) -> String {
 /// A stored date ("2025-03-01", as [`format_iso`] writes it), strictly; `None` for anything
 /// else. Dates typed by people go through [`parse_date`], which accepts more forms.
 pub fn parse_iso(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    // The shape first, then chrono's ISO reader: it is several times faster than reading a
+    // format string, and the full check reads a few hundred thousand dates.
+    let b = s.as_bytes();
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        return None;
+    }
+    s.parse().ok()
 }
 
 /// Dates written as stored and as sent in forms: `d.iso()` is [`format_iso`]`(d)`.

@@ -189,3 +189,15 @@ fn age_band_bounds_on_feb_29() {
     assert_eq!(after, Some(d(1994, 3, 1)));
     assert_eq!(AgeBand::of(age_on(d(1996, 2, 29), as_of)), AgeBand::To30);
 }
+
+/// Stored dates are read strictly: exactly `YYYY-MM-DD`, a real day.
+#[test]
+fn parse_iso_reads_only_stored_dates() {
+    use domain::dates::{Iso, parse_iso};
+    let d = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+    assert_eq!(parse_iso("2025-03-01"), Some(d));
+    assert_eq!(d.iso(), "2025-03-01");
+    for bad in ["2025-3-1", "2025-02-30", "+2025-03-01", "2025/03/01", " 2025-03-01", "2025-03-0１", ""] {
+        assert_eq!(parse_iso(bad), None, "{bad:?}");
+    }
+}

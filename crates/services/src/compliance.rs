@@ -72,20 +72,15 @@ pub fn national_rules() -> impl Fn(&OrgRow) -> Arc<Rules> {
 fn parse_date(s: &Option<String>) -> Result<Option<NaiveDate>> {
     match s.as_deref() {
         None | Some("") => Ok(None),
-        Some(d) => d
-            .parse::<NaiveDate>()
+        Some(d) => domain::dates::parse_iso(d)
             .map(Some)
-            .map_err(|_| ServiceError::Internal(format!("stored date is not a date: {d}"))),
+            .ok_or_else(|| ServiceError::Internal(format!("stored date is not a date: {d}"))),
     }
 }
 
 /// The number of ids in a path (`/1/7/23/` → 3).
 fn depth_of(path: &str) -> usize {
     path.bytes().filter(|b| *b == b'/').count().saturating_sub(1)
-}
-
-fn kind_of(o: &OrgRow) -> Result<OrgKind> {
-    OrgKind::parse(&o.kind).ok_or_else(|| ServiceError::Internal(format!("org {}: unknown kind {}", o.id, o.kind)))
 }
 
 /// The dates of a check: members are counted on `on`; meetings are read from `from` to `to`,
@@ -131,7 +126,7 @@ fn spawn_page_facts(
 }
 
 fn date(s: &str, what: &str) -> Result<NaiveDate> {
-    s.parse::<NaiveDate>().map_err(|_| ServiceError::Internal(format!("{what}: not a date: {s}")))
+    domain::dates::parse_iso(s).ok_or_else(|| ServiceError::Internal(format!("{what}: not a date: {s}")))
 }
 
 /// The facts of one page: the groups of its branches, then four statements (the meetings, with
@@ -273,7 +268,7 @@ fn with_group_meetings(records: &mut Vec<RecordFact>, groups: &[i64], by_org: &H
 
 /// The facts of one org of a page, taken out of the page's.
 fn org_facts(org: &OrgRow, facts: &mut PageFacts) -> Result<(OrgFacts, LifeFacts)> {
-    let kind = kind_of(org)?;
+    let kind = org.org_kind()?;
     let unit = UnitKind::parse(&org.unit_kind)
         .ok_or_else(|| ServiceError::Internal(format!("org {}: unknown unit kind {}", org.id, org.unit_kind)))?;
     let mut o = OrgFacts::of_unit(org.id, kind, unit);

@@ -50,24 +50,9 @@ impl Console<'_> {
         self.0.setting_changes().await
     }
 
-    /// The full check of the subtree under `root` (everything when `None`); see
-    /// [`crate::compliance`].
-    pub async fn check_subtree<R, S>(
-        &self,
-        root: Option<&domain::org::OrgPath>,
-        year: i32,
-        as_of: chrono::NaiveDate,
-        rules_for: R,
-        sink: S,
-    ) -> Result<crate::compliance::CheckStats>
-    where
-        R: Fn(&crate::rows::OrgRow) -> std::sync::Arc<domain::family::Rules>,
-        S: FnMut(crate::compliance::OrgResult),
-    {
-        self.0.check_subtree(root, year, as_of, rules_for, sink).await
-    }
-
-    /// [`Console::check_subtree`] with pages of `page_size` orgs.
+    /// The full check of the subtree under `root` (everything when `None`) in pages of
+    /// `page_size` orgs ([`crate::compliance::CHECK_BATCH`] unless a test wants small pages);
+    /// see [`crate::compliance`].
     pub async fn check_subtree_paged<R, S>(
         &self,
         root: Option<&domain::org::OrgPath>,

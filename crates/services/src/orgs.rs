@@ -114,10 +114,6 @@ pub struct OrgDetail {
     pub current_members: i64,
 }
 
-fn kind_of(o: &OrgRow) -> Result<OrgKind> {
-    Ok(o.org_kind()?)
-}
-
 fn move_error(e: MoveError) -> ServiceError {
     ServiceError::field("parent_id", e.to_string())
 }
@@ -172,7 +168,7 @@ impl Services {
         if !allowed {
             return Err(ServiceError::Forbidden);
         }
-        let parent_kind = parent.as_ref().map(kind_of).transpose()?;
+        let parent_kind = parent.as_ref().map(|p| p.org_kind()).transpose()?;
         if !kind.may_sit_under(parent_kind) {
             let msg = match parent_kind {
                 Some(pk) => format!("{}不能设在{}之下", kind.label(), pk.label()),
@@ -239,7 +235,7 @@ impl Services {
         let parent = org::get_in_tx(&mut tx, &scope, new_parent_id)
             .await?
             .ok_or_else(|| ServiceError::field("parent_id", "找不到该上级组织，或您无权管理"))?;
-        let kind = kind_of(&o)?;
+        let kind = o.org_kind()?;
         let path = o.org_path()?;
         let parent_path = parent.org_path()?;
         if !can(actor, Action::ReshapeOrg, Target::Org(&path))
@@ -252,7 +248,8 @@ impl Services {
         }
         let members = org::current_member_count(&mut tx, &o).await? > 0;
         let parent_status = parent.org_status()?;
-        check_move(&path, kind, Some((&parent_path, kind_of(&parent)?, parent_status)), members).map_err(move_error)?;
+        check_move(&path, kind, Some((&parent_path, parent.org_kind()?, parent_status)), members)
+            .map_err(move_error)?;
         org::move_subtree(&mut tx, &o, &parent).await?;
         let after = org::get_in_tx(&mut tx, &Scope::everything(), id).await?.ok_or(ServiceError::NotFound)?;
         self.audit(
@@ -338,7 +335,7 @@ impl Services {
         if !can(actor, Action::ManagePosts, Target::Org(&path)) {
             return Err(ServiceError::Forbidden);
         }
-        if kind_of(&o)? == OrgKind::Group {
+        if o.org_kind()? == OrgKind::Group {
             e.add("post", "党小组不设委员会职务");
         }
         let m = storage::member::get_in_tx(&mut tx, &scope, member_id).await?;

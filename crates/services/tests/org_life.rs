@@ -329,7 +329,14 @@ async fn an_org_closed_during_the_year_answers_for_its_months(db: Db) {
     let closed_on = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
     let mut results = Vec::new();
     s.console()
-        .check_subtree(None, 2026, as_of, services::compliance::national_rules(), |r| results.push(r))
+        .check_subtree_paged(
+            None,
+            2026,
+            as_of,
+            services::compliance::CHECK_BATCH,
+            services::compliance::national_rules(),
+            |r| results.push(r),
+        )
         .await
         .unwrap();
     let checked: Vec<i64> = results.iter().map(|r| r.org_id).collect();
@@ -354,7 +361,10 @@ async fn an_org_closed_during_the_year_answers_for_its_months(db: Db) {
 async fn streaming_agrees(s: &Services, as_of: NaiveDate) {
     let rules = services::settings::rules_in_force(s.console().setting_changes().await.unwrap());
     let mut streamed = Vec::new();
-    s.console().check_subtree(None, 2026, as_of, rules, |r| streamed.push(r)).await.unwrap();
+    s.console()
+        .check_subtree_paged(None, 2026, as_of, services::compliance::CHECK_BATCH, rules, |r| streamed.push(r))
+        .await
+        .unwrap();
     assert!(!streamed.is_empty());
     for r in streamed {
         let org =

@@ -43,7 +43,7 @@ pub async fn check(
     );
     let stats = services
         .console()
-        .check_subtree(within.as_ref(), year, as_of, rules, |r| {
+        .check_subtree_paged(within.as_ref(), year, as_of, services::compliance::CHECK_BATCH, rules, |r| {
             roll.add(&r);
             if written.is_err() {
                 return;
