@@ -32,11 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/ledger.pdf", get(ledger_pdf))
 }
 
-/// Renders a page with a status (the argument order of this area's callers).
-pub(crate) fn render_status_of<T: Template>(t: &T, status: StatusCode) -> PageResult {
-    crate::ui::render_status(status, t)
-}
-
 struct FindingView {
     rule_id: &'static str,
     severity: &'static str,
@@ -127,7 +122,8 @@ async fn life_page(
     let count =
         |m: &services::org_life::MeetingView, a: &str| m.attendance.iter().filter(|x| x.attendance == a).count();
     let is_branch = OrgKind::parse(&org.kind) == Some(OrgKind::Branch);
-    render_status_of(
+    crate::ui::render_status(
+        status,
         &LifePage {
             can_record: org.status == "active" && can_edit,
             is_branch,
@@ -190,7 +186,6 @@ async fn life_page(
             duals: if is_branch { state.services.duals(&v.actor, id).await? } else { Vec::new() },
             nav: crate::ui::nav(v),
         },
-        status,
     )
 }
 

@@ -4,7 +4,6 @@
 use crate::AppState;
 use crate::auth::{PageViewer, Viewer, check_csrf};
 use crate::error::PageError;
-use crate::life::render_status_of;
 use crate::ui::{PageResult, id_param};
 use crate::view::Field;
 use askama::Template;
@@ -239,7 +238,8 @@ async fn form_page(
             name: p.name,
         })
         .collect();
-    render_status_of(
+    crate::ui::render_status(
+        status,
         &MeetingFormPage {
             org_id: org.id,
             org_name: org.name,
@@ -260,7 +260,6 @@ async fn form_page(
             },
             nav: crate::ui::nav(v),
         },
-        status,
     )
 }
 
@@ -377,7 +376,8 @@ impl MeetingPage {
 
 async fn meeting_page_with(state: &AppState, v: &Viewer, id: i64, notice: String, status: StatusCode) -> PageResult {
     let d = state.services.meeting_detail(&v.actor, id).await?;
-    render_status_of(
+    crate::ui::render_status(
+        status,
         &MeetingPage {
             year: d.meeting.held_on.get(..4).unwrap_or_default().to_string(),
             present: d.count("present"),
@@ -388,7 +388,6 @@ async fn meeting_page_with(state: &AppState, v: &Viewer, id: i64, notice: String
             accept: services::attachments::accepted(),
             nav: crate::ui::nav(v),
         },
-        status,
     )
 }
 

@@ -46,10 +46,6 @@ fn unit(
     Unit { name, kind, profile, size, parts, college: false }
 }
 
-fn ymd(d: NaiveDate) -> String {
-    d.iso()
-}
-
 struct Gen<'a> {
     rng: ChaCha8Rng,
     as_of: NaiveDate,
@@ -123,17 +119,17 @@ impl Gen<'_> {
             "branch" => {
                 let est = NaiveDate::from_ymd_opt(self.rng.gen_range(1990..=2018), self.rng.gen_range(1..=12), 1);
                 let start = date_between(&mut self.rng, years_ago(self.as_of, 4), self.as_of - chrono::Days::new(30));
-                (est.map(ymd).unwrap_or_default(), ymd(start), Some(3))
+                (est.map(|d| d.iso()).unwrap_or_default(), start.iso(), Some(3))
             }
             "general_branch" => {
                 let est = NaiveDate::from_ymd_opt(self.rng.gen_range(1985..=2015), self.rng.gen_range(1..=12), 1);
                 let start = date_between(&mut self.rng, years_ago(self.as_of, 4), self.as_of - chrono::Days::new(60));
-                (est.map(ymd).unwrap_or_default(), ymd(start), Some(3))
+                (est.map(|d| d.iso()).unwrap_or_default(), start.iso(), Some(3))
             }
             _ => {
                 let est = NaiveDate::from_ymd_opt(self.rng.gen_range(1949..=2000), self.rng.gen_range(1..=12), 1);
                 let start = date_between(&mut self.rng, years_ago(self.as_of, 4), self.as_of - chrono::Days::new(60));
-                (est.map(ymd).unwrap_or_default(), ymd(start), Some(5))
+                (est.map(|d| d.iso()).unwrap_or_default(), start.iso(), Some(5))
             }
         };
         self.emit(Record::Org(OrgRecord {
@@ -257,7 +253,7 @@ impl Gen<'_> {
             name: self.name(female),
             gender: if female { "female".into() } else { "male".into() },
             ethnicity: ethnicity.into(),
-            birth_date: ymd(birth),
+            birth_date: birth.iso(),
             id_number: id.as_str().to_string(),
             phone,
             education: education.into(),
@@ -265,8 +261,8 @@ impl Gen<'_> {
             occupation: occupation.into(),
             post: post.to_string(),
             unit_name: unit.into(),
-            joined_on: ymd(joined),
-            confirmed_on: confirmed.map(ymd).unwrap_or_default(),
+            joined_on: joined.iso(),
+            confirmed_on: confirmed.map(|d| d.iso()).unwrap_or_default(),
             probation_extension_months: extension.map(|m| m.to_string()).unwrap_or_default(),
             status: status.into(),
             dues_category: dues.into(),
