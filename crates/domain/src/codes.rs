@@ -11,6 +11,45 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 // ---------------------------------------------------------------------------------------------
+// Stored codes
+// ---------------------------------------------------------------------------------------------
+
+/// A code list whose values are stored in the database by their identifier (`as_str`).
+/// Reading a stored value back is strict: only the identifier is accepted, never a label or a
+/// national code, and an unknown value is `None` (the storage layer reports it as a corrupt
+/// row naming its table, row and column, never as a default).
+pub trait StoredCode: Copy + Sized + 'static {
+    /// What the code is, for error messages ("org kind").
+    const WHAT: &'static str;
+    /// Every value.
+    fn values() -> &'static [Self];
+    /// The stored identifier.
+    fn code(self) -> &'static str;
+    /// The value stored as `s`, if any.
+    fn from_stored(s: &str) -> Option<Self> {
+        Self::values().iter().copied().find(|v| v.code() == s)
+    }
+}
+
+/// Implements [`StoredCode`] from a type's `ALL` and `as_str`.
+#[macro_export]
+macro_rules! stored_code {
+    ($($t:ty => $what:literal),* $(,)?) => {$(
+        impl $crate::codes::StoredCode for $t {
+            const WHAT: &'static str = $what;
+            fn values() -> &'static [Self] {
+                &<$t>::ALL
+            }
+            fn code(self) -> &'static str {
+                self.as_str()
+            }
+        }
+    )*};
+}
+
+stored_code!(Gender => "gender", MemberStatus => "member status", DuesCategory => "dues category");
+
+// ---------------------------------------------------------------------------------------------
 // Small enums
 // ---------------------------------------------------------------------------------------------
 

@@ -198,12 +198,23 @@ pub fn parse_iso(s: &str) -> Option<NaiveDate> {
 
 /// Dates written as stored and as sent in forms: `d.iso()` is [`format_iso`]`(d)`.
 pub trait Iso {
+    /// `2025-03-01`.
     fn iso(&self) -> String;
+    /// The month, `2025-03` (how 失联 months are stored).
+    fn iso_month(&self) -> String;
+    /// `20250301`, for file names.
+    fn compact(&self) -> String;
 }
 
 impl Iso for NaiveDate {
     fn iso(&self) -> String {
         format_iso(*self)
+    }
+    fn iso_month(&self) -> String {
+        format!("{:04}-{:02}", self.year(), self.month())
+    }
+    fn compact(&self) -> String {
+        format!("{:04}{:02}{:02}", self.year(), self.month(), self.day())
     }
 }
 

@@ -214,6 +214,8 @@ pub enum OrgStatus {
 }
 
 impl OrgStatus {
+    pub const ALL: [OrgStatus; 2] = [Self::Active, Self::Closed];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Active => "active",
@@ -366,6 +368,8 @@ pub fn check_move(
     }
     Ok(())
 }
+
+crate::stored_code!(OrgKind => "org kind", UnitKind => "unit kind", PostKind => "post", OrgStatus => "org status");
 
 #[cfg(test)]
 mod tests {

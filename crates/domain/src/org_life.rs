@@ -608,3 +608,9 @@ mod votes_tests {
         assert_eq!(quorum_statement(MeetingKind::ThemedDay, c), None);
     }
 }
+crate::stored_code!(
+    MeetingKind => "meeting kind",
+    Attendance => "attendance",
+    AppraisalRating => "appraisal rating",
+    VotePurpose => "vote purpose",
+);

@@ -239,6 +239,8 @@ pub fn can(actor: &Actor, action: Action, target: Target<'_>) -> bool {
     }
 }
 
+crate::stored_code!(RoleKind => "role");
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,8 +108,8 @@ pub struct AccountView {
     pub username: String,
     pub display_name: String,
     pub member_id: Option<i64>,
-    pub must_change_password: i64,
-    pub disabled: i64,
+    pub must_change_password: bool,
+    pub disabled: bool,
     pub created_at: i64,
     pub password_changed_at: i64,
 }
@@ -163,7 +163,7 @@ impl Services {
         }
         let found = account::by_username(&self.db, username).await?;
         let ok = match &found {
-            Some(a) if a.disabled == 0 => verify_password(a.password_hash.clone(), password.to_string()).await,
+            Some(a) if !a.disabled => verify_password(a.password_hash.clone(), password.to_string()).await,
             _ => {
                 // Spend the same time on unknown names, so timing does not reveal which exist.
                 let _ = hash_password(self.hash_cost, password.to_string()).await;
@@ -184,7 +184,7 @@ impl Services {
     /// The actor of a logged-in account, or `None` when it is gone or disabled.
     pub async fn actor_of_account(&self, account_id: i64) -> Result<Option<(AccountRow, Actor)>> {
         match account::by_id(&self.db, account_id).await? {
-            Some(a) if a.disabled == 0 => {
+            Some(a) if !a.disabled => {
                 let actor = account::actor(&self.db, &a).await?;
                 Ok(Some((a, actor)))
             }
@@ -236,7 +236,7 @@ impl Services {
                     let o = storage::org::get_in_tx(&mut tx, &scope, org_id)
                         .await?
                         .ok_or_else(|| ServiceError::field("org_id", "找不到该组织，或您无权管理"))?;
-                    if r.role == RoleKind::PartyWorker && o.kind != "branch" {
+                    if r.role == RoleKind::PartyWorker && o.kind != domain::org::OrgKind::Branch {
                         return Err(ServiceError::field("org_id", "党务工作者须对应一个党支部"));
                     }
                     can(actor, Action::ManageAccounts, Target::Org(&o.org_path()?))
@@ -465,7 +465,7 @@ impl Services {
             let labels = mine
                 .iter()
                 .map(|r| {
-                    let label = RoleKind::parse(&r.role).map(|k| k.label()).unwrap_or("—");
+                    let label = r.role.label();
                     match &r.org_name {
                         Some(o) => format!("{label}：{o}"),
                         None => label.to_string(),
@@ -485,7 +485,7 @@ impl Services {
         }
         !roles.is_empty()
             && roles.iter().all(|r| match r.scope_path.as_deref().map(OrgPath::parse) {
-                Some(Ok(p)) if r.role != "system_admin" => can(actor, Action::ManageAccounts, Target::Org(&p)),
+                Some(Ok(p)) if r.role != RoleKind::SystemAdmin => can(actor, Action::ManageAccounts, Target::Org(&p)),
                 _ => false,
             })
     }
@@ -515,7 +515,7 @@ impl Services {
                 entity: "account",
                 entity_id: Some(account_id),
                 org_path: mine.iter().find_map(|r| r.scope_path.clone()),
-                before: Some(serde_json::json!({"username": a.username, "disabled": a.disabled != 0})),
+                before: Some(serde_json::json!({"username": a.username, "disabled": a.disabled})),
                 after: Some(serde_json::json!({"disabled": disabled})),
             },
         )

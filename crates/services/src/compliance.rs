@@ -21,12 +21,13 @@
 use crate::org_life::NOTICE_DAYS;
 use crate::{Result, ServiceError, Services};
 use chrono::NaiveDate;
+use domain::codes::MemberStatus;
 use domain::compliance::{RequirementStatus, Tally};
 use domain::dates::Iso;
 use domain::family::org_life::{LifeFacts, RecordFact, VoteFact};
 use domain::family::{OrgFacts, PostSpan, Rules, evaluate_org};
 use domain::findings::{Finding, When};
-use domain::org::{OrgKind, OrgPath, PostKind, UnitKind};
+use domain::org::{OrgKind, OrgPath, PostKind};
 use domain::org_life::{Attendance, Attendee, MeetingKind, VotePurpose};
 use domain::rules::Severity;
 use domain::scope::{Action, Actor, Target, can};
@@ -49,7 +50,7 @@ pub struct OrgResult {
     pub kind: OrgKind,
     pub name: String,
     /// When the org was closed (撤销), if it was: during the year checked or later.
-    pub closed_on: Option<String>,
+    pub closed_on: Option<NaiveDate>,
     pub findings: Vec<Finding>,
     pub statuses: Vec<RequirementStatus>,
 }
@@ -67,15 +68,6 @@ pub struct CheckStats {
 pub fn national_rules() -> impl Fn(&OrgRow) -> Arc<Rules> {
     let set = Arc::new(Rules::national());
     move |_| Arc::clone(&set)
-}
-
-fn parse_date(s: &Option<String>) -> Result<Option<NaiveDate>> {
-    match s.as_deref() {
-        None | Some("") => Ok(None),
-        Some(d) => domain::dates::parse_iso(d)
-            .map(Some)
-            .ok_or_else(|| ServiceError::Internal(format!("stored date is not a date: {d}"))),
-    }
 }
 
 /// The number of ids in a path (`/1/7/23/` → 3).
@@ -98,7 +90,7 @@ struct Range {
 struct PageFacts {
     posts: HashMap<i64, Vec<PostSpan>>,
     /// By org, span kind and status.
-    counts: HashMap<(i64, String, String), i64>,
+    counts: HashMap<(i64, String, MemberStatus), i64>,
     /// By org: the page's orgs', and those of the groups of the page's branches that fall
     /// outside the page.
     records: HashMap<i64, Vec<RecordFact>>,
@@ -120,8 +112,8 @@ fn spawn_page_facts(
     let range = Arc::clone(range);
     let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
     let member_orgs: Vec<i64> =
-        orgs.iter().filter(|o| matches!(o.kind.as_str(), "branch" | "group")).map(|o| o.id).collect();
-    let branches: Vec<i64> = orgs.iter().filter(|o| o.kind == "branch").map(|o| o.id).collect();
+        orgs.iter().filter(|o| matches!(o.kind, OrgKind::Branch | OrgKind::Group)).map(|o| o.id).collect();
+    let branches: Vec<i64> = orgs.iter().filter(|o| o.kind == OrgKind::Branch).map(|o| o.id).collect();
     tokio::spawn(async move { page_facts(&db, &ids, &member_orgs, &branches, &range).await })
 }
 
@@ -172,7 +164,7 @@ async fn page_facts(
     // lectures come with the meetings below); whether one counts depends on who was secretary
     // on its date, which the rules decide.
     let mut secretaries: HashMap<i64, Vec<i64>> = HashMap::new();
-    for p in page_posts.iter().filter(|p| p.post == "secretary") {
+    for p in page_posts.iter().filter(|p| p.post == PostKind::Secretary) {
         let orgs = secretaries.entry(p.member_id).or_default();
         if !orgs.contains(&p.org_id) {
             orgs.push(p.org_id);
@@ -182,14 +174,7 @@ async fn page_facts(
     ids_of_secretaries.sort_unstable();
     let lectures = check::lectures_by(db, &ids_of_secretaries, &range.from, &range.to).await?;
     for p in page_posts {
-        let post = PostKind::parse(&p.post)
-            .ok_or_else(|| ServiceError::Internal(format!("org_posts: unknown post {}", p.post)))?;
-        let span = PostSpan {
-            member_id: p.member_id,
-            post,
-            start: date(&p.start_on, "org_posts.start_on")?,
-            end: p.end_on.as_deref().map(|d| date(d, "org_posts.end_on")).transpose()?,
-        };
+        let span = PostSpan { member_id: p.member_id, post: p.post, start: p.start_on, end: p.end_on };
         out.posts.entry(p.org_id).or_default().push(span);
     }
     out.counts = page_counts.into_iter().map(|c| ((c.org_id, c.kind, c.status), c.n)).collect();
@@ -236,7 +221,7 @@ async fn page_facts(
         }
     }
     for l in lectures {
-        let held_on = date(&l.held_on, "meetings.held_on")?;
+        let held_on = l.held_on;
         for org in secretaries.get(&l.lecturer_member_id).into_iter().flatten() {
             if *org == l.org_id {
                 continue;
@@ -268,25 +253,23 @@ fn with_group_meetings(records: &mut Vec<RecordFact>, groups: &[i64], by_org: &H
 
 /// The facts of one org of a page, taken out of the page's.
 fn org_facts(org: &OrgRow, facts: &mut PageFacts) -> Result<(OrgFacts, LifeFacts)> {
-    let kind = org.org_kind()?;
-    let unit = UnitKind::parse(&org.unit_kind)
-        .ok_or_else(|| ServiceError::Internal(format!("org {}: unknown unit kind {}", org.id, org.unit_kind)))?;
-    let mut o = OrgFacts::of_unit(org.id, kind, unit);
+    let kind = org.kind;
+    let mut o = OrgFacts::of_unit(org.id, kind, org.unit_kind);
     if matches!(kind, OrgKind::Branch | OrgKind::Group) {
         // A branch counts its 'branch' spans, a group its 'group' spans.
         let span = if kind == OrgKind::Group { "group" } else { "branch" };
-        let n = |status: &str| facts.counts.get(&(org.id, span.to_string(), status.to_string())).copied().unwrap_or(0);
-        o.full_members = u32::try_from(n("full")).unwrap_or(u32::MAX);
-        o.probationary_members = u32::try_from(n("probationary")).unwrap_or(u32::MAX);
+        let n = |status: MemberStatus| facts.counts.get(&(org.id, span.to_string(), status)).copied().unwrap_or(0);
+        o.full_members = u32::try_from(n(MemberStatus::Full)).unwrap_or(u32::MAX);
+        o.probationary_members = u32::try_from(n(MemberStatus::Probationary)).unwrap_or(u32::MAX);
     }
     o.posts = facts.posts.remove(&org.id).unwrap_or_default();
-    o.term_start = parse_date(&org.term_start_on)?;
+    o.term_start = org.term_start_on;
     if let Some(years) = org.term_years {
         o.term_years =
             u32::try_from(years).map_err(|_| ServiceError::Internal(format!("org {}: term_years {years}", org.id)))?;
     }
-    o.established_on = parse_date(&org.established_on)?;
-    o.closed_on = parse_date(&org.closed_on)?;
+    o.established_on = org.established_on;
+    o.closed_on = org.closed_on;
     let mut records = facts.records.remove(&org.id).unwrap_or_default();
     if let Some(groups) = facts.groups.get(&org.id) {
         with_group_meetings(&mut records, groups, &facts.records);
@@ -447,7 +430,7 @@ impl Services {
         let depth = path.depth();
         let changes = self.setting_changes().await?;
         let mut roll = SubtreeCompliance::within(&path, Some(depth + 1));
-        let mut children: Vec<(i64, String, String, OrgKind, Option<String>)> = Vec::new();
+        let mut children: Vec<(i64, String, String, OrgKind, Option<NaiveDate>)> = Vec::new();
         let stats = self
             .check_subtree(Some(&path), year, as_of, crate::settings::rules_in_force(changes.clone()), |r| {
                 roll.add(&r);
@@ -456,7 +439,7 @@ impl Services {
                 }
             })
             .await?;
-        let root_kind = org.org_kind()?;
+        let root_kind = org.kind;
         let tally_of = |p: &str| roll.by_org.get(p).copied().unwrap_or_default();
         let root_tally = tally_of(&org.path);
         // The rules in force at the root, then any other rule that required something below it
@@ -489,7 +472,7 @@ impl Services {
                 path: org.path.clone(),
                 name: org.name.clone(),
                 kind: root_kind,
-                closed_on: org.closed_on.clone(),
+                closed_on: org.closed_on,
                 own: root_tally.own,
                 subtree: root_tally.subtree,
             },
@@ -629,7 +612,7 @@ pub struct OrgCompliance {
     pub name: String,
     pub kind: OrgKind,
     /// When the org was closed (撤销): it answers for the months of the year before that.
-    pub closed_on: Option<String>,
+    pub closed_on: Option<NaiveDate>,
     pub own: Tally,
     pub subtree: Tally,
 }

@@ -6,7 +6,7 @@
 use crate::import::OrgFinder;
 use crate::members::ListQuery;
 use crate::{Entry, Result, ServiceError, Services, today};
-use domain::codes::{DuesCategory, Education, Ethnicity, Gender, MemberStatus, Occupation};
+use domain::codes::{Education, Ethnicity, MemberStatus, Occupation};
 use domain::dates::format_cn;
 use domain::member::{mask_address, mask_id_number, mask_phone};
 use domain::scope::{Action, Actor, Target, can};
@@ -107,11 +107,11 @@ fn value(col: MemberColumn, m: &MemberRow, reveal: bool, org_path: &str, seq: us
     Ok(match col {
         C::Seq => seq.to_string(),
         C::Name => m.name.clone(),
-        C::Gender => coded(Gender::parse(&m.gender), "members", m.id, "gender", &m.gender)?.label().to_string(),
+        C::Gender => m.gender.label().to_string(),
         C::Ethnicity => {
             coded(Ethnicity::parse(&m.ethnicity), "members", m.id, "ethnicity", &m.ethnicity)?.name().to_string()
         }
-        C::BirthDate => m.birth_date.clone(),
+        C::BirthDate => m.birth_date.to_string(),
         C::IdNumber => {
             if reveal {
                 m.id_number.clone()
@@ -131,23 +131,17 @@ fn value(col: MemberColumn, m: &MemberRow, reveal: bool, org_path: &str, seq: us
         }
         C::Post => m.post.clone().unwrap_or_default(),
         C::UnitName => m.unit_name.clone().unwrap_or_default(),
-        C::JoinedOn => m.joined_on.clone(),
-        C::ConfirmedOn => m.confirmed_on.clone().unwrap_or_default(),
-        C::Category => match m.status.as_str() {
-            "probationary" => "预备党员".into(),
-            "full" | "suspended" => "正式党员".into(),
-            other => coded(MemberStatus::parse(other), "members", m.id, "status", other)?.label().to_string(),
+        C::JoinedOn => m.joined_on.to_string(),
+        C::ConfirmedOn => m.confirmed_on.map(|d| d.to_string()).unwrap_or_default(),
+        C::Category => match m.status {
+            MemberStatus::Probationary => "预备党员".into(),
+            MemberStatus::Full | MemberStatus::Suspended => "正式党员".into(),
+            other => other.label().to_string(),
         },
-        C::PartyStatus => if m.status == "suspended" { "停止党籍" } else { "正常" }.into(),
+        C::PartyStatus => if m.status == MemberStatus::Suspended { "停止党籍" } else { "正常" }.into(),
         C::Org => org_path.to_string(),
         C::Group => m.group_name.clone().unwrap_or_default(),
-        C::DuesCategory => optional_coded(
-            Some(&m.dues_category),
-            DuesCategory::parse,
-            |d| d.label().to_string(),
-            m.id,
-            "dues_category",
-        )?,
+        C::DuesCategory => m.dues_category.label().to_string(),
         C::Address => match &m.address {
             Some(a) if reveal => a.clone(),
             Some(a) => mask_address(a),
@@ -175,7 +169,7 @@ fn text_columns(headers: &[MemberColumn]) -> Vec<usize> {
 }
 
 fn stamp() -> String {
-    today().format("%Y%m%d").to_string()
+    domain::dates::Iso::compact(&today())
 }
 
 impl Services {
@@ -292,15 +286,15 @@ impl Services {
             .map(|o| {
                 vec![
                     o.name.clone(),
-                    domain::org::OrgKind::parse(&o.kind).map(|k| k.label().to_string()).unwrap_or_default(),
+                    o.kind.label().to_string(),
                     name_of(o.parent_id).unwrap_or_default(),
                     finder.path_text(o.id),
                     o.unit_name.clone(),
-                    domain::org::UnitKind::parse(&o.unit_kind).map(|k| k.label().to_string()).unwrap_or_default(),
-                    o.established_on.clone().unwrap_or_default(),
-                    o.term_start_on.clone().unwrap_or_default(),
+                    o.unit_kind.label().to_string(),
+                    o.established_on.map(|d| d.to_string()).unwrap_or_default(),
+                    o.term_start_on.map(|d| d.to_string()).unwrap_or_default(),
                     o.term_years.map(|y| y.to_string()).unwrap_or_default(),
-                    if o.status == "closed" { "已撤销" } else { "正常" }.to_string(),
+                    o.status.label().to_string(),
                 ]
             })
             .collect();

@@ -104,9 +104,7 @@ impl Services {
         if let Some((_, to)) = probation_window(as_of, PROBATION_NOTICE_DAYS) {
             let rows = member::probationary_joined_by(&self.db, &scope, &to.iso()).await?;
             for mut r in rows {
-                let joined = domain::dates::parse_iso(&r.joined_on).ok_or_else(|| {
-                    crate::ServiceError::Internal(format!("members {}: joined_on is not a date: {}", r.id, r.joined_on))
-                })?;
+                let joined = r.joined_on;
                 let extension = r.probation_extension_months.and_then(|m| u32::try_from(m).ok());
                 let ends = domain::member::probation_end(joined, extension);
                 if !probation_listed(ends, as_of, PROBATION_NOTICE_DAYS) {
@@ -131,7 +129,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+        domain::dates::parse_iso(s).unwrap()
     }
 
     /// CON-PROBATION: probation is one year from the 支部大会; the home page lists those ending

@@ -10,6 +10,7 @@ use domain::codes::{DuesCategory, MemberStatus};
 use domain::dates::Iso;
 use domain::dates::parse_excel_serial;
 use domain::member::MemberInput;
+use domain::org::OrgKind;
 use domain::scope::{Action, Actor, Target, can};
 use reports::roster::{MemberColumn, is_member_header, map_member_columns};
 use reports::sheet::{Table, read_table};
@@ -273,9 +274,9 @@ impl Services {
         let scope = actor.scope();
         let finder = OrgFinder::new(storage::org::list(&self.db, &scope, None, false).await?);
         let default_branch = match default_branch {
-            Some(id) => {
-                Some(finder.orgs.iter().find(|o| o.id == id && o.kind == "branch").ok_or(ServiceError::NotFound)?)
-            }
+            Some(id) => Some(
+                finder.orgs.iter().find(|o| o.id == id && o.kind == OrgKind::Branch).ok_or(ServiceError::NotFound)?,
+            ),
             None => None,
         };
 
@@ -489,7 +490,11 @@ fn placement_of(finder: &OrgFinder, org: &OrgRow, group: Option<&str>) -> std::r
     };
     if let Some(g) = group.map(str::trim).filter(|g| !g.is_empty()) {
         let named = finder.by_name.get(g).map(Vec::as_slice).unwrap_or_default();
-        match named.iter().map(|i| &finder.orgs[*i]).find(|o| o.parent_id == Some(branch.id) && o.kind == "group") {
+        match named
+            .iter()
+            .map(|i| &finder.orgs[*i])
+            .find(|o| o.parent_id == Some(branch.id) && o.kind == OrgKind::Group)
+        {
             Some(found) => group_id = Some(found.id),
             None => return Err(format!("{}下没有名为“{g}”的党小组", branch.name)),
         }

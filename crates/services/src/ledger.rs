@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use domain::compliance::RequirementStatus;
 use domain::dates::Iso;
 use domain::family::Rules;
-use domain::org_life::{AppraisalRating, Attendance, MeetingKind, Votes, quorum_statement, voter_count};
+use domain::org_life::{Attendance, MeetingKind, Votes, quorum_statement, voter_count};
 use domain::scope::Actor;
 use reports::ledger::{
     Absentee, AppraisalLine, ComplianceLine, FindingLine, LedgerDoc, LedgerMeeting, Resolution, TalkLine,
@@ -102,10 +102,9 @@ impl Services {
         // Oldest first, as in a record book.
         for v in views.iter().rev() {
             let m = &v.meeting;
-            let kind = MeetingKind::parse(&m.kind);
-            if kind == Some(MeetingKind::Talk) {
+            if m.kind == MeetingKind::Talk {
                 talks.push(TalkLine {
-                    held_on: m.held_on.clone(),
+                    held_on: m.held_on.to_string(),
                     place: m.place.clone(),
                     talker: name_of(m.host_member_id),
                     talkee: name_of(m.partner_member_id),
@@ -116,7 +115,6 @@ impl Services {
             }
             meetings.push(ledger_meeting(
                 v,
-                kind,
                 resolutions.remove(&m.id).unwrap_or_default(),
                 files.remove(&m.id),
                 &name_of,
@@ -124,10 +122,7 @@ impl Services {
         }
         let appraisals = ratings
             .into_iter()
-            .map(|r| AppraisalLine {
-                member_name: r.member_name,
-                rating_label: AppraisalRating::parse(&r.rating).map(|x| x.label()).unwrap_or("—").to_string(),
-            })
+            .map(|r| AppraisalLine { member_name: r.member_name, rating_label: r.rating.label().to_string() })
             .collect();
         let (findings, statuses) = self.check_org(&org, year, as_of).await?;
         let findings = self.name_members(actor, findings).await?;
@@ -227,18 +222,17 @@ impl Services {
 
 fn ledger_meeting(
     v: &MeetingView,
-    kind: Option<MeetingKind>,
     resolutions: Vec<meeting::ResolutionRow>,
     files: Option<Vec<String>>,
     name_of: &dyn Fn(Option<i64>) -> String,
 ) -> Result<LedgerMeeting> {
     let m = &v.meeting;
-    let count = |a: Attendance| v.attendance.iter().filter(|x| x.attendance == a.as_str()).count() as u32;
+    let count = |a: Attendance| v.attendance.iter().filter(|x| x.attendance == a).count() as u32;
     let voters = voter_count(&attendees(&v.attendance)?);
     let n = |x: i64| u32::try_from(x).unwrap_or(0);
     Ok(LedgerMeeting {
-        kind_label: kind.map(|k| k.label()).unwrap_or("—").to_string(),
-        held_on: m.held_on.clone(),
+        kind_label: m.kind.label().to_string(),
+        held_on: m.held_on.to_string(),
         start_time: m.start_time.clone().unwrap_or_default(),
         place: m.place.clone(),
         topic: m.topic.clone(),
@@ -255,17 +249,17 @@ fn ledger_meeting(
         absentees: v
             .attendance
             .iter()
-            .filter(|a| a.attendance != Attendance::Present.as_str())
+            .filter(|a| a.attendance != Attendance::Present)
             .map(|a| Absentee {
                 name: a.member_name.clone(),
-                attendance_label: Attendance::parse(&a.attendance).map(|x| x.label()).unwrap_or("—").to_string(),
+                attendance_label: a.attendance.label().to_string(),
                 reason: a.reason.clone().unwrap_or_default(),
             })
             .collect(),
         attendees: v
             .attendance
             .iter()
-            .filter(|a| a.attendance == Attendance::Present.as_str())
+            .filter(|a| a.attendance == Attendance::Present)
             .map(|a| a.member_name.clone())
             .collect(),
         minutes_text: minutes_text(&m.minutes),
@@ -290,6 +284,6 @@ fn ledger_meeting(
             })
             .collect(),
         attachments: files.unwrap_or_default(),
-        quorum_note: kind.and_then(|k| quorum_statement(k, voters)).unwrap_or_default(),
+        quorum_note: quorum_statement(m.kind, voters).unwrap_or_default(),
     })
 }

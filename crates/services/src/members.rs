@@ -9,7 +9,7 @@ use domain::codes::{Education, Gender, MemberStatus};
 use domain::dates::Iso;
 use domain::dates::{AgeBand, parse_date};
 use domain::member::{MemberFields, MemberInput, Phone, mask_id_number, mask_phone};
-use domain::org::OrgKind;
+use domain::org::{OrgKind, OrgStatus};
 use domain::scope::{Action, Actor, Target, can};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -198,7 +198,7 @@ pub(crate) fn to_data(f: &MemberFields) -> MemberData {
         dues_category: f.dues_category.as_str().to_string(),
         address: f.address.clone(),
         lost_contact: f.lost_contact,
-        lost_contact_since: f.lost_contact_since.map(|d| d.format("%Y-%m").to_string()),
+        lost_contact_since: f.lost_contact_since.map(|d| d.iso_month()),
         mobile_member: f.mobile_member,
         mobile_destination: f.mobile_destination.clone(),
         remark: f.remark.clone(),
@@ -209,9 +209,9 @@ pub(crate) fn to_data(f: &MemberFields) -> MemberData {
 pub fn input_of(m: &MemberRow) -> MemberInput {
     MemberInput {
         name: m.name.clone(),
-        gender: m.gender.clone(),
+        gender: m.gender.as_str().to_string(),
         ethnicity: m.ethnicity.clone(),
-        birth_date: m.birth_date.clone(),
+        birth_date: m.birth_date.to_string(),
         id_number: m.id_number.clone(),
         phone: m.phone.clone().unwrap_or_default(),
         education: m.education.clone().unwrap_or_default(),
@@ -219,11 +219,11 @@ pub fn input_of(m: &MemberRow) -> MemberInput {
         occupation: m.occupation.clone().unwrap_or_default(),
         post: m.post.clone().unwrap_or_default(),
         unit_name: m.unit_name.clone().unwrap_or_default(),
-        joined_on: m.joined_on.clone(),
-        confirmed_on: m.confirmed_on.clone().unwrap_or_default(),
+        joined_on: m.joined_on.to_string(),
+        confirmed_on: m.confirmed_on.map(|d| d.to_string()).unwrap_or_default(),
         probation_extension_months: m.probation_extension_months.map(|n| n.to_string()).unwrap_or_default(),
-        status: m.status.clone(),
-        dues_category: m.dues_category.clone(),
+        status: m.status.as_str().to_string(),
+        dues_category: m.dues_category.as_str().to_string(),
         address: m.address.clone().unwrap_or_default(),
         lost_contact: yes_no(m.lost_contact),
         lost_contact_since: m.lost_contact_since.clone().unwrap_or_default(),
@@ -234,8 +234,8 @@ pub fn input_of(m: &MemberRow) -> MemberInput {
 }
 
 /// 是 / 否 for a stored flag, as forms and sheets write it.
-pub fn yes_no(flag: i64) -> String {
-    if flag != 0 { "是" } else { "否" }.to_string()
+pub fn yes_no(flag: bool) -> String {
+    if flag { "是" } else { "否" }.to_string()
 }
 
 /// A masked snapshot for the audit log: the chain keeps no whole ID numbers either.
@@ -346,7 +346,7 @@ impl Services {
             e.add("branch_id", "找不到该党支部，或您无权管理");
             return Ok(None);
         };
-        if b.kind != OrgKind::Branch.as_str() || b.status != "active" {
+        if b.kind != OrgKind::Branch || b.status != OrgStatus::Active {
             e.add("branch_id", "党员只能编入正常状态的党支部");
             return Ok(None);
         }
@@ -355,7 +355,7 @@ impl Services {
         }
         if let Some(gid) = group_id {
             match org::get_in_tx(tx, &scope, gid).await? {
-                Some(g) if g.parent_id == Some(b.id) && g.kind == "group" && g.status == "active" => {}
+                Some(g) if g.parent_id == Some(b.id) && g.kind == OrgKind::Group && g.status == OrgStatus::Active => {}
                 _ => {
                     e.add("group_id", "党小组必须属于所选党支部");
                     return Ok(None);
@@ -447,7 +447,7 @@ impl Services {
             return Err(ServiceError::field("id_number", "该身份证号已登记在另一名党员名下"));
         }
         let data = to_data(&fields);
-        let status_changed = data.status != before.status;
+        let status_changed = data.status != before.status.as_str();
         member::update(&mut tx, id, &data, status_changed, &on.iso()).await?;
         let before_data = data_of_row(&before);
         self.audit(
@@ -534,7 +534,7 @@ impl Services {
         if !e.is_empty() {
             return Err(ServiceError::Invalid(e));
         }
-        let month_s = month_day.format("%Y-%m-01").to_string();
+        let month_s = chrono::Datelike::with_day(&month_day, 1).unwrap_or(month_day).iso();
         if !member::add_work_refusal(&mut tx, &m, &month_s, note, actor.account_id).await? {
             return Err(ServiceError::field("month", "该月份已经记录过"));
         }
@@ -579,10 +579,10 @@ impl Services {
         }
         let current_start =
             member::spans(&self.db, id).await?.into_iter().find(|s| s.end_on.is_none()).map(|s| s.start_on);
-        let on_s = on.iso();
-        if current_start.is_some_and(|s| on_s <= s) {
+        if current_start.is_some_and(|s| on <= s) {
             return Err(ServiceError::field("on", "转移日期须晚于当前所在组织的起始日期"));
         }
+        let on_s = on.iso();
         let day_before = on.pred_opt().unwrap_or(on).iso();
         member::relocate(&mut tx, &m, &to, &on_s, &day_before).await?;
         self.audit(
@@ -638,9 +638,9 @@ impl Services {
 pub(crate) fn data_of_row(m: &MemberRow) -> MemberData {
     MemberData {
         name: m.name.clone(),
-        gender: m.gender.clone(),
+        gender: m.gender.as_str().to_string(),
         ethnicity: m.ethnicity.clone(),
-        birth_date: m.birth_date.clone(),
+        birth_date: m.birth_date.to_string(),
         id_number: m.id_number.clone(),
         phone: m.phone.clone(),
         education: m.education.clone(),
@@ -648,15 +648,15 @@ pub(crate) fn data_of_row(m: &MemberRow) -> MemberData {
         occupation: m.occupation.clone(),
         post: m.post.clone(),
         unit_name: m.unit_name.clone(),
-        joined_on: m.joined_on.clone(),
-        confirmed_on: m.confirmed_on.clone(),
+        joined_on: m.joined_on.to_string(),
+        confirmed_on: m.confirmed_on.map(|d| d.to_string()),
         probation_extension_months: m.probation_extension_months,
-        status: m.status.clone(),
-        dues_category: m.dues_category.clone(),
+        status: m.status.as_str().to_string(),
+        dues_category: m.dues_category.as_str().to_string(),
         address: m.address.clone(),
-        lost_contact: m.lost_contact != 0,
+        lost_contact: m.lost_contact,
         lost_contact_since: m.lost_contact_since.clone(),
-        mobile_member: m.mobile_member != 0,
+        mobile_member: m.mobile_member,
         mobile_destination: m.mobile_destination.clone(),
         remark: m.remark.clone(),
     }

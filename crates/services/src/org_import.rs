@@ -145,14 +145,14 @@ impl Services {
                 Err(_) => None,
             };
             if let Some(existing) = existing {
-                if existing.kind != kind.as_str() {
+                if existing.kind != kind {
                     issues.push(issue(Some("kind"), format!("已有同名组织“{}”，但类别不同", existing.name)));
                     continue;
                 }
                 let same = existing.unit_name == fields.unit_name
-                    && existing.unit_kind == fields.unit_kind
-                    && existing.established_on == fields.established_on
-                    && existing.term_start_on == fields.term_start_on
+                    && existing.unit_kind.as_str() == fields.unit_kind
+                    && existing.established_on.map(|d| d.to_string()) == fields.established_on
+                    && existing.term_start_on.map(|d| d.to_string()) == fields.term_start_on
                     && existing.term_years == fields.term_years;
                 let path = existing.org_path()?;
                 if same {
@@ -171,7 +171,7 @@ impl Services {
             } else {
                 match finder.find(&parent_names.join("/")) {
                     Ok(p) => {
-                        let pk = p.org_kind()?;
+                        let pk = p.kind;
                         Some((ParentRef::Existing(Box::new(p.clone())), pk, Some(p.org_path()?)))
                     }
                     Err(m) => {

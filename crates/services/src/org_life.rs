@@ -4,9 +4,10 @@
 use crate::{Entry, Result, ServiceError, Services};
 use chrono::Datelike;
 use domain::FieldErrors;
+use domain::codes::MemberStatus;
 use domain::dates::Iso;
 use domain::dates::parse_date;
-use domain::org::OrgKind;
+use domain::org::{OrgKind, OrgStatus};
 use domain::org_life::{
     AppraisalRating, Attendance, Attendee, MajorityBase, MeetingKind, VotePurpose, Votes, excellent_share_ok,
     quorum_statement,
@@ -72,7 +73,7 @@ pub struct MeetingInput {
 pub struct Expected {
     pub member_id: i64,
     pub name: String,
-    pub status: String,
+    pub status: MemberStatus,
     /// A leading cadre taking part under 双重组织生活 (no vote here).
     pub dual: bool,
 }
@@ -84,7 +85,7 @@ impl Expected {
 
     /// Whether this person votes at the meeting (CON-PROB-RIGHTS; guests do not).
     pub fn votes(&self) -> bool {
-        self.status != "probationary" && !self.dual
+        self.status != MemberStatus::Probationary && !self.dual
     }
 }
 
@@ -190,7 +191,7 @@ pub struct MeetingDetail {
 }
 
 impl MeetingDetail {
-    pub fn count(&self, attendance: &str) -> usize {
+    pub fn count(&self, attendance: Attendance) -> usize {
         self.attendance.iter().filter(|a| a.attendance == attendance).count()
     }
 }
@@ -201,9 +202,9 @@ pub fn attendees(rows: &[AttendanceRow]) -> Result<Vec<Attendee>> {
         .map(|a| {
             Ok(Attendee {
                 member_id: a.member_id,
-                probationary: a.probationary != 0,
-                attendance: a.attendance()?,
-                guest: a.dual_org_life != 0,
+                probationary: a.probationary,
+                attendance: a.attendance,
+                guest: a.dual_org_life,
             })
         })
         .collect()
@@ -272,10 +273,10 @@ impl Services {
         let scope = actor.scope();
         let org = storage::org::get(&self.db, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
         let path = org.org_path()?;
-        if !can(actor, Action::EditOrg, Target::Org(&path)) || org.status != "active" {
+        if !can(actor, Action::EditOrg, Target::Org(&path)) || org.status != OrgStatus::Active {
             return Err(ServiceError::Forbidden);
         }
-        let org_kind = org.org_kind()?;
+        let org_kind = org.kind;
         let mut e = FieldErrors::new();
         let kind = MeetingKind::parse(&input.kind);
         match kind {
@@ -388,7 +389,7 @@ impl Services {
             };
             attendance.push(NewAttendance {
                 member_id: p.member_id,
-                probationary: p.status == "probationary",
+                probationary: p.status == MemberStatus::Probationary,
                 dual_org_life: p.dual,
                 attendance: att.as_str().to_string(),
                 reason,
@@ -429,7 +430,7 @@ impl Services {
                 meeting_id: 0,
                 position: i as i64,
                 text: text.chars().take(500).collect(),
-                purpose: purpose.as_str().to_string(),
+                purpose,
                 voters_expected: i64::from(voters_expected),
                 voters_present: i64::from(voters_present),
                 yes: i64::from(r.yes),
@@ -513,19 +514,17 @@ impl Services {
         let org = storage::org::get(&self.db, &scope, m.org_id).await?.ok_or(ServiceError::NotFound)?;
         let ids = [m.id];
         let attendance = meeting::attendance(&self.db, &ids).await?;
-        let kind = MeetingKind::parse(&m.kind);
         let count = domain::org_life::voter_count(&attendees(&attendance)?);
-        let quorum = kind.and_then(|k| quorum_statement(k, count));
-        let quorum_met = quorum.as_ref().and_then(|_| match kind {
-            Some(MeetingKind::BranchAssembly) => Some(count.assembly_quorum_met()),
-            Some(MeetingKind::CommitteeMeeting) => Some(count.committee_quorum_met()),
+        let quorum = quorum_statement(m.kind, count);
+        let quorum_met = quorum.as_ref().and_then(|_| match m.kind {
+            MeetingKind::BranchAssembly => Some(count.assembly_quorum_met()),
+            MeetingKind::CommitteeMeeting => Some(count.committee_quorum_met()),
             _ => None,
         });
         // EL-ELECTED counts those present nationally; a committee may count those who should attend.
         let changes = self.setting_changes().await?;
         let reaching = domain::settings::reaching(&changes, &org.path);
-        let held_on = parse_date(&m.held_on)
-            .map_err(|_| ServiceError::Internal(format!("meetings {}: held_on is not a date: {}", m.id, m.held_on)))?;
+        let held_on = m.held_on;
         let base = match domain::settings::plain_value(
             domain::settings::ELECTION_MAJORITY_BASE,
             &reaching,
@@ -552,8 +551,7 @@ impl Services {
                     no: n(r.no)?,
                     abstain: n(r.abstain)?,
                 };
-                let purpose =
-                    VotePurpose::parse(&r.purpose).ok_or_else(|| corrupt(&format!("unknown purpose {}", r.purpose)))?;
+                let purpose = r.purpose;
                 let passed = votes.passed_for(purpose, base);
                 let quorum_met = votes.quorum_met_for(purpose);
                 let outcome = match (quorum_met, passed) {
@@ -577,7 +575,7 @@ impl Services {
         };
         Ok(MeetingDetail {
             org_name: org.name.clone(),
-            kind_label: kind.map(|k| k.label()).unwrap_or("—"),
+            kind_label: m.kind.label(),
             ratings: meeting::ratings(&self.db, &ids).await?,
             attachments: meeting::attachments(&self.db, &ids).await?,
             host_name: name_of(m.host_member_id).await?,
@@ -616,7 +614,7 @@ impl Services {
         let year = self.today().year();
         let rows =
             meeting::of_org(&self.db, &actor.scope(), org_id, &format!("{}-01-01", year - 1), "9999-12-31").await?;
-        Ok(rows.into_iter().rev().find(|m| m.kind == kind.as_str()))
+        Ok(rows.into_iter().rev().find(|m| m.kind == kind))
     }
 
     /// Leading cadres taking part in the org's organizational life (双重组织生活).
@@ -630,10 +628,10 @@ impl Services {
     pub async fn add_dual(&self, actor: &Actor, org_id: i64, who: &str, start_on: &str) -> Result<i64> {
         let scope = actor.scope();
         let org = storage::org::get(&self.db, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
-        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) || org.status != "active" {
+        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) || org.status != OrgStatus::Active {
             return Err(ServiceError::Forbidden);
         }
-        if !matches!(OrgKind::parse(&org.kind), Some(OrgKind::Branch)) {
+        if org.kind != OrgKind::Branch {
             return Err(ServiceError::field("who", "双重组织生活只能编入党支部"));
         }
         let start = parse_date(start_on).map_err(|e| ServiceError::field("start_on", e.to_string()))?;

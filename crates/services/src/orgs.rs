@@ -2,6 +2,7 @@
 
 use crate::{Entry, Result, ServiceError, Services, to_json};
 use domain::FieldErrors;
+use domain::codes::MemberStatus;
 use domain::dates::Iso;
 use domain::dates::parse_date;
 use domain::org::{MoveError, OrgKind, OrgStatus, PostKind, UnitKind, check_move};
@@ -26,11 +27,11 @@ impl OrgInput {
     pub fn from_row(o: &OrgRow) -> Self {
         Self {
             name: o.name.clone(),
-            kind: o.kind.clone(),
+            kind: o.kind.as_str().to_string(),
             unit_name: o.unit_name.clone(),
-            unit_kind: o.unit_kind.clone(),
-            established_on: o.established_on.clone().unwrap_or_default(),
-            term_start_on: o.term_start_on.clone().unwrap_or_default(),
+            unit_kind: o.unit_kind.as_str().to_string(),
+            established_on: o.established_on.map(|d| d.to_string()).unwrap_or_default(),
+            term_start_on: o.term_start_on.map(|d| d.to_string()).unwrap_or_default(),
             term_years: o.term_years.map(|y| y.to_string()).unwrap_or_default(),
         }
     }
@@ -139,7 +140,8 @@ impl Services {
             .into_iter()
             .filter(|c| c.parent_id == Some(o.id))
             .collect();
-        children.sort_by(|a, b| (a.status != "active", &a.name).cmp(&(b.status != "active", &b.name)));
+        children
+            .sort_by(|a, b| (a.status != OrgStatus::Active, &a.name).cmp(&(b.status != OrgStatus::Active, &b.name)));
         let all_posts = org::posts(&self.db, o.id, true).await?;
         let (posts, past_posts) = all_posts.into_iter().partition(|p| p.end_on.is_none());
         let mut tx = self.db.begin_read().await?;
@@ -168,7 +170,7 @@ impl Services {
         if !allowed {
             return Err(ServiceError::Forbidden);
         }
-        let parent_kind = parent.as_ref().map(|p| p.org_kind()).transpose()?;
+        let parent_kind = parent.as_ref().map(|p| p.kind);
         if !kind.may_sit_under(parent_kind) {
             let msg = match parent_kind {
                 Some(pk) => format!("{}不能设在{}之下", kind.label(), pk.label()),
@@ -176,7 +178,7 @@ impl Services {
             };
             return Err(ServiceError::field("kind", msg));
         }
-        if parent.as_ref().is_some_and(|p| p.status == OrgStatus::Closed.as_str()) {
+        if parent.as_ref().is_some_and(|p| p.status == OrgStatus::Closed) {
             return Err(ServiceError::field("parent_id", "上级组织已撤销"));
         }
         let row = org::insert(&mut tx, parent.as_ref(), &fields).await?;
@@ -205,7 +207,7 @@ impl Services {
             return Err(ServiceError::Forbidden);
         }
         let mut input = input.clone();
-        input.kind = before.kind.clone();
+        input.kind = before.kind.as_str().to_string();
         let (_, fields) = input.validate().map_err(ServiceError::Invalid)?;
         org::update_fields(&mut tx, id, &fields).await?;
         let after = org::get_in_tx(&mut tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
@@ -235,7 +237,7 @@ impl Services {
         let parent = org::get_in_tx(&mut tx, &scope, new_parent_id)
             .await?
             .ok_or_else(|| ServiceError::field("parent_id", "找不到该上级组织，或您无权管理"))?;
-        let kind = o.org_kind()?;
+        let kind = o.kind;
         let path = o.org_path()?;
         let parent_path = parent.org_path()?;
         if !can(actor, Action::ReshapeOrg, Target::Org(&path))
@@ -247,9 +249,8 @@ impl Services {
             return Err(ServiceError::field("parent_id", "该组织已在此上级组织之下"));
         }
         let members = org::current_member_count(&mut tx, &o).await? > 0;
-        let parent_status = parent.org_status()?;
-        check_move(&path, kind, Some((&parent_path, parent.org_kind()?, parent_status)), members)
-            .map_err(move_error)?;
+        let parent_status = parent.status;
+        check_move(&path, kind, Some((&parent_path, parent.kind, parent_status)), members).map_err(move_error)?;
         org::move_subtree(&mut tx, &o, &parent).await?;
         let after = org::get_in_tx(&mut tx, &Scope::everything(), id).await?.ok_or(ServiceError::NotFound)?;
         self.audit(
@@ -277,7 +278,7 @@ impl Services {
         if !can(actor, Action::ReshapeOrg, Target::Org(&o.org_path()?)) {
             return Err(ServiceError::Forbidden);
         }
-        if o.status == OrgStatus::Closed.as_str() {
+        if o.status == OrgStatus::Closed {
             return Err(ServiceError::Conflict("该组织已撤销".into()));
         }
         if org::active_child_count(&mut tx, id).await? > 0 {
@@ -335,13 +336,13 @@ impl Services {
         if !can(actor, Action::ManagePosts, Target::Org(&path)) {
             return Err(ServiceError::Forbidden);
         }
-        if o.org_kind()? == OrgKind::Group {
+        if o.kind == OrgKind::Group {
             e.add("post", "党小组不设委员会职务");
         }
         let m = storage::member::get_in_tx(&mut tx, &scope, member_id).await?;
         match &m {
-            Some(m) if m.branch_org_path()?.is_within(&path) && (m.status == "full" || m.status == "probationary") => {
-                if m.status == "probationary" {
+            Some(m) if m.branch_org_path()?.is_within(&path) && m.status.is_current() => {
+                if m.status == MemberStatus::Probationary {
                     // CON-PROB-RIGHTS: probationary members cannot be elected.
                     e.add("member_id", "预备党员没有被选举权，不能担任委员会职务");
                 }
@@ -388,11 +389,10 @@ impl Services {
         if p.end_on.is_some() {
             return Err(ServiceError::Conflict("该职务已卸任".into()));
         }
-        let end = end.iso();
         if end < p.start_on {
             return Err(ServiceError::field("end_on", "卸任日期不能早于任职日期"));
         }
-        org::end_post(&mut tx, post_id, &end).await?;
+        org::end_post(&mut tx, post_id, &end.iso()).await?;
         self.audit(
             &mut tx,
             actor,

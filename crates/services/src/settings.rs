@@ -36,8 +36,7 @@ pub struct SettingState {
 }
 
 fn to_change(r: storage::settings::SettingRow) -> Result<SettingChange> {
-    let from = parse_date(&r.effective_from)
-        .map_err(|_| ServiceError::Internal(format!("committee_settings {}: bad date {}", r.id, r.effective_from)))?;
+    let from = r.effective_from;
     Ok(SettingChange {
         org_id: r.org_id,
         org_path: r.org_path,
@@ -134,7 +133,7 @@ impl Services {
         if !can(actor, Action::SetCommitteeSettings, Target::Org(&org.org_path()?)) {
             return Err(ServiceError::Forbidden);
         }
-        if !matches!(OrgKind::parse(&org.kind), Some(OrgKind::Committee | OrgKind::GeneralBranch)) {
+        if !matches!(org.kind, OrgKind::Committee | OrgKind::GeneralBranch) {
             return Err(ServiceError::field("key", "党委设置只能由党委或党总支为其所辖组织设定"));
         }
         let Some(def) = settings::def(key) else { return Err(ServiceError::field("key", "没有这项设置")) };

@@ -92,7 +92,7 @@ async fn recording_a_committee_meeting_clears_that_months_finding(db: Db) {
     assert_eq!(views[0].meeting.id, mid);
     // Expected at a committee meeting: the three post holders, one excused.
     assert_eq!(views[0].attendance.len(), 3);
-    assert_eq!(views[0].attendance.iter().filter(|a| a.attendance == "excused").count(), 1);
+    assert_eq!(views[0].attendance.iter().filter(|a| a.attendance == domain::org_life::Attendance::Excused).count(), 1);
     // Groups' meetings are not a branch's; dates cannot be in the future.
     let mut wrong = input.clone();
     wrong.kind = "group_meeting".into();
@@ -191,7 +191,7 @@ async fn resolutions_ratings_talks_and_dual_org_life(db: Db) {
     let mid = s.record_meeting(&c, b.id, &input).await.unwrap();
     let d = s.meeting_detail(&c, mid).await.unwrap();
     assert_eq!(d.attendance.len(), 10, "8 full, 1 probationary, 1 cadre");
-    assert_eq!(d.attendance.iter().filter(|a| a.dual_org_life != 0).count(), 1);
+    assert_eq!(d.attendance.iter().filter(|a| a.dual_org_life).count(), 1);
     let r = &d.resolutions[0];
     assert_eq!((r.votes.voters_expected, r.votes.voters_present, r.votes.yes), (8, 6, 6));
     assert!(r.passed, "6 of 8 expected voters is more than half");
@@ -199,9 +199,9 @@ async fn resolutions_ratings_talks_and_dual_org_life(db: Db) {
     assert!(!d.meeting.minutes.contains("script") && !d.meeting.minutes.contains("onerror"), "{}", d.meeting.minutes);
     assert!(d.meeting.minutes.contains("<b>讨论</b>"), "{}", d.meeting.minutes);
     assert_eq!(d.host_name.as_deref(), Some("党员甲"));
-    assert!(d.meeting.has_vote != 0);
+    assert!(d.meeting.has_vote);
     // The probationary member is expected but holds no vote.
-    assert!(d.attendance.iter().any(|a| a.member_id == probationary && a.probationary != 0));
+    assert!(d.attendance.iter().any(|a| a.member_id == probationary && a.probationary));
 
     // 民主评议: at most a third rated 优秀 (forms.md §2.4).
     let mut appraisal = MeetingInput {
@@ -220,7 +220,7 @@ async fn resolutions_ratings_talks_and_dual_org_life(db: Db) {
     let aid = s.record_meeting(&c, b.id, &appraisal).await.unwrap();
     let d = s.meeting_detail(&c, aid).await.unwrap();
     assert_eq!(d.ratings.len(), 9, "every member of the branch, not the cadre");
-    assert_eq!(d.ratings.iter().filter(|r| r.rating == "excellent").count(), 3);
+    assert_eq!(d.ratings.iter().filter(|r| r.rating == domain::org_life::AppraisalRating::Excellent).count(), 3);
 
     // 谈心谈话: between two people, with a reason; no attendance list.
     let mut talk = MeetingInput {
@@ -343,7 +343,7 @@ async fn an_org_closed_during_the_year_answers_for_its_months(db: Db) {
     assert!(checked.contains(&open.id) && checked.contains(&merged.id), "{checked:?}");
     assert!(!checked.contains(&earlier.id), "closed before 2026");
     let r = results.iter().find(|r| r.org_id == merged.id).unwrap();
-    assert_eq!(r.closed_on.as_deref(), Some("2026-06-30"));
+    assert_eq!(r.closed_on.map(|d| d.to_string()).as_deref(), Some("2026-06-30"));
     assert!(!r.findings.is_empty() && !r.statuses.is_empty());
     for f in &r.findings {
         assert!(f.period.is_none_or(|p| p.end() <= closed_on), "{f:?}");
@@ -352,7 +352,7 @@ async fn an_org_closed_during_the_year_answers_for_its_months(db: Db) {
     assert_eq!(r.findings, s.console().findings_for(&row, 2026, as_of).await.unwrap());
     let report = s.compliance(&c, root.id, 2026, as_of).await.unwrap();
     let line = report.children.iter().find(|l| l.org_id == merged.id).unwrap();
-    assert_eq!(line.closed_on.as_deref(), Some("2026-06-30"));
+    assert_eq!(line.closed_on.map(|d| d.to_string()).as_deref(), Some("2026-06-30"));
     assert!(line.own.required_periods > 0);
     assert!(!report.children.iter().any(|l| l.org_id == earlier.id));
 }

@@ -94,7 +94,7 @@ async fn org_tree_exports_and_imports_by_name_path(db: Db) {
     let after = storage::org::list(empty.fixture_db(), &domain::scope::Scope::everything(), None, true).await.unwrap();
     let shape = |orgs: &[storage::org::OrgRow]| {
         let mut v: Vec<(String, String, usize)> =
-            orgs.iter().map(|o| (o.name.clone(), o.kind.clone(), o.path.matches('/').count())).collect();
+            orgs.iter().map(|o| (o.name.clone(), o.kind.as_str().to_string(), o.path.matches('/').count())).collect();
         v.sort();
         v
     };
@@ -208,8 +208,8 @@ async fn changed_rows_become_dated_history(db: Db) {
     assert_eq!((branch, phone.as_deref()), (t.b, Some("13900139000")));
     let spans = storage::member::spans(s.fixture_db(), mid).await.unwrap();
     assert_eq!(spans.len(), 2);
-    assert_eq!(spans[1].end_on.as_deref(), Some("2026-11-20"));
-    assert_eq!(spans[0].start_on, "2026-11-21");
+    assert_eq!(spans[1].end_on.map(|d| d.to_string()).as_deref(), Some("2026-11-20"));
+    assert_eq!(spans[0].start_on.to_string(), "2026-11-21");
     // A sheet without a phone column keeps the registered phone.
     let headers = ["姓名", "公民身份号码", "入党日期", "转正日期", "所在党组织"];
     let rows =

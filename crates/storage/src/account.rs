@@ -2,22 +2,25 @@
 
 use crate::{Db, Result, StorageError, Tx, now_ms};
 use domain::org::OrgPath;
+use domain::scope::RoleKind;
 use domain::scope::{Actor, Grant};
 use serde::Serialize;
 
-/// An account as stored. Not `Serialize`: what is shown of it is `services::accounts::AccountView`,
-/// which has no password hash.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct AccountRow {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub password_hash: String,
-    pub member_id: Option<i64>,
-    pub must_change_password: i64,
-    pub disabled: i64,
-    pub created_at: i64,
-    pub password_changed_at: i64,
+crate::typed_row! {
+    /// An account as stored. Not `Serialize`: what is shown of it is `services::accounts::AccountView`,
+    /// which has no password hash.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AccountRow in "accounts" {
+        pub id: i64,
+        pub username: String,
+        pub display_name: String,
+        pub password_hash: String,
+        pub member_id: Option<i64>,
+        pub must_change_password: bool,
+        pub disabled: bool,
+        pub created_at: i64,
+        pub password_changed_at: i64,
+    }
 }
 
 const COLS: &str = "id, username, display_name, password_hash, member_id, must_change_password, disabled, created_at, password_changed_at";
@@ -99,13 +102,15 @@ pub async fn roles(db: &Db, account_id: i64) -> Result<Vec<RoleRow>> {
     .await
 }
 
-/// A role with the path it applies to: the org's, or for a member role the member's branch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct RoleScopeRow {
-    pub account_id: i64,
-    pub role: String,
-    pub org_name: Option<String>,
-    pub scope_path: Option<String>,
+crate::typed_row! {
+    /// A role with the path it applies to: the org's, or for a member role the member's branch.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct RoleScopeRow in "account_roles" {
+        pub account_id: i64,
+        pub role: RoleKind,
+        pub org_name: Option<String>,
+        pub scope_path: Option<String>,
+    }
 }
 
 /// Every role of every account, with where it applies.
@@ -176,15 +181,17 @@ pub async fn clear_login_failures(db: &Db, username: &str) -> Result<()> {
 
 // ---- API tokens ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct TokenRow {
-    pub id: i64,
-    pub account_id: i64,
-    pub name: String,
-    pub prefix: String,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-    pub revoked_at: Option<i64>,
+crate::typed_row! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct TokenRow in "api_tokens" {
+        pub id: i64,
+        pub account_id: i64,
+        pub name: String,
+        pub prefix: String,
+        pub created_at: i64,
+        pub last_used_at: Option<i64>,
+        pub revoked_at: Option<i64>,
+    }
 }
 
 pub async fn insert_token(tx: &mut Tx, account_id: i64, name: &str, token_hash: &str, prefix: &str) -> Result<i64> {

@@ -47,20 +47,22 @@ pub struct NewEntry {
     pub after: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct EntryRow {
-    pub id: i64,
-    pub at: i64,
-    pub actor_id: Option<i64>,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: Option<i64>,
-    pub org_path: Option<String>,
-    pub before_json: Option<String>,
-    pub after_json: Option<String>,
-    pub prev_mac: String,
-    pub mac: String,
+crate::typed_row! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct EntryRow in "audit_entries" {
+        pub id: i64,
+        pub at: i64,
+        pub actor_id: Option<i64>,
+        pub actor: String,
+        pub action: String,
+        pub entity: String,
+        pub entity_id: Option<i64>,
+        pub org_path: Option<String>,
+        pub before_json: Option<String>,
+        pub after_json: Option<String>,
+        pub prev_mac: String,
+        pub mac: String,
+    }
 }
 
 fn mac_of(key: &AuditKey, e: &EntryRow) -> String {

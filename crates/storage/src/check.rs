@@ -10,6 +10,9 @@
 
 use crate::org::OrgRow;
 use crate::{Db, DbKind, Result, SqlBuf, StorageError};
+use chrono::NaiveDate;
+use domain::codes::MemberStatus;
+use domain::org::PostKind;
 use serde::Serialize;
 
 const ORG_COLS: &str = "o.id, o.parent_id, o.path, o.name, o.kind, o.unit_name, o.unit_kind, o.established_on, \
@@ -59,14 +62,16 @@ pub async fn groups_of(db: &Db, branch_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
     db.fetch_buf(&b).await
 }
 
-/// A post on an org's committee, held for a dated span (`end_on` the last day in office).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct PostSpanRow {
-    pub org_id: i64,
-    pub member_id: i64,
-    pub post: String,
-    pub start_on: String,
-    pub end_on: Option<String>,
+crate::typed_row! {
+    /// A post on an org's committee, held for a dated span (`end_on` the last day in office).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct PostSpanRow in "org_posts" {
+        pub org_id: i64,
+        pub member_id: i64,
+        pub post: PostKind,
+        pub start_on: NaiveDate,
+        pub end_on: Option<NaiveDate>,
+    }
 }
 
 /// The posts of these orgs held on some day between `from` and `to` (inclusive), ended or not,
@@ -84,13 +89,15 @@ pub async fn posts_between(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Re
     db.fetch_buf(&b).await
 }
 
-/// Members of one status in one org on a date, by the kind of their span ('branch' or 'group').
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct MemberCount {
-    pub org_id: i64,
-    pub kind: String,
-    pub status: String,
-    pub n: i64,
+crate::typed_row! {
+    /// Members of one status in one org on a date, by the kind of their span ('branch' or 'group').
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct MemberCount in "member_org_spans" {
+        pub org_id: i64,
+        pub kind: String,
+        pub status: MemberStatus,
+        pub n: i64,
+    }
 }
 
 /// For each of `org_ids`: how many membership spans (of kind 'branch' or 'group') cover `on`
@@ -287,13 +294,15 @@ pub async fn meetings_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Resu
     db.fetch_buf(&b).await
 }
 
-/// A 党课 and who gave it (MTG-LESSON counts a secretary's lectures in any org).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct Lecture {
-    pub id: i64,
-    pub org_id: i64,
-    pub lecturer_member_id: i64,
-    pub held_on: String,
+crate::typed_row! {
+    /// A 党课 and who gave it (MTG-LESSON counts a secretary's lectures in any org).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct Lecture in "meetings" {
+        pub id: i64,
+        pub org_id: i64,
+        pub lecturer_member_id: i64,
+        pub held_on: NaiveDate,
+    }
 }
 
 /// The lectures these members gave anywhere between two dates (inclusive), in chunks.

@@ -292,7 +292,7 @@ impl Db {
             Pool::Sqlite(p) => fetch_with!(Sqlite, p, sql, args, fetch_all),
             Pool::Postgres(p) => fetch_with!(Postgres, p, sql, args, fetch_all),
         };
-        Ok(r?)
+        r.map_err(crate::column::storage_error)
     }
 
     pub async fn fetch_optional<T: Row>(&self, sql: &str, args: &[Arg]) -> Result<Option<T>> {
@@ -300,7 +300,7 @@ impl Db {
             Pool::Sqlite(p) => fetch_with!(Sqlite, p, sql, args, fetch_optional),
             Pool::Postgres(p) => fetch_with!(Postgres, p, sql, args, fetch_optional),
         };
-        Ok(r?)
+        r.map_err(crate::column::storage_error)
     }
 
     pub async fn fetch_one<T: Row>(&self, sql: &str, args: &[Arg]) -> Result<T> {
@@ -308,7 +308,7 @@ impl Db {
             Pool::Sqlite(p) => fetch_with!(Sqlite, p, sql, args, fetch_one),
             Pool::Postgres(p) => fetch_with!(Postgres, p, sql, args, fetch_one),
         };
-        Ok(r?)
+        r.map_err(crate::column::storage_error)
     }
 
     /// One write statement outside a transaction (on SQLite in the process's turn to write).
@@ -400,7 +400,7 @@ impl Db {
     /// here. SQLite plans once per prepared statement anyway.
     pub async fn fetch_buf_fixed_plan<T: Row>(&self, buf: &SqlBuf) -> Result<Vec<T>> {
         match &self.fixed_plan {
-            Some(p) => Ok(fetch_with!(Postgres, p, &buf.text, &buf.args, fetch_all)?),
+            Some(p) => fetch_with!(Postgres, p, &buf.text, &buf.args, fetch_all).map_err(crate::column::storage_error),
             None => self.fetch_all(&buf.text, &buf.args).await,
         }
     }
@@ -471,7 +471,7 @@ impl Tx {
             TxInner::Sqlite(t) => fetch_with!(Sqlite, &mut **t, sql, args, fetch_all),
             TxInner::Postgres(t) => fetch_with!(Postgres, &mut **t, sql, args, fetch_all),
         };
-        Ok(r?)
+        r.map_err(crate::column::storage_error)
     }
 
     pub async fn fetch_optional<T: Row>(&mut self, sql: &str, args: &[Arg]) -> Result<Option<T>> {
@@ -479,7 +479,7 @@ impl Tx {
             TxInner::Sqlite(t) => fetch_with!(Sqlite, &mut **t, sql, args, fetch_optional),
             TxInner::Postgres(t) => fetch_with!(Postgres, &mut **t, sql, args, fetch_optional),
         };
-        Ok(r?)
+        r.map_err(crate::column::storage_error)
     }
 
     pub async fn fetch_one<T: Row>(&mut self, sql: &str, args: &[Arg]) -> Result<T> {
@@ -487,7 +487,7 @@ impl Tx {
             TxInner::Sqlite(t) => fetch_with!(Sqlite, &mut **t, sql, args, fetch_one),
             TxInner::Postgres(t) => fetch_with!(Postgres, &mut **t, sql, args, fetch_one),
         };
-        Ok(r?)
+        r.map_err(crate::column::storage_error)
     }
 
     pub async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64> {

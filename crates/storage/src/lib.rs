@@ -12,6 +12,7 @@ pub mod audit;
 pub mod bulk;
 pub mod bulk_life;
 pub mod check;
+pub mod column;
 pub mod db;
 pub mod meeting;
 pub mod member;

@@ -2,28 +2,33 @@
 //! findings.
 
 use crate::{Arg, Db, Result, SqlBuf, Tx, now_ms, scope_filter};
+use chrono::NaiveDate;
+use domain::codes::MemberStatus;
+use domain::org_life::{AppraisalRating, Attendance, MeetingKind, VotePurpose};
 use domain::scope::Scope;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct MeetingRow {
-    pub id: i64,
-    pub org_id: i64,
-    pub org_path: String,
-    pub kind: String,
-    pub held_on: String,
-    pub start_time: Option<String>,
-    pub place: String,
-    pub topic: String,
-    pub host_member_id: Option<i64>,
-    pub recorder_member_id: Option<i64>,
-    pub lecturer_member_id: Option<i64>,
-    pub first_agenda_item: Option<String>,
-    pub minutes: String,
-    pub has_vote: i64,
-    /// The other party of a talk (谈心谈话); the talker is `host_member_id`.
-    pub partner_member_id: Option<i64>,
-    pub talk_reason: Option<String>,
+crate::typed_row! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct MeetingRow in "meetings" {
+        pub id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        pub kind: MeetingKind,
+        pub held_on: NaiveDate,
+        pub start_time: Option<String>,
+        pub place: String,
+        pub topic: String,
+        pub host_member_id: Option<i64>,
+        pub recorder_member_id: Option<i64>,
+        pub lecturer_member_id: Option<i64>,
+        pub first_agenda_item: Option<String>,
+        pub minutes: String,
+        pub has_vote: bool,
+        /// The other party of a talk (谈心谈话); the talker is `host_member_id`.
+        pub partner_member_id: Option<i64>,
+        pub talk_reason: Option<String>,
+    }
 }
 
 const COLS: &str = "id, org_id, org_path, kind, held_on, start_time, place, topic, host_member_id, recorder_member_id, \
@@ -60,47 +65,35 @@ pub struct NewAttendance {
     pub reason: Option<String>,
 }
 
-/// One resolution with its votes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct ResolutionRow {
-    pub meeting_id: i64,
-    pub position: i64,
-    pub text: String,
-    /// What the vote decided: ordinary, admission, confirmation or election (each has its own
-    /// quorum and majority).
-    pub purpose: String,
-    pub voters_expected: i64,
-    pub voters_present: i64,
-    pub yes: i64,
-    pub no: i64,
-    pub abstain: i64,
+crate::typed_row! {
+    /// One resolution with its votes.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct ResolutionRow in "meeting_resolutions" {
+        pub meeting_id: i64,
+        pub position: i64,
+        pub text: String,
+        /// What the vote decided: ordinary, admission, confirmation or election (each has its own
+        /// quorum and majority).
+        pub purpose: VotePurpose,
+        pub voters_expected: i64,
+        pub voters_present: i64,
+        pub yes: i64,
+        pub no: i64,
+        pub abstain: i64,
+    }
 }
 
-/// One expected attendee and how they attended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct AttendanceRow {
-    pub meeting_id: i64,
-    pub member_id: i64,
-    pub member_name: String,
-    pub probationary: i64,
-    pub dual_org_life: i64,
-    pub attendance: String,
-    pub reason: Option<String>,
-}
-
-impl AttendanceRow {
-    /// How the member attended; a stored value the code does not know is corrupt, never
-    /// "present".
-    pub fn attendance(&self) -> Result<domain::org_life::Attendance> {
-        domain::org_life::Attendance::parse(&self.attendance).ok_or_else(|| {
-            crate::StorageError::corrupt(
-                "meeting_attendance",
-                format!(
-                    "meeting {}, member {}, attendance: unknown value {:?}",
-                    self.meeting_id, self.member_id, self.attendance
-                ),
-            )
-        })
+crate::typed_row! {
+    /// One expected attendee and how they attended.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct AttendanceRow in "meeting_attendance" {
+        pub meeting_id: i64,
+        pub member_id: i64,
+        pub member_name: String,
+        pub probationary: bool,
+        pub dual_org_life: bool,
+        pub attendance: Attendance,
+        pub reason: Option<String>,
     }
 }
 
@@ -172,7 +165,7 @@ pub async fn insert(tx: &mut Tx, m: &NewMeeting, details: &MeetingDetails, by: i
                 id.into(),
                 (i as i64).into(),
                 r.text.clone().into(),
-                r.purpose.clone().into(),
+                r.purpose.into(),
                 r.voters_expected.into(),
                 r.voters_present.into(),
                 r.yes.into(),
@@ -214,13 +207,15 @@ pub async fn resolutions(db: &Db, meeting_ids: &[i64]) -> Result<Vec<ResolutionR
     Ok(out)
 }
 
-/// A member's rating in a 民主评议.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct RatingRow {
-    pub meeting_id: i64,
-    pub member_id: i64,
-    pub member_name: String,
-    pub rating: String,
+crate::typed_row! {
+    /// A member's rating in a 民主评议.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct RatingRow in "appraisal_ratings" {
+        pub meeting_id: i64,
+        pub member_id: i64,
+        pub member_name: String,
+        pub rating: AppraisalRating,
+    }
 }
 
 /// The appraisal ratings of these meetings, by member name.
@@ -239,16 +234,18 @@ pub async fn ratings(db: &Db, meeting_ids: &[i64]) -> Result<Vec<RatingRow>> {
     Ok(out)
 }
 
-/// A file attached to a meeting record (stored under the data directory by its SHA-256).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct AttachmentRow {
-    pub id: i64,
-    pub meeting_id: i64,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub created_at: i64,
+crate::typed_row! {
+    /// A file attached to a meeting record (stored under the data directory by its SHA-256).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct AttachmentRow in "meeting_attachments" {
+        pub id: i64,
+        pub meeting_id: i64,
+        pub file_name: String,
+        pub content_type: String,
+        pub size_bytes: i64,
+        pub sha256: String,
+        pub created_at: i64,
+    }
 }
 
 pub async fn add_attachment(
@@ -292,15 +289,17 @@ pub async fn attachments(db: &Db, meeting_ids: &[i64]) -> Result<Vec<AttachmentR
     Ok(out)
 }
 
-/// Leading cadres who take part in an org's organizational life (双重组织生活).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct DualRow {
-    pub id: i64,
-    pub member_id: i64,
-    pub name: String,
-    pub org_id: i64,
-    pub start_on: String,
-    pub end_on: Option<String>,
+crate::typed_row! {
+    /// Leading cadres who take part in an org's organizational life (双重组织生活).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct DualRow in "dual_org_life" {
+        pub id: i64,
+        pub member_id: i64,
+        pub name: String,
+        pub org_id: i64,
+        pub start_on: NaiveDate,
+        pub end_on: Option<NaiveDate>,
+    }
 }
 
 pub async fn add_dual(tx: &mut Tx, member_id: i64, org_id: i64, start_on: &str, by: i64) -> Result<i64> {
@@ -391,19 +390,21 @@ pub async fn attendance(db: &Db, meeting_ids: &[i64]) -> Result<Vec<AttendanceRo
     Ok(out)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct ExplanationRow {
-    pub id: i64,
-    pub org_id: i64,
-    pub rule_id: String,
-    pub period_start: String,
-    /// The finding's subject ("member:12"); empty for explanations given before subjects were
-    /// recorded, which explain every finding of the org's rule and period.
-    pub subject: String,
-    pub reason: String,
-    pub account_id: i64,
-    pub account_name: Option<String>,
-    pub created_at: i64,
+crate::typed_row! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct ExplanationRow in "finding_explanations" {
+        pub id: i64,
+        pub org_id: i64,
+        pub rule_id: String,
+        pub period_start: String,
+        /// The finding's subject ("member:12"); empty for explanations given before subjects were
+        /// recorded, which explain every finding of the org's rule and period.
+        pub subject: String,
+        pub reason: String,
+        pub account_id: i64,
+        pub account_name: Option<String>,
+        pub created_at: i64,
+    }
 }
 
 /// An explanation (情况说明) of a finding, as written.
@@ -446,12 +447,14 @@ pub async fn explanations(db: &Db, org_id: i64) -> Result<Vec<ExplanationRow>> {
     .await
 }
 
-/// A member expected at a meeting on a date, and whether they were probationary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct ExpectedRow {
-    pub member_id: i64,
-    pub name: String,
-    pub status: String,
+crate::typed_row! {
+    /// A member expected at a meeting on a date, and whether they were probationary.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct ExpectedRow in "members" {
+        pub member_id: i64,
+        pub name: String,
+        pub status: MemberStatus,
+    }
 }
 
 /// Members whose membership span of `kind` ('branch' or 'group') in the org covers `on` and who

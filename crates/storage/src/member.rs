@@ -3,42 +3,47 @@
 //! that a subtree list is one index range; they change only together with the spans.
 
 use crate::{Arg, Db, DbKind, Result, SqlBuf, StorageError, Tx, now_ms, scope_filter};
+use chrono::NaiveDate;
+use domain::codes::{DuesCategory, Gender, MemberStatus};
 use domain::org::OrgPath;
+use domain::org::PostKind;
 use domain::scope::Scope;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct MemberRow {
-    pub id: i64,
-    pub name: String,
-    pub gender: String,
-    pub ethnicity: String,
-    pub birth_date: String,
-    pub id_number: String,
-    pub phone: Option<String>,
-    pub education: Option<String>,
-    pub degree: Option<String>,
-    pub occupation: Option<String>,
-    pub post: Option<String>,
-    pub unit_name: Option<String>,
-    pub joined_on: String,
-    pub confirmed_on: Option<String>,
-    pub status: String,
-    pub status_changed_on: String,
-    pub dues_category: String,
-    pub address: Option<String>,
-    pub lost_contact: i64,
-    pub lost_contact_since: Option<String>,
-    pub mobile_member: i64,
-    pub mobile_destination: Option<String>,
-    pub remark: Option<String>,
-    /// 延长预备期 in months, when the probation was extended (DEV-PROBATION).
-    pub probation_extension_months: Option<i64>,
-    pub branch_id: i64,
-    pub branch_name: String,
-    pub group_id: Option<i64>,
-    pub group_name: Option<String>,
-    pub branch_path: String,
+crate::typed_row! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct MemberRow in "members" {
+        pub id: i64,
+        pub name: String,
+        pub gender: Gender,
+        pub ethnicity: String,
+        pub birth_date: NaiveDate,
+        pub id_number: String,
+        pub phone: Option<String>,
+        pub education: Option<String>,
+        pub degree: Option<String>,
+        pub occupation: Option<String>,
+        pub post: Option<String>,
+        pub unit_name: Option<String>,
+        pub joined_on: NaiveDate,
+        pub confirmed_on: Option<NaiveDate>,
+        pub status: MemberStatus,
+        pub status_changed_on: NaiveDate,
+        pub dues_category: DuesCategory,
+        pub address: Option<String>,
+        pub lost_contact: bool,
+        pub lost_contact_since: Option<String>,
+        pub mobile_member: bool,
+        pub mobile_destination: Option<String>,
+        pub remark: Option<String>,
+        /// 延长预备期 in months, when the probation was extended (DEV-PROBATION).
+        pub probation_extension_months: Option<i64>,
+        pub branch_id: i64,
+        pub branch_name: String,
+        pub group_id: Option<i64>,
+        pub group_name: Option<String>,
+        pub branch_path: String,
+    }
 }
 
 impl MemberRow {
@@ -627,14 +632,16 @@ pub async fn relocate(tx: &mut Tx, member: &MemberRow, to: &Placement, on: &str,
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct SpanRow {
-    pub id: i64,
-    pub org_id: i64,
-    pub org_name: String,
-    pub kind: String,
-    pub start_on: String,
-    pub end_on: Option<String>,
+crate::typed_row! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct SpanRow in "member_org_spans" {
+        pub id: i64,
+        pub org_id: i64,
+        pub org_name: String,
+        pub kind: String,
+        pub start_on: NaiveDate,
+        pub end_on: Option<NaiveDate>,
+    }
 }
 
 pub async fn spans(db: &Db, member_id: i64) -> Result<Vec<SpanRow>> {
@@ -646,10 +653,12 @@ pub async fn spans(db: &Db, member_id: i64) -> Result<Vec<SpanRow>> {
     .await
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct StatusChangeRow {
-    pub status: String,
-    pub changed_on: String,
+crate::typed_row! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct StatusChangeRow in "member_status_changes" {
+        pub status: MemberStatus,
+        pub changed_on: NaiveDate,
+    }
 }
 
 pub async fn status_changes(db: &Db, member_id: i64) -> Result<Vec<StatusChangeRow>> {
@@ -660,14 +669,16 @@ pub async fn status_changes(db: &Db, member_id: i64) -> Result<Vec<StatusChangeR
     .await
 }
 
-/// Posts the member holds or held, with the org's name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct MemberPostRow {
-    pub org_id: i64,
-    pub org_name: String,
-    pub post: String,
-    pub start_on: String,
-    pub end_on: Option<String>,
+crate::typed_row! {
+    /// Posts the member holds or held, with the org's name.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct MemberPostRow in "org_posts" {
+        pub org_id: i64,
+        pub org_name: String,
+        pub post: PostKind,
+        pub start_on: NaiveDate,
+        pub end_on: Option<NaiveDate>,
+    }
 }
 
 pub async fn posts_of(db: &Db, member_id: i64) -> Result<Vec<MemberPostRow>> {
@@ -734,14 +745,16 @@ pub fn span_covers_sql(on: &str) -> String {
     format!("s.start_on <= {on} AND (s.end_on IS NULL OR s.end_on >= {on})")
 }
 
-/// A recorded month without assigned work (CON-LAPSE).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct WorkRefusalRow {
-    pub id: i64,
-    pub member_id: i64,
-    pub month: String,
-    pub note: String,
-    pub created_at: i64,
+crate::typed_row! {
+    /// A recorded month without assigned work (CON-LAPSE).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct WorkRefusalRow in "member_work_refusals" {
+        pub id: i64,
+        pub member_id: i64,
+        pub month: String,
+        pub note: String,
+        pub created_at: i64,
+    }
 }
 
 /// The months a member did not do assigned work, newest first.

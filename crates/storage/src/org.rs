@@ -1,44 +1,34 @@
 //! Orgs of the tree and the posts on their committees.
 
 use crate::{Db, Result, SqlBuf, StorageError, Tx, now_ms, scope_filter};
+use chrono::NaiveDate;
 use domain::org::OrgPath;
+use domain::org::{OrgKind, OrgStatus, PostKind, UnitKind};
 use domain::scope::Scope;
 use serde::Serialize;
 
-/// An org as stored. Enum-valued fields hold their identifiers (`kind = "branch"`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct OrgRow {
-    pub id: i64,
-    pub parent_id: Option<i64>,
-    pub path: String,
-    pub name: String,
-    pub kind: String,
-    pub unit_name: String,
-    pub unit_kind: String,
-    pub established_on: Option<String>,
-    pub term_start_on: Option<String>,
-    pub term_years: Option<i64>,
-    pub status: String,
-    pub closed_on: Option<String>,
+crate::typed_row! {
+    /// An org as stored, each column in its domain type.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct OrgRow in "orgs" {
+        pub id: i64,
+        pub parent_id: Option<i64>,
+        pub path: String,
+        pub name: String,
+        pub kind: OrgKind,
+        pub unit_name: String,
+        pub unit_kind: UnitKind,
+        pub established_on: Option<NaiveDate>,
+        pub term_start_on: Option<NaiveDate>,
+        pub term_years: Option<i64>,
+        pub status: OrgStatus,
+        pub closed_on: Option<NaiveDate>,
+    }
 }
 
 impl OrgRow {
     pub fn org_path(&self) -> Result<OrgPath> {
         OrgPath::parse(&self.path).map_err(|e| StorageError::corrupt("orgs", format!("row {}, path: {e}", self.id)))
-    }
-
-    /// The org's status (active, closed); a stored status the code does not know is corrupt.
-    pub fn org_status(&self) -> Result<domain::org::OrgStatus> {
-        domain::org::OrgStatus::parse(&self.status).ok_or_else(|| {
-            StorageError::corrupt("orgs", format!("row {}, status: unknown value {:?}", self.id, self.status))
-        })
-    }
-
-    /// The org's kind; a stored kind the code does not know is corrupt, never a default.
-    pub fn org_kind(&self) -> Result<domain::org::OrgKind> {
-        domain::org::OrgKind::parse(&self.kind).ok_or_else(|| {
-            StorageError::corrupt("orgs", format!("row {}, kind: unknown value {:?}", self.id, self.kind))
-        })
     }
 }
 
@@ -205,7 +195,7 @@ pub async fn close(tx: &mut Tx, id: i64, on: &str) -> Result<()> {
 
 /// Members still in the org (as their branch or group), counting only current statuses.
 pub async fn current_member_count(tx: &mut Tx, org: &OrgRow) -> Result<i64> {
-    let (n,): (i64,) = if org.kind == "group" {
+    let (n,): (i64,) = if org.kind == OrgKind::Group {
         tx.fetch_one(
             "SELECT COUNT(*) FROM members WHERE group_id = $1 AND status IN ('probationary','full')",
             &[org.id.into()],
@@ -228,16 +218,18 @@ pub async fn active_child_count(tx: &mut Tx, id: i64) -> Result<i64> {
     Ok(n)
 }
 
-/// A post held by a member on an org's committee.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct PostRow {
-    pub id: i64,
-    pub org_id: i64,
-    pub member_id: i64,
-    pub member_name: String,
-    pub post: String,
-    pub start_on: String,
-    pub end_on: Option<String>,
+crate::typed_row! {
+    /// A post held by a member on an org's committee.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct PostRow in "org_posts" {
+        pub id: i64,
+        pub org_id: i64,
+        pub member_id: i64,
+        pub member_name: String,
+        pub post: PostKind,
+        pub start_on: NaiveDate,
+        pub end_on: Option<NaiveDate>,
+    }
 }
 
 pub async fn posts(db: &Db, org_id: i64, include_ended: bool) -> Result<Vec<PostRow>> {

@@ -6,13 +6,15 @@ use crate::{Arg, Db, Result, SqlBuf};
 use domain::scope::Scope;
 use serde::Serialize;
 
-/// A registered member's current state, as an import compares it, whatever the viewer's scope
-/// (an import must know that an ID number is taken elsewhere without revealing where).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct Registered {
-    pub id: i64,
-    pub id_number: String,
-    pub branch_path: String,
+crate::typed_row! {
+    /// A registered member's current state, as an import compares it, whatever the viewer's scope
+    /// (an import must know that an ID number is taken elsewhere without revealing where).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct Registered in "members" {
+        pub id: i64,
+        pub id_number: String,
+        pub branch_path: String,
+    }
 }
 
 /// The members holding any of these ID numbers (looked up in chunks).

@@ -2,20 +2,23 @@
 //! are read.
 
 use crate::{Db, Result, Tx, now_ms};
+use chrono::NaiveDate;
 use serde::Serialize;
 
-/// One setting change as stored, with the name of the org that made it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct SettingRow {
-    pub id: i64,
-    pub org_id: i64,
-    pub org_path: String,
-    pub org_name: String,
-    pub setting_key: String,
-    pub value: String,
-    pub effective_from: String,
-    pub created_by: Option<i64>,
-    pub created_at: i64,
+crate::typed_row! {
+    /// One setting change as stored, with the name of the org that made it.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct SettingRow in "committee_settings" {
+        pub id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        pub org_name: String,
+        pub setting_key: String,
+        pub value: String,
+        pub effective_from: NaiveDate,
+        pub created_by: Option<i64>,
+        pub created_at: i64,
+    }
 }
 
 /// Every setting change, by org path, key, date and order of entry. The store is small (a few

@@ -167,7 +167,8 @@ async fn a_load_writes_spans_status_posts_and_keeps_the_schema(db: Db) {
     // Ids continue after the loaded ones (PostgreSQL's identity sequences were moved on).
     let mut tx = db.begin().await.unwrap();
     let parent = org::get_in_tx(&mut tx, &Scope::everything(), big.id).await.unwrap().unwrap();
-    let fields = OrgFields { name: "新支部".into(), kind: "branch".into(), ..Default::default() };
+    let fields =
+        OrgFields { name: "新支部".into(), kind: "branch".into(), unit_kind: "other".into(), ..Default::default() };
     let added = org::insert(&mut tx, Some(&parent), &fields).await.unwrap();
     assert_eq!(added.id, 3 + 2 * 450 + 1);
     let at = Placement { branch_id: added.id, branch_path: added.path.clone(), group_id: None };

@@ -19,6 +19,7 @@ test_support::on_both_backends!(
     audit_chain_detects_edit_delete_reorder_and_truncation,
     audit_head_is_keyed_so_truncation_with_an_edited_head_is_detected,
     check_reads_attendance_packed_and_reports_corrupt_rows,
+    typed_rows_report_corrupt_values_by_table_row_and_column,
 );
 
 fn fields(name: &str, kind: &str) -> OrgFields {
@@ -155,7 +156,7 @@ async fn member_list_filters_sort_and_page_within_scope(db: Db) {
         MemberFilter { sort: member::SortKey::JoinedOn, descending: true, per_page: 2, page: 2, ..Default::default() };
     let (rows, total) = member::list(&db, &Scope::everything(), &f).await.unwrap();
     assert_eq!(total, 4);
-    assert_eq!(rows.iter().map(|r| r.joined_on.as_str()).collect::<Vec<_>>(), vec!["2011-01-01", "2010-01-01"]);
+    assert_eq!(rows.iter().map(|r| r.joined_on.to_string()).collect::<Vec<_>>(), vec!["2011-01-01", "2010-01-01"]);
     let f = MemberFilter {
         joined_from: Some("2011-01-01".into()),
         joined_to: Some("2012-01-01".into()),
@@ -188,8 +189,8 @@ async fn relocation_keeps_history(db: Db) {
     tx.commit().await.unwrap();
     let spans = member::spans(&db, mid).await.unwrap();
     assert_eq!(spans.len(), 2);
-    assert_eq!((spans[0].org_id, spans[0].end_on.as_deref()), (b.id, None));
-    assert_eq!((spans[1].org_id, spans[1].end_on.as_deref()), (a.id, Some("2024-02-29")));
+    assert_eq!((spans[0].org_id, spans[0].end_on), (b.id, None));
+    assert_eq!((spans[1].org_id, spans[1].end_on.map(|d| d.to_string())), (a.id, Some("2024-02-29".to_string())));
     let m = member::get(&db, &Scope::everything(), mid).await.unwrap().unwrap();
     assert_eq!((m.branch_id, m.branch_path.as_str()), (b.id, b.path.as_str()));
 }
@@ -466,4 +467,57 @@ async fn check_reads_attendance_packed_and_reports_corrupt_rows(db: Db) {
         .await
         .unwrap();
     }
+}
+
+/// Rows decode each column into its domain type. A stored value that does not decode (an
+/// unknown code, an impossible date, a flag that is neither 0 nor 1) is `StorageError::Corrupt`
+/// naming the table, the row and the column, never a default.
+async fn typed_rows_report_corrupt_values_by_table_row_and_column(db: Db) {
+    let mut tx = db.begin().await.unwrap();
+    let root = add_org(&mut tx, None, "党委", "committee").await;
+    let b = add_org(&mut tx, Some(&root), "支部", "branch").await;
+    let rows = vec![(person("张三", "110105198001010011", "full", "2010-01-01"), placement(&b, None))];
+    storage::roster::insert_members(&mut tx, &rows).await.unwrap();
+    tx.commit().await.unwrap();
+    let all = Scope::everything();
+    let read = org::get(&db, &all, b.id).await.unwrap().unwrap();
+    assert_eq!(read.kind, domain::org::OrgKind::Branch);
+    assert_eq!(read.status, domain::org::OrgStatus::Active);
+    let (mid,): (i64,) = db.fetch_one("SELECT id FROM members", &[]).await.unwrap();
+    let m = member::get(&db, &all, mid).await.unwrap().unwrap();
+    assert_eq!(m.status, domain::codes::MemberStatus::Full);
+    assert_eq!(m.joined_on, chrono::NaiveDate::from_ymd_opt(2010, 1, 1).unwrap());
+    assert!(!m.lost_contact);
+
+    let corrupt = |e: storage::StorageError| match e {
+        storage::StorageError::Corrupt { table, detail } => format!("{table}: {detail}"),
+        other => panic!("expected a corrupt-row error, got {other:?}"),
+    };
+    // An org kind the code does not know (once read as a branch).
+    let mut tx = db.begin().await.unwrap();
+    tx.execute("UPDATE orgs SET kind = 'brnach' WHERE id = $1", &[b.id.into()]).await.unwrap();
+    tx.commit().await.unwrap();
+    let e = corrupt(org::get(&db, &all, b.id).await.unwrap_err());
+    assert_eq!(e, format!("orgs: row {}, column kind: unknown org kind \"brnach\"", b.id));
+    // A date that does not exist, and a flag that is neither 0 nor 1.
+    let mut tx = db.begin().await.unwrap();
+    tx.execute("UPDATE orgs SET kind = 'branch' WHERE id = $1", &[b.id.into()]).await.unwrap();
+    tx.execute("UPDATE members SET joined_on = '2010-02-30' WHERE id = $1", &[mid.into()]).await.unwrap();
+    tx.commit().await.unwrap();
+    let e = corrupt(member::get(&db, &all, mid).await.unwrap_err());
+    assert_eq!(e, format!("members: row {mid}, column joined_on: not a date (YYYY-MM-DD): \"2010-02-30\""));
+    let mut tx = db.begin().await.unwrap();
+    tx.execute("UPDATE members SET joined_on = '2010-01-01', lost_contact = 2 WHERE id = $1", &[mid.into()])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let e = corrupt(member::get(&db, &all, mid).await.unwrap_err());
+    assert_eq!(e, format!("members: row {mid}, column lost_contact: not a 0/1 flag: 2"));
+    // A member status the code does not know, in a list.
+    let mut tx = db.begin().await.unwrap();
+    tx.execute("UPDATE members SET lost_contact = 0, status = 'ful' WHERE id = $1", &[mid.into()]).await.unwrap();
+    tx.commit().await.unwrap();
+    let f = MemberFilter { per_page: 20, ..Default::default() };
+    let e = corrupt(member::list(&db, &all, &f).await.unwrap_err());
+    assert_eq!(e, format!("members: row {mid}, column status: unknown member status \"ful\""));
 }

@@ -86,7 +86,7 @@ async fn account_page(
         &AccountPage {
             username: v.account.username.clone(),
             roles,
-            must_change: v.account.must_change_password != 0,
+            must_change: v.account.must_change_password,
             password_fields: vec![
                 Field::text("current", "当前密码", "", errors).kind("password"),
                 Field::text("new", "新密码", "", errors)
@@ -169,7 +169,7 @@ fn account_fields(f: &HashMap<String, String>, e: &FieldErrors, orgs: &[services
         domain::scope::RoleKind::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect();
     let org_choices: Vec<(String, String)> = orgs
         .iter()
-        .filter(|o| o.kind != "group")
+        .filter(|o| o.kind != domain::org::OrgKind::Group)
         .map(|o| {
             (o.id.to_string(), format!("{}{}", "　".repeat(o.path.matches('/').count().saturating_sub(2)), o.name))
         })
@@ -205,8 +205,8 @@ async fn accounts_page(
                     username: a.account.username,
                     display_name: a.account.display_name,
                     roles: a.roles,
-                    state: if a.account.disabled != 0 { "已停用" } else { "正常" },
-                    disabled: a.account.disabled != 0,
+                    state: if a.account.disabled { "已停用" } else { "正常" },
+                    disabled: a.account.disabled,
                 })
                 .collect(),
             fields: account_fields(form, errors, &orgs),

@@ -83,8 +83,7 @@ impl FromRequestParts<AppState> for PageViewer {
                 }
                 // A one-time password must be replaced before anything else is done.
                 let path = parts.uri.path();
-                if v.account.must_change_password != 0 && !matches!(path, "/account" | "/account/password" | "/logout")
-                {
+                if v.account.must_change_password && !matches!(path, "/account" | "/account/password" | "/logout") {
                     return Err(PageError::PasswordChangeRequired);
                 }
                 Ok(PageViewer(v))

@@ -86,7 +86,7 @@ struct CompliancePage {
 fn child_name(c: &services::compliance::OrgCompliance) -> String {
     match &c.closed_on {
         Some(on) => {
-            let on = domain::dates::parse_iso(on).map(domain::dates::format_cn).unwrap_or(on.clone());
+            let on = domain::dates::format_cn(*on);
             format!("{}（{on}撤销）", c.name)
         }
         None => c.name.clone(),

@@ -51,7 +51,7 @@ async fn login_submit(State(state): State<AppState>, headers: HeaderMap, form: P
     match state.services.login(&username, &get_s(&f, "password")).await {
         Ok((account, _)) => {
             let cookie = start_session(&state, account.id).await?;
-            let to = if account.must_change_password != 0 { "/account" } else { crate::redirect::safe_next(&next) };
+            let to = if account.must_change_password { "/account" } else { crate::redirect::safe_next(&next) };
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response())
         }
         Err(e @ (ServiceError::BadCredentials | ServiceError::Throttled { .. })) => {

@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::Datelike;
 use domain::dates::Iso;
-use domain::org::OrgKind;
-use domain::org_life::MeetingKind;
+use domain::org::{OrgKind, OrgStatus};
+use domain::org_life::Attendance;
 use domain::scope::{Action, Target, can};
 use serde::Deserialize;
 use services::ServiceError;
@@ -120,12 +120,12 @@ async fn life_page(
     let meetings = state.services.meetings_of(&v.actor, id, year).await?;
     let can_edit = can(&v.actor, Action::EditOrg, Target::Org(&org.org_path()?));
     let count =
-        |m: &services::org_life::MeetingView, a: &str| m.attendance.iter().filter(|x| x.attendance == a).count();
-    let is_branch = OrgKind::parse(&org.kind) == Some(OrgKind::Branch);
+        |m: &services::org_life::MeetingView, a: Attendance| m.attendance.iter().filter(|x| x.attendance == a).count();
+    let is_branch = org.kind == OrgKind::Branch;
     crate::ui::render_status(
         status,
         &LifePage {
-            can_record: org.status == "active" && can_edit,
+            can_record: org.status == OrgStatus::Active && can_edit,
             is_branch,
             org_id: org.id,
             org_name: org.name.clone(),
@@ -174,13 +174,13 @@ async fn life_page(
                 .iter()
                 .map(|m| MeetingLine {
                     id: m.meeting.id,
-                    held_on: m.meeting.held_on.clone(),
-                    kind: MeetingKind::parse(&m.meeting.kind).map(|k| k.label()).unwrap_or("—"),
+                    held_on: m.meeting.held_on.to_string(),
+                    kind: m.meeting.kind.label(),
                     topic: m.meeting.topic.clone(),
                     expected: m.attendance.len(),
-                    present: count(m, "present"),
-                    excused: count(m, "excused"),
-                    absent: count(m, "absent"),
+                    present: count(m, Attendance::Present),
+                    excused: count(m, Attendance::Excused),
+                    absent: count(m, Attendance::Absent),
                 })
                 .collect(),
             duals: if is_branch { state.services.duals(&v.actor, id).await? } else { Vec::new() },

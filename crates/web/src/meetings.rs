@@ -14,10 +14,12 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
+use chrono::Datelike;
 use domain::FieldErrors;
+use domain::codes::MemberStatus;
 use domain::dates::Iso;
-use domain::org::OrgKind;
-use domain::org_life::{AppraisalRating, MeetingKind};
+use domain::org::{OrgKind, OrgStatus};
+use domain::org_life::{AppraisalRating, Attendance, MeetingKind};
 use domain::scope::{Action, Target, can};
 use serde::Deserialize;
 use services::ServiceError;
@@ -102,10 +104,10 @@ async fn form_page(
     status: StatusCode,
 ) -> PageResult {
     let org = state.services.org(&v.actor, org_id).await?;
-    if !can(&v.actor, Action::EditOrg, Target::Org(&org.org_path()?)) || org.status != "active" {
+    if !can(&v.actor, Action::EditOrg, Target::Org(&org.org_path()?)) || org.status != OrgStatus::Active {
         return Err(ServiceError::Forbidden.into());
     }
-    let org_kind = OrgKind::parse(&org.kind).unwrap_or(OrgKind::Branch);
+    let org_kind = org.kind;
     let kinds = kinds_for(org_kind);
     let get = |k: &str| values.get(k).cloned().unwrap_or_default();
     let kind = MeetingKind::parse(&get("kind")).filter(|k| kinds.contains(k)).unwrap_or(kinds[0]);
@@ -232,7 +234,7 @@ async fn form_page(
             reason: values.get(&format!("reason_{}", p.member_id)).cloned().unwrap_or_default(),
             error: errors.get(&format!("reason_{}", p.member_id)).unwrap_or_default().to_string(),
             rating: values.get(&format!("rating_{}", p.member_id)).cloned().unwrap_or_else(|| "qualified".into()),
-            probationary: p.status == "probationary",
+            probationary: p.status == MemberStatus::Probationary,
             dual: p.dual,
             id: p.member_id,
             name: p.name,
@@ -357,14 +359,6 @@ struct MeetingPage {
 }
 
 impl MeetingPage {
-    fn attendance_label(&self, a: &str) -> &'static str {
-        domain::org_life::Attendance::parse(a).map(|a| a.label()).unwrap_or("—")
-    }
-
-    fn rating_label(&self, r: &str) -> &'static str {
-        AppraisalRating::parse(r).map(|r| r.label()).unwrap_or("—")
-    }
-
     fn size(&self, bytes: &i64) -> String {
         if *bytes >= 1024 * 1024 {
             format!("{}.{} MB", bytes / 1024 / 1024, bytes * 10 / 1024 / 1024 % 10)
@@ -379,10 +373,10 @@ async fn meeting_page_with(state: &AppState, v: &Viewer, id: i64, notice: String
     crate::ui::render_status(
         status,
         &MeetingPage {
-            year: d.meeting.held_on.get(..4).unwrap_or_default().to_string(),
-            present: d.count("present"),
-            excused: d.count("excused"),
-            absent: d.count("absent"),
+            year: d.meeting.held_on.year().to_string(),
+            present: d.count(Attendance::Present),
+            excused: d.count(Attendance::Excused),
+            absent: d.count(Attendance::Absent),
             d,
             notice,
             accept: services::attachments::accepted(),

@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use domain::FieldErrors;
 use domain::dates::Iso;
 use domain::member::MemberInput;
+use domain::org::OrgKind;
 use domain::scope::{Action, Target, can};
 use serde::Deserialize;
 use services::ServiceError;
@@ -90,7 +91,7 @@ fn member_filters(q: &ListQuery, errors: &FieldErrors, orgs: &[services::rows::O
         domain::dates::AgeBand::ALL.iter().map(|b| (b.as_str().to_string(), b.label().to_string())).collect();
     let org_choices: Vec<(String, String)> = orgs
         .iter()
-        .filter(|o| o.kind != "group")
+        .filter(|o| o.kind != OrgKind::Group)
         .map(|o| {
             (o.id.to_string(), format!("{}{}", "　".repeat(o.path.matches('/').count().saturating_sub(2)), o.name))
         })
@@ -156,12 +157,12 @@ async fn member_list(
                 .map(|m| MemberRowView {
                     id: m.row.id,
                     name: m.row.name.clone(),
-                    gender: gender_label(&m.row.gender),
+                    gender: m.row.gender.label(),
                     id_number: m.row.id_number.clone(),
-                    birth_date: m.row.birth_date.clone(),
+                    birth_date: m.row.birth_date.to_string(),
                     branch: m.row.branch_name.clone(),
-                    joined_on: m.row.joined_on.clone(),
-                    status: status_label(&m.row.status),
+                    joined_on: m.row.joined_on.to_string(),
+                    status: m.row.status.label(),
                     phone: m.row.phone.clone().unwrap_or_default(),
                 })
                 .collect(),
@@ -302,7 +303,7 @@ async fn member_new(
 ) -> PageResult {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let branch = state.services.org(&v.actor, id_param(&q.branch)?).await?;
-    if branch.kind != "branch" || !can(&v.actor, Action::CreateMember, Target::Org(&branch.org_path()?)) {
+    if branch.kind != OrgKind::Branch || !can(&v.actor, Action::CreateMember, Target::Org(&branch.org_path()?)) {
         return Err(ServiceError::Forbidden.into());
     }
     let group = if q.group.is_empty() { String::new() } else { format!("&group={}", id_param(&q.group)?) };
@@ -425,16 +426,19 @@ async fn member_detail(
         let orgs = state.services.org_tree(&v.actor, false).await?;
         let names: HashMap<i64, String> = orgs.iter().map(|o| (o.id, o.name.clone())).collect();
         orgs.iter()
-            .filter(|o| o.kind == "branch" || o.kind == "group")
+            .filter(|o| matches!(o.kind, OrgKind::Branch | OrgKind::Group))
             .filter(|o| !(o.id == m.branch_id && m.group_id.is_none()) && Some(o.id) != m.group_id)
             .map(|o| {
-                let label = if o.kind == "group" {
+                let label = if o.kind == OrgKind::Group {
                     format!("{} · {}", o.parent_id.and_then(|p| names.get(&p).cloned()).unwrap_or_default(), o.name)
                 } else {
                     o.name.clone()
                 };
-                let value =
-                    if o.kind == "group" { format!("{}:{}", o.parent_id.unwrap_or(0), o.id) } else { o.id.to_string() };
+                let value = if o.kind == OrgKind::Group {
+                    format!("{}:{}", o.parent_id.unwrap_or(0), o.id)
+                } else {
+                    o.id.to_string()
+                };
                 Opt { value, label, selected: false }
             })
             .collect()
@@ -446,8 +450,8 @@ async fn member_detail(
         can_reveal: d.can_reveal,
         can_edit: d.can_edit,
         can_edit_contact: d.can_edit_contact,
-        gender: gender_label(&m.gender),
-        status: status_label(&m.status),
+        gender: m.gender.label(),
+        status: m.status.label(),
         ethnicity: ethnicity_label(&m.ethnicity),
         birth_date: cn_date(&m.birth_date),
         phone: m.phone.clone().unwrap_or_else(|| "—".into()),
@@ -459,14 +463,14 @@ async fn member_detail(
         joined_on: cn_date(&m.joined_on),
         confirmed_on: opt_date(&m.confirmed_on),
         status_changed_on: cn_date(&m.status_changed_on),
-        dues: dues_label(&m.dues_category),
+        dues: m.dues_category.label(),
         address: m.address.clone().unwrap_or_else(|| "—".into()),
-        lost_contact: match (m.lost_contact != 0, &m.lost_contact_since) {
+        lost_contact: match (m.lost_contact, &m.lost_contact_since) {
             (false, _) => "否".into(),
             (true, Some(since)) => format!("是（{since} 起失去联系）"),
             (true, None) => "是".into(),
         },
-        mobile_member: match (m.mobile_member != 0, &m.mobile_destination) {
+        mobile_member: match (m.mobile_member, &m.mobile_destination) {
             (false, _) => "否".into(),
             (true, Some(to)) => format!("是（外出流向：{to}）"),
             (true, None) => "是".into(),
@@ -479,22 +483,22 @@ async fn member_detail(
                 org_name: s.org_name.clone(),
                 kind: if s.kind == "group" { "党小组" } else { "党支部" },
                 start_on: cn_date(&s.start_on),
-                end_on: s.end_on.as_deref().map(cn_date).unwrap_or_else(|| "至今".into()),
+                end_on: s.end_on.as_ref().map(cn_date).unwrap_or_else(|| "至今".into()),
             })
             .collect(),
         status_changes: d
             .status_changes
             .iter()
-            .map(|s| StatusView { changed_on: cn_date(&s.changed_on), status: status_label(&s.status) })
+            .map(|s| StatusView { changed_on: cn_date(&s.changed_on), status: s.status.label() })
             .collect(),
         posts: d
             .posts
             .iter()
             .map(|p| MemberPostView {
                 org_name: p.org_name.clone(),
-                post: post_label(&p.post),
+                post: p.post.label(),
                 start_on: cn_date(&p.start_on),
-                end_on: p.end_on.as_deref().map(cn_date).unwrap_or_else(|| "至今".into()),
+                end_on: p.end_on.as_ref().map(cn_date).unwrap_or_else(|| "至今".into()),
             })
             .collect(),
         targets,

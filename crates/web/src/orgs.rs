@@ -12,8 +12,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use domain::FieldErrors;
+use domain::codes::MemberStatus;
 use domain::dates::Iso;
-use domain::org::OrgKind;
+use domain::org::{OrgKind, OrgStatus};
 use domain::scope::{Action, Target, can};
 use serde::Deserialize;
 use services::ServiceError;
@@ -79,9 +80,9 @@ fn tree_rows(orgs: &[services::rows::OrgRow]) -> Vec<TreeRow> {
                 out.push(TreeRow {
                     id: o.id,
                     name: o.name.clone(),
-                    kind_label: kind_label(&o.kind),
+                    kind_label: o.kind.label(),
                     depth: o.path.matches('/').count().saturating_sub(min_depth),
-                    closed: o.status == "closed",
+                    closed: o.status == OrgStatus::Closed,
                 });
                 walk(Some(o.id), by_parent, min_depth, out);
             }
@@ -91,12 +92,12 @@ fn tree_rows(orgs: &[services::rows::OrgRow]) -> Vec<TreeRow> {
     out
 }
 
-fn kind_rank(kind: &str) -> u8 {
+fn kind_rank(kind: &OrgKind) -> u8 {
     match kind {
-        "committee" => 0,
-        "general_branch" => 1,
-        "branch" => 2,
-        _ => 3,
+        OrgKind::Committee => 0,
+        OrgKind::GeneralBranch => 1,
+        OrgKind::Branch => 2,
+        OrgKind::Group => 3,
     }
 }
 
@@ -279,7 +280,7 @@ struct OrgDetailPage {
 fn post_view(p: &services::rows::PostRow) -> PostView {
     PostView {
         id: p.id,
-        label: post_label(&p.post),
+        label: p.post.label(),
         member_id: p.member_id,
         member_name: p.member_name.clone(),
         start_on: cn_date(&p.start_on),
@@ -291,9 +292,9 @@ async fn org_detail(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
     let id = id_param(&id)?;
     let d = state.services.org_detail(&v.actor, id).await?;
     let path = d.org.org_path()?;
-    let kind = OrgKind::parse(&d.org.kind).unwrap_or(OrgKind::Branch);
+    let kind = d.org.kind;
     let target = Target::Org(&path);
-    let closed = d.org.status == "closed";
+    let closed = d.org.status == OrgStatus::Closed;
     let child_kinds = if closed {
         Vec::new()
     } else {
@@ -317,7 +318,7 @@ async fn org_detail(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
             members_rows.clone()
         };
         rows.iter()
-            .filter(|m| m.status == "full")
+            .filter(|m| m.status == MemberStatus::Full)
             .map(|m| Opt {
                 value: m.id.to_string(),
                 label: format!("{}（{}）", m.name, m.branch_name),
@@ -338,7 +339,7 @@ async fn org_detail(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
                 o.id != d.org.id
                     && Some(o.id) != d.org.parent_id
                     && !o.path.starts_with(&d.org.path)
-                    && OrgKind::parse(&o.kind).is_some_and(|pk| kind.may_sit_under(Some(pk)))
+                    && kind.may_sit_under(Some(o.kind))
             })
             .map(|o| Opt { value: o.id.to_string(), label: o.name, selected: false })
             .collect()
@@ -351,7 +352,7 @@ async fn org_detail(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
     };
     let page = OrgDetailPage {
         kind_label: kind.label(),
-        unit_kind_label: unit_kind_label(&d.org.unit_kind),
+        unit_kind_label: d.org.unit_kind.label(),
         established: opt_date(&d.org.established_on),
         term,
         closed,
@@ -368,8 +369,8 @@ async fn org_detail(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
             .map(|c| ChildView {
                 id: c.id,
                 name: c.name.clone(),
-                kind_label: kind_label(&c.kind),
-                closed: c.status == "closed",
+                kind_label: c.kind.label(),
+                closed: c.status == OrgStatus::Closed,
             })
             .collect(),
         members: members_rows
@@ -377,10 +378,10 @@ async fn org_detail(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
             .map(|m| OrgMemberView {
                 id: m.id,
                 name: m.name.clone(),
-                gender: gender_label(&m.gender),
-                status: status_label(&m.status),
+                gender: m.gender.label(),
+                status: m.status.label(),
                 group: m.group_name.clone().unwrap_or_default(),
-                joined_on: m.joined_on.clone(),
+                joined_on: m.joined_on.to_string(),
             })
             .collect(),
         member_options,

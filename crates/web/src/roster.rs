@@ -180,7 +180,7 @@ async fn branch_options(state: &AppState, v: &Viewer) -> Result<Vec<Opt>, PageEr
         .org_tree(&v.actor, false)
         .await?
         .into_iter()
-        .filter(|o| o.kind == "branch")
+        .filter(|o| o.kind == domain::org::OrgKind::Branch)
         .map(|o| Opt { value: o.id.to_string(), label: o.name, selected: false })
         .collect())
 }

@@ -41,7 +41,7 @@ pub struct Nav {
 
 pub(crate) fn nav(v: &Viewer) -> Nav {
     let can_audit = v.actor.audit_scope().is_some();
-    let flash = if v.account.must_change_password != 0 {
+    let flash = if v.account.must_change_password {
         "请先在“账户”页面修改一次性密码。".into()
     } else {
         String::new()

@@ -1,15 +1,10 @@
 //! Presentation helpers shared by pages: Chinese labels of stored identifiers and form fields.
 
+use chrono::NaiveDate;
 use domain::FieldErrors;
 use domain::codes::{DuesCategory, Education, Ethnicity, Gender, MemberStatus, Occupation};
 use domain::org::{OrgKind, PostKind, UnitKind};
 
-pub fn gender_label(s: &str) -> &'static str {
-    Gender::parse(s).map(|g| g.label()).unwrap_or("—")
-}
-pub fn status_label(s: &str) -> &'static str {
-    MemberStatus::parse(s).map(|g| g.label()).unwrap_or("—")
-}
 pub fn ethnicity_label(s: &str) -> &'static str {
     Ethnicity::parse(s).map(|e| e.name()).unwrap_or("—")
 }
@@ -19,29 +14,14 @@ pub fn education_label(s: &str) -> &'static str {
 pub fn occupation_label(s: &str) -> &'static str {
     Occupation::parse(s).map(|e| e.name()).unwrap_or("—")
 }
-pub fn dues_label(s: &str) -> &'static str {
-    DuesCategory::parse(s).map(|e| e.label()).unwrap_or("—")
-}
-pub fn kind_label(s: &str) -> &'static str {
-    OrgKind::parse(s).map(|e| e.label()).unwrap_or("—")
-}
-pub fn unit_kind_label(s: &str) -> &'static str {
-    UnitKind::parse(s).map(|e| e.label()).unwrap_or("—")
-}
-pub fn post_label(s: &str) -> &'static str {
-    PostKind::parse(s).map(|e| e.label()).unwrap_or("—")
+
+/// 2025-03-01 → 2025年3月1日.
+pub fn cn_date(d: &NaiveDate) -> String {
+    domain::dates::format_cn(*d)
 }
 
-/// 2025-03-01 → 2025年3月1日; anything else is shown as it is.
-pub fn cn_date(s: &str) -> String {
-    match domain::dates::parse_iso(s) {
-        Some(d) => domain::dates::format_cn(d),
-        None => s.to_string(),
-    }
-}
-
-pub fn opt_date(s: &Option<String>) -> String {
-    s.as_deref().map(cn_date).unwrap_or_else(|| "—".into())
+pub fn opt_date(d: &Option<NaiveDate>) -> String {
+    d.as_ref().map(cn_date).unwrap_or_else(|| "—".into())
 }
 
 /// Epoch milliseconds → local (UTC+8) time, for the audit log.

@@ -355,7 +355,7 @@ impl Services {
                         kind: "group".into(),
                         unit_name: plan.unit.clone(),
                         unit_kind: plan.unit_kind.into(),
-                        established_on: b.established_on.clone(),
+                        established_on: b.established_on.map(|d| d.to_string()),
                         term_start_on: None,
                         term_years: None,
                     },
@@ -404,7 +404,7 @@ impl Services {
             } else {
                 &["secretary"]
             };
-            let start = b.term_start_on.clone().unwrap_or_else(|| "2023-01-01".into());
+            let start = b.term_start_on.map(|d| d.to_string()).unwrap_or_else(|| "2023-01-01".into());
             for (k, post) in posts.iter().enumerate() {
                 if let Some((mid, joined)) = full_ids.get(k) {
                     let start = if *joined > start { joined.clone() } else { start.clone() };
@@ -416,8 +416,14 @@ impl Services {
             }
         }
         if let Some(mid) = committee_secretary {
-            org::insert_post(&mut tx, root.id, mid, "secretary", root.term_start_on.as_deref().unwrap_or("2023-01-01"))
-                .await?;
+            org::insert_post(
+                &mut tx,
+                root.id,
+                mid,
+                "secretary",
+                &root.term_start_on.map(|d| d.to_string()).unwrap_or_else(|| "2023-01-01".into()),
+            )
+            .await?;
         }
         // A year and more of organizational life, written in bulk in the same transaction.
         let started = std::time::Instant::now();
@@ -451,7 +457,7 @@ impl Services {
         let gb_id = org::list(&self.db, &domain::scope::Scope::everything(), None, false)
             .await?
             .into_iter()
-            .find(|o| o.kind == "general_branch")
+            .find(|o| o.kind == domain::org::OrgKind::GeneralBranch)
             .map(|o| o.id);
         type Spec<'a> = (&'a str, &'a str, RoleKind, Option<i64>, Option<i64>);
         let specs: Vec<Spec> = vec![
