@@ -1,6 +1,7 @@
 //! The API fuzzing step of `cargo xtask ci`: schemathesis (from PyPI) generates requests from the
 //! served OpenAPI document against a debug build serving the tiny demo on loopback, for a bounded
-//! time, and fails on any 5xx and on any status or media type the document does not describe.
+//! time, and fails on any 5xx and on any status, media type or body the document does not
+//! describe.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -16,6 +17,8 @@ use crate::workspace_root;
 const SCHEMATHESIS: &str = "4.32.5";
 /// The time budget of the generated requests.
 const MAX_TIME_SECONDS: &str = "240";
+/// The OpenAPI validator the web tests run on the document (`openapi_document_validates`).
+const OPENAPI_SPEC_VALIDATOR: &str = "0.9.0";
 /// A fixed seed, so a failure can be reproduced with the same command.
 const SEED: &str = "20261202";
 
@@ -56,6 +59,36 @@ pub fn ensure_schemathesis() -> Result<()> {
     )?;
     if !schemathesis_installed() {
         bail!("pip installed schemathesis {SCHEMATHESIS}, but `schemathesis --version` does not report it");
+    }
+    Ok(())
+}
+
+fn validator_installed() -> bool {
+    Command::new("python3")
+        .args(["-c", "import importlib.metadata as m; print(m.version('openapi-spec-validator'))"])
+        .output()
+        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == OPENAPI_SPEC_VALIDATOR)
+}
+
+/// Installs the pinned openapi-spec-validator with pip when it is missing: the web tests
+/// validate the API's document with it.
+pub fn ensure_openapi_validator() -> Result<()> {
+    if validator_installed() {
+        return Ok(());
+    }
+    let pip = if find_in_path("pip3").is_some() { "pip3" } else { "pip" };
+    run_step(
+        Command::new(pip)
+            .args([
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                &format!("openapi-spec-validator=={OPENAPI_SPEC_VALIDATOR}"),
+            ])
+            .env("PIP_ROOT_USER_ACTION", "ignore"),
+    )?;
+    if !validator_installed() {
+        bail!("pip installed openapi-spec-validator {OPENAPI_SPEC_VALIDATOR}, but python3 does not find it");
     }
     Ok(())
 }
@@ -116,7 +149,11 @@ pub fn run() -> Result<()> {
     let mut cmd = schemathesis();
     cmd.args(["run", &format!("{base}/openapi.json"), "--url", &base])
         .args(["--header", &format!("Authorization: Bearer {token}")])
-        .args(["--checks", "not_a_server_error,status_code_conformance,content_type_conformance"])
+        // Every answer must also match the schema of its type in the document.
+        .args([
+            "--checks",
+            "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+        ])
         // One worker: with two, Python 3.11's `ast.parse` (which hypothesis calls to describe
         // filters) can fail with "AST constructor recursion depth mismatch" when two threads parse
         // at once, an error of the tool that would fail the step for nothing the server did.

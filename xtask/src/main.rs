@@ -134,9 +134,10 @@ impl Pipeline {
 }
 
 fn ci() -> Result<()> {
-    let mut pipeline = Pipeline::new(8);
+    let mut pipeline = Pipeline::new(9);
 
     pipeline.step("install missing system packages", deps::ensure)?;
+    pipeline.step("install the OpenAPI validator if missing (pip)", fuzz::ensure_openapi_validator)?;
     pipeline.step("install cargo-nextest if missing", || {
         if process::succeeds(&mut cargo(["nextest", "--version"])) {
             return Ok(());

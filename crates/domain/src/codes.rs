@@ -56,6 +56,7 @@ stored_code!(Gender => "gender", MemberStatus => "member status", DuesCategory =
 /// 性别.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Gender {
     Male,
     Female,
@@ -93,6 +94,7 @@ impl Gender {
 /// 党员状态: where a member's record stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MemberStatus {
     /// 预备党员: admitted, in probation (CON-PROBATION).
     Probationary,
@@ -154,6 +156,7 @@ impl MemberStatus {
 /// 党费类别: which dues rate table applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DuesCategory {
     Employed,
     Retired,

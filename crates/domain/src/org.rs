@@ -9,6 +9,7 @@ use thiserror::Error;
 /// The kind of a node of the organization tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OrgKind {
     /// 党委 / 基层党委 / 工委: nests to any depth.
     Committee,
@@ -91,6 +92,7 @@ pub fn usual_term_years(kind: OrgKind, unit: UnitKind) -> u32 {
 /// The kind of unit (所在单位) an org sits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum UnitKind {
     PublicSchool,
     PrivateSchool,
@@ -150,6 +152,7 @@ impl UnitKind {
 /// A post on an org's committee, held by a member for a dated span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PostKind {
     Secretary,
     DeputySecretary,
@@ -208,6 +211,7 @@ impl PostKind {
 /// Whether an org is in daily use or closed (kept for history, hidden from daily lists).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OrgStatus {
     Active,
     Closed,

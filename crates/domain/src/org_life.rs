@@ -22,6 +22,7 @@ use thiserror::Error;
 /// The kind of an organizational-life record (glossary: 三会一课, 主题党日, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MeetingKind {
     /// 支部党员大会 (MTG-ASSEMBLY).
     BranchAssembly,
@@ -130,6 +131,7 @@ impl MeetingKind {
 /// Attendance of one expected attendee (出席 / 请假 / 缺席).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Attendance {
     /// 出席.
     Present,
@@ -173,6 +175,7 @@ impl Attendance {
 /// The rating of a member in the yearly democratic appraisal (民主评议党员, MTG-EVAL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AppraisalRating {
     /// 优秀.
     Excellent,
@@ -406,6 +409,7 @@ impl Votes {
 /// What a 党员大会 vote decides: each purpose has its own quorum and majority (rules.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum VotePurpose {
     /// An ordinary matter: ≥ ½ present, yes > ½ of those who should attend (MTG-ASSEMBLY).
     Ordinary,

@@ -32,6 +32,7 @@ use crate::org::OrgKind;
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Severity {
     /// A firm requirement was not met in a period that is over.
     Violation,

@@ -10,6 +10,7 @@ use serde::Serialize;
 /// The kind of role an account holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RoleKind {
     /// Everything, everywhere.
     SystemAdmin,

@@ -182,7 +182,7 @@ impl Services {
     }
 
     /// The actor of a logged-in account, or `None` when it is gone or disabled.
-    pub async fn actor_of_account(&self, account_id: i64) -> Result<Option<(AccountRow, Actor)>> {
+    pub(crate) async fn actor_of_account(&self, account_id: i64) -> Result<Option<(AccountRow, Actor)>> {
         match account::by_id(&self.db, account_id).await? {
             Some(a) if !a.disabled => {
                 let actor = account::actor(&self.db, &a).await?;
@@ -292,7 +292,7 @@ impl Services {
 
     /// On the very first start (no accounts at all), creates `admin` with a random one-time
     /// password that must be changed at first login, and returns that password to print once.
-    pub async fn ensure_first_admin(&self) -> Result<Option<String>> {
+    pub(crate) async fn ensure_first_admin(&self) -> Result<Option<String>> {
         if account::count(&self.db).await? > 0 {
             return Ok(None);
         }
@@ -357,7 +357,7 @@ impl Services {
 
     /// Sets a password from the console (`zhibu admin create` of an existing name is refused;
     /// this is for `zhibu admin reset-password`).
-    pub async fn reset_password(&self, username: &str, new: &str) -> Result<()> {
+    pub(crate) async fn reset_password(&self, username: &str, new: &str) -> Result<()> {
         let Some(a) = account::by_username(&self.db, username).await? else {
             return Err(ServiceError::NotFound);
         };

@@ -12,7 +12,7 @@ impl Services {
     }
 
     /// Walks the whole chain (for `zhibu audit verify`).
-    pub async fn verify_audit_chain(&self) -> Result<Verdict> {
+    pub(crate) async fn verify_audit_chain(&self) -> Result<Verdict> {
         Ok(audit::verify(&self.db, &self.audit_key).await?)
     }
 }

@@ -86,41 +86,64 @@ impl Services {
     pub fn console(&self) -> Console<'_> {
         Console(self)
     }
+}
 
+impl Console<'_> {
     /// The migrations applied, by version.
     pub fn migration_versions(&self) -> Vec<i64> {
-        self.db.migration_versions()
+        self.0.db.migration_versions()
     }
 
     /// Whether the database holds no org yet (`zhibu serve --demo` fills only an empty one).
     pub async fn has_no_orgs(&self) -> Result<bool> {
-        Ok(storage::org::list(&self.db, &Scope::everything(), None, true).await?.is_empty())
+        Ok(storage::org::list(&self.0.db, &Scope::everything(), None, true).await?.is_empty())
     }
 
     /// Seals the audit chain's head (`zhibu audit seal`), after the caller verified the chain.
     pub async fn seal_audit_head(&self) -> Result<bool> {
-        Ok(storage::audit::seal_head(&self.db, &self.audit_key).await?)
+        Ok(storage::audit::seal_head(&self.0.db, &self.0.audit_key).await?)
+    }
+
+    /// Walks the whole audit chain (`zhibu audit verify`).
+    pub async fn verify_audit_chain(&self) -> Result<storage::audit::Verdict> {
+        self.0.verify_audit_chain().await
+    }
+
+    /// Creates the first system administrator with a one-time password when there is no
+    /// account yet (`zhibu serve` on a new database); the password is returned once.
+    pub async fn ensure_first_admin(&self) -> Result<Option<String>> {
+        self.0.ensure_first_admin().await
+    }
+
+    /// Sets an account's password at the console (`zhibu admin reset-password`); its sessions
+    /// and tokens end.
+    pub async fn reset_password(&self, username: &str, new: &str) -> Result<()> {
+        self.0.reset_password(username, new).await
     }
 
     /// The actor of an account by name, for console commands made on its behalf (`zhibu admin
     /// token`); `None` when there is no such account.
     pub async fn console_actor_of(&self, username: &str) -> Result<Option<Actor>> {
-        let Some(account) = storage::account::by_username(&self.db, username).await? else { return Ok(None) };
-        Ok(Some(storage::account::actor(&self.db, &account).await?))
+        let Some(account) = storage::account::by_username(&self.0.db, username).await? else { return Ok(None) };
+        Ok(Some(storage::account::actor(&self.0.db, &account).await?))
     }
 
     /// The ids of the orgs with this name, anywhere in the tree (CLI arguments name orgs).
     pub async fn org_ids_named(&self, name: &str) -> Result<Vec<i64>> {
-        Ok(storage::org::find_by_name(&self.db, &Scope::everything(), name).await?.into_iter().map(|o| o.id).collect())
+        Ok(storage::org::find_by_name(&self.0.db, &Scope::everything(), name)
+            .await?
+            .into_iter()
+            .map(|o| o.id)
+            .collect())
     }
 
     /// Writes a consistent copy of an SQLite database to `out` while the server keeps running
     /// (`VACUUM INTO`); PostgreSQL is backed up with its own `pg_dump`.
     pub async fn backup_sqlite_to(&self, out: &str) -> Result<()> {
-        if self.db.kind() != storage::DbKind::Sqlite {
+        if self.0.db.kind() != storage::DbKind::Sqlite {
             return Err(ServiceError::Internal("backup_sqlite_to: not an SQLite database".into()));
         }
-        self.db.execute("VACUUM INTO $1", &[out.into()]).await?;
+        self.0.db.execute("VACUUM INTO $1", &[out.into()]).await?;
         Ok(())
     }
 }

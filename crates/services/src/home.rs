@@ -5,7 +5,6 @@ use crate::{Result, Services};
 use chrono::{Months, NaiveDate};
 use domain::codes::MemberStatus;
 use domain::dates::Iso;
-use domain::member::{mask_id_number, mask_phone};
 use domain::org::OrgKind;
 use domain::scope::Actor;
 use serde::Serialize;
@@ -27,7 +26,7 @@ pub struct ProbationEnd {
     pub member: MemberView,
     /// The day probation ends: one year after the 支部大会 admitted the member, or later by a
     /// recorded extension (DEV-PROBATION).
-    pub ends_on: String,
+    pub ends_on: NaiveDate,
     /// Days until it ends; negative when it has ended without a decision (overdue).
     pub days_left: i64,
     /// Probation has ended and the member is still probationary: the branch owes its decision
@@ -37,7 +36,7 @@ pub struct ProbationEnd {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HomeFigures {
-    pub as_of: String,
+    pub as_of: NaiveDate,
     pub orgs_by_kind: Vec<Count>,
     pub members_by_status: Vec<Count>,
     pub current_members: i64,
@@ -103,24 +102,22 @@ impl Services {
         // later, so the join dates up to one year before the window's end cover them all.
         if let Some((_, to)) = probation_window(as_of, PROBATION_NOTICE_DAYS) {
             let rows = member::probationary_joined_by(&self.db, &scope, &to.iso()).await?;
-            for mut r in rows {
+            for r in rows {
                 let joined = r.joined_on;
                 let extension = r.probation_extension_months.and_then(|m| u32::try_from(m).ok());
                 let ends = domain::member::probation_end(joined, extension);
                 if !probation_listed(ends, as_of, PROBATION_NOTICE_DAYS) {
                     continue;
                 }
-                r.id_number = mask_id_number(&r.id_number);
-                r.phone = r.phone.as_deref().map(mask_phone);
                 probation_ending.push(ProbationEnd {
-                    ends_on: ends.iso(),
+                    ends_on: ends,
                     days_left: (ends - as_of).num_days(),
                     overdue: ends < as_of,
-                    member: MemberView { row: r, revealed: false },
+                    member: MemberView::masked(r),
                 });
             }
         }
-        Ok(HomeFigures { as_of: as_of.iso(), orgs_by_kind, members_by_status, current_members, probation_ending })
+        Ok(HomeFigures { as_of, orgs_by_kind, members_by_status, current_members, probation_ending })
     }
 }
 

@@ -133,7 +133,8 @@ pub struct MemberView {
 }
 
 impl MemberView {
-    fn masked(mut row: MemberRow) -> Self {
+    /// The member with ID number, phone and address masked.
+    pub(crate) fn masked(mut row: MemberRow) -> Self {
         row.id_number = mask_id_number(&row.id_number);
         row.phone = row.phone.as_deref().map(mask_phone);
         row.address = row.address.as_deref().map(domain::member::mask_address);
@@ -160,9 +161,17 @@ impl MemberPage {
         Self { page: 1, per_page, ..Default::default() }
     }
 
-    /// The page serialized as JSON (computed on first use, then reused).
-    pub fn json(&self) -> &str {
-        self.json.get_or_init(|| serde_json::to_string(self).unwrap_or_else(|_| "{}".into()))
+    /// The page as the API serializes it, made by `make` on first use and then reused while
+    /// the page is cached. A failure is returned and not kept.
+    pub fn cached_json<E>(
+        &self,
+        make: impl FnOnce(&Self) -> std::result::Result<String, E>,
+    ) -> std::result::Result<&str, E> {
+        if let Some(json) = self.json.get() {
+            return Ok(json);
+        }
+        let json = make(self)?;
+        Ok(self.json.get_or_init(|| json))
     }
 }
 

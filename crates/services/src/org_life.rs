@@ -27,6 +27,7 @@ pub const NOTICE_DAYS: u32 = 30;
 /// One resolution (会议决议) as typed: its text and the votes.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResolutionInput {
     pub text: String,
     /// What the vote decides: "ordinary" (default), "admission", "confirmation" or "election";
@@ -44,7 +45,9 @@ pub const TALK_REASONS: [&str; 6] = ["日常谈心", "岗位变动", "组织处�
 /// starts as present.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingInput {
+    #[cfg_attr(feature = "openapi", schema(value_type = domain::org_life::MeetingKind))]
     pub kind: String,
     pub held_on: String,
     pub start_time: String,
@@ -62,9 +65,11 @@ pub struct MeetingInput {
     pub partner_member_id: Option<i64>,
     pub talk_reason: String,
     /// member id → (attendance, reason) for those not simply present.
+    #[cfg_attr(feature = "openapi", schema(value_type = HashMap<String, Vec<String>>))]
     pub exceptions: HashMap<i64, (String, String)>,
     pub resolutions: Vec<ResolutionInput>,
     /// member id → rating (民主评议: 优秀/合格/基本合格/不合格); members left out are 合格.
+    #[cfg_attr(feature = "openapi", schema(value_type = HashMap<String, domain::org_life::AppraisalRating>))]
     pub ratings: HashMap<i64, String>,
 }
 

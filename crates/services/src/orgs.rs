@@ -13,10 +13,13 @@ use storage::org::{self, OrgFields, OrgRow, PostRow};
 /// The raw form of an org, as typed on a page or sent to the API.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgInput {
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = domain::org::OrgKind))]
     pub kind: String,
     pub unit_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = domain::org::UnitKind))]
     pub unit_kind: String,
     pub established_on: String,
     pub term_start_on: String,

@@ -203,7 +203,7 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
     assert!(areas.len() >= 6, "{} area codes", areas.len());
     // One demo.seed entry, then the accounts; the chain verifies.
     assert_eq!(one("SELECT COUNT(*) FROM audit_entries WHERE action = 'demo.seed'").await, 1);
-    assert!(matches!(s.verify_audit_chain().await.unwrap(), Verdict::Intact { .. }));
+    assert!(matches!(s.console().verify_audit_chain().await.unwrap(), Verdict::Intact { .. }));
     // Ordinary writes continue after the loaded ids.
     let c = console_actor();
     let branch = one("SELECT MIN(id) FROM orgs WHERE kind = 'branch'").await;

@@ -85,19 +85,19 @@ async fn dev_probation_home_lists_probation_ending_within_60_days_and_overdue(db
         s.create_member(&c, br.id, None, &p).await.unwrap();
     }
     let figures = s.home_figures(&c, as_of).await.unwrap();
-    let mut listed: Vec<(&str, &str, i64, bool)> = figures
+    let mut listed: Vec<(&str, String, i64, bool)> = figures
         .probation_ending
         .iter()
-        .map(|p| (p.member.row.name.as_str(), p.ends_on.as_str(), p.days_left, p.overdue))
+        .map(|p| (p.member.row.name.as_str(), p.ends_on.to_string(), p.days_left, p.overdue))
         .collect();
     listed.sort();
     assert_eq!(
         listed,
         vec![
-            ("延长预备甲", "2026-11-01", -20, true),
-            ("预备党员丙", "2027-01-20", 60, false),
-            ("预备党员乙", "2026-11-21", 0, false),
-            ("预备党员甲", "2026-11-20", -1, true),
+            ("延长预备甲", "2026-11-01".to_string(), -20, true),
+            ("预备党员丙", "2027-01-20".to_string(), 60, false),
+            ("预备党员乙", "2026-11-21".to_string(), 0, false),
+            ("预备党员甲", "2026-11-20".to_string(), -1, true),
         ]
     );
 }
@@ -251,8 +251,8 @@ async fn registry_keeps_history_and_refuses_duplicates(db: Db) {
 
 async fn accounts_login_throttle_and_password_policy(db: Db) {
     let s = services(db);
-    let first = s.ensure_first_admin().await.unwrap().expect("one-time password on first start");
-    assert!(s.ensure_first_admin().await.unwrap().is_none(), "only once");
+    let first = s.console().ensure_first_admin().await.unwrap().expect("one-time password on first start");
+    assert!(s.console().ensure_first_admin().await.unwrap().is_none(), "only once");
     let (account, actor) = s.login("admin", &first).await.unwrap();
     assert!(account.must_change_password);
     assert!(actor.is_system_admin());
@@ -326,7 +326,7 @@ async fn every_write_is_audited_and_the_chain_verifies(db: Db) {
         .await
         .unwrap();
     assert!(before.unwrap().contains("支部") && after.unwrap().contains("支部改"));
-    assert!(matches!(s.verify_audit_chain().await.unwrap(), Verdict::Intact { entries: 5, .. }));
+    assert!(matches!(s.console().verify_audit_chain().await.unwrap(), Verdict::Intact { entries: 5, .. }));
 }
 
 async fn demo_is_deterministic_realistic_and_valid(db: Db) {

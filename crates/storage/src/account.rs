@@ -25,14 +25,16 @@ crate::typed_row! {
 
 const COLS: &str = "id, username, display_name, password_hash, member_id, must_change_password, disabled, created_at, password_changed_at";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct RoleRow {
-    pub id: i64,
-    pub account_id: i64,
-    pub role: String,
-    pub org_id: Option<i64>,
-    pub org_path: Option<String>,
-    pub org_name: Option<String>,
+crate::typed_row! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct RoleRow in "account_roles" {
+        pub id: i64,
+        pub account_id: i64,
+        pub role: RoleKind,
+        pub org_id: Option<i64>,
+        pub org_path: Option<String>,
+        pub org_name: Option<String>,
+    }
 }
 
 pub async fn by_username(db: &Db, username: &str) -> Result<Option<AccountRow>> {
@@ -137,16 +139,17 @@ pub async fn actor(db: &Db, account: &AccountRow) -> Result<Actor> {
     for r in roles(db, account.id).await? {
         let path = r.org_path.as_deref().map(OrgPath::parse).transpose();
         let path = path.map_err(|e| StorageError::corrupt("orgs", e.to_string()))?;
-        match (r.role.as_str(), path) {
-            ("system_admin", _) => grants.push(Grant::SystemAdmin),
-            ("org_admin", Some(org)) => grants.push(Grant::OrgAdmin { org }),
-            ("party_worker", Some(branch)) => grants.push(Grant::PartyWorker { branch }),
-            ("member", _) => {
+        match (r.role, path) {
+            (RoleKind::SystemAdmin, _) => grants.push(Grant::SystemAdmin),
+            (RoleKind::OrgAdmin, Some(org)) => grants.push(Grant::OrgAdmin { org }),
+            (RoleKind::PartyWorker, Some(branch)) => grants.push(Grant::PartyWorker { branch }),
+            (RoleKind::Member, _) => {
                 if let Some(member_id) = account.member_id {
                     grants.push(Grant::Member { member_id });
                 }
             }
-            _ => {}
+            // An org role whose org is gone grants nothing.
+            (RoleKind::OrgAdmin | RoleKind::PartyWorker, None) => {}
         }
     }
     Ok(Actor { account_id: account.id, username: account.username.clone(), grants })

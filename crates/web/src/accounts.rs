@@ -2,10 +2,10 @@
 
 use crate::AppState;
 use crate::auth::{PageViewer, Viewer, check_csrf};
+use crate::ui::Routes;
 use crate::ui::*;
 use crate::view::*;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -13,8 +13,8 @@ use domain::FieldErrors;
 use services::ServiceError;
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/account", get(account))
         .route("/account/password", post(password_change))
         .route("/account/tokens", post(token_create))
@@ -60,7 +60,7 @@ async fn account_page(
         .await?
         .into_iter()
         .map(|r| {
-            let label = domain::scope::RoleKind::parse(&r.role).map(|k| k.label()).unwrap_or("—");
+            let label = r.role.label();
             match r.org_name {
                 Some(o) => format!("{label}：{o}"),
                 None => label.to_string(),

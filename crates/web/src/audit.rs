@@ -2,17 +2,17 @@
 
 use crate::AppState;
 use crate::auth::PageViewer;
+use crate::ui::Routes;
 use crate::ui::*;
 use crate::view::*;
 use askama::Template;
-use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use serde::Deserialize;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/audit", get(audit))
+pub fn routes() -> Routes {
+    Routes::new().route("/audit", get(audit))
 }
 
 struct AuditView {

@@ -6,25 +6,28 @@ use crate::AppState;
 use crate::api::{ApiResult, id_of as api_id_of, ok};
 use crate::auth::{ApiViewer, PageViewer};
 use crate::error::{ApiError, PageError};
+use crate::ui::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::{Datelike, NaiveDate};
+use domain::org::OrgKind;
+use domain::rules::Severity;
 use reports::chart::{Bar, MonthCell, monthly_columns, rate_bars};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use services::ServiceError;
 use services::compliance::ComplianceReport;
+use utoipa::ToSchema;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/orgs/{id}/compliance", get(page))
+pub fn routes() -> Routes {
+    Routes::new().route("/orgs/{id}/compliance", get(page))
 }
 
-pub fn api_routes() -> Router<AppState> {
-    Router::new().route("/orgs/{id}/compliance", get(api))
+pub fn api_routes() -> Routes {
+    Routes::new().route("/orgs/{id}/compliance", get(api))
 }
 
 #[derive(Deserialize, Default)]
@@ -204,5 +207,95 @@ async fn api(
         return Err(ApiError::BadRequest(format!("查询参数有误：{}", e.body_text())));
     }
     let (year, as_of) = year_of(q, state.services.today());
-    ok(state.services.compliance(&v.actor, id, year, as_of).await?)
+    ok(Compliance::from(&state.services.compliance(&v.actor, id, year, as_of).await?))
+}
+
+/// Periods required and met: a rate is `met_periods / required_periods`.
+#[derive(Serialize, ToSchema, Clone, Copy)]
+pub(crate) struct Tally {
+    pub required_periods: u64,
+    pub met_periods: u64,
+}
+
+impl From<domain::compliance::Tally> for Tally {
+    fn from(t: domain::compliance::Tally) -> Self {
+        Self { required_periods: t.required_periods, met_periods: t.met_periods }
+    }
+}
+
+/// An org's own tally and its whole subtree's.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct OrgCompliance {
+    pub org_id: i64,
+    pub path: String,
+    pub name: String,
+    pub kind: OrgKind,
+    /// When the org was closed: it answers for the months before.
+    pub closed_on: Option<NaiveDate>,
+    pub own: Tally,
+    pub subtree: Tally,
+}
+
+impl From<&services::compliance::OrgCompliance> for OrgCompliance {
+    fn from(c: &services::compliance::OrgCompliance) -> Self {
+        Self {
+            org_id: c.org_id,
+            path: c.path.clone(),
+            name: c.name.clone(),
+            kind: c.kind,
+            closed_on: c.closed_on,
+            own: c.own.into(),
+            subtree: c.subtree.into(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RuleCompliance {
+    pub rule_id: String,
+    pub title: String,
+    pub tally: Tally,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SeverityCount {
+    pub severity: Severity,
+    pub findings: u64,
+}
+
+/// The compliance of an org and everything below it for a year (合规看板).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Compliance {
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub root: OrgCompliance,
+    pub children: Vec<OrgCompliance>,
+    pub by_rule: Vec<RuleCompliance>,
+    /// January to December.
+    pub by_month: Vec<Tally>,
+    pub findings_by_severity: Vec<SeverityCount>,
+    pub orgs_checked: u64,
+}
+
+impl From<&ComplianceReport> for Compliance {
+    fn from(r: &ComplianceReport) -> Self {
+        Self {
+            year: r.year,
+            as_of: r.as_of,
+            root: (&r.root).into(),
+            children: r.children.iter().map(OrgCompliance::from).collect(),
+            by_rule: r
+                .by_rule
+                .iter()
+                .map(|x| RuleCompliance { rule_id: x.rule_id.into(), title: x.title.into(), tally: x.tally.into() })
+                .collect(),
+            by_month: r.by_month.iter().copied().map(Tally::from).collect(),
+            findings_by_severity: r
+                .findings_by_severity
+                .iter()
+                .map(|(severity, findings)| SeverityCount { severity: *severity, findings: *findings })
+                .collect(),
+            orgs_checked: r.orgs_checked,
+        }
+    }
 }

@@ -6,7 +6,10 @@ use askama::Template;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Serialize;
 use services::ServiceError;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
 fn status_of(e: &ServiceError) -> StatusCode {
     match e {
@@ -158,12 +161,11 @@ impl IntoResponse for ApiError {
             ApiError::Service(e) => {
                 let fields = match &e {
                     ServiceError::Invalid(f) => {
-                        let mut map = serde_json::Map::new();
+                        let mut map = BTreeMap::new();
                         for fe in &f.0 {
-                            map.entry(fe.field.clone())
-                                .or_insert_with(|| serde_json::Value::String(fe.message.clone()));
+                            map.entry(fe.field.clone()).or_insert_with(|| fe.message.clone());
                         }
-                        Some(serde_json::Value::Object(map))
+                        Some(map)
                     }
                     _ => None,
                 };
@@ -178,15 +180,39 @@ impl IntoResponse for ApiError {
                 (status_of(&e), e.code(), message, fields)
             }
         };
-        let mut error = serde_json::json!({
-            "code": code, "message": message, "fields": fields.unwrap_or_else(|| serde_json::json!({}))
-        });
-        // A refusal by a firm rule names it (rules.md ID and citation).
-        if let (Some(r), Some(obj)) = (rule, error.as_object_mut()) {
-            obj.insert("rule_id".into(), serde_json::Value::String(r.rule_id));
-            obj.insert("citation".into(), serde_json::Value::String(r.citation));
-        }
-        let body = serde_json::json!({ "error": error });
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_string(),
+                message,
+                fields: fields.unwrap_or_default(),
+                // A refusal by a firm rule names it (rules.md ID and citation).
+                rule_id: rule.as_ref().map(|r| r.rule_id.clone()),
+                citation: rule.map(|r| r.citation),
+            },
+        };
         with_retry_after(status, (status, Json(body)).into_response())
     }
+}
+
+/// Every error of the API: `{"error": {...}}` with a 4xx status (503 when the database is busy).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ErrorDetail {
+    /// not_found, forbidden, invalid, conflict, bad_credentials, throttled, busy, unauthorized,
+    /// csrf, bad_request, invalid_file or internal.
+    pub code: String,
+    /// What went wrong, in Chinese.
+    pub message: String,
+    /// Field name → what is wrong with it, in Chinese.
+    pub fields: BTreeMap<String, String>,
+    /// The rule that refused the request, when a rule did (rules.md ID).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// That rule's citation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
 }

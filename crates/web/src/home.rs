@@ -3,9 +3,9 @@
 use crate::AppState;
 use crate::auth::{PageViewer, check_csrf, end_session, same_origin, start_session};
 use crate::error::PageError;
+use crate::ui::Routes;
 use crate::ui::*;
 use askama::Template;
-use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -14,8 +14,8 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use services::ServiceError;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", post(logout))
         .route("/", get(home))

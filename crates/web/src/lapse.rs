@@ -5,25 +5,26 @@ use crate::AppState;
 use crate::api::{ApiResult, body, created, id_of as api_id_of, ok};
 use crate::auth::{ApiViewer, PageViewer, Viewer, check_csrf};
 use crate::error::PageError;
+use crate::ui::Routes;
 use askama::Template;
 use axum::Json;
-use axum::Router;
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use domain::scope::{Action, Target, can};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use services::ServiceError;
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/members/{id}/work-refusals", get(page).post(page_post))
+pub fn routes() -> Routes {
+    Routes::new().route("/members/{id}/work-refusals", get(page).post(page_post))
 }
 
-pub fn api_routes() -> Router<AppState> {
-    Router::new().route("/members/{id}/work-refusals", get(api_list).post(api_post))
+pub fn api_routes() -> Routes {
+    Routes::new().route("/members/{id}/work-refusals", get(api_list).post(api_post))
 }
 
 use crate::ui::PageResult;
@@ -94,11 +95,22 @@ async fn page_post(
 
 async fn api_list(State(state): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<String>) -> ApiResult {
     let id = api_id_of(&id)?;
-    ok(serde_json::json!({ "work_refusals": state.services.work_refusals(&v.actor, id).await? }))
+    let rows = state.services.work_refusals(&v.actor, id).await?;
+    ok(WorkRefusalList {
+        work_refusals: rows
+            .into_iter()
+            .map(|w| WorkRefusal {
+                id: w.id,
+                month: w.month.get(..7).unwrap_or(&w.month).to_string(),
+                note: w.note,
+                created_at: w.created_at,
+            })
+            .collect(),
+    })
 }
 
-#[derive(Deserialize)]
-struct WorkRefusalBody {
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct WorkRefusalBody {
     /// "YYYY-MM".
     month: String,
     note: String,
@@ -113,5 +125,28 @@ async fn api_post(
     let id = api_id_of(&id)?;
     let b = body(b)?;
     state.services.record_work_refusal(&v.actor, id, &b.month, &b.note).await?;
-    created(serde_json::json!({ "member_id": id, "month": b.month }))
+    created(WorkRefusalRecorded { member_id: id, month: b.month })
+}
+
+/// A month in which the member, without good reason, did not do the work the Party assigned
+/// (CON-LAPSE: six in a row are reported).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct WorkRefusal {
+    pub id: i64,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub note: String,
+    /// Epoch milliseconds.
+    pub created_at: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct WorkRefusalList {
+    pub work_refusals: Vec<WorkRefusal>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct WorkRefusalRecorded {
+    pub member_id: i64,
+    pub month: String,
 }

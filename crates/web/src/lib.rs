@@ -75,9 +75,9 @@ async fn js() -> impl IntoResponse {
     )
 }
 
-/// The whole application.
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// Every route of the application, pages and API.
+fn routes() -> ui::Routes {
+    ui::Routes::new()
         .merge(home::routes())
         .merge(orgs::routes())
         .merge(members::routes())
@@ -100,6 +100,19 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))
+}
+
+/// The path of every route the router serves (`/members/{id}` form), taken from the router as
+/// it is built: the scope matrix and the OpenAPI checks enumerate routes from this.
+pub fn route_paths() -> Vec<String> {
+    routes().into_parts().1
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    routes()
+        .into_parts()
+        .0
         .fallback(ui::not_found)
         .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
         .layer(SetResponseHeaderLayer::if_not_present(

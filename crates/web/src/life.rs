@@ -5,9 +5,9 @@
 use crate::AppState;
 use crate::auth::{PageViewer, Viewer, check_csrf};
 use crate::error::PageError;
+use crate::ui::Routes;
 use crate::ui::{PageResult, id_param};
 use askama::Template;
-use axum::Router;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -22,8 +22,8 @@ use serde::Deserialize;
 use services::ServiceError;
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/orgs/{id}/life", get(life))
         .route("/orgs/{id}/findings/explain", post(explain))
         .route("/orgs/{id}/dual", post(dual_add))

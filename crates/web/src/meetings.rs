@@ -4,10 +4,10 @@
 use crate::AppState;
 use crate::auth::{PageViewer, Viewer, check_csrf};
 use crate::error::PageError;
+use crate::ui::Routes;
 use crate::ui::{PageResult, id_param};
 use crate::view::Field;
 use askama::Template;
-use axum::Router;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Multipart};
 use axum::extract::{Form, Path, Query, State};
@@ -26,8 +26,8 @@ use services::ServiceError;
 use services::org_life::{MeetingInput, ResolutionInput, kinds_for};
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/orgs/{id}/meetings/new", get(new_meeting))
         .route("/orgs/{id}/meetings", post(record))
         .route("/meetings/{id}", get(meeting_page))

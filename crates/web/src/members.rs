@@ -3,10 +3,10 @@
 use crate::AppState;
 use crate::auth::PageViewer;
 use crate::error::{PageError, urlencode};
+use crate::ui::Routes;
 use crate::ui::*;
 use crate::view::*;
 use askama::Template;
-use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -21,8 +21,8 @@ use services::ServiceError;
 use services::members::{ListQuery, input_of};
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/members", get(member_list).post(member_create))
         .route("/members/new", get(member_new))
         .route("/members/{id}", get(member_detail))

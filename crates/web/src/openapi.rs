@@ -1,194 +1,447 @@
-//! The OpenAPI document of `/api/v1`, built from one table of endpoints. A test sends a request
-//! to every endpoint listed here and checks the router answers it (so the document names no
-//! route that does not exist), and a snapshot test pins the document itself.
+//! The OpenAPI 3.1 document of `/api/v1`: the operations come from one table of endpoints, the
+//! schemas of every request and answer are derived from the API's own types (utoipa
+//! `ToSchema`). Tests check both directions against the router (every route documented, every
+//! documented route answered), validate the document with a standard validator, and pin it
+//! with a snapshot; the CI fuzzes the API against it (schemathesis).
 
 use serde_json::{Value, json};
+use utoipa::OpenApi;
 
-/// (method, path, summary, request body schema, tag)
-pub const ENDPOINTS: &[(&str, &str, &str, Option<&str>, &str)] = &[
-    ("get", "/health", "健康检查（不访问数据库）", None, "system"),
-    ("get", "/openapi.json", "本文档", None, "system"),
-    ("get", "/me", "当前账户及其角色", None, "account"),
-    ("get", "/home", "首页统计：各类组织数、各状态党员数、60 天内预备期满的预备党员", None, "system"),
-    ("get", "/orgs", "权限范围内的组织树（include_closed=true 含已撤销）", None, "orgs"),
-    ("post", "/orgs", "新建组织（parent_id 为空时新建顶级党委）", Some("NewOrg"), "orgs"),
-    ("get", "/orgs/{id}", "组织详情：上级、下级、委员会职务、在册党员数", None, "orgs"),
-    ("patch", "/orgs/{id}", "修改组织信息（类别不可改）", Some("OrgInput"), "orgs"),
-    ("post", "/orgs/{id}/move", "调整隶属关系（拒绝循环和会使党员脱离支部的移动）", Some("MoveBody"), "orgs"),
-    ("post", "/orgs/{id}/close", "撤销组织（保留历史）", None, "orgs"),
-    ("post", "/orgs/{id}/posts", "任命委员会职务", Some("PostBody"), "orgs"),
-    ("post", "/posts/{id}/end", "卸任", Some("EndBody"), "orgs"),
-    ("get", "/members", "党员名册：筛选、排序、分页；身份证号和电话脱敏", None, "members"),
-    ("post", "/members", "录入党员", Some("NewMember"), "members"),
-    ("get", "/members/{id}", "党员详情及历史；reveal=true 显示完整个人信息（有权限时，记入审计）", None, "members"),
-    ("patch", "/members/{id}", "修改党员信息（状态变更按 status_on 记录）", Some("MemberUpdate"), "members"),
-    ("post", "/members/{id}/contact", "修改联系电话（本人可改）", Some("ContactBody"), "members"),
-    ("post", "/members/{id}/relocate", "系统内转移组织关系（历史保留）", Some("RelocateBody"), "members"),
-    ("get", "/audit", "审计日志（按权限范围）", None, "audit"),
-    ("get", "/tokens", "我的 API 令牌", None, "account"),
-    ("post", "/tokens", "创建 API 令牌（明文只返回一次）", Some("TokenBody"), "account"),
-    ("delete", "/tokens/{id}", "吊销 API 令牌", None, "account"),
-    ("post", "/account/password", "修改密码", Some("PasswordBody"), "account"),
-    ("get", "/members/template.xlsx", "党员导入模板（.xlsx，含填写说明）", None, "roster"),
-    (
-        "get",
-        "/members/export",
-        "导出党员名册：format=xlsx|csv，shape=template|annex4，其余参数同 /members 的筛选",
-        None,
-        "roster",
-    ),
-    ("get", "/orgs/export", "导出组织树：format=xlsx|csv", None, "roster"),
-    (
-        "post",
-        "/members/import",
-        "导入党员：请求体为文件本身（.xlsx/.xls/.csv）；dry_run=true 只检查；有错误时 400 并附逐行逐列报告，不导入任何数据",
-        None,
-        "roster",
-    ),
-    ("get", "/orgs/{id}/meetings", "组织生活记录：year=年份（默认本年），含出席情况", None, "org_life"),
-    (
-        "post",
-        "/orgs/{id}/meetings",
-        "记录会议：应到人员按当天组织关系自动确定，默认出席，exceptions 只列请假和缺席的人",
-        Some("MeetingInput"),
-        "org_life",
-    ),
-    ("get", "/meetings/{id}", "会议记录详情：出席、到会人数是否符合要求、决议与表决、评议结果、附件", None, "org_life"),
-    (
-        "get",
-        "/orgs/{id}/findings",
-        "规则检查提醒：year=年份，as_of=检查日期；每条含规则编号、依据条款和补录链接",
-        None,
-        "org_life",
-    ),
-    ("post", "/orgs/{id}/findings/explain", "对提醒说明情况（留痕、记入审计）", Some("ExplainBody"), "org_life"),
-    (
-        "get",
-        "/orgs/{id}/compliance",
-        "合规看板数据：本组织及全部下级的落实率（按下级组织、规则、月份汇总）和提醒数；year=年份",
-        None,
-        "org_life",
-    ),
-    (
-        "get",
-        "/orgs/{id}/ledger",
-        "组织生活台账：year=年份，format=xlsx|pdf；全部由记录生成，含一致性检查（导出记入审计）",
-        None,
-        "org_life",
-    ),
-    (
-        "get",
-        "/orgs/{id}/settings",
-        "党委设置：每项设置的现行取值、来源（本组织、上级或默认）和本组织的变更记录",
-        None,
-        "settings",
-    ),
-    (
-        "post",
-        "/orgs/{id}/settings",
-        "设定一项党委设置（党委、党总支管理员）：自 from 日期起对本组织及下级生效；放宽规则的设定被拒绝并注明规则编号",
-        Some("SettingBody"),
-        "settings",
-    ),
-    (
-        "get",
-        "/orgs/{id}/rules",
-        "规则目录：本组织在 on 日期（默认今天）适用的全部规则，含编号、依据、参数、级别、来源",
-        None,
-        "settings",
-    ),
-    (
-        "get",
-        "/members/{id}/work-refusals",
-        "党员不做党所分配工作的月份记录（CON-LAPSE 的第三种情形）",
-        None,
-        "org_life",
-    ),
-    (
-        "post",
-        "/members/{id}/work-refusals",
-        "记录党员某月无正当理由不做党所分配的工作（month=YYYY-MM，note=情况）；连续六个月的，检查会提醒",
-        Some("WorkRefusalBody"),
-        "org_life",
-    ),
-    ("get", "/accounts", "我可管理的账户及其角色", None, "accounts"),
-    ("post", "/accounts", "新建账户（返回一次性密码，只返回一次）", Some("NewAccountBody"), "accounts"),
-    ("post", "/accounts/{id}/disable", "停用账户（会话和令牌随即失效）", None, "accounts"),
-    ("post", "/accounts/{id}/enable", "启用账户", None, "accounts"),
+/// One operation of the API: its method and path, a summary in Chinese, the schema of its JSON
+/// request body and of its JSON answer (by the name of the type that derives it; `None` for a
+/// file or no body), and its tag.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub request: Option<&'static str>,
+    pub response: Option<&'static str>,
+    pub tag: &'static str,
+}
+
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: "get",
+        path: "/health",
+        summary: "健康检查（不访问数据库）",
+        request: None,
+        response: Some("Health"),
+        tag: "system",
+    },
+    Endpoint {
+        method: "get", path: "/openapi.json", summary: "本文档", request: None, response: None, tag: "system"
+    },
+    Endpoint {
+        method: "get",
+        path: "/me",
+        summary: "当前账户及其角色",
+        request: None,
+        response: Some("Me"),
+        tag: "account",
+    },
+    Endpoint {
+        method: "get",
+        path: "/home",
+        summary: "首页统计：各类组织数、各状态党员数、60 天内预备期满的预备党员",
+        request: None,
+        response: Some("Home"),
+        tag: "system",
+    },
+    Endpoint {
+        method: "get",
+        path: "/orgs",
+        summary: "权限范围内的组织树（include_closed=true 含已撤销）",
+        request: None,
+        response: Some("OrgList"),
+        tag: "orgs",
+    },
+    Endpoint {
+        method: "post",
+        path: "/orgs",
+        summary: "新建组织（parent_id 为空时新建顶级党委）",
+        request: Some("NewOrg"),
+        response: Some("Org"),
+        tag: "orgs",
+    },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}",
+        summary: "组织详情：上级、下级、委员会职务、在册党员数",
+        request: None,
+        response: Some("OrgDetail"),
+        tag: "orgs",
+    },
+    Endpoint {
+        method: "patch",
+        path: "/orgs/{id}",
+        summary: "修改组织信息（类别不可改）",
+        request: Some("OrgInput"),
+        response: Some("Org"),
+        tag: "orgs",
+    },
+    Endpoint {
+        method: "post",
+        path: "/orgs/{id}/move",
+        summary: "调整隶属关系（拒绝循环和会使党员脱离支部的移动）",
+        request: Some("MoveBody"),
+        response: Some("Org"),
+        tag: "orgs",
+    },
+    Endpoint {
+        method: "post",
+        path: "/orgs/{id}/close",
+        summary: "撤销组织（保留历史）",
+        request: None,
+        response: Some("Org"),
+        tag: "orgs",
+    },
+    Endpoint {
+        method: "post",
+        path: "/orgs/{id}/posts",
+        summary: "任命委员会职务",
+        request: Some("PostBody"),
+        response: Some("Created"),
+        tag: "orgs",
+    },
+    Endpoint {
+        method: "post",
+        path: "/posts/{id}/end",
+        summary: "卸任",
+        request: Some("EndBody"),
+        response: Some("PostEnded"),
+        tag: "orgs",
+    },
+    Endpoint {
+        method: "get",
+        path: "/members",
+        summary: "党员名册：筛选、排序、分页；身份证号和电话脱敏",
+        request: None,
+        response: Some("MemberPage"),
+        tag: "members",
+    },
+    Endpoint {
+        method: "post",
+        path: "/members",
+        summary: "录入党员",
+        request: Some("NewMember"),
+        response: Some("Member"),
+        tag: "members",
+    },
+    Endpoint {
+        method: "get",
+        path: "/members/{id}",
+        summary: "党员详情及历史；reveal=true 显示完整个人信息（有权限时，记入审计）",
+        request: None,
+        response: Some("MemberDetail"),
+        tag: "members",
+    },
+    Endpoint {
+        method: "patch",
+        path: "/members/{id}",
+        summary: "修改党员信息（状态变更按 status_on 记录）",
+        request: Some("MemberUpdate"),
+        response: Some("Member"),
+        tag: "members",
+    },
+    Endpoint {
+        method: "post",
+        path: "/members/{id}/contact",
+        summary: "修改联系电话（本人可改）",
+        request: Some("ContactBody"),
+        response: Some("Done"),
+        tag: "members",
+    },
+    Endpoint {
+        method: "post",
+        path: "/members/{id}/relocate",
+        summary: "系统内转移组织关系（历史保留）",
+        request: Some("RelocateBody"),
+        response: Some("Done"),
+        tag: "members",
+    },
+    Endpoint {
+        method: "get",
+        path: "/audit",
+        summary: "审计日志（按权限范围）",
+        request: None,
+        response: Some("AuditEntries"),
+        tag: "audit",
+    },
+    Endpoint {
+        method: "get",
+        path: "/tokens",
+        summary: "我的 API 令牌",
+        request: None,
+        response: Some("TokenList"),
+        tag: "account",
+    },
+    Endpoint {
+        method: "post",
+        path: "/tokens",
+        summary: "创建 API 令牌（明文只返回一次）",
+        request: Some("TokenBody"),
+        response: Some("NewToken"),
+        tag: "account",
+    },
+    Endpoint {
+        method: "delete",
+        path: "/tokens/{id}",
+        summary: "吊销 API 令牌",
+        request: None,
+        response: Some("Done"),
+        tag: "account",
+    },
+    Endpoint {
+        method: "post",
+        path: "/account/password",
+        summary: "修改密码",
+        request: Some("PasswordBody"),
+        response: Some("Done"),
+        tag: "account",
+    },
+    Endpoint {
+        method: "get",
+        path: "/members/template.xlsx",
+        summary: "党员导入模板（.xlsx，含填写说明）",
+        request: None,
+        response: None,
+        tag: "roster",
+    },
+    Endpoint {
+        method: "get",
+        path: "/members/export",
+        summary: "导出党员名册：format=xlsx|csv，shape=template|annex4，其余参数同 /members 的筛选",
+        request: None,
+        response: None,
+        tag: "roster",
+    },
+    Endpoint {
+        method: "get",
+        path: "/orgs/export",
+        summary: "导出组织树：format=xlsx|csv",
+        request: None,
+        response: None,
+        tag: "roster",
+    },
+    Endpoint {
+        method: "post",
+        path: "/members/import",
+        summary: "导入党员：请求体为文件本身（.xlsx/.xls/.csv）；dry_run=true 只检查；有错误时 400 并附逐行逐列报告，不导入任何数据",
+        request: None,
+        response: Some("ImportResult"),
+        tag: "roster",
+    },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/meetings",
+        summary: "组织生活记录：year=年份（默认本年），含出席情况",
+        request: None,
+        response: Some("MeetingList"),
+        tag: "org_life",
+    },
+    Endpoint {
+        method: "post",
+        path: "/orgs/{id}/meetings",
+        summary: "记录会议：应到人员按当天组织关系自动确定，默认出席，exceptions 只列请假和缺席的人",
+        request: Some("MeetingInput"),
+        response: Some("Created"),
+        tag: "org_life",
+    },
+    Endpoint {
+        method: "get",
+        path: "/meetings/{id}",
+        summary: "会议记录详情：出席、到会人数是否符合要求、决议与表决、评议结果、附件",
+        request: None,
+        response: Some("MeetingDetail"),
+        tag: "org_life",
+    },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/findings",
+        summary: "规则检查提醒：year=年份，as_of=检查日期；每条含规则编号、依据条款和补录链接",
+        request: None,
+        response: Some("FindingList"),
+        tag: "org_life",
+    },
+    Endpoint {
+        method: "post",
+        path: "/orgs/{id}/findings/explain",
+        summary: "对提醒说明情况（留痕、记入审计）",
+        request: Some("ExplainBody"),
+        response: Some("Created"),
+        tag: "org_life",
+    },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/compliance",
+        summary: "合规看板数据：本组织及全部下级的落实率（按下级组织、规则、月份汇总）和提醒数；year=年份",
+        request: None,
+        response: Some("Compliance"),
+        tag: "org_life",
+    },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/ledger",
+        summary: "组织生活台账：year=年份，format=xlsx|pdf；全部由记录生成，含一致性检查（导出记入审计）",
+        request: None,
+        response: None,
+        tag: "org_life",
+    },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/settings",
+        summary: "党委设置：每项设置的现行取值、来源（本组织、上级或默认）和本组织的变更记录",
+        request: None,
+        response: Some("SettingList"),
+        tag: "settings",
+    },
+    Endpoint {
+        method: "post",
+        path: "/orgs/{id}/settings",
+        summary: "设定一项党委设置（党委、党总支管理员）：自 from 日期起对本组织及下级生效；放宽规则的设定被拒绝并注明规则编号",
+        request: Some("SettingBody"),
+        response: Some("Created"),
+        tag: "settings",
+    },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/rules",
+        summary: "规则目录：本组织在 on 日期（默认今天）适用的全部规则，含编号、依据、参数、级别、来源",
+        request: None,
+        response: Some("RuleCatalogue"),
+        tag: "settings",
+    },
+    Endpoint {
+        method: "get",
+        path: "/members/{id}/work-refusals",
+        summary: "党员不做党所分配工作的月份记录（CON-LAPSE 的第三种情形）",
+        request: None,
+        response: Some("WorkRefusalList"),
+        tag: "org_life",
+    },
+    Endpoint {
+        method: "post",
+        path: "/members/{id}/work-refusals",
+        summary: "记录党员某月无正当理由不做党所分配的工作（month=YYYY-MM，note=情况）；连续六个月的，检查会提醒",
+        request: Some("WorkRefusalBody"),
+        response: Some("WorkRefusalRecorded"),
+        tag: "org_life",
+    },
+    Endpoint {
+        method: "get",
+        path: "/accounts",
+        summary: "我可管理的账户及其角色",
+        request: None,
+        response: Some("AccountList"),
+        tag: "accounts",
+    },
+    Endpoint {
+        method: "post",
+        path: "/accounts",
+        summary: "新建账户（返回一次性密码，只返回一次）",
+        request: Some("NewAccountBody"),
+        response: Some("NewAccountCreated"),
+        tag: "accounts",
+    },
+    Endpoint {
+        method: "post",
+        path: "/accounts/{id}/disable",
+        summary: "停用账户（会话和令牌随即失效）",
+        request: None,
+        response: Some("Done"),
+        tag: "accounts",
+    },
+    Endpoint {
+        method: "post",
+        path: "/accounts/{id}/enable",
+        summary: "启用账户",
+        request: None,
+        response: Some("Done"),
+        tag: "accounts",
+    },
 ];
 
-fn s() -> Value {
-    json!({"type": "string"})
-}
+/// Every type the API takes or answers with; their schemas (and those of the types they
+/// contain, such as the code lists) are derived from the types themselves.
+#[derive(OpenApi)]
+#[openapi(components(schemas(
+    crate::error::ErrorBody,
+    crate::api::Done,
+    crate::api::Created,
+    crate::api::Health,
+    crate::api::Me,
+    crate::api::Home,
+    crate::api_orgs::Org,
+    crate::api_orgs::OrgList,
+    crate::api_orgs::OrgDetail,
+    crate::api_orgs::PostEnded,
+    crate::api_orgs::NewOrg,
+    crate::api_orgs::MoveBody,
+    crate::api_orgs::PostBody,
+    crate::api_orgs::EndBody,
+    services::orgs::OrgInput,
+    crate::api_members::Member,
+    crate::api_members::MemberPage,
+    crate::api_members::MemberDetail,
+    crate::api_members::NewMember,
+    crate::api_members::MemberUpdate,
+    crate::api_members::ContactBody,
+    crate::api_members::RelocateBody,
+    crate::api_audit::AuditEntries,
+    crate::api_accounts::TokenList,
+    crate::api_accounts::NewToken,
+    crate::api_accounts::AccountList,
+    crate::api_accounts::NewAccountCreated,
+    crate::api_accounts::TokenBody,
+    crate::api_accounts::PasswordBody,
+    crate::api_accounts::NewAccountBody,
+    crate::roster::ImportResult,
+    crate::roster::ImportRefused,
+    crate::api_life::MeetingList,
+    crate::api_life::MeetingDetail,
+    crate::api_life::FindingList,
+    crate::api_life::ExplainBody,
+    services::org_life::MeetingInput,
+    crate::compliance::Compliance,
+    crate::settings::SettingList,
+    crate::settings::RuleCatalogue,
+    crate::settings::SettingBody,
+    crate::lapse::WorkRefusalList,
+    crate::lapse::WorkRefusalRecorded,
+    crate::lapse::WorkRefusalBody,
+)))]
+struct Components;
 
-fn schemas() -> Value {
-    let mut member_props = serde_json::Map::new();
-    // The member's fields are the form's, in its order.
-    for f in domain::member::MemberInput::FIELDS {
-        member_props.insert(f.into(), s());
-    }
-    let mut new_member = member_props.clone();
-    new_member.insert("branch_id".into(), json!({"type": "integer"}));
-    new_member.insert("group_id".into(), json!({"type": "integer", "nullable": true}));
-    let mut member_update = member_props.clone();
-    member_update.insert("status_on".into(), s());
-    let org_props = json!({
-        "name": s(), "kind": {"type": "string", "enum": ["committee", "general_branch", "branch", "group"]},
-        "unit_name": s(), "unit_kind": s(), "established_on": s(), "term_start_on": s(), "term_years": s()
-    });
-    let mut new_org = org_props.as_object().cloned().unwrap_or_default();
-    new_org.insert("parent_id".into(), json!({"type": "integer", "nullable": true}));
-    let mut schemas = json!({
-        "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "properties": {
-            "code": {"type": "string", "enum": ["not_found", "forbidden", "invalid", "conflict", "bad_credentials", "throttled", "busy", "unauthorized", "csrf", "bad_request", "internal"]},
-            "message": {"type": "string", "description": "中文说明"},
-            "fields": {"type": "object", "additionalProperties": {"type": "string"}, "description": "字段名 → 中文错误"},
-            "rule_id": {"type": "string", "description": "拒绝所依据的规则编号（由规则拒绝时）"},
-            "citation": {"type": "string", "description": "该规则的依据条款"}
-        }}}},
-        "OrgInput": {"type": "object", "properties": org_props},
-        "NewOrg": {"type": "object", "required": ["name", "kind"], "properties": new_org},
-        "MoveBody": {"type": "object", "required": ["parent_id"], "properties": {"parent_id": {"type": "integer"}}},
-        "PostBody": {"type": "object", "required": ["member_id", "post", "start_on"], "properties": {
-            "member_id": {"type": "integer"},
-            "post": {"type": "string", "enum": ["secretary", "deputy_secretary", "organization_officer", "publicity_officer", "discipline_officer"]},
-            "start_on": s()}},
-        "EndBody": {"type": "object", "required": ["end_on"], "properties": {"end_on": s()}},
-        "MemberInput": {"type": "object", "properties": member_props},
-        "NewMember": {"type": "object", "required": ["branch_id", "name", "id_number", "joined_on", "status", "dues_category"], "properties": new_member},
-        "MemberUpdate": {"type": "object", "properties": member_update},
-        "ContactBody": {"type": "object", "required": ["phone"], "properties": {"phone": s()}},
-        "RelocateBody": {"type": "object", "required": ["branch_id", "on"], "properties": {"branch_id": {"type": "integer"}, "group_id": {"type": "integer", "nullable": true}, "on": s()}},
-        "TokenBody": {"type": "object", "required": ["name"], "properties": {"name": s()}},
-        "NewAccountBody": {"type": "object", "required": ["username", "display_name", "role"], "properties": {
-            "username": s(), "display_name": s(),
-            "role": {"type": "string", "enum": ["system_admin", "org_admin", "party_worker", "member"]},
-            "org_id": {"type": "integer", "nullable": true, "description": "org_admin / party_worker：所管理的组织"},
-            "member_id": {"type": "integer", "nullable": true, "description": "member：对应的党员"}}},
-        "PasswordBody": {"type": "object", "required": ["current", "new", "confirm"], "properties": {"current": s(), "new": s(), "confirm": s()}}
-    });
-    if let (Some(all), Some(more)) = (schemas.as_object_mut(), life_schemas().as_object()) {
-        all.extend(more.clone());
-    }
+/// The derived schemas, by name.
+pub fn schemas() -> serde_json::Map<String, Value> {
+    let doc = Components::openapi();
+    let schemas = doc.components.map(|c| c.schemas).unwrap_or_default();
     schemas
+        .into_iter()
+        .map(|(name, schema)| {
+            let mut schema = serde_json::to_value(schema).unwrap_or(Value::Null);
+            drop_defaults_next_to_references(&mut schema);
+            (name, schema)
+        })
+        .collect()
 }
 
-fn life_schemas() -> Value {
-    json!({
-        "MeetingInput": {"type": "object", "required": ["kind", "held_on", "topic"], "properties": {
-            "kind": {"type": "string", "enum": ["branch_assembly", "committee_meeting", "group_meeting", "party_lecture", "themed_day", "life_meeting", "democratic_life_meeting", "member_appraisal", "talk", "study_group_session"]},
-            "held_on": s(), "start_time": s(), "place": s(), "topic": s(), "first_agenda_item": s(),
-            "minutes": {"type": "string", "description": "富文本（HTML），保存前清理"},
-            "host_member_id": {"type": "integer", "nullable": true}, "recorder_member_id": {"type": "integer", "nullable": true},
-            "lecturer_member_id": {"type": "integer", "nullable": true}, "partner_member_id": {"type": "integer", "nullable": true},
-            "talk_reason": s(), "has_vote": {"type": "boolean"},
-            "exceptions": {"type": "object", "description": "党员 id → [\"excused\"|\"absent\", 原因]", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-            "resolutions": {"type": "array", "items": {"type": "object", "properties": {"text": s(), "purpose": {"type": "string", "enum": ["", "ordinary", "admission", "confirmation", "election"], "description": "表决类别：一般事项、接收预备党员、预备党员转正、选举（各按其到会人数和票数规则）"}, "yes": {"type": "integer"}, "no": {"type": "integer"}, "abstain": {"type": "integer"}}}},
-            "ratings": {"type": "object", "description": "党员 id → excellent|qualified|basically_qualified|unqualified", "additionalProperties": {"type": "string"}}}},
-        "ExplainBody": {"type": "object", "required": ["rule_id", "reason"], "properties": {"rule_id": s(), "period_start": s(), "subject": {"type": "string", "description": "提醒对象，如 org:12、member:34、meeting:56；省略时为本组织"}, "reason": s()}},
-        "WorkRefusalBody": {"type": "object", "required": ["month", "note"], "properties": {"month": {"type": "string", "description": "年月，如 2026-03"}, "note": {"type": "string", "description": "分配的工作和未完成的情况"}}},
-        "SettingBody": {"type": "object", "required": ["key", "from"], "properties": {"key": {"type": "string", "enum": domain::settings::catalogue().iter().map(|d| d.key).collect::<Vec<_>>()}, "value": {"type": "string", "description": "取值；空字符串表示恢复继承"}, "from": {"type": "string", "format": "date", "description": "生效日期"}}}
-    })
+/// The inputs are forms: a field not given is an empty string, so the derive states defaults
+/// such as `kind: ""` next to a reference to the code list, or a whole flattened form of empty
+/// strings. Those are not values of the referenced schema, and a document whose default does
+/// not fit its schema is invalid: a default next to a reference is left out.
+fn drop_defaults_next_to_references(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if ["$ref", "oneOf", "allOf"].iter().any(|k| map.contains_key(*k)) {
+                map.remove("default");
+            }
+            map.values_mut().for_each(drop_defaults_next_to_references);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_defaults_next_to_references),
+        _ => {}
+    }
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -312,27 +565,28 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
     }
 }
 
-fn responses(method: &str, path: &str) -> Value {
-    let (status, types) = success(method, path);
+fn responses(e: &Endpoint) -> Value {
+    let (status, types) = success(e.method, e.path);
     let content: serde_json::Map<String, Value> = types
         .iter()
         .map(|t| {
-            let schema = if *t == "application/json" {
-                json!({"type": "object"})
-            } else {
-                json!({"type": "string", "format": "binary"})
+            let schema = match (*t, e.response) {
+                ("application/json", Some(name)) => json!({"$ref": format!("#/components/schemas/{name}")}),
+                // The document itself is an OpenAPI object.
+                ("application/json", None) => json!({"type": "object"}),
+                _ => json!({"type": "string", "format": "binary"}),
             };
             (t.to_string(), json!({"schema": schema}))
         })
         .collect();
-    let error = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}});
+    let error = json!({"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}});
     let mut r = json!({
         "4XX": {"description": "请求有误、未登录、无权限、找不到或登录过于频繁", "content": error},
         "503": {"description": "数据库正忙（另一项写入尚未完成），稍后重试", "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "秒"}}, "content": error},
     });
     r[status] = json!({"description": "成功", "content": content});
-    if (method, path) == ("post", "/members/import") {
-        r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据", "content": {"application/json": {"schema": {"type": "object"}}}});
+    if (e.method, e.path) == ("post", "/members/import") {
+        r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportRefused"}}}});
     }
     r
 }
@@ -347,34 +601,34 @@ pub fn operation_id(method: &str, path: &str) -> String {
     id
 }
 
-/// The OpenAPI 3.0 document.
+/// The OpenAPI 3.1 document.
 pub fn document() -> Value {
     let mut paths = serde_json::Map::new();
-    for (method, path, summary, body, tag) in ENDPOINTS {
+    for e in ENDPOINTS {
         let mut op = json!({
-            "operationId": operation_id(method, path),
-            "summary": summary,
-            "tags": [tag],
-            "parameters": query_params(method, path),
-            "responses": responses(method, path),
+            "operationId": operation_id(e.method, e.path),
+            "summary": e.summary,
+            "tags": [e.tag],
+            "parameters": query_params(e.method, e.path),
+            "responses": responses(e),
         });
-        if let Some(b) = body {
+        if let Some(b) = e.request {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{b}")}}}});
         }
-        if (*method, *path) == ("post", "/members/import") {
+        if (e.method, e.path) == ("post", "/members/import") {
             let file = json!({"schema": {"type": "string", "format": "binary"}});
             let content: serde_json::Map<String, Value> =
                 [XLSX, XLS, CSV, "application/octet-stream"].iter().map(|t| (t.to_string(), file.clone())).collect();
             op["requestBody"] = json!({"required": true, "content": content});
         }
-        if *path == "/health" || *path == "/openapi.json" {
+        if e.path == "/health" || e.path == "/openapi.json" {
             op["security"] = json!([]);
         }
-        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
-        entry[*method] = op;
+        let entry = paths.entry(e.path.to_string()).or_insert_with(|| json!({}));
+        entry[e.method] = op;
     }
     json!({
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {"title": "zhibu API", "version": "1", "description": "支部党建工作平台 JSON API。认证：Authorization: Bearer <个人令牌>，或会话 Cookie 加 X-CSRF-Token 请求头。"},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],

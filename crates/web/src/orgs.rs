@@ -3,10 +3,10 @@
 use crate::AppState;
 use crate::auth::{PageViewer, check_csrf};
 use crate::error::PageError;
+use crate::ui::Routes;
 use crate::ui::*;
 use crate::view::*;
 use askama::Template;
-use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -21,8 +21,8 @@ use services::ServiceError;
 use services::orgs::OrgInput;
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/orgs", get(org_tree).post(org_create))
         .route("/orgs/new", get(org_new))
         .route("/orgs/{id}", get(org_detail))

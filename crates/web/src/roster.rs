@@ -8,9 +8,9 @@
 use crate::AppState;
 use crate::auth::{ApiViewer, PageViewer, Viewer, check_csrf};
 use crate::error::{ApiError, PageError};
+use crate::ui::Routes;
 use crate::view::Opt;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -18,19 +18,20 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use rand::RngCore;
 use reports::sheet::MAX_UPLOAD_BYTES;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use services::ServiceError;
 use services::export::{ExportFile, ExportFormat, ExportShape};
 use services::import::{ImportIssue, ImportPlan};
 use services::members::ListQuery;
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
 /// Room for the multipart envelope around a file of the maximum size, so that an oversize file
 /// reaches our own size check and its Chinese message.
 const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 1024 * 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/members/template.xlsx", get(template))
         .route("/members/export", get(export_members))
         .route("/orgs/export", get(export_orgs))
@@ -39,8 +40,8 @@ pub fn routes() -> Router<AppState> {
         .route("/members/import/{token}/commit", post(import_commit))
 }
 
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
+pub fn api_routes() -> Routes {
+    Routes::new()
         .route("/members/template.xlsx", get(template))
         .route("/members/export", get(api_export_members))
         .route("/orgs/export", get(api_export_orgs))
@@ -385,20 +386,83 @@ async fn api_import(
         ApiError::BadRequest(format!("文件超过 {} MB 的上限，请拆分后分批导入", MAX_UPLOAD_BYTES / 1024 / 1024))
     })?;
     let plan = state.services.plan_member_import(&v.actor, &body, q.branch, state.services.today()).await?;
-    let report = serde_json::json!({
-        "header_row": plan.table.header_row, "rows": plan.rows, "new": plan.new, "changed": plan.changed,
-        "unchanged": plan.unchanged, "issues": plan.issues,
-    });
+    let report = ImportReport {
+        header_row: plan.table.header_row,
+        rows: plan.rows,
+        new: plan.new,
+        changed: plan.changed,
+        unchanged: plan.unchanged,
+        issues: plan
+            .issues
+            .iter()
+            .map(|i| FileIssue {
+                row_number: i.row_number,
+                column: i.column,
+                column_name: i.column_name.clone(),
+                message: i.message.clone(),
+            })
+            .collect(),
+    };
     if !plan.is_clean() {
-        let body = serde_json::json!({
-            "error": {"code": "invalid_file", "message": format!("文件中有 {} 处错误，未导入任何数据", plan.issues.len()), "fields": {}},
-            "report": report,
-        });
+        let body = ImportRefused {
+            error: crate::error::ErrorDetail {
+                code: "invalid_file".into(),
+                message: format!("文件中有 {} 处错误，未导入任何数据", plan.issues.len()),
+                fields: Default::default(),
+                rule_id: None,
+                citation: None,
+            },
+            report,
+        };
         return Ok((StatusCode::BAD_REQUEST, axum::Json(body)).into_response());
     }
     if q.dry_run {
-        return Ok(axum::Json(serde_json::json!({"imported": false, "report": report})).into_response());
+        return crate::api::ok(ImportResult { imported: false, report, outcome: None });
     }
-    let outcome = state.services.commit_member_import(&v.actor, &plan).await?;
-    Ok(axum::Json(serde_json::json!({"imported": true, "report": report, "outcome": outcome})).into_response())
+    let o = state.services.commit_member_import(&v.actor, &plan).await?;
+    let outcome = Some(ImportOutcome { new: o.new, changed: o.changed, unchanged: o.unchanged });
+    crate::api::ok(ImportResult { imported: true, report, outcome })
+}
+
+/// A problem found in an import file, at its row and column (1-based, as the spreadsheet shows).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct FileIssue {
+    pub row_number: usize,
+    pub column: Option<usize>,
+    pub column_name: String,
+    pub message: String,
+}
+
+/// What an import file would do, row by row.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ImportReport {
+    /// The row holding the column titles.
+    pub header_row: usize,
+    pub rows: usize,
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub issues: Vec<FileIssue>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ImportOutcome {
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
+/// A clean file: checked (`dry_run`) or imported.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ImportResult {
+    pub imported: bool,
+    pub report: ImportReport,
+    pub outcome: Option<ImportOutcome>,
+}
+
+/// A file with errors: nothing was imported; the report says where.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ImportRefused {
+    pub error: crate::error::ErrorDetail,
+    pub report: ImportReport,
 }

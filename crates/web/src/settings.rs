@@ -4,9 +4,9 @@ use crate::AppState;
 use crate::api::{ApiResult, body, created, id_of as api_id_of, ok};
 use crate::auth::{ApiViewer, PageViewer, Viewer, check_csrf};
 use crate::error::PageError;
+use crate::ui::Routes;
 use askama::Template;
 use axum::Json;
-use axum::Router;
 use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -14,20 +14,22 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use chrono::NaiveDate;
 use domain::dates::Iso;
+use domain::rules::Severity;
 use domain::scope::{Action, Target, can};
 use domain::settings::ValueKind;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use services::ServiceError;
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/orgs/{id}/settings", get(settings_page).post(settings_post))
         .route("/orgs/{id}/rules", get(rules_page))
 }
 
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
+pub fn api_routes() -> Routes {
+    Routes::new()
         .route("/orgs/{id}/settings", get(settings_api).post(settings_api_post))
         .route("/orgs/{id}/rules", get(rules_api))
 }
@@ -50,9 +52,11 @@ fn day_of(q: Result<Query<OnQuery>, QueryRejection>, today: NaiveDate) -> Result
     domain::dates::parse_date(raw.trim()).map_err(|e| e.message().to_string())
 }
 
-struct Choice {
-    value: String,
-    label: String,
+/// A value a setting may take.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Choice {
+    pub value: String,
+    pub label: String,
 }
 
 struct SettingLine {
@@ -242,11 +246,19 @@ async fn rules_page(
 
 async fn settings_api(State(state): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<String>) -> ApiResult {
     let id = api_id_of(&id)?;
-    ok(state.services.settings_of(&v.actor, id, state.services.today()).await?)
+    ok(SettingList {
+        settings: state
+            .services
+            .settings_of(&v.actor, id, state.services.today())
+            .await?
+            .iter()
+            .map(Setting::from)
+            .collect(),
+    })
 }
 
-#[derive(Deserialize)]
-struct SettingBody {
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct SettingBody {
     key: String,
     /// Empty clears the org's own setting from `from`.
     #[serde(default)]
@@ -264,7 +276,7 @@ async fn settings_api_post(
     let id = api_id_of(&id)?;
     let b = body(b)?;
     let sid = state.services.set_setting(&v.actor, id, &b.key, &b.value, &b.from).await?;
-    created(serde_json::json!({ "id": sid }))
+    created(crate::api::Created { id: sid })
 }
 
 async fn rules_api(
@@ -275,5 +287,146 @@ async fn rules_api(
 ) -> ApiResult {
     let id = api_id_of(&id)?;
     let on = day_of(q, state.services.today()).map_err(crate::error::ApiError::BadRequest)?;
-    ok(state.services.rule_catalogue(&v.actor, id, on).await?)
+    ok(RuleCatalogue {
+        on,
+        rules: state.services.rule_catalogue(&v.actor, id, on).await?.iter().map(Rule::from).collect(),
+    })
+}
+
+/// An earlier or later value of a setting made at one org.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SettingChange {
+    pub org_id: i64,
+    pub org_name: String,
+    /// Empty: cleared, back to what is inherited.
+    pub value: String,
+    pub from: NaiveDate,
+}
+
+/// A committee setting: what it is, its value in force here, and where that value comes from.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Setting {
+    pub key: String,
+    pub label: String,
+    pub help: String,
+    /// `switch` (on/off), `count` (a whole number within min–max) or `choice` (one of `options`).
+    pub value_type: String,
+    pub min: Option<u32>,
+    pub max: Option<u32>,
+    pub options: Vec<Choice>,
+    /// The rule whose parameter it tightens, when it does.
+    pub rule_id: Option<String>,
+    /// The value when nobody set it.
+    pub default: String,
+    pub value: String,
+    /// Where the value comes from (本组织、上级 or 默认), in Chinese.
+    pub source: String,
+    pub from: Option<NaiveDate>,
+    /// Whether this org made the setting in force.
+    pub here: bool,
+    pub history: Vec<SettingChange>,
+}
+
+impl From<&services::settings::SettingState> for Setting {
+    fn from(s: &services::settings::SettingState) -> Self {
+        let (value_type, min, max, options) = match s.def.value {
+            ValueKind::Switch => ("switch", None, None, Vec::new()),
+            ValueKind::Count { min, max } => ("count", Some(min), Some(max), Vec::new()),
+            ValueKind::Choice { options } => (
+                "choice",
+                None,
+                None,
+                options.iter().map(|(v, l)| Choice { value: (*v).into(), label: (*l).into() }).collect(),
+            ),
+        };
+        let rule_id = match s.def.effect {
+            domain::settings::Effect::Param { rule_id, .. } => Some(rule_id.to_string()),
+            _ => None,
+        };
+        Self {
+            key: s.def.key.into(),
+            label: s.def.label.into(),
+            help: s.def.help.into(),
+            value_type: value_type.into(),
+            min,
+            max,
+            options,
+            rule_id,
+            default: s.def.default.into(),
+            value: s.value.clone(),
+            source: s.source.clone(),
+            from: s.from,
+            here: s.here,
+            history: s
+                .history
+                .iter()
+                .map(|c| SettingChange {
+                    org_id: c.org_id,
+                    org_name: c.org_name.clone(),
+                    value: c.value.clone(),
+                    from: c.from,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SettingList {
+    pub settings: Vec<Setting>,
+}
+
+/// A parameter of a rule in force ("次数" = "2").
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RuleParam {
+    pub name: String,
+    pub label: String,
+    pub value: String,
+}
+
+/// A rule in force at an org (规则目录).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Rule {
+    pub id: String,
+    pub title: String,
+    pub citation: String,
+    pub family: String,
+    /// The orgs it applies to, in Chinese.
+    pub applies_to: String,
+    pub severity: Severity,
+    /// National, a local rule set, or a committee's setting, in Chinese.
+    pub source: String,
+    /// Whether a committee tightened or added it.
+    pub tightened: bool,
+    pub params: Vec<RuleParam>,
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+impl From<&domain::rules::RuleInfo> for Rule {
+    fn from(r: &domain::rules::RuleInfo) -> Self {
+        Self {
+            id: r.id.into(),
+            title: r.title.into(),
+            citation: r.citation.into(),
+            family: r.family.id.into(),
+            applies_to: r.applies_to.clone(),
+            severity: r.severity,
+            source: r.source_label.clone(),
+            tightened: r.tightened(),
+            params: r
+                .params
+                .iter()
+                .map(|p| RuleParam { name: p.name.into(), label: p.label.into(), value: p.value.clone() })
+                .collect(),
+            from: r.from,
+            until: r.until,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RuleCatalogue {
+    pub on: NaiveDate,
+    pub rules: Vec<Rule>,
 }

@@ -266,10 +266,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
     match cli.command {
         Command::Serve { listen, demo, cookie_secure } => {
             let services = open(&cfg).await?;
-            if demo && services.has_no_orgs().await? {
+            if demo && services.console().has_no_orgs().await? {
                 print_demo(services.seed_demo(services::demo::Scale::County, services.today()).await?);
             }
-            if let Some(password) = services.ensure_first_admin().await? {
+            if let Some(password) = services.console().ensure_first_admin().await? {
                 println!("首次启动：已创建系统管理员账户 admin，一次性密码（只显示这一次，登录后须修改）：{password}");
                 println!("First start: created system admin `admin` with one-time password: {password}");
             }
@@ -302,7 +302,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         }
         Command::Migrate => {
             let services = open(&cfg).await?;
-            println!("migrations up to date: {:?}", services.migration_versions());
+            println!("migrations up to date: {:?}", services.console().migration_versions());
             Ok(std::process::ExitCode::SUCCESS)
         }
         Command::Demo { scale, as_of } => {
@@ -349,7 +349,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Backup { out } => backup(&cfg, out).await,
         Command::Audit(AuditCommand::Verify) => {
             let services = open_with(&cfg, false).await?;
-            match services.verify_audit_chain().await? {
+            match services.console().verify_audit_chain().await? {
                 Verdict::Intact { entries, head_mac } => {
                     println!("audit chain intact: {entries} entries, head MAC {head_mac}");
                     Ok(std::process::ExitCode::SUCCESS)
@@ -370,7 +370,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         }
         Command::Audit(AuditCommand::Seal) => {
             let services = open_with(&cfg, false).await?;
-            let entries = match services.verify_audit_chain().await? {
+            let entries = match services.console().verify_audit_chain().await? {
                 Verdict::Unsealed { entries } => entries,
                 Verdict::Intact { .. } => anyhow::bail!("the chain head is already sealed; nothing to do"),
                 Verdict::Broken { entry_id, reason } => {
@@ -378,7 +378,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                     return Ok(std::process::ExitCode::from(2));
                 }
             };
-            services.seal_audit_head().await?;
+            services.console().seal_audit_head().await?;
             println!("audit chain head sealed at entry {entries}");
             Ok(std::process::ExitCode::SUCCESS)
         }
@@ -455,12 +455,12 @@ async fn admin(cfg: &Config, cmd: AdminCommand) -> Result<std::process::ExitCode
         }
         AdminCommand::ResetPassword { username } => {
             let password = generate_password();
-            services.reset_password(&username, &password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            services.console().reset_password(&username, &password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("new password for {username} (shown once): {password}");
             Ok(std::process::ExitCode::SUCCESS)
         }
         AdminCommand::Token { username, name } => {
-            let Some(actor) = services.console_actor_of(&username).await? else {
+            let Some(actor) = services.console().console_actor_of(&username).await? else {
                 bail!("no account named {username}");
             };
             let (_, token) = services.create_token(&actor, &name).await.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -592,7 +592,7 @@ async fn resolve_org(services: &Services, o: &str) -> Result<i64> {
     if let Ok(id) = o.parse::<i64>() {
         return Ok(id);
     }
-    let found = services.org_ids_named(o).await?;
+    let found = services.console().org_ids_named(o).await?;
     match found.as_slice() {
         [one] => Ok(*one),
         [] => bail!("no org named {o}"),
@@ -617,7 +617,7 @@ async fn backup(cfg: &Config, out: Option<String>) -> Result<std::process::ExitC
         }
         let services = open(cfg).await?;
         // VACUUM INTO writes a consistent, compacted copy while the server keeps running.
-        services.backup_sqlite_to(&out).await?;
+        services.console().backup_sqlite_to(&out).await?;
         println!("backup written to {out}");
     } else {
         let out = match out {

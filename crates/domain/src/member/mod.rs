@@ -40,6 +40,7 @@ pub use phone::{Phone, PhoneError, mask_address, mask_phone};
 /// empty string meaning "not given". [`MemberInput::validate`] turns it into [`MemberFields`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberInput {
     pub name: String,
     pub gender: String,

@@ -236,59 +236,28 @@ pub fn login_request(user: &str, password: &str) -> Request<Body> {
         .unwrap()
 }
 
-/// The routes of the web crate, read from its source: every `.route("PATH", get(…).post(…))`,
-/// with `/api/v1` before those of the API's routers. (axum cannot list a router's routes, so the
-/// source is the list; a route added anywhere is found here.)
-pub fn declared_routes() -> Vec<(String, String)> {
-    // Every source file of the crate, read at test time: a new area module is found without
-    // being listed here.
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut sources: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
-        .collect();
-    sources.sort();
-    assert!(sources.len() > 10, "web sources not found in {}", dir.display());
+/// Every (method, path) the router serves, enumerated from the router itself: the paths it was
+/// built with (`web::route_paths`), each probed with every method by a visitor who is not
+/// logged in. A method the path does not route answers 404 or 405; a routed one answers
+/// anything else (401, a redirect to log in, 403 for a missing CSRF token, 200 when public).
+pub async fn declared_routes(router: &Router) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for (file, text) in &sources {
-        let text = text.as_str();
-        let mut rest = text;
-        let mut offset = 0;
-        while let Some(at) = rest.find(".route(") {
-            let start = offset + at + ".route(".len();
-            // The call's text up to its closing parenthesis.
-            let mut depth = 1;
-            let mut end = start;
-            for (i, c) in text[start..].char_indices() {
-                match c {
-                    '(' => depth += 1,
-                    ')' => depth -= 1,
-                    _ => {}
-                }
-                if depth == 0 {
-                    end = start + i;
-                    break;
-                }
+    for path in web::route_paths() {
+        // Every parameter is filled with a value its extractor accepts (ids, an upload token).
+        let uri: Vec<String> = path
+            .split('/')
+            .map(|seg| match seg {
+                "{token}" => "0123456789abcdef0123456789abcdef".to_string(),
+                s if s.starts_with('{') => "1".to_string(),
+                s => s.to_string(),
+            })
+            .collect();
+        let uri = uri.join("/");
+        for method in ["GET", "POST", "PATCH", "PUT", "DELETE"] {
+            let r = send(router, Request::builder().method(method).uri(&uri).body(Body::empty()).unwrap()).await;
+            if r.status != StatusCode::NOT_FOUND && r.status != StatusCode::METHOD_NOT_ALLOWED {
+                out.push((method.to_string(), path.clone()));
             }
-            let call = &text[start..end];
-            let path = call.split('"').nth(1).unwrap_or_default().to_string();
-            // Which router function the route is in: the last `fn` before it.
-            let func = text[..start].rsplit("fn ").next().unwrap_or_default().split('(').next().unwrap_or_default();
-            let api = file.starts_with("api") || func.starts_with("api");
-            for method in ["get", "post", "patch", "delete"] {
-                let needle = format!("{method}(");
-                let found = call
-                    .match_indices(&needle)
-                    .any(|(i, _)| i == 0 || !call[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_'));
-                if found {
-                    let full = if api { format!("/api/v1{path}") } else { path.clone() };
-                    out.push((method.to_uppercase(), full));
-                }
-            }
-            offset = end;
-            rest = &text[end..];
         }
     }
     out.sort();
