@@ -98,7 +98,7 @@ impl Services {
             return Err(ServiceError::Forbidden);
         }
         let content_type = classify(file_name, bytes).map_err(|msg| ServiceError::field("file", msg))?;
-        if meeting::attachments(&self.db, &[m.id]).await?.len() >= MAX_ATTACHMENTS {
+        if meeting::attachments(&self.db, &actor.scope(), &[m.id]).await?.len() >= MAX_ATTACHMENTS {
             return Err(ServiceError::field("file", format!("每条记录最多 {MAX_ATTACHMENTS} 个附件")));
         }
         let name = clean_name(file_name);
@@ -153,7 +153,7 @@ impl Services {
         attachment_id: i64,
     ) -> Result<(AttachmentRow, Vec<u8>)> {
         let m = meeting::get(&self.db, &actor.scope(), meeting_id).await?.ok_or(ServiceError::NotFound)?;
-        let row = meeting::attachments(&self.db, &[m.id])
+        let row = meeting::attachments(&self.db, &actor.scope(), &[m.id])
             .await?
             .into_iter()
             .find(|a| a.id == attachment_id)

@@ -112,7 +112,7 @@ impl Services {
     /// The explanations given for an org's findings.
     pub async fn explanations(&self, actor: &Actor, org_id: i64) -> Result<Vec<ExplanationRow>> {
         storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
-        Ok(meeting::explanations(&self.db, org_id).await?)
+        Ok(meeting::explanations(&self.db, &actor.scope(), org_id).await?)
     }
 }
 

@@ -73,14 +73,14 @@ impl Services {
         let views = self.meetings_of(actor, org_id, year).await?;
         let ids: Vec<i64> = views.iter().map(|v| v.meeting.id).collect();
         let mut resolutions: HashMap<i64, Vec<meeting::ResolutionRow>> = HashMap::new();
-        for r in meeting::resolutions(&self.db, &ids).await? {
+        for r in meeting::resolutions(&self.db, &actor.scope(), &ids).await? {
             resolutions.entry(r.meeting_id).or_default().push(r);
         }
         let mut files: HashMap<i64, Vec<String>> = HashMap::new();
-        for a in meeting::attachments(&self.db, &ids).await? {
+        for a in meeting::attachments(&self.db, &actor.scope(), &ids).await? {
             files.entry(a.meeting_id).or_default().push(a.file_name);
         }
-        let ratings = meeting::ratings(&self.db, &ids).await?;
+        let ratings = meeting::ratings(&self.db, &actor.scope(), &ids).await?;
         // Names of hosts, recorders, lecturers and talk partners (whoever they are: the ledger
         // names them as recorded).
         let mut people: Vec<i64> = views
@@ -126,7 +126,7 @@ impl Services {
             .collect();
         let (findings, statuses) = self.check_org(&org, year, as_of).await?;
         let findings = self.name_members(actor, findings).await?;
-        let explanations = meeting::explanations(&self.db, org.id).await?;
+        let explanations = meeting::explanations(&self.db, &actor.scope(), org.id).await?;
         let compliance = compliance_lines(&self.rules_for(&org.path).await?, &statuses);
         let findings = findings
             .iter()

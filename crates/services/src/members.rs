@@ -329,9 +329,9 @@ impl Services {
             MemberView::masked(row)
         };
         Ok(MemberDetail {
-            spans: member::spans(&self.db, id).await?,
-            status_changes: member::status_changes(&self.db, id).await?,
-            posts: member::posts_of(&self.db, id).await?,
+            spans: member::spans(&self.db, &actor.scope(), id).await?,
+            status_changes: member::status_changes(&self.db, &actor.scope(), id).await?,
+            posts: member::posts_of(&self.db, &actor.scope(), id).await?,
             can_edit: can(actor, Action::EditMember, target),
             can_edit_contact: can(actor, Action::EditOwnContact, target),
             can_reveal,
@@ -515,7 +515,7 @@ impl Services {
         if !can(actor, Action::ViewMember, Target::Member { member_id: id, branch: &branch }) {
             return Err(ServiceError::NotFound);
         }
-        Ok(member::work_refusals(&self.db, id).await?)
+        Ok(member::work_refusals(&self.db, &actor.scope(), id).await?)
     }
 
     /// Records that a member did not do the work the party assigned in `month` ("YYYY-MM"),
@@ -586,8 +586,11 @@ impl Services {
         if to.branch_id == m.branch_id && to.group_id == m.group_id {
             return Err(ServiceError::field("branch_id", "党员已在该组织"));
         }
-        let current_start =
-            member::spans(&self.db, id).await?.into_iter().find(|s| s.end_on.is_none()).map(|s| s.start_on);
+        let current_start = member::spans(&self.db, &actor.scope(), id)
+            .await?
+            .into_iter()
+            .find(|s| s.end_on.is_none())
+            .map(|s| s.start_on);
         if current_start.is_some_and(|s| on <= s) {
             return Err(ServiceError::field("on", "转移日期须晚于当前所在组织的起始日期"));
         }

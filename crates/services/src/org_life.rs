@@ -518,7 +518,7 @@ impl Services {
         let m = meeting::get(&self.db, &scope, id).await?.ok_or(ServiceError::NotFound)?;
         let org = storage::org::get(&self.db, &scope, m.org_id).await?.ok_or(ServiceError::NotFound)?;
         let ids = [m.id];
-        let attendance = meeting::attendance(&self.db, &ids).await?;
+        let attendance = meeting::attendance(&self.db, &actor.scope(), &ids).await?;
         let count = domain::org_life::voter_count(&attendees(&attendance)?);
         let quorum = quorum_statement(m.kind, count);
         let quorum_met = quorum.as_ref().and_then(|_| match m.kind {
@@ -541,7 +541,7 @@ impl Services {
             Some("expected") => MajorityBase::Expected,
             _ => MajorityBase::Present,
         };
-        let resolutions = meeting::resolutions(&self.db, &ids)
+        let resolutions = meeting::resolutions(&self.db, &actor.scope(), &ids)
             .await?
             .into_iter()
             .map(|r| {
@@ -581,8 +581,8 @@ impl Services {
         Ok(MeetingDetail {
             org_name: org.name.clone(),
             kind_label: m.kind.label(),
-            ratings: meeting::ratings(&self.db, &ids).await?,
-            attachments: meeting::attachments(&self.db, &ids).await?,
+            ratings: meeting::ratings(&self.db, &actor.scope(), &ids).await?,
+            attachments: meeting::attachments(&self.db, &actor.scope(), &ids).await?,
             host_name: name_of(m.host_member_id).await?,
             recorder_name: name_of(m.recorder_member_id).await?,
             lecturer_name: name_of(m.lecturer_member_id).await?,
@@ -605,7 +605,7 @@ impl Services {
         rows.reverse();
         let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
         let mut by_meeting: HashMap<i64, Vec<AttendanceRow>> = HashMap::new();
-        for a in meeting::attendance(&self.db, &ids).await? {
+        for a in meeting::attendance(&self.db, &actor.scope(), &ids).await? {
             by_meeting.entry(a.meeting_id).or_default().push(a);
         }
         Ok(rows
@@ -625,7 +625,7 @@ impl Services {
     /// Leading cadres taking part in the org's organizational life (双重组织生活).
     pub async fn duals(&self, actor: &Actor, org_id: i64) -> Result<Vec<DualRow>> {
         storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
-        Ok(meeting::duals(&self.db, org_id).await?)
+        Ok(meeting::duals(&self.db, &actor.scope(), org_id).await?)
     }
 
     /// Adds a leading cadre to an org's organizational life from `start_on`. The cadre is found
@@ -645,7 +645,7 @@ impl Services {
         if member.branch_id == org.id {
             return Err(ServiceError::field("who", format!("{}是本支部党员，无需编入", member.name)));
         }
-        let current = meeting::duals(&self.db, org.id).await?;
+        let current = meeting::duals(&self.db, &actor.scope(), org.id).await?;
         if current.iter().any(|d| d.member_id == member.id && d.end_on.is_none()) {
             return Err(ServiceError::field("who", format!("{}已参加本支部组织生活", member.name)));
         }

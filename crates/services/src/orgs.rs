@@ -145,7 +145,7 @@ impl Services {
             .collect();
         children
             .sort_by(|a, b| (a.status != OrgStatus::Active, &a.name).cmp(&(b.status != OrgStatus::Active, &b.name)));
-        let all_posts = org::posts(&self.db, o.id, true).await?;
+        let all_posts = org::posts(&self.db, &actor.scope(), o.id, true).await?;
         let (posts, past_posts) = all_posts.into_iter().partition(|p| p.end_on.is_none());
         let mut tx = self.db.begin_read().await?;
         let current_members = org::current_member_count(&mut tx, &o).await?;

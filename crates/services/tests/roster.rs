@@ -206,7 +206,7 @@ async fn changed_rows_become_dated_history(db: Db) {
     let (mid, branch, phone): (i64, i64, Option<String>) =
         s.fixture_db().fetch_one("SELECT id, branch_id, phone FROM members", &[]).await.unwrap();
     assert_eq!((branch, phone.as_deref()), (t.b, Some("13900139000")));
-    let spans = storage::member::spans(s.fixture_db(), mid).await.unwrap();
+    let spans = storage::member::spans(s.fixture_db(), &domain::scope::Scope::everything(), mid).await.unwrap();
     assert_eq!(spans.len(), 2);
     assert_eq!(spans[1].end_on.map(|d| d.to_string()).as_deref(), Some("2026-11-20"));
     assert_eq!(spans[0].start_on.to_string(), "2026-11-21");

@@ -192,16 +192,18 @@ pub async fn insert(tx: &mut Tx, m: &NewMeeting, details: &MeetingDetails, by: i
 }
 
 /// The resolutions of these meetings, in order.
-pub async fn resolutions(db: &Db, meeting_ids: &[i64]) -> Result<Vec<ResolutionRow>> {
+pub async fn resolutions(db: &Db, scope: &Scope, meeting_ids: &[i64]) -> Result<Vec<ResolutionRow>> {
     let mut out = Vec::new();
     for chunk in meeting_ids.chunks(200) {
         let mut b = SqlBuf::new(
-            "SELECT meeting_id, position, text, purpose, voters_expected, voters_present, yes, no, abstain \
-             FROM meeting_resolutions WHERE meeting_id IN (",
+            "SELECT r.meeting_id, r.position, r.text, r.purpose, r.voters_expected, r.voters_present, r.yes, r.no, \
+             r.abstain FROM meeting_resolutions r JOIN meetings mt ON mt.id = r.meeting_id WHERE r.meeting_id IN (",
         );
         let ph: Vec<String> = chunk.iter().map(|id| b.arg(*id)).collect();
         b.push(&ph.join(","));
-        b.push(") ORDER BY meeting_id, position");
+        b.push(")");
+        scope_filter(&mut b, scope, "mt.org_path", None);
+        b.push(" ORDER BY r.meeting_id, r.position");
         out.extend(db.fetch_buf::<ResolutionRow>(&b).await?);
     }
     Ok(out)
@@ -219,16 +221,18 @@ crate::typed_row! {
 }
 
 /// The appraisal ratings of these meetings, by member name.
-pub async fn ratings(db: &Db, meeting_ids: &[i64]) -> Result<Vec<RatingRow>> {
+pub async fn ratings(db: &Db, scope: &Scope, meeting_ids: &[i64]) -> Result<Vec<RatingRow>> {
     let mut out = Vec::new();
     for chunk in meeting_ids.chunks(200) {
         let mut b = SqlBuf::new(
             "SELECT r.meeting_id, r.member_id, m.name AS member_name, r.rating FROM appraisal_ratings r \
-             JOIN members m ON m.id = r.member_id WHERE r.meeting_id IN (",
+             JOIN members m ON m.id = r.member_id JOIN meetings mt ON mt.id = r.meeting_id WHERE r.meeting_id IN (",
         );
         let ph: Vec<String> = chunk.iter().map(|id| b.arg(*id)).collect();
         b.push(&ph.join(","));
-        b.push(") ORDER BY r.meeting_id, m.name, r.member_id");
+        b.push(")");
+        scope_filter(&mut b, scope, "mt.org_path", None);
+        b.push(" ORDER BY r.meeting_id, m.name, r.member_id");
         out.extend(db.fetch_buf::<RatingRow>(&b).await?);
     }
     Ok(out)
@@ -274,16 +278,18 @@ pub async fn add_attachment(
 }
 
 /// The attachments of these meetings.
-pub async fn attachments(db: &Db, meeting_ids: &[i64]) -> Result<Vec<AttachmentRow>> {
+pub async fn attachments(db: &Db, scope: &Scope, meeting_ids: &[i64]) -> Result<Vec<AttachmentRow>> {
     let mut out = Vec::new();
     for chunk in meeting_ids.chunks(200) {
         let mut b = SqlBuf::new(
-            "SELECT id, meeting_id, file_name, content_type, size_bytes, sha256, created_at FROM meeting_attachments \
-             WHERE meeting_id IN (",
+            "SELECT f.id, f.meeting_id, f.file_name, f.content_type, f.size_bytes, f.sha256, f.created_at \
+             FROM meeting_attachments f JOIN meetings mt ON mt.id = f.meeting_id WHERE f.meeting_id IN (",
         );
         let ph: Vec<String> = chunk.iter().map(|id| b.arg(*id)).collect();
         b.push(&ph.join(","));
-        b.push(") ORDER BY meeting_id, id");
+        b.push(")");
+        scope_filter(&mut b, scope, "mt.org_path", None);
+        b.push(" ORDER BY f.meeting_id, f.id");
         out.extend(db.fetch_buf::<AttachmentRow>(&b).await?);
     }
     Ok(out)
@@ -321,14 +327,15 @@ pub async fn end_dual(tx: &mut Tx, id: i64, org_id: i64, end_on: &str) -> Result
 }
 
 /// The org's current and past 双重组织生活 participants, current first.
-pub async fn duals(db: &Db, org_id: i64) -> Result<Vec<DualRow>> {
-    db.fetch_all(
+pub async fn duals(db: &Db, scope: &Scope, org_id: i64) -> Result<Vec<DualRow>> {
+    let mut b = SqlBuf::new(
         "SELECT d.id, d.member_id, m.name, d.org_id, d.start_on, d.end_on FROM dual_org_life d \
-         JOIN members m ON m.id = d.member_id WHERE d.org_id = $1 \
-         ORDER BY CASE WHEN d.end_on IS NULL THEN 0 ELSE 1 END, d.start_on DESC, d.id",
-        &[org_id.into()],
-    )
-    .await
+         JOIN members m ON m.id = d.member_id JOIN orgs o ON o.id = d.org_id WHERE ",
+    );
+    b.push_arg("d.org_id = ", org_id);
+    scope_filter(&mut b, scope, "o.path", None);
+    b.push(" ORDER BY CASE WHEN d.end_on IS NULL THEN 0 ELSE 1 END, d.start_on DESC, d.id");
+    db.fetch_buf(&b).await
 }
 
 /// Cadres taking part in the org's organizational life on `on` (full or probationary members).
@@ -374,17 +381,19 @@ pub async fn in_subtree(db: &Db, scope: &Scope, lo: &str, hi: &str, from: &str, 
 }
 
 /// The attendance of these meetings, with names.
-pub async fn attendance(db: &Db, meeting_ids: &[i64]) -> Result<Vec<AttendanceRow>> {
+pub async fn attendance(db: &Db, scope: &Scope, meeting_ids: &[i64]) -> Result<Vec<AttendanceRow>> {
     let mut out = Vec::new();
     for chunk in meeting_ids.chunks(200) {
         let mut b = SqlBuf::new(
             "SELECT a.meeting_id, a.member_id, m.name AS member_name, a.probationary, a.dual_org_life, a.attendance, \
-             a.reason \
-             FROM meeting_attendance a JOIN members m ON m.id = a.member_id WHERE a.meeting_id IN (",
+             a.reason FROM meeting_attendance a JOIN members m ON m.id = a.member_id \
+             JOIN meetings mt ON mt.id = a.meeting_id WHERE a.meeting_id IN (",
         );
         let ph: Vec<String> = chunk.iter().map(|id| b.arg(*id)).collect();
         b.push(&ph.join(","));
-        b.push(") ORDER BY a.meeting_id, m.name, a.member_id");
+        b.push(")");
+        scope_filter(&mut b, scope, "mt.org_path", None);
+        b.push(" ORDER BY a.meeting_id, m.name, a.member_id");
         out.extend(db.fetch_buf::<AttendanceRow>(&b).await?);
     }
     Ok(out)
@@ -437,14 +446,17 @@ pub async fn explain(tx: &mut Tx, e: &NewExplanation<'_>) -> Result<i64> {
     .await
 }
 
-pub async fn explanations(db: &Db, org_id: i64) -> Result<Vec<ExplanationRow>> {
-    db.fetch_all(
-        "SELECT e.id, e.org_id, e.rule_id, e.period_start, e.subject, e.reason, e.account_id, a.username AS account_name, \
-         e.created_at FROM finding_explanations e LEFT JOIN accounts a ON a.id = e.account_id \
-         WHERE e.org_id = $1 ORDER BY e.id",
-        &[org_id.into()],
-    )
-    .await
+/// The explanations given for an org's findings, if the org is in the scope.
+pub async fn explanations(db: &Db, scope: &Scope, org_id: i64) -> Result<Vec<ExplanationRow>> {
+    let mut b = SqlBuf::new(
+        "SELECT e.id, e.org_id, e.rule_id, e.period_start, e.subject, e.reason, e.account_id, \
+         a.username AS account_name, e.created_at FROM finding_explanations e \
+         LEFT JOIN accounts a ON a.id = e.account_id WHERE ",
+    );
+    b.push_arg("e.org_id = ", org_id);
+    scope_filter(&mut b, scope, "e.org_path", None);
+    b.push(" ORDER BY e.id");
+    db.fetch_buf(&b).await
 }
 
 crate::typed_row! {

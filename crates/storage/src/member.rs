@@ -644,13 +644,16 @@ crate::typed_row! {
     }
 }
 
-pub async fn spans(db: &Db, member_id: i64) -> Result<Vec<SpanRow>> {
-    db.fetch_all(
+/// Where the member belonged, newest first, if the member is in the scope.
+pub async fn spans(db: &Db, scope: &Scope, member_id: i64) -> Result<Vec<SpanRow>> {
+    let mut b = SqlBuf::new(
         "SELECT s.id, s.org_id, o.name AS org_name, s.kind, s.start_on, s.end_on FROM member_org_spans s \
-         JOIN orgs o ON o.id = s.org_id WHERE s.member_id = $1 ORDER BY s.start_on DESC, s.id DESC",
-        &[member_id.into()],
-    )
-    .await
+         JOIN orgs o ON o.id = s.org_id JOIN members m ON m.id = s.member_id WHERE ",
+    );
+    b.push_arg("s.member_id = ", member_id);
+    scope_filter(&mut b, scope, "m.branch_path", Some("m.id"));
+    b.push(" ORDER BY s.start_on DESC, s.id DESC");
+    db.fetch_buf(&b).await
 }
 
 crate::typed_row! {
@@ -661,12 +664,15 @@ crate::typed_row! {
     }
 }
 
-pub async fn status_changes(db: &Db, member_id: i64) -> Result<Vec<StatusChangeRow>> {
-    db.fetch_all(
-        "SELECT status, changed_on FROM member_status_changes WHERE member_id = $1 ORDER BY changed_on DESC, id DESC",
-        &[member_id.into()],
-    )
-    .await
+/// The member's status history, newest first, if the member is in the scope.
+pub async fn status_changes(db: &Db, scope: &Scope, member_id: i64) -> Result<Vec<StatusChangeRow>> {
+    let mut b = SqlBuf::new(
+        "SELECT c.status, c.changed_on FROM member_status_changes c JOIN members m ON m.id = c.member_id WHERE ",
+    );
+    b.push_arg("c.member_id = ", member_id);
+    scope_filter(&mut b, scope, "m.branch_path", Some("m.id"));
+    b.push(" ORDER BY c.changed_on DESC, c.id DESC");
+    db.fetch_buf(&b).await
 }
 
 crate::typed_row! {
@@ -681,13 +687,16 @@ crate::typed_row! {
     }
 }
 
-pub async fn posts_of(db: &Db, member_id: i64) -> Result<Vec<MemberPostRow>> {
-    db.fetch_all(
-        "SELECT p.org_id, o.name AS org_name, p.post, p.start_on, p.end_on FROM org_posts p JOIN orgs o ON o.id = p.org_id \
-         WHERE p.member_id = $1 ORDER BY p.start_on DESC",
-        &[member_id.into()],
-    )
-    .await
+/// The posts the member holds or held, if the member is in the scope.
+pub async fn posts_of(db: &Db, scope: &Scope, member_id: i64) -> Result<Vec<MemberPostRow>> {
+    let mut b = SqlBuf::new(
+        "SELECT p.org_id, o.name AS org_name, p.post, p.start_on, p.end_on FROM org_posts p \
+         JOIN orgs o ON o.id = p.org_id JOIN members m ON m.id = p.member_id WHERE ",
+    );
+    b.push_arg("p.member_id = ", member_id);
+    scope_filter(&mut b, scope, "m.branch_path", Some("m.id"));
+    b.push(" ORDER BY p.start_on DESC");
+    db.fetch_buf(&b).await
 }
 
 /// Member counts by status within the scope.
@@ -757,13 +766,16 @@ crate::typed_row! {
     }
 }
 
-/// The months a member did not do assigned work, newest first.
-pub async fn work_refusals(db: &Db, member_id: i64) -> Result<Vec<WorkRefusalRow>> {
-    db.fetch_all(
-        "SELECT id, member_id, month, note, created_at FROM member_work_refusals WHERE member_id = $1 ORDER BY month DESC",
-        &[member_id.into()],
-    )
-    .await
+/// The months a member did not do assigned work, newest first, if the member is in the scope.
+pub async fn work_refusals(db: &Db, scope: &Scope, member_id: i64) -> Result<Vec<WorkRefusalRow>> {
+    let mut b = SqlBuf::new(
+        "SELECT w.id, w.member_id, w.month, w.note, w.created_at FROM member_work_refusals w \
+         JOIN members m ON m.id = w.member_id WHERE ",
+    );
+    b.push_arg("w.member_id = ", member_id);
+    scope_filter(&mut b, scope, "m.branch_path", Some("m.id"));
+    b.push(" ORDER BY w.month DESC");
+    db.fetch_buf(&b).await
 }
 
 /// Records a month without assigned work; `false` when that month was recorded already.

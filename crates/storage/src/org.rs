@@ -232,12 +232,14 @@ crate::typed_row! {
     }
 }
 
-pub async fn posts(db: &Db, org_id: i64, include_ended: bool) -> Result<Vec<PostRow>> {
+/// The posts on an org's committee, if the org is in the scope.
+pub async fn posts(db: &Db, scope: &Scope, org_id: i64, include_ended: bool) -> Result<Vec<PostRow>> {
     let mut b = SqlBuf::new(
         "SELECT p.id, p.org_id, p.member_id, m.name AS member_name, p.post, p.start_on, p.end_on \
-         FROM org_posts p JOIN members m ON m.id = p.member_id WHERE ",
+         FROM org_posts p JOIN members m ON m.id = p.member_id JOIN orgs o ON o.id = p.org_id WHERE ",
     );
     b.push_arg("p.org_id = ", org_id);
+    scope_filter(&mut b, scope, "o.path", None);
     if !include_ended {
         b.push(" AND p.end_on IS NULL");
     }

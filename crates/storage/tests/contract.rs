@@ -187,8 +187,14 @@ async fn relocation_keeps_history(db: Db) {
     let m = member::get_in_tx(&mut tx, &Scope::everything(), mid).await.unwrap().unwrap();
     member::relocate(&mut tx, &m, &placement(&b, None), "2024-03-01", "2024-02-29").await.unwrap();
     tx.commit().await.unwrap();
-    let spans = member::spans(&db, mid).await.unwrap();
+    let spans = member::spans(&db, &Scope::everything(), mid).await.unwrap();
     assert_eq!(spans.len(), 2);
+    // A member's history is read within a scope: the branch the member left sees none of it,
+    // the branch they joined sees all of it.
+    let scope_of = |o: &org::OrgRow| Scope { all: false, subtrees: vec![o.org_path().unwrap()], own_member_id: None };
+    assert!(member::spans(&db, &scope_of(&a), mid).await.unwrap().is_empty());
+    assert!(member::status_changes(&db, &scope_of(&a), mid).await.unwrap().is_empty());
+    assert_eq!(member::spans(&db, &scope_of(&b), mid).await.unwrap().len(), 2);
     assert_eq!((spans[0].org_id, spans[0].end_on), (b.id, None));
     assert_eq!((spans[1].org_id, spans[1].end_on.map(|d| d.to_string())), (a.id, Some("2024-02-29".to_string())));
     let m = member::get(&db, &Scope::everything(), mid).await.unwrap().unwrap();

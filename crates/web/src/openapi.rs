@@ -586,7 +586,11 @@ fn responses(e: &Endpoint) -> Value {
     });
     r[status] = json!({"description": "成功", "content": content});
     if (e.method, e.path) == ("post", "/members/import") {
-        r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportRefused"}}}});
+        // A file with errors gets the report; one that cannot be read at all, a plain error.
+        r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据；无法读取的文件只有错误说明", "content": {"application/json": {"schema": {"anyOf": [
+            {"$ref": "#/components/schemas/ImportRefused"},
+            {"$ref": "#/components/schemas/ErrorBody"}
+        ]}}}});
     }
     r
 }
