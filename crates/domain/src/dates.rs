@@ -180,6 +180,19 @@ pub fn format_iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+/// An instant (epoch milliseconds, as rows stamp them) in Beijing time, "2025-03-01 08:30:00"; empty when
+/// out of range.
+pub fn format_instant_cn(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+/// A local time as a file-name stamp, "20250301-083000".
+pub fn file_stamp(t: chrono::NaiveDateTime) -> String {
+    t.format("%Y%m%d-%H%M%S").to_string()
+}
+
 /// A stored date ("2025-03-01", as [`format_iso`] writes it), strictly; `None` for anything
 /// else. Dates typed by people go through [`parse_date`], which accepts more forms.
 pub fn parse_iso(s: &str) -> Option<NaiveDate> {

@@ -26,9 +26,7 @@ pub fn opt_date(d: &Option<NaiveDate>) -> String {
 
 /// Epoch milliseconds → local (UTC+8) time, for the audit log.
 pub fn cn_time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_default()
+    domain::dates::format_instant_cn(ms)
 }
 
 #[derive(Debug, Clone)]

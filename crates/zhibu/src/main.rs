@@ -602,7 +602,7 @@ async fn resolve_org(services: &Services, o: &str) -> Result<i64> {
 
 async fn backup(cfg: &Config, out: Option<String>) -> Result<std::process::ExitCode> {
     let url = cfg.database_url();
-    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let stamp = domain::dates::file_stamp(chrono::Local::now().naive_local());
     let dir = std::path::Path::new(&cfg.data_dir).join("backups");
     if url.starts_with("sqlite:") {
         let out = match out {
