@@ -366,8 +366,8 @@ struct StatusView {
 struct MemberPostView {
     org_name: String,
     post: &'static str,
-    start_on: String,
-    end_on: String,
+    /// "2024年3月1日至2025年2月28日", or "2024年3月1日起" while held.
+    period: String,
 }
 
 #[derive(Template)]
@@ -497,8 +497,10 @@ async fn member_detail(
             .map(|p| MemberPostView {
                 org_name: p.org_name.clone(),
                 post: p.post.label(),
-                start_on: cn_date(&p.start_on),
-                end_on: p.end_on.as_ref().map(cn_date).unwrap_or_else(|| "至今".into()),
+                period: match &p.end_on {
+                    Some(end) => format!("{}至{}", cn_date(&p.start_on), cn_date(end)),
+                    None => format!("{}起", cn_date(&p.start_on)),
+                },
             })
             .collect(),
         targets,

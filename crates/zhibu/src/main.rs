@@ -217,6 +217,8 @@ fn main() -> std::process::ExitCode {
             tracing_subscriber::EnvFilter::try_from_env("ZHIBU_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: a log redirected to a file gets no escape codes.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
@@ -266,8 +268,23 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
     match cli.command {
         Command::Serve { listen, demo, cookie_secure } => {
             let services = open(&cfg).await?;
-            if demo && services.console().has_no_orgs().await? {
-                print_demo(services.seed_demo(services::demo::Scale::County, services.today()).await?);
+            if demo {
+                if services.console().has_no_orgs().await? {
+                    print_demo(services.seed_demo(services::demo::Scale::County, services.today()).await?);
+                } else {
+                    // Never fill a database that holds data; say so rather than skip in silence.
+                    println!(
+                        "数据目录 {} 中已有数据，未再装入演示数据，原有账户和密码不变。要重新装入：换一个空的数据目录\
+                         （--data-dir），或删除该目录后再运行；忘记密码可用 zhibu admin reset-password 重设。",
+                        cfg.data_dir
+                    );
+                    println!(
+                        "The data directory {} already holds data: the demo was not loaded again and the accounts \
+                         keep their passwords. Use an empty --data-dir for a fresh demo; `zhibu admin reset-password` \
+                         sets a new password.",
+                        cfg.data_dir
+                    );
+                }
             }
             if let Some(password) = services.console().ensure_first_admin().await? {
                 println!("首次启动：已创建系统管理员账户 admin，一次性密码（只显示这一次，登录后须修改）：{password}");

@@ -198,3 +198,48 @@ fn roster_round_trip_through_the_cli() {
     let out = zhibu(dir.path()).args(["import", "orgs", "--dry-run"]).arg(&orgs).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("新增 0"), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// `serve --demo` on a data directory that already holds data does not load the demo again and
+/// says so (with how to get a fresh demo or a new password); the log it writes to a file or a
+/// pipe has no colour escape codes.
+#[test]
+fn serve_demo_on_existing_data_says_it_kept_the_data() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path(), "tiny");
+    let mut child = zhibu(dir.path())
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut said = Vec::new();
+    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(30)) {
+        let done = line.contains("already holds data");
+        said.push(line);
+        if done {
+            break;
+        }
+    }
+    // The server logs that it listens right after the demo step; give it a second.
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut log = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    let said = said.join("\n");
+    assert!(said.contains("已有数据，未再装入演示数据"), "{said}");
+    assert!(said.contains("zhibu admin reset-password"), "{said}");
+    assert!(!said.contains("一次性密码"), "no new passwords on an existing database: {said}");
+    assert!(log.contains("zhibu listening on"), "{log}");
+    assert!(!log.contains('\u{1b}'), "colour codes in a log that is not a terminal: {log:?}");
+}
