@@ -34,8 +34,10 @@ pub struct OrgRecord {
 }
 
 /// One member, placed in a branch (and optionally a group in it) since `since`, as
-/// [`crate::member::insert`] would place them: `status_changed_on`, the branch span, the group
-/// span and the first status record all carry `since`.
+/// [`crate::member::insert`] would place them: the branch span and the group span start on
+/// `since`, and the status history is [`crate::member::first_statuses`]: a full member confirmed
+/// after `since` was probationary from `since` (which must then be the day of admission,
+/// `joined_on`) and full from `confirmed_on`; `status_changed_on` is the last of those days.
 #[derive(Debug, Clone)]
 pub struct MemberRecord {
     pub id: i64,
@@ -328,6 +330,15 @@ impl Loader {
         let mut args = Vec::with_capacity(n * MEMBER_ARGS);
         for m in members {
             let d = m.data;
+            let statuses = crate::member::first_statuses(&d, &m.since);
+            if statuses.len() > 1 && m.since != d.joined_on {
+                return Err(StorageError::Conflict(format!(
+                    "member {}: a full member confirmed after joining the branch must be loaded from the day of \
+                     admission ({}), not {}",
+                    m.id, d.joined_on, m.since
+                )));
+            }
+            let status_since = statuses.last().map(|(_, on)| on.clone()).unwrap_or_else(|| m.since.clone());
             args.extend([
                 Arg::I64(m.id),
                 Arg::Str(d.name),
@@ -346,7 +357,7 @@ impl Loader {
                 Arg::OptI64(d.probation_extension_months),
                 Arg::Str(d.status),
                 Arg::Str(d.dues_category),
-                Arg::Str(m.since),
+                Arg::Str(status_since),
                 Arg::I64(m.branch_id),
                 Arg::OptI64(m.group_id),
                 Arg::Str(m.branch_path),
@@ -396,7 +407,7 @@ impl Loader {
             .tx
             .execute(
                 "INSERT INTO member_org_spans (member_id, org_id, kind, start_on, created_at) \
-                 SELECT id, branch_id, 'branch', status_changed_on, created_at FROM members \
+                 SELECT id, branch_id, 'branch', CASE WHEN status = 'full' AND confirmed_on = status_changed_on AND confirmed_on > joined_on THEN joined_on ELSE status_changed_on END, created_at FROM members \
                  WHERE id >= $1 AND id <= $2 ORDER BY id",
                 &range,
             )
@@ -405,7 +416,7 @@ impl Loader {
             .tx
             .execute(
                 "INSERT INTO member_org_spans (member_id, org_id, kind, start_on, created_at) \
-                 SELECT id, group_id, 'group', status_changed_on, created_at FROM members \
+                 SELECT id, group_id, 'group', CASE WHEN status = 'full' AND confirmed_on = status_changed_on AND confirmed_on > joined_on THEN joined_on ELSE status_changed_on END, created_at FROM members \
                  WHERE id >= $1 AND id <= $2 AND group_id IS NOT NULL ORDER BY id",
                 &range,
             )
@@ -414,8 +425,18 @@ impl Loader {
             .tx
             .execute(
                 "INSERT INTO member_status_changes (member_id, status, changed_on, created_at) \
-                 SELECT id, status, status_changed_on, created_at FROM members \
+                 SELECT id, CASE WHEN status = 'full' AND confirmed_on = status_changed_on AND confirmed_on > joined_on THEN 'probationary' ELSE status END, CASE WHEN status = 'full' AND confirmed_on = status_changed_on AND confirmed_on > joined_on THEN joined_on ELSE status_changed_on END, created_at FROM members \
                  WHERE id >= $1 AND id <= $2 ORDER BY id",
+                &range,
+            )
+            .await?;
+        // The confirmation of a member loaded as probationary until then.
+        self.stats.status_changes += self
+            .tx
+            .execute(
+                "INSERT INTO member_status_changes (member_id, status, changed_on, created_at) \
+                 SELECT id, 'full', confirmed_on, created_at FROM members \
+                 WHERE id >= $1 AND id <= $2 AND status = 'full' AND confirmed_on = status_changed_on AND confirmed_on > joined_on ORDER BY id",
                 &range,
             )
             .await?;

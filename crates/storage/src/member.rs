@@ -525,10 +525,31 @@ pub struct Placement {
 }
 
 /// Inserts a member with their first spans and status record, dated `since`.
+/// A new member's status history from `since` (the day they joined the branch): a full member
+/// whose confirmation (转正) came later was probationary until then, so the history is 预备党员
+/// from `since` and 正式党员 from `confirmed_on`, never 正式党员 from the admission.
+pub(crate) fn first_statuses(d: &MemberData, since: &str) -> Vec<(String, String)> {
+    match d.confirmed_on.as_deref() {
+        Some(confirmed) if d.status == "full" && confirmed > since => {
+            vec![("probationary".into(), since.to_string()), ("full".into(), confirmed.to_string())]
+        }
+        _ => vec![(d.status.clone(), since.to_string())],
+    }
+}
+
 pub async fn insert(tx: &mut Tx, d: &MemberData, at: &Placement, since: &str) -> Result<i64> {
     let now = now_ms();
+    let statuses = first_statuses(d, since);
+    // The member row carries the date of its latest status record.
+    let status_since = statuses.last().map(|(_, on)| on.clone()).unwrap_or_else(|| since.to_string());
     let mut args = data_args(d);
-    args.extend([since.into(), at.branch_id.into(), at.group_id.into(), at.branch_path.clone().into(), now.into()]);
+    args.extend([
+        status_since.into(),
+        at.branch_id.into(),
+        at.group_id.into(),
+        at.branch_path.clone().into(),
+        now.into(),
+    ]);
     let id = tx
         .insert_returning_id(
             "INSERT INTO members (name, gender, ethnicity, birth_date, id_number, phone, education, degree, occupation, \
@@ -541,11 +562,13 @@ pub async fn insert(tx: &mut Tx, d: &MemberData, at: &Placement, since: &str) ->
         )
         .await?;
     open_spans(tx, id, at, since).await?;
-    tx.execute(
-        "INSERT INTO member_status_changes (member_id, status, changed_on, created_at) VALUES ($1,$2,$3,$4)",
-        &[id.into(), d.status.clone().into(), since.into(), now.into()],
-    )
-    .await?;
+    for (status, on) in statuses {
+        tx.execute(
+            "INSERT INTO member_status_changes (member_id, status, changed_on, created_at) VALUES ($1,$2,$3,$4)",
+            &[id.into(), status.into(), on.into(), now.into()],
+        )
+        .await?;
+    }
     Ok(id)
 }
 

@@ -87,8 +87,12 @@ pub async fn insert_members(
         let mut values = Vec::with_capacity(chunk.len());
         for (d, at) in chunk {
             let mut args = crate::member::data_args(d);
+            let status_since = crate::member::first_statuses(d, &d.joined_on)
+                .last()
+                .map(|(_, on)| on.clone())
+                .unwrap_or_else(|| d.joined_on.clone());
             args.extend([
-                Arg::from(d.joined_on.clone()),
+                Arg::from(status_since),
                 at.branch_id.into(),
                 at.group_id.into(),
                 at.branch_path.clone().into(),
@@ -131,14 +135,13 @@ pub async fn insert_members(
         let mut st =
             SqlBuf::new("INSERT INTO member_status_changes (member_id, status, changed_on, created_at) VALUES ");
         let now_st = st.arg(now);
-        let vals: Vec<String> = chunk
-            .iter()
-            .zip(&chunk_ids)
-            .map(|((d, _), id)| {
-                let (m, s_, on) = (st.arg(*id), st.arg(d.status.clone()), st.arg(d.joined_on.clone()));
-                format!("({m},{s_},{on},{now_st})")
-            })
-            .collect();
+        let mut vals: Vec<String> = Vec::new();
+        for ((d, _), id) in chunk.iter().zip(&chunk_ids) {
+            for (status, on) in crate::member::first_statuses(d, &d.joined_on) {
+                let (m, s_, on) = (st.arg(*id), st.arg(status), st.arg(on));
+                vals.push(format!("({m},{s_},{on},{now_st})"));
+            }
+        }
         st.push(&vals.join(","));
         tx.execute(&st.text, &st.args).await?;
         ids.extend(chunk_ids);

@@ -123,7 +123,9 @@ async fn load_tree(db: &Db) -> (OrgRecord, OrgRecord, OrgRecord, i64) {
     }
     let stats = l.finish().await.unwrap();
     assert_eq!(stats.members, next_member as u64 - 1);
-    assert_eq!(stats.status_changes, stats.members);
+    // One status record each, and a second (the confirmation) for the full members, who were
+    // confirmed a year after admission.
+    assert!(stats.status_changes > stats.members && stats.status_changes < 2 * stats.members);
     (root, big, small, next_member - 1)
 }
 
@@ -149,10 +151,10 @@ async fn a_load_writes_spans_status_posts_and_keeps_the_schema(db: Db) {
     assert_eq!(count(&db, "SELECT COUNT(*) FROM orgs").await, 3 + 2 * 450);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM org_posts").await, 450);
     // Each member as member::insert leaves them: a branch span, a group span when in a group,
-    // one status record, all dated `since`, matching the cached columns.
+    // and the status history of member::first_statuses, the last record matching the cached columns.
     let checks = [
         "SELECT COUNT(*) FROM members m WHERE NOT EXISTS (SELECT 1 FROM member_org_spans s WHERE s.member_id = m.id \
-         AND s.kind = 'branch' AND s.org_id = m.branch_id AND s.end_on IS NULL AND s.start_on = m.status_changed_on)",
+         AND s.kind = 'branch' AND s.org_id = m.branch_id AND s.end_on IS NULL AND s.start_on = m.joined_on)",
         "SELECT COUNT(*) FROM members m WHERE (m.group_id IS NULL) <> NOT EXISTS (SELECT 1 FROM member_org_spans s \
          WHERE s.member_id = m.id AND s.kind = 'group' AND s.org_id = m.group_id AND s.end_on IS NULL)",
         "SELECT COUNT(*) FROM members m JOIN orgs b ON b.id = m.branch_id WHERE b.path <> m.branch_path",
@@ -163,7 +165,22 @@ async fn a_load_writes_spans_status_posts_and_keeps_the_schema(db: Db) {
     for sql in checks {
         assert_eq!(count(&db, sql).await, 0, "{sql}");
     }
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM member_status_changes").await, members);
+    // A full member confirmed after joining has two records: 预备党员 from the admission, 正式党员
+    // from the confirmation (the row's status_changed_on); the others one.
+    let confirmed_later =
+        count(&db, "SELECT COUNT(*) FROM members WHERE status = 'full' AND confirmed_on > joined_on").await;
+    assert!(confirmed_later > 0);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM member_status_changes").await, members + confirmed_later);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM members m WHERE m.status = 'full' AND m.confirmed_on > m.joined_on AND NOT EXISTS \
+             (SELECT 1 FROM member_status_changes c WHERE c.member_id = m.id AND c.status = 'probationary' \
+             AND c.changed_on = m.joined_on)"
+        )
+        .await,
+        0
+    );
     // Ids continue after the loaded ones (PostgreSQL's identity sequences were moved on).
     let mut tx = db.begin().await.unwrap();
     let parent = org::get_in_tx(&mut tx, &Scope::everything(), big.id).await.unwrap().unwrap();

@@ -20,6 +20,7 @@ test_support::on_both_backends!(
     audit_head_is_keyed_so_truncation_with_an_edited_head_is_detected,
     check_reads_attendance_packed_and_reports_corrupt_rows,
     typed_rows_report_corrupt_values_by_table_row_and_column,
+    status_history_is_probationary_until_confirmation,
 );
 
 fn fields(name: &str, kind: &str) -> OrgFields {
@@ -526,4 +527,54 @@ async fn typed_rows_report_corrupt_values_by_table_row_and_column(db: Db) {
     let f = MemberFilter { per_page: 20, ..Default::default() };
     let e = corrupt(member::list(&db, &all, &f).await.unwrap_err());
     assert_eq!(e, format!("members: row {mid}, column status: unknown member status \"ful\""));
+}
+
+/// A full member confirmed (转正) a year after admission has the history 预备党员 from the
+/// admission and 正式党员 from the confirmation, whether written now or repaired by migration 0009
+/// from the old shape (正式党员 from the admission).
+async fn status_history_is_probationary_until_confirmation(db: Db) {
+    let mut tx = db.begin().await.unwrap();
+    let root = add_org(&mut tx, None, "党委", "committee").await;
+    let b = add_org(&mut tx, Some(&root), "支部", "branch").await;
+    let mut p = person("张三", "11010519900101001X", "full", "2015-01-01");
+    p.confirmed_on = Some("2016-01-01".into());
+    let mid = member::insert(&mut tx, &p, &placement(&b, None), "2015-01-01").await.unwrap();
+    tx.commit().await.unwrap();
+    let all = Scope::everything();
+    let history = |db: Db| async move {
+        let mut h: Vec<(String, String)> = member::status_changes(&db, &Scope::everything(), mid)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.status.as_str().to_string(), c.changed_on.to_string()))
+            .collect();
+        h.reverse();
+        h
+    };
+    let expected = vec![("probationary".to_string(), "2015-01-01".to_string()), ("full".into(), "2016-01-01".into())];
+    assert_eq!(history(db.clone()).await, expected);
+    let m = member::get(&db, &all, mid).await.unwrap().unwrap();
+    assert_eq!(m.status_changed_on.to_string(), "2016-01-01");
+    assert_eq!(member::spans(&db, &all, mid).await.unwrap()[0].start_on.to_string(), "2015-01-01");
+
+    // The old shape, then the migration's statements.
+    let mut tx = db.begin().await.unwrap();
+    tx.execute("DELETE FROM member_status_changes WHERE member_id = $1 AND status = 'probationary'", &[mid.into()])
+        .await
+        .unwrap();
+    tx.execute("UPDATE member_status_changes SET changed_on = '2015-01-01' WHERE member_id = $1", &[mid.into()])
+        .await
+        .unwrap();
+    tx.execute("UPDATE members SET status_changed_on = '2015-01-01' WHERE id = $1", &[mid.into()]).await.unwrap();
+    for statement in include_str!("../migrations/sqlite/0009_status_history_from_admission.sql").split(';') {
+        let sql: String =
+            statement.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+        if !sql.trim().is_empty() {
+            tx.execute(&sql, &[]).await.unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(history(db.clone()).await, expected);
+    let m = member::get(&db, &all, mid).await.unwrap().unwrap();
+    assert_eq!(m.status_changed_on.to_string(), "2016-01-01");
 }
