@@ -222,3 +222,52 @@ fn rollup_adds_each_org_to_itself_and_its_ancestors() {
     assert!(totals.by_org.is_empty());
     assert_eq!(totals.total(), t(5, 3));
 }
+
+test_support::on_both_backends!(the_county_demo_reads_right_to_a_chinese_user);
+
+/// The demo as a Chinese user reads it: themed days keep to their month (清明 in April, 七一 in
+/// July), the committee has a committee (its study group is not one person), and given names fit
+/// the gender (a woman's name never ends in 伟, 强 or 刚; a man's never in 芳, 娜 or 婷).
+async fn the_county_demo_reads_right_to_a_chinese_user(db: Db) {
+    let s = services(db);
+    s.seed_demo(Scale::County, as_of()).await.unwrap();
+    let one = |sql: &'static str| {
+        let db = s.fixture_db().clone();
+        async move { db.fetch_one::<(i64,)>(sql, &[]).await.unwrap().0 }
+    };
+    assert_eq!(
+        one("SELECT COUNT(*) FROM meetings WHERE topic LIKE '%七一%' AND substr(held_on, 6, 2) <> '07'").await,
+        0
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM meetings WHERE topic LIKE '%清明%' AND substr(held_on, 6, 2) <> '04'").await,
+        0
+    );
+    assert!(one("SELECT COUNT(*) FROM meetings WHERE topic LIKE '%七一%'").await > 0);
+    assert_eq!(
+        one("SELECT COUNT(*) FROM org_posts p JOIN orgs o ON o.id = p.org_id \
+             WHERE o.parent_id IS NULL AND p.end_on IS NULL")
+        .await,
+        5
+    );
+    // Every session has several of the committee at it (those in office on the day).
+    assert_eq!(
+        one("SELECT COUNT(*) FROM meetings m WHERE m.kind = 'study_group_session' AND \
+             (SELECT COUNT(*) FROM meeting_attendance a WHERE a.meeting_id = m.id) < 3")
+        .await,
+        0
+    );
+    assert!(one("SELECT COUNT(*) FROM meetings WHERE kind = 'study_group_session'").await > 5);
+    assert_eq!(
+        one("SELECT COUNT(*) FROM members WHERE gender = 'female' AND \
+             (name LIKE '%伟' OR name LIKE '%强' OR name LIKE '%刚' OR name LIKE '%军')")
+        .await,
+        0
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM members WHERE gender = 'male' AND \
+             (name LIKE '%芳' OR name LIKE '%娜' OR name LIKE '%婷' OR name LIKE '%娟')")
+        .await,
+        0
+    );
+}

@@ -245,8 +245,18 @@ async fn registry_keeps_history_and_refuses_duplicates(db: Db) {
     s.update_member(&c, m, &input, "2025-01-15").await.unwrap();
     let d = s.member_detail(&c, m, false).await.unwrap();
     assert_eq!(d.member.row.status_changed_on.to_string(), "2025-01-15");
-    assert_eq!(d.status_changes.len(), 2);
-    assert_eq!(d.status_changes[0].status, domain::codes::MemberStatus::TransferredOut);
+    // 预备党员 from the admission, 正式党员 from the confirmation a year later, then the transfer.
+    let history: Vec<(domain::codes::MemberStatus, String)> =
+        d.status_changes.iter().map(|c| (c.status, c.changed_on.to_string())).collect();
+    use domain::codes::MemberStatus::{Full, Probationary, TransferredOut};
+    assert_eq!(
+        history,
+        vec![
+            (TransferredOut, "2025-01-15".to_string()),
+            (Full, "2016-06-01".to_string()),
+            (Probationary, "2015-06-01".to_string())
+        ]
+    );
 }
 
 async fn accounts_login_throttle_and_password_policy(db: Db) {

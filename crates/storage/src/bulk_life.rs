@@ -75,13 +75,20 @@ const THEMED_DAY: &[&str] = &[
     "主题党日：重温入党誓词",
     "主题党日：志愿服务进社区",
     "主题党日：学习党章党规",
-    "主题党日：“七一”主题活动",
     "主题党日：观看爱国主义教育影片",
-    "主题党日：清明祭扫革命烈士陵园",
     "主题党日：党员先锋岗践诺",
     "主题党日：廉政警示教育",
     "主题党日：传承红色家风",
 ];
+/// The themed day whose subject is the month's: 清明 in April, the Party's anniversary in July.
+fn themed_day_of_month(month: u32) -> Option<&'static str> {
+    match month {
+        4 => Some("主题党日：清明祭扫革命烈士陵园"),
+        7 => Some("主题党日：“七一”主题活动"),
+        _ => None,
+    }
+}
+
 const ASSEMBLY: &[&str] = &[
     "学习贯彻党的二十届三中全会精神",
     "通报支部工作，讨论年度工作计划",
@@ -159,6 +166,9 @@ struct Kind {
     /// The calendar's flag column for a month (e.g. a vote).
     flag: fn(u32) -> i64,
     topics: &'static [&'static str],
+    /// A topic that belongs to one month (七一 in July, 清明 in April), used in that month
+    /// instead of the rotation, and never in another.
+    seasonal: fn(u32) -> Option<&'static str>,
     start_time: &'static str,
     first_item: bool,
     /// SQL for `lecturer_member_id`.
@@ -184,6 +194,7 @@ fn kinds() -> Vec<Kind> {
             day: 8,
             flag: no_flag,
             topics: THEMED_DAY,
+            seasonal: themed_day_of_month,
             start_time: "14:30",
             first_item: true,
             lecturer: "NULL",
@@ -197,6 +208,7 @@ fn kinds() -> Vec<Kind> {
             day: 2,
             flag: no_flag,
             topics: COMMITTEE,
+            seasonal: |_| None,
             start_time: "16:30",
             first_item: true,
             lecturer: "NULL",
@@ -215,6 +227,7 @@ fn kinds() -> Vec<Kind> {
             // The second and fourth quarters' assemblies vote (转正, 评先).
             flag: |m| i64::from(m % 6 == 0),
             topics: ASSEMBLY,
+            seasonal: |_| None,
             start_time: "15:30",
             first_item: true,
             lecturer: "NULL",
@@ -228,6 +241,7 @@ fn kinds() -> Vec<Kind> {
             day: 20,
             flag: no_flag,
             topics: LECTURE,
+            seasonal: |_| None,
             start_time: "15:30",
             first_item: false,
             lecturer: SECRETARY,
@@ -242,6 +256,7 @@ fn kinds() -> Vec<Kind> {
             // Flag 1: the September date, for the branches that hold it outside Q4.
             flag: |m| i64::from(m == 9),
             topics: LIFE,
+            seasonal: |_| None,
             start_time: "14:30",
             first_item: true,
             lecturer: "NULL",
@@ -255,6 +270,7 @@ fn kinds() -> Vec<Kind> {
             day: 21,
             flag: no_flag,
             topics: APPRAISAL,
+            seasonal: |_| None,
             start_time: "16:00",
             first_item: false,
             lecturer: "NULL",
@@ -268,6 +284,7 @@ fn kinds() -> Vec<Kind> {
             day: 10,
             flag: no_flag,
             topics: TALK,
+            seasonal: |_| None,
             start_time: "17:00",
             first_item: false,
             lecturer: "NULL",
@@ -281,6 +298,7 @@ fn kinds() -> Vec<Kind> {
             day: 16,
             flag: no_flag,
             topics: GROUP,
+            seasonal: |_| None,
             start_time: "16:30",
             first_item: true,
             lecturer: "NULL",
@@ -294,6 +312,7 @@ fn kinds() -> Vec<Kind> {
             day: 12,
             flag: no_flag,
             topics: LECTURE,
+            seasonal: |_| None,
             start_time: "09:00",
             first_item: false,
             // Now and then an invited speaker lectures rather than the secretary (MTG-LESSON).
@@ -310,6 +329,7 @@ fn kinds() -> Vec<Kind> {
             day: 6,
             flag: no_flag,
             topics: STUDY,
+            seasonal: |_| None,
             start_time: "09:00",
             first_item: true,
             lecturer: "NULL",
@@ -323,6 +343,7 @@ fn kinds() -> Vec<Kind> {
             day: 24,
             flag: no_flag,
             topics: DEMOCRATIC_LIFE,
+            seasonal: |_| None,
             start_time: "09:00",
             first_item: true,
             lecturer: "NULL",
@@ -336,6 +357,7 @@ fn kinds() -> Vec<Kind> {
             day: 4,
             flag: no_flag,
             topics: GB_COMMITTEE,
+            seasonal: |_| None,
             start_time: "16:30",
             first_item: true,
             lecturer: "NULL",
@@ -395,7 +417,8 @@ pub async fn generate(tx: &mut Tx, plan: &LifePlan) -> Result<LifeStats> {
         for (occurrence, (y, m)) in plan.months.iter().filter(|(_, m)| k.months.contains(m)).enumerate() {
             for j in 0..8u32 {
                 let day = (k.day + j).min(28);
-                rows.push(format!("({slot},{occurrence},{j},'{y:04}-{m:02}-{day:02}',{})", (k.flag)(*m)));
+                let seasonal = (k.seasonal)(*m).map(lit).unwrap_or_else(|| "NULL".into());
+                rows.push(format!("({slot},{occurrence},{j},'{y:04}-{m:02}-{day:02}',{},{seasonal})", (k.flag)(*m)));
             }
             slot += 1;
         }
@@ -407,7 +430,7 @@ pub async fn generate(tx: &mut Tx, plan: &LifePlan) -> Result<LifeStats> {
             "INSERT INTO meetings (id, org_id, org_path, kind, held_on, start_time, place, topic, lecturer_member_id, \
              first_agenda_item, minutes, has_vote, created_at, updated_at) \
              SELECT {base} + o.id * {SLOTS} + c.column1, o.id, o.path, {kind}, c.column4, {time}, pl.column2, \
-             tp.column2, {lecturer}, {first_item}, '', {has_vote}, {now}, {now} \
+             COALESCE(c.column6, tp.column2), {lecturer}, {first_item}, '', {has_vote}, {now}, {now} \
              FROM orgs o JOIN (VALUES {calendar}) AS c ON c.column3 = o.id % 8 \
              JOIN {places} ON pl.column1 = (o.id + c.column2) % {n_places} \
              JOIN {topics} ON tp.column1 = (o.id * 7 + c.column2) % {n_topics} \

@@ -11,6 +11,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use domain::dates::Iso;
 use domain::member::{IdNumber, MemberInput};
 use domain::scope::RoleKind;
+use large::vocabulary::{GIVEN_ANY, GIVEN_FEMALE, GIVEN_MALE};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -94,11 +95,6 @@ const SURNAMES: &[&str] = &[
     "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅", "沈", "曾",
     "彭", "吕",
 ];
-const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞",
-    "平", "刚", "桂", "英", "华", "玲", "红", "建", "国", "文", "辉", "鑫", "宇", "晨", "欣", "佳", "雪", "琳", "博",
-    "婷", "浩",
-];
 const TOWNS: &[&str] = &[
     "城关镇",
     "东关",
@@ -132,14 +128,18 @@ struct Gen {
 }
 
 impl Gen {
-    fn name(&mut self) -> String {
+    /// A name that fits the gender: the last character from the given names of men or of
+    /// women, the first (of two) from either or from names used for both.
+    fn name(&mut self, female: bool) -> String {
         let s = SURNAMES.choose(&mut self.rng).copied().unwrap_or("王");
-        let a = GIVEN.choose(&mut self.rng).copied().unwrap_or("伟");
+        let pool = if female { GIVEN_FEMALE } else { GIVEN_MALE };
+        let last = pool.choose(&mut self.rng).copied().unwrap_or("明");
         if self.rng.gen_bool(0.7) {
-            let b = GIVEN.choose(&mut self.rng).copied().unwrap_or("明");
-            format!("{s}{a}{b}")
+            let first = if female { GIVEN_ANY } else { pool };
+            let first = first.choose(&mut self.rng).copied().unwrap_or("文");
+            format!("{s}{first}{last}")
         } else {
-            format!("{s}{a}")
+            format!("{s}{last}")
         }
     }
 
@@ -210,7 +210,7 @@ impl Gen {
                 .unwrap_or("专任教师")
         };
         Some(MemberInput {
-            name: self.name(),
+            name: self.name(female),
             gender: if female { "female".into() } else { "male".into() },
             ethnicity: ethnicity.into(),
             birth_date: birth.iso(),
@@ -343,7 +343,10 @@ impl Services {
         branches.push((organ_branch, plan, None));
 
         let mut first_member_of_first_branch = None;
-        let mut committee_secretary = None;
+        // The branch secretaries, in order: the first five also sit on the committee's own
+        // committee (a secretary, a deputy and three officers), so its meetings and its study
+        // group are a committee's, not one person's.
+        let mut branch_secretaries: Vec<(i64, String)> = Vec::new();
         for (b, plan, _) in &branches {
             let mut group_ids = Vec::new();
             for k in 0..plan.groups {
@@ -409,21 +412,20 @@ impl Services {
                 if let Some((mid, joined)) = full_ids.get(k) {
                     let start = if *joined > start { joined.clone() } else { start.clone() };
                     org::insert_post(&mut tx, b.id, *mid, post, &start).await?;
-                    if committee_secretary.is_none() && *post == "secretary" {
-                        committee_secretary = Some(*mid);
+                    if *post == "secretary" {
+                        branch_secretaries.push((*mid, joined.clone()));
                     }
                 }
             }
         }
-        if let Some(mid) = committee_secretary {
-            org::insert_post(
-                &mut tx,
-                root.id,
-                mid,
-                "secretary",
-                &root.term_start_on.map(|d| d.to_string()).unwrap_or_else(|| "2023-01-01".into()),
-            )
-            .await?;
+        let committee_posts =
+            ["secretary", "deputy_secretary", "organization_officer", "publicity_officer", "discipline_officer"];
+        // They served the term before too (re-elected), so the committee's records of the year
+        // before this term have their committee.
+        let served_from = years_ago(as_of, 3).iso();
+        for (post, (mid, joined)) in committee_posts.iter().zip(&branch_secretaries) {
+            let start = if *joined > served_from { joined.clone() } else { served_from.clone() };
+            org::insert_post(&mut tx, root.id, *mid, post, &start).await?;
         }
         // A year and more of organizational life, written in bulk in the same transaction.
         let started = std::time::Instant::now();

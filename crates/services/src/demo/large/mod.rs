@@ -101,7 +101,7 @@ fn shape(scale: Scale) -> Option<Shape> {
 }
 
 mod generator;
-mod vocabulary;
+pub(super) mod vocabulary;
 
 pub use generator::generate;
 
