@@ -20,6 +20,18 @@ use std::sync::{Arc, Mutex};
 use storage::org::OrgRow;
 
 /// One setting as an org sees it on a day.
+/// What a setting would do, before the committee confirms it.
+#[derive(Debug, Clone)]
+pub struct SettingPreview {
+    pub org_name: String,
+    pub def: SettingDef,
+    /// Empty: back to what is inherited.
+    pub value: String,
+    pub from: NaiveDate,
+    /// The active orgs below the committee that the setting reaches.
+    pub orgs_below: i64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SettingState {
     pub def: SettingDef,
@@ -128,7 +140,55 @@ impl Services {
     /// Sets `key` to `value` for an org's subtree from `from` (an empty value clears the org's own
     /// setting). Only a committee's or general branch's administrators may; a value that would
     /// loosen a rule is refused with the rule's ID and citation. Audited.
+    /// Everything [`Services::set_setting`] checks, without writing: what the setting would do,
+    /// for the page that asks the committee to confirm it.
+    pub async fn preview_setting(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        key: &str,
+        value: &str,
+        from: &str,
+    ) -> Result<SettingPreview> {
+        let (org, def, value, from) = self.checked_setting(actor, org_id, key, value, from).await?;
+        let path = org.org_path()?;
+        let orgs_below = storage::org::count_below(&self.db, &actor.scope(), &path).await?;
+        Ok(SettingPreview { org_name: org.name, def, value, from, orgs_below })
+    }
+
     pub async fn set_setting(&self, actor: &Actor, org_id: i64, key: &str, value: &str, from: &str) -> Result<i64> {
+        let (org, _, value, from) = self.checked_setting(actor, org_id, key, value, from).await?;
+        let value = value.as_str();
+        let from_s = from.iso();
+        let mut tx = self.db.begin().await?;
+        let id = storage::settings::insert(&mut tx, org.id, &org.path, key, value, &from_s, actor.account_id).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "setting.set",
+                entity: "org",
+                entity_id: Some(org.id),
+                org_path: Some(org.path.clone()),
+                before: None,
+                after: Some(serde_json::json!({ "key": key, "value": value, "from": from_s })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The checks of a setting: the actor administers a 党委 or 党总支, the key exists, the value
+    /// only tightens, and the subtree's rules still build with it.
+    async fn checked_setting(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        key: &str,
+        value: &str,
+        from: &str,
+    ) -> Result<(OrgRow, SettingDef, String, NaiveDate)> {
         let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
         if !can(actor, Action::SetCommitteeSettings, Target::Org(&org.org_path()?)) {
             return Err(ServiceError::Forbidden);
@@ -161,24 +221,7 @@ impl Services {
             errors.add_rule("value", e.to_string(), e.rule_id(), citation);
             return Err(ServiceError::Invalid(errors));
         }
-        let from_s = from.iso();
-        let mut tx = self.db.begin().await?;
-        let id = storage::settings::insert(&mut tx, org.id, &org.path, key, value, &from_s, actor.account_id).await?;
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: "setting.set",
-                entity: "org",
-                entity_id: Some(org.id),
-                org_path: Some(org.path.clone()),
-                before: None,
-                after: Some(serde_json::json!({ "key": key, "value": value, "from": from_s })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+        Ok((org, def, value.to_string(), from))
     }
 
     /// The rule catalogue of an org on a day: every rule of every family in force for it, with its

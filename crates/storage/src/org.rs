@@ -280,6 +280,17 @@ pub async fn end_post(tx: &mut Tx, post_id: i64, end_on: &str) -> Result<()> {
 }
 
 /// Counts of active orgs by kind within the scope.
+/// The active orgs strictly below `path` (what a committee setting made there reaches).
+pub async fn count_below(db: &Db, scope: &Scope, path: &OrgPath) -> Result<i64> {
+    let (lo, hi) = path.subtree_bounds();
+    let mut b = SqlBuf::new("SELECT COUNT(*) FROM orgs o WHERE o.status = 'active'");
+    b.push_arg(" AND o.path > ", lo);
+    b.push_arg(" AND o.path < ", hi);
+    scope_filter(&mut b, scope, "o.path", None);
+    let (n,): (i64,) = db.fetch_one(&b.text, &b.args).await?;
+    Ok(n)
+}
+
 pub async fn count_by_kind(db: &Db, scope: &Scope) -> Result<Vec<(String, i64)>> {
     let mut b = SqlBuf::new("SELECT o.kind, COUNT(*) FROM orgs o WHERE o.status = 'active'");
     scope_filter(&mut b, scope, "o.path", None);

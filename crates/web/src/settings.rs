@@ -59,6 +59,22 @@ pub(crate) struct Choice {
     pub label: String,
 }
 
+/// The confirmation of a setting before it is made.
+#[derive(Template)]
+#[template(path = "settings_confirm.html")]
+struct SettingConfirmPage {
+    nav: crate::ui::Nav,
+    org_id: i64,
+    org_name: String,
+    label: &'static str,
+    key: String,
+    value: String,
+    value_label: String,
+    from: String,
+    from_cn: String,
+    orgs_below: i64,
+}
+
 struct SettingLine {
     key: &'static str,
     label: &'static str,
@@ -175,6 +191,36 @@ async fn settings_post(
     check_csrf(&v, f.get("_csrf").map(String::as_str).unwrap_or_default())?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let key = get("key");
+    // A setting reaches every org below from its date: the committee sees what it is about to
+    // do and confirms it (a refused value is shown at once, before any confirmation).
+    if get("confirmed") != "1" {
+        return match state.services.preview_setting(&v.actor, id, &key, &get("value"), &get("from")).await {
+            Ok(p) => {
+                let value_label = if p.value.is_empty() {
+                    "恢复继承上级设定（或全国性规定）".to_string()
+                } else {
+                    value_label(p.def.value, &p.value)
+                };
+                crate::ui::render(&SettingConfirmPage {
+                    nav: crate::ui::nav(&v),
+                    org_id: id,
+                    org_name: p.org_name,
+                    label: p.def.label,
+                    key,
+                    value: p.value,
+                    value_label,
+                    from: p.from.iso(),
+                    from_cn: domain::dates::format_cn(p.from),
+                    orgs_below: p.orgs_below,
+                })
+            }
+            Err(ServiceError::Invalid(e)) => {
+                let msg = e.0.iter().map(|x| x.message.clone()).collect::<Vec<_>>().join("；");
+                settings_view(&state, &v, id, (key, msg), StatusCode::BAD_REQUEST).await
+            }
+            Err(e) => Err(e.into()),
+        };
+    }
     match state.services.set_setting(&v.actor, id, &key, &get("value"), &get("from")).await {
         Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}/settings")).into_response()),
         Err(ServiceError::Invalid(e)) => {

@@ -276,6 +276,10 @@ async fn committee_settings(ui: &Ui, accounts: &Accounts, screenshot_dir: &Path)
         .await
         .expect("choose 启用");
     ui.click(&format!("{row} button[type=submit]")).await;
+    // The page says what the setting will do, and makes it only once confirmed.
+    let confirm = ui.wait_css("#setting-confirm").await.text().await.expect("read the confirmation");
+    assert!(confirm.contains("所辖") && confirm.contains("已启用"), "{confirm}");
+    ui.click("#confirm-setting").await;
     ui.wait_css("table#settings").await;
     let value = ui.wait_css(&format!("{row} td.setting-value")).await.text().await.expect("read the value");
     assert_eq!(value, "已启用", "the committee's switch is on");
@@ -295,7 +299,7 @@ async fn committee_settings(ui: &Ui, accounts: &Accounts, screenshot_dir: &Path)
     assert!(text.contains("党委从严设定") && text.contains("党课"), "{text}");
     assert!(ui.count("table#rules tr#CON-LAPSE").await == 1, "the national rules are listed too");
     ui.logout().await;
-    eprintln!("step: the committee switched on the quarterly 党课; the catalogue lists it");
+    eprintln!("step: the committee confirmed the quarterly 党课; the catalogue lists it");
 
     ui.login(&accounts.zongzhi.0, &accounts.zongzhi.1).await;
     ui.goto("/orgs").await;

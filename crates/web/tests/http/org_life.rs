@@ -2,7 +2,10 @@
 
 use super::common::*;
 
-test_support::on_both_backends!(org_life_is_recorded_once_and_the_finding_goes,);
+test_support::on_both_backends!(
+    org_life_is_recorded_once_and_the_finding_goes,
+    a_committee_setting_is_confirmed_before_it_is_made,
+);
 
 async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
     use chrono::Datelike;
@@ -103,4 +106,36 @@ async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+/// A committee setting reaches every org below from its date, so the page shows what it will do
+/// (how many orgs, from when) and makes it only once confirmed; a refused value is said at once.
+/// Only the committee's administrators set; a branch's party worker is refused (the user guide
+/// says the same).
+async fn a_committee_setting_is_confirmed_before_it_is_made(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "rootadmin").await;
+    let uri = format!("/orgs/{}/settings", f.root);
+    let form = "key=rule_set.党课每季度1次&value=on&from=2026-01-01";
+    let r = page_post(&f, &s, &uri, form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("确认党委设置") && r.body.contains("所辖 <strong>3</strong> 个组织"), "{}", r.body);
+    assert!(r.body.contains("2026年1月1日"), "{}", r.body);
+    let changes = f.services.settings_of(&console_actor(), f.root, f.services.today()).await.unwrap();
+    let lesson = |c: &[services::settings::SettingState]| {
+        c.iter().find(|x| x.def.key == "rule_set.党课每季度1次").map(|x| x.value.clone()).unwrap_or_default()
+    };
+    assert_ne!(lesson(&changes), "on", "nothing is made before the confirmation");
+    let r = page_post(&f, &s, &uri, &format!("{form}&confirmed=1")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let changes = f.services.settings_of(&console_actor(), f.root, f.services.today()).await.unwrap();
+    assert_eq!(lesson(&changes), "on");
+    // A looser value is refused before any confirmation, naming the rule.
+    let r = page_post(&f, &s, &uri, "key=MTG-ASSEMBLY.min_count&value=0&from=2026-01-01").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(!r.body.contains("确认党委设置"));
+    // A party worker may not set (nor confirm) anything.
+    let w = login(&f, "worker_a").await;
+    let r = page_post(&f, &w, &format!("/orgs/{}/settings", f.branch_a), &format!("{form}&confirmed=1")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
