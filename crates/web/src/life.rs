@@ -34,6 +34,8 @@ pub fn routes() -> Routes {
 
 struct FindingView {
     rule_id: &'static str,
+    /// The rule's requirement in words, shown first; the ID is shown small beside it.
+    title: &'static str,
     severity: &'static str,
     severity_label: &'static str,
     period: String,
@@ -155,6 +157,7 @@ async fn life_page(
                         .unwrap_or_default();
                     FindingView {
                         rule_id: f.rule_id,
+                        title: f.title,
                         severity: f.severity.as_str(),
                         severity_label: f.severity.label(),
                         period: f.period.as_ref().map(|p| p.label()).unwrap_or_default(),

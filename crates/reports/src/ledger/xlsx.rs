@@ -332,28 +332,29 @@ fn write_talks(wb: &mut Workbook, doc: &LedgerDoc) -> Result<(), ReportError> {
 }
 
 fn write_compliance(wb: &mut Workbook, doc: &LedgerDoc) -> Result<(), ReportError> {
-    let ws = data_sheet(wb, SHEETS[5], &[16.0, 30.0, 36.0, 10.0, 14.0, 10.0, 10.0, 30.0], true)?;
+    let ws = data_sheet(wb, SHEETS[5], &[30.0, 36.0, 10.0, 10.0, 10.0, 10.0, 30.0, 16.0], true)?;
     let rows = doc
         .compliance
         .iter()
         .map(|c| {
             let rate = permille(c.held, c.required).map_or_else(|| "—".to_string(), format_permille);
+            // Words first; the rule's ID last, for searching.
             vec![
-                Cell::from(&c.rule_id),
-                (&c.requirement).into(),
+                Cell::from(&c.requirement),
                 (&c.citation).into(),
                 c.required.into(),
                 c.held.into(),
                 rate.into(),
                 if c.met { "达标" } else { "未达标" }.into(),
                 (&c.missed_periods).into(),
+                (&c.rule_id).into(),
             ]
         })
         .collect();
     let next = write_rows(
         ws,
         0,
-        &["规则编号", "要求", "依据", "应开次数", "已开次数", "完成率", "是否达标", "未达标期间"],
+        &["要求", "依据", "应开次数", "已开次数", "完成率", "是否达标", "未达标期间", "规则编号"],
         rows,
     )?;
 
@@ -362,7 +363,7 @@ fn write_compliance(wb: &mut Workbook, doc: &LedgerDoc) -> Result<(), ReportErro
     ws.write_string_with_format(row_num(title_row), 0, "发现的问题", &label_format())?;
     let header_row = title_row + 1;
     let header = header_format();
-    for (c, h) in ["规则编号", "问题", "依据", "严重程度", "期间"].iter().enumerate() {
+    for (c, h) in ["问题", "依据", "严重程度", "期间", "规则编号"].iter().enumerate() {
         ws.write_string_with_format(row_num(header_row), col_num(c), *h, &header)?;
     }
     ws.merge_range(row_num(header_row), 5, row_num(header_row), 7, "说明", &header)?;
@@ -372,7 +373,7 @@ fn write_compliance(wb: &mut Workbook, doc: &LedgerDoc) -> Result<(), ReportErro
     }
     for (i, f) in doc.findings.iter().enumerate() {
         let r = row_num(header_row + 1 + i);
-        for (c, text) in [&f.rule_id, &f.message, &f.citation, &f.severity_label, &f.period].into_iter().enumerate() {
+        for (c, text) in [&f.message, &f.citation, &f.severity_label, &f.period, &f.rule_id].into_iter().enumerate() {
             ws.write_string_with_format(r, col_num(c), fit(text), &wrap)?;
         }
         ws.merge_range(r, 5, r, 7, &fit(f.explanation.as_deref().unwrap_or("")), &wrap)?;
@@ -479,8 +480,12 @@ mod tests {
         assert_eq!(headers(&talks, 0)[..3], ["序号", "日期", "地点"]);
 
         let compliance = wb.worksheet_range("合规汇总").unwrap();
-        assert_eq!(headers(&compliance, 0)[..6], ["规则编号", "要求", "依据", "应开次数", "已开次数", "完成率"]);
-        assert_eq!(text(&compliance, 1, 5), "91.7%");
+        // Words first; the rule's ID last, for searching.
+        assert_eq!(
+            headers(&compliance, 0),
+            ["要求", "依据", "应开次数", "已开次数", "完成率", "是否达标", "未达标期间", "规则编号"]
+        );
+        assert_eq!(text(&compliance, 1, 4), "91.7%");
         let all: Vec<String> = compliance.rows().flatten().map(|d| d.to_string()).collect();
         assert!(all.iter().any(|s| s == "发现的问题"));
         assert!(all.iter().any(|s| s == "2月未召开支委会"));

@@ -5,6 +5,7 @@ use super::common::*;
 test_support::on_both_backends!(
     org_life_is_recorded_once_and_the_finding_goes,
     a_committee_setting_is_confirmed_before_it_is_made,
+    findings_lead_with_words_and_tokens_are_folded_away,
 );
 
 async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
@@ -138,4 +139,26 @@ async fn a_committee_setting_is_confirmed_before_it_is_made(db: Db) {
     let w = login(&f, "worker_a").await;
     let r = page_post(&f, &w, &format!("/orgs/{}/settings", f.branch_a), &format!("{form}&confirmed=1")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
+
+/// Codes behind, words in front: a finding leads with the requirement in Chinese and shows its
+/// rule ID small beside it; the compliance table likewise; the API-token section is folded under
+/// 高级 with a sentence on what it is for.
+async fn findings_lead_with_words_and_tokens_are_folded_away(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "rootadmin").await;
+    let year = f.services.today().format("%Y").to_string();
+    let r = page_get(&f, &s, &format!("/orgs/{}/life?year={year}", f.branch_a)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let row =
+        r.body.split("data-rule=\"MTG-THEME-DAY\"").nth(1).expect("a 主题党日 finding").split("</tr>").next().unwrap();
+    let title = row.split("class=\"rule-link\">").nth(1).unwrap().split('<').next().unwrap();
+    assert!(title.contains("主题党日"), "the finding leads with its requirement: {title}");
+    assert!(row.contains("<div class=\"rule-id mono muted\">MTG-THEME-DAY</div>"), "{row}");
+    let r = page_get(&f, &s, &format!("/orgs/{}/compliance?year={year}", f.root)).await;
+    assert!(r.body.contains("<div class=\"rule-id mono muted\">MTG-THEME-DAY</div>"), "{}", r.body);
+    let r = page_get(&f, &s, "/account").await;
+    let fold = r.body.split("<details class=\"card wide\" id=\"advanced\"").nth(1).expect("the 高级 fold");
+    assert!(fold.starts_with("><summary>"), "folded by default");
+    assert!(fold.contains("日常工作不需要令牌"));
 }
