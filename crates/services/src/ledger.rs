@@ -81,6 +81,11 @@ impl Services {
             files.entry(a.meeting_id).or_default().push(a.file_name);
         }
         let ratings = meeting::ratings(&self.db, &actor.scope(), &ids).await?;
+        // A corrected record says so in the ledger, with when, by whom and why.
+        let mut corrected: HashMap<i64, Vec<String>> = HashMap::new();
+        for c in meeting::corrections(&self.db, &actor.scope(), &ids).await? {
+            corrected.entry(c.meeting_id).or_default().push(correction_note(&c));
+        }
         // Names of hosts, recorders, lecturers and talk partners (whoever they are: the ledger
         // names them as recorded).
         let mut people: Vec<i64> = views
@@ -113,12 +118,10 @@ impl Services {
                 });
                 continue;
             }
-            meetings.push(ledger_meeting(
-                v,
-                resolutions.remove(&m.id).unwrap_or_default(),
-                files.remove(&m.id),
-                &name_of,
-            )?);
+            let mut line =
+                ledger_meeting(v, resolutions.remove(&m.id).unwrap_or_default(), files.remove(&m.id), &name_of)?;
+            line.corrections = corrected.remove(&m.id).unwrap_or_default().join("；");
+            meetings.push(line);
         }
         let appraisals = ratings
             .into_iter()
@@ -220,6 +223,14 @@ impl Services {
     }
 }
 
+/// "2026-11-20 张三更正：出席人数录错".
+pub fn correction_note(c: &meeting::CorrectionRow) -> String {
+    let day = chrono::DateTime::from_timestamp_millis(c.created_at)
+        .map(|t| (t + chrono::Duration::hours(8)).date_naive().iso())
+        .unwrap_or_default();
+    format!("{day} {}更正：{}", c.account_name.as_deref().unwrap_or("—"), c.reason)
+}
+
 fn ledger_meeting(
     v: &MeetingView,
     resolutions: Vec<meeting::ResolutionRow>,
@@ -285,5 +296,6 @@ fn ledger_meeting(
             .collect(),
         attachments: files.unwrap_or_default(),
         quorum_note: quorum_statement(m.kind, voters).unwrap_or_default(),
+        corrections: String::new(),
     })
 }

@@ -25,7 +25,7 @@ pub mod settings;
 pub mod rows {
     pub use storage::account::{AccountRow, RoleRow, TokenRow};
     pub use storage::audit::{AuditFilter, EntryRow};
-    pub use storage::meeting::{AttendanceRow, DualRow, ExplanationRow, MeetingRow};
+    pub use storage::meeting::{AttendanceRow, CorrectionRow, DualRow, ExplanationRow, MeetingRow};
     pub use storage::member::MemberRow;
     pub use storage::org::{OrgRow, PostRow};
 }

@@ -12,7 +12,7 @@ use domain::org_life::{
     AppraisalRating, Attendance, Attendee, MajorityBase, MeetingKind, VotePurpose, Votes, excellent_share_ok,
     quorum_statement,
 };
-use domain::scope::{Action, Actor, Target, can};
+use domain::scope::{Action, Actor, Scope, Target, can};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use storage::meeting::{
@@ -23,6 +23,15 @@ use storage::org::OrgRow;
 
 /// Deadlines within this many days are findings too.
 pub const NOTICE_DAYS: u32 = 30;
+
+/// A meeting record as checked, ready to write.
+struct Planned {
+    new: NewMeeting,
+    details: MeetingDetails,
+    kind: MeetingKind,
+    on: String,
+    topic: String,
+}
 
 /// One resolution (会议决议) as typed: its text and the votes.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -192,6 +201,8 @@ pub struct MeetingDetail {
     pub quorum: Option<String>,
     pub quorum_met: Option<bool>,
     /// Whether the viewer may add attachments.
+    /// The record's corrections, oldest first (the version before each is kept with it).
+    pub corrections: Vec<meeting::CorrectionRow>,
     pub editable: bool,
 }
 
@@ -281,6 +292,90 @@ impl Services {
         if !can(actor, Action::EditOrg, Target::Org(&path)) || org.status != OrgStatus::Active {
             return Err(ServiceError::Forbidden);
         }
+        let Planned { new, details, kind, on, topic } = self.plan_meeting(&scope, &org, input).await?;
+        let mut tx = self.db.begin().await?;
+        let id = meeting::insert(&mut tx, &new, &details, actor.account_id).await?;
+        let not_present = details.attendance.iter().filter(|r| r.attendance != "present").count();
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "meeting.record",
+                entity: "meeting",
+                entity_id: Some(id),
+                org_path: Some(org.path.clone()),
+                before: None,
+                after: Some(serde_json::json!({
+                    "kind": kind.as_str(), "held_on": on, "topic": topic, "expected": details.attendance.len(),
+                    "not_present": not_present, "resolutions": details.resolutions.len(),
+                    "ratings": details.ratings.len(),
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Corrects a saved meeting record (更正): the same checks as recording it, by someone who may
+    /// edit the org's records, with a reason. The record is replaced by the corrected version;
+    /// the version before is kept with the reason (shown on the record and marked in the ledger)
+    /// and in the audit log, and the findings follow at once.
+    pub async fn correct_meeting(
+        &self,
+        actor: &Actor,
+        meeting_id: i64,
+        input: &MeetingInput,
+        reason: &str,
+    ) -> Result<()> {
+        let scope = actor.scope();
+        let m = meeting::get(&self.db, &scope, meeting_id).await?.ok_or(ServiceError::NotFound)?;
+        let org = storage::org::get(&self.db, &scope, m.org_id).await?.ok_or(ServiceError::NotFound)?;
+        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) || org.status != OrgStatus::Active {
+            return Err(ServiceError::Forbidden);
+        }
+        let reason = reason.trim();
+        if reason.chars().count() < 4 {
+            return Err(ServiceError::field("reason", "请写明更正的原因（至少 4 个字），更正会留痕备查"));
+        }
+        if reason.chars().count() > 500 {
+            return Err(ServiceError::field("reason", "更正原因不能超过 500 个字"));
+        }
+        let Planned { new, details, kind, on, topic } = self.plan_meeting(&scope, &org, input).await?;
+        let ids = [m.id];
+        let before = serde_json::json!({
+            "meeting": m,
+            "attendance": meeting::attendance(&self.db, &scope, &ids).await?,
+            "resolutions": meeting::resolutions(&self.db, &scope, &ids).await?,
+            "ratings": meeting::ratings(&self.db, &scope, &ids).await?,
+        });
+        let mut tx = self.db.begin().await?;
+        meeting::replace(&mut tx, m.id, &new, &details).await?;
+        meeting::add_correction(&mut tx, m.id, &org.path, reason, &before.to_string(), actor.account_id).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "meeting.correct",
+                entity: "meeting",
+                entity_id: Some(m.id),
+                org_path: Some(org.path.clone()),
+                before: Some(before),
+                after: Some(serde_json::json!({
+                    "reason": reason, "kind": kind.as_str(), "held_on": on, "topic": topic,
+                    "expected": details.attendance.len(), "resolutions": details.resolutions.len(),
+                    "ratings": details.ratings.len(),
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Everything a record of a meeting is checked for (the kind for the org, the date, the people
+    /// named on it, attendance by the facts on the day, votes, ratings), and what is written.
+    async fn plan_meeting(&self, scope: &Scope, org: &OrgRow, input: &MeetingInput) -> Result<Planned> {
         let org_kind = org.kind;
         let mut e = FieldErrors::new();
         let kind = MeetingKind::parse(&input.kind);
@@ -335,7 +430,7 @@ impl Services {
         .enumerate()
         {
             if let Some(id) = id {
-                match storage::member::get(&self.db, &scope, id).await? {
+                match storage::member::get(&self.db, scope, id).await? {
                     Some(m) => ids[i] = Some(m.id),
                     None => e.add(field, format!("找不到所选的{label}")),
                 }
@@ -488,28 +583,7 @@ impl Services {
                 .then(|| talk_reason.chars().take(50).collect()),
         };
         let details = MeetingDetails { attendance, resolutions, ratings };
-        let mut tx = self.db.begin().await?;
-        let id = meeting::insert(&mut tx, &new, &details, actor.account_id).await?;
-        let not_present = details.attendance.iter().filter(|r| r.attendance != "present").count();
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: "meeting.record",
-                entity: "meeting",
-                entity_id: Some(id),
-                org_path: Some(org.path.clone()),
-                before: None,
-                after: Some(serde_json::json!({
-                    "kind": kind.as_str(), "held_on": on, "topic": topic, "expected": details.attendance.len(),
-                    "not_present": not_present, "resolutions": details.resolutions.len(),
-                    "ratings": details.ratings.len(),
-                })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+        Ok(Planned { new, details, kind, on, topic: topic.to_string() })
     }
 
     /// One meeting in full, if the actor may see it.
@@ -589,6 +663,7 @@ impl Services {
             partner_name: name_of(m.partner_member_id).await?,
             quorum,
             quorum_met,
+            corrections: meeting::corrections(&self.db, &actor.scope(), &ids).await?,
             editable: can(actor, Action::EditOrg, Target::Org(&org.org_path()?)),
             attendance,
             resolutions,

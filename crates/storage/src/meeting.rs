@@ -135,6 +135,12 @@ pub async fn insert(tx: &mut Tx, m: &NewMeeting, details: &MeetingDetails, by: i
             ],
         )
         .await?;
+    insert_details(tx, id, details).await?;
+    Ok(id)
+}
+
+/// Writes a meeting's attendance, resolutions and ratings.
+async fn insert_details(tx: &mut Tx, id: i64, details: &MeetingDetails) -> Result<()> {
     for chunk in details.attendance.chunks(20) {
         let mut b = SqlBuf::new(
             "INSERT INTO meeting_attendance (meeting_id, member_id, probationary, dual_org_life, attendance, reason) \
@@ -188,7 +194,88 @@ pub async fn insert(tx: &mut Tx, m: &NewMeeting, details: &MeetingDetails, by: i
         b.push(&values.join(","));
         tx.execute(&b.text, &b.args).await?;
     }
-    Ok(id)
+    Ok(())
+}
+
+/// Replaces a meeting's record by its corrected version: the row's fields, its attendance,
+/// resolutions and ratings (its attachments stay). The caller keeps the old version in
+/// [`add_correction`] and the audit log.
+pub async fn replace(tx: &mut Tx, id: i64, m: &NewMeeting, details: &MeetingDetails) -> Result<()> {
+    tx.execute(
+        "UPDATE meetings SET kind = $1, held_on = $2, start_time = $3, place = $4, topic = $5, host_member_id = $6, \
+         recorder_member_id = $7, lecturer_member_id = $8, first_agenda_item = $9, minutes = $10, has_vote = $11, \
+         partner_member_id = $12, talk_reason = $13, updated_at = $14 WHERE id = $15",
+        &[
+            m.kind.clone().into(),
+            m.held_on.clone().into(),
+            m.start_time.clone().into(),
+            m.place.clone().into(),
+            m.topic.clone().into(),
+            m.host_member_id.into(),
+            m.recorder_member_id.into(),
+            m.lecturer_member_id.into(),
+            m.first_agenda_item.clone().into(),
+            m.minutes.clone().into(),
+            i64::from(m.has_vote).into(),
+            m.partner_member_id.into(),
+            m.talk_reason.clone().into(),
+            now_ms().into(),
+            id.into(),
+        ],
+    )
+    .await?;
+    for table in ["meeting_attendance", "meeting_resolutions", "appraisal_ratings"] {
+        tx.execute(&format!("DELETE FROM {table} WHERE meeting_id = $1"), &[id.into()]).await?;
+    }
+    insert_details(tx, id, details).await
+}
+
+crate::typed_row! {
+    /// A correction of a meeting record: why, by whom, when, and the record as it was before.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct CorrectionRow in "meeting_corrections" {
+        pub id: i64,
+        pub meeting_id: i64,
+        pub reason: String,
+        /// The record before the correction (fields, attendance, resolutions, ratings), as JSON.
+        pub before_json: String,
+        pub account_name: Option<String>,
+        pub created_at: i64,
+    }
+}
+
+pub async fn add_correction(
+    tx: &mut Tx,
+    meeting_id: i64,
+    org_path: &str,
+    reason: &str,
+    before_json: &str,
+    by: i64,
+) -> Result<i64> {
+    tx.insert_returning_id(
+        "INSERT INTO meeting_corrections (meeting_id, org_path, reason, before_json, account_id, created_at) \
+         VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
+        &[meeting_id.into(), org_path.into(), reason.into(), before_json.into(), by.into(), now_ms().into()],
+    )
+    .await
+}
+
+/// The corrections of these meetings, oldest first, within the scope.
+pub async fn corrections(db: &Db, scope: &Scope, meeting_ids: &[i64]) -> Result<Vec<CorrectionRow>> {
+    let mut out = Vec::new();
+    for chunk in meeting_ids.chunks(200) {
+        let mut b = SqlBuf::new(
+            "SELECT c.id, c.meeting_id, c.reason, c.before_json, a.username AS account_name, c.created_at \
+             FROM meeting_corrections c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.meeting_id IN (",
+        );
+        let ph: Vec<String> = chunk.iter().map(|id| b.arg(*id)).collect();
+        b.push(&ph.join(","));
+        b.push(")");
+        scope_filter(&mut b, scope, "c.org_path", None);
+        b.push(" ORDER BY c.meeting_id, c.id");
+        out.extend(db.fetch_buf::<CorrectionRow>(&b).await?);
+    }
+    Ok(out)
 }
 
 /// The resolutions of these meetings, in order.

@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 pub fn routes() -> Routes {
     Routes::new()
         .route("/orgs/{id}/meetings", get(meetings).post(record))
-        .route("/meetings/{id}", get(meeting))
+        .route("/meetings/{id}", get(meeting).put(correct))
         .route("/orgs/{id}/findings", get(findings))
         .route("/orgs/{id}/findings/explain", post(explain))
         .route("/orgs/{id}/ledger", get(ledger))
@@ -74,6 +74,28 @@ async fn record(
 
 async fn meeting(State(state): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<String>) -> ApiResult {
     ok(MeetingDetail::from(&state.services.meeting_detail(&v.actor, id_of(&id)?).await?))
+}
+
+/// A correction of a saved record: the corrected record, as when recording it, and the reason.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub(crate) struct CorrectionBody {
+    /// Why the record is corrected (at least 4 characters); kept with the version before.
+    reason: String,
+    #[serde(flatten)]
+    meeting: MeetingInput,
+}
+
+async fn correct(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    b: Result<Json<CorrectionBody>, JsonRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    let b = body(b)?;
+    state.services.correct_meeting(&v.actor, id, &b.meeting, &b.reason).await?;
+    crate::api::done()
 }
 
 async fn findings(
@@ -268,6 +290,17 @@ pub(crate) struct MeetingDetail {
     pub quorum: Option<String>,
     pub quorum_met: Option<bool>,
     pub editable: bool,
+    /// The record's corrections, oldest first (the version before each is in the audit log).
+    pub corrections: Vec<Correction>,
+}
+
+/// A correction of a record: when, by whom, why.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Correction {
+    pub reason: String,
+    pub account_name: Option<String>,
+    /// Epoch milliseconds.
+    pub created_at: i64,
 }
 
 impl From<&services::org_life::MeetingDetail> for MeetingDetail {
@@ -314,6 +347,15 @@ impl From<&services::org_life::MeetingDetail> for MeetingDetail {
             quorum: d.quorum.clone(),
             quorum_met: d.quorum_met,
             editable: d.editable,
+            corrections: d
+                .corrections
+                .iter()
+                .map(|c| Correction {
+                    reason: c.reason.clone(),
+                    account_name: c.account_name.clone(),
+                    created_at: c.created_at,
+                })
+                .collect(),
         }
     }
 }

@@ -31,6 +31,7 @@ pub fn routes() -> Routes {
         .route("/orgs/{id}/meetings/new", get(new_meeting))
         .route("/orgs/{id}/meetings", post(record))
         .route("/meetings/{id}", get(meeting_page))
+        .route("/meetings/{id}/edit", get(edit_meeting).post(correct))
         .route(
             "/meetings/{id}/attachments",
             post(attach).layer(DefaultBodyLimit::max(services::attachments::MAX_ATTACHMENT_BYTES + 64 * 1024)),
@@ -79,6 +80,12 @@ struct MeetingFormPage {
     ratings_error: String,
     rating_choices: Vec<(&'static str, &'static str)>,
     summary: String,
+    /// Where the form is sent: a new record, or the correction of a saved one.
+    action: String,
+    /// The record corrected, when correcting (its reason is asked for).
+    correcting: Option<i64>,
+    reason: String,
+    reason_error: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -103,6 +110,19 @@ async fn form_page(
     errors: &FieldErrors,
     status: StatusCode,
 ) -> PageResult {
+    form_page_for(state, v, org_id, values, errors, status, None).await
+}
+
+/// The meeting form, for a new record or (`correcting`) the correction of a saved one.
+async fn form_page_for(
+    state: &AppState,
+    v: &Viewer,
+    org_id: i64,
+    values: &HashMap<String, String>,
+    errors: &FieldErrors,
+    status: StatusCode,
+    correcting: Option<i64>,
+) -> PageResult {
     let org = state.services.org(&v.actor, org_id).await?;
     if !can(&v.actor, Action::EditOrg, Target::Org(&org.org_path()?)) || org.status != OrgStatus::Active {
         return Err(ServiceError::Forbidden.into());
@@ -114,8 +134,11 @@ async fn form_page(
     let today = state.services.today();
     let held_on = domain::dates::parse_date(&get("held_on")).ok().filter(|d| *d <= today).unwrap_or(today);
     let on = held_on.iso();
-    // Last time's topic and place of this kind, as defaults.
-    let last = state.services.last_meeting(&v.actor, org.id, kind).await?;
+    // Last time's topic and place of this kind, as defaults for a new record.
+    let last = match correcting {
+        None => state.services.last_meeting(&v.actor, org.id, kind).await?,
+        Some(_) => None,
+    };
     let topic = if values.contains_key("topic") {
         get("topic")
     } else {
@@ -260,6 +283,13 @@ async fn form_page(
             } else {
                 format!("有 {} 处需要修改。", errors.0.len())
             },
+            action: match correcting {
+                Some(mid) => format!("/meetings/{mid}/edit"),
+                None => format!("/orgs/{}/meetings", org.id),
+            },
+            correcting,
+            reason: get("reason"),
+            reason_error: errors.get("reason").unwrap_or_default().to_string(),
             nav: crate::ui::nav(v),
         },
     )
@@ -281,6 +311,94 @@ async fn new_meeting(
         values.insert("held_on".to_string(), q.date);
     }
     form_page(&state, &v, id, &values, &FieldErrors::new(), StatusCode::OK).await
+}
+
+/// The form's values of a saved record, to correct it.
+fn values_of(d: &services::org_life::MeetingDetail) -> HashMap<String, String> {
+    let m = &d.meeting;
+    let mut v: HashMap<String, String> = HashMap::new();
+    let mut put = |k: &str, value: String| {
+        v.insert(k.to_string(), value);
+    };
+    put("kind", m.kind.as_str().into());
+    put("held_on", m.held_on.iso());
+    put("start_time", m.start_time.clone().unwrap_or_default());
+    put("place", m.place.clone());
+    put("topic", m.topic.clone());
+    put("first_agenda_item", m.first_agenda_item.clone().unwrap_or_default());
+    put("minutes", m.minutes.clone());
+    put("has_vote", if m.has_vote { "1" } else { "" }.into());
+    for (k, id) in [
+        ("host_member_id", m.host_member_id),
+        ("recorder_member_id", m.recorder_member_id),
+        ("lecturer_member_id", m.lecturer_member_id),
+        ("partner_member_id", m.partner_member_id),
+    ] {
+        put(k, id.map(|i| i.to_string()).unwrap_or_default());
+    }
+    put("talk_reason", m.talk_reason.clone().unwrap_or_default());
+    for a in &d.attendance {
+        put(&format!("att_{}", a.member_id), a.attendance.as_str().into());
+        put(&format!("reason_{}", a.member_id), a.reason.clone().unwrap_or_default());
+    }
+    for r in &d.ratings {
+        put(&format!("rating_{}", r.member_id), r.rating.as_str().into());
+    }
+    for (i, r) in d.resolutions.iter().enumerate().take(3) {
+        let purpose = domain::org_life::VotePurpose::ALL.iter().find(|p| p.label() == r.purpose);
+        put(&format!("res_{i}_text"), r.text.clone());
+        put(&format!("res_{i}_purpose"), purpose.map(|p| p.as_str()).unwrap_or("ordinary").into());
+        put(&format!("res_{i}_yes"), r.votes.yes.to_string());
+        put(&format!("res_{i}_no"), r.votes.no.to_string());
+        put(&format!("res_{i}_abstain"), r.votes.abstain.to_string());
+    }
+    v
+}
+
+/// `GET /meetings/{id}/edit`: the saved record on the form, to correct it with a reason.
+/// A changed kind or date (`?kind=…&date=…`, as the form's script reloads it) lists who was
+/// expected for them.
+async fn edit_meeting(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    q: Result<Query<NewQuery>, QueryRejection>,
+) -> PageResult {
+    let id = id_param(&id)?;
+    let d = state.services.meeting_detail(&v.actor, id).await?;
+    if !d.editable {
+        return Err(ServiceError::Forbidden.into());
+    }
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let mut values = values_of(&d);
+    if !q.kind.is_empty() {
+        values.insert("kind".to_string(), q.kind);
+    }
+    if !q.date.is_empty() {
+        values.insert("held_on".to_string(), q.date);
+    }
+    form_page_for(&state, &v, d.meeting.org_id, &values, &FieldErrors::new(), StatusCode::OK, Some(id)).await
+}
+
+/// `POST /meetings/{id}/edit`: the correction, checked as a new record is, with its reason.
+async fn correct(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
+) -> PageResult {
+    let id = id_param(&id)?;
+    let f = form.map(|Form(f)| f).map_err(|_| PageError::BadRequest("提交的表单格式不正确，请返回重新填写".into()))?;
+    check_csrf(&v, f.get("_csrf").map(String::as_str).unwrap_or_default())?;
+    let reason = f.get("reason").cloned().unwrap_or_default();
+    match state.services.correct_meeting(&v.actor, id, &meeting_input(&f), &reason).await {
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            let d = state.services.meeting_detail(&v.actor, id).await?;
+            form_page_for(&state, &v, d.meeting.org_id, &f, &errors, StatusCode::BAD_REQUEST, Some(id)).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The meeting typed on the form (also used by the API's form-shaped input).
@@ -359,6 +477,11 @@ struct MeetingPage {
 }
 
 impl MeetingPage {
+    /// "2026-11-20 张三更正：出席人数录错".
+    fn correction(&self, c: &services::rows::CorrectionRow) -> String {
+        services::ledger::correction_note(c)
+    }
+
     fn size(&self, bytes: &i64) -> String {
         if *bytes >= 1024 * 1024 {
             format!("{}.{} MB", bytes / 1024 / 1024, bytes * 10 / 1024 / 1024 % 10)

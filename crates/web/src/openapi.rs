@@ -251,9 +251,17 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/meetings/{id}",
-        summary: "会议记录详情：出席、到会人数是否符合要求、决议与表决、评议结果、附件",
+        summary: "会议记录详情：出席、到会人数是否符合要求、决议与表决、评议结果、附件、更正记录",
         request: None,
         response: Some("MeetingDetail"),
+        tag: "org_life",
+    },
+    Endpoint {
+        method: "put",
+        path: "/meetings/{id}",
+        summary: "更正会议记录：请求体同记录会议，另加 reason（更正原因）；原记录连同原因留存，台账注明已更正，提醒随之更新",
+        request: Some("CorrectionBody"),
+        response: Some("Done"),
         tag: "org_life",
     },
     Endpoint {
@@ -402,6 +410,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     crate::api_life::MeetingDetail,
     crate::api_life::FindingList,
     crate::api_life::ExplainBody,
+    crate::api_life::CorrectionBody,
     services::org_life::MeetingInput,
     crate::compliance::Compliance,
     crate::settings::SettingList,

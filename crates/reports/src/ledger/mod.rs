@@ -87,6 +87,9 @@ pub struct LedgerMeeting {
     /// The quorum statement, e.g. "有表决权的党员应到12人，实到10人，超过半数" (empty when the
     /// meeting did not vote).
     pub quorum_note: String,
+    /// The record's corrections, e.g. "2026-11-20 张三更正：出席人数录错" (empty when never
+    /// corrected): a corrected record is shown as corrected, never silently rewritten.
+    pub corrections: String,
 }
 
 /// Someone who did not attend a meeting.

@@ -43,6 +43,7 @@ pub(crate) fn meeting(i: usize) -> LedgerMeeting {
         }],
         attachments: vec!["签到表.jpg".into(), "会议照片.jpg".into()],
         quorum_note: "有表决权的党员应到12人，实到10人，超过半数".into(),
+        corrections: "2026-03-10 zhibu_worker更正：缺席人员录错，应为李四请假".into(),
     }
 }
 

@@ -215,7 +215,7 @@ fn resolutions_text(m: &LedgerMeeting) -> String {
 }
 
 fn write_meetings(wb: &mut Workbook, doc: &LedgerDoc) -> Result<(), ReportError> {
-    const HEADERS: [&str; 20] = [
+    const HEADERS: [&str; 21] = [
         "序号",
         "类型",
         "主题",
@@ -236,10 +236,11 @@ fn write_meetings(wb: &mut Workbook, doc: &LedgerDoc) -> Result<(), ReportError>
         "授课人",
         "第一议题",
         "附件",
+        "更正记录",
     ];
     let widths = [
         6.0, 14.0, 28.0, 17.0, 16.0, 10.0, 10.0, 8.0, 8.0, 28.0, 60.0, 48.0, 8.0, 8.0, 10.0, 10.0, 28.0, 10.0, 24.0,
-        24.0,
+        24.0, 30.0,
     ];
     let ws = data_sheet(wb, SHEETS[1], &widths, true)?;
     let rows = doc
@@ -268,6 +269,7 @@ fn write_meetings(wb: &mut Workbook, doc: &LedgerDoc) -> Result<(), ReportError>
                 (&m.lecturer).into(),
                 (&m.first_agenda_item).into(),
                 m.attachments.join("\n").into(),
+                (&m.corrections).into(),
             ]
         })
         .collect();

@@ -162,3 +162,88 @@ async fn findings_lead_with_words_and_tokens_are_folded_away(db: Db) {
     assert!(fold.starts_with("><summary>"), "folded by default");
     assert!(fold.contains("日常工作不需要令牌"));
 }
+
+test_support::on_both_backends!(a_corrected_meeting_changes_the_findings_and_the_ledger_says_so);
+
+/// A saved record is corrected with a reason: the findings follow at once (a 主题党日 moved from
+/// June to July leaves June missing and July held), the record and the ledger say it was
+/// corrected and why, the version before is in the audit log, and a correction without a reason
+/// is refused next to the field. The API corrects the same way.
+async fn a_corrected_meeting_changes_the_findings_and_the_ledger_says_so(db: Db) {
+    use chrono::Datelike;
+    let f = fixture(db).await;
+    let s = login(&f, "worker_a").await;
+    let year = services::today().year() - 1;
+    let (june, july) = (format!("{year}-06-10"), format!("{year}-07-10"));
+    let r = page_post(
+        &f,
+        &s,
+        &format!("/orgs/{}/meetings", f.branch_a),
+        &format!("kind=themed_day&held_on={june}&topic=重温入党誓词"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let meeting = r.location.clone();
+    let missing = |body: &str, month: u32| {
+        let label = format!("{year}年{month}月");
+        body.split("<tr class=\"finding").any(|row| row.contains("data-rule=\"MTG-THEME-DAY\"") && row.contains(&label))
+    };
+    let life = format!("/orgs/{}/life?year={year}", f.branch_a);
+    let page = page_get(&f, &s, &life).await;
+    assert!(!missing(&page.body, 6) && missing(&page.body, 7), "June held, July missing");
+
+    // The form comes filled with the record; a correction needs its reason.
+    let form = page_get(&f, &s, &format!("{meeting}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("更正会议记录") && form.body.contains("重温入党誓词"), "{}", form.body);
+    let fields = format!("kind=themed_day&held_on={july}&topic=重温入党誓词");
+    let r = page_post(&f, &s, &format!("{meeting}/edit"), &format!("{fields}&reason=")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("data-field=\"reason\""), "{}", r.body);
+    let r = page_post(&f, &s, &format!("{meeting}/edit"), &format!("{fields}&reason=日期录错，实际在7月开展")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let page = page_get(&f, &s, &life).await;
+    assert!(missing(&page.body, 6) && !missing(&page.body, 7), "the findings follow the correction at once");
+    let record = page_get(&f, &s, &meeting).await;
+    assert!(record.body.contains("id=\"corrected\"") && record.body.contains("日期录错，实际在7月开展"));
+    let id: i64 = meeting.trim_start_matches("/meetings/").parse().unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap();
+    let doc = f.services.ledger_doc(&console_actor(), f.branch_a, year, as_of).await.unwrap();
+    let line = doc.meetings.iter().find(|m| m.held_on == july).expect("the corrected record in the ledger");
+    assert!(line.corrections.contains("更正：日期录错，实际在7月开展"), "{}", line.corrections);
+    let filter = services::rows::AuditFilter {
+        entity: Some("meeting".into()),
+        entity_id: Some(id),
+        limit: 10,
+        ..Default::default()
+    };
+    let entries = f.services.audit_entries(&console_actor(), &filter).await.unwrap();
+    let correction = entries.iter().find(|e| e.action == "meeting.correct").expect("audited");
+    assert!(correction.before_json.as_deref().unwrap_or_default().contains(&june), "the version before is kept");
+
+    // Through the API, with the same checks.
+    let t = token(&f, "worker_a").await;
+    let r = api(
+        &f,
+        &t,
+        "PUT",
+        &format!("/api/v1/meetings/{id}"),
+        Some(serde_json::json!({"kind": "themed_day", "held_on": july, "topic": "重温入党誓词", "reason": "短"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let r = api(
+        &f,
+        &t,
+        "PUT",
+        &format!("/api/v1/meetings/{id}"),
+        Some(serde_json::json!({"kind": "themed_day", "held_on": july, "topic": "重温入党誓词（补记）", "reason": "主题补全"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let detail: serde_json::Value =
+        serde_json::from_str(&api(&f, &t, "GET", &format!("/api/v1/meetings/{id}"), None).await.body).unwrap();
+    assert_eq!(detail["corrections"].as_array().map(Vec::len), Some(2));
+    assert_eq!(detail["meeting"]["topic"], "重温入党誓词（补记）");
+}

@@ -63,7 +63,11 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
             }
         }
         for target in [mtg, guessed] {
-            for uri in [format!("/meetings/{target}"), format!("/meetings/{target}/attachments/{aid}")] {
+            for uri in [
+                format!("/meetings/{target}"),
+                format!("/meetings/{target}/edit"),
+                format!("/meetings/{target}/attachments/{aid}"),
+            ] {
                 let r = page_get(&f, &s, &uri).await;
                 assert!(refused(r.status), "{user} GET {uri}: {}", r.status);
             }
@@ -109,6 +113,7 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
             (format!("/members/{m}/work-refusals"), "month=2026-01&note=未完成宣传任务".into()),
             (format!("/members/{guessed}/contact"), "phone=13900139000".into()),
             (format!("/orgs/{a}/meetings"), "kind=themed_day&held_on=2026-02-01&topic=x".into()),
+            (format!("/meetings/{mtg}/edit"), "kind=themed_day&held_on=2026-01-15&topic=x&reason=主题录入有误".into()),
             (
                 format!("/orgs/{a}/findings/explain"),
                 "rule_id=MTG-THEME-DAY&period_start=2026-02-01&reason=情况说明".into(),
@@ -202,6 +207,13 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
             ("GET", format!("/api/v1/members?org={a}"), None),
             ("GET", format!("/api/v1/orgs/{a}/meetings"), None),
             ("GET", format!("/api/v1/meetings/{mtg}"), None),
+            (
+                "PUT",
+                format!("/api/v1/meetings/{mtg}"),
+                Some(
+                    serde_json::json!({"reason": "主题录入有误", "kind": "themed_day", "held_on": "2026-01-15", "topic": "x"}),
+                ),
+            ),
             ("GET", format!("/api/v1/orgs/{a}/findings"), None),
             ("GET", format!("/api/v1/orgs/{a}/compliance"), None),
             ("GET", format!("/api/v1/orgs/{a}/ledger?format=pdf"), None),
@@ -733,6 +745,11 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         ),
         ("POST", "/api/v1/tokens".into(), serde_json::json!({"name": "脚本"})),
         (
+            "PUT",
+            format!("/api/v1/meetings/{mtg}"),
+            serde_json::json!({"reason": "主题录入有误", "kind": "themed_day", "held_on": "2026-01-15", "topic": "主题党日"}),
+        ),
+        (
             "POST",
             format!("/api/v1/orgs/{}/settings", f.root),
             serde_json::json!({"key": "MTG-GROUP.min_count", "value": "2", "from": "2026-01-01"}),
@@ -814,6 +831,7 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
     let s = Session { cookie: r.cookie, csrf };
     for uri in [
         format!("/meetings/{mtg}"),
+        format!("/meetings/{mtg}/edit"),
         format!("/meetings/{mtg}/attachments/{aid}"),
         format!("/orgs/{b}/compliance"),
         format!("/orgs/{b}/settings"),
@@ -840,6 +858,10 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
             "rule_id=MTG-THEME-DAY&period_start=2026-02-01&reason=寒假期间学校停课".into(),
         ),
         (format!("/orgs/{b}/meetings"), "kind=themed_day&held_on=2026-03-01&topic=主题党日".into()),
+        (
+            format!("/meetings/{mtg}/edit"),
+            "kind=themed_day&held_on=2026-01-15&topic=主题党日（更正）&reason=主题录入有误".into(),
+        ),
         (format!("/orgs/{b}/posts"), format!("member_id={member_b2}&post=organization_officer&start_on=2024-01-01")),
         (format!("/orgs/{}/settings", f.root), "key=MTG-TALK.min_count&value=2&from=2026-01-01".into()),
         (format!("/members/{member_b2}/work-refusals"), "month=2026-03&note=未完成宣传任务".into()),
