@@ -416,7 +416,7 @@ impl Services {
         }
         let (Some(kind), Some(held_on)) = (kind, held_on) else { return Err(ServiceError::Invalid(e)) };
         let on = held_on.iso();
-        let people = expected(self, &org, kind, &on).await?;
+        let people = expected(self, org, kind, &on).await?;
 
         // The people named on the record must be real members the actor can see.
         let mut ids = [None; 4];
