@@ -334,6 +334,9 @@ impl Services {
         if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) || org.status != OrgStatus::Active {
             return Err(ServiceError::Forbidden);
         }
+        if m.voided_on.is_some() {
+            return Err(ServiceError::Conflict("该记录已作废，不能更正".into()));
+        }
         let reason = reason.trim();
         if reason.chars().count() < 4 {
             return Err(ServiceError::field("reason", "请写明更正的原因（至少 4 个字），更正会留痕备查"));
@@ -371,6 +374,53 @@ impl Services {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Voids a saved meeting record (作废), with a reason, by someone who may edit the org's
+    /// records: it stays, marked with the day and the reason, visible to auditors, and counts for
+    /// nothing in findings, lists and the ledger from then on. Audited with the record as it was.
+    pub async fn void_meeting(&self, actor: &Actor, meeting_id: i64, reason: &str) -> Result<()> {
+        let scope = actor.scope();
+        let m = meeting::get(&self.db, &scope, meeting_id).await?.ok_or(ServiceError::NotFound)?;
+        let org = storage::org::get(&self.db, &scope, m.org_id).await?.ok_or(ServiceError::NotFound)?;
+        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) {
+            return Err(ServiceError::Forbidden);
+        }
+        if m.voided_on.is_some() {
+            return Err(ServiceError::Conflict("该记录已作废".into()));
+        }
+        let reason = reason.trim();
+        if reason.chars().count() < 4 {
+            return Err(ServiceError::field("void_reason", "请写明作废的原因（至少 4 个字），作废会留痕备查"));
+        }
+        if reason.chars().count() > 500 {
+            return Err(ServiceError::field("void_reason", "作废原因不能超过 500 个字"));
+        }
+        let today = self.today().iso();
+        let mut tx = self.db.begin().await?;
+        meeting::void(&mut tx, m.id, &today, reason).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "meeting.void",
+                entity: "meeting",
+                entity_id: Some(m.id),
+                org_path: Some(org.path.clone()),
+                before: Some(serde_json::json!({ "meeting": m })),
+                after: Some(serde_json::json!({ "voided_on": today, "reason": reason })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The org's voided records of a year, for those who may read its audit log (auditors).
+    pub async fn voided_meetings(&self, actor: &Actor, org_id: i64, year: i32) -> Result<Vec<MeetingRow>> {
+        let Some(scope) = actor.audit_scope() else { return Ok(Vec::new()) };
+        let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+        Ok(meeting::voided_of_org(&self.db, &scope, org_id, &from, &to).await?)
     }
 
     /// Everything a record of a meeting is checked for (the kind for the org, the date, the people
@@ -664,7 +714,7 @@ impl Services {
             quorum,
             quorum_met,
             corrections: meeting::corrections(&self.db, &actor.scope(), &ids).await?,
-            editable: can(actor, Action::EditOrg, Target::Org(&org.org_path()?)),
+            editable: m.voided_on.is_none() && can(actor, Action::EditOrg, Target::Org(&org.org_path()?)),
             attendance,
             resolutions,
             meeting: m,

@@ -134,6 +134,8 @@ pub async fn member_counts_on(db: &Db, org_ids: &[i64], on: &str) -> Result<Vec<
 
 fn meetings_where(b: &mut SqlBuf, org_ids: &[i64], from: &str, to: &str) {
     push_in(b, "mt.org_id", org_ids);
+    // A voided record (作废) counts for nothing.
+    b.push(" AND mt.voided_on IS NULL");
     b.push_arg(" AND mt.held_on >= ", from);
     b.push_arg(" AND mt.held_on <= ", to);
 }
@@ -317,7 +319,7 @@ pub async fn lectures_by(db: &Db, member_ids: &[i64], from: &str, to: &str) -> R
         b.push(&ph.join(","));
         b.push_arg(") AND held_on >= ", from);
         b.push_arg(" AND held_on <= ", to);
-        b.push(" ORDER BY held_on, id");
+        b.push(" AND voided_on IS NULL ORDER BY held_on, id");
         out.extend(db.fetch_buf::<Lecture>(&b).await?);
     }
     Ok(out)

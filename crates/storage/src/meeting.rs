@@ -28,11 +28,15 @@ crate::typed_row! {
         /// The other party of a talk (谈心谈话); the talker is `host_member_id`.
         pub partner_member_id: Option<i64>,
         pub talk_reason: Option<String>,
+        /// The day the record was voided (作废), if it was; it then counts for nothing.
+        pub voided_on: Option<NaiveDate>,
+        pub void_reason: Option<String>,
     }
 }
 
 const COLS: &str = "id, org_id, org_path, kind, held_on, start_time, place, topic, host_member_id, recorder_member_id, \
-                    lecturer_member_id, first_agenda_item, minutes, has_vote, partner_member_id, talk_reason";
+                    lecturer_member_id, first_agenda_item, minutes, has_vote, partner_member_id, talk_reason, \
+                    voided_on, void_reason";
 
 /// A meeting as recorded (dates ISO, kind an identifier).
 #[derive(Debug, Clone, Default)]
@@ -194,6 +198,28 @@ async fn insert_details(tx: &mut Tx, id: i64, details: &MeetingDetails) -> Resul
         b.push(&values.join(","));
         tx.execute(&b.text, &b.args).await?;
     }
+    Ok(())
+}
+
+/// The voided records of one org held between two dates, oldest first: kept for auditors.
+pub async fn voided_of_org(db: &Db, scope: &Scope, org_id: i64, from: &str, to: &str) -> Result<Vec<MeetingRow>> {
+    let mut b = SqlBuf::new(&format!("SELECT {COLS} FROM meetings WHERE voided_on IS NOT NULL AND "));
+    b.push_arg("org_id = ", org_id);
+    b.push_arg(" AND held_on >= ", from);
+    b.push_arg(" AND held_on <= ", to);
+    scope_filter(&mut b, scope, "org_path", None);
+    b.push(" ORDER BY held_on, id");
+    db.fetch_buf(&b).await
+}
+
+/// Voids a meeting record (作废) on a day with a reason: it stays, marked, and counts for
+/// nothing in checks, lists and ledgers.
+pub async fn void(tx: &mut Tx, id: i64, on: &str, reason: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE meetings SET voided_on = $1, void_reason = $2, updated_at = $3 WHERE id = $4",
+        &[on.into(), reason.into(), now_ms().into(), id.into()],
+    )
+    .await?;
     Ok(())
 }
 
@@ -444,9 +470,10 @@ pub async fn get(db: &Db, scope: &Scope, id: i64) -> Result<Option<MeetingRow>> 
     Ok(db.fetch_buf(&b).await?.into_iter().next())
 }
 
-/// Meetings of one org between two dates (inclusive), oldest first.
+/// Meetings of one org between two dates (inclusive), oldest first; voided records are left
+/// out ([`voided_of_org`] lists them).
 pub async fn of_org(db: &Db, scope: &Scope, org_id: i64, from: &str, to: &str) -> Result<Vec<MeetingRow>> {
-    let mut b = SqlBuf::new(&format!("SELECT {COLS} FROM meetings WHERE "));
+    let mut b = SqlBuf::new(&format!("SELECT {COLS} FROM meetings WHERE voided_on IS NULL AND "));
     b.push_arg("org_id = ", org_id);
     b.push_arg(" AND held_on >= ", from);
     b.push_arg(" AND held_on <= ", to);
@@ -457,7 +484,7 @@ pub async fn of_org(db: &Db, scope: &Scope, org_id: i64, from: &str, to: &str) -
 
 /// Meetings of a whole subtree between two dates, for checks over many orgs.
 pub async fn in_subtree(db: &Db, scope: &Scope, lo: &str, hi: &str, from: &str, to: &str) -> Result<Vec<MeetingRow>> {
-    let mut b = SqlBuf::new(&format!("SELECT {COLS} FROM meetings WHERE "));
+    let mut b = SqlBuf::new(&format!("SELECT {COLS} FROM meetings WHERE voided_on IS NULL AND "));
     b.push_arg("org_path >= ", lo);
     b.push_arg(" AND org_path < ", hi);
     b.push_arg(" AND held_on >= ", from);

@@ -21,6 +21,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .route("/orgs/{id}/meetings", get(meetings).post(record))
         .route("/meetings/{id}", get(meeting).put(correct))
+        .route("/meetings/{id}/void", post(void))
         .route("/orgs/{id}/findings", get(findings))
         .route("/orgs/{id}/findings/explain", post(explain))
         .route("/orgs/{id}/ledger", get(ledger))
@@ -95,6 +96,24 @@ async fn correct(
     let id = id_of(&id)?;
     let b = body(b)?;
     state.services.correct_meeting(&v.actor, id, &b.meeting, &b.reason).await?;
+    crate::api::done()
+}
+
+/// Why a record is voided.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct VoidBody {
+    /// At least 4 characters; kept with the record.
+    reason: String,
+}
+
+async fn void(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    b: Result<Json<VoidBody>, JsonRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    state.services.void_meeting(&v.actor, id, &body(b)?.reason).await?;
     crate::api::done()
 }
 
@@ -203,6 +222,9 @@ pub(crate) struct Meeting {
     pub partner_member_id: Option<i64>,
     pub talk_reason: Option<String>,
     pub has_vote: bool,
+    /// The day the record was voided (作废), if it was: it then counts for nothing.
+    pub voided_on: Option<NaiveDate>,
+    pub void_reason: Option<String>,
     pub attendance: Vec<Attendee>,
 }
 
@@ -224,6 +246,8 @@ impl Meeting {
             partner_member_id: m.partner_member_id,
             talk_reason: m.talk_reason.clone(),
             has_vote: m.has_vote,
+            voided_on: m.voided_on,
+            void_reason: m.void_reason.clone(),
             attendance: attendance.iter().map(Attendee::from).collect(),
         }
     }

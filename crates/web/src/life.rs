@@ -81,6 +81,8 @@ struct LifePage {
     findings: Vec<FindingView>,
     meetings: Vec<MeetingLine>,
     duals: Vec<services::rows::DualRow>,
+    /// The year's voided records, for those who read the audit log.
+    voided: Vec<services::rows::MeetingRow>,
 }
 
 #[derive(Deserialize, Default)]
@@ -120,6 +122,7 @@ async fn life_page(
     let findings = state.services.org_findings(&v.actor, id, year, as_of).await?;
     let explanations = state.services.explanations(&v.actor, id).await?;
     let meetings = state.services.meetings_of(&v.actor, id, year).await?;
+    let voided = state.services.voided_meetings(&v.actor, id, year).await?;
     let can_edit = can(&v.actor, Action::EditOrg, Target::Org(&org.org_path()?));
     let count =
         |m: &services::org_life::MeetingView, a: Attendance| m.attendance.iter().filter(|x| x.attendance == a).count();
@@ -173,6 +176,7 @@ async fn life_page(
                     }
                 })
                 .collect(),
+            voided,
             meetings: meetings
                 .iter()
                 .map(|m| MeetingLine {

@@ -32,6 +32,7 @@ pub fn routes() -> Routes {
         .route("/orgs/{id}/meetings", post(record))
         .route("/meetings/{id}", get(meeting_page))
         .route("/meetings/{id}/edit", get(edit_meeting).post(correct))
+        .route("/meetings/{id}/void", post(void))
         .route(
             "/meetings/{id}/attachments",
             post(attach).layer(DefaultBodyLimit::max(services::attachments::MAX_ATTACHMENT_BYTES + 64 * 1024)),
@@ -474,6 +475,8 @@ struct MeetingPage {
     absent: usize,
     notice: String,
     accept: String,
+    void_reason: String,
+    void_error: String,
 }
 
 impl MeetingPage {
@@ -492,10 +495,23 @@ impl MeetingPage {
 }
 
 async fn meeting_page_with(state: &AppState, v: &Viewer, id: i64, notice: String, status: StatusCode) -> PageResult {
+    meeting_page_full(state, v, id, notice, (String::new(), String::new()), status).await
+}
+
+async fn meeting_page_full(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+    notice: String,
+    (void_reason, void_error): (String, String),
+    status: StatusCode,
+) -> PageResult {
     let d = state.services.meeting_detail(&v.actor, id).await?;
     crate::ui::render_status(
         status,
         &MeetingPage {
+            void_reason,
+            void_error,
             year: d.meeting.held_on.year().to_string(),
             present: d.count(Attendance::Present),
             excused: d.count(Attendance::Excused),
@@ -506,6 +522,27 @@ async fn meeting_page_with(state: &AppState, v: &Viewer, id: i64, notice: String
             nav: crate::ui::nav(v),
         },
     )
+}
+
+/// `POST /meetings/{id}/void`: voids the record with a reason (it stays, marked).
+async fn void(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
+) -> PageResult {
+    let id = id_param(&id)?;
+    let f = form.map(|Form(f)| f).map_err(|_| PageError::BadRequest("提交的表单格式不正确，请返回重新填写".into()))?;
+    check_csrf(&v, f.get("_csrf").map(String::as_str).unwrap_or_default())?;
+    let reason = f.get("void_reason").cloned().unwrap_or_default();
+    match state.services.void_meeting(&v.actor, id, &reason).await {
+        Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
+        Err(ServiceError::Invalid(e)) => {
+            let error = e.get("void_reason").unwrap_or_default().to_string();
+            meeting_page_full(&state, &v, id, String::new(), (reason, error), StatusCode::BAD_REQUEST).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn meeting_page(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {

@@ -257,6 +257,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
         tag: "org_life",
     },
     Endpoint {
+        method: "post",
+        path: "/meetings/{id}/void",
+        summary: "作废会议记录（误录、重复录入）：reason 为作废原因；记录留存并注明作废，不再计入检查和台账",
+        request: Some("VoidBody"),
+        response: Some("Done"),
+        tag: "org_life",
+    },
+    Endpoint {
         method: "put",
         path: "/meetings/{id}",
         summary: "更正会议记录：请求体同记录会议，另加 reason（更正原因）；原记录连同原因留存，台账注明已更正，提醒随之更新",
@@ -411,6 +419,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     crate::api_life::FindingList,
     crate::api_life::ExplainBody,
     crate::api_life::CorrectionBody,
+    crate::api_life::VoidBody,
     services::org_life::MeetingInput,
     crate::compliance::Compliance,
     crate::settings::SettingList,

@@ -246,4 +246,30 @@ async fn a_corrected_meeting_changes_the_findings_and_the_ledger_says_so(db: Db)
         serde_json::from_str(&api(&f, &t, "GET", &format!("/api/v1/meetings/{id}"), None).await.body).unwrap();
     assert_eq!(detail["corrections"].as_array().map(Vec::len), Some(2));
     assert_eq!(detail["meeting"]["topic"], "重温入党誓词（补记）");
+
+    // Voiding (作废) a record entered by mistake: a reason is needed; the record stays, marked,
+    // and counts for nothing: July's 主题党日 is missing again and the ledger leaves it out.
+    let r = page_post(&f, &s, &format!("{meeting}/void"), "void_reason=错").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("data-field=\"void_reason\""), "{}", r.body);
+    let r = page_post(&f, &s, &format!("{meeting}/void"), "void_reason=重复录入，另有正式记录").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let record = page_get(&f, &s, &meeting).await;
+    assert!(record.body.contains("id=\"voided\"") && record.body.contains("重复录入，另有正式记录"));
+    assert!(!record.body.contains("id=\"correct-link\""), "a voided record is not corrected");
+    let page = page_get(&f, &s, &life).await;
+    assert!(missing(&page.body, 7), "a voided record counts for nothing");
+    assert!(!page.body.contains(&format!("href=\"{meeting}\"")), "nor is it listed among the year's records");
+    let doc = f.services.ledger_doc(&console_actor(), f.branch_a, year, as_of).await.unwrap();
+    assert!(doc.meetings.iter().all(|m| m.held_on != july), "the ledger leaves it out");
+    // It stays visible to those who read the audit log.
+    let admin = login(&f, "rootadmin").await;
+    let page = page_get(&f, &admin, &life).await;
+    let voided = page.body.split("id=\"voided\"").nth(1).expect("the voided records, for auditors");
+    assert!(voided.contains(&format!("href=\"{meeting}\"")), "{voided}");
+    let r = page_post(&f, &s, &format!("{meeting}/edit"), &format!("{fields}&reason=再更正一次看看")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "a voided record cannot be corrected");
+    let detail: serde_json::Value =
+        serde_json::from_str(&api(&f, &t, "GET", &format!("/api/v1/meetings/{id}"), None).await.body).unwrap();
+    assert!(detail["meeting"]["voided_on"].is_string(), "{detail}");
 }

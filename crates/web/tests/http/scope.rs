@@ -114,6 +114,7 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
             (format!("/members/{guessed}/contact"), "phone=13900139000".into()),
             (format!("/orgs/{a}/meetings"), "kind=themed_day&held_on=2026-02-01&topic=x".into()),
             (format!("/meetings/{mtg}/edit"), "kind=themed_day&held_on=2026-01-15&topic=x&reason=主题录入有误".into()),
+            (format!("/meetings/{mtg}/void"), "void_reason=重复录入的记录".into()),
             (
                 format!("/orgs/{a}/findings/explain"),
                 "rule_id=MTG-THEME-DAY&period_start=2026-02-01&reason=情况说明".into(),
@@ -214,6 +215,7 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
                     serde_json::json!({"reason": "主题录入有误", "kind": "themed_day", "held_on": "2026-01-15", "topic": "x"}),
                 ),
             ),
+            ("POST", format!("/api/v1/meetings/{mtg}/void"), Some(serde_json::json!({"reason": "重复录入的记录"}))),
             ("GET", format!("/api/v1/orgs/{a}/findings"), None),
             ("GET", format!("/api/v1/orgs/{a}/compliance"), None),
             ("GET", format!("/api/v1/orgs/{a}/ledger?format=pdf"), None),
@@ -670,6 +672,7 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
     let f = fixture(db).await;
     let (a, b, m, p) = (f.branch_a, f.branch_b, f.member_a, f.post_a);
     let mtg = meeting_in_a(&f).await;
+    let mtg_void = meeting_in_a(&f).await;
     let aid = f.services.attach(&console_actor(), mtg, "签到表.pdf", b"%PDF-1.4 sign-in sheet").await.unwrap();
     let t = token(&f, "rootadmin").await;
     let ok = |r: &Reply, what: &str| {
@@ -749,6 +752,7 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
             format!("/api/v1/meetings/{mtg}"),
             serde_json::json!({"reason": "主题录入有误", "kind": "themed_day", "held_on": "2026-01-15", "topic": "主题党日"}),
         ),
+        ("POST", format!("/api/v1/meetings/{mtg_void}/void"), serde_json::json!({"reason": "重复录入的记录"})),
         (
             "POST",
             format!("/api/v1/orgs/{}/settings", f.root),
@@ -862,6 +866,8 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
             format!("/meetings/{mtg}/edit"),
             "kind=themed_day&held_on=2026-01-15&topic=主题党日（更正）&reason=主题录入有误".into(),
         ),
+        // After the correction: a voided record can no longer be corrected.
+        (format!("/meetings/{mtg}/void"), "void_reason=重复录入的记录".into()),
         (format!("/orgs/{b}/posts"), format!("member_id={member_b2}&post=organization_officer&start_on=2024-01-01")),
         (format!("/orgs/{}/settings", f.root), "key=MTG-TALK.min_count&value=2&from=2026-01-01".into()),
         (format!("/members/{member_b2}/work-refusals"), "month=2026-03&note=未完成宣传任务".into()),
