@@ -81,10 +81,16 @@ impl Services {
             files.entry(a.meeting_id).or_default().push(a.file_name);
         }
         let ratings = meeting::ratings(&self.db, &actor.scope(), &ids).await?;
-        // A corrected record says so in the ledger, with when, by whom and why.
+        // A corrected record says so in the ledger, with when, by whom and why; a correction made
+        // after the ledger was last exported is flagged, so the new copy is not silently different.
+        let last_export = meeting::last_ledger_export(&self.db, &actor.scope(), org_id, year).await?;
         let mut corrected: HashMap<i64, Vec<String>> = HashMap::new();
         for c in meeting::corrections(&self.db, &actor.scope(), &ids).await? {
-            corrected.entry(c.meeting_id).or_default().push(correction_note(&c));
+            let mut note = correction_note(&c);
+            if last_export.is_some_and(|at| c.created_at > at) {
+                note.push_str(SINCE_EXPORT);
+            }
+            corrected.entry(c.meeting_id).or_default().push(note);
         }
         // Names of hosts, recorders, lecturers and talk partners (whoever they are: the ledger
         // names them as recorded).
@@ -205,6 +211,7 @@ impl Services {
         };
         let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
         let mut tx = self.db.begin().await?;
+        meeting::record_ledger_export(&mut tx, org.id, &org.path, year, actor.account_id).await?;
         self.audit(
             &mut tx,
             actor,
@@ -222,6 +229,9 @@ impl Services {
         Ok(LedgerFile { file_name, content_type, bytes })
     }
 }
+
+/// The mark of a correction made after the ledger was last exported.
+pub const SINCE_EXPORT: &str = "（上次导出台账后更正）";
 
 /// "2026-11-20 张三更正：出席人数录错".
 pub fn correction_note(c: &meeting::CorrectionRow) -> String {

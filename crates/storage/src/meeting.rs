@@ -286,6 +286,26 @@ pub async fn add_correction(
     .await
 }
 
+/// Records that the org's ledger for the year was exported now.
+pub async fn record_ledger_export(tx: &mut Tx, org_id: i64, org_path: &str, year: i32, by: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO ledger_exports (org_id, org_path, year, exported_at, account_id) VALUES ($1,$2,$3,$4,$5)",
+        &[org_id.into(), org_path.into(), i64::from(year).into(), now_ms().into(), by.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// When the org's ledger for the year was last exported (epoch ms), within the scope.
+pub async fn last_ledger_export(db: &Db, scope: &Scope, org_id: i64, year: i32) -> Result<Option<i64>> {
+    let mut b = SqlBuf::new("SELECT MAX(exported_at) FROM ledger_exports WHERE ");
+    b.push_arg("org_id = ", org_id);
+    b.push_arg(" AND year = ", i64::from(year));
+    scope_filter(&mut b, scope, "org_path", None);
+    let (at,): (Option<i64>,) = db.fetch_one(&b.text, &b.args).await?;
+    Ok(at)
+}
+
 /// The corrections of these meetings, oldest first, within the scope.
 pub async fn corrections(db: &Db, scope: &Scope, meeting_ids: &[i64]) -> Result<Vec<CorrectionRow>> {
     let mut out = Vec::new();

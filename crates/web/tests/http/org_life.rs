@@ -192,6 +192,10 @@ async fn a_corrected_meeting_changes_the_findings_and_the_ledger_says_so(db: Db)
     let page = page_get(&f, &s, &life).await;
     assert!(!missing(&page.body, 6) && missing(&page.body, 7), "June held, July missing");
 
+    // The year's ledger is exported (and filed) before the correction.
+    let export = format!("/orgs/{}/ledger.xlsx?year={year}", f.branch_a);
+    assert_eq!(page_get(&f, &s, &export).await.status, StatusCode::OK);
+
     // The form comes filled with the record; a correction needs its reason.
     let form = page_get(&f, &s, &format!("{meeting}/edit")).await;
     assert_eq!(form.status, StatusCode::OK);
@@ -212,6 +216,12 @@ async fn a_corrected_meeting_changes_the_findings_and_the_ledger_says_so(db: Db)
     let doc = f.services.ledger_doc(&console_actor(), f.branch_a, year, as_of).await.unwrap();
     let line = doc.meetings.iter().find(|m| m.held_on == july).expect("the corrected record in the ledger");
     assert!(line.corrections.contains("更正：日期录错，实际在7月开展"), "{}", line.corrections);
+    // Made after the last export: the next export flags it; once exported again, it is not.
+    assert!(line.corrections.contains(services::ledger::SINCE_EXPORT), "{}", line.corrections);
+    assert_eq!(page_get(&f, &s, &export).await.status, StatusCode::OK);
+    let doc = f.services.ledger_doc(&console_actor(), f.branch_a, year, as_of).await.unwrap();
+    let line = doc.meetings.iter().find(|m| m.held_on == july).unwrap();
+    assert!(!line.corrections.contains(services::ledger::SINCE_EXPORT), "{}", line.corrections);
     let filter = services::rows::AuditFilter {
         entity: Some("meeting".into()),
         entity_id: Some(id),
