@@ -2,6 +2,7 @@
 //! shared/rules.md, and the permission policy. No I/O, no async, no database, no clock:
 //! every function that depends on the date takes it as an argument.
 
+pub mod audit;
 pub mod codes;
 pub mod compliance;
 pub mod dates;

@@ -268,6 +268,13 @@ pub struct AuditFilter {
     pub entity: Option<String>,
     pub entity_id: Option<i64>,
     pub actor: Option<String>,
+    pub action: Option<String>,
+    /// Entries about this org and everything below it.
+    pub within: Option<domain::org::OrgPath>,
+    /// Entries at or after this instant (epoch ms).
+    pub from_ms: Option<i64>,
+    /// Entries before this instant (epoch ms).
+    pub to_ms: Option<i64>,
     /// Entries with ids below this (keyset paging, newest first).
     pub before_id: Option<i64>,
     pub limit: i64,
@@ -289,11 +296,25 @@ pub async fn list(db: &Db, scope: &Scope, f: &AuditFilter) -> Result<Vec<EntryRo
     if let Some(a) = &f.actor {
         b.push_arg(" AND actor = ", a.as_str());
     }
+    if let Some(a) = &f.action {
+        b.push_arg(" AND action = ", a.as_str());
+    }
+    if let Some(p) = &f.within {
+        let (lo, hi) = p.subtree_bounds();
+        b.push_arg(" AND org_path >= ", lo);
+        b.push_arg(" AND org_path < ", hi);
+    }
+    if let Some(t) = f.from_ms {
+        b.push_arg(" AND at >= ", t);
+    }
+    if let Some(t) = f.to_ms {
+        b.push_arg(" AND at < ", t);
+    }
     if let Some(id) = f.before_id {
         b.push_arg(" AND id < ", id);
     }
     let org_scope = Scope { own_member_id: None, ..scope.clone() };
     scope_filter(&mut b, &org_scope, "org_path", None);
-    b.push_arg(" ORDER BY id DESC LIMIT ", f.limit.clamp(1, 500));
+    b.push_arg(" ORDER BY id DESC LIMIT ", f.limit.clamp(1, 5000));
     db.fetch_buf(&b).await
 }

@@ -722,6 +722,20 @@ pub async fn posts_of(db: &Db, scope: &Scope, member_id: i64) -> Result<Vec<Memb
     db.fetch_buf(&b).await
 }
 
+/// The names of these members, within the scope (ids not found are left out).
+pub async fn names(db: &Db, scope: &Scope, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut b = SqlBuf::new("SELECT m.id, m.name FROM members m WHERE m.id IN (");
+        let ph: Vec<String> = chunk.iter().map(|id| b.arg(*id)).collect();
+        b.push(&ph.join(","));
+        b.push(")");
+        scope_filter(&mut b, scope, "m.branch_path", Some("m.id"));
+        out.extend(db.fetch_buf::<(i64, String)>(&b).await?);
+    }
+    Ok(out)
+}
+
 /// Member counts by status within the scope.
 pub async fn count_by_status(db: &Db, scope: &Scope) -> Result<Vec<(String, i64)>> {
     let mut b = SqlBuf::new("SELECT m.status, COUNT(*) FROM members m WHERE 1=1");

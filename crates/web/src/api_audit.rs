@@ -34,8 +34,9 @@ async fn audit(
         entity: q.entity,
         entity_id: q.entity_id,
         before_id: q.before,
-        limit: q.limit.unwrap_or(100),
-        actor: None,
+        // The document's maximum; the page's export may read more.
+        limit: q.limit.unwrap_or(100).min(1000),
+        ..Default::default()
     };
     let entries = state.services.audit_entries(&v.actor, &f).await?;
     ok(AuditEntries { entries: entries.into_iter().map(AuditEntry::from).collect() })

@@ -612,7 +612,7 @@ async fn every_route_is_in_the_scope_matrix(db: Db) {
 async fn routes_without_an_object_refuse_members_and_visitors(db: Db) {
     let f = fixture(db).await;
     let s = login(&f, "member_b").await;
-    for uri in ["/accounts", "/audit", "/members/import", "/orgs/new"] {
+    for uri in ["/accounts", "/audit", "/audit/export.xlsx", "/members/import", "/orgs/new"] {
         let r = page_get(&f, &s, uri).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "member_b GET {uri}");
     }
@@ -846,6 +846,7 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         format!("/orgs/{b}/life"),
         format!("/orgs/{b}/meetings/new"),
         "/audit".into(),
+        "/audit/export.xlsx".into(),
         "/accounts".into(),
         "/members/import".into(),
         "/members/template.xlsx".into(),
