@@ -492,6 +492,51 @@ impl Services {
 
     /// Disables or re-enables an account; a disabled account can neither log in nor use its
     /// tokens, and its sessions end.
+    /// An administrator resets an account's password to a one-time password (returned once, to
+    /// hand over): the account must replace it at its next login, and its sessions and tokens
+    /// end. Only for accounts the actor manages, never the actor's own (that is a change).
+    pub async fn reset_account_password(&self, actor: &Actor, account_id: i64) -> Result<String> {
+        if account_id == actor.account_id {
+            return Err(ServiceError::Conflict("自己的密码请在“账户”页面修改".into()));
+        }
+        let roles = account::all_roles(&self.db).await?;
+        let mine: Vec<&account::RoleScopeRow> = roles.iter().filter(|r| r.account_id == account_id).collect();
+        let Some(a) = account::by_id(&self.db, account_id).await? else { return Err(ServiceError::NotFound) };
+        if !self.manages(actor, &mine) {
+            return Err(ServiceError::NotFound);
+        }
+        let password = generate_password();
+        let hash = hash_password(self.hash_cost, password.clone()).await?;
+        let mut tx = self.db.begin().await?;
+        account::set_one_time_password(&mut tx, a.id, &hash).await?;
+        let (sessions, tokens) = self.end_credentials(&mut tx, a.id, None).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "account.password_reset",
+                entity: "account",
+                entity_id: Some(a.id),
+                org_path: mine.iter().find_map(|r| r.scope_path.clone()),
+                before: Some(serde_json::json!({"username": a.username})),
+                after: Some(
+                    serde_json::json!({"sessions_ended": sessions, "tokens_revoked": tokens, "one_time": true}),
+                ),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.token_cache.clear();
+        account::clear_login_failures(&self.db, &a.username).await?;
+        Ok(password)
+    }
+
+    /// The roles the actor may grant: a system administrator any, others all but system
+    /// administrator (within the orgs they administer, which the grant itself checks).
+    pub fn grantable_roles(&self, actor: &Actor) -> Vec<RoleKind> {
+        RoleKind::ALL.into_iter().filter(|r| actor.is_system_admin() || *r != RoleKind::SystemAdmin).collect()
+    }
+
     pub async fn set_account_disabled(&self, actor: &Actor, account_id: i64, disabled: bool) -> Result<()> {
         if account_id == actor.account_id {
             return Err(ServiceError::Conflict("不能停用自己的账户".into()));

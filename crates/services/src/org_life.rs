@@ -824,12 +824,19 @@ impl Services {
 
     /// A member the actor can see, by ID number or by a unique name.
     async fn find_member(&self, actor: &Actor, who: &str) -> Result<storage::member::MemberRow> {
+        self.member_named(actor, who, "who").await
+    }
+
+    /// The current member the actor can see with this name or ID number; a field error under
+    /// `field` when there is none, or several of that name.
+    pub async fn member_named(&self, actor: &Actor, who: &str, field: &str) -> Result<storage::member::MemberRow> {
         let scope = actor.scope();
+        let who = who.trim();
         if who.is_empty() {
-            return Err(ServiceError::field("who", "请填写党员姓名或身份证号"));
+            return Err(ServiceError::field(field, "请填写党员姓名或身份证号"));
         }
         let by_number = who.len() == 18 && who.chars().all(|c| c.is_ascii_alphanumeric());
-        let not_found = || ServiceError::field("who", format!("在您的管理范围内找不到党员“{who}”"));
+        let not_found = || ServiceError::field(field, format!("在您的管理范围内找不到党员“{who}”"));
         if by_number {
             let found = storage::roster::by_id_numbers(&self.db, &[who.to_uppercase()]).await?;
             let Some(r) = found.first() else { return Err(not_found()) };
@@ -846,7 +853,7 @@ impl Services {
         match exact.len() {
             0 => Err(not_found()),
             1 => exact.pop().ok_or_else(not_found),
-            _ => Err(ServiceError::field("who", format!("有多名党员叫“{who}”，请改填身份证号"))),
+            _ => Err(ServiceError::field(field, format!("有多名党员叫“{who}”，请改填身份证号"))),
         }
     }
 }

@@ -95,6 +95,16 @@ pub async fn set_password(tx: &mut Tx, account_id: i64, hash: &str) -> Result<()
     Ok(())
 }
 
+/// Sets a one-time password: the account must replace it at its next login.
+pub async fn set_one_time_password(tx: &mut Tx, account_id: i64, hash: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE accounts SET password_hash = $1, must_change_password = 1, password_changed_at = $2 WHERE id = $3",
+        &[hash.into(), now_ms().into(), account_id.into()],
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn roles(db: &Db, account_id: i64) -> Result<Vec<RoleRow>> {
     db.fetch_all(
         "SELECT r.id, r.account_id, r.role, r.org_id, o.path AS org_path, o.name AS org_name FROM account_roles r \

@@ -22,6 +22,7 @@ pub fn routes() -> Routes {
         .route("/accounts", get(accounts).post(account_create))
         .route("/accounts/{id}/disable", post(account_disable))
         .route("/accounts/{id}/enable", post(account_enable))
+        .route("/accounts/{id}/reset-password", post(account_reset_password))
 }
 
 struct TokenView {
@@ -164,9 +165,20 @@ struct AccountsPage {
     created: String,
 }
 
-fn account_fields(f: &HashMap<String, String>, e: &FieldErrors, orgs: &[services::rows::OrgRow]) -> Vec<Field> {
+fn account_fields(
+    f: &HashMap<String, String>,
+    e: &FieldErrors,
+    orgs: &[services::rows::OrgRow],
+    grantable: &[domain::scope::RoleKind],
+) -> Vec<Field> {
+    // Only the roles the creator may grant; a party worker account is the usual one.
     let roles: Vec<(String, String)> =
-        domain::scope::RoleKind::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect();
+        grantable.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect();
+    let role = match get_s(f, "role") {
+        r if !r.is_empty() => r,
+        _ if grantable.contains(&domain::scope::RoleKind::PartyWorker) => "party_worker".into(),
+        _ => grantable.first().map(|r| r.as_str().to_string()).unwrap_or_default(),
+    };
     let org_choices: Vec<(String, String)> = orgs
         .iter()
         .filter(|o| o.kind != domain::org::OrgKind::Group)
@@ -177,10 +189,11 @@ fn account_fields(f: &HashMap<String, String>, e: &FieldErrors, orgs: &[services
     vec![
         Field::text("username", "用户名", &get_s(f, "username"), e).required().hint("字母、数字、下划线，3–32 位"),
         Field::text("display_name", "姓名", &get_s(f, "display_name"), e).required(),
-        Field::select("role", "角色", &get_s(f, "role"), roles, None, e).required(),
+        Field::select("role", "角色", &role, roles, None, e).required(),
         Field::select("org_id", "管理的组织", &get_s(f, "org_id"), org_choices, Some("（系统管理员、党员不选）"), e)
             .hint("组织管理员：所选组织及其下级；党务工作者：所选党支部"),
-        Field::text("member_id", "党员编号", &get_s(f, "member_id"), e).hint("党员角色必填：党员详情页地址中的数字"),
+        Field::text("member", "对应党员", &get_s(f, "member"), e)
+            .hint("党员角色必填：填写党员姓名（同名时填身份证号）"),
     ]
 }
 
@@ -209,7 +222,7 @@ async fn accounts_page(
                     disabled: a.account.disabled,
                 })
                 .collect(),
-            fields: account_fields(form, errors, &orgs),
+            fields: account_fields(form, errors, &orgs, &state.services.grantable_roles(&v.actor)),
             summary: summary_of(errors),
             created,
             nav: nav(v),
@@ -240,15 +253,21 @@ async fn account_create(
             }
         },
     };
-    let member_id = match get_s(&f, "member_id").trim() {
-        "" => None,
-        s => match s.parse::<i64>() {
-            Ok(id) => Some(id),
-            Err(_) => {
-                errors.add("member_id", "党员编号应为数字");
-                None
+    // A member account is linked to the member found by name (or ID number) in the creator's
+    // scope.
+    let member_id = match (role, get_s(&f, "member").trim()) {
+        (_, "") => None,
+        (Some(domain::scope::RoleKind::Member), who) => {
+            match state.services.member_named(&v.actor, who, "member").await {
+                Ok(m) => Some(m.id),
+                Err(ServiceError::Invalid(e)) => {
+                    errors.0.extend(e.0);
+                    None
+                }
+                Err(e) => return Err(inline_error(e)),
             }
-        },
+        }
+        _ => None,
     };
     if let (Some(role), true) = (role, errors.is_empty()) {
         let password = services::accounts::generate_password();
@@ -269,6 +288,11 @@ async fn account_create(
                 return accounts_page(&state, &v, &HashMap::new(), &FieldErrors::new(), msg, StatusCode::OK).await;
             }
             Err(ServiceError::Invalid(e)) => errors = e,
+            // Refused by scope: the form stays, saying why, rather than a bare refusal page.
+            Err(ServiceError::Forbidden | ServiceError::NotFound) => errors.add(
+                "org_id",
+                "您只能在自己管理的组织范围内创建账户、授予角色：请选择您管理的组织，或请上级管理员办理",
+            ),
             Err(e) => return Err(inline_error(e)),
         }
     }
@@ -280,6 +304,29 @@ async fn account_toggle(state: AppState, v: Viewer, id: String, form: Posted, di
     check_csrf(&v, &get_s(&posted(form)?, "_csrf"))?;
     state.services.set_account_disabled(&v.actor, id, disabled).await.map_err(inline_error)?;
     see_other("/accounts")
+}
+
+/// An administrator resets an account's password: a one-time password is shown once, to hand
+/// over; the account's sessions and tokens end.
+async fn account_reset_password(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    form: Posted,
+) -> PageResult {
+    let id = id_param(&id)?;
+    check_csrf(&v, &get_s(&posted(form)?, "_csrf"))?;
+    let password = state.services.reset_account_password(&v.actor, id).await.map_err(inline_error)?;
+    let username = state
+        .services
+        .accounts_overview(&v.actor)
+        .await?
+        .into_iter()
+        .find(|a| a.account.id == id)
+        .map(|a| a.account.username)
+        .unwrap_or_default();
+    let msg = format!("已重设账户 {username} 的密码，一次性密码：{password}（只显示这一次，请转交本人，登录后须修改）");
+    accounts_page(&state, &v, &HashMap::new(), &FieldErrors::new(), msg, StatusCode::OK).await
 }
 
 async fn account_disable(

@@ -9,6 +9,7 @@ test_support::on_both_backends!(
     csrf_and_login_throttling,
     a_burst_of_logins_reaches_the_password_check_at_most_five_times,
     login_goes_on_only_to_a_path_of_this_site,
+    accounts_are_made_from_the_creators_own_scope_and_passwords_reset_in_the_ui,
 );
 
 async fn accounts_are_created_with_one_time_passwords_by_those_who_may(db: Db) {
@@ -34,8 +35,10 @@ async fn accounts_are_created_with_one_time_passwords_by_those_who_may(db: Db) {
     // Outside the subtree reads as an org that does not exist: a field error, nothing created.
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("找不到该组织，或您无权管理"), "{}", r.body);
+    // A role the creator may not grant: the form stays and says why (never a bare 403 page).
     let r = page_post(&f, &s, "/accounts", "username=boss&display_name=x&role=system_admin").await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("id=\"account-form\"") && r.body.contains("自己管理的组织范围内"), "{}", r.body);
     let t = token(&f, "rootadmin").await;
     let r = api(&f, &t, "POST", "/api/v1/accounts", Some(serde_json::json!({"username": "api_made", "display_name": "脚本", "role": "party_worker", "org_id": f.branch_a}))).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -261,4 +264,56 @@ async fn login_goes_on_only_to_a_path_of_this_site(db: Db) {
     let page = send(&f.router, Request::get("/login?next=%2F%2Fevil.example").body(Body::empty()).unwrap()).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("evil.example"), "{}", page.body);
+}
+
+/// Accounts in the UI: an org admin is offered only the roles they may grant; a refusal keeps
+/// the form and says why; a member account is linked by the member's name; an administrator
+/// resets a password to a one-time password shown once (the account's sessions end, audited);
+/// the login page tells whoever forgot theirs whom to ask, and shows no command line.
+async fn accounts_are_made_from_the_creators_own_scope_and_passwords_reset_in_the_ui(db: Db) {
+    let f = fixture(db).await;
+    let admin = login(&f, "admin_b").await;
+    let page = page_get(&f, &admin, "/accounts").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("value=\"system_admin\""), "an org admin cannot grant system admin");
+    assert!(page.body.contains("value=\"party_worker\" selected"), "a party worker account is the default");
+    // Outside their scope: the form stays, saying why.
+    let form = format!("username=outsider&display_name=外人&role=party_worker&org_id={}", f.branch_a);
+    let r = page_post(&f, &admin, "/accounts", &form).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("id=\"account-form\"") && r.body.contains("找不到该组织，或您无权管理"), "{}", r.body);
+    assert!(r.body.contains("value=\"outsider\""), "what was typed stays");
+    // A member account, linked by name.
+    let r =
+        page_post(&f, &admin, "/accounts", "username=yidangyuan&display_name=乙党员&role=member&member=乙党员").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("已创建账户 yidangyuan"), "{}", r.body);
+    let r = page_post(&f, &admin, "/accounts", "username=nobody1&display_name=无名&role=member&member=查无此人").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("data-field=\"member\""), "{}", r.body);
+    // A password reset in the UI: shown once, the account's sessions end.
+    let worker = login(&f, "worker_b").await;
+    let worker_b =
+        test_support::storage::account::by_username(f.services.fixture_db(), "worker_b").await.unwrap().unwrap().id;
+    let r = page_post(&f, &admin, &format!("/accounts/{worker_b}/reset-password"), "").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let password = r.body.split("一次性密码：").nth(1).and_then(|x| x.split('（').next()).unwrap().to_string();
+    assert!(password.len() >= 12, "{password}");
+    let r = page_get(&f, &worker, "/").await;
+    assert!(r.status == StatusCode::SEE_OTHER && r.location.starts_with("/login"), "the old session ended");
+    let r = send(&f.router, login_request("worker_b", &password)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location, "/account", "the one-time password must be changed first");
+    let entries = f
+        .services
+        .audit_entries(
+            &console_actor(),
+            &services::rows::AuditFilter { entity: Some("account".into()), limit: 20, ..Default::default() },
+        )
+        .await
+        .unwrap();
+    assert!(entries.iter().any(|e| e.action == "account.password_reset" && e.actor == "admin_b"));
+    // The login page.
+    let r = send(&f.router, Request::get("/login").body(Body::empty()).unwrap()).await;
+    assert!(r.body.contains("id=\"forgot\"") && !r.body.contains("<code>zhibu"), "{}", r.body);
 }

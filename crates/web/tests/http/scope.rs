@@ -171,7 +171,11 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
         );
         let worker_a =
             test_support::storage::account::by_username(f.services.fixture_db(), "worker_a").await.unwrap().unwrap().id;
-        for uri in [format!("/accounts/{worker_a}/disable"), format!("/accounts/{worker_a}/enable")] {
+        for uri in [
+            format!("/accounts/{worker_a}/disable"),
+            format!("/accounts/{worker_a}/enable"),
+            format!("/accounts/{worker_a}/reset-password"),
+        ] {
             let r = page_post(&f, &s, &uri, "").await;
             assert!(refused(r.status), "{user} POST {uri}: {}", r.status);
         }
@@ -426,6 +430,8 @@ async fn in_scope_keeper_reaches_everything(db: Db) {
         let r = page_post(&f, &admin, &format!("/accounts/{worker_a}/{action}"), "").await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "rootadmin {action}s worker_a: {}", r.body);
     }
+    let r = page_post(&f, &admin, &format!("/accounts/{worker_a}/reset-password"), "").await;
+    assert_eq!(r.status, StatusCode::OK, "rootadmin resets worker_a's password: {}", r.body);
     // A member sees their own record and edits their phone, nothing else.
     let s = login(&f, "member_b").await;
     assert_eq!(page_get(&f, &s, &format!("/members/{}", f.member_b)).await.status, StatusCode::OK);
@@ -518,7 +524,7 @@ async fn references_to_rows_that_do_not_exist_are_400_naming_the_field(db: Db) {
     // The page forms that take an id: 400 with the form and a Chinese message, never a 500.
     let s = login(&f, "sysadmin").await;
     let pages: Vec<(String, String)> = vec![
-        ("/accounts".into(), format!("username=ghost4&display_name=幽灵&role=member&member_id={gone}")),
+        ("/accounts".into(), format!("username=ghost4&display_name=幽灵&role=member&member=查无此人{gone}")),
         ("/accounts".into(), format!("username=ghost5&display_name=幽灵&role=org_admin&org_id={gone}")),
         (format!("/orgs/{a}/move"), format!("parent_id={gone}")),
         (format!("/orgs/{a}/posts"), format!("member_id={gone}&post=publicity_officer&start_on=2024-01-01")),
