@@ -17,6 +17,7 @@ pub mod members;
 pub mod org_import;
 pub mod org_life;
 pub mod orgs;
+pub mod own;
 pub mod sessions;
 pub mod settings;
 

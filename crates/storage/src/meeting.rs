@@ -201,6 +201,33 @@ async fn insert_details(tx: &mut Tx, id: i64, details: &MeetingDetails) -> Resul
     Ok(())
 }
 
+crate::typed_row! {
+    /// A meeting a member was expected at, and how they attended.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ExpectedAt in "meeting_attendance" {
+        pub meeting_id: i64,
+        pub kind: MeetingKind,
+        pub held_on: NaiveDate,
+        pub topic: String,
+        pub attendance: Attendance,
+    }
+}
+
+/// The (not voided) meetings this member was expected at between two dates, newest first,
+/// within the scope (a member's own scope reaches their own attendance).
+pub async fn expected_at(db: &Db, scope: &Scope, member_id: i64, from: &str, to: &str) -> Result<Vec<ExpectedAt>> {
+    let mut b = SqlBuf::new(
+        "SELECT mt.id AS meeting_id, mt.kind, mt.held_on, mt.topic, a.attendance FROM meeting_attendance a \
+         JOIN meetings mt ON mt.id = a.meeting_id WHERE mt.voided_on IS NULL AND ",
+    );
+    b.push_arg("a.member_id = ", member_id);
+    b.push_arg(" AND mt.held_on >= ", from);
+    b.push_arg(" AND mt.held_on <= ", to);
+    scope_filter(&mut b, scope, "mt.org_path", Some("a.member_id"));
+    b.push(" ORDER BY mt.held_on DESC, mt.id DESC");
+    db.fetch_buf(&b).await
+}
+
 /// The voided records of one org held between two dates, oldest first: kept for auditors.
 pub async fn voided_of_org(db: &Db, scope: &Scope, org_id: i64, from: &str, to: &str) -> Result<Vec<MeetingRow>> {
     let mut b = SqlBuf::new(&format!("SELECT {COLS} FROM meetings WHERE voided_on IS NOT NULL AND "));

@@ -87,8 +87,21 @@ struct HomePage {
     figures: std::sync::Arc<services::home::HomeFigures>,
 }
 
+#[derive(Template)]
+#[template(path = "own_home.html")]
+struct OwnHomePage {
+    nav: Nav,
+    as_of_cn: String,
+    o: services::own::OwnOverview,
+}
+
 async fn home(State(state): State<AppState>, PageViewer(v): PageViewer) -> PageResult {
     let as_of = state.services.today();
+    // A plain member's home is their own: their record, meetings, results and what is due.
+    if v.actor.own_member_id().is_some() && v.actor.scope().is_own_record_only() {
+        let o = state.services.own_overview(&v.actor, as_of).await?;
+        return render(&OwnHomePage { nav: nav(&v), as_of_cn: domain::dates::format_cn(as_of), o });
+    }
     let figures = state.services.home_figures(&v.actor, as_of).await?;
     render(&HomePage { nav: nav(&v), as_of_cn: domain::dates::format_cn(as_of), figures })
 }

@@ -40,6 +40,8 @@ pub struct Nav {
     pub csrf: String,
     pub can_audit: bool,
     pub flash: String,
+    /// A plain member, who sees only their own record: no lists of orgs or members to offer.
+    pub own_member: Option<i64>,
 }
 
 pub(crate) fn nav(v: &Viewer) -> Nav {
@@ -49,7 +51,8 @@ pub(crate) fn nav(v: &Viewer) -> Nav {
     } else {
         String::new()
     };
-    Nav { display_name: v.account.display_name.clone(), csrf: v.csrf.clone(), can_audit, flash }
+    let own_member = v.actor.own_member_id().filter(|_| v.actor.scope().is_own_record_only());
+    Nav { display_name: v.account.display_name.clone(), csrf: v.csrf.clone(), can_audit, flash, own_member }
 }
 
 /// A form posted by a page: its fields plus the CSRF token. Values are strings, so decoding

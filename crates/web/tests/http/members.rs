@@ -6,6 +6,7 @@ test_support::on_both_backends!(
     lists_mask_personal_data_and_reveal_is_audited,
     member_form_shows_chinese_field_errors_and_saves_nothing,
     the_audit_log_reads_as_words_filters_and_exports,
+    a_member_sees_their_own_view_and_no_link_fails,
 );
 
 async fn lists_mask_personal_data_and_reveal_is_audited(db: Db) {
@@ -104,4 +105,34 @@ async fn the_audit_log_reads_as_words_filters_and_exports(db: Db) {
     assert_eq!(r.status, StatusCode::OK);
     let r = page_get(&f, &admin, "/audit?action=audit.export").await;
     assert!(r.body.contains("导出审计日志"), "{}", r.body);
+}
+
+/// A plain member's home is their own: their record, branch and group, the meetings they were
+/// expected at with how they attended, and what their branch has due; the menu offers no lists
+/// they cannot open, and every link on the page opens.
+async fn a_member_sees_their_own_view_and_no_link_fails(db: Db) {
+    let f = fixture(db).await;
+    let input = services::org_life::MeetingInput {
+        kind: "themed_day".into(),
+        held_on: format!("{}-01-15", services::today().format("%Y")),
+        topic: "重温入党誓词".into(),
+        exceptions: [(f.member_b, ("excused".to_string(), "出差".to_string()))].into_iter().collect(),
+        ..Default::default()
+    };
+    f.services.record_meeting(&console_actor(), f.branch_b, &input).await.unwrap();
+    let s = login(&f, "member_b").await;
+    let home = page_get(&f, &s, "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("乙党员") && home.body.contains("乙校党支部"), "{}", home.body);
+    let meetings = home.body.split("id=\"own-meetings\"").nth(1).unwrap();
+    assert!(meetings.contains("重温入党誓词") && meetings.contains("请假"), "{meetings}");
+    assert!(!home.body.contains("href=\"/orgs\"") && !home.body.contains("href=\"/members\""), "no lists");
+    assert!(home.body.contains(&format!("href=\"/members/{}\"", f.member_b)), "my record");
+    for href in home.body.split("href=\"").skip(1).filter_map(|h| h.split('"').next()) {
+        if !href.starts_with('/') || href.starts_with("/assets") {
+            continue;
+        }
+        let r = page_get(&f, &s, href).await;
+        assert_eq!(r.status, StatusCode::OK, "member_b follows {href}");
+    }
 }
