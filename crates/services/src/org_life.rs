@@ -112,6 +112,11 @@ fn whole_branch(kind: MeetingKind) -> bool {
 /// Which members are expected at a meeting of this kind in this org on this day: the branch's
 /// members (plus cadres under 双重组织生活) for whole-branch meetings, the committee for a
 /// committee meeting, the group for a group meeting, nobody for a talk.
+/// The org's secretary on a day (the usual 主持人 of its meetings), if it has one.
+pub async fn secretary_on(services: &Services, org: &OrgRow, on: &str) -> Result<Option<i64>> {
+    Ok(storage::org::holder_on(&services.db, org.id, domain::org::PostKind::Secretary, on).await?)
+}
+
 pub async fn expected(services: &Services, org: &OrgRow, kind: MeetingKind, on: &str) -> Result<Vec<Expected>> {
     use MeetingKind::*;
     let db = &services.db;

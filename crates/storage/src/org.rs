@@ -247,6 +247,18 @@ pub async fn posts(db: &Db, scope: &Scope, org_id: i64, include_ended: bool) -> 
     db.fetch_buf(&b).await
 }
 
+/// Who held a post on an org's committee on a day, if anyone.
+pub async fn holder_on(db: &Db, org_id: i64, post: PostKind, on: &str) -> Result<Option<i64>> {
+    let rows: Vec<(i64,)> = db
+        .fetch_all(
+            "SELECT member_id FROM org_posts WHERE org_id = $1 AND post = $2 AND start_on <= $3 \
+             AND (end_on IS NULL OR end_on >= $3) ORDER BY start_on DESC, id DESC LIMIT 1",
+            &[org_id.into(), post.into(), on.into()],
+        )
+        .await?;
+    Ok(rows.first().map(|(id,)| *id))
+}
+
 pub async fn post_in_tx(tx: &mut Tx, post_id: i64) -> Result<Option<PostRow>> {
     tx.fetch_optional(
         "SELECT p.id, p.org_id, p.member_id, m.name AS member_name, p.post, p.start_on, p.end_on \

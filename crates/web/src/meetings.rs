@@ -140,11 +140,8 @@ async fn form_page_for(
         None => state.services.last_meeting(&v.actor, org.id, kind).await?,
         Some(_) => None,
     };
-    let topic = if values.contains_key("topic") {
-        get("topic")
-    } else {
-        last.as_ref().map(|m| m.topic.clone()).unwrap_or_default()
-    };
+    // The topic starts empty: last month's topic is never this month's.
+    let topic = get("topic");
     let place = if values.contains_key("place") {
         get("place")
     } else {
@@ -166,6 +163,17 @@ async fn form_page_for(
     };
     let choices: Vec<(String, String)> =
         kinds.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect();
+    // A new record's 主持人 is the secretary on the day and its 记录人 the one recording it, when
+    // they are among those who can be chosen; a typed or saved choice is kept.
+    let in_pool = |id: Option<i64>| id.filter(|i| pool.iter().any(|p| p.member_id == *i)).map(|i| i.to_string());
+    let host = match values.get("host_member_id") {
+        Some(h) => h.clone(),
+        None => in_pool(services::org_life::secretary_on(&state.services, &org, &on).await?).unwrap_or_default(),
+    };
+    let recorder = match values.get("recorder_member_id") {
+        Some(r) => r.clone(),
+        None => in_pool(v.account.member_id).unwrap_or_default(),
+    };
     let mut fields = vec![
         Field::select("kind", "会议类型", kind.as_str(), choices, None, errors).required(),
         Field::text("held_on", "日期", &on, errors).kind("date").required(),
@@ -200,18 +208,11 @@ async fn form_page_for(
         fields.push(Field::select("talk_reason", "谈话原因", &get("talk_reason"), reasons, None, errors));
     } else {
         fields.push(Field::text("first_agenda_item", "第一议题", &get("first_agenda_item"), errors));
-        fields.push(Field::select(
-            "host_member_id",
-            "主持人",
-            &get("host_member_id"),
-            people_choices(&pool),
-            Some("（未填）"),
-            errors,
-        ));
+        fields.push(Field::select("host_member_id", "主持人", &host, people_choices(&pool), Some("（未填）"), errors));
         fields.push(Field::select(
             "recorder_member_id",
             "记录人",
-            &get("recorder_member_id"),
+            &recorder,
             people_choices(&pool),
             Some("（未填）"),
             errors,

@@ -6,6 +6,7 @@ test_support::on_both_backends!(
     org_life_is_recorded_once_and_the_finding_goes,
     a_committee_setting_is_confirmed_before_it_is_made,
     findings_lead_with_words_and_tokens_are_folded_away,
+    a_new_record_starts_with_an_empty_topic_and_the_secretary_as_host,
 );
 
 async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
@@ -282,4 +283,25 @@ async fn a_corrected_meeting_changes_the_findings_and_the_ledger_says_so(db: Db)
     let detail: serde_json::Value =
         serde_json::from_str(&api(&f, &t, "GET", &format!("/api/v1/meetings/{id}"), None).await.body).unwrap();
     assert!(detail["meeting"]["voided_on"].is_string(), "{detail}");
+}
+
+/// A new record's form: the topic is empty (never last month's), the 主持人 is the secretary
+/// on the day, and a typed choice is kept.
+async fn a_new_record_starts_with_an_empty_topic_and_the_secretary_as_host(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "worker_a").await;
+    let r = page_post(
+        &f,
+        &s,
+        &format!("/orgs/{}/meetings", f.branch_a),
+        &format!("kind=themed_day&held_on={}-01-10&topic=上个月的主题", services::today().format("%Y")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let form = page_get(&f, &s, &format!("/orgs/{}/meetings/new?kind=themed_day", f.branch_a)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(!form.body.contains("上个月的主题"), "the topic starts empty");
+    let host = form.body.split("name=\"host_member_id\"").nth(1).unwrap().split("</select>").next().unwrap();
+    let selected = host.split("<option").find(|o| o.contains(" selected")).unwrap_or_default();
+    assert!(selected.contains("甲书记"), "the secretary hosts by default: {host}");
 }
