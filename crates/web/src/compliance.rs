@@ -34,12 +34,22 @@ pub fn api_routes() -> Routes {
 #[serde(default)]
 struct YearQuery {
     year: String,
+    /// The child orgs' order: "rate" (lowest first) or the tree's (default).
+    sort: String,
+    /// "below" keeps the child orgs below 100 %.
+    only: String,
+    /// An org kind keeps the child orgs of that kind.
+    kind: String,
 }
 
 /// The year asked for (this year by default) and its as-of date: today for this year, the
 /// first day of the next for a past year.
 fn year_of(q: Result<Query<YearQuery>, QueryRejection>, today: NaiveDate) -> (i32, NaiveDate) {
     let year = q.ok().and_then(|Query(q)| q.year.parse::<i32>().ok());
+    year_and_as_of(year, today)
+}
+
+fn year_and_as_of(year: Option<i32>, today: NaiveDate) -> (i32, NaiveDate) {
     let year = year.filter(|y| (1949..=today.year()).contains(y)).unwrap_or(today.year());
     let as_of = if year < today.year() { NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(today) } else { today };
     (year, as_of)
@@ -83,6 +93,26 @@ struct CompliancePage {
     rules_chart: String,
     children: Vec<ChildLine>,
     rules: Vec<RuleLine>,
+    sort: String,
+    only: String,
+    kind: String,
+}
+
+/// The child orgs as the table shows them: filtered (below 100 %, of one kind) and sorted
+/// (lowest rate first, then by name), or in the tree's order.
+fn children_shown<'a>(
+    children: &'a [services::compliance::OrgCompliance],
+    q: &YearQuery,
+) -> Vec<&'a services::compliance::OrgCompliance> {
+    let mut shown: Vec<&services::compliance::OrgCompliance> = children
+        .iter()
+        .filter(|c| q.only != "below" || c.subtree.met_periods < c.subtree.required_periods)
+        .filter(|c| q.kind.is_empty() || c.kind.as_str() == q.kind)
+        .collect();
+    if q.sort == "rate" {
+        shown.sort_by_key(|c| (c.subtree.rate_permille().unwrap_or(1000), c.name.clone()));
+    }
+    shown
 }
 
 /// A child org's name, with its closing date if it was closed (撤销) during the year or later.
@@ -147,7 +177,8 @@ async fn page(
     q: Result<Query<YearQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let id: i64 = id.parse().map_err(|_| PageError::Service(ServiceError::NotFound))?;
-    let (year, as_of) = year_of(q, state.services.today());
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let (year, as_of) = year_and_as_of(q.year.parse::<i32>().ok(), state.services.today());
     let r = state.services.compliance(&v.actor, id, year, as_of).await?;
     let (children_chart, month_chart, rules_chart) = view(&r);
     let today = state.services.today();
@@ -167,9 +198,11 @@ async fn page(
         children_chart,
         month_chart,
         rules_chart,
-        children: r
-            .children
-            .iter()
+        sort: q.sort.clone(),
+        only: q.only.clone(),
+        kind: q.kind.clone(),
+        children: children_shown(&r.children, &q)
+            .into_iter()
             .map(|c| ChildLine {
                 org_id: c.org_id,
                 name: child_name(c),

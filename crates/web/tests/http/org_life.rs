@@ -7,6 +7,7 @@ test_support::on_both_backends!(
     a_committee_setting_is_confirmed_before_it_is_made,
     findings_lead_with_words_and_tokens_are_folded_away,
     a_new_record_starts_with_an_empty_topic_and_the_secretary_as_host,
+    the_dashboard_sorts_and_filters_its_child_orgs,
 );
 
 async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
@@ -304,4 +305,24 @@ async fn a_new_record_starts_with_an_empty_topic_and_the_secretary_as_host(db: D
     let host = form.body.split("name=\"host_member_id\"").nth(1).unwrap().split("</select>").next().unwrap();
     let selected = host.split("<option").find(|o| o.contains(" selected")).unwrap_or_default();
     assert!(selected.contains("甲书记"), "the secretary hosts by default: {host}");
+}
+
+/// The committee's dashboard lists its child orgs sorted by rate (lowest first) and filtered
+/// (below 100 %, one kind), keeping the choices on the page.
+async fn the_dashboard_sorts_and_filters_its_child_orgs(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "rootadmin").await;
+    let rows = |body: &str| -> Vec<String> {
+        let table =
+            body.split("id=\"children\"").nth(1).unwrap_or_default().split("</table>").next().unwrap_or_default();
+        table.split("<tr><td><a href=\"").skip(1).map(|r| r.split('"').next().unwrap_or_default().to_string()).collect()
+    };
+    let all = page_get(&f, &s, &format!("/orgs/{}/compliance", f.root)).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(rows(&all.body).len(), 2, "both branches");
+    let sorted = page_get(&f, &s, &format!("/orgs/{}/compliance?sort=rate&only=below", f.root)).await;
+    assert!(sorted.body.contains("<option value=\"rate\" selected>"), "the choice is kept");
+    assert!(rows(&sorted.body).len() <= 2);
+    let groups = page_get(&f, &s, &format!("/orgs/{}/compliance?kind=group", f.root)).await;
+    assert!(rows(&groups.body).is_empty(), "no child of the committee is a group");
 }
