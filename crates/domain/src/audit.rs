@@ -38,12 +38,13 @@ pub fn action_label(action: &str) -> &str {
         "token.create" => "创建 API 令牌",
         "token.revoke" => "吊销 API 令牌",
         "audit.export" => "导出审计日志",
+        "compliance.export" => "导出合规看板",
         other => other,
     }
 }
 
 /// Every action with its name, for the audit page's filter.
-pub const ACTIONS: [&str; 34] = [
+pub const ACTIONS: [&str; 35] = [
     "member.create",
     "member.update",
     "member.update_contact",
@@ -77,6 +78,7 @@ pub const ACTIONS: [&str; 34] = [
     "token.create",
     "token.revoke",
     "audit.export",
+    "compliance.export",
     "demo.seed",
 ];
 

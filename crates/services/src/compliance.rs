@@ -415,6 +415,74 @@ impl Services {
     /// The compliance of the subtree under `org_id` for `year` as of `as_of`, for the dashboard:
     /// its roll-up, each direct child's, per rule, per month, and findings per severity. The
     /// actor must see the org ([`Action::ViewOrg`]).
+    /// The dashboard's tables as a workbook (child orgs, requirements), for a meeting or an
+    /// inspection; audited like every export.
+    pub async fn compliance_xlsx(&self, actor: &Actor, org_id: i64, year: i32, as_of: NaiveDate) -> Result<Vec<u8>> {
+        let r = self.compliance(actor, org_id, year, as_of).await?;
+        let children: Vec<Vec<String>> = r
+            .children
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.kind.label().to_string(),
+                    c.subtree.rate_label(),
+                    c.subtree.met_periods.to_string(),
+                    c.subtree.required_periods.to_string(),
+                    c.own.rate_label(),
+                    c.closed_on.map(|d| d.iso()).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let rules: Vec<Vec<String>> = r
+            .by_rule
+            .iter()
+            .map(|x| {
+                vec![
+                    x.title.to_string(),
+                    x.tally.rate_label(),
+                    x.tally.met_periods.to_string(),
+                    x.tally.required_periods.to_string(),
+                    x.rule_id.to_string(),
+                ]
+            })
+            .collect();
+        let title = format!("{} {}年 组织生活落实情况（截至 {}）", r.root.name, year, as_of.iso());
+        let bytes = reports::write::write_xlsx(&[
+            reports::write::SheetSpec {
+                name: "下级组织",
+                title: Some(&title),
+                headers: &["组织", "类别", "落实率（含下级）", "已落实周期", "应落实周期", "本组织落实率", "撤销日期"],
+                rows: &children,
+                text_columns: &[],
+            },
+            reports::write::SheetSpec {
+                name: "各项要求",
+                title: Some(&title),
+                headers: &["要求", "落实率", "已落实周期", "应落实周期", "规则编号"],
+                rows: &rules,
+                text_columns: &[],
+            },
+        ])
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let mut tx = self.db.begin().await?;
+        self.audit(
+            &mut tx,
+            actor,
+            crate::Entry {
+                action: "compliance.export",
+                entity: "org",
+                entity_id: Some(r.root.org_id),
+                org_path: Some(r.root.path.clone()),
+                before: None,
+                after: Some(serde_json::json!({ "year": year, "as_of": as_of.iso() })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(bytes)
+    }
+
     pub async fn compliance(
         &self,
         actor: &Actor,

@@ -23,7 +23,7 @@ use services::compliance::ComplianceReport;
 use utoipa::ToSchema;
 
 pub fn routes() -> Routes {
-    Routes::new().route("/orgs/{id}/compliance", get(page))
+    Routes::new().route("/orgs/{id}/compliance", get(page)).route("/orgs/{id}/compliance.xlsx", get(export))
 }
 
 pub fn api_routes() -> Routes {
@@ -227,6 +227,23 @@ async fn page(
     };
     let html = p.render().map_err(|e| ServiceError::Internal(e.to_string()))?;
     Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+}
+
+/// `GET /orgs/{id}/compliance.xlsx`: the dashboard's tables as a workbook (audited).
+async fn export(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    q: Result<Query<YearQuery>, QueryRejection>,
+) -> Result<Response, PageError> {
+    let id: i64 = id.parse().map_err(|_| PageError::Service(ServiceError::NotFound))?;
+    let (year, as_of) = year_of(q, state.services.today());
+    let bytes = state.services.compliance_xlsx(&v.actor, id, year, as_of).await?;
+    Ok(crate::roster::download(
+        bytes,
+        &format!("组织生活落实情况{year}.xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ))
 }
 
 async fn api(

@@ -325,4 +325,9 @@ async fn the_dashboard_sorts_and_filters_its_child_orgs(db: Db) {
     assert!(rows(&sorted.body).len() <= 2);
     let groups = page_get(&f, &s, &format!("/orgs/{}/compliance?kind=group", f.root)).await;
     assert!(rows(&groups.body).is_empty(), "no child of the committee is a group");
+    // The tables as a workbook, audited.
+    let r = page_get(&f, &s, &format!("/orgs/{}/compliance.xlsx", f.root)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let audit = page_get(&f, &s, "/audit?action=compliance.export").await;
+    assert!(audit.body.contains("导出合规看板"), "{}", audit.body);
 }
