@@ -39,6 +39,8 @@ struct TreeRow {
     kind_label: &'static str,
     depth: usize,
     closed: bool,
+    /// The org matches the search.
+    hit: bool,
 }
 
 #[derive(Template)]
@@ -48,12 +50,17 @@ struct OrgTreePage {
     rows: Vec<TreeRow>,
     can_create_root: bool,
     show_closed: bool,
+    search: String,
+    matches: usize,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct TreeQuery {
     closed: String,
+    /// Part of an org's name: the tree shows the orgs whose name contains it, with the orgs
+    /// above them.
+    q: String,
 }
 
 fn tree_rows(orgs: &[services::rows::OrgRow]) -> Vec<TreeRow> {
@@ -83,6 +90,7 @@ fn tree_rows(orgs: &[services::rows::OrgRow]) -> Vec<TreeRow> {
                     kind_label: o.kind.label(),
                     depth: o.path.matches('/').count().saturating_sub(min_depth),
                     closed: o.status == OrgStatus::Closed,
+                    hit: false,
                 });
                 walk(Some(o.id), by_parent, min_depth, out);
             }
@@ -106,13 +114,32 @@ async fn org_tree(
     PageViewer(v): PageViewer,
     q: Result<Query<TreeQuery>, QueryRejection>,
 ) -> PageResult {
-    let show_closed = q.is_ok_and(|Query(q)| q.closed == "1");
-    let orgs = state.services.org_tree(&v.actor, show_closed).await?;
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let show_closed = q.closed == "1";
+    let mut orgs = state.services.org_tree(&v.actor, show_closed).await?;
+    let search = q.q.trim().to_string();
+    let mut matches = 0;
+    if !search.is_empty() {
+        // The matching orgs and every org above them, so each match stands in its place.
+        let hits: Vec<&services::rows::OrgRow> = orgs.iter().filter(|o| o.name.contains(&search)).collect();
+        matches = hits.len();
+        let keep: std::collections::HashSet<String> = hits
+            .iter()
+            .flat_map(|o| o.path.trim_matches('/').split('/').map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        orgs.retain(|o| keep.contains(&o.id.to_string()));
+    }
+    let mut rows = tree_rows(&orgs);
+    for r in &mut rows {
+        r.hit = !search.is_empty() && r.name.contains(&search);
+    }
     render(&OrgTreePage {
         can_create_root: can(&v.actor, Action::CreateChildOrg(OrgKind::Committee), Target::Global),
-        rows: tree_rows(&orgs),
+        rows,
         nav: nav(&v),
         show_closed,
+        search,
+        matches,
     })
 }
 

@@ -8,6 +8,7 @@ test_support::on_both_backends!(
     findings_lead_with_words_and_tokens_are_folded_away,
     a_new_record_starts_with_an_empty_topic_and_the_secretary_as_host,
     the_dashboard_sorts_and_filters_its_child_orgs,
+    the_org_tree_finds_an_org_by_part_of_its_name,
 );
 
 async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
@@ -330,4 +331,19 @@ async fn the_dashboard_sorts_and_filters_its_child_orgs(db: Db) {
     assert_eq!(r.status, StatusCode::OK);
     let audit = page_get(&f, &s, "/audit?action=compliance.export").await;
     assert!(audit.body.contains("导出合规看板"), "{}", audit.body);
+}
+
+/// Typing part of a school's name finds it in the tree, shown under the orgs above it.
+async fn the_org_tree_finds_an_org_by_part_of_its_name(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "rootadmin").await;
+    let r = page_get(&f, &s, "/orgs?q=%E4%B9%99%E6%A0%A1").await; // 乙校
+    assert_eq!(r.status, StatusCode::OK);
+    let tree = r.body.split("<ul class=\"tree\">").nth(1).unwrap().split("</ul>").next().unwrap();
+    assert!(tree.contains(&format!("href=\"/orgs/{}\"", f.branch_b)), "the match: {tree}");
+    assert!(tree.contains(&format!("href=\"/orgs/{}\"", f.root)), "under the orgs above it");
+    assert!(!tree.contains(&format!("href=\"/orgs/{}\"", f.branch_a)), "and nothing else");
+    assert!(tree.contains(" hit\""), "the match is marked");
+    let r = page_get(&f, &s, "/orgs?q=%E6%9F%A5%E6%97%A0").await; // 查无
+    assert!(r.body.contains("没有找到名称含"), "{}", r.body);
 }
