@@ -348,7 +348,8 @@ async fn org_detail(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
             .filter(|m| m.status == MemberStatus::Full)
             .map(|m| Opt {
                 value: m.id.to_string(),
-                label: format!("{}（{}）", m.name, m.branch_name),
+                // The name as typed: the form finds the member by it.
+                label: m.name.clone(),
                 selected: false,
             })
             .collect()
@@ -492,7 +493,12 @@ async fn post_add(
     CheckedForm { viewer: v, fields: f }: CheckedForm,
 ) -> PageResult {
     let id = id_param(&id)?;
-    let member_id = get_s(&f, "member_id").parse::<i64>().map_err(|_| PageError::BadRequest("请选择党员".into()))?;
+    // The member is typed by name (or ID number, when two share a name) and found in the
+    // viewer's scope; a numeric member_id is taken as it is.
+    let member_id = match get_s(&f, "member_id").parse::<i64>() {
+        Ok(id) => id,
+        Err(_) => state.services.member_named(&v.actor, &get_s(&f, "member"), "member").await.map_err(inline_error)?.id,
+    };
     state
         .services
         .add_post(&v.actor, id, member_id, &get_s(&f, "post"), &get_s(&f, "start_on"))

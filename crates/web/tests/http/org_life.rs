@@ -9,6 +9,7 @@ test_support::on_both_backends!(
     a_new_record_starts_with_an_empty_topic_and_the_secretary_as_host,
     the_dashboard_sorts_and_filters_its_child_orgs,
     the_org_tree_finds_an_org_by_part_of_its_name,
+    a_post_is_given_to_a_member_found_by_name,
 );
 
 async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
@@ -346,4 +347,22 @@ async fn the_org_tree_finds_an_org_by_part_of_its_name(db: Db) {
     assert!(tree.contains(" hit\""), "the match is marked");
     let r = page_get(&f, &s, "/orgs?q=%E6%9F%A5%E6%97%A0").await; // 查无
     assert!(r.body.contains("没有找到名称含"), "{}", r.body);
+}
+
+/// Appointing a post: the member is typed by name (the form suggests names; no dropdown of
+/// every member), and a name nobody has is refused with a message.
+async fn a_post_is_given_to_a_member_found_by_name(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "rootadmin").await;
+    let page = page_get(&f, &s, &format!("/orgs/{}", f.branch_b)).await;
+    assert!(page.body.contains("name=\"member\" list=\"post-members\""), "{}", page.body);
+    assert!(!page.body.contains("<select name=\"member_id\""));
+    let uri = format!("/orgs/{}/posts", f.branch_b);
+    let r = page_post(&f, &s, &uri, "member=乙党员&post=organization_officer&start_on=2024-01-01").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = page_get(&f, &s, &format!("/orgs/{}", f.branch_b)).await;
+    assert!(page.body.contains("组织委员") && page.body.contains("乙党员"), "{}", page.body);
+    let r = page_post(&f, &s, &uri, "member=查无此人&post=publicity_officer&start_on=2024-01-01").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("找不到党员“查无此人”"), "{}", r.body);
 }
