@@ -16,8 +16,8 @@ use domain::scope::{Action, Actor, Scope, Target, can};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use storage::meeting::{
-    self, AttachmentRow, AttendanceRow, DualRow, ExpectedRow, MeetingDetails, MeetingRow, NewAttendance, NewMeeting,
-    RatingRow, ResolutionRow,
+    self, AttachmentRow, AttendanceRow, ExpectedRow, MeetingDetails, MeetingRow, NewAttendance, NewMeeting, RatingRow,
+    ResolutionRow,
 };
 use storage::org::OrgRow;
 
@@ -25,12 +25,12 @@ use storage::org::OrgRow;
 pub const NOTICE_DAYS: u32 = 30;
 
 /// A meeting record as checked, ready to write.
-struct Planned {
-    new: NewMeeting,
-    details: MeetingDetails,
-    kind: MeetingKind,
-    on: String,
-    topic: String,
+pub(crate) struct Planned {
+    pub(crate) new: NewMeeting,
+    pub(crate) details: MeetingDetails,
+    pub(crate) kind: MeetingKind,
+    pub(crate) on: String,
+    pub(crate) topic: String,
 }
 
 /// One resolution (会议决议) as typed: its text and the votes.
@@ -322,115 +322,9 @@ impl Services {
         Ok(id)
     }
 
-    /// Corrects a saved meeting record (更正): the same checks as recording it, by someone who may
-    /// edit the org's records, with a reason. The record is replaced by the corrected version;
-    /// the version before is kept with the reason (shown on the record and marked in the ledger)
-    /// and in the audit log, and the findings follow at once.
-    pub async fn correct_meeting(
-        &self,
-        actor: &Actor,
-        meeting_id: i64,
-        input: &MeetingInput,
-        reason: &str,
-    ) -> Result<()> {
-        let scope = actor.scope();
-        let m = meeting::get(&self.db, &scope, meeting_id).await?.ok_or(ServiceError::NotFound)?;
-        let org = storage::org::get(&self.db, &scope, m.org_id).await?.ok_or(ServiceError::NotFound)?;
-        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) || org.status != OrgStatus::Active {
-            return Err(ServiceError::Forbidden);
-        }
-        if m.voided_on.is_some() {
-            return Err(ServiceError::Conflict("该记录已作废，不能更正".into()));
-        }
-        let reason = reason.trim();
-        if reason.chars().count() < 4 {
-            return Err(ServiceError::field("reason", "请写明更正的原因（至少 4 个字），更正会留痕备查"));
-        }
-        if reason.chars().count() > 500 {
-            return Err(ServiceError::field("reason", "更正原因不能超过 500 个字"));
-        }
-        let Planned { new, details, kind, on, topic } = self.plan_meeting(&scope, &org, input).await?;
-        let ids = [m.id];
-        let before = serde_json::json!({
-            "meeting": m,
-            "attendance": meeting::attendance(&self.db, &scope, &ids).await?,
-            "resolutions": meeting::resolutions(&self.db, &scope, &ids).await?,
-            "ratings": meeting::ratings(&self.db, &scope, &ids).await?,
-        });
-        let mut tx = self.db.begin().await?;
-        meeting::replace(&mut tx, m.id, &new, &details).await?;
-        meeting::add_correction(&mut tx, m.id, &org.path, reason, &before.to_string(), actor.account_id).await?;
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: "meeting.correct",
-                entity: "meeting",
-                entity_id: Some(m.id),
-                org_path: Some(org.path.clone()),
-                before: Some(before),
-                after: Some(serde_json::json!({
-                    "reason": reason, "kind": kind.as_str(), "held_on": on, "topic": topic,
-                    "expected": details.attendance.len(), "resolutions": details.resolutions.len(),
-                    "ratings": details.ratings.len(),
-                })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Voids a saved meeting record (作废), with a reason, by someone who may edit the org's
-    /// records: it stays, marked with the day and the reason, visible to auditors, and counts for
-    /// nothing in findings, lists and the ledger from then on. Audited with the record as it was.
-    pub async fn void_meeting(&self, actor: &Actor, meeting_id: i64, reason: &str) -> Result<()> {
-        let scope = actor.scope();
-        let m = meeting::get(&self.db, &scope, meeting_id).await?.ok_or(ServiceError::NotFound)?;
-        let org = storage::org::get(&self.db, &scope, m.org_id).await?.ok_or(ServiceError::NotFound)?;
-        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) {
-            return Err(ServiceError::Forbidden);
-        }
-        if m.voided_on.is_some() {
-            return Err(ServiceError::Conflict("该记录已作废".into()));
-        }
-        let reason = reason.trim();
-        if reason.chars().count() < 4 {
-            return Err(ServiceError::field("void_reason", "请写明作废的原因（至少 4 个字），作废会留痕备查"));
-        }
-        if reason.chars().count() > 500 {
-            return Err(ServiceError::field("void_reason", "作废原因不能超过 500 个字"));
-        }
-        let today = self.today().iso();
-        let mut tx = self.db.begin().await?;
-        meeting::void(&mut tx, m.id, &today, reason).await?;
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: "meeting.void",
-                entity: "meeting",
-                entity_id: Some(m.id),
-                org_path: Some(org.path.clone()),
-                before: Some(serde_json::json!({ "meeting": m })),
-                after: Some(serde_json::json!({ "voided_on": today, "reason": reason })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The org's voided records of a year, for those who may read its audit log (auditors).
-    pub async fn voided_meetings(&self, actor: &Actor, org_id: i64, year: i32) -> Result<Vec<MeetingRow>> {
-        let Some(scope) = actor.audit_scope() else { return Ok(Vec::new()) };
-        let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
-        Ok(meeting::voided_of_org(&self.db, &scope, org_id, &from, &to).await?)
-    }
-
     /// Everything a record of a meeting is checked for (the kind for the org, the date, the people
     /// named on it, attendance by the facts on the day, votes, ratings), and what is written.
-    async fn plan_meeting(&self, scope: &Scope, org: &OrgRow, input: &MeetingInput) -> Result<Planned> {
+    pub(crate) async fn plan_meeting(&self, scope: &Scope, org: &OrgRow, input: &MeetingInput) -> Result<Planned> {
         let org_kind = org.kind;
         let mut e = FieldErrors::new();
         let kind = MeetingKind::parse(&input.kind);
@@ -750,115 +644,5 @@ impl Services {
         let rows =
             meeting::of_org(&self.db, &actor.scope(), org_id, &format!("{}-01-01", year - 1), "9999-12-31").await?;
         Ok(rows.into_iter().rev().find(|m| m.kind == kind))
-    }
-
-    /// Leading cadres taking part in the org's organizational life (双重组织生活).
-    pub async fn duals(&self, actor: &Actor, org_id: i64) -> Result<Vec<DualRow>> {
-        storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
-        Ok(meeting::duals(&self.db, &actor.scope(), org_id).await?)
-    }
-
-    /// Adds a leading cadre to an org's organizational life from `start_on`. The cadre is found
-    /// by ID number, or by a name that is unique among the members the actor can see.
-    pub async fn add_dual(&self, actor: &Actor, org_id: i64, who: &str, start_on: &str) -> Result<i64> {
-        let scope = actor.scope();
-        let org = storage::org::get(&self.db, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
-        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) || org.status != OrgStatus::Active {
-            return Err(ServiceError::Forbidden);
-        }
-        if org.kind != OrgKind::Branch {
-            return Err(ServiceError::field("who", "双重组织生活只能编入党支部"));
-        }
-        let start = parse_date(start_on).map_err(|e| ServiceError::field("start_on", e.to_string()))?;
-        let who = who.trim();
-        let member = self.find_member(actor, who).await?;
-        if member.branch_id == org.id {
-            return Err(ServiceError::field("who", format!("{}是本支部党员，无需编入", member.name)));
-        }
-        let current = meeting::duals(&self.db, &actor.scope(), org.id).await?;
-        if current.iter().any(|d| d.member_id == member.id && d.end_on.is_none()) {
-            return Err(ServiceError::field("who", format!("{}已参加本支部组织生活", member.name)));
-        }
-        let on = start.iso();
-        let mut tx = self.db.begin().await?;
-        let id = meeting::add_dual(&mut tx, member.id, org.id, &on, actor.account_id).await?;
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: "dual_org_life.add",
-                entity: "org",
-                entity_id: Some(org.id),
-                org_path: Some(org.path.clone()),
-                before: None,
-                after: Some(serde_json::json!({ "member_id": member.id, "start_on": on })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// Ends a cadre's participation from today (the history stays).
-    pub async fn end_dual(&self, actor: &Actor, org_id: i64, dual_id: i64) -> Result<()> {
-        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
-        if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) {
-            return Err(ServiceError::Forbidden);
-        }
-        let on = self.today().iso();
-        let mut tx = self.db.begin().await?;
-        if meeting::end_dual(&mut tx, dual_id, org.id, &on).await? == 0 {
-            return Err(ServiceError::NotFound);
-        }
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: "dual_org_life.end",
-                entity: "org",
-                entity_id: Some(org.id),
-                org_path: Some(org.path.clone()),
-                before: Some(serde_json::json!({ "dual_id": dual_id })),
-                after: Some(serde_json::json!({ "end_on": on })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// A member the actor can see, by ID number or by a unique name.
-    async fn find_member(&self, actor: &Actor, who: &str) -> Result<storage::member::MemberRow> {
-        self.member_named(actor, who, "who").await
-    }
-
-    /// The current member the actor can see with this name or ID number; a field error under
-    /// `field` when there is none, or several of that name.
-    pub async fn member_named(&self, actor: &Actor, who: &str, field: &str) -> Result<storage::member::MemberRow> {
-        let scope = actor.scope();
-        let who = who.trim();
-        if who.is_empty() {
-            return Err(ServiceError::field(field, "请填写党员姓名或身份证号"));
-        }
-        let by_number = who.len() == 18 && who.chars().all(|c| c.is_ascii_alphanumeric());
-        let not_found = || ServiceError::field(field, format!("在您的管理范围内找不到党员“{who}”"));
-        if by_number {
-            let found = storage::roster::by_id_numbers(&self.db, &[who.to_uppercase()]).await?;
-            let Some(r) = found.first() else { return Err(not_found()) };
-            return storage::member::get(&self.db, &scope, r.id).await?.ok_or_else(not_found);
-        }
-        let filter = storage::member::MemberFilter {
-            per_page: 5,
-            name_prefix: Some(who.to_string()),
-            statuses: vec!["full".into(), "probationary".into()],
-            ..Default::default()
-        };
-        let (rows, _) = storage::member::list(&self.db, &scope, &filter).await?;
-        let mut exact: Vec<_> = rows.into_iter().filter(|m| m.name == who).collect();
-        match exact.len() {
-            0 => Err(not_found()),
-            1 => exact.pop().ok_or_else(not_found),
-            _ => Err(ServiceError::field(field, format!("有多名党员叫“{who}”，请改填身份证号"))),
-        }
     }
 }

@@ -16,6 +16,7 @@ pub mod column;
 pub mod db;
 pub mod meeting;
 pub mod member;
+pub mod member_history;
 pub mod memo;
 pub mod org;
 pub mod roster;

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::{PageViewer, Viewer, check_csrf};
 use crate::error::PageError;
-use crate::ui::Routes;
+use crate::ui::{CheckedForm, Routes};
 use crate::ui::{PageResult, id_param};
 use crate::view::Field;
 use askama::Template;
@@ -385,13 +385,10 @@ async fn edit_meeting(
 /// `POST /meetings/{id}/edit`: the correction, checked as a new record is, with its reason.
 async fn correct(
     State(state): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    form: Result<Form<HashMap<String, String>>, FormRejection>,
+    CheckedForm { viewer: v, fields: f }: CheckedForm,
 ) -> PageResult {
     let id = id_param(&id)?;
-    let f = form.map(|Form(f)| f).map_err(|_| PageError::BadRequest("提交的表单格式不正确，请返回重新填写".into()))?;
-    check_csrf(&v, f.get("_csrf").map(String::as_str).unwrap_or_default())?;
     let reason = f.get("reason").cloned().unwrap_or_default();
     match state.services.correct_meeting(&v.actor, id, &meeting_input(&f), &reason).await {
         Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
@@ -528,13 +525,10 @@ async fn meeting_page_full(
 /// `POST /meetings/{id}/void`: voids the record with a reason (it stays, marked).
 async fn void(
     State(state): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    form: Result<Form<HashMap<String, String>>, FormRejection>,
+    CheckedForm { viewer: v, fields: f }: CheckedForm,
 ) -> PageResult {
     let id = id_param(&id)?;
-    let f = form.map(|Form(f)| f).map_err(|_| PageError::BadRequest("提交的表单格式不正确，请返回重新填写".into()))?;
-    check_csrf(&v, f.get("_csrf").map(String::as_str).unwrap_or_default())?;
     let reason = f.get("void_reason").cloned().unwrap_or_default();
     match state.services.void_meeting(&v.actor, id, &reason).await {
         Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),

@@ -11,7 +11,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use domain::dates::Iso;
 use domain::member::{IdNumber, MemberInput};
 use domain::scope::RoleKind;
-use large::vocabulary::{GIVEN_ANY, GIVEN_FEMALE, GIVEN_MALE};
+use large::vocabulary::given_name;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -132,15 +132,7 @@ impl Gen {
     /// women, the first (of two) from either or from names used for both.
     fn name(&mut self, female: bool) -> String {
         let s = SURNAMES.choose(&mut self.rng).copied().unwrap_or("王");
-        let pool = if female { GIVEN_FEMALE } else { GIVEN_MALE };
-        let last = pool.choose(&mut self.rng).copied().unwrap_or("明");
-        if self.rng.gen_bool(0.7) {
-            let first = if female { GIVEN_ANY } else { pool };
-            let first = first.choose(&mut self.rng).copied().unwrap_or("文");
-            format!("{s}{first}{last}")
-        } else {
-            format!("{s}{last}")
-        }
+        format!("{s}{}", given_name(&mut self.rng, female, 0.7))
     }
 
     /// One member as a raw form, as a party worker would type it.

@@ -171,15 +171,7 @@ impl Gen<'_> {
 
     fn name(&mut self, female: bool) -> String {
         let s = SURNAMES[self.surnames.sample(&mut self.rng)].0;
-        let pool = if female { GIVEN_FEMALE } else { GIVEN_MALE };
-        let last = pool.choose(&mut self.rng).copied().unwrap_or("明");
-        if self.rng.gen_bool(0.72) {
-            let first = if self.rng.gen_bool(0.5) { GIVEN_ANY } else { pool };
-            let first = first.choose(&mut self.rng).copied().unwrap_or("文");
-            format!("{s}{first}{last}")
-        } else {
-            format!("{s}{last}")
-        }
+        format!("{s}{}", given_name(&mut self.rng, female, 0.72))
     }
 
     /// One member as a raw form. `status`: `None` for a current member (full, or probationary

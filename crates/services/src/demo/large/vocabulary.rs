@@ -235,20 +235,34 @@ pub(super) const SURNAMES: &[(&str, u32)] = &[
     ("上官", 1),
     ("诸葛", 1),
 ];
-pub(in crate::demo) const GIVEN_MALE: &[&str] = &[
+pub(super) const GIVEN_MALE: &[&str] = &[
     "伟", "强", "磊", "军", "洋", "勇", "杰", "涛", "明", "超", "刚", "平", "辉", "鹏", "华", "飞", "鑫", "波", "斌",
     "宇", "浩", "凯", "健", "俊", "帆", "帅", "旭", "宁", "龙", "林", "建", "国", "峰", "志", "海", "亮", "成", "东",
     "彬", "振", "博", "文", "兵", "锋", "永", "德", "忠", "庆", "良", "胜",
 ];
-pub(in crate::demo) const GIVEN_FEMALE: &[&str] = &[
+pub(super) const GIVEN_FEMALE: &[&str] = &[
     "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "秀", "玲", "红", "燕", "婷", "雪", "琳", "晶", "慧", "颖", "倩",
     "洁", "梅", "莉", "兰", "萍", "欣", "佳", "悦", "璐", "瑶", "蕾", "丹", "琴", "云", "凤", "英", "桂", "月", "薇",
     "萌", "华",
 ];
-pub(in crate::demo) const GIVEN_ANY: &[&str] = &[
+pub(super) const GIVEN_ANY: &[&str] = &[
     "文", "华", "春", "晓", "海", "金", "玉", "建", "国", "明", "新", "永", "立", "志", "子", "思", "一", "嘉", "安",
     "晨", "秋", "冬", "雨", "天", "小", "爱", "红", "学", "家", "长",
 ];
+
+/// A given name that fits the gender: the last character from the given names of men or of
+/// women, and with probability `two` a first character from those or from names used by both.
+pub(in crate::demo) fn given_name(rng: &mut impl rand::Rng, female: bool, two: f64) -> String {
+    use rand::seq::SliceRandom;
+    let pool = if female { GIVEN_FEMALE } else { GIVEN_MALE };
+    let last = pool.choose(rng).copied().unwrap_or("明");
+    if rng.gen_bool(two) {
+        let first = if rng.gen_bool(0.5) { GIVEN_ANY } else { pool };
+        format!("{}{last}", first.choose(rng).copied().unwrap_or("文"))
+    } else {
+        last.to_string()
+    }
+}
 
 /// Two-character place names are drawn from these halves.
 pub(super) const PLACE_A: &[&str] = &[
