@@ -235,9 +235,8 @@ pub const SINCE_EXPORT: &str = "（上次导出台账后更正）";
 
 /// "2026-11-20 张三更正：出席人数录错".
 pub fn correction_note(c: &meeting::CorrectionRow) -> String {
-    let day = chrono::DateTime::from_timestamp_millis(c.created_at)
-        .map(|t| (t + chrono::Duration::hours(8)).date_naive().iso())
-        .unwrap_or_default();
+    let at = domain::dates::format_instant_cn(c.created_at);
+    let day = at.split(' ').next().unwrap_or_default();
     format!("{day} {}更正：{}", c.account_name.as_deref().unwrap_or("—"), c.reason)
 }
 
