@@ -22,6 +22,7 @@ pub mod orgs;
 pub mod own;
 pub mod sessions;
 pub mod settings;
+pub mod todo;
 
 /// The stored rows the use cases hand out, as the front ends receive them (the front ends do
 /// not depend on `storage` itself: every read and write goes through a use case here).
@@ -129,6 +130,9 @@ pub struct Services {
     pub(crate) token_cache: Memo<String, sessions::SignedIn>,
     pub(crate) list_cache: Memo<String, std::sync::Arc<members::MemberPage>>,
     pub(crate) home_cache: Memo<String, std::sync::Arc<home::HomeFigures>>,
+    /// The home page's to-do lists: a subtree's check, kept until the next write (see
+    /// [`todo::TODO_CACHE_MS`]).
+    pub(crate) todo_cache: Memo<String, std::sync::Arc<Vec<todo::Todo>>>,
     /// How long a computed member-list page or home page may be reused (0 turns the caches off).
     pub list_cache_ms: u64,
     /// Where meeting attachments are kept (the data directory's `attachments`); without it,
@@ -153,6 +157,7 @@ impl Services {
             token_cache: Memo::new(10_000),
             list_cache: Memo::new(4_096),
             home_cache: Memo::new(4_096),
+            todo_cache: Memo::new(1_024),
             list_cache_ms: DEFAULT_LIST_CACHE_MS,
             files_dir: None,
             font_path: None,

@@ -87,6 +87,14 @@ pub async fn list(db: &Db, scope: &Scope, within: Option<&OrgPath>, include_clos
     db.fetch_buf(&b).await
 }
 
+/// The active orgs at the top of the tree (those without a parent), in path order.
+pub async fn roots(db: &Db) -> Result<Vec<OrgRow>> {
+    let b = SqlBuf::new(&format!(
+        "SELECT {COLS} FROM orgs o WHERE o.parent_id IS NULL AND o.status = 'active' ORDER BY o.path"
+    ));
+    db.fetch_buf(&b).await
+}
+
 /// The orgs with the given ids that the scope sees (for breadcrumbs and labels).
 pub async fn by_ids(db: &Db, scope: &Scope, ids: &[i64]) -> Result<Vec<OrgRow>> {
     if ids.is_empty() {

@@ -85,6 +85,105 @@ struct HomePage {
     nav: Nav,
     as_of_cn: String,
     figures: std::sync::Arc<services::home::HomeFigures>,
+    branches: Vec<BranchTodo>,
+    subtrees: Vec<services::todo::SubtreeTodo>,
+}
+
+/// A finding on the to-do list, ready to show.
+struct TodoLine {
+    org_id: i64,
+    org_name: String,
+    rule_id: &'static str,
+    title: &'static str,
+    severity: &'static str,
+    severity_label: &'static str,
+    message: String,
+    due: String,
+    fix_href: String,
+    fix_label: String,
+}
+
+struct TodoGroupView {
+    key: &'static str,
+    label: &'static str,
+    items: Vec<TodoLine>,
+}
+
+/// One requirement of the current period, with its period in words.
+struct RequirementLine {
+    rule_id: &'static str,
+    title: &'static str,
+    period: String,
+    required: u32,
+    held: u32,
+    met: bool,
+    due: String,
+}
+
+/// A branch's to-do list as the page shows it.
+struct BranchTodo {
+    org_id: i64,
+    org_name: String,
+    open: usize,
+    explained: usize,
+    groups: Vec<TodoGroupView>,
+    requirements: Vec<RequirementLine>,
+    calendar: services::todo::MonthCalendar,
+}
+
+fn branch_view(t: &services::todo::OrgTodo) -> BranchTodo {
+    let groups: Vec<TodoGroupView> = t
+        .groups
+        .iter()
+        .map(|g| TodoGroupView {
+            key: g.bucket.as_str(),
+            label: g.bucket.label(),
+            items: g
+                .items
+                .iter()
+                .map(|i| {
+                    let f = &i.finding;
+                    let (fix_href, fix_label) = match &f.fix {
+                        Some(fix) => (crate::fix::href(fix).unwrap_or_default(), fix.label.clone()),
+                        None => (String::new(), String::new()),
+                    };
+                    TodoLine {
+                        org_id: f.org_id,
+                        org_name: i.org_name.clone(),
+                        rule_id: f.rule_id,
+                        title: f.title,
+                        severity: f.severity.as_str(),
+                        severity_label: f.severity.label(),
+                        message: f.message.clone(),
+                        due: f.due.map(domain::dates::format_cn).unwrap_or_default(),
+                        fix_href,
+                        fix_label,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    BranchTodo {
+        org_id: t.org_id,
+        org_name: t.org_name.clone(),
+        open: groups.iter().map(|g| g.items.len()).sum(),
+        explained: t.explained,
+        groups,
+        requirements: t
+            .requirements
+            .iter()
+            .map(|r| RequirementLine {
+                rule_id: r.rule_id,
+                title: r.title,
+                period: r.period.label(),
+                required: r.required,
+                held: r.held,
+                met: r.met,
+                due: domain::dates::format_cn(r.period.end()),
+            })
+            .collect(),
+        calendar: t.calendar.clone(),
+    }
 }
 
 #[derive(Template)]
@@ -103,5 +202,13 @@ async fn home(State(state): State<AppState>, PageViewer(v): PageViewer) -> PageR
         return render(&OwnHomePage { nav: nav(&v), as_of_cn: domain::dates::format_cn(as_of), o });
     }
     let figures = state.services.home_figures(&v.actor, as_of).await?;
-    render(&HomePage { nav: nav(&v), as_of_cn: domain::dates::format_cn(as_of), figures })
+    let mut branches = Vec::new();
+    let mut subtrees = Vec::new();
+    for t in state.services.todo(&v.actor, as_of).await?.iter() {
+        match t {
+            services::todo::Todo::Org(t) => branches.push(branch_view(t)),
+            services::todo::Todo::Subtree(t) => subtrees.push(t.clone()),
+        }
+    }
+    render(&HomePage { nav: nav(&v), as_of_cn: domain::dates::format_cn(as_of), figures, branches, subtrees })
 }

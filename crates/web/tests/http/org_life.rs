@@ -10,6 +10,7 @@ test_support::on_both_backends!(
     the_dashboard_sorts_and_filters_its_child_orgs,
     the_org_tree_finds_an_org_by_part_of_its_name,
     a_post_is_given_to_a_member_found_by_name,
+    the_home_page_is_a_to_do_list,
 );
 
 async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
@@ -365,4 +366,30 @@ async fn a_post_is_given_to_a_member_found_by_name(db: Db) {
     let r = page_post(&f, &s, &uri, "member=查无此人&post=publicity_officer&start_on=2024-01-01").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("找不到党员“查无此人”"), "{}", r.body);
+}
+
+/// A party worker's home lists the branch's open findings with their fix links, the month's
+/// calendar and the current requirements; the committee's admin sees the orgs with the most
+/// overdue, each opening its own list; the counters stay below.
+async fn the_home_page_is_a_to_do_list(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "worker_a").await;
+    let home = page_get(&f, &s, "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.body.contains("待办事项") && home.body.contains(&format!("id=\"todo-{}\"", f.branch_a)),
+        "{}",
+        home.body
+    );
+    // The branch has no records: something of this year is overdue or due, with its fix link.
+    assert!(home.body.contains("class=\"todo-item"), "{}", home.body);
+    assert!(home.body.contains(&format!("href=\"/orgs/{}/meetings/new?kind=", f.branch_a)));
+    assert!(home.body.contains("class=\"calendar\"") && home.body.contains("本期应完成"));
+    assert!(home.body.contains("工作概况"), "the counters stay, below");
+    assert!(!home.body.contains(&format!("id=\"todo-{}\"", f.branch_b)), "only the worker's branch");
+    let s = login(&f, "rootadmin").await;
+    let home = page_get(&f, &s, "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains(&format!("id=\"subtree-{}\"", f.root)), "{}", home.body);
+    assert!(home.body.contains(&format!("href=\"/orgs/{}/life\"", f.branch_a)), "{}", home.body);
 }
