@@ -210,21 +210,67 @@ const COLUMN_AREA: u32 = 160;
 const COLUMN_LEFT: u32 = 36;
 const COLUMN_SLOT: u32 = 48;
 const COLUMN_WIDTH: u32 = 28;
+/// The most requirements a month's column shows one cell each.
+const MAX_CELLS: u32 = 12;
 
-/// One org's year by month: a column per month (1月 … 12月, at most 12 of `months`), stacked
-/// from one cell per required meeting (or per meeting held, when more were held): green for met,
-/// red for missed (the month is due), grey for not yet due, with "held/required" above each
-/// column and a legend below. No months render [`NO_DATA`].
+/// One cell per required meeting (or per meeting held, when more were held), from the
+/// baseline up; returns the column's top and the text above it ("held/required").
+fn cell_column(out: &mut String, m: &MonthCell, x: u32, baseline: u32, cell: u32, drawn: u32) -> (u32, String) {
+    let total = m.met.max(m.required).min(drawn);
+    for k in 0..total {
+        let colour = if k < m.met {
+            GREEN
+        } else if m.due {
+            RED
+        } else {
+            GREY
+        };
+        let y = baseline - (k + 1) * cell;
+        let _ = write!(
+            out,
+            r##"<rect x="{x}" y="{y}" width="{COLUMN_WIDTH}" height="{cell}" fill="{colour}" stroke="#ffffff" stroke-width="1"/>"##
+        );
+    }
+    (baseline - total * cell, format!("{}/{}", m.met, m.required))
+}
+
+/// A month as one column of full height: the share met in green below, the rest red when the
+/// month is due (grey when not yet); returns the column's top and the share met ("97%").
+fn share_column(out: &mut String, m: &MonthCell, x: u32, baseline: u32, area: u32) -> (u32, String) {
+    if m.required == 0 {
+        return (baseline, String::new());
+    }
+    let rate = permille(m.met.min(m.required), m.required).unwrap_or(0);
+    let met_h = area * rate / 1000;
+    let rest = if m.due { RED } else { GREY };
+    let top = baseline - area;
+    let _ = write!(
+        out,
+        r##"<rect x="{x}" y="{top}" width="{COLUMN_WIDTH}" height="{}" fill="{rest}"/><rect x="{x}" y="{}" width="{COLUMN_WIDTH}" height="{met_h}" fill="{GREEN}"/>"##,
+        area - met_h,
+        baseline - met_h
+    );
+    (top, format_permille(rate))
+}
+
+/// A year by month: a column per month (1月 … 12月, at most 12 of `months`), stacked from one
+/// cell per required meeting (or per meeting held, when more were held): green for met, red for
+/// missed (the month is due), grey for not yet due, with "held/required" above each column and a
+/// legend below. When a month requires more than [`MAX_CELLS`] (a subtree), each column is the
+/// month's share met and missed instead, with the share above it. No months render [`NO_DATA`].
 pub fn monthly_columns(title: &str, months: &[MonthCell]) -> String {
     let months = &months[..months.len().min(12)];
     if months.is_empty() {
         return no_data(title);
     }
     let max_cells = months.iter().map(|m| m.met.max(m.required)).max().unwrap_or(0).max(1);
+    // Beyond a dozen requirements a month (a committee's subtree has hundreds), cells would be
+    // slivers: each month is then one column of full height, split by share met and missed.
+    let shares = max_cells > MAX_CELLS;
     // Whole pixels per cell (at least 2), so columns stay integers.
     let cell = (COLUMN_AREA / max_cells).clamp(2, 28);
     // The column area: as tall as the tallest column needs, at most COLUMN_AREA.
-    let area = cell.saturating_mul(max_cells).min(COLUMN_AREA);
+    let area = if shares { COLUMN_AREA } else { cell.saturating_mul(max_cells).min(COLUMN_AREA) };
     let drawn_cells = (area / cell).max(1);
     let baseline = COLUMN_TOP + area;
     let height = baseline + 64;
@@ -239,7 +285,6 @@ pub fn monthly_columns(title: &str, months: &[MonthCell]) -> String {
         let slot_x = COLUMN_LEFT + u32::try_from(i).unwrap_or(0) * COLUMN_SLOT;
         let x = slot_x + (COLUMN_SLOT - COLUMN_WIDTH) / 2;
         let centre = slot_x + COLUMN_SLOT / 2;
-        let total = m.met.max(m.required).min(drawn_cells);
         let status = if m.required == 0 {
             "无要求"
         } else if m.met >= m.required {
@@ -250,28 +295,15 @@ pub fn monthly_columns(title: &str, months: &[MonthCell]) -> String {
             "未到期"
         };
         let _ = write!(out, "<g><title>{}月：已开 {} 次，应开 {} 次，{status}</title>", i + 1, m.met, m.required);
-        for k in 0..total {
-            let colour = if k < m.met {
-                GREEN
-            } else if m.due {
-                RED
-            } else {
-                GREY
-            };
-            let y = baseline - (k + 1) * cell;
-            let _ = write!(
-                out,
-                r##"<rect x="{x}" y="{y}" width="{COLUMN_WIDTH}" height="{}" fill="{colour}" stroke="#ffffff" stroke-width="1"/>"##,
-                cell
-            );
-        }
-        let top = baseline - total * cell;
+        let (top, above) = if shares {
+            share_column(&mut out, m, x, baseline, area)
+        } else {
+            cell_column(&mut out, m, x, baseline, cell, drawn_cells)
+        };
         let _ = write!(
             out,
-            r#"<text x="{centre}" y="{}" font-size="11" fill="{MUTED}" text-anchor="middle">{}/{}</text><text x="{centre}" y="{}" font-size="12" fill="{TEXT}" text-anchor="middle">{}月</text></g>"#,
+            r#"<text x="{centre}" y="{}" font-size="12" fill="{MUTED}" text-anchor="middle">{above}</text><text x="{centre}" y="{}" font-size="12" fill="{TEXT}" text-anchor="middle">{}月</text></g>"#,
             top.saturating_sub(4),
-            m.met,
-            m.required,
             baseline + 16,
             i + 1
         );
@@ -477,5 +509,38 @@ mod tests {
         let svg = monthly_columns("t", &many);
         parse(&svg);
         assert!(!svg.contains("13月"));
+    }
+
+    /// A committee's months (hundreds of requirement-periods each) are one column a month, the
+    /// share met in green and the rest red when due, with the share above: not hundreds of
+    /// slivers.
+    #[test]
+    fn a_subtree_month_is_one_column_of_shares() {
+        let mut months = vec![MonthCell { met: 290, required: 300, due: true }; 12];
+        months[11] = MonthCell { met: 100, required: 300, due: false };
+        let svg = monthly_columns("各月", &months);
+        let text = parse(&svg);
+        assert!(text.contains("96.7%"), "{text}");
+        assert!(text.contains("12月：已开 100 次，应开 300 次，未到期"));
+        // Two rectangles a month (the rest, then the share met), and three in the legend.
+        assert_eq!(svg.matches("<rect x=").count(), 1 + 12 * 2 + 3, "{svg}");
+        assert_eq!(svg.matches(&format!("fill=\"{GREY}\"/>")).count(), 1 + 1);
+        // Twelve requirements a month still show one cell each.
+        let svg = monthly_columns("各月", &[MonthCell { met: 12, required: 12, due: true }; 12]);
+        assert_eq!(svg.matches(&format!("fill=\"{GREEN}\" stroke")).count(), 144);
+    }
+
+    /// Chart text stays at 12 px or more (the page shows charts at their natural size on a
+    /// phone, scrolling sideways, so this is the size read).
+    #[test]
+    fn no_chart_text_is_smaller_than_12px() {
+        let months = vec![MonthCell { met: 1, required: 2, due: true }; 12];
+        let bars = vec![bar("一支部", 500, "1/2")];
+        for svg in [monthly_columns("t", &months), rate_bars("t", &bars), rate_bars("t", &[])] {
+            for size in svg.split("font-size=\"").skip(1) {
+                let n: u32 = size.split('"').next().unwrap().parse().unwrap();
+                assert!(n >= 12, "font-size {n} in {svg}");
+            }
+        }
     }
 }

@@ -430,6 +430,9 @@ impl Services {
                     c.subtree.met_periods.to_string(),
                     c.subtree.required_periods.to_string(),
                     c.own.rate_label(),
+                    c.findings.violations.to_string(),
+                    c.findings.warnings.to_string(),
+                    c.findings.upcoming.to_string(),
                     c.closed_on.map(|d| d.iso()).unwrap_or_default(),
                 ]
             })
@@ -452,7 +455,18 @@ impl Services {
             reports::write::SheetSpec {
                 name: "下级组织",
                 title: Some(&title),
-                headers: &["组织", "类别", "落实率（含下级）", "已落实周期", "应落实周期", "本组织落实率", "撤销日期"],
+                headers: &[
+                    "组织",
+                    "类别",
+                    "落实率（含下级）",
+                    "已落实周期",
+                    "应落实周期",
+                    "本组织落实率",
+                    "违规",
+                    "提示",
+                    "临近期限",
+                    "撤销日期",
+                ],
                 rows: &children,
                 text_columns: &[],
             },
@@ -543,12 +557,22 @@ impl Services {
                 closed_on: org.closed_on,
                 own: root_tally.own,
                 subtree: root_tally.subtree,
+                findings: root_tally.findings,
             },
             children: children
                 .into_iter()
                 .map(|(org_id, path, name, kind, closed_on)| {
                     let t = tally_of(&path);
-                    OrgCompliance { org_id, path, name, kind, closed_on, own: t.own, subtree: t.subtree }
+                    OrgCompliance {
+                        org_id,
+                        path,
+                        name,
+                        kind,
+                        closed_on,
+                        own: t.own,
+                        subtree: t.subtree,
+                        findings: t.findings,
+                    }
                 })
                 .collect(),
             by_rule,
@@ -562,11 +586,46 @@ impl Services {
     }
 }
 
-/// An org's own tally and its subtree's (itself and every org below it).
+/// An org's own tally and its subtree's (itself and every org below it), and the subtree's
+/// findings by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct OrgTally {
     pub own: Tally,
     pub subtree: Tally,
+    pub findings: FindingCounts,
+}
+
+/// Findings by severity. None is marked resolved: all are open until the records change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FindingCounts {
+    pub violations: u64,
+    pub warnings: u64,
+    pub upcoming: u64,
+}
+
+impl FindingCounts {
+    pub fn of(findings: &[Finding]) -> FindingCounts {
+        let mut c = FindingCounts::default();
+        for f in findings {
+            match f.severity {
+                Severity::Violation => c.violations += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Upcoming => c.upcoming += 1,
+            }
+        }
+        c
+    }
+
+    pub fn merge(&mut self, other: FindingCounts) {
+        self.violations += other.violations;
+        self.warnings += other.warnings;
+        self.upcoming += other.upcoming;
+    }
+
+    /// Every open finding.
+    pub fn total(&self) -> u64 {
+        self.violations + self.warnings + self.upcoming
+    }
 }
 
 /// Roll-ups of check results: by org path (own and subtree), by rule, by month in which the
@@ -610,6 +669,7 @@ impl SubtreeCompliance {
     /// every ancestor.
     pub fn add(&mut self, r: &OrgResult) {
         let own = Tally::of(&r.statuses);
+        let found = FindingCounts::of(&r.findings);
         self.orgs += 1;
         let mut depth = 0;
         for (i, b) in r.path.bytes().enumerate().skip(1) {
@@ -630,6 +690,7 @@ impl SubtreeCompliance {
             }
             if let Some(entry) = self.by_org.get_mut(prefix) {
                 entry.subtree.merge(own);
+                entry.findings.merge(found);
                 if i + 1 == r.path.len() {
                     entry.own.merge(own);
                 }
@@ -683,6 +744,8 @@ pub struct OrgCompliance {
     pub closed_on: Option<NaiveDate>,
     pub own: Tally,
     pub subtree: Tally,
+    /// The subtree's findings by severity.
+    pub findings: FindingCounts,
 }
 
 /// One rule's tally over a subtree.

@@ -20,6 +20,44 @@ impl Services {
         self.name_members(actor, findings).await
     }
 
+    /// The findings of a whole subtree for a year as of a date, of one severity or all, in tree
+    /// order (what a dashboard's severity count stands for). At most [`SUBTREE_FINDINGS_SHOWN`]
+    /// are returned, with the total. The actor must see the org.
+    pub async fn subtree_findings(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        year: i32,
+        as_of: NaiveDate,
+        severity: Option<domain::rules::Severity>,
+    ) -> Result<SubtreeFindings> {
+        let scope = actor.scope();
+        let org = storage::org::get(&self.db, &scope, org_id).await?.ok_or(ServiceError::NotFound)?;
+        let path = org.org_path()?;
+        if !can(actor, Action::ViewOrg, Target::Org(&path)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let changes = self.setting_changes().await?;
+        let mut out = SubtreeFindings { org_name: org.name.clone(), total: 0, findings: Vec::new() };
+        let mut shown = Vec::new();
+        self.check_subtree(Some(&path), year, as_of, crate::settings::rules_in_force(changes), |r| {
+            for f in r.findings {
+                if severity.is_some_and(|s| s != f.severity) {
+                    continue;
+                }
+                out.total += 1;
+                if shown.len() < SUBTREE_FINDINGS_SHOWN {
+                    shown.push((r.name.clone(), f));
+                }
+            }
+        })
+        .await?;
+        let (names, findings): (Vec<String>, Vec<Finding>) = shown.into_iter().unzip();
+        let findings = self.name_members(actor, findings).await?;
+        out.findings = names.into_iter().zip(findings).collect();
+        Ok(out)
+    }
+
     /// Findings about a member (CON-LAPSE) with the member's name in place of the id the rules
     /// engine knows.
     pub(crate) async fn name_members(&self, actor: &Actor, mut findings: Vec<Finding>) -> Result<Vec<Finding>> {
@@ -114,6 +152,18 @@ impl Services {
         storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
         Ok(meeting::explanations(&self.db, &actor.scope(), org_id).await?)
     }
+}
+
+/// The most findings [`Services::subtree_findings`] returns.
+pub const SUBTREE_FINDINGS_SHOWN: usize = 500;
+
+/// A subtree's findings: the first of them with the name of the org that must act, and how many
+/// there are.
+#[derive(Debug, Clone)]
+pub struct SubtreeFindings {
+    pub org_name: String,
+    pub total: usize,
+    pub findings: Vec<(String, Finding)>,
 }
 
 /// Whether explanation `e` explains finding `f` (whose period starts on `period_start`, "" when

@@ -23,7 +23,10 @@ use services::compliance::ComplianceReport;
 use utoipa::ToSchema;
 
 pub fn routes() -> Routes {
-    Routes::new().route("/orgs/{id}/compliance", get(page)).route("/orgs/{id}/compliance.xlsx", get(export))
+    Routes::new()
+        .route("/orgs/{id}/compliance", get(page))
+        .route("/orgs/{id}/compliance.xlsx", get(export))
+        .route("/orgs/{id}/findings", get(findings_page))
 }
 
 pub fn api_routes() -> Routes {
@@ -34,10 +37,13 @@ pub fn api_routes() -> Routes {
 #[serde(default)]
 struct YearQuery {
     year: String,
-    /// The child orgs' order: "rate" (lowest first) or the tree's (default).
+    /// The child orgs' order: "rate" (lowest first), "open" (most open findings first) or the
+    /// tree's (default).
     sort: String,
-    /// "below" keeps the child orgs below 100 %.
+    /// "below" keeps the child orgs below 100 %, "violations" those with a violation.
     only: String,
+    /// The findings page: one severity ("violation", "warning", "upcoming") or all.
+    severity: String,
     /// An org kind keeps the child orgs of that kind.
     kind: String,
 }
@@ -62,6 +68,7 @@ struct ChildLine {
     rate: String,
     detail: String,
     own_rate: String,
+    findings: services::compliance::FindingCounts,
 }
 
 struct RuleLine {
@@ -107,10 +114,16 @@ fn children_shown<'a>(
     let mut shown: Vec<&services::compliance::OrgCompliance> = children
         .iter()
         .filter(|c| q.only != "below" || c.subtree.met_periods < c.subtree.required_periods)
+        .filter(|c| q.only != "violations" || c.findings.violations > 0)
         .filter(|c| q.kind.is_empty() || c.kind.as_str() == q.kind)
         .collect();
-    if q.sort == "rate" {
-        shown.sort_by_key(|c| (c.subtree.rate_permille().unwrap_or(1000), c.name.clone()));
+    match q.sort.as_str() {
+        "rate" => shown.sort_by_key(|c| (c.subtree.rate_permille().unwrap_or(1000), c.name.clone())),
+        "open" => shown.sort_by_key(|c| {
+            let f = c.findings;
+            (std::cmp::Reverse((f.violations, f.total())), c.name.clone())
+        }),
+        _ => {}
     }
     shown
 }
@@ -210,6 +223,7 @@ async fn page(
                 rate: c.subtree.rate_label(),
                 detail: format!("{}/{}", c.subtree.met_periods, c.subtree.required_periods),
                 own_rate: c.own.rate_label(),
+                findings: c.findings,
             })
             .collect(),
         rules: r
@@ -221,6 +235,87 @@ async fn page(
                 rate: x.tally.rate_label(),
                 met: x.tally.met_periods,
                 required: x.tally.required_periods,
+            })
+            .collect(),
+        nav: crate::ui::nav(&v),
+    };
+    let html = p.render().map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+}
+
+struct FindingLine {
+    org_id: i64,
+    org_name: String,
+    rule_id: &'static str,
+    title: &'static str,
+    severity: &'static str,
+    severity_label: &'static str,
+    message: String,
+    fix_href: String,
+    fix_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "subtree_findings.html")]
+struct FindingsPage {
+    nav: crate::ui::Nav,
+    org_id: i64,
+    org_name: String,
+    heading: String,
+    year: i32,
+    as_of: String,
+    /// The severity shown ("" for all).
+    severity: String,
+    severities: Vec<(&'static str, &'static str)>,
+    total: usize,
+    findings: Vec<FindingLine>,
+}
+
+/// `GET /orgs/{id}/findings`: the findings of the whole subtree behind a dashboard's counts, of
+/// one severity or all, each with the org that must act and its fix link.
+async fn findings_page(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    q: Result<Query<YearQuery>, QueryRejection>,
+) -> Result<Response, PageError> {
+    let id: i64 = id.parse().map_err(|_| PageError::Service(ServiceError::NotFound))?;
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let (year, as_of) = year_and_as_of(q.year.parse::<i32>().ok(), state.services.today());
+    let severity = Severity::parse(&q.severity);
+    let r = state.services.subtree_findings(&v.actor, id, year, as_of, severity).await?;
+    let heading = match severity {
+        Some(s) => format!("{}提醒", s.label()),
+        None => "全部提醒".to_string(),
+    };
+    let p = FindingsPage {
+        org_id: id,
+        org_name: r.org_name.clone(),
+        heading,
+        year,
+        as_of: domain::dates::format_cn(as_of),
+        severity: severity.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        severities: Severity::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
+        total: r.total,
+        findings: r
+            .findings
+            .iter()
+            .map(|(org_name, f)| {
+                let (fix_href, fix_label) = match &f.fix {
+                    Some(fix) => (crate::fix::href(fix).unwrap_or_default(), fix.label.clone()),
+                    None => (String::new(), String::new()),
+                };
+                FindingLine {
+                    org_id: f.org_id,
+                    org_name: org_name.clone(),
+                    rule_id: f.rule_id,
+                    title: f.title,
+                    severity: f.severity.as_str(),
+                    severity_label: f.severity.label(),
+                    message: f.message.clone(),
+                    fix_href,
+                    fix_label,
+                }
             })
             .collect(),
         nav: crate::ui::nav(&v),
@@ -284,6 +379,22 @@ pub(crate) struct OrgCompliance {
     pub closed_on: Option<NaiveDate>,
     pub own: Tally,
     pub subtree: Tally,
+    /// The subtree's open findings by severity.
+    pub findings: FindingCounts,
+}
+
+/// Findings by severity.
+#[derive(Serialize, ToSchema, Clone, Copy)]
+pub(crate) struct FindingCounts {
+    pub violations: u64,
+    pub warnings: u64,
+    pub upcoming: u64,
+}
+
+impl From<services::compliance::FindingCounts> for FindingCounts {
+    fn from(c: services::compliance::FindingCounts) -> Self {
+        Self { violations: c.violations, warnings: c.warnings, upcoming: c.upcoming }
+    }
 }
 
 impl From<&services::compliance::OrgCompliance> for OrgCompliance {
@@ -296,6 +407,7 @@ impl From<&services::compliance::OrgCompliance> for OrgCompliance {
             closed_on: c.closed_on,
             own: c.own.into(),
             subtree: c.subtree.into(),
+            findings: c.findings.into(),
         }
     }
 }

@@ -310,15 +310,20 @@ async fn a_new_record_starts_with_an_empty_topic_and_the_secretary_as_host(db: D
     assert!(selected.contains("甲书记"), "the secretary hosts by default: {host}");
 }
 
-/// The committee's dashboard lists its child orgs sorted by rate (lowest first) and filtered
-/// (below 100 %, one kind), keeping the choices on the page.
+/// The committee's dashboard lists its child orgs sorted by rate (lowest first) or by open
+/// findings, and filtered (below 100 %, with a violation, one kind), keeping the choices on the
+/// page; its severity counts open the findings behind them.
 async fn the_dashboard_sorts_and_filters_its_child_orgs(db: Db) {
     let f = fixture(db).await;
     let s = login(&f, "rootadmin").await;
     let rows = |body: &str| -> Vec<String> {
         let table =
             body.split("id=\"children\"").nth(1).unwrap_or_default().split("</table>").next().unwrap_or_default();
-        table.split("<tr><td><a href=\"").skip(1).map(|r| r.split('"').next().unwrap_or_default().to_string()).collect()
+        table
+            .split("<td data-label=\"组织\"><a href=\"")
+            .skip(1)
+            .map(|r| r.split('"').next().unwrap_or_default().to_string())
+            .collect()
     };
     let all = page_get(&f, &s, &format!("/orgs/{}/compliance", f.root)).await;
     assert_eq!(all.status, StatusCode::OK);
@@ -328,6 +333,23 @@ async fn the_dashboard_sorts_and_filters_its_child_orgs(db: Db) {
     assert!(rows(&sorted.body).len() <= 2);
     let groups = page_get(&f, &s, &format!("/orgs/{}/compliance?kind=group", f.root)).await;
     assert!(rows(&groups.body).is_empty(), "no child of the committee is a group");
+    // Sorted by open findings, or only those with a violation; each count opens the findings
+    // behind it, each with the org that must act and its fix link.
+    let open = page_get(&f, &s, &format!("/orgs/{}/compliance?sort=open&only=violations", f.root)).await;
+    assert!(open.body.contains("<option value=\"open\" selected>"), "the choice is kept");
+    assert!(open.body.contains(&format!("href=\"/orgs/{}/findings?year=", f.root)), "severity counts are links");
+    let year = services::today().format("%Y").to_string();
+    let link = format!("/orgs/{}/findings?year={year}&amp;severity=violation", f.branch_a);
+    if !rows(&open.body).is_empty() {
+        assert!(open.body.contains(&link), "a child's violations link to its findings: {}", open.body);
+    }
+    let list = page_get(&f, &s, &format!("/orgs/{}/findings?year={year}", f.root)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("全部提醒"), "{}", list.body);
+    assert!(list.body.contains("class=\"finding ") && list.body.contains("class=\"fix-link\""), "{}", list.body);
+    let violations = page_get(&f, &s, &format!("/orgs/{}/findings?year={year}&severity=violation", f.root)).await;
+    assert!(violations.body.contains("违规提醒"), "{}", violations.body);
+    assert!(!violations.body.contains("class=\"finding warning"), "only violations");
     // The tables as a workbook, audited.
     let r = page_get(&f, &s, &format!("/orgs/{}/compliance.xlsx", f.root)).await;
     assert_eq!(r.status, StatusCode::OK);
