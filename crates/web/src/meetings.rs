@@ -390,6 +390,10 @@ async fn correct(
 ) -> PageResult {
     let id = id_param(&id)?;
     let reason = f.get("reason").cloned().unwrap_or_default();
+    if refreshing(&f) {
+        let d = state.services.meeting_detail(&v.actor, id).await?;
+        return form_page_for(&state, &v, d.meeting.org_id, &f, &FieldErrors::new(), StatusCode::OK, Some(id)).await;
+    }
     match state.services.correct_meeting(&v.actor, id, &meeting_input(&f), &reason).await {
         Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
         Err(ServiceError::Invalid(errors)) => {
@@ -398,6 +402,13 @@ async fn correct(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Whether the form was sent with its "update" button: the kind or the date changed without
+/// JavaScript, so the form comes back for that kind and day with everything typed kept, and
+/// nothing is saved.
+fn refreshing(f: &HashMap<String, String>) -> bool {
+    f.get("_refresh").is_some_and(|v| v == "1")
 }
 
 /// The meeting typed on the form (also used by the API's form-shaped input).
@@ -455,6 +466,9 @@ async fn record(
     let id = id_param(&id)?;
     let f = form.map(|Form(f)| f).map_err(|_| PageError::BadRequest("提交的表单格式不正确，请返回重新填写".into()))?;
     check_csrf(&v, f.get("_csrf").map(String::as_str).unwrap_or_default())?;
+    if refreshing(&f) {
+        return form_page(&state, &v, id, &f, &FieldErrors::new(), StatusCode::OK).await;
+    }
     match state.services.record_meeting(&v.actor, id, &meeting_input(&f)).await {
         Ok(mid) => Ok(Redirect::to(&format!("/meetings/{mid}")).into_response()),
         Err(ServiceError::Invalid(errors)) => form_page(&state, &v, id, &f, &errors, StatusCode::BAD_REQUEST).await,

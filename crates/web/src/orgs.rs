@@ -41,7 +41,16 @@ struct TreeRow {
     closed: bool,
     /// The org matches the search.
     hit: bool,
+    /// How many orgs are directly below it (it then opens a foldable level).
+    children: usize,
+    /// Its level starts unfolded: the top two levels, or every level when searching.
+    open: bool,
+    /// How many foldable levels end after this row.
+    close: usize,
 }
+
+/// Levels shown unfolded when the tree opens (a committee and the orgs right below it).
+const OPEN_LEVELS: usize = 2;
 
 #[derive(Template)]
 #[template(path = "org_tree.html")]
@@ -91,12 +100,24 @@ fn tree_rows(orgs: &[services::rows::OrgRow]) -> Vec<TreeRow> {
                     depth: o.path.matches('/').count().saturating_sub(min_depth),
                     closed: o.status == OrgStatus::Closed,
                     hit: false,
+                    children: by_parent.get(&Some(o.id)).map_or(0, Vec::len),
+                    open: false,
+                    close: 0,
                 });
                 walk(Some(o.id), by_parent, min_depth, out);
             }
         }
     }
     walk(None, &by_parent, min_depth, &mut out);
+    // A leaf ends the levels between it and the next row (the last row ends them all).
+    let depths: Vec<usize> = out.iter().map(|r| r.depth).collect();
+    for (i, r) in out.iter_mut().enumerate() {
+        r.open = r.depth < OPEN_LEVELS;
+        if r.children == 0 {
+            let next = depths.get(i + 1).copied().unwrap_or(0);
+            r.close = r.depth.saturating_sub(next);
+        }
+    }
     out
 }
 
@@ -132,6 +153,8 @@ async fn org_tree(
     let mut rows = tree_rows(&orgs);
     for r in &mut rows {
         r.hit = !search.is_empty() && r.name.contains(&search);
+        // A search shows the matches in place: every level on their way is unfolded.
+        r.open |= !search.is_empty();
     }
     render(&OrgTreePage {
         can_create_root: can(&v.actor, Action::CreateChildOrg(OrgKind::Committee), Target::Global),

@@ -308,6 +308,25 @@ async fn a_new_record_starts_with_an_empty_topic_and_the_secretary_as_host(db: D
     let host = form.body.split("name=\"host_member_id\"").nth(1).unwrap().split("</select>").next().unwrap();
     let selected = host.split("<option").find(|o| o.contains(" selected")).unwrap_or_default();
     assert!(selected.contains("甲书记"), "the secretary hosts by default: {host}");
+    // Changing the kind without JavaScript: the form's update button brings the form back for
+    // the new kind with what was typed, and saves nothing.
+    let (before,): (i64,) = f.services.fixture_db().fetch_one("SELECT COUNT(*) FROM meetings", &[]).await.unwrap();
+    let r = page_post(
+        &f,
+        &s,
+        &format!("/orgs/{}/meetings", f.branch_a),
+        &format!(
+            "kind=committee_meeting&held_on={}-01-12&topic=研究发展党员工作&place=会议室&_refresh=1",
+            services::today().format("%Y")
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("value=\"研究发展党员工作\"") && r.body.contains("value=\"会议室\""), "typed values kept");
+    assert!(r.body.contains("data-kind=\"committee_meeting\""), "the form of the new kind");
+    assert!(!r.body.contains("field-error"), "nothing was checked: {}", r.body);
+    let (after,): (i64,) = f.services.fixture_db().fetch_one("SELECT COUNT(*) FROM meetings", &[]).await.unwrap();
+    assert_eq!(before, after, "nothing saved");
 }
 
 /// The committee's dashboard lists its child orgs sorted by rate (lowest first) or by open
@@ -363,11 +382,18 @@ async fn the_org_tree_finds_an_org_by_part_of_its_name(db: Db) {
     let s = login(&f, "rootadmin").await;
     let r = page_get(&f, &s, "/orgs?q=%E4%B9%99%E6%A0%A1").await; // 乙校
     assert_eq!(r.status, StatusCode::OK);
-    let tree = r.body.split("<ul class=\"tree\">").nth(1).unwrap().split("</ul>").next().unwrap();
+    let tree = r.body.split("id=\"org-tree\">").nth(1).unwrap().split("{% endblock").next().unwrap();
     assert!(tree.contains(&format!("href=\"/orgs/{}\"", f.branch_b)), "the match: {tree}");
     assert!(tree.contains(&format!("href=\"/orgs/{}\"", f.root)), "under the orgs above it");
     assert!(!tree.contains(&format!("href=\"/orgs/{}\"", f.branch_a)), "and nothing else");
     assert!(tree.contains(" hit\""), "the match is marked");
+    // The tree folds: every org with orgs below it is a level of its own, unfolded on the way
+    // to a match, and every level that opens is closed.
+    assert!(tree.contains("<details open><summary><a class=\"org-link\""), "{tree}");
+    assert_eq!(tree.matches("<details").count(), tree.matches("</details>").count(), "{tree}");
+    let all = page_get(&f, &s, "/orgs").await;
+    assert_eq!(all.body.matches("<details").count(), all.body.matches("</details>").count(), "{}", all.body);
+    assert_eq!(all.body.matches("<ul").count(), all.body.matches("</ul>").count());
     let r = page_get(&f, &s, "/orgs?q=%E6%9F%A5%E6%97%A0").await; // 查无
     assert!(r.body.contains("没有找到名称含"), "{}", r.body);
 }
