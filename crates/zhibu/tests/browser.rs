@@ -43,6 +43,7 @@ fn member_registry_in_a_browser() {
             dangwu2: (app.account("dangwu2").username.clone(), app.account("dangwu2").password.clone()),
             jiaoyuju: (app.account("jiaoyuju").username.clone(), app.account("jiaoyuju").password.clone()),
             zongzhi: (app.account("zongzhi").username.clone(), app.account("zongzhi").password.clone()),
+            dangyuan: (app.account("dangyuan").username.clone(), app.account("dangyuan").password.clone()),
         };
         // Run the scenario as a task so that a failed assertion still lets us
         // close the browser session before the panic is passed on.
@@ -61,6 +62,7 @@ fn member_registry_in_a_browser() {
     });
     drop(driver);
     drop(app);
+    assert_the_guide_shows_only_current_screenshots();
 }
 
 struct Accounts {
@@ -69,12 +71,33 @@ struct Accounts {
     /// The committee's administrator, and a general branch's below it.
     jiaoyuju: (String, String),
     zongzhi: (String, String),
+    /// A plain member.
+    dangyuan: (String, String),
 }
 
 /// The steps, in order, in one browser session.
 async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     // dangwu1: the party worker of the first branch.
     ui.login(&accounts.dangwu1.0, &accounts.dangwu1.1).await;
+
+    // The home page is the branch's to-do list: most urgent first, each with its fix link, the
+    // month's calendar beside it; it holds at phone width.
+    ui.goto("/").await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.wait_css("section.todo table.calendar").await;
+    let items = ui.count("section.todo li.todo-item").await;
+    let empty = ui.count("section.todo .todo-empty").await;
+    assert!(items > 0 || empty > 0, "the to-do list lists or says there is nothing to do");
+    if items > 0 {
+        let first = ui.wait_css("section.todo ul.todo-list").await;
+        let bucket = first.attr("data-bucket").await.expect("read the bucket").unwrap_or_default();
+        assert!(["overdue", "this_week", "this_month", "later"].contains(&bucket.as_str()), "{bucket}");
+        let fix = ui.wait_css("section.todo li.todo-item a.fix-link").await;
+        let height = fix.rectangle().await.expect("measure the fix link").3;
+        assert!(height >= 44.0, "the fix link is a tap target of 44 px or more ({height})");
+    }
+    ui.shot("home").await;
+    eprintln!("step: the home page lists {items} things to do");
 
     let branch_path = ui.open_first_branch_with_add_member().await;
     eprintln!("step: {branch_path} offers 添加党员");
@@ -128,6 +151,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
 
     // The member list at phone width (no assertion on pixels).
     ui.phone_screenshot(&screenshot_dir.join("members-phone.png")).await;
+    ui.shot("members").await;
 
     // Batch import through the two-phase page: a CSV placed in the worker's branch by default,
     // checked (preview with counts), then committed.
@@ -181,6 +205,8 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     assert!(rows[0].contains("主题党日"), "listed as a 主题党日: {}", rows[0]);
     let png = ui.client.screenshot().await.expect("screenshot the life page");
     std::fs::write(screenshot_dir.join("life-phone.png"), png).expect("write the screenshot");
+    ui.shot("life").await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
     eprintln!("step: recorded a 主题党日 at phone width");
 
     // Correct that record at phone width: the form comes filled, the reason is asked for, and
@@ -241,6 +267,30 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     let expected = ui.count("table#attendance tr").await;
     assert!(expected >= 3, "the committee members are expected ({expected})");
     ui.fill("form#meeting-form", "topic", "研究本月工作").await;
+    // Switching the kind puts the other kind's form in place, keeping the topic typed, without
+    // reloading the page; switching back brings the 支委会's expected attendees again.
+    ui.client.execute("window.zhibuNoReload = 1;", vec![]).await.expect("mark the page");
+    let switch = |kind: &str| {
+        format!(
+            "var s = document.querySelector('form#meeting-form [name=kind]'); s.value = '{kind}'; \
+             s.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        )
+    };
+    ui.client.execute(&switch("themed_day"), vec![]).await.expect("choose 主题党日");
+    ui.wait_css("form#meeting-form[data-kind=themed_day]").await;
+    ui.client.execute(&switch("committee_meeting"), vec![]).await.expect("choose 支委会 again");
+    ui.wait_css("form#meeting-form[data-kind=committee_meeting]").await;
+    let kept = ui
+        .client
+        .execute(
+            "return [document.querySelector('form#meeting-form [name=topic]').value, window.zhibuNoReload];",
+            vec![],
+        )
+        .await
+        .expect("read the topic");
+    assert_eq!(kept[0].as_str(), Some("研究本月工作"), "the topic survives switching the kind");
+    assert_eq!(kept[1].as_u64(), Some(1), "the page was not reloaded");
+    assert_eq!(ui.count("table#attendance tr").await, expected, "the committee is expected again");
     ui.click("table#attendance tr:first-child input[value=excused]").await;
     let reason = ui.wait_css("table#attendance tr:first-child input[name^=reason_]").await;
     reason.send_keys("外出培训").await.expect("type the reason");
@@ -249,6 +299,8 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     minutes.send_keys("会议研究了本月的主题党日安排。").await.expect("type the minutes");
     let png = ui.client.screenshot().await.expect("screenshot the committee form");
     std::fs::write(screenshot_dir.join("committee-form-phone.png"), png).expect("write the screenshot");
+    ui.shot("meeting-form").await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
     let widths = ui
         .client
         .execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![])
@@ -269,6 +321,18 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     ui.wait_css("#month-chart svg").await;
     let png = ui.client.screenshot().await.expect("screenshot the dashboard");
     std::fs::write(screenshot_dir.join("compliance-phone.png"), png).expect("write the screenshot");
+    // Chart text is read at its natural size on a phone (12 px or more): charts are not shrunk.
+    let scale = ui
+        .client
+        .execute(
+            "var s = document.querySelector('#month-chart svg'); \
+             return s.getBoundingClientRect().width / s.width.baseVal.value;",
+            vec![],
+        )
+        .await
+        .expect("measure the chart");
+    assert!(scale.as_f64().unwrap_or(0.0) >= 0.99, "the chart keeps its natural size on a phone ({scale})");
+    ui.shot("compliance").await;
     ui.client.set_window_size(1280, 900).await.expect("desktop width");
     eprintln!("step: recorded {march}'s 支委会 with attendance; its finding is gone");
 
@@ -283,7 +347,28 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     ui.goto("/").await;
     ui.logout().await;
 
+    own_view(&ui, &accounts).await;
     committee_settings(&ui, &accounts, &screenshot_dir).await;
+}
+
+/// A plain member's home is their own: their record, branch, meetings and results, with no
+/// admin buttons or links, at phone width.
+async fn own_view(ui: &Ui, accounts: &Accounts) {
+    ui.login(&accounts.dangyuan.0, &accounts.dangyuan.1).await;
+    ui.goto("/").await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.wait_css("#own-record").await;
+    for id in ["#own-due", "#own-meetings", "#own-ratings"] {
+        assert_eq!(ui.count(id).await, 1, "the member's home shows {id}");
+    }
+    for admin in
+        ["a[href='/accounts']", "a[href='/audit']", "a[href='/members/import']", "a#add-member", "section.todo"]
+    {
+        assert_eq!(ui.count(admin).await, 0, "a plain member sees no {admin}");
+    }
+    ui.shot("own-home").await;
+    ui.logout().await;
+    eprintln!("step: the member's own home");
 }
 
 /// The committee's administrator switches on the quarterly 党课 for the subtree from today, at
@@ -291,6 +376,16 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
 /// administrator below may not switch it off, and the refusal names the rule.
 async fn committee_settings(ui: &Ui, accounts: &Accounts, screenshot_dir: &Path) {
     ui.login(&accounts.jiaoyuju.0, &accounts.jiaoyuju.1).await;
+    // The committee's home: the orgs below with the most overdue first, each opening its list.
+    ui.goto("/").await;
+    ui.wait_css("section.todo[id^=subtree-]").await;
+    if ui.count("table#subtree-orgs a.org-open").await > 0 {
+        let first = ui.wait_css("table#subtree-orgs a.org-open").await;
+        let href = first.attr("href").await.expect("read the org's link").unwrap_or_default();
+        assert!(href.ends_with("/life"), "an org opens its own list: {href}");
+    }
+    ui.shot("home-committee").await;
+    ui.shot_tree().await;
     ui.client.set_window_size(390, 844).await.expect("phone width");
     ui.goto("/orgs").await;
     let root = ui.wait_css("ul.tree li.depth-0 a.org-link").await;
@@ -320,6 +415,21 @@ async fn committee_settings(ui: &Ui, accounts: &Accounts, screenshot_dir: &Path)
     std::fs::write(screenshot_dir.join("settings-phone.png"), png).expect("write the screenshot");
     let (scroll, inner) = (widths[0].as_u64().unwrap_or(0), widths[1].as_u64().unwrap_or(0));
     assert!(scroll <= inner, "the settings page fits a phone's width (scrollWidth {scroll} > innerWidth {inner})");
+    // The audit log at phone width: filtered to the settings made, it lists the one just made,
+    // in words, as a card.
+    ui.goto("/audit").await;
+    ui.wait_css("form#audit-filters").await;
+    ui.client
+        .execute("document.querySelector('form#audit-filters [name=action]').value = 'setting.set';", vec![])
+        .await
+        .expect("choose 党委设置");
+    ui.click("form#audit-filters button[type=submit]").await;
+    ui.wait_for_path("the filtered audit log", |p| p.contains("action=setting.set")).await;
+    let rows = ui.count("table#audit tbody tr").await;
+    assert!(rows >= 1, "the setting just made is in the log");
+    let text = ui.wait_css("table#audit tbody tr").await.text().await.expect("read the entry");
+    assert!(text.contains("党委设置"), "the action in words: {text}");
+    ui.shot("audit").await;
     ui.client.set_window_size(1280, 900).await.expect("desktop width");
     ui.goto(&format!("/orgs/{root_id}/rules")).await;
     let local = ui.wait_css("table#rules tr#LOCAL-LESSON-QUARTER").await;
@@ -344,6 +454,32 @@ async fn committee_settings(ui: &Ui, accounts: &Accounts, screenshot_dir: &Path)
     assert!(error.contains("LOCAL-LESSON-QUARTER") && error.contains("下级不得停用"), "{error}");
     ui.logout().await;
     eprintln!("step: the general branch may not switch it off: {error}");
+}
+
+/// The screenshots the user guide shows: docs/screenshots of the repository.
+fn docs_screenshots() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots")
+}
+
+/// The names of the screenshots taken in this run ([`Ui::shot`]).
+static SHOTS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Every picture docs/user-guide.md shows is one the browser test took (and so is current).
+fn assert_the_guide_shows_only_current_screenshots() {
+    let guide = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/user-guide.md");
+    let text = std::fs::read_to_string(&guide).expect("read docs/user-guide.md");
+    let shots = SHOTS.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let mut shown = 0;
+    for part in text.split("](screenshots/").skip(1) {
+        let file = part.split(')').next().unwrap_or_default();
+        let name = file.trim_end_matches(".png").trim_end_matches("-phone").trim_end_matches("-desktop");
+        assert!(shots.iter().any(|s| s == name), "docs/user-guide.md shows {file}, which no browser step takes");
+        shown += 1;
+    }
+    for name in &shots {
+        assert!(text.contains(&format!("screenshots/{name}-phone.png")), "the guide should show {name}-phone.png");
+    }
+    assert!(shown > 0, "the user guide shows the screenshots");
 }
 
 /// `/members/{id}`, possibly with a query string.
@@ -608,6 +744,48 @@ impl Ui {
         let path = self.path().await;
         assert!(path.starts_with("/members?"), "the member search ended at {path}");
         self.count("tr.member-row").await
+    }
+
+    /// The current page at phone width (390 × 844) and at desktop width (1280 × 900), saved as
+    /// `docs/screenshots/{name}-phone.png` and `-desktop.png` for the user guide (so its pictures
+    /// are those of the last run). At phone width the page must fit: no sideways scrolling.
+    /// Leaves the window at desktop width.
+    async fn shot(&self, name: &str) {
+        let dir = docs_screenshots();
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
+        for (width, height, suffix) in [(390, 844, "phone"), (1280, 900, "desktop")] {
+            self.client.set_window_size(width, height).await.expect("resize the window");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            if suffix == "phone" {
+                let widths = self
+                    .client
+                    .execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![])
+                    .await
+                    .expect("measure the page");
+                let (scroll, inner) = (widths[0].as_u64().unwrap_or(0), widths[1].as_u64().unwrap_or(0));
+                assert!(scroll <= inner, "{name} fits a phone's width (scrollWidth {scroll} > innerWidth {inner})");
+            }
+            let png = self.client.screenshot().await.expect("take a screenshot");
+            let file = dir.join(format!("{name}-{suffix}.png"));
+            std::fs::write(&file, png).unwrap_or_else(|e| panic!("write {}: {e}", file.display()));
+        }
+        SHOTS.lock().unwrap_or_else(|e| e.into_inner()).push(name.to_string());
+        eprintln!("step: screenshots {name}-phone.png and {name}-desktop.png");
+    }
+
+    /// The org tree, folded: the committee's level open, the levels further down closed until
+    /// tapped.
+    async fn shot_tree(&self) {
+        self.goto("/orgs").await;
+        self.wait_css("ul#org-tree").await;
+        let open = self.count("ul#org-tree details[open]").await;
+        let closed = self.count("ul#org-tree details:not([open])").await;
+        assert!(open >= 1, "the top of the tree is unfolded");
+        if closed > 0 {
+            self.click("ul#org-tree details:not([open]) > summary > span.muted").await;
+            assert_eq!(self.count("ul#org-tree details:not([open])").await, closed - 1, "a tap unfolds a level");
+        }
+        self.shot("org-tree").await;
     }
 
     /// The current page (the member list) at phone width, saved as a PNG.
