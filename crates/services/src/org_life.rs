@@ -398,6 +398,16 @@ impl Services {
                 e.add("partner_member_id", "谈话人和谈话对象不能是同一人");
             }
         }
+        // The ledger prints 主持人 and 记录人 for every record but a talk (whose talker is its
+        // host): a record without them would print blanks an inspection reads as missing.
+        if kind != MeetingKind::Talk {
+            if host.is_none() && input.host_member_id.is_none() {
+                e.add("host_member_id", "请选择主持人");
+            }
+            if recorder.is_none() && input.recorder_member_id.is_none() {
+                e.add("recorder_member_id", "请选择记录人");
+            }
+        }
         if kind == MeetingKind::PartyLecture && lecturer.is_none() {
             e.add("lecturer_member_id", "请选择授课人");
         }

@@ -94,10 +94,17 @@ async fn the_county_demo_has_its_deliberate_gaps(db: Db) {
     assert_eq!(later, 0);
     // The database keeps taking ordinary records after the explicit ids of the demo's.
     let branch = results.iter().find(|r| r.kind == OrgKind::Branch).unwrap();
+    let (someone,): (i64,) = s
+        .fixture_db()
+        .fetch_one(&format!("SELECT MIN(id) FROM members WHERE branch_id = {}", branch.org_id), &[])
+        .await
+        .unwrap();
     let input = services::org_life::MeetingInput {
         kind: "themed_day".into(),
         held_on: "2026-11-02".into(),
         topic: "主题党日".into(),
+        host_member_id: Some(someone),
+        recorder_member_id: Some(someone),
         ..Default::default()
     };
     s.record_meeting(&console_actor(), branch.org_id, &input).await.unwrap();

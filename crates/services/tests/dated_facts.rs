@@ -149,6 +149,8 @@ async fn mtg_lesson_follows_the_secretary_in_office_on_the_lectures_date(db: Db)
         kind: "party_lecture".into(),
         held_on: on.into(),
         topic: "党课".into(),
+        host_member_id: Some(by),
+        recorder_member_id: Some(by),
         lecturer_member_id: Some(by),
         ..Default::default()
     };

@@ -76,6 +76,8 @@ async fn recording_a_committee_meeting_clears_that_months_finding(db: Db) {
         kind: "committee_meeting".into(),
         held_on: "2026-10-15".into(),
         topic: "研究十月份工作".into(),
+        host_member_id: Some(ids[0]),
+        recorder_member_id: Some(ids[0]),
         ..Default::default()
     };
     // An excused absence needs a reason; the error names the member's field.
@@ -208,6 +210,8 @@ async fn resolutions_ratings_talks_and_dual_org_life(db: Db) {
         kind: "member_appraisal".into(),
         held_on: "2026-11-05".into(),
         topic: "2026年度民主评议党员".into(),
+        host_member_id: Some(ids[0]),
+        recorder_member_id: Some(ids[0]),
         ..Default::default()
     };
     appraisal.ratings = (0..4).map(|i| (ids[i], "excellent".to_string())).collect();
@@ -246,6 +250,8 @@ async fn resolutions_ratings_talks_and_dual_org_life(db: Db) {
         kind: "party_lecture".into(),
         held_on: "2026-07-01".into(),
         topic: "七一专题党课".into(),
+        host_member_id: Some(ids[0]),
+        recorder_member_id: Some(ids[0]),
         ..Default::default()
     };
     assert!(matches!(s.record_meeting(&c, b.id, &lesson).await, Err(ServiceError::Invalid(_))));
@@ -280,6 +286,8 @@ async fn con_lapse_counts_the_groups_meetings(db: Db) {
             kind: "branch_assembly".into(),
             held_on: format!("2026-{month:02}-10"),
             topic: "党员大会".into(),
+            host_member_id: Some(ids[2]),
+            recorder_member_id: Some(ids[2]),
             ..Default::default()
         };
         assembly.exceptions =
@@ -289,6 +297,8 @@ async fn con_lapse_counts_the_groups_meetings(db: Db) {
             kind: "group_meeting".into(),
             held_on: format!("2026-{month:02}-20"),
             topic: "党小组会".into(),
+            host_member_id: Some(attends_group),
+            recorder_member_id: Some(attends_group),
             ..Default::default()
         };
         group_meeting.exceptions = HashMap::from([(skips_both, ("absent".to_string(), String::new()))]);
@@ -509,6 +519,8 @@ async fn quorum_by_purpose_through_the_meeting_flow(db: Db) {
         kind: "branch_assembly".into(),
         held_on: "2026-09-10".into(),
         topic: "支部党员大会".into(),
+        host_member_id: Some(ids[0]),
+        recorder_member_id: Some(ids[0]),
         ..Default::default()
     };
     input.exceptions = HashMap::from([
@@ -550,6 +562,8 @@ async fn quorum_by_purpose_through_the_meeting_flow(db: Db) {
         kind: "committee_meeting".into(),
         held_on: "2026-10-12".into(),
         topic: "支委会".into(),
+        host_member_id: Some(ids[0]),
+        recorder_member_id: Some(ids[0]),
         ..Default::default()
     };
     committee.resolutions = vec![vote("接收", "admission", 1)];
@@ -615,7 +629,7 @@ async fn con_lapse_six_recorded_months_without_assigned_work(db: Db) {
 test_support::on_both_backends!(attachments_are_checked_and_kept);
 
 async fn attachments_are_checked_and_kept(db: Db) {
-    let Branch { mut s, b, .. } = branch(db).await;
+    let Branch { mut s, b, ids, .. } = branch(db).await;
     // A folder of this run alone: the SQLite and PostgreSQL runs go on at the same time.
     let dir = tempfile::tempdir().unwrap();
     s.files_dir = Some(dir.path().to_path_buf());
@@ -624,6 +638,8 @@ async fn attachments_are_checked_and_kept(db: Db) {
         kind: "themed_day".into(),
         held_on: "2026-06-01".into(),
         topic: "主题党日".into(),
+        host_member_id: Some(ids[0]),
+        recorder_member_id: Some(ids[0]),
         ..Default::default()
     };
     let mid = s.record_meeting(&c, b.id, &input).await.unwrap();

@@ -112,6 +112,8 @@ async fn home_todo_follows_the_records_and_ranks_the_subtree(db: Db) {
             kind: "committee_meeting".into(),
             held_on: held_on.into(),
             topic: "研究支部工作".into(),
+            host_member_id: Some(ids[0]),
+            recorder_member_id: Some(ids[0]),
             ..Default::default()
         };
         s.record_meeting(&c, b.id, &input).await.unwrap();

@@ -208,15 +208,14 @@ async fn form_page_for(
         fields.push(Field::select("talk_reason", "谈话原因", &get("talk_reason"), reasons, None, errors));
     } else {
         fields.push(Field::text("first_agenda_item", "第一议题", &get("first_agenda_item"), errors));
-        fields.push(Field::select("host_member_id", "主持人", &host, people_choices(&pool), Some("（未填）"), errors));
-        fields.push(Field::select(
-            "recorder_member_id",
-            "记录人",
-            &recorder,
-            people_choices(&pool),
-            Some("（未填）"),
-            errors,
-        ));
+        // Required: the ledger prints both.
+        fields.push(
+            Field::select("host_member_id", "主持人", &host, people_choices(&pool), Some("请选择"), errors).required(),
+        );
+        fields.push(
+            Field::select("recorder_member_id", "记录人", &recorder, people_choices(&pool), Some("请选择"), errors)
+                .required(),
+        );
     }
     if kind == MeetingKind::PartyLecture {
         let lecturers = services::org_life::lecturer_choices(&state.services, &org, &on).await?;

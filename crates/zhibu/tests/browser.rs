@@ -193,6 +193,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
         SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
     );
     ui.fill("form#meeting-form", "topic", &topic).await;
+    ui.choose_host_and_recorder().await;
     let png = ui.client.screenshot().await.expect("screenshot the meeting form");
     std::fs::write(screenshot_dir.join("meeting-form-phone.png"), png).expect("write the screenshot");
     ui.click("button#save").await;
@@ -297,6 +298,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     let minutes = ui.wait_css("#f-minutes-rich").await;
     minutes.click().await.expect("focus the minutes");
     minutes.send_keys("会议研究了本月的主题党日安排。").await.expect("type the minutes");
+    ui.choose_host_and_recorder().await;
     let png = ui.client.screenshot().await.expect("screenshot the committee form");
     std::fs::write(screenshot_dir.join("committee-form-phone.png"), png).expect("write the screenshot");
     ui.shot("meeting-form").await;
@@ -744,6 +746,21 @@ impl Ui {
         let path = self.path().await;
         assert!(path.starts_with("/members?"), "the member search ended at {path}");
         self.count("tr.member-row").await
+    }
+
+    /// 主持人 and 记录人 are required (the ledger prints them): where the form did not fill them
+    /// in (the secretary hosts by default; the recorder is the one recording, when that account
+    /// is a member's), the first person offered.
+    async fn choose_host_and_recorder(&self) {
+        self.client
+            .execute(
+                "['host_member_id', 'recorder_member_id'].forEach(function (n) { \
+                   var s = document.querySelector('form#meeting-form select[name=' + n + ']'); \
+                   if (s && !s.value && s.options.length > 1) s.value = s.options[1].value; });",
+                vec![],
+            )
+            .await
+            .expect("choose the host and the recorder");
     }
 
     /// The current page at phone width (390 × 844) and at desktop width (1280 × 900), saved as

@@ -116,6 +116,8 @@ async fn a_member_sees_their_own_view_and_no_link_fails(db: Db) {
         kind: "themed_day".into(),
         held_on: format!("{}-01-15", services::today().format("%Y")),
         topic: "重温入党誓词".into(),
+        host_member_id: Some(f.member_b),
+        recorder_member_id: Some(f.member_b),
         exceptions: [(f.member_b, ("excused".to_string(), "出差".to_string()))].into_iter().collect(),
         ..Default::default()
     };

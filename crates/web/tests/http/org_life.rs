@@ -35,7 +35,7 @@ async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
         &f,
         &s,
         &format!("/orgs/{}/meetings", f.branch_a),
-        &format!("kind=themed_day&held_on={last_month}&topic=重温入党誓词&att_{}=absent", f.member_a),
+        &format!("kind=themed_day&held_on={last_month}&topic=重温入党誓词&att_{}=absent&host_member_id={h}&recorder_member_id={h}", f.member_a, h = f.member_a),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -108,7 +108,10 @@ async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
         &f,
         &other,
         &format!("/orgs/{}/meetings", f.branch_a),
-        &format!("kind=themed_day&held_on={last_month}&topic=x"),
+        &format!(
+            "kind=themed_day&held_on={last_month}&topic=x&host_member_id={h}&recorder_member_id={h}",
+            h = f.member_a
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -184,7 +187,10 @@ async fn a_corrected_meeting_changes_the_findings_and_the_ledger_says_so(db: Db)
         &f,
         &s,
         &format!("/orgs/{}/meetings", f.branch_a),
-        &format!("kind=themed_day&held_on={june}&topic=重温入党誓词"),
+        &format!(
+            "kind=themed_day&held_on={june}&topic=重温入党誓词&host_member_id={h}&recorder_member_id={h}",
+            h = f.member_a
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -205,7 +211,10 @@ async fn a_corrected_meeting_changes_the_findings_and_the_ledger_says_so(db: Db)
     let form = page_get(&f, &s, &format!("{meeting}/edit")).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("更正会议记录") && form.body.contains("重温入党誓词"), "{}", form.body);
-    let fields = format!("kind=themed_day&held_on={july}&topic=重温入党誓词");
+    let fields = format!(
+        "kind=themed_day&held_on={july}&topic=重温入党誓词&host_member_id={h}&recorder_member_id={h}",
+        h = f.member_a
+    );
     let r = page_post(&f, &s, &format!("{meeting}/edit"), &format!("{fields}&reason=")).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("data-field=\"reason\""), "{}", r.body);
@@ -244,7 +253,8 @@ async fn a_corrected_meeting_changes_the_findings_and_the_ledger_says_so(db: Db)
         &t,
         "PUT",
         &format!("/api/v1/meetings/{id}"),
-        Some(serde_json::json!({"kind": "themed_day", "held_on": july, "topic": "重温入党誓词", "reason": "短"})),
+        Some(serde_json::json!({"kind": "themed_day", "held_on": july, "topic": "重温入党誓词", "reason": "短",
+            "host_member_id": f.member_a, "recorder_member_id": f.member_a})),
     )
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
@@ -253,7 +263,8 @@ async fn a_corrected_meeting_changes_the_findings_and_the_ledger_says_so(db: Db)
         &t,
         "PUT",
         &format!("/api/v1/meetings/{id}"),
-        Some(serde_json::json!({"kind": "themed_day", "held_on": july, "topic": "重温入党誓词（补记）", "reason": "主题补全"})),
+        Some(serde_json::json!({"kind": "themed_day", "held_on": july, "topic": "重温入党誓词（补记）", "reason": "主题补全",
+            "host_member_id": f.member_a, "recorder_member_id": f.member_a})),
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -298,7 +309,11 @@ async fn a_new_record_starts_with_an_empty_topic_and_the_secretary_as_host(db: D
         &f,
         &s,
         &format!("/orgs/{}/meetings", f.branch_a),
-        &format!("kind=themed_day&held_on={}-01-10&topic=上个月的主题", services::today().format("%Y")),
+        &format!(
+            "kind=themed_day&held_on={}-01-10&topic=上个月的主题&host_member_id={h}&recorder_member_id={h}",
+            services::today().format("%Y"),
+            h = f.member_a
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -308,6 +323,16 @@ async fn a_new_record_starts_with_an_empty_topic_and_the_secretary_as_host(db: D
     let host = form.body.split("name=\"host_member_id\"").nth(1).unwrap().split("</select>").next().unwrap();
     let selected = host.split("<option").find(|o| o.contains(" selected")).unwrap_or_default();
     assert!(selected.contains("甲书记"), "the secretary hosts by default: {host}");
+    // 主持人 and 记录人 are required: the ledger prints them.
+    let r = page_post(
+        &f,
+        &s,
+        &format!("/orgs/{}/meetings", f.branch_a),
+        &format!("kind=themed_day&held_on={}-01-11&topic=无主持人", services::today().format("%Y")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("请选择主持人") && r.body.contains("请选择记录人"), "{}", r.body);
     // Changing the kind without JavaScript: the form's update button brings the form back for
     // the new kind with what was typed, and saves nothing.
     let (before,): (i64,) = f.services.fixture_db().fetch_one("SELECT COUNT(*) FROM meetings", &[]).await.unwrap();

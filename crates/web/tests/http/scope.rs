@@ -18,6 +18,8 @@ async fn meeting_in_a(f: &Fixture) -> i64 {
         kind: "themed_day".into(),
         held_on: "2026-01-15".into(),
         topic: "主题党日".into(),
+        host_member_id: Some(f.member_a),
+        recorder_member_id: Some(f.member_a),
         ..Default::default()
     };
     f.services.record_meeting(&console_actor(), f.branch_a, &input).await.unwrap()
@@ -114,8 +116,20 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
             (format!("/members/{m}/relocate"), format!("target={}&on=2024-01-01", f.branch_b)),
             (format!("/members/{m}/work-refusals"), "month=2026-01&note=未完成宣传任务".into()),
             (format!("/members/{guessed}/contact"), "phone=13900139000".into()),
-            (format!("/orgs/{a}/meetings"), "kind=themed_day&held_on=2026-02-01&topic=x".into()),
-            (format!("/meetings/{mtg}/edit"), "kind=themed_day&held_on=2026-01-15&topic=x&reason=主题录入有误".into()),
+            (
+                format!("/orgs/{a}/meetings"),
+                format!(
+                    "kind=themed_day&held_on=2026-02-01&topic=x&host_member_id={h}&recorder_member_id={h}",
+                    h = f.member_a
+                ),
+            ),
+            (
+                format!("/meetings/{mtg}/edit"),
+                format!(
+                    "kind=themed_day&held_on=2026-01-15&topic=x&reason=主题录入有误&host_member_id={h}&recorder_member_id={h}",
+                    h = f.member_a
+                ),
+            ),
             (format!("/meetings/{mtg}/void"), "void_reason=重复录入的记录".into()),
             (
                 format!("/orgs/{a}/findings/explain"),
@@ -218,7 +232,7 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
                 "PUT",
                 format!("/api/v1/meetings/{mtg}"),
                 Some(
-                    serde_json::json!({"reason": "主题录入有误", "kind": "themed_day", "held_on": "2026-01-15", "topic": "x"}),
+                    serde_json::json!({"reason": "主题录入有误", "kind": "themed_day", "held_on": "2026-01-15", "topic": "x", "host_member_id": f.member_a, "recorder_member_id": f.member_a}),
                 ),
             ),
             ("POST", format!("/api/v1/meetings/{mtg}/void"), Some(serde_json::json!({"reason": "重复录入的记录"}))),
@@ -235,7 +249,9 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
             (
                 "POST",
                 format!("/api/v1/orgs/{a}/meetings"),
-                Some(serde_json::json!({"kind": "themed_day", "held_on": "2026-02-01", "topic": "x"})),
+                Some(
+                    serde_json::json!({"kind": "themed_day", "held_on": "2026-02-01", "topic": "x", "host_member_id": f.member_a, "recorder_member_id": f.member_a}),
+                ),
             ),
             (
                 "POST",
@@ -747,7 +763,7 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         (
             "POST",
             format!("/api/v1/orgs/{a}/meetings"),
-            serde_json::json!({"kind": "themed_day", "held_on": "2026-02-01", "topic": "主题党日"}),
+            serde_json::json!({"kind": "themed_day", "held_on": "2026-02-01", "topic": "主题党日", "host_member_id": f.member_a, "recorder_member_id": f.member_a}),
         ),
         (
             "POST",
@@ -758,7 +774,7 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         (
             "PUT",
             format!("/api/v1/meetings/{mtg}"),
-            serde_json::json!({"reason": "主题录入有误", "kind": "themed_day", "held_on": "2026-01-15", "topic": "主题党日"}),
+            serde_json::json!({"reason": "主题录入有误", "kind": "themed_day", "held_on": "2026-01-15", "topic": "主题党日", "host_member_id": f.member_a, "recorder_member_id": f.member_a}),
         ),
         ("POST", format!("/api/v1/meetings/{mtg_void}/void"), serde_json::json!({"reason": "重复录入的记录"})),
         (
@@ -872,10 +888,19 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
             format!("/orgs/{b}/findings/explain"),
             "rule_id=MTG-THEME-DAY&period_start=2026-02-01&reason=寒假期间学校停课".into(),
         ),
-        (format!("/orgs/{b}/meetings"), "kind=themed_day&held_on=2026-03-01&topic=主题党日".into()),
+        (
+            format!("/orgs/{b}/meetings"),
+            format!(
+                "kind=themed_day&held_on=2026-03-01&topic=主题党日&host_member_id={h}&recorder_member_id={h}",
+                h = member_b2
+            ),
+        ),
         (
             format!("/meetings/{mtg}/edit"),
-            "kind=themed_day&held_on=2026-01-15&topic=主题党日（更正）&reason=主题录入有误".into(),
+            format!(
+                "kind=themed_day&held_on=2026-01-15&topic=主题党日（更正）&reason=主题录入有误&host_member_id={h}&recorder_member_id={h}",
+                h = member_b2
+            ),
         ),
         // After the correction: a voided record can no longer be corrected.
         (format!("/meetings/{mtg}/void"), "void_reason=重复录入的记录".into()),
