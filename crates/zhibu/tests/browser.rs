@@ -7,6 +7,8 @@
 //! /usr/bin/chromedriver and /usr/bin/chromium.
 
 mod common;
+#[path = "browser/steps.rs"]
+mod steps;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,6 +17,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
+
+use steps::{SHOTS, assert_the_guide_shows_only_current_screenshots, committee_settings, docs_screenshots, own_view};
 
 use common::{App, ChildGuard, DemoAccount, free_port, http_get, parse_demo_accounts, url_encode};
 
@@ -351,137 +355,6 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
 
     own_view(&ui, &accounts).await;
     committee_settings(&ui, &accounts, &screenshot_dir).await;
-}
-
-/// A plain member's home is their own: their record, branch, meetings and results, with no
-/// admin buttons or links, at phone width.
-async fn own_view(ui: &Ui, accounts: &Accounts) {
-    ui.login(&accounts.dangyuan.0, &accounts.dangyuan.1).await;
-    ui.goto("/").await;
-    ui.client.set_window_size(390, 844).await.expect("phone width");
-    ui.wait_css("#own-record").await;
-    for id in ["#own-due", "#own-meetings", "#own-ratings"] {
-        assert_eq!(ui.count(id).await, 1, "the member's home shows {id}");
-    }
-    for admin in
-        ["a[href='/accounts']", "a[href='/audit']", "a[href='/members/import']", "a#add-member", "section.todo"]
-    {
-        assert_eq!(ui.count(admin).await, 0, "a plain member sees no {admin}");
-    }
-    ui.shot("own-home").await;
-    ui.logout().await;
-    eprintln!("step: the member's own home");
-}
-
-/// The committee's administrator switches on the quarterly 党课 for the subtree from today, at
-/// phone width; the rule catalogue lists it as the committee's; the general branch's
-/// administrator below may not switch it off, and the refusal names the rule.
-async fn committee_settings(ui: &Ui, accounts: &Accounts, screenshot_dir: &Path) {
-    ui.login(&accounts.jiaoyuju.0, &accounts.jiaoyuju.1).await;
-    // The committee's home: the orgs below with the most overdue first, each opening its list.
-    ui.goto("/").await;
-    ui.wait_css("section.todo[id^=subtree-]").await;
-    if ui.count("table#subtree-orgs a.org-open").await > 0 {
-        let first = ui.wait_css("table#subtree-orgs a.org-open").await;
-        let href = first.attr("href").await.expect("read the org's link").unwrap_or_default();
-        assert!(href.ends_with("/life"), "an org opens its own list: {href}");
-    }
-    ui.shot("home-committee").await;
-    ui.shot_tree().await;
-    ui.client.set_window_size(390, 844).await.expect("phone width");
-    ui.goto("/orgs").await;
-    let root = ui.wait_css("ul.tree li.depth-0 a.org-link").await;
-    let href = root.attr("href").await.expect("read the committee's link").unwrap_or_default();
-    let root_id = href.trim_start_matches("/orgs/").to_owned();
-    ui.goto(&format!("/orgs/{root_id}/settings")).await;
-    ui.wait_css("table#settings").await;
-    let row = r#"tr.setting[data-key="rule_set.党课每季度1次"]"#;
-    ui.client
-        .execute(&format!("document.querySelector('{row} select[name=value]').value = 'on';"), vec![])
-        .await
-        .expect("choose 启用");
-    ui.click(&format!("{row} button[type=submit]")).await;
-    // The page says what the setting will do, and makes it only once confirmed.
-    let confirm = ui.wait_css("#setting-confirm").await.text().await.expect("read the confirmation");
-    assert!(confirm.contains("所辖") && confirm.contains("已启用"), "{confirm}");
-    ui.click("#confirm-setting").await;
-    ui.wait_css("table#settings").await;
-    let value = ui.wait_css(&format!("{row} td.setting-value")).await.text().await.expect("read the value");
-    assert_eq!(value, "已启用", "the committee's switch is on");
-    let widths = ui
-        .client
-        .execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![])
-        .await
-        .expect("measure the page");
-    let png = ui.client.screenshot().await.expect("screenshot the settings");
-    std::fs::write(screenshot_dir.join("settings-phone.png"), png).expect("write the screenshot");
-    let (scroll, inner) = (widths[0].as_u64().unwrap_or(0), widths[1].as_u64().unwrap_or(0));
-    assert!(scroll <= inner, "the settings page fits a phone's width (scrollWidth {scroll} > innerWidth {inner})");
-    // The audit log at phone width: filtered to the settings made, it lists the one just made,
-    // in words, as a card.
-    ui.goto("/audit").await;
-    ui.wait_css("form#audit-filters").await;
-    ui.client
-        .execute("document.querySelector('form#audit-filters [name=action]').value = 'setting.set';", vec![])
-        .await
-        .expect("choose 党委设置");
-    ui.click("form#audit-filters button[type=submit]").await;
-    ui.wait_for_path("the filtered audit log", |p| p.contains("action=setting.set")).await;
-    let rows = ui.count("table#audit tbody tr").await;
-    assert!(rows >= 1, "the setting just made is in the log");
-    let text = ui.wait_css("table#audit tbody tr").await.text().await.expect("read the entry");
-    assert!(text.contains("党委设置"), "the action in words: {text}");
-    ui.shot("audit").await;
-    ui.client.set_window_size(1280, 900).await.expect("desktop width");
-    ui.goto(&format!("/orgs/{root_id}/rules")).await;
-    let local = ui.wait_css("table#rules tr#LOCAL-LESSON-QUARTER").await;
-    let text = local.text().await.expect("read the catalogue row");
-    assert!(text.contains("党委从严设定") && text.contains("党课"), "{text}");
-    assert!(ui.count("table#rules tr#CON-LAPSE").await == 1, "the national rules are listed too");
-    ui.logout().await;
-    eprintln!("step: the committee confirmed the quarterly 党课; the catalogue lists it");
-
-    ui.login(&accounts.zongzhi.0, &accounts.zongzhi.1).await;
-    ui.goto("/orgs").await;
-    let gb = ui.wait_css("ul.tree a.org-link").await;
-    let href = gb.attr("href").await.expect("read the general branch's link").unwrap_or_default();
-    ui.goto(&format!("{href}/settings")).await;
-    ui.wait_css("table#settings").await;
-    ui.client
-        .execute(&format!("document.querySelector('{row} select[name=value]').value = 'off';"), vec![])
-        .await
-        .expect("choose 停用");
-    ui.click(&format!("{row} button[type=submit]")).await;
-    let error = ui.wait_css("#settings-error").await.text().await.expect("read the refusal");
-    assert!(error.contains("LOCAL-LESSON-QUARTER") && error.contains("下级不得停用"), "{error}");
-    ui.logout().await;
-    eprintln!("step: the general branch may not switch it off: {error}");
-}
-
-/// The screenshots the user guide shows: docs/screenshots of the repository.
-fn docs_screenshots() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots")
-}
-
-/// The names of the screenshots taken in this run ([`Ui::shot`]).
-static SHOTS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-
-/// Every picture docs/user-guide.md shows is one the browser test took (and so is current).
-fn assert_the_guide_shows_only_current_screenshots() {
-    let guide = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/user-guide.md");
-    let text = std::fs::read_to_string(&guide).expect("read docs/user-guide.md");
-    let shots = SHOTS.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let mut shown = 0;
-    for part in text.split("](screenshots/").skip(1) {
-        let file = part.split(')').next().unwrap_or_default();
-        let name = file.trim_end_matches(".png").trim_end_matches("-phone").trim_end_matches("-desktop");
-        assert!(shots.iter().any(|s| s == name), "docs/user-guide.md shows {file}, which no browser step takes");
-        shown += 1;
-    }
-    for name in &shots {
-        assert!(text.contains(&format!("screenshots/{name}-phone.png")), "the guide should show {name}-phone.png");
-    }
-    assert!(shown > 0, "the user guide shows the screenshots");
 }
 
 /// `/members/{id}`, possibly with a query string.
