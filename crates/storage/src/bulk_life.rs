@@ -181,6 +181,11 @@ struct Kind {
 }
 
 const ALL_MONTHS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+/// Each org's open secretary and organization officer, one row per org: joined once per org
+/// rather than looked up per record.
+const POST_HOLDERS: &str = "SELECT org_id, MIN(CASE WHEN post = 'secretary' THEN member_id END) AS secretary, \
+     MIN(CASE WHEN post = 'organization_officer' THEN member_id END) AS organization_officer \
+     FROM org_posts WHERE end_on IS NULL GROUP BY org_id";
 const SECRETARY: &str = "(SELECT p.member_id FROM org_posts p WHERE p.org_id = o.id AND p.post = 'secretary' AND p.end_on IS NULL ORDER BY p.id LIMIT 1)";
 
 fn kinds() -> Vec<Kind> {
@@ -428,13 +433,24 @@ pub async fn generate(tx: &mut Tx, plan: &LifePlan) -> Result<LifeStats> {
         let first_item = if k.first_item { lit(FIRST_ITEM) } else { "NULL".into() };
         let sql = format!(
             "INSERT INTO meetings (id, org_id, org_path, kind, held_on, start_time, place, topic, lecturer_member_id, \
-             first_agenda_item, minutes, has_vote, created_at, updated_at) \
+             first_agenda_item, minutes, has_vote, host_member_id, recorder_member_id, created_at, updated_at) \
              SELECT {base} + o.id * {SLOTS} + c.column1, o.id, o.path, {kind}, c.column4, {time}, pl.column2, \
-             COALESCE(c.column6, tp.column2), {lecturer}, {first_item}, '', {has_vote}, {now}, {now} \
+             COALESCE(c.column6, tp.column2), {lecturer}, {first_item}, '', {has_vote}, \
+             COALESCE(pp.secretary, bp.secretary), {recorder}, {now}, {now} \
              FROM orgs o JOIN (VALUES {calendar}) AS c ON c.column3 = o.id % 8 \
              JOIN {places} ON pl.column1 = (o.id + c.column2) % {n_places} \
              JOIN {topics} ON tp.column1 = (o.id * 7 + c.column2) % {n_topics} \
+             LEFT JOIN ({POST_HOLDERS}) pp ON pp.org_id = o.id \
+             LEFT JOIN ({POST_HOLDERS}) bp ON bp.org_id = o.parent_id \
              WHERE o.path >= $1 AND o.path < $2 AND o.status = 'active' AND o.kind = {org_kind} AND {condition}",
+            // The ledger prints 主持人 and 记录人: the secretary hosts (a group's meeting, which has
+            // no posts of its own, the branch's) and the organization officer records (else the
+            // secretary); a talk's host is the talker and it has no recorder.
+            recorder = if k.kind == "talk" {
+                "NULL"
+            } else {
+                "COALESCE(pp.organization_officer, pp.secretary, bp.organization_officer, bp.secretary)"
+            },
             kind = lit(k.kind),
             time = lit(k.start_time),
             lecturer = k.lecturer,
