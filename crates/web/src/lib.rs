@@ -9,6 +9,7 @@ mod api_audit;
 mod api_life;
 mod api_members;
 mod api_orgs;
+mod api_todo;
 mod audit;
 pub mod auth;
 mod compliance;
@@ -96,7 +97,8 @@ fn routes() -> ui::Routes {
                 .merge(api_life::routes())
                 .merge(compliance::api_routes())
                 .merge(settings::api_routes())
-                .merge(lapse::api_routes()),
+                .merge(lapse::api_routes())
+                .merge(api_todo::routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

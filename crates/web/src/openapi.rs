@@ -290,6 +290,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "get",
+        path: "/todo",
+        summary: "待办事项：所管党支部的未办提醒（按期限分组）、本期应完成事项和本月日历，或所辖下级组织的逾期情况",
+        request: None,
+        response: Some("TodoLists"),
+        tag: "org_life",
+    },
+    Endpoint {
+        method: "get",
         path: "/orgs/{id}/compliance",
         summary: "合规看板数据：本组织及全部下级的落实率（按下级组织、规则、月份汇总）和提醒数；year=年份",
         request: None,
@@ -428,6 +436,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     crate::lapse::WorkRefusalList,
     crate::lapse::WorkRefusalRecorded,
     crate::lapse::WorkRefusalBody,
+    crate::api_todo::TodoLists,
 )))]
 struct Components;
 

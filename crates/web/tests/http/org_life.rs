@@ -460,6 +460,19 @@ async fn the_home_page_is_a_to_do_list(db: Db) {
     assert!(home.body.contains("class=\"calendar\"") && home.body.contains("本期应完成"));
     assert!(home.body.contains("工作概况"), "the counters stay, below");
     assert!(!home.body.contains(&format!("id=\"todo-{}\"", f.branch_b)), "only the worker's branch");
+    // The same list through the API: the worker's branch, its groups of findings with their
+    // fix links, the requirements of the current periods; a member gets no list.
+    let t = token(&f, "worker_a").await;
+    let r = api(&f, &t, "GET", "/api/v1/todo", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["branches"][0]["org_id"], f.branch_a, "{v}");
+    assert!(v["branches"][0]["groups"][0]["items"][0]["finding"]["fix"]["href"].is_string(), "{v}");
+    assert!(v["branches"][0]["requirements"].as_array().is_some_and(|r| !r.is_empty()), "{v}");
+    assert!(v["subtrees"].as_array().is_some_and(Vec::is_empty));
+    let t = token(&f, "member_b").await;
+    let v: serde_json::Value = serde_json::from_str(&api(&f, &t, "GET", "/api/v1/todo", None).await.body).unwrap();
+    assert!(v["branches"].as_array().is_some_and(Vec::is_empty) && v["subtrees"].as_array().is_some_and(Vec::is_empty));
     let s = login(&f, "rootadmin").await;
     let home = page_get(&f, &s, "/").await;
     assert_eq!(home.status, StatusCode::OK);

@@ -660,6 +660,7 @@ async fn routes_without_an_object_refuse_members_and_visitors(db: Db) {
         "/api/v1/me",
         "/api/v1/orgs",
         "/api/v1/orgs/export",
+        "/api/v1/todo",
         "/api/v1/tokens",
     ] {
         assert_eq!(send(&f.router, get(uri)).await.status, StatusCode::UNAUTHORIZED, "a visitor GET {uri}");
@@ -714,6 +715,7 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         format!("/api/v1/meetings/{mtg}"),
         format!("/api/v1/orgs/{a}/compliance"),
         format!("/api/v1/orgs/{a}/findings"),
+        "/api/v1/todo".to_string(),
         format!("/api/v1/orgs/{a}/ledger?format=xlsx"),
         format!("/api/v1/orgs/{a}/settings"),
         format!("/api/v1/orgs/{a}/rules"),
