@@ -9,9 +9,11 @@
 //! * the ceiling: `GET /api/v1/health` (fixed JSON, no database);
 //! * a member list: `GET /api/v1/members?org=<general branch>&status=full&per_page=20`;
 //! * a member record: `GET /api/v1/members/<id>`;
+//! * the home page's to-do list of that administrator: `GET /api/v1/todo` (the subtree's orgs with
+//!   the most overdue, from a full check of the subtree, kept until the next write);
 //!
 //! and, on a second server with the member-list cache off, the same list and two searches
-//! whose every request differs (a wrk Lua script cycles through the URLs, so no cache can
+//! whose every request differs, and the to-do list computed afresh each time, (a wrk Lua script cycles through the URLs, so no cache can
 //! answer): a name prefix (`?q=王&status=all`, some 300 prefixes) and a subtree with a status
 //! (`?org=<id>&status=full`, up to 300 committees, 300 general branches and 300 branches).
 //! `--scale city|province` loads the bulk demos instead of the county one.
@@ -113,6 +115,9 @@ struct Endpoint {
     listen: String,
     /// A wrk Lua script that cycles through many paths (then `path` is only the first).
     script: Option<PathBuf>,
+    /// Connections for this endpoint instead of `--connections`: a request that checks a whole
+    /// subtree is measured one or two at a time, as people open their home pages, not 32 at once.
+    connections: Option<u32>,
 }
 
 /// One row of the result table.
@@ -331,36 +336,56 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
             path: "/api/v1/health".to_owned(),
             listen: listen.clone(),
             script: None,
+            connections: None,
         },
         Endpoint {
             label: "member list: GET /api/v1/members?org=…&status=full&per_page=20",
             path: format!("/api/v1/members?org={gb_id}&status=full&per_page=20"),
             listen: listen.clone(),
             script: None,
+            connections: None,
         },
         Endpoint {
             label: "member detail: GET /api/v1/members/{id}",
             path: format!("/api/v1/members/{member_id}"),
             listen: listen.clone(),
             script: None,
+            connections: None,
         },
         Endpoint {
             label: "member list, cache off (ZHIBU_LIST_CACHE_MS=0)",
             path: format!("/api/v1/members?org={gb_id}&status=full&per_page=20"),
             listen: listen_nc.clone(),
             script: None,
+            connections: None,
         },
         Endpoint {
             label: "search by name prefix, cache off: ?q=<one of many prefixes>&status=all",
             path: prefix_paths[0].clone(),
             listen: listen_nc.clone(),
             script: Some(prefix_script),
+            connections: None,
         },
         Endpoint {
             label: "search by subtree + status, cache off: ?org=<one of many orgs>&status=full",
             path: subtree_paths.first().cloned().context("no org to search in")?,
             listen: listen_nc.clone(),
             script: Some(subtree_script),
+            connections: None,
+        },
+        Endpoint {
+            label: "home to-do of the committee's admin: GET /api/v1/todo",
+            path: "/api/v1/todo".to_owned(),
+            listen: listen.clone(),
+            script: None,
+            connections: None,
+        },
+        Endpoint {
+            label: "home to-do, cache off (the subtree's full check every request), 2 connections",
+            path: "/api/v1/todo".to_owned(),
+            listen: listen_nc.clone(),
+            script: None,
+            connections: Some(2),
         },
     ];
     // One request each first, so a broken endpoint fails with its body
@@ -372,6 +397,10 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
     }
     get_json(port, &endpoints[2].path, &auth)?;
     get_json(port, &endpoints[0].path, "")?;
+    let todo = get_json(port_nc, "/api/v1/todo", &auth)?;
+    if todo["subtrees"].as_array().is_none_or(|t| t.is_empty()) {
+        bail!("GET /api/v1/todo: the committee's admin has no subtree list: {todo}");
+    }
     for path in prefix_paths.iter().take(3).chain(subtree_paths.iter().take(3)) {
         get_json(port_nc, path, &auth)?;
     }
@@ -391,8 +420,10 @@ fn bench_backend(zhibu: &Path, backend: Backend, args: &BenchArgs) -> Result<(Ve
         let wrk_cmd = |seconds: u32| {
             let mut wrk = Command::new("wrk");
             wrk.arg(format!("-t{}", args.threads))
-                .arg(format!("-c{}", args.connections))
+                .arg(format!("-c{}", endpoint.connections.unwrap_or(args.connections)))
                 .arg(format!("-d{seconds}s"))
+                .arg("--timeout")
+                .arg("30s")
                 .arg("--latency")
                 .arg("-H")
                 .arg(format!("Authorization: {auth}"));

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod codes;
+pub mod collation;
 pub mod compliance;
 pub mod dates;
 pub mod family;

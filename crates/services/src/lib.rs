@@ -121,6 +121,9 @@ impl HashCost {
 }
 
 /// Everything a use case needs; cheap to clone.
+/// The locks of the to-do lists being computed, by list.
+type TodoLocks = std::collections::HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>;
+
 #[derive(Clone, Debug)]
 pub struct Services {
     /// Only use cases touch the database; see [`Services::fixture_db`] for test fixtures.
@@ -133,6 +136,8 @@ pub struct Services {
     /// The home page's to-do lists: a subtree's check, kept until the next write (see
     /// [`todo::TODO_CACHE_MS`]).
     pub(crate) todo_cache: Memo<String, std::sync::Arc<Vec<todo::Todo>>>,
+    /// One lock per to-do list being computed (see [`Services::todo`]).
+    pub(crate) todo_locks: std::sync::Arc<std::sync::Mutex<TodoLocks>>,
     /// How long a computed member-list page or home page may be reused (0 turns the caches off).
     pub list_cache_ms: u64,
     /// Where meeting attachments are kept (the data directory's `attachments`); without it,
@@ -158,6 +163,7 @@ impl Services {
             list_cache: Memo::new(4_096),
             home_cache: Memo::new(4_096),
             todo_cache: Memo::new(1_024),
+            todo_locks: std::sync::Arc::default(),
             list_cache_ms: DEFAULT_LIST_CACHE_MS,
             files_dir: None,
             font_path: None,

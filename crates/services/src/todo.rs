@@ -254,10 +254,24 @@ impl Services {
         {
             return Ok(hit);
         }
-        let todo = Arc::new(self.compute_todo(actor, as_of).await?);
-        if self.list_cache_ms > 0 {
-            self.todo_cache.put(key, writes, todo.clone());
+        if self.list_cache_ms == 0 {
+            return Ok(Arc::new(self.compute_todo(actor, as_of).await?));
         }
+        // One computation per list at a time: an admin who opens the home page on two devices,
+        // or reloads it while it is computed, waits for the check under way instead of starting
+        // another (a city's is half a second of both cores).
+        let lock = {
+            let mut locks = self.todo_locks.lock().unwrap_or_else(|e| e.into_inner());
+            locks.retain(|_, l| Arc::strong_count(l) > 1);
+            Arc::clone(locks.entry(key.clone()).or_default())
+        };
+        let _turn = lock.lock().await;
+        let writes = self.db.write_count();
+        if let Some(hit) = self.todo_cache.get(&key, writes, ttl) {
+            return Ok(hit);
+        }
+        let todo = Arc::new(self.compute_todo(actor, as_of).await?);
+        self.todo_cache.put(key, writes, todo.clone());
         Ok(todo)
     }
 

@@ -54,6 +54,7 @@ test_support::on_both_backends!(
     org_admins_grant_only_what_they_hold,
     demo_is_deterministic_realistic_and_valid,
     dev_probation_home_lists_probation_ending_within_60_days_and_overdue,
+    names_list_by_pinyin_and_a_prefix_finds_only_its_characters,
 );
 
 /// DEV-PROBATION on the home page: as of 2026-11-21, probationary members whose year ends
@@ -448,4 +449,37 @@ async fn org_admins_grant_only_what_they_hold(db: Db) {
         grants: vec![Grant::PartyWorker { branch: a.org_path().unwrap() }],
     };
     assert!(matches!(s.accounts_overview(&worker).await, Err(ServiceError::Forbidden)));
+}
+
+/// The member list sorts names by pinyin (李 before 王 before 张), both ways, whichever plan the
+/// list takes (a small subtree's, or the whole tree's walk along the index); a name prefix finds
+/// the names that begin with it and not those that only read alike (黄 and 皇甫 are both huang2).
+async fn names_list_by_pinyin_and_a_prefix_finds_only_its_characters(db: Db) {
+    let s = services(db);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    let b = s.create_org(&c, Some(root.id), &org("支部", "branch")).await.unwrap();
+    let names = ["赵敏", "张伟", "王芳", "李娜", "皇甫明", "黄河", "安琪", "欧阳明"];
+    for (i, n) in names.iter().enumerate() {
+        s.create_member(&c, b.id, None, &person(n, &id("19800101", i as u16 * 2 + 1), "full")).await.unwrap();
+    }
+    let list = |q: services::members::ListQuery| {
+        let s = s.clone();
+        let c = c.clone();
+        async move { s.member_list(&c, &q).await.unwrap().members.iter().map(|m| m.row.name.clone()).collect::<Vec<_>>() }
+    };
+    let sorted = ["安琪", "皇甫明", "黄河", "李娜", "欧阳明", "王芳", "张伟", "赵敏"];
+    let in_branch = services::members::ListQuery { org: b.id.to_string(), ..Default::default() };
+    assert_eq!(list(in_branch.clone()).await, sorted, "a small subtree, sorted");
+    assert_eq!(list(services::members::ListQuery::default()).await, sorted, "the whole tree, walked");
+    let desc = services::members::ListQuery { dir: "desc".into(), ..in_branch.clone() };
+    let mut reversed = sorted.to_vec();
+    reversed.reverse();
+    assert_eq!(list(desc).await, reversed);
+    for org in [b.id.to_string(), String::new()] {
+        let huang = services::members::ListQuery { q: "黄".into(), org: org.clone(), ..Default::default() };
+        assert_eq!(list(huang).await, ["黄河"], "黄 finds 黄河, not 皇甫明");
+        let ou = services::members::ListQuery { q: "欧阳".into(), org, ..Default::default() };
+        assert_eq!(list(ou).await, ["欧阳明"]);
+    }
 }

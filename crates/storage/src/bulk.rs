@@ -101,10 +101,10 @@ const MAX_ARGS: usize = 20_000;
 const ORG_COLS: &str = "id, parent_id, path, name, kind, unit_name, unit_kind, established_on, term_start_on, \
                         term_years, status, created_at, updated_at";
 const ORG_ARGS: usize = 10;
-const MEMBER_COLS: &str = "id, name, gender, ethnicity, birth_date, id_number, phone, education, degree, occupation, \
-                           post, unit_name, joined_on, confirmed_on, probation_extension_months, status, dues_category, \
-                           status_changed_on, branch_id, group_id, branch_path, created_at, updated_at";
-const MEMBER_ARGS: usize = 21;
+const MEMBER_COLS: &str = "id, name_key, name, gender, ethnicity, birth_date, id_number, phone, education, degree, \
+                           occupation, post, unit_name, joined_on, confirmed_on, probation_extension_months, status, \
+                           dues_category, status_changed_on, branch_id, group_id, branch_path, created_at, updated_at";
+const MEMBER_ARGS: usize = 22;
 const POST_COLS: &str = "id, org_id, member_id, post, start_on, created_at";
 const POST_ARGS: usize = 5;
 
@@ -339,8 +339,10 @@ impl Loader {
                 )));
             }
             let status_since = statuses.last().map(|(_, on)| on.clone()).unwrap_or_else(|| m.since.clone());
+            let key = domain::collation::name_key(&d.name);
             args.extend([
                 Arg::I64(m.id),
+                Arg::Str(key),
                 Arg::Str(d.name),
                 Arg::Str(d.gender),
                 Arg::Str(d.ethnicity),

@@ -228,6 +228,9 @@ impl Db {
             Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
             Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
+        // Migration 0013 added the names' sort keys, which SQL cannot compute: the rows that
+        // were there get theirs now (nothing to do on a database that has them).
+        crate::member::fill_name_keys(self).await?;
         Ok(())
     }
 

@@ -501,9 +501,9 @@ pub async fn duals(db: &Db, scope: &Scope, org_id: i64) -> Result<Vec<DualRow>> 
 /// Cadres taking part in the org's organizational life on `on` (full or probationary members).
 pub async fn duals_on(db: &Db, org_id: i64, on: &str) -> Result<Vec<ExpectedRow>> {
     db.fetch_all(
-        "SELECT DISTINCT m.id AS member_id, m.name, m.status FROM dual_org_life d JOIN members m ON m.id = d.member_id \
+        "SELECT DISTINCT m.id AS member_id, m.name, m.name_key, m.status FROM dual_org_life d JOIN members m ON m.id = d.member_id \
          WHERE d.org_id = $1 AND d.start_on <= $2 AND (d.end_on IS NULL OR d.end_on >= $2) \
-         AND m.status IN ('probationary','full') ORDER BY m.name, m.id",
+         AND m.status IN ('probationary','full') ORDER BY m.name_key, m.id",
         &[org_id.into(), on.into()],
     )
     .await
@@ -649,8 +649,9 @@ pub async fn members_on(db: &Db, org_id: i64, kind: &str, on: &str) -> Result<Ve
 /// Members holding a post on the org's committee on `on`.
 pub async fn committee_on(db: &Db, org_id: i64, on: &str) -> Result<Vec<ExpectedRow>> {
     db.fetch_all(
-        "SELECT DISTINCT m.id AS member_id, m.name, m.status FROM org_posts p JOIN members m ON m.id = p.member_id \
-         WHERE p.org_id = $1 AND p.start_on <= $2 AND (p.end_on IS NULL OR p.end_on >= $2) ORDER BY m.name, m.id",
+        "SELECT DISTINCT m.id AS member_id, m.name, m.name_key, m.status FROM org_posts p JOIN members m \
+         ON m.id = p.member_id WHERE p.org_id = $1 AND p.start_on <= $2 AND (p.end_on IS NULL OR p.end_on >= $2) \
+         ORDER BY m.name_key, m.id",
         &[org_id.into(), on.into()],
     )
     .await

@@ -116,7 +116,7 @@ impl SortKey {
     }
     fn column(self) -> &'static str {
         match self {
-            Self::Name => "m.name",
+            Self::Name => "m.name_key",
             Self::JoinedOn => "m.joined_on",
             Self::BirthDate => "m.birth_date",
             Self::Status => "m.status",
@@ -166,16 +166,22 @@ fn prefix_range(prefix: &str) -> Option<(String, Option<String>)> {
     if prefix.chars().any(|c| c.is_ascii_alphabetic()) {
         return None;
     }
+    Some((prefix.to_string(), next_after_prefix(prefix)))
+}
+
+/// The least string above every string that begins with `prefix` (in code point order); `None`
+/// when there is none (the prefix is all `char::MAX`).
+fn next_after_prefix(prefix: &str) -> Option<String> {
     let mut chars: Vec<char> = prefix.chars().collect();
     while let Some(last) = chars.pop() {
         // The next code point that is a char (skipping the surrogates).
         let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32);
         if let Some(next) = next {
             chars.push(next);
-            return Some((prefix.to_string(), Some(chars.into_iter().collect())));
+            return Some(chars.into_iter().collect());
         }
     }
-    Some((prefix.to_string(), None))
+    None
 }
 
 /// How the filter's columns are written. An expression such as `(m.branch_path || '')` has
@@ -186,9 +192,9 @@ struct Cols<'a> {
     name: &'a str,
 }
 
-const PLAIN: Cols<'static> = Cols { path: "m.branch_path", name: "m.name" };
-const PATH_UNINDEXED: Cols<'static> = Cols { path: "(m.branch_path || '')", name: "m.name" };
-const NAME_UNINDEXED: Cols<'static> = Cols { path: "m.branch_path", name: "(m.name || '')" };
+const PLAIN: Cols<'static> = Cols { path: "m.branch_path", name: "m.name_key" };
+const PATH_UNINDEXED: Cols<'static> = Cols { path: "(m.branch_path || '')", name: "m.name_key" };
+const NAME_UNINDEXED: Cols<'static> = Cols { path: "m.branch_path", name: "(m.name_key || '')" };
 
 pub(crate) fn push_filter(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter) {
     push_filter_as(b, scope, f, &PLAIN);
@@ -197,15 +203,22 @@ pub(crate) fn push_filter(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter) {
 fn push_filter_as(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter, cols: &Cols) {
     let Cols { path, name } = cols;
     if let Some(n) = &f.name_prefix {
+        // The names beginning with the prefix have keys beginning with its key: a range of the
+        // index. Two characters may read alike (王, 亡), so the name itself is checked too.
+        let key = domain::collation::name_key(n);
+        if let Some(hi) = next_after_prefix(&key) {
+            b.push_arg(&format!(" AND {name} < "), hi);
+        }
+        b.push_arg(&format!(" AND {name} >= "), key);
         match prefix_range(n) {
             Some((lo, hi)) => {
-                b.push_arg(&format!(" AND {name} >= "), lo);
+                b.push_arg(" AND m.name >= ", lo);
                 if let Some(hi) = hi {
-                    b.push_arg(&format!(" AND {name} < "), hi);
+                    b.push_arg(" AND m.name < ", hi);
                 }
             }
             None => {
-                b.push_arg(&format!(" AND {name} LIKE "), format!("{}%", like_escape(n)));
+                b.push_arg(" AND m.name LIKE ", format!("{}%", like_escape(n)));
                 b.push(" ESCAPE '\\'");
             }
         }
@@ -293,7 +306,7 @@ fn count_text(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter, cols: &Cols) -> S
 }
 
 /// The member columns of [`MemberRow`]; the org names are filled in after the statement.
-const PAGE_COLS: &str = "m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number, m.phone, m.education, \
+const PAGE_COLS: &str = "m.id, m.name, m.name_key, m.gender, m.ethnicity, m.birth_date, m.id_number, m.phone, m.education, \
     m.degree, m.occupation, m.post, m.unit_name, m.joined_on, m.confirmed_on, m.status, m.status_changed_on, \
     m.dues_category, m.address, m.lost_contact, m.lost_contact_since, m.mobile_member, m.mobile_destination, \
     m.remark, m.probation_extension_months, m.branch_id, '' AS branch_name, m.group_id, \
@@ -394,7 +407,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
                 &format!(", {count} AS total_count"),
                 &per_page.to_string(),
                 &NAME_UNINDEXED,
-                "(m.name || '')",
+                "(m.name_key || '')",
             )
         }
         (SortKey::Name, Some(probe)) => {
@@ -407,10 +420,15 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
                 "",
                 &format!("(CASE WHEN {small} THEN {page} ELSE 0 END)"),
                 &NAME_UNINDEXED,
-                "(m.name || '')",
+                "(m.name_key || '')",
             );
-            let walked =
-                select(&mut b, "", &format!("(CASE WHEN {small} THEN 0 ELSE {page} END)"), &PATH_UNINDEXED, "m.name");
+            let walked = select(
+                &mut b,
+                "",
+                &format!("(CASE WHEN {small} THEN 0 ELSE {page} END)"),
+                &PATH_UNINDEXED,
+                "m.name_key",
+            );
             let count_small = count_text(&mut b, scope, f, &NAME_UNINDEXED);
             let count = if std::ptr::eq(big_count_cols, &NAME_UNINDEXED) {
                 count_small
@@ -422,12 +440,12 @@ pub async fn list(db: &Db, scope: &Scope, f: &MemberFilter) -> Result<(Vec<Membe
                 "WITH probe (n) AS (SELECT {probe}), total (n) AS (SELECT {count}) \
                  SELECT q.*, (SELECT n FROM total) AS total_count FROM \
                  (SELECT * FROM ({sorted}) s UNION ALL SELECT * FROM ({walked}) w) q \
-                 ORDER BY q.name {dir}, q.id {dir}"
+                 ORDER BY q.name_key {dir}, q.id {dir}"
             )
         }
         (SortKey::Name, None) => {
             let count = count_text(&mut b, scope, f, big_count_cols);
-            select(&mut b, &format!(", {count} AS total_count"), &per_page.to_string(), &PATH_UNINDEXED, "m.name")
+            select(&mut b, &format!(", {count} AS total_count"), &per_page.to_string(), &PATH_UNINDEXED, "m.name_key")
         }
         (other, _) => {
             let count = count_text(&mut b, scope, f, &PLAIN);
@@ -516,7 +534,39 @@ pub(crate) fn data_args(d: &MemberData) -> Vec<Arg> {
         d.mobile_destination.clone().into(),
         d.remark.clone().into(),
         d.probation_extension_months.into(),
+        // Not a field of its own: the name's sort key (pinyin), kept with the name.
+        domain::collation::name_key(&d.name).into(),
     ]
+}
+
+/// Rows written per statement by [`fill_name_keys`].
+const NAME_KEY_BATCH: i64 = 5_000;
+
+/// Gives every member without a name sort key (rows from before migration 0013) theirs, a
+/// batch at a time, each batch in a transaction of its own.
+pub async fn fill_name_keys(db: &Db) -> Result<()> {
+    loop {
+        let rows: Vec<(i64, String)> = db
+            .fetch_all(
+                &format!(
+                    "SELECT id, name FROM members WHERE name_key = '' AND name <> '' ORDER BY id LIMIT {NAME_KEY_BATCH}"
+                ),
+                &[],
+            )
+            .await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = db.begin().await?;
+        for (id, name) in &rows {
+            tx.execute(
+                "UPDATE members SET name_key = $1 WHERE id = $2",
+                &[domain::collation::name_key(name).into(), (*id).into()],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
 }
 
 /// Where a member belongs: the branch (its id and path) and optionally a group inside it.
@@ -557,9 +607,9 @@ pub async fn insert(tx: &mut Tx, d: &MemberData, at: &Placement, since: &str) ->
         .insert_returning_id(
             "INSERT INTO members (name, gender, ethnicity, birth_date, id_number, phone, education, degree, occupation, \
              post, unit_name, joined_on, confirmed_on, status, dues_category, address, lost_contact, \
-             lost_contact_since, mobile_member, mobile_destination, remark, probation_extension_months, status_changed_on, \
-             branch_id, group_id, branch_path, created_at, updated_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$27) \
+             lost_contact_since, mobile_member, mobile_destination, remark, probation_extension_months, name_key, \
+             status_changed_on, branch_id, group_id, branch_path, created_at, updated_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$28) \
              RETURNING id",
             &args,
         )
@@ -601,7 +651,7 @@ pub async fn update(tx: &mut Tx, id: i64, d: &MemberData, status_changed: bool, 
         "UPDATE members SET name=$1, gender=$2, ethnicity=$3, birth_date=$4, id_number=$5, phone=$6, education=$7, \
          degree=$8, occupation=$9, post=$10, unit_name=$11, joined_on=$12, confirmed_on=$13, status=$14, \
          dues_category=$15, address=$16, lost_contact=$17, lost_contact_since=$18, mobile_member=$19, \
-         mobile_destination=$20, remark=$21, probation_extension_months=$22, updated_at=$23 WHERE id=$24",
+         mobile_destination=$20, remark=$21, probation_extension_months=$22, name_key=$23, updated_at=$24 WHERE id=$25",
         &args,
     )
     .await?;
@@ -701,7 +751,7 @@ pub async fn of_org(db: &Db, scope: &Scope, org_path: &OrgPath, group_id: Option
         b.push_arg(" AND m.branch_path < ", hi);
     }
     scope_filter(&mut b, scope, "m.branch_path", Some("m.id"));
-    b.push(" ORDER BY m.name, m.id LIMIT 1000");
+    b.push(" ORDER BY m.name_key, m.id LIMIT 1000");
     db.fetch_buf(&b).await
 }
 

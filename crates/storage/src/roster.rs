@@ -80,8 +80,8 @@ pub async fn insert_members(
         let mut b = SqlBuf::new(
             "INSERT INTO members (name, gender, ethnicity, birth_date, id_number, phone, education, degree, occupation, \
              post, unit_name, joined_on, confirmed_on, status, dues_category, address, lost_contact, \
-             lost_contact_since, mobile_member, mobile_destination, remark, probation_extension_months, status_changed_on, \
-             branch_id, group_id, branch_path, created_at, updated_at) VALUES ",
+             lost_contact_since, mobile_member, mobile_destination, remark, probation_extension_months, name_key, \
+             status_changed_on, branch_id, group_id, branch_path, created_at, updated_at) VALUES ",
         );
         let now_ph = b.arg(now);
         let mut values = Vec::with_capacity(chunk.len());

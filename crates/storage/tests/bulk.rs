@@ -251,7 +251,8 @@ fn reference(
         .filter(|r| within.iter().all(|w| r.path.starts_with(w)))
         .filter(|r| statuses.is_empty() || statuses.contains(&r.status.as_str()))
         .collect();
-    rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    // By pinyin (the names' sort keys), then id.
+    rows.sort_by_cached_key(|r| (domain::collation::name_key(&r.name), r.id));
     if descending {
         rows.reverse();
     }
