@@ -382,9 +382,7 @@ impl Services {
             orgs_checked: 0,
             too_large: false,
         };
-        if storage::org::count_below(&self.db, &domain::scope::Scope::everything(), &path).await?
-            >= SUBTREE_TODO_MAX_ORGS
-        {
+        if storage::org::count_below_up_to(&self.db, &path, SUBTREE_TODO_MAX_ORGS).await? >= SUBTREE_TODO_MAX_ORGS {
             todo.too_large = true;
             return Ok(todo);
         }

@@ -311,6 +311,18 @@ pub async fn count_below(db: &Db, scope: &Scope, path: &OrgPath) -> Result<i64> 
     Ok(n)
 }
 
+/// The active orgs strictly below `path`, counted up to `limit` (whether a subtree is larger
+/// than that, without counting a province's 300,000 orgs).
+pub async fn count_below_up_to(db: &Db, path: &OrgPath, limit: i64) -> Result<i64> {
+    let (lo, hi) = path.subtree_bounds();
+    let mut b = SqlBuf::new("SELECT COUNT(*) FROM (SELECT 1 FROM orgs o WHERE o.status = 'active'");
+    b.push_arg(" AND o.path > ", lo);
+    b.push_arg(" AND o.path < ", hi);
+    b.push(&format!(" LIMIT {limit}) c"));
+    let (n,): (i64,) = db.fetch_one(&b.text, &b.args).await?;
+    Ok(n)
+}
+
 pub async fn count_by_kind(db: &Db, scope: &Scope) -> Result<Vec<(String, i64)>> {
     let mut b = SqlBuf::new("SELECT o.kind, COUNT(*) FROM orgs o WHERE o.status = 'active'");
     scope_filter(&mut b, scope, "o.path", None);
