@@ -655,6 +655,21 @@ impl Ui {
                 let (scroll, inner) = (widths[0].as_u64().unwrap_or(0), widths[1].as_u64().unwrap_or(0));
                 assert!(scroll <= inner, "{name} fits a phone's width (scrollWidth {scroll} > innerWidth {inner})");
             }
+            if suffix == "desktop" {
+                // At desktop width a table is a table (not the stacked cards of a phone, nor laid
+                // out by another rule's grid).
+                let odd = self
+                    .client
+                    .execute(
+                        "return Array.from(document.querySelectorAll('table')).filter(function (t) { \
+                           return getComputedStyle(t).display !== 'table'; }).map(function (t) { \
+                           return (t.id || t.className) + ': ' + getComputedStyle(t).display; });",
+                        vec![],
+                    )
+                    .await
+                    .expect("read the tables' layout");
+                assert_eq!(odd, serde_json::json!([]), "{name}: tables not laid out as tables at desktop width");
+            }
             let png = self.client.screenshot().await.expect("take a screenshot");
             let file = dir.join(format!("{name}-{suffix}.png"));
             std::fs::write(&file, png).unwrap_or_else(|e| panic!("write {}: {e}", file.display()));
