@@ -349,6 +349,19 @@ async fn demo_is_deterministic_realistic_and_valid(db: Db) {
     let (branches,): (i64,) =
         s.fixture_db().fetch_one("SELECT COUNT(*) FROM orgs WHERE kind = 'branch'", &[]).await.unwrap();
     assert!((110..=140).contains(&branches), "{branches} branches");
+    // The ledger prints every record's 主持人 and 记录人, a talk's 谈话人 and 谈话对象: the demo's
+    // records name them (a talk is with someone other than its talker).
+    let (unnamed,): (i64,) = s
+        .fixture_db()
+        .fetch_one(
+            "SELECT COUNT(*) FROM meetings WHERE host_member_id IS NULL \
+             OR (kind <> 'talk' AND recorder_member_id IS NULL) \
+             OR (kind = 'talk' AND (partner_member_id IS NULL OR partner_member_id = host_member_id))",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(unnamed, 0, "records without their host, recorder or talk partner");
     // ORG-BRANCH-MIN: a branch generally has at most 50 members; each has at least 3 full.
     let sizes: Vec<(i64, i64)> = s
         .fixture_db()

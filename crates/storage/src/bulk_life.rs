@@ -433,10 +433,11 @@ pub async fn generate(tx: &mut Tx, plan: &LifePlan) -> Result<LifeStats> {
         let first_item = if k.first_item { lit(FIRST_ITEM) } else { "NULL".into() };
         let sql = format!(
             "INSERT INTO meetings (id, org_id, org_path, kind, held_on, start_time, place, topic, lecturer_member_id, \
-             first_agenda_item, minutes, has_vote, host_member_id, recorder_member_id, created_at, updated_at) \
+             first_agenda_item, minutes, has_vote, host_member_id, recorder_member_id, partner_member_id, created_at, \
+             updated_at) \
              SELECT {base} + o.id * {SLOTS} + c.column1, o.id, o.path, {kind}, c.column4, {time}, pl.column2, \
              COALESCE(c.column6, tp.column2), {lecturer}, {first_item}, '', {has_vote}, \
-             COALESCE(pp.secretary, bp.secretary), {recorder}, {now}, {now} \
+             COALESCE(pp.secretary, bp.secretary), {recorder}, {partner}, {now}, {now} \
              FROM orgs o JOIN (VALUES {calendar}) AS c ON c.column3 = o.id % 8 \
              JOIN {places} ON pl.column1 = (o.id + c.column2) % {n_places} \
              JOIN {topics} ON tp.column1 = (o.id * 7 + c.column2) % {n_topics} \
@@ -450,6 +451,16 @@ pub async fn generate(tx: &mut Tx, plan: &LifePlan) -> Result<LifeStats> {
                 "NULL"
             } else {
                 "COALESCE(pp.organization_officer, pp.secretary, bp.organization_officer, bp.secretary)"
+            },
+            // A talk (谈心谈话) is the secretary's with a member of the branch: the first one
+            // registered who is not the secretary.
+            partner = if k.kind == "talk" {
+                format!(
+                    "(SELECT MIN(m.id) FROM members m WHERE m.branch_id = o.id \
+                     AND m.status IN ('full','probationary') AND m.id <> COALESCE({SECRETARY}, 0))"
+                )
+            } else {
+                "NULL".to_string()
             },
             kind = lit(k.kind),
             time = lit(k.start_time),
