@@ -343,6 +343,22 @@ impl Services {
         self.check_subtree_paged(root, year, as_of, CHECK_BATCH, rules_for, sink).await
     }
 
+    /// [`Services::check_subtree`] under `root` with the rules in force at each org (the
+    /// national set as each committee's settings tighten it).
+    pub(crate) async fn check_subtree_in_force<S>(
+        &self,
+        root: &OrgPath,
+        year: i32,
+        as_of: NaiveDate,
+        sink: S,
+    ) -> Result<CheckStats>
+    where
+        S: FnMut(OrgResult),
+    {
+        let changes = self.setting_changes().await?;
+        self.check_subtree(Some(root), year, as_of, crate::settings::rules_in_force(changes), sink).await
+    }
+
     /// [`Services::check_subtree`] with pages of `page_size` orgs.
     pub(crate) async fn check_subtree_paged<R, S>(
         &self,

@@ -37,10 +37,9 @@ impl Services {
         if !can(actor, Action::ViewOrg, Target::Org(&path)) {
             return Err(ServiceError::Forbidden);
         }
-        let changes = self.setting_changes().await?;
         let mut out = SubtreeFindings { org_name: org.name.clone(), total: 0, findings: Vec::new() };
         let mut shown = Vec::new();
-        self.check_subtree(Some(&path), year, as_of, crate::settings::rules_in_force(changes), |r| {
+        self.check_subtree_in_force(&path, year, as_of, |r| {
             for f in r.findings {
                 if severity.is_some_and(|s| s != f.severity) {
                     continue;

@@ -310,10 +310,8 @@ impl Services {
     async fn org_todo(&self, actor: &Actor, org: &storage::org::OrgRow, as_of: NaiveDate) -> Result<OrgTodo> {
         let path = org.org_path()?;
         let year = as_of.year();
-        let changes = self.setting_changes().await?;
         let mut results: Vec<OrgResult> = Vec::new();
-        self.check_subtree(Some(&path), year, as_of, crate::settings::rules_in_force(changes), |r| results.push(r))
-            .await?;
+        self.check_subtree_in_force(&path, year, as_of, |r| results.push(r)).await?;
         let mut items = Vec::new();
         let mut explained = 0;
         for r in results {
@@ -386,11 +384,10 @@ impl Services {
             todo.too_large = true;
             return Ok(todo);
         }
-        let changes = self.setting_changes().await?;
         let mut open: Vec<OrgOpen> = Vec::new();
         let mut only_upcoming = 0;
         let stats = self
-            .check_subtree(Some(&path), as_of.year(), as_of, crate::settings::rules_in_force(changes), |r| {
+            .check_subtree_in_force(&path, as_of.year(), as_of, |r| {
                 let overdue =
                     r.findings.iter().filter(|f| DueBucket::of(f, as_of) == DueBucket::Overdue).count() as u64;
                 if overdue == 0 {

@@ -243,18 +243,6 @@ async fn page(
     Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
 }
 
-struct FindingLine {
-    org_id: i64,
-    org_name: String,
-    rule_id: &'static str,
-    title: &'static str,
-    severity: &'static str,
-    severity_label: &'static str,
-    message: String,
-    fix_href: String,
-    fix_label: String,
-}
-
 #[derive(Template)]
 #[template(path = "subtree_findings.html")]
 struct FindingsPage {
@@ -268,7 +256,7 @@ struct FindingsPage {
     severity: String,
     severities: Vec<(&'static str, &'static str)>,
     total: usize,
-    findings: Vec<FindingLine>,
+    findings: Vec<crate::fix::FindingLine>,
 }
 
 /// `GET /orgs/{id}/findings`: the findings of the whole subtree behind a dashboard's counts, of
@@ -297,27 +285,7 @@ async fn findings_page(
         severity: severity.map(|s| s.as_str().to_string()).unwrap_or_default(),
         severities: Severity::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
         total: r.total,
-        findings: r
-            .findings
-            .iter()
-            .map(|(org_name, f)| {
-                let (fix_href, fix_label) = match &f.fix {
-                    Some(fix) => (crate::fix::href(fix).unwrap_or_default(), fix.label.clone()),
-                    None => (String::new(), String::new()),
-                };
-                FindingLine {
-                    org_id: f.org_id,
-                    org_name: org_name.clone(),
-                    rule_id: f.rule_id,
-                    title: f.title,
-                    severity: f.severity.as_str(),
-                    severity_label: f.severity.label(),
-                    message: f.message.clone(),
-                    fix_href,
-                    fix_label,
-                }
-            })
-            .collect(),
+        findings: r.findings.iter().map(|(org_name, f)| crate::fix::FindingLine::of(f, org_name)).collect(),
         nav: crate::ui::nav(&v),
     };
     let html = p.render().map_err(|e| ServiceError::Internal(e.to_string()))?;

@@ -27,6 +27,40 @@ pub fn href(fix: &FixLink) -> Option<String> {
     }
 }
 
+/// A finding as a list shows it (the home page's to-do list, a subtree's findings): the org that
+/// must act, the rule in words with its ID, the message, the deadline and the fix link.
+pub struct FindingLine {
+    pub org_id: i64,
+    pub org_name: String,
+    pub rule_id: &'static str,
+    pub title: &'static str,
+    pub severity: &'static str,
+    pub severity_label: &'static str,
+    pub message: String,
+    /// "2026年12月31日", or empty when the finding has no deadline.
+    pub due: String,
+    /// Empty when the finding has no fix link (or its page lacks a parameter).
+    pub fix_href: String,
+    pub fix_label: String,
+}
+
+impl FindingLine {
+    pub fn of(f: &domain::findings::Finding, org_name: &str) -> FindingLine {
+        FindingLine {
+            org_id: f.org_id,
+            org_name: org_name.to_string(),
+            rule_id: f.rule_id,
+            title: f.title,
+            severity: f.severity.as_str(),
+            severity_label: f.severity.label(),
+            message: f.message.clone(),
+            due: f.due.map(domain::dates::format_cn).unwrap_or_default(),
+            fix_href: f.fix.as_ref().and_then(href).unwrap_or_default(),
+            fix_label: f.fix.as_ref().map(|x| x.label.clone()).unwrap_or_default(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,24 +89,10 @@ struct HomePage {
     subtrees: Vec<services::todo::SubtreeTodo>,
 }
 
-/// A finding on the to-do list, ready to show.
-struct TodoLine {
-    org_id: i64,
-    org_name: String,
-    rule_id: &'static str,
-    title: &'static str,
-    severity: &'static str,
-    severity_label: &'static str,
-    message: String,
-    due: String,
-    fix_href: String,
-    fix_label: String,
-}
-
 struct TodoGroupView {
     key: &'static str,
     label: &'static str,
-    items: Vec<TodoLine>,
+    items: Vec<crate::fix::FindingLine>,
 }
 
 /// One requirement of the current period, with its period in words.
@@ -138,29 +124,7 @@ fn branch_view(t: &services::todo::OrgTodo) -> BranchTodo {
         .map(|g| TodoGroupView {
             key: g.bucket.as_str(),
             label: g.bucket.label(),
-            items: g
-                .items
-                .iter()
-                .map(|i| {
-                    let f = &i.finding;
-                    let (fix_href, fix_label) = match &f.fix {
-                        Some(fix) => (crate::fix::href(fix).unwrap_or_default(), fix.label.clone()),
-                        None => (String::new(), String::new()),
-                    };
-                    TodoLine {
-                        org_id: f.org_id,
-                        org_name: i.org_name.clone(),
-                        rule_id: f.rule_id,
-                        title: f.title,
-                        severity: f.severity.as_str(),
-                        severity_label: f.severity.label(),
-                        message: f.message.clone(),
-                        due: f.due.map(domain::dates::format_cn).unwrap_or_default(),
-                        fix_href,
-                        fix_label,
-                    }
-                })
-                .collect(),
+            items: g.items.iter().map(|i| crate::fix::FindingLine::of(&i.finding, &i.org_name)).collect(),
         })
         .collect();
     BranchTodo {

@@ -154,7 +154,6 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     eprintln!("step: the member list shows one row for {name}");
 
     // The member list at phone width (no assertion on pixels).
-    ui.phone_screenshot(&screenshot_dir.join("members-phone.png")).await;
     ui.shot("members").await;
 
     // Batch import through the two-phase page: a CSV placed in the worker's branch by default,
@@ -208,8 +207,6 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     let rows: Vec<&str> = html.split("<tr class=\"meeting-row\">").skip(1).filter(|row| row.contains(&topic)).collect();
     assert_eq!(rows.len(), 1, "the recorded meeting is listed once, by its topic");
     assert!(rows[0].contains("主题党日"), "listed as a 主题党日: {}", rows[0]);
-    let png = ui.client.screenshot().await.expect("screenshot the life page");
-    std::fs::write(screenshot_dir.join("life-phone.png"), png).expect("write the screenshot");
     ui.shot("life").await;
     ui.client.set_window_size(390, 844).await.expect("phone width");
     eprintln!("step: recorded a 主题党日 at phone width");
@@ -231,13 +228,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     assert!(corrections.contains("主题少写了活动地点"), "{corrections}");
     let h1 = ui.wait_css("h1").await.text().await.expect("read the title");
     assert!(h1.contains("（更正）"), "{h1}");
-    let widths = ui
-        .client
-        .execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![])
-        .await
-        .expect("measure the page");
-    let (scroll, inner) = (widths[0].as_u64().unwrap_or(0), widths[1].as_u64().unwrap_or(0));
-    assert!(scroll <= inner, "the corrected record fits a phone's width ({scroll} > {inner})");
+    ui.assert_fits_width("the corrected record").await;
     let png = ui.client.screenshot().await.expect("screenshot the corrected record");
     std::fs::write(screenshot_dir.join("meeting-corrected-phone.png"), png).expect("write the screenshot");
     eprintln!("step: corrected the record at phone width");
@@ -303,17 +294,9 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     minutes.click().await.expect("focus the minutes");
     minutes.send_keys("会议研究了本月的主题党日安排。").await.expect("type the minutes");
     ui.choose_host_and_recorder().await;
-    let png = ui.client.screenshot().await.expect("screenshot the committee form");
-    std::fs::write(screenshot_dir.join("committee-form-phone.png"), png).expect("write the screenshot");
     ui.shot("meeting-form").await;
     ui.client.set_window_size(390, 844).await.expect("phone width");
-    let widths = ui
-        .client
-        .execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![])
-        .await
-        .expect("measure the page");
-    let (scroll, inner) = (widths[0].as_u64().unwrap_or(0), widths[1].as_u64().unwrap_or(0));
-    assert!(scroll <= inner, "the meeting form fits a phone's width (scrollWidth {scroll} > innerWidth {inner})");
+    ui.assert_fits_width("the meeting form").await;
     ui.click("button#save").await;
     let quorum = ui.wait_css("dd#quorum").await;
     let text = quorum.text().await.expect("read the quorum statement");
@@ -325,8 +308,6 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     assert_eq!(n.as_u64(), Some(0), "the finding disappears once the 支委会 is recorded");
     ui.goto(&format!("/orgs/{branch_id}/compliance?year={year}")).await;
     ui.wait_css("#month-chart svg").await;
-    let png = ui.client.screenshot().await.expect("screenshot the dashboard");
-    std::fs::write(screenshot_dir.join("compliance-phone.png"), png).expect("write the screenshot");
     // Chart text is read at its natural size on a phone (12 px or more): charts are not shrunk.
     let scale = ui
         .client
@@ -339,6 +320,17 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
         .expect("measure the chart");
     assert!(scale.as_f64().unwrap_or(0.0) >= 0.99, "the chart keeps its natural size on a phone ({scale})");
     ui.shot("compliance").await;
+    // The dashboard's counts open the findings behind them, each with its fix link, and the list
+    // holds at phone width.
+    ui.click("#severities a:last-child").await;
+    ui.wait_for_path("the findings behind the counts", |p| p.contains("/findings")).await;
+    let listed = ui.count("table#findings tr.finding").await;
+    assert!(listed >= 1 || ui.count("#no-findings").await == 1, "the findings page lists or says there are none");
+    if listed > 0 {
+        assert!(ui.count("table#findings a.fix-link").await >= 1, "findings come with their fix links");
+    }
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.assert_fits_width("the findings page").await;
     ui.client.set_window_size(1280, 900).await.expect("desktop width");
     eprintln!("step: recorded {march}'s 支委会 with attendance; its finding is gone");
 
@@ -647,13 +639,7 @@ impl Ui {
             self.client.set_window_size(width, height).await.expect("resize the window");
             tokio::time::sleep(Duration::from_millis(300)).await;
             if suffix == "phone" {
-                let widths = self
-                    .client
-                    .execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![])
-                    .await
-                    .expect("measure the page");
-                let (scroll, inner) = (widths[0].as_u64().unwrap_or(0), widths[1].as_u64().unwrap_or(0));
-                assert!(scroll <= inner, "{name} fits a phone's width (scrollWidth {scroll} > innerWidth {inner})");
+                self.assert_fits_width(name).await;
             }
             if suffix == "desktop" {
                 // At desktop width a table is a table (not the stacked cards of a phone, nor laid
@@ -693,22 +679,15 @@ impl Ui {
         self.shot("org-tree").await;
     }
 
-    /// The current page (the member list) at phone width, saved as a PNG.
-    async fn phone_screenshot(&self, file: &Path) {
-        self.client.set_window_size(390, 844).await.expect("resize the window to 390x844");
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let png = self.client.screenshot().await.expect("take a screenshot");
-        if let Some(dir) = file.parent() {
-            std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
-        }
-        std::fs::write(file, png).unwrap_or_else(|e| panic!("write {}: {e}", file.display()));
+    /// The page does not scroll sideways at the window's width.
+    async fn assert_fits_width(&self, what: &str) {
         let widths = self
             .client
             .execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![])
             .await
-            .unwrap_or_default();
-        eprintln!("step: phone-width screenshot at {} (scrollWidth, innerWidth = {widths})", file.display());
-        self.client.set_window_size(1280, 900).await.expect("restore the window size");
+            .expect("measure the page");
+        let (scroll, inner) = (widths[0].as_u64().unwrap_or(0), widths[1].as_u64().unwrap_or(0));
+        assert!(scroll <= inner, "{what} fits the window's width (scrollWidth {scroll} > innerWidth {inner})");
     }
 
     /// The page at `path` is the not-found page, with HTTP status 404.

@@ -60,15 +60,9 @@ pub(crate) async fn committee_settings(ui: &Ui, accounts: &Accounts, screenshot_
     ui.wait_css("table#settings").await;
     let value = ui.wait_css(&format!("{row} td.setting-value")).await.text().await.expect("read the value");
     assert_eq!(value, "已启用", "the committee's switch is on");
-    let widths = ui
-        .client
-        .execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![])
-        .await
-        .expect("measure the page");
     let png = ui.client.screenshot().await.expect("screenshot the settings");
     std::fs::write(screenshot_dir.join("settings-phone.png"), png).expect("write the screenshot");
-    let (scroll, inner) = (widths[0].as_u64().unwrap_or(0), widths[1].as_u64().unwrap_or(0));
-    assert!(scroll <= inner, "the settings page fits a phone's width (scrollWidth {scroll} > innerWidth {inner})");
+    ui.assert_fits_width("the settings page").await;
     // The audit log at phone width: filtered to the settings made, it lists the one just made,
     // in words, as a card.
     ui.goto("/audit").await;
