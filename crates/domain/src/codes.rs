@@ -159,6 +159,10 @@ impl MemberStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DuesCategory {
     Employed,
+    /// 年薪制: the base is the pay actually received that month (DUES-ANNUAL-SALARY).
+    AnnualSalary,
+    /// 个体经营等无固定工资: the previous quarter's average monthly net income (DUES-SELF-EMPLOYED).
+    SelfEmployed,
     Retired,
     Farmer,
     Student,
@@ -168,12 +172,23 @@ pub enum DuesCategory {
 }
 
 impl DuesCategory {
-    pub const ALL: [DuesCategory; 7] =
-        [Self::Employed, Self::Retired, Self::Farmer, Self::Student, Self::Unemployed, Self::LowIncome, Self::Other];
+    pub const ALL: [DuesCategory; 9] = [
+        Self::Employed,
+        Self::AnnualSalary,
+        Self::SelfEmployed,
+        Self::Retired,
+        Self::Farmer,
+        Self::Student,
+        Self::Unemployed,
+        Self::LowIncome,
+        Self::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Employed => "employed",
+            Self::AnnualSalary => "annual_salary",
+            Self::SelfEmployed => "self_employed",
             Self::Retired => "retired",
             Self::Farmer => "farmer",
             Self::Student => "student",
@@ -186,11 +201,13 @@ impl DuesCategory {
     pub fn label(self) -> &'static str {
         match self {
             Self::Employed => "在职",
+            Self::AnnualSalary => "年薪制",
+            Self::SelfEmployed => "个体经营等",
             Self::Retired => "离退休",
             Self::Farmer => "农民",
             Self::Student => "学生",
             Self::Unemployed => "失业/下岗",
-            Self::LowIncome => "低保/困难",
+            Self::LowIncome => "低保/救济",
             Self::Other => "其他",
         }
     }
@@ -202,7 +219,9 @@ impl DuesCategory {
         match s {
             "离休" | "退休" => return Some(Self::Retired),
             "失业" | "下岗" => return Some(Self::Unemployed),
-            "低保" | "困难" => return Some(Self::LowIncome),
+            "低保" | "困难" | "救济" | "抚恤" => return Some(Self::LowIncome),
+            "年薪" => return Some(Self::AnnualSalary),
+            "个体" | "个体经营" | "个体工商户" => return Some(Self::SelfEmployed),
             _ => {}
         }
         Self::ALL.into_iter().find(|v| v.as_str() == s || v.label() == s)

@@ -100,7 +100,11 @@ pub mod pages {
     pub const ORG_POSTS: &str = "org.posts";
     /// One member's record: `id`.
     pub const MEMBER: &str = "member.show";
-    pub const ALL: [&str; 5] = [NEW_MEETING, MEETING, ORG_EDIT, ORG_POSTS, MEMBER];
+    /// One member's dues, where payments and back payments are recorded: `id`.
+    pub const DUES_MEMBER: &str = "dues.member";
+    /// A branch's yearly dues publication: `org`, `year`.
+    pub const DUES_PUBLISH: &str = "dues.publish";
+    pub const ALL: [&str; 7] = [NEW_MEETING, MEETING, ORG_EDIT, ORG_POSTS, MEMBER, DUES_MEMBER, DUES_PUBLISH];
 }
 
 /// Where to go to fix a finding: a page of [`pages`] and its parameters.

@@ -10,6 +10,7 @@ pub mod dates;
 pub mod family;
 pub mod findings;
 pub mod member;
+pub mod money;
 pub mod org;
 pub mod org_life;
 pub mod period;

@@ -16,7 +16,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::family::{Rules, org_life};
+use crate::family::{Rules, dues, org_life};
 use crate::rules::{Rule, RuleCheck, RuleSet, RuleSetError, RuleSource};
 
 /// The values a setting takes.
@@ -57,8 +57,14 @@ pub struct SettingDef {
     pub default: &'static str,
 }
 
-/// Dues rounding (rules.md §5, open point: no national rule; default to fen).
+/// Dues rounding precision (rules.md §5, open point: no national rule; default to fen).
 pub const DUES_ROUNDING: &str = "dues.rounding";
+/// Dues rounding mode: half up or up.
+pub const DUES_ROUNDING_MODE: &str = "dues.rounding_mode";
+/// What "税后" deducts for the dues base.
+pub const DUES_AFTER_TAX: &str = "dues.after_tax";
+/// The month of the following year by whose end a branch publishes last year's dues.
+pub const DUES_PUBLISH_BY_MONTH: &str = "dues.publish_by_month";
 /// Months of unpaid dues after which the member and the branch are warned (CON-LAPSE is 6).
 pub const DUES_ARREARS_WARNING_MONTHS: &str = "dues.arrears_warning_months";
 /// The base of an election's majority (EL-ELECTED: 实到会 nationally; local rules use 应到会).
@@ -172,13 +178,40 @@ pub fn catalogue() -> Vec<SettingDef> {
         ),
         SettingDef {
             key: DUES_ROUNDING,
-            label: "党费计算取整方式",
-            help: "全国性规定未明确（rules.md §5 待核实），默认计算到分",
-            value: ValueKind::Choice {
-                options: &[("fen", "计算到分"), ("jiao", "四舍五入到角"), ("yuan", "向上取整到元")],
-            },
+            label: "党费计算精度",
+            help: "全国性规定未明确（rules.md §5 待核实），默认计算到分；印在使用该设置的台账上",
+            value: ValueKind::Choice { options: &[("fen", "计算到分"), ("jiao", "计算到角"), ("yuan", "计算到元")] },
             effect: Effect::Plain,
             default: "fen",
+        },
+        SettingDef {
+            key: DUES_ROUNDING_MODE,
+            label: "党费取整方式",
+            help: "不足一个计算单位的部分如何处理；默认四舍五入",
+            value: ValueKind::Choice { options: &[("half_up", "四舍五入"), ("up", "向上取整")] },
+            effect: Effect::Plain,
+            default: "half_up",
+        },
+        SettingDef {
+            key: DUES_AFTER_TAX,
+            label: "党费基数“税后”的含义",
+            help: "中组部答复为只扣除个人所得税；部分地方还扣除社会保险和住房公积金（rules.md §5）",
+            value: ValueKind::Choice {
+                options: &[
+                    ("income_tax", "扣除个人所得税"),
+                    ("income_tax_and_insurance", "扣除个人所得税、社会保险和住房公积金"),
+                ],
+            },
+            effect: Effect::Plain,
+            default: "income_tax",
+        },
+        SettingDef {
+            key: DUES_PUBLISH_BY_MONTH,
+            label: "上年度党费收缴情况公布截止月份",
+            help: "党支部每年向党员公布一次党费收缴情况（DUES-PUBLISH）；默认次年3月底前公布上年度情况",
+            value: ValueKind::Count { min: 1, max: 12 },
+            effect: Effect::Plain,
+            default: "3",
         },
         SettingDef {
             key: DUES_ARREARS_WARNING_MONTHS,
@@ -373,6 +406,7 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
     }
     let mut structure_windows = Vec::new();
     let mut life_windows = Vec::new();
+    let mut dues_windows = Vec::new();
     let mut starts: Vec<Option<NaiveDate>> = vec![None];
     starts.extend(days.iter().copied().map(Some));
     for (i, start) in starts.iter().enumerate() {
@@ -381,8 +415,13 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
         let rules = rules_on(changes, org_path, day)?;
         structure_windows.push((*start, until, rules.structure));
         life_windows.push((*start, until, rules.org_life));
+        dues_windows.push((*start, until, rules.dues));
     }
-    Ok(Rules { structure: RuleSet::from_windows(structure_windows), org_life: RuleSet::from_windows(life_windows) })
+    Ok(Rules {
+        structure: RuleSet::from_windows(structure_windows),
+        org_life: RuleSet::from_windows(life_windows),
+        dues: RuleSet::from_windows(dues_windows),
+    })
 }
 
 /// Checks that `value` for `key` at the org at `org_path` from `from` does not loosen a rule:
@@ -452,4 +491,18 @@ pub fn check_tightening(
 pub fn plain_value(key: &str, changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> Option<String> {
     let def = def(key)?;
     Some(value_on(&def, changes, org_path, day).map_or_else(|| def.default.to_string(), |c| c.value.clone()))
+}
+
+/// The dues settings in force for the org at `org_path` on `day` (the defaults for what nobody
+/// set).
+pub fn dues_settings(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> dues::DuesSettings {
+    let value = |key| plain_value(key, changes, org_path, day).unwrap_or_default();
+    let d = dues::DuesSettings::default();
+    dues::DuesSettings {
+        precision: dues::Precision::parse(&value(DUES_ROUNDING)).unwrap_or(d.precision),
+        mode: dues::RoundingMode::parse(&value(DUES_ROUNDING_MODE)).unwrap_or(d.mode),
+        after_tax: dues::AfterTax::parse(&value(DUES_AFTER_TAX)).unwrap_or(d.after_tax),
+        warn_months: value(DUES_ARREARS_WARNING_MONTHS).parse().unwrap_or(d.warn_months),
+        publish_by_month: value(DUES_PUBLISH_BY_MONTH).parse().unwrap_or(d.publish_by_month),
+    }
 }

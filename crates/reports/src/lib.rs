@@ -12,6 +12,9 @@
 //!   consistency and renders it as xlsx and as PDF (typst as a library, with a CJK font from
 //!   the system: [`find_cjk_font`]).
 //!
+//! - [`table_doc`] writes a document of tables (the dues ledgers) as xlsx and PDF from the same
+//!   rows.
+//!
 //! Nothing here touches the database, the network or the clock (a ledger's date is the caller's
 //! as-of date). Every error's `Display` is the Chinese message for the user, saying what to do.
 
@@ -22,6 +25,7 @@ pub mod ledger;
 mod pdf;
 pub mod roster;
 pub mod sheet;
+pub mod table_doc;
 pub mod write;
 mod xls_guard;
 mod xlsx_guard;

@@ -18,7 +18,7 @@
 //! [`Services::compliance`] is the dashboard's view of one org: its roll-up, each direct child's
 //! (for drill-down), per rule and per month.
 
-use crate::org_life::NOTICE_DAYS;
+pub(crate) use crate::org_life::NOTICE_DAYS;
 use crate::{Result, ServiceError, Services};
 use chrono::NaiveDate;
 use domain::codes::MemberStatus;

@@ -10,6 +10,7 @@ pub mod console;
 pub mod corrections;
 pub mod demo;
 pub mod dual_org_life;
+pub mod dues;
 pub mod export;
 pub mod findings;
 pub mod home;

@@ -117,8 +117,38 @@ code_column!(
     domain::org_life::Attendance,
     domain::org_life::AppraisalRating,
     domain::org_life::VotePurpose,
-    domain::scope::RoleKind
+    domain::scope::RoleKind,
+    domain::family::dues::payment::PaymentKind,
+    domain::family::dues::payment::PaymentMethod,
+    domain::family::dues::payment::Payer
 );
+
+/// Money is integer fen; a negative or absurd amount is corrupt, never clamped.
+impl Column for domain::money::Fen {
+    type Raw = i64;
+    fn from_raw(raw: i64) -> Result<domain::money::Fen, String> {
+        domain::money::Fen::new(raw).ok_or_else(|| format!("not an amount in fen: {raw}"))
+    }
+}
+
+impl Column for Option<domain::money::Fen> {
+    type Raw = Option<i64>;
+    fn from_raw(raw: Option<i64>) -> Result<Option<domain::money::Fen>, String> {
+        raw.map(domain::money::Fen::from_raw).transpose()
+    }
+}
+
+impl From<domain::money::Fen> for crate::Arg {
+    fn from(v: domain::money::Fen) -> crate::Arg {
+        crate::Arg::I64(v.fen())
+    }
+}
+
+impl From<Option<domain::money::Fen>> for crate::Arg {
+    fn from(v: Option<domain::money::Fen>) -> crate::Arg {
+        crate::Arg::OptI64(v.map(|f| f.fen()))
+    }
+}
 
 impl From<NaiveDate> for crate::Arg {
     fn from(v: NaiveDate) -> crate::Arg {

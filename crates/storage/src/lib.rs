@@ -14,6 +14,7 @@ pub mod bulk_life;
 pub mod check;
 pub mod column;
 pub mod db;
+pub mod dues;
 pub mod meeting;
 pub mod member;
 pub mod member_history;

@@ -5,6 +5,7 @@
 //! |---|---|---|
 //! | [`structure`] (组织设置) | ORG-BRANCH-MIN, ORG-COMMITTEE, ORG-TERM, ORG-RENEWAL | [`OrgFacts`] |
 //! | [`org_life`] (组织生活) | MTG-*, CON-LAPSE, local sets | [`OrgFacts`] and [`org_life::LifeFacts`] |
+//! | [`dues`] (党费) | DUES-* | [`dues::statement::MemberDuesFacts`] per member; publications per org |
 //!
 //! A family owns its check type ([`crate::rules::RuleCheck`]), its national rules and its
 //! evaluation; [`Rules`] holds the rule set of every family in force for one org, and
@@ -15,6 +16,7 @@
 //! [`OrgFacts`] are the org's own facts, **dated**: posts are spans, so a period is judged with
 //! the committee and secretary of that period, not of today.
 
+pub mod dues;
 pub mod org_life;
 pub mod structure;
 
@@ -178,6 +180,7 @@ impl OrgFacts {
 pub struct Rules {
     pub structure: RuleSet<structure::Check>,
     pub org_life: RuleSet<org_life::Check>,
+    pub dues: RuleSet<dues::Check>,
 }
 
 impl Default for Rules {
@@ -189,19 +192,24 @@ impl Default for Rules {
 impl Rules {
     /// The national rules of every family.
     pub fn national() -> Rules {
-        Rules { structure: structure::national(), org_life: org_life::national() }
+        Rules { structure: structure::national(), org_life: org_life::national(), dues: dues::national() }
     }
 
     /// The catalogue of every rule in force (every version, in family order).
     pub fn catalogue(&self) -> Vec<RuleInfo> {
         let mut out: Vec<RuleInfo> = self.structure.rules().iter().map(|r| r.info()).collect();
         out.extend(self.org_life.rules().iter().map(|r| r.info()));
+        out.extend(self.dues.rules().iter().map(|r| r.info()));
         out
     }
 
     /// The catalogue row of the version of `id` in force now.
     pub fn info(&self, id: &str) -> Option<RuleInfo> {
-        self.structure.get(id).map(|r| r.info()).or_else(|| self.org_life.get(id).map(|r| r.info()))
+        self.structure
+            .get(id)
+            .map(|r| r.info())
+            .or_else(|| self.org_life.get(id).map(|r| r.info()))
+            .or_else(|| self.dues.get(id).map(|r| r.info()))
     }
 }
 
@@ -260,7 +268,7 @@ impl Rules {
 
     /// The number of rule versions of every family.
     pub fn len(&self) -> usize {
-        self.structure.rules().len() + self.org_life.rules().len()
+        self.structure.rules().len() + self.org_life.rules().len() + self.dues.rules().len()
     }
 
     /// Whether no family has a rule.

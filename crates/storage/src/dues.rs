@@ -1,0 +1,292 @@
+//! Party dues (党费): dated bases, hardship decisions, quarterly consents, payments and the
+//! branches' yearly publications. Every read takes the viewer's scope and filters by the
+//! member's branch path (a member sees their own); months are their first day, money is fen.
+
+use chrono::NaiveDate;
+use domain::codes::DuesCategory;
+use domain::family::dues::payment::{Payer, PaymentKind, PaymentMethod};
+use domain::money::Fen;
+use domain::scope::Scope;
+use serde::Serialize;
+
+use crate::{Db, Result, SqlBuf, Tx, now_ms, scope_filter};
+
+/// Whose dues a read is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    /// One member.
+    Member(i64),
+    /// The members whose branch is this org.
+    Branch(i64),
+}
+
+/// `FROM <table> x JOIN members m ON m.id = x.member_id WHERE <whose> AND <scope>`.
+fn scoped(select: &str, table: &str, scope: &Scope, whose: Whose) -> SqlBuf {
+    let mut b = SqlBuf::new(&format!("SELECT {select} FROM {table} x JOIN members m ON m.id = x.member_id WHERE "));
+    match whose {
+        Whose::Member(id) => b.push_arg("m.id = ", id),
+        Whose::Branch(id) => b.push_arg("m.branch_id = ", id),
+    };
+    scope_filter(&mut b, scope, "m.branch_path", Some("m.id"));
+    b
+}
+
+crate::typed_row! {
+    /// A dated base record.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct BaseRow in "dues_bases" {
+        pub id: i64,
+        pub member_id: i64,
+        pub from_month: NaiveDate,
+        pub category: DuesCategory,
+        pub base_fen: Fen,
+        pub chosen_fen: Option<Fen>,
+        pub note: String,
+        pub created_by: Option<i64>,
+        pub created_at: i64,
+    }
+}
+
+/// A base record as entered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBase {
+    pub member_id: i64,
+    pub from_month: NaiveDate,
+    pub category: DuesCategory,
+    pub base: Fen,
+    pub chosen: Option<Fen>,
+    pub note: String,
+}
+
+/// Records a base and refreshes the member's cached category to the record in force on `today`.
+pub async fn insert_base(tx: &mut Tx, b: &NewBase, today: NaiveDate, by: i64) -> Result<i64> {
+    let id = tx
+        .insert_returning_id(
+            "INSERT INTO dues_bases (member_id, from_month, category, base_fen, chosen_fen, note, created_by, \
+             created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id",
+            &[
+                b.member_id.into(),
+                b.from_month.into(),
+                b.category.into(),
+                b.base.into(),
+                b.chosen.into(),
+                b.note.as_str().into(),
+                by.into(),
+                now_ms().into(),
+            ],
+        )
+        .await?;
+    refresh_category(tx, b.member_id, today).await?;
+    Ok(id)
+}
+
+/// Sets `members.dues_category` to the category of the base in force on `today`, when there is
+/// one (a member whose first base starts later keeps the category they had).
+pub async fn refresh_category(tx: &mut Tx, member_id: i64, today: NaiveDate) -> Result<()> {
+    tx.execute(
+        "UPDATE members SET dues_category = (SELECT b.category FROM dues_bases b WHERE b.member_id = $1 \
+         AND b.from_month <= $2 ORDER BY b.from_month DESC, b.id DESC LIMIT 1) WHERE id = $1 AND EXISTS \
+         (SELECT 1 FROM dues_bases b WHERE b.member_id = $1 AND b.from_month <= $2)",
+        &[member_id.into(), today.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Base records, by member then month, oldest first.
+pub async fn bases(db: &Db, scope: &Scope, whose: Whose) -> Result<Vec<BaseRow>> {
+    let mut b = scoped(
+        "x.id, x.member_id, x.from_month, x.category, x.base_fen, x.chosen_fen, x.note, x.created_by, x.created_at",
+        "dues_bases",
+        scope,
+        whose,
+    );
+    b.push(" ORDER BY x.member_id, x.from_month, x.id");
+    db.fetch_buf(&b).await
+}
+
+crate::typed_row! {
+    /// A hardship decision.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct HardshipRow in "dues_hardships" {
+        pub id: i64,
+        pub member_id: i64,
+        pub from_month: NaiveDate,
+        pub to_month: Option<NaiveDate>,
+        pub amount_fen: Fen,
+        pub studied_on: NaiveDate,
+        pub approved_by: String,
+        pub approved_on: NaiveDate,
+        pub reason: String,
+    }
+}
+
+pub async fn insert_hardship(tx: &mut Tx, h: &HardshipRow, by: i64) -> Result<i64> {
+    tx.insert_returning_id(
+        "INSERT INTO dues_hardships (member_id, from_month, to_month, amount_fen, studied_on, approved_by, \
+         approved_on, reason, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
+        &[
+            h.member_id.into(),
+            h.from_month.into(),
+            h.to_month.into(),
+            h.amount_fen.into(),
+            h.studied_on.into(),
+            h.approved_by.as_str().into(),
+            h.approved_on.into(),
+            h.reason.as_str().into(),
+            by.into(),
+            now_ms().into(),
+        ],
+    )
+    .await
+}
+
+pub async fn hardships(db: &Db, scope: &Scope, whose: Whose) -> Result<Vec<HardshipRow>> {
+    let mut b = scoped(
+        "x.id, x.member_id, x.from_month, x.to_month, x.amount_fen, x.studied_on, x.approved_by, x.approved_on, \
+         x.reason",
+        "dues_hardships",
+        scope,
+        whose,
+    );
+    b.push(" ORDER BY x.member_id, x.from_month, x.id");
+    db.fetch_buf(&b).await
+}
+
+crate::typed_row! {
+    /// A consent to quarterly payment.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct QuarterlyRow in "dues_quarterly" {
+        pub id: i64,
+        pub member_id: i64,
+        pub from_month: NaiveDate,
+        pub to_month: Option<NaiveDate>,
+        pub agreed_on: NaiveDate,
+    }
+}
+
+pub async fn insert_quarterly(tx: &mut Tx, q: &QuarterlyRow, by: i64) -> Result<i64> {
+    tx.insert_returning_id(
+        "INSERT INTO dues_quarterly (member_id, from_month, to_month, agreed_on, created_by, created_at) \
+         VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
+        &[
+            q.member_id.into(),
+            q.from_month.into(),
+            q.to_month.into(),
+            q.agreed_on.into(),
+            by.into(),
+            now_ms().into(),
+        ],
+    )
+    .await
+}
+
+pub async fn quarterly(db: &Db, scope: &Scope, whose: Whose) -> Result<Vec<QuarterlyRow>> {
+    let mut b =
+        scoped("x.id, x.member_id, x.from_month, x.to_month, x.agreed_on", "dues_quarterly", scope, whose);
+    b.push(" ORDER BY x.member_id, x.from_month, x.id");
+    db.fetch_buf(&b).await
+}
+
+crate::typed_row! {
+    /// A payment.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct PaymentRow in "dues_payments" {
+        pub id: i64,
+        pub member_id: i64,
+        pub org_id: i64,
+        pub month: NaiveDate,
+        pub amount_fen: Fen,
+        pub paid_on: NaiveDate,
+        pub method: PaymentMethod,
+        pub payer: Payer,
+        pub proxy_name: String,
+        pub kind: PaymentKind,
+        pub reason: String,
+        pub to_centre: bool,
+        pub created_by: Option<i64>,
+    }
+}
+
+const PAYMENT_COLS: &str = "x.id, x.member_id, x.org_id, x.month, x.amount_fen, x.paid_on, x.method, x.payer, \
+                            x.proxy_name, x.kind, x.reason, x.to_centre, x.created_by";
+
+pub async fn insert_payment(tx: &mut Tx, p: &PaymentRow, by: i64) -> Result<i64> {
+    tx.insert_returning_id(
+        "INSERT INTO dues_payments (member_id, org_id, month, amount_fen, paid_on, method, payer, proxy_name, kind, \
+         reason, to_centre, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id",
+        &[
+            p.member_id.into(),
+            p.org_id.into(),
+            p.month.into(),
+            p.amount_fen.into(),
+            p.paid_on.into(),
+            p.method.into(),
+            p.payer.into(),
+            p.proxy_name.as_str().into(),
+            p.kind.into(),
+            p.reason.as_str().into(),
+            i64::from(p.to_centre).into(),
+            by.into(),
+            now_ms().into(),
+        ],
+    )
+    .await
+}
+
+/// Payments for the months `from`–`to` (first days), by member, month and entry.
+pub async fn payments(db: &Db, scope: &Scope, whose: Whose, from: NaiveDate, to: NaiveDate) -> Result<Vec<PaymentRow>> {
+    let mut b = scoped(PAYMENT_COLS, "dues_payments", scope, whose);
+    b.push_arg(" AND x.month >= ", from);
+    b.push_arg(" AND x.month <= ", to);
+    b.push(" ORDER BY x.member_id, x.month, x.id");
+    db.fetch_buf(&b).await
+}
+
+/// One payment, if its member is in the scope.
+pub async fn payment(db: &Db, scope: &Scope, id: i64) -> Result<Option<PaymentRow>> {
+    let mut b = SqlBuf::new(&format!(
+        "SELECT {PAYMENT_COLS} FROM dues_payments x JOIN members m ON m.id = x.member_id WHERE "
+    ));
+    b.push_arg("x.id = ", id);
+    scope_filter(&mut b, scope, "m.branch_path", None);
+    Ok(db.fetch_buf(&b).await?.into_iter().next())
+}
+
+/// Removes a payment entered in error (the service audits the row it removes).
+pub async fn delete_payment(tx: &mut Tx, id: i64) -> Result<u64> {
+    tx.execute("DELETE FROM dues_payments WHERE id = $1", &[id.into()]).await
+}
+
+crate::typed_row! {
+    /// A branch's publication of a year's dues to its members.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct PublicationRow in "dues_publications" {
+        pub id: i64,
+        pub org_id: i64,
+        pub year: i64,
+        pub published_on: NaiveDate,
+        pub note: String,
+    }
+}
+
+pub async fn insert_publication(tx: &mut Tx, org_id: i64, year: i32, on: NaiveDate, note: &str, by: i64) -> Result<i64> {
+    tx.insert_returning_id(
+        "INSERT INTO dues_publications (org_id, year, published_on, note, created_by, created_at) \
+         VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
+        &[org_id.into(), i64::from(year).into(), on.into(), note.into(), by.into(), now_ms().into()],
+    )
+    .await
+}
+
+/// The publications of these orgs (the caller checks the orgs are in scope).
+pub async fn publications(db: &Db, org_ids: &[i64]) -> Result<Vec<PublicationRow>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuf::new("SELECT id, org_id, year, published_on, note FROM dues_publications WHERE org_id IN (");
+    let ph: Vec<String> = org_ids.iter().map(|id| b.arg(*id)).collect();
+    b.push(&ph.join(","));
+    b.push(") ORDER BY org_id, year");
+    db.fetch_buf(&b).await
+}
