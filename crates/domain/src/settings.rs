@@ -180,7 +180,9 @@ pub fn catalogue() -> Vec<SettingDef> {
             key: DUES_ROUNDING,
             label: "党费计算精度",
             help: "全国性规定未明确（rules.md §5 待核实），默认计算到分；印在使用该设置的台账上",
-            value: ValueKind::Choice { options: &[("fen", "计算到分"), ("jiao", "计算到角"), ("yuan", "计算到元")] },
+            value: ValueKind::Choice {
+                options: &[("fen", "计算到分"), ("jiao", "计算到角"), ("yuan", "计算到元")]
+            },
             effect: Effect::Plain,
             default: "fen",
         },

@@ -182,30 +182,15 @@ impl Services {
         let file_name = format!("{}{}年组织生活台账", doc.org_name, year);
         let (bytes, file_name, content_type) = match format {
             LedgerFormat::Xlsx => {
-                let bytes = tokio::task::spawn_blocking(move || reports::ledger::write_xlsx(&doc))
-                    .await
-                    .map_err(|e| ServiceError::Internal(e.to_string()))?
-                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
-                (
-                    bytes,
-                    format!("{file_name}.xlsx"),
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                )
+                (blocking(move || reports::ledger::write_xlsx(&doc)).await?, format!("{file_name}.xlsx"), XLSX)
             }
             LedgerFormat::Pdf => {
                 let font_path = self.font_path.clone();
-                let bytes = tokio::task::spawn_blocking(move || {
+                let bytes = blocking(move || {
                     let font = reports::find_cjk_font(font_path.as_deref())?;
                     reports::ledger::write_pdf(&doc, &font)
                 })
-                .await
-                .map_err(|e| ServiceError::Internal(e.to_string()))?
-                .map_err(|e| match e {
-                    reports::ReportError::FontMissing { .. }
-                    | reports::ReportError::FontUnreadable { .. }
-                    | reports::ReportError::NotCjkFont { .. } => ServiceError::Conflict(e.to_string()),
-                    other => ServiceError::Internal(other.to_string()),
-                })?;
+                .await?;
                 (bytes, format!("{file_name}.pdf"), "application/pdf")
             }
         };
@@ -307,4 +292,48 @@ fn ledger_meeting(
         quorum_note: quorum_statement(m.kind, voters).unwrap_or_default(),
         corrections: String::new(),
     })
+}
+
+/// The content type of an xlsx file.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Runs a report writer off the async threads. A missing or unusable font is a conflict the
+/// operator can fix (the message says how), never an internal error.
+pub(crate) async fn blocking<F>(f: F) -> Result<Vec<u8>>
+where
+    F: FnOnce() -> std::result::Result<Vec<u8>, reports::ReportError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f).await.map_err(|e| ServiceError::Internal(e.to_string()))?.map_err(|e| match e {
+        reports::ReportError::FontMissing { .. }
+        | reports::ReportError::FontUnreadable { .. }
+        | reports::ReportError::NotCjkFont { .. } => ServiceError::Conflict(e.to_string()),
+        other => ServiceError::Internal(other.to_string()),
+    })
+}
+
+impl Services {
+    /// A table document as a file named `name` (without extension).
+    pub(crate) async fn table_file(
+        &self,
+        doc: reports::table_doc::TableDoc,
+        name: &str,
+        format: LedgerFormat,
+    ) -> Result<LedgerFile> {
+        Ok(match format {
+            LedgerFormat::Xlsx => LedgerFile {
+                bytes: blocking(move || reports::table_doc::write_xlsx(&doc)).await?,
+                file_name: format!("{name}.xlsx"),
+                content_type: XLSX,
+            },
+            LedgerFormat::Pdf => {
+                let font_path = self.font_path.clone();
+                let bytes = blocking(move || {
+                    let font = reports::find_cjk_font(font_path.as_deref())?;
+                    reports::table_doc::write_pdf(&doc, &font)
+                })
+                .await?;
+                LedgerFile { bytes, file_name: format!("{name}.pdf"), content_type: "application/pdf" }
+            }
+        })
+    }
 }

@@ -70,9 +70,16 @@ async fn dues_bases_payments_arrears_and_publication(db: Db) {
     // DUES-PROBATIONARY: admitted by the 支部大会 on 2026-04-20, pays from April.
     let p = s.create_member(&c, b.id, None, &person("党员丙", 5, "2026-04-20")).await.unwrap();
     let x = s.create_member(&c, other.id, None, &full("党员丁", 7)).await.unwrap();
-    let worker = Actor { account_id: 9, username: "w".into(), grants: vec![Grant::PartyWorker { branch: b.org_path().unwrap() }] };
-    let outsider =
-        Actor { account_id: 10, username: "o".into(), grants: vec![Grant::PartyWorker { branch: other.org_path().unwrap() }] };
+    let worker = Actor {
+        account_id: 9,
+        username: "w".into(),
+        grants: vec![Grant::PartyWorker { branch: b.org_path().unwrap() }],
+    };
+    let outsider = Actor {
+        account_id: 10,
+        username: "o".into(),
+        grants: vec![Grant::PartyWorker { branch: other.org_path().unwrap() }],
+    };
 
     // DUES-WHOLE-AMOUNT: 5100 pays 76.50; the member's category follows the base.
     s.record_dues_base(&worker, a, &base("2026-01", "employed", "5,100")).await.unwrap();
@@ -85,7 +92,10 @@ async fn dues_bases_payments_arrears_and_publication(db: Db) {
     assert_eq!(rule_of(s.record_dues_base(&worker, st, &farmer).await.unwrap_err()), "DUES-FLAT");
     assert!(s.record_dues_base(&worker, p, &base("2026-03", "employed", "3000")).await.is_err());
     // Outside the scope: not found, as if it did not exist.
-    assert!(matches!(s.record_dues_base(&outsider, a, &base("2026-01", "employed", "1")).await, Err(ServiceError::NotFound)));
+    assert!(matches!(
+        s.record_dues_base(&outsider, a, &base("2026-01", "employed", "1")).await,
+        Err(ServiceError::NotFound)
+    ));
     assert!(matches!(s.member_dues(&outsider, a, 2026).await, Err(ServiceError::NotFound)));
 
     // An empty amount pays the month's due.
@@ -162,7 +172,10 @@ async fn dues_bases_payments_arrears_and_publication(db: Db) {
     let mine = s.member_dues(&own, a, 2026).await.unwrap();
     assert!(!mine.can_edit);
     assert!(matches!(s.member_dues(&own, st, 2026).await, Err(ServiceError::NotFound)));
-    assert!(matches!(s.record_dues_payment(&own, a, &pay("2026-03", "", "2026-03-10")).await, Err(ServiceError::Forbidden)));
+    assert!(matches!(
+        s.record_dues_payment(&own, a, &pay("2026-03", "", "2026-03-10")).await,
+        Err(ServiceError::Forbidden)
+    ));
 
     // A payment entered in error is removed, audited.
     let id = s.record_dues_payment(&worker, a, &pay("2026-03", "", "2026-07-01")).await.unwrap();

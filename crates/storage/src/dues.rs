@@ -169,21 +169,13 @@ pub async fn insert_quarterly(tx: &mut Tx, q: &QuarterlyRow, by: i64) -> Result<
     tx.insert_returning_id(
         "INSERT INTO dues_quarterly (member_id, from_month, to_month, agreed_on, created_by, created_at) \
          VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
-        &[
-            q.member_id.into(),
-            q.from_month.into(),
-            q.to_month.into(),
-            q.agreed_on.into(),
-            by.into(),
-            now_ms().into(),
-        ],
+        &[q.member_id.into(), q.from_month.into(), q.to_month.into(), q.agreed_on.into(), by.into(), now_ms().into()],
     )
     .await
 }
 
 pub async fn quarterly(db: &Db, scope: &Scope, whose: Whose) -> Result<Vec<QuarterlyRow>> {
-    let mut b =
-        scoped("x.id, x.member_id, x.from_month, x.to_month, x.agreed_on", "dues_quarterly", scope, whose);
+    let mut b = scoped("x.id, x.member_id, x.from_month, x.to_month, x.agreed_on", "dues_quarterly", scope, whose);
     b.push(" ORDER BY x.member_id, x.from_month, x.id");
     db.fetch_buf(&b).await
 }
@@ -245,9 +237,8 @@ pub async fn payments(db: &Db, scope: &Scope, whose: Whose, from: NaiveDate, to:
 
 /// One payment, if its member is in the scope.
 pub async fn payment(db: &Db, scope: &Scope, id: i64) -> Result<Option<PaymentRow>> {
-    let mut b = SqlBuf::new(&format!(
-        "SELECT {PAYMENT_COLS} FROM dues_payments x JOIN members m ON m.id = x.member_id WHERE "
-    ));
+    let mut b =
+        SqlBuf::new(&format!("SELECT {PAYMENT_COLS} FROM dues_payments x JOIN members m ON m.id = x.member_id WHERE "));
     b.push_arg("x.id = ", id);
     scope_filter(&mut b, scope, "m.branch_path", None);
     Ok(db.fetch_buf(&b).await?.into_iter().next())
@@ -270,7 +261,14 @@ crate::typed_row! {
     }
 }
 
-pub async fn insert_publication(tx: &mut Tx, org_id: i64, year: i32, on: NaiveDate, note: &str, by: i64) -> Result<i64> {
+pub async fn insert_publication(
+    tx: &mut Tx,
+    org_id: i64,
+    year: i32,
+    on: NaiveDate,
+    note: &str,
+    by: i64,
+) -> Result<i64> {
     tx.insert_returning_id(
         "INSERT INTO dues_publications (org_id, year, published_on, note, created_by, created_at) \
          VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",

@@ -23,6 +23,8 @@ pub fn href(fix: &FixLink) -> Option<String> {
         pages::ORG_EDIT => Some(format!("/orgs/{}/edit", enc(p("org")?))),
         pages::ORG_POSTS => Some(format!("/orgs/{}#posts", enc(p("org")?))),
         pages::MEMBER => Some(format!("/members/{}", enc(p("id")?))),
+        pages::DUES_MEMBER => Some(format!("/members/{}/dues", enc(p("id")?))),
+        pages::DUES_PUBLISH => Some(format!("/orgs/{}/dues/publish?year={}", enc(p("org")?), enc(p("year")?))),
         _ => None,
     }
 }
@@ -68,7 +70,8 @@ mod tests {
     #[test]
     fn every_page_a_finding_may_name_has_an_address() {
         for page in pages::ALL {
-            let fix = FixLink::to("x", page).param("org", 1).param("id", 2).param("kind", "themed_day");
+            let fix =
+                FixLink::to("x", page).param("org", 1).param("id", 2).param("kind", "themed_day").param("year", 2026);
             assert!(href(&fix).is_some(), "{page}");
         }
     }

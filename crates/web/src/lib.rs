@@ -6,6 +6,7 @@ mod accounts;
 pub mod api;
 mod api_accounts;
 mod api_audit;
+mod api_dues;
 mod api_life;
 mod api_members;
 mod api_orgs;
@@ -13,6 +14,8 @@ mod api_todo;
 mod audit;
 pub mod auth;
 mod compliance;
+mod dues;
+mod dues_branch;
 pub mod error;
 mod fix;
 mod home;
@@ -90,6 +93,8 @@ fn routes() -> ui::Routes {
         .merge(compliance::routes())
         .merge(settings::routes())
         .merge(lapse::routes())
+        .merge(dues::routes())
+        .merge(dues_branch::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -98,7 +103,8 @@ fn routes() -> ui::Routes {
                 .merge(compliance::api_routes())
                 .merge(settings::api_routes())
                 .merge(lapse::api_routes())
-                .merge(api_todo::routes()),
+                .merge(api_todo::routes())
+                .merge(api_dues::routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

@@ -384,6 +384,86 @@ pub const ENDPOINTS: &[Endpoint] = &[
         response: Some("Done"),
         tag: "accounts",
     },
+    Endpoint {
+        method: "get",
+        path: "/dues/quote",
+        summary: "党费计算器：按类别和月计算基数算出每月应交党费、比例、档次和依据（org=组织 id 时按该组织所在党委的取整设置）",
+        request: None,
+        response: Some("DuesQuote"),
+        tag: "dues",
+    },
+    Endpoint {
+        method: "get",
+        path: "/members/{id}/dues",
+        summary: "党员某年的党费：逐月应交、实交、状态，基数和交纳记录，欠交提醒（DUES-ARREARS）",
+        request: None,
+        response: Some("MemberDues"),
+        tag: "dues",
+    },
+    Endpoint {
+        method: "post",
+        path: "/members/{id}/dues/payments",
+        summary: "登记交纳党费（amount 为空时交清该月应交）；组织垫交、工资代扣、“特殊党费”、超出约定季度的预交被拒绝并说明规则",
+        request: Some("PaymentInput"),
+        response: Some("Created"),
+        tag: "dues",
+    },
+    Endpoint {
+        method: "post",
+        path: "/members/{id}/dues/bases",
+        summary: "登记党费基数（从某月起，DUES-CHANGE）；党员的党费类别随之更新",
+        request: Some("BaseInput"),
+        response: Some("Created"),
+        tag: "dues",
+    },
+    Endpoint {
+        method: "post",
+        path: "/members/{id}/dues/hardships",
+        summary: "登记困难党员少交或免交党费（支部研究、上级党委批准，DUES-HARDSHIP）",
+        request: Some("HardshipInput"),
+        response: Some("Created"),
+        tag: "dues",
+    },
+    Endpoint {
+        method: "post",
+        path: "/members/{id}/dues/quarterly",
+        summary: "登记支部同意按季度交纳党费（DUES-PERIOD）",
+        request: Some("QuarterlyInput"),
+        response: Some("Created"),
+        tag: "dues",
+    },
+    Endpoint {
+        method: "delete",
+        path: "/dues/payments/{id}",
+        summary: "删除错录的交纳记录（记入审计日志）",
+        request: None,
+        response: Some("Done"),
+        tag: "dues",
+    },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/dues",
+        summary: "党支部某年的党费收缴台账：每名党员逐月应交、实交、欠交，按月汇总，欠交和公布提醒",
+        request: None,
+        response: Some("BranchDues"),
+        tag: "dues",
+    },
+    Endpoint {
+        method: "post",
+        path: "/orgs/{id}/dues/collect",
+        summary: "按月登记收缴：除 except 所列党员外，该月应交的党员均按应交金额交纳",
+        request: Some("CollectBody"),
+        response: Some("CollectResult"),
+        tag: "dues",
+    },
+    Endpoint {
+        method: "post",
+        path: "/orgs/{id}/dues/publications",
+        summary: "登记党支部已向党员公布某年度党费收缴情况（DUES-PUBLISH）",
+        request: Some("PublicationBody"),
+        response: Some("Created"),
+        tag: "dues",
+    },
 ];
 
 /// Every type the API takes or answers with; their schemas (and those of the types they
@@ -437,6 +517,16 @@ pub const ENDPOINTS: &[Endpoint] = &[
     crate::lapse::WorkRefusalRecorded,
     crate::lapse::WorkRefusalBody,
     crate::api_todo::TodoLists,
+    crate::api_dues::DuesQuote,
+    crate::api_dues::MemberDues,
+    crate::api_dues::BranchDues,
+    crate::api_dues::CollectBody,
+    crate::api_dues::CollectResult,
+    crate::api_dues::PublicationBody,
+    services::dues::PaymentInput,
+    services::dues::BaseInput,
+    services::dues::HardshipInput,
+    services::dues::QuarterlyInput,
 )))]
 struct Components;
 
@@ -551,6 +641,24 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
             out.push(param("format", one_of(&["xlsx", "pdf"]), "xlsx（默认）或 pdf"));
             out.push(param("as_of", date(), "检查日期，默认今天（往年为次年1月1日）"));
         }
+        ("get", "/members/{id}/dues") | ("get", "/orgs/{id}/dues") => {
+            out.push(param("year", year(), "年份，默认本年（不晚于明年）"))
+        }
+        ("get", "/dues/quote") => {
+            for (n, schema, d) in [
+                (
+                    "category",
+                    text(),
+                    "党费类别：employed、annual_salary、self_employed、retired、farmer、student、unemployed、low_income、other",
+                ),
+                ("base", text(), "月计算基数（元，如 5100 或 5,100.50）；定额类别可不填"),
+                ("chosen", text(), "农民党员自选的每月金额（0.20–1.00 元）"),
+                ("month", text(), "月份 YYYY-MM，默认本月"),
+                ("org", json!({"type": "integer"}), "组织 id：按其所在党委的取整设置计算"),
+            ] {
+                out.push(param(n, schema, d));
+            }
+        }
         ("get", "/orgs/{id}/findings") => {
             out.push(param("year", year(), "年份，默认本年（不晚于明年）"));
             out.push(param("as_of", date(), "检查日期，默认今天（往年为次年1月1日）"));
@@ -586,7 +694,13 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
             | "/orgs/{id}/meetings"
             | "/orgs/{id}/findings/explain"
             | "/orgs/{id}/settings"
-            | "/members/{id}/work-refusals",
+            | "/members/{id}/work-refusals"
+            | "/members/{id}/dues/payments"
+            | "/members/{id}/dues/bases"
+            | "/members/{id}/dues/hardships"
+            | "/members/{id}/dues/quarterly"
+            | "/orgs/{id}/dues/collect"
+            | "/orgs/{id}/dues/publications",
         ) => ("201", vec!["application/json"]),
         _ => ("200", vec!["application/json"]),
     }

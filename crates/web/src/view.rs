@@ -46,7 +46,7 @@ pub struct Field {
     pub value: String,
     pub options: Vec<Opt>,
     pub error: String,
-    pub hint: &'static str,
+    pub hint: String,
     pub required: bool,
 }
 
@@ -59,7 +59,7 @@ impl Field {
             value: value.to_string(),
             options: Vec::new(),
             error: errors.get(name).unwrap_or_default().to_string(),
-            hint: "",
+            hint: String::new(),
             required: false,
         }
     }
@@ -67,8 +67,8 @@ impl Field {
         self.kind = kind;
         self
     }
-    pub fn hint(mut self, hint: &'static str) -> Self {
-        self.hint = hint;
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = hint.into();
         self
     }
     pub fn required(mut self) -> Self {

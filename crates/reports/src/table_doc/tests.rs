@@ -9,7 +9,10 @@ fn sample() -> TableDoc {
         sections: vec![Section {
             heading: "党费收缴".into(),
             headers: vec!["姓名".into(), "应交".into(), "实交".into()],
-            rows: vec![vec!["张三".into(), "76.50".into(), "76.50".into()], vec!["#panic(\"x\")".into(), "0.20".into(), "0.00".into()]],
+            rows: vec![
+                vec!["张三".into(), "76.50".into(), "76.50".into()],
+                vec!["#panic(\"x\")".into(), "0.20".into(), "0.00".into()],
+            ],
             numeric: vec![1, 2],
             notes: vec!["计算到分，四舍五入".into()],
         }],
@@ -29,7 +32,8 @@ fn the_pdf_shows_every_row_and_never_evaluates_user_text() {
     };
     let document = layout(&sample(), &font).unwrap();
     let text: String = document_text(&document).concat().chars().filter(|c| !c.is_whitespace()).collect();
-    for s in ["第一党支部2026年党费收缴台账", "张三", "76.50", "#panic(\"x\")", "计算到分，四舍五入"] {
+    for s in ["第一党支部2026年党费收缴台账", "张三", "76.50", "#panic(\"x\")", "计算到分，四舍五入"]
+    {
         assert!(text.contains(s), "{s} missing from {text}");
     }
     assert!(write_pdf(&sample(), &font).unwrap().starts_with(b"%PDF"));

@@ -138,8 +138,7 @@ impl Services {
             );
             rows.push(BranchDuesRow { member: m, statement: year_statement });
         }
-        let published_years: Vec<i32> =
-            published.iter().filter_map(|p| i32::try_from(p.year).ok()).collect();
+        let published_years: Vec<i32> = published.iter().filter_map(|p| i32::try_from(p.year).ok()).collect();
         findings.extend(evaluate_publication(
             &ctx.rules,
             &settings,
@@ -216,7 +215,8 @@ impl Services {
                 continue;
             }
             let one = PaymentDraft { amount: owed, kind: PaymentKind::Regular, payer: Payer::Member, ..draft.clone() };
-            let quarterly = facts.quarterly.iter().any(|q| month_of(q.from) <= month && q.to.is_none_or(|t| month <= t));
+            let quarterly =
+                facts.quarterly.iter().any(|q| month_of(q.from) <= month && q.to.is_none_or(|t| month <= t));
             if let Err(refused) = payment::check(&ctx.rules, &one, quarterly) {
                 let mut named = FieldErrors::new();
                 for err in refused.0 {
@@ -253,17 +253,21 @@ impl Services {
             .iter()
             .map(|r| serde_json::json!({"member_id": r.member_id, "amount": r.amount_fen.to_string()}))
             .collect();
-        self.audit(&mut tx, actor, Entry {
-            action: "dues.collect_month",
-            entity: "org",
-            entity_id: Some(org_id),
-            org_path: Some(org.path.clone()),
-            before: None,
-            after: Some(serde_json::json!({
-                "month": month.iso(), "paid_on": draft.paid_on.iso(), "method": draft.method.as_str(),
-                "except": except, "payments": paid,
-            })),
-        })
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "dues.collect_month",
+                entity: "org",
+                entity_id: Some(org_id),
+                org_path: Some(org.path.clone()),
+                before: None,
+                after: Some(serde_json::json!({
+                    "month": month.iso(), "paid_on": draft.paid_on.iso(), "method": draft.method.as_str(),
+                    "except": except, "payments": paid,
+                })),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(out)
@@ -277,6 +281,9 @@ impl Services {
         }
         let today = self.today();
         let mut e = FieldErrors::new();
+        if !(1949..=chrono::Datelike::year(&today)).contains(&year) {
+            e.add("year", "公布的年度应在1949年至今年之间");
+        }
         let on = match domain::dates::parse_date(on) {
             Ok(d) if d > today => {
                 e.add("published_on", "日期不能晚于今天");
@@ -304,14 +311,18 @@ impl Services {
         }
         let mut tx = self.db.begin().await?;
         let id = storage::dues::insert_publication(&mut tx, org_id, year, on, note.trim(), actor.account_id).await?;
-        self.audit(&mut tx, actor, Entry {
-            action: "dues.publish",
-            entity: "org",
-            entity_id: Some(org_id),
-            org_path: Some(org.path.clone()),
-            before: None,
-            after: Some(serde_json::json!({"year": year, "published_on": on.iso(), "note": note.trim()})),
-        })
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "dues.publish",
+                entity: "org",
+                entity_id: Some(org_id),
+                org_path: Some(org.path.clone()),
+                before: None,
+                after: Some(serde_json::json!({"year": year, "published_on": on.iso(), "note": note.trim()})),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(id)

@@ -8,6 +8,7 @@
 //! are read for the member's branch and printed with every figure that uses them.
 
 mod branch;
+pub mod ledger;
 mod records;
 
 pub use branch::{BranchDues, BranchDuesRow, Collected, MonthTotal};
@@ -244,7 +245,7 @@ impl Services {
             today,
         );
         let mut payments: Vec<PaymentRow> = payments.into_iter().filter(|p| p.month.year() == year).collect();
-        payments.sort_by(|a, b| (b.month, b.id).cmp(&(a.month, a.id)));
+        payments.sort_by_key(|p| std::cmp::Reverse((p.month, p.id)));
         Ok(MemberDues {
             member,
             year,

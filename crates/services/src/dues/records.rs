@@ -163,22 +163,40 @@ impl Services {
         }
         let (Some(from), Some(category)) = (from, category) else { return Err(ServiceError::Invalid(e)) };
         let ctx = self.dues_context(&m.branch_path).await?;
-        let quote = Self::dues_quote_with(&ctx.rules, &ctx.settings(from), category.as_str(), &input.base, &input.chosen, from)?;
-        let record = NewBase { member_id, from_month: from, category, base: quote.base, chosen: (quote.rate.is_none()).then_some(quote.due), note };
+        let quote = Self::dues_quote_with(
+            &ctx.rules,
+            &ctx.settings(from),
+            category.as_str(),
+            &input.base,
+            &input.chosen,
+            from,
+        )?;
+        let record = NewBase {
+            member_id,
+            from_month: from,
+            category,
+            base: quote.base,
+            chosen: (quote.rate.is_none()).then_some(quote.due),
+            note,
+        };
         let mut tx = self.db.begin().await?;
         let id = storage::dues::insert_base(&mut tx, &record, today, actor.account_id).await?;
         let after = serde_json::json!({
             "from_month": from.iso(), "category": category.as_str(), "base": record.base.to_string(),
             "due": quote.due.to_string(), "rule_id": quote.rule_id, "note": record.note,
         });
-        self.audit(&mut tx, actor, Entry {
-            action: "dues.base",
-            entity: "member",
-            entity_id: Some(member_id),
-            org_path: Some(m.branch_path.clone()),
-            before: None,
-            after: Some(after),
-        })
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "dues.base",
+                entity: "member",
+                entity_id: Some(member_id),
+                org_path: Some(m.branch_path.clone()),
+                before: None,
+                after: Some(after),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(id)
@@ -227,14 +245,18 @@ impl Services {
         };
         let mut tx = self.db.begin().await?;
         let id = storage::dues::insert_hardship(&mut tx, &row, actor.account_id).await?;
-        self.audit(&mut tx, actor, Entry {
-            action: "dues.hardship",
-            entity: "member",
-            entity_id: Some(member_id),
-            org_path: Some(m.branch_path.clone()),
-            before: None,
-            after: to_json(&row),
-        })
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "dues.hardship",
+                entity: "member",
+                entity_id: Some(member_id),
+                org_path: Some(m.branch_path.clone()),
+                before: None,
+                after: to_json(&row),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(id)
@@ -259,14 +281,18 @@ impl Services {
         let row = QuarterlyRow { id: 0, member_id, from_month: from, to_month: to, agreed_on };
         let mut tx = self.db.begin().await?;
         let id = storage::dues::insert_quarterly(&mut tx, &row, actor.account_id).await?;
-        self.audit(&mut tx, actor, Entry {
-            action: "dues.quarterly",
-            entity: "member",
-            entity_id: Some(member_id),
-            org_path: Some(m.branch_path.clone()),
-            before: None,
-            after: to_json(&row),
-        })
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "dues.quarterly",
+                entity: "member",
+                entity_id: Some(member_id),
+                org_path: Some(m.branch_path.clone()),
+                before: None,
+                after: to_json(&row),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(id)
@@ -332,10 +358,11 @@ impl Services {
             &quarterly.iter().collect::<Vec<_>>(),
             &payments.iter().collect::<Vec<_>>(),
         );
-        let line = domain::family::dues::statement::statement(&ctx.rules, |d| ctx.settings(d), &facts, month, month, today)
-            .lines
-            .into_iter()
-            .next();
+        let line =
+            domain::family::dues::statement::statement(&ctx.rules, |d| ctx.settings(d), &facts, month, month, today)
+                .lines
+                .into_iter()
+                .next();
         if draft.kind == PaymentKind::Regular {
             if month < month_of(m.joined_on) {
                 return Err(ServiceError::field("month", "该月份党员尚未入党（支部大会通过之月起交纳党费）"));
@@ -350,9 +377,9 @@ impl Services {
                 }
             }
         }
-        let quarterly_agreed = quarterly.iter().any(|q| {
-            month_of(q.from_month) <= month && q.to_month.is_none_or(|t| month <= month_of(t))
-        });
+        let quarterly_agreed = quarterly
+            .iter()
+            .any(|q| month_of(q.from_month) <= month && q.to_month.is_none_or(|t| month <= month_of(t)));
         let accepted = payment::check(&ctx.rules, &draft, quarterly_agreed).map_err(ServiceError::Invalid)?;
         let row = PaymentRow {
             id: 0,
@@ -371,14 +398,18 @@ impl Services {
         };
         let mut tx = self.db.begin().await?;
         let id = storage::dues::insert_payment(&mut tx, &row, actor.account_id).await?;
-        self.audit(&mut tx, actor, Entry {
-            action: "dues.payment",
-            entity: "member",
-            entity_id: Some(member_id),
-            org_path: Some(m.branch_path.clone()),
-            before: None,
-            after: to_json(&row),
-        })
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "dues.payment",
+                entity: "member",
+                entity_id: Some(member_id),
+                org_path: Some(m.branch_path.clone()),
+                before: None,
+                after: to_json(&row),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(id)
@@ -390,14 +421,18 @@ impl Services {
         let m = self.dues_member_for_edit(actor, p.member_id).await?;
         let mut tx = self.db.begin().await?;
         storage::dues::delete_payment(&mut tx, payment_id).await?;
-        self.audit(&mut tx, actor, Entry {
-            action: "dues.payment_delete",
-            entity: "member",
-            entity_id: Some(p.member_id),
-            org_path: Some(m.branch_path.clone()),
-            before: to_json(&p),
-            after: None,
-        })
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "dues.payment_delete",
+                entity: "member",
+                entity_id: Some(p.member_id),
+                org_path: Some(m.branch_path.clone()),
+                before: to_json(&p),
+                after: None,
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(p.member_id)

@@ -25,10 +25,33 @@ async fn meeting_in_a(f: &Fixture) -> i64 {
     f.services.record_meeting(&console_actor(), f.branch_a, &input).await.unwrap()
 }
 
+/// A dues base and a payment of A's member, for the dues rows of the matrix.
+async fn dues_payment_in_a(f: &Fixture, month: &str) -> i64 {
+    let c = console_actor();
+    let base = services::dues::BaseInput {
+        from_month: "2026-01".into(),
+        category: "employed".into(),
+        base: "5000".into(),
+        ..Default::default()
+    };
+    f.services.record_dues_base(&c, f.member_a, &base).await.unwrap();
+    let pay =
+        services::dues::PaymentInput { month: month.into(), paid_on: format!("{month}-28"), ..Default::default() };
+    f.services.record_dues_payment(&c, f.member_a, &pay).await.unwrap()
+}
+
+/// The dues forms' bodies for a member.
+const DUES_PAYMENT: &str = "month=2026-02&paid_on=2026-02-10&amount=50";
+const DUES_BASE: &str = "from_month=2026-02&category=employed&base=6000";
+const DUES_HARDSHIP: &str =
+    "from_month=2026-03&amount=0&studied_on=2026-03-01&approved_by=教育局党委&approved_on=2026-03-05&reason=家庭困难";
+const DUES_QUARTERLY: &str = "from_month=2026-04&agreed_on=2026-03-20";
+
 async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
     let f = fixture(db).await;
     let (a, g, m, p) = (f.branch_a, f.group_a, f.member_a, f.post_a);
     let mtg = meeting_in_a(&f).await;
+    let pay = dues_payment_in_a(&f, "2026-01").await;
     // Objects that exist, so that a refusal is the scope's and not a missing row's: an
     // attachment of A's meeting and a 双重组织生活 entry of A.
     let aid = f.services.attach(&console_actor(), mtg, "签到表.pdf", b"%PDF-1.4 sign-in sheet").await.unwrap();
@@ -61,6 +84,13 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
                 format!("/orgs/{target}/ledger.pdf?year=2026"),
                 format!("/orgs/{target}/settings"),
                 format!("/orgs/{target}/rules"),
+                format!("/orgs/{target}/dues"),
+                format!("/orgs/{target}/dues/sheet.xlsx"),
+                format!("/orgs/{target}/dues/sheet.pdf"),
+                format!("/orgs/{target}/dues/collect"),
+                format!("/orgs/{target}/dues/publish"),
+                format!("/orgs/{target}/dues/publish.xlsx"),
+                format!("/orgs/{target}/dues/publish.pdf"),
             ] {
                 let r = page_get(&f, &s, &uri).await;
                 assert!(refused(r.status), "{user} GET {uri}: {}", r.status);
@@ -82,6 +112,7 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
                 format!("/members/{target}?reveal=1"),
                 format!("/members/{target}/edit"),
                 format!("/members/{target}/work-refusals"),
+                format!("/members/{target}/dues"),
             ] {
                 let r = page_get(&f, &s, &uri).await;
                 assert!(refused(r.status), "{user} GET {uri}: {}", r.status);
@@ -139,6 +170,13 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
             (format!("/orgs/{}/settings", f.root), "key=MTG-ASSEMBLY.min_count&value=2&from=2026-01-01".into()),
             (format!("/orgs/{a}/dual"), "who=乙党员".into()),
             (format!("/orgs/{a}/dual/{dual}/end"), String::new()),
+            (format!("/members/{m}/dues/payments"), DUES_PAYMENT.into()),
+            (format!("/members/{m}/dues/bases"), DUES_BASE.into()),
+            (format!("/members/{m}/dues/hardships"), DUES_HARDSHIP.into()),
+            (format!("/members/{m}/dues/quarterly"), DUES_QUARTERLY.into()),
+            (format!("/dues/payments/{pay}/delete"), String::new()),
+            (format!("/orgs/{a}/dues/collect"), "month=2026-02&paid_on=2026-02-10".into()),
+            (format!("/orgs/{a}/dues/publish"), "year=2025&published_on=2026-01-10".into()),
         ];
         for (uri, form) in posts {
             let r = page_post(&f, &s, &uri, &form).await;
@@ -215,6 +253,7 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
     let f = fixture(db).await;
     let (a, m, p) = (f.branch_a, f.member_a, f.post_a);
     let mtg = meeting_in_a(&f).await;
+    let pay = dues_payment_in_a(&f, "2026-01").await;
     let guessed = 987_654;
     for user in ["worker_b", "admin_b", "member_b"] {
         let t = token(&f, user).await;
@@ -299,6 +338,42 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
                 "POST",
                 format!("/api/v1/members/{m}/work-refusals"),
                 Some(serde_json::json!({"month": "2026-01", "note": "未完成宣传任务"})),
+            ),
+            ("GET", format!("/api/v1/members/{m}/dues"), None),
+            ("GET", format!("/api/v1/orgs/{a}/dues"), None),
+            ("GET", format!("/api/v1/dues/quote?category=employed&base=5000&org={a}"), None),
+            (
+                "POST",
+                format!("/api/v1/members/{m}/dues/payments"),
+                Some(serde_json::json!({"month": "2026-02", "paid_on": "2026-02-10"})),
+            ),
+            (
+                "POST",
+                format!("/api/v1/members/{m}/dues/bases"),
+                Some(serde_json::json!({"from_month": "2026-02", "category": "employed", "base": "6000"})),
+            ),
+            (
+                "POST",
+                format!("/api/v1/members/{m}/dues/hardships"),
+                Some(
+                    serde_json::json!({"from_month": "2026-03", "amount": "0", "studied_on": "2026-03-01", "approved_by": "教育局党委", "approved_on": "2026-03-05", "reason": "家庭困难"}),
+                ),
+            ),
+            (
+                "POST",
+                format!("/api/v1/members/{m}/dues/quarterly"),
+                Some(serde_json::json!({"from_month": "2026-04", "agreed_on": "2026-03-20"})),
+            ),
+            ("DELETE", format!("/api/v1/dues/payments/{pay}"), None),
+            (
+                "POST",
+                format!("/api/v1/orgs/{a}/dues/collect"),
+                Some(serde_json::json!({"month": "2026-02", "paid_on": "2026-02-10"})),
+            ),
+            (
+                "POST",
+                format!("/api/v1/orgs/{a}/dues/publications"),
+                Some(serde_json::json!({"year": 2025, "published_on": "2026-01-10"})),
             ),
         ];
         for (method, uri, body) in calls {
@@ -645,7 +720,7 @@ async fn routes_without_an_object_refuse_members_and_visitors(db: Db) {
         assert_eq!(api(&f, &t, "GET", uri, None).await.status, StatusCode::FORBIDDEN, "member_b GET {uri}");
     }
     let get = |uri: &'static str| Request::get(uri).body(Body::empty()).unwrap();
-    for uri in ["/", "/account", "/accounts", "/orgs", "/orgs/new", "/orgs/export", "/members/import"] {
+    for uri in ["/", "/account", "/accounts", "/orgs", "/orgs/new", "/orgs/export", "/members/import", "/dues/quote"] {
         let r = send(&f.router, get(uri)).await;
         assert!(
             r.status == StatusCode::SEE_OTHER && r.location.starts_with("/login"),
@@ -662,6 +737,7 @@ async fn routes_without_an_object_refuse_members_and_visitors(db: Db) {
         "/api/v1/orgs/export",
         "/api/v1/todo",
         "/api/v1/tokens",
+        "/api/v1/dues/quote",
     ] {
         assert_eq!(send(&f.router, get(uri)).await.status, StatusCode::UNAUTHORIZED, "a visitor GET {uri}");
     }
@@ -698,6 +774,8 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
     let (a, b, m, p) = (f.branch_a, f.branch_b, f.member_a, f.post_a);
     let mtg = meeting_in_a(&f).await;
     let mtg_void = meeting_in_a(&f).await;
+    let pay = dues_payment_in_a(&f, "2026-01").await;
+    let pay_page = dues_payment_in_a(&f, "2026-06").await;
     let aid = f.services.attach(&console_actor(), mtg, "签到表.pdf", b"%PDF-1.4 sign-in sheet").await.unwrap();
     let t = token(&f, "rootadmin").await;
     let ok = |r: &Reply, what: &str| {
@@ -722,6 +800,10 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         format!("/api/v1/orgs/{a}/rules?on=2026-01-01"),
         format!("/api/v1/members/{m}/work-refusals"),
         format!("/api/v1/orgs/{a}/meetings"),
+        format!("/api/v1/members/{m}/dues"),
+        format!("/api/v1/orgs/{a}/dues"),
+        format!("/api/v1/dues/quote?category=employed&base=5100&org={a}"),
+        "/api/v1/dues/quote?category=student".into(),
         "/api/v1/home".into(),
         "/api/v1/audit".into(),
         "/api/v1/accounts".into(),
@@ -789,10 +871,41 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
             format!("/api/v1/members/{m}/work-refusals"),
             serde_json::json!({"month": "2026-02", "note": "未完成宣传任务"}),
         ),
+        (
+            "POST",
+            format!("/api/v1/members/{m}/dues/bases"),
+            serde_json::json!({"from_month": "2026-02", "category": "employed", "base": "6000"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/members/{m}/dues/payments"),
+            serde_json::json!({"month": "2026-02", "paid_on": "2026-02-10"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/members/{m}/dues/hardships"),
+            serde_json::json!({"from_month": "2026-03", "amount": "0", "studied_on": "2026-03-01", "approved_by": "教育局党委", "approved_on": "2026-03-05", "reason": "家庭困难"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/members/{m}/dues/quarterly"),
+            serde_json::json!({"from_month": "2026-04", "agreed_on": "2026-03-20"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/orgs/{a}/dues/collect"),
+            serde_json::json!({"month": "2026-04", "paid_on": "2026-04-10"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/orgs/{a}/dues/publications"),
+            serde_json::json!({"year": 2025, "published_on": "2026-01-10"}),
+        ),
     ];
     for (method, uri, body) in calls {
         ok(&api(&f, &t, method, &uri, Some(body)).await, &format!("{method} {uri}"));
     }
+    ok(&api(&f, &t, "DELETE", &format!("/api/v1/dues/payments/{pay}"), None).await, "delete a payment");
     let worker_a =
         test_support::storage::account::by_username(f.services.fixture_db(), "worker_a").await.unwrap().unwrap().id;
     ok(&api(&f, &t, "POST", &format!("/api/v1/accounts/{worker_a}/disable"), None).await, "disable");
@@ -873,6 +986,15 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         format!("/orgs/{b}/ledger.pdf?year=2026"),
         format!("/orgs/{b}/life"),
         format!("/orgs/{b}/meetings/new"),
+        format!("/orgs/{b}/dues"),
+        format!("/orgs/{b}/dues/sheet.xlsx"),
+        format!("/orgs/{b}/dues/sheet.pdf"),
+        format!("/orgs/{b}/dues/collect?month=2026-05"),
+        format!("/orgs/{b}/dues/publish?year=2025"),
+        format!("/orgs/{b}/dues/publish.xlsx?year=2025"),
+        format!("/orgs/{b}/dues/publish.pdf?year=2025"),
+        format!("/members/{}/dues", f.member_b),
+        "/dues/quote?category=employed&base=5100".into(),
         "/audit".into(),
         "/audit/export.xlsx".into(),
         "/accounts".into(),
@@ -909,6 +1031,13 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         (format!("/orgs/{b}/posts"), format!("member_id={member_b2}&post=organization_officer&start_on=2024-01-01")),
         (format!("/orgs/{}/settings", f.root), "key=MTG-TALK.min_count&value=2&from=2026-01-01".into()),
         (format!("/members/{member_b2}/work-refusals"), "month=2026-03&note=未完成宣传任务".into()),
+        (format!("/members/{member_b2}/dues/bases"), "from_month=2026-01&category=employed&base=6000".into()),
+        (format!("/members/{member_b2}/dues/payments"), DUES_PAYMENT.into()),
+        (format!("/members/{member_b2}/dues/hardships"), DUES_HARDSHIP.into()),
+        (format!("/members/{member_b2}/dues/quarterly"), DUES_QUARTERLY.into()),
+        (format!("/orgs/{b}/dues/collect"), "month=2026-05&paid_on=2026-05-10".into()),
+        (format!("/orgs/{b}/dues/publish"), "year=2025&published_on=2026-01-10".into()),
+        (format!("/dues/payments/{pay_page}/delete"), String::new()),
         (format!("/orgs/{b}/dual"), "who=甲书记&start_on=2026-01-01".into()),
         (
             format!("/members?branch={b}"),

@@ -66,7 +66,7 @@ impl Rate {
         let frac = self.0 % 100;
         if frac == 0 {
             format!("{whole}%")
-        } else if frac % 10 == 0 {
+        } else if frac.is_multiple_of(10) {
             format!("{whole}.{}%", frac / 10)
         } else {
             format!("{whole}.{frac:02}%")
@@ -208,7 +208,8 @@ impl RuleCheck for Check {
                 .iter()
                 .map(|g| {
                     let who: Vec<&str> = g.categories.iter().map(|c| c.label()).collect();
-                    let amount = if g.min == g.max { format!("{}元", g.min) } else { format!("{}至{}元", g.min, g.max) };
+                    let amount =
+                        if g.min == g.max { format!("{}元", g.min) } else { format!("{}至{}元", g.min, g.max) };
                     Param::new("amount", "每月", format!("{}：{amount}", who.join("、")))
                 })
                 .collect(),
@@ -398,9 +399,19 @@ pub fn national_rules() -> Vec<Rule<Check>> {
             },
             Severity::Violation,
         ),
-        duty("DUES-WHOLE-AMOUNT", "按全额累进：一个比例适用于全部基数（如基数5100元交76.50元）", art("Q&A"), Duty::WholeAmount),
+        duty(
+            "DUES-WHOLE-AMOUNT",
+            "按全额累进：一个比例适用于全部基数（如基数5100元交76.50元）",
+            art("Q&A"),
+            Duty::WholeAmount,
+        ),
         duty("DUES-ANNUAL-SALARY", "实行年薪制的党员以当月实际领取的工资为计算基数", art("3"), Duty::AnnualSalary),
-        duty("DUES-SELF-EMPLOYED", "没有固定工资收入的党员以上一季度月平均纯收入为计算基数", art("4"), Duty::SelfEmployed),
+        duty(
+            "DUES-SELF-EMPLOYED",
+            "没有固定工资收入的党员以上一季度月平均纯收入为计算基数",
+            art("4"),
+            Duty::SelfEmployed,
+        ),
         Rule::national(
             "DUES-RETIREE",
             "离退休党员以实际领取的离退休费总额为基数，5000元以下（含）交纳0.5%，5000元以上1%",

@@ -139,10 +139,8 @@ pub fn check(rules: &RuleSet<Check>, draft: &PaymentDraft, quarterly: bool) -> R
         if month > paid_month {
             let same_quarter = Period::containing(PeriodKind::Quarter, month).contains(draft.paid_on);
             if !(quarterly && same_quarter) {
-                let message = format!(
-                    "不能预交{}的党费：按月交纳，经支部同意按季度交纳的只能交本季度",
-                    month_label(month)
-                );
+                let message =
+                    format!("不能预交{}的党费：按月交纳，经支部同意按季度交纳的只能交本季度", month_label(month));
                 refuse(&mut errors, "month", "DUES-PERIOD", &message);
             }
         }

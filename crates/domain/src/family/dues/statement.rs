@@ -262,7 +262,8 @@ fn month_line(
         .iter()
         .filter(|h| month_of(h.from) <= month && h.to.is_none_or(|t| month <= month_of(t)))
         .max_by_key(|h| (h.from, h.id));
-    let quarterly = facts.quarterly.iter().any(|q| month_of(q.from) <= month && q.to.is_none_or(|t| month <= month_of(t)));
+    let quarterly =
+        facts.quarterly.iter().any(|q| month_of(q.from) <= month && q.to.is_none_or(|t| month <= month_of(t)));
     let kind = if quarterly { PeriodKind::Quarter } else { PeriodKind::Month };
     let falls_due = Period::containing(kind, month).end();
     let due = match (hardship, &quoted) {

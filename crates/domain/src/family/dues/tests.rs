@@ -142,10 +142,10 @@ fn statement_of(f: &MemberDuesFacts, as_of: NaiveDate) -> statement::Statement {
 #[test]
 fn dues_change_applies_a_new_base_from_its_month() {
     let f = facts(
-        vec![base(d(2026, 1, 1), DuesCategory::Employed, "4000"), BaseFact {
-            id: 2,
-            ..base(d(2026, 7, 1), DuesCategory::Employed, "6000")
-        }],
+        vec![
+            base(d(2026, 1, 1), DuesCategory::Employed, "4000"),
+            BaseFact { id: 2, ..base(d(2026, 7, 1), DuesCategory::Employed, "6000") },
+        ],
         vec![],
     );
     let s = statement_of(&f, d(2026, 12, 31));
@@ -233,7 +233,10 @@ fn dues_period_quarterly_payers_are_not_in_arrears_inside_their_quarter() {
         payments: vec![paid(d(2026, 1, 1), "40"), paid(d(2026, 2, 1), "40"), paid(d(2026, 3, 1), "40")],
         ..f.clone()
     };
-    assert_eq!(statement_of(&paid_quarter, d(2026, 4, 1)).lines.iter().take(3).filter(|l| l.state == MonthState::Paid).count(), 3);
+    assert_eq!(
+        statement_of(&paid_quarter, d(2026, 4, 1)).lines.iter().take(3).filter(|l| l.state == MonthState::Paid).count(),
+        3
+    );
 }
 
 #[test]
@@ -314,7 +317,11 @@ fn dues_period_back_payment_beyond_six_months_needs_a_reason() {
 #[test]
 fn dues_voluntary_1000_yuan_or_more_goes_to_the_centre() {
     let rules = national();
-    let v = |amount: &str| PaymentDraft { kind: PaymentKind::Voluntary, amount: yuan(amount), ..draft(d(2026, 5, 1), d(2026, 5, 2)) };
+    let v = |amount: &str| PaymentDraft {
+        kind: PaymentKind::Voluntary,
+        amount: yuan(amount),
+        ..draft(d(2026, 5, 1), d(2026, 5, 2))
+    };
     assert_eq!(payment::check(&rules, &v("999.99"), false).map(|a| a.to_centre), Ok(false));
     assert_eq!(payment::check(&rules, &v("1000.00"), false).map(|a| a.to_centre), Ok(true));
     // A voluntary payment is not an advance payment.
@@ -337,7 +344,15 @@ fn dues_publish_is_due_by_the_committees_month() {
     assert_eq!(run(d(2027, 3, 31), &[]), vec![Severity::Upcoming]);
     assert_eq!(run(d(2027, 4, 1), &[]), vec![Severity::Violation]);
     assert_eq!(run(d(2027, 4, 1), &[2026]), vec![]);
-    let young = evaluate_publication(&rules, &s, 3, OrgKind::Branch, Some(d(2027, 1, 5)), &[], &When::new(2027, d(2027, 5, 1), 30));
+    let young = evaluate_publication(
+        &rules,
+        &s,
+        3,
+        OrgKind::Branch,
+        Some(d(2027, 1, 5)),
+        &[],
+        &When::new(2027, d(2027, 5, 1), 30),
+    );
     assert!(young.is_empty());
 }
 
@@ -352,6 +367,9 @@ fn the_dues_rules_are_well_formed_and_listed() {
         assert!(ids.contains(&id), "{id}");
     }
     // The rates are fixed nationally: a local table is refused.
-    let local = Rule { check: Check::Arrears { months: 7 }, ..rules.get("DUES-ARREARS").cloned().unwrap_or_else(|| rules.rules()[0].clone()) };
+    let local = Rule {
+        check: Check::Arrears { months: 7 },
+        ..rules.get("DUES-ARREARS").cloned().unwrap_or_else(|| rules.rules()[0].clone())
+    };
     assert!(rules.tighten(&[local]).is_err());
 }

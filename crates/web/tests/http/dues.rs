@@ -1,0 +1,138 @@
+//! The dues pages and API: the calculator, a member's dues and its forms, the branch's sheet
+//! and exports, a month collected on one page, the publication; refusals name their rule and
+//! change nothing.
+
+use super::common::*;
+
+test_support::on_both_backends!(dues_pages_record_and_refuse, dues_api_answers_and_refuses_with_the_rule);
+
+async fn payments_of(f: &Fixture) -> i64 {
+    let (n,): (i64,) = f.services.fixture_db().fetch_one("SELECT COUNT(*) FROM dues_payments", &[]).await.unwrap();
+    n
+}
+
+async fn dues_pages_record_and_refuse(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "worker_a").await;
+    let (a, m) = (f.branch_a, f.member_a);
+
+    // The calculator: 5100 pays 76.50 by DUES-EMPLOYED-BRACKETS; a bad base is a field error.
+    let r = page_get(&f, &s, "/dues/quote?category=employed&base=5%2C100").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("id=\"quote-due\">76.50<"), "{}", r.body);
+    assert!(r.body.contains("DUES-EMPLOYED-BRACKETS"));
+    let r = page_get(&f, &s, "/dues/quote?category=employed&base=abc").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("data-field=\"base\""), "{}", r.body);
+
+    // A base, then a payment by the page's form.
+    let r =
+        page_post(&f, &s, &format!("/members/{m}/dues/bases"), "from_month=2026-01&category=employed&base=5100").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r =
+        page_post(&f, &s, &format!("/members/{m}/dues/payments"), "month=2026-01&paid_on=2026-01-15&method=cash").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = page_get(&f, &s, &format!("/members/{m}/dues?year=2026")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("76.50"), "{}", page.body);
+    assert!(page.body.contains("id=\"dues-months\""));
+
+    // DUES-ORG-NO-PREPAY: paying on the member's behalf is refused next to the field, naming
+    // the rule; nothing is written.
+    let before = payments_of(&f).await;
+    let r = page_post(
+        &f,
+        &s,
+        &format!("/members/{m}/dues/payments"),
+        "month=2026-02&paid_on=2026-02-15&payer=organization",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("data-field=\"payer\""), "{}", r.body);
+    assert!(r.body.contains("DUES-ORG-NO-PREPAY"));
+    assert!(r.body.contains("value=\"2026-02-15\""), "what was typed is kept");
+    assert_eq!(payments_of(&f).await, before);
+
+    // The month's collection: everyone pays except the member marked.
+    let r = page_get(&f, &s, &format!("/orgs/{a}/dues/collect?month=2026-02")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(&format!("name=\"unpaid_{m}\"")), "{}", r.body);
+    let r = page_post(
+        &f,
+        &s,
+        &format!("/orgs/{a}/dues/collect"),
+        &format!("month=2026-02&paid_on=2026-02-20&method=cash&unpaid_{m}=1"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(payments_of(&f).await, before, "the only member with a base was marked unpaid");
+
+    // The sheet and its exports.
+    let r = page_get(&f, &s, &format!("/orgs/{a}/dues?year=2026")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("id=\"dues-sheet\"") && r.body.contains("甲党员"));
+    let x = page_get(&f, &s, &format!("/orgs/{a}/dues/sheet.xlsx?year=2026")).await;
+    assert_eq!(x.status, StatusCode::OK);
+    let p = page_get(&f, &s, &format!("/orgs/{a}/dues/publish.pdf?year=2026")).await;
+    assert_eq!(p.status, StatusCode::OK);
+
+    // The publication is recorded once.
+    let r =
+        page_post(&f, &s, &format!("/orgs/{a}/dues/publish"), "year=2025&published_on=2026-01-10&note=党员大会上公布")
+            .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = page_post(&f, &s, &format!("/orgs/{a}/dues/publish"), "year=2025&published_on=2026-01-11").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+
+    // A plain member sees their own dues and no forms.
+    let own = login(&f, "member_b").await;
+    let r = page_get(&f, &own, &format!("/members/{}/dues", f.member_b)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("id=\"payment-form\""));
+}
+
+async fn dues_api_answers_and_refuses_with_the_rule(db: Db) {
+    let f = fixture(db).await;
+    let t = token(&f, "worker_a").await;
+    let m = f.member_a;
+    let r = api(&f, &t, "GET", "/api/v1/dues/quote?category=retired&base=5000.01", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(
+        (v["due"].as_str(), v["rule_id"].as_str(), v["rate"].as_str()),
+        (Some("50.00"), Some("DUES-RETIREE"), Some("1%"))
+    );
+    let r = api(&f, &t, "GET", "/api/v1/dues/quote?category=farmer&chosen=1.01", None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["error"]["rule_id"].as_str(), Some("DUES-FLAT"), "{}", r.body);
+
+    let base = serde_json::json!({"from_month": "2026-01", "category": "employed", "base": "3000.01"});
+    assert_eq!(
+        api(&f, &t, "POST", &format!("/api/v1/members/{m}/dues/bases"), Some(base)).await.status,
+        StatusCode::CREATED
+    );
+    let before = payments_of(&f).await;
+    let special = serde_json::json!({"month": "2026-01", "paid_on": "2026-01-05", "amount": "100", "kind": "special"});
+    let r = api(&f, &t, "POST", &format!("/api/v1/members/{m}/dues/payments"), Some(special)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["error"]["rule_id"].as_str(), Some("DUES-ORG-NO-PREPAY"));
+    assert!(v["error"]["citation"].as_str().unwrap_or_default().contains("第十四条"), "{}", r.body);
+    assert_eq!(payments_of(&f).await, before);
+
+    let pay = serde_json::json!({"month": "2026-01", "paid_on": "2026-01-05"});
+    assert_eq!(
+        api(&f, &t, "POST", &format!("/api/v1/members/{m}/dues/payments"), Some(pay)).await.status,
+        StatusCode::CREATED
+    );
+    let r = api(&f, &t, "GET", &format!("/api/v1/members/{m}/dues?year=2026"), None).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["months"][0]["paid"].as_str(), Some("30.00"), "3000.01 pays 1%: {}", r.body);
+    assert_eq!(v["months"][0]["state"].as_str(), Some("paid"));
+    assert_eq!(v["months"][1]["state"].as_str(), Some("unpaid"));
+    let r = api(&f, &t, "GET", &format!("/api/v1/orgs/{}/dues?year=2026", f.branch_a), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule_id"] == "DUES-ARREARS"), "{}", r.body);
+}
