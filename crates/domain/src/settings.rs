@@ -394,6 +394,7 @@ pub fn rules_on(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> R
             Effect::Plain => {}
         }
     }
+    rules.dues_settings = dues::DatedSettings::of(vec![(day, dues_settings_on(changes, org_path, day))]);
     Ok(rules)
 }
 
@@ -409,6 +410,7 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
     let mut structure_windows = Vec::new();
     let mut life_windows = Vec::new();
     let mut dues_windows = Vec::new();
+    let mut dues_settings = Vec::new();
     let mut starts: Vec<Option<NaiveDate>> = vec![None];
     starts.extend(days.iter().copied().map(Some));
     for (i, start) in starts.iter().enumerate() {
@@ -418,11 +420,13 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
         structure_windows.push((*start, until, rules.structure));
         life_windows.push((*start, until, rules.org_life));
         dues_windows.push((*start, until, rules.dues));
+        dues_settings.push((day, dues_settings_on(changes, org_path, day)));
     }
     Ok(Rules {
         structure: RuleSet::from_windows(structure_windows),
         org_life: RuleSet::from_windows(life_windows),
         dues: RuleSet::from_windows(dues_windows),
+        dues_settings: dues::DatedSettings::of(dues_settings),
     })
 }
 
@@ -497,7 +501,7 @@ pub fn plain_value(key: &str, changes: &[&SettingChange], org_path: &str, day: N
 
 /// The dues settings in force for the org at `org_path` on `day` (the defaults for what nobody
 /// set).
-pub fn dues_settings(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> dues::DuesSettings {
+pub fn dues_settings_on(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> dues::DuesSettings {
     let value = |key| plain_value(key, changes, org_path, day).unwrap_or_default();
     let d = dues::DuesSettings::default();
     dues::DuesSettings {

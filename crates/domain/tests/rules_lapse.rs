@@ -115,7 +115,8 @@ fn con_lapse_six_months_of_unpaid_dues_or_refused_work() {
     use domain::findings::When;
     let months = |n: u32| (1..=n).map(|m| d(2025, m, 1)).collect::<std::collections::BTreeSet<_>>();
     let run = |facts: &LifeFacts, as_of: NaiveDate| -> Vec<Finding> {
-        domain::family::evaluate_org(&Rules::national(), &branch(), facts, &When::new(2025, as_of, 0))
+        let dues = domain::family::dues::DuesFacts::default();
+        domain::family::evaluate_org(&Rules::national(), &branch(), facts.clone(), &dues, &When::new(2025, as_of, 0))
             .findings
             .into_iter()
             .filter(|f| f.rule_id == "CON-LAPSE")

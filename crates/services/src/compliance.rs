@@ -24,6 +24,8 @@ use chrono::NaiveDate;
 use domain::codes::MemberStatus;
 use domain::compliance::{RequirementStatus, Tally};
 use domain::dates::Iso;
+use domain::family::dues::DuesFacts;
+use domain::family::dues::statement::{BaseFact, HardshipFact, MemberDuesFacts, PaymentFact, QuarterlyFact};
 use domain::family::org_life::{LifeFacts, RecordFact, VoteFact};
 use domain::family::{OrgFacts, PostSpan, Rules, evaluate_org};
 use domain::findings::{Finding, When};
@@ -100,6 +102,8 @@ struct PageFacts {
     meetings: u64,
     /// By branch: its members' recorded months without assigned work (CON-LAPSE).
     no_work: HashMap<i64, BTreeMap<i64, BTreeSet<NaiveDate>>>,
+    /// By branch: its members' dues and its publications (the dues family).
+    dues: HashMap<i64, DuesFacts>,
 }
 
 /// Reads the facts of `orgs` on a task of its own (nothing to read for an empty page).
@@ -149,12 +153,14 @@ async fn page_facts(
     // on one core: two statements over the two halves of the page run on two, which halves the
     // time the next page takes to arrive (the check waits for that, not for the rules).
     let (first, second) = read.split_at(read.len().div_ceil(2));
-    let (page_posts, page_counts, mut page_meetings, more_meetings) = tokio::try_join!(
+    let (page_posts, page_counts, mut page_meetings, more_meetings, dues) = tokio::try_join!(
         check::posts_between(db, ids, &range.from, &range.posts_to),
         check::member_counts_on(db, member_orgs, &range.on),
         check::meetings_of(db, first, &range.from, &range.to),
         check::meetings_of(db, second, &range.from, &range.to),
+        check::dues_of(db, branches, &range.from, &range.posts_to),
     )?;
+    out.dues = dues_facts(dues);
     page_meetings.extend(more_meetings);
     for w in check::work_refusals_of(db, branches, &range.from, &range.to).await? {
         let month = date(&w.month, "member_work_refusals.month")?;
@@ -234,6 +240,61 @@ async fn page_facts(
     Ok(out)
 }
 
+/// The dues facts of a page's branches, by branch.
+fn dues_facts(page: check::DuesPage) -> HashMap<i64, DuesFacts> {
+    let mut members: HashMap<i64, MemberDuesFacts> = page
+        .members
+        .iter()
+        .map(|m| {
+            let facts = MemberDuesFacts {
+                member_id: m.id,
+                org_id: m.branch_id,
+                owes_from: Some(domain::family::dues::statement::month_of(m.joined_on)),
+                ..MemberDuesFacts::default()
+            };
+            (m.id, facts)
+        })
+        .collect();
+    for b in page.bases {
+        if let Some(m) = members.get_mut(&b.member_id) {
+            m.bases.push(BaseFact {
+                id: b.id,
+                from: b.from_month,
+                category: b.category,
+                base: b.base_fen,
+                chosen: b.chosen_fen,
+            });
+        }
+    }
+    for h in page.hardships {
+        if let Some(m) = members.get_mut(&h.member_id) {
+            m.hardships.push(HardshipFact { id: h.id, from: h.from_month, to: h.to_month, amount: h.amount_fen });
+        }
+    }
+    for q in page.quarterly {
+        if let Some(m) = members.get_mut(&q.member_id) {
+            m.quarterly.push(QuarterlyFact { from: q.from_month, to: q.to_month });
+        }
+    }
+    for p in page.paid {
+        if let Some(m) = members.get_mut(&p.member_id) {
+            m.payments.push(PaymentFact { id: 0, month: p.month, amount: p.paid, paid_on: p.month, voluntary: false });
+        }
+    }
+    let mut out: HashMap<i64, DuesFacts> = HashMap::new();
+    let mut ordered: Vec<MemberDuesFacts> = members.into_values().collect();
+    ordered.sort_by_key(|m| m.member_id);
+    for m in ordered {
+        out.entry(m.org_id).or_default().members.push(m);
+    }
+    for (org, year) in page.published {
+        if let Ok(y) = i32::try_from(year) {
+            out.entry(org).or_default().published.push(y);
+        }
+    }
+    out
+}
+
 /// Adds to a branch's records its groups' own meetings (for CON-LAPSE). A 党课 the branch
 /// secretary gave in a group is already among the branch's records (MTG-LESSON), without
 /// attendance: the group's record, with its attendance, takes its place.
@@ -252,7 +313,7 @@ fn with_group_meetings(records: &mut Vec<RecordFact>, groups: &[i64], by_org: &H
 }
 
 /// The facts of one org of a page, taken out of the page's.
-fn org_facts(org: &OrgRow, facts: &mut PageFacts) -> Result<(OrgFacts, LifeFacts)> {
+fn org_facts(org: &OrgRow, facts: &mut PageFacts) -> Result<(OrgFacts, LifeFacts, DuesFacts)> {
     let kind = org.kind;
     let mut o = OrgFacts::of_unit(org.id, kind, org.unit_kind);
     if matches!(kind, OrgKind::Branch | OrgKind::Group) {
@@ -276,7 +337,8 @@ fn org_facts(org: &OrgRow, facts: &mut PageFacts) -> Result<(OrgFacts, LifeFacts
     }
     let mut life = LifeFacts::of(records);
     life.no_assigned_work = facts.no_work.remove(&org.id).unwrap_or_default();
-    Ok((o, life))
+    let dues = facts.dues.remove(&org.id).unwrap_or_default();
+    Ok((o, life, dues))
 }
 
 /// The dates a check of `year` as of `as_of` reads: the year, and the half-year before it for
@@ -307,9 +369,9 @@ where
     stats.meetings += facts.meetings;
     let when = When::new(year, as_of, NOTICE_DAYS);
     for org in orgs {
-        let (org_facts, life) = org_facts(&org, &mut facts)?;
+        let (org_facts, life, dues) = org_facts(&org, &mut facts)?;
         let rules = rules_for(&org);
-        let evaluation = evaluate_org(&rules, &org_facts, &life, &when);
+        let evaluation = evaluate_org(&rules, &org_facts, life, &dues, &when);
         stats.findings += evaluation.findings.len() as u64;
         sink(OrgResult {
             org_id: org.id,

@@ -177,6 +177,17 @@ async fn dues_bases_payments_arrears_and_publication(db: Db) {
         Err(ServiceError::Forbidden)
     ));
 
+    // The full check carries the dues family: 甲 has not paid since January; on 1 August
+    // February to July are six months, DUES-ARREARS's violation, and CON-LAPSE's dues condition.
+    let aug = NaiveDate::from_ymd_opt(2026, 8, 1).unwrap();
+    let found = s.org_findings(&worker, b.id, 2026, aug).await.unwrap();
+    let about_a = |rule: &str| found.iter().any(|f| f.rule_id == rule && f.member_id() == Some(a));
+    assert!(about_a("DUES-ARREARS"), "{found:#?}");
+    assert!(about_a("CON-LAPSE"), "{found:#?}");
+    assert!(found.iter().any(|f| f.rule_id == "DUES-ARREARS" && f.severity == Severity::Violation));
+    let july = s.org_findings(&worker, b.id, 2026, NaiveDate::from_ymd_opt(2026, 7, 31).unwrap()).await.unwrap();
+    assert!(!july.iter().any(|f| f.rule_id == "CON-LAPSE" && f.member_id() == Some(a)), "five months: not yet");
+
     // A payment entered in error is removed, audited.
     let id = s.record_dues_payment(&worker, a, &pay("2026-03", "", "2026-07-01")).await.unwrap();
     s.delete_dues_payment(&worker, id).await.unwrap();

@@ -378,3 +378,142 @@ pub async fn work_refusals_of(db: &Db, branch_ids: &[i64], from: &str, to: &str)
     b.push(" ORDER BY w.branch_id, w.member_id, w.month");
     db.fetch_buf(&b).await
 }
+
+crate::typed_row! {
+    /// A member who owes dues to one of the page's branches (full or probationary today).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct DuesMemberRow in "members" {
+        pub id: i64,
+        pub branch_id: i64,
+        pub joined_on: NaiveDate,
+    }
+}
+
+crate::typed_row! {
+    /// A base of such a member.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct DuesBaseFact in "dues_bases" {
+        pub member_id: i64,
+        pub id: i64,
+        pub from_month: NaiveDate,
+        pub category: domain::codes::DuesCategory,
+        pub base_fen: domain::money::Fen,
+        pub chosen_fen: Option<domain::money::Fen>,
+    }
+}
+
+crate::typed_row! {
+    /// A hardship decision or a quarterly consent (amount zero for a consent) of such a member.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct DuesSpanFact in "dues_hardships" {
+        pub member_id: i64,
+        pub id: i64,
+        pub from_month: NaiveDate,
+        pub to_month: Option<NaiveDate>,
+        pub amount_fen: domain::money::Fen,
+    }
+}
+
+crate::typed_row! {
+    /// What such a member paid towards one month's due (voluntary payments left out).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct DuesPaidFact in "dues_payments" {
+        pub member_id: i64,
+        pub month: NaiveDate,
+        pub paid: domain::money::Fen,
+    }
+}
+
+/// Everything the dues family reads about these branches' members for the months `from`–`to`:
+/// the members, their bases, hardship decisions, quarterly consents, what they paid per month,
+/// and the branches' publications as (org, year). Five statements by the members' branch index
+/// and the dues tables' member indexes; payments are summed per month in SQL.
+pub struct DuesPage {
+    pub members: Vec<DuesMemberRow>,
+    pub bases: Vec<DuesBaseFact>,
+    pub hardships: Vec<DuesSpanFact>,
+    pub quarterly: Vec<DuesSpanFact>,
+    pub paid: Vec<DuesPaidFact>,
+    pub published: Vec<(i64, i64)>,
+}
+
+pub async fn dues_of(db: &Db, branch_ids: &[i64], from: &str, to: &str) -> Result<DuesPage> {
+    if branch_ids.is_empty() {
+        return Ok(DuesPage {
+            members: Vec::new(),
+            bases: Vec::new(),
+            hardships: Vec::new(),
+            quarterly: Vec::new(),
+            paid: Vec::new(),
+            published: Vec::new(),
+        });
+    }
+    let active = " AND m.status IN ('probationary','full')";
+    let mut members = SqlBuf::new("SELECT m.id, m.branch_id, m.joined_on FROM members m WHERE ");
+    push_in(&mut members, "m.branch_id", branch_ids);
+    members.push(active);
+    let of = |select: &str, table: &str, order: &str| {
+        let mut b = SqlBuf::new(&format!("SELECT {select} FROM {table} x JOIN members m ON m.id = x.member_id WHERE "));
+        push_in(&mut b, "m.branch_id", branch_ids);
+        b.push(active);
+        b.push(order);
+        b
+    };
+    let bases = of(
+        "x.member_id, x.id, x.from_month, x.category, x.base_fen, x.chosen_fen",
+        "dues_bases",
+        " ORDER BY x.member_id, x.from_month, x.id",
+    );
+    let hardships = of(
+        "x.member_id, x.id, x.from_month, x.to_month, x.amount_fen",
+        "dues_hardships",
+        " ORDER BY x.member_id, x.from_month, x.id",
+    );
+    let quarterly = of(
+        "x.member_id, x.id, x.from_month, x.to_month, CAST(0 AS BIGINT) AS amount_fen",
+        "dues_quarterly",
+        " ORDER BY x.member_id, x.from_month, x.id",
+    );
+    let mut paid = SqlBuf::new(
+        "SELECT x.member_id, x.month, CAST(SUM(x.amount_fen) AS BIGINT) AS paid FROM dues_payments x JOIN members m \
+         ON m.id = x.member_id WHERE ",
+    );
+    push_in(&mut paid, "m.branch_id", branch_ids);
+    paid.push(active);
+    paid.push(" AND x.kind = 'regular'");
+    paid.push_arg(" AND x.month >= ", from);
+    paid.push_arg(" AND x.month <= ", to);
+    paid.push(" GROUP BY x.member_id, x.month ORDER BY x.member_id, x.month");
+    let mut published = SqlBuf::new("SELECT org_id, year FROM dues_publications WHERE ");
+    push_in(&mut published, "org_id", branch_ids);
+    published.push(" ORDER BY org_id, year");
+    let (members, bases, hardships, quarterly, paid, published) = tokio::try_join!(
+        db.fetch_buf(&members),
+        db.fetch_buf(&bases),
+        db.fetch_buf(&hardships),
+        db.fetch_buf(&quarterly),
+        db.fetch_buf::<DuesPaidSum>(&paid),
+        db.fetch_buf(&published),
+    )?;
+    let paid = paid
+        .into_iter()
+        .map(|p| {
+            let month = domain::dates::parse_iso(&p.month).ok_or_else(|| {
+                StorageError::corrupt("dues_payments", format!("member {}: month {:?}", p.member_id, p.month))
+            })?;
+            let paid = domain::money::Fen::new(p.paid).ok_or_else(|| {
+                StorageError::corrupt("dues_payments", format!("member {}: sum {}", p.member_id, p.paid))
+            })?;
+            Ok(DuesPaidFact { member_id: p.member_id, month, paid })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(DuesPage { members, bases, hardships, quarterly, paid, published })
+}
+
+/// A month's sum as the database returns it (cast: PostgreSQL sums BIGINT as NUMERIC).
+#[derive(sqlx::FromRow)]
+struct DuesPaidSum {
+    member_id: i64,
+    month: String,
+    paid: i64,
+}

@@ -181,6 +181,9 @@ pub struct Rules {
     pub structure: RuleSet<structure::Check>,
     pub org_life: RuleSet<org_life::Check>,
     pub dues: RuleSet<dues::Check>,
+    /// The committee's dues settings over time (rounding, warning months …): plain settings,
+    /// not rules, carried here so that every check of an org has them with its rules.
+    pub dues_settings: dues::DatedSettings,
 }
 
 impl Default for Rules {
@@ -192,7 +195,12 @@ impl Default for Rules {
 impl Rules {
     /// The national rules of every family.
     pub fn national() -> Rules {
-        Rules { structure: structure::national(), org_life: org_life::national(), dues: dues::national() }
+        Rules {
+            structure: structure::national(),
+            org_life: org_life::national(),
+            dues: dues::national(),
+            dues_settings: dues::DatedSettings::default(),
+        }
     }
 
     /// The catalogue of every rule in force (every version, in family order).
@@ -277,10 +285,23 @@ impl Rules {
     }
 }
 
-/// Every family whose subject is an org, for one org: structure, then organizational life.
-pub fn evaluate_org(rules: &Rules, org: &OrgFacts, life: &org_life::LifeFacts, when: &When) -> Evaluation {
+/// Every family whose subject is an org, for one org: structure, organizational life, then
+/// dues. The dues family runs first so that the months its members are in arrears reach
+/// CON-LAPSE's dues condition.
+pub fn evaluate_org(
+    rules: &Rules,
+    org: &OrgFacts,
+    mut life: org_life::LifeFacts,
+    dues: &dues::DuesFacts,
+    when: &When,
+) -> Evaluation {
+    let (dues_findings, unpaid) = dues::evaluate_org(&rules.dues, &rules.dues_settings, org, dues, when);
+    for (member, months) in unpaid {
+        life.unpaid_dues.entry(member).or_default().extend(months);
+    }
     let mut out = Evaluation { findings: structure::evaluate(&rules.structure, org, when), statuses: Vec::new() };
-    out.extend(org_life::evaluate(&rules.org_life, org, life, when));
+    out.extend(org_life::evaluate(&rules.org_life, org, &life, when));
+    out.findings.extend(dues_findings);
     out
 }
 
@@ -294,5 +315,6 @@ pub fn evaluate(
     as_of: NaiveDate,
     notice_days: u32,
 ) -> Vec<crate::findings::Finding> {
-    evaluate_org(rules, org, &org_life::LifeFacts::of(records.to_vec()), &When::new(year, as_of, notice_days)).findings
+    let life = org_life::LifeFacts::of(records.to_vec());
+    evaluate_org(rules, org, life, &dues::DuesFacts::default(), &When::new(year, as_of, notice_days)).findings
 }

@@ -22,7 +22,6 @@ use domain::findings::{Finding, When};
 use domain::money::Fen;
 use domain::rules::RuleSet;
 use domain::scope::{Action, Actor, Target, can};
-use domain::settings;
 use storage::dues::{BaseRow, HardshipRow, PaymentRow, QuarterlyRow, Whose};
 use storage::member::MemberRow;
 
@@ -56,15 +55,13 @@ pub struct MemberDues {
 /// The rules and settings of the dues family for a branch.
 pub(crate) struct DuesContext {
     pub rules: RuleSet<dues::Check>,
-    changes: Vec<settings::SettingChange>,
-    path: String,
+    settings: dues::DatedSettings,
 }
 
 impl DuesContext {
     /// The settings in force for the branch on `day`.
     pub fn settings(&self, day: NaiveDate) -> DuesSettings {
-        let reaching = settings::reaching(&self.changes, &self.path);
-        settings::dues_settings(&reaching, &self.path, day)
+        self.settings.on(day)
     }
 }
 
@@ -128,8 +125,7 @@ impl Services {
     /// The dues family's rules and settings for the org at `path`.
     pub(crate) async fn dues_context(&self, path: &str) -> Result<DuesContext> {
         let rules = self.rules_for(path).await?;
-        let changes = self.setting_changes().await?;
-        Ok(DuesContext { rules: rules.dues, changes, path: path.to_string() })
+        Ok(DuesContext { rules: rules.dues, settings: rules.dues_settings })
     }
 
     /// The due of a base with the national rules and default settings: the treasurer's

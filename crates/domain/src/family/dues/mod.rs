@@ -341,6 +341,74 @@ impl DuesSettings {
     }
 }
 
+/// The dues settings of an org over time: each entry in force from its day until the next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatedSettings(Vec<(NaiveDate, DuesSettings)>);
+
+impl Default for DatedSettings {
+    fn default() -> Self {
+        DatedSettings(vec![(NaiveDate::MIN, DuesSettings::default())])
+    }
+}
+
+impl DatedSettings {
+    /// Settings from the given days on (sorted here).
+    pub fn of(mut windows: Vec<(NaiveDate, DuesSettings)>) -> DatedSettings {
+        windows.sort_by_key(|(d, _)| *d);
+        if windows.is_empty() { DatedSettings::default() } else { DatedSettings(windows) }
+    }
+
+    /// The settings in force on `day` (the defaults before the first change).
+    pub fn on(&self, day: NaiveDate) -> DuesSettings {
+        self.0.iter().rev().find(|(from, _)| *from <= day).map(|(_, s)| *s).unwrap_or_default()
+    }
+}
+
+/// What the dues family knows of one branch: its members' dues and the years it published.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DuesFacts {
+    pub members: Vec<statement::MemberDuesFacts>,
+    pub published: Vec<i32>,
+}
+
+/// The dues family for one org: DUES-ARREARS for each member, DUES-PUBLISH for the org; and the
+/// months each member is in arrears, which CON-LAPSE reads as its dues condition. Members are
+/// read from the half-year before the year checked (a run of six may start there) to `as_of`.
+pub fn evaluate_org(
+    rules: &RuleSet<Check>,
+    settings: &DatedSettings,
+    org: &crate::family::OrgFacts,
+    facts: &DuesFacts,
+    when: &When,
+) -> (Vec<Finding>, std::collections::BTreeMap<i64, std::collections::BTreeSet<NaiveDate>>) {
+    let mut findings = Vec::new();
+    let mut unpaid = std::collections::BTreeMap::new();
+    if org.kind != OrgKind::Branch {
+        return (findings, unpaid);
+    }
+    let from = NaiveDate::from_ymd_opt(when.year - 1, 7, 1).unwrap_or(NaiveDate::MIN);
+    let to = statement::month_of(when.as_of);
+    let now = settings.on(when.as_of);
+    for m in &facts.members {
+        let s = statement::statement(rules, |d| settings.on(d), m, from, to, when.as_of);
+        findings.extend(statement::evaluate(rules, &now, org.org_id, &s, when));
+        let months: std::collections::BTreeSet<NaiveDate> = s.unpaid_months().collect();
+        if !months.is_empty() {
+            unpaid.insert(m.member_id, months);
+        }
+    }
+    findings.extend(evaluate_publication(
+        rules,
+        &now,
+        org.org_id,
+        org.kind,
+        org.established_on,
+        &facts.published,
+        when,
+    ));
+    (findings, unpaid)
+}
+
 /// The national dues rules, in catalogue order.
 pub fn national_rules() -> Vec<Rule<Check>> {
     use DuesCategory as D;
@@ -506,10 +574,11 @@ pub fn rule_on(rules: &RuleSet<Check>, id: &str, day: NaiveDate) -> Option<Rule<
     rules.in_force_on(day).find(|r| r.id == id).cloned()
 }
 
-/// DUES-PUBLISH for one branch: `published` are the years whose publication was recorded. Last
-/// year's is due by the end of the settings' month of this year; before then an upcoming
-/// finding within the notice days, after it a violation. A branch that did not exist last year
-/// owes nothing.
+/// DUES-PUBLISH for one branch, for the year checked: the year before it must be published to
+/// the members by the end of the settings' month of the year checked; before then an upcoming
+/// finding within the notice days, after it a violation. `published` are the years whose
+/// publication was recorded. A branch that did not exist in that year owes nothing, and nothing
+/// is reported before the year checked begins. The finding's period is the year published.
 pub fn evaluate_publication(
     rules: &RuleSet<Check>,
     settings: &DuesSettings,
@@ -520,18 +589,19 @@ pub fn evaluate_publication(
     when: &When,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let year = when.as_of.year() - 1;
+    let year = when.year - 1;
     let Some(rule) = rules.in_force_on(when.as_of).find(|r| matches!(r.check, Check::Publish)) else {
         return out;
     };
+    let Some(begins) = NaiveDate::from_ymd_opt(when.year, 1, 1) else { return out };
     if !rule.applies_to.org_kinds.contains(&kind)
         || published.contains(&year)
         || established_on.is_some_and(|e| e.year() > year)
+        || when.as_of < begins
     {
         return out;
     }
-    let month = publish_month(year + 1, settings.publish_by_month);
-    let due = month.end();
+    let due = publish_month(when.year, settings.publish_by_month).end();
     let severity = if when.as_of > due {
         Severity::Violation
     } else if when.within_notice(due) {
@@ -545,7 +615,8 @@ pub fn evaluate_publication(
         format!("{year}年度党费收缴情况应在{}前向党员公布", crate::dates::format_cn(due))
     };
     let fix = FixLink::to(format!("公布{year}年度党费"), pages::DUES_PUBLISH).param("org", org_id).param("year", year);
-    out.push(Finding::new(rule, org_id, severity, message).period(month).fix(fix).due(due));
+    let period = Period::containing(PeriodKind::Year, NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(begins));
+    out.push(Finding::new(rule, org_id, severity, message).period(period).fix(fix).due(due));
     out
 }
 
