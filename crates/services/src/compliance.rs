@@ -25,7 +25,6 @@ use domain::codes::MemberStatus;
 use domain::compliance::{RequirementStatus, Tally};
 use domain::dates::Iso;
 use domain::family::dues::DuesFacts;
-use domain::family::dues::statement::{BaseFact, HardshipFact, MemberDuesFacts, PaymentFact, QuarterlyFact};
 use domain::family::org_life::{LifeFacts, RecordFact, VoteFact};
 use domain::family::{OrgFacts, PostSpan, Rules, evaluate_org};
 use domain::findings::{Finding, When};
@@ -160,7 +159,7 @@ async fn page_facts(
         check::meetings_of(db, second, &range.from, &range.to),
         check::dues_of(db, branches, &range.from, &range.posts_to),
     )?;
-    out.dues = dues_facts(dues);
+    out.dues = crate::dues::run::dues_facts(dues);
     page_meetings.extend(more_meetings);
     for w in check::work_refusals_of(db, branches, &range.from, &range.to).await? {
         let month = date(&w.month, "member_work_refusals.month")?;
@@ -238,61 +237,6 @@ async fn page_facts(
         }
     }
     Ok(out)
-}
-
-/// The dues facts of a page's branches, by branch.
-fn dues_facts(page: check::DuesPage) -> HashMap<i64, DuesFacts> {
-    let mut members: HashMap<i64, MemberDuesFacts> = page
-        .members
-        .iter()
-        .map(|m| {
-            let facts = MemberDuesFacts {
-                member_id: m.id,
-                org_id: m.branch_id,
-                owes_from: Some(domain::family::dues::statement::month_of(m.joined_on)),
-                ..MemberDuesFacts::default()
-            };
-            (m.id, facts)
-        })
-        .collect();
-    for b in page.bases {
-        if let Some(m) = members.get_mut(&b.member_id) {
-            m.bases.push(BaseFact {
-                id: b.id,
-                from: b.from_month,
-                category: b.category,
-                base: b.base_fen,
-                chosen: b.chosen_fen,
-            });
-        }
-    }
-    for h in page.hardships {
-        if let Some(m) = members.get_mut(&h.member_id) {
-            m.hardships.push(HardshipFact { id: h.id, from: h.from_month, to: h.to_month, amount: h.amount_fen });
-        }
-    }
-    for q in page.quarterly {
-        if let Some(m) = members.get_mut(&q.member_id) {
-            m.quarterly.push(QuarterlyFact { from: q.from_month, to: q.to_month });
-        }
-    }
-    for p in page.paid {
-        if let Some(m) = members.get_mut(&p.member_id) {
-            m.payments.push(PaymentFact { id: 0, month: p.month, amount: p.paid, paid_on: p.month, voluntary: false });
-        }
-    }
-    let mut out: HashMap<i64, DuesFacts> = HashMap::new();
-    let mut ordered: Vec<MemberDuesFacts> = members.into_values().collect();
-    ordered.sort_by_key(|m| m.member_id);
-    for m in ordered {
-        out.entry(m.org_id).or_default().members.push(m);
-    }
-    for (org, year) in page.published {
-        if let Ok(y) = i32::try_from(year) {
-            out.entry(org).or_default().published.push(y);
-        }
-    }
-    out
 }
 
 /// Adds to a branch's records its groups' own meetings (for CON-LAPSE). A 党课 the branch

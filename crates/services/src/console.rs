@@ -45,6 +45,13 @@ impl Database {
 pub struct Console<'a>(&'a Services);
 
 impl Console<'_> {
+    /// The services behind the console, for the console's use cases in other modules.
+    pub(crate) fn services(&self) -> &Services {
+        self.0
+    }
+}
+
+impl Console<'_> {
     /// The committee settings of the whole tree, dated (see [`crate::settings::rules_in_force`]).
     pub async fn setting_changes(&self) -> Result<Vec<domain::settings::SettingChange>> {
         self.0.setting_changes().await

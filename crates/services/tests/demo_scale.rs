@@ -107,6 +107,42 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
         async move { db.fetch_one::<(i64,)>(sql, &[]).await.unwrap().0 }
     };
     assert_eq!(one("SELECT COUNT(*) FROM members").await, summary.members as i64);
+    // Dues: a base for every member, and every generated payment is the due the rules compute
+    // for its base (storage::bulk_dues's SQL agrees with domain::family::dues::quote); the
+    // deliberate gaps are there.
+    assert_eq!(
+        one("SELECT COUNT(*) FROM members m WHERE m.status IN ('full','probationary') AND NOT EXISTS \
+             (SELECT 1 FROM dues_bases b WHERE b.member_id = m.id)")
+        .await,
+        0
+    );
+    let paid: Vec<(String, i64, Option<i64>, i64)> = s
+        .fixture_db()
+        .fetch_all(
+            "SELECT b.category, b.base_fen, b.chosen_fen, p.amount_fen FROM dues_payments p \
+             JOIN dues_bases b ON b.member_id = p.member_id \
+             GROUP BY b.category, b.base_fen, b.chosen_fen, p.amount_fen",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(paid.len() > 1_000, "{} distinct bases paid", paid.len());
+    let rules = domain::family::dues::national();
+    let settings = domain::family::dues::DuesSettings::default();
+    for (category, base, chosen, amount) in paid {
+        use domain::codes::StoredCode;
+        let c = domain::codes::DuesCategory::from_stored(&category).unwrap();
+        let base = domain::money::Fen::new(base).unwrap();
+        let chosen = chosen.map(|c| domain::money::Fen::new(c).unwrap());
+        let q = domain::family::dues::quote(&rules, &settings, c, base, chosen, as_of()).unwrap();
+        assert_eq!(q.due.fen(), amount, "{category} {base} {chosen:?}");
+    }
+    assert!(one("SELECT COUNT(*) FROM dues_hardships").await > 0);
+    assert!(one("SELECT COUNT(*) FROM dues_quarterly").await > 0);
+    assert!(
+        one("SELECT COUNT(*) FROM dues_payments WHERE paid_on > substr(month, 1, 8) || '28'").await > 0,
+        "back payments"
+    );
     assert_eq!(one("SELECT COUNT(*) FROM orgs").await, summary.orgs as i64);
     let branches = one("SELECT COUNT(*) FROM orgs WHERE kind = 'branch'").await;
     assert!((1_400..=2_000).contains(&branches), "{branches} branches");

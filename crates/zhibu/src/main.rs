@@ -3,6 +3,7 @@
 
 mod check;
 mod config;
+mod dues;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -76,6 +77,9 @@ enum Command {
     /// Write an empty import template.
     #[command(subcommand)]
     Template(TemplateCommand),
+    /// Party dues (党费): the calculator and the month's close.
+    #[command(subcommand)]
+    Dues(DuesCommand),
     /// Check orgs against the rules of organizational life and the org rules; prints every
     /// finding with its rule ID and citation.
     Check {
@@ -103,6 +107,46 @@ enum Command {
         #[arg(long)]
         on: Option<String>,
         /// table or json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DuesCommand {
+    /// The monthly due of a base (DUES-EMPLOYED-BRACKETS, DUES-RETIREE, DUES-FLAT): amount, rate,
+    /// bracket and rule. Needs no database unless --org asks for a committee's settings.
+    Quote {
+        /// employed, annual_salary, self_employed, retired, farmer, student, unemployed,
+        /// low_income, other (or the Chinese label).
+        #[arg(long)]
+        category: String,
+        /// The monthly base in yuan ("5100", "5,100.50"); 0 for flat categories.
+        #[arg(long, default_value = "")]
+        base: String,
+        /// A farmer's chosen amount (0.20 to 1.00 yuan).
+        #[arg(long, default_value = "")]
+        chosen: String,
+        /// The month (YYYY-MM; default: this month).
+        #[arg(long)]
+        month: Option<String>,
+        /// Use this org's committee settings (id, unique name or name path).
+        #[arg(long)]
+        org: Option<String>,
+        /// table or json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// The month's close of a subtree: due, paid and outstanding per branch, members in arrears.
+    /// Streamed a page of orgs at a time; nothing is stored.
+    Run {
+        /// The month (YYYY-MM).
+        #[arg(long)]
+        month: String,
+        /// Only this org's subtree (id, unique name or name path).
+        #[arg(long)]
+        org: Option<String>,
+        /// table (one line per branch), json (one object per line), or summary (totals only).
         #[arg(long, default_value = "table")]
         format: String,
     },
@@ -352,6 +396,17 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Check { org, as_of, year, format } => {
             let services = open(&cfg).await?;
             check::check(&services, org, as_of, year, &format).await
+        }
+        Command::Dues(DuesCommand::Quote { category, base, chosen, month, org: None, format }) => {
+            dues::quote(&category, &base, &chosen, month.as_deref(), &format)
+        }
+        Command::Dues(DuesCommand::Quote { category, base, chosen, month, org: Some(org), format }) => {
+            let services = open(&cfg).await?;
+            dues::quote_for_org(&services, &org, &category, &base, &chosen, month.as_deref(), &format).await
+        }
+        Command::Dues(DuesCommand::Run { month, org, format }) => {
+            let services = open(&cfg).await?;
+            dues::run(&services, &month, org, &format).await
         }
         Command::Rules { org, on, format } => {
             let services = open(&cfg).await?;

@@ -75,6 +75,13 @@ pub fn demo_months(as_of: NaiveDate, this_year: bool) -> Vec<(i32, u32)> {
     months
 }
 
+/// The months the demos' dues are paid for: the year before `as_of` and this year's months that
+/// are over (a province only this year's: its payments are tens of millions of rows).
+pub fn dues_months(as_of: NaiveDate, province: bool) -> Vec<(i32, u32)> {
+    let this_year: Vec<(i32, u32)> = (1..as_of.month()).map(|m| (as_of.year(), m)).collect();
+    if province && !this_year.is_empty() { this_year } else { demo_months(as_of, true) }
+}
+
 /// What the county and tiny demos' records hold besides the regular meetings: two 支委会 without
 /// quorum and one member who lapses (see [`storage::bulk_life`]).
 fn county_life_plan(root: &OrgRow, as_of: NaiveDate) -> Result<storage::bulk_life::LifePlan> {
@@ -428,6 +435,11 @@ impl Services {
             life.attendance,
             started.elapsed().as_secs_f64()
         );
+        let (lo, hi) = root.org_path()?.subtree_bounds();
+        let dues_plan =
+            storage::bulk_dues::DuesPlan { lo, hi, months: demo_months(as_of, true), now: storage::now_ms() };
+        let dues = storage::bulk_dues::generate(&mut tx, &dues_plan).await?;
+        tracing::info!("demo: {dues:?}");
         self.audit(
             &mut tx,
             &actor,

@@ -10,6 +10,7 @@
 mod branch;
 pub mod ledger;
 mod records;
+pub mod run;
 
 pub use branch::{BranchDues, BranchDuesRow, Collected, MonthTotal};
 pub use records::{BaseInput, HardshipInput, PaymentInput, QuarterlyInput};

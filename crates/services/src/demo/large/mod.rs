@@ -197,6 +197,23 @@ impl Services {
             life.attendance,
             started.elapsed().as_secs_f64()
         );
+        // Dues: every member's base and the months' payments with their gaps, generated in the
+        // database in one more transaction.
+        let started = std::time::Instant::now();
+        let dues_plan = storage::bulk_dues::DuesPlan {
+            lo: plan.lo.clone(),
+            hi: plan.hi.clone(),
+            months: super::dues_months(as_of, scale == Scale::Province),
+            now: storage::now_ms(),
+        };
+        let mut tx = self.db.begin().await?;
+        let dues = storage::bulk_dues::generate(&mut tx, &dues_plan).await?;
+        if self.db.kind() == storage::DbKind::Postgres {
+            storage::bulk::commit_synchronously(&mut tx).await?;
+        }
+        tx.commit().await?;
+        storage::bulk_dues::analyze(&self.db).await?;
+        tracing::info!("demo: {dues:?} in {:.1} s", started.elapsed().as_secs_f64());
 
         let actor = console_actor();
         let mut tx = self.db.begin().await?;

@@ -1,0 +1,172 @@
+//! Party dues for the demos, generated inside the database like the organizational-life records
+//! ([`crate::bulk_life`]): one `INSERT … SELECT` writes every member's base, one per month writes
+//! that month's payments, so a province's millions of rows never cross the connection.
+//!
+//! **Deterministic**: every choice is integer arithmetic on the member's id, so the same members
+//! give the same records on SQLite and PostgreSQL.
+//!
+//! - **Bases** (DUES-BASE): every full or probationary member gets a base record from the plan's
+//!   first month (or the month they joined): the category they are registered with, an after-tax
+//!   pay of 2,000–15,000 yuan for the employed, a pension of 2,500–7,500 yuan for retirees,
+//!   nothing for the flat categories, and a farmer's chosen 0.20–1.00 yuan.
+//! - **Payments** of each month's due on the 15th, by the national brackets with the default
+//!   settings (fen, half up): the SQL below must agree with `domain::family::dues::quote`; a demo
+//!   test compares every generated payment with the due the rules compute.
+//! - **Deliberate gaps**, so the dues rules have something to find (rules.md §5), by
+//!   `h = (id × 7919 + 13) mod 1000`:
+//!   - h < 3: nothing paid in the last six months (DUES-ARREARS, CON-LAPSE);
+//!   - 3 ≤ h < 10: nothing paid in the last three months (the committee's warning);
+//!   - 10 ≤ h < 12: exempted by a hardship decision (DUES-HARDSHIP) for the last five months;
+//!   - 12 ≤ h < 20: quarterly payers (DUES-PERIOD), paying a quarter on its first month's 15th;
+//!   - 20 ≤ h < 25: the fourth-last month paid late, on the last month's 20th (a back payment).
+
+use crate::{Arg, DbKind, Result, Tx};
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct DuesPlan {
+    /// The members whose branch path is in `lo..hi`.
+    pub lo: String,
+    pub hi: String,
+    /// The months paid for, oldest first, each `(year, month)`; all over on the demo's date.
+    pub months: Vec<(i32, u32)>,
+    /// Milliseconds since the epoch, for `created_at`.
+    pub now: i64,
+}
+
+/// What was generated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DuesStats {
+    pub bases: u64,
+    pub payments: u64,
+    pub hardships: u64,
+    pub quarterly: u64,
+}
+
+/// The mixed hash of a member id that picks the gaps, 0..1000.
+const H: &str = "((m.id * 7919 + 13) % 1000)";
+
+/// The monthly due of base `b` (fen) for category `c`, with the national rules and the default
+/// rounding (fen, half up): DUES-EMPLOYED-BRACKETS, DUES-RETIREE, DUES-FLAT.
+fn due_sql(c: &str, b: &str, chosen: &str) -> String {
+    format!(
+        "(CASE WHEN {c} IN ('student','unemployed','low_income') THEN 20 WHEN {c} = 'farmer' THEN {chosen} \
+         WHEN {c} = 'retired' THEN ({b} * (CASE WHEN {b} <= 500000 THEN 50 ELSE 100 END) + 5000) / 10000 \
+         ELSE ({b} * (CASE WHEN {b} <= 300000 THEN 50 WHEN {b} <= 500000 THEN 100 WHEN {b} <= 1000000 THEN 150 \
+         ELSE 200 END) + 5000) / 10000 END)"
+    )
+}
+
+fn month_start((y, m): (i32, u32)) -> String {
+    format!("{y:04}-{m:02}-01")
+}
+
+/// Generates the plan's bases, hardship decisions, quarterly consents and payments.
+pub async fn generate(tx: &mut Tx, plan: &DuesPlan) -> Result<DuesStats> {
+    let mut stats = DuesStats::default();
+    let (Some(first), Some(last)) = (plan.months.first().copied(), plan.months.last().copied()) else {
+        return Ok(stats);
+    };
+    let n = plan.months.len();
+    let first_month = month_start(first);
+    let in_tree = "m.branch_path >= $1 AND m.branch_path < $2 AND m.status IN ('full','probationary')";
+    let range = || vec![Arg::Str(plan.lo.clone()), Arg::Str(plan.hi.clone())];
+    let now = plan.now;
+    // The base applies from the plan's first month, or the month the member joined (the
+    // admitting 支部大会, DUES-PROBATIONARY).
+    stats.bases = tx
+        .execute(
+            &format!(
+                "INSERT INTO dues_bases (member_id, from_month, category, base_fen, chosen_fen, note, created_by, created_at) \
+                 SELECT m.id, CASE WHEN m.joined_on > '{first_month}' THEN substr(m.joined_on, 1, 8) || '01' \
+                 ELSE '{first_month}' END, m.dues_category, \
+                 CASE WHEN m.dues_category IN ('student','unemployed','low_income','farmer') THEN 0 \
+                 WHEN m.dues_category = 'retired' THEN 250000 + (m.id * 7919) % 500000 \
+                 ELSE 200000 + (m.id * 7919) % 1300000 END, \
+                 CASE WHEN m.dues_category = 'farmer' THEN 20 + (m.id % 5) * 20 ELSE NULL END, '', NULL, {now} \
+                 FROM members m WHERE {in_tree}"
+            ),
+            &range(),
+        )
+        .await?;
+    let hardship_from = month_start(plan.months[n.saturating_sub(5)]);
+    stats.hardships = tx
+        .execute(
+            &format!(
+                "INSERT INTO dues_hardships (member_id, from_month, to_month, amount_fen, studied_on, approved_by, \
+                 approved_on, reason, created_by, created_at) \
+                 SELECT m.id, '{hardship_from}', NULL, 0, '{hardship_from}', COALESCE(p.name, o.name), \
+                 substr('{hardship_from}', 1, 8) || '05', '家庭遭遇重大变故，生活确有困难', NULL, {now} \
+                 FROM members m JOIN orgs o ON o.id = m.branch_id LEFT JOIN orgs p ON p.id = o.parent_id \
+                 WHERE {in_tree} AND {H} >= 10 AND {H} < 12"
+            ),
+            &range(),
+        )
+        .await?;
+    stats.quarterly = tx
+        .execute(
+            &format!(
+                "INSERT INTO dues_quarterly (member_id, from_month, to_month, agreed_on, created_by, created_at) \
+                 SELECT m.id, '{first_month}', NULL, '{first_month}', NULL, {now} FROM members m \
+                 WHERE {in_tree} AND {H} >= 12 AND {H} < 20"
+            ),
+            &range(),
+        )
+        .await?;
+    let (index_name, index_sql) = ("dues_payments_member", payments_index(tx.kind()));
+    tx.execute(&format!("DROP INDEX {index_name}"), &[]).await?;
+    let late_day = format!("{:04}-{:02}-20", last.0, last.1);
+    for (i, ym) in plan.months.iter().enumerate() {
+        let month = month_start(*ym);
+        let quarter_first = month_start((ym.0, (ym.1 - 1) / 3 * 3 + 1));
+        let back = n >= 4 && i == n - 4;
+        // Who pays this month: not those six (or three) months behind in the last six (three),
+        // not the exempted from the hardship's month.
+        let mut skip = Vec::new();
+        if i + 6 >= n {
+            skip.push(format!("{H} < 3"));
+        }
+        if i + 3 >= n {
+            skip.push(format!("({H} >= 3 AND {H} < 10)"));
+        }
+        if i + 5 >= n {
+            skip.push(format!("({H} >= 10 AND {H} < 12)"));
+        }
+        let skip = if skip.is_empty() { "1 = 0".to_string() } else { skip.join(" OR ") };
+        let paid_on = format!(
+            "CASE WHEN {H} >= 12 AND {H} < 20 THEN substr('{quarter_first}', 1, 8) || '15' {late} ELSE '{day}' END",
+            late = if back { format!("WHEN {H} >= 20 AND {H} < 25 THEN '{late_day}'") } else { String::new() },
+            day = format!("{}15", &month[..8]),
+        );
+        stats.payments += tx
+            .execute(
+                &format!(
+                    "INSERT INTO dues_payments (member_id, org_id, month, amount_fen, paid_on, method, payer, proxy_name, \
+                     kind, reason, to_centre, created_by, created_at) \
+                     SELECT m.id, m.branch_id, '{month}', {due}, {paid_on}, \
+                     CASE WHEN m.id % 3 = 0 THEN 'transfer' WHEN m.id % 3 = 1 THEN 'online' ELSE 'cash' END, \
+                     'member', '', 'regular', '', 0, NULL, {now} \
+                     FROM members m JOIN dues_bases b ON b.member_id = m.id \
+                     WHERE {in_tree} AND b.from_month <= '{month}' AND NOT ({skip})",
+                    due = due_sql("b.category", "b.base_fen", "b.chosen_fen"),
+                ),
+                &range(),
+            )
+            .await?;
+    }
+    tx.execute(&index_sql, &[]).await?;
+    Ok(stats)
+}
+
+/// The statement that rebuilds the payments' member index (as migration 0014 made it).
+fn payments_index(_kind: DbKind) -> String {
+    "CREATE INDEX dues_payments_member ON dues_payments(member_id, month, kind, amount_fen)".to_string()
+}
+
+/// Refreshes PostgreSQL's planner statistics of the dues tables after a large generation.
+pub async fn analyze(db: &crate::Db) -> Result<()> {
+    if db.kind() == DbKind::Postgres {
+        db.maintain(&["VACUUM (ANALYZE) dues_bases".to_owned(), "VACUUM (ANALYZE) dues_payments".to_owned()]).await?;
+    }
+    Ok(())
+}
