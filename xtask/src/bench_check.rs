@@ -36,14 +36,14 @@ pub struct Args {
     no_build: bool,
 }
 
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) if !dir.is_empty() => crate::workspace_root().join(dir),
         _ => crate::workspace_root().join("target"),
     }
 }
 
-fn zhibu_binary(build: bool) -> Result<PathBuf> {
+pub(crate) fn zhibu_binary(build: bool) -> Result<PathBuf> {
     if build {
         eprintln!("xtask bench-check: cargo build --release -p zhibu");
         let status = Command::new("cargo")
@@ -64,7 +64,7 @@ fn zhibu_binary(build: bool) -> Result<PathBuf> {
 
 /// `zhibu --data-dir DIR [--database-url URL] ARGS…`, run in the data directory without the
 /// caller's ZHIBU_* settings.
-fn zhibu(bin: &Path, data_dir: &Path, url: Option<&str>, args: &[&str]) -> Command {
+pub(crate) fn zhibu(bin: &Path, data_dir: &Path, url: Option<&str>, args: &[&str]) -> Command {
     let mut cmd = Command::new(bin);
     cmd.arg("--data-dir").arg(data_dir).current_dir(data_dir).stdin(Stdio::null());
     if let Some(u) = url {
@@ -80,13 +80,13 @@ fn zhibu(bin: &Path, data_dir: &Path, url: Option<&str>, args: &[&str]) -> Comma
 }
 
 /// A run under `/usr/bin/time`: wall seconds, peak RSS in MiB, stdout.
-struct Measured {
-    seconds: f64,
-    peak_mib: f64,
-    stdout: String,
+pub(crate) struct Measured {
+    pub seconds: f64,
+    pub peak_mib: f64,
+    pub stdout: String,
 }
 
-fn measured(cmd: &Command) -> Result<Measured> {
+pub(crate) fn measured(cmd: &Command) -> Result<Measured> {
     let mut timed = Command::new("/usr/bin/time");
     timed.arg("-f").arg("XTASK_TIME %e %M").arg(cmd.get_program()).args(cmd.get_args());
     if let Some(dir) = cmd.get_current_dir() {
@@ -123,7 +123,7 @@ fn check_line(stdout: &str) -> Result<BTreeMap<String, String>> {
         .collect())
 }
 
-fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
@@ -143,13 +143,13 @@ fn machine() -> String {
     format!("{cpus} CPUs ({model}), {mem_gib:.1} GiB RAM, {}", std::env::consts::OS)
 }
 
-fn postgres_version() -> Option<String> {
+pub(crate) fn postgres_version() -> Option<String> {
     let bin = crate::pg::find_bin_dir()?;
     let out = Command::new(bin.join("postgres")).arg("--version").output().ok()?;
     Some(String::from_utf8_lossy(&out.stdout).trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-fn database_mib(data_dir: &Path, url: Option<&str>) -> Option<f64> {
+pub(crate) fn database_mib(data_dir: &Path, url: Option<&str>) -> Option<f64> {
     let bytes: u64 = match url {
         None => ["zhibu.db", "zhibu.db-wal"]
             .iter()

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_check;
+mod bench_dues;
 mod bench_import;
 mod counts;
 mod deps;
@@ -53,6 +54,9 @@ enum Cmd {
     /// a release build after loading a demo, on SQLite and PostgreSQL: time, org-years per
     /// second, findings, peak memory.
     BenchCheck(bench_check::Args),
+    /// Measure the dues month close of every branch (zhibu dues run --format summary) with a
+    /// release build after loading a demo, on SQLite and PostgreSQL: time and peak memory.
+    BenchDues(bench_dues::Args),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
         Cmd::Bench(args) => bench::run(args),
         Cmd::BenchImport(args) => bench_import::run(args),
         Cmd::BenchCheck(args) => bench_check::run(args),
+        Cmd::BenchDues(args) => bench_dues::run(args),
         Cmd::FuzzApi => fuzz::run(),
     };
     // Every guard (e.g. the PostgreSQL cluster) has been dropped by now.

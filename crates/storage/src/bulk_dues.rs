@@ -133,10 +133,10 @@ pub async fn generate(tx: &mut Tx, plan: &DuesPlan) -> Result<DuesStats> {
             skip.push(format!("({H} >= 10 AND {H} < 12)"));
         }
         let skip = if skip.is_empty() { "1 = 0".to_string() } else { skip.join(" OR ") };
+        let late = if back { format!("WHEN {H} >= 20 AND {H} < 25 THEN '{late_day}'") } else { String::new() };
+        let day = &month[..8];
         let paid_on = format!(
-            "CASE WHEN {H} >= 12 AND {H} < 20 THEN substr('{quarter_first}', 1, 8) || '15' {late} ELSE '{day}' END",
-            late = if back { format!("WHEN {H} >= 20 AND {H} < 25 THEN '{late_day}'") } else { String::new() },
-            day = format!("{}15", &month[..8]),
+            "CASE WHEN {H} >= 12 AND {H} < 20 THEN substr('{quarter_first}', 1, 8) || '15' {late} ELSE '{day}15' END"
         );
         stats.payments += tx
             .execute(

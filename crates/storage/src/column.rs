@@ -120,7 +120,9 @@ code_column!(
     domain::scope::RoleKind,
     domain::family::dues::payment::PaymentKind,
     domain::family::dues::payment::PaymentMethod,
-    domain::family::dues::payment::Payer
+    domain::family::dues::payment::Payer,
+    domain::family::dues::account::EntryKind,
+    domain::family::dues::account::Purpose
 );
 
 /// Money is integer fen; a negative or absurd amount is corrupt, never clamped.

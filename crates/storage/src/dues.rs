@@ -288,3 +288,77 @@ pub async fn publications(db: &Db, org_ids: &[i64]) -> Result<Vec<PublicationRow
     b.push(") ORDER BY org_id, year");
     db.fetch_buf(&b).await
 }
+
+crate::typed_row! {
+    /// An entry of an org's dues account.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct AccountEntryRow in "dues_account_entries" {
+        pub id: i64,
+        pub org_id: i64,
+        pub entry_on: NaiveDate,
+        pub kind: domain::family::dues::account::EntryKind,
+        pub amount_fen: Fen,
+        pub purpose: Option<domain::family::dues::account::Purpose>,
+        pub meeting_id: Option<i64>,
+        pub meeting_topic: Option<String>,
+        pub meeting_held_on: Option<NaiveDate>,
+        pub note: String,
+    }
+}
+
+/// The account entries of an org (the caller checks the org is in scope), oldest first.
+pub async fn account_entries(db: &Db, org_id: i64) -> Result<Vec<AccountEntryRow>> {
+    db.fetch_all(
+        "SELECT e.id, e.org_id, e.entry_on, e.kind, e.amount_fen, e.purpose, e.meeting_id, mt.topic AS meeting_topic, \
+         mt.held_on AS meeting_held_on, e.note FROM dues_account_entries e LEFT JOIN meetings mt ON mt.id = e.meeting_id \
+         WHERE e.org_id = $1 ORDER BY e.entry_on, e.id",
+        &[org_id.into()],
+    )
+    .await
+}
+
+/// Records an entry.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_account_entry(
+    tx: &mut Tx,
+    org_id: i64,
+    on: NaiveDate,
+    kind: domain::family::dues::account::EntryKind,
+    amount: Fen,
+    purpose: Option<domain::family::dues::account::Purpose>,
+    meeting_id: Option<i64>,
+    note: &str,
+    by: i64,
+) -> Result<i64> {
+    tx.insert_returning_id(
+        "INSERT INTO dues_account_entries (org_id, entry_on, kind, amount_fen, purpose, meeting_id, note, created_by, \
+         created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
+        &[
+            org_id.into(),
+            on.into(),
+            kind.into(),
+            amount.into(),
+            crate::Arg::OptStr(purpose.map(|p| p.as_str().to_string())),
+            meeting_id.into(),
+            note.into(),
+            by.into(),
+            now_ms().into(),
+        ],
+    )
+    .await
+}
+
+/// The dues paid by the members of the orgs in `lo..hi` (branch paths) between two days, by
+/// payment date: an account's income from dues. Voluntary payments of 1,000 yuan or more go to
+/// the Centre in full and are counted apart.
+pub async fn collected_between(db: &Db, lo: &str, hi: &str, from: NaiveDate, to: NaiveDate) -> Result<(i64, i64)> {
+    let (all, to_centre): (Option<i64>, Option<i64>) = db
+        .fetch_one(
+            "SELECT CAST(SUM(p.amount_fen) AS BIGINT), CAST(SUM(CASE WHEN p.to_centre = 1 THEN p.amount_fen ELSE 0 END) AS BIGINT) \
+             FROM dues_payments p JOIN orgs o ON o.id = p.org_id WHERE o.path >= $1 AND o.path < $2 \
+             AND p.paid_on >= $3 AND p.paid_on <= $4",
+            &[lo.into(), hi.into(), from.into(), to.into()],
+        )
+        .await?;
+    Ok((all.unwrap_or(0), to_centre.unwrap_or(0)))
+}

@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::{delete, get, post};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+use services::dues::account::AccountEntryInput;
 use services::dues::{BaseInput, HardshipInput, PaymentInput, QuarterlyInput};
 use utoipa::ToSchema;
 
@@ -31,6 +32,8 @@ pub fn routes() -> Routes {
         .route("/orgs/{id}/dues", get(branch_dues))
         .route("/orgs/{id}/dues/collect", post(collect))
         .route("/orgs/{id}/dues/publications", post(publish))
+        .route("/orgs/{id}/dues/account", get(account))
+        .route("/orgs/{id}/dues/account/entries", post(account_entry))
 }
 
 fn month_text(d: NaiveDate) -> String {
@@ -79,7 +82,7 @@ async fn quote(
     };
     let quote = match q.org {
         Some(org) => state.services.dues_quote_for_org(&v.actor, org, &q.category, &q.base, &q.chosen, month).await?,
-        None => services::Services::dues_quote(&q.category, &q.base, &q.chosen, month)?,
+        None => services::Services::dues_quote(&q.category, &q.base, &q.chosen, Some(month))?,
     };
     ok(DuesQuote {
         category: quote.category.as_str().into(),
@@ -431,4 +434,84 @@ async fn publish(
     let id = id_of(&id)?;
     let b = body(b)?;
     created(Created { id: state.services.publish_dues(&v.actor, id, b.year, &b.published_on, &b.note).await? })
+}
+
+/// An account entry as recorded.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AccountEntry {
+    pub id: i64,
+    pub entry_on: NaiveDate,
+    /// interest, allocated, remitted or spent.
+    pub kind: String,
+    pub amount: String,
+    pub purpose: Option<String>,
+    /// The meeting that decided a spending.
+    pub meeting_id: Option<i64>,
+    pub note: String,
+}
+
+/// An org's dues account for a year (amounts in yuan; a balance may be negative on paper).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct DuesAccount {
+    pub org_id: i64,
+    pub year: i32,
+    pub opening: String,
+    /// Dues paid by the members of the org's subtree in the year, less what went to the Centre.
+    pub collected: String,
+    pub to_centre: String,
+    pub interest: String,
+    pub allocated: String,
+    pub remitted: String,
+    /// Spending by purpose: (purpose, amount).
+    pub spent: Vec<(String, String)>,
+    pub closing: String,
+    pub entries: Vec<AccountEntry>,
+}
+
+async fn account(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    q: Result<Query<YearQuery>, QueryRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    let year = year_of(q, state.services.today())?;
+    let a = state.services.dues_account(&v.actor, id, year).await?;
+    let y = domain::money::Fen::signed_yuan;
+    ok(DuesAccount {
+        org_id: id,
+        year,
+        opening: y(a.opening),
+        collected: y(a.collected - a.to_centre),
+        to_centre: y(a.to_centre),
+        interest: y(a.interest),
+        allocated: y(a.allocated),
+        remitted: y(a.remitted),
+        spent: a.spent.iter().map(|(p, amount)| (p.as_str().to_string(), y(*amount))).collect(),
+        closing: y(a.closing),
+        entries: a
+            .entries
+            .iter()
+            .map(|e| AccountEntry {
+                id: e.id,
+                entry_on: e.entry_on,
+                kind: e.kind.as_str().into(),
+                amount: e.amount_fen.to_string(),
+                purpose: e.purpose.map(|p| p.as_str().to_string()),
+                meeting_id: e.meeting_id,
+                note: e.note.clone(),
+            })
+            .collect(),
+    })
+}
+
+async fn account_entry(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    b: Result<Json<AccountEntryInput>, JsonRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    let b = body(b)?;
+    created(Created { id: state.services.record_account_entry(&v.actor, id, &b).await? })
 }

@@ -104,7 +104,7 @@ async fn quote_page(
                     .dues_quote_for_org(&v.actor, org, &get("category"), &get("base"), &get("chosen"), month)
                     .await
             }
-            Err(_) => services::Services::dues_quote(&get("category"), &get("base"), &get("chosen"), month),
+            Err(_) => services::Services::dues_quote(&get("category"), &get("base"), &get("chosen"), Some(month)),
         };
         match result {
             Ok(quote) => {

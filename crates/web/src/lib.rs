@@ -15,7 +15,9 @@ mod audit;
 pub mod auth;
 mod compliance;
 mod dues;
+mod dues_account;
 mod dues_branch;
+mod dues_review;
 pub mod error;
 mod fix;
 mod home;
@@ -95,6 +97,8 @@ fn routes() -> ui::Routes {
         .merge(lapse::routes())
         .merge(dues::routes())
         .merge(dues_branch::routes())
+        .merge(dues_account::routes())
+        .merge(dues_review::routes())
         .nest(
             "/api/v1",
             api::routes()

@@ -464,6 +464,22 @@ pub const ENDPOINTS: &[Endpoint] = &[
         response: Some("Created"),
         tag: "dues",
     },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/dues/account",
+        summary: "组织某年的党费账户：党员交纳收入（取自交纳记录）、利息、下拨、上缴、按五项用途的支出和结余",
+        request: None,
+        response: Some("DuesAccount"),
+        tag: "dues",
+    },
+    Endpoint {
+        method: "post",
+        path: "/orgs/{id}/dues/account/entries",
+        summary: "登记党费账户收支；支出须为五项用途之一（DUES-USE）、经会议集体研究（DUES-COLLECTIVE）、不超过结余",
+        request: Some("AccountEntryInput"),
+        response: Some("Created"),
+        tag: "dues",
+    },
 ];
 
 /// Every type the API takes or answers with; their schemas (and those of the types they
@@ -523,6 +539,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     crate::api_dues::CollectBody,
     crate::api_dues::CollectResult,
     crate::api_dues::PublicationBody,
+    crate::api_dues::DuesAccount,
+    services::dues::account::AccountEntryInput,
     services::dues::PaymentInput,
     services::dues::BaseInput,
     services::dues::HardshipInput,
@@ -641,7 +659,7 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
             out.push(param("format", one_of(&["xlsx", "pdf"]), "xlsx（默认）或 pdf"));
             out.push(param("as_of", date(), "检查日期，默认今天（往年为次年1月1日）"));
         }
-        ("get", "/members/{id}/dues") | ("get", "/orgs/{id}/dues") => {
+        ("get", "/members/{id}/dues") | ("get", "/orgs/{id}/dues") | ("get", "/orgs/{id}/dues/account") => {
             out.push(param("year", year(), "年份，默认本年（不晚于明年）"))
         }
         ("get", "/dues/quote") => {
@@ -700,7 +718,8 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
             | "/members/{id}/dues/hardships"
             | "/members/{id}/dues/quarterly"
             | "/orgs/{id}/dues/collect"
-            | "/orgs/{id}/dues/publications",
+            | "/orgs/{id}/dues/publications"
+            | "/orgs/{id}/dues/account/entries",
         ) => ("201", vec!["application/json"]),
         _ => ("200", vec!["application/json"]),
     }

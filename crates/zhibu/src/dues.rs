@@ -52,10 +52,7 @@ pub fn quote(
     month: Option<&str>,
     format: &str,
 ) -> Result<std::process::ExitCode> {
-    let month = match month {
-        Some(m) => services::dues::run::parse_month(m).map_err(refusal)?,
-        None => services::today(),
-    };
+    let month = month.map(services::dues::run::parse_month).transpose().map_err(refusal)?;
     let q = Services::dues_quote(category, base, chosen, month).map_err(refusal)?;
     print_quote(&q, format)
 }

@@ -70,7 +70,7 @@ pub struct Collected {
 
 impl Services {
     /// The branch, if the actor sees it; and whether they may record its dues.
-    async fn dues_branch(&self, actor: &Actor, org_id: i64) -> Result<(OrgRow, bool)> {
+    pub(super) async fn dues_branch(&self, actor: &Actor, org_id: i64) -> Result<(OrgRow, bool)> {
         let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
         let path = org.org_path()?;
         if !can(actor, Action::ViewOrg, Target::Org(&path)) {

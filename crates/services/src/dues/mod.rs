@@ -7,9 +7,11 @@
 //! The committee settings a due depends on (rounding, what "税后" deducts, the warning months)
 //! are read for the member's branch and printed with every figure that uses them.
 
+pub mod account;
 mod branch;
 pub mod ledger;
 mod records;
+pub mod review;
 pub mod run;
 
 pub use branch::{BranchDues, BranchDuesRow, Collected, MonthTotal};
@@ -131,7 +133,9 @@ impl Services {
 
     /// The due of a base with the national rules and default settings: the treasurer's
     /// calculator, no database needed (`zhibu dues quote`, the calculator page).
-    pub fn dues_quote(category: &str, base: &str, chosen: &str, month: NaiveDate) -> Result<Quote> {
+    /// `month` defaults to the current one.
+    pub fn dues_quote(category: &str, base: &str, chosen: &str, month: Option<NaiveDate>) -> Result<Quote> {
+        let month = month.unwrap_or_else(crate::today);
         Self::dues_quote_with(&dues::national(), &DuesSettings::default(), category, base, chosen, month)
     }
 

@@ -136,3 +136,99 @@ async fn dues_api_answers_and_refuses_with_the_rule(db: Db) {
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule_id"] == "DUES-ARREARS"), "{}", r.body);
 }
+
+test_support::on_both_backends!(dues_account_and_base_review_pages);
+
+async fn dues_account_and_base_review_pages(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "worker_a").await;
+    let (a, m) = (f.branch_a, f.member_a);
+    let c = console_actor();
+    // 100 yuan of dues collected: a base of 10,000 pays 150 a month; one month paid.
+    let base = services::dues::BaseInput {
+        from_month: "2026-01".into(),
+        category: "employed".into(),
+        base: "10000".into(),
+        ..Default::default()
+    };
+    f.services.record_dues_base(&c, m, &base).await.unwrap();
+    let pay =
+        services::dues::PaymentInput { month: "2026-01".into(), paid_on: "2026-01-20".into(), ..Default::default() };
+    f.services.record_dues_payment(&c, m, &pay).await.unwrap();
+    let meeting = services::org_life::MeetingInput {
+        kind: "committee_meeting".into(),
+        held_on: "2026-02-02".into(),
+        topic: "研究党费使用".into(),
+        host_member_id: Some(m),
+        recorder_member_id: Some(m),
+        ..Default::default()
+    };
+    let mtg = f.services.record_meeting(&c, a, &meeting).await.unwrap();
+    let entries = |f: &Fixture| {
+        let db = f.services.fixture_db().clone();
+        async move { db.fetch_one::<(i64,)>("SELECT COUNT(*) FROM dues_account_entries", &[]).await.unwrap().0 }
+    };
+    // DUES-USE: a dinner is not one of the five purposes.
+    let r = page_post(
+        &f,
+        &s,
+        &format!("/orgs/{a}/dues/account"),
+        &format!("kind=spent&amount=50&entry_on=2026-02-10&purpose=聚餐&meeting_id={mtg}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("DUES-USE"), "{}", r.body);
+    // DUES-COLLECTIVE: spending without the meeting that decided it.
+    let r = page_post(
+        &f,
+        &s,
+        &format!("/orgs/{a}/dues/account"),
+        "kind=spent&amount=50&entry_on=2026-02-10&purpose=training",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("DUES-COLLECTIVE"), "{}", r.body);
+    // DUES-USE-PRINCIPLE: no more than the balance (150.00 collected).
+    let r = page_post(
+        &f,
+        &s,
+        &format!("/orgs/{a}/dues/account"),
+        &format!("kind=spent&amount=150.01&entry_on=2026-02-10&purpose=training&meeting_id={mtg}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("DUES-USE-PRINCIPLE"), "{}", r.body);
+    assert_eq!(entries(&f).await, 0, "refusals write nothing");
+    let r = page_post(
+        &f,
+        &s,
+        &format!("/orgs/{a}/dues/account"),
+        &format!("kind=spent&amount=150.00&entry_on=2026-02-10&purpose=training&meeting_id={mtg}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = page_get(&f, &s, &format!("/orgs/{a}/dues/account?year=2026")).await;
+    assert!(page.body.contains("id=\"account-closing\">0.00<"), "{}", page.body);
+    assert!(page.body.contains("研究党费使用"));
+    let report = page_get(&f, &s, &format!("/orgs/{a}/dues/account/report.pdf?year=2026")).await;
+    assert_eq!(report.status, StatusCode::OK);
+
+    // The base review: preview, then apply in one go.
+    let form = format!("from_month=2026-12&category_{m}=employed&base_{m}=12000&action=preview");
+    let r = page_post(&f, &s, &format!("/orgs/{a}/dues/bases"), &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"review-preview\"") && r.body.contains("月交240.00"), "{}", r.body);
+    let bases = |f: &Fixture| {
+        let db = f.services.fixture_db().clone();
+        async move { db.fetch_one::<(i64,)>("SELECT COUNT(*) FROM dues_bases", &[]).await.unwrap().0 }
+    };
+    assert_eq!(bases(&f).await, 1, "a preview writes nothing");
+    let bad = format!("from_month=2026-12&category_{m}=employed&base_{m}=abc&action=apply");
+    let r = page_post(&f, &s, &format!("/orgs/{a}/dues/bases"), &bad).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bases(&f).await, 1);
+    let apply = format!("from_month=2026-12&category_{m}=employed&base_{m}=12000&action=apply");
+    let r = page_post(&f, &s, &format!("/orgs/{a}/dues/bases"), &apply).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(bases(&f).await, 2);
+}

@@ -91,6 +91,10 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
                 format!("/orgs/{target}/dues/publish"),
                 format!("/orgs/{target}/dues/publish.xlsx"),
                 format!("/orgs/{target}/dues/publish.pdf"),
+                format!("/orgs/{target}/dues/account"),
+                format!("/orgs/{target}/dues/bases"),
+                format!("/orgs/{target}/dues/account/report.xlsx"),
+                format!("/orgs/{target}/dues/account/report.pdf"),
             ] {
                 let r = page_get(&f, &s, &uri).await;
                 assert!(refused(r.status), "{user} GET {uri}: {}", r.status);
@@ -177,6 +181,11 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
             (format!("/dues/payments/{pay}/delete"), String::new()),
             (format!("/orgs/{a}/dues/collect"), "month=2026-02&paid_on=2026-02-10".into()),
             (format!("/orgs/{a}/dues/publish"), "year=2025&published_on=2026-01-10".into()),
+            (format!("/orgs/{a}/dues/account"), "kind=interest&amount=1.23&entry_on=2026-01-20".into()),
+            (
+                format!("/orgs/{a}/dues/bases"),
+                format!("from_month=2026-12&category_{m}=employed&base_{m}=7000&action=apply"),
+            ),
         ];
         for (uri, form) in posts {
             let r = page_post(&f, &s, &uri, &form).await;
@@ -374,6 +383,12 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
                 "POST",
                 format!("/api/v1/orgs/{a}/dues/publications"),
                 Some(serde_json::json!({"year": 2025, "published_on": "2026-01-10"})),
+            ),
+            ("GET", format!("/api/v1/orgs/{a}/dues/account"), None),
+            (
+                "POST",
+                format!("/api/v1/orgs/{a}/dues/account/entries"),
+                Some(serde_json::json!({"kind": "interest", "amount": "1.23", "entry_on": "2026-01-20"})),
             ),
         ];
         for (method, uri, body) in calls {
@@ -802,6 +817,7 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         format!("/api/v1/orgs/{a}/meetings"),
         format!("/api/v1/members/{m}/dues"),
         format!("/api/v1/orgs/{a}/dues"),
+        format!("/api/v1/orgs/{a}/dues/account"),
         format!("/api/v1/dues/quote?category=employed&base=5100&org={a}"),
         "/api/v1/dues/quote?category=student".into(),
         "/api/v1/home".into(),
@@ -901,6 +917,11 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
             format!("/api/v1/orgs/{a}/dues/publications"),
             serde_json::json!({"year": 2025, "published_on": "2026-01-10"}),
         ),
+        (
+            "POST",
+            format!("/api/v1/orgs/{a}/dues/account/entries"),
+            serde_json::json!({"kind": "interest", "amount": "1.23", "entry_on": "2026-01-20"}),
+        ),
     ];
     for (method, uri, body) in calls {
         ok(&api(&f, &t, method, &uri, Some(body)).await, &format!("{method} {uri}"));
@@ -993,6 +1014,10 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         format!("/orgs/{b}/dues/publish?year=2025"),
         format!("/orgs/{b}/dues/publish.xlsx?year=2025"),
         format!("/orgs/{b}/dues/publish.pdf?year=2025"),
+        format!("/orgs/{b}/dues/account"),
+        format!("/orgs/{b}/dues/bases"),
+        format!("/orgs/{b}/dues/account/report.xlsx?year=2026"),
+        format!("/orgs/{b}/dues/account/report.pdf?year=2026"),
         format!("/members/{}/dues", f.member_b),
         "/dues/quote?category=employed&base=5100".into(),
         "/audit".into(),
@@ -1037,6 +1062,11 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         (format!("/members/{member_b2}/dues/quarterly"), DUES_QUARTERLY.into()),
         (format!("/orgs/{b}/dues/collect"), "month=2026-05&paid_on=2026-05-10".into()),
         (format!("/orgs/{b}/dues/publish"), "year=2025&published_on=2026-01-10".into()),
+        (format!("/orgs/{b}/dues/account"), "kind=interest&amount=1.23&entry_on=2026-01-20".into()),
+        (
+            format!("/orgs/{b}/dues/bases"),
+            format!("from_month=2026-12&category_{member_b2}=employed&base_{member_b2}=7000&action=apply"),
+        ),
         (format!("/dues/payments/{pay_page}/delete"), String::new()),
         (format!("/orgs/{b}/dual"), "who=甲书记&start_on=2026-01-01".into()),
         (

@@ -17,6 +17,7 @@
 //! The amounts are integer fen ([`Fen`]). The committee settings a due depends on (rounding, what
 //! "税后" deducts) are [`DuesSettings`], resolved by the caller for the month concerned.
 
+pub mod account;
 pub mod payment;
 pub mod quote;
 pub mod statement;

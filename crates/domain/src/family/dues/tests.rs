@@ -373,3 +373,55 @@ fn the_dues_rules_are_well_formed_and_listed() {
     };
     assert!(rules.tighten(&[local]).is_err());
 }
+
+fn spend(purpose: &str, decision: Option<account::Decision>, amount: &str) -> account::EntryDraft {
+    account::EntryDraft {
+        kind: account::EntryKind::Spent,
+        amount: yuan(amount),
+        on: d(2026, 6, 10),
+        purpose: purpose.into(),
+        decision,
+    }
+}
+
+fn decided(on: NaiveDate, collective: bool) -> Option<account::Decision> {
+    Some(account::Decision { meeting_id: 5, held_on: on, collective })
+}
+
+#[test]
+fn dues_use_refuses_a_purpose_outside_the_five() {
+    let rules = national();
+    let ok = spend("training", decided(d(2026, 6, 1), true), "500");
+    assert_eq!(account::check_entry(&rules, &ok, 100_000), Ok(Some(account::Purpose::Training)));
+    assert_eq!(
+        account::check_entry(&rules, &spend("培训党员", decided(d(2026, 6, 1), true), "500"), 100_000),
+        Ok(Some(account::Purpose::Training))
+    );
+    let dinner = spend("聚餐", decided(d(2026, 6, 1), true), "500");
+    let refused = account::check_entry(&rules, &dinner, 100_000).err();
+    assert_eq!(refused.and_then(|e| e.rule().map(|r| r.rule_id.clone())), Some("DUES-USE".into()));
+}
+
+#[test]
+fn dues_collective_needs_a_meeting_that_decided_before_the_spending() {
+    let rules = national();
+    let rule =
+        |draft| account::check_entry(&rules, &draft, 100_000).err().and_then(|e| e.rule().map(|r| r.rule_id.clone()));
+    assert_eq!(rule(spend("materials", None, "100")), Some("DUES-COLLECTIVE".into()));
+    assert_eq!(rule(spend("materials", decided(d(2026, 6, 11), true), "100")), Some("DUES-COLLECTIVE".into()));
+    assert_eq!(rule(spend("materials", decided(d(2026, 6, 1), false), "100")), Some("DUES-COLLECTIVE".into()));
+    assert_eq!(rule(spend("materials", decided(d(2026, 6, 10), true), "100")), None, "the same day decides");
+}
+
+#[test]
+fn dues_use_principle_spends_within_the_balance() {
+    let rules = national();
+    let draft = spend("hardship", decided(d(2026, 6, 1), true), "1000.00");
+    assert!(account::check_entry(&rules, &draft, 100_000).is_ok());
+    let over = spend("hardship", decided(d(2026, 6, 1), true), "1000.01");
+    let rule = account::check_entry(&rules, &over, 100_000).err().and_then(|e| e.rule().map(|r| r.rule_id.clone()));
+    assert_eq!(rule, Some("DUES-USE-PRINCIPLE".into()));
+    // Income needs no purpose, no decision and no balance.
+    let interest = account::EntryDraft { kind: account::EntryKind::Interest, ..spend("", None, "12.34") };
+    assert_eq!(account::check_entry(&rules, &interest, 0), Ok(None));
+}
