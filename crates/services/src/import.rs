@@ -438,6 +438,9 @@ impl Services {
                 Planned::New { data, placement } => new_rows.push((data.clone(), placement.clone())),
                 Planned::Change { member, data, placement, status_changed } => {
                     storage::member::update(&mut tx, member.id, data, *status_changed, &on).await?;
+                    if data.dues_category != member.dues_category.as_str() {
+                        self.category_as_base(&mut tx, actor, member.id, &data.dues_category, plan.as_of).await?;
+                    }
                     if let Some(to) = placement {
                         storage::member::relocate(&mut tx, member, to, &on, &day_before).await?;
                     }
@@ -453,6 +456,10 @@ impl Services {
                 e.into()
             }
         })?;
+        for (id, (data, _)) in created.iter().zip(&new_rows) {
+            let joined = domain::dates::parse_iso(&data.joined_on).unwrap_or(plan.as_of);
+            self.category_as_base(&mut tx, actor, *id, &data.dues_category, joined.min(plan.as_of)).await?;
+        }
         self.audit(
             &mut tx,
             actor,
@@ -470,6 +477,41 @@ impl Services {
         .await?;
         tx.commit().await?;
         Ok(ImportOutcome { new: created.len(), changed: changed.len(), unchanged: plan.unchanged })
+    }
+}
+
+impl Services {
+    /// The dated base records own a member's dues category (DUES-CHANGE): an imported category
+    /// becomes a base record from `from`'s month, not an overwrite. A flat category's base is
+    /// known (DUES-FLAT); a category paid on a base keeps the amount of the member's latest base,
+    /// and without one no record is written (the branch records the base; until then the member's
+    /// months show 未登记基数).
+    async fn category_as_base(
+        &self,
+        tx: &mut storage::Tx,
+        actor: &Actor,
+        member_id: i64,
+        category: &str,
+        from: chrono::NaiveDate,
+    ) -> Result<()> {
+        let Some(category) = DuesCategory::parse(category) else { return Ok(()) };
+        let month = domain::family::dues::statement::month_of(from);
+        let flat = domain::family::dues::quote::is_flat(&domain::family::dues::national(), category, month);
+        let base = match storage::dues::latest_base_in_tx(tx, member_id).await? {
+            _ if flat => domain::money::Fen::ZERO,
+            Some(b) => b.base_fen,
+            None => return Ok(()),
+        };
+        let record = storage::dues::NewBase {
+            member_id,
+            from_month: month,
+            category,
+            base,
+            chosen: None,
+            note: "名册导入".into(),
+        };
+        storage::dues::insert_base(tx, &record, self.today(), actor.account_id).await?;
+        Ok(())
     }
 }
 

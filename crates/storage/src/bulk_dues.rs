@@ -19,6 +19,8 @@
 //!   - 10 ≤ h < 12: exempted by a hardship decision (DUES-HARDSHIP) for the last five months;
 //!   - 12 ≤ h < 20: quarterly payers (DUES-PERIOD), paying a quarter on its first month's 15th;
 //!   - 20 ≤ h < 25: the fourth-last month paid late, on the last month's 20th (a back payment).
+//! - **Publications** (DUES-PUBLISH): every branch published the year before the last month's
+//!   on 20 January, except about 5 % of them.
 
 use crate::{Arg, DbKind, Result, Tx};
 
@@ -41,6 +43,7 @@ pub struct DuesStats {
     pub payments: u64,
     pub hardships: u64,
     pub quarterly: u64,
+    pub publications: u64,
 }
 
 /// The mixed hash of a member id that picks the gaps, 0..1000.
@@ -109,6 +112,19 @@ pub async fn generate(tx: &mut Tx, plan: &DuesPlan) -> Result<DuesStats> {
                 "INSERT INTO dues_quarterly (member_id, from_month, to_month, agreed_on, created_by, created_at) \
                  SELECT m.id, '{first_month}', NULL, '{first_month}', NULL, {now} FROM members m \
                  WHERE {in_tree} AND {H} >= 12 AND {H} < 20"
+            ),
+            &range(),
+        )
+        .await?;
+    stats.publications = tx
+        .execute(
+            &format!(
+                "INSERT INTO dues_publications (org_id, year, published_on, note, created_by, created_at) \
+                 SELECT o.id, {year}, '{published:04}-01-20', '支部党员大会上公布', NULL, {now} FROM orgs o \
+                 WHERE o.path >= $1 AND o.path < $2 AND o.kind = 'branch' AND o.status = 'active' \
+                 AND ((o.id * 7919 + 29) % 100) >= 5",
+                year = last.0 - 1,
+                published = last.0,
             ),
             &range(),
         )

@@ -362,3 +362,13 @@ pub async fn collected_between(db: &Db, lo: &str, hi: &str, from: NaiveDate, to:
         .await?;
     Ok((all.unwrap_or(0), to_centre.unwrap_or(0)))
 }
+
+/// The member's latest base record, inside a transaction (for writes that follow from it).
+pub async fn latest_base_in_tx(tx: &mut Tx, member_id: i64) -> Result<Option<BaseRow>> {
+    tx.fetch_optional(
+        "SELECT id, member_id, from_month, category, base_fen, chosen_fen, note, created_by, created_at \
+         FROM dues_bases WHERE member_id = $1 ORDER BY from_month DESC, id DESC LIMIT 1",
+        &[member_id.into()],
+    )
+    .await
+}

@@ -36,6 +36,20 @@ pub fn routes() -> Routes {
         .route("/orgs/{id}/dues/account/entries", post(account_entry))
 }
 
+/// A statement's months as the API shows them.
+fn months_of(s: &domain::family::dues::statement::Statement) -> Vec<DuesMonth> {
+    s.lines
+        .iter()
+        .map(|l| DuesMonth {
+            month: month_text(l.month),
+            due: l.due.to_string(),
+            paid: l.paid.to_string(),
+            state: serde_json::to_value(l.state).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            falls_due: l.falls_due,
+        })
+        .collect()
+}
+
 fn month_text(d: NaiveDate) -> String {
     format!("{}-{:02}", d.year(), d.month())
 }
@@ -182,21 +196,7 @@ async fn member_dues(
         member_id: id,
         name: d.member.name.clone(),
         year,
-        months: d
-            .statement
-            .lines
-            .iter()
-            .map(|l| DuesMonth {
-                month: month_text(l.month),
-                due: l.due.to_string(),
-                paid: l.paid.to_string(),
-                state: serde_json::to_value(l.state)
-                    .ok()
-                    .and_then(|s| s.as_str().map(String::from))
-                    .unwrap_or_default(),
-                falls_due: l.falls_due,
-            })
-            .collect(),
+        months: months_of(&d.statement),
         due: d.statement.due.to_string(),
         paid: d.statement.paid.to_string(),
         arrears: d.statement.arrears.to_string(),
@@ -335,7 +335,6 @@ async fn branch_dues(
     let id = id_of(&id)?;
     let year = year_of(q, state.services.today())?;
     let d = state.services.branch_dues(&v.actor, id, year).await?;
-    let state_of = |s| serde_json::to_value(s).ok().and_then(|s| s.as_str().map(String::from)).unwrap_or_default();
     ok(BranchDues {
         org_id: id,
         year,
@@ -352,18 +351,7 @@ async fn branch_dues(
                 paid: r.statement.paid.to_string(),
                 arrears: r.statement.arrears.to_string(),
                 paid_up_to: r.statement.paid_up_to().map(month_text),
-                months: r
-                    .statement
-                    .lines
-                    .iter()
-                    .map(|l| DuesMonth {
-                        month: month_text(l.month),
-                        due: l.due.to_string(),
-                        paid: l.paid.to_string(),
-                        state: state_of(l.state),
-                        falls_due: l.falls_due,
-                    })
-                    .collect(),
+                months: months_of(&r.statement),
             })
             .collect(),
         months: d

@@ -17,6 +17,7 @@ mod compliance;
 mod dues;
 mod dues_account;
 mod dues_branch;
+mod dues_import;
 mod dues_review;
 pub mod error;
 mod fix;
@@ -99,6 +100,7 @@ fn routes() -> ui::Routes {
         .merge(dues_branch::routes())
         .merge(dues_account::routes())
         .merge(dues_review::routes())
+        .merge(dues_import::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -108,7 +110,8 @@ fn routes() -> ui::Routes {
                 .merge(settings::api_routes())
                 .merge(lapse::api_routes())
                 .merge(api_todo::routes())
-                .merge(api_dues::routes()),
+                .merge(api_dues::routes())
+                .merge(dues_import::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

@@ -465,6 +465,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
         tag: "dues",
     },
     Endpoint {
+        method: "post",
+        path: "/orgs/{id}/dues/import",
+        summary: "导入党支部已有的党费收缴表（请求体为 .xlsx/.xls/.csv 文件本身）：姓名、月份、实交、交纳日期，可加身份证号、交纳方式、备注；有任何错误时不导入并按行列列出",
+        request: None,
+        response: Some("DuesImportResult"),
+        tag: "dues",
+    },
+    Endpoint {
         method: "get",
         path: "/orgs/{id}/dues/account",
         summary: "组织某年的党费账户：党员交纳收入（取自交纳记录）、利息、下拨、上缴、按五项用途的支出和结余",
@@ -540,6 +548,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     crate::api_dues::CollectResult,
     crate::api_dues::PublicationBody,
     crate::api_dues::DuesAccount,
+    crate::dues_import::DuesImportResult,
+    crate::dues_import::DuesImportRefused,
     services::dues::account::AccountEntryInput,
     services::dues::PaymentInput,
     services::dues::BaseInput,
@@ -642,6 +652,7 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
             member_filters(&mut out);
         }
         ("get", "/orgs/export") => out.push(param("format", one_of(&["xlsx", "csv"]), "文件格式，默认 xlsx")),
+        ("post", "/orgs/{id}/dues/import") => out.push(param("dry_run", boolean(), "true：只检查，不导入")),
         ("post", "/members/import") => {
             out.push(param("dry_run", boolean(), "true：只检查，不导入"));
             out.push(param("branch", json!({"type": "integer"}), "未写所在组织的行编入的党支部 id"));
@@ -752,6 +763,12 @@ fn responses(e: &Endpoint) -> Value {
             {"$ref": "#/components/schemas/ErrorBody"}
         ]}}}});
     }
+    if (e.method, e.path) == ("post", "/orgs/{id}/dues/import") {
+        r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据；无法读取的文件只有错误说明", "content": {"application/json": {"schema": {"anyOf": [
+            {"$ref": "#/components/schemas/DuesImportRefused"},
+            {"$ref": "#/components/schemas/ErrorBody"}
+        ]}}}});
+    }
     r
 }
 
@@ -779,7 +796,7 @@ pub fn document() -> Value {
         if let Some(b) = e.request {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{b}")}}}});
         }
-        if (e.method, e.path) == ("post", "/members/import") {
+        if matches!((e.method, e.path), ("post", "/members/import") | ("post", "/orgs/{id}/dues/import")) {
             let file = json!({"schema": {"type": "string", "format": "binary"}});
             let content: serde_json::Map<String, Value> =
                 [XLSX, XLS, CSV, "application/octet-stream"].iter().map(|t| (t.to_string(), file.clone())).collect();

@@ -52,6 +52,17 @@ fn internal(e: impl std::fmt::Display) -> ServiceError {
     ServiceError::Internal(e.to_string())
 }
 
+/// The error of an uploaded file refused for its `issues` problems: nothing was imported.
+pub(crate) fn file_refused(issues: usize) -> crate::error::ErrorDetail {
+    crate::error::ErrorDetail {
+        code: "invalid_file".into(),
+        message: format!("文件中有 {issues} 处错误，未导入任何数据"),
+        fields: Default::default(),
+        rule_id: None,
+        citation: None,
+    }
+}
+
 /// A download with a Chinese file name (RFC 6266 `filename*`).
 pub(crate) fn download(bytes: Vec<u8>, file_name: &str, content_type: &'static str) -> Response {
     let encoded = crate::error::urlencode(file_name).replace('/', "%2F");
@@ -250,7 +261,9 @@ fn drop_upload(state: &AppState, token: &str) {
     }
 }
 
-async fn read_multipart(mut m: Multipart) -> Result<(HashMap<String, String>, Option<(String, Vec<u8>)>), String> {
+pub(crate) async fn read_multipart(
+    mut m: Multipart,
+) -> Result<(HashMap<String, String>, Option<(String, Vec<u8>)>), String> {
     let too_big = || format!("文件超过 {} MB 的上限，请拆分后分批导入", MAX_UPLOAD_BYTES / 1024 / 1024);
     let mut fields = HashMap::new();
     let mut file = None;
@@ -404,16 +417,7 @@ async fn api_import(
             .collect(),
     };
     if !plan.is_clean() {
-        let body = ImportRefused {
-            error: crate::error::ErrorDetail {
-                code: "invalid_file".into(),
-                message: format!("文件中有 {} 处错误，未导入任何数据", plan.issues.len()),
-                fields: Default::default(),
-                rule_id: None,
-                citation: None,
-            },
-            report,
-        };
+        let body = ImportRefused { error: file_refused(plan.issues.len()), report };
         return Ok((StatusCode::BAD_REQUEST, axum::Json(body)).into_response());
     }
     if q.dry_run {

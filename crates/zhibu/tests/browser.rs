@@ -333,6 +333,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     ui.assert_fits_width("the findings page").await;
     ui.client.set_window_size(1280, 900).await.expect("desktop width");
     eprintln!("step: recorded {march}'s 支委会 with attendance; its finding is gone");
+    steps::dues(&ui, &branch_id).await;
 
     ui.logout().await;
     eprintln!("step: logged out");

@@ -9,6 +9,7 @@
 
 pub mod account;
 mod branch;
+pub mod import;
 pub mod ledger;
 mod records;
 pub mod review;

@@ -232,3 +232,87 @@ async fn dues_account_and_base_review_pages(db: Db) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(bases(&f).await, 2);
 }
+
+test_support::on_both_backends!(a_dues_sheet_imports_whole_or_not_at_all);
+
+async fn a_dues_sheet_imports_whole_or_not_at_all(db: Db) {
+    let f = fixture(db).await;
+    let t = token(&f, "worker_a").await;
+    let (a, m) = (f.branch_a, f.member_a);
+    let base = serde_json::json!({"from_month": "2026-01", "category": "employed", "base": "5100"});
+    assert_eq!(
+        api(&f, &t, "POST", &format!("/api/v1/members/{m}/dues/bases"), Some(base)).await.status,
+        StatusCode::CREATED
+    );
+    let upload = |csv: &'static str| {
+        let router = f.router.clone();
+        let t = t.clone();
+        async move {
+            send(
+                &router,
+                Request::post(format!("/api/v1/orgs/{a}/dues/import"))
+                    .header(header::AUTHORIZATION, format!("Bearer {t}"))
+                    .body(Body::from(csv))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    // A deduction from pay (DUES-ORG-NO-PREPAY), an unknown name and a bad date: each reported by
+    // row and column, nothing imported.
+    let bad = "姓名,月份,实交,交纳日期,交纳方式\n甲党员,2026-01,76.50,2026-01-15,现金\n甲党员,2026-02,76.50,2026-02-15,工资代扣\n\
+               无此人,2026-03,76.50,2026-03-15,现金\n甲党员,2026-04,76.50,2026-13-40,现金\n";
+    let r = upload(bad).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let issues = v["report"]["issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 3, "{}", r.body);
+    assert!(
+        issues.iter().any(|i| i["row_number"] == 3
+            && i["column"] == "交纳方式"
+            && i["message"].as_str().unwrap_or_default().contains("DUES-ORG-NO-PREPAY")),
+        "{}",
+        r.body
+    );
+    assert!(issues.iter().any(|i| i["row_number"] == 4 && i["column"] == "姓名"));
+    assert!(issues.iter().any(|i| i["row_number"] == 5 && i["column"] == "交纳日期"));
+    let (n,): (i64,) = f.services.fixture_db().fetch_one("SELECT COUNT(*) FROM dues_payments", &[]).await.unwrap();
+    assert_eq!(n, 0, "a refused sheet writes nothing");
+    let good = "姓名,年,月,实缴,缴纳日期\n甲党员,2026,1,76.50,2026-01-15\n甲党员,2026,2,76.50,2026-02-15\n";
+    let r = upload(good).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!((v["imported"].as_u64(), v["amount"].as_str()), (Some(2), Some("153.00")));
+}
+
+test_support::on_both_backends!(dues_roster_import_writes_a_base_record);
+
+/// DUES-CHANGE: a category imported with the roster becomes a dated base record, not an
+/// overwrite; a flat category's base is known at once.
+async fn dues_roster_import_writes_a_base_record(db: Db) {
+    let f = fixture(db).await;
+    let t = token(&f, "worker_a").await;
+    let csv = format!(
+        "姓名,身份证号,民族,入党时间,转正时间,党费类别\n学生党员,{},汉族,2020/7/1,2021/7/1,学生\n",
+        id("20000101", 91)
+    );
+    let r = send(
+        &f.router,
+        Request::post(format!("/api/v1/members/import?branch={}", f.branch_a))
+            .header(header::AUTHORIZATION, format!("Bearer {t}"))
+            .body(Body::from(csv))
+            .unwrap(),
+    )
+    .await;
+    assert!(r.status.is_success(), "{} {}", r.status, r.body);
+    let (category, base): (String, i64) = f
+        .services
+        .fixture_db()
+        .fetch_one(
+            "SELECT b.category, b.base_fen FROM dues_bases b JOIN members m ON m.id = b.member_id WHERE m.name = '学生党员'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!((category.as_str(), base), ("student", 0));
+}

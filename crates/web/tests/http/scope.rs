@@ -93,6 +93,7 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
                 format!("/orgs/{target}/dues/publish.pdf"),
                 format!("/orgs/{target}/dues/account"),
                 format!("/orgs/{target}/dues/bases"),
+                format!("/orgs/{target}/dues/import"),
                 format!("/orgs/{target}/dues/account/report.xlsx"),
                 format!("/orgs/{target}/dues/account/report.pdf"),
             ] {
@@ -186,6 +187,7 @@ async fn scope_matrix_pages_refuse_out_of_scope_objects(db: Db) {
                 format!("/orgs/{a}/dues/bases"),
                 format!("from_month=2026-12&category_{m}=employed&base_{m}=7000&action=apply"),
             ),
+            (format!("/orgs/{a}/dues/import"), String::new()),
         ];
         for (uri, form) in posts {
             let r = page_post(&f, &s, &uri, &form).await;
@@ -385,6 +387,7 @@ async fn scope_matrix_api_refuses_out_of_scope_objects(db: Db) {
                 Some(serde_json::json!({"year": 2025, "published_on": "2026-01-10"})),
             ),
             ("GET", format!("/api/v1/orgs/{a}/dues/account"), None),
+            ("POST", format!("/api/v1/orgs/{a}/dues/import?dry_run=true"), None),
             (
                 "POST",
                 format!("/api/v1/orgs/{a}/dues/account/entries"),
@@ -943,6 +946,16 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
     )
     .await;
     ok(&r, "API import dry run");
+    let sheet = "姓名,月份,实交,交纳日期\n甲党员,2026-03,10,2026-03-10\n";
+    let r = send(
+        &f.router,
+        Request::post(format!("/api/v1/orgs/{a}/dues/import?dry_run=true"))
+            .header(header::AUTHORIZATION, format!("Bearer {t}"))
+            .body(Body::from(sheet))
+            .unwrap(),
+    )
+    .await;
+    ok(&r, "API dues import dry run");
     let r = api(
         &f,
         &t,
@@ -1016,6 +1029,7 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
         format!("/orgs/{b}/dues/publish.pdf?year=2025"),
         format!("/orgs/{b}/dues/account"),
         format!("/orgs/{b}/dues/bases"),
+        format!("/orgs/{b}/dues/import"),
         format!("/orgs/{b}/dues/account/report.xlsx?year=2026"),
         format!("/orgs/{b}/dues/account/report.pdf?year=2026"),
         format!("/members/{}/dues", f.member_b),
@@ -1082,6 +1096,19 @@ async fn in_scope_admin_reaches_every_route(db: Db) {
     for (uri, form) in posts {
         ok(&page_post(&f, &s, &uri, &form).await, &format!("POST {uri}"));
     }
+    let (ct, body) =
+        multipart(&s.csrf, "党费台账.csv", "姓名,月份,实交,交纳日期\n乙党员,2026-04,1,2026-04-10\n".as_bytes());
+    let r = send(
+        &f.router,
+        Request::post(format!("/orgs/{b}/dues/import"))
+            .header(header::COOKIE, &s.cookie)
+            .header(header::CONTENT_TYPE, &ct)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    ok(&r, "import a dues sheet on the page");
+    assert!(r.body.contains("id=\"import-done\""), "{}", r.body);
     let (post_id,): (i64,) = f
         .services
         .fixture_db()

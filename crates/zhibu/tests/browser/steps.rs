@@ -129,3 +129,30 @@ pub(crate) fn assert_the_guide_shows_only_current_screenshots() {
     }
     assert!(shown > 0, "the user guide shows the screenshots");
 }
+
+/// The branch's party worker records this month's dues on one page at phone width (everyone
+/// paid but the member ticked), then the sheet shows the month and the ticked member's own dues
+/// page shows the month open.
+pub(crate) async fn dues(ui: &Ui, branch_id: &str) {
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("/orgs/{branch_id}/dues/collect")).await;
+    ui.wait_css("ul#collect-list").await;
+    let owing = ui.count("ul#collect-list input[type=checkbox]").await;
+    assert!(owing >= 2, "the demo branch's members owe this month: {owing}");
+    let first = ui.wait_css("ul#collect-list li input[type=checkbox]").await;
+    let name = first.attr("name").await.expect("read the checkbox").unwrap_or_default();
+    let member = name.trim_start_matches("unpaid_").to_owned();
+    first.click().await.expect("tick 未交");
+    ui.shot("dues-collect").await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.click("form#collect-form button[type=submit]").await;
+    ui.wait_css("table#dues-sheet").await;
+    ui.shot("dues-sheet").await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("/members/{member}/dues")).await;
+    ui.wait_css("table#dues-months").await;
+    let html = ui.client.source().await.expect("read the member's dues");
+    assert!(html.contains("未到期") || html.contains("欠交"), "the ticked member has not paid this month");
+    ui.assert_fits_width("a member's dues").await;
+    eprintln!("step: recorded this month's dues on one page; member {member} left unpaid");
+}

@@ -425,3 +425,48 @@ fn dues_use_principle_spends_within_the_balance() {
     let interest = account::EntryDraft { kind: account::EntryKind::Interest, ..spend("", None, "12.34") };
     assert_eq!(account::check_entry(&rules, &interest, 0), Ok(None));
 }
+
+proptest! {
+    /// A statement never panics, covers every month asked for, and never owes more than is due.
+    #[test]
+    fn a_statement_never_panics_and_owes_at_most_the_due(
+        bases in prop::collection::vec((0..24u32, 0..9usize, 0..2_000_000i64), 0..4),
+        paid in prop::collection::vec((0..24u32, 0..20_000i64), 0..30),
+        hardship in proptest::option::of((0..24u32, 0..200i64)),
+        as_of_day in 0..900i64,
+    ) {
+        let start = d(2025, 1, 1);
+        let month = |n: u32| crate::dates::add_months(start, n);
+        let f = MemberDuesFacts {
+            member_id: 1,
+            org_id: 2,
+            owes_from: Some(start),
+            bases: bases.iter().enumerate().map(|(i, (m, c, b))| BaseFact {
+                id: i as i64,
+                from: month(*m),
+                category: DuesCategory::ALL[*c],
+                base: Fen::new(*b).unwrap_or_default(),
+                chosen: None,
+            }).collect(),
+            payments: paid.iter().enumerate().map(|(i, (m, a))| PaymentFact {
+                id: i as i64,
+                month: month(*m),
+                amount: Fen::new(*a).unwrap_or_default(),
+                paid_on: month(*m),
+                voluntary: false,
+            }).collect(),
+            hardships: hardship.iter().map(|(m, a)| HardshipFact { id: 9, from: month(*m), to: None, amount: Fen::new(*a).unwrap_or_default() }).collect(),
+            ..MemberDuesFacts::default()
+        };
+        let as_of = start + chrono::Duration::days(as_of_day);
+        let s = statement::statement(&national(), |_| DuesSettings::default(), &f, start, month(23), as_of);
+        prop_assert_eq!(s.lines.len(), 24);
+        prop_assert!(s.arrears <= s.due);
+        for l in &s.lines {
+            prop_assert!(l.outstanding() <= l.due);
+        }
+        let runs = s.arrears_runs();
+        prop_assert_eq!(runs.iter().map(|r| r.months as usize).sum::<usize>(), s.unpaid_months().count());
+        let _ = statement::evaluate(&national(), &DuesSettings::default(), 2, &s, &When::new(2025, as_of, 30));
+    }
+}
