@@ -65,6 +65,8 @@ pub const DUES_ROUNDING_MODE: &str = "dues.rounding_mode";
 pub const DUES_AFTER_TAX: &str = "dues.after_tax";
 /// The month of the following year by whose end a branch publishes last year's dues.
 pub const DUES_PUBLISH_BY_MONTH: &str = "dues.publish_by_month";
+/// The share of dues collected an org keeps (DUES-RETAIN), in percent; the rest is remitted.
+pub const DUES_RETAIN_PERCENT: &str = "dues.retain_percent";
 /// Months of unpaid dues after which the member and the branch are warned (CON-LAPSE is 6).
 pub const DUES_ARREARS_WARNING_MONTHS: &str = "dues.arrears_warning_months";
 /// The base of an election's majority (EL-ELECTED: 实到会 nationally; local rules use 应到会).
@@ -206,6 +208,14 @@ pub fn catalogue() -> Vec<SettingDef> {
             },
             effect: Effect::Plain,
             default: "income_tax",
+        },
+        SettingDef {
+            key: DUES_RETAIN_PERCENT,
+            label: "党费留存比例（%）",
+            help: "本组织留存的党费比例，由省级党委确定（DUES-RETAIN）；其余上缴上级。未设定时按全部上缴计算",
+            value: ValueKind::Count { min: 0, max: 100 },
+            effect: Effect::Plain,
+            default: "0",
         },
         SettingDef {
             key: DUES_PUBLISH_BY_MONTH,
@@ -502,6 +512,8 @@ pub fn plain_value(key: &str, changes: &[&SettingChange], org_path: &str, day: N
 /// The dues settings in force for the org at `org_path` on `day` (the defaults for what nobody
 /// set).
 pub fn dues_settings_on(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> dues::DuesSettings {
+    // Every stored value passed `check_value` when it was set; the defaults stand only for a
+    // setting nobody made.
     let value = |key| plain_value(key, changes, org_path, day).unwrap_or_default();
     let d = dues::DuesSettings::default();
     dues::DuesSettings {
@@ -510,5 +522,6 @@ pub fn dues_settings_on(changes: &[&SettingChange], org_path: &str, day: NaiveDa
         after_tax: dues::AfterTax::parse(&value(DUES_AFTER_TAX)).unwrap_or(d.after_tax),
         warn_months: value(DUES_ARREARS_WARNING_MONTHS).parse().unwrap_or(d.warn_months),
         publish_by_month: value(DUES_PUBLISH_BY_MONTH).parse().unwrap_or(d.publish_by_month),
+        retain_percent: value(DUES_RETAIN_PERCENT).parse().unwrap_or(d.retain_percent),
     }
 }

@@ -66,6 +66,7 @@ async fn view(
         ("利息收入".into(), y(a.interest)),
         ("上级下拨".into(), y(a.allocated)),
         ("上缴上级".into(), y(a.remitted)),
+        (format!("按留存比例{}%应上缴（DUES-RETAIN）", a.retain_percent), y(a.to_remit)),
     ];
     lines.extend(a.spent.iter().map(|(p, amount)| (format!("支出：{}", p.label()), y(*amount))));
     if a.to_centre > 0 {

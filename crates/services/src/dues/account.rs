@@ -52,6 +52,10 @@ pub struct DuesAccount {
     /// Spending by purpose, in the order of DUES-USE.
     pub spent: Vec<(Purpose, i64)>,
     pub closing: i64,
+    /// What the year's dues collected call for remitting, by the committee's retained share
+    /// (DUES-RETAIN), and the share in percent.
+    pub to_remit: i64,
+    pub retain_percent: u32,
     /// The year's entries, oldest first.
     pub entries: Vec<AccountEntryRow>,
     /// The meetings that may decide a spending: the org's 支委会 and 党员大会 of the year, newest
@@ -105,6 +109,7 @@ impl Services {
             .map(|p| (*p, entries.iter().filter(|e| e.purpose == Some(*p)).map(|e| e.amount_fen.fen()).sum()))
             .collect();
         let closing = opening + collected - to_centre + entries.iter().map(signed).sum::<i64>();
+        let settings = self.dues_context(&org.path).await?.settings(last);
         let meetings = storage::meeting::of_org(&self.db, &actor.scope(), org_id, &first.iso(), &last.iso()).await?;
         let decisions = meetings
             .into_iter()
@@ -125,6 +130,8 @@ impl Services {
             to_centre,
             spent,
             closing,
+            to_remit: settings.to_remit(collected - to_centre),
+            retain_percent: settings.retain_percent,
             entries,
             decisions,
             can_edit,
@@ -235,6 +242,7 @@ impl Services {
             vec!["利息收入".into(), y(a.interest)],
             vec!["上级下拨".into(), y(a.allocated)],
             vec!["上缴上级".into(), y(a.remitted)],
+            vec![format!("按留存比例{}%应上缴（DUES-RETAIN）", a.retain_percent), y(a.to_remit)],
         ];
         for (p, amount) in &a.spent {
             summary.push(vec![format!("支出：{}", p.label()), y(*amount)]);

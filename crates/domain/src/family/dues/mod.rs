@@ -321,6 +321,8 @@ pub struct DuesSettings {
     pub warn_months: u32,
     /// The month (1–12) of the following year by whose end a branch publishes (DUES-PUBLISH).
     pub publish_by_month: u32,
+    /// The share of dues collected the org keeps, in percent (DUES-RETAIN); the rest is remitted.
+    pub retain_percent: u32,
 }
 
 impl Default for DuesSettings {
@@ -331,11 +333,18 @@ impl Default for DuesSettings {
             after_tax: AfterTax::IncomeTax,
             warn_months: 3,
             publish_by_month: 3,
+            retain_percent: 0,
         }
     }
 }
 
 impl DuesSettings {
+    /// What the org remits of `collected` fen (DUES-RETAIN): all but its retained share, the
+    /// retained share rounded down to the fen.
+    pub fn to_remit(&self, collected: i64) -> i64 {
+        collected - collected * i64::from(self.retain_percent.min(100)) / 100
+    }
+
     /// "计算到分，四舍五入；税后指扣除个人所得税": what every ledger using a due prints.
     pub fn label(&self) -> String {
         format!("{}，{}；基数“税后”指{}", self.precision.label(), self.mode.label(), self.after_tax.label())

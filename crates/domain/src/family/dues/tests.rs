@@ -470,3 +470,11 @@ proptest! {
         let _ = statement::evaluate(&national(), &DuesSettings::default(), 2, &s, &When::new(2025, as_of, 30));
     }
 }
+
+#[test]
+fn dues_retain_keeps_the_committees_share_and_remits_the_rest() {
+    let s = |retain_percent| DuesSettings { retain_percent, ..DuesSettings::default() };
+    assert_eq!(s(0).to_remit(10_001), 10_001);
+    assert_eq!(s(30).to_remit(10_001), 7_001, "the retained share is rounded down to the fen");
+    assert_eq!(s(100).to_remit(10_001), 0);
+}
