@@ -32,6 +32,10 @@ pub struct DuesPlan {
     pub hi: String,
     /// The months paid for, oldest first, each `(year, month)`; all over on the demo's date.
     pub months: Vec<(i32, u32)>,
+    /// Dues records for the members of one branch in this many, by branch id (1: all). A
+    /// province samples, as its attendance does: its full 48 million payments take SQLite most of
+    /// an hour in statement journals and temporary files (see docs/benchmarks.md).
+    pub every: i64,
     /// Milliseconds since the epoch, for `created_at`.
     pub now: i64,
 }
@@ -75,7 +79,11 @@ pub async fn generate(tx: &mut Tx, plan: &DuesPlan) -> Result<DuesStats> {
     // `|| ''` keeps both databases from reading the members through the path index: a demo covers
     // (nearly) every member, and reading the table in order is many times faster than millions
     // of index lookups scattered over it.
-    let in_tree = "m.branch_path || '' >= $1 AND m.branch_path || '' < $2 AND m.status IN ('full','probationary')";
+    let in_tree = format!(
+        "m.branch_path || '' >= $1 AND m.branch_path || '' < $2 AND m.status IN ('full','probationary') \
+         AND m.branch_id % {} = 0",
+        plan.every.max(1)
+    );
     let range = || vec![Arg::Str(plan.lo.clone()), Arg::Str(plan.hi.clone())];
     let now = plan.now;
     // The base applies from the plan's first month, or the month the member joined (the
@@ -125,7 +133,8 @@ pub async fn generate(tx: &mut Tx, plan: &DuesPlan) -> Result<DuesStats> {
                 "INSERT INTO dues_publications (org_id, year, published_on, note, created_by, created_at) \
                  SELECT o.id, {year}, '{published:04}-01-20', '支部党员大会上公布', NULL, {now} FROM orgs o \
                  WHERE o.path >= $1 AND o.path < $2 AND o.kind = 'branch' AND o.status = 'active' \
-                 AND ((o.id * 7919 + 29) % 100) >= 5",
+                 AND ((o.id * 7919 + 29) % 100) >= 5 AND o.id % {every} = 0",
+                every = plan.every.max(1),
                 year = last.0 - 1,
                 published = last.0,
             ),

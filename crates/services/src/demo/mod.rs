@@ -437,7 +437,7 @@ impl Services {
         );
         let (lo, hi) = root.org_path()?.subtree_bounds();
         let dues_plan =
-            storage::bulk_dues::DuesPlan { lo, hi, months: demo_months(as_of, true), now: storage::now_ms() };
+            storage::bulk_dues::DuesPlan { lo, hi, months: demo_months(as_of, true), every: 1, now: storage::now_ms() };
         let dues = storage::bulk_dues::generate(&mut tx, &dues_plan).await?;
         tracing::info!("demo: {dues:?}");
         self.audit(

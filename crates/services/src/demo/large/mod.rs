@@ -204,6 +204,8 @@ impl Services {
             lo: plan.lo.clone(),
             hi: plan.hi.clone(),
             months: super::dues_months(as_of, scale == Scale::Province),
+            // A province's dues for one branch in 20, as its attendance (see storage::bulk_dues).
+            every: if scale == Scale::Province { 20 } else { 1 },
             now: storage::now_ms(),
         };
         let mut tx = self.db.begin().await?;
