@@ -47,8 +47,7 @@ pub struct DuesImport {
 
 impl Services {
     /// Reads and checks a collection sheet for the branch `org_id`; unless `dry_run`, writes every
-    /// payment in one transaction when no row has a problem. The error report (.xlsx) is
-    /// `import_errors_xlsx` of the same bytes.
+    /// payment in one transaction when no row has a problem.
     pub async fn import_dues_sheet(
         &self,
         actor: &Actor,
@@ -96,13 +95,6 @@ impl Services {
         tx.commit().await?;
         out.imported = rows.len();
         Ok(out)
-    }
-
-    /// The uploaded sheet with its bad cells marked (an error report to fix and upload again).
-    pub async fn dues_import_errors_xlsx(&self, actor: &Actor, org_id: i64, bytes: &[u8]) -> Result<Vec<u8>> {
-        let (org, _) = self.dues_branch(actor, org_id).await?;
-        let (table, errors, _) = self.check_dues_sheet(actor, &org, bytes).await?;
-        reports::error_report_xlsx(&table, &errors).map_err(|e| ServiceError::Internal(e.to_string()))
     }
 
     async fn check_dues_sheet(
