@@ -127,6 +127,27 @@ fn text(e: &mut FieldErrors, field: &str, s: &str, required: Option<&str>, max: 
 }
 
 impl Services {
+    /// Audits a write to a member's dues, under the member and their branch.
+    async fn audit_member(
+        &self,
+        tx: &mut storage::Tx,
+        actor: &Actor,
+        action: &str,
+        m: &MemberRow,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Result<()> {
+        let entry = Entry {
+            action,
+            entity: "member",
+            entity_id: Some(m.id),
+            org_path: Some(m.branch_path.clone()),
+            before,
+            after,
+        };
+        self.audit(tx, actor, entry).await
+    }
+
     /// The member, if the actor may record their dues.
     async fn dues_member_for_edit(&self, actor: &Actor, member_id: i64) -> Result<MemberRow> {
         let m = storage::member::get(&self.db, &actor.scope(), member_id).await?.ok_or(ServiceError::NotFound)?;
@@ -185,19 +206,7 @@ impl Services {
             "from_month": from.iso(), "category": category.as_str(), "base": record.base.to_string(),
             "due": quote.due.to_string(), "rule_id": quote.rule_id, "note": record.note,
         });
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: "dues.base",
-                entity: "member",
-                entity_id: Some(member_id),
-                org_path: Some(m.branch_path.clone()),
-                before: None,
-                after: Some(after),
-            },
-        )
-        .await?;
+        self.audit_member(&mut tx, actor, "dues.base", &m, None, Some(after)).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -245,19 +254,7 @@ impl Services {
         };
         let mut tx = self.db.begin().await?;
         let id = storage::dues::insert_hardship(&mut tx, &row, actor.account_id).await?;
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: "dues.hardship",
-                entity: "member",
-                entity_id: Some(member_id),
-                org_path: Some(m.branch_path.clone()),
-                before: None,
-                after: to_json(&row),
-            },
-        )
-        .await?;
+        self.audit_member(&mut tx, actor, "dues.hardship", &m, None, to_json(&row)).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -281,19 +278,7 @@ impl Services {
         let row = QuarterlyRow { id: 0, member_id, from_month: from, to_month: to, agreed_on };
         let mut tx = self.db.begin().await?;
         let id = storage::dues::insert_quarterly(&mut tx, &row, actor.account_id).await?;
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: "dues.quarterly",
-                entity: "member",
-                entity_id: Some(member_id),
-                org_path: Some(m.branch_path.clone()),
-                before: None,
-                after: to_json(&row),
-            },
-        )
-        .await?;
+        self.audit_member(&mut tx, actor, "dues.quarterly", &m, None, to_json(&row)).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -398,19 +383,7 @@ impl Services {
         };
         let mut tx = self.db.begin().await?;
         let id = storage::dues::insert_payment(&mut tx, &row, actor.account_id).await?;
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: "dues.payment",
-                entity: "member",
-                entity_id: Some(member_id),
-                org_path: Some(m.branch_path.clone()),
-                before: None,
-                after: to_json(&row),
-            },
-        )
-        .await?;
+        self.audit_member(&mut tx, actor, "dues.payment", &m, None, to_json(&row)).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -421,19 +394,7 @@ impl Services {
         let m = self.dues_member_for_edit(actor, p.member_id).await?;
         let mut tx = self.db.begin().await?;
         storage::dues::delete_payment(&mut tx, payment_id).await?;
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: "dues.payment_delete",
-                entity: "member",
-                entity_id: Some(p.member_id),
-                org_path: Some(m.branch_path.clone()),
-                before: to_json(&p),
-                after: None,
-            },
-        )
-        .await?;
+        self.audit_member(&mut tx, actor, "dues.payment_delete", &m, to_json(&p), None).await?;
         tx.commit().await?;
         Ok(p.member_id)
     }

@@ -12,45 +12,7 @@ use crate::FieldErrors;
 use crate::money::Fen;
 use crate::rules::RuleSet;
 
-macro_rules! account_code {
-    ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $v:ident => $id:literal, $label:literal),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        pub enum $name { $($(#[$vdoc])* $v),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$(Self::$v),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $id),* }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $(Self::$v => $label),* }
-            }
-
-            /// The identifier or the Chinese label.
-            pub fn parse(s: &str) -> Option<$name> {
-                let s = s.trim();
-                Self::ALL.iter().copied().find(|v| v.as_str() == s || v.label() == s)
-            }
-        }
-
-        impl $crate::codes::StoredCode for $name {
-            const WHAT: &'static str = $what;
-            fn values() -> &'static [Self] {
-                Self::ALL
-            }
-            fn code(self) -> &'static str {
-                self.as_str()
-            }
-        }
-    };
-}
-
-account_code!(
+code_enum!(
     /// What an account entry is.
     EntryKind, "dues account entry kind" {
         /// 利息: interest is dues income (DUES-ACCOUNT).
@@ -64,7 +26,7 @@ account_code!(
     }
 );
 
-account_code!(
+code_enum!(
     /// The five purposes dues may be spent on (DUES-USE, 《规定》第十九条).
     Purpose, "dues purpose" {
         Training => "training", "培训党员",

@@ -17,6 +17,46 @@
 //! The amounts are integer fen ([`Fen`]). The committee settings a due depends on (rounding, what
 //! "税后" deducts) are [`DuesSettings`], resolved by the caller for the month concerned.
 
+/// A code list of the dues records (payment kinds, methods, payers; account entries and
+/// purposes): stable identifiers, Chinese labels, `parse` of either, and `StoredCode`.
+macro_rules! code_enum {
+    ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $v:ident => $id:literal, $label:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $name { $($(#[$vdoc])* $v),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$(Self::$v),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $id),* }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $(Self::$v => $label),* }
+            }
+
+            /// The identifier or the Chinese label.
+            pub fn parse(s: &str) -> Option<$name> {
+                let s = s.trim();
+                Self::ALL.iter().copied().find(|v| v.as_str() == s || v.label() == s)
+            }
+        }
+
+        impl $crate::codes::StoredCode for $name {
+            const WHAT: &'static str = $what;
+            fn values() -> &'static [Self] {
+                Self::ALL
+            }
+            fn code(self) -> &'static str {
+                self.as_str()
+            }
+        }
+    };
+}
+
 pub mod account;
 pub mod payment;
 pub mod quote;
