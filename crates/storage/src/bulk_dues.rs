@@ -1,6 +1,7 @@
 //! Party dues for the demos, generated inside the database like the organizational-life records
-//! ([`crate::bulk_life`]): one `INSERT … SELECT` writes every member's base, one per month writes
-//! that month's payments, so a province's millions of rows never cross the connection.
+//! ([`crate::bulk_life`]): `INSERT … SELECT` writes the members' bases and then their payments of
+//! every month, so a province's millions of rows never cross the connection. The large demos write
+//! them [`CHUNK_MEMBERS`] members to a transaction ([`generate_chunked`]).
 //!
 //! **Deterministic**: every choice is integer arithmetic on the member's id, so the same members
 //! give the same records on SQLite and PostgreSQL.
@@ -22,7 +23,7 @@
 //! - **Publications** (DUES-PUBLISH): every branch published the year before the last month's
 //!   on 20 January, except about 5 % of them.
 
-use crate::{Arg, DbKind, Result, Tx};
+use crate::{Arg, Db, DbKind, Result, Tx};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -32,9 +33,8 @@ pub struct DuesPlan {
     pub hi: String,
     /// The months paid for, oldest first, each `(year, month)`; all over on the demo's date.
     pub months: Vec<(i32, u32)>,
-    /// Dues records for the members of one branch in this many, by branch id (1: all). A
-    /// province samples, as its attendance does: its full 48 million payments take SQLite most of
-    /// an hour in statement journals and temporary files (see docs/benchmarks.md).
+    /// Dues records for the members of one branch in this many, by branch id (1: all; the
+    /// demos write them for all).
     pub every: i64,
     /// Milliseconds since the epoch, for `created_at`.
     pub now: i64,
@@ -68,20 +68,96 @@ fn month_start((y, m): (i32, u32)) -> String {
     format!("{y:04}-{m:02}-01")
 }
 
-/// Generates the plan's bases, hardship decisions, quarterly consents and payments.
+/// Generates the plan's publications and every member's dues records in one transaction (the
+/// county and tiny demos, whose seeding is one transaction).
 pub async fn generate(tx: &mut Tx, plan: &DuesPlan) -> Result<DuesStats> {
+    let mut stats = publications(tx, plan).await?;
+    stats.add(members(tx, plan, 0, i64::MAX).await?);
+    Ok(stats)
+}
+
+/// Members per transaction in [`generate_chunked`]: a province's 53 million payments in one
+/// transaction spent most of an hour in SQLite's write-ahead log and temporary files; a chunk's
+/// quarter of a million rows is written and checkpointed in a moment.
+pub const CHUNK_MEMBERS: i64 = 25_000;
+
+/// Generates the plan in transactions of [`CHUNK_MEMBERS`] member ids each (the city and province
+/// demos). A failure leaves the chunks already committed, as the demo's other stages do: the
+/// demo is generated into an empty database, which is discarded if it fails.
+pub async fn generate_chunked(db: &Db, plan: &DuesPlan) -> Result<DuesStats> {
+    let mut tx = db.begin().await?;
+    let mut stats = publications(&mut tx, plan).await?;
+    let (lo, hi): (Option<i64>, Option<i64>) = tx
+        .fetch_one(
+            "SELECT MIN(id), MAX(id) FROM members WHERE branch_path >= $1 AND branch_path < $2",
+            &[Arg::Str(plan.lo.clone()), Arg::Str(plan.hi.clone())],
+        )
+        .await?;
+    commit(tx, db).await?;
+    let (Some(lo), Some(hi)) = (lo, hi) else { return Ok(stats) };
+    let mut from = lo;
+    while from <= hi {
+        let to = from.saturating_add(CHUNK_MEMBERS);
+        let mut tx = db.begin().await?;
+        stats.add(members(&mut tx, plan, from, to).await?);
+        commit(tx, db).await?;
+        from = to;
+    }
+    Ok(stats)
+}
+
+async fn commit(mut tx: Tx, db: &Db) -> Result<()> {
+    if db.kind() == DbKind::Postgres {
+        crate::bulk::commit_synchronously(&mut tx).await?;
+    }
+    tx.commit().await
+}
+
+impl DuesStats {
+    fn add(&mut self, o: DuesStats) {
+        self.bases += o.bases;
+        self.payments += o.payments;
+        self.hardships += o.hardships;
+        self.quarterly += o.quarterly;
+        self.publications += o.publications;
+    }
+}
+
+/// The branches' publications of the year before the last month's.
+async fn publications(tx: &mut Tx, plan: &DuesPlan) -> Result<DuesStats> {
+    let Some(last) = plan.months.last().copied() else { return Ok(DuesStats::default()) };
+    let publications = tx
+        .execute(
+            &format!(
+                "INSERT INTO dues_publications (org_id, year, published_on, note, created_by, created_at) \
+                 SELECT o.id, {year}, '{published:04}-01-20', '支部党员大会上公布', NULL, {now} FROM orgs o \
+                 WHERE o.path >= $1 AND o.path < $2 AND o.kind = 'branch' AND o.status = 'active' \
+                 AND ((o.id * 7919 + 29) % 100) >= 5 AND o.id % {every} = 0",
+                every = plan.every.max(1),
+                year = last.0 - 1,
+                published = last.0,
+                now = plan.now,
+            ),
+            &[Arg::Str(plan.lo.clone()), Arg::Str(plan.hi.clone())],
+        )
+        .await?;
+    Ok(DuesStats { publications, ..DuesStats::default() })
+}
+
+/// The bases, hardship decisions, quarterly consents and payments of the plan's members whose
+/// id is in `from..to`.
+async fn members(tx: &mut Tx, plan: &DuesPlan, from: i64, to: i64) -> Result<DuesStats> {
     let mut stats = DuesStats::default();
     let (Some(first), Some(last)) = (plan.months.first().copied(), plan.months.last().copied()) else {
         return Ok(stats);
     };
     let n = plan.months.len();
     let first_month = month_start(first);
-    // `|| ''` keeps both databases from reading the members through the path index: a demo covers
-    // (nearly) every member, and reading the table in order is many times faster than millions
-    // of index lookups scattered over it.
+    // `|| ''` keeps both databases from reading the members through the path index: the id range
+    // is the way in, and the path only filters.
     let in_tree = format!(
-        "m.branch_path || '' >= $1 AND m.branch_path || '' < $2 AND m.status IN ('full','probationary') \
-         AND m.branch_id % {} = 0",
+        "m.id >= {from} AND m.id < {to} AND m.branch_path || '' >= $1 AND m.branch_path || '' < $2 \
+         AND m.status IN ('full','probationary') AND m.branch_id % {} = 0",
         plan.every.max(1)
     );
     let range = || vec![Arg::Str(plan.lo.clone()), Arg::Str(plan.hi.clone())];
@@ -98,7 +174,7 @@ pub async fn generate(tx: &mut Tx, plan: &DuesPlan) -> Result<DuesStats> {
                  WHEN m.dues_category = 'retired' THEN 250000 + (m.id * 7919) % 500000 \
                  ELSE 200000 + (m.id * 7919) % 1300000 END, \
                  CASE WHEN m.dues_category = 'farmer' THEN 20 + (m.id % 5) * 20 ELSE NULL END, '', NULL, {now} \
-                 FROM members m WHERE {in_tree}"
+                 FROM members m WHERE {in_tree} ORDER BY m.id"
             ),
             &range(),
         )
@@ -127,84 +203,54 @@ pub async fn generate(tx: &mut Tx, plan: &DuesPlan) -> Result<DuesStats> {
             &range(),
         )
         .await?;
-    stats.publications = tx
+    // One row per month paid for: who is skipped that month (six, three or five months before
+    // the last: those behind six or three months, the exempted), the day a quarterly payer paid,
+    // and whether it is the month paid late.
+    let late_day = format!("{:04}-{:02}-20", last.0, last.1);
+    let months = plan
+        .months
+        .iter()
+        .enumerate()
+        .map(|(i, ym)| {
+            let month = month_start(*ym);
+            let quarter = month_start((ym.0, (ym.1 - 1) / 3 * 3 + 1));
+            format!(
+                "('{month}', '{q}15', '{d}15', {s6}, {s3}, {s5}, {back})",
+                q = &quarter[..8],
+                d = &month[..8],
+                s6 = i32::from(i + 6 >= n),
+                s3 = i32::from(i + 3 >= n),
+                s5 = i32::from(i + 5 >= n),
+                back = i32::from(n >= 4 && i == n - 4),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    // Members outer and months inner (CROSS JOIN fixes SQLite's order), so the payments arrive in
+    // the order of their member index and the chunk's branches' part of the org index.
+    stats.payments = tx
         .execute(
             &format!(
-                "INSERT INTO dues_publications (org_id, year, published_on, note, created_by, created_at) \
-                 SELECT o.id, {year}, '{published:04}-01-20', '支部党员大会上公布', NULL, {now} FROM orgs o \
-                 WHERE o.path >= $1 AND o.path < $2 AND o.kind = 'branch' AND o.status = 'active' \
-                 AND ((o.id * 7919 + 29) % 100) >= 5 AND o.id % {every} = 0",
-                every = plan.every.max(1),
-                year = last.0 - 1,
-                published = last.0,
+                "WITH mo (month, quarter_day, day, s6, s3, s5, back) AS (VALUES {months}), \
+                 d AS (SELECT b.member_id, m.branch_id AS org_id, b.from_month, {due} AS due, {H} AS h, \
+                 m.id % 3 AS pick FROM members m JOIN dues_bases b ON b.member_id = m.id WHERE {in_tree}) \
+                 INSERT INTO dues_payments (member_id, org_id, month, amount_fen, paid_on, method, payer, proxy_name, \
+                 kind, reason, to_centre, created_by, created_at) \
+                 SELECT d.member_id, d.org_id, mo.month, d.due, \
+                 CASE WHEN d.h >= 12 AND d.h < 20 THEN mo.quarter_day \
+                 WHEN mo.back = 1 AND d.h >= 20 AND d.h < 25 THEN '{late_day}' ELSE mo.day END, \
+                 CASE WHEN d.pick = 0 THEN 'transfer' WHEN d.pick = 1 THEN 'online' ELSE 'cash' END, \
+                 'member', '', 'regular', '', 0, NULL, {now} \
+                 FROM d CROSS JOIN mo WHERE d.from_month <= mo.month \
+                 AND NOT ((mo.s6 = 1 AND d.h < 3) OR (mo.s3 = 1 AND d.h >= 3 AND d.h < 10) \
+                 OR (mo.s5 = 1 AND d.h >= 10 AND d.h < 12)) ORDER BY d.member_id, mo.month",
+                due = due_sql("b.category", "b.base_fen", "b.chosen_fen"),
             ),
             &range(),
         )
         .await?;
-    // Each member's due and gap hash, once, in a table of their own read in order for every
-    // month; the payments' indexes are rebuilt (sorted, fast) after the inserts.
-    tx.execute(
-        &format!(
-            "CREATE TEMPORARY TABLE demo_dues AS SELECT b.member_id, m.branch_id AS org_id, b.from_month, \
-             {due} AS due, {H} AS h, m.id % 3 AS pick FROM dues_bases b JOIN members m ON m.id = b.member_id \
-             WHERE {in_tree}",
-            due = due_sql("b.category", "b.base_fen", "b.chosen_fen"),
-        ),
-        &range(),
-    )
-    .await?;
-    for index in PAYMENT_INDEXES {
-        tx.execute(&format!("DROP INDEX {}", index.0), &[]).await?;
-    }
-    let late_day = format!("{:04}-{:02}-20", last.0, last.1);
-    for (i, ym) in plan.months.iter().enumerate() {
-        let month = month_start(*ym);
-        let quarter_first = month_start((ym.0, (ym.1 - 1) / 3 * 3 + 1));
-        let back = n >= 4 && i == n - 4;
-        // Who pays this month: not those six (or three) months behind in the last six (three),
-        // not the exempted from the hardship's month.
-        let mut skip = Vec::new();
-        if i + 6 >= n {
-            skip.push("d.h < 3".to_string());
-        }
-        if i + 3 >= n {
-            skip.push("(d.h >= 3 AND d.h < 10)".to_string());
-        }
-        if i + 5 >= n {
-            skip.push("(d.h >= 10 AND d.h < 12)".to_string());
-        }
-        let skip = if skip.is_empty() { "1 = 0".to_string() } else { skip.join(" OR ") };
-        let late = if back { format!("WHEN d.h >= 20 AND d.h < 25 THEN '{late_day}'") } else { String::new() };
-        let day = &month[..8];
-        let paid_on = format!(
-            "CASE WHEN d.h >= 12 AND d.h < 20 THEN substr('{quarter_first}', 1, 8) || '15' {late} ELSE '{day}15' END"
-        );
-        stats.payments += tx
-            .execute(
-                &format!(
-                    "INSERT INTO dues_payments (member_id, org_id, month, amount_fen, paid_on, method, payer, proxy_name, \
-                     kind, reason, to_centre, created_by, created_at) \
-                     SELECT d.member_id, d.org_id, '{month}', d.due, {paid_on}, \
-                     CASE WHEN d.pick = 0 THEN 'transfer' WHEN d.pick = 1 THEN 'online' ELSE 'cash' END, \
-                     'member', '', 'regular', '', 0, NULL, {now} \
-                     FROM demo_dues d WHERE d.from_month <= '{month}' AND NOT ({skip})"
-                ),
-                &[],
-            )
-            .await?;
-    }
-    tx.execute("DROP TABLE demo_dues", &[]).await?;
-    for index in PAYMENT_INDEXES {
-        tx.execute(index.1, &[]).await?;
-    }
     Ok(stats)
 }
-
-/// The payments' indexes, as migration 0014 made them: dropped for the inserts, then rebuilt.
-const PAYMENT_INDEXES: [(&str, &str); 2] = [
-    ("dues_payments_member", "CREATE INDEX dues_payments_member ON dues_payments(member_id, month, kind, amount_fen)"),
-    ("dues_payments_org", "CREATE INDEX dues_payments_org ON dues_payments(org_id, month)"),
-];
 
 /// Refreshes PostgreSQL's planner statistics of the dues tables after a large generation.
 pub async fn analyze(db: &crate::Db) -> Result<()> {

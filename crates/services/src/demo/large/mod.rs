@@ -198,22 +198,16 @@ impl Services {
             started.elapsed().as_secs_f64()
         );
         // Dues: every member's base and the months' payments with their gaps, generated in the
-        // database in one more transaction.
+        // database a chunk of members to a transaction (see storage::bulk_dues).
         let started = std::time::Instant::now();
         let dues_plan = storage::bulk_dues::DuesPlan {
             lo: plan.lo.clone(),
             hi: plan.hi.clone(),
             months: super::dues_months(as_of, scale == Scale::Province),
-            // A province's dues for one branch in 20, as its attendance (see storage::bulk_dues).
-            every: if scale == Scale::Province { 20 } else { 1 },
+            every: 1,
             now: storage::now_ms(),
         };
-        let mut tx = self.db.begin().await?;
-        let dues = storage::bulk_dues::generate(&mut tx, &dues_plan).await?;
-        if self.db.kind() == storage::DbKind::Postgres {
-            storage::bulk::commit_synchronously(&mut tx).await?;
-        }
-        tx.commit().await?;
+        let dues = storage::bulk_dues::generate_chunked(&self.db, &dues_plan).await?;
         storage::bulk_dues::analyze(&self.db).await?;
         tracing::info!("demo: {dues:?} in {:.1} s", started.elapsed().as_secs_f64());
 
