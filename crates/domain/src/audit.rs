@@ -21,7 +21,12 @@ pub fn action_label(action: &str) -> &str {
         "member.create" => "录入党员",
         "member.export" => "导出党员名册",
         "member.import" => "导入党员名册",
-        "member.relocate" => "转移组织关系",
+        "member.relocate" => "更正所在组织",
+        "transfer.issue" => "开具组织关系转接",
+        "transfer.accept" => "接收组织关系转入",
+        "transfer.return" => "退回组织关系转接",
+        "transfer.cancel" => "撤销组织关系转接",
+        "transfer.receipt" => "登记介绍信回执",
         "member.reveal" => "查看完整个人信息",
         "member.update" => "修改党员信息",
         "member.update_contact" => "修改联系电话",
@@ -44,7 +49,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// Every action with its name, for the audit page's filter.
-pub const ACTIONS: [&str; 35] = [
+pub const ACTIONS: [&str; 40] = [
     "member.create",
     "member.update",
     "member.update_contact",
@@ -53,6 +58,11 @@ pub const ACTIONS: [&str; 35] = [
     "member.import",
     "member.export",
     "member.work_refusal",
+    "transfer.issue",
+    "transfer.accept",
+    "transfer.return",
+    "transfer.cancel",
+    "transfer.receipt",
     "org.create",
     "org.update",
     "org.move",

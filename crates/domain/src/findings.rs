@@ -104,7 +104,9 @@ pub mod pages {
     pub const DUES_MEMBER: &str = "dues.member";
     /// A branch's yearly dues publication: `org`, `year`.
     pub const DUES_PUBLISH: &str = "dues.publish";
-    pub const ALL: [&str; 7] = [NEW_MEETING, MEETING, ORG_EDIT, ORG_POSTS, MEMBER, DUES_MEMBER, DUES_PUBLISH];
+    /// One transfer of membership, where it is accepted, returned or its receipt recorded: `id`.
+    pub const TRANSFER: &str = "transfer.show";
+    pub const ALL: [&str; 8] = [NEW_MEETING, MEETING, ORG_EDIT, ORG_POSTS, MEMBER, DUES_MEMBER, DUES_PUBLISH, TRANSFER];
 }
 
 /// Where to go to fix a finding: a page of [`pages`] and its parameters.

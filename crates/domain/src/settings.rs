@@ -69,6 +69,9 @@ pub const DUES_PUBLISH_BY_MONTH: &str = "dues.publish_by_month";
 pub const DUES_RETAIN_PERCENT: &str = "dues.retain_percent";
 /// Months of unpaid dues after which the member and the branch are warned (CON-LAPSE is 6).
 pub const DUES_ARREARS_WARNING_MONTHS: &str = "dues.arrears_warning_months";
+/// The validity of a transfer letter in days, proposed when one is issued (rules.md §6: local; 0,
+/// the default, proposes nothing and the sender types it).
+pub const TRANSFER_LETTER_VALID_DAYS: &str = "transfer.letter_valid_days";
 /// The base of an election's majority (EL-ELECTED: 实到会 nationally; local rules use 应到会).
 pub const ELECTION_MAJORITY_BASE: &str = "election.majority_base";
 /// The share of branches an inspection samples each year, in percent.
@@ -232,6 +235,14 @@ pub fn catalogue() -> Vec<SettingDef> {
             value: ValueKind::Count { min: 1, max: 5 },
             effect: Effect::Plain,
             default: "3",
+        },
+        SettingDef {
+            key: TRANSFER_LETTER_VALID_DAYS,
+            label: "组织关系介绍信有效期（天）",
+            help: "全国性规定未明确，各地做法不一（rules.md §6）；设定后开具介绍信时自动填入，0 表示不预填、开具时填写",
+            value: ValueKind::Count { min: 0, max: 366 },
+            effect: Effect::Plain,
+            default: "0",
         },
         SettingDef {
             key: ELECTION_MAJORITY_BASE,
@@ -420,6 +431,7 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
     let mut structure_windows = Vec::new();
     let mut life_windows = Vec::new();
     let mut dues_windows = Vec::new();
+    let mut lifecycle_windows = Vec::new();
     let mut dues_settings = Vec::new();
     let mut starts: Vec<Option<NaiveDate>> = vec![None];
     starts.extend(days.iter().copied().map(Some));
@@ -430,12 +442,14 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
         structure_windows.push((*start, until, rules.structure));
         life_windows.push((*start, until, rules.org_life));
         dues_windows.push((*start, until, rules.dues));
+        lifecycle_windows.push((*start, until, rules.lifecycle));
         dues_settings.push((day, dues_settings_on(changes, org_path, day)));
     }
     Ok(Rules {
         structure: RuleSet::from_windows(structure_windows),
         org_life: RuleSet::from_windows(life_windows),
         dues: RuleSet::from_windows(dues_windows),
+        lifecycle: RuleSet::from_windows(lifecycle_windows),
         dues_settings: dues::DatedSettings::of(dues_settings),
     })
 }
@@ -511,6 +525,13 @@ pub fn plain_value(key: &str, changes: &[&SettingChange], org_path: &str, day: N
 
 /// The dues settings in force for the org at `org_path` on `day` (the defaults for what nobody
 /// set).
+/// The transfer letter validity the org's committees set, in force on `day` (None: not set).
+pub fn letter_valid_days_on(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> Option<u32> {
+    plain_value(TRANSFER_LETTER_VALID_DAYS, changes, org_path, day)
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|d| *d > 0)
+}
+
 pub fn dues_settings_on(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> dues::DuesSettings {
     // Every stored value passed `check_value` when it was set; the defaults stand only for a
     // setting nobody made.

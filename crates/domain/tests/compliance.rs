@@ -31,7 +31,9 @@ fn rec(id: i64, kind: MeetingKind, date: NaiveDate) -> RecordFact {
 
 fn run(org: &OrgFacts, records: &[RecordFact], year: i32, as_of: NaiveDate) -> (Vec<Finding>, Vec<RequirementStatus>) {
     let dues = domain::family::dues::DuesFacts::default();
-    let e = evaluate_org(&Rules::national(), org, LifeFacts::of(records.to_vec()), &dues, &When::new(year, as_of, 30));
+    let none = domain::family::lifecycle::LifecycleFacts::default();
+    let life = LifeFacts::of(records.to_vec());
+    let e = evaluate_org(&Rules::national(), org, life, &dues, &none, &When::new(year, as_of, 30));
     (e.findings, e.statuses)
 }
 

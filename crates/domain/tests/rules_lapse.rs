@@ -116,11 +116,19 @@ fn con_lapse_six_months_of_unpaid_dues_or_refused_work() {
     let months = |n: u32| (1..=n).map(|m| d(2025, m, 1)).collect::<std::collections::BTreeSet<_>>();
     let run = |facts: &LifeFacts, as_of: NaiveDate| -> Vec<Finding> {
         let dues = domain::family::dues::DuesFacts::default();
-        domain::family::evaluate_org(&Rules::national(), &branch(), facts.clone(), &dues, &When::new(2025, as_of, 0))
-            .findings
-            .into_iter()
-            .filter(|f| f.rule_id == "CON-LAPSE")
-            .collect()
+        let none = domain::family::lifecycle::LifecycleFacts::default();
+        domain::family::evaluate_org(
+            &Rules::national(),
+            &branch(),
+            facts.clone(),
+            &dues,
+            &none,
+            &When::new(2025, as_of, 0),
+        )
+        .findings
+        .into_iter()
+        .filter(|f| f.rule_id == "CON-LAPSE")
+        .collect()
     };
     let mut dues = LifeFacts::default();
     dues.unpaid_dues.insert(LAPSING, months(6));

@@ -25,6 +25,7 @@ use domain::codes::MemberStatus;
 use domain::compliance::{RequirementStatus, Tally};
 use domain::dates::Iso;
 use domain::family::dues::DuesFacts;
+use domain::family::lifecycle::{LifecycleFacts, TransferFact};
 use domain::family::org_life::{LifeFacts, RecordFact, VoteFact};
 use domain::family::{OrgFacts, PostSpan, Rules, evaluate_org};
 use domain::findings::{Finding, When};
@@ -37,6 +38,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use storage::check;
 use storage::org::OrgRow;
+use storage::transfer::Direction;
 
 /// Orgs per page of the full check. Large enough that the statements of a page are few (300
 /// pages for a province), small enough that a page's meetings and attendance stay a few
@@ -103,6 +105,8 @@ struct PageFacts {
     no_work: HashMap<i64, BTreeMap<i64, BTreeSet<NaiveDate>>>,
     /// By branch: its members' dues and its publications (the dues family).
     dues: HashMap<i64, DuesFacts>,
+    /// By branch: the transfers it sent and is sent that were pending on the day checked.
+    lifecycle: HashMap<i64, LifecycleFacts>,
 }
 
 /// Reads the facts of `orgs` on a task of its own (nothing to read for an empty page).
@@ -161,6 +165,23 @@ async fn page_facts(
     )?;
     out.dues = crate::dues::run::dues_facts(dues);
     page_meetings.extend(more_meetings);
+    for direction in [Direction::Sent, Direction::Incoming] {
+        for t in storage::transfer::pending_facts(db, branches, direction, &range.on).await? {
+            let facts = out.lifecycle.entry(t.org_id).or_default();
+            let list = if direction == Direction::Sent { &mut facts.sent } else { &mut facts.incoming };
+            list.push(TransferFact {
+                id: t.id,
+                member_id: t.member_id,
+                member_name: t.member_name,
+                kind: t.kind,
+                state: t.state,
+                letter_no: t.letter_no,
+                issued_on: t.issued_on,
+                valid_days: u32::try_from(t.valid_days)
+                    .map_err(|_| ServiceError::Internal(format!("transfers {}: valid_days {}", t.id, t.valid_days)))?,
+            });
+        }
+    }
     for w in check::work_refusals_of(db, branches, &range.from, &range.to).await? {
         let month = date(&w.month, "member_work_refusals.month")?;
         out.no_work.entry(w.branch_id).or_default().entry(w.member_id).or_default().insert(month);
@@ -257,7 +278,7 @@ fn with_group_meetings(records: &mut Vec<RecordFact>, groups: &[i64], by_org: &H
 }
 
 /// The facts of one org of a page, taken out of the page's.
-fn org_facts(org: &OrgRow, facts: &mut PageFacts) -> Result<(OrgFacts, LifeFacts, DuesFacts)> {
+fn org_facts(org: &OrgRow, facts: &mut PageFacts) -> Result<(OrgFacts, LifeFacts, DuesFacts, LifecycleFacts)> {
     let kind = org.kind;
     let mut o = OrgFacts::of_unit(org.id, kind, org.unit_kind);
     if matches!(kind, OrgKind::Branch | OrgKind::Group) {
@@ -282,7 +303,8 @@ fn org_facts(org: &OrgRow, facts: &mut PageFacts) -> Result<(OrgFacts, LifeFacts
     let mut life = LifeFacts::of(records);
     life.no_assigned_work = facts.no_work.remove(&org.id).unwrap_or_default();
     let dues = facts.dues.remove(&org.id).unwrap_or_default();
-    Ok((o, life, dues))
+    let lifecycle = facts.lifecycle.remove(&org.id).unwrap_or_default();
+    Ok((o, life, dues, lifecycle))
 }
 
 /// The dates a check of `year` as of `as_of` reads: the year, and the half-year before it for
@@ -313,9 +335,9 @@ where
     stats.meetings += facts.meetings;
     let when = When::new(year, as_of, NOTICE_DAYS);
     for org in orgs {
-        let (org_facts, life, dues) = org_facts(&org, &mut facts)?;
+        let (org_facts, life, dues, lifecycle) = org_facts(&org, &mut facts)?;
         let rules = rules_for(&org);
-        let evaluation = evaluate_org(&rules, &org_facts, life, &dues, &when);
+        let evaluation = evaluate_org(&rules, &org_facts, life, &dues, &lifecycle, &when);
         stats.findings += evaluation.findings.len() as u64;
         sink(OrgResult {
             org_id: org.id,

@@ -24,6 +24,7 @@ pub mod own;
 pub mod sessions;
 pub mod settings;
 pub mod todo;
+pub mod transfers;
 
 /// The stored rows the use cases hand out, as the front ends receive them (the front ends do
 /// not depend on `storage` itself: every read and write goes through a use case here).

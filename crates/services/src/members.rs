@@ -564,7 +564,9 @@ impl Services {
         Ok(id)
     }
 
-    /// Moves a member to another branch or group from `on`; the old spans end the day before.
+    /// Corrects the branch or group a member was entered in, from `on`; the old spans end the
+    /// day before. A move between branches is a transfer ([`crate::transfers`]); this is for a
+    /// wrong entry, audited as a correction ("member.relocate", 更正所在组织).
     pub async fn relocate_member(
         &self,
         actor: &Actor,

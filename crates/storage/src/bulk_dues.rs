@@ -252,10 +252,18 @@ async fn members(tx: &mut Tx, plan: &DuesPlan, from: i64, to: i64) -> Result<Due
     Ok(stats)
 }
 
-/// Refreshes PostgreSQL's planner statistics of the dues tables after a large generation.
+/// After a large generation: PostgreSQL's planner statistics of the dues tables; SQLite's
+/// write-ahead log folded into the database and emptied (every later read would otherwise look
+/// pages up in gigabytes of log).
 pub async fn analyze(db: &crate::Db) -> Result<()> {
-    if db.kind() == DbKind::Postgres {
-        db.maintain(&["VACUUM (ANALYZE) dues_bases".to_owned(), "VACUUM (ANALYZE) dues_payments".to_owned()]).await?;
+    match db.kind() {
+        DbKind::Postgres => {
+            db.maintain(&["VACUUM (ANALYZE) dues_bases".to_owned(), "VACUUM (ANALYZE) dues_payments".to_owned()])
+                .await?;
+        }
+        DbKind::Sqlite => {
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)", &[]).await?;
+        }
     }
     Ok(())
 }

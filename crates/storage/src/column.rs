@@ -122,7 +122,9 @@ code_column!(
     domain::family::dues::payment::PaymentMethod,
     domain::family::dues::payment::Payer,
     domain::family::dues::account::EntryKind,
-    domain::family::dues::account::Purpose
+    domain::family::dues::account::Purpose,
+    domain::family::lifecycle::TransferKind,
+    domain::family::lifecycle::TransferState
 );
 
 /// Money is integer fen; a negative or absurd amount is corrupt, never clamped.

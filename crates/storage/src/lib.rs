@@ -24,6 +24,7 @@ pub mod org;
 pub mod roster;
 pub mod session;
 pub mod settings;
+pub mod transfer;
 
 pub use db::{Arg, Db, DbKind, Row, SqlBuf, Tx};
 
@@ -95,6 +96,12 @@ pub type Result<T> = std::result::Result<T, StorageError>;
 /// subtrees, or, when `member_id_col` is given, also allowing the viewer's own member row.
 /// A scope that sees nothing yields `AND 1=0`.
 pub fn scope_filter(buf: &mut SqlBuf, scope: &Scope, path_col: &str, member_id_col: Option<&str>) {
+    scope_filter_any(buf, scope, &[path_col], member_id_col);
+}
+
+/// [`scope_filter`] for a row that belongs to several orgs (a transfer: its sender and its
+/// receiver): visible when any of `path_cols` is in the scope.
+pub fn scope_filter_any(buf: &mut SqlBuf, scope: &Scope, path_cols: &[&str], member_id_col: Option<&str>) {
     if scope.all {
         return;
     }
@@ -103,7 +110,9 @@ pub fn scope_filter(buf: &mut SqlBuf, scope: &Scope, path_col: &str, member_id_c
         let (lo, hi) = subtree.subtree_bounds();
         let a = buf.arg(Arg::Str(lo));
         let b = buf.arg(Arg::Str(hi));
-        parts.push(format!("({path_col} >= {a} AND {path_col} < {b})"));
+        for path_col in path_cols {
+            parts.push(format!("({path_col} >= {a} AND {path_col} < {b})"));
+        }
     }
     if let (Some(col), Some(own)) = (member_id_col, scope.own_member_id) {
         let a = buf.arg(Arg::I64(own));

@@ -11,6 +11,7 @@ mod api_life;
 mod api_members;
 mod api_orgs;
 mod api_todo;
+mod api_transfers;
 mod audit;
 pub mod auth;
 mod compliance;
@@ -31,6 +32,7 @@ mod orgs;
 pub mod redirect;
 pub mod roster;
 mod settings;
+mod transfers;
 pub mod ui;
 pub mod view;
 
@@ -101,6 +103,7 @@ fn routes() -> ui::Routes {
         .merge(dues_account::routes())
         .merge(dues_review::routes())
         .merge(dues_import::routes())
+        .merge(transfers::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -111,7 +114,8 @@ fn routes() -> ui::Routes {
                 .merge(lapse::api_routes())
                 .merge(api_todo::routes())
                 .merge(api_dues::routes())
-                .merge(dues_import::api_routes()),
+                .merge(dues_import::api_routes())
+                .merge(api_transfers::routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

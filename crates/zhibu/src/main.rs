@@ -4,6 +4,7 @@
 mod check;
 mod config;
 mod dues;
+mod transfers;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -80,6 +81,21 @@ enum Command {
     /// Party dues (党费): the calculator and the month's close.
     #[command(subcommand)]
     Dues(DuesCommand),
+    /// An org's transfers of membership (组织关系转接): incoming (default) or sent.
+    Transfers {
+        /// The org (id, unique name or name path).
+        #[arg(long)]
+        org: String,
+        /// incoming or sent.
+        #[arg(long, default_value = "incoming")]
+        direction: String,
+        /// Only those in this state: pending, received, returned or cancelled.
+        #[arg(long)]
+        state: Option<String>,
+        /// table or json (one object per line).
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
     /// Check orgs against the rules of organizational life and the org rules; prints every
     /// finding with its rule ID and citation.
     Check {
@@ -407,6 +423,11 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Dues(DuesCommand::Run { month, org, format }) => {
             let services = open(&cfg).await?;
             dues::run(&services, &month, org, &format).await
+        }
+        Command::Transfers { org, direction, state, format } => {
+            let services = open(&cfg).await?;
+            let org = resolve_org(&services, &org).await?;
+            transfers::list(&services, org, &direction, state.as_deref(), &format).await
         }
         Command::Rules { org, on, format } => {
             let services = open(&cfg).await?;

@@ -333,7 +333,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     ui.assert_fits_width("the findings page").await;
     ui.client.set_window_size(1280, 900).await.expect("desktop width");
     eprintln!("step: recorded {march}'s 支委会 with attendance; its finding is gone");
-    steps::dues(&ui, &branch_id).await;
+    let dues_member = steps::dues(&ui, &branch_id).await;
 
     ui.logout().await;
     eprintln!("step: logged out");
@@ -343,6 +343,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     ui.assert_not_found(&member_path).await;
     ui.assert_not_found("/members/987654321").await;
     eprintln!("step: {} gets 404 for {member_path}", accounts.dangwu2.0);
+    steps::transfer(&ui, &accounts, &dues_member).await;
     ui.goto("/").await;
     ui.logout().await;
 

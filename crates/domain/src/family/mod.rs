@@ -6,6 +6,7 @@
 //! | [`structure`] (组织设置) | ORG-BRANCH-MIN, ORG-COMMITTEE, ORG-TERM, ORG-RENEWAL | [`OrgFacts`] |
 //! | [`org_life`] (组织生活) | MTG-*, CON-LAPSE, local sets | [`OrgFacts`] and [`org_life::LifeFacts`] |
 //! | [`dues`] (党费) | DUES-* | [`dues::statement::MemberDuesFacts`] per member; publications per org |
+//! | [`lifecycle`] (党员管理) | EDU-TRANSFER | [`lifecycle::LifecycleFacts`]: the transfers an org sent and is sent |
 //!
 //! A family owns its check type ([`crate::rules::RuleCheck`]), its national rules and its
 //! evaluation; [`Rules`] holds the rule set of every family in force for one org, and
@@ -17,6 +18,7 @@
 //! the committee and secretary of that period, not of today.
 
 pub mod dues;
+pub mod lifecycle;
 pub mod org_life;
 pub mod structure;
 
@@ -181,6 +183,7 @@ pub struct Rules {
     pub structure: RuleSet<structure::Check>,
     pub org_life: RuleSet<org_life::Check>,
     pub dues: RuleSet<dues::Check>,
+    pub lifecycle: RuleSet<lifecycle::Check>,
     /// The committee's dues settings over time (rounding, warning months …): plain settings,
     /// not rules, carried here so that every check of an org has them with its rules.
     pub dues_settings: dues::DatedSettings,
@@ -199,6 +202,7 @@ impl Rules {
             structure: structure::national(),
             org_life: org_life::national(),
             dues: dues::national(),
+            lifecycle: lifecycle::national(),
             dues_settings: dues::DatedSettings::default(),
         }
     }
@@ -208,6 +212,7 @@ impl Rules {
         let mut out: Vec<RuleInfo> = self.structure.rules().iter().map(|r| r.info()).collect();
         out.extend(self.org_life.rules().iter().map(|r| r.info()));
         out.extend(self.dues.rules().iter().map(|r| r.info()));
+        out.extend(self.lifecycle.rules().iter().map(|r| r.info()));
         out
     }
 
@@ -218,6 +223,7 @@ impl Rules {
             .map(|r| r.info())
             .or_else(|| self.org_life.get(id).map(|r| r.info()))
             .or_else(|| self.dues.get(id).map(|r| r.info()))
+            .or_else(|| self.lifecycle.get(id).map(|r| r.info()))
     }
 }
 
@@ -276,7 +282,10 @@ impl Rules {
 
     /// The number of rule versions of every family.
     pub fn len(&self) -> usize {
-        self.structure.rules().len() + self.org_life.rules().len() + self.dues.rules().len()
+        self.structure.rules().len()
+            + self.org_life.rules().len()
+            + self.dues.rules().len()
+            + self.lifecycle.rules().len()
     }
 
     /// Whether no family has a rule.
@@ -293,6 +302,7 @@ pub fn evaluate_org(
     org: &OrgFacts,
     mut life: org_life::LifeFacts,
     dues: &dues::DuesFacts,
+    lifecycle: &lifecycle::LifecycleFacts,
     when: &When,
 ) -> Evaluation {
     let (dues_findings, unpaid) = dues::evaluate_org(&rules.dues, &rules.dues_settings, org, dues, when);
@@ -302,6 +312,7 @@ pub fn evaluate_org(
     let mut out = Evaluation { findings: structure::evaluate(&rules.structure, org, when), statuses: Vec::new() };
     out.extend(org_life::evaluate(&rules.org_life, org, &life, when));
     out.findings.extend(dues_findings);
+    out.findings.extend(lifecycle::evaluate_org(&rules.lifecycle, org, lifecycle, when));
     out
 }
 
@@ -316,5 +327,6 @@ pub fn evaluate(
     notice_days: u32,
 ) -> Vec<crate::findings::Finding> {
     let life = org_life::LifeFacts::of(records.to_vec());
-    evaluate_org(rules, org, life, &dues::DuesFacts::default(), &When::new(year, as_of, notice_days)).findings
+    let when = When::new(year, as_of, notice_days);
+    evaluate_org(rules, org, life, &dues::DuesFacts::default(), &lifecycle::LifecycleFacts::default(), &when).findings
 }

@@ -11,7 +11,7 @@ pub mod account;
 mod branch;
 pub mod import;
 pub mod ledger;
-mod records;
+pub(crate) mod records;
 pub mod review;
 pub mod run;
 

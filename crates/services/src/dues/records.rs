@@ -90,7 +90,8 @@ fn optional_month(e: &mut FieldErrors, field: &str, s: &str) -> Option<NaiveDate
     if s.trim().is_empty() { None } else { month(e, field, s) }
 }
 
-fn day(e: &mut FieldErrors, field: &str, s: &str, today: NaiveDate) -> Option<NaiveDate> {
+/// A day typed in `field`, not after `today`; an error on the field otherwise.
+pub(crate) fn day(e: &mut FieldErrors, field: &str, s: &str, today: NaiveDate) -> Option<NaiveDate> {
     match parse_date(s) {
         Ok(d) if d > today => {
             e.add(field, "日期不能晚于今天");
@@ -114,7 +115,8 @@ fn money(e: &mut FieldErrors, field: &str, s: &str) -> Option<Fen> {
     }
 }
 
-fn text(e: &mut FieldErrors, field: &str, s: &str, required: Option<&str>, max: usize) -> String {
+/// Text typed in `field`, trimmed: required (naming `what`) and at most `max` characters.
+pub(crate) fn text(e: &mut FieldErrors, field: &str, s: &str, required: Option<&str>, max: usize) -> String {
     let t = s.trim().to_string();
     if let Some(what) = required
         && t.is_empty()

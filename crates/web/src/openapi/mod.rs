@@ -89,6 +89,13 @@ mod endpoints;
     services::dues::BaseInput,
     services::dues::HardshipInput,
     services::dues::QuarterlyInput,
+    crate::api_transfers::Transfer,
+    crate::api_transfers::TransferList,
+    crate::api_transfers::BranchChoices,
+    crate::api_transfers::AcceptBody,
+    crate::api_transfers::ReturnBody,
+    crate::api_transfers::ReceiptBody,
+    services::transfers::TransferInput,
 )))]
 struct Components;
 

@@ -10,3 +10,4 @@ mod members;
 mod org_life;
 mod roster;
 mod scope;
+mod transfers;

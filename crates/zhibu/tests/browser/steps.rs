@@ -133,7 +133,7 @@ pub(crate) fn assert_the_guide_shows_only_current_screenshots() {
 /// The branch's party worker records this month's dues on one page at phone width (everyone
 /// paid but the member ticked), then the sheet shows the month and the ticked member's own dues
 /// page shows the month open.
-pub(crate) async fn dues(ui: &Ui, branch_id: &str) {
+pub(crate) async fn dues(ui: &Ui, branch_id: &str) -> String {
     ui.client.set_window_size(390, 844).await.expect("phone width");
     ui.goto(&format!("/orgs/{branch_id}/dues/collect")).await;
     ui.wait_css("ul#collect-list").await;
@@ -155,4 +155,46 @@ pub(crate) async fn dues(ui: &Ui, branch_id: &str) {
     assert!(html.contains("未到期") || html.contains("欠交"), "the ticked member has not paid this month");
     ui.assert_fits_width("a member's dues").await;
     eprintln!("step: recorded this month's dues on one page; member {member} left unpaid");
+    member
+}
+
+/// A transfer between two branches at phone width (EDU-TRANSFER): the receiving worker's
+/// branch, read while they are logged in; the sending worker issues the transfer of `member`
+/// by finding the branch by name; the receiver sees it in the incoming list and accepts it; the
+/// member is then theirs. Ends with the receiver logged in, as it began.
+pub(crate) async fn transfer(ui: &Ui, accounts: &Accounts, member: &str) {
+    ui.goto("/orgs").await;
+    let link = ui.wait_css("ul#org-tree a[href^='/orgs/']").await;
+    let href = link.attr("href").await.expect("read the branch link").unwrap_or_default();
+    let to_id = href.trim_start_matches("/orgs/").split(['?', '/']).next().unwrap_or_default().to_owned();
+    let to_name = link.text().await.expect("read the branch name");
+    ui.logout().await;
+    ui.login(&accounts.dangwu1.0, &accounts.dangwu1.1).await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("/members/{member}/transfer")).await;
+    ui.wait_css("form#transfer-form").await;
+    ui.fill("form#transfer-form", "q", to_name.trim()).await;
+    ui.click("button#search-branches").await;
+    ui.click(&format!("#branch-choices input[value='{to_id}']")).await;
+    ui.fill("form#transfer-form", "valid_days", "30").await;
+    ui.fill("form#transfer-form", "reason", "工作调动").await;
+    ui.shot("transfer-issue").await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.click("button#issue-transfer").await;
+    ui.wait_css("dl#transfer-letter").await;
+    ui.logout().await;
+    ui.login(&accounts.dangwu2.0, &accounts.dangwu2.1).await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("/orgs/{to_id}/transfers?direction=incoming&state=pending")).await;
+    ui.click("table#transfers a").await;
+    ui.wait_css("form#accept-form").await;
+    ui.shot("transfer-accept").await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.click("button#accept-transfer").await;
+    let state = ui.wait_css("#transfer-state").await.text().await.expect("read the state");
+    assert_eq!(state.trim(), "已接收", "the receiver accepted the transfer");
+    ui.goto(&format!("/members/{member}")).await;
+    ui.wait_css("h1").await;
+    ui.assert_fits_width("the transferred member's page").await;
+    eprintln!("step: transferred member {member} to {to_name} and accepted it there");
 }

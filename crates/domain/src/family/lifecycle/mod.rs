@@ -1,0 +1,124 @@
+//! The lifecycle family (党员管理): a member's membership relation as it moves, transfers of
+//! membership (组织关系转接) first. Rules of rules.md §6 (《中国共产党党员教育管理工作条例》) and
+//! 组通字〔2015〕33号.
+//!
+//! | ID | check | where |
+//! |---|---|---|
+//! | EDU-TRANSFER | a letter out of the system gets its receipt (回执) back within 1 month; a transfer inside the system is received or returned within its letter's validity; returning needs a reason | [`transfer::evaluate`], [`transfer::check_return`] |
+//!
+//! The sending org stays responsible for the member until the receiving org takes them in
+//! (EDU-TRANSFER): until then the member is in the sender's branch, counted and checked there.
+//! The letter's validity is local (rules.md §6: no central text), so it is the letter's own
+//! number of days, proposed from the committee's setting; no national default is assumed.
+
+pub mod transfer;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::findings::{Finding, When};
+use crate::org::OrgKind;
+use crate::rules::{Applicability, FamilyId, Loosening, Param, Rule, RuleCheck, RuleSet, Severity, Weaker};
+
+pub use transfer::{TransferFact, TransferKind, TransferState};
+
+pub const FAMILY: FamilyId = FamilyId { id: "lifecycle", label: "党员管理" };
+
+/// What a lifecycle rule checks, with its parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Check {
+    /// EDU-TRANSFER: the receipt of a letter out of the system is back within `receipt_months`;
+    /// a transfer inside the system is settled within its letter's validity; a refusal has a
+    /// reason.
+    Transfer { receipt_months: u32 },
+}
+
+impl RuleCheck for Check {
+    const FAMILY: FamilyId = FAMILY;
+
+    fn same_kind(&self, other: &Self) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+
+    /// A committee may ask for the receipt sooner, never later.
+    fn at_least_as_strict(&self, other: &Self) -> Result<(), Weaker> {
+        match (self, other) {
+            (Check::Transfer { receipt_months: l }, Check::Transfer { receipt_months: e }) if l > e => {
+                Err(Weaker::Loosens(Loosening::Threshold))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn well_formed(&self) -> Result<(), &'static str> {
+        match self {
+            Check::Transfer { receipt_months: 0 } => Err("月数应大于0"),
+            Check::Transfer { .. } => Ok(()),
+        }
+    }
+
+    fn params(&self) -> Vec<Param> {
+        match self {
+            Check::Transfer { receipt_months } => {
+                vec![Param::new("receipt_months", "回执退回期限（月）", receipt_months)]
+            }
+        }
+    }
+}
+
+/// What the lifecycle family knows of one org: the transfers it sent that are not settled, and
+/// those addressed to it that it has not settled.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LifecycleFacts {
+    /// Transfers whose member left this branch (or is leaving it).
+    pub sent: Vec<TransferFact>,
+    /// Transfers inside the system addressed to this branch.
+    pub incoming: Vec<TransferFact>,
+}
+
+/// The national lifecycle rules, in catalogue order.
+pub fn national_rules() -> Vec<Rule<Check>> {
+    vec![Rule::national(
+        "EDU-TRANSFER",
+        "党员工作单位、经常居住地变动或外出6个月以上且地点相对固定的，应转接组织关系；转出党组织在党员转入前负责管理，接收党组织不得无故拒绝；回执一般1个月内退回",
+        "《中国共产党党员教育管理工作条例》第二十五条；组通字〔2015〕33号",
+        Applicability::kinds(&[OrgKind::Branch]),
+        Check::Transfer { receipt_months: 1 },
+        Severity::Violation,
+    )]
+}
+
+/// The national lifecycle rules as a rule set.
+pub fn national() -> RuleSet<Check> {
+    RuleSet::of(national_rules())
+}
+
+/// The rule `id` in force on `day`: refusals name it with its citation.
+pub fn rule_on(rules: &RuleSet<Check>, id: &str, day: NaiveDate) -> Option<Rule<Check>> {
+    rules.in_force_on(day).find(|r| r.id == id).cloned()
+}
+
+/// The lifecycle family for one org on `when.as_of`.
+pub fn evaluate_org(
+    rules: &RuleSet<Check>,
+    org: &crate::family::OrgFacts,
+    facts: &LifecycleFacts,
+    when: &When,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in rules.in_force_on(when.as_of) {
+        if !rule.applies_to.org_kinds.contains(&org.kind) {
+            continue;
+        }
+        match rule.check {
+            Check::Transfer { receipt_months } => {
+                out.extend(transfer::evaluate(rule, receipt_months, org.org_id, facts, when));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
