@@ -26,6 +26,7 @@ mod pdf;
 pub mod roster;
 pub mod sheet;
 pub mod table_doc;
+pub mod transfer_letter;
 pub mod write;
 mod xls_guard;
 mod xlsx_guard;

@@ -69,6 +69,8 @@ pub struct TransferView {
     pub can_receive: bool,
     /// The viewer may withdraw it or record its receipt (the sending branch).
     pub can_send: bool,
+    /// The viewer acts for the sending branch (and may print the letter), whatever the state.
+    pub is_sender: bool,
 }
 
 /// What a new transfer's form proposes.
@@ -133,7 +135,8 @@ impl Services {
         let receipt_months = receipt_months(&rules, row.issued_on);
         let pending = row.state == TransferState::Pending;
         let can_receive = pending && row.kind == TransferKind::Internal && may(&to, Action::CreateMember);
-        let can_send = pending && row.kind != TransferKind::In && may(&from, Action::CreateMember);
+        let is_sender = row.kind != TransferKind::In && may(&from, Action::CreateMember);
+        let can_send = pending && is_sender;
         // The ID number whole only for those who may see the member's personal data: the sender's
         // workers; the receiver sees it masked until the member is theirs.
         let reveal = may(&from, Action::RevealPersonalData) && !(row.state == TransferState::Received && to.is_some());
@@ -146,7 +149,77 @@ impl Services {
             row,
             can_receive,
             can_send,
+            is_sender,
         })
+    }
+
+    /// The transfer letter (介绍信) in its three parts as PDF, for the sending branch: the
+    /// letter's data as issued, the ID number as the viewer may see it.
+    pub async fn transfer_letter(&self, actor: &Actor, id: i64) -> Result<crate::ledger::LedgerFile> {
+        use reports::transfer_letter::{Letter, cn_digits, cn_number};
+        let t = self.transfer(actor, id).await?;
+        if !t.is_sender {
+            return Err(ServiceError::Forbidden);
+        }
+        let r = &t.row;
+        let rules = self.lifecycle_rules_for_org(r.from_org_id).await?;
+        let months = receipt_months(&rules, r.issued_on);
+        let cn_day = |d: NaiveDate| {
+            format!(
+                "{}年{}月{}日",
+                cn_digits(u32::try_from(chrono::Datelike::year(&d)).unwrap_or(0)),
+                cn_number(chrono::Datelike::month(&d)),
+                cn_number(chrono::Datelike::day(&d))
+            )
+        };
+        let letter = Letter {
+            letter_no: r.letter_no.clone(),
+            name: r.member_name.clone(),
+            gender: r.gender.label().to_string(),
+            age: domain::dates::age_on(r.birth_date, r.issued_on).to_string(),
+            ethnicity: domain::codes::Ethnicity::parse(&r.ethnicity)
+                .map(|e| e.name().trim_end_matches('族').to_string())
+                .unwrap_or_default(),
+            status_label: if r.member_status == MemberStatus::Probationary { "预备" } else { "正式" }.to_string(),
+            id_number: r.id_number.clone().unwrap_or_default(),
+            from: r.from_name.clone(),
+            to: r.to_name.clone(),
+            dues_paid_to: r.dues_paid_to.map_or_else(String::new, |d| {
+                format!(
+                    "{}年{}月",
+                    cn_digits(u32::try_from(chrono::Datelike::year(&d)).unwrap_or(0)),
+                    cn_number(chrono::Datelike::month(&d))
+                )
+            }),
+            valid_days: r.valid_days.to_string(),
+            issued_cn: cn_day(r.issued_on),
+            issued_on: r.issued_on.iso(),
+            note: format!(
+                "回执由接收方基层党委在{}个月内退回（EDU-TRANSFER，组通字〔2015〕33号）；存根保存备查。",
+                months
+            ),
+        };
+        let font_path = self.font_path.clone();
+        let bytes = crate::ledger::blocking(move || {
+            let font = reports::find_cjk_font(font_path.as_deref())?;
+            reports::transfer_letter::write_pdf(&letter, &font)
+        })
+        .await?;
+        Ok(crate::ledger::LedgerFile {
+            bytes,
+            file_name: format!("组织关系介绍信-{}-{}.pdf", t.row.letter_no, t.row.member_name),
+            content_type: "application/pdf",
+        })
+    }
+
+    async fn lifecycle_rules_for_org(&self, org_id: Option<i64>) -> Result<domain::rules::RuleSet<lifecycle::Check>> {
+        match org_id {
+            Some(id) => match storage::org::get(&self.db, &Scope::everything(), id).await? {
+                Some(o) => self.lifecycle_rules(&o.path).await,
+                None => Ok(lifecycle::national()),
+            },
+            None => Ok(lifecycle::national()),
+        }
     }
 
     /// The transfers sent from or addressed to the org's subtree, newest first (at most 500).

@@ -30,6 +30,7 @@ pub fn routes() -> Routes {
         .route("/transfers/{id}/return", post(give_back))
         .route("/transfers/{id}/cancel", post(cancel))
         .route("/transfers/{id}/receipt", post(receipt))
+        .route("/transfers/{id}/letter.pdf", get(letter))
         .route("/orgs/{id}/transfers", get(org_list))
 }
 
@@ -220,6 +221,11 @@ async fn after(state: &AppState, v: &Viewer, id: i64, r: services::Result<()>) -
         Err(ServiceError::Invalid(e)) => show_view(state, v, id, e, StatusCode::BAD_REQUEST).await,
         Err(e) => Err(e.into()),
     }
+}
+
+async fn letter(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
+    let id = id_param(&id)?;
+    crate::dues_branch::file_response(state.services.transfer_letter(&v.actor, id).await?)
 }
 
 async fn accept(State(state): State<AppState>, Path(id): Path<String>, f: CheckedForm) -> PageResult {

@@ -85,6 +85,11 @@ pub(crate) async fn transfer_routes_both_ways(db: Db) {
     let r = page_post(&f, &wa, &format!("/members/{}/transfer", ms[3]), form).await;
     let t4 = transfer_id(&r.location);
     assert!(refused(page_post(&f, &wb, &format!("/transfers/{t4}/receipt"), "on=2026-01-20&handler=刘").await.status));
+    // The letter is the sender's to print.
+    assert!(refused(page_get(&f, &wb, &format!("/transfers/{t4}/letter.pdf")).await.status));
+    let r = page_get(&f, &wa, &format!("/transfers/{t4}/letter.pdf")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.starts_with("%PDF"));
     let r = page_post(&f, &wa, &format!("/transfers/{t4}/receipt"), "on=2026-01-20&handler=刘").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
