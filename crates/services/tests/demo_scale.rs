@@ -138,6 +138,20 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
         assert_eq!(q.due.fen(), amount, "{category} {base} {chosen:?}");
     }
     assert!(one("SELECT COUNT(*) FROM dues_hardships").await > 0);
+    // Transfers in each state (storage::bulk_transfers), every one between branches of the tree.
+    for state in ["pending", "returned", "received"] {
+        let sql = match state {
+            "pending" => "SELECT COUNT(*) FROM transfers WHERE state = 'pending'",
+            "returned" => "SELECT COUNT(*) FROM transfers WHERE state = 'returned'",
+            _ => "SELECT COUNT(*) FROM transfers WHERE state = 'received' AND kind = 'out'",
+        };
+        assert!(one(sql).await > 0, "the city demo has {state} transfers");
+    }
+    assert_eq!(
+        one("SELECT COUNT(*) FROM transfers t WHERE t.kind = 'internal' AND (t.to_org_id IS NULL OR t.to_org_id = t.from_org_id)")
+            .await,
+        0
+    );
     assert!(one("SELECT COUNT(*) FROM dues_quarterly").await > 0);
     assert!(
         one("SELECT COUNT(*) FROM dues_payments WHERE paid_on > substr(month, 1, 8) || '28'").await > 0,

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod bulk;
 pub mod bulk_dues;
 pub mod bulk_life;
+pub mod bulk_transfers;
 pub mod check;
 pub mod column;
 pub mod db;

@@ -440,6 +440,9 @@ impl Services {
             storage::bulk_dues::DuesPlan { lo, hi, months: demo_months(as_of, true), every: 1, now: storage::now_ms() };
         let dues = storage::bulk_dues::generate(&mut tx, &dues_plan).await?;
         tracing::info!("demo: {dues:?}");
+        let transfers =
+            storage::bulk_transfers::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
+        tracing::info!("demo: {transfers:?}");
         self.audit(
             &mut tx,
             &actor,

@@ -209,6 +209,12 @@ impl Services {
         };
         let dues = storage::bulk_dues::generate_chunked(&self.db, &dues_plan).await?;
         storage::bulk_dues::analyze(&self.db).await?;
+        // Transfers in each state (storage::bulk_transfers), a few per thousand members.
+        let mut tx = self.db.begin().await?;
+        let transfers =
+            storage::bulk_transfers::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
+        tx.commit().await?;
+        tracing::info!("demo: {transfers:?}");
         tracing::info!("demo: {dues:?} in {:.1} s", started.elapsed().as_secs_f64());
 
         let actor = console_actor();
