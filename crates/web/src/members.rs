@@ -402,8 +402,20 @@ struct MemberDetailPage {
     spans: Vec<SpanView>,
     status_changes: Vec<StatusView>,
     posts: Vec<MemberPostView>,
+    /// The member's transfers of membership, oldest first.
+    transfers: Vec<TransferLine>,
     targets: Vec<Opt>,
     today: String,
+}
+
+/// One transfer of membership on a member's page.
+struct TransferLine {
+    id: i64,
+    issued: String,
+    kind: &'static str,
+    from: String,
+    to: String,
+    state: &'static str,
 }
 
 #[derive(Deserialize, Default)]
@@ -422,6 +434,20 @@ async fn member_detail(
     let reveal = q.is_ok_and(|Query(q)| q.reveal == "1");
     let d = state.services.member_detail(&v.actor, id, reveal).await?;
     let m = d.member.row.clone();
+    let transfers = state
+        .services
+        .transfers_of_member(&v.actor, id)
+        .await?
+        .into_iter()
+        .map(|t| TransferLine {
+            id: t.row.id,
+            issued: cn_date(&t.row.issued_on),
+            kind: t.row.kind.label(),
+            from: t.row.from_name.clone(),
+            to: t.row.to_name.clone(),
+            state: t.row.state.label(t.row.kind),
+        })
+        .collect();
     let targets = if d.can_edit {
         let orgs = state.services.org_tree(&v.actor, false).await?;
         let names: HashMap<i64, String> = orgs.iter().map(|o| (o.id, o.name.clone())).collect();
@@ -491,6 +517,7 @@ async fn member_detail(
             .iter()
             .map(|s| StatusView { changed_on: cn_date(&s.changed_on), status: s.status.label() })
             .collect(),
+        transfers,
         posts: d
             .posts
             .iter()

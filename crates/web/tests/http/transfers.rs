@@ -59,6 +59,9 @@ pub(crate) async fn transfer_routes_both_ways(db: Db) {
     let r = page_get(&f, &wb, &format!("/transfers/{t1}")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("accept-transfer") && r.body.contains("转接党员甲"));
+    // The member's page lists the transfer.
+    let r = page_get(&f, &wa, &format!("/members/{}", ms[0])).await;
+    assert!(r.body.contains("id=\"member-transfers\"") && r.body.contains(&format!("/transfers/{t1}")), "{}", r.body);
     // The lists: A's sent, B's incoming; each refused to the other branch's worker.
     assert!(refused(page_get(&f, &wb, &format!("/orgs/{a}/transfers?direction=sent")).await.status));
     let r = page_get(&f, &wa, &format!("/orgs/{a}/transfers?direction=sent")).await;
