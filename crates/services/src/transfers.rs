@@ -115,24 +115,20 @@ impl Services {
     }
 
     async fn transfer_view(&self, actor: &Actor, mut row: TransferRow) -> Result<TransferView> {
-        let at = |org_id: Option<i64>| async move {
-            match org_id {
-                Some(id) => storage::org::get(&self.db, &Scope::everything(), id).await.map(|o| o.map(|o| o.path)),
-                None => Ok(None),
-            }
-        };
-        let from = at(row.from_org_id).await?;
-        let to = at(row.to_org_id).await?;
+        let (from, to) = (row.from_path.clone(), row.to_path.clone());
         let may = |path: &Option<String>, action: Action| {
             path.as_deref()
                 .and_then(|p| domain::org::OrgPath::parse(p).ok())
                 .is_some_and(|p| can(actor, action, Target::Org(&p)))
         };
-        let rules = match from.as_deref().or(to.as_deref()) {
-            Some(p) => self.lifecycle_rules(p).await?,
-            None => lifecycle::national(),
+        // Only a letter out of the system has a receipt to wait for, under its sender's rules.
+        let receipt_due = match (&from, row.kind) {
+            (Some(p), TransferKind::Out) => {
+                let months = receipt_months(&self.lifecycle_rules(p).await?, row.issued_on);
+                Some(transfer::receipt_due(row.issued_on, months))
+            }
+            _ => None,
         };
-        let receipt_months = receipt_months(&rules, row.issued_on);
         let pending = row.state == TransferState::Pending;
         let can_receive = pending && row.kind == TransferKind::Internal && may(&to, Action::CreateMember);
         let is_sender = row.kind != TransferKind::In && may(&from, Action::CreateMember);
@@ -145,7 +141,7 @@ impl Services {
         }
         Ok(TransferView {
             valid_until: transfer::valid_until(row.issued_on, u32::try_from(row.valid_days).unwrap_or(0)),
-            receipt_due: (row.kind == TransferKind::Out).then(|| transfer::receipt_due(row.issued_on, receipt_months)),
+            receipt_due,
             row,
             can_receive,
             can_send,
@@ -162,8 +158,10 @@ impl Services {
             return Err(ServiceError::Forbidden);
         }
         let r = &t.row;
-        let rules = self.lifecycle_rules_for_org(r.from_org_id).await?;
-        let months = receipt_months(&rules, r.issued_on);
+        let months = match r.from_path.as_deref() {
+            Some(p) => receipt_months(&self.lifecycle_rules(p).await?, r.issued_on),
+            None => receipt_months(&lifecycle::national(), r.issued_on),
+        };
         let cn_day = |d: NaiveDate| {
             format!(
                 "{}年{}月{}日",
@@ -210,16 +208,6 @@ impl Services {
             file_name: format!("组织关系介绍信-{}-{}.pdf", t.row.letter_no, t.row.member_name),
             content_type: "application/pdf",
         })
-    }
-
-    async fn lifecycle_rules_for_org(&self, org_id: Option<i64>) -> Result<domain::rules::RuleSet<lifecycle::Check>> {
-        match org_id {
-            Some(id) => match storage::org::get(&self.db, &Scope::everything(), id).await? {
-                Some(o) => self.lifecycle_rules(&o.path).await,
-                None => Ok(lifecycle::national()),
-            },
-            None => Ok(lifecycle::national()),
-        }
     }
 
     /// The transfers sent from or addressed to the org's subtree, newest first (at most 500).
@@ -433,19 +421,17 @@ impl Services {
         receiving: bool,
     ) -> Result<(TransferRow, String)> {
         let row = storage::transfer::get_in_tx(tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
-        let org_id = if receiving { row.to_org_id } else { row.from_org_id };
-        let org = match org_id {
-            Some(o) => storage::org::get_in_tx(tx, &Scope::everything(), o).await?,
-            None => None,
-        };
-        let Some(org) = org else { return Err(ServiceError::Forbidden) };
-        if !can(actor, Action::CreateMember, Target::Org(&org.org_path()?)) {
+        let path = if receiving { row.to_path.clone() } else { row.from_path.clone() };
+        let Some(path) = path else { return Err(ServiceError::Forbidden) };
+        let org = domain::org::OrgPath::parse(&path)
+            .map_err(|e| ServiceError::Internal(format!("transfers {id}: org path {path:?}: {e}")))?;
+        if !can(actor, Action::CreateMember, Target::Org(&org)) {
             return Err(ServiceError::Forbidden);
         }
         if row.state != TransferState::Pending {
             return Err(ServiceError::Conflict(format!("该转接已{}", row.state.label(row.kind))));
         }
-        Ok((row, org.path))
+        Ok((row, path))
     }
 
     /// The receiving branch takes the member in on `on` (EDU-TRANSFER): the member's spans in

@@ -437,27 +437,6 @@ pub struct DuesPage {
     pub published: Vec<(i64, i64)>,
 }
 
-impl DuesPage {
-    /// This page with `other`'s rows added (the halves of a page read at once).
-    pub fn extend(&mut self, other: DuesPage) {
-        self.members.extend(other.members);
-        self.bases.extend(other.bases);
-        self.hardships.extend(other.hardships);
-        self.quarterly.extend(other.quarterly);
-        self.paid.extend(other.paid);
-        self.published.extend(other.published);
-    }
-}
-
-/// [`dues_of`] over the two halves of `branch_ids` at once, on two connections: the payments
-/// are most of a page's reading and one statement runs on one core.
-pub async fn dues_of_halves(db: &Db, branch_ids: &[i64], from: &str, to: &str) -> Result<DuesPage> {
-    let (first, second) = branch_ids.split_at(branch_ids.len().div_ceil(2));
-    let (mut a, b) = tokio::try_join!(dues_of(db, first, from, to), dues_of(db, second, from, to))?;
-    a.extend(b);
-    Ok(a)
-}
-
 pub async fn dues_of(db: &Db, branch_ids: &[i64], from: &str, to: &str) -> Result<DuesPage> {
     if branch_ids.is_empty() {
         return Ok(DuesPage {

@@ -22,9 +22,13 @@ crate::typed_row! {
         pub from_org_id: Option<i64>,
         /// The sending branch's name, or the origin outside the system.
         pub from_name: String,
+        /// The sending branch's path (inside the system).
+        pub from_path: Option<String>,
         pub to_org_id: Option<i64>,
         /// The receiving branch's name, or the destination outside the system.
         pub to_name: String,
+        /// The receiving branch's path (inside the system).
+        pub to_path: Option<String>,
         pub counterpart: String,
         pub member_name: String,
         pub gender: Gender,
@@ -48,7 +52,8 @@ crate::typed_row! {
 }
 
 const SELECT: &str = "SELECT x.id, x.member_id, x.kind, x.state, x.from_org_id, \
-     COALESCE(f.name, x.counterpart) AS from_name, x.to_org_id, COALESCE(t.name, x.counterpart) AS to_name, \
+     COALESCE(f.name, x.counterpart) AS from_name, f.path AS from_path, x.to_org_id, \
+     COALESCE(t.name, x.counterpart) AS to_name, t.path AS to_path, \
      x.counterpart, x.member_name, x.gender, x.ethnicity, x.birth_date, x.id_number, x.member_status, x.letter_no, \
      x.issued_on, x.valid_days, x.dues_paid_to, x.reason, x.settled_on, x.settled_note, x.receipt_handler, \
      x.created_by, x.created_at FROM transfers x LEFT JOIN orgs f ON f.id = x.from_org_id \

@@ -180,7 +180,7 @@ impl Console<'_> {
             let full = page.len() >= page_size;
             let branches: Vec<&OrgRow> = page.iter().filter(|o| o.kind == OrgKind::Branch).collect();
             let ids: Vec<i64> = branches.iter().map(|o| o.id).collect();
-            let mut facts = dues_facts(check::dues_of_halves(db, &ids, &from, &to).await?);
+            let mut facts = dues_facts(check::dues_of(db, &ids, &from, &to).await?);
             stats.pages += 1;
             for org in branches {
                 let f = facts.remove(&org.id).unwrap_or_default();
