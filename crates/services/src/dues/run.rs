@@ -10,9 +10,7 @@ use chrono::NaiveDate;
 use domain::dates::add_months;
 use domain::family::Rules;
 use domain::family::dues::DuesFacts;
-use domain::family::dues::statement::{
-    self, BaseFact, HardshipFact, MemberDuesFacts, MonthState, PaymentFact, QuarterlyFact, month_of,
-};
+use domain::family::dues::statement::{self, MemberDuesFacts, MonthState, month_of};
 use domain::money::Fen;
 use domain::org::{OrgKind, OrgPath};
 use serde::Serialize;
@@ -22,52 +20,13 @@ use storage::org::OrgRow;
 use crate::console::Console;
 use crate::{Result, ServiceError};
 
-/// The dues facts of a page's branches, by branch.
+/// The dues facts of a page's branches, by branch, members in member order. A member owes
+/// from the month of joining (DUES-PROBATIONARY).
 pub(crate) fn dues_facts(page: check::DuesPage) -> HashMap<i64, DuesFacts> {
-    let mut members: HashMap<i64, MemberDuesFacts> = page
-        .members
-        .iter()
-        .map(|m| {
-            let facts = MemberDuesFacts {
-                member_id: m.id,
-                org_id: m.branch_id,
-                owes_from: Some(domain::family::dues::statement::month_of(m.joined_on)),
-                ..MemberDuesFacts::default()
-            };
-            (m.id, facts)
-        })
-        .collect();
-    for b in page.bases {
-        if let Some(m) = members.get_mut(&b.member_id) {
-            m.bases.push(BaseFact {
-                id: b.id,
-                from: b.from_month,
-                category: b.category,
-                base: b.base_fen,
-                chosen: b.chosen_fen,
-            });
-        }
-    }
-    for h in page.hardships {
-        if let Some(m) = members.get_mut(&h.member_id) {
-            m.hardships.push(HardshipFact { id: h.id, from: h.from_month, to: h.to_month, amount: h.amount_fen });
-        }
-    }
-    for q in page.quarterly {
-        if let Some(m) = members.get_mut(&q.member_id) {
-            m.quarterly.push(QuarterlyFact { from: q.from_month, to: q.to_month });
-        }
-    }
-    for p in page.paid {
-        if let Some(m) = members.get_mut(&p.member_id) {
-            m.payments.push(PaymentFact { id: 0, month: p.month, amount: p.paid, paid_on: p.month, voluntary: false });
-        }
-    }
     let mut out: HashMap<i64, DuesFacts> = HashMap::new();
-    let mut ordered: Vec<MemberDuesFacts> = members.into_values().collect();
-    ordered.sort_by_key(|m| m.member_id);
-    for m in ordered {
-        out.entry(m.org_id).or_default().members.push(m);
+    for m in page.members {
+        let facts = MemberDuesFacts { owes_from: Some(month_of(m.joined_on)), ..m.facts };
+        out.entry(facts.org_id).or_default().members.push(facts);
     }
     for (org, year) in page.published {
         if let Ok(y) = i32::try_from(year) {
