@@ -22,6 +22,7 @@ pub fn action_label(action: &str) -> &str {
         "member.export" => "导出党员名册",
         "member.import" => "导入党员名册",
         "member.relocate" => "更正所在组织",
+        "member.decision" => "党籍处置或纪律处分",
         "transfer.issue" => "开具组织关系转接",
         "transfer.accept" => "接收组织关系转入",
         "transfer.return" => "退回组织关系转接",
@@ -49,7 +50,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// Every action with its name, for the audit page's filter.
-pub const ACTIONS: [&str; 40] = [
+pub const ACTIONS: [&str; 41] = [
     "member.create",
     "member.update",
     "member.update_contact",
@@ -58,6 +59,7 @@ pub const ACTIONS: [&str; 40] = [
     "member.import",
     "member.export",
     "member.work_refusal",
+    "member.decision",
     "transfer.issue",
     "transfer.accept",
     "transfer.return",

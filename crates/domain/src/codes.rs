@@ -114,6 +114,11 @@ impl MemberStatus {
     pub const ALL: [MemberStatus; 6] =
         [Self::Probationary, Self::Full, Self::TransferredOut, Self::Suspended, Self::Deceased, Self::Left];
 
+    /// Probationary or full: a member of a branch today, who owes dues and attends.
+    pub fn is_active(self) -> bool {
+        matches!(self, Self::Probationary | Self::Full)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Probationary => "probationary",

@@ -106,7 +106,10 @@ pub mod pages {
     pub const DUES_PUBLISH: &str = "dues.publish";
     /// One transfer of membership, where it is accepted, returned or its receipt recorded: `id`.
     pub const TRANSFER: &str = "transfer.show";
-    pub const ALL: [&str; 8] = [NEW_MEETING, MEETING, ORG_EDIT, ORG_POSTS, MEMBER, DUES_MEMBER, DUES_PUBLISH, TRANSFER];
+    /// The form for a decision on a member's membership or a sanction: `id` (the member).
+    pub const MEMBER_DECISION: &str = "member.decision";
+    pub const ALL: [&str; 9] =
+        [NEW_MEETING, MEETING, ORG_EDIT, ORG_POSTS, MEMBER, DUES_MEMBER, DUES_PUBLISH, TRANSFER, MEMBER_DECISION];
 }
 
 /// Where to go to fix a finding: a page of [`pages`] and its parameters.

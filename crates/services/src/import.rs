@@ -335,6 +335,11 @@ impl Services {
             }
             let input = row_input(&cell, current);
             let fields = match input.validate(as_of) {
+                Ok(f) if current.is_some_and(|m| !crate::members::free_status_change(m.status, f.status)) => {
+                    let col = map.index(MemberColumn::PartyStatus).or(map.index(MemberColumn::Category));
+                    row_issues.push(issue(col, crate::members::DECISION_FLOW.to_string()));
+                    None
+                }
                 Ok(f) => Some(f),
                 Err(errs) => {
                     for e in errs.0 {

@@ -8,6 +8,7 @@ pub mod audit_log;
 pub mod compliance;
 pub mod console;
 pub mod corrections;
+pub mod decisions;
 pub mod demo;
 pub mod dual_org_life;
 pub mod dues;

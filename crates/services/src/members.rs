@@ -400,6 +400,9 @@ impl Services {
         if member::id_by_id_number(&mut tx, fields.id_number.as_str()).await?.is_some() {
             return Err(ServiceError::field("id_number", "该身份证号已登记在册，请勿重复录入"));
         }
+        if !fields.status.is_active() {
+            return Err(ServiceError::field("status", DECISION_FLOW));
+        }
         let data = to_data(&fields);
         let since = fields.joined_on.iso();
         let id = member::insert(&mut tx, &data, &placement, &since).await?;
@@ -420,7 +423,9 @@ impl Services {
         Ok(id)
     }
 
-    /// Edits a member's fields. A status change is recorded as of `status_on` (default today).
+    /// Edits a member's fields. The status may change only between probationary and full here
+    /// (a correction), recorded as of `status_on` (default today); every other change is a
+    /// decision ([`crate::decisions`]) or a transfer.
     pub async fn update_member(&self, actor: &Actor, id: i64, input: &MemberInput, status_on: &str) -> Result<()> {
         let as_of = self.today();
         let mut tx = self.db.begin().await?;
@@ -454,6 +459,9 @@ impl Services {
             && other != id
         {
             return Err(ServiceError::field("id_number", "该身份证号已登记在另一名党员名下"));
+        }
+        if !free_status_change(before.status, fields.status) {
+            return Err(ServiceError::field("status", DECISION_FLOW));
         }
         let data = to_data(&fields);
         let status_changed = data.status != before.status.as_str();
@@ -674,4 +682,14 @@ pub(crate) fn data_of_row(m: &MemberRow) -> MemberData {
         mobile_destination: m.mobile_destination.clone(),
         remark: m.remark.clone(),
     }
+}
+
+/// Why the edit form and the roster import may not make a status change: it is a decision.
+pub(crate) const DECISION_FLOW: &str =
+    "停止党籍、恢复党籍、出党、去世等党籍状态的变更须通过“党籍处置”办理（转出请办理组织关系转接），不能直接修改";
+
+/// Whether editing a record (the edit form, the roster import) may change the status from
+/// `before` to `after`: only between probationary and full, as a correction.
+pub(crate) fn free_status_change(before: MemberStatus, after: MemberStatus) -> bool {
+    before == after || (before.is_active() && after.is_active())
 }

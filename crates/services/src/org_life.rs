@@ -90,16 +90,19 @@ pub struct Expected {
     pub status: MemberStatus,
     /// A leading cadre taking part under 双重组织生活 (no vote here).
     pub dual: bool,
+    /// Under 留党察看 on the day (no vote, EL-RIGHTS).
+    pub observed: bool,
 }
 
 impl Expected {
     fn new(row: ExpectedRow, dual: bool) -> Self {
-        Expected { member_id: row.member_id, name: row.name, status: row.status, dual }
+        Expected { member_id: row.member_id, name: row.name, status: row.status, dual, observed: row.observed }
     }
 
-    /// Whether this person votes at the meeting (CON-PROB-RIGHTS; guests do not).
+    /// Whether this person votes at the meeting: full members not under 留党察看 (CON-PROB-RIGHTS,
+    /// EL-RIGHTS); guests under 双重组织生活 do not.
     pub fn votes(&self) -> bool {
-        self.status != MemberStatus::Probationary && !self.dual
+        self.status == MemberStatus::Full && !self.observed && !self.dual
     }
 }
 

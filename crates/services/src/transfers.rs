@@ -552,9 +552,9 @@ impl Services {
 fn receipt_months(rules: &domain::rules::RuleSet<lifecycle::Check>, day: NaiveDate) -> u32 {
     rules
         .in_force_on(day)
-        .map(|r| match r.check {
-            lifecycle::Check::Transfer { receipt_months } => receipt_months,
+        .find_map(|r| match r.check {
+            lifecycle::Check::Transfer { receipt_months } => Some(receipt_months),
+            _ => None,
         })
-        .next()
         .unwrap_or(1)
 }

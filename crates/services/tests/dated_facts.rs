@@ -81,9 +81,14 @@ async fn org_committee_counts_the_members_of_the_as_of_date(db: Db) {
     late.confirmed_on = "2026-03-01".into();
     let late = s.create_member(&c, b.id, None, &late).await.unwrap();
     // One of the seven died on 2026-06-01.
-    let mut died = services::members::input_of(&s.member_for_edit(&c, ids[6]).await.unwrap());
-    died.status = "deceased".into();
-    s.update_member(&c, ids[6], &died, "2026-06-01").await.unwrap();
+    let died = services::decisions::DecisionForm {
+        kind: "death".into(),
+        decided_on: "2026-06-01".into(),
+        body: "党支部".into(),
+        reason: "因病去世，家属告知".into(),
+        ..Default::default()
+    };
+    s.record_decision(&c, ids[6], &died).await.unwrap();
     let branch = storage::org::get(s.fixture_db(), &domain::scope::Scope::everything(), b.id).await.unwrap().unwrap();
     let findings = |on: NaiveDate| {
         let s = &s;

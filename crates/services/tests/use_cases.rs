@@ -240,20 +240,30 @@ async fn registry_keeps_history_and_refuses_duplicates(db: Db) {
     // A relocation dated on or before the current span's start is refused.
     let e = s.relocate_member(&c, m, a.id, None, "2024-03-01").await.unwrap_err();
     invalid_field(e, "on");
-    // A status change is recorded with its date; history is kept.
+    // A status change is a decision (the edit form refuses it), recorded with its date; history
+    // is kept.
     let mut input = services::members::input_of(&d.member.row);
-    input.status = "transferred_out".into();
-    s.update_member(&c, m, &input, "2025-01-15").await.unwrap();
+    input.status = "suspended".into();
+    invalid_field(s.update_member(&c, m, &input, "2025-01-15").await.unwrap_err(), "status");
+    let suspend = services::decisions::DecisionForm {
+        kind: "suspend".into(),
+        decided_on: "2025-01-15".into(),
+        body: "某党委".into(),
+        document_no: "党〔2025〕1号".into(),
+        reason: "失去联系6个月以上无法查找".into(),
+        ..Default::default()
+    };
+    s.record_decision(&c, m, &suspend).await.unwrap();
     let d = s.member_detail(&c, m, false).await.unwrap();
     assert_eq!(d.member.row.status_changed_on.to_string(), "2025-01-15");
-    // 预备党员 from the admission, 正式党员 from the confirmation a year later, then the transfer.
+    // 预备党员 from the admission, 正式党员 from the confirmation a year later, then the suspension.
     let history: Vec<(domain::codes::MemberStatus, String)> =
         d.status_changes.iter().map(|c| (c.status, c.changed_on.to_string())).collect();
-    use domain::codes::MemberStatus::{Full, Probationary, TransferredOut};
+    use domain::codes::MemberStatus::{Full, Probationary, Suspended};
     assert_eq!(
         history,
         vec![
-            (TransferredOut, "2025-01-15".to_string()),
+            (Suspended, "2025-01-15".to_string()),
             (Full, "2016-06-01".to_string()),
             (Probationary, "2015-06-01".to_string())
         ]

@@ -124,7 +124,8 @@ code_column!(
     domain::family::dues::account::EntryKind,
     domain::family::dues::account::Purpose,
     domain::family::lifecycle::TransferKind,
-    domain::family::lifecycle::TransferState
+    domain::family::lifecycle::TransferState,
+    domain::family::lifecycle::DecisionKind
 );
 
 /// Money is integer fen; a negative or absurd amount is corrupt, never clamped.

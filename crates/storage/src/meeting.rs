@@ -501,9 +501,13 @@ pub async fn duals(db: &Db, scope: &Scope, org_id: i64) -> Result<Vec<DualRow>> 
 /// Cadres taking part in the org's organizational life on `on` (full or probationary members).
 pub async fn duals_on(db: &Db, org_id: i64, on: &str) -> Result<Vec<ExpectedRow>> {
     db.fetch_all(
-        "SELECT DISTINCT m.id AS member_id, m.name, m.name_key, m.status FROM dual_org_life d JOIN members m ON m.id = d.member_id \
-         WHERE d.org_id = $1 AND d.start_on <= $2 AND (d.end_on IS NULL OR d.end_on >= $2) \
-         AND m.status IN ('probationary','full') ORDER BY m.name_key, m.id",
+        &format!(
+            "SELECT DISTINCT m.id AS member_id, m.name, m.name_key, m.status, CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS observed \
+             FROM dual_org_life d JOIN members m ON m.id = d.member_id \
+             WHERE d.org_id = $1 AND d.start_on <= $2 AND (d.end_on IS NULL OR d.end_on >= $2) \
+             AND m.status IN ('probationary','full') ORDER BY m.name_key, m.id",
+            crate::decision::under_observation_sql("$2")
+        ),
         &[org_id.into(), on.into()],
     )
     .await
@@ -627,6 +631,8 @@ crate::typed_row! {
         pub member_id: i64,
         pub name: String,
         pub status: MemberStatus,
+        /// Under 留党察看 on the day: no vote (EL-RIGHTS).
+        pub observed: bool,
     }
 }
 
@@ -637,9 +643,10 @@ pub async fn members_on(db: &Db, org_id: i64, kind: &str, on: &str) -> Result<Ve
     let mut b = SqlBuf::new("");
     let (org, kind, on) = (b.arg(org_id), b.arg(kind), b.arg(on));
     let status = crate::member::status_on_sql(&on);
+    let observed = crate::decision::under_observation_sql(&on);
     b.push(&format!(
-        "SELECT member_id, name, status FROM (SELECT m.id AS member_id, m.name, {status} AS status \
-         FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE s.org_id = {org} AND s.kind = {kind} \
+        "SELECT member_id, name, status, observed FROM (SELECT m.id AS member_id, m.name, {status} AS status, \
+         CAST(CASE WHEN {observed} THEN 1 ELSE 0 END AS BIGINT) AS observed FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE s.org_id = {org} AND s.kind = {kind} \
          AND {}) x WHERE status IN ('probationary','full') ORDER BY name, member_id",
         crate::member::span_covers_sql(&on)
     ));
@@ -649,9 +656,12 @@ pub async fn members_on(db: &Db, org_id: i64, kind: &str, on: &str) -> Result<Ve
 /// Members holding a post on the org's committee on `on`.
 pub async fn committee_on(db: &Db, org_id: i64, on: &str) -> Result<Vec<ExpectedRow>> {
     db.fetch_all(
-        "SELECT DISTINCT m.id AS member_id, m.name, m.name_key, m.status FROM org_posts p JOIN members m \
-         ON m.id = p.member_id WHERE p.org_id = $1 AND p.start_on <= $2 AND (p.end_on IS NULL OR p.end_on >= $2) \
-         ORDER BY m.name_key, m.id",
+        &format!(
+            "SELECT DISTINCT m.id AS member_id, m.name, m.name_key, m.status, CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS observed \
+             FROM org_posts p JOIN members m ON m.id = p.member_id WHERE p.org_id = $1 AND p.start_on <= $2 \
+             AND (p.end_on IS NULL OR p.end_on >= $2) ORDER BY m.name_key, m.id",
+            crate::decision::under_observation_sql("$2")
+        ),
         &[org_id.into(), on.into()],
     )
     .await

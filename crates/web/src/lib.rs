@@ -15,6 +15,7 @@ mod api_transfers;
 mod audit;
 pub mod auth;
 mod compliance;
+mod decisions;
 mod dues;
 mod dues_account;
 mod dues_branch;
@@ -104,6 +105,7 @@ fn routes() -> ui::Routes {
         .merge(dues_review::routes())
         .merge(dues_import::routes())
         .merge(transfers::routes())
+        .merge(decisions::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -115,7 +117,8 @@ fn routes() -> ui::Routes {
                 .merge(api_todo::routes())
                 .merge(api_dues::routes())
                 .merge(dues_import::api_routes())
-                .merge(api_transfers::routes()),
+                .merge(api_transfers::routes())
+                .merge(decisions::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

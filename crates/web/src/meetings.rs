@@ -45,6 +45,8 @@ struct PersonLine {
     name: String,
     probationary: bool,
     dual: bool,
+    /// Under 留党察看 on the day: present, no vote (EL-RIGHTS).
+    observed: bool,
     attendance: String,
     reason: String,
     error: String,
@@ -260,6 +262,7 @@ async fn form_page_for(
             rating: values.get(&format!("rating_{}", p.member_id)).cloned().unwrap_or_else(|| "qualified".into()),
             probationary: p.status == MemberStatus::Probationary,
             dual: p.dual,
+            observed: p.observed,
             id: p.member_id,
             name: p.name,
         })

@@ -206,7 +206,17 @@ fn yes_no_field(name: &'static str, label: &'static str, value: &str, e: &FieldE
     Field::select(name, label, if value.is_empty() { "否" } else { value }, yes_no_choices(), None, e)
 }
 
+/// The statuses the edit form offers: probationary and full (a correction), and the member's own
+/// status when it is another one (changed only by a decision or a transfer).
+fn editable_statuses(current: &str) -> Vec<(String, String)> {
+    status_choices()
+        .into_iter()
+        .filter(|(v, _)| v == current || matches!(v.as_str(), "probationary" | "full"))
+        .collect()
+}
+
 fn member_fields(i: &MemberInput, e: &FieldErrors, with_status_on: Option<&str>) -> Vec<Field> {
+    let status = if i.status.is_empty() { "full" } else { i.status.as_str() };
     let mut fields = vec![
         Field::text("name", "姓名", &i.name, e).required(),
         Field::text("id_number", "公民身份号码", &i.id_number, e).required().hint("18 位，末位可为 X"),
@@ -231,15 +241,9 @@ fn member_fields(i: &MemberInput, e: &FieldErrors, with_status_on: Option<&str>)
         Field::text("confirmed_on", "转正日期", &i.confirmed_on, e).kind("date").hint("正式党员必填：预备期满之日"),
         Field::text("probation_extension_months", "延长预备期（月）", &i.probation_extension_months, e)
             .hint("曾延长预备期的填6至12，未延长的不填"),
-        Field::select(
-            "status",
-            "党员状态",
-            if i.status.is_empty() { "full" } else { &i.status },
-            status_choices(),
-            None,
-            e,
-        )
-        .required(),
+        Field::select("status", "党员状态", status, editable_statuses(status), None, e)
+            .required()
+            .hint("停止党籍、恢复党籍、出党、去世和纪律处分请在党员页面“党籍处置”中办理"),
         Field::select(
             "dues_category",
             "党费类别",

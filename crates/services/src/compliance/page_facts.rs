@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use domain::codes::MemberStatus;
 use domain::dates::Iso;
 use domain::family::dues::DuesFacts;
-use domain::family::lifecycle::{LifecycleFacts, TransferFact};
+use domain::family::lifecycle::{LifecycleFacts, SuspensionFact, TransferFact};
 use domain::family::org_life::{LifeFacts, RecordFact, VoteFact};
 use domain::family::{OrgFacts, PostSpan};
 use domain::org::{OrgKind, PostKind};
@@ -122,6 +122,14 @@ async fn page_facts(
                     .map_err(|_| ServiceError::Internal(format!("transfers {}: valid_days {}", t.id, t.valid_days)))?,
             });
         }
+    }
+    // EDU-SUSPEND: the members suspended today, by the day their suspension began.
+    for s in storage::decision::suspended_of(db, branches, &range.on).await? {
+        out.lifecycle.entry(s.branch_id).or_default().suspended.push(SuspensionFact {
+            member_id: s.member_id,
+            member_name: s.name,
+            suspended_on: s.suspended_on,
+        });
     }
     for w in check::work_refusals_of(db, branches, &range.from, &range.to).await? {
         let month = date(&w.month, "member_work_refusals.month")?;

@@ -535,4 +535,20 @@ pub const ENDPOINTS: &[Endpoint] = &[
         response: Some("Done"),
         tag: "transfers",
     },
+    Endpoint {
+        method: "get",
+        path: "/members/{id}/decisions",
+        summary: "党员的党籍处置与纪律处分记录，以及按其当前状态可登记的决定类型",
+        request: None,
+        response: Some("Decisions"),
+        tag: "members",
+    },
+    Endpoint {
+        method: "post",
+        path: "/members/{id}/decisions",
+        summary: "登记党籍处置或纪律处分（停止党籍、恢复党籍、出党、死亡、警告至开除党籍、恢复党员权利）；党员状态自决定日期起变更，留党察看期间无表决权（EL-RIGHTS）",
+        request: Some("DecisionForm"),
+        response: Some("Created"),
+        tag: "members",
+    },
 ];

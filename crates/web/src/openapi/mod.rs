@@ -96,6 +96,9 @@ mod endpoints;
     crate::api_transfers::ReturnBody,
     crate::api_transfers::ReceiptBody,
     services::transfers::TransferInput,
+    crate::decisions::Decisions,
+    crate::decisions::Decision,
+    services::decisions::DecisionForm,
 )))]
 struct Components;
 

@@ -5,6 +5,7 @@
 mod accounts;
 mod api;
 mod common;
+mod decisions;
 mod dues;
 mod members;
 mod org_life;

@@ -694,6 +694,8 @@ async fn every_route_is_in_the_scope_matrix(db: Db) {
     routes_without_an_object_refuse_members_and_visitors(t5.db.clone()).await;
     let t7 = test_support::fresh_like(&db).await;
     super::transfers::transfer_routes_both_ways(t7.db.clone()).await;
+    let t8 = test_support::fresh_like(&db).await;
+    super::decisions::decision_routes_both_ways(t8.db.clone()).await;
     let sent = SENT.lock().unwrap().clone();
     // Public: the login, the assets, the health check, the API's document, and the blank import
     // template (it holds no data).

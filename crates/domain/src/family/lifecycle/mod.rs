@@ -5,12 +5,18 @@
 //! | ID | check | where |
 //! |---|---|---|
 //! | EDU-TRANSFER | a letter out of the system gets its receipt (回执) back within 1 month; a transfer inside the system is received or returned within its letter's validity; returning needs a reason | [`transfer::evaluate`], [`transfer::check_return`] |
+//! | EDU-SUSPEND | a suspended membership (停止党籍) ends in restoration or removal within 2 years | [`decision::evaluate_suspended`] |
+//! | EL-RIGHTS | only full members vote and stand, and not under 留党察看 (at write time: the voters expected at a meeting) | [`decision::votes_on`] |
+//!
+//! A member's status changes only by a decision ([`decision`]): 停止党籍, 恢复党籍, the ways out
+//! of the party, death, and the discipline sanctions with their dates.
 //!
 //! The sending org stays responsible for the member until the receiving org takes them in
 //! (EDU-TRANSFER): until then the member is in the sender's branch, counted and checked there.
 //! The letter's validity is local (rules.md §6: no central text), so it is the letter's own
 //! number of days, proposed from the committee's setting; no national default is assumed.
 
+pub mod decision;
 pub mod transfer;
 
 use chrono::NaiveDate;
@@ -20,6 +26,7 @@ use crate::findings::{Finding, When};
 use crate::org::OrgKind;
 use crate::rules::{Applicability, FamilyId, Loosening, Param, Rule, RuleCheck, RuleSet, Severity, Weaker};
 
+pub use decision::{DecisionKind, ObservationFact, SuspensionFact};
 pub use transfer::{TransferFact, TransferKind, TransferState};
 
 pub const FAMILY: FamilyId = FamilyId { id: "lifecycle", label: "党员管理" };
@@ -32,6 +39,10 @@ pub enum Check {
     /// a transfer inside the system is settled within its letter's validity; a refusal has a
     /// reason.
     Transfer { receipt_months: u32 },
+    /// EDU-SUSPEND: a suspension ends in restoration or removal within `removal_years`.
+    Suspension { removal_years: u32 },
+    /// EL-RIGHTS, enforced when a meeting's voters are counted.
+    Rights,
 }
 
 impl RuleCheck for Check {
@@ -47,6 +58,9 @@ impl RuleCheck for Check {
             (Check::Transfer { receipt_months: l }, Check::Transfer { receipt_months: e }) if l > e => {
                 Err(Weaker::Loosens(Loosening::Threshold))
             }
+            (Check::Suspension { removal_years: l }, Check::Suspension { removal_years: e }) if l > e => {
+                Err(Weaker::Loosens(Loosening::Threshold))
+            }
             _ => Ok(()),
         }
     }
@@ -54,7 +68,8 @@ impl RuleCheck for Check {
     fn well_formed(&self) -> Result<(), &'static str> {
         match self {
             Check::Transfer { receipt_months: 0 } => Err("月数应大于0"),
-            Check::Transfer { .. } => Ok(()),
+            Check::Suspension { removal_years: 0 } => Err("年数应大于0"),
+            Check::Transfer { .. } | Check::Suspension { .. } | Check::Rights => Ok(()),
         }
     }
 
@@ -63,6 +78,10 @@ impl RuleCheck for Check {
             Check::Transfer { receipt_months } => {
                 vec![Param::new("receipt_months", "回执退回期限（月）", receipt_months)]
             }
+            Check::Suspension { removal_years } => {
+                vec![Param::new("removal_years", "停止党籍后处置期限（年）", removal_years)]
+            }
+            Check::Rights => Vec::new(),
         }
     }
 }
@@ -75,18 +94,38 @@ pub struct LifecycleFacts {
     pub sent: Vec<TransferFact>,
     /// Transfers inside the system addressed to this branch.
     pub incoming: Vec<TransferFact>,
+    /// The branch's members whose membership is suspended.
+    pub suspended: Vec<SuspensionFact>,
 }
 
 /// The national lifecycle rules, in catalogue order.
 pub fn national_rules() -> Vec<Rule<Check>> {
-    vec![Rule::national(
-        "EDU-TRANSFER",
-        "党员工作单位、经常居住地变动或外出6个月以上且地点相对固定的，应转接组织关系；转出党组织在党员转入前负责管理，接收党组织不得无故拒绝；回执一般1个月内退回",
-        "《中国共产党党员教育管理工作条例》第二十五条；组通字〔2015〕33号",
-        Applicability::kinds(&[OrgKind::Branch]),
-        Check::Transfer { receipt_months: 1 },
-        Severity::Violation,
-    )]
+    vec![
+        Rule::national(
+            "EDU-TRANSFER",
+            "党员工作单位、经常居住地变动或外出6个月以上且地点相对固定的，应转接组织关系；转出党组织在党员转入前负责管理，接收党组织不得无故拒绝；回执一般1个月内退回",
+            "《中国共产党党员教育管理工作条例》第二十五条；组通字〔2015〕33号",
+            Applicability::kinds(&[OrgKind::Branch]),
+            Check::Transfer { receipt_months: 1 },
+            Severity::Violation,
+        ),
+        Rule::national(
+            "EDU-SUSPEND",
+            "出国出境定居、出国学习研究超过5年未归、失去联系6个月以上且无法查找的党员，一般应停止党籍；停止党籍2年后仍无法取得联系的，按自行脱党予以除名",
+            "《中国共产党党员教育管理工作条例》第二十四条",
+            Applicability::kinds(&[OrgKind::Branch]),
+            Check::Suspension { removal_years: 2 },
+            Severity::Violation,
+        ),
+        Rule::national(
+            "EL-RIGHTS",
+            "只有正式党员有表决权、选举权和被选举权；预备党员和受留党察看处分的党员没有",
+            "《中国共产党基层组织选举工作条例》第五条；《中国共产党纪律处分条例》",
+            Applicability::kinds(&[OrgKind::Committee, OrgKind::GeneralBranch, OrgKind::Branch]),
+            Check::Rights,
+            Severity::Violation,
+        ),
+    ]
 }
 
 /// The national lifecycle rules as a rule set.
@@ -115,6 +154,10 @@ pub fn evaluate_org(
             Check::Transfer { receipt_months } => {
                 out.extend(transfer::evaluate(rule, receipt_months, org.org_id, facts, when));
             }
+            Check::Suspension { removal_years } => {
+                out.extend(decision::evaluate_suspended(rule, removal_years, org.org_id, &facts.suspended, when));
+            }
+            Check::Rights => {}
         }
     }
     out

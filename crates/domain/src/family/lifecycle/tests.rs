@@ -34,11 +34,11 @@ fn run(facts: &LifecycleFacts, as_of: NaiveDate, notice_days: u32) -> Vec<(Sever
 }
 
 fn sent(t: TransferFact) -> LifecycleFacts {
-    LifecycleFacts { sent: vec![t], incoming: Vec::new() }
+    LifecycleFacts { sent: vec![t], ..LifecycleFacts::default() }
 }
 
 fn incoming(t: TransferFact) -> LifecycleFacts {
-    LifecycleFacts { sent: Vec::new(), incoming: vec![t] }
+    LifecycleFacts { incoming: vec![t], ..LifecycleFacts::default() }
 }
 
 #[test]
@@ -121,4 +121,120 @@ fn edu_transfer_local_rules_may_only_ask_sooner() {
     assert!(Check::Transfer { receipt_months: 2 }.at_least_as_strict(&national).is_err());
     assert!(Check::Transfer { receipt_months: 1 }.at_least_as_strict(&national).is_ok());
     assert!(Check::Transfer { receipt_months: 0 }.well_formed().is_err());
+}
+
+// ---- decisions: EDU-SUSPEND, EL-RIGHTS ----
+
+use super::decision::{self as dec, DecisionInput, ObservationFact, SuspensionFact};
+use crate::codes::MemberStatus;
+
+fn suspended(on: NaiveDate, as_of: NaiveDate) -> Vec<(Severity, Option<NaiveDate>, String)> {
+    let facts = LifecycleFacts {
+        suspended: vec![SuspensionFact { member_id: 9, member_name: "李四".into(), suspended_on: on }],
+        ..LifecycleFacts::default()
+    };
+    let org = OrgFacts::new(1, OrgKind::Branch);
+    evaluate_org(&national(), &org, &facts, &When::new(2026, as_of, 30))
+        .into_iter()
+        .inspect(|f| assert_eq!(f.rule_id, "EDU-SUSPEND"))
+        .map(|f| (f.severity, f.due, f.fix.map(|x| x.page.to_string()).unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn edu_suspend_removal_due_two_years_after_the_suspension() {
+    let on = d(2024, 3, 15);
+    assert_eq!(dec::removal_due(on, 2), Some(d(2026, 3, 15)));
+    // The day before and the day itself: upcoming; the day after: overdue.
+    assert_eq!(suspended(on, d(2026, 3, 14))[0].0, Severity::Upcoming);
+    assert_eq!(suspended(on, d(2026, 3, 15))[0].0, Severity::Upcoming);
+    let late = suspended(on, d(2026, 3, 16));
+    assert_eq!(late[0].0, Severity::Violation);
+    assert_eq!(late[0].1, Some(d(2026, 3, 15)));
+    assert_eq!(late[0].2, crate::findings::pages::MEMBER_DECISION);
+    // Outside the notice window nothing is said yet.
+    assert!(suspended(on, d(2026, 2, 12)).is_empty());
+    assert_eq!(suspended(on, d(2026, 2, 13)).len(), 1);
+    // 29 February: two years on is 28 February.
+    assert_eq!(dec::removal_due(d(2024, 2, 29), 2), Some(d(2026, 2, 28)));
+}
+
+#[test]
+fn edu_suspend_a_committee_may_shorten_the_deadline_not_lengthen_it() {
+    use crate::rules::RuleCheck;
+    let national = Check::Suspension { removal_years: 2 };
+    assert!(Check::Suspension { removal_years: 1 }.at_least_as_strict(&national).is_ok());
+    assert!(Check::Suspension { removal_years: 3 }.at_least_as_strict(&national).is_err());
+    assert!(Check::Suspension { removal_years: 0 }.well_formed().is_err());
+}
+
+#[test]
+fn el_rights_observation_covers_its_period_and_ends_early_on_restoration() {
+    let decided = d(2026, 3, 10);
+    let last = dec::observation_last_day(decided, 12).unwrap_or(decided);
+    assert_eq!(last, d(2027, 3, 9));
+    let o = ObservationFact { decided_on: decided, last_day: last, restored_on: None };
+    // Excluded from voters on the day of the decision, counted again the day after the period.
+    assert!(dec::votes_on(MemberStatus::Full, &[o], d(2026, 3, 9)));
+    assert!(!dec::votes_on(MemberStatus::Full, &[o], d(2026, 3, 10)));
+    assert!(!dec::votes_on(MemberStatus::Full, &[o], d(2027, 3, 9)));
+    assert!(dec::votes_on(MemberStatus::Full, &[o], d(2027, 3, 10)));
+    // Restored on 1 October: voting again that day.
+    let r = ObservationFact { restored_on: Some(d(2026, 10, 1)), ..o };
+    assert!(!dec::votes_on(MemberStatus::Full, &[r], d(2026, 9, 30)));
+    assert!(dec::votes_on(MemberStatus::Full, &[r], d(2026, 10, 1)));
+    // Probationary members never vote.
+    assert!(!dec::votes_on(MemberStatus::Probationary, &[], d(2026, 10, 1)));
+}
+
+#[test]
+fn decisions_move_the_status_only_where_they_apply() {
+    use DecisionKind as K;
+    use MemberStatus as S;
+    assert_eq!(K::Suspend.status_after(S::Full), Ok(S::Suspended));
+    assert!(K::Suspend.status_after(S::Suspended).is_err());
+    assert_eq!(K::Restore.status_after(S::Suspended), Ok(S::Full));
+    assert!(K::Restore.status_after(S::Full).is_err());
+    assert_eq!(K::LapseRemoved.status_after(S::Suspended), Ok(S::Left));
+    assert_eq!(K::ProbationCancelled.status_after(S::Probationary), Ok(S::Left));
+    assert!(K::ProbationCancelled.status_after(S::Full).is_err());
+    assert_eq!(K::Death.status_after(S::Probationary), Ok(S::Deceased));
+    assert_eq!(K::Observation.status_after(S::Full), Ok(S::Full));
+    // Sanctions are for full members; a probationary member's probation is extended or cancelled.
+    assert!(K::Observation.status_after(S::Probationary).is_err());
+    assert_eq!(K::Expelled.status_after(S::Full), Ok(S::Left));
+    for k in K::ALL {
+        assert!(k.status_after(S::Left).is_err(), "{k:?} after 已出党");
+        assert!(k.status_after(S::Deceased).is_err(), "{k:?} after 已去世");
+        assert!(k.status_after(S::TransferredOut).is_err(), "{k:?} after 已转出");
+    }
+    assert!(K::applicable(S::Suspended).contains(&K::Restore));
+    assert!(!K::applicable(S::Full).contains(&K::Restore));
+}
+
+#[test]
+fn decision_input_names_each_missing_field() {
+    let today = d(2026, 12, 3);
+    let good = DecisionInput {
+        kind: DecisionKind::Observation,
+        decided_on: today,
+        body: "中共某县教育局委员会".into(),
+        document_no: "县教党〔2026〕12号".into(),
+        reason: "违反工作纪律，情节较重".into(),
+        months: Some(12),
+    };
+    assert!(good.validate(today).is_ok());
+    let fields = |i: &DecisionInput| -> Vec<&'static str> {
+        i.validate(today).err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+    };
+    assert_eq!(fields(&DecisionInput { months: Some(18), ..good.clone() }), vec!["months"]);
+    assert_eq!(fields(&DecisionInput { months: None, ..good.clone() }), vec!["months"]);
+    assert_eq!(fields(&DecisionInput { decided_on: d(2026, 12, 4), ..good.clone() }), vec!["decided_on"]);
+    assert_eq!(
+        fields(&DecisionInput { body: " ".into(), document_no: String::new(), reason: "无".into(), ..good.clone() }),
+        vec!["body", "document_no", "reason"]
+    );
+    // A death needs no document number, and no period.
+    let death = DecisionInput { kind: DecisionKind::Death, document_no: String::new(), months: None, ..good };
+    assert!(death.validate(today).is_ok());
 }
