@@ -102,9 +102,10 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
     let summary = s.seed_demo(Scale::City, as_of()).await.unwrap();
     assert!((45_000..=55_000).contains(&summary.members), "{} members", summary.members);
     assert_eq!(summary.accounts.len(), 6);
-    let one = |sql: &'static str| {
+    let one = |sql: &str| {
         let db = s.fixture_db().clone();
-        async move { db.fetch_one::<(i64,)>(sql, &[]).await.unwrap().0 }
+        let sql = sql.to_string();
+        async move { db.fetch_one::<(i64,)>(&sql, &[]).await.unwrap().0 }
     };
     assert_eq!(one("SELECT COUNT(*) FROM members").await, summary.members as i64);
     // Dues: a base for every member, and every generated payment is the due the rules compute
@@ -152,6 +153,19 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
             .await,
         0
     );
+    // Decisions (storage::bulk_decisions): every suspended, removed or deceased member has the
+    // decision that made them so; 留党察看 and 警告 among full members.
+    assert_eq!(
+        one("SELECT COUNT(*) FROM members m WHERE m.status IN ('suspended','left','deceased') AND NOT EXISTS \
+             (SELECT 1 FROM member_decisions d WHERE d.member_id = m.id AND d.status_after = m.status \
+             AND d.decided_on = m.status_changed_on)")
+        .await,
+        0
+    );
+    for kind in ["suspend", "observation", "warning"] {
+        let n = one(&format!("SELECT COUNT(*) FROM member_decisions WHERE kind = '{kind}'")).await;
+        assert!(n > 0, "the city demo has {kind} decisions");
+    }
     assert!(one("SELECT COUNT(*) FROM dues_quarterly").await > 0);
     assert!(
         one("SELECT COUNT(*) FROM dues_payments WHERE paid_on > substr(month, 1, 8) || '28'").await > 0,

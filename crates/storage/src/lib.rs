@@ -10,6 +10,7 @@
 pub mod account;
 pub mod audit;
 pub mod bulk;
+pub mod bulk_decisions;
 pub mod bulk_dues;
 pub mod bulk_life;
 pub mod bulk_transfers;

@@ -443,6 +443,9 @@ impl Services {
         let transfers =
             storage::bulk_transfers::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
         tracing::info!("demo: {transfers:?}");
+        let decisions =
+            storage::bulk_decisions::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
+        tracing::info!("demo: {decisions} decisions on membership and discipline");
         self.audit(
             &mut tx,
             &actor,

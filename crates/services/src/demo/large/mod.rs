@@ -213,8 +213,11 @@ impl Services {
         let mut tx = self.db.begin().await?;
         let transfers =
             storage::bulk_transfers::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
+        // Decisions on membership and discipline (storage::bulk_decisions).
+        let decisions =
+            storage::bulk_decisions::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
         tx.commit().await?;
-        tracing::info!("demo: {transfers:?}");
+        tracing::info!("demo: {transfers:?}, {decisions} decisions on membership and discipline");
         tracing::info!("demo: {dues:?} in {:.1} s", started.elapsed().as_secs_f64());
 
         let actor = console_actor();
