@@ -23,6 +23,7 @@ pub fn action_label(action: &str) -> &str {
         "member.import" => "导入党员名册",
         "member.relocate" => "更正所在组织",
         "member.decision" => "党籍处置或纪律处分",
+        "election.record" => "录入换届选举",
         "transfer.issue" => "开具组织关系转接",
         "transfer.accept" => "接收组织关系转入",
         "transfer.return" => "退回组织关系转接",
@@ -50,7 +51,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// Every action with its name, for the audit page's filter.
-pub const ACTIONS: [&str; 41] = [
+pub const ACTIONS: [&str; 42] = [
     "member.create",
     "member.update",
     "member.update_contact",
@@ -73,6 +74,7 @@ pub const ACTIONS: [&str; 41] = [
     "org.export",
     "post.appoint",
     "post.end",
+    "election.record",
     "meeting.record",
     "meeting.correct",
     "meeting.void",

@@ -12,6 +12,7 @@ pub mod decisions;
 pub mod demo;
 pub mod dual_org_life;
 pub mod dues;
+pub mod elections;
 pub mod export;
 pub mod findings;
 pub mod home;

@@ -242,10 +242,12 @@ impl Services {
                         ),
                     };
                     let row = storage::org::insert(&mut tx, parent_row.as_ref(), fields).await?;
+                    crate::elections::typed_term(&mut tx, None, row.id, fields).await?;
                     new.push(row.id);
                     created.insert(path_names.clone(), row);
                 }
                 PlannedOrg::Update { org, fields } => {
+                    crate::elections::typed_term(&mut tx, Some(org), org.id, fields).await?;
                     storage::org::update_fields(&mut tx, org.id, fields).await?;
                     changed.push(org.id);
                 }

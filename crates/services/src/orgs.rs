@@ -185,6 +185,7 @@ impl Services {
             return Err(ServiceError::field("parent_id", "上级组织已撤销"));
         }
         let row = org::insert(&mut tx, parent.as_ref(), &fields).await?;
+        crate::elections::typed_term(&mut tx, None, row.id, &fields).await?;
         self.audit(
             &mut tx,
             actor,
@@ -212,6 +213,7 @@ impl Services {
         let mut input = input.clone();
         input.kind = before.kind.as_str().to_string();
         let (_, fields) = input.validate().map_err(ServiceError::Invalid)?;
+        crate::elections::typed_term(&mut tx, Some(&before), id, &fields).await?;
         org::update_fields(&mut tx, id, &fields).await?;
         let after = org::get_in_tx(&mut tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
         self.audit(

@@ -125,7 +125,8 @@ code_column!(
     domain::family::dues::account::Purpose,
     domain::family::lifecycle::TransferKind,
     domain::family::lifecycle::TransferState,
-    domain::family::lifecycle::DecisionKind
+    domain::family::lifecycle::DecisionKind,
+    domain::family::lifecycle::election::ElectionMode
 );
 
 /// Money is integer fen; a negative or absurd amount is corrupt, never clamped.

@@ -19,6 +19,7 @@ pub mod column;
 pub mod db;
 pub mod decision;
 pub mod dues;
+pub mod election;
 pub mod meeting;
 pub mod member;
 pub mod member_history;

@@ -286,6 +286,16 @@ pub async fn open_post(tx: &mut Tx, org_id: i64, post: &str) -> Result<Option<Po
     .await
 }
 
+/// The org's open posts (an election ends them).
+pub async fn open_posts_in_tx(tx: &mut Tx, org_id: i64) -> Result<Vec<PostRow>> {
+    tx.fetch_all(
+        "SELECT p.id, p.org_id, p.member_id, m.name AS member_name, p.post, p.start_on, p.end_on \
+         FROM org_posts p JOIN members m ON m.id = p.member_id WHERE p.org_id = $1 AND p.end_on IS NULL ORDER BY p.id",
+        &[org_id.into()],
+    )
+    .await
+}
+
 pub async fn insert_post(tx: &mut Tx, org_id: i64, member_id: i64, post: &str, start_on: &str) -> Result<i64> {
     tx.insert_returning_id(
         "INSERT INTO org_posts (org_id, member_id, post, start_on, created_at) VALUES ($1,$2,$3,$4,$5) RETURNING id",

@@ -21,6 +21,7 @@ mod dues_account;
 mod dues_branch;
 mod dues_import;
 mod dues_review;
+mod elections;
 pub mod error;
 mod fix;
 mod home;
@@ -106,6 +107,7 @@ fn routes() -> ui::Routes {
         .merge(dues_import::routes())
         .merge(transfers::routes())
         .merge(decisions::routes())
+        .merge(elections::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -118,7 +120,8 @@ fn routes() -> ui::Routes {
                 .merge(api_dues::routes())
                 .merge(dues_import::api_routes())
                 .merge(api_transfers::routes())
-                .merge(decisions::api_routes()),
+                .merge(decisions::api_routes())
+                .merge(elections::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

@@ -445,6 +445,8 @@ impl Services {
         tracing::info!("demo: {transfers:?}");
         let decisions =
             storage::bulk_decisions::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
+        // Every term starts from an election on record (storage::election).
+        storage::election::record_terms(&mut tx, &dues_plan.lo, &dues_plan.hi).await?;
         tracing::info!("demo: {decisions} decisions on membership and discipline");
         self.audit(
             &mut tx,

@@ -99,6 +99,13 @@ mod endpoints;
     crate::decisions::Decisions,
     crate::decisions::Decision,
     services::decisions::DecisionForm,
+    crate::elections::ElectionList,
+    crate::elections::Election,
+    crate::elections::Candidate,
+    crate::elections::Setup,
+    crate::elections::Voter,
+    services::elections::ElectionForm,
+    services::elections::CandidateInput,
 )))]
 struct Components;
 

@@ -7,6 +7,7 @@ mod api;
 mod common;
 mod decisions;
 mod dues;
+mod elections;
 mod members;
 mod org_life;
 mod roster;

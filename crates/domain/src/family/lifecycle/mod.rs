@@ -6,7 +6,8 @@
 //! |---|---|---|
 //! | EDU-TRANSFER | a letter out of the system gets its receipt (回执) back within 1 month; a transfer inside the system is received or returned within its letter's validity; returning needs a reason | [`transfer::evaluate`], [`transfer::check_return`] |
 //! | EDU-SUSPEND | a suspended membership (停止党籍) ends in restoration or removal within 2 years | [`decision::evaluate_suspended`] |
-//! | EL-RIGHTS | only full members vote and stand, and not under 留党察看 (at write time: the voters expected at a meeting) | [`decision::votes_on`] |
+//! | EL-RIGHTS | only full members vote and stand, and not under 留党察看 (at write time: the voters expected at a meeting or an election) | [`decision::votes_on`] |
+//! | EL-MARGIN, EL-BALLOTS, EL-ONTIME, EL-CONGRESS (and EL-QUORUM, EL-ELECTED of the org_life family) | an election record is refused when its counts break them | [`election::tally`] |
 //!
 //! A member's status changes only by a decision ([`decision`]): 停止党籍, 恢复党籍, the ways out
 //! of the party, death, and the discipline sanctions with their dates.
@@ -17,6 +18,7 @@
 //! number of days, proposed from the committee's setting; no national default is assumed.
 
 pub mod decision;
+pub mod election;
 pub mod transfer;
 
 use chrono::NaiveDate;
@@ -41,15 +43,34 @@ pub enum Check {
     Transfer { receipt_months: u32 },
     /// EDU-SUSPEND: a suspension ends in restoration or removal within `removal_years`.
     Suspension { removal_years: u32 },
-    /// EL-RIGHTS, enforced when a meeting's voters are counted.
+    /// EL-RIGHTS, enforced when a meeting's or an election's voters are counted.
     Rights,
+    /// A rule an election record is checked against when it is entered ([`election::tally`]).
+    Election { duty: ElectionDuty },
+}
+
+/// Which election rule a [`Check::Election`] states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElectionDuty {
+    /// EL-MARGIN: candidates exceed seats by at least 20%.
+    Margin,
+    /// EL-BALLOTS: no more ballots returned than issued.
+    Ballots,
+    /// EL-ONTIME: a delayed or advanced election has the higher level's approval.
+    OnTime,
+    /// EL-CONGRESS: a 党员代表大会 needs 500 members or approval.
+    Congress,
 }
 
 impl RuleCheck for Check {
     const FAMILY: FamilyId = FAMILY;
 
     fn same_kind(&self, other: &Self) -> bool {
-        std::mem::discriminant(self) == std::mem::discriminant(other)
+        match (self, other) {
+            (Check::Election { duty: a }, Check::Election { duty: b }) => a == b,
+            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
+        }
     }
 
     /// A committee may ask for the receipt sooner, never later.
@@ -69,7 +90,7 @@ impl RuleCheck for Check {
         match self {
             Check::Transfer { receipt_months: 0 } => Err("月数应大于0"),
             Check::Suspension { removal_years: 0 } => Err("年数应大于0"),
-            Check::Transfer { .. } | Check::Suspension { .. } | Check::Rights => Ok(()),
+            Check::Transfer { .. } | Check::Suspension { .. } | Check::Rights | Check::Election { .. } => Ok(()),
         }
     }
 
@@ -81,7 +102,7 @@ impl RuleCheck for Check {
             Check::Suspension { removal_years } => {
                 vec![Param::new("removal_years", "停止党籍后处置期限（年）", removal_years)]
             }
-            Check::Rights => Vec::new(),
+            Check::Rights | Check::Election { .. } => Vec::new(),
         }
     }
 }
@@ -125,7 +146,42 @@ pub fn national_rules() -> Vec<Rule<Check>> {
             Check::Rights,
             Severity::Violation,
         ),
+        election_rule(
+            "EL-MARGIN",
+            "委员候选人的差额一般为应选人数的20%（候选人数不少于应选人数的1.2倍）",
+            "《中国共产党基层组织选举工作条例》第九条、第十三条",
+            ElectionDuty::Margin,
+        ),
+        election_rule(
+            "EL-BALLOTS",
+            "收回的选票多于发出的选票，选举无效；所选人数多于应选人数的选票无效",
+            "《中国共产党基层组织选举工作暂行条例》；各地选举工作规定",
+            ElectionDuty::Ballots,
+        ),
+        election_rule(
+            "EL-ONTIME",
+            "党的基层委员会任期届满应按期换届；需要延期或提前换届的，应报上级党组织批准，延长或提前期限一般不超过1年",
+            "《中国共产党基层组织选举工作条例》第三条",
+            ElectionDuty::OnTime,
+        ),
+        election_rule(
+            "EL-CONGRESS",
+            "党员人数500名以上或者所属党组织驻地分散的，经上级党组织批准，可以召开党员代表大会进行选举",
+            "《中国共产党基层组织选举工作条例》第四条",
+            ElectionDuty::Congress,
+        ),
     ]
+}
+
+fn election_rule(id: &'static str, title: &'static str, citation: &'static str, duty: ElectionDuty) -> Rule<Check> {
+    Rule::national(
+        id,
+        title,
+        citation,
+        Applicability::kinds(&[OrgKind::Committee, OrgKind::GeneralBranch, OrgKind::Branch]),
+        Check::Election { duty },
+        Severity::Violation,
+    )
 }
 
 /// The national lifecycle rules as a rule set.
@@ -157,7 +213,7 @@ pub fn evaluate_org(
             Check::Suspension { removal_years } => {
                 out.extend(decision::evaluate_suspended(rule, removal_years, org.org_id, &facts.suspended, when));
             }
-            Check::Rights => {}
+            Check::Rights | Check::Election { .. } => {}
         }
     }
     out

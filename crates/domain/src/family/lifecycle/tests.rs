@@ -238,3 +238,110 @@ fn decision_input_names_each_missing_field() {
     let death = DecisionInput { kind: DecisionKind::Death, document_no: String::new(), months: None, ..good };
     assert!(death.validate(today).is_ok());
 }
+
+// ---- term elections: EL-QUORUM, EL-MARGIN, EL-BALLOTS, EL-ELECTED, EL-ONTIME, EL-CONGRESS ----
+
+use super::election::{self as el, CandidateVotes, ElectionCounts, ElectionMode};
+use crate::org_life::MajorityBase;
+
+fn counts(expected: u32, present: u32, seats: u32, votes: &[u32]) -> ElectionCounts {
+    ElectionCounts {
+        mode: ElectionMode::Assembly,
+        held_on: d(2026, 6, 1),
+        voters_expected: expected,
+        voters_present: present,
+        seats,
+        ballots_issued: present,
+        ballots_returned: present,
+        ballots_invalid: 0,
+        candidates: votes
+            .iter()
+            .enumerate()
+            .map(|(i, v)| CandidateVotes { member_id: i as i64 + 1, name: format!("候选人{i}"), votes: *v })
+            .collect(),
+        base: MajorityBase::Present,
+        members: 50,
+        congress_approval: String::new(),
+        term: Some((d(2023, 6, 1), 3)),
+        timing_approval: String::new(),
+    }
+}
+
+fn refused_by(c: &ElectionCounts) -> Vec<&'static str> {
+    match el::tally(c) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.into_iter().filter_map(|e| e.rule_id).collect(),
+    }
+}
+
+#[test]
+fn el_quorum_40_of_50_is_not_enough_41_is() {
+    assert_eq!(refused_by(&counts(50, 40, 1, &[30, 10])), vec!["EL-QUORUM"]);
+    assert!(refused_by(&counts(50, 41, 1, &[30, 11])).is_empty());
+}
+
+#[test]
+fn el_margin_5_seats_6_candidates_pass_7_seats_8_candidates_fail() {
+    assert!(el::margin_met(5, 6));
+    assert!(!el::margin_met(7, 8));
+    assert!(el::margin_met(7, 9));
+    assert_eq!(el::fewest_candidates(7), 9);
+    assert!(refused_by(&counts(50, 45, 5, &[40, 39, 38, 37, 36, 5])).is_empty());
+    assert_eq!(refused_by(&counts(50, 45, 7, &[40, 39, 38, 37, 36, 35, 34, 5])), vec!["EL-MARGIN"]);
+    // One seat (a branch electing its secretary): no margin is required.
+    assert!(el::margin_met(1, 1));
+}
+
+#[test]
+fn el_elected_more_than_half_of_those_present_or_expected() {
+    // 45 present of 50: 23 votes is more than half of 45; under the 应到 base it needs 26.
+    let c = counts(50, 45, 3, &[40, 30, 23, 22]);
+    let names = |r: Vec<CandidateVotes>| r.into_iter().map(|x| x.votes).collect::<Vec<_>>();
+    assert_eq!(el::tally(&c).map(names), Ok(vec![40, 30, 23]));
+    let expected = ElectionCounts { base: MajorityBase::Expected, ..c.clone() };
+    assert_eq!(el::tally(&expected).map(names), Ok(vec![40, 30]));
+    // More passing than seats: the most votes; a tie at the last seat is a new vote.
+    let c = counts(50, 45, 2, &[40, 30, 30]);
+    assert_eq!(refused_by(&c), vec!["EL-ELECTED"]);
+    let c = counts(50, 45, 2, &[40, 31, 30]);
+    assert_eq!(el::tally(&c).map(names), Ok(vec![40, 31]));
+}
+
+#[test]
+fn el_ballots_more_returned_than_issued_voids_the_election() {
+    let mut c = counts(50, 45, 1, &[30, 10]);
+    c.ballots_issued = 44;
+    c.ballots_returned = 45;
+    assert_eq!(refused_by(&c), vec!["EL-BALLOTS"]);
+    c.ballots_returned = 44;
+    assert!(refused_by(&c).is_empty());
+    // Votes above the valid ballots.
+    c.ballots_invalid = 20;
+    assert_eq!(refused_by(&c), vec!["EL-BALLOTS"]);
+}
+
+#[test]
+fn el_ontime_delay_or_early_advance_needs_approval() {
+    // The term of 1 June 2023 (3 years) ends on 1 June 2026.
+    let mut c = counts(50, 45, 1, &[30, 10]);
+    for (held, refused) in [((2025, 11, 30), true), ((2025, 12, 1), false), ((2026, 6, 1), false), ((2026, 6, 2), true)]
+    {
+        c.held_on = d(held.0, held.1, held.2);
+        assert_eq!(refused_by(&c) == vec!["EL-ONTIME"], refused, "{held:?}");
+    }
+    c.timing_approval = "县委组〔2026〕5号".into();
+    assert!(refused_by(&c).is_empty());
+}
+
+#[test]
+fn el_congress_needs_500_members_or_approval() {
+    let mut c = counts(120, 110, 1, &[80, 30]);
+    c.mode = ElectionMode::Congress;
+    c.members = 499;
+    assert_eq!(refused_by(&c), vec!["EL-CONGRESS"]);
+    c.members = 500;
+    assert!(refused_by(&c).is_empty());
+    c.members = 300;
+    c.congress_approval = "县委组〔2026〕8号".into();
+    assert!(refused_by(&c).is_empty());
+}

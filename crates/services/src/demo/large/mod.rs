@@ -216,6 +216,8 @@ impl Services {
         // Decisions on membership and discipline (storage::bulk_decisions).
         let decisions =
             storage::bulk_decisions::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
+        // Every term starts from an election on record (storage::election).
+        storage::election::record_terms(&mut tx, &dues_plan.lo, &dues_plan.hi).await?;
         tx.commit().await?;
         tracing::info!("demo: {transfers:?}, {decisions} decisions on membership and discipline");
         tracing::info!("demo: {dues:?} in {:.1} s", started.elapsed().as_secs_f64());
