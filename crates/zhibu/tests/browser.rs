@@ -334,6 +334,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     ui.client.set_window_size(1280, 900).await.expect("desktop width");
     eprintln!("step: recorded {march}'s 支委会 with attendance; its finding is gone");
     let dues_member = steps::dues(&ui, &branch_id).await;
+    steps::election(&ui, &branch_id).await;
 
     ui.logout().await;
     eprintln!("step: logged out");

@@ -198,3 +198,61 @@ pub(crate) async fn transfer(ui: &Ui, accounts: &Accounts, member: &str) {
     ui.assert_fits_width("the transferred member's page").await;
     eprintln!("step: transferred member {member} to {to_name} and accepted it there");
 }
+
+/// A term election at phone width (EL-*): the branch's worker records the approved result (one
+/// seat, the secretary; two candidates; every voter present); the tally shows who was elected,
+/// and the branch's posts name the new secretary from the election day.
+pub(crate) async fn election(ui: &Ui, branch_id: &str) {
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("/orgs/{branch_id}/elections")).await;
+    ui.wait_css("form#election-form").await;
+    let voters = ui.wait_css("#voters-expected").await.text().await.expect("read the voters");
+    let voters = voters.trim().to_owned();
+    let pick = ui
+        .client
+        .execute(
+            "const rows = Array.from(document.querySelectorAll('table#candidates tbody tr')) \
+               .filter(function (r) { return r.querySelector('input[type=checkbox]'); }); \
+             const a = rows[0], b = rows[1]; \
+             a.querySelector('input[type=checkbox]').checked = true; \
+             b.querySelector('input[type=checkbox]').checked = true; \
+             a.querySelector('input[name^=votes_]').value = arguments[0]; \
+             b.querySelector('input[name^=votes_]').value = '0'; \
+             a.querySelector('input[name=secretary_id]').checked = true; \
+             const f = document.querySelector('form#election-form'); \
+             f.querySelector('[name=approved_on]').value = f.querySelector('[name=held_on]').value; \
+             return a.querySelector('td').firstChild.textContent.trim();",
+            vec![serde_json::Value::String(voters.clone())],
+        )
+        .await
+        .expect("choose the candidates");
+    let secretary = pick.as_str().unwrap_or_default().to_owned();
+    assert!(!secretary.is_empty(), "the first voter stands");
+    for (field, value) in [
+        ("voters_present", voters.as_str()),
+        ("seats", "1"),
+        ("ballots_issued", voters.as_str()),
+        ("ballots_returned", voters.as_str()),
+        ("approval_no", "县教党〔2026〕30号"),
+        ("timing_approval_no", "县委组〔2026〕12号"),
+    ] {
+        ui.fill("form#election-form", field, value).await;
+    }
+    ui.shot("election-form").await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.click("button#record-election").await;
+    ui.wait_css("table#election-result").await;
+    let result = ui.client.source().await.expect("read the tally");
+    assert!(result.contains("当选（书记）"), "the tally names the secretary elected");
+    ui.shot("election-result").await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("/orgs/{branch_id}")).await;
+    ui.wait_css("h1").await;
+    let org = ui.client.source().await.expect("read the branch");
+    assert!(
+        org.contains(&format!(">{secretary}</a></td>")) && org.contains("书记"),
+        "the branch's posts name the new secretary {secretary}"
+    );
+    ui.assert_fits_width("the branch after the election").await;
+    eprintln!("step: recorded a term election at phone width; {secretary} is the branch's secretary");
+}
