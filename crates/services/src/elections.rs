@@ -375,3 +375,87 @@ pub(crate) async fn typed_term(tx: &mut Tx, before: Option<&OrgRow>, org_id: i64
     }
     Ok(())
 }
+
+/// Where an org's term stands on a day (the term calendar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum TermState {
+    /// Ended and not renewed.
+    Overdue,
+    /// Ends within 6 months: the higher level reminds the org (ORG-RENEWAL).
+    Due,
+    Current,
+    /// No election on record.
+    Unknown,
+}
+
+impl TermState {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Overdue => "已届满未换届",
+            Self::Due => "6个月内届满",
+            Self::Current => "任期内",
+            Self::Unknown => "未录入",
+        }
+    }
+}
+
+/// One org's term in the calendar.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TermLine {
+    pub org_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub start: Option<NaiveDate>,
+    pub years: Option<i64>,
+    pub end: Option<NaiveDate>,
+    pub state: TermState,
+}
+
+impl Services {
+    /// The terms of an org's subtree that end first (overdue first, then by their end), up to
+    /// `limit`, and the orgs without a term recorded after them.
+    pub async fn term_calendar(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        as_of: NaiveDate,
+        limit: usize,
+    ) -> Result<Vec<TermLine>> {
+        let org = self.org(actor, org_id).await?;
+        let rows =
+            storage::election::terms_ending_first(&self.db, &org.org_path()?, i64::try_from(limit).unwrap_or(i64::MAX))
+                .await?;
+        let warn = domain::dates::add_months(as_of, 6);
+        let mut lines: Vec<TermLine> = rows
+            .into_iter()
+            .map(|r| {
+                let end = r
+                    .term_start_on
+                    .zip(r.term_years.and_then(|y| u32::try_from(y).ok()))
+                    .map(|(s, y)| domain::dates::anniversary(s, y));
+                let state = match end {
+                    None => TermState::Unknown,
+                    Some(e) if e <= as_of => TermState::Overdue,
+                    Some(e) if e <= warn => TermState::Due,
+                    Some(_) => TermState::Current,
+                };
+                TermLine {
+                    org_id: r.id,
+                    name: r.name,
+                    kind: r.kind.label().to_string(),
+                    start: r.term_start_on,
+                    years: r.term_years,
+                    end,
+                    state,
+                }
+            })
+            .collect();
+        // Overdue and due first by their end, then current ones, then those without a term.
+        lines.sort_by_key(|l| (l.end.is_none(), l.end, l.org_id));
+        lines.truncate(limit);
+        Ok(lines)
+    }
+}

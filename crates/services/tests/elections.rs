@@ -44,7 +44,11 @@ fn rules(e: ServiceError) -> Vec<String> {
     }
 }
 
-test_support::on_both_backends!(el_election_replaces_posts_and_term, el_refusals_name_their_rules_and_write_nothing);
+test_support::on_both_backends!(
+    el_election_replaces_posts_and_term,
+    el_refusals_name_their_rules_and_write_nothing,
+    term_calendar_lists_overdue_terms_first
+);
 
 async fn setup(db: Db) -> (Services, i64, Vec<i64>) {
     let mut s = Services::new(db, AuditKey::new(vec![7u8; 32]), HashCost::cheap_for_tests());
@@ -163,4 +167,31 @@ async fn el_refusals_name_their_rules_and_write_nothing(db: Db) {
     let ok = [ids[0], ids[1], ids[2], ids[4]];
     s.record_election(&c, b, &form(&ok, &[8, 7, 6, 2], 3, 8)).await.unwrap();
     assert_eq!(s.elections_of_org(&c, b).await.unwrap().len(), 2);
+}
+
+async fn term_calendar_lists_overdue_terms_first(db: Db) {
+    let (s, b, _) = setup(db).await;
+    let c = console_actor();
+    let root = s.org(&c, b).await.unwrap().parent_id.unwrap();
+    for (name, start) in
+        [("二小党支部", "2026-03-01"), ("三小党支部", "2020-01-01"), ("四小党支部", "2023-09-01"), ("五小党支部", "")]
+    {
+        let input = OrgInput { name: name.into(), term_start_on: start.into(), ..branch() };
+        s.create_org(&c, Some(root), &input).await.unwrap();
+    }
+    // As of 1 July 2026: 三小 ended 2023 (overdue); the committee and 实验小学 (10 June 2026)
+    // overdue too; 四小 ends 1 September 2026 (within 6 months); 二小 current; 五小 (no term) last.
+    let lines = s.term_calendar(&c, root, NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(), 50).await.unwrap();
+    let order: Vec<(&str, &str)> = lines.iter().map(|l| (l.name.as_str(), l.state.label())).collect();
+    assert_eq!(
+        order,
+        vec![
+            ("三小党支部", "已届满未换届"),
+            ("县教育局党委", "已届满未换届"),
+            ("实验小学党支部", "已届满未换届"),
+            ("四小党支部", "6个月内届满"),
+            ("二小党支部", "任期内"),
+            ("五小党支部", "未录入")
+        ]
+    );
 }

@@ -220,3 +220,64 @@ pub async fn record_terms(tx: &mut Tx, lo: &str, hi: &str) -> Result<u64> {
     )
     .await
 }
+
+crate::typed_row! {
+    /// An org's term as the term calendar reads it.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct TermRow in "orgs" {
+        pub id: i64,
+        pub name: String,
+        pub kind: domain::org::OrgKind,
+        pub term_start_on: Option<NaiveDate>,
+        pub term_years: Option<i64>,
+    }
+}
+
+/// The terms of the active committees, general branches and branches of the subtree at `path`
+/// that end first: for each length of term, the `limit` earliest starts (by the organization
+/// index's path range), so the caller can order them by their end; and up to `limit` orgs
+/// without a term recorded.
+pub async fn terms_ending_first(db: &Db, path: &OrgPath, limit: i64) -> Result<Vec<TermRow>> {
+    let (lo, hi) = path.subtree_bounds();
+    let mut out = Vec::new();
+    let kinds = "o.kind IN ('committee','general_branch','branch') AND o.status = 'active'";
+    let years: Vec<(Option<i64>,)> = db
+        .fetch_all(
+            &format!("SELECT DISTINCT o.term_years FROM orgs o WHERE o.path >= $1 AND o.path < $2 AND {kinds}"),
+            &[lo.as_str().into(), hi.as_str().into()],
+        )
+        .await?;
+    for (y,) in years {
+        let (cond, args): (&str, Vec<crate::Arg>) = match y {
+            Some(y) => ("o.term_years = $3 AND o.term_start_on IS NOT NULL", vec![y.into()]),
+            None => ("o.term_years IS NULL", Vec::new()),
+        };
+        let mut all = vec![lo.as_str().into(), hi.as_str().into()];
+        all.extend(args);
+        let limit_ph = format!("${}", all.len() + 1);
+        all.push(limit.into());
+        out.extend(
+            db.fetch_all::<TermRow>(
+                &format!(
+                    "SELECT o.id, o.name, o.kind, o.term_start_on, o.term_years FROM orgs o \
+                     WHERE o.path >= $1 AND o.path < $2 AND {kinds} AND {cond} ORDER BY o.term_start_on, o.path \
+                     LIMIT {limit_ph}"
+                ),
+                &all,
+            )
+            .await?,
+        );
+    }
+    let missing: Vec<TermRow> = db
+        .fetch_all(
+            &format!(
+                "SELECT o.id, o.name, o.kind, o.term_start_on, o.term_years FROM orgs o \
+                 WHERE o.path >= $1 AND o.path < $2 AND {kinds} AND o.term_years IS NOT NULL \
+                 AND o.term_start_on IS NULL ORDER BY o.path LIMIT $3"
+            ),
+            &[lo.as_str().into(), hi.as_str().into(), limit.into()],
+        )
+        .await?;
+    out.extend(missing);
+    Ok(out)
+}

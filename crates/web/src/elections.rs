@@ -16,7 +16,9 @@ use domain::codes::MemberStatus;
 use domain::dates::format_cn;
 use serde::Serialize;
 use services::ServiceError;
-use services::elections::{CandidateInput, ElectionForm, ElectionRow, ElectionSetup, ElectionView};
+use services::elections::{
+    CandidateInput, ElectionForm, ElectionRow, ElectionSetup, ElectionView, TermLine, TermState,
+};
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -27,7 +29,10 @@ use crate::ui::{CheckedForm, PageResult, Routes, get_s, id_param, nav, render_st
 use crate::view::Field;
 
 pub fn routes() -> Routes {
-    Routes::new().route("/orgs/{id}/elections", get(page).post(record)).route("/elections/{id}", get(show))
+    Routes::new()
+        .route("/orgs/{id}/elections", get(page).post(record))
+        .route("/elections/{id}", get(show))
+        .route("/orgs/{id}/terms", get(terms))
 }
 
 pub fn api_routes() -> Routes {
@@ -35,6 +40,62 @@ pub fn api_routes() -> Routes {
         .route("/orgs/{id}/elections", get(api_list).post(api_record))
         .route("/orgs/{id}/elections/setup", get(api_setup))
         .route("/elections/{id}", get(api_one))
+        .route("/orgs/{id}/terms", get(api_terms))
+}
+
+/// How many terms the calendar lists.
+const TERMS_SHOWN: usize = 300;
+
+#[derive(Template)]
+#[template(path = "terms.html")]
+struct TermsPage {
+    nav: crate::ui::Nav,
+    org_id: i64,
+    org_name: String,
+    /// (org id, name, kind, start, years, end, state label, state code).
+    rows: Vec<(i64, String, String, String, String, String, &'static str, &'static str)>,
+    shown: usize,
+}
+
+async fn terms(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
+    let id = id_param(&id)?;
+    let org = state.services.org(&v.actor, id).await?;
+    let lines = state.services.term_calendar(&v.actor, id, state.services.today(), TERMS_SHOWN).await?;
+    let rows = lines
+        .iter()
+        .map(|l| {
+            let code = match l.state {
+                TermState::Overdue => "overdue",
+                TermState::Due => "due",
+                TermState::Current => "current",
+                TermState::Unknown => "unknown",
+            };
+            (
+                l.org_id,
+                l.name.clone(),
+                l.kind.clone(),
+                l.start.map(format_cn).unwrap_or_default(),
+                l.years.map(|y| format!("{y}年")).unwrap_or_default(),
+                l.end.map(format_cn).unwrap_or_default(),
+                l.state.label(),
+                code,
+            )
+        })
+        .collect();
+    render_status(StatusCode::OK, &TermsPage { nav: nav(&v), org_id: id, org_name: org.name, rows, shown: TERMS_SHOWN })
+}
+
+/// The term calendar of an org's subtree in the API.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TermCalendar {
+    pub org_id: i64,
+    pub terms: Vec<TermLine>,
+}
+
+async fn api_terms(State(state): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<String>) -> ApiResult {
+    let id = id_of(&id)?;
+    let terms = state.services.term_calendar(&v.actor, id, state.services.today(), TERMS_SHOWN).await?;
+    ok(TermCalendar { org_id: id, terms })
 }
 
 /// A member on the form: may they stand and vote, and what was typed for them.

@@ -28,6 +28,7 @@ mod home;
 mod lapse;
 pub mod life;
 mod meetings;
+mod member_timeline;
 mod members;
 pub mod openapi;
 mod orgs;

@@ -408,6 +408,8 @@ struct MemberDetailPage {
     posts: Vec<MemberPostView>,
     /// The member's transfers of membership, oldest first.
     transfers: Vec<TransferLine>,
+    /// Joining, confirmation, branches, transfers, decisions and posts, newest first.
+    timeline: Vec<crate::member_timeline::Event>,
     targets: Vec<Opt>,
     today: String,
 }
@@ -438,10 +440,10 @@ async fn member_detail(
     let reveal = q.is_ok_and(|Query(q)| q.reveal == "1");
     let d = state.services.member_detail(&v.actor, id, reveal).await?;
     let m = d.member.row.clone();
-    let transfers = state
-        .services
-        .transfers_of_member(&v.actor, id)
-        .await?
+    let transfer_views = state.services.transfers_of_member(&v.actor, id).await?;
+    let decisions = state.services.decisions_of_member(&v.actor, id).await?.decisions;
+    let timeline = crate::member_timeline::timeline(&d, &transfer_views, &decisions);
+    let transfers = transfer_views
         .into_iter()
         .map(|t| TransferLine {
             id: t.row.id,
@@ -522,6 +524,7 @@ async fn member_detail(
             .map(|s| StatusView { changed_on: cn_date(&s.changed_on), status: s.status.label() })
             .collect(),
         transfers,
+        timeline,
         posts: d
             .posts
             .iter()

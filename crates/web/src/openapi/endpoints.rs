@@ -583,4 +583,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
         response: Some("Election"),
         tag: "orgs",
     },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/terms",
+        summary: "任期届满一览：所辖党组织的本届任期，已届满未换届的在前，其次按届满日期（最多300个）",
+        request: None,
+        response: Some("TermCalendar"),
+        tag: "orgs",
+    },
 ];

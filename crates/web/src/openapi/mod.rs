@@ -106,6 +106,9 @@ mod endpoints;
     crate::elections::Voter,
     services::elections::ElectionForm,
     services::elections::CandidateInput,
+    crate::elections::TermCalendar,
+    services::elections::TermLine,
+    services::elections::TermState,
 )))]
 struct Components;
 

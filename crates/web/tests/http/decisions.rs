@@ -34,8 +34,10 @@ pub(crate) async fn decision_routes_both_ways(db: Db) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let r = page_get(&f, &wa, &uri).await;
     assert!(r.body.contains("正式党员 → 停止党籍") && r.body.contains("value=\"restore\""), "{}", r.body);
-    // The member page links here.
-    assert!(page_get(&f, &wa, &format!("/members/{m1}")).await.body.contains("id=\"decisions-link\""));
+    // The member page links here, and its timeline shows the decision beside the joining.
+    let page = page_get(&f, &wa, &format!("/members/{m1}")).await.body;
+    assert!(page.contains("id=\"decisions-link\"") && page.contains("id=\"member-timeline\""), "{page}");
+    assert!(page.contains("党籍处置：停止党籍（教党〔2026〕1号）") && page.contains("入党（预备党员）"), "{page}");
 
     // The API, the same way.
     let ta = token(&f, "worker_a").await;

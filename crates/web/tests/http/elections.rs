@@ -81,4 +81,15 @@ pub(crate) async fn election_routes_both_ways(db: Db) {
     assert!(v["error"]["citation"].as_str().is_some_and(|c| !c.is_empty()));
     let r = api(&f, &ta, "POST", &format!("/api/v1/orgs/{a}/elections"), Some(body(voters))).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    // The term calendar: the committee's shows its branches, each refused outside the subtree.
+    assert!(refused(page_get(&f, &wb, &format!("/orgs/{a}/terms")).await.status));
+    let r = page_get(&f, &wa, &format!("/orgs/{a}/terms")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"terms\"") && r.body.contains("任期内"), "{}", r.body);
+    assert!(refused(api(&f, &tb, "GET", &format!("/api/v1/orgs/{a}/terms"), None).await.status));
+    let r = api(&f, &ta, "GET", &format!("/api/v1/orgs/{a}/terms"), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["terms"][0]["start"], serde_json::json!(on), "{v}");
 }
