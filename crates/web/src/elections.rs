@@ -52,9 +52,21 @@ struct TermsPage {
     nav: crate::ui::Nav,
     org_id: i64,
     org_name: String,
-    /// (org id, name, kind, start, years, end, state label, state code).
-    rows: Vec<(i64, String, String, String, String, String, &'static str, &'static str)>,
+    rows: Vec<TermRowView>,
     shown: usize,
+}
+
+/// One org's term on the calendar page.
+struct TermRowView {
+    org_id: i64,
+    name: String,
+    kind: String,
+    start: String,
+    years: String,
+    end: String,
+    state: &'static str,
+    /// overdue, due, current or unknown (a CSS class).
+    code: &'static str,
 }
 
 async fn terms(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
@@ -70,16 +82,16 @@ async fn terms(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id
                 TermState::Current => "current",
                 TermState::Unknown => "unknown",
             };
-            (
-                l.org_id,
-                l.name.clone(),
-                l.kind.clone(),
-                l.start.map(format_cn).unwrap_or_default(),
-                l.years.map(|y| format!("{y}年")).unwrap_or_default(),
-                l.end.map(format_cn).unwrap_or_default(),
-                l.state.label(),
+            TermRowView {
+                org_id: l.org_id,
+                name: l.name.clone(),
+                kind: l.kind.clone(),
+                start: l.start.map(format_cn).unwrap_or_default(),
+                years: l.years.map(|y| format!("{y}年")).unwrap_or_default(),
+                end: l.end.map(format_cn).unwrap_or_default(),
+                state: l.state.label(),
                 code,
-            )
+            }
         })
         .collect();
     render_status(StatusCode::OK, &TermsPage { nav: nav(&v), org_id: id, org_name: org.name, rows, shown: TERMS_SHOWN })
