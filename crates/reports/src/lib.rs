@@ -19,6 +19,7 @@
 //! as-of date). Every error's `Display` is the Chinese message for the user, saying what to do.
 
 pub mod chart;
+pub mod election_sheets;
 mod error;
 pub mod font;
 pub mod ledger;

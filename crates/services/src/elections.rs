@@ -459,3 +459,57 @@ impl Services {
         Ok(lines)
     }
 }
+
+impl Services {
+    /// The ballot and tally sheet of an election as PDF (forms.md §2.8). The ballot lists the
+    /// candidates by name in pinyin order (the paper form orders them by the strokes of the
+    /// surname, for which no maintained data source is at hand), with two lines to write in.
+    pub async fn election_sheets(&self, actor: &Actor, id: i64) -> Result<crate::ledger::LedgerFile> {
+        let v = self.election(actor, id).await?;
+        let e = &v.election;
+        let n = |x: Option<i64>| x.map(|x| x.to_string()).unwrap_or_default();
+        let mut candidates = v.candidates.clone();
+        candidates.sort_by_key(|c| (domain::collation::name_key(&c.name), c.member_id));
+        let base = if e.majority_base.as_deref() == Some("expected") { "应到会" } else { "实到会" };
+        let sheets = reports::election_sheets::ElectionSheets {
+            org_name: v.org_name.clone(),
+            held_on: e.held_on.iso(),
+            held_cn: domain::dates::format_cn(e.held_on),
+            seats: n(e.seats),
+            expected: n(e.voters_expected),
+            present: n(e.voters_present),
+            issued: n(e.ballots_issued),
+            returned: n(e.ballots_returned),
+            valid: n(e.ballots_returned.zip(e.ballots_invalid).map(|(r, i)| r - i)),
+            invalid: n(e.ballots_invalid),
+            candidates: candidates
+                .iter()
+                .map(|c| reports::election_sheets::SheetCandidate {
+                    name: c.name.clone(),
+                    votes: c.votes.to_string(),
+                    result: match c.post.as_deref() {
+                        Some("secretary") => "当选（书记）".into(),
+                        Some("deputy_secretary") => "当选（副书记）".into(),
+                        Some(_) => "当选".into(),
+                        None => "未当选".into(),
+                    },
+                })
+                .collect(),
+            write_in: 2,
+            note: format!(
+                "得票超过{base}有选举权人数的半数为当选（EL-ELECTED）；收回选票不得多于发出选票（EL-BALLOTS）。"
+            ),
+        };
+        let font_path = self.font_path.clone();
+        let bytes = crate::ledger::blocking(move || {
+            let font = reports::find_cjk_font(font_path.as_deref())?;
+            reports::election_sheets::write_pdf(&sheets, &font)
+        })
+        .await?;
+        Ok(crate::ledger::LedgerFile {
+            bytes,
+            file_name: format!("选票和计票结果报告单-{}-{}.pdf", v.org_name, e.held_on.iso()),
+            content_type: "application/pdf",
+        })
+    }
+}

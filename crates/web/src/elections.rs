@@ -32,6 +32,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .route("/orgs/{id}/elections", get(page).post(record))
         .route("/elections/{id}", get(show))
+        .route("/elections/{id}/sheets.pdf", get(sheets))
         .route("/orgs/{id}/terms", get(terms))
 }
 
@@ -297,6 +298,11 @@ async fn record(State(state): State<AppState>, Path(id): Path<String>, f: Checke
         Err(ServiceError::Invalid(e)) => view(&state, &f.viewer, id, &f.fields, e, StatusCode::BAD_REQUEST).await,
         Err(e) => Err(e.into()),
     }
+}
+
+async fn sheets(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
+    let id = id_param(&id)?;
+    crate::dues_branch::file_response(state.services.election_sheets(&v.actor, id).await?)
 }
 
 #[derive(Template)]

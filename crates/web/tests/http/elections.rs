@@ -50,6 +50,11 @@ pub(crate) async fn election_routes_both_ways(db: Db) {
     let r = page_get(&f, &wa, &format!("/elections/{e}")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("当选（书记）"), "{}", r.body);
+    // The ballot and tally sheet as PDF.
+    assert!(refused(page_get(&f, &wb, &format!("/elections/{e}/sheets.pdf")).await.status));
+    let r = page_get(&f, &wa, &format!("/elections/{e}/sheets.pdf")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.starts_with("%PDF"));
 
     // The API, the same way.
     let ta = token(&f, "worker_a").await;
