@@ -29,6 +29,7 @@ pub fn action_label(action: &str) -> &str {
         "transfer.return" => "退回组织关系转接",
         "transfer.cancel" => "撤销组织关系转接",
         "transfer.receipt" => "登记介绍信回执",
+        "transfer.in" => "登记系统外转入",
         "member.reveal" => "查看完整个人信息",
         "member.update" => "修改党员信息",
         "member.update_contact" => "修改联系电话",
@@ -51,7 +52,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// Every action with its name, for the audit page's filter.
-pub const ACTIONS: [&str; 42] = [
+pub const ACTIONS: [&str; 43] = [
     "member.create",
     "member.update",
     "member.update_contact",
@@ -66,6 +67,7 @@ pub const ACTIONS: [&str; 42] = [
     "transfer.return",
     "transfer.cancel",
     "transfer.receipt",
+    "transfer.in",
     "org.create",
     "org.update",
     "org.move",

@@ -26,6 +26,7 @@ pub mod own;
 pub mod sessions;
 pub mod settings;
 pub mod todo;
+pub mod transfer_in;
 pub mod transfers;
 
 /// The stored rows the use cases hand out, as the front ends receive them (the front ends do

@@ -340,7 +340,7 @@ impl Services {
     }
 
     /// Resolves a branch (and optional group inside it) for placing a member.
-    async fn placement(
+    pub(crate) async fn placement(
         &self,
         tx: &mut storage::Tx,
         actor: &Actor,

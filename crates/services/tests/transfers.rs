@@ -205,3 +205,64 @@ async fn edu_transfer_letter_out_and_its_receipt(db: Db) {
     s.cancel_transfer(&c, ti).await.unwrap();
     assert_eq!(s.transfer(&c, ti).await.unwrap().row.state, TransferState::Cancelled);
 }
+
+test_support::on_both_backends!(edu_transfer_in_from_a_letter_creates_or_reactivates);
+
+async fn edu_transfer_in_from_a_letter_creates_or_reactivates(db: Db) {
+    let mut s = Services::new(db, AuditKey::new(vec![7u8; 32]), HashCost::cheap_for_tests());
+    s.today_override = NaiveDate::from_ymd_opt(2026, 11, 20);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("县委组织部", "committee")).await.unwrap();
+    let a = s.create_org(&c, Some(root.id), &org("一中党支部", "branch")).await.unwrap();
+    let letter = |seq: u16| services::transfer_in::LetterIn {
+        letter_no: "外-2026-015".into(),
+        origin: "中共某市某区机关工委".into(),
+        issued_on: "2026-09-01".into(),
+        received_on: "2026-09-10".into(),
+        dues_paid_to: "2026-08".into(),
+        member: member("王转入", seq, "full"),
+    };
+    // A new member: in the branch from the day received; dues owed from September, so August
+    // and before are not arrears here.
+    let r = s.receive_letter(&c, a.id, &letter(21)).await.unwrap();
+    assert!(!r.reactivated);
+    let m = s.member_for_edit(&c, r.member_id).await.unwrap();
+    assert_eq!((m.branch_id, m.status), (a.id, MemberStatus::Full));
+    assert_eq!(m.dues_owed_from, Some(day("2026-09-01")));
+    let t = s.transfer(&c, r.transfer_id).await.unwrap();
+    assert_eq!((t.row.kind, t.row.state), (domain::family::lifecycle::TransferKind::In, TransferState::Received));
+    // The same letter again: the member is in the registry, so it is refused.
+    match s.receive_letter(&c, a.id, &letter(21)).await.unwrap_err() {
+        ServiceError::Invalid(e) => assert!(e.get("id_number").is_some(), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    // A member transferred out earlier comes back: re-activated, with their history.
+    let gone = s.create_member(&c, a.id, None, &member("李回来", 23, "full")).await.unwrap();
+    let out = TransferInput {
+        kind: "out".into(),
+        destination: "外省某党委".into(),
+        issued_on: "2026-03-01".into(),
+        valid_days: "30".into(),
+        reason: "迁居".into(),
+        ..Default::default()
+    };
+    let t = s.issue_transfer(&c, gone, &out).await.unwrap();
+    s.record_receipt(&c, t, "2026-03-20", "刘").await.unwrap();
+    assert_eq!(s.member_for_edit(&c, gone).await.unwrap().status, MemberStatus::TransferredOut);
+    let back = services::transfer_in::LetterIn { member: member("李回来", 23, "full"), ..letter(23) };
+    let r = s.receive_letter(&c, a.id, &back).await.unwrap();
+    assert!(r.reactivated);
+    assert_eq!(r.member_id, gone);
+    assert_eq!(s.member_for_edit(&c, gone).await.unwrap().status, MemberStatus::Full);
+    // Bad input: every field named, nothing written.
+    let bad = services::transfer_in::LetterIn {
+        letter_no: String::new(),
+        dues_paid_to: "2026-13".into(),
+        member: member("赵新", 25, "full"),
+        ..letter(25)
+    };
+    match s.receive_letter(&c, a.id, &bad).await.unwrap_err() {
+        ServiceError::Invalid(e) => assert!(e.get("letter_no").is_some() && e.get("dues_paid_to").is_some(), "{e}"),
+        other => panic!("{other:?}"),
+    }
+}

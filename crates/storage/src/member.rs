@@ -41,6 +41,8 @@ crate::typed_row! {
         pub remark: Option<String>,
         /// 延长预备期 in months, when the probation was extended (DEV-PROBATION).
         pub probation_extension_months: Option<i64>,
+        /// The first month dues are owed when not the joining month (a letter in's "paid up to").
+        pub dues_owed_from: Option<NaiveDate>,
         pub branch_id: i64,
         pub branch_name: String,
         pub group_id: Option<i64>,
@@ -58,7 +60,7 @@ impl MemberRow {
 pub(crate) const COLS: &str = "m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number, m.phone, m.education, m.degree, \
     m.occupation, m.post, m.unit_name, m.joined_on, m.confirmed_on, m.status, m.status_changed_on, m.dues_category, \
     m.address, m.lost_contact, m.lost_contact_since, m.mobile_member, m.mobile_destination, m.remark, \
-    m.probation_extension_months, m.branch_id, b.name AS branch_name, m.group_id, g.name AS group_name, m.branch_path";
+    m.probation_extension_months, m.dues_owed_from, m.branch_id, b.name AS branch_name, m.group_id, g.name AS group_name, m.branch_path";
 pub(crate) const FROM: &str = " FROM members m JOIN orgs b ON b.id = m.branch_id LEFT JOIN orgs g ON g.id = m.group_id";
 
 /// Validated member fields in storage form (identifiers and ISO dates).
@@ -309,7 +311,7 @@ fn count_text(b: &mut SqlBuf, scope: &Scope, f: &MemberFilter, cols: &Cols) -> S
 const PAGE_COLS: &str = "m.id, m.name, m.name_key, m.gender, m.ethnicity, m.birth_date, m.id_number, m.phone, m.education, \
     m.degree, m.occupation, m.post, m.unit_name, m.joined_on, m.confirmed_on, m.status, m.status_changed_on, \
     m.dues_category, m.address, m.lost_contact, m.lost_contact_since, m.mobile_member, m.mobile_destination, \
-    m.remark, m.probation_extension_months, m.branch_id, '' AS branch_name, m.group_id, \
+    m.remark, m.probation_extension_months, m.dues_owed_from, m.branch_id, '' AS branch_name, m.group_id, \
     CAST(NULL AS TEXT) AS group_name, m.branch_path";
 
 /// How long an answer of the subtree probe on PostgreSQL (whether a subtree is small) is

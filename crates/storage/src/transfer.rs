@@ -326,3 +326,9 @@ pub async fn branch_choices(db: &Db, q: &str, limit: i64) -> Result<Vec<(i64, St
     )
     .await
 }
+
+/// The first month the member owes dues here (the month after a letter's "dues paid up to").
+pub async fn set_dues_owed_from(tx: &mut Tx, member_id: i64, month: NaiveDate) -> Result<()> {
+    tx.execute("UPDATE members SET dues_owed_from = $1 WHERE id = $2", &[month.into(), member_id.into()]).await?;
+    Ok(())
+}

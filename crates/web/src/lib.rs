@@ -35,6 +35,7 @@ mod orgs;
 pub mod redirect;
 pub mod roster;
 mod settings;
+mod transfer_in;
 mod transfers;
 pub mod ui;
 pub mod view;
@@ -109,6 +110,7 @@ fn routes() -> ui::Routes {
         .merge(transfers::routes())
         .merge(decisions::routes())
         .merge(elections::routes())
+        .merge(transfer_in::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -122,7 +124,8 @@ fn routes() -> ui::Routes {
                 .merge(dues_import::api_routes())
                 .merge(api_transfers::routes())
                 .merge(decisions::api_routes())
-                .merge(elections::api_routes()),
+                .merge(elections::api_routes())
+                .merge(transfer_in::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

@@ -215,7 +215,7 @@ fn editable_statuses(current: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn member_fields(i: &MemberInput, e: &FieldErrors, with_status_on: Option<&str>) -> Vec<Field> {
+pub(crate) fn member_fields(i: &MemberInput, e: &FieldErrors, with_status_on: Option<&str>) -> Vec<Field> {
     let status = if i.status.is_empty() { "full" } else { i.status.as_str() };
     let mut fields = vec![
         Field::text("name", "姓名", &i.name, e).required(),
@@ -266,7 +266,7 @@ fn member_fields(i: &MemberInput, e: &FieldErrors, with_status_on: Option<&str>)
     fields
 }
 
-fn member_input_of(f: &HashMap<String, String>) -> MemberInput {
+pub(crate) fn member_input_of(f: &HashMap<String, String>) -> MemberInput {
     MemberInput {
         name: get_s(f, "name"),
         gender: get_s(f, "gender"),

@@ -82,8 +82,8 @@ pub(crate) fn member_facts(
         member_id: m.id,
         org_id: m.branch_id,
         // DUES-PROBATIONARY: from the month of the 支部大会 that admitted the member, the
-        // registry's joined_on.
-        owes_from: Some(statement::month_of(m.joined_on)),
+        // registry's joined_on, or after the "paid up to" month of the letter that brought them.
+        owes_from: Some(crate::transfer_in::owes_from(m.joined_on, m.dues_owed_from)),
         owes_until: left.then(|| statement::month_of(m.status_changed_on)),
         bases: bases
             .iter()

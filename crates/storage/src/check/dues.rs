@@ -5,7 +5,7 @@
 //! time (a thread handoff per row); sent row by row those reads cost most of the close. Each
 //! branch's members now come in one text value, unpacked here:
 //!
-//! `member|member|…`, each member `id;joined_on;bases;hardships;quarterly;payments`, each list
+//! `member|member|…`, each member `id;joined_on;dues_owed_from;bases;hardships;quarterly;payments`, each list
 //! `entry,entry,…` and each entry's fields joined by `:`. Dates, codes and numbers never hold
 //! `|`, `;`, `,` or `:`.
 
@@ -23,6 +23,8 @@ use crate::{Db, Result, SqlBuf, StorageError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DuesMember {
     pub joined_on: NaiveDate,
+    /// The first month owed when not the joining month (a letter in's "paid up to").
+    pub owed_from: Option<NaiveDate>,
     pub facts: MemberDuesFacts,
 }
 
@@ -71,7 +73,7 @@ pub async fn dues_of(db: &Db, branch_ids: &[i64], from: &str, to: &str) -> Resul
         &format!(" AND x.kind = 'regular' AND x.month >= {lo} AND x.month <= {hi}"),
     );
     b.push(&format!(
-        "SELECT m.branch_id, {agg}(m.id || ';' || m.joined_on || ';' || {bases} || ';' || {hardships} || ';' || \
+        "SELECT m.branch_id, {agg}(m.id || ';' || m.joined_on || ';' || COALESCE(m.dues_owed_from, '') || ';' || {bases} || ';' || {hardships} || ';' || \
          {quarterly} || ';' || {paid}, '|') AS packed FROM members m WHERE "
     ));
     push_in(&mut b, "m.branch_id", branch_ids);
@@ -93,9 +95,11 @@ fn unpack_branch(p: &PackedBranch, out: &mut Vec<DuesMember>) -> Result<()> {
         let corrupt = |what: &str| StorageError::corrupt("members", format!("branch {}: {what}: {entry}", p.branch_id));
         let mut f = entry.split(';');
         let mut next = || f.next().ok_or_else(|| corrupt("too few fields"));
-        let (id, joined, bases, hardships, quarterly, paid) = (next()?, next()?, next()?, next()?, next()?, next()?);
+        let (id, joined, owed, bases) = (next()?, next()?, next()?, next()?);
+        let (hardships, quarterly, paid) = (next()?, next()?, next()?);
         let member_id: i64 = id.parse().map_err(|_| corrupt("member id"))?;
         let joined_on = date(joined, "members", member_id)?;
+        let owed_from = if owed.is_empty() { None } else { Some(date(owed, "members", member_id)?) };
         let mut facts = MemberDuesFacts { member_id, org_id: p.branch_id, ..MemberDuesFacts::default() };
         for [id, from, category, base, chosen] in fields::<5>(bases, "dues_bases", member_id)? {
             let category = DuesCategory::from_stored(category).ok_or_else(|| {
@@ -134,7 +138,7 @@ fn unpack_branch(p: &PackedBranch, out: &mut Vec<DuesMember>) -> Result<()> {
                 voluntary: false,
             });
         }
-        out.push(DuesMember { joined_on, facts });
+        out.push(DuesMember { joined_on, owed_from, facts });
     }
     Ok(())
 }
@@ -189,13 +193,15 @@ mod tests {
     #[test]
     fn unpacks_a_branch() -> Result<()> {
         let m = page(
-            "3;2020-05-06;11:2026-01-01:employed:510000:,12:2026-07-01:employed:600000:9000;21:2026-03-01::0;2026-01-01:2026-03-01;2026-01-01:7650,2026-01-01:100|4;2021-01-01;;;;",
+            "3;2020-05-06;2020-08-01;11:2026-01-01:employed:510000:,12:2026-07-01:employed:600000:9000;21:2026-03-01::0;2026-01-01:2026-03-01;2026-01-01:7650,2026-01-01:100|4;2021-01-01;;;;;",
         )?;
         assert_eq!(m.len(), 2);
         let a = &m[0];
         assert_eq!(a.facts.member_id, 3);
         assert_eq!(a.facts.org_id, 7);
         assert_eq!(a.joined_on.to_string(), "2020-05-06");
+        assert_eq!(a.owed_from.map(|d| d.to_string()).as_deref(), Some("2020-08-01"));
+        assert_eq!(m[1].owed_from, None);
         assert_eq!(a.facts.bases.len(), 2);
         assert_eq!(a.facts.bases[1].chosen, Fen::new(9000));
         assert_eq!(a.facts.hardships[0].to, None);
@@ -208,11 +214,11 @@ mod tests {
     #[test]
     fn corrupt_values_name_their_table_and_member() {
         for (packed, table) in [
-            ("3;2020-05-06;11:2026-01-01:nonsense:510000:;;;", "dues_bases"),
-            ("3;2020-05-06;;;;2026-13-01:100", "dues_payments"),
-            ("3;2020-05-06;;21:2026-03-01::-5;;", "dues_hardships"),
-            ("3;2020-05-06;;;2026-01-01;", "dues_quarterly"),
-            ("3;2020-05-06;;;", "members"),
+            ("3;2020-05-06;;11:2026-01-01:nonsense:510000:;;;", "dues_bases"),
+            ("3;2020-05-06;;;;;2026-13-01:100", "dues_payments"),
+            ("3;2020-05-06;;;21:2026-03-01::-5;;", "dues_hardships"),
+            ("3;2020-05-06;;;;2026-01-01;", "dues_quarterly"),
+            ("3;2020-05-06;;;;", "members"),
         ] {
             match page(packed) {
                 Err(StorageError::Corrupt { table: t, detail }) => {

@@ -591,4 +591,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
         response: Some("TermCalendar"),
         tag: "orgs",
     },
+    Endpoint {
+        method: "post",
+        path: "/orgs/{id}/transfers/in",
+        summary: "登记系统外转入（按收到的介绍信）：新建党员，或按身份证号恢复曾转出的党员；自接收日起编入该党支部，自党费交到的次月起交纳党费；返回党员 id",
+        request: Some("LetterIn"),
+        response: Some("Created"),
+        tag: "transfers",
+    },
 ];

@@ -109,6 +109,7 @@ mod endpoints;
     crate::elections::TermCalendar,
     services::elections::TermLine,
     services::elections::TermState,
+    services::transfer_in::LetterIn,
 )))]
 struct Components;
 

@@ -143,6 +143,34 @@ pub(crate) async fn transfer_routes_both_ways(db: Db) {
     assert!(r.status == StatusCode::OK && r.body.contains("乙校党支部"), "{}", r.body);
     let r = send(&f.router, Request::get("/api/v1/branches?q=乙校").body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+
+    // A letter into the system: the receiving branch's page and API; the other branch's worker
+    // is refused.
+    assert!(refused(page_get(&f, &wb, &format!("/orgs/{a}/transfers/in")).await.status));
+    let r = page_get(&f, &wa, &format!("/orgs/{a}/transfers/in")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"transfer-in-form\""));
+    let person = format!(
+        "name=转入党员&id_number={}&ethnicity=01&joined_on=2015-06-01&confirmed_on=2016-06-01&status=full&dues_category=employed",
+        id("19900303", 51)
+    );
+    let form = format!(
+        "letter_no=外-001&origin=外省某党委&issued_on=2026-01-05&received_on=2026-01-10&dues_paid_to=2025-12&{person}"
+    );
+    assert!(refused(page_post(&f, &wb, &format!("/orgs/{a}/transfers/in"), &form).await.status));
+    let r =
+        page_post(&f, &wa, &format!("/orgs/{a}/transfers/in"), &form.replace("letter_no=外-001&", "letter_no=&")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("请填写介绍信编号"), "{}", r.body);
+    let r = page_post(&f, &wa, &format!("/orgs/{a}/transfers/in"), &form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut json = serde_json::json!({"letter_no": "外-002", "origin": "外省某党委", "issued_on": "2026-01-05",
+        "received_on": "2026-01-10", "dues_paid_to": "2025-12"});
+    let mut person = serde_json::to_value(member("转入党员乙", &id("19900303", 53))).unwrap();
+    json["member"] = person.take();
+    assert!(refused(api(&f, &tb, "POST", &format!("/api/v1/orgs/{a}/transfers/in"), Some(json.clone())).await.status));
+    let r = api(&f, &ta, "POST", &format!("/api/v1/orgs/{a}/transfers/in"), Some(json)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 }
 
 async fn edu_transfer_return_without_reason_is_400_with_the_rule(db: Db) {
