@@ -23,6 +23,7 @@ pub fn action_label(action: &str) -> &str {
         "member.import" => "导入党员名册",
         "member.relocate" => "更正所在组织",
         "member.decision" => "党籍处置或纪律处分",
+        "member.contact" => "记录流动党员联系情况",
         "election.record" => "录入换届选举",
         "transfer.issue" => "开具组织关系转接",
         "transfer.accept" => "接收组织关系转入",
@@ -52,7 +53,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// Every action with its name, for the audit page's filter.
-pub const ACTIONS: [&str; 43] = [
+pub const ACTIONS: [&str; 44] = [
     "member.create",
     "member.update",
     "member.update_contact",
@@ -62,6 +63,7 @@ pub const ACTIONS: [&str; 43] = [
     "member.export",
     "member.work_refusal",
     "member.decision",
+    "member.contact",
     "transfer.issue",
     "transfer.accept",
     "transfer.return",

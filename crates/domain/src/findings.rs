@@ -108,8 +108,20 @@ pub mod pages {
     pub const TRANSFER: &str = "transfer.show";
     /// The form for a decision on a member's membership or a sanction: `id` (the member).
     pub const MEMBER_DECISION: &str = "member.decision";
-    pub const ALL: [&str; 9] =
-        [NEW_MEETING, MEETING, ORG_EDIT, ORG_POSTS, MEMBER, DUES_MEMBER, DUES_PUBLISH, TRANSFER, MEMBER_DECISION];
+    /// A mobile member's contact log, where a contact is recorded: `id` (the member).
+    pub const MEMBER_CONTACTS: &str = "member.contacts";
+    pub const ALL: [&str; 10] = [
+        NEW_MEETING,
+        MEETING,
+        ORG_EDIT,
+        ORG_POSTS,
+        MEMBER,
+        DUES_MEMBER,
+        DUES_PUBLISH,
+        TRANSFER,
+        MEMBER_DECISION,
+        MEMBER_CONTACTS,
+    ];
 }
 
 /// Where to go to fix a finding: a page of [`pages`] and its parameters.

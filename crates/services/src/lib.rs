@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit_log;
 pub mod compliance;
 pub mod console;
+pub mod contacts;
 pub mod corrections;
 pub mod decisions;
 pub mod demo;

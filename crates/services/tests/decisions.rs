@@ -196,3 +196,34 @@ async fn el_rights_observation_leaves_the_voters_and_comes_back(db: Db) {
         vec!["kind"]
     );
 }
+
+test_support::on_both_backends!(edu_floating_findings_follow_the_contact_log);
+
+async fn edu_floating_findings_follow_the_contact_log(db: Db) {
+    let (s, _, b) = setup(db, (2026, 11, 20)).await;
+    let c = console_actor();
+    let mut input = member("吴流动", 13);
+    input.mobile_member = "true".into();
+    input.mobile_destination = "浙江省杭州市".into();
+    let m = s.create_member(&c, b, None, &input).await.unwrap();
+    let of = |findings: Vec<domain::findings::Finding>| -> Vec<domain::rules::Severity> {
+        findings.into_iter().filter(|f| f.rule_id == "EDU-FLOATING").map(|f| f.severity).collect()
+    };
+    use domain::rules::Severity::*;
+    // No contact on record: a warning.
+    assert_eq!(of(s.org_findings(&c, b, 2026, day("2026-11-20")).await.unwrap()), vec![Warning]);
+    let contact = services::contacts::ContactForm {
+        contacted_on: "2026-05-10".into(),
+        way: "电话".into(),
+        by_name: "支部书记".into(),
+        note: String::new(),
+    };
+    s.record_contact(&c, m, &contact).await.unwrap();
+    // Due by 10 November: overdue on the 11th; a contact read only up to the day checked.
+    assert_eq!(of(s.org_findings(&c, b, 2026, day("2026-11-10")).await.unwrap()), vec![Upcoming]);
+    assert_eq!(of(s.org_findings(&c, b, 2026, day("2026-11-11")).await.unwrap()), vec![Violation]);
+    assert_eq!(of(s.org_findings(&c, b, 2026, day("2026-05-09")).await.unwrap()), vec![Warning]);
+    // A contact in the future is refused.
+    let late = services::contacts::ContactForm { contacted_on: "2026-11-21".into(), ..contact };
+    assert!(matches!(s.record_contact(&c, m, &late).await, Err(ServiceError::Invalid(_))));
+}

@@ -5,7 +5,9 @@
 //!   suspended ones of more than two years show EDU-SUSPEND's finding;
 //! - by `h = (id × 7919 + 17) mod 1000` of a full member: h = 4, a 留党察看 of one year decided
 //!   100 days before the demo's date (no vote in the meantime, EL-RIGHTS); h = 5, a 警告 decided
-//!   200 days before.
+//!   200 days before;
+//! - mobile members (流动党员, EDU-FLOATING): h = 6 and 7 are flagged as away, h = 6 last contacted 60
+//!   days before the demo's date (in time), h = 7 250 days before (overdue).
 
 use chrono::{Days, Months, NaiveDate};
 
@@ -56,6 +58,24 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
                     "{INSERT} SELECT m.id, m.branch_id, '{kind}', '{on}', '县纪委', 'D-' || CAST(m.id AS TEXT), \
                      '{reason}', {months}, {last_day}, NULL, 'full', 'full', NULL, {now} FROM members m \
                      WHERE {in_tree} AND m.status = 'full' AND m.status_changed_on <= '{on}' AND {H} = {h}"
+                ),
+                &range(),
+            )
+            .await?;
+    }
+    let away = format!(
+        "UPDATE members SET mobile_member = 1, mobile_destination = '广东省深圳市南山区' WHERE id IN \
+         (SELECT m.id FROM members m WHERE {in_tree} AND m.status = 'full' AND {H} IN (6, 7))"
+    );
+    tx.execute(&away, &range()).await?;
+    for (h, days) in [(6, 60), (7, 250)] {
+        n += tx
+            .execute(
+                &format!(
+                    "INSERT INTO member_contacts (member_id, contacted_on, way, by_name, note, created_by, created_at) \
+                     SELECT m.id, '{}', '电话', '支部书记', '在外务工，参加当地流动党员党组织活动', NULL, {now} \
+                     FROM members m WHERE {in_tree} AND m.status = 'full' AND {H} = {h}",
+                    day(days)
                 ),
                 &range(),
             )

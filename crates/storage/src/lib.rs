@@ -16,6 +16,7 @@ pub mod bulk_life;
 pub mod bulk_transfers;
 pub mod check;
 pub mod column;
+pub mod contact;
 pub mod db;
 pub mod decision;
 pub mod dues;

@@ -27,6 +27,7 @@ pub fn href(fix: &FixLink) -> Option<String> {
         pages::DUES_PUBLISH => Some(format!("/orgs/{}/dues/publish?year={}", enc(p("org")?), enc(p("year")?))),
         pages::TRANSFER => Some(format!("/transfers/{}", enc(p("id")?))),
         pages::MEMBER_DECISION => Some(format!("/members/{}/decisions", enc(p("id")?))),
+        pages::MEMBER_CONTACTS => Some(format!("/members/{}/contacts", enc(p("id")?))),
         _ => None,
     }
 }

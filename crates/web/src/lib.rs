@@ -15,6 +15,7 @@ mod api_transfers;
 mod audit;
 pub mod auth;
 mod compliance;
+mod contacts;
 mod decisions;
 mod dues;
 mod dues_account;
@@ -111,6 +112,7 @@ fn routes() -> ui::Routes {
         .merge(decisions::routes())
         .merge(elections::routes())
         .merge(transfer_in::routes())
+        .merge(contacts::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -125,7 +127,8 @@ fn routes() -> ui::Routes {
                 .merge(api_transfers::routes())
                 .merge(decisions::api_routes())
                 .merge(elections::api_routes())
-                .merge(transfer_in::api_routes()),
+                .merge(transfer_in::api_routes())
+                .merge(contacts::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

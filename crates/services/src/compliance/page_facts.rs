@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use domain::codes::MemberStatus;
 use domain::dates::Iso;
 use domain::family::dues::DuesFacts;
+use domain::family::lifecycle::mobile::MobileFact;
 use domain::family::lifecycle::{LifecycleFacts, SuspensionFact, TransferFact};
 use domain::family::org_life::{LifeFacts, RecordFact, VoteFact};
 use domain::family::{OrgFacts, PostSpan};
@@ -129,6 +130,15 @@ async fn page_facts(
             member_id: s.member_id,
             member_name: s.name,
             suspended_on: s.suspended_on,
+        });
+    }
+    // EDU-FLOATING: the mobile members and their latest contact on the day.
+    for m in storage::contact::mobile_of(db, branches, &range.on).await? {
+        out.lifecycle.entry(m.branch_id).or_default().mobile.push(MobileFact {
+            member_id: m.member_id,
+            member_name: m.name,
+            destination: m.destination,
+            last_contact: m.last_contact,
         });
     }
     for w in check::work_refusals_of(db, branches, &range.from, &range.to).await? {

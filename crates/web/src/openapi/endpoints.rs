@@ -599,4 +599,20 @@ pub const ENDPOINTS: &[Endpoint] = &[
         response: Some("Created"),
         tag: "transfers",
     },
+    Endpoint {
+        method: "get",
+        path: "/members/{id}/contacts",
+        summary: "流动党员的联系记录（EDU-FLOATING：至少每6个月联系一次）",
+        request: None,
+        response: Some("Contacts"),
+        tag: "members",
+    },
+    Endpoint {
+        method: "post",
+        path: "/members/{id}/contacts",
+        summary: "记录一次与流动党员的联系（日期、方式、联系人、情况）",
+        request: Some("ContactForm"),
+        response: Some("Created"),
+        tag: "members",
+    },
 ];

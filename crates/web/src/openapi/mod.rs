@@ -110,6 +110,9 @@ mod endpoints;
     services::elections::TermLine,
     services::elections::TermState,
     services::transfer_in::LetterIn,
+    crate::contacts::Contacts,
+    crate::contacts::Contact,
+    services::contacts::ContactForm,
 )))]
 struct Components;
 

@@ -63,3 +63,42 @@ pub(crate) async fn decision_routes_both_ways(db: Db) {
     assert_eq!(v["decisions"][0]["last_day"], "2027-01-31");
     assert_eq!(v["decisions"][0]["status_after"], "full");
 }
+
+test_support::on_both_backends!(contact_routes_both_ways);
+
+/// A mobile member's contact log (EDU-FLOATING): page and API, refused outside the subtree.
+pub(crate) async fn contact_routes_both_ways(db: Db) {
+    let f = fixture(db).await;
+    let c = services::console_actor();
+    let mut input = member("流动党员甲", &id("19910101", 81));
+    input.mobile_member = "true".into();
+    input.mobile_destination = "广东省深圳市南山区".into();
+    let m = f.services.create_member(&c, f.branch_a, None, &input).await.unwrap();
+    let wa = login(&f, "worker_a").await;
+    let wb = login(&f, "worker_b").await;
+    let uri = format!("/members/{m}/contacts");
+    assert!(refused(page_get(&f, &wb, &uri).await.status));
+    let r = page_get(&f, &wa, &uri).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("外出流向：广东省深圳市南山区") && r.body.contains("id=\"contact-log-form\""),
+        "{}",
+        r.body
+    );
+    let form = "contacted_on=2026-03-15&way=电话&by_name=王书记&note=在深圳务工，参加当地流动党员活动";
+    assert!(refused(page_post(&f, &wb, &uri, form).await.status));
+    let r = page_post(&f, &wa, &uri, "contacted_on=2026-03-15&way=&by_name=王书记").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("请填写联系方式"), "{}", r.body);
+    assert_eq!(page_post(&f, &wa, &uri, form).await.status, StatusCode::SEE_OTHER);
+    let ta = token(&f, "worker_a").await;
+    let tb = token(&f, "worker_b").await;
+    let api_uri = format!("/api/v1/members/{m}/contacts");
+    assert!(refused(api(&f, &tb, "GET", &api_uri, None).await.status));
+    let r = api(&f, &ta, "GET", &api_uri, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("\"way\":\"电话\""), "{}", r.body);
+    let body = serde_json::json!({"contacted_on": "2026-06-01", "way": "微信", "by_name": "王书记"});
+    assert!(refused(api(&f, &tb, "POST", &api_uri, Some(body.clone())).await.status));
+    assert_eq!(api(&f, &ta, "POST", &api_uri, Some(body)).await.status, StatusCode::CREATED);
+}

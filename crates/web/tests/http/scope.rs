@@ -698,6 +698,8 @@ async fn every_route_is_in_the_scope_matrix(db: Db) {
     super::decisions::decision_routes_both_ways(t8.db.clone()).await;
     let t9 = test_support::fresh_like(&db).await;
     super::elections::election_routes_both_ways(t9.db.clone()).await;
+    let t10 = test_support::fresh_like(&db).await;
+    super::decisions::contact_routes_both_ways(t10.db.clone()).await;
     let sent = SENT.lock().unwrap().clone();
     // Public: the login, the assets, the health check, the API's document, and the blank import
     // template (it holds no data).

@@ -6,6 +6,7 @@
 //! |---|---|---|
 //! | EDU-TRANSFER | a letter out of the system gets its receipt (回执) back within 1 month; a transfer inside the system is received or returned within its letter's validity; returning needs a reason | [`transfer::evaluate`], [`transfer::check_return`] |
 //! | EDU-SUSPEND | a suspended membership (停止党籍) ends in restoration or removal within 2 years | [`decision::evaluate_suspended`] |
+//! | EDU-FLOATING | a mobile member (流动党员) is contacted at least every 6 months | [`mobile::evaluate`] |
 //! | EL-RIGHTS | only full members vote and stand, and not under 留党察看 (at write time: the voters expected at a meeting or an election) | [`decision::votes_on`] |
 //! | EL-MARGIN, EL-BALLOTS, EL-ONTIME, EL-CONGRESS (and EL-QUORUM, EL-ELECTED of the org_life family) | an election record is refused when its counts break them | [`election::tally`] |
 //!
@@ -19,6 +20,7 @@
 
 pub mod decision;
 pub mod election;
+pub mod mobile;
 pub mod transfer;
 
 use chrono::NaiveDate;
@@ -45,6 +47,8 @@ pub enum Check {
     Suspension { removal_years: u32 },
     /// EL-RIGHTS, enforced when a meeting's or an election's voters are counted.
     Rights,
+    /// EDU-FLOATING: a mobile member is contacted at least every `months` months.
+    Floating { months: u32 },
     /// A rule an election record is checked against when it is entered ([`election::tally`]).
     Election { duty: ElectionDuty },
 }
@@ -82,6 +86,9 @@ impl RuleCheck for Check {
             (Check::Suspension { removal_years: l }, Check::Suspension { removal_years: e }) if l > e => {
                 Err(Weaker::Loosens(Loosening::Threshold))
             }
+            (Check::Floating { months: l }, Check::Floating { months: e }) if l > e => {
+                Err(Weaker::Loosens(Loosening::Threshold))
+            }
             _ => Ok(()),
         }
     }
@@ -90,7 +97,12 @@ impl RuleCheck for Check {
         match self {
             Check::Transfer { receipt_months: 0 } => Err("月数应大于0"),
             Check::Suspension { removal_years: 0 } => Err("年数应大于0"),
-            Check::Transfer { .. } | Check::Suspension { .. } | Check::Rights | Check::Election { .. } => Ok(()),
+            Check::Floating { months: 0 } => Err("月数应大于0"),
+            Check::Transfer { .. }
+            | Check::Suspension { .. }
+            | Check::Floating { .. }
+            | Check::Rights
+            | Check::Election { .. } => Ok(()),
         }
     }
 
@@ -102,6 +114,7 @@ impl RuleCheck for Check {
             Check::Suspension { removal_years } => {
                 vec![Param::new("removal_years", "停止党籍后处置期限（年）", removal_years)]
             }
+            Check::Floating { months } => vec![Param::new("months", "联系间隔（月）", months)],
             Check::Rights | Check::Election { .. } => Vec::new(),
         }
     }
@@ -117,6 +130,8 @@ pub struct LifecycleFacts {
     pub incoming: Vec<TransferFact>,
     /// The branch's members whose membership is suspended.
     pub suspended: Vec<SuspensionFact>,
+    /// The branch's mobile members with their latest contact.
+    pub mobile: Vec<mobile::MobileFact>,
 }
 
 /// The national lifecycle rules, in catalogue order.
@@ -144,6 +159,14 @@ pub fn national_rules() -> Vec<Rule<Check>> {
             "《中国共产党基层组织选举工作条例》第五条；《中国共产党纪律处分条例》",
             Applicability::kinds(&[OrgKind::Committee, OrgKind::GeneralBranch, OrgKind::Branch]),
             Check::Rights,
+            Severity::Violation,
+        ),
+        Rule::national(
+            "EDU-FLOATING",
+            "外出6个月以上、组织关系暂不转移的流动党员，党组织应与其保持经常联系，至少每6个月联系一次",
+            "《中国共产党党员教育管理工作条例》第三十二条",
+            Applicability::kinds(&[OrgKind::Branch]),
+            Check::Floating { months: 6 },
             Severity::Violation,
         ),
         election_rule(
@@ -212,6 +235,9 @@ pub fn evaluate_org(
             }
             Check::Suspension { removal_years } => {
                 out.extend(decision::evaluate_suspended(rule, removal_years, org.org_id, &facts.suspended, when));
+            }
+            Check::Floating { months } => {
+                out.extend(mobile::evaluate(rule, months, org.org_id, &facts.mobile, when));
             }
             Check::Rights | Check::Election { .. } => {}
         }

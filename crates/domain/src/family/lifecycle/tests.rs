@@ -345,3 +345,36 @@ fn el_congress_needs_500_members_or_approval() {
     c.congress_approval = "县委组〔2026〕8号".into();
     assert!(refused_by(&c).is_empty());
 }
+
+// ---- mobile members: EDU-FLOATING ----
+
+fn floating(last: Option<NaiveDate>, as_of: NaiveDate) -> Vec<(Severity, Option<NaiveDate>)> {
+    let facts = LifecycleFacts {
+        mobile: vec![super::mobile::MobileFact {
+            member_id: 5,
+            member_name: "钱流动".into(),
+            destination: "广东省深圳市南山区".into(),
+            last_contact: last,
+        }],
+        ..LifecycleFacts::default()
+    };
+    let org = OrgFacts::new(1, OrgKind::Branch);
+    evaluate_org(&national(), &org, &facts, &When::new(2026, as_of, 30))
+        .into_iter()
+        .inspect(|f| assert_eq!(f.rule_id, "EDU-FLOATING"))
+        .map(|f| (f.severity, f.due))
+        .collect()
+}
+
+#[test]
+fn edu_floating_contact_every_six_months() {
+    // Last contact 15 March: due by 15 September; the day itself in time, the day after late.
+    let last = Some(d(2026, 3, 15));
+    assert_eq!(floating(last, d(2026, 9, 15)), vec![(Severity::Upcoming, Some(d(2026, 9, 15)))]);
+    assert_eq!(floating(last, d(2026, 9, 16)), vec![(Severity::Violation, Some(d(2026, 9, 15)))]);
+    assert!(floating(last, d(2026, 8, 15)).is_empty(), "outside the notice days");
+    // 31 August: the month's end clamps to 28 February.
+    assert_eq!(super::mobile::next_contact_due(d(2026, 8, 31), 6), d(2027, 2, 28));
+    // No contact on record: a warning without a deadline.
+    assert_eq!(floating(None, d(2026, 9, 16)), vec![(Severity::Warning, None)]);
+}
