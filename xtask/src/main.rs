@@ -4,6 +4,7 @@ mod bench;
 mod bench_check;
 mod bench_dues;
 mod bench_import;
+mod bench_transfer;
 mod counts;
 mod deps;
 mod fuzz;
@@ -57,6 +58,9 @@ enum Cmd {
     /// Measure the dues month close of every branch (zhibu dues run --format summary) with a
     /// release build after loading a demo, on SQLite and PostgreSQL: time and peak memory.
     BenchDues(bench_dues::Args),
+    /// Measure transfers of membership accepted while 32 clients read member lists, with a
+    /// release build after loading a demo, on SQLite and PostgreSQL: the accepts' latency.
+    BenchTransfer(bench_transfer::Args),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +77,7 @@ fn main() -> ExitCode {
         Cmd::BenchImport(args) => bench_import::run(args),
         Cmd::BenchCheck(args) => bench_check::run(args),
         Cmd::BenchDues(args) => bench_dues::run(args),
+        Cmd::BenchTransfer(args) => bench_transfer::run(args),
         Cmd::FuzzApi => fuzz::run(),
     };
     // Every guard (e.g. the PostgreSQL cluster) has been dropped by now.
