@@ -266,3 +266,38 @@ async fn edu_transfer_in_from_a_letter_creates_or_reactivates(db: Db) {
         other => panic!("{other:?}"),
     }
 }
+
+test_support::on_both_backends!(dev_transfer_prob_a_probationary_member_keeps_the_end_of_probation);
+
+/// DEV-TRANSFER-PROB (recruitment's rule) needs one fact from a transfer: a probationary member
+/// moved keeps the day their probation ends, and the receiving branch sees it due.
+async fn dev_transfer_prob_a_probationary_member_keeps_the_end_of_probation(db: Db) {
+    let mut s = Services::new(db, AuditKey::new(vec![7u8; 32]), HashCost::cheap_for_tests());
+    s.today_override = NaiveDate::from_ymd_opt(2026, 7, 10);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("县委组织部", "committee")).await.unwrap();
+    let ca = s.create_org(&c, Some(root.id), &org("教育局党委", "committee")).await.unwrap();
+    let cb = s.create_org(&c, Some(root.id), &org("卫健局党委", "committee")).await.unwrap();
+    let a1 = s.create_org(&c, Some(ca.id), &org("一中党支部", "branch")).await.unwrap();
+    let b1 = s.create_org(&c, Some(cb.id), &org("人民医院党支部", "branch")).await.unwrap();
+    // Joined 2 March 2026: the probation ends on 2 March 2027.
+    let p = s.create_member(&c, a1.id, None, &member("李预备", 31, "probationary")).await.unwrap();
+    let (sender, receiver) = (admin(11, ca.org_path().unwrap()), admin(12, cb.org_path().unwrap()));
+    let t = s.issue_transfer(&sender, p, &to_branch(b1.id, "2026-07-01")).await.unwrap();
+    assert_eq!(s.transfer(&sender, t).await.unwrap().row.member_status, MemberStatus::Probationary);
+    s.accept_transfer(&receiver, t, "2026-07-05").await.unwrap();
+    let due = |actor: Actor| {
+        let s = &s;
+        async move {
+            s.home_figures(&actor, day("2027-02-20"))
+                .await
+                .unwrap()
+                .probation_ending
+                .iter()
+                .map(|x| (x.member.row.name.clone(), x.ends_on.to_string()))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(due(receiver.clone()).await, vec![("李预备".to_string(), "2027-03-02".to_string())]);
+    assert!(due(sender.clone()).await.is_empty(), "no longer the sender's to confirm");
+}
