@@ -149,6 +149,20 @@ impl Services {
                     issues.push(issue(Some("kind"), format!("已有同名组织“{}”，但类别不同", existing.name)));
                     continue;
                 }
+                // The term comes from the elections: a blank cell keeps it, another start is a new
+                // term, recorded as an election, not imported.
+                let mut fields = fields;
+                let current = existing.term_start_on.map(|d| d.to_string());
+                if fields.term_start_on.is_none() {
+                    fields.term_start_on = current.clone();
+                    fields.term_years = fields.term_years.or(existing.term_years);
+                } else if current.is_some() && fields.term_start_on != current {
+                    issues.push(issue(
+                        Some("term_start_on"),
+                        "本届起始日期由换届选举记录确定，导入不能修改；新一届请在“换届选举”中录入".into(),
+                    ));
+                    continue;
+                }
                 let same = existing.unit_name == fields.unit_name
                     && existing.unit_kind.as_str() == fields.unit_kind
                     && existing.established_on.map(|d| d.to_string()) == fields.established_on

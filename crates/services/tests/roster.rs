@@ -99,6 +99,27 @@ async fn org_tree_exports_and_imports_by_name_path(db: Db) {
         v
     };
     assert_eq!(shape(&before), shape(&after));
+    // A term start typed in a sheet becomes a past election on record; a sheet that then moves
+    // it is refused by row (a new term is a new election), and a blank cell keeps it.
+    let o = after.iter().find(|o| o.kind == domain::org::OrgKind::Branch).unwrap();
+    let parent = o.parent_id.and_then(|p| after.iter().find(|x| x.id == p)).map(|p| p.name.clone()).unwrap_or_default();
+    let kind = o.kind.label().to_string();
+    let sheet = |start: &str| {
+        xlsx(
+            &["组织名称", "组织类别", "上级组织", "本届任期开始日期", "任期年限"],
+            &[vec![o.name.clone(), kind.clone(), parent.clone(), start.into(), "3".into()]],
+        )
+    };
+    let plan = empty.plan_org_import(&c, &sheet("2024-06-01")).await.unwrap();
+    assert!(plan.issues.is_empty() && plan.changed == 1, "{:?}", plan.issues);
+    empty.commit_org_import(&c, &plan).await.unwrap();
+    assert_eq!(empty.elections_of_org(&c, o.id).await.unwrap().len(), 1);
+    let plan = empty.plan_org_import(&c, &sheet("2026-01-01")).await.unwrap();
+    assert!(plan.issues.iter().any(|i| i.message.contains("换届选举")), "{:?}", plan.issues);
+    let blank = xlsx(&["组织名称", "组织类别", "上级组织"], &[vec![o.name.clone(), kind.clone(), parent.clone()]]);
+    let plan = empty.plan_org_import(&c, &blank).await.unwrap();
+    assert!(plan.issues.is_empty(), "{:?}", plan.issues);
+    assert_eq!(plan.changed, 0, "a blank term keeps the one on record");
     // A group under a committee is refused with the reason, and nothing is created.
     let bad = xlsx(&["组织名称", "组织类别", "上级组织"], &[vec!["小组".into(), "党小组".into(), "教育局党委".into()]]);
     let plan = s.plan_org_import(&c, &bad).await.unwrap();
