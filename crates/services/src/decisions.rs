@@ -92,7 +92,7 @@ impl Services {
         let decided_on = day(&mut e, "decided_on", &form.decided_on, today);
         let body = text(&mut e, "body", &form.body, None, 200);
         let document_no = text(&mut e, "document_no", &form.document_no, None, 200);
-        let reason = text(&mut e, "reason", &form.reason, None, 500);
+        let reason = text(&mut e, "reason", &form.reason, None, 200);
         let months = match form.months.trim() {
             "" => None,
             s => match s.parse::<u32>() {

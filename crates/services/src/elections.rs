@@ -84,6 +84,8 @@ pub struct ElectionSetup {
     pub term_start: Option<NaiveDate>,
     pub term_end: Option<NaiveDate>,
     pub usual_term_years: u32,
+    /// Whether the viewer may record an election here (they manage its posts).
+    pub can_record: bool,
 }
 
 /// One election with its candidates.
@@ -132,7 +134,9 @@ fn citation(rule_id: &str) -> String {
 }
 
 impl Services {
-    async fn majority_base(&self, org: &OrgRow, on: NaiveDate) -> Result<MajorityBase> {
+    /// EL-ELECTED's base for an org on a day: those present nationally; those who should attend
+    /// where a committee set it (a meeting's election vote and an election record alike).
+    pub(crate) async fn majority_base(&self, org: &OrgRow, on: NaiveDate) -> Result<MajorityBase> {
         let changes = self.setting_changes().await?;
         let reaching = domain::settings::reaching(&changes, &org.path);
         let value = domain::settings::plain_value(domain::settings::ELECTION_MAJORITY_BASE, &reaching, &org.path, on);
@@ -155,6 +159,7 @@ impl Services {
             term_start: org.term_start_on,
             term_end: org.term_start_on.zip(years).map(|(s, y)| domain::dates::anniversary(s, y)),
             usual_term_years: domain::org::usual_term_years(org.kind, org.unit_kind),
+            can_record: can(actor, Action::ManagePosts, Target::Org(&org.org_path()?)),
             members,
         })
     }

@@ -9,8 +9,7 @@ use domain::dates::Iso;
 use domain::dates::parse_date;
 use domain::org::{OrgKind, OrgStatus};
 use domain::org_life::{
-    AppraisalRating, Attendance, Attendee, MajorityBase, MeetingKind, VotePurpose, Votes, excellent_share_ok,
-    quorum_statement,
+    AppraisalRating, Attendance, Attendee, MeetingKind, VotePurpose, Votes, excellent_share_ok, quorum_statement,
 };
 use domain::scope::{Action, Actor, Scope, Target, can};
 use serde::{Deserialize, Serialize};
@@ -562,21 +561,7 @@ impl Services {
             MeetingKind::CommitteeMeeting => Some(count.committee_quorum_met()),
             _ => None,
         });
-        // EL-ELECTED counts those present nationally; a committee may count those who should attend.
-        let changes = self.setting_changes().await?;
-        let reaching = domain::settings::reaching(&changes, &org.path);
-        let held_on = m.held_on;
-        let base = match domain::settings::plain_value(
-            domain::settings::ELECTION_MAJORITY_BASE,
-            &reaching,
-            &org.path,
-            held_on,
-        )
-        .as_deref()
-        {
-            Some("expected") => MajorityBase::Expected,
-            _ => MajorityBase::Present,
-        };
+        let base = self.majority_base(&org, m.held_on).await?;
         let resolutions = meeting::resolutions(&self.db, &actor.scope(), &ids)
             .await?
             .into_iter()

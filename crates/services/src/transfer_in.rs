@@ -4,7 +4,6 @@
 //! to the branch from the day received and owes dues from the month after the letter's "dues
 //! paid up to" (DUES-PROBATIONARY's exception for a transfer in).
 
-use chrono::NaiveDate;
 use domain::FieldErrors;
 use domain::codes::MemberStatus;
 use domain::dates::{Iso, add_months, parse_year_month};
@@ -153,10 +152,4 @@ impl Services {
         tx.commit().await?;
         Ok(Received { member_id, transfer_id, reactivated: before.is_some() })
     }
-}
-
-/// The first month dues are owed: the joining month, or the month a letter in says.
-pub(crate) fn owes_from(joined_on: NaiveDate, owed_from: Option<NaiveDate>) -> NaiveDate {
-    let joined = domain::family::dues::statement::month_of(joined_on);
-    owed_from.map_or(joined, |o| o.max(joined))
 }

@@ -72,10 +72,9 @@ pub async fn mobile_of(db: &Db, branch_ids: &[i64], on: &str) -> Result<Vec<Mobi
         "SELECT m.branch_id, m.id AS member_id, m.name, COALESCE(m.mobile_destination, '') AS destination, \
          (SELECT MAX(c.contacted_on) FROM member_contacts c WHERE c.member_id = m.id AND c.contacted_on <= {on}) \
          AS last_contact FROM members m WHERE m.mobile_member = 1 AND m.status IN ('probationary','full') \
-         AND m.branch_id IN ("
+         AND "
     ));
-    let ph: Vec<String> = branch_ids.iter().map(|id| b.arg(*id)).collect();
-    b.push(&ph.join(","));
-    b.push(") ORDER BY m.branch_id, m.id");
+    crate::check::push_in(&mut b, "m.branch_id", branch_ids);
+    b.push(" ORDER BY m.branch_id, m.id");
     db.fetch_buf(&b).await
 }

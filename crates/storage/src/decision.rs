@@ -134,11 +134,10 @@ pub async fn suspended_of(db: &Db, branch_ids: &[i64], on: &str) -> Result<Vec<S
     }
     let mut b = SqlBuf::new(
         "SELECT m.branch_id, m.id AS member_id, m.name, m.status_changed_on AS suspended_on FROM members m \
-         WHERE m.status = 'suspended' AND m.branch_id IN (",
+         WHERE m.status = 'suspended' AND ",
     );
-    let ph: Vec<String> = branch_ids.iter().map(|id| b.arg(*id)).collect();
-    b.push(&ph.join(","));
-    b.push_arg(") AND m.status_changed_on <= ", on);
+    crate::check::push_in(&mut b, "m.branch_id", branch_ids);
+    b.push_arg(" AND m.status_changed_on <= ", on);
     b.push(" ORDER BY m.branch_id, m.id");
     db.fetch_buf(&b).await
 }

@@ -185,9 +185,6 @@ async fn view(
         values.get("held_on").and_then(|d| domain::dates::parse_iso(d.trim())).filter(|d| *d <= today).unwrap_or(today);
     let setup = state.services.election_setup(&v.actor, id, held_on).await?;
     let past = state.services.elections_of_org(&v.actor, id).await?;
-    let org = state.services.org(&v.actor, id).await?;
-    let can_record =
-        domain::scope::can(&v.actor, domain::scope::Action::ManagePosts, domain::scope::Target::Org(&org.org_path()?));
     let g = |k: &str| values.get(k).cloned().unwrap_or_default();
     let people = setup
         .members
@@ -237,7 +234,7 @@ async fn view(
         base: if setup.majority_base == "expected" { "应到会人数" } else { "实到会人数" },
         people,
         past: past.iter().map(past_line).collect(),
-        can_record,
+        can_record: setup.can_record,
         fields,
         candidates_error: errors.get("candidates").unwrap_or_default().to_string(),
         secretary_error: [errors.get("secretary_id"), errors.get("deputy_id")]

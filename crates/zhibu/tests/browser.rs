@@ -335,6 +335,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     eprintln!("step: recorded {march}'s 支委会 with attendance; its finding is gone");
     let dues_member = steps::dues(&ui, &branch_id).await;
     steps::election(&ui, &branch_id).await;
+    steps::lifecycle_pages(&ui, &branch_id, &dues_member).await;
 
     ui.logout().await;
     eprintln!("step: logged out");

@@ -83,7 +83,7 @@ pub(crate) fn member_facts(
         org_id: m.branch_id,
         // DUES-PROBATIONARY: from the month of the 支部大会 that admitted the member, the
         // registry's joined_on, or after the "paid up to" month of the letter that brought them.
-        owes_from: Some(crate::transfer_in::owes_from(m.joined_on, m.dues_owed_from)),
+        owes_from: Some(statement::owes_from(m.joined_on, m.dues_owed_from)),
         owes_until: left.then(|| statement::month_of(m.status_changed_on)),
         bases: bases
             .iter()

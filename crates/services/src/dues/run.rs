@@ -25,8 +25,7 @@ use crate::{Result, ServiceError};
 pub(crate) fn dues_facts(page: check::DuesPage) -> HashMap<i64, DuesFacts> {
     let mut out: HashMap<i64, DuesFacts> = HashMap::new();
     for m in page.members {
-        let facts =
-            MemberDuesFacts { owes_from: Some(crate::transfer_in::owes_from(m.joined_on, m.owed_from)), ..m.facts };
+        let facts = MemberDuesFacts { owes_from: Some(statement::owes_from(m.joined_on, m.owed_from)), ..m.facts };
         out.entry(facts.org_id).or_default().members.push(facts);
     }
     for (org, year) in page.published {

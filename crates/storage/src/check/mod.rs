@@ -45,7 +45,7 @@ pub async fn orgs_page(
 }
 
 /// `col IN ($1,$2,…)` for `ids` (never empty: callers skip empty lists).
-fn push_in(b: &mut SqlBuf, col: &str, ids: &[i64]) {
+pub(crate) fn push_in(b: &mut SqlBuf, col: &str, ids: &[i64]) {
     let ph: Vec<String> = ids.iter().map(|id| b.arg(*id)).collect();
     b.push(col);
     b.push(" IN (");

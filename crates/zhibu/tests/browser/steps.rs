@@ -256,3 +256,40 @@ pub(crate) async fn election(ui: &Ui, branch_id: &str) {
     ui.assert_fits_width("the branch after the election").await;
     eprintln!("step: recorded a term election at phone width; {secretary} is the branch's secretary");
 }
+
+/// The lifecycle pages at phone width: a sanction recorded on `member` (警告: the status stays,
+/// the decision is listed), a contact logged, the term calendar, and the form for a letter in.
+pub(crate) async fn lifecycle_pages(ui: &Ui, branch_id: &str, member: &str) {
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("/members/{member}/decisions")).await;
+    ui.wait_css("form#decision-form").await;
+    ui.client
+        .execute("document.querySelector('form#decision-form [name=kind]').value = 'warning';", vec![])
+        .await
+        .expect("choose 警告");
+    for (field, value) in [("body", "县纪委"), ("document_no", "县纪〔2026〕7号"), ("reason", "违反工作纪律，情节较轻")]
+    {
+        ui.fill("form#decision-form", field, value).await;
+    }
+    ui.click("button#record-decision").await;
+    let listed = ui.wait_css("table#decisions").await.text().await.expect("read the decisions");
+    assert!(listed.contains("警告"), "the sanction is listed: {listed}");
+    ui.assert_fits_width("a member's decisions").await;
+    ui.goto(&format!("/members/{member}/contacts")).await;
+    ui.wait_css("form#contact-log-form").await;
+    for (field, value) in [("way", "电话"), ("by_name", "支部书记")] {
+        ui.fill("form#contact-log-form", field, value).await;
+    }
+    ui.click("button#record-contact").await;
+    let contacts = ui.wait_css("table#contacts").await.text().await.expect("read the contacts");
+    assert!(contacts.contains("电话"), "the contact is listed: {contacts}");
+    ui.assert_fits_width("a member's contacts").await;
+    ui.goto(&format!("/orgs/{branch_id}/terms")).await;
+    ui.wait_css("table#terms").await;
+    ui.assert_fits_width("the term calendar").await;
+    ui.goto(&format!("/orgs/{branch_id}/transfers/in")).await;
+    ui.wait_css("form#transfer-in-form").await;
+    ui.assert_fits_width("the form for a letter in").await;
+    ui.client.set_window_size(1280, 900).await.expect("desktop width");
+    eprintln!("step: recorded a 警告 and a contact for member {member}; term calendar and letter-in form fit a phone");
+}

@@ -197,6 +197,14 @@ pub fn month_of(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
 
+/// DUES-PROBATIONARY: the first month a member owes dues: the month of joining (the 支部大会
+/// that admitted them), or, for a member who came by a letter, `owed_from` (the month after the
+/// letter's "paid up to"), whichever is later.
+pub fn owes_from(joined_on: NaiveDate, owed_from: Option<NaiveDate>) -> NaiveDate {
+    let joined = month_of(joined_on);
+    owed_from.map_or(joined, |o| month_of(o).max(joined))
+}
+
 /// The member's statement for the months `from`–`to` (first days; clipped to the months owed),
 /// as of `as_of`. `settings` gives the committee settings in force for a month.
 pub fn statement(

@@ -478,3 +478,13 @@ fn dues_retain_keeps_the_committees_share_and_remits_the_rest() {
     assert_eq!(s(30).to_remit(10_001), 7_001, "the retained share is rounded down to the fen");
     assert_eq!(s(100).to_remit(10_001), 0);
 }
+
+#[test]
+fn dues_probationary_a_member_by_letter_owes_from_the_month_after_paid_up_to() {
+    // Joined in 2015, came by a letter paid up to August 2026: owes from September.
+    assert_eq!(statement::owes_from(d(2015, 6, 1), Some(d(2026, 9, 1))), d(2026, 9, 1));
+    // Without a letter, the month of joining.
+    assert_eq!(statement::owes_from(d(2026, 3, 14), None), d(2026, 3, 1));
+    // A letter month before joining (a typo) never moves the start earlier than joining.
+    assert_eq!(statement::owes_from(d(2026, 3, 14), Some(d(2026, 1, 1))), d(2026, 3, 1));
+}

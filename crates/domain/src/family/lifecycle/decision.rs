@@ -252,8 +252,10 @@ impl DecisionInput {
             (_, Some(_)) => err("months", "只有留党察看需要填写期限"),
             (_, None) => {}
         }
-        if [&self.body, &self.document_no, &self.reason].iter().any(|s| s.chars().count() > 200) {
-            err("reason", "内容过长（每项不超过200字）");
+        for (field, value) in [("body", &self.body), ("document_no", &self.document_no), ("reason", &self.reason)] {
+            if value.chars().count() > 200 {
+                err(field, "不能超过 200 个字");
+            }
         }
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }

@@ -378,3 +378,19 @@ fn edu_floating_contact_every_six_months() {
     // No contact on record: a warning without a deadline.
     assert_eq!(floating(None, d(2026, 9, 16)), vec![(Severity::Warning, None)]);
 }
+
+#[test]
+fn decision_input_names_the_field_that_is_too_long() {
+    let today = d(2026, 12, 3);
+    let input = DecisionInput {
+        kind: DecisionKind::Warning,
+        decided_on: today,
+        body: "党".repeat(201),
+        document_no: "县纪〔2026〕1号".into(),
+        reason: "违反工作纪律".into(),
+        months: None,
+    };
+    let fields: Vec<&str> = input.validate(today).err().unwrap_or_default().into_iter().map(|e| e.field).collect();
+    assert_eq!(fields, vec!["body"]);
+    assert!(DecisionInput { body: "党".repeat(200), ..input }.validate(today).is_ok());
+}
