@@ -222,8 +222,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     ui.fill("form#meeting-form", "topic", &corrected_topic).await;
     ui.fill("form#meeting-form", "reason", "主题少写了活动地点").await;
     ui.click("button#save").await;
-    let mark = ui.wait_css("p#corrected").await.text().await.expect("read the mark");
-    assert!(mark.contains("已更正"), "{mark}");
+    ui.wait_text("p#corrected", |t| t.contains("已更正")).await;
     let corrections = ui.wait_css("section#corrections").await.text().await.expect("read the corrections");
     assert!(corrections.contains("主题少写了活动地点"), "{corrections}");
     let h1 = ui.wait_css("h1").await.text().await.expect("read the title");
@@ -470,6 +469,32 @@ impl Ui {
         match self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
             Ok(element) => element,
             Err(err) => panic!("no `{css}` within {}s ({err}), {}", WAIT.as_secs(), self.describe().await),
+        }
+    }
+
+    /// Waits until `css` shows a text that satisfies `done`, and returns it. After a submit the old
+    /// page may still be showing (or its element go stale mid-read), so a read is retried until the
+    /// new page says what is expected, rather than failing on the first look.
+    async fn wait_text(&self, css: &str, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        let mut last = String::new();
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = element.text().await {
+                    if done(&text) {
+                        return text;
+                    }
+                    last = text;
+                }
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "`{css}` did not show what was expected within {}s (last: {last:?}), {}",
+                    WAIT.as_secs(),
+                    self.describe().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 

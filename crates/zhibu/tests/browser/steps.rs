@@ -58,8 +58,7 @@ pub(crate) async fn committee_settings(ui: &Ui, accounts: &Accounts, screenshot_
     assert!(confirm.contains("所辖") && confirm.contains("已启用"), "{confirm}");
     ui.click("#confirm-setting").await;
     ui.wait_css("table#settings").await;
-    let value = ui.wait_css(&format!("{row} td.setting-value")).await.text().await.expect("read the value");
-    assert_eq!(value, "已启用", "the committee's switch is on");
+    ui.wait_text(&format!("{row} td.setting-value"), |v| v.trim() == "已启用").await;
     let png = ui.client.screenshot().await.expect("screenshot the settings");
     std::fs::write(screenshot_dir.join("settings-phone.png"), png).expect("write the screenshot");
     ui.assert_fits_width("the settings page").await;
@@ -191,8 +190,7 @@ pub(crate) async fn transfer(ui: &Ui, accounts: &Accounts, member: &str) {
     ui.shot("transfer-accept").await;
     ui.client.set_window_size(390, 844).await.expect("phone width");
     ui.click("button#accept-transfer").await;
-    let state = ui.wait_css("#transfer-state").await.text().await.expect("read the state");
-    assert_eq!(state.trim(), "已接收", "the receiver accepted the transfer");
+    ui.wait_text("#transfer-state", |state| state.trim() == "已接收").await;
     ui.goto(&format!("/members/{member}")).await;
     ui.wait_css("h1").await;
     ui.assert_fits_width("the transferred member's page").await;
@@ -272,8 +270,7 @@ pub(crate) async fn lifecycle_pages(ui: &Ui, branch_id: &str, member: &str) {
         ui.fill("form#decision-form", field, value).await;
     }
     ui.click("button#record-decision").await;
-    let listed = ui.wait_css("table#decisions").await.text().await.expect("read the decisions");
-    assert!(listed.contains("警告"), "the sanction is listed: {listed}");
+    ui.wait_text("table#decisions", |listed| listed.contains("警告")).await;
     ui.assert_fits_width("a member's decisions").await;
     ui.goto(&format!("/members/{member}/contacts")).await;
     ui.wait_css("form#contact-log-form").await;
@@ -281,8 +278,7 @@ pub(crate) async fn lifecycle_pages(ui: &Ui, branch_id: &str, member: &str) {
         ui.fill("form#contact-log-form", field, value).await;
     }
     ui.click("button#record-contact").await;
-    let contacts = ui.wait_css("table#contacts").await.text().await.expect("read the contacts");
-    assert!(contacts.contains("电话"), "the contact is listed: {contacts}");
+    ui.wait_text("table#contacts", |contacts| contacts.contains("电话")).await;
     ui.assert_fits_width("a member's contacts").await;
     ui.goto(&format!("/orgs/{branch_id}/terms")).await;
     ui.wait_css("table#terms").await;
