@@ -110,7 +110,9 @@ pub mod pages {
     pub const MEMBER_DECISION: &str = "member.decision";
     /// A mobile member's contact log, where a contact is recorded: `id` (the member).
     pub const MEMBER_CONTACTS: &str = "member.contacts";
-    pub const ALL: [&str; 10] = [
+    /// The form to issue a transfer of a member's membership: `id` (the member).
+    pub const MEMBER_TRANSFER: &str = "member.transfer";
+    pub const ALL: [&str; 11] = [
         NEW_MEETING,
         MEETING,
         ORG_EDIT,
@@ -121,6 +123,7 @@ pub mod pages {
         TRANSFER,
         MEMBER_DECISION,
         MEMBER_CONTACTS,
+        MEMBER_TRANSFER,
     ];
 }
 

@@ -32,6 +32,9 @@ pub struct ContactsView {
     pub destination: String,
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub contacts: Vec<ContactRow>,
+    /// The member's records of being away (外出登记), newest first.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub away: Vec<storage::away::AwayRow>,
     pub can_record: bool,
 }
 
@@ -46,6 +49,7 @@ impl Services {
             mobile_member: m.mobile_member,
             destination: m.mobile_destination.clone().unwrap_or_default(),
             contacts: storage::contact::of_member(&self.db, &actor.scope(), member_id).await?,
+            away: storage::away::of_member(&self.db, &actor.scope(), member_id).await?,
             can_record: can(actor, Action::EditMember, Target::Member { member_id, branch: &branch }),
         })
     }

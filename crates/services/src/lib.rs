@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit_log;
+pub mod away;
 pub mod compliance;
 pub mod console;
 pub mod contacts;

@@ -553,7 +553,7 @@ fn receipt_months(rules: &domain::rules::RuleSet<lifecycle::Check>, day: NaiveDa
     rules
         .in_force_on(day)
         .find_map(|r| match r.check {
-            lifecycle::Check::Transfer { receipt_months } => Some(receipt_months),
+            lifecycle::Check::Transfer { receipt_months, .. } => Some(receipt_months),
             _ => None,
         })
         .unwrap_or(1)

@@ -227,3 +227,84 @@ async fn edu_floating_findings_follow_the_contact_log(db: Db) {
     let late = services::contacts::ContactForm { contacted_on: "2026-11-21".into(), ..contact };
     assert!(matches!(s.record_contact(&c, m, &late).await, Err(ServiceError::Invalid(_))));
 }
+
+test_support::on_both_backends!(edu_transfer_and_edu_grads_follow_the_away_records);
+
+/// 外出登记: a mobile record at a fixed place asks for a transfer 6 months on (EDU-TRANSFER) and
+/// keeps the registry's national items in step; a graduate's keeping is extended once within
+/// EDU-GRADS's limit; ending a record ends its findings.
+async fn edu_transfer_and_edu_grads_follow_the_away_records(db: Db) {
+    use domain::rules::Severity::*;
+    use services::away::{AwayChange, AwayForm};
+    let (s, _, b) = setup(db, (2026, 11, 20)).await;
+    let c = console_actor();
+    let m = s.create_member(&c, b, None, &member("郑外出", 14)).await.unwrap();
+    let of = |rule: &'static str, findings: Vec<domain::findings::Finding>| -> Vec<domain::rules::Severity> {
+        findings.into_iter().filter(|f| f.rule_id == rule).map(|f| f.severity).collect()
+    };
+    let away = AwayForm {
+        kind: "mobile".into(),
+        left_on: "2026-03-31".into(),
+        destination: "江苏省苏州市".into(),
+        fixed_place: true,
+    };
+    // The destination is required for a mobile record; a record in the future is refused.
+    let blank = AwayForm { destination: String::new(), ..away.clone() };
+    assert!(matches!(s.record_away(&c, m, &blank).await, Err(ServiceError::Invalid(_))));
+    let later = AwayForm { left_on: "2026-11-21".into(), ..away.clone() };
+    assert!(matches!(s.record_away(&c, m, &later).await, Err(ServiceError::Invalid(_))));
+    let a = s.record_away(&c, m, &away).await.unwrap();
+    let v = s.contacts_of_member(&c, m).await.unwrap();
+    assert!(v.mobile_member && v.destination == "江苏省苏州市", "the national items follow the record");
+    // One open mobile record at a time.
+    assert!(matches!(s.record_away(&c, m, &away).await, Err(ServiceError::Invalid(_))));
+    // Due by 30 September: in time that day (notice), late the day after; the record is read on its date.
+    assert_eq!(of("EDU-TRANSFER", s.org_findings(&c, b, 2026, day("2026-09-30")).await.unwrap()), vec![Upcoming]);
+    assert_eq!(of("EDU-TRANSFER", s.org_findings(&c, b, 2026, day("2026-10-01")).await.unwrap()), vec![Violation]);
+    assert!(of("EDU-TRANSFER", s.org_findings(&c, b, 2026, day("2026-03-30")).await.unwrap()).is_empty());
+    // EDU-FLOATING counts the first contact from the day they left.
+    assert_eq!(of("EDU-FLOATING", s.org_findings(&c, b, 2026, day("2026-10-01")).await.unwrap()), vec![Violation]);
+    // Back on 1 November: nothing owed after that, and the registry's flag is cleared.
+    let end = AwayChange { action: "end".into(), on: "2026-11-01".into(), document: String::new() };
+    s.change_away(&c, m, a, &end).await.unwrap();
+    assert!(!s.contacts_of_member(&c, m).await.unwrap().mobile_member);
+    assert!(of("EDU-TRANSFER", s.org_findings(&c, b, 2026, day("2026-11-02")).await.unwrap()).is_empty());
+    assert!(matches!(s.change_away(&c, m, a, &end).await, Err(ServiceError::Conflict(_))));
+
+    // A graduate of 30 June 2024: kept through 30 June 2026; extended once, to at most 30 June 2027.
+    let g = s
+        .record_away(
+            &c,
+            m,
+            &AwayForm {
+                kind: "graduate".into(),
+                left_on: "2024-06-30".into(),
+                destination: String::new(),
+                fixed_place: false,
+            },
+        )
+        .await
+        .unwrap();
+    s.record_contact(
+        &c,
+        m,
+        &services::contacts::ContactForm {
+            contacted_on: "2026-11-15".into(),
+            way: "电话".into(),
+            by_name: "支部书记".into(),
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(of("EDU-GRADS", s.org_findings(&c, b, 2026, day("2026-11-20")).await.unwrap()), vec![Violation]);
+    let extend =
+        |on: &str| AwayChange { action: "extend".into(), on: on.into(), document: "县委组〔2026〕9号".into() };
+    let err = s.change_away(&c, m, g, &extend("2027-07-01")).await.unwrap_err();
+    let ServiceError::Invalid(e) = err else { panic!("refused by EDU-GRADS: {err:?}") };
+    assert_eq!(e.rule().map(|r| r.rule_id.as_str()), Some("EDU-GRADS"));
+    s.change_away(&c, m, g, &extend("2027-06-30")).await.unwrap();
+    assert!(of("EDU-GRADS", s.org_findings(&c, b, 2026, day("2026-11-20")).await.unwrap()).is_empty());
+    // Only once.
+    assert!(matches!(s.change_away(&c, m, g, &extend("2027-06-01")).await, Err(ServiceError::Invalid(_))));
+}

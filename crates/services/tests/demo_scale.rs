@@ -164,6 +164,10 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
     );
     assert!(one("SELECT COUNT(*) FROM member_contacts").await > 0, "mobile members with contacts");
     assert!(one("SELECT COUNT(*) FROM members WHERE mobile_member = 1").await > 0);
+    for kind in ["mobile", "graduate", "abroad"] {
+        let n = one(&format!("SELECT COUNT(*) FROM member_away WHERE kind = '{kind}'")).await;
+        assert!(n > 0, "the city demo has members away: {kind}");
+    }
     for kind in ["suspend", "observation", "warning"] {
         let n = one(&format!("SELECT COUNT(*) FROM member_decisions WHERE kind = '{kind}'")).await;
         assert!(n > 0, "the city demo has {kind} decisions");

@@ -7,7 +7,11 @@
 //!   100 days before the demo's date (no vote in the meantime, EL-RIGHTS); h = 5, a 警告 decided
 //!   200 days before;
 //! - mobile members (流动党员, EDU-FLOATING): h = 6 and 7 are flagged as away, h = 6 last contacted 60
-//!   days before the demo's date (in time), h = 7 250 days before (overdue).
+//!   days before the demo's date (in time), h = 7 250 days before (overdue); each has its 外出登记:
+//!   h = 6 left 300 days before, at no fixed place; h = 7 left 400 days before to a fixed place and
+//!   no transfer issued (EDU-TRANSFER's finding);
+//! - kept away (EDU-GRADS): h = 8 a graduate of 800 days before (kept beyond 2 years), h = 9 a
+//!   member studying abroad since 500 days before, both last contacted 30 days before.
 
 use chrono::{Days, Months, NaiveDate};
 
@@ -68,7 +72,26 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
          (SELECT m.id FROM members m WHERE {in_tree} AND m.status = 'full' AND {H} IN (6, 7))"
     );
     tx.execute(&away, &range()).await?;
-    for (h, days) in [(6, 60), (7, 250)] {
+    for (h, kind, left, destination, fixed) in [
+        (6, "mobile", 300, "广东省深圳市南山区", 0),
+        (7, "mobile", 400, "广东省深圳市南山区", 1),
+        (8, "graduate", 800, "", 0),
+        (9, "abroad", 500, "英国", 0),
+    ] {
+        let left_on = day(left);
+        n += tx
+            .execute(
+                &format!(
+                    "INSERT INTO member_away (member_id, kind, left_on, destination, fixed_place, extended_to, \
+                     extension_doc, ended_on, created_by, created_at) \
+                     SELECT m.id, '{kind}', '{left_on}', '{destination}', {fixed}, NULL, '', NULL, NULL, {now} \
+                     FROM members m WHERE {in_tree} AND m.status = 'full' AND m.joined_on <= '{left_on}' AND {H} = {h}"
+                ),
+                &range(),
+            )
+            .await?;
+    }
+    for (h, days) in [(6, 60), (7, 250), (8, 30), (9, 30)] {
         n += tx
             .execute(
                 &format!(

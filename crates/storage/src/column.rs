@@ -126,7 +126,8 @@ code_column!(
     domain::family::lifecycle::TransferKind,
     domain::family::lifecycle::TransferState,
     domain::family::lifecycle::DecisionKind,
-    domain::family::lifecycle::election::ElectionMode
+    domain::family::lifecycle::election::ElectionMode,
+    domain::family::lifecycle::away::AwayKind
 );
 
 /// Money is integer fen; a negative or absurd amount is corrupt, never clamped.

@@ -56,12 +56,14 @@ crate::typed_row! {
         pub member_id: i64,
         pub name: String,
         pub destination: String,
+        /// The day they left, from their open mobile record (外出登记), if recorded.
+        pub left_on: Option<NaiveDate>,
         pub last_contact: Option<NaiveDate>,
     }
 }
 
-/// The mobile members of these branches (full or probationary, flagged 流动党员), with their
-/// latest contact on or before `on`.
+/// The mobile members of these branches (full or probationary, flagged 流动党员), with the day
+/// they left (their latest mobile record begun by `on`) and their latest contact on or before `on`.
 pub async fn mobile_of(db: &Db, branch_ids: &[i64], on: &str) -> Result<Vec<MobileRow>> {
     if branch_ids.is_empty() {
         return Ok(Vec::new());
@@ -70,6 +72,8 @@ pub async fn mobile_of(db: &Db, branch_ids: &[i64], on: &str) -> Result<Vec<Mobi
     let on = b.arg(on);
     b.push(&format!(
         "SELECT m.branch_id, m.id AS member_id, m.name, COALESCE(m.mobile_destination, '') AS destination, \
+         (SELECT MAX(a.left_on) FROM member_away a WHERE a.member_id = m.id AND a.kind = 'mobile' \
+         AND a.left_on <= {on} AND (a.ended_on IS NULL OR a.ended_on > {on})) AS left_on, \
          (SELECT MAX(c.contacted_on) FROM member_contacts c WHERE c.member_id = m.id AND c.contacted_on <= {on}) \
          AS last_contact FROM members m WHERE m.mobile_member = 1 AND m.status IN ('probationary','full') \
          AND "

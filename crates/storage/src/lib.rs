@@ -9,6 +9,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod away;
 pub mod bulk;
 pub mod bulk_decisions;
 pub mod bulk_dues;

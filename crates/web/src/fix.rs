@@ -28,6 +28,7 @@ pub fn href(fix: &FixLink) -> Option<String> {
         pages::TRANSFER => Some(format!("/transfers/{}", enc(p("id")?))),
         pages::MEMBER_DECISION => Some(format!("/members/{}/decisions", enc(p("id")?))),
         pages::MEMBER_CONTACTS => Some(format!("/members/{}/contacts", enc(p("id")?))),
+        pages::MEMBER_TRANSFER => Some(format!("/members/{}/transfer", enc(p("id")?))),
         _ => None,
     }
 }

@@ -479,13 +479,13 @@ impl Ui {
         let deadline = Instant::now() + WAIT;
         let mut last = String::new();
         loop {
-            if let Ok(element) = self.client.find(Locator::Css(css)).await {
-                if let Ok(text) = element.text().await {
-                    if done(&text) {
-                        return text;
-                    }
-                    last = text;
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = element.text().await
+            {
+                if done(&text) {
+                    return text;
                 }
+                last = text;
             }
             if Instant::now() >= deadline {
                 panic!(

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use domain::codes::MemberStatus;
 use domain::dates::Iso;
 use domain::family::dues::DuesFacts;
+use domain::family::lifecycle::away::AwayFact;
 use domain::family::lifecycle::mobile::MobileFact;
 use domain::family::lifecycle::{LifecycleFacts, SuspensionFact, TransferFact};
 use domain::family::org_life::{LifeFacts, RecordFact, VoteFact};
@@ -138,7 +139,22 @@ async fn page_facts(
             member_id: m.member_id,
             member_name: m.name,
             destination: m.destination,
+            left_on: m.left_on,
             last_contact: m.last_contact,
+        });
+    }
+    // EDU-TRANSFER (away at a fixed place) and EDU-GRADS: the members away on the day.
+    for a in storage::away::away_of(db, branches, &range.on).await? {
+        out.lifecycle.entry(a.branch_id).or_default().away.push(AwayFact {
+            member_id: a.member_id,
+            member_name: a.name,
+            kind: a.kind,
+            left_on: a.left_on,
+            destination: a.destination,
+            fixed_place: a.fixed_place,
+            extended_to: a.extended_to,
+            last_contact: a.last_contact,
+            transfer_pending: a.transfer_pending,
         });
     }
     for w in check::work_refusals_of(db, branches, &range.from, &range.to).await? {

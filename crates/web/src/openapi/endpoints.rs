@@ -615,4 +615,20 @@ pub const ENDPOINTS: &[Endpoint] = &[
         response: Some("Created"),
         tag: "members",
     },
+    Endpoint {
+        method: "post",
+        path: "/members/{id}/away",
+        summary: "外出登记：外出流动（外出日期、流向、地点是否相对固定：满6个月应转接组织关系，EDU-TRANSFER）、毕业生保留组织关系或出国（境）学习研究（EDU-GRADS）；外出流动同步更新“是否为流动党员”和“外出流向”",
+        request: Some("AwayForm"),
+        response: Some("Created"),
+        tag: "members",
+    },
+    Endpoint {
+        method: "post",
+        path: "/members/{id}/away/{away_id}",
+        summary: "结束外出登记（action=end，返回日期），或延长毕业生保留组织关系（action=extend，一次，不超过毕业后3年，附批准文件；超出时按 EDU-GRADS 拒绝）",
+        request: Some("AwayChange"),
+        response: Some("Done"),
+        tag: "members",
+    },
 ];

@@ -113,6 +113,9 @@ mod endpoints;
     crate::contacts::Contacts,
     crate::contacts::Contact,
     services::contacts::ContactForm,
+    crate::contacts::Away,
+    services::away::AwayForm,
+    services::away::AwayChange,
 )))]
 struct Components;
 

@@ -102,3 +102,48 @@ pub(crate) async fn contact_routes_both_ways(db: Db) {
     assert!(refused(api(&f, &tb, "POST", &api_uri, Some(body.clone())).await.status));
     assert_eq!(api(&f, &ta, "POST", &api_uri, Some(body)).await.status, StatusCode::CREATED);
 }
+
+test_support::on_both_backends!(away_routes_both_ways);
+
+/// 外出登记 (EDU-TRANSFER, EDU-GRADS): recorded, ended and extended by page and API, refused
+/// outside the subtree; a refusal by EDU-GRADS names the rule.
+pub(crate) async fn away_routes_both_ways(db: Db) {
+    let f = fixture(db).await;
+    let c = services::console_actor();
+    let m = f.services.create_member(&c, f.branch_a, None, &member("外出党员甲", &id("19920101", 82))).await.unwrap();
+    let wa = login(&f, "worker_a").await;
+    let wb = login(&f, "worker_b").await;
+    let uri = format!("/members/{m}/away");
+    let form = "kind=mobile&left_on=2026-03-01&destination=江苏省苏州市&fixed_place=yes";
+    assert!(refused(page_post(&f, &wb, &uri, form).await.status));
+    let r = page_post(&f, &wa, &uri, "kind=mobile&left_on=2026-03-01&destination=&fixed_place=yes").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("请填写外出流向"), "{}", r.body);
+    assert_eq!(page_post(&f, &wa, &uri, form).await.status, StatusCode::SEE_OTHER);
+    let r = page_get(&f, &wa, &format!("/members/{m}/contacts")).await;
+    assert!(r.body.contains("id=\"away\"") && r.body.contains("江苏省苏州市"), "{}", r.body);
+    let away_id = r.body.split("id=\"end-away-").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();
+    let change_uri = format!("/members/{m}/away/{away_id}");
+    assert!(refused(page_post(&f, &wb, &change_uri, "action=end&on=2026-06-01").await.status));
+    assert_eq!(page_post(&f, &wa, &change_uri, "action=end&on=2026-06-01").await.status, StatusCode::SEE_OTHER);
+
+    let ta = token(&f, "worker_a").await;
+    let tb = token(&f, "worker_b").await;
+    let api_uri = format!("/api/v1/members/{m}/away");
+    let body = serde_json::json!({"kind": "graduate", "left_on": "2024-06-30"});
+    assert!(refused(api(&f, &tb, "POST", &api_uri, Some(body.clone())).await.status));
+    let r = api(&f, &ta, "POST", &api_uri, Some(body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let g: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let g = g["id"].as_i64().unwrap();
+    let change = format!("/api/v1/members/{m}/away/{g}");
+    let too_long = serde_json::json!({"action": "extend", "on": "2027-07-01", "document": "县委组〔2026〕9号"});
+    assert!(refused(api(&f, &tb, "POST", &change, Some(too_long.clone())).await.status));
+    let r = api(&f, &ta, "POST", &change, Some(too_long)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("EDU-GRADS"), "{}", r.body);
+    let ok = serde_json::json!({"action": "extend", "on": "2027-06-30", "document": "县委组〔2026〕9号"});
+    assert_eq!(api(&f, &ta, "POST", &change, Some(ok)).await.status, StatusCode::OK);
+    let r = api(&f, &ta, "GET", &format!("/api/v1/members/{m}/contacts"), None).await;
+    assert!(r.body.contains("\"extended_to\":\"2027-06-30\""), "{}", r.body);
+}

@@ -5,9 +5,9 @@
 //!
 //! Reading: contact at least every `months` months. The next contact is due `months` calendar
 //! months after the last one (clamped to the month's end); the due day itself is in time and the
-//! day after it is overdue. A mobile member with no contact on record is a warning (the registry
-//! does not say since when they are away, so no deadline can be computed), asking the branch to
-//! record the last contact.
+//! day after it is overdue. With no contact on record, the first is due `months` after the day
+//! they left (外出登记); when the registry does not say since when they are away, it is a warning
+//! without a deadline, asking the branch to record the last contact.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -23,6 +23,8 @@ pub struct MobileFact {
     pub member_id: i64,
     pub member_name: String,
     pub destination: String,
+    /// The day they left, from their open 外出登记, if recorded.
+    pub left_on: Option<NaiveDate>,
     /// The latest contact recorded on or before the day checked.
     pub last_contact: Option<NaiveDate>,
 }
@@ -40,28 +42,26 @@ pub fn evaluate(rule: &Rule<Check>, months: u32, org_id: i64, mobile: &[MobileFa
         let subject = Subject::Member { id: m.member_id };
         let away =
             if m.destination.is_empty() { String::new() } else { format!("（外出流向：{}）", m.destination) };
-        match m.last_contact {
-            None => {
-                let message = format!("流动党员{}{away}尚无联系记录，请记录最近一次联系情况", m.member_name);
-                out.push(Finding::new(rule, org_id, Severity::Warning, message).subject(subject).fix(fix));
-            }
-            Some(last) => {
-                let due = next_contact_due(last, months);
-                if when.as_of > due {
-                    let message = format!(
-                        "流动党员{}{away}最近一次联系在{}，已超过{months}个月未联系（应于{}前联系）",
-                        m.member_name,
-                        format_cn(last),
-                        format_cn(due)
-                    );
-                    out.push(Finding::new(rule, org_id, rule.severity, message).subject(subject).due(due).fix(fix));
-                } else if when.within_notice(due) {
-                    let message = format!("流动党员{}{away}应于{}前再次联系", m.member_name, format_cn(due));
-                    out.push(
-                        Finding::new(rule, org_id, Severity::Upcoming, message).subject(subject).due(due).fix(fix),
-                    );
-                }
-            }
+        let Some(from) = m.last_contact.or(m.left_on) else {
+            let message = format!("流动党员{}{away}尚无联系记录，请记录最近一次联系情况", m.member_name);
+            out.push(Finding::new(rule, org_id, Severity::Warning, message).subject(subject).fix(fix));
+            continue;
+        };
+        let due = next_contact_due(from, months);
+        let since = match m.last_contact {
+            Some(last) => format!("最近一次联系在{}", format_cn(last)),
+            None => format!("自{}外出后尚无联系记录", format_cn(from)),
+        };
+        if when.as_of > due {
+            let message = format!(
+                "流动党员{}{away}{since}，已超过{months}个月未联系（应于{}前联系）",
+                m.member_name,
+                format_cn(due)
+            );
+            out.push(Finding::new(rule, org_id, rule.severity, message).subject(subject).due(due).fix(fix));
+        } else if when.within_notice(due) {
+            let message = format!("流动党员{}{away}应于{}前再次联系", m.member_name, format_cn(due));
+            out.push(Finding::new(rule, org_id, Severity::Upcoming, message).subject(subject).due(due).fix(fix));
         }
     }
     out

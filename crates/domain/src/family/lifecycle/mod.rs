@@ -6,7 +6,9 @@
 //! |---|---|---|
 //! | EDU-TRANSFER | a letter out of the system gets its receipt (回执) back within 1 month; a transfer inside the system is received or returned within its letter's validity; returning needs a reason | [`transfer::evaluate`], [`transfer::check_return`] |
 //! | EDU-SUSPEND | a suspended membership (停止党籍) ends in restoration or removal within 2 years | [`decision::evaluate_suspended`] |
+//! | EDU-TRANSFER | a member away 6 months at a fixed place has their membership transferred | [`away::evaluate_fixed_place`] |
 //! | EDU-FLOATING | a mobile member (流动党员) is contacted at least every 6 months | [`mobile::evaluate`] |
+//! | EDU-GRADS | a graduate is kept at most 2 years (extended once by 1), a member abroad at most 5; both contacted every 6 months | [`away::evaluate_kept`] |
 //! | EL-RIGHTS | only full members vote and stand, and not under 留党察看 (at write time: the voters expected at a meeting or an election) | [`decision::votes_on`] |
 //! | EL-MARGIN, EL-BALLOTS, EL-ONTIME, EL-CONGRESS (and EL-QUORUM, EL-ELECTED of the org_life family) | an election record is refused when its counts break them | [`election::tally`] |
 //!
@@ -18,6 +20,7 @@
 //! The letter's validity is local (rules.md §6: no central text), so it is the letter's own
 //! number of days, proposed from the committee's setting; no national default is assumed.
 
+pub mod away;
 pub mod decision;
 pub mod election;
 pub mod mobile;
@@ -41,14 +44,18 @@ pub const FAMILY: FamilyId = FamilyId { id: "lifecycle", label: "党员管理" }
 pub enum Check {
     /// EDU-TRANSFER: the receipt of a letter out of the system is back within `receipt_months`;
     /// a transfer inside the system is settled within its letter's validity; a refusal has a
-    /// reason.
-    Transfer { receipt_months: u32 },
+    /// reason; a member away `away_months` at a fixed place has their membership transferred.
+    Transfer { receipt_months: u32, away_months: u32 },
     /// EDU-SUSPEND: a suspension ends in restoration or removal within `removal_years`.
     Suspension { removal_years: u32 },
     /// EL-RIGHTS, enforced when a meeting's or an election's voters are counted.
     Rights,
     /// EDU-FLOATING: a mobile member is contacted at least every `months` months.
     Floating { months: u32 },
+    /// EDU-GRADS: a graduate is kept at most `keep_years` (extended once by at most
+    /// `extension_years`), a member studying abroad at most `abroad_years`; both are contacted at
+    /// least every `contact_months`.
+    Graduates { keep_years: u32, extension_years: u32, abroad_years: u32, contact_months: u32 },
     /// A rule an election record is checked against when it is entered ([`election::tally`]).
     Election { duty: ElectionDuty },
 }
@@ -80,9 +87,14 @@ impl RuleCheck for Check {
     /// A committee may ask for the receipt sooner, never later.
     fn at_least_as_strict(&self, other: &Self) -> Result<(), Weaker> {
         match (self, other) {
-            (Check::Transfer { receipt_months: l }, Check::Transfer { receipt_months: e }) if l > e => {
-                Err(Weaker::Loosens(Loosening::Threshold))
-            }
+            (
+                Check::Transfer { receipt_months: l, away_months: la },
+                Check::Transfer { receipt_months: e, away_months: ea },
+            ) if l > e || la > ea => Err(Weaker::Loosens(Loosening::Threshold)),
+            (
+                Check::Graduates { keep_years: lk, extension_years: lx, abroad_years: la, contact_months: lc },
+                Check::Graduates { keep_years: ek, extension_years: ex, abroad_years: ea, contact_months: ec },
+            ) if lk > ek || lx > ex || la > ea || lc > ec => Err(Weaker::Loosens(Loosening::Threshold)),
             (Check::Suspension { removal_years: l }, Check::Suspension { removal_years: e }) if l > e => {
                 Err(Weaker::Loosens(Loosening::Threshold))
             }
@@ -95,12 +107,15 @@ impl RuleCheck for Check {
 
     fn well_formed(&self) -> Result<(), &'static str> {
         match self {
-            Check::Transfer { receipt_months: 0 } => Err("月数应大于0"),
+            Check::Transfer { receipt_months: 0, .. } | Check::Transfer { away_months: 0, .. } => Err("月数应大于0"),
+            Check::Graduates { keep_years: 0, .. } | Check::Graduates { abroad_years: 0, .. } => Err("年数应大于0"),
+            Check::Graduates { contact_months: 0, .. } => Err("月数应大于0"),
             Check::Suspension { removal_years: 0 } => Err("年数应大于0"),
             Check::Floating { months: 0 } => Err("月数应大于0"),
             Check::Transfer { .. }
             | Check::Suspension { .. }
             | Check::Floating { .. }
+            | Check::Graduates { .. }
             | Check::Rights
             | Check::Election { .. } => Ok(()),
         }
@@ -108,9 +123,16 @@ impl RuleCheck for Check {
 
     fn params(&self) -> Vec<Param> {
         match self {
-            Check::Transfer { receipt_months } => {
-                vec![Param::new("receipt_months", "回执退回期限（月）", receipt_months)]
-            }
+            Check::Transfer { receipt_months, away_months } => vec![
+                Param::new("receipt_months", "回执退回期限（月）", receipt_months),
+                Param::new("away_months", "外出地点相对固定应转接（月）", away_months),
+            ],
+            Check::Graduates { keep_years, extension_years, abroad_years, contact_months } => vec![
+                Param::new("keep_years", "毕业生保留组织关系（年）", keep_years),
+                Param::new("extension_years", "经批准可延长（年）", extension_years),
+                Param::new("abroad_years", "出国（境）学习研究保留（年）", abroad_years),
+                Param::new("contact_months", "联系间隔（月）", contact_months),
+            ],
             Check::Suspension { removal_years } => {
                 vec![Param::new("removal_years", "停止党籍后处置期限（年）", removal_years)]
             }
@@ -132,6 +154,8 @@ pub struct LifecycleFacts {
     pub suspended: Vec<SuspensionFact>,
     /// The branch's mobile members with their latest contact.
     pub mobile: Vec<mobile::MobileFact>,
+    /// The branch's members away on the day (外出登记): mobile, graduates kept, abroad.
+    pub away: Vec<away::AwayFact>,
 }
 
 /// The national lifecycle rules, in catalogue order.
@@ -142,7 +166,7 @@ pub fn national_rules() -> Vec<Rule<Check>> {
             "党员工作单位、经常居住地变动或外出6个月以上且地点相对固定的，应转接组织关系；转出党组织在党员转入前负责管理，接收党组织不得无故拒绝；回执一般1个月内退回",
             "《中国共产党党员教育管理工作条例》第二十五条；组通字〔2015〕33号",
             Applicability::kinds(&[OrgKind::Branch]),
-            Check::Transfer { receipt_months: 1 },
+            Check::Transfer { receipt_months: 1, away_months: 6 },
             Severity::Violation,
         ),
         Rule::national(
@@ -167,6 +191,14 @@ pub fn national_rules() -> Vec<Rule<Check>> {
             "《中国共产党党员教育管理工作条例》第三十二条",
             Applicability::kinds(&[OrgKind::Branch]),
             Check::Floating { months: 6 },
+            Severity::Violation,
+        ),
+        Rule::national(
+            "EDU-GRADS",
+            "高校毕业生党员组织关系可在学校保留不超过2年，经批准可延长1年；出国（境）学习研究的党员保留组织关系不超过5年；党组织至少每6个月与其联系一次",
+            "《中国共产党党员教育管理工作条例》第三十四条；组通字〔2015〕33号",
+            Applicability::kinds(&[OrgKind::Branch]),
+            Check::Graduates { keep_years: 2, extension_years: 1, abroad_years: 5, contact_months: 6 },
             Severity::Violation,
         ),
         election_rule(
@@ -230,8 +262,13 @@ pub fn evaluate_org(
             continue;
         }
         match rule.check {
-            Check::Transfer { receipt_months } => {
+            Check::Transfer { receipt_months, away_months } => {
                 out.extend(transfer::evaluate(rule, receipt_months, org.org_id, facts, when));
+                out.extend(away::evaluate_fixed_place(rule, away_months, org.org_id, &facts.away, when));
+            }
+            Check::Graduates { keep_years, abroad_years, contact_months, .. } => {
+                let limits = away::GradsLimits { keep_years, abroad_years, contact_months };
+                out.extend(away::evaluate_kept(rule, limits, org.org_id, &facts.away, when));
             }
             Check::Suspension { removal_years } => {
                 out.extend(decision::evaluate_suspended(rule, removal_years, org.org_id, &facts.suspended, when));

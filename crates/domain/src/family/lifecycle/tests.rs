@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::away::{AwayFact, AwayKind};
 use super::transfer::{self, TransferFact, TransferKind, TransferState};
 use super::*;
 use crate::family::OrgFacts;
@@ -117,10 +118,12 @@ fn edu_transfer_refusal_needs_a_reason() {
 #[test]
 fn edu_transfer_local_rules_may_only_ask_sooner() {
     use crate::rules::RuleCheck;
-    let national = Check::Transfer { receipt_months: 1 };
-    assert!(Check::Transfer { receipt_months: 2 }.at_least_as_strict(&national).is_err());
-    assert!(Check::Transfer { receipt_months: 1 }.at_least_as_strict(&national).is_ok());
-    assert!(Check::Transfer { receipt_months: 0 }.well_formed().is_err());
+    let national = Check::Transfer { receipt_months: 1, away_months: 6 };
+    assert!(Check::Transfer { receipt_months: 2, away_months: 6 }.at_least_as_strict(&national).is_err());
+    assert!(Check::Transfer { receipt_months: 1, away_months: 7 }.at_least_as_strict(&national).is_err());
+    assert!(Check::Transfer { receipt_months: 1, away_months: 3 }.at_least_as_strict(&national).is_ok());
+    assert!(Check::Transfer { receipt_months: 0, away_months: 6 }.well_formed().is_err());
+    assert!(Check::Transfer { receipt_months: 1, away_months: 0 }.well_formed().is_err());
 }
 
 // ---- decisions: EDU-SUSPEND, EL-RIGHTS ----
@@ -354,6 +357,7 @@ fn floating(last: Option<NaiveDate>, as_of: NaiveDate) -> Vec<(Severity, Option<
             member_id: 5,
             member_name: "钱流动".into(),
             destination: "广东省深圳市南山区".into(),
+            left_on: None,
             last_contact: last,
         }],
         ..LifecycleFacts::default()
@@ -393,4 +397,96 @@ fn decision_input_names_the_field_that_is_too_long() {
     let fields: Vec<&str> = input.validate(today).err().unwrap_or_default().into_iter().map(|e| e.field).collect();
     assert_eq!(fields, vec!["body"]);
     assert!(DecisionInput { body: "党".repeat(200), ..input }.validate(today).is_ok());
+}
+
+#[test]
+fn edu_floating_first_contact_counts_from_the_day_they_left() {
+    let facts = LifecycleFacts {
+        mobile: vec![super::mobile::MobileFact {
+            member_id: 5,
+            member_name: "钱流动".into(),
+            destination: String::new(),
+            left_on: Some(d(2026, 3, 15)),
+            last_contact: None,
+        }],
+        ..LifecycleFacts::default()
+    };
+    let org = OrgFacts::new(1, OrgKind::Branch);
+    let on = |as_of| {
+        evaluate_org(&national(), &org, &facts, &When::new(2026, as_of, 30))
+            .into_iter()
+            .map(|f| (f.rule_id, f.severity, f.due))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(on(d(2026, 9, 15)), vec![("EDU-FLOATING", Severity::Upcoming, Some(d(2026, 9, 15)))]);
+    assert_eq!(on(d(2026, 9, 16)), vec![("EDU-FLOATING", Severity::Violation, Some(d(2026, 9, 15)))]);
+}
+
+// ---- members away: EDU-TRANSFER (fixed place), EDU-GRADS ----
+
+fn away_fact(kind: AwayKind, left_on: NaiveDate) -> AwayFact {
+    AwayFact {
+        member_id: 9,
+        member_name: "孙外出".into(),
+        kind,
+        left_on,
+        destination: "江苏省苏州市".into(),
+        fixed_place: kind == AwayKind::Mobile,
+        extended_to: None,
+        last_contact: None,
+        transfer_pending: false,
+    }
+}
+
+fn away_findings(a: &AwayFact, as_of: NaiveDate) -> Vec<(&'static str, Severity, Option<NaiveDate>)> {
+    let facts = LifecycleFacts { away: vec![a.clone()], ..LifecycleFacts::default() };
+    let org = OrgFacts::new(1, OrgKind::Branch);
+    evaluate_org(&national(), &org, &facts, &When::new(2026, as_of, 0))
+        .into_iter()
+        .map(|f| (f.rule_id, f.severity, f.due))
+        .collect()
+}
+
+#[test]
+fn edu_transfer_away_six_months_at_a_fixed_place() {
+    // Left 31 March 2026: the transfer is due by 30 September (month's end clamps).
+    let a = away_fact(AwayKind::Mobile, d(2026, 3, 31));
+    assert_eq!(away_findings(&a, d(2026, 9, 29)), vec![]);
+    assert_eq!(away_findings(&a, d(2026, 9, 30)), vec![("EDU-TRANSFER", Severity::Upcoming, Some(d(2026, 9, 30)))]);
+    assert_eq!(away_findings(&a, d(2026, 10, 1)), vec![("EDU-TRANSFER", Severity::Violation, Some(d(2026, 9, 30)))]);
+    // Not at a fixed place: no transfer is owed (EDU-FLOATING's contact is, on the registry's flag).
+    assert_eq!(away_findings(&AwayFact { fixed_place: false, ..a.clone() }, d(2026, 10, 1)), vec![]);
+    // A transfer issued and pending settles it.
+    assert_eq!(away_findings(&AwayFact { transfer_pending: true, ..a }, d(2026, 10, 1)), vec![]);
+}
+
+#[test]
+fn edu_grads_a_graduate_is_kept_two_years_extended_once_by_one() {
+    // Graduated 30 June 2025, contacted on 1 June 2027: kept through 30 June 2027.
+    let a = AwayFact { last_contact: Some(d(2027, 6, 1)), ..away_fact(AwayKind::Graduate, d(2025, 6, 30)) };
+    assert_eq!(away_findings(&a, d(2027, 6, 30)), vec![("EDU-GRADS", Severity::Upcoming, Some(d(2027, 6, 30)))]);
+    assert_eq!(away_findings(&a, d(2027, 7, 1)), vec![("EDU-GRADS", Severity::Violation, Some(d(2027, 6, 30)))]);
+    // Extended with approval to 30 June 2028: in time on 1 July 2027.
+    let extended = AwayFact { extended_to: Some(d(2028, 6, 30)), ..a.clone() };
+    assert_eq!(away_findings(&extended, d(2027, 7, 1)), vec![]);
+    assert_eq!(super::away::longest_extension(d(2025, 6, 30), 2, 1), d(2028, 6, 30));
+    // A transfer out issued settles the keeping (not the contact).
+    assert_eq!(away_findings(&AwayFact { transfer_pending: true, ..a }, d(2027, 7, 1)), vec![]);
+}
+
+#[test]
+fn edu_grads_contact_every_six_months_from_the_day_they_left() {
+    let a = away_fact(AwayKind::Abroad, d(2026, 1, 10));
+    assert_eq!(away_findings(&a, d(2026, 7, 10)), vec![("EDU-GRADS", Severity::Upcoming, Some(d(2026, 7, 10)))]);
+    assert_eq!(away_findings(&a, d(2026, 7, 11)), vec![("EDU-GRADS", Severity::Violation, Some(d(2026, 7, 10)))]);
+    let contacted = AwayFact { last_contact: Some(d(2026, 7, 1)), ..a };
+    assert_eq!(away_findings(&contacted, d(2026, 7, 11)), vec![]);
+}
+
+#[test]
+fn edu_grads_a_member_abroad_is_kept_five_years() {
+    let a = AwayFact { last_contact: Some(d(2031, 1, 5)), ..away_fact(AwayKind::Abroad, d(2026, 1, 10)) };
+    assert_eq!(away_findings(&a, d(2031, 1, 9)), vec![]);
+    assert_eq!(away_findings(&a, d(2031, 1, 10)), vec![("EDU-GRADS", Severity::Upcoming, Some(d(2031, 1, 10)))]);
+    assert_eq!(away_findings(&a, d(2031, 1, 11)), vec![("EDU-GRADS", Severity::Violation, Some(d(2031, 1, 10)))]);
 }
