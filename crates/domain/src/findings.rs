@@ -106,7 +106,8 @@ pub mod pages {
     pub const DUES_PUBLISH: &str = "dues.publish";
     /// One transfer of membership, where it is accepted, returned or its receipt recorded: `id`.
     pub const TRANSFER: &str = "transfer.show";
-    /// The form for a decision on a member's membership or a sanction: `id` (the member).
+    /// The form for a decision on a member's membership or a sanction: `id` (the member), and
+    /// optionally `kind`, the decision proposed (CON-LAPSE proposes 自行脱党除名).
     pub const MEMBER_DECISION: &str = "member.decision";
     /// A mobile member's contact log, where a contact is recorded: `id` (the member).
     pub const MEMBER_CONTACTS: &str = "member.contacts";

@@ -62,6 +62,10 @@ fn con_lapse_six_consecutive_months_absent_without_excuse_is_a_violation() {
         "党员（编号1）2025年1月至2025年6月连续6个月无正当理由未参加党的组织生活，按党章规定应视为自行脱党，请核实后提交支部党员大会讨论"
     );
     assert_eq!(f.citation, "《中国共产党章程》第九条");
+    // The review list leads to the decision it ends in: 自行脱党除名 on the member's decision form.
+    let fix = f.fix.as_ref().expect("a fix link");
+    assert_eq!(fix.page, domain::findings::pages::MEMBER_DECISION);
+    assert_eq!((fix.get("id"), fix.get("kind")), (Some("1"), Some("lapse_removed")));
 }
 
 #[test]

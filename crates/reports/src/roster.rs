@@ -62,12 +62,19 @@ pub enum MemberColumn {
     MobileDestination,
     /// 备注.
     Remark,
+    /// 党籍处置类别: the decision that made an imported member 停止党籍, 出党 or 去世 (historical
+    /// data: 停止党籍, 自行脱党除名, 退党除名, 劝而不退除名, 取消预备党员资格, 开除党籍, 死亡).
+    DecisionKind,
+    /// 党籍处置日期.
+    DecisionOn,
+    /// 党籍处置文号.
+    DecisionDocument,
 }
 
 use MemberColumn as C;
 
 impl MemberColumn {
-    pub const ALL: [MemberColumn; 27] = [
+    pub const ALL: [MemberColumn; 30] = [
         C::Seq,
         C::Name,
         C::Gender,
@@ -95,6 +102,9 @@ impl MemberColumn {
         C::Mobile,
         C::MobileDestination,
         C::Remark,
+        C::DecisionKind,
+        C::DecisionOn,
+        C::DecisionDocument,
     ];
 
     /// The canonical Chinese header (what our template and exports write).
@@ -127,6 +137,9 @@ impl MemberColumn {
             C::MobileDestination => "外出流向",
             C::ProbationExtension => "延长预备期月数",
             C::Remark => "备注",
+            C::DecisionKind => "党籍处置类别",
+            C::DecisionOn => "党籍处置日期",
+            C::DecisionDocument => "党籍处置文号",
         }
     }
 
@@ -188,6 +201,9 @@ impl MemberColumn {
             C::MobileDestination => &["外出流向", "流向", "流动去向", "外出地点"],
             C::ProbationExtension => &["延长预备期月数", "延长预备期时间", "延长预备期"],
             C::Remark => &["备注", "备注说明"],
+            C::DecisionKind => &["党籍处置类别", "党籍处置", "处置类别", "出党方式"],
+            C::DecisionOn => &["党籍处置日期", "处置日期", "党籍处置时间", "停止党籍日期", "出党日期", "出党时间"],
+            C::DecisionDocument => &["党籍处置文号", "处置文号", "党籍处置文件", "批准文号"],
         }
     }
 
@@ -290,6 +306,9 @@ pub const TEMPLATE_COLUMNS: &[MemberColumn] = &[
     C::LostContactSince,
     C::Mobile,
     C::MobileDestination,
+    C::DecisionKind,
+    C::DecisionOn,
+    C::DecisionDocument,
     C::Remark,
 ];
 

@@ -358,6 +358,9 @@ fn template_help(c: MemberColumn) -> String {
             "流动党员填写外出流向（省、市、县），不超过 100 个字；“是否为流动党员”为“是”时才填写。".to_string()
         }
         MemberColumn::Remark => "其他需要说明的情况，不超过 200 个字。".to_string(),
+        MemberColumn::DecisionKind => "仅用于导入历史数据：已停止党籍、已出党或已去世的党员，填写作出该状态的党籍处置：停止党籍、自行脱党除名、退党除名、劝而不退除名、取消预备党员资格、开除党籍 或 死亡；正常党员留空。".to_string(),
+        MemberColumn::DecisionOn => format!("党籍处置的决定日期（去世的为去世日期），填写了党籍处置类别时必填。日期写法：{DATE_FORMS}。"),
+        MemberColumn::DecisionDocument => "党籍处置的批准文号，去世的可留空，不超过 200 个字。".to_string(),
         other => format!("{}。", other.header()),
     }
 }

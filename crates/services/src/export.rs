@@ -100,7 +100,14 @@ fn optional_coded<T>(
 }
 
 /// The text of one column for one member.
-fn value(col: MemberColumn, m: &MemberRow, reveal: bool, org_path: &str, seq: usize) -> Result<String> {
+fn value(
+    col: MemberColumn,
+    m: &MemberRow,
+    reveal: bool,
+    org_path: &str,
+    seq: usize,
+    decision: Option<&storage::decision::DecisionRow>,
+) -> Result<String> {
     use MemberColumn as C;
     let phone = m.phone.clone().unwrap_or_default();
     let shown_phone = if reveal { phone.clone() } else { mask_phone(&phone) };
@@ -153,6 +160,11 @@ fn value(col: MemberColumn, m: &MemberRow, reveal: bool, org_path: &str, seq: us
         C::MobileDestination => m.mobile_destination.clone().unwrap_or_default(),
         C::ProbationExtension => m.probation_extension_months.map(|n| n.to_string()).unwrap_or_default(),
         C::Remark => m.remark.clone().unwrap_or_default(),
+        // The decision behind a status other than active, so that the file imports elsewhere
+        // as historical data.
+        C::DecisionKind => decision.map(|d| d.kind.label().to_string()).unwrap_or_default(),
+        C::DecisionOn => decision.map(|d| d.decided_on.to_string()).unwrap_or_default(),
+        C::DecisionDocument => decision.map(|d| d.document_no.clone()).unwrap_or_default(),
     })
 }
 
@@ -163,6 +175,7 @@ fn text_columns(headers: &[MemberColumn]) -> Vec<usize> {
         .filter(|(_, c)| {
             matches!(c, MemberColumn::IdNumber | MemberColumn::Phone | MemberColumn::Landline | MemberColumn::BirthDate)
                 || matches!(c, MemberColumn::JoinedOn | MemberColumn::ConfirmedOn | MemberColumn::LostContactSince)
+                || **c == MemberColumn::DecisionOn
         })
         .map(|(i, _)| i)
         .collect()
@@ -206,6 +219,12 @@ impl Services {
             let batch = storage::roster::export_batch(&self.db, &scope, &f, after, 2_000).await?;
             let Some(last) = batch.last() else { break };
             after = last.id;
+            let gone: Vec<i64> = batch
+                .iter()
+                .filter(|m| !m.status.is_active() && m.status != MemberStatus::TransferredOut)
+                .map(|m| m.id)
+                .collect();
+            let decisions = storage::decision::latest_status_decisions(&self.db, &gone).await?;
             for m in &batch {
                 let branch = m.branch_org_path()?;
                 let reveal =
@@ -217,7 +236,10 @@ impl Services {
                     ExportShape::Annex4 => m.branch_name.clone(),
                 };
                 let seq = rows.len() + 1;
-                rows.push(cols.iter().map(|c| value(*c, m, reveal, &org_path, seq)).collect::<Result<Vec<_>>>()?);
+                let decision = decisions.get(&m.id).filter(|d| d.status_after == m.status);
+                rows.push(
+                    cols.iter().map(|c| value(*c, m, reveal, &org_path, seq, decision)).collect::<Result<Vec<_>>>()?,
+                );
             }
         }
         let bytes = match format {

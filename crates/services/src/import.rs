@@ -31,8 +31,19 @@ pub struct ImportIssue {
 /// What one valid row will do.
 #[derive(Debug, Clone)]
 enum Planned {
-    New { data: MemberData, placement: Placement },
-    Change { member: Box<MemberRow>, data: MemberData, placement: Option<Placement>, status_changed: bool },
+    /// A new member; one already 停止党籍, 出党 or 去世 is written active, then with the
+    /// decision the row carries.
+    New {
+        data: MemberData,
+        placement: Placement,
+        decision: Option<crate::import_decision::HistoricDecision>,
+    },
+    Change {
+        member: Box<MemberRow>,
+        data: MemberData,
+        placement: Option<Placement>,
+        status_changed: bool,
+    },
     Same,
 }
 
@@ -383,9 +394,32 @@ impl Services {
                 continue;
             }
             let (Some(fields), Some(placement)) = (fields, placement) else { continue };
-            let data = crate::members::to_data(&fields);
+            let mut data = crate::members::to_data(&fields);
             let plan = match current {
-                None => Planned::New { data, placement },
+                None => {
+                    // Historical data: a status other than active comes with its decision.
+                    let cells = crate::import_decision::DecisionCells {
+                        kind: cell(MemberColumn::DecisionKind).unwrap_or_default(),
+                        on: cell(MemberColumn::DecisionOn).unwrap_or_default(),
+                        document: cell(MemberColumn::DecisionDocument).unwrap_or_default(),
+                    };
+                    let confirmed = fields.confirmed_on.is_some();
+                    match crate::import_decision::read(&cells, fields.status, confirmed, fields.joined_on, as_of) {
+                        Ok(decision) => {
+                            if let Some(h) = &decision {
+                                data.status = h.before.as_str().to_string();
+                            }
+                            Planned::New { data, placement, decision }
+                        }
+                        Err(problems) => {
+                            for (c, message) in problems {
+                                let col = map.index(c).or(map.index(MemberColumn::Category));
+                                issues.push(issue(col, message));
+                            }
+                            continue;
+                        }
+                    }
+                }
                 Some(m) => {
                     // A sheet that names only the branch (附件4 has no group column) keeps the
                     // member in their group.
@@ -440,7 +474,7 @@ impl Services {
         let mut new_rows = Vec::new();
         for (_, p) in &plan.planned {
             match p {
-                Planned::New { data, placement } => new_rows.push((data.clone(), placement.clone())),
+                Planned::New { data, placement, .. } => new_rows.push((data.clone(), placement.clone())),
                 Planned::Change { member, data, placement, status_changed } => {
                     storage::member::update(&mut tx, member.id, data, *status_changed, &on).await?;
                     if data.dues_category != member.dues_category.as_str() {
@@ -465,6 +499,31 @@ impl Services {
             let joined = domain::dates::parse_iso(&data.joined_on).unwrap_or(plan.as_of);
             self.category_as_base(&mut tx, actor, *id, &data.dues_category, joined.min(plan.as_of)).await?;
         }
+        // The historical decisions, in the order the new rows were inserted.
+        let decisions = plan.planned.iter().filter_map(|(_, p)| match p {
+            Planned::New { decision, placement, .. } => Some((decision, placement)),
+            _ => None,
+        });
+        let mut decided = 0usize;
+        for (id, (decision, placement)) in created.iter().zip(decisions) {
+            let Some(h) = decision else { continue };
+            let row = storage::decision::NewDecision {
+                member_id: *id,
+                org_id: placement.branch_id,
+                kind: h.kind,
+                decided_on: h.on,
+                body: String::new(),
+                document_no: h.document.clone(),
+                reason: "历史数据导入".into(),
+                months: None,
+                last_day: None,
+                status_before: h.before,
+                status_after: h.after,
+            };
+            storage::decision::insert(&mut tx, &row, actor.account_id).await?;
+            storage::transfer::set_member_status(&mut tx, *id, h.after, h.on).await?;
+            decided += 1;
+        }
         self.audit(
             &mut tx,
             actor,
@@ -475,7 +534,8 @@ impl Services {
                 org_path: common_path(plan),
                 before: None,
                 after: Some(serde_json::json!({
-                    "rows": plan.rows, "new": created, "changed": changed, "unchanged": plan.unchanged
+                    "rows": plan.rows, "new": created, "changed": changed, "unchanged": plan.unchanged,
+                    "decisions": decided
                 })),
             },
         )

@@ -19,6 +19,7 @@ pub mod export;
 pub mod findings;
 pub mod home;
 pub mod import;
+mod import_decision;
 pub mod ledger;
 pub mod members;
 pub mod org_import;

@@ -478,3 +478,73 @@ async fn export_imports_back_unchanged(db: Db) {
         other => panic!("expected a corrupt-data error, got {:?}", other.map(|f| f.rows)),
     }
 }
+
+test_support::on_both_backends!(historical_rows_carry_their_decision);
+
+/// A new member already 停止党籍 or 已出党 (historical data) comes with the decision behind the
+/// status (EDU-SUSPEND's and the decision flow's records), never a bare status; the export writes
+/// the decision back, and that file imports elsewhere the same way.
+async fn historical_rows_carry_their_decision(db: Db) {
+    let s = services(db);
+    tree(&s).await;
+    let c = console_actor();
+    let mut headers = HEADERS.to_vec();
+    headers.extend(["党籍状态", "党籍处置类别", "党籍处置日期", "党籍处置文号"]);
+    let with = |mut r: Vec<String>, extra: [&str; 4]| {
+        r.extend(extra.iter().map(|s| s.to_string()));
+        r
+    };
+    let suspended = row("赵停止", &id("19800101", 41), "第一小学党支部", "2010-06-01", "2011-06-01");
+    let mut left = row("钱除名", &id("19800102", 42), "第一小学党支部", "2010-06-01", "2011-06-01");
+    left[6] = "已出党".into();
+    // Without the decision's date and document: refused by row and column, nothing imported.
+    let bare = vec![with(suspended.clone(), ["停止党籍", "", "", ""])];
+    let plan = s.plan_member_import(&c, &xlsx(&headers, &bare), None, as_of()).await.unwrap();
+    let named: Vec<(usize, String)> = plan.issues.iter().map(|i| (i.row_number, i.column_name.clone())).collect();
+    assert_eq!(named, vec![(2, "党籍处置日期".to_string()), (2, "党籍处置文号".to_string())], "{:?}", plan.issues);
+    // 已出党 without saying how: refused on 党籍处置类别.
+    let how = vec![with(left.clone(), ["正常", "", "2020-03-04", "县委组〔2020〕5号"])];
+    let plan = s.plan_member_import(&c, &xlsx(&headers, &how), None, as_of()).await.unwrap();
+    assert_eq!(plan.issues.iter().map(|i| i.column_name.as_str()).collect::<Vec<_>>(), vec!["党籍处置类别"]);
+    let rows = vec![
+        with(suspended, ["停止党籍", "停止党籍", "2024-05-06", "县委组〔2024〕3号"]),
+        with(left, ["正常", "自行脱党除名", "2020-03-04", "县委组〔2020〕5号"]),
+    ];
+    let plan = s.plan_member_import(&c, &xlsx(&headers, &rows), None, as_of()).await.unwrap();
+    assert!(plan.issues.is_empty(), "{:?}", plan.issues);
+    s.commit_member_import(&c, &plan).await.unwrap();
+    let db = s.fixture_db();
+    let got: Vec<(String, String, String, String)> = db
+        .fetch_all(
+            "SELECT m.name, m.status, m.status_changed_on, d.kind FROM members m \
+             JOIN member_decisions d ON d.member_id = m.id ORDER BY m.name",
+            &[],
+        )
+        .await
+        .unwrap();
+    let mut got = got;
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("赵停止".into(), "suspended".into(), "2024-05-06".into(), "suspend".into()),
+            ("钱除名".into(), "left".into(), "2020-03-04".into(), "lapse_removed".into()),
+        ]
+    );
+    // The member was active before the decision: their status history says so.
+    let (n,): (i64,) = db
+        .fetch_one(
+            "SELECT COUNT(*) FROM member_status_changes c JOIN members m ON m.id = c.member_id \
+             WHERE m.name = '赵停止' AND c.status = 'suspended' AND c.changed_on = '2024-05-06'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    // The export writes the decision in its columns.
+    let q = ListQuery { status: "all".into(), ..ListQuery::default() };
+    let file = s.export_members(&c, &q, ExportShape::Template, ExportFormat::Csv).await.unwrap();
+    let text = String::from_utf8_lossy(&file.bytes).to_string();
+    assert!(text.contains("停止党籍,2024-05-06,县委组〔2024〕3号"), "{text}");
+    assert!(text.contains("自行脱党除名,2020-03-04,县委组〔2020〕5号"), "{text}");
+}

@@ -141,3 +141,23 @@ pub async fn suspended_of(db: &Db, branch_ids: &[i64], on: &str) -> Result<Vec<S
     b.push(" ORDER BY m.branch_id, m.id");
     db.fetch_buf(&b).await
 }
+
+/// The latest decision that changed each of these members' status (for a roster export, whose
+/// 党籍处置 columns carry it), by member.
+pub async fn latest_status_decisions(
+    db: &Db,
+    member_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, DecisionRow>> {
+    let mut out = std::collections::HashMap::new();
+    if member_ids.is_empty() {
+        return Ok(out);
+    }
+    let mut b =
+        SqlBuf::new(&format!("SELECT {COLS} FROM member_decisions d WHERE d.status_after <> d.status_before AND "));
+    crate::check::push_in(&mut b, "d.member_id", member_ids);
+    b.push(" ORDER BY d.decided_on, d.id");
+    for row in db.fetch_buf::<DecisionRow>(&b).await? {
+        out.insert(row.member_id, row);
+    }
+    Ok(out)
+}

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use chrono::NaiveDate;
@@ -133,9 +133,16 @@ async fn view(
     render_status(status, &page)
 }
 
-async fn page(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
+/// `?kind=` proposes a decision (CON-LAPSE's review proposes 自行脱党除名); nothing else is taken.
+async fn page(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult {
     let id = id_param(&id)?;
-    view(&state, &v, id, &HashMap::new(), FieldErrors::new(), StatusCode::OK).await
+    let values: HashMap<String, String> = q.into_iter().filter(|(k, _)| k == "kind").collect();
+    view(&state, &v, id, &values, FieldErrors::new(), StatusCode::OK).await
 }
 
 fn form_of(f: &HashMap<String, String>) -> DecisionForm {

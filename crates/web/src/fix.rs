@@ -26,7 +26,10 @@ pub fn href(fix: &FixLink) -> Option<String> {
         pages::DUES_MEMBER => Some(format!("/members/{}/dues", enc(p("id")?))),
         pages::DUES_PUBLISH => Some(format!("/orgs/{}/dues/publish?year={}", enc(p("org")?), enc(p("year")?))),
         pages::TRANSFER => Some(format!("/transfers/{}", enc(p("id")?))),
-        pages::MEMBER_DECISION => Some(format!("/members/{}/decisions", enc(p("id")?))),
+        pages::MEMBER_DECISION => Some(match p("kind") {
+            Some(kind) => format!("/members/{}/decisions?kind={}", enc(p("id")?), enc(kind)),
+            None => format!("/members/{}/decisions", enc(p("id")?)),
+        }),
         pages::MEMBER_CONTACTS => Some(format!("/members/{}/contacts", enc(p("id")?))),
         pages::MEMBER_TRANSFER => Some(format!("/members/{}/transfer", enc(p("id")?))),
         _ => None,

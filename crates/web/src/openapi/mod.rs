@@ -184,8 +184,11 @@ fn one_of(values: &[&str]) -> Value {
 
 fn query_params(method: &str, path: &str) -> Vec<Value> {
     let mut out = Vec::new();
-    if path.contains("{id}") {
-        out.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}));
+    // Every `{name}` segment is an integer id.
+    for segment in path.split('/') {
+        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            out.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "integer"}}));
+        }
     }
     let member_filters = |out: &mut Vec<Value>| {
         for (n, schema, d) in [

@@ -22,6 +22,9 @@ pub(crate) async fn decision_routes_both_ways(db: Db) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("id=\"decision-form\"") && r.body.contains("停止党籍（党籍处置）"), "{}", r.body);
     assert!(!r.body.contains("value=\"restore\""), "a full member cannot be restored");
+    // CON-LAPSE's fix link proposes 自行脱党除名: the form opens with it chosen.
+    let r = page_get(&f, &wa, &format!("{uri}?kind=lapse_removed")).await;
+    assert!(r.body.contains("value=\"lapse_removed\" selected"), "{}", r.body);
     // Bad input: field errors in Chinese, nothing written.
     let before = audit_len(&f).await;
     let r = page_post(&f, &wa, &uri, "kind=suspend&decided_on=2026-01-05&body=&document_no=&reason=").await;

@@ -256,7 +256,7 @@ pub(crate) async fn election(ui: &Ui, branch_id: &str) {
 }
 
 /// The lifecycle pages at phone width: a sanction recorded on `member` (警告: the status stays,
-/// the decision is listed), a contact logged, the term calendar, and the form for a letter in.
+/// the decision is listed), the member's 外出登记 (away at a fixed place) and a contact logged, the term calendar, and the form for a letter in.
 pub(crate) async fn lifecycle_pages(ui: &Ui, branch_id: &str, member: &str) {
     ui.client.set_window_size(390, 844).await.expect("phone width");
     ui.goto(&format!("/members/{member}/decisions")).await;
@@ -273,6 +273,14 @@ pub(crate) async fn lifecycle_pages(ui: &Ui, branch_id: &str, member: &str) {
     ui.wait_text("table#decisions", |listed| listed.contains("警告")).await;
     ui.assert_fits_width("a member's decisions").await;
     ui.goto(&format!("/members/{member}/contacts")).await;
+    ui.wait_css("form#away-form").await;
+    ui.fill("form#away-form", "kind", "mobile").await;
+    ui.fill("form#away-form", "left_on", "2026-03-01").await;
+    ui.fill("form#away-form", "destination", "江苏省苏州市").await;
+    ui.fill("form#away-form", "fixed_place", "yes").await;
+    ui.click("button#record-away").await;
+    ui.wait_text("table#away", |away| away.contains("外出流动") && away.contains("江苏省苏州市")).await;
+    ui.wait_text("#mobile-member", |m| m.contains("江苏省苏州市")).await;
     ui.wait_css("form#contact-log-form").await;
     for (field, value) in [("way", "电话"), ("by_name", "支部书记")] {
         ui.fill("form#contact-log-form", field, value).await;

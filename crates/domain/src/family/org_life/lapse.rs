@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::{Check, Ctx, LifeFacts};
-use crate::findings::{Finding, FixLink, RecordRef, Subject};
-use crate::org_life::{Attendance, MeetingKind};
+use crate::family::lifecycle::DecisionKind;
+use crate::findings::{Finding, FixLink, RecordRef, Subject, pages};
+use crate::org_life::Attendance;
 use crate::period::{Period, PeriodKind};
 use crate::rules::{Rule, Severity};
 
@@ -171,7 +172,11 @@ fn report_lapse(
             kind.label()
         )
     };
-    let fix = FixLink::new_meeting("召开党员大会讨论处置", ctx.org.org_id, MeetingKind::BranchAssembly.as_str(), None);
+    // The review ends in a decision: the branch assembly discusses it (the message says so), and
+    // the 自行脱党除名 it decides is recorded through the decision flow, which ends the finding.
+    let fix = FixLink::to("党员大会讨论后记录自行脱党除名", pages::MEMBER_DECISION)
+        .param("id", member_id)
+        .param("kind", DecisionKind::LapseRemoved.as_str());
     out.push(
         Finding::new(rule, ctx.org.org_id, rule.severity, message)
             .subject(Subject::Member { id: member_id })
