@@ -20,6 +20,7 @@
 pub mod dues;
 pub mod lifecycle;
 pub mod org_life;
+pub mod recruitment;
 pub mod structure;
 
 use chrono::NaiveDate;
