@@ -26,6 +26,7 @@ pub mod org_import;
 pub mod org_life;
 pub mod orgs;
 pub mod own;
+pub mod recruitment;
 pub mod sessions;
 pub mod settings;
 pub mod todo;

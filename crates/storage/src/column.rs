@@ -127,7 +127,8 @@ code_column!(
     domain::family::lifecycle::TransferState,
     domain::family::lifecycle::DecisionKind,
     domain::family::lifecycle::election::ElectionMode,
-    domain::family::lifecycle::away::AwayKind
+    domain::family::lifecycle::away::AwayKind,
+    domain::family::recruitment::Step
 );
 
 /// Money is integer fen; a negative or absurd amount is corrupt, never clamped.

@@ -27,6 +27,7 @@ pub mod member;
 pub mod member_history;
 pub mod memo;
 pub mod org;
+pub mod recruit;
 pub mod roster;
 pub mod session;
 pub mod settings;

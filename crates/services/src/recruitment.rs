@@ -1,0 +1,544 @@
+//! Recruitment (发展党员) use cases: a person enters with their application (step 1), each later
+//! step is recorded once checked against the recruitment family's rules in force on its day
+//! ([`domain::family::recruitment::path::check_step`]); approval (step 17) makes them a
+//! probationary member of the branch from the admission assembly's day, confirmation (step 24)
+//! a full member from the day after the probation ends. Every write is audited.
+
+use chrono::{Datelike, Days, NaiveDate};
+use domain::FieldErrors;
+use domain::codes::{DuesCategory, Education, Ethnicity};
+use domain::family::recruitment::path::{
+    self, AssemblyCount, NamedMember, Outcome, Problem, StepDetail, StepInput, probation_end,
+};
+use domain::family::recruitment::{self, Check, PathFacts, Stage, Step, StepRecord};
+use domain::findings::{Finding, When};
+use domain::member::{IdNumber, PersonName};
+use domain::org::OrgPath;
+use domain::scope::{Action, Actor, Target, can};
+use serde::{Deserialize, Serialize};
+use storage::recruit::{NewRecruit, NewStep, RecruitRow, StepRow};
+
+use crate::dues::records::{day, text};
+use crate::{Entry, Result, ServiceError, Services};
+
+/// A person entering recruitment, with their application (step 1).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicantForm {
+    pub name: String,
+    pub id_number: String,
+    /// 民族 (name or code).
+    pub ethnicity: String,
+    #[serde(default)]
+    pub education: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub unit_name: String,
+    #[serde(default)]
+    pub post: String,
+    /// 骨干教师 (双培养).
+    #[serde(default)]
+    pub key_teacher: bool,
+    /// The day the application was handed in.
+    pub applied_on: String,
+}
+
+/// A step as typed. Only the fields of the step concerned are read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StepForm {
+    /// The step's code (talk, activist, …) or number (2–25).
+    pub step: String,
+    pub on: String,
+    /// Why a rule worded "一般" is departed from, when the step draws a warning.
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub note: String,
+    /// Step 5 (mentors) or 9 (sponsors): the members named.
+    #[serde(default)]
+    pub member_ids: Vec<i64>,
+    /// Step 10: the review passed.
+    #[serde(default)]
+    pub passed: Option<bool>,
+    /// Step 11: the training's days and class hours.
+    #[serde(default)]
+    pub days: u32,
+    #[serde(default)]
+    pub hours: u32,
+    /// Step 13: the candidate leaves their unit within 3 months.
+    #[serde(default)]
+    pub leaving_soon: bool,
+    /// Steps 15 and 23: the assembly's counts.
+    #[serde(default)]
+    pub expected: u32,
+    #[serde(default)]
+    pub present: u32,
+    #[serde(default)]
+    pub yes: u32,
+    #[serde(default)]
+    pub written_yes: u32,
+    /// Step 17: the new member's dues category.
+    #[serde(default)]
+    pub dues_category: String,
+}
+
+/// A person in recruitment with their steps, what comes next and what is due.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecruitView {
+    pub row: RecruitRow,
+    pub steps: Vec<StepRow>,
+    pub stage: Stage,
+    /// The next step to record, if the path is not complete.
+    pub next: Option<Step>,
+    /// The last day of the probation, once admitted.
+    pub probation_ends: Option<NaiveDate>,
+    pub findings: Vec<Finding>,
+    pub can_record: bool,
+}
+
+/// One line of the pipeline board.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardLine {
+    pub id: i64,
+    pub name: String,
+    pub branch_name: String,
+    pub stage: Stage,
+    pub reached: Option<Step>,
+    /// The day of the latest step.
+    pub since: Option<NaiveDate>,
+    pub key_teacher: bool,
+    /// Findings about the person today that are overdue (violations and warnings).
+    pub overdue: usize,
+}
+
+fn stage_of(reached: Option<Step>) -> Stage {
+    match reached {
+        None => Stage::Application,
+        Some(s) if s >= Step::AdmissionApproval => Stage::Probation,
+        Some(s) => s.stage(),
+    }
+}
+
+fn facts(row: &RecruitRow, steps: &[StepRow]) -> PathFacts {
+    PathFacts {
+        person_id: row.id,
+        name: row.name.clone(),
+        org_id: row.branch_id,
+        birth_date: row.birth_date,
+        steps: steps.iter().map(|s| StepRecord { step: s.step, on: s.on_date }).collect(),
+        review_passed: row.review_passed.map(|v| v == 1),
+        extension_months: row.extension_months.and_then(|m| u32::try_from(m).ok()),
+        transferred_in_on: row.transferred_in_on,
+        ended: row.ended_on.is_some(),
+    }
+}
+
+fn invalid(problems: Vec<Problem>) -> ServiceError {
+    let mut e = FieldErrors::new();
+    for p in problems {
+        if p.rule_id.is_empty() {
+            e.add(p.field, p.message);
+        } else {
+            e.add_rule(p.field, p.message, p.rule_id, p.citation);
+        }
+    }
+    ServiceError::Invalid(e)
+}
+
+impl Services {
+    /// The recruitment rules: the national ones (the local rules marked L in rules.md join the
+    /// committee settings with the family's registration in `family::Rules`).
+    fn recruitment_rules(&self) -> domain::rules::RuleSet<Check> {
+        recruitment::national()
+    }
+
+    /// A person hands in an application to `branch_id` (steps 1): registered with the member
+    /// registry's checks, refused under 18 on the day (DEV-AGE).
+    pub async fn create_applicant(&self, actor: &Actor, branch_id: i64, form: &ApplicantForm) -> Result<i64> {
+        let today = self.today();
+        let mut tx = self.db.begin().await?;
+        let org = storage::org::get_in_tx(&mut tx, &actor.scope(), branch_id).await?.ok_or(ServiceError::NotFound)?;
+        let path = org.org_path()?;
+        if !can(actor, Action::CreateMember, Target::Org(&path)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut e = FieldErrors::new();
+        if org.kind != domain::org::OrgKind::Branch {
+            e.add("branch", "入党申请应向党支部递交");
+        }
+        let name = PersonName::parse(&form.name).map_err(|err| e.add("name", err.to_string())).ok();
+        let id_number = IdNumber::parse(&form.id_number).map_err(|err| e.add("id_number", err.to_string())).ok();
+        let ethnicity = Ethnicity::parse(&form.ethnicity);
+        if ethnicity.is_none() {
+            e.add("ethnicity", "请选择民族");
+        }
+        let education = match form.education.trim() {
+            "" => None,
+            s => match Education::parse(s) {
+                Some(x) => Some(x.code().to_string()),
+                None => {
+                    e.add("education", "学历无效");
+                    None
+                }
+            },
+        };
+        let phone = match form.phone.trim() {
+            "" => None,
+            s => domain::member::Phone::parse(s).map_err(|err| e.add("phone", err.to_string())).ok(),
+        };
+        let unit_name = text(&mut e, "unit_name", &form.unit_name, None, 100);
+        let post = text(&mut e, "post", &form.post, None, 100);
+        let applied_on = day(&mut e, "applied_on", &form.applied_on, today);
+        if let Some(id) = &id_number {
+            if storage::recruit::id_by_id_number(&mut tx, id.as_str()).await?.is_some() {
+                e.add("id_number", "该身份证号已在发展党员记录中");
+            } else if storage::member::id_by_id_number(&mut tx, id.as_str()).await?.is_some() {
+                e.add("id_number", "该身份证号已登记为党员");
+            }
+        }
+        let (Some(name), Some(id_number), Some(ethnicity), Some(applied_on)) =
+            (name, id_number, ethnicity, applied_on.filter(|_| e.is_empty()))
+        else {
+            return Err(ServiceError::Invalid(e));
+        };
+        let row = NewRecruit {
+            name: name.as_str().to_string(),
+            id_number: id_number.as_str().to_string(),
+            birth_date: id_number.birth_date(),
+            gender: id_number.gender(),
+            ethnicity: ethnicity.code().to_string(),
+            education,
+            phone: phone.map(|p| p.as_str().to_string()),
+            unit_name,
+            post,
+            key_teacher: form.key_teacher,
+            branch_id,
+            branch_path: org.path.clone(),
+        };
+        // DEV-AGE on the application day.
+        let rules = self.recruitment_rules();
+        let blank = PathFacts {
+            person_id: 0,
+            name: row.name.clone(),
+            org_id: branch_id,
+            birth_date: row.birth_date,
+            steps: Vec::new(),
+            review_passed: None,
+            extension_months: None,
+            transferred_in_on: None,
+            ended: false,
+        };
+        let input = StepInput { step: Step::Apply, on: applied_on, detail: StepDetail::Plain, reason: String::new() };
+        if let Outcome::Refused(problems) = path::check_step(&rules, &blank, &input, today) {
+            let problems = problems.into_iter().map(|p| Problem { field: "applied_on", ..p }).collect();
+            return Err(invalid(problems));
+        }
+        let id = storage::recruit::insert(&mut tx, &row).await?;
+        let step = NewStep {
+            recruit_id: id,
+            step: Step::Apply,
+            on: applied_on,
+            detail: "{}".into(),
+            reason: String::new(),
+            note: String::new(),
+        };
+        storage::recruit::insert_step(&mut tx, &step, actor.account_id).await?;
+        let after = serde_json::json!({"name": row.name, "id_number": id_number.masked(), "applied_on": applied_on});
+        let entry = Entry {
+            action: "recruit.apply",
+            entity: "recruit",
+            entity_id: Some(id),
+            org_path: Some(org.path.clone()),
+            before: None,
+            after: Some(after),
+        };
+        self.audit(&mut tx, actor, entry).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The person with their steps, the next step and the deadlines about them today.
+    pub async fn recruit(&self, actor: &Actor, id: i64) -> Result<RecruitView> {
+        let row = storage::recruit::get(&self.db, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
+        let steps = storage::recruit::steps_of(&self.db, &[id]).await?;
+        let f = facts(&row, &steps);
+        let rules = self.recruitment_rules();
+        let today = self.today();
+        let findings =
+            recruitment::deadlines::evaluate(&rules, std::slice::from_ref(&f), &When::new(today.year(), today, 30));
+        let reached = f.reached();
+        let next = if f.ended {
+            None
+        } else {
+            match reached {
+                None => Some(Step::Apply),
+                Some(s) => Step::ALL.get(usize::from(s.number())).copied(),
+            }
+        };
+        let probation_ends = match (f.first(Step::AdmissionAssembly), f.has(Step::AdmissionApproval)) {
+            (Some(a), true) => Some(probation_end(a, 1, f.extension_months)),
+            _ => None,
+        };
+        let path = OrgPath::parse(&row.branch_path).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        Ok(RecruitView {
+            stage: stage_of(reached),
+            next,
+            probation_ends,
+            findings,
+            can_record: can(actor, Action::CreateMember, Target::Org(&path)),
+            row,
+            steps,
+        })
+    }
+
+    /// The pipeline of `org_id`'s subtree: each person still on the way (not ended, not yet
+    /// archived) with their stage and step.
+    pub async fn recruitment_board(&self, actor: &Actor, org_id: i64) -> Result<Vec<BoardLine>> {
+        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
+        let path = org.org_path()?;
+        let (lo, hi) = path.subtree_bounds();
+        let rows = storage::recruit::of_subtree(&self.db, &actor.scope(), &lo, &hi).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let steps = storage::recruit::steps_of(&self.db, &ids).await?;
+        let rules = self.recruitment_rules();
+        let today = self.today();
+        let when = When::new(today.year(), today, 0);
+        let mut out = Vec::new();
+        for row in rows.iter().filter(|r| r.ended_on.is_none()) {
+            let mine: Vec<StepRow> = steps.iter().filter(|s| s.recruit_id == row.id).cloned().collect();
+            let f = facts(row, &mine);
+            if f.has(Step::Archive) {
+                continue;
+            }
+            let overdue = recruitment::deadlines::evaluate(&rules, std::slice::from_ref(&f), &when)
+                .iter()
+                .filter(|x| x.severity != domain::rules::Severity::Upcoming)
+                .count();
+            let reached = f.reached();
+            out.push(BoardLine {
+                id: row.id,
+                name: row.name.clone(),
+                branch_name: row.branch_name.clone(),
+                stage: stage_of(reached),
+                reached,
+                since: f.steps.iter().map(|s| s.on).max(),
+                key_teacher: row.key_teacher,
+                overdue,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records a step, refused with the rule's ID and citation when it breaks one.
+    pub async fn record_step(&self, actor: &Actor, id: i64, form: &StepForm) -> Result<i64> {
+        let today = self.today();
+        let mut tx = self.db.begin().await?;
+        let row = storage::recruit::get_in_tx(&mut tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
+        let path = OrgPath::parse(&row.branch_path).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        if !can(actor, Action::CreateMember, Target::Org(&path)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut e = FieldErrors::new();
+        let step = Step::parse(&form.step).filter(|s| *s != Step::Apply);
+        if step.is_none() {
+            e.add("step", "请选择步骤");
+        }
+        let on = day(&mut e, "on", &form.on, today);
+        let reason = text(&mut e, "reason", &form.reason, None, 500);
+        let note = text(&mut e, "note", &form.note, None, 2000);
+        let dues = match step {
+            Some(Step::AdmissionApproval) => {
+                let d = DuesCategory::parse(&form.dues_category);
+                if d.is_none() {
+                    e.add("dues_category", "请选择新党员的党费类别");
+                }
+                d
+            }
+            _ => None,
+        };
+        let (Some(step), Some(on)) = (step, on.filter(|_| e.is_empty())) else {
+            return Err(ServiceError::Invalid(e));
+        };
+        let steps = storage::recruit::steps_in_tx(&mut tx, id).await?;
+        let f = facts(&row, &steps);
+        let (detail, json) = self.step_detail(&mut tx, actor, &path, step, on, form).await?;
+        let rules = self.recruitment_rules();
+        let input = StepInput { step, on, detail, reason: reason.clone() };
+        let warnings = match path::check_step(&rules, &f, &input, today) {
+            Outcome::Refused(problems) => return Err(invalid(problems)),
+            Outcome::Accepted { warnings } => warnings,
+        };
+        let record = NewStep { recruit_id: id, step, on, detail: json.to_string(), reason, note };
+        let step_id = storage::recruit::insert_step(&mut tx, &record, actor.account_id).await?;
+        match (step, &input.detail) {
+            (Step::PoliticalReview, StepDetail::Review { passed }) => {
+                storage::recruit::set_review(&mut tx, id, *passed).await?;
+            }
+            (Step::AdmissionApproval, _) => {
+                let joined = f.first(Step::AdmissionAssembly).unwrap_or(on);
+                let member_id = self.admit(&mut tx, &row, joined, dues.unwrap_or(DuesCategory::Employed)).await?;
+                storage::recruit::set_member(&mut tx, id, member_id).await?;
+            }
+            (Step::ConfirmationApproval, _) => {
+                if let (Some(member_id), Some(assembly)) = (row.member_id, f.first(Step::AdmissionAssembly)) {
+                    let end = probation_end(assembly, 1, f.extension_months);
+                    let from = end.checked_add_days(Days::new(1)).unwrap_or(end);
+                    storage::recruit::confirm_member(&mut tx, member_id, from).await?;
+                }
+            }
+            _ => {}
+        }
+        let after = serde_json::json!({
+            "step": step.as_str(), "on": on, "detail": json, "reason": record.reason,
+            "warnings": warnings.iter().map(|w| w.rule_id).collect::<Vec<_>>(),
+        });
+        let entry = Entry {
+            action: "recruit.step",
+            entity: "recruit",
+            entity_id: Some(id),
+            org_path: Some(row.branch_path.clone()),
+            before: None,
+            after: Some(after),
+        };
+        self.audit(&mut tx, actor, entry).await?;
+        tx.commit().await?;
+        Ok(step_id)
+    }
+
+    /// What the rules need of the step beyond its day, read on that day, and what is stored.
+    async fn step_detail(
+        &self,
+        tx: &mut storage::Tx,
+        actor: &Actor,
+        path: &OrgPath,
+        step: Step,
+        on: NaiveDate,
+        form: &StepForm,
+    ) -> Result<(StepDetail, serde_json::Value)> {
+        Ok(match step {
+            Step::Mentors | Step::Sponsors => {
+                let mut named = Vec::new();
+                for member_id in &form.member_ids {
+                    let m = storage::member::get_in_tx(tx, &actor.scope(), *member_id)
+                        .await?
+                        .ok_or_else(|| ServiceError::field("member_ids", "找不到所选党员，或您无权查看"))?;
+                    let full = m.confirmed_on.is_some_and(|c| c <= on) && m.status.is_active();
+                    let under_observation = storage::decision::open_observation(tx, m.id, on).await?.is_some();
+                    named.push(NamedMember { member_id: m.id, name: m.name.clone(), full, under_observation });
+                }
+                let json = serde_json::json!({"members": named.iter().map(|m| serde_json::json!({"id": m.member_id, "name": m.name})).collect::<Vec<_>>()});
+                let detail =
+                    if step == Step::Mentors { StepDetail::Mentors(named) } else { StepDetail::Sponsors(named) };
+                (detail, json)
+            }
+            Step::PoliticalReview => {
+                let Some(passed) = form.passed else {
+                    return Err(ServiceError::field("passed", "请填写政治审查结论"));
+                };
+                (StepDetail::Review { passed }, serde_json::json!({"passed": passed}))
+            }
+            Step::Training => (
+                StepDetail::Training { days: form.days, hours: form.hours },
+                serde_json::json!({"days": form.days, "hours": form.hours}),
+            ),
+            Step::PreReview => (
+                StepDetail::PreReview { leaving_soon: form.leaving_soon },
+                serde_json::json!({"leaving_soon": form.leaving_soon}),
+            ),
+            Step::AdmissionAssembly | Step::ConfirmationAssembly => {
+                let a = AssemblyCount {
+                    expected: form.expected,
+                    present: form.present,
+                    yes: form.yes,
+                    written_yes: form.written_yes,
+                };
+                let json = serde_json::json!({"expected": a.expected, "present": a.present, "yes": a.yes, "written_yes": a.written_yes});
+                (StepDetail::Assembly(a), json)
+            }
+            Step::AdmissionApproval | Step::ConfirmationApproval => {
+                // The approving org: the nearest org above the branch that may approve.
+                let mut approver = None;
+                for org_id in path.ids().into_iter().rev().skip(1) {
+                    if storage::recruit::may_approve(tx, org_id).await? == Some(true) {
+                        approver = Some(org_id);
+                        break;
+                    }
+                }
+                (
+                    StepDetail::Approval { may_approve: approver.is_some() },
+                    serde_json::json!({"approver_org_id": approver}),
+                )
+            }
+            _ => (StepDetail::Plain, serde_json::json!({})),
+        })
+    }
+
+    /// Step 17: the person becomes a probationary member of their branch from the admission
+    /// assembly's day (DEV-PROBATION).
+    async fn admit(&self, tx: &mut storage::Tx, r: &RecruitRow, joined: NaiveDate, dues: DuesCategory) -> Result<i64> {
+        let data = storage::member::MemberData {
+            name: r.name.clone(),
+            gender: r.gender.as_str().to_string(),
+            ethnicity: r.ethnicity.clone(),
+            birth_date: r.birth_date.to_string(),
+            id_number: r.id_number.clone(),
+            phone: r.phone.clone(),
+            education: r.education.clone(),
+            degree: None,
+            occupation: None,
+            post: (!r.post.is_empty()).then(|| r.post.clone()),
+            unit_name: (!r.unit_name.is_empty()).then(|| r.unit_name.clone()),
+            joined_on: joined.to_string(),
+            confirmed_on: None,
+            status: "probationary".into(),
+            dues_category: dues.as_str().to_string(),
+            address: None,
+            lost_contact: false,
+            lost_contact_since: None,
+            mobile_member: false,
+            mobile_destination: None,
+            remark: None,
+            probation_extension_months: None,
+        };
+        if storage::member::id_by_id_number(tx, &r.id_number).await?.is_some() {
+            return Err(ServiceError::Conflict("该身份证号已登记为党员".into()));
+        }
+        let placement =
+            storage::member::Placement { branch_id: r.branch_id, branch_path: r.branch_path.clone(), group_id: None };
+        Ok(storage::member::insert(tx, &data, &placement, &joined.to_string()).await?)
+    }
+
+    /// DEV-PROBATION: extends a probationary member's probation once, by 6–12 months.
+    pub async fn extend_probation(&self, actor: &Actor, id: i64, months: u32, on: &str) -> Result<()> {
+        let today = self.today();
+        let mut tx = self.db.begin().await?;
+        let row = storage::recruit::get_in_tx(&mut tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
+        let path = OrgPath::parse(&row.branch_path).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        if !can(actor, Action::CreateMember, Target::Org(&path)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut e = FieldErrors::new();
+        let Some(on) = day(&mut e, "on", on, today) else { return Err(ServiceError::Invalid(e)) };
+        let steps = storage::recruit::steps_in_tx(&mut tx, id).await?;
+        let f = facts(&row, &steps);
+        let rules = self.recruitment_rules();
+        path::check_extension(&rules, &f, months, on).map_err(|p| invalid(vec![p]))?;
+        storage::recruit::set_extension(&mut tx, id, months).await?;
+        if let Some(member_id) = row.member_id {
+            storage::recruit::extend_member_probation(&mut tx, member_id, months).await?;
+        }
+        let entry = Entry {
+            action: "recruit.extend",
+            entity: "recruit",
+            entity_id: Some(id),
+            org_path: Some(row.branch_path.clone()),
+            before: None,
+            after: Some(serde_json::json!({"months": months, "on": on})),
+        };
+        self.audit(&mut tx, actor, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
