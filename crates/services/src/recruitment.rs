@@ -16,7 +16,8 @@ use domain::member::{IdNumber, PersonName};
 use domain::org::OrgPath;
 use domain::scope::{Action, Actor, Target, can};
 use serde::{Deserialize, Serialize};
-use storage::recruit::{NewRecruit, NewStep, RecruitRow, StepRow};
+use storage::recruit::{NewRecruit, NewStep};
+pub use storage::recruit::{RecruitRow, StepRow};
 
 use crate::dues::records::{day, text};
 use crate::{Entry, Result, ServiceError, Services};
@@ -96,6 +97,9 @@ pub struct RecruitView {
     pub probation_ends: Option<NaiveDate>,
     pub findings: Vec<Finding>,
     pub can_record: bool,
+    /// The branch's full members not under 留党察看 today: who may be named mentor or sponsor,
+    /// and how many vote at an assembly (EL-RIGHTS).
+    pub voters: Vec<(i64, String)>,
 }
 
 /// One line of the pipeline board.
@@ -282,7 +286,14 @@ impl Services {
             _ => None,
         };
         let path = OrgPath::parse(&row.branch_path).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let voters = storage::election::members_on(&self.db, &path, today)
+            .await?
+            .into_iter()
+            .filter(|m| m.status == domain::codes::MemberStatus::Full && !m.observed)
+            .map(|m| (m.member_id, m.name))
+            .collect();
         Ok(RecruitView {
+            voters,
             stage: stage_of(reached),
             next,
             probation_ends,

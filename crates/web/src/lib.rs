@@ -33,6 +33,7 @@ mod member_timeline;
 mod members;
 pub mod openapi;
 mod orgs;
+mod recruitment;
 pub mod redirect;
 pub mod roster;
 mod settings;
@@ -113,6 +114,7 @@ fn routes() -> ui::Routes {
         .merge(elections::routes())
         .merge(transfer_in::routes())
         .merge(contacts::routes())
+        .merge(recruitment::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -128,7 +130,8 @@ fn routes() -> ui::Routes {
                 .merge(decisions::api_routes())
                 .merge(elections::api_routes())
                 .merge(transfer_in::api_routes())
-                .merge(contacts::api_routes()),
+                .merge(contacts::api_routes())
+                .merge(recruitment::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

@@ -116,6 +116,14 @@ mod endpoints;
     crate::contacts::Away,
     services::away::AwayForm,
     services::away::AwayChange,
+    crate::recruitment::Board,
+    crate::recruitment::BoardPerson,
+    crate::recruitment::Recruit,
+    crate::recruitment::RecruitStep,
+    crate::recruitment::RecruitFinding,
+    crate::recruitment::Extension,
+    services::recruitment::ApplicantForm,
+    services::recruitment::StepForm,
 )))]
 struct Components;
 

@@ -1,0 +1,610 @@
+//! Recruitment (发展党员): the pipeline board of a subtree with the form for a new application,
+//! and one person's page (their steps in order, what is due, the form for the next step and the
+//! probation's extension), as pages and in the API.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use domain::FieldErrors;
+use domain::dates::format_cn;
+use domain::family::recruitment::{Stage, Step};
+use serde::{Deserialize, Serialize};
+use services::ServiceError;
+use services::recruitment::{ApplicantForm, BoardLine, RecruitView, StepForm};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::api::{ApiResult, Created, body, created, done, id_of, ok};
+use crate::auth::{ApiViewer, PageViewer, Viewer};
+use crate::ui::{CheckedForm, PageResult, Routes, get_s, id_param, nav, render_status, see_other, summary_of};
+use crate::view::Field;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/orgs/{id}/recruitment", get(board_page).post(apply))
+        .route("/recruits/{id}", get(person_page).post(record_step))
+        .route("/recruits/{id}/extension", post(extend))
+}
+
+pub fn api_routes() -> Routes {
+    Routes::new()
+        .route("/orgs/{id}/recruitment", get(api_board).post(api_apply))
+        .route("/recruits/{id}", get(api_person).post(api_step))
+        .route("/recruits/{id}/extension", post(api_extend))
+}
+
+// ---- the board ----
+
+struct BoardRow {
+    id: i64,
+    name: String,
+    branch: String,
+    stage: &'static str,
+    step: String,
+    since: String,
+    key_teacher: bool,
+    overdue: usize,
+}
+
+#[derive(Template)]
+#[template(path = "recruitment_board.html")]
+struct BoardPage {
+    nav: crate::ui::Nav,
+    org_id: i64,
+    org_name: String,
+    /// (stage, people).
+    stages: Vec<(&'static str, usize)>,
+    key_teachers: usize,
+    rows: Vec<BoardRow>,
+    can_apply: bool,
+    fields: Vec<Field>,
+    error: String,
+}
+
+fn stage_counts(lines: &[BoardLine]) -> Vec<(&'static str, usize)> {
+    Stage::ALL.iter().map(|s| (s.person(), lines.iter().filter(|l| l.stage == *s).count())).collect()
+}
+
+async fn board_view(
+    state: &AppState,
+    v: &Viewer,
+    org_id: i64,
+    values: &HashMap<String, String>,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> PageResult {
+    let org = state.services.org(&v.actor, org_id).await?;
+    let lines = state.services.recruitment_board(&v.actor, org_id).await?;
+    let g = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let applied = values.get("applied_on").cloned().unwrap_or_else(|| state.services.today().to_string());
+    let fields = vec![
+        Field::text("name", "姓名", &g("name"), &errors).required(),
+        Field::text("id_number", "公民身份号码", &g("id_number"), &errors).required(),
+        Field::select("ethnicity", "民族", &g("ethnicity"), crate::view::ethnicity_choices(), Some("请选择"), &errors)
+            .required(),
+        Field::select(
+            "education",
+            "学历",
+            &g("education"),
+            crate::view::education_choices(),
+            Some("（不填）"),
+            &errors,
+        ),
+        Field::text("unit_name", "工作单位", &g("unit_name"), &errors),
+        Field::text("post", "工作岗位", &g("post"), &errors),
+        Field::text("phone", "联系电话", &g("phone"), &errors).kind("tel"),
+        Field::select(
+            "key_teacher",
+            "骨干教师（双培养）",
+            &g("key_teacher"),
+            vec![("no".into(), "否".into()), ("yes".into(), "是".into())],
+            None,
+            &errors,
+        ),
+        Field::text("applied_on", "递交入党申请书日期", &applied, &errors).kind("date").required(),
+    ];
+    let can_apply = org.kind == domain::org::OrgKind::Branch
+        && domain::scope::can(
+            &v.actor,
+            domain::scope::Action::CreateMember,
+            domain::scope::Target::Org(&org.org_path().map_err(|e| ServiceError::Internal(e.to_string()))?),
+        );
+    let page = BoardPage {
+        nav: nav(v),
+        org_id,
+        org_name: org.name.clone(),
+        stages: stage_counts(&lines),
+        key_teachers: lines.iter().filter(|l| l.key_teacher).count(),
+        rows: lines
+            .iter()
+            .map(|l| BoardRow {
+                id: l.id,
+                name: l.name.clone(),
+                branch: l.branch_name.clone(),
+                stage: l.stage.person(),
+                step: l.reached.map(Step::title).unwrap_or_default(),
+                since: l.since.map(format_cn).unwrap_or_default(),
+                key_teacher: l.key_teacher,
+                overdue: l.overdue,
+            })
+            .collect(),
+        can_apply,
+        fields,
+        error: summary_of(&errors),
+    };
+    render_status(status, &page)
+}
+
+async fn board_page(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
+    let id = id_param(&id)?;
+    board_view(&state, &v, id, &HashMap::new(), FieldErrors::new(), StatusCode::OK).await
+}
+
+fn applicant_of(f: &HashMap<String, String>) -> ApplicantForm {
+    ApplicantForm {
+        name: get_s(f, "name"),
+        id_number: get_s(f, "id_number"),
+        ethnicity: get_s(f, "ethnicity"),
+        education: get_s(f, "education"),
+        phone: get_s(f, "phone"),
+        unit_name: get_s(f, "unit_name"),
+        post: get_s(f, "post"),
+        key_teacher: get_s(f, "key_teacher") == "yes",
+        applied_on: get_s(f, "applied_on"),
+    }
+}
+
+async fn apply(State(state): State<AppState>, Path(id): Path<String>, f: CheckedForm) -> PageResult {
+    let id = id_param(&id)?;
+    match state.services.create_applicant(&f.viewer.actor, id, &applicant_of(&f.fields)).await {
+        Ok(person) => see_other(&format!("/recruits/{person}")),
+        Err(ServiceError::Invalid(e)) => board_view(&state, &f.viewer, id, &f.fields, e, StatusCode::BAD_REQUEST).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- one person ----
+
+struct StepLine {
+    title: String,
+    on: String,
+    detail: String,
+    reason: String,
+    note: String,
+}
+
+struct FindingLine {
+    rule_id: &'static str,
+    severity: &'static str,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "recruit.html")]
+struct PersonPage {
+    nav: crate::ui::Nav,
+    id: i64,
+    name: String,
+    branch: String,
+    stage: &'static str,
+    key_teacher: bool,
+    member_id: Option<i64>,
+    probation_ends: String,
+    steps: Vec<StepLine>,
+    findings: Vec<FindingLine>,
+    next: String,
+    next_code: String,
+    can_record: bool,
+    fields: Vec<Field>,
+    /// (member id, name, checked) for a step that names members.
+    people: Vec<(i64, String, bool)>,
+    error: String,
+    can_extend: bool,
+    extend_error: String,
+}
+
+/// A stored step's detail: what was written, or an error naming the row.
+fn detail_json(s: &services::recruitment::StepRow) -> Result<serde_json::Value, ServiceError> {
+    serde_json::from_str(&s.detail)
+        .map_err(|e| ServiceError::Internal(format!("recruit_steps {}: detail is not JSON: {e}", s.id)))
+}
+
+/// A stored step's detail in words.
+fn detail_text(step: Step, v: &serde_json::Value) -> String {
+    let n = |k: &str| v.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    match step {
+        Step::Mentors | Step::Sponsors => v
+            .get("members")
+            .and_then(|m| m.as_array())
+            .map(|m| m.iter().filter_map(|x| x.get("name").and_then(|n| n.as_str())).collect::<Vec<_>>().join("、"))
+            .unwrap_or_default(),
+        Step::PoliticalReview => match v.get("passed").and_then(serde_json::Value::as_bool) {
+            Some(true) => "合格".into(),
+            Some(false) => "不合格".into(),
+            None => String::new(),
+        },
+        Step::Training => format!("{}天，{}学时", n("days"), n("hours")),
+        Step::AdmissionAssembly | Step::ConfirmationAssembly => format!(
+            "应到{}人，实到{}人，赞成{}票（含书面意见{}票）",
+            n("expected"),
+            n("present"),
+            n("yes") + n("written_yes"),
+            n("written_yes")
+        ),
+        _ => String::new(),
+    }
+}
+
+fn step_fields(
+    next: Step,
+    values: &HashMap<String, String>,
+    errors: &FieldErrors,
+    today: &str,
+    voters: usize,
+) -> Vec<Field> {
+    let g = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let on = values.get("on").cloned().unwrap_or_else(|| today.to_string());
+    let mut out = vec![Field::text("on", "日期", &on, errors).kind("date").required()];
+    let yes_no = || vec![("yes".to_string(), "是".to_string()), ("no".to_string(), "否".to_string())];
+    match next {
+        Step::PoliticalReview => out.push(
+            Field::select(
+                "passed",
+                "政治审查结论",
+                &g("passed"),
+                vec![("yes".into(), "合格".into()), ("no".into(), "不合格".into())],
+                Some("请选择"),
+                errors,
+            )
+            .required(),
+        ),
+        Step::Training => {
+            out.push(Field::text("days", "培训天数", &g("days"), errors).kind("number"));
+            out.push(
+                Field::text("hours", "培训学时", &g("hours"), errors)
+                    .kind("number")
+                    .hint("不少于3天或24学时（DEV-TRAINING）"),
+            );
+        }
+        Step::PreReview => out.push(
+            Field::select("leaving_soon", "三个月内将离开工作、学习单位", &g("leaving_soon"), yes_no(), None, errors)
+                .hint("是：一般不办理接收预备党员的手续（DEV-PREREVIEW）"),
+        ),
+        Step::AdmissionAssembly | Step::ConfirmationAssembly => {
+            let expected = values.get("expected").cloned().unwrap_or_else(|| voters.to_string());
+            out.push(Field::text("expected", "应到会有表决权的正式党员", &expected, errors).kind("number").required());
+            out.push(
+                Field::text("present", "实到会有表决权的正式党员", &g("present"), errors).kind("number").required(),
+            );
+            out.push(Field::text("yes", "赞成票", &g("yes"), errors).kind("number").required());
+            out.push(
+                Field::text("written_yes", "因故未到会者书面意见中的赞成票", &g("written_yes"), errors)
+                    .kind("number")
+                    .hint("会前正式提出的书面意见计入票数（DEV-ASM-VOTE）"),
+            );
+        }
+        Step::AdmissionApproval => out.push(
+            Field::select(
+                "dues_category",
+                "新党员党费类别",
+                &g("dues_category"),
+                crate::view::dues_choices(),
+                Some("请选择"),
+                errors,
+            )
+            .required(),
+        ),
+        _ => {}
+    }
+    out.push(Field::text("reason", "理由（不符合“一般”规定时填写）", &g("reason"), errors));
+    out.push(Field::text("note", "情况记录", &g("note"), errors));
+    out
+}
+
+async fn person_view(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+    values: &HashMap<String, String>,
+    errors: FieldErrors,
+    extend_errors: FieldErrors,
+    status: StatusCode,
+) -> PageResult {
+    let r = state.services.recruit(&v.actor, id).await?;
+    let today = state.services.today().to_string();
+    let next = r.next;
+    let fields = next.map(|n| step_fields(n, values, &errors, &today, r.voters.len())).unwrap_or_default();
+    let names_people = matches!(next, Some(Step::Mentors | Step::Sponsors));
+    let people = if names_people {
+        r.voters.iter().map(|(mid, name)| (*mid, name.clone(), values.contains_key(&format!("member_{mid}")))).collect()
+    } else {
+        Vec::new()
+    };
+    let admitted = r.row.member_id.is_some() && !r.steps.iter().any(|s| s.step == Step::ConfirmationApproval);
+    let page = PersonPage {
+        nav: nav(v),
+        id,
+        name: r.row.name.clone(),
+        branch: r.row.branch_name.clone(),
+        stage: r.stage.label(),
+        key_teacher: r.row.key_teacher,
+        member_id: r.row.member_id,
+        probation_ends: r.probation_ends.map(format_cn).unwrap_or_default(),
+        steps: steps_of(&r)?,
+        findings: r
+            .findings
+            .iter()
+            .map(|f| FindingLine { rule_id: f.rule_id, severity: f.severity.label(), message: f.message.clone() })
+            .collect(),
+        next: next.map(Step::title).unwrap_or_default(),
+        next_code: next.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        can_record: r.can_record && next.is_some(),
+        fields,
+        people,
+        error: summary_of(&errors),
+        can_extend: r.can_record && admitted && r.row.extension_months.is_none(),
+        extend_error: extend_errors.0.first().map(|e| e.message.clone()).unwrap_or_default(),
+    };
+    render_status(status, &page)
+}
+
+fn steps_of(r: &RecruitView) -> Result<Vec<StepLine>, ServiceError> {
+    r.steps
+        .iter()
+        .map(|s| {
+            Ok(StepLine {
+                title: s.step.title(),
+                on: format_cn(s.on_date),
+                detail: detail_text(s.step, &detail_json(s)?),
+                reason: s.reason.clone(),
+                note: s.note.clone(),
+            })
+        })
+        .collect()
+}
+
+async fn person_page(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
+    let id = id_param(&id)?;
+    person_view(&state, &v, id, &HashMap::new(), FieldErrors::new(), FieldErrors::new(), StatusCode::OK).await
+}
+
+/// A whole number typed into `k` (blank is 0); anything else is a field error.
+fn number(f: &HashMap<String, String>, k: &'static str, e: &mut FieldErrors) -> u32 {
+    let raw = get_s(f, k);
+    match raw.trim() {
+        "" => 0,
+        t => t.parse().unwrap_or_else(|_| {
+            e.add(k, "请填写整数");
+            0
+        }),
+    }
+}
+
+fn step_form_of(f: &HashMap<String, String>, e: &mut FieldErrors) -> StepForm {
+    let member_ids = f
+        .iter()
+        .filter(|(k, v)| k.starts_with("member_") && v.as_str() == "on")
+        .filter_map(|(k, _)| k.trim_start_matches("member_").parse().ok())
+        .collect();
+    StepForm {
+        step: get_s(f, "step"),
+        on: get_s(f, "on"),
+        reason: get_s(f, "reason"),
+        note: get_s(f, "note"),
+        member_ids,
+        passed: match get_s(f, "passed").as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+        days: number(f, "days", e),
+        hours: number(f, "hours", e),
+        leaving_soon: get_s(f, "leaving_soon") == "yes",
+        expected: number(f, "expected", e),
+        present: number(f, "present", e),
+        yes: number(f, "yes", e),
+        written_yes: number(f, "written_yes", e),
+        dues_category: get_s(f, "dues_category"),
+    }
+}
+
+async fn record_step(State(state): State<AppState>, Path(id): Path<String>, f: CheckedForm) -> PageResult {
+    let id = id_param(&id)?;
+    let mut e = FieldErrors::new();
+    let form = step_form_of(&f.fields, &mut e);
+    if !e.is_empty() {
+        return person_view(&state, &f.viewer, id, &f.fields, e, FieldErrors::new(), StatusCode::BAD_REQUEST).await;
+    }
+    match state.services.record_step(&f.viewer.actor, id, &form).await {
+        Ok(_) => see_other(&format!("/recruits/{id}")),
+        Err(ServiceError::Invalid(e)) => {
+            person_view(&state, &f.viewer, id, &f.fields, e, FieldErrors::new(), StatusCode::BAD_REQUEST).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn extend(State(state): State<AppState>, Path(id): Path<String>, f: CheckedForm) -> PageResult {
+    let id = id_param(&id)?;
+    let mut e = FieldErrors::new();
+    let months = number(&f.fields, "months", &mut e);
+    if !e.is_empty() {
+        return person_view(&state, &f.viewer, id, &HashMap::new(), FieldErrors::new(), e, StatusCode::BAD_REQUEST)
+            .await;
+    }
+    match state.services.extend_probation(&f.viewer.actor, id, months, &get_s(&f.fields, "on")).await {
+        Ok(()) => see_other(&format!("/recruits/{id}")),
+        Err(ServiceError::Invalid(e)) => {
+            person_view(&state, &f.viewer, id, &HashMap::new(), FieldErrors::new(), e, StatusCode::BAD_REQUEST).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- the API ----
+
+/// A subtree's pipeline.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Board {
+    pub org_id: i64,
+    pub people: Vec<BoardPerson>,
+}
+
+/// One person on the board.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct BoardPerson {
+    pub id: i64,
+    pub name: String,
+    pub branch_name: String,
+    /// application, activist, candidate, admission, probation.
+    pub stage: String,
+    /// The furthest step recorded (its code).
+    pub step: Option<String>,
+    pub since: Option<chrono::NaiveDate>,
+    pub key_teacher: bool,
+    pub overdue: usize,
+}
+
+/// One person with their steps.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Recruit {
+    pub id: i64,
+    pub name: String,
+    pub branch_id: i64,
+    pub stage: String,
+    pub next_step: Option<String>,
+    pub member_id: Option<i64>,
+    pub probation_ends: Option<chrono::NaiveDate>,
+    pub steps: Vec<RecruitStep>,
+    /// The deadlines about the person today: rule ID, severity, message.
+    pub findings: Vec<RecruitFinding>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RecruitStep {
+    pub step: String,
+    pub number: u8,
+    pub on: chrono::NaiveDate,
+    /// What the step recorded (JSON).
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+    pub reason: String,
+    pub note: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RecruitFinding {
+    pub rule_id: String,
+    pub severity: String,
+    pub message: String,
+    pub due: Option<chrono::NaiveDate>,
+}
+
+/// The probation's extension (DEV-PROBATION).
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct Extension {
+    pub months: u32,
+    pub on: String,
+}
+
+fn stage_code(s: Stage) -> String {
+    serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+async fn api_board(State(state): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<String>) -> ApiResult {
+    let id = id_of(&id)?;
+    let lines = state.services.recruitment_board(&v.actor, id).await?;
+    ok(Board {
+        org_id: id,
+        people: lines
+            .into_iter()
+            .map(|l| BoardPerson {
+                id: l.id,
+                name: l.name,
+                branch_name: l.branch_name,
+                stage: stage_code(l.stage),
+                step: l.reached.map(|s| s.as_str().to_string()),
+                since: l.since,
+                key_teacher: l.key_teacher,
+                overdue: l.overdue,
+            })
+            .collect(),
+    })
+}
+
+async fn api_apply(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    b: Result<Json<ApplicantForm>, JsonRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    let b = body(b)?;
+    created(Created { id: state.services.create_applicant(&v.actor, id, &b).await? })
+}
+
+async fn api_person(State(state): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<String>) -> ApiResult {
+    let id = id_of(&id)?;
+    let r = state.services.recruit(&v.actor, id).await?;
+    ok(Recruit {
+        id,
+        name: r.row.name.clone(),
+        branch_id: r.row.branch_id,
+        stage: stage_code(r.stage),
+        next_step: r.next.map(|s| s.as_str().to_string()),
+        member_id: r.row.member_id,
+        probation_ends: r.probation_ends,
+        steps: r
+            .steps
+            .iter()
+            .map(|s| {
+                Ok(RecruitStep {
+                    step: s.step.as_str().to_string(),
+                    number: s.step.number(),
+                    on: s.on_date,
+                    detail: detail_json(s)?,
+                    reason: s.reason.clone(),
+                    note: s.note.clone(),
+                })
+            })
+            .collect::<Result<_, ServiceError>>()?,
+        findings: r
+            .findings
+            .iter()
+            .map(|f| RecruitFinding {
+                rule_id: f.rule_id.to_string(),
+                severity: f.severity.as_str().to_string(),
+                message: f.message.clone(),
+                due: f.due,
+            })
+            .collect(),
+    })
+}
+
+async fn api_step(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    b: Result<Json<StepForm>, JsonRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    let b = body(b)?;
+    created(Created { id: state.services.record_step(&v.actor, id, &b).await? })
+}
+
+async fn api_extend(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    b: Result<Json<Extension>, JsonRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    let b = body(b)?;
+    state.services.extend_probation(&v.actor, id, b.months, &b.on).await?;
+    done()
+}
