@@ -113,7 +113,9 @@ pub mod pages {
     pub const MEMBER_CONTACTS: &str = "member.contacts";
     /// The form to issue a transfer of a member's membership: `id` (the member).
     pub const MEMBER_TRANSFER: &str = "member.transfer";
-    pub const ALL: [&str; 11] = [
+    /// A person in recruitment, where their next step is recorded: `id` (the person).
+    pub const RECRUIT: &str = "recruit.show";
+    pub const ALL: [&str; 12] = [
         NEW_MEETING,
         MEETING,
         ORG_EDIT,
@@ -125,6 +127,7 @@ pub mod pages {
         MEMBER_DECISION,
         MEMBER_CONTACTS,
         MEMBER_TRANSFER,
+        RECRUIT,
     ];
 }
 

@@ -432,6 +432,7 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
     let mut life_windows = Vec::new();
     let mut dues_windows = Vec::new();
     let mut lifecycle_windows = Vec::new();
+    let mut recruitment_windows = Vec::new();
     let mut dues_settings = Vec::new();
     let mut starts: Vec<Option<NaiveDate>> = vec![None];
     starts.extend(days.iter().copied().map(Some));
@@ -443,6 +444,7 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
         life_windows.push((*start, until, rules.org_life));
         dues_windows.push((*start, until, rules.dues));
         lifecycle_windows.push((*start, until, rules.lifecycle));
+        recruitment_windows.push((*start, until, rules.recruitment));
         dues_settings.push((day, dues_settings_on(changes, org_path, day)));
     }
     Ok(Rules {
@@ -450,6 +452,7 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
         org_life: RuleSet::from_windows(life_windows),
         dues: RuleSet::from_windows(dues_windows),
         lifecycle: RuleSet::from_windows(lifecycle_windows),
+        recruitment: RuleSet::from_windows(recruitment_windows),
         dues_settings: dues::DatedSettings::of(dues_settings),
     })
 }

@@ -33,7 +33,7 @@ fn run(org: &OrgFacts, records: &[RecordFact], year: i32, as_of: NaiveDate) -> (
     let dues = domain::family::dues::DuesFacts::default();
     let none = domain::family::lifecycle::LifecycleFacts::default();
     let life = LifeFacts::of(records.to_vec());
-    let e = evaluate_org(&Rules::national(), org, life, &dues, &none, &When::new(year, as_of, 30));
+    let e = evaluate_org(&Rules::national(), org, life, &dues, &none, &[], &When::new(year, as_of, 30));
     (e.findings, e.statuses)
 }
 

@@ -127,6 +127,7 @@ fn con_lapse_six_months_of_unpaid_dues_or_refused_work() {
             facts.clone(),
             &dues,
             &none,
+            &[],
             &When::new(2025, as_of, 0),
         )
         .findings

@@ -125,7 +125,8 @@ fn stage_of(reached: Option<Step>) -> Stage {
     }
 }
 
-fn facts(row: &RecruitRow, steps: &[StepRow]) -> PathFacts {
+/// What the recruitment family knows of a person: their record and steps.
+pub(crate) fn path_facts(row: &RecruitRow, steps: &[StepRow]) -> PathFacts {
     PathFacts {
         person_id: row.id,
         name: row.name.clone(),
@@ -152,10 +153,9 @@ fn invalid(problems: Vec<Problem>) -> ServiceError {
 }
 
 impl Services {
-    /// The recruitment rules: the national ones (the local rules marked L in rules.md join the
-    /// committee settings with the family's registration in `family::Rules`).
-    fn recruitment_rules(&self) -> domain::rules::RuleSet<Check> {
-        recruitment::national()
+    /// The recruitment rules in force for the org at `path` (the committee's settings apply).
+    async fn recruitment_rules(&self, path: &str) -> Result<domain::rules::RuleSet<Check>> {
+        Ok(self.rules_for(path).await?.recruitment)
     }
 
     /// A person hands in an application to `branch_id` (steps 1): registered with the member
@@ -222,7 +222,7 @@ impl Services {
             branch_path: org.path.clone(),
         };
         // DEV-AGE on the application day.
-        let rules = self.recruitment_rules();
+        let rules = self.recruitment_rules(&row.branch_path).await?;
         let blank = PathFacts {
             person_id: 0,
             name: row.name.clone(),
@@ -267,8 +267,8 @@ impl Services {
     pub async fn recruit(&self, actor: &Actor, id: i64) -> Result<RecruitView> {
         let row = storage::recruit::get(&self.db, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
         let steps = storage::recruit::steps_of(&self.db, &[id]).await?;
-        let f = facts(&row, &steps);
-        let rules = self.recruitment_rules();
+        let f = path_facts(&row, &steps);
+        let rules = self.recruitment_rules(&row.branch_path).await?;
         let today = self.today();
         let findings =
             recruitment::deadlines::evaluate(&rules, std::slice::from_ref(&f), &When::new(today.year(), today, 30));
@@ -313,13 +313,13 @@ impl Services {
         let rows = storage::recruit::of_subtree(&self.db, &actor.scope(), &lo, &hi).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let steps = storage::recruit::steps_of(&self.db, &ids).await?;
-        let rules = self.recruitment_rules();
+        let rules = self.recruitment_rules(&org.path).await?;
         let today = self.today();
         let when = When::new(today.year(), today, 0);
         let mut out = Vec::new();
         for row in rows.iter().filter(|r| r.ended_on.is_none()) {
             let mine: Vec<StepRow> = steps.iter().filter(|s| s.recruit_id == row.id).cloned().collect();
-            let f = facts(row, &mine);
+            let f = path_facts(row, &mine);
             if f.has(Step::Archive) {
                 continue;
             }
@@ -373,9 +373,9 @@ impl Services {
             return Err(ServiceError::Invalid(e));
         };
         let steps = storage::recruit::steps_in_tx(&mut tx, id).await?;
-        let f = facts(&row, &steps);
+        let f = path_facts(&row, &steps);
         let (detail, json) = self.step_detail(&mut tx, actor, &path, step, on, form).await?;
-        let rules = self.recruitment_rules();
+        let rules = self.recruitment_rules(&row.branch_path).await?;
         let input = StepInput { step, on, detail, reason: reason.clone() };
         let warnings = match path::check_step(&rules, &f, &input, today) {
             Outcome::Refused(problems) => return Err(invalid(problems)),
@@ -533,8 +533,8 @@ impl Services {
         let mut e = FieldErrors::new();
         let Some(on) = day(&mut e, "on", on, today) else { return Err(ServiceError::Invalid(e)) };
         let steps = storage::recruit::steps_in_tx(&mut tx, id).await?;
-        let f = facts(&row, &steps);
-        let rules = self.recruitment_rules();
+        let f = path_facts(&row, &steps);
+        let rules = self.recruitment_rules(&row.branch_path).await?;
         path::check_extension(&rules, &f, months, on).map_err(|p| invalid(vec![p]))?;
         storage::recruit::set_extension(&mut tx, id, months).await?;
         if let Some(member_id) = row.member_id {

@@ -68,6 +68,29 @@ async fn a_whole_path_from_application_to_confirmation(db: Db) {
         .create_applicant(&c, b, &ApplicantForm { applied_on: "2025-05-20".into(), ..applicant.clone() })
         .await
         .unwrap();
+    // DEV-TALK in the branch's findings: due a month after the application, late the day after,
+    // about the person, with a link to their page.
+    let talk = |on: &str| {
+        let on = NaiveDate::parse_from_str(on, "%Y-%m-%d").unwrap();
+        let s = &s;
+        async move {
+            s.org_findings(&console_actor(), b, 2025, on)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|f| f.rule_id == "DEV-TALK")
+                .map(|f| (f.severity, f.subject, f.fix.map(|x| x.page)))
+                .collect::<Vec<_>>()
+        }
+    };
+    use domain::findings::{Subject, pages};
+    use domain::rules::Severity;
+    let about = Subject::Candidate { id: p };
+    assert_eq!(talk("2025-06-20").await, vec![(Severity::Upcoming, about, Some(pages::RECRUIT))]);
+    assert_eq!(
+        talk("2025-06-21").await,
+        vec![(Severity::Violation, Subject::Candidate { id: p }, Some(pages::RECRUIT))]
+    );
     // One person is recorded once.
     assert!(matches!(s.create_applicant(&c, b, &applicant).await, Err(ServiceError::Invalid(_))));
     // Out of order: refused.

@@ -241,3 +241,23 @@ pub async fn extend_member_probation(tx: &mut Tx, member_id: i64, months: u32) -
     .await?;
     Ok(())
 }
+
+/// The people in recruitment of these branches not ended (the full check), with their steps
+/// (by person, day and order of recording).
+pub async fn open_of_branches(db: &Db, branch_ids: &[i64]) -> Result<(Vec<RecruitRow>, Vec<StepRow>)> {
+    if branch_ids.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut b = SqlBuf::new(&format!("SELECT {COLS}{FROM} WHERE r.ended_on IS NULL AND "));
+    crate::check::push_in(&mut b, "r.branch_id", branch_ids);
+    b.push(" ORDER BY r.id");
+    let rows: Vec<RecruitRow> = db.fetch_buf(&b).await?;
+    let mut s = SqlBuf::new(
+        "SELECT s.id, s.recruit_id, s.step, s.on_date, s.detail, s.reason, s.note FROM recruit_steps s \
+         JOIN recruits r ON r.id = s.recruit_id WHERE r.ended_on IS NULL AND ",
+    );
+    crate::check::push_in(&mut s, "r.branch_id", branch_ids);
+    s.push(" ORDER BY s.recruit_id, s.on_date, s.id");
+    let steps = db.fetch_buf(&s).await?;
+    Ok((rows, steps))
+}

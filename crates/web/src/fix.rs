@@ -32,6 +32,7 @@ pub fn href(fix: &FixLink) -> Option<String> {
         }),
         pages::MEMBER_CONTACTS => Some(format!("/members/{}/contacts", enc(p("id")?))),
         pages::MEMBER_TRANSFER => Some(format!("/members/{}/transfer", enc(p("id")?))),
+        pages::RECRUIT => Some(format!("/recruits/{}", enc(p("id")?))),
         _ => None,
     }
 }

@@ -6,7 +6,8 @@
 //! | [`structure`] (组织设置) | ORG-BRANCH-MIN, ORG-COMMITTEE, ORG-TERM, ORG-RENEWAL | [`OrgFacts`] |
 //! | [`org_life`] (组织生活) | MTG-*, CON-LAPSE, local sets | [`OrgFacts`] and [`org_life::LifeFacts`] |
 //! | [`dues`] (党费) | DUES-* | [`dues::statement::MemberDuesFacts`] per member; publications per org |
-//! | [`lifecycle`] (党员管理) | EDU-TRANSFER | [`lifecycle::LifecycleFacts`]: the transfers an org sent and is sent |
+//! | [`lifecycle`] (党员管理) | EDU-*, EL-* | [`lifecycle::LifecycleFacts`]: the transfers an org sent and is sent, suspensions, members away |
+//! | [`recruitment`] (发展党员) | DEV-* | [`recruitment::PathFacts`] per person in recruitment |
 //!
 //! A family owns its check type ([`crate::rules::RuleCheck`]), its national rules and its
 //! evaluation; [`Rules`] holds the rule set of every family in force for one org, and
@@ -185,6 +186,7 @@ pub struct Rules {
     pub org_life: RuleSet<org_life::Check>,
     pub dues: RuleSet<dues::Check>,
     pub lifecycle: RuleSet<lifecycle::Check>,
+    pub recruitment: RuleSet<recruitment::Check>,
     /// The committee's dues settings over time (rounding, warning months …): plain settings,
     /// not rules, carried here so that every check of an org has them with its rules.
     pub dues_settings: dues::DatedSettings,
@@ -204,6 +206,7 @@ impl Rules {
             org_life: org_life::national(),
             dues: dues::national(),
             lifecycle: lifecycle::national(),
+            recruitment: recruitment::national(),
             dues_settings: dues::DatedSettings::default(),
         }
     }
@@ -214,6 +217,7 @@ impl Rules {
         out.extend(self.org_life.rules().iter().map(|r| r.info()));
         out.extend(self.dues.rules().iter().map(|r| r.info()));
         out.extend(self.lifecycle.rules().iter().map(|r| r.info()));
+        out.extend(self.recruitment.rules().iter().map(|r| r.info()));
         out
     }
 
@@ -225,6 +229,7 @@ impl Rules {
             .or_else(|| self.org_life.get(id).map(|r| r.info()))
             .or_else(|| self.dues.get(id).map(|r| r.info()))
             .or_else(|| self.lifecycle.get(id).map(|r| r.info()))
+            .or_else(|| self.recruitment.get(id).map(|r| r.info()))
     }
 }
 
@@ -287,6 +292,7 @@ impl Rules {
             + self.org_life.rules().len()
             + self.dues.rules().len()
             + self.lifecycle.rules().len()
+            + self.recruitment.rules().len()
     }
 
     /// Whether no family has a rule.
@@ -304,6 +310,7 @@ pub fn evaluate_org(
     mut life: org_life::LifeFacts,
     dues: &dues::DuesFacts,
     lifecycle: &lifecycle::LifecycleFacts,
+    recruits: &[recruitment::PathFacts],
     when: &When,
 ) -> Evaluation {
     let (dues_findings, unpaid) = dues::evaluate_org(&rules.dues, &rules.dues_settings, org, dues, when);
@@ -314,6 +321,9 @@ pub fn evaluate_org(
     out.extend(org_life::evaluate(&rules.org_life, org, &life, when));
     out.findings.extend(dues_findings);
     out.findings.extend(lifecycle::evaluate_org(&rules.lifecycle, org, lifecycle, when));
+    if org.kind == OrgKind::Branch {
+        out.findings.extend(recruitment::deadlines::evaluate(&rules.recruitment, recruits, when));
+    }
     out
 }
 
@@ -329,5 +339,6 @@ pub fn evaluate(
 ) -> Vec<crate::findings::Finding> {
     let life = org_life::LifeFacts::of(records.to_vec());
     let when = When::new(year, as_of, notice_days);
-    evaluate_org(rules, org, life, &dues::DuesFacts::default(), &lifecycle::LifecycleFacts::default(), &when).findings
+    evaluate_org(rules, org, life, &dues::DuesFacts::default(), &lifecycle::LifecycleFacts::default(), &[], &when)
+        .findings
 }

@@ -95,9 +95,9 @@ where
     stats.meetings += facts.meetings;
     let when = When::new(year, as_of, NOTICE_DAYS);
     for org in orgs {
-        let (org_facts, life, dues, lifecycle) = org_facts(&org, &mut facts)?;
+        let (org_facts, life, dues, lifecycle, recruits) = org_facts(&org, &mut facts)?;
         let rules = rules_for(&org);
-        let evaluation = evaluate_org(&rules, &org_facts, life, &dues, &lifecycle, &when);
+        let evaluation = evaluate_org(&rules, &org_facts, life, &dues, &lifecycle, &recruits, &when);
         stats.findings += evaluation.findings.len() as u64;
         sink(OrgResult {
             org_id: org.id,

@@ -10,6 +10,7 @@ use domain::family::lifecycle::away::AwayFact;
 use domain::family::lifecycle::mobile::MobileFact;
 use domain::family::lifecycle::{LifecycleFacts, SuspensionFact, TransferFact};
 use domain::family::org_life::{LifeFacts, RecordFact, VoteFact};
+use domain::family::recruitment::PathFacts;
 use domain::family::{OrgFacts, PostSpan};
 use domain::org::{OrgKind, PostKind};
 use domain::org_life::{Attendance, Attendee, MeetingKind, VotePurpose};
@@ -50,6 +51,8 @@ pub(super) struct PageFacts {
     dues: HashMap<i64, DuesFacts>,
     /// By branch: the transfers it sent and is sent that were pending on the day checked.
     lifecycle: HashMap<i64, LifecycleFacts>,
+    /// By branch: the people in recruitment (the recruitment family).
+    recruits: HashMap<i64, Vec<PathFacts>>,
 }
 
 /// Reads the facts of `orgs` on a task of its own (nothing to read for an empty page).
@@ -142,6 +145,12 @@ async fn page_facts(
             left_on: m.left_on,
             last_contact: m.last_contact,
         });
+    }
+    // DEV-*: the people in recruitment and their steps (the family sees only those up to the day).
+    let (recruits, steps) = storage::recruit::open_of_branches(db, branches).await?;
+    for r in &recruits {
+        let mine: Vec<_> = steps.iter().filter(|s| s.recruit_id == r.id).cloned().collect();
+        out.recruits.entry(r.branch_id).or_default().push(crate::recruitment::path_facts(r, &mine));
     }
     // EDU-TRANSFER (away at a fixed place) and EDU-GRADS: the members away on the day.
     for a in storage::away::away_of(db, branches, &range.on).await? {
@@ -256,7 +265,7 @@ fn with_group_meetings(records: &mut Vec<RecordFact>, groups: &[i64], by_org: &H
 pub(super) fn org_facts(
     org: &OrgRow,
     facts: &mut PageFacts,
-) -> Result<(OrgFacts, LifeFacts, DuesFacts, LifecycleFacts)> {
+) -> Result<(OrgFacts, LifeFacts, DuesFacts, LifecycleFacts, Vec<PathFacts>)> {
     let kind = org.kind;
     let mut o = OrgFacts::of_unit(org.id, kind, org.unit_kind);
     if matches!(kind, OrgKind::Branch | OrgKind::Group) {
@@ -282,7 +291,8 @@ pub(super) fn org_facts(
     life.no_assigned_work = facts.no_work.remove(&org.id).unwrap_or_default();
     let dues = facts.dues.remove(&org.id).unwrap_or_default();
     let lifecycle = facts.lifecycle.remove(&org.id).unwrap_or_default();
-    Ok((o, life, dues, lifecycle))
+    let recruits = facts.recruits.remove(&org.id).unwrap_or_default();
+    Ok((o, life, dues, lifecycle, recruits))
 }
 
 /// The dates a check of `year` as of `as_of` reads: the year, and the half-year before it for

@@ -20,11 +20,12 @@ use super::Check;
 use super::path::{PathFacts, probation_end};
 use super::step::Step;
 use crate::dates::{add_months, add_years, format_cn};
-use crate::findings::{Finding, Subject, When};
+use crate::findings::{Finding, FixLink, Subject, When, pages};
 use crate::rules::{Rule, RuleSet, Severity};
 
 fn finding(rule: &Rule<Check>, p: &PathFacts, severity: Severity, due: NaiveDate, message: String) -> Finding {
-    Finding::new(rule, p.org_id, severity, message).subject(Subject::Candidate { id: p.person_id }).due(due)
+    let fix = FixLink::to("记录下一步", pages::RECRUIT).param("id", p.person_id);
+    Finding::new(rule, p.org_id, severity, message).subject(Subject::Candidate { id: p.person_id }).due(due).fix(fix)
 }
 
 /// A deadline: late the day after `due` (the rule's severity), a notice within the notice days.

@@ -13,7 +13,7 @@
 //! | DEV-POLREVIEW | no admission without a passed political review | [`path::check_step`] |
 //! | DEV-TRAINING | training of at least 3 days or 24 class hours | [`path::check_step`] |
 //! | DEV-PREREVIEW | admission generally not processed for someone leaving within 3 months | [`path::check_step`] |
-//! | DEV-ASM-QUORUM, DEV-ASM-VOTE | the assembly: more than half present; yes votes (written ones counted) more than half of those who should attend | [`path::check_step`] |
+//! | DEV-ASM-VOTE (and DEV-ASM-QUORUM, a rule of the org_life family) | the assembly: more than half present; yes votes (written ones counted) more than half of those who should attend | [`path::check_step`] |
 //! | DEV-APPROVER | only an org that may approve admissions approves | [`path::check_step`] |
 //! | DEV-APPROVAL-TIME | approval within 3 months of the assembly (6 in special cases, never more) | [`path::check_step`], [`deadlines::evaluate`] |
 //! | DEV-PROBATION | one year from the assembly; one extension of 6–12 months | [`path::probation_end`], [`path::check_extension`], [`deadlines::evaluate`] |
@@ -60,8 +60,6 @@ pub enum Check {
     Training { days: u32, hours: u32 },
     /// DEV-PREREVIEW: generally not admitted when leaving within `months`.
     PreReview { months: u32 },
-    /// DEV-ASM-QUORUM: more than half of the voting members who should attend are present.
-    AssemblyQuorum,
     /// DEV-ASM-VOTE: yes votes (written ones counted) exceed half of those who should attend.
     AssemblyVote,
     /// DEV-APPROVER: the approving org may approve admissions.
@@ -144,7 +142,7 @@ impl RuleCheck for Check {
             ],
             ConfirmationTime { months } => vec![Param::new("months", "转正审批期限（月）", months)],
             TransferPostpone { months } => vec![Param::new("months", "转入后可推迟讨论（月）", months)],
-            PoliticalReview | AssemblyQuorum | AssemblyVote | Approver | Confirmation | Procedure => Vec::new(),
+            PoliticalReview | AssemblyVote | Approver | Confirmation | Procedure => Vec::new(),
         }
     }
 }
@@ -241,13 +239,6 @@ pub fn national_rules() -> Vec<Rule<Check>> {
             "《中国共产党发展党员工作细则》第十九条",
             PreReview { months: 3 },
             Warning,
-        ),
-        rule(
-            "DEV-ASM-QUORUM",
-            "讨论接收预备党员的支部大会，有表决权的到会人数必须超过应到会有表决权人数的半数",
-            "《中国共产党发展党员工作细则》第二十条",
-            AssemblyQuorum,
-            Violation,
         ),
         rule(
             "DEV-ASM-VOTE",

@@ -354,6 +354,8 @@ fn check_order(path: &PathFacts, input: &StepInput, c: &mut Checker<'_>) {
     }
 }
 
+const QUORUM_CITATION: &str = "《中国共产党发展党员工作细则》第二十条、第二十五条";
+
 fn check_assembly(c: &mut Checker<'_>, a: AssemblyCount, confirmation: bool) {
     let quorum_id = "DEV-ASM-QUORUM";
     let vote_id = "DEV-ASM-VOTE";
@@ -366,12 +368,18 @@ fn check_assembly(c: &mut Checker<'_>, a: AssemblyCount, confirmation: bool) {
         c.refusals.push(problem("assembly", "人数不一致：到会人数不能多于应到人数，赞成票不能多于到会人数".into()));
         return;
     }
-    if c.rule(quorum_id).is_some() && a.present * 2 <= a.expected {
-        c.refuse(
-            quorum_id,
-            "present",
-            format!("{what}有表决权的到会人数（{}）须超过应到会有表决权人数（{}）的半数", a.present, a.expected),
-        );
+    // DEV-ASM-QUORUM is a rule of the org_life family (it voids a meeting's vote); the step
+    // applies it too, with its citation.
+    if a.present * 2 <= a.expected {
+        c.refusals.push(Problem {
+            rule_id: quorum_id,
+            citation: QUORUM_CITATION,
+            field: "present",
+            message: format!(
+                "{what}有表决权的到会人数（{}）须超过应到会有表决权人数（{}）的半数",
+                a.present, a.expected
+            ),
+        });
     }
     let yes = a.yes + a.written_yes;
     if c.rule(vote_id).is_some() && yes * 2 <= a.expected {
