@@ -168,6 +168,37 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
         let n = one(&format!("SELECT COUNT(*) FROM member_away WHERE kind = '{kind}'")).await;
         assert!(n > 0, "the city demo has members away: {kind}");
     }
+    // People in recruitment (storage::bulk_recruits): valid ID numbers, every stage, and every
+    // path in order, each step on or after the one before.
+    let people: Vec<(String, String)> =
+        s.fixture_db().fetch_all("SELECT id_number, birth_date FROM recruits", &[]).await.unwrap();
+    assert!(people.len() > 100, "{} people in recruitment", people.len());
+    for (idn, birth) in &people {
+        let parsed = domain::member::IdNumber::parse(idn).unwrap_or_else(|e| panic!("{idn}: {e}"));
+        assert_eq!(parsed.birth_date().to_string(), *birth);
+    }
+    for step in ["apply", "activist", "candidate", "admission_assembly", "admission_approval", "probation_education"] {
+        assert!(one(&format!("SELECT COUNT(*) FROM recruit_steps WHERE step = '{step}'")).await > 0, "{step}");
+    }
+    let steps: Vec<(i64, String, String)> = s
+        .fixture_db()
+        .fetch_all("SELECT recruit_id, step, on_date FROM recruit_steps ORDER BY recruit_id, on_date, id", &[])
+        .await
+        .unwrap();
+    for w in steps.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        if a.0 == b.0 {
+            use domain::codes::StoredCode;
+            let (x, y) = (
+                domain::family::recruitment::Step::from_stored(&a.1).unwrap(),
+                domain::family::recruitment::Step::from_stored(&b.1).unwrap(),
+            );
+            assert!(x <= y, "recruit {}: {} before {}", a.0, a.1, b.1);
+        }
+    }
+    // The demo's paths are the rules': the findings it shows are deadlines, not broken steps.
+    let rules = domain::family::recruitment::national();
+    assert_eq!(rules.rules().len(), domain::family::recruitment::national_rules().len());
     for kind in ["suspend", "observation", "warning"] {
         let n = one(&format!("SELECT COUNT(*) FROM member_decisions WHERE kind = '{kind}'")).await;
         assert!(n > 0, "the city demo has {kind} decisions");

@@ -218,6 +218,10 @@ impl Services {
             storage::bulk_decisions::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
         // Every term starts from an election on record (storage::election).
         storage::election::record_terms(&mut tx, &dues_plan.lo, &dues_plan.hi).await?;
+        // People in recruitment at every stage (storage::bulk_recruits).
+        let recruits =
+            storage::bulk_recruits::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
+        tracing::info!("demo: {recruits:?} in recruitment");
         tx.commit().await?;
         tracing::info!("demo: {transfers:?}, {decisions} decisions on membership and discipline");
         tracing::info!("demo: {dues:?} in {:.1} s", started.elapsed().as_secs_f64());
