@@ -160,9 +160,9 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
             &format!(
                 "INSERT INTO recruits (name, id_number, birth_date, gender, ethnicity, education, phone, unit_name, post, \
                  key_teacher, branch_id, branch_path, review_passed, created_at, updated_at) \
-                 SELECT substr('{surnames}', CAST({n} % 20 + 1 AS INTEGER), 1) \
-                 || substr('{given}', CAST(({n} / 20) % 20 + 1 AS INTEGER), 1) \
-                 || substr('{given}', CAST(({n} / 400) % 20 + 1 AS INTEGER), 1), \
+                 SELECT substr('{surnames}', CAST({mix} % 20 + 1 AS INTEGER), 1) \
+                 || substr('{given}', CAST(({mix} / 20) % 20 + 1 AS INTEGER), 1) \
+                 || substr('{given}', CAST(({mix} / 400) % 20 + 1 AS INTEGER), 1), \
                  {base} || {check}, {year} || '-' || {month} || '-' || {day}, \
                  CASE WHEN ({n} % 1000) % 2 = 1 THEN 'male' ELSE 'female' END, '01', NULL, NULL, o.unit_name, '教师', \
                  CASE WHEN {n} % 4 = 0 THEN 1 ELSE 0 END, o.id, o.path, NULL, {now}, {now} \
@@ -170,6 +170,7 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
                  WHERE o.path || '' >= $1 AND o.path || '' < $2 AND o.kind = 'branch' AND o.status = 'active' \
                  AND (k.k = 0 OR o.id % 2 = 0)",
                 check = check_digit(&base),
+                mix = format!("({n} * 7919 + 17)"),
             ),
             &range(),
         )

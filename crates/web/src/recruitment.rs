@@ -67,7 +67,7 @@ struct BoardPage {
 }
 
 fn stage_counts(lines: &[BoardLine]) -> Vec<(&'static str, usize)> {
-    Stage::ALL.iter().map(|s| (s.person(), lines.iter().filter(|l| l.stage == *s).count())).collect()
+    Stage::ALL.iter().map(|s| (s.short(), lines.iter().filter(|l| l.stage == *s).count())).collect()
 }
 
 async fn board_view(
@@ -126,7 +126,7 @@ async fn board_view(
                 id: l.id,
                 name: l.name.clone(),
                 branch: l.branch_name.clone(),
-                stage: l.stage.person(),
+                stage: l.stage.short(),
                 step: l.reached.map(Step::title).unwrap_or_default(),
                 since: l.since.map(format_cn).unwrap_or_default(),
                 key_teacher: l.key_teacher,
@@ -250,7 +250,8 @@ fn step_fields(
     let g = |k: &str| values.get(k).cloned().unwrap_or_default();
     let on = values.get("on").cloned().unwrap_or_else(|| today.to_string());
     let mut out = vec![Field::text("on", "日期", &on, errors).kind("date").required()];
-    let yes_no = || vec![("yes".to_string(), "是".to_string()), ("no".to_string(), "否".to_string())];
+    // "否" first: the usual answer is the one chosen unless changed.
+    let yes_no = || vec![("no".to_string(), "否".to_string()), ("yes".to_string(), "是".to_string())];
     match next {
         Step::PoliticalReview => out.push(
             Field::select(

@@ -297,3 +297,55 @@ pub(crate) async fn lifecycle_pages(ui: &Ui, branch_id: &str, member: &str) {
     ui.client.set_window_size(1280, 900).await.expect("desktop width");
     eprintln!("step: recorded a 警告 and a contact for member {member}; term calendar and letter-in form fit a phone");
 }
+
+/// Recruitment at phone width (DEV-*): the committee's administrator opens the pipeline board,
+/// takes a candidate who finished the training through the branch committee's review, the
+/// pre-review and the 志愿书 to the branch assembly's vote (every voter present and in favour),
+/// and the path shows the vote and asks for the higher committee's talk next.
+pub(crate) async fn recruitment(ui: &Ui, accounts: &Accounts) {
+    ui.login(&accounts.jiaoyuju.0, &accounts.jiaoyuju.1).await;
+    ui.goto("/orgs").await;
+    let root = ui.wait_css("ul#org-tree a[href^='/orgs/']").await;
+    let href = root.attr("href").await.expect("read the root's link").unwrap_or_default();
+    ui.goto(&format!("{href}/recruitment")).await;
+    ui.wait_css("table#recruits").await;
+    ui.shot("recruitment-board").await;
+    let person = ui
+        .client
+        .execute(
+            "const row = Array.from(document.querySelectorAll('table#recruits tbody tr')) \
+               .find(function (r) { return r.textContent.indexOf('11. 集中培训') >= 0; }); \
+             return row ? row.querySelector('a').getAttribute('href') : '';",
+            vec![],
+        )
+        .await
+        .expect("find a candidate after the training");
+    let person = person.as_str().unwrap_or_default().to_owned();
+    assert!(person.starts_with("/recruits/"), "the demo has a candidate who finished the training: {person:?}");
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&person).await;
+    for (number, title) in [(12, "支部委员会审查"), (13, "上级党委预审"), (14, "填写入党志愿书")] {
+        ui.wait_text("#next-step", |t| t.contains(title)).await;
+        ui.click("button#record-step").await;
+        ui.wait_text("table#recruit-steps", |t| t.contains(&format!("{number}. {title}"))).await;
+    }
+    ui.wait_text("#next-step", |t| t.contains("15. 支部大会讨论")).await;
+    let expected = ui
+        .client
+        .execute("return document.querySelector('form#step-form [name=expected]').value;", vec![])
+        .await
+        .expect("read the voters expected");
+    let expected = expected.as_str().unwrap_or_default().to_owned();
+    assert!(expected.parse::<u32>().is_ok_and(|n| n > 0), "the branch's voters are proposed: {expected:?}");
+    ui.fill("form#step-form", "present", &expected).await;
+    ui.fill("form#step-form", "yes", &expected).await;
+    ui.shot("recruit-assembly").await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.click("button#record-step").await;
+    ui.wait_text("table#recruit-steps", |t| t.contains("15. 支部大会讨论") && t.contains(&format!("实到{expected}人")))
+        .await;
+    ui.wait_text("#next-step", |t| t.contains("16. 上级党委派人谈话")).await;
+    ui.assert_fits_width("a person's recruitment path").await;
+    ui.logout().await;
+    eprintln!("step: took a candidate from the training to the branch assembly's vote at phone width");
+}

@@ -32,6 +32,17 @@ impl Stage {
         }
     }
 
+    /// The stage in a word or two, for a board's columns.
+    pub fn short(self) -> &'static str {
+        match self {
+            Self::Application => "申请入党",
+            Self::Activist => "积极分子",
+            Self::Candidate => "发展对象",
+            Self::Admission => "接收预备党员",
+            Self::Probation => "预备党员",
+        }
+    }
+
     /// What a person at this stage is called.
     pub fn person(self) -> &'static str {
         match self {
