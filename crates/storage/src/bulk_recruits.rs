@@ -193,10 +193,8 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
             .await?;
     }
     tx.execute(
-        &format!(
-            "UPDATE recruits SET review_passed = 1 WHERE branch_path || '' >= $1 AND branch_path || '' < $2 \
-             AND member_id IS NULL AND ((id * 7919 + 17) % 6) IN (4, 5)"
-        ),
+        "UPDATE recruits SET review_passed = 1 WHERE branch_path || '' >= $1 AND branch_path || '' < $2 \
+         AND member_id IS NULL AND ((id * 7919 + 17) % 6) IN (4, 5)",
         &range(),
     )
     .await?;
