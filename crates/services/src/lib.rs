@@ -27,6 +27,7 @@ pub mod org_life;
 pub mod orgs;
 pub mod own;
 pub mod recruitment;
+mod recruitment_filings;
 pub mod sessions;
 pub mod settings;
 pub mod todo;

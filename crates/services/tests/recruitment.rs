@@ -160,3 +160,43 @@ async fn a_whole_path_from_application_to_confirmation(db: Db) {
     assert_eq!((v.steps.len(), v.next), (26, None));
     assert!(s.recruitment_board(&c, root.id).await.unwrap().is_empty(), "the path is complete");
 }
+
+test_support::on_both_backends!(filings_and_the_record_sheet_come_from_the_records);
+
+/// The 备案 lists and the 纪实表, generated from the records: an activist is on the activists'
+/// list with their mentor, and the 纪实表 lists the steps with what they recorded.
+async fn filings_and_the_record_sheet_come_from_the_records(db: Db) {
+    let mut s = Services::new(db, AuditKey::new(vec![5u8; 32]), HashCost::cheap_for_tests());
+    s.today_override = NaiveDate::from_ymd_opt(2026, 12, 1);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("县教育局党委", "committee")).await.unwrap();
+    let b = s.create_org(&c, Some(root.id), &org("一中党支部", "branch")).await.unwrap().id;
+    let mentor = s.create_member(&c, b, None, &full_member("甲老师", 80)).await.unwrap();
+    let applicant = ApplicantForm {
+        name: "周申请".into(),
+        id_number: id((1995, 5, 20), 11),
+        ethnicity: "汉族".into(),
+        applied_on: "2026-03-01".into(),
+        ..Default::default()
+    };
+    let p = s.create_applicant(&c, b, &applicant).await.unwrap();
+    for form in [
+        step("talk", "2026-03-10"),
+        step("activist", "2026-05-01"),
+        step("activist_filed", "2026-05-05"),
+        StepForm { member_ids: vec![mentor], ..step("mentors", "2026-05-05") },
+    ] {
+        s.record_step(&c, p, &form).await.unwrap();
+    }
+    use services::ledger::LedgerFormat;
+    let xlsx = s.recruitment_filings(&c, root.id, LedgerFormat::Xlsx).await.unwrap();
+    let table = reports::sheet::read_table(&xlsx.bytes, &|_: &str| true).unwrap();
+    let text = format!("{table:?}");
+    assert!(text.contains("周申请") && text.contains("甲老师") && text.contains("2026年5月5日"), "{text}");
+    let pdf = s.recruitment_record_sheet(&c, p, LedgerFormat::Pdf).await.unwrap();
+    assert!(pdf.bytes.starts_with(b"%PDF"));
+    let sheet = s.recruitment_record_sheet(&c, p, LedgerFormat::Xlsx).await.unwrap();
+    let table = reports::sheet::read_table(&sheet.bytes, &|_: &str| true).unwrap();
+    let text = format!("{table:?}");
+    assert!(text.contains("5. 指定培养联系人") && text.contains("甲老师"), "{text}");
+}

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use domain::FieldErrors;
@@ -15,6 +15,7 @@ use domain::dates::format_cn;
 use domain::family::recruitment::{Stage, Step};
 use serde::{Deserialize, Serialize};
 use services::ServiceError;
+use services::ledger::LedgerFormat;
 use services::recruitment::{ApplicantForm, BoardLine, RecruitView, StepForm};
 use utoipa::ToSchema;
 
@@ -29,6 +30,10 @@ pub fn routes() -> Routes {
         .route("/orgs/{id}/recruitment", get(board_page).post(apply))
         .route("/recruits/{id}", get(person_page).post(record_step))
         .route("/recruits/{id}/extension", post(extend))
+        .route("/orgs/{id}/recruitment/filings.xlsx", get(filings_xlsx))
+        .route("/orgs/{id}/recruitment/filings.pdf", get(filings_pdf))
+        .route("/recruits/{id}/record.xlsx", get(record_xlsx))
+        .route("/recruits/{id}/record.pdf", get(record_pdf))
 }
 
 pub fn api_routes() -> Routes {
@@ -36,6 +41,73 @@ pub fn api_routes() -> Routes {
         .route("/orgs/{id}/recruitment", get(api_board).post(api_apply))
         .route("/recruits/{id}", get(api_person).post(api_step))
         .route("/recruits/{id}/extension", post(api_extend))
+        .route("/orgs/{id}/recruitment/filings", get(api_filings))
+        .route("/recruits/{id}/record", get(api_record))
+}
+
+// ---- the papers: 备案 lists and 纪实表 ----
+
+async fn filings(state: &AppState, v: &Viewer, id: &str, format: LedgerFormat) -> PageResult {
+    let id = id_param(id)?;
+    crate::dues_branch::file_response(state.services.recruitment_filings(&v.actor, id, format).await?)
+}
+
+async fn filings_xlsx(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
+    filings(&state, &v, &id, LedgerFormat::Xlsx).await
+}
+
+async fn filings_pdf(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
+    filings(&state, &v, &id, LedgerFormat::Pdf).await
+}
+
+async fn record_sheet(state: &AppState, v: &Viewer, id: &str, format: LedgerFormat) -> PageResult {
+    let id = id_param(id)?;
+    crate::dues_branch::file_response(state.services.recruitment_record_sheet(&v.actor, id, format).await?)
+}
+
+async fn record_xlsx(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
+    record_sheet(&state, &v, &id, LedgerFormat::Xlsx).await
+}
+
+async fn record_pdf(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
+    record_sheet(&state, &v, &id, LedgerFormat::Pdf).await
+}
+
+/// `?format=xlsx|pdf` of the API's file routes.
+#[derive(Deserialize)]
+pub(crate) struct FormatQuery {
+    format: Option<String>,
+}
+
+fn format_of(q: Result<Query<FormatQuery>, QueryRejection>) -> Result<LedgerFormat, crate::error::ApiError> {
+    let Query(q) = q.map_err(|e| crate::error::ApiError::BadRequest(format!("查询参数无效：{e}")))?;
+    match q.format.as_deref() {
+        None | Some("xlsx") => Ok(LedgerFormat::Xlsx),
+        Some("pdf") => Ok(LedgerFormat::Pdf),
+        Some(other) => Err(crate::error::ApiError::BadRequest(format!("format 只能是 xlsx 或 pdf，不是 {other}"))),
+    }
+}
+
+async fn api_filings(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    q: Result<Query<FormatQuery>, QueryRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    let f = state.services.recruitment_filings(&v.actor, id, format_of(q)?).await?;
+    Ok(crate::roster::download(f.bytes, &f.file_name, f.content_type))
+}
+
+async fn api_record(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    q: Result<Query<FormatQuery>, QueryRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    let f = state.services.recruitment_record_sheet(&v.actor, id, format_of(q)?).await?;
+    Ok(crate::roster::download(f.bytes, &f.file_name, f.content_type))
 }
 
 // ---- the board ----

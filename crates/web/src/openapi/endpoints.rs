@@ -671,4 +671,20 @@ pub const ENDPOINTS: &[Endpoint] = &[
         response: Some("Done"),
         tag: "recruitment",
     },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/recruitment/filings",
+        summary: "发展党员备案名册（入党积极分子备案、发展对象备案、接收预备党员审批）：format=xlsx|pdf，由记录生成",
+        request: None,
+        response: None,
+        tag: "recruitment",
+    },
+    Endpoint {
+        method: "get",
+        path: "/recruits/{id}/record",
+        summary: "发展党员全程纪实表：format=xlsx|pdf，由记录生成",
+        request: None,
+        response: None,
+        tag: "recruitment",
+    },
 ];

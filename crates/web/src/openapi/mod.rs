@@ -237,6 +237,9 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
         ("get", "/orgs/{id}/meetings") | ("get", "/orgs/{id}/compliance") => {
             out.push(param("year", year(), "年份，默认本年（不晚于明年）"))
         }
+        ("get", "/orgs/{id}/recruitment/filings") | ("get", "/recruits/{id}/record") => {
+            out.push(param("format", one_of(&["xlsx", "pdf"]), "xlsx（默认）或 pdf"))
+        }
         ("get", "/orgs/{id}/ledger") => {
             out.push(param("year", year(), "年份，默认本年（不晚于明年）"));
             out.push(param("format", one_of(&["xlsx", "pdf"]), "xlsx（默认）或 pdf"));
@@ -284,7 +287,9 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
     match (method, path) {
         ("get", "/members/template.xlsx") => ("200", vec![XLSX]),
         ("get", "/members/export") | ("get", "/orgs/export") => ("200", vec![XLSX, CSV]),
-        ("get", "/orgs/{id}/ledger") => ("200", vec![XLSX, PDF]),
+        ("get", "/orgs/{id}/ledger" | "/orgs/{id}/recruitment/filings" | "/recruits/{id}/record") => {
+            ("200", vec![XLSX, PDF])
+        }
         (
             "post",
             "/orgs"

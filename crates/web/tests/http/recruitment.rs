@@ -123,4 +123,25 @@ pub(crate) async fn recruitment_routes_both_ways(db: Db) {
     let api_ext = format!("/api/v1/recruits/{q2}/extension");
     assert!(refused(api(&f, &tb, "POST", &api_ext, Some(again.clone())).await.status));
     assert_eq!(api(&f, &ta, "POST", &api_ext, Some(again)).await.status, StatusCode::OK);
+
+    // The papers: the 备案 lists of the branch and a person's 纪实表, as xlsx and PDF.
+    for uri in [
+        format!("/orgs/{}/recruitment/filings.xlsx", f.branch_a),
+        format!("/orgs/{}/recruitment/filings.pdf", f.branch_a),
+        format!("/recruits/{q}/record.xlsx"),
+        format!("/recruits/{q}/record.pdf"),
+    ] {
+        assert!(refused(page_get(&f, &wb, &uri).await.status), "{uri}");
+        let r = page_get(&f, &wa, &uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+    }
+    for uri in [
+        format!("/api/v1/orgs/{}/recruitment/filings?format=pdf", f.branch_a),
+        format!("/api/v1/recruits/{q}/record?format=xlsx"),
+    ] {
+        assert!(refused(api(&f, &tb, "GET", &uri, None).await.status), "{uri}");
+        assert_eq!(api(&f, &ta, "GET", &uri, None).await.status, StatusCode::OK, "{uri}");
+    }
+    let r = api(&f, &ta, "GET", &format!("/api/v1/recruits/{q}/record?format=doc"), None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
