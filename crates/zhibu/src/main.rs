@@ -4,6 +4,7 @@
 mod check;
 mod config;
 mod dues;
+mod recruitment;
 mod transfers;
 
 use anyhow::{Context, Result, bail};
@@ -81,6 +82,9 @@ enum Command {
     /// Party dues (党费): the calculator and the month's close.
     #[command(subcommand)]
     Dues(DuesCommand),
+    /// Recruitment (发展党员): the pipeline and its papers.
+    #[command(subcommand)]
+    Recruitment(recruitment::RecruitmentCommand),
     /// An org's transfers of membership (组织关系转接): incoming (default) or sent.
     Transfers {
         /// The org (id, unique name or name path).
@@ -428,6 +432,15 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let services = open(&cfg).await?;
             let org = resolve_org(&services, &org).await?;
             transfers::list(&services, org, &direction, state.as_deref(), &format).await
+        }
+        Command::Recruitment(command) => {
+            let services = open(&cfg).await?;
+            let org = match &command {
+                recruitment::RecruitmentCommand::Board { org, .. }
+                | recruitment::RecruitmentCommand::Filings { org, .. } => Some(resolve_org(&services, org).await?),
+                recruitment::RecruitmentCommand::Record { .. } => None,
+            };
+            recruitment::run(&services, org, &command).await
         }
         Command::Rules { org, on, format } => {
             let services = open(&cfg).await?;

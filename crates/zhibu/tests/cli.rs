@@ -243,3 +243,26 @@ fn serve_demo_on_existing_data_says_it_kept_the_data() {
     assert!(log.contains("zhibu listening on"), "{log}");
     assert!(!log.contains('\u{1b}'), "colour codes in a log that is not a terminal: {log:?}");
 }
+
+/// `zhibu recruitment`: the pipeline of the demo's committee as a table, its 备案 lists as .xlsx
+/// and a person's 纪实表 as PDF; a file name of another kind is refused.
+#[test]
+fn recruitment_board_and_papers_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path(), "tiny");
+    let out = zhibu(dir.path()).args(["recruitment", "board", "--org", "县教育局党委"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("已到步骤") && stdout.contains("1. 递交入党申请书"), "{stdout}");
+    let first_id = stdout.lines().nth(1).and_then(|l| l.split('\t').next()).unwrap_or_default().to_owned();
+    let filings = dir.path().join("filings.xlsx");
+    let out = zhibu(dir.path()).args(["recruitment", "filings", "--org", "县教育局党委"]).arg(&filings).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::metadata(&filings).unwrap().len() > 1000);
+    let record = dir.path().join("record.pdf");
+    let out = zhibu(dir.path()).args(["recruitment", "record", "--id", &first_id]).arg(&record).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&record).unwrap().starts_with(b"%PDF"));
+    let out = zhibu(dir.path()).args(["recruitment", "record", "--id", &first_id, "record.doc"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".xlsx or .pdf"));
+}

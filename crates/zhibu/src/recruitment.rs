@@ -1,0 +1,95 @@
+//! `zhibu recruitment`: the pipeline of a subtree (发展党员) as a table or JSON lines, and its
+//! papers (the 备案 lists, a person's 纪实表) as .xlsx or PDF, read through the services with the
+//! console's scope.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use domain::dates::format_cn;
+use services::ledger::LedgerFormat;
+use services::{Services, console_actor};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum RecruitmentCommand {
+    /// The people on the way in the org's subtree: stage, step reached, overdue deadlines.
+    Board {
+        /// The org (id, unique name or name path).
+        #[arg(long)]
+        org: String,
+        /// table or json (one object per line).
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// The 备案 lists (activists, candidates, admissions) of the org's subtree, to FILE (.xlsx or .pdf).
+    Filings {
+        #[arg(long)]
+        org: String,
+        file: PathBuf,
+    },
+    /// A person's 纪实表, to FILE (.xlsx or .pdf).
+    Record {
+        /// The person's id (as the board lists it).
+        #[arg(long)]
+        id: i64,
+        file: PathBuf,
+    },
+}
+
+fn format_of(file: &std::path::Path) -> Result<LedgerFormat> {
+    match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("xlsx") => Ok(LedgerFormat::Xlsx),
+        Some("pdf") => Ok(LedgerFormat::Pdf),
+        _ => bail!("{}: the file name must end in .xlsx or .pdf", file.display()),
+    }
+}
+
+pub async fn run(
+    services: &Services,
+    org: Option<i64>,
+    command: &RecruitmentCommand,
+) -> Result<std::process::ExitCode> {
+    let actor = console_actor();
+    match command {
+        RecruitmentCommand::Board { format, .. } => {
+            let Some(org) = org else { bail!("--org is required") };
+            let lines = services.recruitment_board(&actor, org).await?;
+            match format.as_str() {
+                "json" => {
+                    for l in &lines {
+                        println!("{}", serde_json::to_string(l)?);
+                    }
+                }
+                "table" => {
+                    println!("编号\t姓名\t党支部\t阶段\t已到步骤\t日期\t骨干教师\t逾期事项");
+                    for l in &lines {
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                            l.id,
+                            l.name,
+                            l.branch_name,
+                            l.stage.short(),
+                            l.reached.map(|s| s.title()).unwrap_or_default(),
+                            l.since.map(format_cn).unwrap_or_default(),
+                            if l.key_teacher { "是" } else { "" },
+                            l.overdue
+                        );
+                    }
+                    println!("共 {} 人", lines.len());
+                }
+                other => bail!("--format must be table or json, not {other:?}"),
+            }
+        }
+        RecruitmentCommand::Filings { file, .. } => {
+            let Some(org) = org else { bail!("--org is required") };
+            let f = services.recruitment_filings(&actor, org, format_of(file)?).await?;
+            std::fs::write(file, &f.bytes).with_context(|| format!("cannot write {}", file.display()))?;
+            println!("{} written to {}", f.file_name, file.display());
+        }
+        RecruitmentCommand::Record { id, file } => {
+            let f = services.recruitment_record_sheet(&actor, *id, format_of(file)?).await?;
+            std::fs::write(file, &f.bytes).with_context(|| format!("cannot write {}", file.display()))?;
+            println!("{} written to {}", f.file_name, file.display());
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
