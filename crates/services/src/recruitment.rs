@@ -102,11 +102,29 @@ pub struct RecruitView {
     pub voters: Vec<(i64, String)>,
 }
 
+/// Which people of the board to show.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BoardFilter {
+    pub branch: Option<i64>,
+    pub stage: Option<Stage>,
+    /// Only those with a deadline past (a violation or a warning today).
+    pub overdue: bool,
+}
+
+impl BoardFilter {
+    pub fn keeps(&self, l: &BoardLine) -> bool {
+        self.branch.is_none_or(|b| b == l.branch_id)
+            && self.stage.is_none_or(|s| s == l.stage)
+            && (!self.overdue || l.overdue > 0)
+    }
+}
+
 /// One line of the pipeline board.
 #[derive(Debug, Clone, Serialize)]
 pub struct BoardLine {
     pub id: i64,
     pub name: String,
+    pub branch_id: i64,
     pub branch_name: String,
     pub stage: Stage,
     pub reached: Option<Step>,
@@ -331,6 +349,7 @@ impl Services {
             out.push(BoardLine {
                 id: row.id,
                 name: row.name.clone(),
+                branch_id: row.branch_id,
                 branch_name: row.branch_name.clone(),
                 stage: stage_of(reached),
                 reached,

@@ -16,7 +16,7 @@ use domain::family::recruitment::{Stage, Step};
 use serde::{Deserialize, Serialize};
 use services::ServiceError;
 use services::ledger::LedgerFormat;
-use services::recruitment::{ApplicantForm, BoardLine, RecruitView, StepForm};
+use services::recruitment::{ApplicantForm, BoardFilter, BoardLine, RecruitView, StepForm};
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -136,6 +136,29 @@ struct BoardPage {
     can_apply: bool,
     fields: Vec<Field>,
     error: String,
+    /// The filter form: (value, label, selected) per branch and per stage; overdue only.
+    branches: Vec<(i64, String, bool)>,
+    stage_choices: Vec<(&'static str, &'static str, bool)>,
+    overdue_only: bool,
+    filtered: bool,
+}
+
+/// The board's query: `?branch=ID&stage=code&overdue=1`; what does not parse is ignored.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct BoardQuery {
+    branch: Option<String>,
+    stage: Option<String>,
+    overdue: Option<String>,
+}
+
+impl BoardQuery {
+    fn filter(&self) -> BoardFilter {
+        BoardFilter {
+            branch: self.branch.as_deref().and_then(|b| b.parse().ok()),
+            stage: self.stage.as_deref().and_then(|s| Stage::ALL.into_iter().find(|x| stage_code(*x) == s)),
+            overdue: self.overdue.as_deref() == Some("1"),
+        }
+    }
 }
 
 fn stage_counts(lines: &[BoardLine]) -> Vec<(&'static str, usize)> {
@@ -146,12 +169,19 @@ async fn board_view(
     state: &AppState,
     v: &Viewer,
     org_id: i64,
+    query: &BoardQuery,
     values: &HashMap<String, String>,
     errors: FieldErrors,
     status: StatusCode,
 ) -> PageResult {
     let org = state.services.org(&v.actor, org_id).await?;
-    let lines = state.services.recruitment_board(&v.actor, org_id).await?;
+    let all = state.services.recruitment_board(&v.actor, org_id).await?;
+    let filter = query.filter();
+    let mut branches: Vec<(i64, String, bool)> =
+        all.iter().map(|l| (l.branch_id, l.branch_name.clone(), filter.branch == Some(l.branch_id))).collect();
+    branches.sort();
+    branches.dedup();
+    let lines: Vec<BoardLine> = all.into_iter().filter(|l| filter.keeps(l)).collect();
     let g = |k: &str| values.get(k).cloned().unwrap_or_default();
     let applied = values.get("applied_on").cloned().unwrap_or_else(|| state.services.today().to_string());
     let fields = vec![
@@ -208,13 +238,33 @@ async fn board_view(
         can_apply,
         fields,
         error: summary_of(&errors),
+        branches,
+        stage_choices: Stage::ALL.iter().map(|s| (stage_code_str(*s), s.short(), filter.stage == Some(*s))).collect(),
+        overdue_only: filter.overdue,
+        filtered: filter != BoardFilter::default(),
     };
     render_status(status, &page)
 }
 
-async fn board_page(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
+fn stage_code_str(s: Stage) -> &'static str {
+    match s {
+        Stage::Application => "application",
+        Stage::Activist => "activist",
+        Stage::Candidate => "candidate",
+        Stage::Admission => "admission",
+        Stage::Probation => "probation",
+    }
+}
+
+async fn board_page(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    q: Result<Query<BoardQuery>, QueryRejection>,
+) -> PageResult {
     let id = id_param(&id)?;
-    board_view(&state, &v, id, &HashMap::new(), FieldErrors::new(), StatusCode::OK).await
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    board_view(&state, &v, id, &q, &HashMap::new(), FieldErrors::new(), StatusCode::OK).await
 }
 
 fn applicant_of(f: &HashMap<String, String>) -> ApplicantForm {
@@ -235,7 +285,9 @@ async fn apply(State(state): State<AppState>, Path(id): Path<String>, f: Checked
     let id = id_param(&id)?;
     match state.services.create_applicant(&f.viewer.actor, id, &applicant_of(&f.fields)).await {
         Ok(person) => see_other(&format!("/recruits/{person}")),
-        Err(ServiceError::Invalid(e)) => board_view(&state, &f.viewer, id, &f.fields, e, StatusCode::BAD_REQUEST).await,
+        Err(ServiceError::Invalid(e)) => {
+            board_view(&state, &f.viewer, id, &BoardQuery::default(), &f.fields, e, StatusCode::BAD_REQUEST).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -586,12 +638,20 @@ pub(crate) struct Extension {
 }
 
 fn stage_code(s: Stage) -> String {
-    serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    stage_code_str(s).to_string()
 }
 
-async fn api_board(State(state): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<String>) -> ApiResult {
+async fn api_board(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    q: Result<Query<BoardQuery>, QueryRejection>,
+) -> ApiResult {
     let id = id_of(&id)?;
-    let lines = state.services.recruitment_board(&v.actor, id).await?;
+    let Query(q) = q.map_err(|e| crate::error::ApiError::BadRequest(format!("查询参数无效：{e}")))?;
+    let filter = q.filter();
+    let lines: Vec<BoardLine> =
+        state.services.recruitment_board(&v.actor, id).await?.into_iter().filter(|l| filter.keeps(l)).collect();
     ok(Board {
         org_id: id,
         people: lines

@@ -255,7 +255,8 @@ fn recruitment_board_and_papers_through_the_cli() {
     assert!(out.status.success() && stdout.contains("已到步骤") && stdout.contains("1. 递交入党申请书"), "{stdout}");
     let first_id = stdout.lines().nth(1).and_then(|l| l.split('\t').next()).unwrap_or_default().to_owned();
     let filings = dir.path().join("filings.xlsx");
-    let out = zhibu(dir.path()).args(["recruitment", "filings", "--org", "县教育局党委"]).arg(&filings).output().unwrap();
+    let out =
+        zhibu(dir.path()).args(["recruitment", "filings", "--org", "县教育局党委"]).arg(&filings).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::metadata(&filings).unwrap().len() > 1000);
     let record = dir.path().join("record.pdf");

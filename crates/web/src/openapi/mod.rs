@@ -237,6 +237,15 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
         ("get", "/orgs/{id}/meetings") | ("get", "/orgs/{id}/compliance") => {
             out.push(param("year", year(), "年份，默认本年（不晚于明年）"))
         }
+        ("get", "/orgs/{id}/recruitment") => {
+            out.push(param("branch", json!({"type": "integer"}), "只看该党支部"));
+            out.push(param(
+                "stage",
+                one_of(&["application", "activist", "candidate", "admission", "probation"]),
+                "只看该阶段",
+            ));
+            out.push(param("overdue", one_of(&["1"]), "1：只看有逾期事项的"));
+        }
         ("get", "/orgs/{id}/recruitment/filings") | ("get", "/recruits/{id}/record") => {
             out.push(param("format", one_of(&["xlsx", "pdf"]), "xlsx（默认）或 pdf"))
         }

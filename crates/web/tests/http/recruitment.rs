@@ -103,6 +103,14 @@ pub(crate) async fn recruitment_routes_both_ways(db: Db) {
     let r = api(&f, &ta, "GET", &api_board, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("\"stage\":\"probation\""), "{}", r.body);
+    // Filters: by stage, and only those with a deadline past.
+    let r = api(&f, &ta, "GET", &format!("{api_board}?stage=probation"), None).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let people = v["people"].as_array().unwrap();
+    assert!(!people.is_empty() && people.iter().all(|p| p["stage"] == "probation"), "{}", r.body);
+    let r = page_get(&f, &wa, &format!("{board}?stage=application&overdue=1")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("id=\"board-filters\"") && !r.body.contains("郑预备"), "{}", r.body);
     let body = serde_json::json!({"name": "王接口", "id_number": id("19970101", 37), "ethnicity": "汉族", "applied_on": "2026-01-05"});
     assert!(refused(api(&f, &tb, "POST", &api_board, Some(body.clone())).await.status));
     let r = api(&f, &ta, "POST", &api_board, Some(body)).await;
