@@ -41,9 +41,10 @@ struct SessionData {
 }
 
 /// How long a token's account and roles are reused without asking the database (in the
-/// services' token memo, see `storage::memo`). Any write through this server, a revocation
-/// among them, ends the reuse at once; other servers of the same database notice within this
-/// time.
+/// services' token memo, see `storage::memo`). A change of accounts, roles, tokens or the org
+/// tree's paths committed through this server (`Db::auth_count`), a revocation among them,
+/// ends the reuse at once; other servers of the same database notice within this time. Other
+/// writes leave it: a transfer accepted does not make the next request read the account again.
 pub const TOKEN_CACHE_SECONDS: u64 = 15;
 
 /// The SHA-256 of a secret, as kept in the database.
@@ -87,7 +88,7 @@ impl Services {
     /// The person owning a live personal API token, or `None`.
     pub async fn bearer(&self, token: &str) -> Result<Option<SignedIn>> {
         let hash = secret_hash(token);
-        let writes = self.db.write_count();
+        let writes = self.db.auth_count();
         if let Some(hit) = self.token_cache.get(&hash, writes, Duration::from_secs(TOKEN_CACHE_SECONDS)) {
             return Ok(Some(hit));
         }

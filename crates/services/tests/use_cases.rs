@@ -506,3 +506,46 @@ async fn names_list_by_pinyin_and_a_prefix_finds_only_its_characters(db: Db) {
         assert_eq!(list(ou).await, ["欧阳明"]);
     }
 }
+
+test_support::on_both_backends!(a_token_memo_follows_changes_of_scope_not_other_writes);
+
+/// The token memo: an org admin's token keeps its account and roles across ordinary writes (a
+/// member recorded), and sees the new scope at once when the org tree moves under it or its
+/// token is revoked.
+async fn a_token_memo_follows_changes_of_scope_not_other_writes(db: Db) {
+    let s = services(db);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("党委", "committee")).await.unwrap();
+    let g1 = s.create_org(&c, Some(root.id), &org("一中党委", "committee")).await.unwrap();
+    let g2 = s.create_org(&c, Some(root.id), &org("二总支", "general_branch")).await.unwrap();
+    let b = s.create_org(&c, Some(g1.id), &org("甲支部", "branch")).await.unwrap();
+    let account = NewAccount {
+        username: "g2admin".into(),
+        display_name: "二总支管理员".into(),
+        password: "a-long-password-1".into(),
+        member_id: None,
+        must_change_password: false,
+        roles: vec![RoleGrant { role: RoleKind::OrgAdmin, org_id: Some(g2.id) }],
+    };
+    s.create_account(&c, account).await.unwrap();
+    let (_, who) = s.login("g2admin", "a-long-password-1").await.unwrap();
+    let (token_id, token) = s.create_token(&who, "test").await.unwrap();
+    let sees = |org_id: i64| {
+        let (s, token) = (&s, &token);
+        async move {
+            let signed = s.bearer(token).await.unwrap().unwrap();
+            s.org(&signed.actor, org_id).await.is_ok()
+        }
+    };
+    assert!(sees(g2.id).await && !sees(b.id).await, "甲支部 is under the other general branch");
+    // An ordinary write keeps the memo (and changes nothing of the scope).
+    s.create_member(&c, b.id, None, &person("张三", &id("19900101", 11), "full")).await.unwrap();
+    assert!(sees(g2.id).await && !sees(b.id).await);
+    // 二总支 itself moves under 一中党委: its path changes, and the token's scope follows at once (a
+    // memo of the old path would no longer reach the admin's own org).
+    s.move_org(&c, g2.id, g1.id).await.unwrap();
+    assert!(sees(g2.id).await && !sees(b.id).await);
+    // Revoked: no longer signed in.
+    s.revoke_token(&who, token_id).await.unwrap();
+    assert!(s.bearer(&token).await.unwrap().is_none());
+}

@@ -79,6 +79,7 @@ pub async fn insert(
 }
 
 pub async fn add_role(tx: &mut Tx, account_id: i64, role: &str, org_id: Option<i64>) -> Result<i64> {
+    tx.auth_changed();
     tx.insert_returning_id(
         "INSERT INTO account_roles (account_id, role, org_id) VALUES ($1,$2,$3) RETURNING id",
         &[account_id.into(), role.into(), org_id.into()],
@@ -87,6 +88,7 @@ pub async fn add_role(tx: &mut Tx, account_id: i64, role: &str, org_id: Option<i
 }
 
 pub async fn set_password(tx: &mut Tx, account_id: i64, hash: &str) -> Result<()> {
+    tx.auth_changed();
     tx.execute(
         "UPDATE accounts SET password_hash = $1, must_change_password = 0, password_changed_at = $2 WHERE id = $3",
         &[hash.into(), now_ms().into(), account_id.into()],
@@ -97,6 +99,7 @@ pub async fn set_password(tx: &mut Tx, account_id: i64, hash: &str) -> Result<()
 
 /// Sets a one-time password: the account must replace it at its next login.
 pub async fn set_one_time_password(tx: &mut Tx, account_id: i64, hash: &str) -> Result<()> {
+    tx.auth_changed();
     tx.execute(
         "UPDATE accounts SET password_hash = $1, must_change_password = 1, password_changed_at = $2 WHERE id = $3",
         &[hash.into(), now_ms().into(), account_id.into()],
@@ -138,6 +141,7 @@ pub async fn all_roles(db: &Db) -> Result<Vec<RoleScopeRow>> {
 }
 
 pub async fn set_disabled(tx: &mut Tx, account_id: i64, disabled: bool) -> Result<()> {
+    tx.auth_changed();
     tx.execute("UPDATE accounts SET disabled = $1 WHERE id = $2", &[i64::from(disabled).into(), account_id.into()])
         .await?;
     Ok(())
@@ -226,6 +230,7 @@ pub async fn tokens(db: &Db, account_id: i64) -> Result<Vec<TokenRow>> {
 
 /// Revokes a token of this account; returns false when there is no such live token.
 pub async fn revoke_token(tx: &mut Tx, account_id: i64, token_id: i64) -> Result<bool> {
+    tx.auth_changed();
     let n = tx
         .execute(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL",
@@ -238,6 +243,7 @@ pub async fn revoke_token(tx: &mut Tx, account_id: i64, token_id: i64) -> Result
 /// Revokes every live token of an account except `keep` (the token making a password change);
 /// returns how many were revoked.
 pub async fn revoke_tokens_except(tx: &mut Tx, account_id: i64, keep: Option<i64>) -> Result<u64> {
+    tx.auth_changed();
     tx.execute(
         "UPDATE api_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL AND id <> $3",
         &[now_ms().into(), account_id.into(), keep.unwrap_or(0).into()],

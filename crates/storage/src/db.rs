@@ -28,6 +28,10 @@ pub struct Db {
     /// statement (`plan_cache_mode = force_generic_plan`); see [`Db::fetch_buf_fixed_plan`].
     fixed_plan: Option<PgPool>,
     writes: Arc<AtomicU64>,
+    /// Commits of this process that changed who may do what: accounts, roles, tokens, the org
+    /// tree's paths (see [`Tx::auth_changed`]). A memo of signed-in people is current while
+    /// this count is unchanged.
+    auth: Arc<AtomicU64>,
     /// Org names recently read, for lists that show a name per row (see [`Db::org_names`]).
     names: crate::memo::Memo<i64, String>,
     /// Whether a subtree is small, for the member list's choice of plan (see
@@ -173,6 +177,7 @@ impl Db {
                 pool: Pool::Sqlite(pool),
                 fixed_plan: None,
                 writes: Default::default(),
+                auth: Default::default(),
                 names: crate::memo::Memo::new(NAMES_MAX),
                 probes: crate::memo::Memo::new(10_000),
                 write_turn: Default::default(),
@@ -199,6 +204,7 @@ impl Db {
                 pool: Pool::Postgres(pool),
                 fixed_plan: Some(fixed_plan),
                 writes: Default::default(),
+                auth: Default::default(),
                 names: crate::memo::Memo::new(NAMES_MAX),
                 probes: crate::memo::Memo::new(10_000),
                 write_turn: Default::default(),
@@ -213,6 +219,11 @@ impl Db {
     /// counted: caches also expire by time).
     pub fn write_count(&self) -> u64 {
         self.writes.load(Ordering::Acquire)
+    }
+
+    /// How many commits of this process changed accounts, roles, tokens or the org tree's paths.
+    pub fn auth_count(&self) -> u64 {
+        self.auth.load(Ordering::Acquire)
     }
 
     pub fn kind(&self) -> DbKind {
@@ -269,24 +280,38 @@ impl Db {
                 Tx {
                     inner: TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
                     writes: self.writes.clone(),
+                    auth: self.auth.clone(),
+                    auth_changed: false,
                     _turn: Some(turn),
                 }
             }
-            Pool::Postgres(p) => {
-                Tx { inner: TxInner::Postgres(p.begin().await?), writes: self.writes.clone(), _turn: None }
-            }
+            Pool::Postgres(p) => Tx {
+                inner: TxInner::Postgres(p.begin().await?),
+                writes: self.writes.clone(),
+                auth: self.auth.clone(),
+                auth_changed: false,
+                _turn: None,
+            },
         })
     }
 
     /// A read-only transaction: a consistent snapshot without taking SQLite's write lock.
     pub async fn begin_read(&self) -> Result<Tx> {
         Ok(match &self.pool {
-            Pool::Sqlite(p) => {
-                Tx { inner: TxInner::Sqlite(p.begin().await?), writes: self.writes.clone(), _turn: None }
-            }
-            Pool::Postgres(p) => {
-                Tx { inner: TxInner::Postgres(p.begin().await?), writes: self.writes.clone(), _turn: None }
-            }
+            Pool::Sqlite(p) => Tx {
+                inner: TxInner::Sqlite(p.begin().await?),
+                writes: self.writes.clone(),
+                auth: self.auth.clone(),
+                auth_changed: false,
+                _turn: None,
+            },
+            Pool::Postgres(p) => Tx {
+                inner: TxInner::Postgres(p.begin().await?),
+                writes: self.writes.clone(),
+                auth: self.auth.clone(),
+                auth_changed: false,
+                _turn: None,
+            },
         })
     }
 
@@ -443,6 +468,9 @@ impl Db {
 pub struct Tx {
     inner: TxInner,
     writes: Arc<AtomicU64>,
+    auth: Arc<AtomicU64>,
+    /// The transaction changes who may do what; counted in `auth` when it commits.
+    auth_changed: bool,
     /// SQLite writes: the process's turn to write, given back when the transaction ends.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
@@ -466,7 +494,16 @@ impl Tx {
             TxInner::Postgres(t) => t.commit().await?,
         }
         self.writes.fetch_add(1, Ordering::Release);
+        if self.auth_changed {
+            self.auth.fetch_add(1, Ordering::Release);
+        }
         Ok(())
+    }
+
+    /// Marks the transaction as changing accounts, roles, tokens or org paths: memos of signed-in
+    /// people end when it commits (never before, so nobody caches the old state as new).
+    pub fn auth_changed(&mut self) {
+        self.auth_changed = true;
     }
 
     pub async fn fetch_all<T: Row>(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<T>> {

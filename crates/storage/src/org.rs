@@ -162,6 +162,8 @@ pub async fn update_fields(tx: &mut Tx, id: i64, f: &OrgFields) -> Result<()> {
 /// Moves the subtree rooted at `org` under `new_parent`: rewrites the paths of the org, its
 /// descendants and the cached branch paths of their members, in the caller's transaction.
 pub async fn move_subtree(tx: &mut Tx, org: &OrgRow, new_parent: &OrgRow) -> Result<OrgPath> {
+    // The paths of roles' orgs change: scopes held in memos are stale.
+    tx.auth_changed();
     let old = org.org_path()?;
     let new = new_parent.org_path()?.child(org.id);
     let (lo, hi) = old.subtree_bounds();
