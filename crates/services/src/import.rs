@@ -134,7 +134,7 @@ fn column_of(field: &str) -> &'static [MemberColumn] {
 
 /// A date cell as text: Excel serial numbers (a date typed into a number cell) become ISO
 /// dates; every other form is left to the date parser, which accepts the forms people type.
-fn date_text(cell: &str) -> String {
+pub(crate) fn date_text(cell: &str) -> String {
     let t = cell.trim();
     if !t.is_empty()
         && t.len() <= 5

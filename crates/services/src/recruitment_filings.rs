@@ -15,7 +15,7 @@ use crate::{Result, ServiceError, Services};
 
 /// A step's record in words (the people named, the counts, the conclusion); an error names a
 /// row whose detail does not decode.
-pub(crate) fn step_words(s: &StepRow) -> Result<String> {
+pub fn step_words(s: &StepRow) -> Result<String> {
     let v: serde_json::Value = serde_json::from_str(&s.detail)
         .map_err(|e| ServiceError::Internal(format!("recruit_steps {}: detail is not JSON: {e}", s.id)))?;
     let n = |k: &str| v.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);

@@ -200,3 +200,71 @@ async fn filings_and_the_record_sheet_come_from_the_records(db: Db) {
     let text = format!("{table:?}");
     assert!(text.contains("5. 指定培养联系人") && text.contains("甲老师"), "{text}");
 }
+
+test_support::on_both_backends!(people_on_the_path_import_all_or_nothing_checked_step_by_step);
+
+/// A branch's sheet of people on the path: a row that breaks a rule (a candidate a day short of
+/// a year as an activist, DEV-OBJECT) is reported by row and column with its rule and nothing is
+/// imported; corrected, every row is imported with its steps.
+async fn people_on_the_path_import_all_or_nothing_checked_step_by_step(db: Db) {
+    use reports::write::{SheetSpec, write_xlsx};
+    let mut s = Services::new(db, AuditKey::new(vec![5u8; 32]), HashCost::cheap_for_tests());
+    s.today_override = NaiveDate::from_ymd_opt(2026, 12, 1);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("县教育局党委", "committee")).await.unwrap();
+    let b = s.create_org(&c, Some(root.id), &org("一中党支部", "branch")).await.unwrap().id;
+    s.create_member(&c, b, None, &full_member("甲老师", 80)).await.unwrap();
+    let headers = [
+        "姓名",
+        "公民身份号码",
+        "民族",
+        "所在党支部",
+        "骨干教师",
+        "递交入党申请书",
+        "派人谈话",
+        "确定入党积极分子",
+        "积极分子备案",
+        "指定培养联系人",
+        "培养联系人",
+        "培养教育考察",
+        "确定发展对象",
+    ];
+    let row = |name: &str, seq: u16, candidate: &str| -> Vec<String> {
+        [
+            name,
+            &id((1995, 1, 1), seq),
+            "汉族",
+            "一中党支部",
+            "是",
+            "2024-03-01",
+            "2024-03-20",
+            "2024-06-01",
+            "2024-06-05",
+            "2024-06-05",
+            "甲老师",
+            "2025-01-05",
+            candidate,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let file = |rows: &[Vec<String>]| {
+        write_xlsx(&[SheetSpec { name: "发展党员", title: None, headers: &headers, rows, text_columns: &[1] }]).unwrap()
+    };
+    let bad = file(&[row("吴一", 21, "2025-06-01"), row("郑二", 23, "2025-05-31")]);
+    let plan = s.plan_recruit_import(&c, &bad, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).await.unwrap();
+    let found: Vec<(usize, String)> = plan.issues.iter().map(|i| (i.row_number, i.column_name.clone())).collect();
+    assert_eq!(found, vec![(3, "确定发展对象".to_string())], "{:?}", plan.issues);
+    assert!(plan.issues[0].message.contains("DEV-OBJECT"));
+    assert!(s.commit_recruit_import(&c, &plan).await.is_err());
+    assert!(s.recruitment_board(&c, root.id).await.unwrap().is_empty(), "nothing imported");
+    let good = file(&[row("吴一", 21, "2025-06-01"), row("郑二", 23, "")]);
+    let plan = s.plan_recruit_import(&c, &good, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).await.unwrap();
+    assert!(plan.issues.is_empty(), "{:?}", plan.issues);
+    assert_eq!(s.commit_recruit_import(&c, &plan).await.unwrap(), 2);
+    let board = s.recruitment_board(&c, root.id).await.unwrap();
+    assert_eq!(board.len(), 2);
+    assert!(board.iter().any(|l| l.name == "吴一" && l.reached == Some(domain::family::recruitment::Step::Candidate)));
+    assert!(board.iter().all(|l| l.key_teacher));
+}

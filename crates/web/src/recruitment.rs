@@ -338,32 +338,6 @@ fn detail_json(s: &services::recruitment::StepRow) -> Result<serde_json::Value, 
         .map_err(|e| ServiceError::Internal(format!("recruit_steps {}: detail is not JSON: {e}", s.id)))
 }
 
-/// A stored step's detail in words.
-fn detail_text(step: Step, v: &serde_json::Value) -> String {
-    let n = |k: &str| v.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
-    match step {
-        Step::Mentors | Step::Sponsors => v
-            .get("members")
-            .and_then(|m| m.as_array())
-            .map(|m| m.iter().filter_map(|x| x.get("name").and_then(|n| n.as_str())).collect::<Vec<_>>().join("、"))
-            .unwrap_or_default(),
-        Step::PoliticalReview => match v.get("passed").and_then(serde_json::Value::as_bool) {
-            Some(true) => "合格".into(),
-            Some(false) => "不合格".into(),
-            None => String::new(),
-        },
-        Step::Training => format!("{}天，{}学时", n("days"), n("hours")),
-        Step::AdmissionAssembly | Step::ConfirmationAssembly => format!(
-            "应到{}人，实到{}人，赞成{}票（含书面意见{}票）",
-            n("expected"),
-            n("present"),
-            n("yes") + n("written_yes"),
-            n("written_yes")
-        ),
-        _ => String::new(),
-    }
-}
-
 fn step_fields(
     next: Step,
     values: &HashMap<String, String>,
@@ -485,7 +459,7 @@ fn steps_of(r: &RecruitView) -> Result<Vec<StepLine>, ServiceError> {
             Ok(StepLine {
                 title: s.step.title(),
                 on: format_cn(s.on_date),
-                detail: detail_text(s.step, &detail_json(s)?),
+                detail: services::recruitment_filings::step_words(s)?,
                 reason: s.reason.clone(),
                 note: s.note.clone(),
             })

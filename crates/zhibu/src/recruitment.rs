@@ -26,6 +26,16 @@ pub enum RecruitmentCommand {
         org: String,
         file: PathBuf,
     },
+    /// Import people already on the path from a sheet (.xlsx/.xls/.csv): 姓名, 公民身份号码, 民族,
+    /// 所在党支部, [骨干教师], and the day of each step reached up to 填写入党志愿书 (with 培养联系人,
+    /// 入党介绍人 and 培训学时 where those steps are given). Every row is checked step by step; any
+    /// error imports nothing, is listed by row and column, and exits 1.
+    Import {
+        file: PathBuf,
+        /// Check only.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// A person's 纪实表, to FILE (.xlsx or .pdf).
     Record {
         /// The person's id (as the board lists it).
@@ -84,6 +94,22 @@ pub async fn run(
             let f = services.recruitment_filings(&actor, org, format_of(file)?).await?;
             std::fs::write(file, &f.bytes).with_context(|| format!("cannot write {}", file.display()))?;
             println!("{} written to {}", f.file_name, file.display());
+        }
+        RecruitmentCommand::Import { file, dry_run } => {
+            let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let plan = services.plan_recruit_import(&actor, &bytes, services.today()).await?;
+            println!("共 {} 行：可导入 {} 人，错误 {} 处", plan.rows, plan.people(), plan.issues.len());
+            for i in &plan.issues {
+                println!("第 {} 行“{}”列：{}", i.row_number, i.column_name, i.message);
+            }
+            if !plan.issues.is_empty() {
+                println!("未导入任何数据");
+                return Ok(std::process::ExitCode::from(1));
+            }
+            if !dry_run {
+                let n = services.commit_recruit_import(&actor, &plan).await?;
+                println!("已导入 {n} 人");
+            }
         }
         RecruitmentCommand::Record { id, file } => {
             let f = services.recruitment_record_sheet(&actor, *id, format_of(file)?).await?;

@@ -266,4 +266,12 @@ fn recruitment_board_and_papers_through_the_cli() {
     let out = zhibu(dir.path()).args(["recruitment", "record", "--id", &first_id, "record.doc"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains(".xlsx or .pdf"));
+    // An import whose applicant is under 18 on the day: the row and column named, nothing imported.
+    let csv = dir.path().join("recruits.csv");
+    std::fs::write(&csv, "姓名,公民身份号码,民族,所在党支部,递交入党申请书\n少年甲,110105201001010010,汉族,东关中心小学党支部,2026-03-01\n")
+        .unwrap();
+    let out = zhibu(dir.path()).args(["recruitment", "import", "--dry-run"]).arg(&csv).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("第 2 行“递交入党申请书”列") && stdout.contains("DEV-AGE"), "{stdout}");
 }
