@@ -465,6 +465,9 @@ impl Services {
         let to = storage::member::Placement { branch_id: to_id, group_id: None, branch_path: to_path.clone() };
         let day_before = on.pred_opt().unwrap_or(on).iso();
         storage::member::relocate(&mut tx, &m, &to, &on.iso(), &day_before).await?;
+        // A probationary member's recruitment path moves with them (DEV-TRANSFER-PROB: the
+        // receiver may discuss the confirmation up to six months later).
+        storage::recruit::follow_member(&mut tx, m.id, &to, on).await?;
         if !storage::transfer::settle(&mut tx, id, TransferState::Received, on, "", "", actor.account_id).await? {
             return Err(ServiceError::Conflict("该转接已由他人办理".into()));
         }

@@ -135,6 +135,21 @@ async fn a_whole_path_from_application_to_confirmation(db: Db) {
     let m = s.member_for_edit(&c, member).await.unwrap();
     assert_eq!((m.status.as_str(), m.joined_on.to_string()), ("probationary", "2026-09-10".to_string()));
     assert_eq!(v.probation_ends, NaiveDate::from_ymd_opt(2027, 9, 9));
+    // DEV-TRANSFER-PROB: the probationary member moves to another branch; the path follows, with
+    // the day received (the receiver may discuss the confirmation up to six months later).
+    let b2 = s.create_org(&c, Some(root.id), &org("二中党支部", "branch")).await.unwrap().id;
+    let move_to = services::transfers::TransferInput {
+        kind: "internal".into(),
+        to_org_id: Some(b2),
+        issued_on: "2026-10-16".into(),
+        valid_days: "30".into(),
+        reason: "工作调动".into(),
+        ..Default::default()
+    };
+    let t = s.issue_transfer(&c, member, &move_to).await.unwrap();
+    s.accept_transfer(&c, t, "2026-10-18").await.unwrap();
+    let moved = s.recruit(&c, p).await.unwrap();
+    assert_eq!((moved.row.branch_id, moved.row.transferred_in_on), (b2, NaiveDate::from_ymd_opt(2026, 10, 18)));
     // DEV-PROBATION: an extension of 5 months refused, 6 accepted, a second refused.
     assert_eq!(rule_of(s.extend_probation(&c, p, 5, "2027-09-01").await.unwrap_err()), "DEV-PROBATION");
     s.extend_probation(&c, p, 6, "2027-09-01").await.unwrap();

@@ -41,6 +41,11 @@ const COLS: &str = "r.id, r.name, r.id_number, r.birth_date, r.gender, r.ethnici
                     r.transferred_in_on, r.member_id, r.ended_on, r.end_reason";
 const FROM: &str = " FROM recruits r JOIN orgs o ON o.id = r.branch_id";
 
+/// SQL: the path is still with us: not admitted yet, or its member is a current member (one who
+/// transferred out of the system, left or died is no longer on it).
+const WITH_US: &str = "(r.member_id IS NULL OR EXISTS (SELECT 1 FROM members mm WHERE mm.id = r.member_id \
+                       AND mm.status IN ('probationary','full')))";
+
 /// A person entering recruitment with their application.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRecruit {
@@ -108,7 +113,7 @@ pub async fn get_in_tx(tx: &mut Tx, scope: &Scope, id: i64) -> Result<Option<Rec
 
 /// The people of a subtree (by its path bounds), in the scope, open ones first, by name.
 pub async fn of_subtree(db: &Db, scope: &Scope, lo: &str, hi: &str) -> Result<Vec<RecruitRow>> {
-    let mut b = SqlBuf::new(&format!("SELECT {COLS}{FROM} WHERE "));
+    let mut b = SqlBuf::new(&format!("SELECT {COLS}{FROM} WHERE {WITH_US} AND "));
     b.push_arg("r.branch_path >= ", lo);
     b.push_arg(" AND r.branch_path < ", hi);
     scope_filter(&mut b, scope, "r.branch_path", None);
@@ -248,16 +253,28 @@ pub async fn open_of_branches(db: &Db, branch_ids: &[i64]) -> Result<(Vec<Recrui
     if branch_ids.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let mut b = SqlBuf::new(&format!("SELECT {COLS}{FROM} WHERE r.ended_on IS NULL AND "));
+    let mut b = SqlBuf::new(&format!("SELECT {COLS}{FROM} WHERE r.ended_on IS NULL AND {WITH_US} AND "));
     crate::check::push_in(&mut b, "r.branch_id", branch_ids);
     b.push(" ORDER BY r.id");
     let rows: Vec<RecruitRow> = db.fetch_buf(&b).await?;
-    let mut s = SqlBuf::new(
+    let mut s = SqlBuf::new(&format!(
         "SELECT s.id, s.recruit_id, s.step, s.on_date, s.detail, s.reason, s.note FROM recruit_steps s \
-         JOIN recruits r ON r.id = s.recruit_id WHERE r.ended_on IS NULL AND ",
-    );
+         JOIN recruits r ON r.id = s.recruit_id WHERE r.ended_on IS NULL AND {WITH_US} AND "
+    ));
     crate::check::push_in(&mut s, "r.branch_id", branch_ids);
     s.push(" ORDER BY s.recruit_id, s.on_date, s.id");
     let steps = db.fetch_buf(&s).await?;
     Ok((rows, steps))
+}
+
+/// A probationary member from recruitment received by another branch (DEV-TRANSFER-PROB): their
+/// path follows them, with the day they were received; a confirmed path stays where it ended.
+pub async fn follow_member(tx: &mut Tx, member_id: i64, to: &crate::member::Placement, on: NaiveDate) -> Result<u64> {
+    tx.execute(
+        "UPDATE recruits SET branch_id = $1, branch_path = $2, transferred_in_on = $3, updated_at = $4 \
+         WHERE member_id = $5 AND ended_on IS NULL AND NOT EXISTS (SELECT 1 FROM recruit_steps s \
+         WHERE s.recruit_id = recruits.id AND s.step = 'confirmation_approval')",
+        &[to.branch_id.into(), to.branch_path.clone().into(), on.into(), now_ms().into(), member_id.into()],
+    )
+    .await
 }
