@@ -572,3 +572,63 @@ impl Services {
         Ok(())
     }
 }
+
+impl Services {
+    /// The branches a person may be moved to: the active branches in the actor's scope where they
+    /// may record people, the person's own left out.
+    pub async fn recruit_destinations(&self, actor: &Actor, id: i64) -> Result<Vec<(i64, String)>> {
+        let row = storage::recruit::get(&self.db, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
+        let orgs = storage::org::list(&self.db, &actor.scope(), None, false).await?;
+        let mut out = Vec::new();
+        for o in orgs.iter().filter(|o| o.kind == domain::org::OrgKind::Branch && o.id != row.branch_id) {
+            if can(actor, Action::CreateMember, Target::Org(&o.org_path()?)) {
+                out.push((o.id, o.name.clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// DEV-TRANSFER-ACT: a person not yet admitted moves to another branch with their record;
+    /// the time of cultivation goes on. The actor must be able to record people in both branches.
+    pub async fn move_recruit(&self, actor: &Actor, id: i64, to_branch: i64) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let row = storage::recruit::get_in_tx(&mut tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
+        let from = OrgPath::parse(&row.branch_path).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        if !can(actor, Action::CreateMember, Target::Org(&from)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let to = storage::org::get_in_tx(&mut tx, &actor.scope(), to_branch)
+            .await?
+            .ok_or_else(|| ServiceError::field("to_branch", "找不到该党支部，或您无权查看"))?;
+        let mut e = FieldErrors::new();
+        if to.kind != domain::org::OrgKind::Branch || to.closed_on.is_some() {
+            e.add("to_branch", "请选择一个党支部");
+        } else if to.id == row.branch_id {
+            e.add("to_branch", "已在该党支部");
+        } else if !can(actor, Action::CreateMember, Target::Org(&to.org_path()?)) {
+            e.add("to_branch", "您无权在该党支部录入");
+        }
+        if row.member_id.is_some() {
+            e.add("to_branch", "已接收为预备党员的，请办理组织关系转接");
+        }
+        if row.ended_on.is_some() {
+            e.add("to_branch", "该发展党员记录已终止");
+        }
+        if !e.is_empty() {
+            return Err(ServiceError::Invalid(e));
+        }
+        let placement = storage::member::Placement { branch_id: to.id, branch_path: to.path.clone(), group_id: None };
+        storage::recruit::move_to(&mut tx, id, &placement).await?;
+        let entry = Entry {
+            action: "recruit.move",
+            entity: "recruit",
+            entity_id: Some(id),
+            org_path: Some(to.path.clone()),
+            before: Some(serde_json::json!({"branch_id": row.branch_id})),
+            after: Some(serde_json::json!({"branch_id": to.id})),
+        };
+        self.audit(&mut tx, actor, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -278,3 +278,14 @@ pub async fn follow_member(tx: &mut Tx, member_id: i64, to: &crate::member::Plac
     )
     .await
 }
+
+/// Moves a person not yet admitted to another branch (DEV-TRANSFER-ACT: the materials move and
+/// the cultivation time goes on; the steps stay as recorded).
+pub async fn move_to(tx: &mut Tx, id: i64, to: &crate::member::Placement) -> Result<()> {
+    tx.execute(
+        "UPDATE recruits SET branch_id = $1, branch_path = $2, updated_at = $3 WHERE id = $4",
+        &[to.branch_id.into(), to.branch_path.clone().into(), now_ms().into(), id.into()],
+    )
+    .await?;
+    Ok(())
+}

@@ -30,6 +30,7 @@ pub fn routes() -> Routes {
         .route("/orgs/{id}/recruitment", get(board_page).post(apply))
         .route("/recruits/{id}", get(person_page).post(record_step))
         .route("/recruits/{id}/extension", post(extend))
+        .route("/recruits/{id}/move", post(move_page))
         .route("/orgs/{id}/recruitment/filings.xlsx", get(filings_xlsx))
         .route("/orgs/{id}/recruitment/filings.pdf", get(filings_pdf))
         .route("/recruits/{id}/record.xlsx", get(record_xlsx))
@@ -41,6 +42,7 @@ pub fn api_routes() -> Routes {
         .route("/orgs/{id}/recruitment", get(api_board).post(api_apply))
         .route("/recruits/{id}", get(api_person).post(api_step))
         .route("/recruits/{id}/extension", post(api_extend))
+        .route("/recruits/{id}/move", post(api_move))
         .route("/orgs/{id}/recruitment/filings", get(api_filings))
         .route("/recruits/{id}/record", get(api_record))
 }
@@ -330,6 +332,9 @@ struct PersonPage {
     error: String,
     can_extend: bool,
     extend_error: String,
+    /// Branches the person may move to (DEV-TRANSFER-ACT), before admission.
+    destinations: Vec<(i64, String)>,
+    move_error: String,
 }
 
 /// A stored step's detail: what was written, or an error naming the row.
@@ -415,6 +420,12 @@ async fn person_view(
     status: StatusCode,
 ) -> PageResult {
     let r = state.services.recruit(&v.actor, id).await?;
+    let destinations = if r.can_record && r.row.member_id.is_none() && r.row.ended_on.is_none() {
+        state.services.recruit_destinations(&v.actor, id).await?
+    } else {
+        Vec::new()
+    };
+    let move_error = errors.get("to_branch").unwrap_or_default().to_string();
     let today = state.services.today().to_string();
     let next = r.next;
     let fields = next.map(|n| step_fields(n, values, &errors, &today, r.voters.len())).unwrap_or_default();
@@ -448,6 +459,8 @@ async fn person_view(
         error: summary_of(&errors),
         can_extend: r.can_record && admitted && r.row.extension_months.is_none(),
         extend_error: extend_errors.0.first().map(|e| e.message.clone()).unwrap_or_default(),
+        destinations,
+        move_error,
     };
     render_status(status, &page)
 }
@@ -545,7 +558,37 @@ async fn extend(State(state): State<AppState>, Path(id): Path<String>, f: Checke
     }
 }
 
+async fn move_page(State(state): State<AppState>, Path(id): Path<String>, f: CheckedForm) -> PageResult {
+    let id = id_param(&id)?;
+    let to: i64 = get_s(&f.fields, "to_branch").trim().parse().unwrap_or(0);
+    match state.services.move_recruit(&f.viewer.actor, id, to).await {
+        Ok(()) => see_other(&format!("/recruits/{id}")),
+        Err(ServiceError::Invalid(e)) => {
+            person_view(&state, &f.viewer, id, &HashMap::new(), e, FieldErrors::new(), StatusCode::BAD_REQUEST).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 // ---- the API ----
+
+/// A move to another branch before admission (DEV-TRANSFER-ACT).
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct Move {
+    pub to_branch: i64,
+}
+
+async fn api_move(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    b: Result<Json<Move>, JsonRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    let b = body(b)?;
+    state.services.move_recruit(&v.actor, id, b.to_branch).await?;
+    done()
+}
 
 /// A subtree's pipeline.
 #[derive(Serialize, ToSchema)]

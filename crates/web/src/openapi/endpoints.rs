@@ -687,4 +687,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
         response: None,
         tag: "recruitment",
     },
+    Endpoint {
+        method: "post",
+        path: "/recruits/{id}/move",
+        summary: "接收为预备党员之前转到其他党支部（DEV-TRANSFER-ACT：材料随转，培养教育时间连续计算）；须有两个党支部的录入权限",
+        request: Some("Move"),
+        response: Some("Done"),
+        tag: "recruitment",
+    },
 ];

@@ -122,6 +122,7 @@ mod endpoints;
     crate::recruitment::RecruitStep,
     crate::recruitment::RecruitFinding,
     crate::recruitment::Extension,
+    crate::recruitment::Move,
     services::recruitment::ApplicantForm,
     services::recruitment::StepForm,
 )))]

@@ -152,4 +152,30 @@ pub(crate) async fn recruitment_routes_both_ways(db: Db) {
     }
     let r = api(&f, &ta, "GET", &format!("/api/v1/recruits/{q}/record?format=doc"), None).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // DEV-TRANSFER-ACT: a person not yet admitted moves branch by the committee's administrator
+    // (rights in both); a branch's worker may not, the other branch's worker sees nothing.
+    let mover = services::recruitment::ApplicantForm {
+        name: "钱积极".into(),
+        id_number: id("19960101", 41),
+        ethnicity: "01".into(),
+        applied_on: "2026-01-05".into(),
+        ..Default::default()
+    };
+    let m = f.services.create_applicant(&c, f.branch_a, &mover).await.unwrap();
+    let root = login(&f, "rootadmin").await;
+    let move_uri = format!("/recruits/{m}/move");
+    let form = format!("to_branch={}", f.branch_b);
+    assert!(refused(page_post(&f, &wb, &move_uri, &form).await.status));
+    let r = page_post(&f, &wa, &move_uri, &form).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "worker_a cannot record in branch B: {}", r.body);
+    let r = page_get(&f, &root, &format!("/recruits/{m}")).await;
+    assert!(r.body.contains("id=\"move-form\""), "{}", r.body);
+    assert_eq!(page_post(&f, &root, &move_uri, &form).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(f.services.recruit(&c, m).await.unwrap().row.branch_id, f.branch_b);
+    let tr = token(&f, "rootadmin").await;
+    let api_move = format!("/api/v1/recruits/{m}/move");
+    let back = serde_json::json!({"to_branch": f.branch_a});
+    assert!(refused(api(&f, &ta, "POST", &api_move, Some(back.clone())).await.status));
+    assert_eq!(api(&f, &tr, "POST", &api_move, Some(back)).await.status, StatusCode::OK);
+    assert_eq!(f.services.recruit(&c, m).await.unwrap().row.branch_id, f.branch_a);
 }
