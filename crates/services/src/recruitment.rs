@@ -4,7 +4,7 @@
 //! probationary member of the branch from the admission assembly's day, confirmation (step 24)
 //! a full member from the day after the probation ends. Every write is audited.
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use domain::FieldErrors;
 use domain::codes::{DuesCategory, Education, Ethnicity};
 use domain::family::recruitment::path::{
@@ -20,6 +20,7 @@ use storage::recruit::{NewRecruit, NewStep};
 pub use storage::recruit::{RecruitRow, StepRow};
 
 use crate::dues::records::{day, text};
+use crate::org_life::NOTICE_DAYS;
 use crate::{Entry, Result, ServiceError, Services};
 
 /// A person entering recruitment, with their application (step 1).
@@ -93,6 +94,8 @@ pub struct RecruitView {
     pub stage: Stage,
     /// The next step to record, if the path is not complete.
     pub next: Option<Step>,
+    /// The steps that may be recorded now: the next, and the stage's recurring assessment again.
+    pub choices: Vec<Step>,
     /// The last day of the probation, once admitted.
     pub probation_ends: Option<NaiveDate>,
     pub findings: Vec<Finding>,
@@ -213,12 +216,10 @@ impl Services {
         let unit_name = text(&mut e, "unit_name", &form.unit_name, None, 100);
         let post = text(&mut e, "post", &form.post, None, 100);
         let applied_on = day(&mut e, "applied_on", &form.applied_on, today);
-        if let Some(id) = &id_number {
-            if storage::recruit::id_by_id_number(&mut tx, id.as_str()).await?.is_some() {
-                e.add("id_number", "该身份证号已在发展党员记录中");
-            } else if storage::member::id_by_id_number(&mut tx, id.as_str()).await?.is_some() {
-                e.add("id_number", "该身份证号已登记为党员");
-            }
+        if let Some(id) = &id_number
+            && let Some(m) = crate::recruitment_import::registered(&mut tx, id.as_str()).await?
+        {
+            e.add("id_number", m);
         }
         let (Some(name), Some(id_number), Some(ethnicity), Some(applied_on)) =
             (name, id_number, ethnicity, applied_on.filter(|_| e.is_empty()))
@@ -288,8 +289,11 @@ impl Services {
         let f = path_facts(&row, &steps);
         let rules = self.recruitment_rules(&row.branch_path).await?;
         let today = self.today();
-        let findings =
-            recruitment::deadlines::evaluate(&rules, std::slice::from_ref(&f), &When::new(today.year(), today, 30));
+        let findings = recruitment::deadlines::evaluate(
+            &rules,
+            std::slice::from_ref(&f),
+            &When::new(today.year(), today, NOTICE_DAYS),
+        );
         let reached = f.reached();
         let next = if f.ended {
             None
@@ -300,9 +304,17 @@ impl Services {
             }
         };
         let probation_ends = match (f.first(Step::AdmissionAssembly), f.has(Step::AdmissionApproval)) {
-            (Some(a), true) => Some(probation_end(a, 1, f.extension_months)),
+            (Some(a), true) => Some(probation_end(a, path::probation_years(&rules, a), f.extension_months)),
             _ => None,
         };
+        // The recurring step of the stage (培养教育考察, 继续教育考察) may be recorded again until
+        // the next one is: an assessment every six months (DEV-HALFYEAR).
+        let again = match reached {
+            Some(Step::Cultivation) => Some(Step::Cultivation),
+            Some(Step::ProbationEducation) => Some(Step::ProbationEducation),
+            _ => None,
+        };
+        let choices: Vec<Step> = next.into_iter().chain(again.filter(|_| !f.ended)).collect();
         let path = OrgPath::parse(&row.branch_path).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let voters = storage::election::members_on(&self.db, &path, today)
             .await?
@@ -311,6 +323,7 @@ impl Services {
             .map(|m| (m.member_id, m.name))
             .collect();
         Ok(RecruitView {
+            choices,
             voters,
             stage: stage_of(reached),
             next,
@@ -407,14 +420,20 @@ impl Services {
                 storage::recruit::set_review(&mut tx, id, *passed).await?;
             }
             (Step::AdmissionApproval, _) => {
-                let joined = f.first(Step::AdmissionAssembly).unwrap_or(on);
-                let member_id = self.admit(&mut tx, &row, joined, dues.unwrap_or(DuesCategory::Employed)).await?;
+                // check_step has seen the assembly before the approval, and the category was
+                // required above.
+                let (Some(joined), Some(dues)) = (f.first(Step::AdmissionAssembly), dues) else {
+                    return Err(ServiceError::Internal(format!(
+                        "recruits {id}: approval without assembly or category"
+                    )));
+                };
+                let member_id = self.admit(&mut tx, &row, joined, dues).await?;
                 storage::recruit::set_member(&mut tx, id, member_id).await?;
             }
             (Step::ConfirmationApproval, _) => {
                 if let (Some(member_id), Some(assembly)) = (row.member_id, f.first(Step::AdmissionAssembly)) {
-                    let end = probation_end(assembly, 1, f.extension_months);
-                    let from = end.checked_add_days(Days::new(1)).unwrap_or(end);
+                    let years = path::probation_years(&rules, assembly);
+                    let from = path::confirmation_day(assembly, years, f.extension_months);
                     storage::recruit::confirm_member(&mut tx, member_id, from).await?;
                 }
             }

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use domain::dates::format_cn;
-use domain::family::recruitment::Step;
+use domain::family::recruitment::{Step, path};
 use domain::member::mask_id_number;
 use domain::scope::{Action, Actor, Target, can};
 use reports::table_doc::{Section, TableDoc};
@@ -42,10 +42,6 @@ pub fn step_words(s: &StepRow) -> Result<String> {
     })
 }
 
-fn first(steps: &[&StepRow], step: Step) -> Option<NaiveDate> {
-    steps.iter().filter(|s| s.step == step).map(|s| s.on_date).min()
-}
-
 fn day(d: Option<NaiveDate>) -> String {
     d.map(format_cn).unwrap_or_default()
 }
@@ -59,15 +55,15 @@ impl Services {
         let rows = storage::recruit::of_subtree(&self.db, &actor.scope(), &lo, &hi).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let steps = storage::recruit::steps_of(&self.db, &ids).await?;
-        let reveal = |r: &RecruitRow| {
-            domain::org::OrgPath::parse(&r.branch_path)
-                .map(|p| can(actor, Action::RevealPersonalData, Target::Org(&p)))
-                .unwrap_or(false)
+        let person = |r: &RecruitRow| -> Result<Vec<String>> {
+            let branch = domain::org::OrgPath::parse(&r.branch_path)
+                .map_err(|e| ServiceError::Internal(format!("recruits {}: branch_path: {e}", r.id)))?;
+            let reveal = can(actor, Action::RevealPersonalData, Target::Org(&branch));
+            let id = if reveal { r.id_number.clone() } else { mask_id_number(&r.id_number) };
+            Ok(vec![r.name.clone(), r.gender.label().to_string(), id, r.branch_name.clone()])
         };
-        let person = |r: &RecruitRow| -> Vec<String> {
-            let id = if reveal(r) { r.id_number.clone() } else { mask_id_number(&r.id_number) };
-            vec![r.name.clone(), r.gender.label().to_string(), id, r.branch_name.clone()]
-        };
+        // Each branch's rules, read once (the probation's length, DEV-PROBATION).
+        let mut rules_of = std::collections::HashMap::new();
         let mut sections = Vec::new();
         let specs: [(&str, Step, Step, &[&str]); 3] = [
             ("入党积极分子备案", Step::Activist, Step::Candidate, &["确定日期", "备案日期", "培养联系人"]),
@@ -85,34 +81,42 @@ impl Services {
             headers.extend(extra.iter().map(|s| s.to_string()));
             let mut out = Vec::new();
             for r in rows.iter().filter(|r| r.ended_on.is_none()) {
-                let mine: Vec<&StepRow> = steps.iter().filter(|s| s.recruit_id == r.id).collect();
-                if first(&mine, from).is_none() || first(&mine, until).is_some() {
+                let mine: Vec<StepRow> = steps.iter().filter(|s| s.recruit_id == r.id).cloned().collect();
+                let f = crate::recruitment::path_facts(r, &mine);
+                if !f.has(from) || f.has(until) {
                     continue;
                 }
-                let mut line = person(r);
+                let mut line = person(r)?;
                 let named = |step: Step| -> Result<String> {
                     mine.iter()
                         .find(|s| s.step == step)
-                        .map(|s| step_words(s))
+                        .map(step_words)
                         .transpose()
                         .map(Option::unwrap_or_default)
                 };
                 match from {
                     Step::Activist => line.extend([
-                        day(first(&mine, Step::Activist)),
-                        day(first(&mine, Step::ActivistFiled)),
+                        day(f.first(Step::Activist)),
+                        day(f.first(Step::ActivistFiled)),
                         named(Step::Mentors)?,
                     ]),
                     Step::Candidate => line.extend([
-                        day(first(&mine, Step::Candidate)),
-                        day(first(&mine, Step::CandidateFiled)),
+                        day(f.first(Step::Candidate)),
+                        day(f.first(Step::CandidateFiled)),
                         named(Step::Sponsors)?,
                     ]),
                     _ => {
-                        let assembly = first(&mine, Step::AdmissionAssembly);
-                        let ext = r.extension_months.and_then(|m| u32::try_from(m).ok());
-                        let ends = assembly.map(|a| domain::family::recruitment::path::probation_end(a, 1, ext));
-                        line.extend([day(assembly), day(first(&mine, Step::AdmissionApproval)), day(ends)]);
+                        let assembly = f.first(Step::AdmissionAssembly);
+                        if !rules_of.contains_key(&r.branch_path) {
+                            rules_of.insert(r.branch_path.clone(), self.rules_for(&r.branch_path).await?.recruitment);
+                        }
+                        let ends = match (assembly, rules_of.get(&r.branch_path)) {
+                            (Some(a), Some(rules)) => {
+                                Some(path::probation_end(a, path::probation_years(rules, a), f.extension_months))
+                            }
+                            _ => None,
+                        };
+                        line.extend([day(assembly), day(f.first(Step::AdmissionApproval)), day(ends)]);
                     }
                 }
                 out.push(line);

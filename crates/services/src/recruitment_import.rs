@@ -84,6 +84,12 @@ impl Services {
         let mut issues = Vec::new();
         let mut people = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        // One snapshot for the registry lookups of every row, and each branch's rules read once.
+        let mut registry = self.db.begin_read().await?;
+        let mut rules_of: std::collections::HashMap<
+            String,
+            domain::rules::RuleSet<domain::family::recruitment::Check>,
+        > = std::collections::HashMap::new();
         for row in &table.rows {
             let cell = |name: &str| {
                 col(name).and_then(|c| row.cells.get(c)).map(|c| c.text.trim().to_string()).unwrap_or_default()
@@ -116,15 +122,11 @@ impl Services {
                 }
             };
             if let Some(id) = &id_number {
-                let mut tx = self.db.begin_read().await?;
                 if !seen.insert(id.as_str().to_string()) {
                     problem(ID_NUMBER, "身份证号与前面的行重复".into());
-                } else if storage::recruit::id_by_id_number(&mut tx, id.as_str()).await?.is_some() {
-                    problem(ID_NUMBER, "该身份证号已在发展党员记录中".into());
-                } else if storage::member::id_by_id_number(&mut tx, id.as_str()).await?.is_some() {
-                    problem(ID_NUMBER, "该身份证号已登记为党员".into());
+                } else if let Some(m) = registered(&mut registry, id.as_str()).await? {
+                    problem(ID_NUMBER, m.into());
                 }
-                tx.commit().await?;
             }
             let (Some(name), Some(id_number), Some(ethnicity), Some(branch)) = (name, id_number, ethnicity, branch)
             else {
@@ -132,7 +134,10 @@ impl Services {
                 continue;
             };
             // The path, step by step, as the rules would take it.
-            let rules = self.rules_for(&branch.path).await?.recruitment;
+            if !rules_of.contains_key(&branch.path) {
+                rules_of.insert(branch.path.clone(), self.rules_for(&branch.path).await?.recruitment);
+            }
+            let Some(rules) = rules_of.get(&branch.path) else { continue };
             let mut facts = PathFacts {
                 person_id: 0,
                 name: name.as_str().to_string(),
@@ -189,7 +194,7 @@ impl Services {
                     _ => (StepDetail::Plain, serde_json::json!({})),
                 };
                 let input = StepInput { step, on, detail, reason: String::new() };
-                if let Outcome::Refused(found) = path::check_step(&rules, &facts, &input, as_of) {
+                if let Outcome::Refused(found) = path::check_step(rules, &facts, &input, as_of) {
                     for p in found {
                         let rule =
                             if p.rule_id.is_empty() { String::new() } else { format!("（规则 {}）", p.rule_id) };
@@ -230,6 +235,7 @@ impl Services {
             };
             people.push((person, steps, facts.review_passed == Some(true)));
         }
+        registry.commit().await?;
         Ok(RecruitImportPlan { rows: table.rows.len(), issues, people })
     }
 
@@ -297,6 +303,17 @@ impl Services {
         tx.commit().await?;
         Ok(ids.len())
     }
+}
+
+/// Why an ID number cannot start a new path: already on one, or already a member.
+pub(crate) async fn registered(tx: &mut storage::Tx, id_number: &str) -> Result<Option<&'static str>> {
+    Ok(if storage::recruit::id_by_id_number(tx, id_number).await?.is_some() {
+        Some("该身份证号已在发展党员记录中")
+    } else if storage::member::id_by_id_number(tx, id_number).await?.is_some() {
+        Some("该身份证号已登记为党员")
+    } else {
+        None
+    })
 }
 
 fn issue(headers: &[String], row: usize, column: Option<usize>, message: String) -> ImportIssue {

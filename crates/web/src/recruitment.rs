@@ -157,7 +157,7 @@ impl BoardQuery {
     fn filter(&self) -> BoardFilter {
         BoardFilter {
             branch: self.branch.as_deref().and_then(|b| b.parse().ok()),
-            stage: self.stage.as_deref().and_then(|s| Stage::ALL.into_iter().find(|x| stage_code(*x) == s)),
+            stage: self.stage.as_deref().and_then(|s| Stage::ALL.into_iter().find(|x| x.as_str() == s)),
             overdue: self.overdue.as_deref() == Some("1"),
         }
     }
@@ -241,21 +241,11 @@ async fn board_view(
         fields,
         error: summary_of(&errors),
         branches,
-        stage_choices: Stage::ALL.iter().map(|s| (stage_code_str(*s), s.short(), filter.stage == Some(*s))).collect(),
+        stage_choices: Stage::ALL.iter().map(|s| (s.as_str(), s.short(), filter.stage == Some(*s))).collect(),
         overdue_only: filter.overdue,
         filtered: filter != BoardFilter::default(),
     };
     render_status(status, &page)
-}
-
-fn stage_code_str(s: Stage) -> &'static str {
-    match s {
-        Stage::Application => "application",
-        Stage::Activist => "activist",
-        Stage::Candidate => "candidate",
-        Stage::Admission => "admission",
-        Stage::Probation => "probation",
-    }
 }
 
 async fn board_page(
@@ -325,6 +315,8 @@ struct PersonPage {
     findings: Vec<FindingLine>,
     next: String,
     next_code: String,
+    /// The steps that may be recorded now (code, title), when more than the next one.
+    choices: Vec<(&'static str, String)>,
     can_record: bool,
     fields: Vec<Field>,
     /// (member id, name, checked) for a step that names members.
@@ -453,7 +445,12 @@ async fn person_view(
             .collect(),
         next: next.map(Step::title).unwrap_or_default(),
         next_code: next.map(|s| s.as_str().to_string()).unwrap_or_default(),
-        can_record: r.can_record && next.is_some(),
+        choices: if r.choices.len() > 1 {
+            r.choices.iter().map(|s| (s.as_str(), s.title())).collect()
+        } else {
+            Vec::new()
+        },
+        can_record: r.can_record && !r.choices.is_empty(),
         fields,
         people,
         error: summary_of(&errors),
@@ -654,10 +651,6 @@ pub(crate) struct Extension {
     pub on: String,
 }
 
-fn stage_code(s: Stage) -> String {
-    stage_code_str(s).to_string()
-}
-
 async fn api_board(
     State(state): State<AppState>,
     ApiViewer(v): ApiViewer,
@@ -677,7 +670,7 @@ async fn api_board(
                 id: l.id,
                 name: l.name,
                 branch_name: l.branch_name,
-                stage: stage_code(l.stage),
+                stage: l.stage.as_str().to_string(),
                 step: l.reached.map(|s| s.as_str().to_string()),
                 since: l.since,
                 key_teacher: l.key_teacher,
@@ -705,7 +698,7 @@ async fn api_person(State(state): State<AppState>, ApiViewer(v): ApiViewer, Path
         id,
         name: r.row.name.clone(),
         branch_id: r.row.branch_id,
-        stage: stage_code(r.stage),
+        stage: r.stage.as_str().to_string(),
         next_step: r.next.map(|s| s.as_str().to_string()),
         member_id: r.row.member_id,
         probation_ends: r.probation_ends,

@@ -178,4 +178,30 @@ pub(crate) async fn recruitment_routes_both_ways(db: Db) {
     assert!(refused(api(&f, &ta, "POST", &api_move, Some(back.clone())).await.status));
     assert_eq!(api(&f, &tr, "POST", &api_move, Some(back)).await.status, StatusCode::OK);
     assert_eq!(f.services.recruit(&c, m).await.unwrap().row.branch_id, f.branch_a);
+    // DEV-HALFYEAR: an activist assessed once may be assessed again before becoming a candidate:
+    // the page offers both steps, and the second assessment is recorded.
+    let mentor =
+        f.services.create_member(&c, f.branch_a, None, &member("联系人丙", &id("19700101", 99))).await.unwrap();
+    let s6 = |step: &str, on: &str| StepForm { step: step.into(), on: on.into(), ..Default::default() };
+    for form in [
+        s6("talk", "2026-01-20"),
+        s6("activist", "2026-02-01"),
+        s6("activist_filed", "2026-02-05"),
+        StepForm { member_ids: vec![mentor], ..s6("mentors", "2026-02-05") },
+        s6("cultivation", "2026-08-01"),
+    ] {
+        f.services.record_step(&c, m, &form).await.unwrap();
+    }
+    let r = page_get(&f, &wa, &format!("/recruits/{m}")).await;
+    assert!(
+        r.body.contains("id=\"f-step\"") && r.body.contains("6. 培养教育考察") && r.body.contains("7. 确定发展对象"),
+        "{}",
+        r.body
+    );
+    let again = page_post(&f, &wa, &format!("/recruits/{m}"), "step=cultivation&on=2026-11-30").await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    assert_eq!(
+        f.services.recruit(&c, m).await.unwrap().steps.iter().filter(|s| s.step.as_str() == "cultivation").count(),
+        2
+    );
 }

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::Check;
 use super::step::Step;
-use crate::dates::{add_months, add_years, age_on, format_cn};
+use crate::dates::{add_months, add_years, age_on, anniversary, format_cn};
 use crate::rules::{Rule, RuleSet};
 
 /// A step as recorded.
@@ -67,12 +67,28 @@ impl PathFacts {
     }
 }
 
-/// The last day of the probation: a year from the admission assembly, less a day, plus the
-/// extension (DEV-PROBATION).
+/// The day the member is full (转正 takes effect, 党龄 from it): `years` after the admission
+/// assembly, on its anniversary (29 February → 1 March, as the member registry reads it,
+/// [`crate::member::probation_end`]), plus the extension's months (DEV-PROBATION).
+pub fn confirmation_day(assembly_on: NaiveDate, years: u32, extension_months: Option<u32>) -> NaiveDate {
+    add_months(anniversary(assembly_on, years), extension_months.unwrap_or(0))
+}
+
+/// The last day of the probation: the day before [`confirmation_day`].
 pub fn probation_end(assembly_on: NaiveDate, years: u32, extension_months: Option<u32>) -> NaiveDate {
-    let end = add_years(assembly_on, years);
-    let end = add_months(end, extension_months.unwrap_or(0));
-    end.checked_sub_days(Days::new(1)).unwrap_or(end)
+    let full = confirmation_day(assembly_on, years, extension_months);
+    full.checked_sub_days(Days::new(1)).unwrap_or(full)
+}
+
+/// The probation's length in years under the rules in force on `day` (DEV-PROBATION).
+pub fn probation_years(rules: &RuleSet<Check>, day: NaiveDate) -> u32 {
+    rules
+        .in_force_on(day)
+        .find_map(|r| match r.check {
+            Check::Probation { years, .. } => Some(years),
+            _ => None,
+        })
+        .unwrap_or(1)
 }
 
 /// The counts of a branch assembly on an admission or a confirmation.

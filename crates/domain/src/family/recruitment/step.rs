@@ -22,6 +22,17 @@ pub enum Stage {
 impl Stage {
     pub const ALL: [Stage; 5] = [Self::Application, Self::Activist, Self::Candidate, Self::Admission, Self::Probation];
 
+    /// The stage's code, as serialized (`application`, `activist`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Application => "application",
+            Self::Activist => "activist",
+            Self::Candidate => "candidate",
+            Self::Admission => "admission",
+            Self::Probation => "probation",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Application => "申请入党",

@@ -232,6 +232,11 @@ fn dev_probation_one_year_from_the_assembly_and_one_extension_of_six_to_twelve_m
     let p = probationary(d(2025, 6, 10));
     assert_eq!(path::probation_end(d(2025, 6, 10), 1, None), d(2026, 6, 9));
     assert_eq!(path::probation_end(d(2025, 6, 10), 1, Some(6)), d(2026, 12, 9));
+    // The member registry's reading of the day a member is full, 29 February included.
+    for (assembly, ext) in [(d(2025, 6, 10), None), (d(2024, 2, 29), None), (d(2024, 2, 29), Some(6))] {
+        assert_eq!(path::confirmation_day(assembly, 1, ext), crate::member::probation_end(assembly, ext));
+    }
+    assert_eq!(path::probation_end(d(2024, 2, 29), 1, None), d(2025, 2, 28));
     let rules = national();
     let on = d(2026, 6, 12);
     assert_eq!(check_extension(&rules, &p, 5, on).map_err(|e| e.rule_id), Err("DEV-PROBATION"));
