@@ -51,7 +51,8 @@ fn kind_of(e: &mut FieldErrors, s: &str) -> Option<AwayKind> {
 }
 
 impl Services {
-    async fn away_target(
+    /// The member to record about, for update, if the actor may edit them.
+    pub(crate) async fn member_to_edit(
         &self,
         tx: &mut storage::Tx,
         actor: &Actor,
@@ -69,7 +70,7 @@ impl Services {
     pub async fn record_away(&self, actor: &Actor, member_id: i64, form: &AwayForm) -> Result<i64> {
         let today = self.today();
         let mut tx = self.db.begin().await?;
-        let m = self.away_target(&mut tx, actor, member_id).await?;
+        let m = self.member_to_edit(&mut tx, actor, member_id).await?;
         let mut e = FieldErrors::new();
         let kind = kind_of(&mut e, &form.kind);
         let left_on = day(&mut e, "left_on", &form.left_on, today);
@@ -123,7 +124,7 @@ impl Services {
     pub async fn change_away(&self, actor: &Actor, member_id: i64, away_id: i64, change: &AwayChange) -> Result<()> {
         let today = self.today();
         let mut tx = self.db.begin().await?;
-        let m = self.away_target(&mut tx, actor, member_id).await?;
+        let m = self.member_to_edit(&mut tx, actor, member_id).await?;
         let a = storage::away::get_of_member(&mut tx, member_id, away_id).await?.ok_or(ServiceError::NotFound)?;
         let mut e = FieldErrors::new();
         if a.ended_on.is_some() {

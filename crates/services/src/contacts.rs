@@ -58,11 +58,7 @@ impl Services {
     pub async fn record_contact(&self, actor: &Actor, member_id: i64, form: &ContactForm) -> Result<i64> {
         let today = self.today();
         let mut tx = self.db.begin().await?;
-        let m = storage::member::get_in_tx(&mut tx, &actor.scope(), member_id).await?.ok_or(ServiceError::NotFound)?;
-        let branch = m.branch_org_path()?;
-        if !can(actor, Action::EditMember, Target::Member { member_id, branch: &branch }) {
-            return Err(ServiceError::Forbidden);
-        }
+        let m = self.member_to_edit(&mut tx, actor, member_id).await?;
         let mut e = FieldErrors::new();
         let on = day(&mut e, "contacted_on", &form.contacted_on, today);
         let way = text(&mut e, "way", &form.way, Some("联系方式"), 50);
