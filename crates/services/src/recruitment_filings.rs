@@ -88,11 +88,7 @@ impl Services {
                 }
                 let mut line = person(r)?;
                 let named = |step: Step| -> Result<String> {
-                    mine.iter()
-                        .find(|s| s.step == step)
-                        .map(step_words)
-                        .transpose()
-                        .map(Option::unwrap_or_default)
+                    mine.iter().find(|s| s.step == step).map(step_words).transpose().map(Option::unwrap_or_default)
                 };
                 match from {
                     Step::Activist => line.extend([
