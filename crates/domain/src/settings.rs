@@ -16,7 +16,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::family::{Rules, dues, org_life};
+use crate::family::{Rules, dues, org_life, recruitment};
 use crate::rules::{Rule, RuleCheck, RuleSet, RuleSetError, RuleSource};
 
 /// The values a setting takes.
@@ -89,16 +89,18 @@ pub fn catalogue() -> Vec<SettingDef> {
         effect: Effect::Param { rule_id, param },
         default,
     };
-    let mut out: Vec<SettingDef> = org_life::LOCAL_RULE_SETS
-        .iter()
-        .map(|(name, help)| SettingDef {
+    let sets = |family: &'static str, sets: &'static [(&'static str, &'static str)]| {
+        sets.iter().map(move |(name, help)| SettingDef {
             key: rule_set_key(name),
             label: name,
             help,
             value: SWITCH,
-            effect: Effect::RuleSet { family: org_life::FAMILY.id, name },
+            effect: Effect::RuleSet { family, name },
             default: "off",
         })
+    };
+    let mut out: Vec<SettingDef> = sets(org_life::FAMILY.id, &org_life::LOCAL_RULE_SETS)
+        .chain(sets(recruitment::FAMILY.id, &recruitment::LOCAL_RULE_SETS))
         .collect();
     out.extend([
         param(
@@ -264,10 +266,16 @@ pub fn catalogue() -> Vec<SettingDef> {
     out
 }
 
+/// The ID and citation of a local rule set's first rule, for refusals naming it.
+fn first<C: RuleCheck>(rules: Option<Vec<Rule<C>>>) -> Option<(&'static str, &'static str)> {
+    rules.and_then(|r| r.into_iter().next()).map(|r| (r.id, r.citation))
+}
+
 /// The key of a local rule set's switch: "rule_set.党课每季度1次".
 pub fn rule_set_key(name: &'static str) -> &'static str {
     match name {
         org_life::LOCAL_QUARTERLY_LESSON => "rule_set.党课每季度1次",
+        recruitment::LOCAL_PRACTICE => "rule_set.发展党员地方规程",
         _ => "rule_set.unknown",
     }
 }
@@ -410,6 +418,9 @@ pub fn rules_on(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> R
                 if let Some(local) = org_life::local_rule_set(name) {
                     rules.org_life = rules.org_life.tighten(&local)?;
                 }
+                if let Some(local) = recruitment::local_rule_set(name) {
+                    rules.recruitment = rules.recruitment.tighten(&local)?;
+                }
             }
             Effect::Param { rule_id, param } => apply_param(&mut rules, rule_id, param, change)?,
             Effect::Plain => {}
@@ -475,8 +486,9 @@ pub fn check_tightening(
     match def.effect {
         Effect::RuleSet { name, .. } => {
             if value != "on" && inherited.is_some() {
-                let rule = org_life::local_rule_set(name).and_then(|r| r.into_iter().next());
-                let (rule_id, citation) = rule.map(|r| (r.id, r.citation)).unwrap_or(("", ""));
+                let (rule_id, citation) = first(org_life::local_rule_set(name))
+                    .or_else(|| first(recruitment::local_rule_set(name)))
+                    .unwrap_or(("", ""));
                 return Err(SettingError::Loosens {
                     rule_id,
                     citation,

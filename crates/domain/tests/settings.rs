@@ -150,8 +150,13 @@ fn every_parameter_setting_names_a_rule_that_has_the_parameter() {
                 let default = info.params.iter().find(|p| p.name == param).unwrap().value.clone();
                 assert_eq!(default, def.default, "{}: the default is the national value", def.key);
             }
-            settings::Effect::RuleSet { name, .. } => {
-                assert!(domain::family::org_life::local_rule_set(name).is_some(), "{}", def.key)
+            settings::Effect::RuleSet { family, name } => {
+                let known = match family {
+                    "org_life" => domain::family::org_life::local_rule_set(name).is_some(),
+                    "recruitment" => domain::family::recruitment::local_rule_set(name).is_some(),
+                    _ => false,
+                };
+                assert!(known, "{}", def.key)
             }
             settings::Effect::Plain => assert!(settings::check_value(&def, def.default).is_ok(), "{}", def.key),
         }

@@ -7,10 +7,12 @@
 //!   notice;
 //! - DEV-APPROVAL-TIME: approval due three months after the assembly (a warning past it, a
 //!   violation past six);
-//! - DEV-PROBATION: the probation ending (a notice from the notice days before its last day) and
+//! - DEV-PROBATION: the probation ending (notices 60 and 30 days before its last day and on it) and
 //!   the confirmation not discussed after it (DEV-TRANSFER-PROB: a member transferred in may wait
 //!   up to six months more);
-//! - DEV-CONVERT-TIME: the confirmation approved three months after its assembly.
+//! - DEV-CONVERT-TIME: the confirmation approved three months after its assembly;
+//! - the local practice, when switched on: DEV-L-REVIEW-VALID (a candidate's political review
+//!   expiring before the assembly), DEV-L-PREREVIEW-TIME and DEV-L-ASSEMBLY-TIME.
 //!
 //! Each deadline's day itself is in time; the day after it is late.
 
@@ -22,6 +24,9 @@ use super::step::Step;
 use crate::dates::{add_months, add_years, format_cn};
 use crate::findings::{Finding, FixLink, Subject, When, pages};
 use crate::rules::{Rule, RuleSet, Severity};
+
+/// The days before the probation's last day on which a notice is given (60, 30, and the day).
+pub const PROBATION_NOTICES: [i64; 3] = [60, 30, 0];
 
 fn finding(rule: &Rule<Check>, p: &PathFacts, severity: Severity, due: NaiveDate, message: String) -> Finding {
     let fix = FixLink::to("记录下一步", pages::RECRUIT).param("id", p.person_id);
@@ -126,9 +131,66 @@ fn evaluate_rule(rule: &Rule<Check>, p: &PathFacts, postpone: u32, when: &When, 
                 // DEV-TRANSFER-PROB: a member transferred in may be discussed up to the rule's
                 // months later (the confirmation still dates from the end of probation).
                 let due = add_months(end, if p.transferred_in_on.is_some() { postpone } else { 0 });
-                let late = format!("预备党员{name}的预备期已于{}期满，尚未召开支部大会讨论转正", format_cn(end));
-                let soon = format!("预备党员{name}的预备期将于{}期满，请及时讨论转正", format_cn(end));
-                deadline(out, rule, p, due, when, late, soon);
+                let days_left = (end - when.as_of).num_days();
+                if when.as_of > due {
+                    let late = format!("预备党员{name}的预备期已于{}期满，尚未召开支部大会讨论转正", format_cn(end));
+                    out.push(finding(rule, p, rule.severity, due, late));
+                } else if when.as_of > end {
+                    let m = format!(
+                        "预备党员{name}的预备期已于{}期满，转入后可推迟至{}前讨论转正",
+                        format_cn(end),
+                        format_cn(due)
+                    );
+                    out.push(finding(rule, p, Severity::Upcoming, due, m));
+                } else if let Some(tier) = PROBATION_NOTICES.iter().rev().find(|t| days_left <= **t) {
+                    // The notices of the probation's end: 60, 30 days before, and the day itself.
+                    let m = if *tier == 0 {
+                        format!("预备党员{name}的预备期今天（{}）期满，请召开支部大会讨论转正", format_cn(end))
+                    } else {
+                        format!(
+                            "预备党员{name}的预备期将于{}期满（{tier}天内，还有{days_left}天），请准备转正",
+                            format_cn(end)
+                        )
+                    };
+                    out.push(finding(rule, p, Severity::Upcoming, end, m));
+                }
+            }
+        }
+        Check::ReviewValid { years } => {
+            if let (Some(reviewed), Some(true), false) =
+                (p.last(Step::PoliticalReview), p.review_passed, p.has(Step::AdmissionAssembly))
+            {
+                let valid = add_years(reviewed, years);
+                let late = format!(
+                    "发展对象{name}的政治审查（{}）已于{}届满{years}年有效期，应重新审查",
+                    format_cn(reviewed),
+                    format_cn(valid)
+                );
+                let soon = format!("发展对象{name}的政治审查将于{}届满有效期，请在此前召开支部大会", format_cn(valid));
+                deadline(out, rule, p, valid, when, late, soon);
+            }
+        }
+        Check::PreReviewTime { months } => {
+            if let (Some(reviewed), false) = (p.first(Step::CommitteeReview), p.has(Step::PreReview)) {
+                let due = add_months(reviewed, months);
+                let late =
+                    format!("发展对象{name}经支部委员会审查（{}），应在{}前预审", format_cn(reviewed), format_cn(due));
+                deadline(out, rule, p, due, when, late, format!("发展对象{name}的预审应在{}前完成", format_cn(due)));
+            }
+        }
+        Check::AssemblyTime { months } => {
+            if let (Some(pre), false) = (p.first(Step::PreReview), p.has(Step::AdmissionAssembly)) {
+                let due = add_months(pre, months);
+                let late = format!("发展对象{name}预审（{}）后，应在{}前召开支部大会", format_cn(pre), format_cn(due));
+                deadline(
+                    out,
+                    rule,
+                    p,
+                    due,
+                    when,
+                    late,
+                    format!("发展对象{name}的支部大会应在{}前召开", format_cn(due)),
+                );
             }
         }
         Check::ConfirmationTime { months } => {

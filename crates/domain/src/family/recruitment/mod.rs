@@ -21,6 +21,8 @@
 //! | DEV-CONVERT-TIME | confirmation approved within 3 months of its assembly | [`path::check_step`], [`deadlines::evaluate`] |
 //! | DEV-TRANSFER-PROB | a probationary member transferred in: the discussion may wait up to 6 months | [`deadlines::evaluate`] |
 //!
+//! | DEV-L-ACTIVIST-WAIT, DEV-L-REVIEW-VALID, DEV-L-PREREVIEW-TIME, DEV-L-ASSEMBLY-TIME | the local practice ([`local_rules`], switched on by a committee) | [`path::check_step`], [`deadlines::evaluate`] |
+//!
 //! A rule worded "一般" (in general) or allowing special cases is a warning at write time, which
 //! the step may pass only with a recorded reason; a firm rule refuses the step.
 
@@ -74,6 +76,15 @@ pub enum Check {
     ConfirmationTime { months: u32 },
     /// DEV-TRANSFER-PROB: the discussion of a member transferred in may wait `months`.
     TransferPostpone { months: u32 },
+    /// DEV-L-ACTIVIST-WAIT (local): an application at least `months` old before its author is made
+    /// an activist.
+    ActivistWait { months: u32 },
+    /// DEV-L-REVIEW-VALID (local): the political review valid `years` up to the admission assembly.
+    ReviewValid { years: u32 },
+    /// DEV-L-PREREVIEW-TIME (local): the pre-review within `months` of the branch committee's review.
+    PreReviewTime { months: u32 },
+    /// DEV-L-ASSEMBLY-TIME (local): the admission assembly within `months` of the pre-review.
+    AssemblyTime { months: u32 },
     /// A duty of procedure the step records (who decided, the resolution, the oath …): listed in
     /// the catalogue, kept by recording the step.
     Procedure,
@@ -100,6 +111,10 @@ impl RuleCheck for Check {
             }
             (ConfirmationTime { months: l }, ConfirmationTime { months: e }) => l > e,
             (TransferPostpone { months: l }, TransferPostpone { months: e }) => l > e,
+            (ActivistWait { months: l }, ActivistWait { months: e }) => l < e,
+            (ReviewValid { years: l }, ReviewValid { years: e }) => l > e,
+            (PreReviewTime { months: l }, PreReviewTime { months: e }) => l > e,
+            (AssemblyTime { months: l }, AssemblyTime { months: e }) => l > e,
             _ => false,
         };
         if looser { Err(Weaker::Loosens(Loosening::Threshold)) } else { Ok(()) }
@@ -108,7 +123,12 @@ impl RuleCheck for Check {
     fn well_formed(&self) -> Result<(), &'static str> {
         use Check::*;
         match self {
-            Talk { months: 0 } | Assessment { months: 0 } | ConfirmationTime { months: 0 } => Err("月数应大于0"),
+            Talk { months: 0 }
+            | Assessment { months: 0 }
+            | ConfirmationTime { months: 0 }
+            | PreReviewTime { months: 0 }
+            | AssemblyTime { months: 0 } => Err("月数应大于0"),
+            ReviewValid { years: 0 } => Err("年数应大于0"),
             Mentors { min, max } if min > max || *max == 0 => Err("人数范围无效"),
             ApprovalTime { months, hard_months } if months > hard_months || *months == 0 => Err("期限无效"),
             Probation { min_extension, max_extension, .. } if min_extension > max_extension => Err("延长期限无效"),
@@ -142,6 +162,10 @@ impl RuleCheck for Check {
             ],
             ConfirmationTime { months } => vec![Param::new("months", "转正审批期限（月）", months)],
             TransferPostpone { months } => vec![Param::new("months", "转入后可推迟讨论（月）", months)],
+            ActivistWait { months } => vec![Param::new("months", "申请后至少（月）", months)],
+            ReviewValid { years } => vec![Param::new("years", "政治审查有效期（年）", years)],
+            PreReviewTime { months } => vec![Param::new("months", "支委会审查后预审期限（月）", months)],
+            AssemblyTime { months } => vec![Param::new("months", "预审后召开支部大会期限（月）", months)],
             PoliticalReview | AssemblyVote | Approver | Confirmation | Procedure => Vec::new(),
         }
     }
@@ -330,6 +354,39 @@ pub fn national_rules() -> Vec<Rule<Check>> {
 /// The national recruitment rules as a rule set.
 pub fn national() -> RuleSet<Check> {
     RuleSet::of(national_rules())
+}
+
+/// The name of the local rule set of [`local_rules`].
+pub const LOCAL_PRACTICE: &str = "发展党员地方规程";
+
+/// The local rule sets a committee can switch on for its subtree: (name, what it requires).
+pub const LOCAL_RULE_SETS: [(&str, &str); 1] = [(
+    LOCAL_PRACTICE,
+    "递交申请书满6个月方可确定为入党积极分子；政治审查1年内有效；支委会审查后1个月内预审；预审后1个月内召开支部大会（地方规程，比《发展党员工作细则》更严）",
+)];
+
+const LOCAL_CITATION: &str = "地方发展党员工作规程（《中国共产党发展党员工作细则》未规定）";
+
+/// The local practice of rules.md §4 (**L**: provincial 规程, not the 细则): never a national
+/// default; a committee switches it on for its subtree. Each is a warning: a step against it
+/// needs a recorded reason, and its deadlines are findings that name the set.
+pub fn local_rules() -> Vec<Rule<Check>> {
+    use Check::*;
+    let local = |id, title, check| Rule {
+        source: crate::rules::RuleSource::Local(LOCAL_PRACTICE.to_string()),
+        ..rule(id, title, LOCAL_CITATION, check, Severity::Warning)
+    };
+    vec![
+        local("DEV-L-ACTIVIST-WAIT", "递交入党申请书满6个月后，方可确定为入党积极分子", ActivistWait { months: 6 }),
+        local("DEV-L-REVIEW-VALID", "政治审查结论1年内有效，超过的应重新审查", ReviewValid { years: 1 }),
+        local("DEV-L-PREREVIEW-TIME", "支部委员会审查后1个月内完成上级党委预审", PreReviewTime { months: 1 }),
+        local("DEV-L-ASSEMBLY-TIME", "上级党委预审后1个月内召开支部大会讨论接收", AssemblyTime { months: 1 }),
+    ]
+}
+
+/// The rules of a local rule set by its name.
+pub fn local_rule_set(name: &str) -> Option<Vec<Rule<Check>>> {
+    (name == LOCAL_PRACTICE).then(local_rules)
 }
 
 #[cfg(test)]

@@ -326,6 +326,7 @@ pub fn check_step(rules: &RuleSet<Check>, path: &PathFacts, input: &StepInput, t
         }
         _ => {}
     }
+    check_local(&mut c, path, input);
     // DEV-POLREVIEW: nothing from the branch committee's review on without a passed review.
     if input.step >= Step::CommitteeReview && input.step <= Step::AdmissionApproval && path.review_passed != Some(true)
     {
@@ -342,6 +343,76 @@ pub fn check_step(rules: &RuleSet<Check>, path: &PathFacts, input: &StepInput, t
         return Outcome::Refused(refusals);
     }
     Outcome::Accepted { warnings: c.warnings }
+}
+
+/// The local practice a committee switched on ([`super::local_rules`]): each a warning.
+fn check_local(c: &mut Checker<'_>, path: &PathFacts, input: &StepInput) {
+    let on = input.on;
+    match input.step {
+        Step::Activist => {
+            if let (Some(Check::ActivistWait { months }), Some(applied)) =
+                (c.check_of("DEV-L-ACTIVIST-WAIT"), path.first(Step::Apply))
+            {
+                let ready = add_months(applied, months);
+                if on < ready {
+                    c.warn(
+                        "DEV-L-ACTIVIST-WAIT",
+                        "on",
+                        format!(
+                            "递交入党申请书（{}）满{months}个月后（{}起）方可确定为入党积极分子",
+                            format_cn(applied),
+                            format_cn(ready)
+                        ),
+                    );
+                }
+            }
+        }
+        Step::PreReview => {
+            if let (Some(Check::PreReviewTime { months }), Some(reviewed)) =
+                (c.check_of("DEV-L-PREREVIEW-TIME"), path.first(Step::CommitteeReview))
+            {
+                let due = add_months(reviewed, months);
+                if on > due {
+                    c.warn(
+                        "DEV-L-PREREVIEW-TIME",
+                        "on",
+                        format!("支部委员会审查后应在{months}个月内（{}前）预审", format_cn(due)),
+                    );
+                }
+            }
+        }
+        Step::AdmissionAssembly => {
+            if let (Some(Check::AssemblyTime { months }), Some(pre)) =
+                (c.check_of("DEV-L-ASSEMBLY-TIME"), path.first(Step::PreReview))
+            {
+                let due = add_months(pre, months);
+                if on > due {
+                    c.warn(
+                        "DEV-L-ASSEMBLY-TIME",
+                        "on",
+                        format!("预审后应在{months}个月内（{}前）召开支部大会", format_cn(due)),
+                    );
+                }
+            }
+            if let (Some(Check::ReviewValid { years }), Some(reviewed)) =
+                (c.check_of("DEV-L-REVIEW-VALID"), path.last(Step::PoliticalReview))
+            {
+                let valid = add_years(reviewed, years);
+                if on > valid {
+                    c.warn(
+                        "DEV-L-REVIEW-VALID",
+                        "on",
+                        format!(
+                            "政治审查（{}）有效期{years}年，已于{}届满，应重新审查",
+                            format_cn(reviewed),
+                            format_cn(valid)
+                        ),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 fn problem(field: &'static str, message: String) -> Problem {

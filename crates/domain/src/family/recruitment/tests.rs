@@ -318,3 +318,117 @@ fn dev_halfyear_and_dev_object_deadlines_of_an_activist() {
     late.steps.push(StepRecord { step: Step::Cultivation, on: d(2025, 9, 12) });
     assert_eq!(found(&late, d(2025, 9, 11)), vec![("DEV-HALFYEAR", Severity::Violation, Some(d(2025, 9, 10)))]);
 }
+
+#[test]
+fn dev_probation_notices_sixty_and_thirty_days_before_and_on_the_last_day() {
+    let p = probationary(d(2025, 6, 10));
+    // The notices do not depend on the committee's notice days.
+    let found = |day| deadlines::evaluate(&national(), std::slice::from_ref(&p), &When::new(2026, day, 0));
+    let message = |day| found(day).first().map(|f| (f.severity, f.message.clone()));
+    assert!(found(d(2026, 4, 9)).is_empty(), "61 days before the last day (9 June 2026)");
+    for (day, words) in [
+        (d(2026, 4, 10), "60天内，还有60天"),
+        (d(2026, 5, 9), "60天内，还有31天"),
+        (d(2026, 5, 10), "30天内，还有30天"),
+        (d(2026, 6, 8), "30天内，还有1天"),
+        (d(2026, 6, 9), "今天"),
+    ] {
+        let (severity, text) = message(day).unwrap_or((Severity::Violation, String::new()));
+        assert_eq!(severity, Severity::Upcoming, "{day}");
+        assert!(text.contains(words), "{day}: {text}");
+    }
+    assert_eq!(message(d(2026, 6, 10)).map(|m| m.0), Some(Severity::Violation));
+}
+
+fn local() -> RuleSet<Check> {
+    national().tighten(&local_rules()).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+fn refused_locally(p: &PathFacts, i: &StepInput) -> Vec<&'static str> {
+    match check_step(&local(), p, i, today()) {
+        Outcome::Accepted { .. } => Vec::new(),
+        Outcome::Refused(problems) => problems.into_iter().map(|p| p.rule_id).collect(),
+    }
+}
+
+#[test]
+fn dev_l_activist_wait_six_months_from_the_application_only_where_switched_on() {
+    let p = person(d(1990, 1, 1), &[(Step::Apply, d(2025, 1, 31)), (Step::Talk, d(2025, 2, 10))]);
+    let activist = |on| input(Step::Activist, on, StepDetail::Plain);
+    assert_eq!(refused_locally(&p, &activist(d(2025, 7, 30))), vec!["DEV-L-ACTIVIST-WAIT"]);
+    assert!(refused_locally(&p, &activist(d(2025, 7, 31))).is_empty(), "31 January + 6 months = 31 July");
+    assert!(refused_by(&p, &activist(d(2025, 7, 30))).is_empty(), "a local rule, never a national default");
+    let with_reason = StepInput { reason: "经上级党委同意".into(), ..activist(d(2025, 7, 30)) };
+    assert!(
+        matches!(check_step(&local(), &p, &with_reason, today()), Outcome::Accepted { warnings } if warnings.len() == 1)
+    );
+    assert!(local_rules().iter().all(|r| r.source == crate::rules::RuleSource::Local(LOCAL_PRACTICE.into())));
+}
+
+fn at(last: Step, changes: &[(Step, NaiveDate)]) -> PathFacts {
+    let mut steps = walk(d(2024, 1, 1), last);
+    for (step, on) in changes {
+        if let Some(s) = steps.iter_mut().find(|s| s.0 == *step) {
+            s.1 = *on;
+        }
+    }
+    reviewed(&steps)
+}
+
+#[test]
+fn dev_l_prereview_and_assembly_within_a_month_each() {
+    let p = at(Step::CommitteeReview, &[(Step::CommitteeReview, d(2025, 1, 31))]);
+    let pre = |on| input(Step::PreReview, on, StepDetail::PreReview { leaving_soon: false });
+    assert!(refused_locally(&p, &pre(d(2025, 2, 28))).is_empty(), "31 January + 1 month = 28 February");
+    assert_eq!(refused_locally(&p, &pre(d(2025, 3, 1))), vec!["DEV-L-PREREVIEW-TIME"]);
+    let found = |p: &PathFacts, day| -> Vec<(&str, Severity)> {
+        deadlines::evaluate(&local(), std::slice::from_ref(p), &When::new(2025, day, 0))
+            .into_iter()
+            .filter(|f| f.rule_id.ends_with("-TIME"))
+            .map(|f| (f.rule_id, f.severity))
+            .collect()
+    };
+    assert_eq!(found(&p, d(2025, 2, 28)), vec![("DEV-L-PREREVIEW-TIME", Severity::Upcoming)]);
+    assert_eq!(found(&p, d(2025, 3, 1)), vec![("DEV-L-PREREVIEW-TIME", Severity::Warning)]);
+    let p = at(
+        Step::VolunteerForm,
+        &[
+            (Step::PoliticalReview, d(2025, 3, 1)),
+            (Step::Training, d(2025, 3, 2)),
+            (Step::CommitteeReview, d(2025, 3, 3)),
+            (Step::PreReview, d(2025, 3, 10)),
+            (Step::VolunteerForm, d(2025, 3, 12)),
+        ],
+    );
+    let vote = |on| input(Step::AdmissionAssembly, on, assembly(7, 5, 5, 0));
+    assert!(refused_locally(&p, &vote(d(2025, 4, 10))).is_empty());
+    assert_eq!(refused_locally(&p, &vote(d(2025, 4, 11))), vec!["DEV-L-ASSEMBLY-TIME"]);
+    assert_eq!(found(&p, d(2025, 4, 11)), vec![("DEV-L-ASSEMBLY-TIME", Severity::Warning)]);
+}
+
+#[test]
+fn dev_l_review_valid_one_year_to_the_admission_assembly() {
+    let p = at(
+        Step::VolunteerForm,
+        &[
+            (Step::PoliticalReview, d(2025, 3, 1)),
+            (Step::Training, d(2025, 3, 5)),
+            (Step::CommitteeReview, d(2026, 2, 1)),
+            (Step::PreReview, d(2026, 2, 10)),
+            (Step::VolunteerForm, d(2026, 2, 12)),
+        ],
+    );
+    let vote = |on| input(Step::AdmissionAssembly, on, assembly(7, 5, 5, 0));
+    assert!(refused_locally(&p, &vote(d(2026, 3, 1))).is_empty(), "the anniversary is in time");
+    assert_eq!(refused_locally(&p, &vote(d(2026, 3, 2))), vec!["DEV-L-REVIEW-VALID"]);
+    let found = |day| -> Vec<(&str, Severity)> {
+        deadlines::evaluate(&local(), std::slice::from_ref(&p), &When::new(2026, day, 30))
+            .into_iter()
+            .filter(|f| f.rule_id == "DEV-L-REVIEW-VALID")
+            .map(|f| (f.rule_id, f.severity))
+            .collect()
+    };
+    assert!(found(d(2026, 1, 29)).is_empty());
+    assert_eq!(found(d(2026, 1, 30)), vec![("DEV-L-REVIEW-VALID", Severity::Upcoming)]);
+    assert_eq!(found(d(2026, 3, 2)), vec![("DEV-L-REVIEW-VALID", Severity::Warning)]);
+}
