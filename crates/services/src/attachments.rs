@@ -1,4 +1,4 @@
-//! Attachments of meeting records (photos of the sign-in sheet, the slides of a 党课, scanned
+//! Attachments of meeting records, and the file store recruitment's documents share (photos of the sign-in sheet, the slides of a 党课, scanned
 //! minutes): limited in type and size, checked by their bytes rather than their names, and
 //! kept under the data directory by their SHA-256 so a file is stored once however often it is
 //! attached.
@@ -78,6 +78,13 @@ fn clean_name(name: &str) -> String {
     format!("{head}….{ext}")
 }
 
+/// A file written under the data directory: its cleaned name, type and hash.
+pub(crate) struct StoredFile {
+    pub name: String,
+    pub content_type: &'static str,
+    pub sha256: String,
+}
+
 fn stored_path(dir: &Path, sha: &str) -> PathBuf {
     dir.join(&sha[..2]).join(sha)
 }
@@ -97,10 +104,38 @@ impl Services {
         if !can(actor, Action::EditOrg, Target::Org(&org.org_path()?)) {
             return Err(ServiceError::Forbidden);
         }
-        let content_type = classify(file_name, bytes).map_err(|msg| ServiceError::field("file", msg))?;
+        classify(file_name, bytes).map_err(|msg| ServiceError::field("file", msg))?;
         if meeting::attachments(&self.db, &actor.scope(), &[m.id]).await?.len() >= MAX_ATTACHMENTS {
             return Err(ServiceError::field("file", format!("每条记录最多 {MAX_ATTACHMENTS} 个附件")));
         }
+        let stored = self.store_file(file_name, bytes).await?;
+        let (name, content_type, sha) = (stored.name, stored.content_type, stored.sha256);
+        let mut tx = self.db.begin().await?;
+        let id =
+            meeting::add_attachment(&mut tx, m.id, &name, content_type, bytes.len() as i64, &sha, actor.account_id)
+                .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            Entry {
+                action: "meeting.attach",
+                entity: "meeting",
+                entity_id: Some(m.id),
+                org_path: Some(org.path.clone()),
+                before: None,
+                after: Some(serde_json::json!({ "file_name": name, "size": bytes.len(), "sha256": sha })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Checks a file and writes it (once, by its hash) under the data directory. The caller
+    /// commits its row afterwards, so a failed upload leaves at most an unreferenced file, never a
+    /// row without its file.
+    pub(crate) async fn store_file(&self, file_name: &str, bytes: &[u8]) -> Result<StoredFile> {
+        let content_type = classify(file_name, bytes).map_err(|msg| ServiceError::field("file", msg))?;
         let name = clean_name(file_name);
         let sha = hex::encode(Sha256::digest(bytes));
         let dir = self.files_dir()?.to_path_buf();
@@ -124,25 +159,13 @@ impl Services {
             .await
             .map_err(|e| ServiceError::Internal(e.to_string()))?
             .map_err(|e| ServiceError::Internal(format!("附件写入失败：{e}")))?;
-        let mut tx = self.db.begin().await?;
-        let id =
-            meeting::add_attachment(&mut tx, m.id, &name, content_type, bytes.len() as i64, &sha, actor.account_id)
-                .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            Entry {
-                action: "meeting.attach",
-                entity: "meeting",
-                entity_id: Some(m.id),
-                org_path: Some(org.path.clone()),
-                before: None,
-                after: Some(serde_json::json!({ "file_name": name, "size": bytes.len(), "sha256": sha })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+        Ok(StoredFile { name, content_type, sha256: sha })
+    }
+
+    /// The bytes of a stored file.
+    pub(crate) async fn stored_bytes(&self, sha256: &str, file_name: &str) -> Result<Vec<u8>> {
+        let path = stored_path(self.files_dir()?, sha256);
+        tokio::fs::read(&path).await.map_err(|e| ServiceError::Internal(format!("附件文件缺失（{file_name}）：{e}")))
     }
 
     /// An attachment and its bytes, if the actor may see the meeting.
@@ -158,10 +181,7 @@ impl Services {
             .into_iter()
             .find(|a| a.id == attachment_id)
             .ok_or(ServiceError::NotFound)?;
-        let path = stored_path(self.files_dir()?, &row.sha256);
-        let bytes = tokio::fs::read(&path)
-            .await
-            .map_err(|e| ServiceError::Internal(format!("附件文件缺失（{}）：{e}", row.file_name)))?;
+        let bytes = self.stored_bytes(&row.sha256, &row.file_name).await?;
         Ok((row, bytes))
     }
 }

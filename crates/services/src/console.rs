@@ -76,6 +76,22 @@ impl Console<'_> {
         self.0.check_subtree_paged(root, year, as_of, page_size, rules_for, sink).await
     }
 
+    /// The recruitment deadlines of every branch of a subtree (`zhibu recruitment deadlines`).
+    pub async fn recruitment_deadlines_paged<R, S>(
+        &self,
+        root: Option<&domain::org::OrgPath>,
+        as_of: chrono::NaiveDate,
+        page_size: usize,
+        rules_for: R,
+        sink: S,
+    ) -> Result<crate::recruitment_deadlines::DeadlineStats>
+    where
+        R: Fn(&crate::rows::OrgRow) -> std::sync::Arc<domain::family::Rules>,
+        S: FnMut(&crate::rows::OrgRow, Vec<domain::findings::Finding>),
+    {
+        self.0.recruitment_deadlines_paged(root, as_of, page_size, rules_for, sink).await
+    }
+
     /// The findings of one org with the rules in force for it: the full check over a page of
     /// that org alone.
     pub async fn findings_for(

@@ -173,6 +173,10 @@ impl Services {
         if after != m.status {
             storage::transfer::set_member_status(&mut tx, member_id, after, decided_on).await?;
         }
+        // DEV-PROBATION: a cancelled qualification ends the member's recruitment path.
+        if kind == DecisionKind::ProbationCancelled {
+            storage::recruit::end_for_member(&mut tx, member_id, decided_on, kind.label()).await?;
+        }
         let snapshot = serde_json::json!({
             "kind": kind.as_str(), "decided_on": decided_on.iso(), "body": input.body, "document_no": input.document_no,
             "reason": input.reason, "months": input.months, "status_before": m.status.as_str(),

@@ -27,6 +27,8 @@ pub mod org_life;
 pub mod orgs;
 pub mod own;
 pub mod recruitment;
+pub mod recruitment_deadlines;
+pub mod recruitment_documents;
 pub mod recruitment_filings;
 pub mod recruitment_import;
 pub mod sessions;

@@ -58,6 +58,10 @@ pub struct StepForm {
     pub reason: String,
     #[serde(default)]
     pub note: String,
+    /// Step 2 or 16: who talked (required); step 10: who reviewed. Names separated by "、", "，"
+    /// or spaces.
+    #[serde(default)]
+    pub people: String,
     /// Step 5 (mentors) or 9 (sponsors): the members named.
     #[serde(default)]
     pub member_ids: Vec<i64>,
@@ -159,6 +163,20 @@ pub(crate) fn path_facts(row: &RecruitRow, steps: &[StepRow]) -> PathFacts {
         transferred_in_on: row.transferred_in_on,
         ended: row.ended_on.is_some(),
     }
+}
+
+/// The people named on a step: names separated by "、", "，", "," or spaces, each checked like a
+/// member's name.
+fn names(text: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for part in text.split(['、', '，', ',', ' ', '　']).map(str::trim).filter(|p| !p.is_empty()) {
+        let name = PersonName::parse(part).map_err(|e| ServiceError::field("people", format!("{part}：{e}")))?;
+        out.push(name.as_str().to_string());
+    }
+    if out.len() > 10 {
+        return Err(ServiceError::field("people", "最多填写10人"));
+    }
+    Ok(out)
 }
 
 fn invalid(problems: Vec<Problem>) -> ServiceError {
@@ -429,6 +447,9 @@ impl Services {
                 };
                 let member_id = self.admit(&mut tx, &row, joined, dues).await?;
                 storage::recruit::set_member(&mut tx, id, member_id).await?;
+                if row.key_teacher {
+                    storage::recruit::set_member_key_teacher(&mut tx, member_id, true).await?;
+                }
             }
             (Step::ConfirmationApproval, _) => {
                 if let (Some(member_id), Some(assembly)) = (row.member_id, f.first(Step::AdmissionAssembly)) {
@@ -482,11 +503,16 @@ impl Services {
                     if step == Step::Mentors { StepDetail::Mentors(named) } else { StepDetail::Sponsors(named) };
                 (detail, json)
             }
+            Step::Talk | Step::HqTalk => {
+                let people = names(&form.people)?;
+                let json = serde_json::json!({"people": people});
+                (StepDetail::Talk { people }, json)
+            }
             Step::PoliticalReview => {
                 let Some(passed) = form.passed else {
                     return Err(ServiceError::field("passed", "请填写政治审查结论"));
                 };
-                (StepDetail::Review { passed }, serde_json::json!({"passed": passed}))
+                (StepDetail::Review { passed }, serde_json::json!({"passed": passed, "people": names(&form.people)?}))
             }
             Step::Training => (
                 StepDetail::Training { days: form.days, hours: form.hours },

@@ -19,17 +19,33 @@ pub fn step_words(s: &StepRow) -> Result<String> {
     let v: serde_json::Value = serde_json::from_str(&s.detail)
         .map_err(|e| ServiceError::Internal(format!("recruit_steps {}: detail is not JSON: {e}", s.id)))?;
     let n = |k: &str| v.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    let people = |what: &str| {
+        let named: Vec<&str> = v
+            .get("people")
+            .and_then(|p| p.as_array())
+            .map(|p| p.iter().filter_map(|x| x.as_str()).collect())
+            .unwrap_or_default();
+        if named.is_empty() { String::new() } else { format!("{what}：{}", named.join("、")) }
+    };
     Ok(match s.step {
         Step::Mentors | Step::Sponsors => v
             .get("members")
             .and_then(|m| m.as_array())
             .map(|m| m.iter().filter_map(|x| x.get("name").and_then(|n| n.as_str())).collect::<Vec<_>>().join("、"))
             .unwrap_or_default(),
-        Step::PoliticalReview => match v.get("passed").and_then(serde_json::Value::as_bool) {
-            Some(true) => "合格".into(),
-            Some(false) => "不合格".into(),
-            None => String::new(),
-        },
+        Step::Talk | Step::HqTalk => people("谈话人"),
+        Step::PoliticalReview => {
+            let conclusion = match v.get("passed").and_then(serde_json::Value::as_bool) {
+                Some(true) => "合格",
+                Some(false) => "不合格",
+                None => "",
+            };
+            [conclusion.to_string(), people("审查人")]
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join("；")
+        }
         Step::Training => format!("{}天，{}学时", n("days"), n("hours")),
         Step::AdmissionAssembly | Step::ConfirmationAssembly => format!(
             "应到{}人，实到{}人，赞成{}票（含书面意见{}票）",

@@ -55,6 +55,16 @@ pub struct RecruitImportPlan {
     people: Vec<(NewRecruit, Vec<NewStep>, bool)>,
 }
 
+/// What an import of the pipeline sheet read and wrote.
+#[derive(Debug, Clone)]
+pub struct RecruitImport {
+    pub rows: usize,
+    pub people: usize,
+    /// People written (0 for a dry run or a sheet with issues).
+    pub imported: usize,
+    pub issues: Vec<ImportIssue>,
+}
+
 impl RecruitImportPlan {
     pub fn people(&self) -> usize {
         self.people.len()
@@ -68,6 +78,37 @@ impl Services {
         actor: &Actor,
         bytes: &[u8],
         as_of: NaiveDate,
+    ) -> Result<RecruitImportPlan> {
+        self.plan_recruit_import_within(actor, bytes, as_of, None).await
+    }
+
+    /// Imports the sheet of people on the path into `org_id`'s subtree (a branch outside it is an
+    /// issue of its row): everything or, with any issue or `dry_run`, nothing.
+    pub async fn import_recruit_sheet(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> Result<RecruitImport> {
+        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
+        let within = org.org_path()?;
+        if !can(actor, Action::CreateMember, Target::Org(&within)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let plan = self.plan_recruit_import_within(actor, bytes, self.today(), Some(&within)).await?;
+        let imported =
+            if plan.issues.is_empty() && !dry_run { self.commit_recruit_import(actor, &plan).await? } else { 0 };
+        Ok(RecruitImport { rows: plan.rows, people: plan.people(), imported, issues: plan.issues })
+    }
+
+    /// [`Self::plan_recruit_import`], each branch required within `within` when given.
+    async fn plan_recruit_import_within(
+        &self,
+        actor: &Actor,
+        bytes: &[u8],
+        as_of: NaiveDate,
+        within: Option<&domain::org::OrgPath>,
     ) -> Result<RecruitImportPlan> {
         let known = |h: &str| {
             let h = normalize_header(h);
@@ -105,7 +146,10 @@ impl Services {
             let branch = match finder.find(&cell(BRANCH)) {
                 Ok(o) if o.kind == OrgKind::Branch => {
                     let path = o.org_path()?;
-                    if can(actor, Action::CreateMember, Target::Org(&path)) {
+                    if within.is_some_and(|w| !path.is_within(w)) {
+                        problem(BRANCH, "该党支部不在本组织范围内".into());
+                        None
+                    } else if can(actor, Action::CreateMember, Target::Org(&path)) {
                         Some(o.clone())
                     } else {
                         problem(BRANCH, "您无权在该党支部录入".into());

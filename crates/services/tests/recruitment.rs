@@ -39,7 +39,7 @@ fn rule_of(e: ServiceError) -> String {
 }
 
 fn step(step: &str, on: &str) -> StepForm {
-    StepForm { step: step.into(), on: on.into(), ..Default::default() }
+    StepForm { step: step.into(), on: on.into(), people: "王书记".into(), ..Default::default() }
 }
 
 test_support::on_both_backends!(a_whole_path_from_application_to_confirmation);

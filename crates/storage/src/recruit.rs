@@ -289,3 +289,113 @@ pub async fn move_to(tx: &mut Tx, id: i64, to: &crate::member::Placement) -> Res
     .await?;
     Ok(())
 }
+
+/// Ends a path without admission or confirmation (withdrawn, no longer an activist, the
+/// qualification cancelled): the day and why.
+pub async fn end(tx: &mut Tx, id: i64, on: NaiveDate, reason: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE recruits SET ended_on = $1, end_reason = $2, updated_at = $3 WHERE id = $4",
+        &[on.into(), reason.into(), now_ms().into(), id.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Ends the open path of a probationary member (取消预备党员资格 decided on the lifecycle's
+/// page): the path of a member not confirmed stops with the decision.
+pub async fn end_for_member(tx: &mut Tx, member_id: i64, on: NaiveDate, reason: &str) -> Result<u64> {
+    tx.execute(
+        "UPDATE recruits SET ended_on = $1, end_reason = $2, updated_at = $3 WHERE member_id = $4 \
+         AND ended_on IS NULL",
+        &[on.into(), reason.into(), now_ms().into(), member_id.into()],
+    )
+    .await
+}
+
+crate::typed_row! {
+    /// A document of a person's path, to the step it belongs to (stored by its SHA-256).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct DocumentRow in "recruit_documents" {
+        pub id: i64,
+        pub recruit_id: i64,
+        pub step: Step,
+        pub file_name: String,
+        pub content_type: String,
+        pub size_bytes: i64,
+        pub sha256: String,
+        pub created_at: i64,
+    }
+}
+
+/// A stored file attached to a person's path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDocument {
+    pub recruit_id: i64,
+    pub step: Step,
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+pub async fn add_document(tx: &mut Tx, d: &NewDocument, by: i64) -> Result<i64> {
+    tx.insert_returning_id(
+        "INSERT INTO recruit_documents (recruit_id, step, file_name, content_type, size_bytes, sha256, created_by, \
+         created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id",
+        &[
+            d.recruit_id.into(),
+            d.step.as_str().into(),
+            d.file_name.as_str().into(),
+            d.content_type.into(),
+            d.size_bytes.into(),
+            d.sha256.as_str().into(),
+            by.into(),
+            now_ms().into(),
+        ],
+    )
+    .await
+}
+
+/// The documents of a person's path, if the person is in scope.
+pub async fn documents(db: &Db, scope: &Scope, recruit_id: i64) -> Result<Vec<DocumentRow>> {
+    let mut b = SqlBuf::new(
+        "SELECT d.id, d.recruit_id, d.step, d.file_name, d.content_type, d.size_bytes, d.sha256, d.created_at \
+         FROM recruit_documents d JOIN recruits r ON r.id = d.recruit_id WHERE d.recruit_id = ",
+    );
+    let a = b.arg(recruit_id);
+    b.push(&a);
+    scope_filter(&mut b, scope, "r.branch_path", None);
+    b.push(" ORDER BY d.id");
+    db.fetch_buf(&b).await
+}
+
+/// 双培养: marks a member as a key teacher (骨干教师) or not.
+pub async fn set_member_key_teacher(tx: &mut Tx, member_id: i64, key_teacher: bool) -> Result<()> {
+    tx.execute(
+        "UPDATE members SET key_teacher = $1, updated_at = $2 WHERE id = $3",
+        &[i64::from(key_teacher).into(), now_ms().into(), member_id.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Whether a member is marked a key teacher.
+pub async fn member_key_teacher(db: &Db, member_id: i64) -> Result<bool> {
+    let row: Option<(i64,)> =
+        db.fetch_optional("SELECT key_teacher FROM members WHERE id = $1", &[member_id.into()]).await?;
+    Ok(row.is_some_and(|r| r.0 == 1))
+}
+
+/// 双培养: how many current members (probationary or full) of the subtree `[lo, hi)` are key
+/// teachers, and how many members there are.
+pub async fn key_teacher_members(db: &Db, scope: &Scope, lo: &str, hi: &str) -> Result<(i64, i64)> {
+    let mut b = SqlBuf::new(
+        "SELECT COUNT(CASE WHEN m.key_teacher = 1 THEN 1 END), COUNT(*) FROM members m \
+         WHERE m.status IN ('probationary','full') AND m.branch_path >= ",
+    );
+    let (a, z) = (b.arg(lo.to_string()), b.arg(hi.to_string()));
+    b.push(&format!("{a} AND m.branch_path < {z}"));
+    scope_filter(&mut b, scope, "m.branch_path", Some("m.id"));
+    let rows: Vec<(i64, i64)> = db.fetch_buf(&b).await?;
+    Ok(rows.first().copied().unwrap_or((0, 0)))
+}

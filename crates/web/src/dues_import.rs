@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::{ApiResult, id_of, ok};
-use crate::auth::{ApiViewer, PageViewer, Viewer, check_csrf};
+use crate::auth::{ApiViewer, PageViewer, Viewer};
 use crate::error::{ApiError, PageError};
 use crate::ui::{PageResult, Routes, id_param, nav, render_status};
 
@@ -71,16 +71,10 @@ async fn upload(
     m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
     let id = id_param(&id)?;
-    let Ok(m) = m else { return show(&state, &v, id, "请选择要上传的文件".into(), None).await };
-    let (fields, file) = match crate::roster::read_multipart(m).await {
+    let (bytes, dry) = match crate::roster::sheet_upload(&v, m).await? {
         Ok(x) => x,
         Err(msg) => return show(&state, &v, id, msg, None).await,
     };
-    check_csrf(&v, fields.get("_csrf").map(String::as_str).unwrap_or_default())?;
-    let Some((_, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return show(&state, &v, id, "请选择要上传的文件（所选文件是空的）".into(), None).await;
-    };
-    let dry = fields.get("dry_run").is_some_and(|x| x == "1");
     match state.services.import_dues_sheet(&v.actor, id, &bytes, dry).await {
         Ok(r) => show(&state, &v, id, String::new(), Some((r, dry))).await,
         Err(ServiceError::Invalid(e)) => {

@@ -10,6 +10,7 @@ mod api_dues;
 mod api_life;
 mod api_members;
 mod api_orgs;
+mod api_recruitment;
 mod api_todo;
 mod api_transfers;
 mod audit;
@@ -33,6 +34,7 @@ mod member_timeline;
 mod members;
 pub mod openapi;
 mod orgs;
+mod recruit_papers;
 mod recruitment;
 pub mod redirect;
 pub mod roster;
@@ -115,6 +117,7 @@ fn routes() -> ui::Routes {
         .merge(transfer_in::routes())
         .merge(contacts::routes())
         .merge(recruitment::routes())
+        .merge(recruit_papers::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -131,7 +134,8 @@ fn routes() -> ui::Routes {
                 .merge(elections::api_routes())
                 .merge(transfer_in::api_routes())
                 .merge(contacts::api_routes())
-                .merge(recruitment::api_routes()),
+                .merge(api_recruitment::api_routes())
+                .merge(recruit_papers::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Multipart};
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::Datelike;
@@ -624,16 +624,5 @@ async fn attachment(
 ) -> PageResult {
     let (id, aid) = (id_param(&id)?, id_param(&aid)?);
     let (row, bytes) = state.services.attachment(&v.actor, id, aid).await?;
-    let encoded = crate::error::urlencode(&row.file_name).replace('/', "%2F");
-    let disposition = format!("attachment; filename=\"attachment\"; filename*=UTF-8''{encoded}");
-    Ok((
-        [
-            (header::CONTENT_TYPE, row.content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::roster::stored_file(&row.file_name, row.content_type, bytes))
 }

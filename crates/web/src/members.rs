@@ -412,6 +412,8 @@ struct MemberDetailPage {
     timeline: Vec<crate::member_timeline::Event>,
     targets: Vec<Opt>,
     today: String,
+    /// 双培养: marked a key teacher (骨干教师).
+    key_teacher: bool,
 }
 
 /// One transfer of membership on a member's page.
@@ -443,6 +445,7 @@ async fn member_detail(
     let transfer_views = state.services.transfers_of_member(&v.actor, id).await?;
     let decisions = state.services.decisions_of_member(&v.actor, id).await?.decisions;
     let timeline = crate::member_timeline::timeline(&d, &transfer_views, &decisions);
+    let key_teacher = state.services.is_key_teacher(&v.actor, id).await?;
     let transfers = transfer_views
         .into_iter()
         .map(|t| TransferLine {
@@ -478,6 +481,7 @@ async fn member_detail(
         Vec::new()
     };
     render(&MemberDetailPage {
+        key_teacher,
         revealed: d.member.revealed,
         can_reveal: d.can_reveal,
         can_edit: d.can_edit,

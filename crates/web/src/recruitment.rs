@@ -5,23 +5,20 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use domain::FieldErrors;
 use domain::dates::format_cn;
 use domain::family::recruitment::{Stage, Step};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use services::ServiceError;
 use services::ledger::LedgerFormat;
 use services::recruitment::{ApplicantForm, BoardFilter, BoardLine, RecruitView, StepForm};
-use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::api::{ApiResult, Created, body, created, done, id_of, ok};
-use crate::auth::{ApiViewer, PageViewer, Viewer};
+use crate::auth::{PageViewer, Viewer};
 use crate::ui::{CheckedForm, PageResult, Routes, get_s, id_param, nav, render_status, see_other, summary_of};
 use crate::view::Field;
 
@@ -35,16 +32,6 @@ pub fn routes() -> Routes {
         .route("/orgs/{id}/recruitment/filings.pdf", get(filings_pdf))
         .route("/recruits/{id}/record.xlsx", get(record_xlsx))
         .route("/recruits/{id}/record.pdf", get(record_pdf))
-}
-
-pub fn api_routes() -> Routes {
-    Routes::new()
-        .route("/orgs/{id}/recruitment", get(api_board).post(api_apply))
-        .route("/recruits/{id}", get(api_person).post(api_step))
-        .route("/recruits/{id}/extension", post(api_extend))
-        .route("/recruits/{id}/move", post(api_move))
-        .route("/orgs/{id}/recruitment/filings", get(api_filings))
-        .route("/recruits/{id}/record", get(api_record))
 }
 
 // ---- the papers: 备案 lists and 纪实表 ----
@@ -75,43 +62,6 @@ async fn record_pdf(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
     record_sheet(&state, &v, &id, LedgerFormat::Pdf).await
 }
 
-/// `?format=xlsx|pdf` of the API's file routes.
-#[derive(Deserialize)]
-pub(crate) struct FormatQuery {
-    format: Option<String>,
-}
-
-fn format_of(q: Result<Query<FormatQuery>, QueryRejection>) -> Result<LedgerFormat, crate::error::ApiError> {
-    let Query(q) = q.map_err(|e| crate::error::ApiError::BadRequest(format!("查询参数无效：{e}")))?;
-    match q.format.as_deref() {
-        None | Some("xlsx") => Ok(LedgerFormat::Xlsx),
-        Some("pdf") => Ok(LedgerFormat::Pdf),
-        Some(other) => Err(crate::error::ApiError::BadRequest(format!("format 只能是 xlsx 或 pdf，不是 {other}"))),
-    }
-}
-
-async fn api_filings(
-    State(state): State<AppState>,
-    ApiViewer(v): ApiViewer,
-    Path(id): Path<String>,
-    q: Result<Query<FormatQuery>, QueryRejection>,
-) -> ApiResult {
-    let id = id_of(&id)?;
-    let f = state.services.recruitment_filings(&v.actor, id, format_of(q)?).await?;
-    Ok(crate::roster::download(f.bytes, &f.file_name, f.content_type))
-}
-
-async fn api_record(
-    State(state): State<AppState>,
-    ApiViewer(v): ApiViewer,
-    Path(id): Path<String>,
-    q: Result<Query<FormatQuery>, QueryRejection>,
-) -> ApiResult {
-    let id = id_of(&id)?;
-    let f = state.services.recruitment_record_sheet(&v.actor, id, format_of(q)?).await?;
-    Ok(crate::roster::download(f.bytes, &f.file_name, f.content_type))
-}
-
 // ---- the board ----
 
 struct BoardRow {
@@ -134,6 +84,10 @@ struct BoardPage {
     /// (stage, people).
     stages: Vec<(&'static str, usize)>,
     key_teachers: usize,
+    /// 双培养: members who are key teachers, of all members of the subtree.
+    member_key_teachers: (i64, i64),
+    /// The actor may import the sheet a branch keeps.
+    can_import: bool,
     rows: Vec<BoardRow>,
     can_apply: bool,
     fields: Vec<Field>,
@@ -154,7 +108,7 @@ pub(crate) struct BoardQuery {
 }
 
 impl BoardQuery {
-    fn filter(&self) -> BoardFilter {
+    pub(crate) fn filter(&self) -> BoardFilter {
         BoardFilter {
             branch: self.branch.as_deref().and_then(|b| b.parse().ok()),
             stage: self.stage.as_deref().and_then(|s| Stage::ALL.into_iter().find(|x| x.as_str() == s)),
@@ -224,6 +178,13 @@ async fn board_view(
         org_name: org.name.clone(),
         stages: stage_counts(&lines),
         key_teachers: lines.iter().filter(|l| l.key_teacher).count(),
+        member_key_teachers: state.services.key_teacher_members(&v.actor, org_id).await?,
+        can_import: state.services.authorize_import(&v.actor).is_ok()
+            && domain::scope::can(
+                &v.actor,
+                domain::scope::Action::CreateMember,
+                domain::scope::Target::Org(&org.org_path().map_err(|e| ServiceError::Internal(e.to_string()))?),
+            ),
         rows: lines
             .iter()
             .map(|l| BoardRow {
@@ -324,13 +285,55 @@ struct PersonPage {
     error: String,
     can_extend: bool,
     extend_error: String,
+    end_error: String,
+    document_error: String,
+    /// (id, step, file name, size).
+    documents: Vec<(i64, String, String, String)>,
+    /// The recorded steps a document may belong to, latest first.
+    document_steps: Vec<(&'static str, String)>,
+    /// Before admission: the path may end (withdrawn, not kept on).
+    can_end: bool,
+    /// A probationary member: the qualification may be cancelled on the member's decisions page.
+    can_cancel: bool,
+    /// The day and reason the path ended.
+    ended: String,
+    today: String,
+    /// The actor may record on this path (documents too, also after it is complete).
+    can_record_any: bool,
+    accepted: String,
     /// Branches the person may move to (DEV-TRANSFER-ACT), before admission.
     destinations: Vec<(i64, String)>,
     move_error: String,
 }
 
+/// The errors of the page's smaller forms, each shown beside its form.
+#[derive(Default)]
+pub(crate) struct Side {
+    pub extend: String,
+    pub end: String,
+    pub document: String,
+}
+
+impl Side {
+    fn first(e: &FieldErrors) -> String {
+        e.0.iter().map(|x| x.message.clone()).collect::<Vec<_>>().join("；")
+    }
+
+    pub(crate) fn extend(e: &FieldErrors) -> Self {
+        Side { extend: Self::first(e), ..Side::default() }
+    }
+
+    pub(crate) fn end(e: &FieldErrors) -> Self {
+        Side { end: Self::first(e), ..Side::default() }
+    }
+
+    pub(crate) fn document(message: String) -> Self {
+        Side { document: message, ..Side::default() }
+    }
+}
+
 /// A stored step's detail: what was written, or an error naming the row.
-fn detail_json(s: &services::recruitment::StepRow) -> Result<serde_json::Value, ServiceError> {
+pub(crate) fn detail_json(s: &services::recruitment::StepRow) -> Result<serde_json::Value, ServiceError> {
     serde_json::from_str(&s.detail)
         .map_err(|e| ServiceError::Internal(format!("recruit_steps {}: detail is not JSON: {e}", s.id)))
 }
@@ -348,17 +351,30 @@ fn step_fields(
     // "否" first: the usual answer is the one chosen unless changed.
     let yes_no = || vec![("no".to_string(), "否".to_string()), ("yes".to_string(), "是".to_string())];
     match next {
-        Step::PoliticalReview => out.push(
-            Field::select(
-                "passed",
-                "政治审查结论",
-                &g("passed"),
-                vec![("yes".into(), "合格".into()), ("no".into(), "不合格".into())],
-                Some("请选择"),
+        Step::Talk | Step::HqTalk => out.push(
+            Field::text(
+                "people",
+                if next == Step::Talk { "谈话人" } else { "谈话的党委委员或组织员" },
+                &g("people"),
                 errors,
             )
-            .required(),
+            .required()
+            .hint("多人用“、”分隔"),
         ),
+        Step::PoliticalReview => {
+            out.push(
+                Field::select(
+                    "passed",
+                    "政治审查结论",
+                    &g("passed"),
+                    vec![("yes".into(), "合格".into()), ("no".into(), "不合格".into())],
+                    Some("请选择"),
+                    errors,
+                )
+                .required(),
+            );
+            out.push(Field::text("people", "审查人", &g("people"), errors).hint("多人用“、”分隔"));
+        }
         Step::Training => {
             out.push(Field::text("days", "培训天数", &g("days"), errors).kind("number"));
             out.push(
@@ -402,16 +418,17 @@ fn step_fields(
     out
 }
 
-async fn person_view(
+pub(crate) async fn person_view(
     state: &AppState,
     v: &Viewer,
     id: i64,
     values: &HashMap<String, String>,
     errors: FieldErrors,
-    extend_errors: FieldErrors,
+    side: Side,
     status: StatusCode,
 ) -> PageResult {
     let r = state.services.recruit(&v.actor, id).await?;
+    let documents = state.services.recruit_documents(&v.actor, id).await?;
     let destinations = if r.can_record && r.row.member_id.is_none() && r.row.ended_on.is_none() {
         state.services.recruit_destinations(&v.actor, id).await?
     } else {
@@ -455,7 +472,24 @@ async fn person_view(
         people,
         error: summary_of(&errors),
         can_extend: r.can_record && admitted && r.row.extension_months.is_none(),
-        extend_error: extend_errors.0.first().map(|e| e.message.clone()).unwrap_or_default(),
+        extend_error: side.extend,
+        end_error: side.end,
+        document_error: side.document,
+        documents: documents
+            .iter()
+            .map(|d| (d.id, d.step.title(), d.file_name.clone(), format!("{:.1} KB", d.size_bytes as f64 / 1024.0)))
+            .collect(),
+        document_steps: {
+            let mut recorded: Vec<Step> = r.steps.iter().map(|s| s.step).collect();
+            recorded.dedup();
+            recorded.into_iter().rev().map(|s| (s.as_str(), s.title())).collect()
+        },
+        can_end: r.can_record && r.row.member_id.is_none() && r.row.ended_on.is_none(),
+        can_cancel: r.can_record && admitted && r.row.ended_on.is_none(),
+        ended: r.row.ended_on.map(|d| format!("{}：{}", format_cn(d), r.row.end_reason)).unwrap_or_default(),
+        today: today.clone(),
+        can_record_any: r.can_record,
+        accepted: services::attachments::accepted(),
         destinations,
         move_error,
     };
@@ -479,7 +513,7 @@ fn steps_of(r: &RecruitView) -> Result<Vec<StepLine>, ServiceError> {
 
 async fn person_page(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<String>) -> PageResult {
     let id = id_param(&id)?;
-    person_view(&state, &v, id, &HashMap::new(), FieldErrors::new(), FieldErrors::new(), StatusCode::OK).await
+    person_view(&state, &v, id, &HashMap::new(), FieldErrors::new(), Side::default(), StatusCode::OK).await
 }
 
 /// A whole number typed into `k` (blank is 0); anything else is a field error.
@@ -506,6 +540,7 @@ fn step_form_of(f: &HashMap<String, String>, e: &mut FieldErrors) -> StepForm {
         reason: get_s(f, "reason"),
         note: get_s(f, "note"),
         member_ids,
+        people: get_s(f, "people"),
         passed: match get_s(f, "passed").as_str() {
             "yes" => Some(true),
             "no" => Some(false),
@@ -527,12 +562,12 @@ async fn record_step(State(state): State<AppState>, Path(id): Path<String>, f: C
     let mut e = FieldErrors::new();
     let form = step_form_of(&f.fields, &mut e);
     if !e.is_empty() {
-        return person_view(&state, &f.viewer, id, &f.fields, e, FieldErrors::new(), StatusCode::BAD_REQUEST).await;
+        return person_view(&state, &f.viewer, id, &f.fields, e, Side::default(), StatusCode::BAD_REQUEST).await;
     }
     match state.services.record_step(&f.viewer.actor, id, &form).await {
         Ok(_) => see_other(&format!("/recruits/{id}")),
         Err(ServiceError::Invalid(e)) => {
-            person_view(&state, &f.viewer, id, &f.fields, e, FieldErrors::new(), StatusCode::BAD_REQUEST).await
+            person_view(&state, &f.viewer, id, &f.fields, e, Side::default(), StatusCode::BAD_REQUEST).await
         }
         Err(e) => Err(e.into()),
     }
@@ -543,13 +578,30 @@ async fn extend(State(state): State<AppState>, Path(id): Path<String>, f: Checke
     let mut e = FieldErrors::new();
     let months = number(&f.fields, "months", &mut e);
     if !e.is_empty() {
-        return person_view(&state, &f.viewer, id, &HashMap::new(), FieldErrors::new(), e, StatusCode::BAD_REQUEST)
-            .await;
+        return person_view(
+            &state,
+            &f.viewer,
+            id,
+            &HashMap::new(),
+            FieldErrors::new(),
+            Side::extend(&e),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
     }
     match state.services.extend_probation(&f.viewer.actor, id, months, &get_s(&f.fields, "on")).await {
         Ok(()) => see_other(&format!("/recruits/{id}")),
         Err(ServiceError::Invalid(e)) => {
-            person_view(&state, &f.viewer, id, &HashMap::new(), FieldErrors::new(), e, StatusCode::BAD_REQUEST).await
+            person_view(
+                &state,
+                &f.viewer,
+                id,
+                &HashMap::new(),
+                FieldErrors::new(),
+                Side::extend(&e),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -561,193 +613,8 @@ async fn move_page(State(state): State<AppState>, Path(id): Path<String>, f: Che
     match state.services.move_recruit(&f.viewer.actor, id, to).await {
         Ok(()) => see_other(&format!("/recruits/{id}")),
         Err(ServiceError::Invalid(e)) => {
-            person_view(&state, &f.viewer, id, &HashMap::new(), e, FieldErrors::new(), StatusCode::BAD_REQUEST).await
+            person_view(&state, &f.viewer, id, &HashMap::new(), e, Side::default(), StatusCode::BAD_REQUEST).await
         }
         Err(e) => Err(e.into()),
     }
-}
-
-// ---- the API ----
-
-/// A move to another branch before admission (DEV-TRANSFER-ACT).
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct Move {
-    pub to_branch: i64,
-}
-
-async fn api_move(
-    State(state): State<AppState>,
-    ApiViewer(v): ApiViewer,
-    Path(id): Path<String>,
-    b: Result<Json<Move>, JsonRejection>,
-) -> ApiResult {
-    let id = id_of(&id)?;
-    let b = body(b)?;
-    state.services.move_recruit(&v.actor, id, b.to_branch).await?;
-    done()
-}
-
-/// A subtree's pipeline.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct Board {
-    pub org_id: i64,
-    pub people: Vec<BoardPerson>,
-}
-
-/// One person on the board.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct BoardPerson {
-    pub id: i64,
-    pub name: String,
-    pub branch_name: String,
-    /// application, activist, candidate, admission, probation.
-    pub stage: String,
-    /// The furthest step recorded (its code).
-    pub step: Option<String>,
-    pub since: Option<chrono::NaiveDate>,
-    pub key_teacher: bool,
-    pub overdue: usize,
-}
-
-/// One person with their steps.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct Recruit {
-    pub id: i64,
-    pub name: String,
-    pub branch_id: i64,
-    pub stage: String,
-    pub next_step: Option<String>,
-    pub member_id: Option<i64>,
-    pub probation_ends: Option<chrono::NaiveDate>,
-    pub steps: Vec<RecruitStep>,
-    /// The deadlines about the person today: rule ID, severity, message.
-    pub findings: Vec<RecruitFinding>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct RecruitStep {
-    pub step: String,
-    pub number: u8,
-    pub on: chrono::NaiveDate,
-    /// What the step recorded (JSON).
-    #[schema(value_type = Object)]
-    pub detail: serde_json::Value,
-    pub reason: String,
-    pub note: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct RecruitFinding {
-    pub rule_id: String,
-    pub severity: String,
-    pub message: String,
-    pub due: Option<chrono::NaiveDate>,
-}
-
-/// The probation's extension (DEV-PROBATION).
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct Extension {
-    pub months: u32,
-    pub on: String,
-}
-
-async fn api_board(
-    State(state): State<AppState>,
-    ApiViewer(v): ApiViewer,
-    Path(id): Path<String>,
-    q: Result<Query<BoardQuery>, QueryRejection>,
-) -> ApiResult {
-    let id = id_of(&id)?;
-    let Query(q) = q.map_err(|e| crate::error::ApiError::BadRequest(format!("查询参数无效：{e}")))?;
-    let filter = q.filter();
-    let lines: Vec<BoardLine> =
-        state.services.recruitment_board(&v.actor, id).await?.into_iter().filter(|l| filter.keeps(l)).collect();
-    ok(Board {
-        org_id: id,
-        people: lines
-            .into_iter()
-            .map(|l| BoardPerson {
-                id: l.id,
-                name: l.name,
-                branch_name: l.branch_name,
-                stage: l.stage.as_str().to_string(),
-                step: l.reached.map(|s| s.as_str().to_string()),
-                since: l.since,
-                key_teacher: l.key_teacher,
-                overdue: l.overdue,
-            })
-            .collect(),
-    })
-}
-
-async fn api_apply(
-    State(state): State<AppState>,
-    ApiViewer(v): ApiViewer,
-    Path(id): Path<String>,
-    b: Result<Json<ApplicantForm>, JsonRejection>,
-) -> ApiResult {
-    let id = id_of(&id)?;
-    let b = body(b)?;
-    created(Created { id: state.services.create_applicant(&v.actor, id, &b).await? })
-}
-
-async fn api_person(State(state): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<String>) -> ApiResult {
-    let id = id_of(&id)?;
-    let r = state.services.recruit(&v.actor, id).await?;
-    ok(Recruit {
-        id,
-        name: r.row.name.clone(),
-        branch_id: r.row.branch_id,
-        stage: r.stage.as_str().to_string(),
-        next_step: r.next.map(|s| s.as_str().to_string()),
-        member_id: r.row.member_id,
-        probation_ends: r.probation_ends,
-        steps: r
-            .steps
-            .iter()
-            .map(|s| {
-                Ok(RecruitStep {
-                    step: s.step.as_str().to_string(),
-                    number: s.step.number(),
-                    on: s.on_date,
-                    detail: detail_json(s)?,
-                    reason: s.reason.clone(),
-                    note: s.note.clone(),
-                })
-            })
-            .collect::<Result<_, ServiceError>>()?,
-        findings: r
-            .findings
-            .iter()
-            .map(|f| RecruitFinding {
-                rule_id: f.rule_id.to_string(),
-                severity: f.severity.as_str().to_string(),
-                message: f.message.clone(),
-                due: f.due,
-            })
-            .collect(),
-    })
-}
-
-async fn api_step(
-    State(state): State<AppState>,
-    ApiViewer(v): ApiViewer,
-    Path(id): Path<String>,
-    b: Result<Json<StepForm>, JsonRejection>,
-) -> ApiResult {
-    let id = id_of(&id)?;
-    let b = body(b)?;
-    created(Created { id: state.services.record_step(&v.actor, id, &b).await? })
-}
-
-async fn api_extend(
-    State(state): State<AppState>,
-    ApiViewer(v): ApiViewer,
-    Path(id): Path<String>,
-    b: Result<Json<Extension>, JsonRejection>,
-) -> ApiResult {
-    let id = id_of(&id)?;
-    let b = body(b)?;
-    state.services.extend_probation(&v.actor, id, b.months, &b.on).await?;
-    done()
 }

@@ -291,6 +291,42 @@ pub(crate) async fn read_multipart(
     Ok((fields, file))
 }
 
+/// A sheet uploaded for a one-step import (the dues sheet, the recruitment sheet): its bytes and
+/// whether only a check was asked for ("dry_run" = 1), once the CSRF token is checked; or what to
+/// tell the user about the upload.
+pub(crate) async fn sheet_upload(
+    v: &Viewer,
+    m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Result<(Vec<u8>, bool), String>, PageError> {
+    let Ok(m) = m else { return Ok(Err("请选择要上传的文件".into())) };
+    let (fields, file) = match read_multipart(m).await {
+        Ok(x) => x,
+        Err(msg) => return Ok(Err(msg)),
+    };
+    check_csrf(v, fields.get("_csrf").map(String::as_str).unwrap_or_default())?;
+    let Some((_, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Ok(Err("请选择要上传的文件（所选文件是空的）".into()));
+    };
+    Ok(Ok((bytes, fields.get("dry_run").is_some_and(|x| x == "1"))))
+}
+
+/// A stored file as a download that is never rendered in place (meeting attachments,
+/// recruitment documents).
+pub(crate) fn stored_file(file_name: &str, content_type: String, bytes: Vec<u8>) -> Response {
+    let encoded = crate::error::urlencode(file_name).replace('/', "%2F");
+    let disposition = format!("attachment; filename=\"attachment\"; filename*=UTF-8''{encoded}");
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 fn preview(v: &Viewer, plan: &ImportPlan, token: &str, file_name: &str) -> Result<Response, PageError> {
     let mut p = ImportPage::new(v, "preview");
     p.file_name = file_name.to_string();

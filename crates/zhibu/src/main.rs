@@ -438,7 +438,12 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let org = match &command {
                 recruitment::RecruitmentCommand::Board { org, .. }
                 | recruitment::RecruitmentCommand::Filings { org, .. } => Some(resolve_org(&services, org).await?),
-                recruitment::RecruitmentCommand::Record { .. } | recruitment::RecruitmentCommand::Import { .. } => None,
+                recruitment::RecruitmentCommand::Deadlines { org: Some(org), .. } => {
+                    Some(resolve_org(&services, org).await?)
+                }
+                recruitment::RecruitmentCommand::Record { .. }
+                | recruitment::RecruitmentCommand::Import { .. }
+                | recruitment::RecruitmentCommand::Deadlines { org: None, .. } => None,
             };
             recruitment::run(&services, org, &command).await
         }

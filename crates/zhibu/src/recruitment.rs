@@ -36,6 +36,19 @@ pub enum RecruitmentCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// The recruitment deadlines (DEV-*) of every open path in the subtree (the whole tree without
+    /// --org) on a day: talks, assessments, approvals, probations, confirmations. Streams a page of
+    /// orgs at a time; exits 1 when a deadline is past.
+    Deadlines {
+        #[arg(long)]
+        org: Option<String>,
+        /// The day judged (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// table, json (one finding per line) or summary (the counts and the time taken).
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
     /// A person's 纪实表, to FILE (.xlsx or .pdf).
     Record {
         /// The person's id (as the board lists it).
@@ -111,6 +124,7 @@ pub async fn run(
                 println!("已导入 {n} 人");
             }
         }
+        RecruitmentCommand::Deadlines { as_of, format, .. } => return deadlines(services, org, as_of, format).await,
         RecruitmentCommand::Record { id, file } => {
             let f = services.recruitment_record_sheet(&actor, *id, format_of(file)?).await?;
             std::fs::write(file, &f.bytes).with_context(|| format!("cannot write {}", file.display()))?;
@@ -118,4 +132,73 @@ pub async fn run(
         }
     }
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// `zhibu recruitment deadlines`: streamed branch by branch, with the committee settings of each.
+async fn deadlines(
+    services: &Services,
+    org: Option<i64>,
+    as_of: &Option<String>,
+    format: &str,
+) -> Result<std::process::ExitCode> {
+    use std::io::Write;
+    if !matches!(format, "table" | "json" | "summary") {
+        bail!("--format must be table, json or summary, not {format:?}");
+    }
+    let actor = console_actor();
+    let as_of = match as_of {
+        Some(s) => domain::dates::parse_date(s).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => services.today(),
+    };
+    let within = match org {
+        Some(id) => Some(services.org(&actor, id).await?.org_path()?),
+        None => None,
+    };
+    let started = std::time::Instant::now();
+    let rules = services::settings::rules_in_force(services.console().setting_changes().await?);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut written: std::io::Result<()> = Ok(());
+    if format == "table" {
+        written = writeln!(out, "党支部\t规则\t程度\t期限\t情况");
+    }
+    let stats = services
+        .console()
+        .recruitment_deadlines_paged(within.as_ref(), as_of, services::compliance::CHECK_BATCH, rules, |o, found| {
+            if written.is_err() || format == "summary" {
+                return;
+            }
+            for f in &found {
+                written = match format {
+                    "json" => {
+                        let mut v = serde_json::to_value(f).unwrap_or_default();
+                        v["org_name"] = serde_json::Value::String(o.name.clone());
+                        writeln!(out, "{v}")
+                    }
+                    _ => writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}\t{}",
+                        o.name,
+                        f.rule_id,
+                        f.severity.label(),
+                        f.due.map(format_cn).unwrap_or_default(),
+                        f.message
+                    ),
+                };
+                if written.is_err() {
+                    return;
+                }
+            }
+        })
+        .await?;
+    written?;
+    let secs = started.elapsed().as_secs_f64();
+    let c = stats.findings;
+    writeln!(
+        out,
+        "DEADLINES branches={} people={} steps={} violations={} warnings={} upcoming={} seconds={secs:.3}",
+        stats.branches, stats.people, stats.steps, c.violations, c.warnings, c.upcoming
+    )?;
+    out.flush()?;
+    Ok(if c.violations + c.warnings > 0 { std::process::ExitCode::from(1) } else { std::process::ExitCode::SUCCESS })
 }

@@ -274,4 +274,19 @@ fn recruitment_board_and_papers_through_the_cli() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("第 2 行“递交入党申请书”列") && stdout.contains("DEV-AGE"), "{stdout}");
+    // The deadlines of the whole tree agree with the full check's recruitment findings.
+    let out = zhibu(dir.path()).args(["recruitment", "deadlines", "--format", "json"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with('{')).collect();
+    assert!(!lines.is_empty() && lines.iter().all(|l| l.contains("\"rule_id\":\"DEV-")), "{stdout}");
+    assert!(stdout.lines().last().is_some_and(|l| l.starts_with("DEADLINES branches=")), "{stdout}");
+    let check = zhibu(dir.path()).args(["check", "--format", "json"]).output().unwrap();
+    let found: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let recruitment = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"].as_str().is_some_and(|r| r.starts_with("DEV-") && r != "DEV-ASM-QUORUM"))
+        .count();
+    assert_eq!(lines.len(), recruitment, "{stdout}");
 }

@@ -116,13 +116,19 @@ mod endpoints;
     crate::contacts::Away,
     services::away::AwayForm,
     services::away::AwayChange,
-    crate::recruitment::Board,
-    crate::recruitment::BoardPerson,
-    crate::recruitment::Recruit,
-    crate::recruitment::RecruitStep,
-    crate::recruitment::RecruitFinding,
-    crate::recruitment::Extension,
-    crate::recruitment::Move,
+    crate::api_recruitment::Board,
+    crate::api_recruitment::BoardPerson,
+    crate::api_recruitment::Recruit,
+    crate::api_recruitment::RecruitStep,
+    crate::api_recruitment::RecruitFinding,
+    crate::api_recruitment::Extension,
+    crate::api_recruitment::Move,
+    crate::recruit_papers::RecruitDocument,
+    crate::recruit_papers::RecruitDocuments,
+    crate::recruit_papers::RecruitEnd,
+    crate::recruit_papers::RecruitImportResult,
+    crate::recruit_papers::RecruitImportRefused,
+    crate::recruit_papers::KeyTeacher,
     services::recruitment::ApplicantForm,
     services::recruitment::StepForm,
 )))]
@@ -225,7 +231,16 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
             member_filters(&mut out);
         }
         ("get", "/orgs/export") => out.push(param("format", one_of(&["xlsx", "csv"]), "文件格式，默认 xlsx")),
-        ("post", "/orgs/{id}/dues/import") => out.push(param("dry_run", boolean(), "true：只检查，不导入")),
+        ("post", "/orgs/{id}/dues/import" | "/orgs/{id}/recruitment/import") => {
+            out.push(param("dry_run", boolean(), "true：只检查，不导入"))
+        }
+        ("post", "/recruits/{id}/documents") => {
+            let mut step = param("step", text(), "所属步骤（代码或序号，须已记录）");
+            step["required"] = json!(true);
+            let mut name = param("file_name", text(), "文件名（含扩展名）");
+            name["required"] = json!(true);
+            out.extend([step, name]);
+        }
         ("post", "/members/import") => {
             out.push(param("dry_run", boolean(), "true：只检查，不导入"));
             out.push(param("branch", json!({"type": "integer"}), "未写所在组织的行编入的党支部 id"));
@@ -300,6 +315,7 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
         ("get", "/orgs/{id}/ledger" | "/orgs/{id}/recruitment/filings" | "/recruits/{id}/record") => {
             ("200", vec![XLSX, PDF])
         }
+        ("get", "/recruits/{id}/documents/{doc}") => ("200", vec!["application/octet-stream"]),
         (
             "post",
             "/orgs"
@@ -317,7 +333,8 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
             | "/members/{id}/dues/quarterly"
             | "/orgs/{id}/dues/collect"
             | "/orgs/{id}/dues/publications"
-            | "/orgs/{id}/dues/account/entries",
+            | "/orgs/{id}/dues/account/entries"
+            | "/recruits/{id}/documents",
         ) => ("201", vec!["application/json"]),
         _ => ("200", vec!["application/json"]),
     }
@@ -347,6 +364,12 @@ fn responses(e: &Endpoint) -> Value {
         // A file with errors gets the report; one that cannot be read at all, a plain error.
         r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据；无法读取的文件只有错误说明", "content": {"application/json": {"schema": {"anyOf": [
             {"$ref": "#/components/schemas/ImportRefused"},
+            {"$ref": "#/components/schemas/ErrorBody"}
+        ]}}}});
+    }
+    if (e.method, e.path) == ("post", "/orgs/{id}/recruitment/import") {
+        r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据；无法读取的文件只有错误说明", "content": {"application/json": {"schema": {"anyOf": [
+            {"$ref": "#/components/schemas/RecruitImportRefused"},
             {"$ref": "#/components/schemas/ErrorBody"}
         ]}}}});
     }
@@ -383,11 +406,18 @@ pub fn document() -> Value {
         if let Some(b) = e.request {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{b}")}}}});
         }
-        if matches!((e.method, e.path), ("post", "/members/import") | ("post", "/orgs/{id}/dues/import")) {
+        if matches!(
+            (e.method, e.path),
+            ("post", "/members/import" | "/orgs/{id}/dues/import" | "/orgs/{id}/recruitment/import")
+        ) {
             let file = json!({"schema": {"type": "string", "format": "binary"}});
             let content: serde_json::Map<String, Value> =
                 [XLSX, XLS, CSV, "application/octet-stream"].iter().map(|t| (t.to_string(), file.clone())).collect();
             op["requestBody"] = json!({"required": true, "content": content});
+        }
+        if (e.method, e.path) == ("post", "/recruits/{id}/documents") {
+            let file = json!({"schema": {"type": "string", "format": "binary"}});
+            op["requestBody"] = json!({"required": true, "content": {"application/octet-stream": file}});
         }
         if e.path == "/health" || e.path == "/openapi.json" {
             op["security"] = json!([]);

@@ -10,6 +10,7 @@ mod dues;
 mod elections;
 mod members;
 mod org_life;
+mod recruit_papers;
 mod recruitment;
 mod roster;
 mod scope;

@@ -15,7 +15,12 @@ async fn admit(f: &Fixture, p: i64, seq: u16) {
         f.services.create_member(&c, f.branch_a, None, &member("介绍人甲", &id("19700101", seq))).await.unwrap(),
         f.services.create_member(&c, f.branch_a, None, &member("介绍人乙", &id("19700101", seq + 2))).await.unwrap(),
     ];
-    let s = |step: &str, on: &str| StepForm { step: step.into(), on: on.into(), ..Default::default() };
+    let s = |step: &str, on: &str| StepForm {
+        step: step.into(),
+        on: on.into(),
+        people: "王书记".into(),
+        ..Default::default()
+    };
     let steps = vec![
         s("talk", "2024-01-20"),
         s("activist", "2024-02-01"),
@@ -70,7 +75,12 @@ pub(crate) async fn recruitment_routes_both_ways(db: Db) {
     // Out of order: refused with a field error.
     let r = page_post(&f, &wa, &person_uri, "step=activist&on=2024-01-20").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(page_post(&f, &wa, &person_uri, "step=talk&on=2024-01-20").await.status, StatusCode::SEE_OTHER);
+    // DEV-TALK: the page asks who talked.
+    let r = page_post(&f, &wa, &person_uri, "step=talk&on=2024-01-20").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("DEV-TALK") && r.body.contains("请填写党组织派去谈话的人"), "{}", r.body);
+    let talked = "step=talk&on=2024-01-20&people=王书记";
+    assert_eq!(page_post(&f, &wa, &person_uri, talked).await.status, StatusCode::SEE_OTHER);
     // The board lists the person, marked a key teacher.
     let r = page_get(&f, &wa, &board).await;
     assert!(r.body.contains("吴申请") && r.body.contains("骨干教师"), "{}", r.body);
@@ -120,7 +130,12 @@ pub(crate) async fn recruitment_routes_both_ways(db: Db) {
     assert!(refused(api(&f, &tb, "GET", &api_person, None).await.status));
     let r = api(&f, &ta, "GET", &api_person, None).await;
     assert!(r.body.contains("\"next_step\":\"talk\""), "{}", r.body);
-    let talk = serde_json::json!({"step": "talk", "on": "2026-01-20"});
+    // DEV-TALK: who talked is named.
+    let nobody = serde_json::json!({"step": "talk", "on": "2026-01-20"});
+    let r = api(&f, &ta, "POST", &api_person, Some(nobody)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("\"rule_id\":\"DEV-TALK\""), "{}", r.body);
+    let talk = serde_json::json!({"step": "talk", "on": "2026-01-20", "people": "王书记、李委员"});
     assert!(refused(api(&f, &tb, "POST", &api_person, Some(talk.clone())).await.status));
     assert_eq!(api(&f, &ta, "POST", &api_person, Some(talk)).await.status, StatusCode::CREATED);
     // A second extension is refused naming DEV-PROBATION; another member's first is accepted.
@@ -182,7 +197,12 @@ pub(crate) async fn recruitment_routes_both_ways(db: Db) {
     // the page offers both steps, and the second assessment is recorded.
     let mentor =
         f.services.create_member(&c, f.branch_a, None, &member("联系人丙", &id("19700101", 99))).await.unwrap();
-    let s6 = |step: &str, on: &str| StepForm { step: step.into(), on: on.into(), ..Default::default() };
+    let s6 = |step: &str, on: &str| StepForm {
+        step: step.into(),
+        on: on.into(),
+        people: "王书记".into(),
+        ..Default::default()
+    };
     for form in [
         s6("talk", "2026-01-20"),
         s6("activist", "2026-02-01"),

@@ -301,7 +301,7 @@ pub(crate) async fn lifecycle_pages(ui: &Ui, branch_id: &str, member: &str) {
 /// Recruitment at phone width (DEV-*): the committee's administrator opens the pipeline board,
 /// takes a candidate who finished the training through the branch committee's review, the
 /// pre-review and the 志愿书 to the branch assembly's vote (every voter present and in favour),
-/// and the path shows the vote and asks for the higher committee's talk next.
+/// and the path shows the vote; the higher committee's talk is recorded with who talked.
 pub(crate) async fn recruitment(ui: &Ui, accounts: &Accounts) {
     ui.login(&accounts.jiaoyuju.0, &accounts.jiaoyuju.1).await;
     ui.goto("/orgs").await;
@@ -345,6 +345,10 @@ pub(crate) async fn recruitment(ui: &Ui, accounts: &Accounts) {
     ui.wait_text("table#recruit-steps", |t| t.contains("15. 支部大会讨论") && t.contains(&format!("实到{expected}人")))
         .await;
     ui.wait_text("#next-step", |t| t.contains("16. 上级党委派人谈话")).await;
+    // DEV-HQ-TALK: the committee member who talked is named.
+    ui.fill("form#step-form", "people", "党委委员乙").await;
+    ui.click("button#record-step").await;
+    ui.wait_text("table#recruit-steps", |t| t.contains("谈话人：党委委员乙")).await;
     ui.assert_fits_width("a person's recruitment path").await;
     ui.logout().await;
     eprintln!("step: took a candidate from the training to the branch assembly's vote at phone width");

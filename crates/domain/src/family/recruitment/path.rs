@@ -120,6 +120,9 @@ pub struct NamedMember {
 pub enum StepDetail {
     #[default]
     Plain,
+    /// Steps 2 and 16: who talked with the person (DEV-TALK; DEV-HQ-TALK: a committee member or
+    /// an 组织员).
+    Talk { people: Vec<String> },
     /// Step 5: the mentors.
     Mentors(Vec<NamedMember>),
     /// Step 9: the sponsors.
@@ -204,6 +207,17 @@ pub fn check_step(rules: &RuleSet<Check>, path: &PathFacts, input: &StepInput, t
         c.refusals.push(problem("step", "该发展党员记录已终止".into()));
     }
     check_order(path, input, &mut c);
+    // Who talked: named on the step when it is typed (an imported historical step may not say).
+    if let StepDetail::Talk { people } = &input.detail
+        && people.iter().all(|p| p.trim().is_empty())
+    {
+        let (id, who) = if input.step == Step::HqTalk {
+            ("DEV-HQ-TALK", "谈话的党委委员或组织员")
+        } else {
+            ("DEV-TALK", "党组织派去谈话的人")
+        };
+        c.refuse(id, "people", format!("请填写{who}"));
+    }
     match (&input.step, &input.detail) {
         (Step::Apply, _) => {
             if let Some(Check::Age { years }) = c.check_of("DEV-AGE")

@@ -432,3 +432,17 @@ fn dev_l_review_valid_one_year_to_the_admission_assembly() {
     assert_eq!(found(d(2026, 1, 30)), vec![("DEV-L-REVIEW-VALID", Severity::Upcoming)]);
     assert_eq!(found(d(2026, 3, 2)), vec![("DEV-L-REVIEW-VALID", Severity::Warning)]);
 }
+
+#[test]
+fn dev_talk_and_dev_hq_talk_name_who_talked() {
+    let p = person(d(1990, 1, 1), &[(Step::Apply, d(2025, 1, 31))]);
+    let talk = |people: &[&str]| {
+        input(Step::Talk, d(2025, 2, 10), StepDetail::Talk { people: people.iter().map(|s| s.to_string()).collect() })
+    };
+    assert_eq!(refused_by(&p, &talk(&[])), vec!["DEV-TALK"]);
+    assert_eq!(refused_by(&p, &talk(&["  "])), vec!["DEV-TALK"]);
+    assert!(refused_by(&p, &talk(&["王书记"])).is_empty());
+    let q = at(Step::AdmissionAssembly, &[]);
+    let hq = input(Step::HqTalk, d(2025, 1, 1), StepDetail::Talk { people: Vec::new() });
+    assert_eq!(refused_by(&q, &hq), vec!["DEV-HQ-TALK"]);
+}
