@@ -1,4 +1,5 @@
-//! `cargo xtask bench-check`: the full rules check (组织生活规则检查) of every org for one year.
+//! `cargo xtask bench-check`: the full rules check (组织生活规则检查) of every org for one year,
+//! and the recruitment deadlines of every open path (`zhibu recruitment deadlines`).
 //!
 //! Builds `zhibu` in release mode; for each backend (SQLite, a throwaway PostgreSQL cluster) it
 //! loads a demo into a fresh data directory (`zhibu demo --scale S --as-of D`, which includes a
@@ -113,9 +114,14 @@ pub(crate) fn measured(cmd: &Command) -> Result<Measured> {
     Ok(Measured { seconds, peak_mib: kib / 1024.0, stdout })
 }
 
-/// The `key=value` pairs of the `CHECK …` line of `zhibu check --format summary`.
+/// The `key=value` pairs of the `CHECK …` line of `zhibu check --format summary` (or of the line
+/// starting with `tag`).
 fn check_line(stdout: &str) -> Result<BTreeMap<String, String>> {
-    let line = stdout.lines().find(|l| l.starts_with("CHECK ")).context("no CHECK line in zhibu check's output")?;
+    tagged_line(stdout, "CHECK ")
+}
+
+fn tagged_line(stdout: &str, tag: &str) -> Result<BTreeMap<String, String>> {
+    let line = stdout.lines().find(|l| l.starts_with(tag)).with_context(|| format!("no {tag}line in the output"))?;
     Ok(line
         .split_whitespace()
         .skip(1)
@@ -177,6 +183,7 @@ pub fn run(args: Args) -> Result<()> {
     let bin = zhibu_binary(!args.no_build)?;
     let mut rows = Vec::new();
     let mut notes = Vec::new();
+    let mut deadline_rows = Vec::new();
     for backend in args.backend.split(',').map(str::trim).filter(|b| !b.is_empty()) {
         if !matches!(backend, "sqlite" | "postgres") {
             bail!("unknown backend {backend}: use sqlite or postgres");
@@ -219,6 +226,24 @@ pub fn run(args: Args) -> Result<()> {
                 m.peak_mib
             ));
         }
+        // The recruitment family alone over the whole tree: every open path's deadlines.
+        let deadline_args = ["recruitment", "deadlines", "--as-of", as_of.as_str(), "--format", "summary"];
+        for run in ["first", "warm"] {
+            let m = measured(&zhibu(&bin, &dir, url.as_deref(), &deadline_args))?;
+            let c = tagged_line(&m.stdout, "DEADLINES ")?;
+            let get = |k: &str| c.get(k).cloned().unwrap_or_default();
+            eprintln!("xtask bench-check: {backend} deadlines ({run}): {:.2} s: {} people", m.seconds, get("people"));
+            deadline_rows.push(format!(
+                "| {backend} | {run} | {} | {} | {} | {} | {} s | {:.2} s | {:.0} MiB |",
+                get("branches"),
+                get("people"),
+                get("steps"),
+                [get("violations"), get("warnings"), get("upcoming")].join(" / "),
+                get("seconds"),
+                m.seconds,
+                m.peak_mib
+            ));
+        }
         notes.push(format!(
             "- {backend}: demo load {:.1} s (peak {:.0} MiB); {}; database {}",
             demo.seconds,
@@ -237,6 +262,18 @@ pub fn run(args: Args) -> Result<()> {
     );
     let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for r in &rows {
+        let _ = writeln!(out, "{r}");
+    }
+    let _ = writeln!(
+        out,
+        "\n### Recruitment deadlines of every open path (`zhibu recruitment deadlines --as-of {as_of}`)\n"
+    );
+    let _ = writeln!(
+        out,
+        "| backend | run | branches | people on the path | steps read | violations / warnings / upcoming | in process | wall (process) | peak RSS |"
+    );
+    let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    for r in &deadline_rows {
         let _ = writeln!(out, "{r}");
     }
     let _ = writeln!(out);

@@ -3,6 +3,7 @@
 //! every function that depends on the date takes it as an argument.
 
 pub mod audit;
+pub mod calendar;
 pub mod codes;
 pub mod collation;
 pub mod compliance;

@@ -29,6 +29,8 @@ pub enum ValueKind {
     Count { min: u32, max: u32 },
     /// One of the listed values: (value, label).
     Choice { options: &'static [(&'static str, &'static str)] },
+    /// A list of days and ranges ([`crate::calendar::parse_days`]), empty for none.
+    Days,
 }
 
 /// What a setting changes.
@@ -72,6 +74,9 @@ pub const DUES_ARREARS_WARNING_MONTHS: &str = "dues.arrears_warning_months";
 /// The validity of a transfer letter in days, proposed when one is issued (rules.md §6: local; 0,
 /// the default, proposes nothing and the sender types it).
 pub const TRANSFER_LETTER_VALID_DAYS: &str = "transfer.letter_valid_days";
+/// The committee's working-day calendar: holidays on weekdays, and weekend days worked.
+pub const CALENDAR_HOLIDAYS: &str = "calendar.holidays";
+pub const CALENDAR_WORKDAYS: &str = "calendar.workdays";
 /// The base of an election's majority (EL-ELECTED: 实到会 nationally; local rules use 应到会).
 pub const ELECTION_MAJORITY_BASE: &str = "election.majority_base";
 /// The share of branches an inspection samples each year, in percent.
@@ -255,6 +260,22 @@ pub fn catalogue() -> Vec<SettingDef> {
             default: "present",
         },
         SettingDef {
+            key: CALENDAR_HOLIDAYS,
+            label: "法定节假日",
+            help: "按工作日计算的期限（如发展党员公示，DEV-L-PUBLICITY）不计入的日期，如 2026-10-01..2026-10-07、2027-01-01；未设定时周一至周五为工作日",
+            value: ValueKind::Days,
+            effect: Effect::Plain,
+            default: "",
+        },
+        SettingDef {
+            key: CALENDAR_WORKDAYS,
+            label: "调休上班日",
+            help: "按工作日计算时计入的周末日期，如 2026-10-10",
+            value: ValueKind::Days,
+            effect: Effect::Plain,
+            default: "",
+        },
+        SettingDef {
             key: INSPECTION_SAMPLE_PERCENT,
             label: "年度抽查党支部比例（%）",
             help: "督查抽查的党支部占比，由党委确定",
@@ -325,6 +346,7 @@ pub fn check_value(def: &SettingDef, value: &str) -> Result<(), SettingError> {
         },
         ValueKind::Choice { options } if options.iter().any(|(v, _)| *v == value) => Ok(()),
         ValueKind::Choice { .. } => Err(SettingError::Invalid("不是可选的值".into())),
+        ValueKind::Days => crate::calendar::parse_days(value).map(|_| ()).map_err(SettingError::Invalid),
     }
 }
 
@@ -540,6 +562,19 @@ pub fn plain_value(key: &str, changes: &[&SettingChange], org_path: &str, day: N
 
 /// The dues settings in force for the org at `org_path` on `day` (the defaults for what nobody
 /// set).
+/// The working-day calendar the org's committees keep, in force on `day`; a value that no longer
+/// reads (it was checked when set) is an error naming the setting.
+pub fn work_calendar_on(
+    changes: &[&SettingChange],
+    org_path: &str,
+    day: NaiveDate,
+) -> Result<crate::calendar::WorkCalendar, String> {
+    let holidays = plain_value(CALENDAR_HOLIDAYS, changes, org_path, day).unwrap_or_default();
+    let workdays = plain_value(CALENDAR_WORKDAYS, changes, org_path, day).unwrap_or_default();
+    crate::calendar::WorkCalendar::new(&holidays, &workdays)
+        .map_err(|e| format!("{CALENDAR_HOLIDAYS}/{CALENDAR_WORKDAYS}: {e}"))
+}
+
 /// The transfer letter validity the org's committees set, in force on `day` (None: not set).
 pub fn letter_valid_days_on(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> Option<u32> {
     plain_value(TRANSFER_LETTER_VALID_DAYS, changes, org_path, day)

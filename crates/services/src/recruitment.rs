@@ -68,6 +68,12 @@ pub struct StepForm {
     /// Step 10: the review passed.
     #[serde(default)]
     pub passed: Option<bool>,
+    /// Step 10: the candidate is a mobile person (流动人员), and the party organizations of their
+    /// household registration and residence were consulted (DEV-POLREVIEW).
+    #[serde(default)]
+    pub mobile: bool,
+    #[serde(default)]
+    pub consulted: bool,
     /// Step 11: the training's days and class hours.
     #[serde(default)]
     pub days: u32,
@@ -85,6 +91,11 @@ pub struct StepForm {
     pub yes: u32,
     #[serde(default)]
     pub written_yes: u32,
+    /// Steps 7 and 23: the public notice's first and last day (DEV-L-PUBLICITY).
+    #[serde(default)]
+    pub publicity_from: String,
+    #[serde(default)]
+    pub publicity_to: String,
     /// Step 17: the new member's dues category.
     #[serde(default)]
     pub dues_category: String,
@@ -271,7 +282,13 @@ impl Services {
             transferred_in_on: None,
             ended: false,
         };
-        let input = StepInput { step: Step::Apply, on: applied_on, detail: StepDetail::Plain, reason: String::new() };
+        let input = StepInput {
+            step: Step::Apply,
+            on: applied_on,
+            detail: StepDetail::Plain,
+            reason: String::new(),
+            publicity: None,
+        };
         if let Outcome::Refused(problems) = path::check_step(&rules, &blank, &input, today) {
             let problems = problems.into_iter().map(|p| Problem { field: "applied_on", ..p }).collect();
             return Err(invalid(problems));
@@ -424,9 +441,13 @@ impl Services {
         };
         let steps = storage::recruit::steps_in_tx(&mut tx, id).await?;
         let f = path_facts(&row, &steps);
-        let (detail, json) = self.step_detail(&mut tx, actor, &path, step, on, form).await?;
+        let (detail, mut json) = self.step_detail(&mut tx, actor, &path, step, on, form).await?;
+        let publicity = self.publicity(&row.branch_path, step, form, today).await?;
+        if let Some(p) = &publicity {
+            json["publicity"] = serde_json::json!({"from": p.from, "to": p.to, "working_days": p.working_days});
+        }
         let rules = self.recruitment_rules(&row.branch_path).await?;
-        let input = StepInput { step, on, detail, reason: reason.clone() };
+        let input = StepInput { step, on, detail, reason: reason.clone(), publicity };
         let warnings = match path::check_step(&rules, &f, &input, today) {
             Outcome::Refused(problems) => return Err(invalid(problems)),
             Outcome::Accepted { warnings } => warnings,
@@ -434,7 +455,7 @@ impl Services {
         let record = NewStep { recruit_id: id, step, on, detail: json.to_string(), reason, note };
         let step_id = storage::recruit::insert_step(&mut tx, &record, actor.account_id).await?;
         match (step, &input.detail) {
-            (Step::PoliticalReview, StepDetail::Review { passed }) => {
+            (Step::PoliticalReview, StepDetail::Review { passed, .. }) => {
                 storage::recruit::set_review(&mut tx, id, *passed).await?;
             }
             (Step::AdmissionApproval, _) => {
@@ -477,6 +498,32 @@ impl Services {
         Ok(step_id)
     }
 
+    /// Steps 7 and 23: the public notice typed, its working days counted with the calendar the
+    /// branch's committees keep (DEV-L-PUBLICITY); none when neither day is given.
+    async fn publicity(
+        &self,
+        branch_path: &str,
+        step: Step,
+        form: &StepForm,
+        today: NaiveDate,
+    ) -> Result<Option<path::Publicity>> {
+        let (from, to) = (form.publicity_from.trim(), form.publicity_to.trim());
+        if !matches!(step, Step::Candidate | Step::ConfirmationAssembly) || (from.is_empty() && to.is_empty()) {
+            return Ok(None);
+        }
+        let mut e = FieldErrors::new();
+        let (from, to) = (day(&mut e, "publicity_from", from, today), day(&mut e, "publicity_to", to, today));
+        let (Some(from), Some(to)) = (from, to) else { return Err(ServiceError::Invalid(e)) };
+        if to < from {
+            return Err(ServiceError::field("publicity_to", "公示结束日期不能早于开始日期"));
+        }
+        let changes = self.setting_changes().await?;
+        let reaching = domain::settings::reaching(&changes, branch_path);
+        let calendar =
+            domain::settings::work_calendar_on(&reaching, branch_path, from).map_err(ServiceError::Internal)?;
+        Ok(Some(path::Publicity { from, to, working_days: calendar.working_days(from, to) }))
+    }
+
     /// What the rules need of the step beyond its day, read on that day, and what is stored.
     async fn step_detail(
         &self,
@@ -512,7 +559,9 @@ impl Services {
                 let Some(passed) = form.passed else {
                     return Err(ServiceError::field("passed", "请填写政治审查结论"));
                 };
-                (StepDetail::Review { passed }, serde_json::json!({"passed": passed, "people": names(&form.people)?}))
+                let (mobile, consulted) = (form.mobile, form.consulted);
+                let json = serde_json::json!({"passed": passed, "people": names(&form.people)?, "mobile": mobile, "consulted": consulted});
+                (StepDetail::Review { passed, mobile, consulted }, json)
             }
             Step::Training => (
                 StepDetail::Training { days: form.days, hours: form.hours },

@@ -27,7 +27,18 @@ pub fn step_words(s: &StepRow) -> Result<String> {
             .unwrap_or_default();
         if named.is_empty() { String::new() } else { format!("{what}：{}", named.join("、")) }
     };
-    Ok(match s.step {
+    let publicity = v.get("publicity").map(|p| {
+        let day = |k: &str| {
+            p.get(k).and_then(|x| x.as_str()).and_then(domain::dates::parse_iso).map(format_cn).unwrap_or_default()
+        };
+        format!(
+            "公示：{}至{}（{}个工作日）",
+            day("from"),
+            day("to"),
+            p.get("working_days").and_then(serde_json::Value::as_u64).unwrap_or(0)
+        )
+    });
+    let words = match s.step {
         Step::Mentors | Step::Sponsors => v
             .get("members")
             .and_then(|m| m.as_array())
@@ -40,7 +51,12 @@ pub fn step_words(s: &StepRow) -> Result<String> {
                 Some(false) => "不合格",
                 None => "",
             };
-            [conclusion.to_string(), people("审查人")]
+            let mobile = if v.get("mobile").and_then(serde_json::Value::as_bool) == Some(true) {
+                "流动人员，已征求户籍所在地和现居住地党组织意见"
+            } else {
+                ""
+            };
+            [conclusion.to_string(), people("审查人"), mobile.to_string()]
                 .into_iter()
                 .filter(|x| !x.is_empty())
                 .collect::<Vec<_>>()
@@ -55,6 +71,11 @@ pub fn step_words(s: &StepRow) -> Result<String> {
             n("written_yes")
         ),
         _ => String::new(),
+    };
+    Ok(match publicity {
+        Some(p) if words.is_empty() => p,
+        Some(p) => format!("{words}；{p}"),
+        None => words,
     })
 }
 

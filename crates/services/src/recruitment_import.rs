@@ -225,7 +225,10 @@ impl Services {
                             }
                         }
                     }
-                    Step::PoliticalReview => (StepDetail::Review { passed: true }, serde_json::json!({"passed": true})),
+                    Step::PoliticalReview => (
+                        StepDetail::Review { passed: true, mobile: false, consulted: false },
+                        serde_json::json!({"passed": true}),
+                    ),
                     Step::Training => match cell(HOURS).parse::<u32>() {
                         Ok(hours) => {
                             (StepDetail::Training { days: 0, hours }, serde_json::json!({"days": 0, "hours": hours}))
@@ -237,7 +240,7 @@ impl Services {
                     },
                     _ => (StepDetail::Plain, serde_json::json!({})),
                 };
-                let input = StepInput { step, on, detail, reason: String::new() };
+                let input = StepInput { step, on, detail, reason: String::new(), publicity: None };
                 if let Outcome::Refused(found) = path::check_step(rules, &facts, &input, as_of) {
                     for p in found {
                         let rule =

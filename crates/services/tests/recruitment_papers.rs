@@ -211,3 +211,56 @@ async fn dev_l_the_local_practice_applies_where_a_committee_switched_it_on(db: D
     let catalogue = s.rule_catalogue(&c, st.b, NaiveDate::from_ymd_opt(2025, 8, 1).unwrap()).await.unwrap();
     assert!(catalogue.iter().any(|r| r.id == "DEV-L-REVIEW-VALID" && r.tightened()));
 }
+
+test_support::on_both_backends!(dev_l_publicity_counts_working_days_with_the_committees_calendar);
+
+async fn dev_l_publicity_counts_working_days_with_the_committees_calendar(db: Db) {
+    let st = setup(db).await;
+    let s = &st.s;
+    let c = console_actor();
+    let p = applicant(s, st.b, "蒋公示", 16, false).await;
+    for form in [
+        step("talk", "2025-01-20"),
+        step("activist", "2025-02-01"),
+        step("activist_filed", "2025-02-05"),
+        StepForm { member_ids: vec![st.voters[0]], ..step("mentors", "2025-02-05") },
+        step("cultivation", "2025-08-01"),
+    ] {
+        s.record_step(&c, p, &form).await.unwrap();
+    }
+    s.set_setting(
+        &c,
+        st.root,
+        domain::settings::rule_set_key(domain::family::recruitment::LOCAL_PRACTICE),
+        "on",
+        "2025-01-01",
+    )
+    .await
+    .unwrap();
+    // A holiday on Wednesday 25 February 2026 (the committee's calendar): Monday to Friday is four working days.
+    assert!(matches!(
+        s.set_setting(&c, st.root, domain::settings::CALENDAR_HOLIDAYS, "春节后", "2025-01-01").await,
+        Err(ServiceError::Invalid(_))
+    ));
+    s.set_setting(&c, st.root, domain::settings::CALENDAR_HOLIDAYS, "2026-02-25", "2025-01-01").await.unwrap();
+    let candidate = |from: &str, to: &str| StepForm {
+        publicity_from: from.into(),
+        publicity_to: to.into(),
+        ..step("candidate", "2026-03-02")
+    };
+    assert_eq!(
+        field_of(s.record_step(&c, p, &candidate("2026-02-23", "2026-02-27")).await.unwrap_err()).1,
+        "DEV-L-PUBLICITY"
+    );
+    assert_eq!(
+        field_of(s.record_step(&c, p, &candidate("2026-02-27", "2026-02-23")).await.unwrap_err()).0,
+        "publicity_to"
+    );
+    s.record_step(&c, p, &candidate("2026-02-20", "2026-02-27")).await.unwrap();
+    let v = s.recruit(&c, p).await.unwrap();
+    let made = v.steps.iter().find(|x| x.step == domain::family::recruitment::Step::Candidate).unwrap();
+    assert_eq!(
+        services::recruitment_filings::step_words(made).unwrap(),
+        "公示：2026年2月20日至2026年2月27日（5个工作日）"
+    );
+}

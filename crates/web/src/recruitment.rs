@@ -374,6 +374,18 @@ fn step_fields(
                 .required(),
             );
             out.push(Field::text("people", "审查人", &g("people"), errors).hint("多人用“、”分隔"));
+            out.push(Field::select("mobile", "流动人员", &g("mobile"), yes_no(), None, errors));
+            out.push(
+                Field::select(
+                    "consulted",
+                    "已征求户籍所在地和现居住地党组织意见",
+                    &g("consulted"),
+                    yes_no(),
+                    None,
+                    errors,
+                )
+                .hint("流动人员须征求两地党组织意见（DEV-POLREVIEW）"),
+            );
         }
         Step::Training => {
             out.push(Field::text("days", "培训天数", &g("days"), errors).kind("number"));
@@ -412,6 +424,14 @@ fn step_fields(
             .required(),
         ),
         _ => {}
+    }
+    if matches!(next, Step::Candidate | Step::ConfirmationAssembly) {
+        out.push(Field::text("publicity_from", "公示开始日期", &g("publicity_from"), errors).kind("date"));
+        out.push(
+            Field::text("publicity_to", "公示结束日期", &g("publicity_to"), errors)
+                .kind("date")
+                .hint("启用发展党员地方规程的，公示不少于5个工作日（DEV-L-PUBLICITY）"),
+        );
     }
     out.push(Field::text("reason", "理由（不符合“一般”规定时填写）", &g("reason"), errors));
     out.push(Field::text("note", "情况记录", &g("note"), errors));
@@ -549,6 +569,10 @@ fn step_form_of(f: &HashMap<String, String>, e: &mut FieldErrors) -> StepForm {
         days: number(f, "days", e),
         hours: number(f, "hours", e),
         leaving_soon: get_s(f, "leaving_soon") == "yes",
+        publicity_from: get_s(f, "publicity_from"),
+        publicity_to: get_s(f, "publicity_to"),
+        mobile: get_s(f, "mobile") == "yes",
+        consulted: get_s(f, "consulted") == "yes",
         expected: number(f, "expected", e),
         present: number(f, "present", e),
         yes: number(f, "yes", e),

@@ -103,6 +103,8 @@ fn value_label(kind: ValueKind, value: &str) -> String {
     match kind {
         ValueKind::Switch => if value == "on" { "已启用" } else { "未启用" }.to_string(),
         ValueKind::Count { .. } => value.to_string(),
+        ValueKind::Days if value.is_empty() => "（未设定）".to_string(),
+        ValueKind::Days => value.to_string(),
         ValueKind::Choice { options } => {
             options.iter().find(|(v, _)| *v == value).map(|(_, l)| (*l).to_string()).unwrap_or(value.to_string())
         }
@@ -121,6 +123,8 @@ fn choices(kind: ValueKind) -> Vec<Choice> {
         ValueKind::Choice { options } => {
             options.iter().map(|(v, l)| Choice { value: (*v).into(), label: (*l).into() }).collect()
         }
+        // Typed in a text box.
+        ValueKind::Days => Vec::new(),
     }
 }
 
@@ -355,7 +359,8 @@ pub(crate) struct Setting {
     pub key: String,
     pub label: String,
     pub help: String,
-    /// `switch` (on/off), `count` (a whole number within min–max) or `choice` (one of `options`).
+    /// `switch` (on/off), `count` (a whole number within min–max), `choice` (one of `options`) or
+    /// `days` (dates and ranges such as `2026-10-01..2026-10-07`, separated by "、").
     pub value_type: String,
     pub min: Option<u32>,
     pub max: Option<u32>,
@@ -378,6 +383,7 @@ impl From<&services::settings::SettingState> for Setting {
         let (value_type, min, max, options) = match s.def.value {
             ValueKind::Switch => ("switch", None, None, Vec::new()),
             ValueKind::Count { min, max } => ("count", Some(min), Some(max), Vec::new()),
+            ValueKind::Days => ("days", None, None, Vec::new()),
             ValueKind::Choice { options } => (
                 "choice",
                 None,

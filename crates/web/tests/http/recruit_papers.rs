@@ -150,6 +150,18 @@ pub(crate) async fn recruit_papers_routes_both_ways(db: Db) {
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "the same person again: {}", r.body);
     assert!(r.body.contains("\"row_number\":2"), "{}", r.body);
 
+    // The committee's working-day calendar (DEV-L-PUBLICITY counts with it): typed as days and
+    // ranges; a value that is not one is refused on the page.
+    let settings = format!("/orgs/{}/settings", f.root);
+    let r = page_get(&f, &root, &settings).await;
+    assert!(r.body.contains("法定节假日") && r.body.contains("placeholder=\"如 2026-10-01..2026-10-07"), "{}", r.body);
+    let r = page_post(&f, &root, &settings, "key=calendar.holidays&value=国庆&from=2026-01-01").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("不是日期"), "{}", r.body);
+    let ok = "key=calendar.holidays&value=2026-10-01..2026-10-07&from=2026-01-01&confirmed=1";
+    assert_eq!(page_post(&f, &root, &settings, ok).await.status, StatusCode::SEE_OTHER);
+    assert!(page_get(&f, &root, &settings).await.body.contains("2026-10-01..2026-10-07"));
+
     // 双培养: the key-teacher flag of a member, counted on the board.
     let flag = format!("/members/{}/key-teacher", f.member_a);
     assert!(refused(page_post(&f, &wb, &flag, "key_teacher=yes").await.status));

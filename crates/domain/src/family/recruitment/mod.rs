@@ -21,7 +21,7 @@
 //! | DEV-CONVERT-TIME | confirmation approved within 3 months of its assembly | [`path::check_step`], [`deadlines::evaluate`] |
 //! | DEV-TRANSFER-PROB | a probationary member transferred in: the discussion may wait up to 6 months | [`deadlines::evaluate`] |
 //!
-//! | DEV-L-ACTIVIST-WAIT, DEV-L-REVIEW-VALID, DEV-L-PREREVIEW-TIME, DEV-L-ASSEMBLY-TIME | the local practice ([`local_rules`], switched on by a committee) | [`path::check_step`], [`deadlines::evaluate`] |
+//! | DEV-L-ACTIVIST-WAIT, DEV-L-REVIEW-VALID, DEV-L-PREREVIEW-TIME, DEV-L-ASSEMBLY-TIME, DEV-L-PUBLICITY | the local practice ([`local_rules`], switched on by a committee) | [`path::check_step`], [`deadlines::evaluate`] |
 //!
 //! A rule worded "一般" (in general) or allowing special cases is a warning at write time, which
 //! the step may pass only with a recorded reason; a firm rule refuses the step.
@@ -85,6 +85,9 @@ pub enum Check {
     PreReviewTime { months: u32 },
     /// DEV-L-ASSEMBLY-TIME (local): the admission assembly within `months` of the pre-review.
     AssemblyTime { months: u32 },
+    /// DEV-L-PUBLICITY (local): a public notice of at least `working_days` before a person is made
+    /// a candidate and before the confirmation is discussed.
+    Publicity { working_days: u32 },
     /// A duty of procedure the step records (who decided, the resolution, the oath …): listed in
     /// the catalogue, kept by recording the step.
     Procedure,
@@ -115,6 +118,7 @@ impl RuleCheck for Check {
             (ReviewValid { years: l }, ReviewValid { years: e }) => l > e,
             (PreReviewTime { months: l }, PreReviewTime { months: e }) => l > e,
             (AssemblyTime { months: l }, AssemblyTime { months: e }) => l > e,
+            (Publicity { working_days: l }, Publicity { working_days: e }) => l < e,
             _ => false,
         };
         if looser { Err(Weaker::Loosens(Loosening::Threshold)) } else { Ok(()) }
@@ -129,6 +133,7 @@ impl RuleCheck for Check {
             | PreReviewTime { months: 0 }
             | AssemblyTime { months: 0 } => Err("月数应大于0"),
             ReviewValid { years: 0 } => Err("年数应大于0"),
+            Publicity { working_days: 0 } => Err("工作日数应大于0"),
             Mentors { min, max } if min > max || *max == 0 => Err("人数范围无效"),
             ApprovalTime { months, hard_months } if months > hard_months || *months == 0 => Err("期限无效"),
             Probation { min_extension, max_extension, .. } if min_extension > max_extension => Err("延长期限无效"),
@@ -166,6 +171,7 @@ impl RuleCheck for Check {
             ReviewValid { years } => vec![Param::new("years", "政治审查有效期（年）", years)],
             PreReviewTime { months } => vec![Param::new("months", "支委会审查后预审期限（月）", months)],
             AssemblyTime { months } => vec![Param::new("months", "预审后召开支部大会期限（月）", months)],
+            Publicity { working_days } => vec![Param::new("working_days", "公示（工作日）", working_days)],
             PoliticalReview | AssemblyVote | Approver | Confirmation | Procedure => Vec::new(),
         }
     }
@@ -362,7 +368,7 @@ pub const LOCAL_PRACTICE: &str = "发展党员地方规程";
 /// The local rule sets a committee can switch on for its subtree: (name, what it requires).
 pub const LOCAL_RULE_SETS: [(&str, &str); 1] = [(
     LOCAL_PRACTICE,
-    "递交申请书满6个月方可确定为入党积极分子；政治审查1年内有效；支委会审查后1个月内预审；预审后1个月内召开支部大会（地方规程，比《发展党员工作细则》更严）",
+    "递交申请书满6个月方可确定为入党积极分子；政治审查1年内有效；支委会审查后1个月内预审；预审后1个月内召开支部大会；确定发展对象和转正前公示不少于5个工作日（地方规程，比《发展党员工作细则》更严）",
 )];
 
 const LOCAL_CITATION: &str = "地方发展党员工作规程（《中国共产党发展党员工作细则》未规定）";
@@ -381,6 +387,11 @@ pub fn local_rules() -> Vec<Rule<Check>> {
         local("DEV-L-REVIEW-VALID", "政治审查结论1年内有效，超过的应重新审查", ReviewValid { years: 1 }),
         local("DEV-L-PREREVIEW-TIME", "支部委员会审查后1个月内完成上级党委预审", PreReviewTime { months: 1 }),
         local("DEV-L-ASSEMBLY-TIME", "上级党委预审后1个月内召开支部大会讨论接收", AssemblyTime { months: 1 }),
+        local(
+            "DEV-L-PUBLICITY",
+            "确定发展对象和讨论预备党员转正前，公示不少于5个工作日（节假日按党委设置的工作日历）",
+            Publicity { working_days: 5 },
+        ),
     ]
 }
 

@@ -127,8 +127,9 @@ pub enum StepDetail {
     Mentors(Vec<NamedMember>),
     /// Step 9: the sponsors.
     Sponsors(Vec<NamedMember>),
-    /// Step 10: the review's conclusion.
-    Review { passed: bool },
+    /// Step 10: the review's conclusion; for a mobile person (流动人员) whether the party
+    /// organizations of their household registration and residence were consulted (DEV-POLREVIEW).
+    Review { passed: bool, mobile: bool, consulted: bool },
     /// Step 11: the training.
     Training { days: u32, hours: u32 },
     /// Step 13: whether the candidate leaves their unit within the months of DEV-PREREVIEW.
@@ -147,6 +148,17 @@ pub struct StepInput {
     pub detail: StepDetail,
     /// Why a rule worded "一般" is departed from; needed when the step draws a warning.
     pub reason: String,
+    /// Steps 7 and 23: the public notice before them (DEV-L-PUBLICITY).
+    pub publicity: Option<Publicity>,
+}
+
+/// A public notice (公示): its first and last day and the working days between them, counted
+/// with the committee's calendar ([`crate::calendar::WorkCalendar`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Publicity {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub working_days: u32,
 }
 
 /// A rule a step breaks: which, and what to say, on which field.
@@ -305,6 +317,13 @@ pub fn check_step(rules: &RuleSet<Check>, path: &PathFacts, input: &StepInput, t
                 }
             }
         }
+        (Step::PoliticalReview, StepDetail::Review { mobile: true, consulted: false, .. }) => {
+            c.refuse(
+                "DEV-POLREVIEW",
+                "consulted",
+                "对流动人员进行政治审查，须征求其户籍所在地和现居住地党组织的意见".into(),
+            );
+        }
         (Step::Training, StepDetail::Training { days, hours }) => {
             if let Some(Check::Training { days: min_days, hours: min_hours }) = c.check_of("DEV-TRAINING")
                 && *days < min_days
@@ -426,6 +445,32 @@ fn check_local(c: &mut Checker<'_>, path: &PathFacts, input: &StepInput) {
             }
         }
         _ => {}
+    }
+    if matches!(input.step, Step::Candidate | Step::ConfirmationAssembly)
+        && let Some(Check::Publicity { working_days }) = c.check_of("DEV-L-PUBLICITY")
+    {
+        let what = if input.step == Step::Candidate { "确定发展对象" } else { "讨论转正" };
+        match input.publicity {
+            None => c.warn(
+                "DEV-L-PUBLICITY",
+                "publicity_from",
+                format!("{what}前应公示不少于{working_days}个工作日，请填写公示起止日期"),
+            ),
+            Some(p) if p.working_days < working_days => c.warn(
+                "DEV-L-PUBLICITY",
+                "publicity_to",
+                format!(
+                    "公示（{}至{}）只有{}个工作日，应不少于{working_days}个工作日",
+                    format_cn(p.from),
+                    format_cn(p.to),
+                    p.working_days
+                ),
+            ),
+            Some(p) if p.to >= on => {
+                c.warn("DEV-L-PUBLICITY", "publicity_to", format!("公示期满（{}）后方可{what}", format_cn(p.to)))
+            }
+            Some(_) => {}
+        }
     }
 }
 

@@ -33,7 +33,7 @@ fn person(birth: NaiveDate, steps: &[(Step, NaiveDate)]) -> PathFacts {
 }
 
 fn input(step: Step, on: NaiveDate, detail: StepDetail) -> StepInput {
-    StepInput { step, on, detail, reason: String::new() }
+    StepInput { step, on, detail, reason: String::new(), publicity: None }
 }
 
 /// The rule IDs that refuse (or warn without a reason for) the step; empty when it is accepted.
@@ -445,4 +445,47 @@ fn dev_talk_and_dev_hq_talk_name_who_talked() {
     let q = at(Step::AdmissionAssembly, &[]);
     let hq = input(Step::HqTalk, d(2025, 1, 1), StepDetail::Talk { people: Vec::new() });
     assert_eq!(refused_by(&q, &hq), vec!["DEV-HQ-TALK"]);
+}
+
+#[test]
+fn dev_polreview_a_mobile_person_is_reviewed_with_both_places_consulted() {
+    let p = reviewed(&walk(d(2024, 1, 1), Step::Sponsors));
+    let review = |mobile, consulted| {
+        input(Step::PoliticalReview, d(2025, 1, 1), StepDetail::Review { passed: true, mobile, consulted })
+    };
+    assert_eq!(refused_by(&p, &review(true, false)), vec!["DEV-POLREVIEW"]);
+    assert!(refused_by(&p, &review(true, true)).is_empty());
+    assert!(refused_by(&p, &review(false, false)).is_empty());
+}
+
+#[test]
+fn dev_l_publicity_five_working_days_ended_before_the_step() {
+    let p = at(Step::Cultivation, &[]);
+    let on = d(2025, 3, 3);
+    let cal = crate::calendar::WorkCalendar::new("2025-02-26", "").unwrap_or_default();
+    let notice = |from, to, cal: &crate::calendar::WorkCalendar| path::Publicity {
+        from,
+        to,
+        working_days: cal.working_days(from, to),
+    };
+    let plain = crate::calendar::WorkCalendar::default();
+    let candidate = |publicity| StepInput { publicity, ..input(Step::Candidate, on, StepDetail::Plain) };
+    // Monday 24 to Friday 28 February 2025: five working days.
+    assert!(refused_locally(&p, &candidate(Some(notice(d(2025, 2, 24), d(2025, 2, 28), &plain)))).is_empty());
+    assert_eq!(
+        refused_locally(&p, &candidate(Some(notice(d(2025, 2, 24), d(2025, 2, 27), &plain)))),
+        vec!["DEV-L-PUBLICITY"]
+    );
+    // A holiday on the Wednesday leaves four.
+    assert_eq!(
+        refused_locally(&p, &candidate(Some(notice(d(2025, 2, 24), d(2025, 2, 28), &cal)))),
+        vec!["DEV-L-PUBLICITY"]
+    );
+    assert_eq!(
+        refused_locally(&p, &candidate(Some(notice(d(2025, 2, 25), d(2025, 3, 3), &plain)))),
+        vec!["DEV-L-PUBLICITY"],
+        "ends on the day"
+    );
+    assert_eq!(refused_locally(&p, &candidate(None)), vec!["DEV-L-PUBLICITY"]);
+    assert!(refused_by(&p, &candidate(None)).is_empty(), "not a national rule");
 }
