@@ -634,8 +634,9 @@ impl Services {
         Ok(storage::member::insert(tx, &data, &placement, &joined.to_string()).await?)
     }
 
-    /// DEV-PROBATION: extends a probationary member's probation once, by 6–12 months.
-    pub async fn extend_probation(&self, actor: &Actor, id: i64, months: u32, on: &str) -> Result<()> {
+    /// DEV-PROBATION: extends a probationary member's probation once, by 6–12 months: a decision
+    /// of the branch assembly approved by the committee, with its day and the deciding body.
+    pub async fn extend_probation(&self, actor: &Actor, id: i64, months: u32, on: &str, body: &str) -> Result<()> {
         let today = self.today();
         let mut tx = self.db.begin().await?;
         let row = storage::recruit::get_in_tx(&mut tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
@@ -644,12 +645,17 @@ impl Services {
             return Err(ServiceError::Forbidden);
         }
         let mut e = FieldErrors::new();
-        let Some(on) = day(&mut e, "on", on, today) else { return Err(ServiceError::Invalid(e)) };
+        let on = day(&mut e, "on", on, today);
+        let body = text(&mut e, "body", body, None, 100);
+        if body.is_empty() && e.get("body").is_none() {
+            e.add("body", "请填写决定机关");
+        }
+        let Some(on) = on.filter(|_| e.is_empty()) else { return Err(ServiceError::Invalid(e)) };
         let steps = storage::recruit::steps_in_tx(&mut tx, id).await?;
         let f = path_facts(&row, &steps);
         let rules = self.recruitment_rules(&row.branch_path).await?;
         path::check_extension(&rules, &f, months, on).map_err(|p| invalid(vec![p]))?;
-        storage::recruit::set_extension(&mut tx, id, months).await?;
+        storage::recruit::set_extension(&mut tx, id, months, on, &body).await?;
         if let Some(member_id) = row.member_id {
             storage::recruit::extend_member_probation(&mut tx, member_id, months).await?;
         }
@@ -659,7 +665,7 @@ impl Services {
             entity_id: Some(id),
             org_path: Some(row.branch_path.clone()),
             before: None,
-            after: Some(serde_json::json!({"months": months, "on": on})),
+            after: Some(serde_json::json!({"months": months, "on": on, "body": body})),
         };
         self.audit(&mut tx, actor, entry).await?;
         tx.commit().await?;

@@ -151,9 +151,12 @@ async fn a_whole_path_from_application_to_confirmation(db: Db) {
     let moved = s.recruit(&c, p).await.unwrap();
     assert_eq!((moved.row.branch_id, moved.row.transferred_in_on), (b2, NaiveDate::from_ymd_opt(2026, 10, 18)));
     // DEV-PROBATION: an extension of 5 months refused, 6 accepted, a second refused.
-    assert_eq!(rule_of(s.extend_probation(&c, p, 5, "2027-09-01").await.unwrap_err()), "DEV-PROBATION");
-    s.extend_probation(&c, p, 6, "2027-09-01").await.unwrap();
-    assert_eq!(rule_of(s.extend_probation(&c, p, 6, "2027-09-02").await.unwrap_err()), "DEV-PROBATION");
+    assert_eq!(rule_of(s.extend_probation(&c, p, 5, "2027-09-01", "县教育局党委").await.unwrap_err()), "DEV-PROBATION");
+    assert!(matches!(s.extend_probation(&c, p, 6, "2027-09-01", " ").await, Err(ServiceError::Invalid(_))));
+    s.extend_probation(&c, p, 6, "2027-09-01", "县教育局党委").await.unwrap();
+    let row = s.recruit(&c, p).await.unwrap().row;
+    assert_eq!((row.extension_on, row.extension_body.as_str()), (NaiveDate::from_ymd_opt(2027, 9, 1), "县教育局党委"));
+    assert_eq!(rule_of(s.extend_probation(&c, p, 6, "2027-09-02", "县教育局党委").await.unwrap_err()), "DEV-PROBATION");
     for (code, on) in [
         ("admission_filed", "2026-10-16"),
         ("placement", "2026-10-20"),

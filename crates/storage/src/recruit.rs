@@ -29,6 +29,8 @@ crate::typed_row! {
         pub branch_name: String,
         pub review_passed: Option<i64>,
         pub extension_months: Option<i64>,
+        pub extension_on: Option<NaiveDate>,
+        pub extension_body: String,
         pub transferred_in_on: Option<NaiveDate>,
         pub member_id: Option<i64>,
         pub ended_on: Option<NaiveDate>,
@@ -37,7 +39,7 @@ crate::typed_row! {
 }
 
 const COLS: &str = "r.id, r.name, r.id_number, r.birth_date, r.gender, r.ethnicity, r.education, r.phone, r.unit_name, r.post, r.key_teacher, \
-                    r.branch_id, r.branch_path, o.name AS branch_name, r.review_passed, r.extension_months, \
+                    r.branch_id, r.branch_path, o.name AS branch_name, r.review_passed, r.extension_months, r.extension_on, r.extension_body, \
                     r.transferred_in_on, r.member_id, r.ended_on, r.end_reason";
 const FROM: &str = " FROM recruits r JOIN orgs o ON o.id = r.branch_id";
 
@@ -205,10 +207,11 @@ pub async fn set_member(tx: &mut Tx, id: i64, member_id: i64) -> Result<()> {
     Ok(())
 }
 
-pub async fn set_extension(tx: &mut Tx, id: i64, months: u32) -> Result<()> {
+pub async fn set_extension(tx: &mut Tx, id: i64, months: u32, on: NaiveDate, body: &str) -> Result<()> {
     tx.execute(
-        "UPDATE recruits SET extension_months = $1, updated_at = $2 WHERE id = $3",
-        &[i64::from(months).into(), now_ms().into(), id.into()],
+        "UPDATE recruits SET extension_months = $1, extension_on = $2, extension_body = $3, updated_at = $4 \
+         WHERE id = $5",
+        &[i64::from(months).into(), on.into(), body.into(), now_ms().into(), id.into()],
     )
     .await?;
     Ok(())

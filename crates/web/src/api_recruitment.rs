@@ -145,7 +145,10 @@ pub(crate) struct RecruitFinding {
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct Extension {
     pub months: u32,
+    /// The day of the decision.
     pub on: String,
+    /// The deciding body (决定机关).
+    pub body: String,
 }
 
 async fn api_board(
@@ -245,6 +248,6 @@ async fn api_extend(
 ) -> ApiResult {
     let id = id_of(&id)?;
     let b = body(b)?;
-    state.services.extend_probation(&v.actor, id, b.months, &b.on).await?;
+    state.services.extend_probation(&v.actor, id, b.months, &b.on, &b.body).await?;
     done()
 }

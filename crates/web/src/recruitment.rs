@@ -298,6 +298,8 @@ struct PersonPage {
     /// The day and reason the path ended.
     ended: String,
     today: String,
+    /// The probation's extension: months, day and deciding body.
+    extension: String,
     /// The actor may record on this path (documents too, also after it is complete).
     can_record_any: bool,
     accepted: String,
@@ -508,6 +510,11 @@ pub(crate) async fn person_view(
         can_cancel: r.can_record && admitted && r.row.ended_on.is_none(),
         ended: r.row.ended_on.map(|d| format!("{}：{}", format_cn(d), r.row.end_reason)).unwrap_or_default(),
         today: today.clone(),
+        extension: match (r.row.extension_months, r.row.extension_on) {
+            (Some(m), Some(on)) => format!("已延长预备期{m}个月（{}，{}）", format_cn(on), r.row.extension_body),
+            (Some(m), None) => format!("已延长预备期{m}个月"),
+            _ => String::new(),
+        },
         can_record_any: r.can_record,
         accepted: services::attachments::accepted(),
         destinations,
@@ -613,7 +620,8 @@ async fn extend(State(state): State<AppState>, Path(id): Path<String>, f: Checke
         )
         .await;
     }
-    match state.services.extend_probation(&f.viewer.actor, id, months, &get_s(&f.fields, "on")).await {
+    let (on, body) = (get_s(&f.fields, "on"), get_s(&f.fields, "body"));
+    match state.services.extend_probation(&f.viewer.actor, id, months, &on, &body).await {
         Ok(()) => see_other(&format!("/recruits/{id}")),
         Err(ServiceError::Invalid(e)) => {
             person_view(

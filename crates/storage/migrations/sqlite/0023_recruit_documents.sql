@@ -17,3 +17,7 @@ CREATE INDEX recruit_documents_recruit ON recruit_documents(recruit_id);
 -- 双培养: a member who is a key teacher (骨干教师); a person admitted from recruitment keeps the
 -- flag of their record.
 ALTER TABLE members ADD COLUMN key_teacher BIGINT NOT NULL DEFAULT 0;
+
+-- DEV-PROBATION: an extension of the probation is a decision: its day and the deciding body.
+ALTER TABLE recruits ADD COLUMN extension_on TEXT;
+ALTER TABLE recruits ADD COLUMN extension_body TEXT NOT NULL DEFAULT '';

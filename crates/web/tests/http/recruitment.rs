@@ -99,11 +99,11 @@ pub(crate) async fn recruitment_routes_both_ways(db: Db) {
     let q2 = f.services.create_applicant(&c, f.branch_a, &applicant("冯预备", 39)).await.unwrap();
     admit(&f, q2, 95).await;
     let ext = format!("/recruits/{q}/extension");
-    assert!(refused(page_post(&f, &wb, &ext, "months=6&on=2026-04-01").await.status));
-    let r = page_post(&f, &wa, &ext, "months=5&on=2026-04-01").await;
+    assert!(refused(page_post(&f, &wb, &ext, "months=6&on=2026-04-01&body=教育局党委").await.status));
+    let r = page_post(&f, &wa, &ext, "months=5&on=2026-04-01&body=教育局党委").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("DEV-PROBATION"), "{}", r.body);
-    assert_eq!(page_post(&f, &wa, &ext, "months=6&on=2026-04-01").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(page_post(&f, &wa, &ext, "months=6&on=2026-04-01&body=教育局党委").await.status, StatusCode::SEE_OTHER);
 
     // The API.
     let ta = token(&f, "worker_a").await;
@@ -139,7 +139,7 @@ pub(crate) async fn recruitment_routes_both_ways(db: Db) {
     assert!(refused(api(&f, &tb, "POST", &api_person, Some(talk.clone())).await.status));
     assert_eq!(api(&f, &ta, "POST", &api_person, Some(talk)).await.status, StatusCode::CREATED);
     // A second extension is refused naming DEV-PROBATION; another member's first is accepted.
-    let again = serde_json::json!({"months": 6, "on": "2026-04-02"});
+    let again = serde_json::json!({"months": 6, "on": "2026-04-02", "body": "教育局党委"});
     let r = api(&f, &ta, "POST", &format!("/api/v1/recruits/{q}/extension"), Some(again.clone())).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("\"rule_id\":\"DEV-PROBATION\""), "{}", r.body);
