@@ -163,12 +163,18 @@ fn stage_of(reached: Option<Step>) -> Stage {
 
 /// What the recruitment family knows of a person: their record and steps.
 pub(crate) fn path_facts(row: &RecruitRow, steps: &[StepRow]) -> PathFacts {
+    let steps: Vec<(Step, NaiveDate)> = steps.iter().map(|s| (s.step, s.on_date)).collect();
+    path_facts_of(row, &steps)
+}
+
+/// [`path_facts`] from the steps as (step, day).
+pub(crate) fn path_facts_of(row: &RecruitRow, steps: &[(Step, NaiveDate)]) -> PathFacts {
     PathFacts {
         person_id: row.id,
         name: row.name.clone(),
         org_id: row.branch_id,
         birth_date: row.birth_date,
-        steps: steps.iter().map(|s| StepRecord { step: s.step, on: s.on_date }).collect(),
+        steps: steps.iter().map(|&(step, on)| StepRecord { step, on }).collect(),
         review_passed: row.review_passed.map(|v| v == 1),
         extension_months: row.extension_months.and_then(|m| u32::try_from(m).ok()),
         transferred_in_on: row.transferred_in_on,

@@ -12,7 +12,7 @@ use domain::org::{OrgKind, OrgPath};
 
 use crate::compliance::FindingCounts;
 use crate::org_life::NOTICE_DAYS;
-use crate::recruitment::path_facts;
+use crate::recruitment::path_facts_of;
 use crate::rows::OrgRow;
 use crate::{Result, Services};
 
@@ -48,31 +48,32 @@ impl Services {
         let closed_since = as_of.to_string();
         let when = When::new(as_of.year(), as_of, NOTICE_DAYS);
         let mut stats = DeadlineStats::default();
-        let mut after: Option<String> = None;
-        loop {
-            let page = storage::check::orgs_page(&self.db, &lo, &hi, after.as_deref(), page_size.max(1), &closed_since)
-                .await?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.path.clone());
+        let page_size = page_size.max(1);
+        // Pipelined like the full check: the next page's people are read (on the driver's thread)
+        // while this page is judged.
+        let read = |page: &[OrgRow]| {
+            let db = self.db.clone();
+            let ids: Vec<i64> = page.iter().filter(|o| o.kind == OrgKind::Branch).map(|o| o.id).collect();
+            tokio::spawn(async move { storage::recruit::open_paths_of_branches(&db, &ids).await })
+        };
+        let mut page = storage::check::orgs_page(&self.db, &lo, &hi, None, page_size, &closed_since).await?;
+        let mut reading = read(&page);
+        while let Some(last) = page.last() {
+            let next = if page.len() >= page_size {
+                storage::check::orgs_page(&self.db, &lo, &hi, Some(&last.path), page_size, &closed_since).await?
+            } else {
+                Vec::new()
+            };
+            let next_reading = read(&next);
+            let paths = reading.await.map_err(|e| crate::ServiceError::Internal(format!("deadlines page: {e}")))??;
             let branches: Vec<&OrgRow> = page.iter().filter(|o| o.kind == OrgKind::Branch).collect();
-            let ids: Vec<i64> = branches.iter().map(|o| o.id).collect();
-            let (rows, steps) = storage::recruit::open_of_branches(&self.db, &ids).await?;
             stats.branches += branches.len();
-            stats.people += rows.len();
-            stats.steps += steps.len();
-            // Rows and steps come in person order: each person's steps are one run.
-            let mut at = 0;
+            stats.people += paths.len();
             let mut by_branch: std::collections::HashMap<i64, Vec<domain::family::recruitment::PathFacts>> =
                 std::collections::HashMap::new();
-            for row in &rows {
-                while at < steps.len() && steps[at].recruit_id < row.id {
-                    at += 1;
-                }
-                let start = at;
-                while at < steps.len() && steps[at].recruit_id == row.id {
-                    at += 1;
-                }
-                by_branch.entry(row.branch_id).or_default().push(path_facts(row, &steps[start..at]));
+            for (row, steps) in &paths {
+                stats.steps += steps.len();
+                by_branch.entry(row.branch_id).or_default().push(path_facts_of(row, steps));
             }
             for org in branches {
                 let Some(people) = by_branch.remove(&org.id) else { continue };
@@ -83,9 +84,8 @@ impl Services {
                     sink(org, found);
                 }
             }
-            if page.len() < page_size.max(1) {
-                break;
-            }
+            page = next;
+            reading = next_reading;
         }
         Ok(stats)
     }

@@ -147,10 +147,8 @@ async fn page_facts(
         });
     }
     // DEV-*: the people in recruitment and their steps (the family sees only those up to the day).
-    let (recruits, steps) = storage::recruit::open_of_branches(db, branches).await?;
-    for r in &recruits {
-        let mine: Vec<_> = steps.iter().filter(|s| s.recruit_id == r.id).cloned().collect();
-        out.recruits.entry(r.branch_id).or_default().push(crate::recruitment::path_facts(r, &mine));
+    for (r, steps) in storage::recruit::open_paths_of_branches(db, branches).await? {
+        out.recruits.entry(r.branch_id).or_default().push(crate::recruitment::path_facts_of(&r, &steps));
     }
     // EDU-TRANSFER (away at a fixed place) and EDU-GRADS: the members away on the day.
     for a in storage::away::away_of(db, branches, &range.on).await? {

@@ -145,7 +145,7 @@ fn meetings_where(b: &mut SqlBuf, org_ids: &[i64], from: &str, to: &str) {
 
 /// The string aggregate of the backend (the same concatenation works on both; only the
 /// aggregate's name differs).
-fn string_agg(db: &Db) -> &'static str {
+pub(crate) fn string_agg(db: &Db) -> &'static str {
     match db.kind() {
         DbKind::Sqlite => "group_concat",
         DbKind::Postgres => "string_agg",
