@@ -161,6 +161,16 @@ fn stage_of(reached: Option<Step>) -> Stage {
     }
 }
 
+/// Steps grouped by person, each person's in the order read (a subtree's board or lists read
+/// every person's steps at once).
+pub(crate) fn steps_by_person(steps: Vec<StepRow>) -> std::collections::HashMap<i64, Vec<StepRow>> {
+    let mut out: std::collections::HashMap<i64, Vec<StepRow>> = std::collections::HashMap::new();
+    for s in steps {
+        out.entry(s.recruit_id).or_default().push(s);
+    }
+    out
+}
+
 /// What the recruitment family knows of a person: their record and steps.
 pub(crate) fn path_facts(row: &RecruitRow, steps: &[StepRow]) -> PathFacts {
     let steps: Vec<(Step, NaiveDate)> = steps.iter().map(|s| (s.step, s.on_date)).collect();
@@ -388,10 +398,10 @@ impl Services {
         let rules = self.recruitment_rules(&org.path).await?;
         let today = self.today();
         let when = When::new(today.year(), today, 0);
+        let by_person = steps_by_person(steps);
         let mut out = Vec::new();
         for row in rows.iter().filter(|r| r.ended_on.is_none()) {
-            let mine: Vec<StepRow> = steps.iter().filter(|s| s.recruit_id == row.id).cloned().collect();
-            let f = path_facts(row, &mine);
+            let f = path_facts(row, by_person.get(&row.id).map(Vec::as_slice).unwrap_or_default());
             if f.has(Step::Archive) {
                 continue;
             }

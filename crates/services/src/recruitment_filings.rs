@@ -91,7 +91,7 @@ impl Services {
         let (lo, hi) = org.org_path()?.subtree_bounds();
         let rows = storage::recruit::of_subtree(&self.db, &actor.scope(), &lo, &hi).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let steps = storage::recruit::steps_of(&self.db, &ids).await?;
+        let by_person = crate::recruitment::steps_by_person(storage::recruit::steps_of(&self.db, &ids).await?);
         let person = |r: &RecruitRow| -> Result<Vec<String>> {
             let branch = domain::org::OrgPath::parse(&r.branch_path)
                 .map_err(|e| ServiceError::Internal(format!("recruits {}: branch_path: {e}", r.id)))?;
@@ -118,8 +118,8 @@ impl Services {
             headers.extend(extra.iter().map(|s| s.to_string()));
             let mut out = Vec::new();
             for r in rows.iter().filter(|r| r.ended_on.is_none()) {
-                let mine: Vec<StepRow> = steps.iter().filter(|s| s.recruit_id == r.id).cloned().collect();
-                let f = crate::recruitment::path_facts(r, &mine);
+                let mine = by_person.get(&r.id).map(Vec::as_slice).unwrap_or_default();
+                let f = crate::recruitment::path_facts(r, mine);
                 if !f.has(from) || f.has(until) {
                     continue;
                 }
