@@ -206,6 +206,17 @@ fn names(text: &str) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// The person to record on, read in `tx`, with their branch's path, if the actor may record on
+/// their path (refused as not found outside the actor's scope).
+pub(crate) async fn recruit_to_edit(tx: &mut storage::Tx, actor: &Actor, id: i64) -> Result<(RecruitRow, OrgPath)> {
+    let row = storage::recruit::get_in_tx(tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
+    let path = OrgPath::parse(&row.branch_path).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    if !can(actor, Action::CreateMember, Target::Org(&path)) {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok((row, path))
+}
+
 fn invalid(problems: Vec<Problem>) -> ServiceError {
     let mut e = FieldErrors::new();
     for p in problems {
@@ -429,11 +440,7 @@ impl Services {
     pub async fn record_step(&self, actor: &Actor, id: i64, form: &StepForm) -> Result<i64> {
         let today = self.today();
         let mut tx = self.db.begin().await?;
-        let row = storage::recruit::get_in_tx(&mut tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
-        let path = OrgPath::parse(&row.branch_path).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        if !can(actor, Action::CreateMember, Target::Org(&path)) {
-            return Err(ServiceError::Forbidden);
-        }
+        let (row, path) = recruit_to_edit(&mut tx, actor, id).await?;
         let mut e = FieldErrors::new();
         let step = Step::parse(&form.step).filter(|s| *s != Step::Apply);
         if step.is_none() {
@@ -655,11 +662,7 @@ impl Services {
     pub async fn extend_probation(&self, actor: &Actor, id: i64, months: u32, on: &str, body: &str) -> Result<()> {
         let today = self.today();
         let mut tx = self.db.begin().await?;
-        let row = storage::recruit::get_in_tx(&mut tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
-        let path = OrgPath::parse(&row.branch_path).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        if !can(actor, Action::CreateMember, Target::Org(&path)) {
-            return Err(ServiceError::Forbidden);
-        }
+        let (row, _) = recruit_to_edit(&mut tx, actor, id).await?;
         let mut e = FieldErrors::new();
         let on = day(&mut e, "on", on, today);
         let body = text(&mut e, "body", body, None, 100);
@@ -708,11 +711,7 @@ impl Services {
     /// the time of cultivation goes on. The actor must be able to record people in both branches.
     pub async fn move_recruit(&self, actor: &Actor, id: i64, to_branch: i64) -> Result<()> {
         let mut tx = self.db.begin().await?;
-        let row = storage::recruit::get_in_tx(&mut tx, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
-        let from = OrgPath::parse(&row.branch_path).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        if !can(actor, Action::CreateMember, Target::Org(&from)) {
-            return Err(ServiceError::Forbidden);
-        }
+        let (row, _) = recruit_to_edit(&mut tx, actor, id).await?;
         let to = storage::org::get_in_tx(&mut tx, &actor.scope(), to_branch)
             .await?
             .ok_or_else(|| ServiceError::field("to_branch", "找不到该党支部，或您无权查看"))?;

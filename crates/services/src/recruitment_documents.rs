@@ -4,29 +4,19 @@
 
 use domain::FieldErrors;
 use domain::family::recruitment::Step;
-use domain::org::OrgPath;
-use domain::scope::{Action, Actor, Target, can};
+use domain::scope::Actor;
 pub use storage::recruit::DocumentRow;
-use storage::recruit::{NewDocument, RecruitRow};
+use storage::recruit::NewDocument;
 
 use crate::attachments::MAX_ATTACHMENTS;
 use crate::dues::records::{day, text};
+use crate::recruitment::recruit_to_edit;
 use crate::{Entry, Result, ServiceError, Services};
 
 /// Documents per person: the meeting record's limit for each of the 25 steps.
 pub const MAX_DOCUMENTS: usize = MAX_ATTACHMENTS * 5;
 
 impl Services {
-    /// The person, if in scope, and whether the actor may record on their path.
-    async fn recruit_to_edit(&self, actor: &Actor, id: i64) -> Result<RecruitRow> {
-        let row = storage::recruit::get(&self.db, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
-        let path = OrgPath::parse(&row.branch_path).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        if !can(actor, Action::CreateMember, Target::Org(&path)) {
-            return Err(ServiceError::Forbidden);
-        }
-        Ok(row)
-    }
-
     /// Attaches a document to a recorded step of the person's path.
     pub async fn attach_recruit_document(
         &self,
@@ -36,7 +26,9 @@ impl Services {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<i64> {
-        let row = self.recruit_to_edit(actor, id).await?;
+        let mut read = self.db.begin_read().await?;
+        let (row, _) = recruit_to_edit(&mut read, actor, id).await?;
+        read.commit().await?;
         let steps = storage::recruit::steps_of(&self.db, &[id]).await?;
         let Some(step) = Step::parse(step).filter(|s| steps.iter().any(|r| r.step == *s)) else {
             return Err(ServiceError::field("step", "请选择已记录的步骤"));
@@ -92,7 +84,8 @@ impl Services {
     /// 取消预备党员资格 instead.
     pub async fn end_recruit(&self, actor: &Actor, id: i64, on: &str, reason: &str) -> Result<()> {
         let today = self.today();
-        let row = self.recruit_to_edit(actor, id).await?;
+        let mut tx = self.db.begin().await?;
+        let (row, _) = recruit_to_edit(&mut tx, actor, id).await?;
         let mut e = FieldErrors::new();
         let on = day(&mut e, "on", on, today);
         let reason = text(&mut e, "reason", reason, None, 500);
@@ -104,14 +97,13 @@ impl Services {
         } else if row.member_id.is_some() {
             e.add("on", "已接收为预备党员的，请在党员的党籍处置中记录“取消预备党员资格”");
         }
-        let steps = storage::recruit::steps_of(&self.db, &[id]).await?;
+        let steps = storage::recruit::steps_in_tx(&mut tx, id).await?;
         if let (Some(on), Some(last)) = (on, steps.iter().map(|s| s.on_date).max())
             && on < last
         {
             e.add("on", format!("日期不能早于最后记录的步骤（{}）", domain::dates::format_cn(last)));
         }
         let Some(on) = on.filter(|_| e.is_empty()) else { return Err(ServiceError::Invalid(e)) };
-        let mut tx = self.db.begin().await?;
         storage::recruit::end(&mut tx, id, on, &reason).await?;
         let entry = Entry {
             action: "recruit.end",

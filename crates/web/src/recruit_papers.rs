@@ -2,8 +2,6 @@
 //! step they belong to), ending a path before admission, the import of the sheet a branch keeps,
 //! and the key-teacher flag of members (双培养).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -11,7 +9,6 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use domain::FieldErrors;
 use reports::sheet::MAX_UPLOAD_BYTES;
 use serde::{Deserialize, Serialize};
 use services::ServiceError;
@@ -23,7 +20,7 @@ use crate::AppState;
 use crate::api::{ApiResult, Created, body, created, done, id_of, ok};
 use crate::auth::{ApiViewer, PageViewer, Viewer, check_csrf};
 use crate::error::{ApiError, PageError};
-use crate::recruitment::{Side, person_view};
+use crate::recruitment::{Side, person_refused};
 use crate::ui::{CheckedForm, PageResult, Routes, get_s, id_param, nav, render_status, see_other};
 
 const IMPORT_LIMIT: usize = MAX_UPLOAD_BYTES + 1024 * 1024;
@@ -62,10 +59,7 @@ async fn upload_document(
     m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
     let id = id_param(&id)?;
-    let none = HashMap::new();
-    let again = |message: String| {
-        person_view(&state, &v, id, &none, FieldErrors::new(), Side::document(message), StatusCode::BAD_REQUEST)
-    };
+    let again = |message: String| person_refused(&state, &v, id, Side::document(message));
     let Ok(m) = m else { return again("请选择要上传的文件".into()).await };
     let (fields, file) = match crate::roster::read_multipart(m).await {
         Ok(x) => x,
@@ -101,18 +95,7 @@ async fn end(State(state): State<AppState>, Path(id): Path<String>, f: CheckedFo
     let id = id_param(&id)?;
     match state.services.end_recruit(&f.viewer.actor, id, &get_s(&f.fields, "on"), &get_s(&f.fields, "reason")).await {
         Ok(()) => see_other(&format!("/recruits/{id}")),
-        Err(ServiceError::Invalid(e)) => {
-            person_view(
-                &state,
-                &f.viewer,
-                id,
-                &HashMap::new(),
-                FieldErrors::new(),
-                Side::end(&e),
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
+        Err(ServiceError::Invalid(e)) => person_refused(&state, &f.viewer, id, Side::end(&e)).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -440,6 +440,11 @@ fn step_fields(
     out
 }
 
+/// The person's page again, with the error of one of its smaller forms.
+pub(crate) async fn person_refused(state: &AppState, v: &Viewer, id: i64, side: Side) -> PageResult {
+    person_view(state, v, id, &HashMap::new(), FieldErrors::new(), side, StatusCode::BAD_REQUEST).await
+}
+
 pub(crate) async fn person_view(
     state: &AppState,
     v: &Viewer,
@@ -609,32 +614,12 @@ async fn extend(State(state): State<AppState>, Path(id): Path<String>, f: Checke
     let mut e = FieldErrors::new();
     let months = number(&f.fields, "months", &mut e);
     if !e.is_empty() {
-        return person_view(
-            &state,
-            &f.viewer,
-            id,
-            &HashMap::new(),
-            FieldErrors::new(),
-            Side::extend(&e),
-            StatusCode::BAD_REQUEST,
-        )
-        .await;
+        return person_refused(&state, &f.viewer, id, Side::extend(&e)).await;
     }
     let (on, body) = (get_s(&f.fields, "on"), get_s(&f.fields, "body"));
     match state.services.extend_probation(&f.viewer.actor, id, months, &on, &body).await {
         Ok(()) => see_other(&format!("/recruits/{id}")),
-        Err(ServiceError::Invalid(e)) => {
-            person_view(
-                &state,
-                &f.viewer,
-                id,
-                &HashMap::new(),
-                FieldErrors::new(),
-                Side::extend(&e),
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
+        Err(ServiceError::Invalid(e)) => person_refused(&state, &f.viewer, id, Side::extend(&e)).await,
         Err(e) => Err(e.into()),
     }
 }
