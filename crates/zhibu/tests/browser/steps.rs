@@ -301,7 +301,8 @@ pub(crate) async fn lifecycle_pages(ui: &Ui, branch_id: &str, member: &str) {
 /// Recruitment at phone width (DEV-*): the committee's administrator opens the pipeline board,
 /// takes a candidate who finished the training through the branch committee's review, the
 /// pre-review and the 志愿书 to the branch assembly's vote (every voter present and in favour),
-/// and the path shows the vote; the higher committee's talk is recorded with who talked.
+/// and the path shows the vote; the higher committee's talk is recorded with who talked. An
+/// applicant's path is then ended with its reason, and the import page fits a phone.
 pub(crate) async fn recruitment(ui: &Ui, accounts: &Accounts) {
     ui.login(&accounts.jiaoyuju.0, &accounts.jiaoyuju.1).await;
     ui.goto("/orgs").await;
@@ -350,6 +351,23 @@ pub(crate) async fn recruitment(ui: &Ui, accounts: &Accounts) {
     ui.click("button#record-step").await;
     ui.wait_text("table#recruit-steps", |t| t.contains("谈话人：党委委员乙")).await;
     ui.assert_fits_width("a person's recruitment path").await;
+    // An applicant who withdraws: the path ends with its reason and leaves the board.
+    ui.goto(&format!("{href}/recruitment?stage=application")).await;
+    ui.wait_css("table#recruits").await;
+    let applicant = ui
+        .client
+        .execute("return document.querySelector('table#recruits tbody tr a').getAttribute('href');", vec![])
+        .await
+        .expect("find an applicant");
+    let applicant = applicant.as_str().unwrap_or_default().to_owned();
+    ui.goto(&applicant).await;
+    ui.fill("form#end-form", "reason", "本人撤回入党申请").await;
+    ui.click("button#end-recruit").await;
+    ui.wait_text("#recruit-ended", |t| t.contains("本人撤回入党申请")).await;
+    ui.assert_fits_width("an ended path").await;
+    ui.goto(&format!("{href}/recruitment/import")).await;
+    ui.wait_css("form#recruit-import-form").await;
+    ui.assert_fits_width("the recruitment import page").await;
     ui.logout().await;
     eprintln!("step: took a candidate from the training to the branch assembly's vote at phone width");
 }
