@@ -128,6 +128,32 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
         .await
         .unwrap();
     assert!(paid.len() > 1_000, "{} distinct bases paid", paid.len());
+    // The summaries the check reads agree with the rows they summarize: every meeting's packed
+    // attendance, and the regular payments by member and year (count and total).
+    let kind = s.fixture_db().kind();
+    let stale = format!(
+        "SELECT COUNT(*) FROM meetings WHERE attendance_codes <> {}",
+        storage::check::attendance_codes_sql(kind)
+    );
+    assert_eq!(one(&stale).await, 0, "meetings whose packed attendance differs");
+    assert!(one("SELECT COUNT(*) FROM meetings WHERE attendance_codes <> ''").await > 1_000);
+    assert_eq!(storage::check::stale_dues_cards(s.fixture_db()).await.unwrap(), 0);
+    let years: Vec<(String,)> = s.fixture_db().fetch_all("SELECT paid FROM dues_paid_years", &[]).await.unwrap();
+    let summed: i64 = years
+        .iter()
+        .flat_map(|(p,)| p.split(','))
+        .map(|e| e.split_once(':').and_then(|(_, fen)| fen.parse::<i64>().ok()).unwrap())
+        .sum();
+    assert_eq!(
+        summed,
+        one("SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM dues_payments WHERE kind = 'regular'").await
+    );
+    assert_eq!(
+        years.len() as i64,
+        one("SELECT COUNT(*) FROM (SELECT DISTINCT member_id, substr(month, 1, 4) FROM dues_payments \
+             WHERE kind = 'regular') x")
+        .await
+    );
     let rules = domain::family::dues::national();
     let settings = domain::family::dues::DuesSettings::default();
     for (category, base, chosen, amount) in paid {

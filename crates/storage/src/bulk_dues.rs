@@ -249,6 +249,10 @@ async fn members(tx: &mut Tx, plan: &DuesPlan, from: i64, to: i64) -> Result<Due
             &range(),
         )
         .await?;
+    // The summaries the check reads (storage::check::dues).
+    let members = format!("SELECT m.id FROM members m WHERE {in_tree}");
+    crate::check::repack_card(tx, &members, &range()).await?;
+    crate::check::repack_paid(tx, &members, 0..=9999, &range()).await?;
     Ok(stats)
 }
 
@@ -258,8 +262,13 @@ async fn members(tx: &mut Tx, plan: &DuesPlan, from: i64, to: i64) -> Result<Due
 pub async fn analyze(db: &crate::Db) -> Result<()> {
     match db.kind() {
         DbKind::Postgres => {
-            db.maintain(&["VACUUM (ANALYZE) dues_bases".to_owned(), "VACUUM (ANALYZE) dues_payments".to_owned()])
-                .await?;
+            db.maintain(&[
+                "VACUUM (ANALYZE) dues_bases".to_owned(),
+                "VACUUM (ANALYZE) dues_payments".to_owned(),
+                "VACUUM (ANALYZE) dues_cards".to_owned(),
+                "VACUUM (ANALYZE) dues_paid_years".to_owned(),
+            ])
+            .await?;
         }
         DbKind::Sqlite => {
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)", &[]).await?;

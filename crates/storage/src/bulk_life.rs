@@ -485,6 +485,12 @@ pub async fn generate(tx: &mut Tx, plan: &LifePlan) -> Result<LifeStats> {
     if plan.attendance_every > 0 {
         stats.no_quorum = strip_quorum(tx, base, plan).await?;
         stats.lapsed = lapse(tx, base, plan).await?;
+        // The attendance the check reads, packed into each new meeting that has any.
+        let repack = format!(
+            "{} WHERE id > $1 AND id IN (SELECT a.meeting_id FROM meeting_attendance a WHERE a.meeting_id > $1)",
+            crate::check::repack_attendance_sql(tx.kind())
+        );
+        tx.execute(&repack, &[Arg::I64(base)]).await?;
     }
     if tx.kind() == DbKind::Postgres {
         // The ids were explicit: let the identity continue after them.

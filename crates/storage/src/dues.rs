@@ -2,7 +2,7 @@
 //! branches' yearly publications. Every read takes the viewer's scope and filters by the
 //! member's branch path (a member sees their own); months are their first day, money is fen.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::codes::DuesCategory;
 use domain::family::dues::payment::{Payer, PaymentKind, PaymentMethod};
 use domain::money::Fen;
@@ -77,6 +77,7 @@ pub async fn insert_base(tx: &mut Tx, b: &NewBase, today: NaiveDate, by: i64) ->
         )
         .await?;
     refresh_category(tx, b.member_id, today).await?;
+    repack_card(tx, b.member_id).await?;
     Ok(id)
 }
 
@@ -122,23 +123,26 @@ crate::typed_row! {
 }
 
 pub async fn insert_hardship(tx: &mut Tx, h: &HardshipRow, by: i64) -> Result<i64> {
-    tx.insert_returning_id(
-        "INSERT INTO dues_hardships (member_id, from_month, to_month, amount_fen, studied_on, approved_by, \
+    let id = tx
+        .insert_returning_id(
+            "INSERT INTO dues_hardships (member_id, from_month, to_month, amount_fen, studied_on, approved_by, \
          approved_on, reason, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
-        &[
-            h.member_id.into(),
-            h.from_month.into(),
-            h.to_month.into(),
-            h.amount_fen.into(),
-            h.studied_on.into(),
-            h.approved_by.as_str().into(),
-            h.approved_on.into(),
-            h.reason.as_str().into(),
-            by.into(),
-            now_ms().into(),
-        ],
-    )
-    .await
+            &[
+                h.member_id.into(),
+                h.from_month.into(),
+                h.to_month.into(),
+                h.amount_fen.into(),
+                h.studied_on.into(),
+                h.approved_by.as_str().into(),
+                h.approved_on.into(),
+                h.reason.as_str().into(),
+                by.into(),
+                now_ms().into(),
+            ],
+        )
+        .await?;
+    repack_card(tx, h.member_id).await?;
+    Ok(id)
 }
 
 pub async fn hardships(db: &Db, scope: &Scope, whose: Whose) -> Result<Vec<HardshipRow>> {
@@ -166,12 +170,28 @@ crate::typed_row! {
 }
 
 pub async fn insert_quarterly(tx: &mut Tx, q: &QuarterlyRow, by: i64) -> Result<i64> {
-    tx.insert_returning_id(
-        "INSERT INTO dues_quarterly (member_id, from_month, to_month, agreed_on, created_by, created_at) \
-         VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
-        &[q.member_id.into(), q.from_month.into(), q.to_month.into(), q.agreed_on.into(), by.into(), now_ms().into()],
-    )
-    .await
+    let id = tx
+        .insert_returning_id(
+            "INSERT INTO dues_quarterly (member_id, from_month, to_month, agreed_on, created_by, created_at) \
+             VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
+            &[
+                q.member_id.into(),
+                q.from_month.into(),
+                q.to_month.into(),
+                q.agreed_on.into(),
+                by.into(),
+                now_ms().into(),
+            ],
+        )
+        .await?;
+    repack_card(tx, q.member_id).await?;
+    Ok(id)
+}
+
+/// The check's card of the member's bases, hardship decisions and quarterly consents, after a
+/// change.
+async fn repack_card(tx: &mut Tx, member_id: i64) -> Result<()> {
+    crate::check::repack_card(tx, "SELECT CAST($1 AS BIGINT)", &[member_id.into()]).await
 }
 
 pub async fn quarterly(db: &Db, scope: &Scope, whose: Whose) -> Result<Vec<QuarterlyRow>> {
@@ -204,7 +224,7 @@ const PAYMENT_COLS: &str = "x.id, x.member_id, x.org_id, x.month, x.amount_fen, 
                             x.proxy_name, x.kind, x.reason, x.to_centre, x.created_by";
 
 pub async fn insert_payment(tx: &mut Tx, p: &PaymentRow, by: i64) -> Result<i64> {
-    tx.insert_returning_id(
+    let id = tx.insert_returning_id(
         "INSERT INTO dues_payments (member_id, org_id, month, amount_fen, paid_on, method, payer, proxy_name, kind, \
          reason, to_centre, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id",
         &[
@@ -223,7 +243,15 @@ pub async fn insert_payment(tx: &mut Tx, p: &PaymentRow, by: i64) -> Result<i64>
             now_ms().into(),
         ],
     )
-    .await
+    .await?;
+    repack_year(tx, p.member_id, p.month).await?;
+    Ok(id)
+}
+
+/// The check's summary of the member's payments in `month`'s year, after a change.
+async fn repack_year(tx: &mut Tx, member_id: i64, month: NaiveDate) -> Result<()> {
+    let year = i64::from(month.year());
+    crate::check::repack_paid(tx, "SELECT CAST($1 AS BIGINT)", year..=year, &[member_id.into()]).await
 }
 
 /// Payments for the months `from`–`to` (first days), by member, month and entry.
@@ -246,7 +274,15 @@ pub async fn payment(db: &Db, scope: &Scope, id: i64) -> Result<Option<PaymentRo
 
 /// Removes a payment entered in error (the service audits the row it removes).
 pub async fn delete_payment(tx: &mut Tx, id: i64) -> Result<u64> {
-    tx.execute("DELETE FROM dues_payments WHERE id = $1", &[id.into()]).await
+    let row: Option<(i64, String)> =
+        tx.fetch_optional("SELECT member_id, month FROM dues_payments WHERE id = $1", &[id.into()]).await?;
+    let n = tx.execute("DELETE FROM dues_payments WHERE id = $1", &[id.into()]).await?;
+    if let Some((member_id, month)) = row {
+        let month = domain::dates::parse_iso(&month)
+            .ok_or_else(|| crate::StorageError::corrupt("dues_payments", format!("{id}: month {month:?}")))?;
+        repack_year(tx, member_id, month).await?;
+    }
+    Ok(n)
 }
 
 crate::typed_row! {

@@ -167,6 +167,9 @@ async fn insert_details(tx: &mut Tx, id: i64, details: &MeetingDetails) -> Resul
         b.push(&values.join(","));
         tx.execute(&b.text, &b.args).await?;
     }
+    // The check reads the attendance packed in the meeting's row.
+    let repack = format!("{} WHERE id = $1", crate::check::repack_attendance_sql(tx.kind()));
+    tx.execute(&repack, &[id.into()]).await?;
     for (i, r) in details.resolutions.iter().enumerate() {
         tx.execute(
             "INSERT INTO meeting_resolutions (meeting_id, position, text, purpose, voters_expected, voters_present, \

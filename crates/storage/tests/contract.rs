@@ -19,6 +19,7 @@ test_support::on_both_backends!(
     audit_chain_detects_edit_delete_reorder_and_truncation,
     audit_head_is_keyed_so_truncation_with_an_edited_head_is_detected,
     check_reads_attendance_packed_and_reports_corrupt_rows,
+    dues_summaries_follow_every_record_written,
     typed_rows_report_corrupt_values_by_table_row_and_column,
     status_history_is_probationary_until_confirmation,
 );
@@ -458,6 +459,9 @@ async fn check_reads_attendance_packed_and_reports_corrupt_rows(db: Db) {
         "UPDATE meeting_attendance SET attendance = 'present', probationary = 2 WHERE member_id = $1",
     ] {
         db.execute(corruption, &[members[1].into()]).await.unwrap();
+        // Written around storage: the meeting's packed attendance is rewritten as storage would.
+        let repack = format!("{} WHERE id = $1", check::repack_attendance_sql(db.kind()));
+        db.execute(&repack, &[meeting_id.into()]).await.unwrap();
         let orgs = check::meetings_of(&db, &[b.id], "2025-01-01", "2025-12-31").await.unwrap();
         let meetings = orgs[0].meetings().unwrap();
         match meetings[0].attendees() {
@@ -474,6 +478,115 @@ async fn check_reads_attendance_packed_and_reports_corrupt_rows(db: Db) {
         .await
         .unwrap();
     }
+}
+
+/// The check reads each member's regular payments summed by month from `dues_paid_years`, and
+/// their other dues records from `dues_cards`; every record written or removed through storage
+/// rewrites them in its transaction. The dues page read shows the sums of the payments
+/// themselves, voluntary ones left out, and only the months asked for.
+async fn dues_summaries_follow_every_record_written(db: Db) {
+    use domain::family::dues::payment::{Payer, PaymentKind, PaymentMethod};
+    use domain::money::Fen;
+    let mut tx = db.begin().await.unwrap();
+    let root = add_org(&mut tx, None, "党委", "committee").await;
+    let b = add_org(&mut tx, Some(&root), "支部", "branch").await;
+    let rows = vec![(person("张三", "110105198001010011", "full", "2010-01-01"), placement(&b, None))];
+    storage::roster::insert_members(&mut tx, &rows).await.unwrap();
+    let (member_id,): (i64,) = tx.fetch_one("SELECT id FROM members", &[]).await.unwrap();
+    let day = |s: &str| domain::dates::parse_iso(s).unwrap();
+    let payment = |month: &str, fen: i64, kind: PaymentKind| storage::dues::PaymentRow {
+        id: 0,
+        member_id,
+        org_id: b.id,
+        month: day(month),
+        amount_fen: Fen::new(fen).unwrap(),
+        paid_on: day(month),
+        method: PaymentMethod::Cash,
+        payer: Payer::Member,
+        proxy_name: String::new(),
+        kind,
+        reason: String::new(),
+        to_centre: false,
+        created_by: None,
+    };
+    let mut ids = Vec::new();
+    for (month, fen, kind) in [
+        ("2025-11-01", 1000, PaymentKind::Regular),
+        ("2025-12-01", 1500, PaymentKind::Regular),
+        ("2026-01-01", 1500, PaymentKind::Regular),
+        ("2026-01-01", 200, PaymentKind::Regular),
+        ("2026-01-01", 9900, PaymentKind::Voluntary),
+        ("2026-03-01", 1500, PaymentKind::Regular),
+    ] {
+        ids.push(storage::dues::insert_payment(&mut tx, &payment(month, fen, kind), 0).await.unwrap());
+    }
+    tx.commit().await.unwrap();
+    let paid = |page: &check::DuesPage| -> Vec<(String, i64)> {
+        page.members[0].facts.payments.iter().map(|p| (p.month.to_string(), p.amount.fen())).collect()
+    };
+    let page = check::dues_of(&db, &[b.id], "2025-12-01", "2026-12-01").await.unwrap();
+    assert_eq!(
+        paid(&page),
+        [("2025-12-01".to_string(), 1500), ("2026-01-01".to_string(), 1700), ("2026-03-01".to_string(), 1500)]
+    );
+    // Removing one of January's two payments, and March's.
+    let mut tx = db.begin().await.unwrap();
+    storage::dues::delete_payment(&mut tx, ids[3]).await.unwrap();
+    storage::dues::delete_payment(&mut tx, ids[5]).await.unwrap();
+    tx.commit().await.unwrap();
+    let page = check::dues_of(&db, &[b.id], "2025-11-01", "2026-12-01").await.unwrap();
+    assert_eq!(
+        paid(&page),
+        [("2025-11-01".to_string(), 1000), ("2025-12-01".to_string(), 1500), ("2026-01-01".to_string(), 1500)]
+    );
+    let (rows,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM dues_paid_years", &[]).await.unwrap();
+    assert_eq!(rows, 2, "one row a year");
+
+    // Bases, hardship decisions and quarterly consents: the member's card follows each one.
+    let mut tx = db.begin().await.unwrap();
+    for (from, base) in [("2026-01-01", 500_000), ("2025-06-01", 300_000)] {
+        let b = storage::dues::NewBase {
+            member_id,
+            from_month: day(from),
+            category: domain::codes::DuesCategory::Employed,
+            base: Fen::new(base).unwrap(),
+            chosen: None,
+            note: String::new(),
+        };
+        storage::dues::insert_base(&mut tx, &b, day("2026-12-01"), 0).await.unwrap();
+    }
+    let hardship = storage::dues::HardshipRow {
+        id: 0,
+        member_id,
+        from_month: day("2026-02-01"),
+        to_month: Some(day("2026-04-01")),
+        amount_fen: Fen::ZERO,
+        studied_on: day("2026-01-20"),
+        approved_by: "党委".into(),
+        approved_on: day("2026-01-25"),
+        reason: "家庭困难".into(),
+    };
+    storage::dues::insert_hardship(&mut tx, &hardship, 0).await.unwrap();
+    let quarterly = storage::dues::QuarterlyRow {
+        id: 0,
+        member_id,
+        from_month: day("2026-01-01"),
+        to_month: None,
+        agreed_on: day("2026-01-01"),
+    };
+    storage::dues::insert_quarterly(&mut tx, &quarterly, 0).await.unwrap();
+    tx.commit().await.unwrap();
+    let page = check::dues_of(&db, &[b.id], "2025-11-01", "2026-12-01").await.unwrap();
+    let facts = &page.members[0].facts;
+    let bases: Vec<(String, i64)> = facts.bases.iter().map(|b| (b.from.to_string(), b.base.fen())).collect();
+    assert_eq!(bases, [("2025-06-01".to_string(), 300_000), ("2026-01-01".to_string(), 500_000)]);
+    assert_eq!(facts.hardships.len(), 1);
+    assert_eq!(facts.hardships[0].to.map(|d| d.to_string()).as_deref(), Some("2026-04-01"));
+    assert_eq!(facts.quarterly.len(), 1);
+    assert_eq!(check::stale_dues_cards(&db).await.unwrap(), 0);
+    // A record written around storage leaves the card stale, and the comparison finds it.
+    db.execute("UPDATE dues_bases SET base_fen = 1 WHERE member_id = $1", &[member_id.into()]).await.unwrap();
+    assert_eq!(check::stale_dues_cards(&db).await.unwrap(), 1);
 }
 
 /// Rows decode each column into its domain type. A stored value that does not decode (an

@@ -103,11 +103,11 @@ async fn quote(
         base: quote.base.to_string(),
         due: quote.due.to_string(),
         rate: quote.rate.map(|r| r.label()),
-        bracket: quote.bracket,
+        bracket: quote.bracket.to_string(),
         rule_id: quote.rule_id.into(),
         citation: quote.citation.into(),
         base_rule_id: quote.base_rule_id.map(Into::into),
-        settings: quote.settings,
+        settings: quote.settings.label(),
     })
 }
 

@@ -115,10 +115,10 @@ async fn quote_page(
                         "计算基数",
                         if quote.rate.is_some() { format!("{}元", quote.base) } else { "不按基数计算".into() },
                     ),
-                    ("档次", quote.bracket.clone()),
+                    ("档次", quote.bracket.to_string()),
                     ("比例", quote.rate.map_or_else(|| "定额".to_string(), |r| r.label())),
                     ("依据", format!("{}（{}）", quote.rule_id, quote.citation)),
-                    ("计算方式", quote.settings.clone()),
+                    ("计算方式", quote.settings.label()),
                 ];
             }
             Err(ServiceError::Invalid(e)) => errors = e,
@@ -298,7 +298,7 @@ async fn member_view(
             basis: match (&l.quote, l.hardship) {
                 (_, Some(_)) => "困难减免（DUES-HARDSHIP）".into(),
                 (Some(q), None) => {
-                    format!("{}：{}", q.rule_id, q.rate.map_or_else(|| q.bracket.clone(), |r| r.label()))
+                    format!("{}：{}", q.rule_id, q.rate.map_or_else(|| q.bracket.to_string(), |r| r.label()))
                 }
                 (None, None) => "未登记基数".into(),
             },
@@ -375,7 +375,7 @@ async fn member_view(
             format!(
                 "{}，{}，每月应交{}元（{}）",
                 q.category.label(),
-                q.rate.map_or_else(|| q.bracket.clone(), |r| format!("基数{}元，比例{}", q.base, r.label())),
+                q.rate.map_or_else(|| q.bracket.to_string(), |r| format!("基数{}元，比例{}", q.base, r.label())),
                 q.due,
                 q.rule_id
             )

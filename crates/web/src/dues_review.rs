@@ -57,7 +57,7 @@ fn terms(c: &BaseChange) -> (String, String) {
     let new = format!(
         "{}，{}，月交{}",
         c.new.category.label(),
-        if c.new.rate.is_some() { format!("基数{}", c.new.base) } else { c.new.bracket.clone() },
+        if c.new.rate.is_some() { format!("基数{}", c.new.base) } else { c.new.bracket.to_string() },
         c.new.due
     );
     (old, new)

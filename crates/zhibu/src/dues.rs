@@ -24,8 +24,8 @@ pub fn print_quote(q: &domain::family::dues::Quote, format: &str) -> Result<std:
             "{}",
             serde_json::json!({
                 "category": q.category.as_str(), "base": q.base.to_string(), "due": q.due.to_string(),
-                "rate": q.rate.map(|r| r.label()), "bracket": q.bracket, "rule_id": q.rule_id,
-                "citation": q.citation, "base_rule_id": q.base_rule_id, "settings": q.settings,
+                "rate": q.rate.map(|r| r.label()), "bracket": q.bracket.to_string(), "rule_id": q.rule_id,
+                "citation": q.citation, "base_rule_id": q.base_rule_id, "settings": q.settings.label(),
             })
         ),
         "table" => {
@@ -37,7 +37,7 @@ pub fn print_quote(q: &domain::family::dues::Quote, format: &str) -> Result<std:
             println!("档次: {}", q.bracket);
             println!("比例: {}", q.rate.map_or_else(|| "定额".to_string(), |r| r.label()));
             println!("依据: {} {}", q.rule_id, q.citation);
-            println!("计算方式: {}", q.settings);
+            println!("计算方式: {}", q.settings.label());
         }
         other => bail!("unknown format {other}: use table or json"),
     }

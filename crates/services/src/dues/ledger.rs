@@ -37,7 +37,7 @@ pub fn current_terms(s: &Statement) -> (String, String, String, String) {
         Some((l, q)) => (
             q.category.label().to_string(),
             if q.rate.is_some() { q.base.to_string() } else { "—".to_string() },
-            q.rate.map_or_else(|| q.bracket.clone(), |r| r.label()),
+            q.rate.map_or_else(|| q.bracket.to_string(), |r| r.label()),
             l.due.to_string(),
         ),
         None => ("未登记".to_string(), "—".to_string(), "—".to_string(), "—".to_string()),

@@ -16,7 +16,8 @@ use domain::org::PostKind;
 use serde::Serialize;
 
 mod dues;
-pub use dues::{DuesMember, DuesPage, dues_of};
+pub use dues::{DuesMember, DuesPage, dues_of, stale_dues_cards};
+pub(crate) use dues::{repack_card, repack_paid};
 
 const ORG_COLS: &str = "o.id, o.parent_id, o.path, o.name, o.kind, o.unit_name, o.unit_kind, o.established_on, \
                         o.term_start_on, o.term_years, o.status, o.closed_on";
@@ -211,6 +212,27 @@ fn attendance_code_sql() -> String {
     )
 }
 
+/// SQL: the attendance codes of the meeting `meetings` (see [`OrgMeetings`]), from
+/// `meeting_attendance`: what `meetings.attendance_codes` holds.
+pub fn attendance_codes_sql(kind: DbKind) -> String {
+    let agg = match kind {
+        DbKind::Sqlite => "group_concat",
+        DbKind::Postgres => "string_agg",
+    };
+    format!(
+        "COALESCE((SELECT {agg}({}, ' ' ORDER BY a.member_id) FROM meeting_attendance a \
+         WHERE a.meeting_id = meetings.id), '')",
+        attendance_code_sql()
+    )
+}
+
+/// SQL: rewrites `meetings.attendance_codes` (the attendance the check reads) for the meetings a
+/// `WHERE` appended to it selects. Every write of attendance runs it in its transaction; a
+/// contract test and the demo test compare the two.
+pub fn repack_attendance_sql(kind: DbKind) -> String {
+    format!("UPDATE meetings SET attendance_codes = {}", attendance_codes_sql(kind))
+}
+
 impl OrgMeetings {
     pub fn meetings(&self) -> Result<Vec<MeetingFact<'_>>> {
         unpack::<7>(&self.packed, "meetings", self.org_id)?
@@ -276,10 +298,9 @@ impl MeetingFact<'_> {
 }
 
 /// The meetings these orgs held between two dates (inclusive), with their attendance, one row
-/// per org that held any. Each meeting's attendance is read through its index (a scalar
-/// subquery per meeting): PostgreSQL planned the plain join as a hash join over the whole
-/// attendance table (1.6 s a page at province scale, where most branches have no attendance
-/// rows).
+/// per org that held any. The attendance is the meeting's own `attendance_codes`, kept on write
+/// ([`repack_attendance_sql`]): read through a subquery per meeting it was most of the check's
+/// reading (0.46 s of the city's 81,158 meetings in sqlite3 against 0.12 s packed).
 pub async fn meetings_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Result<Vec<OrgMeetings>> {
     if org_ids.is_empty() {
         return Ok(Vec::new());
@@ -288,11 +309,10 @@ pub async fn meetings_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Resu
     let mut b = SqlBuf::new(&format!(
         "SELECT mt.org_id, {agg}(mt.id || ':' || mt.kind || ':' || mt.held_on || ':' || \
          COALESCE(CAST(mt.lecturer_member_id AS TEXT), '') || ':' || mt.has_vote || ':' || \
-         COALESCE((SELECT {agg}({}, ' ') FROM meeting_attendance a WHERE a.meeting_id = mt.id), '') || ':' || \
+         mt.attendance_codes || ':' || \
          (CASE WHEN mt.has_vote = 1 THEN COALESCE((SELECT {agg}(r.purpose || '/' || r.voters_expected || '/' || \
          r.voters_present || '/' || r.yes, ';') FROM meeting_resolutions r WHERE r.meeting_id = mt.id), '') ELSE '' END), \
-         ',') AS packed FROM meetings mt WHERE ",
-        attendance_code_sql()
+         ',') AS packed FROM meetings mt WHERE "
     ));
     meetings_where(&mut b, org_ids, from, to);
     b.push(" GROUP BY mt.org_id ORDER BY mt.org_id");

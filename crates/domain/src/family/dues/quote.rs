@@ -19,16 +19,48 @@ pub struct Quote {
     pub due: Fen,
     /// The rate applied to the whole base; `None` for a flat amount.
     pub rate: Option<Rate>,
-    /// "3000元以上至5000元（含）", "每月0.20元", "每月0.20至1.00元（自选）".
-    pub bracket: String,
+    /// "3000元以上至5000元（含）", "每月0.20元", "每月0.20至1.00元（自选）" when printed.
+    pub bracket: Bracket,
     /// The rule that sets the amount and its citation.
     pub rule_id: &'static str,
     pub citation: &'static str,
     /// The rule saying what the base is (DUES-BASE, DUES-ANNUAL-SALARY, …); `None` for flat
     /// amounts.
     pub base_rule_id: Option<&'static str>,
-    /// How the amount was rounded and what "税后" deducts: printed with every due.
-    pub settings: String,
+    /// How the amount was rounded and what "税后" deducts: printed with every due
+    /// ([`DuesSettings::label`]).
+    #[serde(serialize_with = "settings_label")]
+    pub settings: DuesSettings,
+}
+
+/// The bracket or flat range a due comes from. Kept as numbers and printed on demand: the full
+/// check quotes every member's every month and prints none of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bracket {
+    /// A share of the base between two bounds (`None`: unbounded on that side).
+    Range { lower: Option<Fen>, upper: Option<Fen> },
+    /// A flat amount, fixed (`min == max`) or chosen within the range.
+    Flat { min: Fen, max: Fen },
+}
+
+impl std::fmt::Display for Bracket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Bracket::Range { lower, upper } => f.write_str(&bracket_label(lower, upper)),
+            Bracket::Flat { min, max } if min == max => write!(f, "每月{min}元"),
+            Bracket::Flat { min, max } => write!(f, "每月{min}至{max}元（自选）"),
+        }
+    }
+}
+
+impl Serialize for Bracket {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+fn settings_label<S: serde::Serializer>(settings: &DuesSettings, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&settings.label())
 }
 
 /// Why no due could be computed.
@@ -75,11 +107,11 @@ pub fn quote(
                             base,
                             due: round(base, b.rate, settings.precision, settings.mode),
                             rate: Some(b.rate),
-                            bracket: bracket_label(lower, b.up_to),
+                            bracket: Bracket::Range { lower, upper: b.up_to },
                             rule_id: rule.id,
                             citation: rule.citation,
                             base_rule_id: Some(base_rule(category)),
-                            settings: settings.label(),
+                            settings: *settings,
                         });
                     }
                     lower = b.up_to;
@@ -98,21 +130,16 @@ pub fn quote(
                         citation: rule.citation,
                     });
                 }
-                let bracket = if g.min == g.max {
-                    format!("每月{}元", g.min)
-                } else {
-                    format!("每月{}至{}元（自选）", g.min, g.max)
-                };
                 return Ok(Quote {
                     category,
                     base: Fen::ZERO,
                     due,
                     rate: None,
-                    bracket,
+                    bracket: Bracket::Flat { min: g.min, max: g.max },
                     rule_id: rule.id,
                     citation: rule.citation,
                     base_rule_id: None,
-                    settings: settings.label(),
+                    settings: *settings,
                 });
             }
             _ => {}

@@ -39,7 +39,7 @@ fn dues_employed_brackets_at_each_boundary() {
     let q = quote(&national(), &DuesSettings::default(), Employed, yuan("4000"), None, d(2026, 1, 1));
     let q = q.ok();
     assert_eq!(q.as_ref().map(|q| q.rule_id), Some("DUES-EMPLOYED-BRACKETS"));
-    assert_eq!(q.as_ref().map(|q| q.bracket.as_str()), Some("3000元以上至5000元（含）"));
+    assert_eq!(q.as_ref().map(|q| q.bracket.to_string()).as_deref(), Some("3000元以上至5000元（含）"));
     assert_eq!(q.as_ref().and_then(|q| q.rate).map(Rate::label), Some("1%".to_string()));
     assert_eq!(q.as_ref().and_then(|q| q.base_rule_id), Some("DUES-BASE"));
 }
@@ -83,6 +83,16 @@ fn dues_flat_for_each_flat_category() {
     assert!(matches!(farmer("0.19"), Err(QuoteError::OutOfRange { rule_id: "DUES-FLAT", .. })));
     let student = quote(&rules, &s, DuesCategory::Student, Fen::ZERO, Some(yuan("0.5")), d(2026, 1, 1));
     assert!(matches!(student, Err(QuoteError::OutOfRange { rule_id: "DUES-FLAT", .. })));
+    // The range printed, and in JSON as text with the settings' label.
+    let q = farmer("0.50").map_err(|e| e.to_string());
+    assert_eq!(q.as_ref().map(|q| q.bracket.to_string()), Ok("每月0.20至1.00元（自选）".to_string()));
+    let student = quote(&rules, &s, DuesCategory::Student, Fen::ZERO, None, d(2026, 1, 1));
+    assert_eq!(student.as_ref().map(|q| q.bracket.to_string()), Ok("每月0.20元".to_string()));
+    let json = q.map(|q| serde_json::to_value(&q).map(|v| (v["bracket"].clone(), v["settings"].clone())));
+    assert_eq!(
+        json.ok().and_then(Result::ok),
+        Some((serde_json::json!("每月0.20至1.00元（自选）"), serde_json::json!(s.label())))
+    );
 }
 
 #[test]
