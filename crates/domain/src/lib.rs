@@ -18,6 +18,7 @@ pub mod period;
 pub mod rules;
 pub mod scope;
 pub mod settings;
+pub mod stats;
 
 /// A field-level validation failure, shown next to the field on a page and listed in the
 /// `fields` object of an API error. `message` is Chinese and says what to do.

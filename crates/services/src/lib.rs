@@ -33,6 +33,7 @@ pub mod recruitment_filings;
 pub mod recruitment_import;
 pub mod sessions;
 pub mod settings;
+pub mod stats;
 pub mod todo;
 pub mod transfer_in;
 pub mod transfers;

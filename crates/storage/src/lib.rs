@@ -32,6 +32,7 @@ pub mod recruit;
 pub mod roster;
 pub mod session;
 pub mod settings;
+pub mod stats;
 pub mod transfer;
 
 pub use db::{Arg, Db, DbKind, Row, SqlBuf, Tx};

@@ -1,0 +1,196 @@
+//! 党内统计 (party statistics): the member tables and organization counts of a subtree on a
+//! day, added up the tree as the orgs are read (see `domain::stats`).
+//!
+//! One walk serves every caller: the orgs of the subtree are read a page at a time in path
+//! order, each page's branches' members counted by profile in one statement while the previous
+//! page is added up, and [`domain::stats::Rollup`] hands over each org's subtree figures when
+//! its last descendant has been read. Memory is a page plus the depth of the tree.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use domain::org::{OrgKind, OrgPath};
+use domain::scope::{Action, Actor, Target, can};
+use domain::stats::{MemberTables, OrgTables, Profile, Rollup};
+use serde::Serialize;
+use storage::org::OrgRow;
+
+use crate::console::Console;
+use crate::{Result, ServiceError, Services};
+
+/// Orgs read per page.
+pub const STATS_PAGE: usize = 1_000;
+
+/// An org's figures: its own members (a branch's; zero for other kinds) and its subtree's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OrgStats {
+    pub own: MemberTables,
+    pub members: MemberTables,
+    pub orgs: OrgTables,
+}
+
+/// One org in a report, with its figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatsRow {
+    pub org_id: i64,
+    pub name: String,
+    pub path: String,
+    pub kind: OrgKind,
+    pub stats: OrgStats,
+}
+
+/// The statistics of a subtree on a day: its root's figures, and each child's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatsReport {
+    pub on: NaiveDate,
+    /// `None` for the whole tree (the console's report without `--org`).
+    pub root: Option<StatsRow>,
+    /// The whole tree's figures when there is no root; the root's otherwise.
+    pub total: OrgStats,
+    pub children: Vec<StatsRow>,
+    /// The consistency checks that failed (empty when every check holds).
+    pub inconsistencies: Vec<String>,
+    pub pages: u64,
+    pub orgs_read: u64,
+}
+
+/// Whether `org` exists on `on`: established by then and not closed on or before it.
+fn exists_on(org: &OrgRow, on: NaiveDate) -> bool {
+    org.established_on.is_none_or(|e| e <= on) && org.closed_on.is_none_or(|c| c > on)
+}
+
+impl Services {
+    /// The statistics of `org_id`'s subtree on `on`, for a viewer who may see that org.
+    pub async fn stats(&self, actor: &Actor, org_id: i64, on: NaiveDate) -> Result<StatsReport> {
+        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
+        let path = org.org_path()?;
+        if !can(actor, Action::ViewOrg, Target::Org(&path)) {
+            return Err(ServiceError::Forbidden);
+        }
+        stats_of(self, Some(&path), on, STATS_PAGE).await
+    }
+}
+
+impl Console<'_> {
+    /// The statistics of the subtree under `root` (the whole tree when `None`) on `on`.
+    pub async fn stats(&self, root: Option<&OrgPath>, on: NaiveDate, page_size: usize) -> Result<StatsReport> {
+        stats_of(self.services(), root, on, page_size).await
+    }
+}
+
+/// The walk (see the module documentation).
+async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, page_size: usize) -> Result<StatsReport> {
+    let db = &services.db;
+    let (lo, hi) = match root {
+        Some(r) => r.subtree_bounds(),
+        None => ("/".to_string(), "0".to_string()),
+    };
+    let root_id = root.and_then(OrgPath::id);
+    let root_depth = root.map_or(0, OrgPath::depth);
+    let page_size = page_size.max(1);
+    // The orgs whose figures the report shows: the root and its children (the whole tree's
+    // top-level orgs without a root), kept by id until their subtree is complete.
+    let mut shown: HashMap<i64, OrgRow> = HashMap::new();
+    let mut rows: HashMap<i64, OrgStats> = HashMap::new();
+    let mut rollup: Rollup<Cells> = Rollup::new();
+    let mut report_pages = 0u64;
+    let mut orgs_read = 0u64;
+    let mut next = Some(tokio::spawn(read_page(db.clone(), lo.clone(), hi.clone(), None, page_size, on)));
+    while let Some(handle) = next.take() {
+        let (page, profiles) = handle.await.map_err(|e| ServiceError::Internal(format!("stats page: {e}")))??;
+        let Some(last) = page.last() else { break };
+        if page.len() >= page_size {
+            // Read the next page while this one is added up.
+            let after = Some(last.path.clone());
+            next = Some(tokio::spawn(read_page(db.clone(), lo.clone(), hi.clone(), after, page_size, on)));
+        }
+        report_pages += 1;
+        for org in page.into_iter().filter(|o| exists_on(o, on) && o.kind != OrgKind::Group) {
+            orgs_read += 1;
+            let depth = org.path.split('/').filter(|p| !p.is_empty()).count();
+            let is_shown = Some(org.id) == root_id || depth == root_depth + 1;
+            let mut own = MemberTables::default();
+            if let Some(counts) = profiles.get(&org.id) {
+                for (code, n) in counts {
+                    let p = Profile::from_code(*code)
+                        .ok_or_else(|| ServiceError::Internal(format!("org {}: profile {code}", org.id)))?;
+                    own.add_profile(&p, *n);
+                }
+            }
+            let mut orgs = OrgTables::default();
+            orgs.add_org(org.kind, org.unit_kind.as_str(), own.total);
+            let path = org.path.clone();
+            if is_shown {
+                shown.insert(org.id, org.clone());
+            }
+            rollup.push(org.id, &path, (own, orgs), &mut record(&shown, &mut rows));
+        }
+    }
+    rollup.finish(&mut record(&shown, &mut rows));
+    let row = |id: i64, rows: &mut HashMap<i64, OrgStats>, shown: &HashMap<i64, OrgRow>| {
+        shown.get(&id).map(|o| StatsRow {
+            org_id: o.id,
+            name: o.name.clone(),
+            path: o.path.clone(),
+            kind: o.kind,
+            stats: rows.remove(&id).unwrap_or_default(),
+        })
+    };
+    let root_row = root_id.and_then(|id| row(id, &mut rows, &shown));
+    let mut children: Vec<StatsRow> =
+        shown.keys().copied().filter(|id| Some(*id) != root_id).filter_map(|id| row(id, &mut rows, &shown)).collect();
+    children.sort_by(|a, b| a.path.cmp(&b.path));
+    let total = match &root_row {
+        Some(r) => r.stats.clone(),
+        None => {
+            let mut t = OrgStats::default();
+            for c in &children {
+                t.members.add(&c.stats.members);
+                t.orgs.add(&c.stats.orgs);
+            }
+            t
+        }
+    };
+    let mut inconsistencies: Vec<String> = total.members.inconsistencies().iter().map(|s| s.to_string()).collect();
+    // Every parent = its own + the sum of its children (the additive check an inspector runs).
+    if root_row.is_some() {
+        let mut sum = total.own.clone();
+        for c in &children {
+            sum.add(&c.stats.members);
+        }
+        if sum != total.members {
+            inconsistencies.push("下级合计与本级不符".to_string());
+        }
+    }
+    Ok(StatsReport { on, root: root_row, total, children, inconsistencies, pages: report_pages, orgs_read })
+}
+
+type Cells = (MemberTables, OrgTables);
+
+/// The roll-up's sink: keeps the figures of the orgs shown.
+fn record<'a>(
+    shown: &'a HashMap<i64, OrgRow>,
+    rows: &'a mut HashMap<i64, OrgStats>,
+) -> impl FnMut(i64, &Cells, &Cells) + 'a {
+    move |id, own, sub| {
+        if shown.contains_key(&id) {
+            rows.insert(id, OrgStats { own: own.0.clone(), members: sub.0.clone(), orgs: sub.1.clone() });
+        }
+    }
+}
+
+/// One page of orgs in path order after `after`, and its branches' member profiles on `on`.
+async fn read_page(
+    db: storage::Db,
+    lo: String,
+    hi: String,
+    after: Option<String>,
+    page_size: usize,
+    on: NaiveDate,
+) -> Result<(Vec<OrgRow>, HashMap<i64, Vec<(u32, u64)>>)> {
+    let page = storage::check::orgs_page(&db, &lo, &hi, after.as_deref(), page_size, &on.to_string()).await?;
+    let branches: Vec<i64> =
+        page.iter().filter(|o| o.kind == OrgKind::Branch && exists_on(o, on)).map(|o| o.id).collect();
+    let profiles = storage::stats::branch_profiles(&db, &branches, on).await?;
+    Ok((page, profiles.into_iter().map(|p| (p.branch_id, p.counts)).collect()))
+}

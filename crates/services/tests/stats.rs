@@ -1,0 +1,211 @@
+//! Party statistics (党内统计, rules.md §9) on both backends: members counted where their
+//! membership sits on the reference date, with their status of that day; orgs that did not exist
+//! yet left out; a subtree's figures the sum of its children's; and the database's profile
+//! counts equal to the domain's own reading of every member of the county demo.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use domain::codes::{Education, Ethnicity, Occupation};
+use domain::member::{IdNumber, MemberInput};
+use domain::stats::Profile;
+use services::decisions::DecisionForm;
+use services::demo::Scale;
+use services::orgs::OrgInput;
+use services::transfers::TransferInput;
+use services::{HashCost, Services, console_actor};
+use storage::Db;
+use storage::audit::AuditKey;
+
+test_support::on_both_backends!(
+    stats_count_members_where_they_are_on_the_reference_date,
+    stats_agree_with_the_domain_for_every_member_of_the_county_demo,
+);
+
+fn day(s: &str) -> NaiveDate {
+    domain::dates::parse_iso(s).unwrap()
+}
+
+fn org(name: &str, kind: &str, established: &str) -> OrgInput {
+    OrgInput {
+        name: name.into(),
+        kind: kind.into(),
+        established_on: established.into(),
+        term_start_on: "2024-06-01".into(),
+        term_years: "3".into(),
+        ..Default::default()
+    }
+}
+
+struct Person<'a> {
+    seq: u16,
+    female: bool,
+    ethnicity: &'a str,
+    education: &'a str,
+    occupation: &'a str,
+    birth: &'a str,
+    joined: &'a str,
+    confirmed: &'a str,
+}
+
+fn member(p: &Person) -> MemberInput {
+    let birth = day(p.birth);
+    // Odd sequence digits are men, even ones women (GB 11643).
+    let seq = if p.female { p.seq * 2 } else { p.seq * 2 + 1 };
+    MemberInput {
+        name: ["张一", "王二", "李三", "赵四", "刘五", "陈六"][usize::from(p.seq) - 1].into(),
+        gender: if p.female { "female".into() } else { "male".into() },
+        id_number: IdNumber::from_parts("110105", birth, seq).unwrap().as_str().to_string(),
+        ethnicity: p.ethnicity.into(),
+        birth_date: p.birth.into(),
+        education: p.education.into(),
+        occupation: p.occupation.into(),
+        joined_on: p.joined.into(),
+        confirmed_on: p.confirmed.into(),
+        status: if p.confirmed.is_empty() { "probationary".into() } else { "full".into() },
+        dues_category: "employed".into(),
+        ..Default::default()
+    }
+}
+
+async fn stats_count_members_where_they_are_on_the_reference_date(db: Db) {
+    let mut s = Services::new(db, AuditKey::new(vec![7u8; 32]), HashCost::cheap_for_tests());
+    s.today_override = NaiveDate::from_ymd_opt(2026, 7, 10);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("县教育局党委", "committee", "2015-01-01")).await.unwrap();
+    let a = s.create_org(&c, Some(root.id), &org("一中党支部", "branch", "2015-01-01")).await.unwrap();
+    let b = s.create_org(&c, Some(root.id), &org("二中党支部", "branch", "2015-01-01")).await.unwrap();
+    let g = s.create_org(&c, Some(root.id), &org("三中党总支", "general_branch", "2015-01-01")).await.unwrap();
+    let d = s.create_org(&c, Some(g.id), &org("三中初中部党支部", "branch", "2026-03-01")).await.unwrap();
+    let person = |seq, female, ethnicity, education, occupation, birth, joined, confirmed| Person {
+        seq,
+        female,
+        ethnicity,
+        education,
+        occupation,
+        birth,
+        joined,
+        confirmed,
+    };
+    // A: a woman of the Mongol minority with a degree; a probationary member since July 2025; a
+    // member with a master's degree who moves to B in February 2026.
+    let m1 = person(1, true, "02", "21", "professional_technical", "1990-05-01", "2015-01-01", "2016-01-01");
+    let m2 = person(2, false, "01", "61", "", "2000-01-01", "2025-07-01", "");
+    let m3 = person(3, false, "01", "12", "manager", "1964-12-31", "1988-06-01", "1989-06-01");
+    // B: a member suspended on 1 October 2025, and one admitted in January 2026.
+    let m4 = person(4, false, "01", "22", "worker", "1975-03-01", "2005-06-01", "2006-06-01");
+    let m5 = person(5, true, "01", "22", "worker", "1998-03-01", "2026-01-10", "");
+    // D, a branch set up in March 2026.
+    let m6 = person(6, true, "01", "21", "worker", "1992-03-01", "2012-11-08", "2013-11-08");
+    s.create_member(&c, a.id, None, &member(&m1)).await.unwrap();
+    s.create_member(&c, a.id, None, &member(&m2)).await.unwrap();
+    let id3 = s.create_member(&c, a.id, None, &member(&m3)).await.unwrap();
+    let id4 = s.create_member(&c, b.id, None, &member(&m4)).await.unwrap();
+    s.create_member(&c, b.id, None, &member(&m5)).await.unwrap();
+    s.create_member(&c, d.id, None, &member(&m6)).await.unwrap();
+    let suspend = DecisionForm {
+        kind: "suspend".into(),
+        decided_on: "2025-10-01".into(),
+        body: "中共某县教育局委员会".into(),
+        document_no: "县教党〔2025〕9号".into(),
+        reason: "与党组织失去联系".into(),
+        months: String::new(),
+    };
+    s.record_decision(&c, id4, &suspend).await.unwrap();
+    let transfer = TransferInput {
+        kind: "internal".into(),
+        to_org_id: Some(b.id),
+        issued_on: "2026-01-20".into(),
+        valid_days: "30".into(),
+        reason: "工作调动".into(),
+        ..Default::default()
+    };
+    let t = s.issue_transfer(&c, id3, &transfer).await.unwrap();
+    s.accept_transfer(&c, t, "2026-02-01").await.unwrap();
+
+    // On 31 December 2025: A's three members; B's suspended member is out, its new one not yet
+    // in; D did not exist.
+    let r = s.stats(&c, root.id, day("2025-12-31")).await.unwrap();
+    let t = &r.total.members;
+    assert_eq!((t.total, t.probationary, t.women, t.minorities, t.college_plus), (3, 1, 1, 1, 2));
+    // 入党时间: 1988 (to the 18th Congress), 2015 and 2025 (since).
+    assert_eq!(t.join_period, [0, 0, 1, 2]);
+    // 学历: 硕士 (研究生), 大学 (本科), 普通高中 (高中).
+    assert_eq!(t.education, [1, 1, 0, 0, 1, 0, 0]);
+    // 61 on 31 December 2025 (born 31 December 1964); 35; 25.
+    let occ = |id: &str| Occupation::all().iter().position(|o| o.identifier() == id).unwrap();
+    assert_eq!(t.occupation_by_age[occ("manager")][7], 1);
+    assert_eq!(t.occupation_by_age[occ("professional_technical")][1], 1);
+    assert_eq!(t.occupation_by_age[Profile::occupation_slots() - 1][0], 1, "occupation not recorded");
+    let o = &r.total.orgs;
+    assert_eq!((o.committees, o.general_branches, o.branches, o.empty_branches), (1, 1, 2, 1));
+    let children: Vec<(&str, u64)> = r.children.iter().map(|c| (c.name.as_str(), c.stats.members.total)).collect();
+    assert_eq!(children, [("一中党支部", 3), ("二中党支部", 0), ("三中党总支", 0)]);
+    assert!(r.inconsistencies.is_empty(), "{:?}", r.inconsistencies);
+
+    // The day before the suspension, B's member counts.
+    let r = s.stats(&c, root.id, day("2025-09-30")).await.unwrap();
+    assert_eq!(r.total.members.total, 4);
+    // On 30 June 2026: the transferred member in B, the new member in B, D's member.
+    let r = s.stats(&c, root.id, day("2026-06-30")).await.unwrap();
+    let children: Vec<(&str, u64)> = r.children.iter().map(|c| (c.name.as_str(), c.stats.members.total)).collect();
+    assert_eq!(children, [("一中党支部", 2), ("二中党支部", 2), ("三中党总支", 1)]);
+    assert_eq!(r.total.orgs.branches, 3);
+    // A branch's own report: its members are its own.
+    let r = s.stats(&c, b.id, day("2026-06-30")).await.unwrap();
+    assert_eq!((r.total.own.total, r.total.members.total, r.children.len()), (2, 2, 0));
+    // A viewer sees only their own subtree's statistics.
+    let viewer = domain::scope::Actor {
+        account_id: 9,
+        username: "a9".into(),
+        grants: vec![domain::scope::Grant::OrgAdmin { org: a.org_path().unwrap() }],
+    };
+    assert!(s.stats(&viewer, a.id, day("2025-12-31")).await.is_ok());
+    assert!(matches!(s.stats(&viewer, root.id, day("2025-12-31")).await, Err(services::ServiceError::NotFound)));
+}
+
+/// The profile counts the database computes in SQL equal the domain's `Profile::of` for every
+/// member of the county demo, branch by branch; and the whole tree's figures add up.
+async fn stats_agree_with_the_domain_for_every_member_of_the_county_demo(db: Db) {
+    let s = Services::new(db, AuditKey::new(vec![7u8; 32]), HashCost::cheap_for_tests());
+    let as_of = day("2026-11-21");
+    s.seed_demo(Scale::County, as_of).await.unwrap();
+    type Row = (i64, String, String, String, Option<String>, Option<String>, String, String, String);
+    let members: Vec<Row> = s
+        .fixture_db()
+        .fetch_all(
+            "SELECT branch_id, status, gender, ethnicity, education, occupation, birth_date, joined_on, \
+             COALESCE(confirmed_on, '') FROM members WHERE status IN ('full','probationary')",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(members.len() > 1_000, "{} members", members.len());
+    let mut expected: BTreeMap<i64, BTreeMap<u32, u64>> = BTreeMap::new();
+    for (branch, status, gender, ethnicity, education, occupation, birth, joined, confirmed) in &members {
+        let probationary = status == "probationary" || (!confirmed.is_empty() && day(confirmed) > as_of);
+        let p = Profile::of(
+            probationary,
+            gender == "female",
+            Ethnicity::parse(ethnicity).is_some_and(|e| e.is_minority()),
+            education.as_deref().and_then(Education::parse).map(|e| e.level()),
+            occupation.as_deref().and_then(Occupation::parse),
+            day(birth),
+            day(joined),
+            as_of,
+        );
+        *expected.entry(*branch).or_default().entry(p.code()).or_default() += 1;
+    }
+    let branches: Vec<i64> = expected.keys().copied().collect();
+    let mut got: BTreeMap<i64, BTreeMap<u32, u64>> = BTreeMap::new();
+    for chunk in branches.chunks(500) {
+        for b in storage::stats::branch_profiles(s.fixture_db(), chunk, as_of).await.unwrap() {
+            got.insert(b.branch_id, b.counts.into_iter().collect());
+        }
+    }
+    assert_eq!(got, expected);
+    let report = s.console().stats(None, as_of, 100).await.unwrap();
+    assert_eq!(report.total.members.total, members.len() as u64);
+    assert!(report.pages > 1, "read in pages");
+    assert!(report.inconsistencies.is_empty(), "{:?}", report.inconsistencies);
+}
