@@ -5,6 +5,7 @@ mod check;
 mod config;
 mod dues;
 mod recruitment;
+mod stats;
 mod transfers;
 
 use anyhow::{Context, Result, bail};
@@ -85,6 +86,24 @@ enum Command {
     /// Recruitment (发展党员): the pipeline and its papers.
     #[command(subcommand)]
     Recruitment(recruitment::RecruitmentCommand),
+    /// Party statistics (党内统计) of a subtree on a reference date: members counted where their
+    /// membership sits that day, by occupation and age, joining period and education, and the
+    /// orgs by kind. Exits 1 when a consistency check fails.
+    Stats {
+        /// Only this org's subtree (id, unique name or name path).
+        #[arg(long)]
+        org: Option<String>,
+        /// The year whose 31 December is the reference date (default: the last one passed).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Another reference date instead of 31 December.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// table (the tables in Chinese), json (the report with each child's figures), or
+        /// summary (the STATS line only).
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
     /// An org's transfers of membership (组织关系转接): incoming (default) or sent.
     Transfers {
         /// The org (id, unique name or name path).
@@ -412,6 +431,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Export(cmd) => {
             let services = open(&cfg).await?;
             export(&services, cmd).await
+        }
+        Command::Stats { org, year, as_of, format } => {
+            let services = open(&cfg).await?;
+            stats::stats(&services, org, year, as_of, &format).await
         }
         Command::Check { org, as_of, year, format } => {
             let services = open(&cfg).await?;

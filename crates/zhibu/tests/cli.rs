@@ -290,3 +290,29 @@ fn recruitment_board_and_papers_through_the_cli() {
         .count();
     assert_eq!(lines.len(), recruitment, "{stdout}");
 }
+
+/// `zhibu stats`: the tables of the demo's committee on 31 December, the JSON report whose
+/// children add up to the committee, and the STATS line; a bad date is refused.
+#[test]
+fn party_statistics_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path(), "tiny");
+    let out = zhibu(dir.path()).args(["stats", "--org", "县教育局党委", "--year", "2025"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("统计时点 2025年12月31日") && stdout.contains("表2 党员基本情况"), "{stdout}");
+    assert!(stdout.lines().last().is_some_and(|l| l.starts_with("STATS on=2025-12-31 ")), "{stdout}");
+    let out = zhibu(dir.path()).args(["stats", "--org", "县教育局党委", "--format", "json"]).output().unwrap();
+    let json = String::from_utf8_lossy(&out.stdout);
+    let body = json.rsplit_once("\nSTATS").map_or(json.as_ref(), |(b, _)| b);
+    let report: serde_json::Value = serde_json::from_str(body).unwrap();
+    let total = report["total"]["members"]["total"].as_u64().unwrap();
+    assert!(total > 10, "{body}");
+    let own = report["total"]["own"]["total"].as_u64().unwrap();
+    let children: u64 =
+        report["children"].as_array().unwrap().iter().map(|c| c["stats"]["members"]["total"].as_u64().unwrap()).sum();
+    assert_eq!(own + children, total);
+    let out = zhibu(dir.path()).args(["stats", "--as-of", "2025-02-30"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--as-of"));
+}

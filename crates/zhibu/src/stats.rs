@@ -1,0 +1,149 @@
+//! `zhibu stats`: the party statistics (党内统计) of a subtree on a reference date.
+
+use anyhow::{Result, anyhow, bail};
+use chrono::{Datelike, NaiveDate};
+use domain::codes::{EducationLevel, Occupation};
+use domain::dates::AgeBand;
+use domain::stats::{JoinPeriod, MemberTables};
+use services::stats::{STATS_PAGE, StatsReport};
+use services::{Services, console_actor};
+use std::io::Write;
+
+/// The reference date: `--as-of`, else 31 December of `--year`, else of the last year whose
+/// 31 December has passed.
+fn reference_date(today: NaiveDate, year: Option<i32>, as_of: Option<&str>) -> Result<NaiveDate> {
+    if let Some(s) = as_of {
+        return domain::dates::parse_date(s).map_err(|e| anyhow!("--as-of: {e}"));
+    }
+    let year = year.unwrap_or(if today.month() == 12 && today.day() == 31 { today.year() } else { today.year() - 1 });
+    NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| anyhow!("--year {year}: not a year"))
+}
+
+pub async fn stats(
+    services: &Services,
+    org: Option<String>,
+    year: Option<i32>,
+    as_of: Option<String>,
+    format: &str,
+) -> Result<std::process::ExitCode> {
+    if !matches!(format, "table" | "json" | "summary") {
+        bail!("unknown format {format}: use table, json or summary");
+    }
+    let on = reference_date(services.today(), year, as_of.as_deref())?;
+    let actor = console_actor();
+    let root = match org {
+        Some(o) => Some(services.find_org(&actor, &o).await.map_err(|e| anyhow!("{e}"))?.org_path()?),
+        None => None,
+    };
+    let started = std::time::Instant::now();
+    let report = services.console().stats(root.as_ref(), on, STATS_PAGE).await.map_err(|e| anyhow!("{e}"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match format {
+        "json" => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
+        "table" => print_tables(&mut out, &report)?,
+        _ => {}
+    }
+    let t = &report.total;
+    writeln!(
+        out,
+        "STATS on={on} orgs={} committees={} general_branches={} branches={} members={} probationary={} women={} \
+         minorities={} college_plus={} inconsistencies={} pages={} seconds={seconds:.3}",
+        report.orgs_read,
+        t.orgs.committees,
+        t.orgs.general_branches,
+        t.orgs.branches,
+        t.members.total,
+        t.members.probationary,
+        t.members.women,
+        t.members.minorities,
+        t.members.college_plus,
+        report.inconsistencies.len(),
+        report.pages,
+    )?;
+    out.flush()?;
+    Ok(if report.inconsistencies.is_empty() {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::from(1)
+    })
+}
+
+fn print_tables(out: &mut impl Write, r: &StatsReport) -> std::io::Result<()> {
+    let name = r.root.as_ref().map_or("全部组织", |o| o.name.as_str());
+    let m: &MemberTables = &r.total.members;
+    writeln!(out, "{name} 党内统计（统计时点 {}）", domain::dates::format_cn(r.on))?;
+    let o = &r.total.orgs;
+    writeln!(
+        out,
+        "基层党组织：党委 {}，党总支 {}，党支部 {}（无党员的党支部 {}）",
+        o.committees, o.general_branches, o.branches, o.empty_branches
+    )?;
+    writeln!(
+        out,
+        "党员总数 {}：正式党员 {}，预备党员 {}；女党员 {}，少数民族党员 {}，大专及以上学历 {}",
+        m.total,
+        m.total - m.probationary,
+        m.probationary,
+        m.women,
+        m.minorities,
+        m.college_plus
+    )?;
+    writeln!(out, "\n表2 党员基本情况（职业 × 年龄）")?;
+    let bands: Vec<&str> = AgeBand::ALL.iter().map(|b| b.label()).collect();
+    writeln!(out, "职业\t合计\t{}", bands.join("\t"))?;
+    let names = Occupation::all().iter().map(|o| o.name()).chain(["未填"]);
+    for (name, row) in names.zip(&m.occupation_by_age) {
+        let cells: Vec<String> = row.iter().map(u64::to_string).collect();
+        writeln!(out, "{name}\t{}\t{}", row.iter().sum::<u64>(), cells.join("\t"))?;
+    }
+    writeln!(out, "\n表3 入党时间")?;
+    for (p, n) in JoinPeriod::ALL.iter().zip(m.join_period) {
+        writeln!(out, "{}\t{n}", p.label())?;
+    }
+    writeln!(out, "\n表4 学历")?;
+    let levels = EducationLevel::ALL.iter().map(|l| l.label()).chain(["未填"]);
+    for (label, n) in levels.zip(m.education) {
+        writeln!(out, "{label}\t{n}")?;
+    }
+    if !r.children.is_empty() {
+        writeln!(out, "\n下级组织\t党组织数\t党员\t预备党员\t女\t少数民族\t大专及以上")?;
+        for c in &r.children {
+            let (s, o) = (&c.stats.members, &c.stats.orgs);
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                c.name,
+                o.committees + o.general_branches + o.branches,
+                s.total,
+                s.probationary,
+                s.women,
+                s.minorities,
+                s.college_plus
+            )?;
+        }
+    }
+    for i in &r.inconsistencies {
+        writeln!(out, "不一致：{i}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or(NaiveDate::MIN)
+    }
+
+    #[test]
+    fn the_reference_date_is_the_last_31_december_passed() -> Result<()> {
+        assert_eq!(reference_date(d(2026, 12, 30), None, None)?, d(2025, 12, 31));
+        assert_eq!(reference_date(d(2026, 12, 31), None, None)?, d(2026, 12, 31));
+        assert_eq!(reference_date(d(2026, 12, 30), Some(2024), None)?, d(2024, 12, 31));
+        assert_eq!(reference_date(d(2026, 12, 30), Some(2024), Some("2026-06-30"))?, d(2026, 6, 30));
+        assert!(reference_date(d(2026, 12, 30), None, Some("2026-13-01")).is_err());
+        Ok(())
+    }
+}
