@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::org::{OrgKind, OrgPath};
 use domain::scope::{Action, Actor, Target, can};
-use domain::stats::{MemberTables, OrgTables, Profile, Rollup};
+use domain::stats::{Figures, MemberChanges, MemberTables, OrgTables, Profile, Rollup};
 use serde::Serialize;
 use storage::org::OrgRow;
 
@@ -27,6 +27,8 @@ pub struct OrgStats {
     pub own: MemberTables,
     pub members: MemberTables,
     pub orgs: OrgTables,
+    /// Table 1 of the subtree.
+    pub changes: MemberChanges,
 }
 
 /// One org in a report, with its figures.
@@ -43,6 +45,8 @@ pub struct StatsRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatsReport {
     pub on: NaiveDate,
+    /// Last year's reference date: 31 December of the year before `on`'s (table 1's start).
+    pub last: NaiveDate,
     /// `None` for the whole tree (the console's report without `--org`).
     pub root: Option<StatsRow>,
     /// The whole tree's figures when there is no root; the root's otherwise.
@@ -95,14 +99,16 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
     let mut rollup: Rollup<Cells> = Rollup::new();
     let mut report_pages = 0u64;
     let mut orgs_read = 0u64;
-    let mut next = Some(tokio::spawn(read_page(db.clone(), lo.clone(), hi.clone(), None, page_size, on)));
+    let last = NaiveDate::from_ymd_opt(on.year() - 1, 12, 31).unwrap_or(on);
+    let mut next = Some(tokio::spawn(read_page(db.clone(), lo.clone(), hi.clone(), None, page_size, last, on)));
     while let Some(handle) = next.take() {
-        let (page, profiles) = handle.await.map_err(|e| ServiceError::Internal(format!("stats page: {e}")))??;
-        let Some(last) = page.last() else { break };
+        let (page, profiles, mut changes) =
+            handle.await.map_err(|e| ServiceError::Internal(format!("stats page: {e}")))??;
+        let Some(final_org) = page.last() else { break };
         if page.len() >= page_size {
             // Read the next page while this one is added up.
-            let after = Some(last.path.clone());
-            next = Some(tokio::spawn(read_page(db.clone(), lo.clone(), hi.clone(), after, page_size, on)));
+            let after = Some(final_org.path.clone());
+            next = Some(tokio::spawn(read_page(db.clone(), lo.clone(), hi.clone(), after, page_size, last, on)));
         }
         report_pages += 1;
         for org in page.into_iter().filter(|o| exists_on(o, on) && o.kind != OrgKind::Group) {
@@ -119,11 +125,18 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
             }
             let mut orgs = OrgTables::default();
             orgs.add_org(org.kind, org.unit_kind.as_str(), own.total);
+            let mut table1 = MemberChanges { this_year: own.total, ..MemberChanges::default() };
+            if let Some(c) = changes.remove(&org.id) {
+                table1.last_year = c.last_year;
+                table1.changes = c.counts.into_iter().collect();
+                table1.unexplained = c.unexplained;
+            }
             let path = org.path.clone();
             if is_shown {
                 shown.insert(org.id, org.clone());
             }
-            rollup.push(org.id, &path, (own, orgs), &mut record(&shown, &mut rows));
+            let figures = Figures { members: own, orgs, changes: table1 };
+            rollup.push(org.id, &path, figures, &mut record(&shown, &mut rows));
         }
     }
     rollup.finish(&mut record(&shown, &mut rows));
@@ -147,11 +160,23 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
             for c in &children {
                 t.members.add(&c.stats.members);
                 t.orgs.add(&c.stats.orgs);
+                t.changes.add(&c.stats.changes);
             }
             t
         }
     };
     let mut inconsistencies: Vec<String> = total.members.inconsistencies().iter().map(|s| s.to_string()).collect();
+    let c = &total.changes;
+    if !c.balances() {
+        inconsistencies.push(format!(
+            "表1 党员数量变化不平衡：上年 {} + 增加 {} − 减少 {} ≠ 本年 {}（{} 名党员的变化没有记录说明）",
+            c.last_year,
+            c.increases(),
+            c.decreases(),
+            c.this_year,
+            c.count(domain::stats::Change::UnexplainedIn) + c.count(domain::stats::Change::UnexplainedOut)
+        ));
+    }
     // Every parent = its own + the sum of its children (the additive check an inspector runs).
     if root_row.is_some() {
         let mut sum = total.own.clone();
@@ -162,10 +187,10 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
             inconsistencies.push("下级合计与本级不符".to_string());
         }
     }
-    Ok(StatsReport { on, root: root_row, total, children, inconsistencies, pages: report_pages, orgs_read })
+    Ok(StatsReport { on, last, root: root_row, total, children, inconsistencies, pages: report_pages, orgs_read })
 }
 
-type Cells = (MemberTables, OrgTables);
+type Cells = Figures;
 
 /// The roll-up's sink: keeps the figures of the orgs shown.
 fn record<'a>(
@@ -174,23 +199,43 @@ fn record<'a>(
 ) -> impl FnMut(i64, &Cells, &Cells) + 'a {
     move |id, own, sub| {
         if shown.contains_key(&id) {
-            rows.insert(id, OrgStats { own: own.0.clone(), members: sub.0.clone(), orgs: sub.1.clone() });
+            rows.insert(
+                id,
+                OrgStats {
+                    own: own.members.clone(),
+                    members: sub.members.clone(),
+                    orgs: sub.orgs.clone(),
+                    changes: sub.changes.clone(),
+                },
+            );
         }
     }
 }
 
-/// One page of orgs in path order after `after`, and its branches' member profiles on `on`.
+/// What one page brings: its orgs, its branches' member profiles on `on`, and their table 1.
+type Page = (Vec<OrgRow>, HashMap<i64, Vec<(u32, u64)>>, HashMap<i64, storage::stats::BranchChanges>);
+
+/// One page of orgs in path order after `after`, its branches' member profiles on `on`, and
+/// their changes since `last`.
 async fn read_page(
     db: storage::Db,
     lo: String,
     hi: String,
     after: Option<String>,
     page_size: usize,
+    last: NaiveDate,
     on: NaiveDate,
-) -> Result<(Vec<OrgRow>, HashMap<i64, Vec<(u32, u64)>>)> {
+) -> Result<Page> {
     let page = storage::check::orgs_page(&db, &lo, &hi, after.as_deref(), page_size, &on.to_string()).await?;
     let branches: Vec<i64> =
         page.iter().filter(|o| o.kind == OrgKind::Branch && exists_on(o, on)).map(|o| o.id).collect();
-    let profiles = storage::stats::branch_profiles(&db, &branches, on).await?;
-    Ok((page, profiles.into_iter().map(|p| (p.branch_id, p.counts)).collect()))
+    let (profiles, changes) = tokio::try_join!(
+        storage::stats::branch_profiles(&db, &branches, on),
+        storage::stats::branch_changes(&db, &branches, last, on),
+    )?;
+    Ok((
+        page,
+        profiles.into_iter().map(|p| (p.branch_id, p.counts)).collect(),
+        changes.into_iter().map(|c| (c.branch_id, c)).collect(),
+    ))
 }

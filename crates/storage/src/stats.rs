@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 use domain::codes::{Education, Ethnicity, Gender, Occupation};
 use domain::dates::AgeBand;
-use domain::stats::{EDUCATION_SLOTS, JoinPeriod, Profile};
+use domain::stats::{Change, EDUCATION_SLOTS, JoinPeriod, Profile};
 
 use crate::check::{push_in, string_agg};
 use crate::{Db, Result, SqlBuf, StorageError};
@@ -113,4 +113,155 @@ fn unpack(p: Packed) -> Result<BranchProfiles> {
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(BranchProfiles { branch_id: p.org_id, counts })
+}
+
+/// Table 1 of one branch: its members counted last year and this year, its changes by reason,
+/// and the members no record explains.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BranchChanges {
+    pub branch_id: i64,
+    pub last_year: u64,
+    pub counts: Vec<(Change, u64)>,
+    pub unexplained: Vec<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    org_id: i64,
+    kind: String,
+    n: i64,
+    ids: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CountRow {
+    org_id: i64,
+    n: i64,
+}
+
+/// SQL: member `m` is counted (full or probationary) on the day at placeholder `on` in a branch
+/// span of org `org` (an SQL expression) other than span `s` (`same`: at that org; else at
+/// another).
+fn counted_at(on: &str, org: &str, same: bool) -> String {
+    let status = crate::member::status_on_sql(on);
+    let op = if same { "=" } else { "<>" };
+    format!(
+        "({status} IN ('full','probationary') AND EXISTS (SELECT 1 FROM member_org_spans s2 WHERE s2.member_id = m.id \
+         AND s2.kind = 'branch' AND s2.org_id {op} {org} AND s2.start_on <= {on} AND (s2.end_on IS NULL OR s2.end_on >= {on})))"
+    )
+}
+
+/// SQL: org `s.org_id` existed on the day at placeholder `on` (a member of a branch set up
+/// later, or closed before, is not counted there that day).
+fn existed(on: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM orgs o2 WHERE o2.id = s.org_id AND (o2.established_on IS NULL OR o2.established_on <= {on}) \
+         AND (o2.closed_on IS NULL OR o2.closed_on > {on}))"
+    )
+}
+
+/// Table 1 of these branches between `last` (last year's reference date) and `on`: members
+/// counted at a branch on one day and not the other, by the reason the records give (see
+/// `domain::stats::changes`). Three statements: last year's counts, the increases, the
+/// decreases, each grouped by branch and reason.
+pub async fn branch_changes(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -> Result<Vec<BranchChanges>> {
+    if branch_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let agg = string_agg(db);
+    let leaving: Vec<String> = Change::LEAVING_DECISIONS.iter().map(|c| quote(c.as_str())).collect();
+    let leaving = leaving.join(",");
+
+    // Last year's members, by branch.
+    let mut b = SqlBuf::new("");
+    let l = b.arg(last.to_string());
+    let (covers, status) = (crate::member::span_covers_sql(&l), crate::member::status_on_sql(&l));
+    b.push(&format!(
+        "SELECT org_id, COUNT(*) AS n FROM (SELECT s.org_id, {status} AS st FROM member_org_spans s \
+         JOIN members m ON m.id = s.member_id WHERE "
+    ));
+    push_in(&mut b, "s.org_id", branch_ids);
+    b.push(&format!(
+        " AND s.kind = 'branch' AND {covers} AND {}) x WHERE x.st IN ('full','probationary') GROUP BY org_id",
+        existed(&l)
+    ));
+    let last_counts: Vec<CountRow> = db.fetch_buf(&b).await?;
+
+    let grouped = |inner: String| {
+        format!(
+            "SELECT org_id, kind, COUNT(*) AS n, {agg}(CASE WHEN kind LIKE 'unexplained%' THEN CAST(member_id AS TEXT) END, ',') \
+             AS ids FROM ({inner}) x GROUP BY org_id, kind ORDER BY org_id, kind"
+        )
+    };
+    // Increases: counted at the branch this year, not last year.
+    let mut b = SqlBuf::new("");
+    let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
+    let covers = crate::member::span_covers_sql(&o);
+    let status_on = crate::member::status_on_sql(&o);
+    let inner = format!(
+        "SELECT s.org_id, m.id AS member_id, CASE \
+         WHEN m.joined_on > {l} THEN 'recruited' \
+         WHEN EXISTS (SELECT 1 FROM member_decisions d WHERE d.member_id = m.id AND d.kind = 'restore' \
+           AND d.decided_on > {l} AND d.decided_on <= {o}) THEN 'restored' \
+         WHEN {moved} THEN 'transferred_in' \
+         WHEN EXISTS (SELECT 1 FROM transfers t WHERE t.member_id = m.id AND t.to_org_id = s.org_id \
+           AND t.state = 'received' AND t.settled_on > {l} AND t.settled_on <= {o}) THEN 'transferred_in' \
+         ELSE 'unexplained_in' END AS kind \
+         FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE ",
+        moved = counted_at(&l, "s.org_id", false),
+    );
+    b.push(&inner);
+    push_in(&mut b, "s.org_id", branch_ids);
+    b.push(&format!(
+        " AND s.kind = 'branch' AND {covers} AND {status_on} IN ('full','probationary') AND NOT ({} AND {})",
+        existed(&l),
+        counted_at(&l, "s.org_id", true)
+    ));
+    let text = grouped(b.text.clone());
+    let increases: Vec<ChangeRow> = db.fetch_all(&text, &b.args).await?;
+
+    // Decreases: counted at the branch last year, not this year.
+    let mut b = SqlBuf::new("");
+    let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
+    let covers = crate::member::span_covers_sql(&l);
+    let (status_last, status_on) = (crate::member::status_on_sql(&l), crate::member::status_on_sql(&o));
+    let inner = format!(
+        "SELECT s.org_id, m.id AS member_id, CASE \
+         WHEN {moved} THEN 'transferred_out' \
+         WHEN {status_on} = 'suspended' THEN 'suspended' \
+         WHEN {status_on} = 'deceased' THEN 'died' \
+         WHEN {status_on} = 'transferred_out' THEN 'transferred_out' \
+         WHEN {status_on} = 'left' THEN COALESCE((SELECT d.kind FROM member_decisions d WHERE d.member_id = m.id \
+           AND d.kind IN ({leaving}) AND d.decided_on > {l} AND d.decided_on <= {o} ORDER BY d.decided_on DESC, d.id DESC \
+           LIMIT 1), 'left_other') \
+         ELSE 'unexplained_out' END AS kind \
+         FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE ",
+        moved = counted_at(&o, "s.org_id", false),
+    );
+    b.push(&inner);
+    push_in(&mut b, "s.org_id", branch_ids);
+    b.push(&format!(
+        " AND s.kind = 'branch' AND {covers} AND {status_last} IN ('full','probationary') AND {} AND NOT ({} AND {})",
+        existed(&l),
+        existed(&o),
+        counted_at(&o, "s.org_id", true)
+    ));
+    let text = grouped(b.text.clone());
+    let decreases: Vec<ChangeRow> = db.fetch_all(&text, &b.args).await?;
+
+    let mut out: std::collections::BTreeMap<i64, BranchChanges> = std::collections::BTreeMap::new();
+    for c in last_counts {
+        out.entry(c.org_id).or_insert_with(|| BranchChanges { branch_id: c.org_id, ..Default::default() }).last_year =
+            u64::try_from(c.n).unwrap_or(0);
+    }
+    for r in increases.into_iter().chain(decreases) {
+        let corrupt = || StorageError::corrupt("members", format!("branch {}: change {:?}", r.org_id, r.kind));
+        let kind = Change::parse(&r.kind).ok_or_else(corrupt)?;
+        let e = out.entry(r.org_id).or_insert_with(|| BranchChanges { branch_id: r.org_id, ..Default::default() });
+        e.counts.push((kind, u64::try_from(r.n).unwrap_or(0)));
+        for id in r.ids.as_deref().unwrap_or("").split(',').filter(|s| !s.is_empty()) {
+            e.unexplained.push(id.parse().map_err(|_| corrupt())?);
+        }
+    }
+    Ok(out.into_values().collect())
 }

@@ -4,7 +4,7 @@ use anyhow::{Result, anyhow, bail};
 use chrono::{Datelike, NaiveDate};
 use domain::codes::{EducationLevel, Occupation};
 use domain::dates::AgeBand;
-use domain::stats::{JoinPeriod, MemberTables};
+use domain::stats::{Change, JoinPeriod, MemberTables};
 use services::stats::{STATS_PAGE, StatsReport};
 use services::{Services, console_actor};
 use std::io::Write;
@@ -89,6 +89,29 @@ fn print_tables(out: &mut impl Write, r: &StatsReport) -> std::io::Result<()> {
         m.minorities,
         m.college_plus
     )?;
+    let c = &r.total.changes;
+    writeln!(out, "\n表1 党员数量变化（{} 至 {}）", domain::dates::format_cn(r.last), domain::dates::format_cn(r.on))?;
+    writeln!(out, "上年党员数\t{}", c.last_year)?;
+    writeln!(out, "增加\t{}", c.increases())?;
+    for k in Change::ALL.iter().filter(|k| k.is_increase() && !k.is_unexplained()) {
+        writeln!(out, "  {}\t{}", k.label(), c.count(*k))?;
+    }
+    writeln!(out, "减少\t{}", c.decreases())?;
+    writeln!(out, "  出党\t{}", c.left())?;
+    for k in Change::ALL.iter().filter(|k| !k.is_increase() && !k.is_unexplained()) {
+        let indent = if k.is_leaving() { "    " } else { "  " };
+        writeln!(out, "{indent}{}\t{}", k.label(), c.count(*k))?;
+    }
+    writeln!(out, "本年党员数\t{}", c.this_year)?;
+    for k in [Change::UnexplainedIn, Change::UnexplainedOut] {
+        if c.count(k) > 0 {
+            writeln!(out, "{}\t{}", k.label(), c.count(k))?;
+        }
+    }
+    if !c.unexplained.is_empty() {
+        let ids: Vec<String> = c.unexplained.iter().map(i64::to_string).collect();
+        writeln!(out, "变化未能由记录说明的党员（编号）：{}", ids.join("、"))?;
+    }
     writeln!(out, "\n表2 党员基本情况（职业 × 年龄）")?;
     let bands: Vec<&str> = AgeBand::ALL.iter().map(|b| b.label()).collect();
     writeln!(out, "职业\t合计\t{}", bands.join("\t"))?;

@@ -12,11 +12,29 @@
 //! Everything here is pure: storage reads each member's [`Profile`] code per branch, and
 //! [`MemberTables`] and [`Rollup`] add them up.
 
+pub mod changes;
 pub mod rollup;
 pub mod tables;
 
-pub use rollup::Rollup;
+pub use changes::{Change, MemberChanges};
+pub use rollup::{Cells, Rollup};
 pub use tables::{MemberTables, OrgTables};
+
+/// All the figures of one org: the member tables, the org counts and table 1.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    pub members: MemberTables,
+    pub orgs: OrgTables,
+    pub changes: MemberChanges,
+}
+
+impl Cells for Figures {
+    fn add(&mut self, other: &Self) {
+        self.members.add(&other.members);
+        self.orgs.add(&other.orgs);
+        self.changes.add(&other.changes);
+    }
+}
 
 use chrono::NaiveDate;
 use serde::Serialize;
