@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
+use domain::FieldErrors;
 use domain::org::{OrgKind, OrgPath};
 use domain::scope::{Action, Actor, Target, can};
 use domain::stats::{Figures, MemberChanges, MemberTables, OrgTables, Profile, Rollup};
@@ -22,6 +23,7 @@ use crate::{Result, ServiceError, Services};
 pub const STATS_PAGE: usize = 1_000;
 
 /// An org's figures: its own members (a branch's; zero for other kinds) and its subtree's.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OrgStats {
     pub own: MemberTables,
@@ -32,6 +34,7 @@ pub struct OrgStats {
 }
 
 /// One org in a report, with its figures.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatsRow {
     pub org_id: i64,
@@ -42,6 +45,7 @@ pub struct StatsRow {
 }
 
 /// The statistics of a subtree on a day: its root's figures, and each child's.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatsReport {
     pub on: NaiveDate,
@@ -56,6 +60,34 @@ pub struct StatsReport {
     pub inconsistencies: Vec<String>,
     pub pages: u64,
     pub orgs_read: u64,
+}
+
+/// The reference date of a request: `as_of` when given, else 31 December of `year`, else of the
+/// last year whose 31 December has passed on `today`. Bad input is a field error in Chinese.
+pub fn reference_date(today: NaiveDate, year: &str, as_of: &str) -> std::result::Result<NaiveDate, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    if !as_of.trim().is_empty() {
+        return domain::dates::parse_date(as_of).map_err(|e| {
+            errors.add("as_of", format!("统计时点{}", e.message()));
+            errors
+        });
+    }
+    let default = if today.month() == 12 && today.day() == 31 { today.year() } else { today.year() - 1 };
+    let year = if year.trim().is_empty() {
+        default
+    } else {
+        match year.trim().parse::<i32>() {
+            Ok(y) if (1921..=today.year()).contains(&y) => y,
+            _ => {
+                errors.add("year", format!("年度应为1921至{}之间的四位数字", today.year()));
+                return Err(errors);
+            }
+        }
+    };
+    NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| {
+        errors.add("year", "年度不正确");
+        errors
+    })
 }
 
 /// Whether `org` exists on `on`: established by then and not closed on or before it.

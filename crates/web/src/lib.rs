@@ -39,6 +39,7 @@ mod recruitment;
 pub mod redirect;
 pub mod roster;
 mod settings;
+mod stats;
 mod transfer_in;
 mod transfers;
 pub mod ui;
@@ -114,6 +115,7 @@ fn routes() -> ui::Routes {
         .merge(transfers::routes())
         .merge(decisions::routes())
         .merge(elections::routes())
+        .merge(stats::routes())
         .merge(transfer_in::routes())
         .merge(contacts::routes())
         .merge(recruitment::routes())
@@ -132,6 +134,7 @@ fn routes() -> ui::Routes {
                 .merge(api_transfers::routes())
                 .merge(decisions::api_routes())
                 .merge(elections::api_routes())
+                .merge(stats::api_routes())
                 .merge(transfer_in::api_routes())
                 .merge(contacts::api_routes())
                 .merge(api_recruitment::api_routes())

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 /// The reason of a change, as stored in SQL results (`as_str`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
@@ -129,6 +130,7 @@ impl Change {
 pub const UNEXPLAINED_LISTED: usize = 1_000;
 
 /// Table 1 of one org (its own branch, or its subtree).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MemberChanges {
     /// Members counted on last year's reference date.

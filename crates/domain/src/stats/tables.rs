@@ -12,6 +12,7 @@ use crate::dates::AgeBand;
 use crate::org::OrgKind;
 
 /// The member tables of one org (its own members, or its subtree's).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MemberTables {
     /// 党员总数: full and probationary members.
@@ -117,6 +118,7 @@ impl MemberTables {
 
 /// The organization counts of a subtree (基层党组织数): by kind, and by the kind of unit they
 /// are set up in.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OrgTables {
     /// 基层党委 (committees).

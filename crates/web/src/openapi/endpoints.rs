@@ -585,6 +585,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "get",
+        path: "/orgs/{id}/stats",
+        summary: "党内统计：统计时点本组织及下级的党员数量变化、基本情况、入党时间、学历和党组织数，及一致性检查",
+        request: None,
+        response: Some("StatsReport"),
+        tag: "orgs",
+    },
+    Endpoint {
+        method: "get",
         path: "/orgs/{id}/terms",
         summary: "任期届满一览：所辖党组织的本届任期，已届满未换届的在前，其次按届满日期（最多300个）",
         request: None,

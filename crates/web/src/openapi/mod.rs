@@ -107,6 +107,13 @@ mod endpoints;
     services::elections::ElectionForm,
     services::elections::CandidateInput,
     crate::elections::TermCalendar,
+    services::stats::StatsReport,
+    services::stats::StatsRow,
+    services::stats::OrgStats,
+    domain::stats::MemberTables,
+    domain::stats::OrgTables,
+    domain::stats::MemberChanges,
+    domain::stats::Change,
     services::elections::TermLine,
     services::elections::TermState,
     services::transfer_in::LetterIn,
@@ -231,6 +238,14 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
             member_filters(&mut out);
         }
         ("get", "/orgs/export") => out.push(param("format", one_of(&["xlsx", "csv"]), "文件格式，默认 xlsx")),
+        ("get", "/orgs/{id}/stats") => {
+            out.push(param(
+                "year",
+                json!({"type": "integer"}),
+                "年度：统计时点为该年12月31日；默认为已过的最近一个12月31日",
+            ));
+            out.push(param("as_of", date(), "另定的统计时点（代替年度）"));
+        }
         ("post", "/orgs/{id}/dues/import" | "/orgs/{id}/recruitment/import") => {
             out.push(param("dry_run", boolean(), "true：只检查，不导入"))
         }

@@ -14,4 +14,5 @@ mod recruit_papers;
 mod recruitment;
 mod roster;
 mod scope;
+mod stats;
 mod transfers;

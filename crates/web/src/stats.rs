@@ -1,0 +1,246 @@
+//! 党内统计 (party statistics) of an org's subtree on a reference date: the page with the tables,
+//! each child's figures linking to its own statistics, two charts drawn on the server as SVG,
+//! and the same report in the API.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use domain::codes::{EducationLevel, Occupation};
+use domain::dates::{AgeBand, format_cn};
+use domain::stats::{Change, JoinPeriod};
+use services::ServiceError;
+use services::stats::{StatsReport, reference_date};
+
+use crate::AppState;
+use crate::api::{ApiResult, id_of, ok};
+use crate::auth::{ApiViewer, PageViewer};
+use crate::dues::query;
+use crate::error::ApiError;
+use crate::ui::{PageResult, Routes, get_s, id_param, nav, render_status};
+
+pub fn routes() -> Routes {
+    Routes::new().route("/orgs/{id}/stats", get(page))
+}
+
+pub fn api_routes() -> Routes {
+    Routes::new().route("/orgs/{id}/stats", get(api_stats))
+}
+
+/// A labelled row of counts.
+struct Line {
+    label: String,
+    n: u64,
+    /// Indented under the line before (a sub-row).
+    sub: bool,
+}
+
+struct Child {
+    org_id: i64,
+    name: String,
+    orgs: u64,
+    members: u64,
+    probationary: u64,
+    women: u64,
+    minorities: u64,
+    college_plus: u64,
+    last_year: u64,
+    increases: u64,
+    decreases: u64,
+}
+
+#[derive(Template)]
+#[template(path = "stats.html")]
+struct StatsPage {
+    nav: crate::ui::Nav,
+    org_id: i64,
+    org_name: String,
+    year: String,
+    as_of: String,
+    year_error: String,
+    as_of_error: String,
+    /// Empty when the form was refused.
+    on: String,
+    last: String,
+    summary: Vec<Line>,
+    table1: Vec<Line>,
+    unexplained: String,
+    age_bands: Vec<String>,
+    /// Table 2: occupation, total, then one count per age band.
+    table2: Vec<(String, u64, Vec<u64>)>,
+    table3: Vec<Line>,
+    table4: Vec<Line>,
+    children: Vec<Child>,
+    inconsistencies: Vec<String>,
+    age_chart: String,
+    education_chart: String,
+}
+
+fn line(label: &str, n: u64) -> Line {
+    Line { label: label.to_string(), n, sub: false }
+}
+
+fn sub(label: &str, n: u64) -> Line {
+    Line { label: label.to_string(), n, sub: true }
+}
+
+/// A horizontal bar chart as inline SVG: one bar per (label, count), scaled to the largest. The
+/// labels come from the code lists, never from user input.
+fn bar_chart(id: &str, title: &str, items: &[(String, u64)]) -> String {
+    let max = items.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let row = 26;
+    let height = row * items.len() + 30;
+    let mut svg = format!(
+        "<svg id=\"{id}\" class=\"chart\" role=\"img\" aria-label=\"{title}\" viewBox=\"0 0 420 {height}\" \
+         xmlns=\"http://www.w3.org/2000/svg\"><title>{title}</title>"
+    );
+    for (i, (label, n)) in items.iter().enumerate() {
+        let y = 20 + i * row;
+        let width = (*n as f64 / max as f64 * 220.0).round();
+        svg.push_str(&format!(
+            "<text x=\"0\" y=\"{ty}\" font-size=\"12\">{label}</text><rect x=\"130\" y=\"{y}\" width=\"{width}\" \
+             height=\"16\" fill=\"#b3261e\"></rect><text x=\"{tx}\" y=\"{ty}\" font-size=\"12\">{n}</text>",
+            ty = y + 12,
+            tx = 136.0 + width,
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn view(page: &mut StatsPage, r: &StatsReport) {
+    let m = &r.total.members;
+    let o = &r.total.orgs;
+    page.on = format_cn(r.on);
+    page.last = format_cn(r.last);
+    page.summary = vec![
+        line("党委", o.committees),
+        line("党总支", o.general_branches),
+        line("党支部", o.branches),
+        sub("其中：无党员的党支部", o.empty_branches),
+        line("党员总数", m.total),
+        sub("正式党员", m.total - m.probationary),
+        sub("预备党员", m.probationary),
+        sub("女党员", m.women),
+        sub("少数民族党员", m.minorities),
+        sub("大专及以上学历", m.college_plus),
+    ];
+    let c = &r.total.changes;
+    let mut t1 = vec![line("上年党员数", c.last_year), line("增加", c.increases())];
+    t1.extend(
+        Change::ALL.iter().filter(|k| k.is_increase() && !k.is_unexplained()).map(|k| sub(k.label(), c.count(*k))),
+    );
+    t1.push(line("减少", c.decreases()));
+    t1.push(sub("出党", c.left()));
+    t1.extend(
+        Change::ALL.iter().filter(|k| !k.is_increase() && !k.is_unexplained()).map(|k| sub(k.label(), c.count(*k))),
+    );
+    t1.push(line("本年党员数", c.this_year));
+    for k in [Change::UnexplainedIn, Change::UnexplainedOut] {
+        if c.count(k) > 0 {
+            t1.push(line(k.label(), c.count(k)));
+        }
+    }
+    page.table1 = t1;
+    page.unexplained = c.unexplained.iter().map(i64::to_string).collect::<Vec<_>>().join("、");
+    page.age_bands = AgeBand::ALL.iter().map(|b| b.label().to_string()).collect();
+    let names = Occupation::all().iter().map(|o| o.name()).chain(["未填"]);
+    page.table2 =
+        names.zip(&m.occupation_by_age).map(|(name, row)| (name.to_string(), row.iter().sum(), row.to_vec())).collect();
+    page.table3 = JoinPeriod::ALL.iter().zip(m.join_period).map(|(p, n)| line(p.label(), n)).collect();
+    let levels = EducationLevel::ALL.iter().map(|l| l.label()).chain(["未填"]);
+    page.table4 = levels.zip(m.education).map(|(l, n)| line(l, n)).collect();
+    page.children = r
+        .children
+        .iter()
+        .map(|c| {
+            let (s, o, t) = (&c.stats.members, &c.stats.orgs, &c.stats.changes);
+            Child {
+                org_id: c.org_id,
+                name: c.name.clone(),
+                orgs: o.committees + o.general_branches + o.branches,
+                members: s.total,
+                probationary: s.probationary,
+                women: s.women,
+                minorities: s.minorities,
+                college_plus: s.college_plus,
+                last_year: t.last_year,
+                increases: t.increases(),
+                decreases: t.decreases(),
+            }
+        })
+        .collect();
+    page.inconsistencies = r.inconsistencies.clone();
+    let ages: Vec<(String, u64)> = AgeBand::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.label().to_string(), m.occupation_by_age.iter().map(|row| row[i]).sum()))
+        .collect();
+    page.age_chart = bar_chart("chart-age", "党员年龄结构", &ages);
+    let edu: Vec<(String, u64)> = page.table4.iter().map(|l| (l.label.clone(), l.n)).collect();
+    page.education_chart = bar_chart("chart-education", "党员学历结构", &edu);
+}
+
+async fn page(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> PageResult {
+    let id = id_param(&id)?;
+    let q = query(q);
+    let org = state.services.org(&v.actor, id).await?;
+    let (year, as_of) = (get_s(&q, "year"), get_s(&q, "as_of"));
+    let mut page = StatsPage {
+        nav: nav(&v),
+        org_id: id,
+        org_name: org.name,
+        year: year.clone(),
+        as_of: as_of.clone(),
+        year_error: String::new(),
+        as_of_error: String::new(),
+        on: String::new(),
+        last: String::new(),
+        summary: Vec::new(),
+        table1: Vec::new(),
+        unexplained: String::new(),
+        age_bands: Vec::new(),
+        table2: Vec::new(),
+        table3: Vec::new(),
+        table4: Vec::new(),
+        children: Vec::new(),
+        inconsistencies: Vec::new(),
+        age_chart: String::new(),
+        education_chart: String::new(),
+    };
+    match reference_date(state.services.today(), &year, &as_of) {
+        Ok(on) => {
+            let report = state.services.stats(&v.actor, id, on).await?;
+            view(&mut page, &report);
+            render_status(StatusCode::OK, &page)
+        }
+        Err(errors) => {
+            page.year_error = errors.get("year").unwrap_or_default().to_string();
+            page.as_of_error = errors.get("as_of").unwrap_or_default().to_string();
+            render_status(StatusCode::BAD_REQUEST, &page)
+        }
+    }
+}
+
+/// `GET /api/v1/orgs/{id}/stats[?year=Y|as_of=DATE]`: the report (the subtree's figures, its
+/// own members', and each child's), or 400 with the field that is wrong.
+async fn api_stats(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    let q = query(q);
+    let on = reference_date(state.services.today(), &get_s(&q, "year"), &get_s(&q, "as_of"))
+        .map_err(|e| ApiError::Service(ServiceError::Invalid(e)))?;
+    ok(state.services.stats(&v.actor, id, on).await?)
+}
