@@ -371,3 +371,21 @@ pub(crate) async fn recruitment(ui: &Ui, accounts: &Accounts) {
     ui.logout().await;
     eprintln!("step: took a candidate from the training to the branch assembly's vote at phone width");
 }
+
+/// 党内统计 of the branch at phone width: a year that is not one is refused by its field, a
+/// reference date gives the tables, which pass their consistency checks; screenshots.
+pub(crate) async fn statistics(ui: &Ui, branch_id: &str) {
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("/orgs/{branch_id}/stats?year=19")).await;
+    ui.wait_text("#year-error", |e| e.contains("年度应为")).await;
+    ui.fill("form#stats-form", "year", "").await;
+    ui.fill("form#stats-form", "as_of", &services::today().to_string()).await;
+    ui.click("form#stats-form button[type=submit]").await;
+    ui.wait_css("table#stats-table1").await;
+    ui.wait_css("#stats-consistent").await;
+    let summary = ui.wait_css("table#stats-summary").await.text().await.expect("read the summary");
+    assert!(summary.contains("党员总数"), "{summary}");
+    ui.wait_css("svg#chart-age").await;
+    ui.shot("stats").await;
+    eprintln!("step: the branch's statistics on today's date at phone width");
+}
