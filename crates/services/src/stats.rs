@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use domain::FieldErrors;
 use domain::org::{OrgKind, OrgPath};
 use domain::scope::{Action, Actor, Target, can};
-use domain::stats::{Figures, MemberChanges, MemberTables, OrgTables, Profile, Rollup};
+use domain::stats::{Figures, MemberChanges, MemberTables, OrgTables, Profile, Rollup, Tallies};
 use serde::Serialize;
 use storage::org::OrgRow;
 
@@ -31,6 +31,8 @@ pub struct OrgStats {
     pub orgs: OrgTables,
     /// Table 1 of the subtree.
     pub changes: MemberChanges,
+    /// The event tables (12–13, 15, 16–17, 18–20) of the subtree.
+    pub events: Tallies,
 }
 
 /// One org in a report, with its figures.
@@ -134,7 +136,7 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
     let last = NaiveDate::from_ymd_opt(on.year() - 1, 12, 31).unwrap_or(on);
     let mut next = Some(tokio::spawn(read_page(db.clone(), lo.clone(), hi.clone(), None, page_size, last, on)));
     while let Some(handle) = next.take() {
-        let (page, profiles, mut changes) =
+        let (page, profiles, mut changes, mut events) =
             handle.await.map_err(|e| ServiceError::Internal(format!("stats page: {e}")))??;
         let Some(final_org) = page.last() else { break };
         if page.len() >= page_size {
@@ -167,7 +169,8 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
             if is_shown {
                 shown.insert(org.id, org.clone());
             }
-            let figures = Figures { members: own, orgs, changes: table1 };
+            let figures =
+                Figures { members: own, orgs, changes: table1, events: events.remove(&org.id).unwrap_or_default() };
             rollup.push(org.id, &path, figures, &mut record(&shown, &mut rows));
         }
     }
@@ -193,11 +196,13 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
                 t.members.add(&c.stats.members);
                 t.orgs.add(&c.stats.orgs);
                 t.changes.add(&c.stats.changes);
+                t.events.add(&c.stats.events);
             }
             t
         }
     };
     let mut inconsistencies: Vec<String> = total.members.inconsistencies().iter().map(|s| s.to_string()).collect();
+    inconsistencies.extend(total.events.inconsistencies().iter().map(|t| format!("“{t}”大于其总数")));
     let c = &total.changes;
     if !c.balances() {
         inconsistencies.push(format!(
@@ -238,6 +243,7 @@ fn record<'a>(
                     members: sub.members.clone(),
                     orgs: sub.orgs.clone(),
                     changes: sub.changes.clone(),
+                    events: sub.events.clone(),
                 },
             );
         }
@@ -245,7 +251,8 @@ fn record<'a>(
 }
 
 /// What one page brings: its orgs, its branches' member profiles on `on`, and their table 1.
-type Page = (Vec<OrgRow>, HashMap<i64, Vec<(u32, u64)>>, HashMap<i64, storage::stats::BranchChanges>);
+type Page =
+    (Vec<OrgRow>, HashMap<i64, Vec<(u32, u64)>>, HashMap<i64, storage::stats::BranchChanges>, HashMap<i64, Tallies>);
 
 /// One page of orgs in path order after `after`, its branches' member profiles on `on`, and
 /// their changes since `last`.
@@ -261,13 +268,19 @@ async fn read_page(
     let page = storage::check::orgs_page(&db, &lo, &hi, after.as_deref(), page_size, &on.to_string()).await?;
     let branches: Vec<i64> =
         page.iter().filter(|o| o.kind == OrgKind::Branch && exists_on(o, on)).map(|o| o.id).collect();
-    let (profiles, changes) = tokio::try_join!(
+    let (profiles, changes, tallies) = tokio::try_join!(
         storage::stats::branch_profiles(&db, &branches, on),
         storage::stats::branch_changes(&db, &branches, last, on),
+        storage::stats::branch_tallies(&db, &branches, last, on),
     )?;
+    let mut events: HashMap<i64, Tallies> = HashMap::new();
+    for (org, tally, n) in tallies {
+        events.entry(org).or_default().add_count(tally, n);
+    }
     Ok((
         page,
         profiles.into_iter().map(|p| (p.branch_id, p.counts)).collect(),
         changes.into_iter().map(|c| (c.branch_id, c)).collect(),
+        events,
     ))
 }

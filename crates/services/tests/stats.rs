@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use domain::codes::{Education, Ethnicity, Occupation};
 use domain::member::{IdNumber, MemberInput};
-use domain::stats::{Change, Profile};
+use domain::stats::{Change, Profile, Tally};
 use services::decisions::DecisionForm;
 use services::demo::Scale;
 use services::orgs::OrgInput;
@@ -97,7 +97,7 @@ async fn stats_count_members_where_they_are_on_the_reference_date(db: Db) {
     let m5 = person(5, true, "01", "22", "worker", "1998-03-01", "2026-01-10", "");
     // D, a branch set up in March 2026.
     let m6 = person(6, true, "01", "21", "worker", "1992-03-01", "2012-11-08", "2013-11-08");
-    s.create_member(&c, a.id, None, &member(&m1)).await.unwrap();
+    let id1 = s.create_member(&c, a.id, None, &member(&m1)).await.unwrap();
     s.create_member(&c, a.id, None, &member(&m2)).await.unwrap();
     let id3 = s.create_member(&c, a.id, None, &member(&m3)).await.unwrap();
     let id4 = s.create_member(&c, b.id, None, &member(&m4)).await.unwrap();
@@ -112,6 +112,8 @@ async fn stats_count_members_where_they_are_on_the_reference_date(db: Db) {
         months: String::new(),
     };
     s.record_decision(&c, id4, &suspend).await.unwrap();
+    let warning = DecisionForm { kind: "warning".into(), decided_on: "2025-05-05".into(), ..suspend.clone() };
+    s.record_decision(&c, id1, &warning).await.unwrap();
     let transfer = TransferInput {
         kind: "internal".into(),
         to_org_id: Some(b.id),
@@ -147,6 +149,10 @@ async fn stats_count_members_where_they_are_on_the_reference_date(db: Db) {
     assert_eq!((t1.last_year, t1.this_year, t1.increases(), t1.decreases()), (3, 3, 1, 1));
     assert_eq!((t1.count(Change::Recruited), t1.count(Change::Suspended)), (1, 1));
     assert!(t1.balances() && t1.unexplained.is_empty());
+    // The event tables of 2025: the admission (a man of 25 with 高中), the warning.
+    let e = &r.total.events;
+    assert_eq!((e.get(Tally::Recruited), e.get(Tally::RecruitedTo35), e.get(Tally::RecruitedWomen)), (1, 1, 0));
+    assert_eq!((e.get(Tally::RecruitedCollegePlus), e.get(Tally::SanctionWarning), e.get(Tally::Confirmed)), (0, 1, 0));
 
     // The day before the suspension, B's member counts.
     let r = s.stats(&c, root.id, day("2025-09-30")).await.unwrap();
@@ -227,4 +233,8 @@ async fn stats_agree_with_the_domain_for_every_member_of_the_county_demo(db: Db)
     assert!(report.pages > 1, "read in pages");
     assert!(report.total.members.inconsistencies().is_empty());
     assert_eq!(report.total.changes.this_year, report.total.members.total);
+    // The demo's people on the path are counted by stage; the "of which" cells fit their wholes.
+    let e = &report.total.events;
+    assert!(e.get(Tally::Applicants) + e.get(Tally::Activists) + e.get(Tally::Candidates) > 0, "{e:?}");
+    assert!(e.inconsistencies().is_empty(), "{:?}", e.inconsistencies());
 }

@@ -10,7 +10,8 @@
 use chrono::NaiveDate;
 use domain::codes::{Education, Ethnicity, Gender, Occupation};
 use domain::dates::AgeBand;
-use domain::stats::{Change, EDUCATION_SLOTS, JoinPeriod, Profile};
+use domain::family::recruitment::{Stage, Step};
+use domain::stats::{Change, EDUCATION_SLOTS, JoinPeriod, Profile, Tally};
 
 use crate::check::{push_in, string_agg};
 use crate::{Db, Result, SqlBuf, StorageError};
@@ -264,4 +265,135 @@ pub async fn branch_changes(db: &Db, branch_ids: &[i64], last: NaiveDate, on: Na
         }
     }
     Ok(out.into_values().collect())
+}
+
+/// The event tables of these branches (see `domain::stats::events`): sanctions, confirmations
+/// and admissions in `(last, on]`, and the recruitment pipeline on `on`, as (branch, cell,
+/// count). Four statements, each grouped by branch.
+pub async fn branch_tallies(
+    db: &Db,
+    branch_ids: &[i64],
+    last: NaiveDate,
+    on: NaiveDate,
+) -> Result<Vec<(i64, Tally, u64)>> {
+    if branch_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+
+    // 12–13: sanctions decided in the year, at the branch that decided them.
+    let mut b = SqlBuf::new("SELECT d.org_id, d.kind, COUNT(*) AS n FROM member_decisions d WHERE ");
+    push_in(&mut b, "d.org_id", branch_ids);
+    let kinds: Vec<String> = Tally::SANCTIONS.iter().map(|(_, k)| quote(k)).collect();
+    b.push(&format!(" AND d.kind IN ({})", kinds.join(",")));
+    b.push_arg(" AND d.decided_on > ", last.to_string());
+    b.push_arg(" AND d.decided_on <= ", on.to_string());
+    b.push(" GROUP BY d.org_id, d.kind");
+    let rows: Vec<(i64, String, i64)> = db.fetch_all(&b.text, &b.args).await?;
+    for (org, kind, n) in rows {
+        let tally = Tally::SANCTIONS.iter().find(|(_, k)| *k == kind).map(|(t, _)| *t);
+        let tally = tally.ok_or_else(|| StorageError::corrupt("member_decisions", format!("org {org}: {kind}")))?;
+        out.push((org, tally, count(n)));
+    }
+
+    // 15 and 16–17: members confirmed, and admitted, in the year, at the branch whose span
+    // covers the day.
+    let minorities: Vec<String> =
+        Ethnicity::all().iter().filter(|e| e.is_minority()).map(|e| quote(e.code())).collect();
+    let college: Vec<String> = Education::all().iter().filter(|e| e.college_plus()).map(|e| quote(e.code())).collect();
+    let postgraduate: Vec<String> = Education::all()
+        .iter()
+        .filter(|e| e.level() == domain::codes::EducationLevel::Postgraduate)
+        .map(|e| quote(e.code()))
+        .collect();
+    let to35 = match db.kind() {
+        crate::DbKind::Sqlite => "m.birth_date > date(m.joined_on, '-36 years')".to_string(),
+        crate::DbKind::Postgres => {
+            "m.birth_date > to_char(CAST(m.joined_on AS DATE) - INTERVAL '36 years', 'YYYY-MM-DD')".to_string()
+        }
+    };
+    let sum = |cond: &str| format!("SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)");
+    let mut b = SqlBuf::new("");
+    let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
+    b.push(&format!(
+        "SELECT s.org_id, COUNT(*) AS n, {women}, {minority}, {young}, {college}, {postgraduate}, {key} \
+         FROM members m JOIN member_org_spans s ON s.member_id = m.id AND s.kind = 'branch' \
+         AND s.start_on <= m.joined_on AND (s.end_on IS NULL OR s.end_on >= m.joined_on) \
+         WHERE m.joined_on > {l} AND m.joined_on <= {o} AND ",
+        women = sum(&format!("m.gender = {}", quote(Gender::Female.as_str()))),
+        minority = sum(&format!("m.ethnicity IN ({})", minorities.join(","))),
+        young = sum(&to35),
+        college = sum(&format!("m.education IN ({})", college.join(","))),
+        postgraduate = sum(&format!("m.education IN ({})", postgraduate.join(","))),
+        key = sum("m.key_teacher = 1"),
+    ));
+    push_in(&mut b, "s.org_id", branch_ids);
+    b.push(" GROUP BY s.org_id");
+    type Admitted = (i64, i64, i64, i64, i64, i64, i64, i64);
+    let rows: Vec<Admitted> = db.fetch_all(&b.text, &b.args).await?;
+    for (org, n, women, minority, young, college, postgraduate, key) in rows {
+        for (t, v) in [
+            (Tally::Recruited, n),
+            (Tally::RecruitedWomen, women),
+            (Tally::RecruitedMinorities, minority),
+            (Tally::RecruitedTo35, young),
+            (Tally::RecruitedCollegePlus, college),
+            (Tally::RecruitedPostgraduates, postgraduate),
+            (Tally::RecruitedKeyTeachers, key),
+        ] {
+            out.push((org, t, count(v)));
+        }
+    }
+    let mut b = SqlBuf::new("");
+    let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
+    b.push(&format!(
+        "SELECT s.org_id, COUNT(*) AS n, {extended} FROM members m JOIN member_org_spans s ON s.member_id = m.id \
+         AND s.kind = 'branch' AND s.start_on <= m.confirmed_on AND (s.end_on IS NULL OR s.end_on >= m.confirmed_on) \
+         WHERE m.confirmed_on > {l} AND m.confirmed_on <= {o} AND m.confirmed_on > m.joined_on AND ",
+        extended = sum("COALESCE(m.probation_extension_months, 0) > 0"),
+    ));
+    push_in(&mut b, "s.org_id", branch_ids);
+    b.push(" GROUP BY s.org_id");
+    let rows: Vec<(i64, i64, i64)> = db.fetch_all(&b.text, &b.args).await?;
+    for (org, n, extended) in rows {
+        out.push((org, Tally::Confirmed, count(n)));
+        out.push((org, Tally::ConfirmedAfterExtension, count(extended)));
+    }
+
+    // 18–20: people on the path on the day, by the stage of their furthest step recorded by
+    // then; not ended by then and not yet members.
+    let step_numbers: Vec<String> =
+        Step::ALL.iter().map(|s| format!("WHEN {} THEN {}", quote(s.as_str()), s.number())).collect();
+    let bucket =
+        |stage: Stage| -> Vec<u8> { Step::ALL.iter().filter(|s| s.stage() == stage).map(|s| s.number()).collect() };
+    let range = |stages: &[Stage]| -> (u8, u8) {
+        let n: Vec<u8> = stages.iter().flat_map(|s| bucket(*s)).collect();
+        (n.iter().copied().min().unwrap_or(0), n.iter().copied().max().unwrap_or(0))
+    };
+    let (apply_lo, apply_hi) = range(&[Stage::Application]);
+    let (act_lo, act_hi) = range(&[Stage::Activist]);
+    let (cand_lo, cand_hi) = range(&[Stage::Candidate, Stage::Admission]);
+    let mut b = SqlBuf::new("");
+    let o = b.arg(on.to_string());
+    b.push(&format!(
+        "SELECT branch_id, \
+         SUM(CASE WHEN furthest BETWEEN {apply_lo} AND {apply_hi} THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN furthest BETWEEN {act_lo} AND {act_hi} THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN furthest BETWEEN {cand_lo} AND {cand_hi} THEN 1 ELSE 0 END) FROM (\
+         SELECT r.branch_id, (SELECT MAX(CASE st.step {whens} ELSE 0 END) FROM recruit_steps st \
+         WHERE st.recruit_id = r.id AND st.on_date <= {o}) AS furthest FROM recruits r \
+         WHERE (r.ended_on IS NULL OR r.ended_on > {o}) \
+         AND (r.member_id IS NULL OR NOT EXISTS (SELECT 1 FROM members m WHERE m.id = r.member_id AND m.joined_on <= {o})) AND ",
+        whens = step_numbers.join(" "),
+    ));
+    push_in(&mut b, "r.branch_id", branch_ids);
+    b.push(") p GROUP BY branch_id");
+    let rows: Vec<(i64, Option<i64>, Option<i64>, Option<i64>)> = db.fetch_all(&b.text, &b.args).await?;
+    for (org, applicants, activists, candidates) in rows {
+        out.push((org, Tally::Applicants, count(applicants.unwrap_or(0))));
+        out.push((org, Tally::Activists, count(activists.unwrap_or(0))));
+        out.push((org, Tally::Candidates, count(candidates.unwrap_or(0))));
+    }
+    Ok(out)
 }

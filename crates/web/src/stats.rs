@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use domain::codes::{EducationLevel, Occupation};
 use domain::dates::{AgeBand, format_cn};
-use domain::stats::{Change, JoinPeriod};
+use domain::stats::{Change, JoinPeriod, Tally};
 use services::ServiceError;
 use services::stats::{StatsReport, reference_date};
 
@@ -73,6 +73,8 @@ struct StatsPage {
     table2: Vec<(String, u64, Vec<u64>)>,
     table3: Vec<Line>,
     table4: Vec<Line>,
+    /// The event tables: (title, lines).
+    events: Vec<(String, Vec<Line>)>,
     children: Vec<Child>,
     inconsistencies: Vec<String>,
     age_chart: String,
@@ -153,6 +155,18 @@ fn view(page: &mut StatsPage, r: &StatsReport) {
     page.table3 = JoinPeriod::ALL.iter().zip(m.join_period).map(|(p, n)| line(p.label(), n)).collect();
     let levels = EducationLevel::ALL.iter().map(|l| l.label()).chain(["未填"]);
     page.table4 = levels.zip(m.education).map(|(l, n)| line(l, n)).collect();
+    for t in Tally::ALL {
+        let n = r.total.events.get(t);
+        let l = if t.label().starts_with("其中") || t.table().starts_with("表16") && t != Tally::Recruited {
+            sub(t.label(), n)
+        } else {
+            line(t.label(), n)
+        };
+        match page.events.last_mut() {
+            Some((title, lines)) if title == t.table() => lines.push(l),
+            _ => page.events.push((t.table().to_string(), vec![l])),
+        }
+    }
     page.children = r
         .children
         .iter()
@@ -211,6 +225,7 @@ async fn page(
         table2: Vec::new(),
         table3: Vec::new(),
         table4: Vec::new(),
+        events: Vec::new(),
         children: Vec::new(),
         inconsistencies: Vec::new(),
         age_chart: String::new(),

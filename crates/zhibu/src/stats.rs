@@ -4,7 +4,7 @@ use anyhow::{Result, anyhow, bail};
 use chrono::{Datelike, NaiveDate};
 use domain::codes::{EducationLevel, Occupation};
 use domain::dates::AgeBand;
-use domain::stats::{Change, JoinPeriod, MemberTables};
+use domain::stats::{Change, JoinPeriod, MemberTables, Tally};
 use services::stats::{STATS_PAGE, StatsReport};
 use services::{Services, console_actor};
 use std::io::Write;
@@ -128,6 +128,14 @@ fn print_tables(out: &mut impl Write, r: &StatsReport) -> std::io::Result<()> {
     let levels = EducationLevel::ALL.iter().map(|l| l.label()).chain(["未填"]);
     for (label, n) in levels.zip(m.education) {
         writeln!(out, "{label}\t{n}")?;
+    }
+    let mut table = "";
+    for t in Tally::ALL {
+        if t.table() != table {
+            table = t.table();
+            writeln!(out, "\n{table}")?;
+        }
+        writeln!(out, "{}\t{}", t.label(), r.total.events.get(t))?;
     }
     if !r.children.is_empty() {
         writeln!(out, "\n下级组织\t党组织数\t党员\t预备党员\t女\t少数民族\t大专及以上")?;

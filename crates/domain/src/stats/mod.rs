@@ -13,10 +13,12 @@
 //! [`MemberTables`] and [`Rollup`] add them up.
 
 pub mod changes;
+pub mod events;
 pub mod rollup;
 pub mod tables;
 
 pub use changes::{Change, MemberChanges};
+pub use events::{Tallies, Tally};
 pub use rollup::{Cells, Rollup};
 pub use tables::{MemberTables, OrgTables};
 
@@ -26,6 +28,7 @@ pub struct Figures {
     pub members: MemberTables,
     pub orgs: OrgTables,
     pub changes: MemberChanges,
+    pub events: Tallies,
 }
 
 impl Cells for Figures {
@@ -33,6 +36,7 @@ impl Cells for Figures {
         self.members.add(&other.members);
         self.orgs.add(&other.orgs);
         self.changes.add(&other.changes);
+        self.events.add(&other.events);
     }
 }
 

@@ -114,6 +114,8 @@ mod endpoints;
     domain::stats::OrgTables,
     domain::stats::MemberChanges,
     domain::stats::Change,
+    domain::stats::Tallies,
+    domain::stats::Tally,
     services::elections::TermLine,
     services::elections::TermState,
     services::transfer_in::LetterIn,

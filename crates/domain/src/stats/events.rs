@@ -1,0 +1,179 @@
+//! The event tables (forms.md §2.9): what happened in the year and where the recruitment
+//! pipeline stood on the reference date, each counted at the branch where it happened.
+//!
+//! - 12–13 纪律处分: sanctions decided in the year, by kind (开除党籍 is also a 出党 of table 1).
+//! - 15 预备党员转正: members confirmed in the year, and of them those whose probation had been
+//!   extended (取消预备党员资格 is table 1's).
+//! - 16–17 发展党员: members admitted in the year (the 支部大会's day), with the women, minorities,
+//!   those 35 or younger on the day admitted, those with 大专及以上 and postgraduate education,
+//!   and the key teachers (双培养, seed 003).
+//! - 18 发展对象, 19 入党积极分子, 20 入党申请人: people on the path on the reference date, by
+//!   the stage of their last step recorded by then, not ended by then.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// One counted cell of the event tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Tally {
+    SanctionWarning,
+    SanctionSeriousWarning,
+    SanctionPostsRevoked,
+    SanctionObservation,
+    SanctionExpelled,
+    Confirmed,
+    ConfirmedAfterExtension,
+    Recruited,
+    RecruitedWomen,
+    RecruitedMinorities,
+    RecruitedTo35,
+    RecruitedCollegePlus,
+    RecruitedPostgraduates,
+    RecruitedKeyTeachers,
+    Candidates,
+    Activists,
+    Applicants,
+}
+
+impl Tally {
+    pub const ALL: [Tally; 17] = [
+        Self::SanctionWarning,
+        Self::SanctionSeriousWarning,
+        Self::SanctionPostsRevoked,
+        Self::SanctionObservation,
+        Self::SanctionExpelled,
+        Self::Confirmed,
+        Self::ConfirmedAfterExtension,
+        Self::Recruited,
+        Self::RecruitedWomen,
+        Self::RecruitedMinorities,
+        Self::RecruitedTo35,
+        Self::RecruitedCollegePlus,
+        Self::RecruitedPostgraduates,
+        Self::RecruitedKeyTeachers,
+        Self::Candidates,
+        Self::Activists,
+        Self::Applicants,
+    ];
+
+    /// The sanctions of tables 12–13 and the decision kind each counts.
+    pub const SANCTIONS: [(Tally, &'static str); 5] = [
+        (Self::SanctionWarning, "warning"),
+        (Self::SanctionSeriousWarning, "serious_warning"),
+        (Self::SanctionPostsRevoked, "posts_revoked"),
+        (Self::SanctionObservation, "observation"),
+        (Self::SanctionExpelled, "expelled"),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SanctionWarning => "sanction_warning",
+            Self::SanctionSeriousWarning => "sanction_serious_warning",
+            Self::SanctionPostsRevoked => "sanction_posts_revoked",
+            Self::SanctionObservation => "sanction_observation",
+            Self::SanctionExpelled => "sanction_expelled",
+            Self::Confirmed => "confirmed",
+            Self::ConfirmedAfterExtension => "confirmed_after_extension",
+            Self::Recruited => "recruited",
+            Self::RecruitedWomen => "recruited_women",
+            Self::RecruitedMinorities => "recruited_minorities",
+            Self::RecruitedTo35 => "recruited_to35",
+            Self::RecruitedCollegePlus => "recruited_college_plus",
+            Self::RecruitedPostgraduates => "recruited_postgraduates",
+            Self::RecruitedKeyTeachers => "recruited_key_teachers",
+            Self::Candidates => "candidates",
+            Self::Activists => "activists",
+            Self::Applicants => "applicants",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Tally> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SanctionWarning => "警告",
+            Self::SanctionSeriousWarning => "严重警告",
+            Self::SanctionPostsRevoked => "撤销党内职务",
+            Self::SanctionObservation => "留党察看",
+            Self::SanctionExpelled => "开除党籍",
+            Self::Confirmed => "预备党员转正",
+            Self::ConfirmedAfterExtension => "其中：延长预备期后转正",
+            Self::Recruited => "发展党员",
+            Self::RecruitedWomen => "其中：女",
+            Self::RecruitedMinorities => "少数民族",
+            Self::RecruitedTo35 => "35岁及以下",
+            Self::RecruitedCollegePlus => "大专及以上学历",
+            Self::RecruitedPostgraduates => "研究生",
+            Self::RecruitedKeyTeachers => "骨干教师",
+            Self::Candidates => "发展对象",
+            Self::Activists => "入党积极分子",
+            Self::Applicants => "入党申请人",
+        }
+    }
+
+    /// The table the cell belongs to, as numbered in forms.md §2.9.
+    pub fn table(self) -> &'static str {
+        match self {
+            Self::SanctionWarning
+            | Self::SanctionSeriousWarning
+            | Self::SanctionPostsRevoked
+            | Self::SanctionObservation
+            | Self::SanctionExpelled => "表12–13 纪律处分",
+            Self::Confirmed | Self::ConfirmedAfterExtension => "表15 预备党员转正",
+            Self::Candidates | Self::Activists | Self::Applicants => "表18–20 发展对象、入党积极分子、入党申请人",
+            _ => "表16–17 发展党员",
+        }
+    }
+}
+
+/// The event tables of one org, by cell.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Tallies(pub BTreeMap<Tally, u64>);
+
+impl Tallies {
+    pub fn get(&self, t: Tally) -> u64 {
+        self.0.get(&t).copied().unwrap_or(0)
+    }
+
+    pub fn add_count(&mut self, t: Tally, n: u64) {
+        *self.0.entry(t).or_default() += n;
+    }
+
+    pub fn add(&mut self, other: &Tallies) {
+        for (t, n) in &other.0 {
+            self.add_count(*t, *n);
+        }
+    }
+
+    /// Each "of which" cell is at most its whole (an inspector's check); the names of the cells
+    /// that are not.
+    pub fn inconsistencies(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.get(Tally::ConfirmedAfterExtension) > self.get(Tally::Confirmed) {
+            out.push(Tally::ConfirmedAfterExtension.label());
+        }
+        let whole = self.get(Tally::Recruited);
+        for t in [
+            Tally::RecruitedWomen,
+            Tally::RecruitedMinorities,
+            Tally::RecruitedTo35,
+            Tally::RecruitedCollegePlus,
+            Tally::RecruitedPostgraduates,
+            Tally::RecruitedKeyTeachers,
+        ] {
+            if self.get(t) > whole {
+                out.push(t.label());
+            }
+        }
+        if self.get(Tally::RecruitedPostgraduates) > self.get(Tally::RecruitedCollegePlus) {
+            out.push(Tally::RecruitedPostgraduates.label());
+        }
+        out
+    }
+}
