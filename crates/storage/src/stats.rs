@@ -389,7 +389,8 @@ pub async fn branch_tallies(
     ));
     push_in(&mut b, "r.branch_id", branch_ids);
     b.push(") p GROUP BY branch_id");
-    let rows: Vec<(i64, Option<i64>, Option<i64>, Option<i64>)> = db.fetch_all(&b.text, &b.args).await?;
+    type Pipeline = (i64, Option<i64>, Option<i64>, Option<i64>);
+    let rows: Vec<Pipeline> = db.fetch_all(&b.text, &b.args).await?;
     for (org, applicants, activists, candidates) in rows {
         out.push((org, Tally::Applicants, count(applicants.unwrap_or(0))));
         out.push((org, Tally::Activists, count(activists.unwrap_or(0))));
