@@ -34,6 +34,7 @@ pub mod recruitment_import;
 pub mod sessions;
 pub mod settings;
 pub mod stats;
+pub mod stats_doc;
 pub mod todo;
 pub mod transfer_in;
 pub mod transfers;

@@ -13,17 +13,21 @@ use domain::codes::{EducationLevel, Occupation};
 use domain::dates::{AgeBand, format_cn};
 use domain::stats::{Change, JoinPeriod, Tally};
 use services::ServiceError;
+use services::ledger::LedgerFormat;
 use services::stats::{StatsReport, reference_date};
 
 use crate::AppState;
 use crate::api::{ApiResult, id_of, ok};
 use crate::auth::{ApiViewer, PageViewer};
 use crate::dues::query;
-use crate::error::ApiError;
+use crate::error::{ApiError, PageError};
 use crate::ui::{PageResult, Routes, get_s, id_param, nav, render_status};
 
 pub fn routes() -> Routes {
-    Routes::new().route("/orgs/{id}/stats", get(page))
+    Routes::new()
+        .route("/orgs/{id}/stats", get(page))
+        .route("/orgs/{id}/stats.xlsx", get(stats_xlsx))
+        .route("/orgs/{id}/stats.pdf", get(stats_pdf))
 }
 
 pub fn api_routes() -> Routes {
@@ -258,4 +262,37 @@ async fn api_stats(
     let on = reference_date(state.services.today(), &get_s(&q, "year"), &get_s(&q, "as_of"))
         .map_err(|e| ApiError::Service(ServiceError::Invalid(e)))?;
     ok(state.services.stats(&v.actor, id, on).await?)
+}
+
+/// The statistics as a workbook or PDF; a bad year or date is a 400 page naming it.
+async fn file(
+    state: &AppState,
+    v: &crate::auth::Viewer,
+    id: &str,
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    format: LedgerFormat,
+) -> PageResult {
+    let id = id_param(id)?;
+    let q = query(q);
+    let on = reference_date(state.services.today(), &get_s(&q, "year"), &get_s(&q, "as_of"))
+        .map_err(|e| PageError::BadRequest(e.to_string()))?;
+    crate::dues_branch::file_response(state.services.stats_file(&v.actor, id, on, format).await?)
+}
+
+async fn stats_xlsx(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> PageResult {
+    file(&state, &v, &id, q, LedgerFormat::Xlsx).await
+}
+
+async fn stats_pdf(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> PageResult {
+    file(&state, &v, &id, q, LedgerFormat::Pdf).await
 }

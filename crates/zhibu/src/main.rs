@@ -232,6 +232,20 @@ enum ExportCommand {
     },
     /// Export the org tree.
     Orgs { file: std::path::PathBuf },
+    /// Export the party statistics (党内统计表) of an org's subtree: .xlsx (a sheet per table) or
+    /// .pdf.
+    Stats {
+        file: std::path::PathBuf,
+        /// The org (id, unique name or name path).
+        #[arg(long)]
+        org: String,
+        /// The year whose 31 December is the reference date (default: the last one passed).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Another reference date instead of 31 December.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -715,6 +729,9 @@ async fn export(services: &Services, cmd: ExportCommand) -> Result<std::process:
         ExportCommand::Orgs { file } => {
             let out = services.export_orgs(&actor, format_of(&file)?).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             (file, out)
+        }
+        ExportCommand::Stats { file, org, year, as_of } => {
+            return stats::export(services, &file, &org, year, as_of).await;
         }
     };
     std::fs::write(&file, &out.bytes).with_context(|| format!("cannot write {}", file.display()))?;

@@ -69,6 +69,28 @@ pub async fn stats(
     })
 }
 
+/// `zhibu export stats FILE --org ORG`: the statistics as .xlsx or .pdf.
+pub async fn export(
+    services: &Services,
+    file: &std::path::Path,
+    org: &str,
+    year: Option<i32>,
+    as_of: Option<String>,
+) -> Result<std::process::ExitCode> {
+    let format = match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("xlsx") => services::ledger::LedgerFormat::Xlsx,
+        Some("pdf") => services::ledger::LedgerFormat::Pdf,
+        _ => bail!("{}: the file name must end in .xlsx or .pdf", file.display()),
+    };
+    let on = reference_date(services.today(), year, as_of.as_deref())?;
+    let actor = console_actor();
+    let org = services.find_org(&actor, org).await.map_err(|e| anyhow!("{e}"))?;
+    let out = services.stats_file(&actor, org.id, on, format).await.map_err(|e| anyhow!("{e}"))?;
+    std::fs::write(file, &out.bytes).map_err(|e| anyhow!("cannot write {}: {e}", file.display()))?;
+    println!("党内统计表（{}，{on}）written to {}", org.name, file.display());
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
 fn print_tables(out: &mut impl Write, r: &StatsReport) -> std::io::Result<()> {
     let name = r.root.as_ref().map_or("全部组织", |o| o.name.as_str());
     let m: &MemberTables = &r.total.members;

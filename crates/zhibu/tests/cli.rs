@@ -312,6 +312,15 @@ fn party_statistics_through_the_cli() {
     let children: u64 =
         report["children"].as_array().unwrap().iter().map(|c| c["stats"]["members"]["total"].as_u64().unwrap()).sum();
     assert_eq!(own + children, total);
+    for ext in ["xlsx", "pdf"] {
+        let file = dir.path().join(format!("stats.{ext}"));
+        let out = zhibu(dir.path()).args(["export", "stats", "--org", "县教育局党委"]).arg(&file).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(bytes.starts_with(if ext == "pdf" { b"%PDF" } else { b"PK\x03\x04" }), "{ext}");
+    }
+    let out = zhibu(dir.path()).args(["export", "stats", "--org", "县教育局党委", "stats.doc"]).output().unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains(".xlsx or .pdf"));
     let out = zhibu(dir.path()).args(["stats", "--as-of", "2025-02-30"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--as-of"));

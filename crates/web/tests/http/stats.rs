@@ -34,6 +34,16 @@ pub(crate) async fn stats_routes_both_ways(db: Db) {
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert!(r.body.contains("id=\"as-of-error\""), "{}", r.body);
 
+    // The workbook and the PDF.
+    for ext in ["xlsx", "pdf"] {
+        assert!(refused(page_get(&f, &wb, &format!("/orgs/{a}/stats.{ext}")).await.status));
+        let r = page_get(&f, &wa, &format!("/orgs/{a}/stats.{ext}?as_of={today}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{ext}: {}", r.body);
+        assert!(r.body.starts_with(if ext == "pdf" { "%PDF" } else { "PK" }), "{ext}");
+        let r = page_get(&f, &wa, &format!("/orgs/{a}/stats.{ext}?year=abc")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{ext}: {}", r.body);
+    }
+
     // The API, the same way.
     let ta = token(&f, "worker_a").await;
     let tb = token(&f, "worker_b").await;
