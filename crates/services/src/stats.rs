@@ -145,7 +145,8 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
             next = Some(tokio::spawn(read_page(db.clone(), lo.clone(), hi.clone(), after, page_size, last, on)));
         }
         report_pages += 1;
-        for org in page.into_iter().filter(|o| exists_on(o, on) && o.kind != OrgKind::Group) {
+        // An org closed during the year still answers for last year's members (table 1).
+        for org in page.into_iter().filter(|o| (exists_on(o, on) || exists_on(o, last)) && o.kind != OrgKind::Group) {
             orgs_read += 1;
             let depth = org.path.split('/').filter(|p| !p.is_empty()).count();
             let is_shown = Some(org.id) == root_id || depth == root_depth + 1;
@@ -158,13 +159,21 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
                 }
             }
             let mut orgs = OrgTables::default();
-            orgs.add_org(org.kind, org.unit_kind.as_str(), own.total);
+            if exists_on(&org, on) {
+                orgs.add_org(org.kind, org.unit_kind.as_str(), own.total);
+            }
             let mut table1 = MemberChanges { this_year: own.total, ..MemberChanges::default() };
             if let Some(c) = changes.remove(&org.id) {
-                table1.last_year = c.last_year;
                 table1.changes = c.counts.into_iter().collect();
                 table1.unexplained = c.unexplained;
             }
+            // Every member counted on one day and not the other is a change (unexplained ones
+            // included), so last year's count follows.
+            let (mut up, mut down) = (0u64, 0u64);
+            for (kind, n) in &table1.changes {
+                if kind.is_increase() { up += n } else { down += n }
+            }
+            table1.last_year = (table1.this_year + down).saturating_sub(up);
             let path = org.path.clone();
             if is_shown {
                 shown.insert(org.id, org.clone());
@@ -265,13 +274,16 @@ async fn read_page(
     last: NaiveDate,
     on: NaiveDate,
 ) -> Result<Page> {
-    let page = storage::check::orgs_page(&db, &lo, &hi, after.as_deref(), page_size, &on.to_string()).await?;
-    let branches: Vec<i64> =
-        page.iter().filter(|o| o.kind == OrgKind::Branch && exists_on(o, on)).map(|o| o.id).collect();
+    let page = storage::check::orgs_page(&db, &lo, &hi, after.as_deref(), page_size, &last.to_string()).await?;
+    let branch = |o: &&OrgRow| o.kind == OrgKind::Branch;
+    let now: Vec<i64> = page.iter().filter(branch).filter(|o| exists_on(o, on)).map(|o| o.id).collect();
+    let before: Vec<i64> = page.iter().filter(branch).filter(|o| exists_on(o, last)).map(|o| o.id).collect();
+    let either: Vec<i64> =
+        page.iter().filter(branch).filter(|o| exists_on(o, on) || exists_on(o, last)).map(|o| o.id).collect();
     let (profiles, changes, tallies) = tokio::try_join!(
-        storage::stats::branch_profiles(&db, &branches, on),
-        storage::stats::branch_changes(&db, &branches, last, on),
-        storage::stats::branch_tallies(&db, &branches, last, on),
+        storage::stats::branch_profiles(&db, &now, on),
+        storage::stats::branch_changes(&db, &now, &before, last, on),
+        storage::stats::branch_tallies(&db, &either, last, on),
     )?;
     let mut events: HashMap<i64, Tallies> = HashMap::new();
     for (org, tally, n) in tallies {

@@ -27,21 +27,28 @@ pub fn stats_doc(r: &StatsReport, name: &str) -> TableDoc {
     let o = &r.total.orgs;
     let c = &r.total.changes;
     let mut sections = Vec::new();
+    let mut basic: Vec<(String, u64)> = vec![
+        ("党委".into(), o.committees),
+        ("党总支".into(), o.general_branches),
+        ("党支部".into(), o.branches),
+        ("　其中：无党员的党支部".into(), o.empty_branches),
+    ];
+    for (kind, n) in &o.by_unit_kind {
+        let label = domain::org::UnitKind::ALL.iter().find(|u| u.as_str() == kind).map_or(kind.as_str(), |u| u.label());
+        basic.push((format!("　设在{label}的党组织"), *n));
+    }
+    basic.extend([
+        ("党员总数".into(), m.total),
+        ("　正式党员".into(), m.total - m.probationary),
+        ("　预备党员".into(), m.probationary),
+        ("　女党员".into(), m.women),
+        ("　少数民族党员".into(), m.minorities),
+        ("　大专及以上学历".into(), m.college_plus),
+    ]);
     sections.push(two_columns(
         "基本情况",
         "项目",
-        vec![
-            ("党委".into(), o.committees),
-            ("党总支".into(), o.general_branches),
-            ("党支部".into(), o.branches),
-            ("　其中：无党员的党支部".into(), o.empty_branches),
-            ("党员总数".into(), m.total),
-            ("　正式党员".into(), m.total - m.probationary),
-            ("　预备党员".into(), m.probationary),
-            ("　女党员".into(), m.women),
-            ("　少数民族党员".into(), m.minorities),
-            ("　大专及以上学历".into(), m.college_plus),
-        ],
+        basic,
         r.inconsistencies.iter().map(|i| format!("一致性检查未通过：{i}")).collect(),
     ));
     let mut t1 = vec![("上年党员数".to_string(), c.last_year), ("增加".to_string(), c.increases())];

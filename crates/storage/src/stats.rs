@@ -116,12 +116,12 @@ fn unpack(p: Packed) -> Result<BranchProfiles> {
     Ok(BranchProfiles { branch_id: p.org_id, counts })
 }
 
-/// Table 1 of one branch: its members counted last year and this year, its changes by reason,
-/// and the members no record explains.
+/// Table 1 of one branch: its changes by reason, and the members no record explains. Last
+/// year's count follows from this year's: every member counted on one day and not the other is
+/// a change, so last year = this year − increases + decreases.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BranchChanges {
     pub branch_id: i64,
-    pub last_year: u64,
     pub counts: Vec<(Change, u64)>,
     pub unexplained: Vec<i64>,
 }
@@ -132,12 +132,6 @@ struct ChangeRow {
     kind: String,
     n: i64,
     ids: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct CountRow {
-    org_id: i64,
-    n: i64,
 }
 
 /// SQL: member `m` is counted (full or probationary) on the day at placeholder `on` in a branch
@@ -152,41 +146,30 @@ fn counted_at(on: &str, org: &str, same: bool) -> String {
     )
 }
 
-/// SQL: org `s.org_id` existed on the day at placeholder `on` (a member of a branch set up
-/// later, or closed before, is not counted there that day).
-fn existed(on: &str) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM orgs o2 WHERE o2.id = s.org_id AND (o2.established_on IS NULL OR o2.established_on <= {on}) \
-         AND (o2.closed_on IS NULL OR o2.closed_on > {on}))"
-    )
+/// SQL: `col IN (…)` over `ids` with their placeholders in `b`; false for no ids.
+fn in_sql(b: &mut SqlBuf, col: &str, ids: &[i64]) -> String {
+    if ids.is_empty() {
+        return "1 = 0".to_string();
+    }
+    let ph: Vec<String> = ids.iter().map(|id| b.arg(*id)).collect();
+    format!("{col} IN ({})", ph.join(","))
 }
 
-/// Table 1 of these branches between `last` (last year's reference date) and `on`: members
-/// counted at a branch on one day and not the other, by the reason the records give (see
-/// `domain::stats::changes`). Three statements: last year's counts, the increases, the
-/// decreases, each grouped by branch and reason.
-pub async fn branch_changes(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -> Result<Vec<BranchChanges>> {
-    if branch_ids.is_empty() {
-        return Ok(Vec::new());
-    }
+/// Table 1 of branches between `last` (last year's reference date) and `on`: members counted at
+/// a branch on one day and not the other, by the reason the records give (see
+/// `domain::stats::changes`). `now` are the branches that exist on `on`, `before` those that
+/// existed on `last` (a branch set up later, or closed before, counts nobody that day). Two
+/// statements run at once: the increases and the decreases, each grouped by branch and reason.
+pub async fn branch_changes(
+    db: &Db,
+    now: &[i64],
+    before: &[i64],
+    last: NaiveDate,
+    on: NaiveDate,
+) -> Result<Vec<BranchChanges>> {
     let agg = string_agg(db);
     let leaving: Vec<String> = Change::LEAVING_DECISIONS.iter().map(|c| quote(c.as_str())).collect();
     let leaving = leaving.join(",");
-
-    // Last year's members, by branch.
-    let mut b = SqlBuf::new("");
-    let l = b.arg(last.to_string());
-    let (covers, status) = (crate::member::span_covers_sql(&l), crate::member::status_on_sql(&l));
-    b.push(&format!(
-        "SELECT org_id, COUNT(*) AS n FROM (SELECT s.org_id, {status} AS st FROM member_org_spans s \
-         JOIN members m ON m.id = s.member_id WHERE "
-    ));
-    push_in(&mut b, "s.org_id", branch_ids);
-    b.push(&format!(
-        " AND s.kind = 'branch' AND {covers} AND {}) x WHERE x.st IN ('full','probationary') GROUP BY org_id",
-        existed(&l)
-    ));
-    let last_counts: Vec<CountRow> = db.fetch_buf(&b).await?;
 
     let grouped = |inner: String| {
         format!(
@@ -199,6 +182,7 @@ pub async fn branch_changes(db: &Db, branch_ids: &[i64], last: NaiveDate, on: Na
     let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
     let covers = crate::member::span_covers_sql(&o);
     let status_on = crate::member::status_on_sql(&o);
+    let (in_now, in_before) = (in_sql(&mut b, "s.org_id", now), in_sql(&mut b, "s.org_id", before));
     let inner = format!(
         "SELECT s.org_id, m.id AS member_id, CASE \
          WHEN m.joined_on > {l} THEN 'recruited' \
@@ -208,24 +192,20 @@ pub async fn branch_changes(db: &Db, branch_ids: &[i64], last: NaiveDate, on: Na
          WHEN EXISTS (SELECT 1 FROM transfers t WHERE t.member_id = m.id AND t.to_org_id = s.org_id \
            AND t.state = 'received' AND t.settled_on > {l} AND t.settled_on <= {o}) THEN 'transferred_in' \
          ELSE 'unexplained_in' END AS kind \
-         FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE ",
+         FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE {in_now} \
+         AND s.kind = 'branch' AND {covers} AND {status_on} IN ('full','probationary') AND NOT ({in_before} AND {same})",
         moved = counted_at(&l, "s.org_id", false),
+        same = counted_at(&l, "s.org_id", true),
     );
     b.push(&inner);
-    push_in(&mut b, "s.org_id", branch_ids);
-    b.push(&format!(
-        " AND s.kind = 'branch' AND {covers} AND {status_on} IN ('full','probationary') AND NOT ({} AND {})",
-        existed(&l),
-        counted_at(&l, "s.org_id", true)
-    ));
-    let text = grouped(b.text.clone());
-    let increases: Vec<ChangeRow> = db.fetch_all(&text, &b.args).await?;
+    let increases_sql = (grouped(b.text.clone()), b.args.clone());
 
     // Decreases: counted at the branch last year, not this year.
     let mut b = SqlBuf::new("");
     let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
     let covers = crate::member::span_covers_sql(&l);
     let (status_last, status_on) = (crate::member::status_on_sql(&l), crate::member::status_on_sql(&o));
+    let (in_now, in_before) = (in_sql(&mut b, "s.org_id", now), in_sql(&mut b, "s.org_id", before));
     let inner = format!(
         "SELECT s.org_id, m.id AS member_id, CASE \
          WHEN {moved} THEN 'transferred_out' \
@@ -236,25 +216,19 @@ pub async fn branch_changes(db: &Db, branch_ids: &[i64], last: NaiveDate, on: Na
            AND d.kind IN ({leaving}) AND d.decided_on > {l} AND d.decided_on <= {o} ORDER BY d.decided_on DESC, d.id DESC \
            LIMIT 1), 'left_other') \
          ELSE 'unexplained_out' END AS kind \
-         FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE ",
+         FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE {in_before} \
+         AND s.kind = 'branch' AND {covers} AND {status_last} IN ('full','probationary') AND NOT ({in_now} AND {same})",
         moved = counted_at(&o, "s.org_id", false),
+        same = counted_at(&o, "s.org_id", true),
     );
     b.push(&inner);
-    push_in(&mut b, "s.org_id", branch_ids);
-    b.push(&format!(
-        " AND s.kind = 'branch' AND {covers} AND {status_last} IN ('full','probationary') AND {} AND NOT ({} AND {})",
-        existed(&l),
-        existed(&o),
-        counted_at(&o, "s.org_id", true)
-    ));
-    let text = grouped(b.text.clone());
-    let decreases: Vec<ChangeRow> = db.fetch_all(&text, &b.args).await?;
+    let decreases_sql = (grouped(b.text.clone()), b.args.clone());
+    let (increases, decreases): (Vec<ChangeRow>, Vec<ChangeRow>) = tokio::try_join!(
+        db.fetch_all(&increases_sql.0, &increases_sql.1),
+        db.fetch_all(&decreases_sql.0, &decreases_sql.1)
+    )?;
 
     let mut out: std::collections::BTreeMap<i64, BranchChanges> = std::collections::BTreeMap::new();
-    for c in last_counts {
-        out.entry(c.org_id).or_insert_with(|| BranchChanges { branch_id: c.org_id, ..Default::default() }).last_year =
-            u64::try_from(c.n).unwrap_or(0);
-    }
     for r in increases.into_iter().chain(decreases) {
         let corrupt = || StorageError::corrupt("members", format!("branch {}: change {:?}", r.org_id, r.kind));
         let kind = Change::parse(&r.kind).ok_or_else(corrupt)?;
@@ -279,9 +253,22 @@ pub async fn branch_tallies(
     if branch_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let (mut out, admitted, confirmed, pipeline) = tokio::try_join!(
+        sanctions(db, branch_ids, last, on),
+        admissions(db, branch_ids, last, on),
+        confirmations(db, branch_ids, last, on),
+        pipeline(db, branch_ids, last, on),
+    )?;
+    out.extend(admitted);
+    out.extend(confirmed);
+    out.extend(pipeline);
+    Ok(out)
+}
+
+/// Tables 12–13: sanctions decided in the year, at the branch that decided them.
+async fn sanctions(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
     let mut out = Vec::new();
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
-
     // 12–13: sanctions decided in the year, at the branch that decided them.
     let mut b = SqlBuf::new("SELECT d.org_id, d.kind, COUNT(*) AS n FROM member_decisions d WHERE ");
     push_in(&mut b, "d.org_id", branch_ids);
@@ -297,8 +284,14 @@ pub async fn branch_tallies(
         out.push((org, tally, count(n)));
     }
 
-    // 15 and 16–17: members confirmed, and admitted, in the year, at the branch whose span
-    // covers the day.
+    Ok(out)
+}
+
+/// Tables 16–17: members admitted in the year, at the branch whose span covers the day.
+async fn admissions(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
+    let mut out = Vec::new();
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    let sum = |cond: &str| format!("SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)");
     let minorities: Vec<String> =
         Ethnicity::all().iter().filter(|e| e.is_minority()).map(|e| quote(e.code())).collect();
     let college: Vec<String> = Education::all().iter().filter(|e| e.college_plus()).map(|e| quote(e.code())).collect();
@@ -313,7 +306,6 @@ pub async fn branch_tallies(
             "m.birth_date > to_char(CAST(m.joined_on AS DATE) - INTERVAL '36 years', 'YYYY-MM-DD')".to_string()
         }
     };
-    let sum = |cond: &str| format!("SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)");
     let mut b = SqlBuf::new("");
     let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
     b.push(&format!(
@@ -345,6 +337,14 @@ pub async fn branch_tallies(
             out.push((org, t, count(v)));
         }
     }
+    Ok(out)
+}
+
+/// Table 15: members confirmed in the year, at the branch whose span covers the day.
+async fn confirmations(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
+    let mut out = Vec::new();
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    let sum = |cond: &str| format!("SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)");
     let mut b = SqlBuf::new("");
     let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
     b.push(&format!(
@@ -361,6 +361,13 @@ pub async fn branch_tallies(
         out.push((org, Tally::ConfirmedAfterExtension, count(extended)));
     }
 
+    Ok(out)
+}
+
+/// Tables 18–20: people on the path on the day.
+async fn pipeline(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
+    let mut out = Vec::new();
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
     // 18–20: people on the path on the day, by the stage of their furthest step recorded by
     // then; not ended by then and not yet members.
     let step_numbers: Vec<String> =
@@ -371,6 +378,7 @@ pub async fn branch_tallies(
         let n: Vec<u8> = stages.iter().flat_map(|s| bucket(*s)).collect();
         (n.iter().copied().min().unwrap_or(0), n.iter().copied().max().unwrap_or(0))
     };
+    let _ = last;
     let (apply_lo, apply_hi) = range(&[Stage::Application]);
     let (act_lo, act_hi) = range(&[Stage::Activist]);
     let (cand_lo, cand_hi) = range(&[Stage::Candidate, Stage::Admission]);

@@ -127,13 +127,19 @@ fn view(page: &mut StatsPage, r: &StatsReport) {
         line("党总支", o.general_branches),
         line("党支部", o.branches),
         sub("其中：无党员的党支部", o.empty_branches),
+    ];
+    for (kind, n) in &o.by_unit_kind {
+        let label = domain::org::UnitKind::ALL.iter().find(|u| u.as_str() == kind).map_or(kind.as_str(), |u| u.label());
+        page.summary.push(sub(&format!("设在{label}的党组织"), *n));
+    }
+    page.summary.extend([
         line("党员总数", m.total),
         sub("正式党员", m.total - m.probationary),
         sub("预备党员", m.probationary),
         sub("女党员", m.women),
         sub("少数民族党员", m.minorities),
         sub("大专及以上学历", m.college_plus),
-    ];
+    ]);
     let c = &r.total.changes;
     let mut t1 = vec![line("上年党员数", c.last_year), line("增加", c.increases())];
     t1.extend(
