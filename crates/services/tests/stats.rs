@@ -114,6 +114,14 @@ async fn stats_count_members_where_they_are_on_the_reference_date(db: Db) {
     s.record_decision(&c, id4, &suspend).await.unwrap();
     let warning = DecisionForm { kind: "warning".into(), decided_on: "2025-05-05".into(), ..suspend.clone() };
     s.record_decision(&c, id1, &warning).await.unwrap();
+    // m1 went away on 1 December 2025 (a 流动党员 on the reference date, not the day before).
+    let away = services::away::AwayForm {
+        kind: "mobile".into(),
+        left_on: "2025-12-01".into(),
+        destination: "江苏省苏州市".into(),
+        fixed_place: false,
+    };
+    s.record_away(&c, id1, &away).await.unwrap();
     let transfer = TransferInput {
         kind: "internal".into(),
         to_org_id: Some(b.id),
@@ -153,6 +161,9 @@ async fn stats_count_members_where_they_are_on_the_reference_date(db: Db) {
     let e = &r.total.events;
     assert_eq!((e.get(Tally::Recruited), e.get(Tally::RecruitedTo35), e.get(Tally::RecruitedWomen)), (1, 1, 0));
     assert_eq!((e.get(Tally::RecruitedCollegePlus), e.get(Tally::SanctionWarning), e.get(Tally::Confirmed)), (0, 1, 0));
+    assert_eq!((e.get(Tally::Mobile), e.get(Tally::Abroad), e.get(Tally::LostContact)), (1, 0, 0));
+    let r = s.stats(&c, root.id, day("2025-11-30")).await.unwrap();
+    assert_eq!(r.total.events.get(Tally::Mobile), 0, "the day before they left");
 
     // The day before the suspension, B's member counts.
     let r = s.stats(&c, root.id, day("2025-09-30")).await.unwrap();

@@ -253,15 +253,19 @@ pub async fn branch_tallies(
     if branch_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let (mut out, admitted, confirmed, pipeline) = tokio::try_join!(
+    let (mut out, admitted, confirmed, pipeline, appraised, away) = tokio::try_join!(
         sanctions(db, branch_ids, last, on),
         admissions(db, branch_ids, last, on),
         confirmations(db, branch_ids, last, on),
         pipeline(db, branch_ids, last, on),
+        appraisals(db, branch_ids, last, on),
+        away_and_lost(db, branch_ids, on),
     )?;
     out.extend(admitted);
     out.extend(confirmed);
     out.extend(pipeline);
+    out.extend(appraised);
+    out.extend(away);
     Ok(out)
 }
 
@@ -405,4 +409,62 @@ async fn pipeline(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -
         out.push((org, Tally::Candidates, count(candidates.unwrap_or(0))));
     }
     Ok(out)
+}
+
+/// Table 8: the ratings given at the 民主评议党员 meetings the branches held in the year.
+async fn appraisals(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
+    let mut b = SqlBuf::new(
+        "SELECT mt.org_id, r.rating, COUNT(*) AS n FROM appraisal_ratings r JOIN meetings mt ON mt.id = r.meeting_id WHERE ",
+    );
+    push_in(&mut b, "mt.org_id", branch_ids);
+    b.push(" AND mt.voided_on IS NULL");
+    b.push_arg(" AND mt.held_on > ", last.to_string());
+    b.push_arg(" AND mt.held_on <= ", on.to_string());
+    b.push(" GROUP BY mt.org_id, r.rating");
+    let rows: Vec<(i64, String, i64)> = db.fetch_all(&b.text, &b.args).await?;
+    rows.into_iter()
+        .map(|(org, rating, n)| {
+            let tally = Tally::APPRAISALS.iter().find(|(_, r)| *r == rating).map(|(t, _)| *t);
+            let tally =
+                tally.ok_or_else(|| StorageError::corrupt("appraisal_ratings", format!("org {org}: {rating}")))?;
+            Ok((org, tally, u64::try_from(n).unwrap_or(0)))
+        })
+        .collect()
+}
+
+/// Tables 33–35 and 43: members counted at a branch on the day who were away that day, by the
+/// kind of their 外出登记, and those marked out of contact since a day on or before it.
+async fn away_and_lost(db: &Db, branch_ids: &[i64], on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
+    let mut b = SqlBuf::new("");
+    let o = b.arg(on.to_string());
+    let (covers, status) = (crate::member::span_covers_sql(&o), crate::member::status_on_sql(&o));
+    let kinds: Vec<String> = Tally::AWAY.iter().map(|(_, k)| quote(k)).collect();
+    b.push(&format!(
+        "SELECT org_id, kind, COUNT(*) AS n FROM (SELECT s.org_id, a.kind FROM member_org_spans s \
+         JOIN members m ON m.id = s.member_id JOIN member_away a ON a.member_id = m.id AND a.kind IN ({kinds}) \
+         AND a.left_on <= {o} AND (a.ended_on IS NULL OR a.ended_on > {o}) WHERE ",
+        kinds = kinds.join(",")
+    ));
+    push_in(&mut b, "s.org_id", branch_ids);
+    b.push(&format!(" AND s.kind = 'branch' AND {covers} AND {status} IN ('full','probationary') UNION ALL "));
+    b.push(&format!(
+        "SELECT s.org_id, 'lost_contact' AS kind FROM member_org_spans s JOIN members m ON m.id = s.member_id \
+         WHERE m.lost_contact = 1 AND m.lost_contact_since <= {o} AND "
+    ));
+    push_in(&mut b, "s.org_id", branch_ids);
+    b.push(&format!(
+        " AND s.kind = 'branch' AND {covers} AND {status} IN ('full','probationary')) x GROUP BY org_id, kind"
+    ));
+    let rows: Vec<(i64, String, i64)> = db.fetch_all(&b.text, &b.args).await?;
+    rows.into_iter()
+        .map(|(org, kind, n)| {
+            let tally = if kind == "lost_contact" {
+                Some(Tally::LostContact)
+            } else {
+                Tally::AWAY.iter().find(|(_, k)| *k == kind).map(|(t, _)| *t)
+            };
+            let tally = tally.ok_or_else(|| StorageError::corrupt("member_away", format!("org {org}: {kind}")))?;
+            Ok((org, tally, u64::try_from(n).unwrap_or(0)))
+        })
+        .collect()
 }

@@ -9,6 +9,12 @@
 //!   and the key teachers (双培养, seed 003).
 //! - 18 发展对象, 19 入党积极分子, 20 入党申请人: people on the path on the reference date, by
 //!   the stage of their last step recorded by then, not ended by then.
+//! - 8 民主评议: the ratings of the 民主评议党员 meetings held in the year, by rating.
+//! - 33–35 流动党员, kept graduates, members abroad: members counted on the reference date who
+//!   were away that day (a 外出登记 begun by then and not ended).
+//! - 43 失联党员: members counted on the reference date marked as out of contact since a day on
+//!   or before it (the registry keeps the mark, not its end: a member found again is no longer
+//!   counted for past dates either).
 
 use std::collections::BTreeMap;
 
@@ -36,10 +42,18 @@ pub enum Tally {
     Candidates,
     Activists,
     Applicants,
+    AppraisalExcellent,
+    AppraisalQualified,
+    AppraisalBasicallyQualified,
+    AppraisalUnqualified,
+    Mobile,
+    GraduatesKept,
+    Abroad,
+    LostContact,
 }
 
 impl Tally {
-    pub const ALL: [Tally; 17] = [
+    pub const ALL: [Tally; 25] = [
         Self::SanctionWarning,
         Self::SanctionSeriousWarning,
         Self::SanctionPostsRevoked,
@@ -57,7 +71,27 @@ impl Tally {
         Self::Candidates,
         Self::Activists,
         Self::Applicants,
+        Self::AppraisalExcellent,
+        Self::AppraisalQualified,
+        Self::AppraisalBasicallyQualified,
+        Self::AppraisalUnqualified,
+        Self::Mobile,
+        Self::GraduatesKept,
+        Self::Abroad,
+        Self::LostContact,
     ];
+
+    /// The ratings of table 8 and the stored rating each counts.
+    pub const APPRAISALS: [(Tally, &'static str); 4] = [
+        (Self::AppraisalExcellent, "excellent"),
+        (Self::AppraisalQualified, "qualified"),
+        (Self::AppraisalBasicallyQualified, "basically_qualified"),
+        (Self::AppraisalUnqualified, "unqualified"),
+    ];
+
+    /// The kinds of 外出登记 of tables 33–35 and the stored kind each counts.
+    pub const AWAY: [(Tally, &'static str); 3] =
+        [(Self::Mobile, "mobile"), (Self::GraduatesKept, "graduate"), (Self::Abroad, "abroad")];
 
     /// The sanctions of tables 12–13 and the decision kind each counts.
     pub const SANCTIONS: [(Tally, &'static str); 5] = [
@@ -87,6 +121,14 @@ impl Tally {
             Self::Candidates => "candidates",
             Self::Activists => "activists",
             Self::Applicants => "applicants",
+            Self::AppraisalExcellent => "appraisal_excellent",
+            Self::AppraisalQualified => "appraisal_qualified",
+            Self::AppraisalBasicallyQualified => "appraisal_basically_qualified",
+            Self::AppraisalUnqualified => "appraisal_unqualified",
+            Self::Mobile => "mobile",
+            Self::GraduatesKept => "graduates_kept",
+            Self::Abroad => "abroad",
+            Self::LostContact => "lost_contact",
         }
     }
 
@@ -113,6 +155,14 @@ impl Tally {
             Self::Candidates => "发展对象",
             Self::Activists => "入党积极分子",
             Self::Applicants => "入党申请人",
+            Self::AppraisalExcellent => "优秀",
+            Self::AppraisalQualified => "合格",
+            Self::AppraisalBasicallyQualified => "基本合格",
+            Self::AppraisalUnqualified => "不合格",
+            Self::Mobile => "流动党员",
+            Self::GraduatesKept => "保留组织关系的毕业生党员",
+            Self::Abroad => "出国（境）学习研究的党员",
+            Self::LostContact => "失联党员",
         }
     }
 
@@ -126,6 +176,12 @@ impl Tally {
             | Self::SanctionExpelled => "表12–13 纪律处分",
             Self::Confirmed | Self::ConfirmedAfterExtension => "表15 预备党员转正",
             Self::Candidates | Self::Activists | Self::Applicants => "表18–20 发展对象、入党积极分子、入党申请人",
+            Self::AppraisalExcellent
+            | Self::AppraisalQualified
+            | Self::AppraisalBasicallyQualified
+            | Self::AppraisalUnqualified => "表8 民主评议党员",
+            Self::Mobile | Self::GraduatesKept | Self::Abroad => "表33–35 流动党员、毕业生党员、出国（境）党员",
+            Self::LostContact => "表43 失联党员",
             _ => "表16–17 发展党员",
         }
     }
