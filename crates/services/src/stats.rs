@@ -62,6 +62,9 @@ pub struct StatsReport {
     pub inconsistencies: Vec<String>,
     pub pages: u64,
     pub orgs_read: u64,
+    /// The same subtree's figures on `last` (the two-year comparison of the annual report), when
+    /// asked for.
+    pub previous: Option<OrgStats>,
 }
 
 /// The reference date of a request: `as_of` when given, else 31 December of `year`, else of the
@@ -106,6 +109,15 @@ impl Services {
             return Err(ServiceError::Forbidden);
         }
         stats_of(self, Some(&path), on, STATS_PAGE).await
+    }
+}
+
+impl Services {
+    /// [`Services::stats`] with last year's figures beside (`previous`): two walks.
+    pub async fn stats_compared(&self, actor: &Actor, org_id: i64, on: NaiveDate) -> Result<StatsReport> {
+        let mut report = self.stats(actor, org_id, on).await?;
+        report.previous = Some(self.stats(actor, org_id, report.last).await?.total);
+        Ok(report)
     }
 }
 
@@ -233,7 +245,17 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
             inconsistencies.push("下级合计与本级不符".to_string());
         }
     }
-    Ok(StatsReport { on, last, root: root_row, total, children, inconsistencies, pages: report_pages, orgs_read })
+    Ok(StatsReport {
+        on,
+        last,
+        root: root_row,
+        total,
+        children,
+        inconsistencies,
+        pages: report_pages,
+        orgs_read,
+        previous: None,
+    })
 }
 
 type Cells = Figures;

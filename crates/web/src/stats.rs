@@ -40,6 +40,9 @@ struct Line {
     n: u64,
     /// Indented under the line before (a sub-row).
     sub: bool,
+    /// Last year's count and the change, when compared ("" otherwise).
+    before: String,
+    change: String,
 }
 
 struct Child {
@@ -64,6 +67,8 @@ struct StatsPage {
     org_name: String,
     year: String,
     as_of: String,
+    /// Last year's figures are shown beside this year's.
+    compared: bool,
     year_error: String,
     as_of_error: String,
     /// Empty when the form was refused.
@@ -86,11 +91,66 @@ struct StatsPage {
 }
 
 fn line(label: &str, n: u64) -> Line {
-    Line { label: label.to_string(), n, sub: false }
+    Line { label: label.to_string(), n, sub: false, before: String::new(), change: String::new() }
 }
 
 fn sub(label: &str, n: u64) -> Line {
-    Line { label: label.to_string(), n, sub: true }
+    Line { sub: true, ..line(label, n) }
+}
+
+/// Puts last year's counts beside this year's, line by line (the two lists have the same rows).
+fn compare(lines: &mut [Line], before: &[Line]) {
+    for (l, b) in lines.iter_mut().zip(before) {
+        l.before = b.n.to_string();
+        l.change = match l.n.cmp(&b.n) {
+            std::cmp::Ordering::Greater => format!("+{}", l.n - b.n),
+            std::cmp::Ordering::Less => format!("−{}", b.n - l.n),
+            std::cmp::Ordering::Equal => "0".to_string(),
+        };
+    }
+}
+
+/// The lines of the tables that compare year to year: the basic counts, tables 3, 4 and the
+/// events, from one org's figures.
+fn comparable(stats: &services::stats::OrgStats) -> (Vec<Line>, Vec<Line>, Vec<Line>, Vec<(String, Vec<Line>)>) {
+    let m = &stats.members;
+    let o = &stats.orgs;
+    let mut summary = vec![
+        line("党委", o.committees),
+        line("党总支", o.general_branches),
+        line("党支部", o.branches),
+        sub("其中：无党员的党支部", o.empty_branches),
+    ];
+    for kind in domain::org::UnitKind::ALL {
+        if let Some(n) = o.by_unit_kind.get(kind.as_str()) {
+            summary.push(sub(&format!("设在{}的党组织", kind.label()), *n));
+        }
+    }
+    summary.extend([
+        line("党员总数", m.total),
+        sub("正式党员", m.total - m.probationary),
+        sub("预备党员", m.probationary),
+        sub("女党员", m.women),
+        sub("少数民族党员", m.minorities),
+        sub("大专及以上学历", m.college_plus),
+    ]);
+    let table3 = JoinPeriod::ALL.iter().zip(m.join_period).map(|(p, n)| line(p.label(), n)).collect();
+    let levels = EducationLevel::ALL.iter().map(|l| l.label()).chain(["未填"]);
+    let table4 = levels.zip(m.education).map(|(l, n)| line(l, n)).collect();
+    let mut events: Vec<(String, Vec<Line>)> = Vec::new();
+    for t in Tally::ALL {
+        let n = stats.events.get(t);
+        let l = if t.label().starts_with("其中") || t.table().starts_with("表16") && t != Tally::Recruited {
+            sub(t.label(), n)
+        } else {
+            line(t.label(), n)
+        };
+        match events.last_mut() {
+            Some((title, lines)) if title == t.table() => lines.push(l),
+            _ => events.push((t.table().to_string(), vec![l])),
+        }
+    }
+    (summary, table3, table4, events)
 }
 
 /// A horizontal bar chart as inline SVG: one bar per (label, count), scaled to the largest. The
@@ -119,27 +179,8 @@ fn bar_chart(id: &str, title: &str, items: &[(String, u64)]) -> String {
 
 fn view(page: &mut StatsPage, r: &StatsReport) {
     let m = &r.total.members;
-    let o = &r.total.orgs;
     page.on = format_cn(r.on);
     page.last = format_cn(r.last);
-    page.summary = vec![
-        line("党委", o.committees),
-        line("党总支", o.general_branches),
-        line("党支部", o.branches),
-        sub("其中：无党员的党支部", o.empty_branches),
-    ];
-    for (kind, n) in &o.by_unit_kind {
-        let label = domain::org::UnitKind::ALL.iter().find(|u| u.as_str() == kind).map_or(kind.as_str(), |u| u.label());
-        page.summary.push(sub(&format!("设在{label}的党组织"), *n));
-    }
-    page.summary.extend([
-        line("党员总数", m.total),
-        sub("正式党员", m.total - m.probationary),
-        sub("预备党员", m.probationary),
-        sub("女党员", m.women),
-        sub("少数民族党员", m.minorities),
-        sub("大专及以上学历", m.college_plus),
-    ]);
     let c = &r.total.changes;
     let mut t1 = vec![line("上年党员数", c.last_year), line("增加", c.increases())];
     t1.extend(
@@ -162,21 +203,21 @@ fn view(page: &mut StatsPage, r: &StatsReport) {
     let names = Occupation::all().iter().map(|o| o.name()).chain(["未填"]);
     page.table2 =
         names.zip(&m.occupation_by_age).map(|(name, row)| (name.to_string(), row.iter().sum(), row.to_vec())).collect();
-    page.table3 = JoinPeriod::ALL.iter().zip(m.join_period).map(|(p, n)| line(p.label(), n)).collect();
-    let levels = EducationLevel::ALL.iter().map(|l| l.label()).chain(["未填"]);
-    page.table4 = levels.zip(m.education).map(|(l, n)| line(l, n)).collect();
-    for t in Tally::ALL {
-        let n = r.total.events.get(t);
-        let l = if t.label().starts_with("其中") || t.table().starts_with("表16") && t != Tally::Recruited {
-            sub(t.label(), n)
-        } else {
-            line(t.label(), n)
-        };
-        match page.events.last_mut() {
-            Some((title, lines)) if title == t.table() => lines.push(l),
-            _ => page.events.push((t.table().to_string(), vec![l])),
+    let (mut summary, mut table3, mut table4, mut events) = comparable(&r.total);
+    if let Some(before) = &r.previous {
+        let (s0, t3, t4, e0) = comparable(before);
+        page.compared = true;
+        compare(&mut summary, &s0);
+        compare(&mut table3, &t3);
+        compare(&mut table4, &t4);
+        for ((_, lines), (_, b)) in events.iter_mut().zip(&e0) {
+            compare(lines, b);
         }
     }
+    page.summary = summary;
+    page.table3 = table3;
+    page.table4 = table4;
+    page.events = events;
     page.children = r
         .children
         .iter()
@@ -224,6 +265,7 @@ async fn page(
         org_name: org.name,
         year: year.clone(),
         as_of: as_of.clone(),
+        compared: false,
         year_error: String::new(),
         as_of_error: String::new(),
         on: String::new(),
@@ -243,7 +285,11 @@ async fn page(
     };
     match reference_date(state.services.today(), &year, &as_of) {
         Ok(on) => {
-            let report = state.services.stats(&v.actor, id, on).await?;
+            let report = if get_s(&q, "compare") == "1" {
+                state.services.stats_compared(&v.actor, id, on).await?
+            } else {
+                state.services.stats(&v.actor, id, on).await?
+            };
             view(&mut page, &report);
             render_status(StatusCode::OK, &page)
         }
@@ -267,7 +313,11 @@ async fn api_stats(
     let q = query(q);
     let on = reference_date(state.services.today(), &get_s(&q, "year"), &get_s(&q, "as_of"))
         .map_err(|e| ApiError::Service(ServiceError::Invalid(e)))?;
-    ok(state.services.stats(&v.actor, id, on).await?)
+    if matches!(get_s(&q, "compare").as_str(), "true" | "1") {
+        ok(state.services.stats_compared(&v.actor, id, on).await?)
+    } else {
+        ok(state.services.stats(&v.actor, id, on).await?)
+    }
 }
 
 /// The statistics as a workbook or PDF; a bad year or date is a 400 page naming it.

@@ -23,7 +23,7 @@ use serde::Serialize;
 /// One counted cell of the event tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = StatsEvent))]
 pub enum Tally {
     SanctionWarning,
     SanctionSeriousWarning,
@@ -189,7 +189,7 @@ impl Tally {
 
 /// The event tables of one org, by cell.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = StatsEvents))]
 pub struct Tallies(pub BTreeMap<Tally, u64>);
 
 impl Tallies {

@@ -247,6 +247,7 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
                 "年度：统计时点为该年12月31日；默认为已过的最近一个12月31日",
             ));
             out.push(param("as_of", date(), "另定的统计时点（代替年度）"));
+            out.push(param("compare", boolean(), "true：同时给出上年统计时点的数字（previous）"));
         }
         ("post", "/orgs/{id}/dues/import" | "/orgs/{id}/recruitment/import") => {
             out.push(param("dry_run", boolean(), "true：只检查，不导入"))

@@ -25,6 +25,10 @@ pub(crate) async fn stats_routes_both_ways(db: Db) {
     }
     assert!(r.body.contains("id=\"stats-consistent\""), "{}", r.body);
     assert!(r.body.contains(&format!("<th>党员总数</th><td>{members_a}</td>")), "{}", r.body);
+    // Last year beside this year.
+    let r = page_get(&f, &wa, &format!("/orgs/{a}/stats?as_of={today}&compare=1")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("<th>增减</th>") && r.body.contains("checked"), "{}", r.body);
     // Bad input: the field named in Chinese, a 400, no figures.
     let r = page_get(&f, &wa, &format!("/orgs/{a}/stats?year=19")).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
@@ -53,6 +57,10 @@ pub(crate) async fn stats_routes_both_ways(db: Db) {
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["total"]["members"]["total"], serde_json::json!(members_a), "{v}");
     assert_eq!(v["on"], serde_json::json!(today));
+    assert!(v["previous"].is_null(), "{v}");
+    let r = api(&f, &ta, "GET", &format!("/api/v1/orgs/{a}/stats?as_of={today}&compare=true"), None).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert!(v["previous"]["members"]["total"].is_u64(), "{v}");
     let r = api(&f, &ta, "GET", &format!("/api/v1/orgs/{a}/stats?year=abc"), None).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
