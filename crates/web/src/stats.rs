@@ -112,7 +112,15 @@ fn compare(lines: &mut [Line], before: &[Line]) {
 
 /// The lines of the tables that compare year to year: the basic counts, tables 3, 4 and the
 /// events, from one org's figures.
-fn comparable(stats: &services::stats::OrgStats) -> (Vec<Line>, Vec<Line>, Vec<Line>, Vec<(String, Vec<Line>)>) {
+/// The lines of the basic counts, tables 3 and 4, and the event tables by title.
+struct Comparable {
+    summary: Vec<Line>,
+    table3: Vec<Line>,
+    table4: Vec<Line>,
+    events: Vec<(String, Vec<Line>)>,
+}
+
+fn comparable(stats: &services::stats::OrgStats) -> Comparable {
     let m = &stats.members;
     let o = &stats.orgs;
     let mut summary = vec![
@@ -150,7 +158,7 @@ fn comparable(stats: &services::stats::OrgStats) -> (Vec<Line>, Vec<Line>, Vec<L
             _ => events.push((t.table().to_string(), vec![l])),
         }
     }
-    (summary, table3, table4, events)
+    Comparable { summary, table3, table4, events }
 }
 
 /// A horizontal bar chart as inline SVG: one bar per (label, count), scaled to the largest. The
@@ -203,21 +211,21 @@ fn view(page: &mut StatsPage, r: &StatsReport) {
     let names = Occupation::all().iter().map(|o| o.name()).chain(["未填"]);
     page.table2 =
         names.zip(&m.occupation_by_age).map(|(name, row)| (name.to_string(), row.iter().sum(), row.to_vec())).collect();
-    let (mut summary, mut table3, mut table4, mut events) = comparable(&r.total);
+    let mut now = comparable(&r.total);
     if let Some(before) = &r.previous {
-        let (s0, t3, t4, e0) = comparable(before);
+        let then = comparable(before);
         page.compared = true;
-        compare(&mut summary, &s0);
-        compare(&mut table3, &t3);
-        compare(&mut table4, &t4);
-        for ((_, lines), (_, b)) in events.iter_mut().zip(&e0) {
+        compare(&mut now.summary, &then.summary);
+        compare(&mut now.table3, &then.table3);
+        compare(&mut now.table4, &then.table4);
+        for ((_, lines), (_, b)) in now.events.iter_mut().zip(&then.events) {
             compare(lines, b);
         }
     }
-    page.summary = summary;
-    page.table3 = table3;
-    page.table4 = table4;
-    page.events = events;
+    page.summary = now.summary;
+    page.table3 = now.table3;
+    page.table4 = now.table4;
+    page.events = now.events;
     page.children = r
         .children
         .iter()
