@@ -318,3 +318,71 @@ async fn read_page(
         events,
     ))
 }
+
+/// The members behind a cell of the member tables on a day: a page of them and how many.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CellPage {
+    pub on: NaiveDate,
+    /// The cell's name (`edu-1`, `women` …) and what it counts, in Chinese.
+    pub cell: String,
+    pub label: String,
+    pub total: i64,
+    pub members: Vec<CellMemberRow>,
+}
+
+/// One member behind a cell.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CellMemberRow {
+    pub member_id: i64,
+    pub name: String,
+    pub branch_id: i64,
+    pub branch_name: String,
+}
+
+/// Members listed per page of a cell.
+pub const CELL_PAGE: i64 = 100;
+
+impl Services {
+    /// The members counted on `on` in `org_id`'s subtree who fall in `cell` (the drill-down
+    /// from a figure of the member tables), `CELL_PAGE` a page from page 1. Only names and
+    /// branches: personal data stays on the member's page, which checks the viewer again.
+    pub async fn stats_cell(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        on: NaiveDate,
+        cell: &str,
+        page: i64,
+    ) -> Result<CellPage> {
+        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
+        let path = org.org_path()?;
+        if !can(actor, Action::ViewOrg, Target::Org(&path)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let Some(c) = domain::stats::Cell::parse(cell) else {
+            let mut e = FieldErrors::new();
+            e.add("cell", "统计表中没有这一项");
+            return Err(ServiceError::Invalid(e));
+        };
+        let (lo, hi) = path.subtree_bounds();
+        let offset = (page.max(1) - 1).saturating_mul(CELL_PAGE);
+        let (rows, total) = storage::stats::cell_members(&self.db, &lo, &hi, on, &c.parts(), CELL_PAGE, offset).await?;
+        Ok(CellPage {
+            on,
+            cell: c.name(),
+            label: c.label(),
+            total,
+            members: rows
+                .into_iter()
+                .map(|r| CellMemberRow {
+                    member_id: r.member_id,
+                    name: r.name,
+                    branch_id: r.branch_id,
+                    branch_name: r.branch_name,
+                })
+                .collect(),
+        })
+    }
+}

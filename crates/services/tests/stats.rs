@@ -244,6 +244,22 @@ async fn stats_agree_with_the_domain_for_every_member_of_the_county_demo(db: Db)
     assert!(report.pages > 1, "read in pages");
     assert!(report.total.members.inconsistencies().is_empty());
     assert_eq!(report.total.changes.this_year, report.total.members.total);
+    // The drill-down lists as many members as each figure counts.
+    let root = s.console().org_ids_named("县教育局党委").await.unwrap()[0];
+    let r = s.stats(&console_actor(), root, as_of).await.unwrap();
+    let m = &r.total.members;
+    for (cell, n) in [
+        ("all", m.total),
+        ("women", m.women),
+        ("college_plus", m.college_plus),
+        ("edu-1", m.education[1]),
+        ("joined-3", m.join_period[3]),
+        ("occ-2-age-3", m.occupation_by_age[2][3]),
+    ] {
+        let page = s.stats_cell(&console_actor(), root, as_of, cell, 1).await.unwrap();
+        assert_eq!(page.total, i64::try_from(n).unwrap(), "{cell}");
+        assert_eq!(page.members.len(), usize::try_from(n.min(100)).unwrap(), "{cell}");
+    }
     // The demo's people on the path are counted by stage; the "of which" cells fit their wholes.
     let e = &report.total.events;
     assert!(e.get(Tally::Applicants) + e.get(Tally::Activists) + e.get(Tally::Candidates) > 0, "{e:?}");

@@ -468,3 +468,63 @@ async fn away_and_lost(db: &Db, branch_ids: &[i64], on: NaiveDate) -> Result<Vec
         })
         .collect()
 }
+
+/// A member behind a cell of the member tables.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CellMember {
+    pub member_id: i64,
+    pub name: String,
+    pub branch_id: i64,
+    pub branch_name: String,
+}
+
+/// The members counted on `on` in the branches with `lo <= path < hi` whose profile code has
+/// `value` at each `(position, value)` of `Profile::code_parts` (see [`branch_profiles`]), by
+/// branch path and name, at most `limit` after skipping `offset`; and how many there are in all.
+pub async fn cell_members(
+    db: &Db,
+    lo: &str,
+    hi: &str,
+    on: NaiveDate,
+    parts: &[(usize, Vec<usize>)],
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<CellMember>, i64)> {
+    let radices = Profile::code_parts();
+    let mut b = SqlBuf::new("");
+    let o = b.arg(on.to_string());
+    let (covers, status) = (crate::member::span_covers_sql(&o), crate::member::status_on_sql(&o));
+    let code = code_sql(on);
+    let mut conds = Vec::new();
+    for (pos, values) in parts {
+        let Some(radix) = radices.get(*pos) else { continue };
+        let div: usize = radices[pos + 1..].iter().product();
+        let list: Vec<String> = values.iter().map(usize::to_string).collect();
+        conds.push(format!("((x.code / {div}) % {radix}) IN ({})", list.join(",")));
+    }
+    let filter = if conds.is_empty() { "1 = 1".to_string() } else { conds.join(" AND ") };
+    let (lo_ph, hi_ph) = (b.arg(lo.to_string()), b.arg(hi.to_string()));
+    // The code reads `x.st` and the member's columns, under the name `x` (see `code_sql`).
+    let rows_sql = format!(
+        "SELECT member_id, name, branch_id, branch_name FROM (SELECT m.id AS member_id, m.name, o.id AS branch_id, \
+         o.name AS branch_name, o.path AS branch_path, x.code FROM (SELECT x.mid, x.org_id, {code} AS code FROM (\
+         SELECT s.org_id, m.id AS mid, {status} AS st, m.gender, m.ethnicity, m.education, m.occupation, \
+         m.birth_date, m.joined_on FROM member_org_spans s JOIN members m ON m.id = s.member_id \
+         JOIN orgs o2 ON o2.id = s.org_id WHERE o2.path >= {lo_ph} AND o2.path < {hi_ph} AND o2.kind = 'branch' \
+         AND s.kind = 'branch' AND {covers} AND (o2.established_on IS NULL OR o2.established_on <= {o}) \
+         AND (o2.closed_on IS NULL OR o2.closed_on > {o})) x WHERE x.st IN ('full','probationary')) x \
+         JOIN members m ON m.id = x.mid JOIN orgs o ON o.id = x.org_id) x WHERE {filter}"
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM ({rows_sql}) z");
+    let (n,): (i64,) = db.fetch_one(&count_sql, &b.args).await?;
+    let mut args = b.args.clone();
+    let page_sql = format!(
+        "{rows_sql} ORDER BY branch_path, name, member_id LIMIT ${} OFFSET ${}",
+        args.len() + 1,
+        args.len() + 2
+    );
+    args.push(crate::Arg::I64(limit));
+    args.push(crate::Arg::I64(offset));
+    let rows: Vec<CellMember> = db.fetch_all(&page_sql, &args).await?;
+    Ok((rows, n))
+}

@@ -9,9 +9,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
+use domain::FieldErrors;
 use domain::codes::{EducationLevel, Occupation};
 use domain::dates::{AgeBand, format_cn};
-use domain::stats::{Change, JoinPeriod, Tally};
+use domain::stats::{Cell, Change, JoinPeriod, Tally};
 use services::ServiceError;
 use services::ledger::LedgerFormat;
 use services::stats::{StatsReport, reference_date};
@@ -28,10 +29,11 @@ pub fn routes() -> Routes {
         .route("/orgs/{id}/stats", get(page))
         .route("/orgs/{id}/stats.xlsx", get(stats_xlsx))
         .route("/orgs/{id}/stats.pdf", get(stats_pdf))
+        .route("/orgs/{id}/stats/members", get(cell_page))
 }
 
 pub fn api_routes() -> Routes {
-    Routes::new().route("/orgs/{id}/stats", get(api_stats))
+    Routes::new().route("/orgs/{id}/stats", get(api_stats)).route("/orgs/{id}/stats/members", get(api_cell))
 }
 
 /// A labelled row of counts.
@@ -43,6 +45,8 @@ struct Line {
     /// Last year's count and the change, when compared ("" otherwise).
     before: String,
     change: String,
+    /// The cell the count opens (the members behind it), or "" for none.
+    cell: String,
 }
 
 struct Child {
@@ -91,7 +95,13 @@ struct StatsPage {
 }
 
 fn line(label: &str, n: u64) -> Line {
-    Line { label: label.to_string(), n, sub: false, before: String::new(), change: String::new() }
+    Line { label: label.to_string(), n, sub: false, before: String::new(), change: String::new(), cell: String::new() }
+}
+
+/// A line whose count opens the members behind it.
+fn linked(mut l: Line, cell: Cell) -> Line {
+    l.cell = cell.name();
+    l
 }
 
 fn sub(label: &str, n: u64) -> Line {
@@ -135,16 +145,22 @@ fn comparable(stats: &services::stats::OrgStats) -> Comparable {
         }
     }
     summary.extend([
-        line("党员总数", m.total),
+        linked(line("党员总数", m.total), Cell::All),
         sub("正式党员", m.total - m.probationary),
-        sub("预备党员", m.probationary),
-        sub("女党员", m.women),
-        sub("少数民族党员", m.minorities),
-        sub("大专及以上学历", m.college_plus),
+        linked(sub("预备党员", m.probationary), Cell::Probationary),
+        linked(sub("女党员", m.women), Cell::Women),
+        linked(sub("少数民族党员", m.minorities), Cell::Minorities),
+        linked(sub("大专及以上学历", m.college_plus), Cell::CollegePlus),
     ]);
-    let table3 = JoinPeriod::ALL.iter().zip(m.join_period).map(|(p, n)| line(p.label(), n)).collect();
+    let table3 = JoinPeriod::ALL
+        .iter()
+        .zip(m.join_period)
+        .enumerate()
+        .map(|(k, (p, n))| linked(line(p.label(), n), Cell::Joined(k)))
+        .collect();
     let levels = EducationLevel::ALL.iter().map(|l| l.label()).chain(["未填"]);
-    let table4 = levels.zip(m.education).map(|(l, n)| line(l, n)).collect();
+    let table4 =
+        levels.zip(m.education).enumerate().map(|(k, (l, n))| linked(line(l, n), Cell::Education(k))).collect();
     let mut events: Vec<(String, Vec<Line>)> = Vec::new();
     for t in Tally::ALL {
         let n = stats.events.get(t);
@@ -359,4 +375,84 @@ async fn stats_pdf(
     q: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> PageResult {
     file(&state, &v, &id, q, LedgerFormat::Pdf).await
+}
+
+#[derive(Template)]
+#[template(path = "stats_members.html")]
+struct CellView {
+    nav: crate::ui::Nav,
+    org_id: i64,
+    org_name: String,
+    on: String,
+    label: String,
+    total: i64,
+    members: Vec<services::stats::CellMemberRow>,
+    /// The query of the statistics page this came from, to go back to it and to page.
+    back: String,
+    page: i64,
+    prev: Option<i64>,
+    next: Option<i64>,
+}
+
+fn page_number(q: &HashMap<String, String>) -> Result<i64, FieldErrors> {
+    let raw = get_s(q, "page");
+    if raw.trim().is_empty() {
+        return Ok(1);
+    }
+    raw.trim().parse::<i64>().ok().filter(|p| (1..=1_000_000).contains(p)).ok_or_else(|| {
+        let mut e = FieldErrors::new();
+        e.add("page", "页码应为1至1000000之间的整数");
+        e
+    })
+}
+
+/// The members behind a figure of the member tables (`?cell=edu-1`), on the same reference
+/// date as the statistics page it was opened from.
+async fn cell_page(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> PageResult {
+    let id = id_param(&id)?;
+    let q = query(q);
+    let org = state.services.org(&v.actor, id).await?;
+    let (year, as_of) = (get_s(&q, "year"), get_s(&q, "as_of"));
+    let bad = |e: FieldErrors| PageError::BadRequest(e.to_string());
+    let on = reference_date(state.services.today(), &year, &as_of).map_err(bad)?;
+    let page = page_number(&q).map_err(bad)?;
+    let cell = state.services.stats_cell(&v.actor, id, on, &get_s(&q, "cell"), page).await.map_err(|e| match e {
+        ServiceError::Invalid(f) => bad(f),
+        other => PageError::Service(other),
+    })?;
+    let pages = (cell.total + services::stats::CELL_PAGE - 1) / services::stats::CELL_PAGE;
+    let view = CellView {
+        nav: nav(&v),
+        org_id: id,
+        org_name: org.name,
+        on: format_cn(on),
+        label: cell.label,
+        total: cell.total,
+        members: cell.members,
+        back: format!("year={year}&as_of={as_of}&cell={}", cell.cell),
+        page,
+        prev: (page > 1).then_some(page - 1),
+        next: (page < pages).then_some(page + 1),
+    };
+    render_status(StatusCode::OK, &view)
+}
+
+/// `GET /api/v1/orgs/{id}/stats/members?cell=…[&year=Y|as_of=DATE][&page=N]`.
+async fn api_cell(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    let q = query(q);
+    let invalid = |e: FieldErrors| ApiError::Service(ServiceError::Invalid(e));
+    let on = reference_date(state.services.today(), &get_s(&q, "year"), &get_s(&q, "as_of")).map_err(invalid)?;
+    let page = page_number(&q).map_err(invalid)?;
+    ok(state.services.stats_cell(&v.actor, id, on, &get_s(&q, "cell"), page).await?)
 }

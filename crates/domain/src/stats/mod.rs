@@ -12,11 +12,13 @@
 //! Everything here is pure: storage reads each member's [`Profile`] code per branch, and
 //! [`MemberTables`] and [`Rollup`] add them up.
 
+pub mod cell;
 pub mod changes;
 pub mod events;
 pub mod rollup;
 pub mod tables;
 
+pub use cell::Cell;
 pub use changes::{Change, MemberChanges};
 pub use events::{Tallies, Tally};
 pub use rollup::{Cells, Rollup};

@@ -593,6 +593,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "get",
+        path: "/orgs/{id}/stats/members",
+        summary: "党内统计的下钻：统计时点某一格（如“女党员”“本科”“工人、30岁及以下”）所统计的党员，每页100名",
+        request: None,
+        response: Some("CellPage"),
+        tag: "orgs",
+    },
+    Endpoint {
+        method: "get",
         path: "/orgs/{id}/terms",
         summary: "任期届满一览：所辖党组织的本届任期，已届满未换届的在前，其次按届满日期（最多300个）",
         request: None,

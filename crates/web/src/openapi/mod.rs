@@ -110,6 +110,8 @@ mod endpoints;
     services::stats::StatsReport,
     services::stats::StatsRow,
     services::stats::OrgStats,
+    services::stats::CellPage,
+    services::stats::CellMemberRow,
     domain::stats::MemberTables,
     domain::stats::OrgTables,
     domain::stats::MemberChanges,
@@ -248,6 +250,22 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
             ));
             out.push(param("as_of", date(), "另定的统计时点（代替年度）"));
             out.push(param("compare", boolean(), "true：同时给出上年统计时点的数字（previous）"));
+        }
+        ("get", "/orgs/{id}/stats/members") => {
+            let mut cell = param(
+                "cell",
+                text(),
+                "统计表的格：all, probationary, women, minorities, college_plus, edu-K, joined-K, occ-J, occ-J-age-I, age-I",
+            );
+            cell["required"] = json!(true);
+            out.push(cell);
+            out.push(param(
+                "year",
+                json!({"type": "integer"}),
+                "年度：统计时点为该年12月31日；默认为已过的最近一个12月31日",
+            ));
+            out.push(param("as_of", date(), "另定的统计时点（代替年度）"));
+            out.push(param("page", json!({"type": "integer", "minimum": 1, "maximum": 1000000}), "页码，从 1 开始"));
         }
         ("post", "/orgs/{id}/dues/import" | "/orgs/{id}/recruitment/import") => {
             out.push(param("dry_run", boolean(), "true：只检查，不导入"))

@@ -24,7 +24,7 @@ pub(crate) async fn stats_routes_both_ways(db: Db) {
         assert!(r.body.contains(&format!("id=\"{id}\"")), "{id}: {}", r.body);
     }
     assert!(r.body.contains("id=\"stats-consistent\""), "{}", r.body);
-    assert!(r.body.contains(&format!("<th>党员总数</th><td>{members_a}</td>")), "{}", r.body);
+    assert!(r.body.contains(&format!("cell=all\">{members_a}</a>")), "{}", r.body);
     // Last year beside this year.
     let r = page_get(&f, &wa, &format!("/orgs/{a}/stats?as_of={today}&compare=1")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -37,6 +37,18 @@ pub(crate) async fn stats_routes_both_ways(db: Db) {
     let r = page_get(&f, &wa, &format!("/orgs/{a}/stats?as_of=2025-02-30")).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert!(r.body.contains("id=\"as-of-error\""), "{}", r.body);
+
+    // The drill-down: the members behind a figure, refused outside the viewer's reach.
+    let cell = format!("/orgs/{a}/stats/members?as_of={today}&cell=all");
+    assert!(refused(page_get(&f, &wb, &cell).await.status));
+    let r = page_get(&f, &wa, &cell).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains(&format!("{members_a} 名党员")) && r.body.contains("id=\"cell-members\""), "{}", r.body);
+    let r = page_get(&f, &wa, &format!("/orgs/{a}/stats/members?as_of={today}&cell=edu-9")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    // The page's figures link to it.
+    let r = page_get(&f, &wa, &format!("/orgs/{a}/stats?as_of={today}")).await;
+    assert!(r.body.contains("cell=occ-0-age-0"), "{}", r.body);
 
     // The workbook and the PDF.
     for ext in ["xlsx", "pdf"] {
@@ -61,6 +73,12 @@ pub(crate) async fn stats_routes_both_ways(db: Db) {
     let r = api(&f, &ta, "GET", &format!("/api/v1/orgs/{a}/stats?as_of={today}&compare=true"), None).await;
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert!(v["previous"]["members"]["total"].is_u64(), "{v}");
+    assert!(refused(api(&f, &tb, "GET", &format!("/api/v1/orgs/{a}/stats/members?cell=all"), None).await.status));
+    let r = api(&f, &ta, "GET", &format!("/api/v1/orgs/{a}/stats/members?as_of={today}&cell=all"), None).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["total"], serde_json::json!(members_a), "{v}");
+    let r = api(&f, &ta, "GET", &format!("/api/v1/orgs/{a}/stats/members?cell=nonsense"), None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     let r = api(&f, &ta, "GET", &format!("/api/v1/orgs/{a}/stats?year=abc"), None).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();

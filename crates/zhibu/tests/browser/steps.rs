@@ -387,5 +387,13 @@ pub(crate) async fn statistics(ui: &Ui, branch_id: &str) {
     assert!(summary.contains("党员总数"), "{summary}");
     ui.wait_css("svg#chart-age").await;
     ui.shot("stats").await;
-    eprintln!("step: the branch's statistics on today's date at phone width");
+    // A figure opens the members behind it (the drill-down), at phone width.
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.click("table#stats-summary a.cell").await;
+    ui.wait_css("table#cell-members").await;
+    let total = ui.wait_css("#cell-total").await.text().await.expect("read the total");
+    assert!(total.contains("名党员"), "{total}");
+    ui.assert_fits_width("the members behind a figure").await;
+    ui.client.set_window_size(1280, 900).await.expect("desktop width");
+    eprintln!("step: the branch's statistics on today's date at phone width, and the members behind a figure");
 }
