@@ -386,3 +386,19 @@ impl Services {
         })
     }
 }
+
+impl Services {
+    /// Members admitted in each of the five years up to `on`'s in `org_id`'s subtree (the
+    /// trend chart of the statistics page), oldest first, every year listed.
+    pub async fn admissions_trend(&self, actor: &Actor, org_id: i64, on: NaiveDate) -> Result<Vec<(i32, u64)>> {
+        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
+        let path = org.org_path()?;
+        if !can(actor, Action::ViewOrg, Target::Org(&path)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let (lo, hi) = path.subtree_bounds();
+        let (from, to) = (on.year() - 4, on.year());
+        let found = storage::stats::admissions_by_year(&self.db, &lo, &hi, from, to).await?;
+        Ok((from..=to).map(|y| (y, found.iter().find(|(fy, _)| *fy == y).map_or(0, |(_, n)| *n))).collect())
+    }
+}

@@ -165,6 +165,10 @@ async fn stats_count_members_where_they_are_on_the_reference_date(db: Db) {
     let r = s.stats(&c, root.id, day("2025-11-30")).await.unwrap();
     assert_eq!(r.total.events.get(Tally::Mobile), 0, "the day before they left");
 
+    // The five-year trend of admissions: the one of July 2025 (m6's of 2012 is outside).
+    let trend = s.admissions_trend(&c, root.id, day("2025-12-31")).await.unwrap();
+    assert_eq!(trend, [(2021, 0), (2022, 0), (2023, 0), (2024, 0), (2025, 1)]);
+
     // The day before the suspension, B's member counts.
     let r = s.stats(&c, root.id, day("2025-09-30")).await.unwrap();
     assert_eq!(r.total.members.total, 4);

@@ -528,3 +528,26 @@ pub async fn cell_members(
     let rows: Vec<CellMember> = db.fetch_all(&page_sql, &args).await?;
     Ok((rows, n))
 }
+
+/// Members admitted in each year from `from_year` to `to_year` (the day of the 支部大会 that
+/// admitted them) at a branch with `lo <= path < hi` whose span covered that day: the
+/// recruitment trend of the statistics page, as (year, count).
+pub async fn admissions_by_year(db: &Db, lo: &str, hi: &str, from_year: i32, to_year: i32) -> Result<Vec<(i32, u64)>> {
+    let mut b = SqlBuf::new("");
+    let (lo_ph, hi_ph) = (b.arg(lo.to_string()), b.arg(hi.to_string()));
+    let (from, to) = (b.arg(format!("{from_year:04}-01-01")), b.arg(format!("{to_year:04}-12-31")));
+    b.push(&format!(
+        "SELECT substr(m.joined_on, 1, 4) AS y, COUNT(*) AS n FROM members m JOIN member_org_spans s ON s.member_id = m.id \
+         AND s.kind = 'branch' AND s.start_on <= m.joined_on AND (s.end_on IS NULL OR s.end_on >= m.joined_on) \
+         JOIN orgs o ON o.id = s.org_id WHERE o.path >= {lo_ph} AND o.path < {hi_ph} AND m.joined_on >= {from} \
+         AND m.joined_on <= {to} GROUP BY substr(m.joined_on, 1, 4) ORDER BY y"
+    ));
+    let rows: Vec<(String, i64)> = db.fetch_all(&b.text, &b.args).await?;
+    rows.into_iter()
+        .map(|(y, n)| {
+            let year =
+                y.parse::<i32>().map_err(|_| StorageError::corrupt("members", format!("joined_on year {y:?}")))?;
+            Ok((year, u64::try_from(n).unwrap_or(0)))
+        })
+        .collect()
+}

@@ -92,6 +92,8 @@ struct StatsPage {
     inconsistencies: Vec<String>,
     age_chart: String,
     education_chart: String,
+    org_chart: String,
+    trend_chart: String,
 }
 
 fn line(label: &str, n: u64) -> Line {
@@ -271,6 +273,10 @@ fn view(page: &mut StatsPage, r: &StatsReport) {
     page.age_chart = bar_chart("chart-age", "党员年龄结构", &ages);
     let edu: Vec<(String, u64)> = page.table4.iter().map(|l| (l.label.clone(), l.n)).collect();
     page.education_chart = bar_chart("chart-education", "党员学历结构", &edu);
+    let o = &r.total.orgs;
+    let orgs = [("党委", o.committees), ("党总支", o.general_branches), ("党支部", o.branches)];
+    let orgs: Vec<(String, u64)> = orgs.iter().map(|(l, n)| (l.to_string(), *n)).collect();
+    page.org_chart = bar_chart("chart-orgs", "基层党组织", &orgs);
 }
 
 async fn page(
@@ -306,6 +312,8 @@ async fn page(
         inconsistencies: Vec::new(),
         age_chart: String::new(),
         education_chart: String::new(),
+        org_chart: String::new(),
+        trend_chart: String::new(),
     };
     match reference_date(state.services.today(), &year, &as_of) {
         Ok(on) => {
@@ -315,6 +323,10 @@ async fn page(
                 state.services.stats(&v.actor, id, on).await?
             };
             view(&mut page, &report);
+            let trend = state.services.admissions_trend(&v.actor, id, on).await?;
+            // The year of a date other than 31 December is the year so far.
+            let items: Vec<(String, u64)> = trend.iter().map(|(y, n)| (format!("{y}年"), *n)).collect();
+            page.trend_chart = bar_chart("chart-trend", "近五年发展党员", &items);
             render_status(StatusCode::OK, &page)
         }
         Err(errors) => {

@@ -20,7 +20,17 @@ pub(crate) async fn stats_routes_both_ways(db: Db) {
     assert!(refused(page_get(&f, &wb, &format!("/orgs/{a}/stats")).await.status));
     let r = page_get(&f, &wa, &format!("/orgs/{a}/stats?as_of={today}")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    for id in ["stats-summary", "stats-table1", "stats-table2", "stats-table3", "stats-table4", "chart-age"] {
+    for id in [
+        "stats-summary",
+        "stats-table1",
+        "stats-table2",
+        "stats-table3",
+        "stats-table4",
+        "chart-age",
+        "chart-education",
+        "chart-orgs",
+        "chart-trend",
+    ] {
         assert!(r.body.contains(&format!("id=\"{id}\"")), "{id}: {}", r.body);
     }
     assert!(r.body.contains("id=\"stats-consistent\""), "{}", r.body);
