@@ -135,7 +135,8 @@ struct PackedBranch {
 }
 
 /// Two statements: the members packed per branch (with their cards and paid years), and the
-/// publications.
+/// publications. The card is a scalar subquery, not a join: PostgreSQL planned the join as a
+/// hash join over every card of the province for each page (0.71 s a page against 0.11 s).
 pub async fn dues_of(db: &Db, branch_ids: &[i64], from: &str, to: &str) -> Result<DuesPage> {
     if branch_ids.is_empty() {
         return Ok(DuesPage::default());
@@ -152,8 +153,8 @@ pub async fn dues_of(db: &Db, branch_ids: &[i64], from: &str, to: &str) -> Resul
     );
     b.push(&format!(
         "SELECT m.branch_id, {agg}(m.id || ';' || m.joined_on || ';' || COALESCE(m.dues_owed_from, '') || ';' || \
-         COALESCE(c.card, ';;') || ';' || {paid}, '|') AS packed FROM members m \
-         LEFT JOIN dues_cards c ON c.member_id = m.id WHERE "
+         COALESCE((SELECT c.card FROM dues_cards c WHERE c.member_id = m.id), ';;') || ';' || {paid}, '|') AS packed \
+         FROM members m WHERE "
     ));
     push_in(&mut b, "m.branch_id", branch_ids);
     b.push(" AND m.status IN ('probationary','full') GROUP BY m.branch_id");
