@@ -257,7 +257,7 @@ pub async fn branch_tallies(
         sanctions(db, branch_ids, last, on),
         admissions(db, branch_ids, last, on),
         confirmations(db, branch_ids, last, on),
-        pipeline(db, branch_ids, last, on),
+        pipeline(db, branch_ids, on),
         appraisals(db, branch_ids, last, on),
         away_and_lost(db, branch_ids, on),
     )?;
@@ -369,7 +369,7 @@ async fn confirmations(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDa
 }
 
 /// Tables 18–20: people on the path on the day.
-async fn pipeline(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
+async fn pipeline(db: &Db, branch_ids: &[i64], on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
     let mut out = Vec::new();
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
     // 18–20: people on the path on the day, by the stage of their furthest step recorded by
@@ -382,7 +382,6 @@ async fn pipeline(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -
         let n: Vec<u8> = stages.iter().flat_map(|s| bucket(*s)).collect();
         (n.iter().copied().min().unwrap_or(0), n.iter().copied().max().unwrap_or(0))
     };
-    let _ = last;
     let (apply_lo, apply_hi) = range(&[Stage::Application]);
     let (act_lo, act_hi) = range(&[Stage::Activist]);
     let (cand_lo, cand_hi) = range(&[Stage::Candidate, Stage::Admission]);
