@@ -204,6 +204,34 @@ pub fn rate_bars(title: &str, bars: &[Bar]) -> String {
     out
 }
 
+/// A horizontal bar chart of counts (党员年龄结构, 学历 …): the label on the left, the bar scaled
+/// to the largest count, the count on the right. No bars, or only zeros, render [`NO_DATA`].
+pub fn count_bars(title: &str, bars: &[(String, u64)]) -> String {
+    let max = bars.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    if max == 0 {
+        return no_data(title);
+    }
+    let count = u32::try_from(bars.len()).unwrap_or(u32::MAX / BAR_ROW / 2);
+    let height = BAR_TOP + count.saturating_mul(BAR_ROW) + 12;
+    let mut out = String::new();
+    open_svg(&mut out, title, height);
+    for (i, (label, n)) in bars.iter().enumerate() {
+        let y = BAR_TOP + u32::try_from(i).unwrap_or(0) * BAR_ROW;
+        let text_y = y + 14;
+        // Integer scaling: the bar's share of the track, rounded down.
+        let width = u32::try_from(u128::from(TRACK_WIDTH) * u128::from(*n) / u128::from(max)).unwrap_or(TRACK_WIDTH);
+        let _ = write!(
+            out,
+            r#"<g><title>{tooltip}</title><text x="{LABEL_X}" y="{text_y}" font-size="13" fill="{TEXT}">{label}</text><rect x="{TRACK_X}" y="{y}" width="{width}" height="{BAR_HEIGHT}" fill="{RED}"/><text x="{count_x}" y="{text_y}" font-size="13" fill="{TEXT}">{n}</text></g>"#,
+            tooltip = xml_escape(&format!("{label}：{n}")),
+            label = xml_escape(&fit_text(label, LABEL_UNITS)),
+            count_x = TRACK_X + width + 8,
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 const COLUMN_TOP: u32 = 56;
 /// The tallest the column area gets.
 const COLUMN_AREA: u32 = 160;
@@ -325,6 +353,18 @@ pub fn monthly_columns(title: &str, months: &[MonthCell]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn count_bars_scale_to_the_largest_and_escape_labels() {
+        let svg = super::count_bars("年龄", &[("<30".into(), 10), ("31-35".into(), 5), ("36-40".into(), 0)]);
+        assert!(
+            svg.contains(r#"width="300""#) && svg.contains(r#"width="150""#) && svg.contains(r#"width="0""#),
+            "{svg}"
+        );
+        assert!(svg.contains("&lt;30") && !svg.contains("<30"), "{svg}");
+        assert!(super::count_bars("空", &[("a".into(), 0)]).contains(super::NO_DATA));
+        assert!(super::count_bars("空", &[]).contains(super::NO_DATA));
+    }
+
     use super::*;
     use quick_xml::Reader;
     use quick_xml::events::Event;

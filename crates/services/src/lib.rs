@@ -35,6 +35,7 @@ pub mod sessions;
 pub mod settings;
 pub mod stats;
 pub mod stats_doc;
+pub mod stats_lines;
 pub mod todo;
 pub mod transfer_in;
 pub mod transfers;

@@ -101,13 +101,20 @@ fn exists_on(org: &OrgRow, on: NaiveDate) -> bool {
 }
 
 impl Services {
-    /// The statistics of `org_id`'s subtree on `on`, for a viewer who may see that org.
-    pub async fn stats(&self, actor: &Actor, org_id: i64, on: NaiveDate) -> Result<StatsReport> {
+    /// The path of `org_id`, whose statistics the viewer asks for: not found outside the
+    /// viewer's scope, forbidden without the right to view it.
+    async fn stats_path(&self, actor: &Actor, org_id: i64) -> Result<OrgPath> {
         let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
         let path = org.org_path()?;
         if !can(actor, Action::ViewOrg, Target::Org(&path)) {
             return Err(ServiceError::Forbidden);
         }
+        Ok(path)
+    }
+
+    /// The statistics of `org_id`'s subtree on `on`, for a viewer who may see that org.
+    pub async fn stats(&self, actor: &Actor, org_id: i64, on: NaiveDate) -> Result<StatsReport> {
+        let path = self.stats_path(actor, org_id).await?;
         stats_of(self, Some(&path), on, STATS_PAGE).await
     }
 }
@@ -356,11 +363,7 @@ impl Services {
         cell: &str,
         page: i64,
     ) -> Result<CellPage> {
-        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
-        let path = org.org_path()?;
-        if !can(actor, Action::ViewOrg, Target::Org(&path)) {
-            return Err(ServiceError::Forbidden);
-        }
+        let path = self.stats_path(actor, org_id).await?;
         let Some(c) = domain::stats::Cell::parse(cell) else {
             let mut e = FieldErrors::new();
             e.add("cell", "统计表中没有这一项");
@@ -391,14 +394,38 @@ impl Services {
     /// Members admitted in each of the five years up to `on`'s in `org_id`'s subtree (the
     /// trend chart of the statistics page), oldest first, every year listed.
     pub async fn admissions_trend(&self, actor: &Actor, org_id: i64, on: NaiveDate) -> Result<Vec<(i32, u64)>> {
-        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
-        let path = org.org_path()?;
-        if !can(actor, Action::ViewOrg, Target::Org(&path)) {
-            return Err(ServiceError::Forbidden);
-        }
+        let path = self.stats_path(actor, org_id).await?;
         let (lo, hi) = path.subtree_bounds();
         let (from, to) = (on.year() - 4, on.year());
         let found = storage::stats::admissions_by_year(&self.db, &lo, &hi, from, to).await?;
         Ok((from..=to).map(|y| (y, found.iter().find(|(fy, _)| *fy == y).map_or(0, |(_, n)| *n))).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference_date;
+    use chrono::NaiveDate;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or(NaiveDate::MIN)
+    }
+
+    #[test]
+    fn the_reference_date_is_the_last_31_december_passed_unless_asked() {
+        // The day before, the day of the year's own 31 December.
+        assert_eq!(reference_date(d(2026, 12, 30), "", ""), Ok(d(2025, 12, 31)));
+        assert_eq!(reference_date(d(2026, 12, 31), "", ""), Ok(d(2026, 12, 31)));
+        assert_eq!(reference_date(d(2026, 12, 30), " 2024 ", ""), Ok(d(2024, 12, 31)));
+        // A date wins over a year.
+        assert_eq!(reference_date(d(2026, 12, 30), "2024", "2026-06-30"), Ok(d(2026, 6, 30)));
+        // Years from the party's founding to this one; anything else names its field.
+        assert_eq!(reference_date(d(2026, 12, 30), "1921", ""), Ok(d(1921, 12, 31)));
+        for bad in ["1920", "2027", "19", "abc"] {
+            let e = reference_date(d(2026, 12, 30), bad, "").err().map(|e| e.get("year").is_some());
+            assert_eq!(e, Some(true), "{bad}");
+        }
+        let e = reference_date(d(2026, 12, 30), "", "2025-02-30").err().map(|e| e.get("as_of").is_some());
+        assert_eq!(e, Some(true));
     }
 }

@@ -2,13 +2,12 @@
 //! with the Chinese headers of the annual report (forms.md §2.9), from the same report the page
 //! shows.
 
-use domain::codes::{EducationLevel, Occupation};
 use domain::dates::{AgeBand, format_cn};
-use domain::stats::{Change, JoinPeriod, Tally};
 use reports::table_doc::{Section, TableDoc};
 
 use crate::ledger::{LedgerFile, LedgerFormat};
 use crate::stats::StatsReport;
+use crate::stats_lines::{self as lines, StatLine};
 use crate::{Actor, Result, Services};
 
 fn two_columns(heading: &str, label: &str, rows: Vec<(String, u64)>, notes: Vec<String>) -> Section {
@@ -21,63 +20,31 @@ fn two_columns(heading: &str, label: &str, rows: Vec<(String, u64)>, notes: Vec<
     }
 }
 
+/// Rows of a two-column sheet, each label indented by a full-width space per level.
+fn rows(lines: Vec<StatLine>) -> Vec<(String, u64)> {
+    lines.into_iter().map(|l| (format!("{}{}", "　".repeat(usize::from(l.depth)), l.label), l.n)).collect()
+}
+
 /// The document of a report about `name`.
 pub fn stats_doc(r: &StatsReport, name: &str) -> TableDoc {
     let m = &r.total.members;
-    let o = &r.total.orgs;
     let c = &r.total.changes;
     let mut sections = Vec::new();
-    let mut basic: Vec<(String, u64)> = vec![
-        ("党委".into(), o.committees),
-        ("党总支".into(), o.general_branches),
-        ("党支部".into(), o.branches),
-        ("　其中：无党员的党支部".into(), o.empty_branches),
-    ];
-    for (kind, n) in &o.by_unit_kind {
-        let label = domain::org::UnitKind::ALL.iter().find(|u| u.as_str() == kind).map_or(kind.as_str(), |u| u.label());
-        basic.push((format!("　设在{label}的党组织"), *n));
-    }
-    basic.extend([
-        ("党员总数".into(), m.total),
-        ("　正式党员".into(), m.total - m.probationary),
-        ("　预备党员".into(), m.probationary),
-        ("　女党员".into(), m.women),
-        ("　少数民族党员".into(), m.minorities),
-        ("　大专及以上学历".into(), m.college_plus),
-    ]);
     sections.push(two_columns(
         "基本情况",
         "项目",
-        basic,
+        rows(lines::basic(&r.total)),
         r.inconsistencies.iter().map(|i| format!("一致性检查未通过：{i}")).collect(),
     ));
-    let mut t1 = vec![("上年党员数".to_string(), c.last_year), ("增加".to_string(), c.increases())];
-    t1.extend(
-        Change::ALL
-            .iter()
-            .filter(|k| k.is_increase() && !k.is_unexplained())
-            .map(|k| (format!("　{}", k.label()), c.count(*k))),
-    );
-    t1.push(("减少".into(), c.decreases()));
-    t1.push(("　出党".into(), c.left()));
-    t1.extend(Change::ALL.iter().filter(|k| !k.is_increase() && !k.is_unexplained()).map(|k| {
-        let indent = if k.is_leaving() { "　　" } else { "　" };
-        (format!("{indent}{}", k.label()), c.count(*k))
-    }));
-    t1.push(("本年党员数".into(), c.this_year));
-    for k in [Change::UnexplainedIn, Change::UnexplainedOut] {
-        t1.push((k.label().to_string(), c.count(k)));
-    }
     let mut notes = vec![format!("{} 至 {}", format_cn(r.last), format_cn(r.on))];
     if !c.unexplained.is_empty() {
         let ids: Vec<String> = c.unexplained.iter().map(i64::to_string).collect();
         notes.push(format!("变化未能由记录说明的党员（编号）：{}", ids.join("、")));
     }
-    sections.push(two_columns("表1 党员数量变化", "项目", t1, notes));
+    sections.push(two_columns("表1 党员数量变化", "项目", rows(lines::table1(c)), notes));
     let mut headers = vec!["职业".to_string(), "合计".to_string()];
     headers.extend(AgeBand::ALL.iter().map(|b| b.label().to_string()));
-    let names = Occupation::all().iter().map(|o| o.name()).chain(["未填"]);
-    let rows = names
+    let table2 = lines::occupation_labels()
         .zip(&m.occupation_by_age)
         .map(|(name, row)| {
             let mut line = vec![name.to_string(), row.iter().sum::<u64>().to_string()];
@@ -88,32 +55,14 @@ pub fn stats_doc(r: &StatsReport, name: &str) -> TableDoc {
     sections.push(Section {
         heading: "表2 党员基本情况".into(),
         headers,
-        rows,
+        rows: table2,
         numeric: (1..=AgeBand::ALL.len() + 1).collect(),
         notes: vec!["年龄按统计时点计算".into()],
     });
-    sections.push(two_columns(
-        "表3 入党时间",
-        "入党时间",
-        JoinPeriod::ALL.iter().zip(m.join_period).map(|(p, n)| (p.label().to_string(), n)).collect(),
-        Vec::new(),
-    ));
-    let levels = EducationLevel::ALL.iter().map(|l| l.label()).chain(["未填"]);
-    sections.push(two_columns(
-        "表4 学历",
-        "学历",
-        levels.zip(m.education).map(|(l, n)| (l.to_string(), n)).collect(),
-        Vec::new(),
-    ));
-    let mut table = "";
-    for t in Tally::ALL {
-        if t.table() != table {
-            table = t.table();
-            sections.push(two_columns(table, "项目", Vec::new(), Vec::new()));
-        }
-        if let Some(s) = sections.last_mut() {
-            s.rows.push(vec![t.label().to_string(), r.total.events.get(t).to_string()]);
-        }
+    sections.push(two_columns("表3 入党时间", "入党时间", rows(lines::table3(&r.total)), Vec::new()));
+    sections.push(two_columns("表4 学历", "学历", rows(lines::table4(&r.total)), Vec::new()));
+    for (title, table) in lines::events(&r.total.events) {
+        sections.push(two_columns(title, "项目", rows(table), Vec::new()));
     }
     if !r.children.is_empty() {
         sections.push(Section {

@@ -269,11 +269,24 @@ pub async fn branch_tallies(
     Ok(out)
 }
 
+/// `(org, stored kind, count)` rows as tally cells, by the table of stored kinds each cell
+/// counts; an unknown kind is corrupt data in `table`.
+fn tallied(
+    rows: Vec<(i64, String, i64)>,
+    kinds: &[(Tally, &str)],
+    table: &'static str,
+) -> Result<Vec<(i64, Tally, u64)>> {
+    rows.into_iter()
+        .map(|(org, kind, n)| {
+            let tally = kinds.iter().find(|(_, k)| *k == kind).map(|(t, _)| *t);
+            let tally = tally.ok_or_else(|| StorageError::corrupt(table, format!("org {org}: {kind}")))?;
+            Ok((org, tally, u64::try_from(n).unwrap_or(0)))
+        })
+        .collect()
+}
+
 /// Tables 12–13: sanctions decided in the year, at the branch that decided them.
 async fn sanctions(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
-    let mut out = Vec::new();
-    let count = |n: i64| u64::try_from(n).unwrap_or(0);
-    // 12–13: sanctions decided in the year, at the branch that decided them.
     let mut b = SqlBuf::new("SELECT d.org_id, d.kind, COUNT(*) AS n FROM member_decisions d WHERE ");
     push_in(&mut b, "d.org_id", branch_ids);
     let kinds: Vec<String> = Tally::SANCTIONS.iter().map(|(_, k)| quote(k)).collect();
@@ -281,14 +294,7 @@ async fn sanctions(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) 
     b.push_arg(" AND d.decided_on > ", last.to_string());
     b.push_arg(" AND d.decided_on <= ", on.to_string());
     b.push(" GROUP BY d.org_id, d.kind");
-    let rows: Vec<(i64, String, i64)> = db.fetch_all(&b.text, &b.args).await?;
-    for (org, kind, n) in rows {
-        let tally = Tally::SANCTIONS.iter().find(|(_, k)| *k == kind).map(|(t, _)| *t);
-        let tally = tally.ok_or_else(|| StorageError::corrupt("member_decisions", format!("org {org}: {kind}")))?;
-        out.push((org, tally, count(n)));
-    }
-
-    Ok(out)
+    tallied(db.fetch_all(&b.text, &b.args).await?, &Tally::SANCTIONS, "member_decisions")
 }
 
 /// Tables 16–17: members admitted in the year, at the branch whose span covers the day.
@@ -420,15 +426,7 @@ async fn appraisals(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate)
     b.push_arg(" AND mt.held_on > ", last.to_string());
     b.push_arg(" AND mt.held_on <= ", on.to_string());
     b.push(" GROUP BY mt.org_id, r.rating");
-    let rows: Vec<(i64, String, i64)> = db.fetch_all(&b.text, &b.args).await?;
-    rows.into_iter()
-        .map(|(org, rating, n)| {
-            let tally = Tally::APPRAISALS.iter().find(|(_, r)| *r == rating).map(|(t, _)| *t);
-            let tally =
-                tally.ok_or_else(|| StorageError::corrupt("appraisal_ratings", format!("org {org}: {rating}")))?;
-            Ok((org, tally, u64::try_from(n).unwrap_or(0)))
-        })
-        .collect()
+    tallied(db.fetch_all(&b.text, &b.args).await?, &Tally::APPRAISALS, "appraisal_ratings")
 }
 
 /// Tables 33–35 and 43: members counted at a branch on the day who were away that day, by the
@@ -454,18 +452,8 @@ async fn away_and_lost(db: &Db, branch_ids: &[i64], on: NaiveDate) -> Result<Vec
     b.push(&format!(
         " AND s.kind = 'branch' AND {covers} AND {status} IN ('full','probationary')) x GROUP BY org_id, kind"
     ));
-    let rows: Vec<(i64, String, i64)> = db.fetch_all(&b.text, &b.args).await?;
-    rows.into_iter()
-        .map(|(org, kind, n)| {
-            let tally = if kind == "lost_contact" {
-                Some(Tally::LostContact)
-            } else {
-                Tally::AWAY.iter().find(|(_, k)| *k == kind).map(|(t, _)| *t)
-            };
-            let tally = tally.ok_or_else(|| StorageError::corrupt("member_away", format!("org {org}: {kind}")))?;
-            Ok((org, tally, u64::try_from(n).unwrap_or(0)))
-        })
-        .collect()
+    let kinds: Vec<(Tally, &str)> = Tally::AWAY.into_iter().chain([(Tally::LostContact, "lost_contact")]).collect();
+    tallied(db.fetch_all(&b.text, &b.args).await?, &kinds, "member_away")
 }
 
 /// A member behind a cell of the member tables.

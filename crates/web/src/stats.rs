@@ -10,12 +10,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use domain::FieldErrors;
-use domain::codes::{EducationLevel, Occupation};
 use domain::dates::{AgeBand, format_cn};
-use domain::stats::{Cell, Change, JoinPeriod, Tally};
+use domain::stats::Cell;
+use reports::chart::count_bars;
 use services::ServiceError;
 use services::ledger::LedgerFormat;
 use services::stats::{StatsReport, reference_date};
+use services::stats_lines::{self, StatLine};
 
 use crate::AppState;
 use crate::api::{ApiResult, id_of, ok};
@@ -40,8 +41,8 @@ pub fn api_routes() -> Routes {
 struct Line {
     label: String,
     n: u64,
-    /// Indented under the line before (a sub-row).
-    sub: bool,
+    /// Em spaces, one per level the row stands under the row above.
+    indent: String,
     /// Last year's count and the change, when compared ("" otherwise).
     before: String,
     change: String,
@@ -96,18 +97,21 @@ struct StatsPage {
     trend_chart: String,
 }
 
-fn line(label: &str, n: u64) -> Line {
-    Line { label: label.to_string(), n, sub: false, before: String::new(), change: String::new(), cell: String::new() }
+impl From<StatLine> for Line {
+    fn from(l: StatLine) -> Line {
+        Line {
+            label: l.label,
+            n: l.n,
+            indent: "\u{2003}".repeat(usize::from(l.depth)),
+            before: String::new(),
+            change: String::new(),
+            cell: l.cell.map(Cell::name).unwrap_or_default(),
+        }
+    }
 }
 
-/// A line whose count opens the members behind it.
-fn linked(mut l: Line, cell: Cell) -> Line {
-    l.cell = cell.name();
-    l
-}
-
-fn sub(label: &str, n: u64) -> Line {
-    Line { sub: true, ..line(label, n) }
+fn lines(from: Vec<StatLine>) -> Vec<Line> {
+    from.into_iter().map(Line::from).collect()
 }
 
 /// Puts last year's counts beside this year's, line by line (the two lists have the same rows).
@@ -133,74 +137,12 @@ struct Comparable {
 }
 
 fn comparable(stats: &services::stats::OrgStats) -> Comparable {
-    let m = &stats.members;
-    let o = &stats.orgs;
-    let mut summary = vec![
-        line("党委", o.committees),
-        line("党总支", o.general_branches),
-        line("党支部", o.branches),
-        sub("其中：无党员的党支部", o.empty_branches),
-    ];
-    for kind in domain::org::UnitKind::ALL {
-        if let Some(n) = o.by_unit_kind.get(kind.as_str()) {
-            summary.push(sub(&format!("设在{}的党组织", kind.label()), *n));
-        }
+    Comparable {
+        summary: lines(stats_lines::basic(stats)),
+        table3: lines(stats_lines::table3(stats)),
+        table4: lines(stats_lines::table4(stats)),
+        events: stats_lines::events(&stats.events).into_iter().map(|(t, l)| (t.to_string(), lines(l))).collect(),
     }
-    summary.extend([
-        linked(line("党员总数", m.total), Cell::All),
-        sub("正式党员", m.total - m.probationary),
-        linked(sub("预备党员", m.probationary), Cell::Probationary),
-        linked(sub("女党员", m.women), Cell::Women),
-        linked(sub("少数民族党员", m.minorities), Cell::Minorities),
-        linked(sub("大专及以上学历", m.college_plus), Cell::CollegePlus),
-    ]);
-    let table3 = JoinPeriod::ALL
-        .iter()
-        .zip(m.join_period)
-        .enumerate()
-        .map(|(k, (p, n))| linked(line(p.label(), n), Cell::Joined(k)))
-        .collect();
-    let levels = EducationLevel::ALL.iter().map(|l| l.label()).chain(["未填"]);
-    let table4 =
-        levels.zip(m.education).enumerate().map(|(k, (l, n))| linked(line(l, n), Cell::Education(k))).collect();
-    let mut events: Vec<(String, Vec<Line>)> = Vec::new();
-    for t in Tally::ALL {
-        let n = stats.events.get(t);
-        let l = if t.label().starts_with("其中") || t.table().starts_with("表16") && t != Tally::Recruited {
-            sub(t.label(), n)
-        } else {
-            line(t.label(), n)
-        };
-        match events.last_mut() {
-            Some((title, lines)) if title == t.table() => lines.push(l),
-            _ => events.push((t.table().to_string(), vec![l])),
-        }
-    }
-    Comparable { summary, table3, table4, events }
-}
-
-/// A horizontal bar chart as inline SVG: one bar per (label, count), scaled to the largest. The
-/// labels come from the code lists, never from user input.
-fn bar_chart(id: &str, title: &str, items: &[(String, u64)]) -> String {
-    let max = items.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-    let row = 26;
-    let height = row * items.len() + 30;
-    let mut svg = format!(
-        "<svg id=\"{id}\" class=\"chart\" role=\"img\" aria-label=\"{title}\" viewBox=\"0 0 420 {height}\" \
-         xmlns=\"http://www.w3.org/2000/svg\"><title>{title}</title>"
-    );
-    for (i, (label, n)) in items.iter().enumerate() {
-        let y = 20 + i * row;
-        let width = (*n as f64 / max as f64 * 220.0).round();
-        svg.push_str(&format!(
-            "<text x=\"0\" y=\"{ty}\" font-size=\"12\">{label}</text><rect x=\"130\" y=\"{y}\" width=\"{width}\" \
-             height=\"16\" fill=\"#b3261e\"></rect><text x=\"{tx}\" y=\"{ty}\" font-size=\"12\">{n}</text>",
-            ty = y + 12,
-            tx = 136.0 + width,
-        ));
-    }
-    svg.push_str("</svg>");
-    svg
 }
 
 fn view(page: &mut StatsPage, r: &StatsReport) {
@@ -208,27 +150,13 @@ fn view(page: &mut StatsPage, r: &StatsReport) {
     page.on = format_cn(r.on);
     page.last = format_cn(r.last);
     let c = &r.total.changes;
-    let mut t1 = vec![line("上年党员数", c.last_year), line("增加", c.increases())];
-    t1.extend(
-        Change::ALL.iter().filter(|k| k.is_increase() && !k.is_unexplained()).map(|k| sub(k.label(), c.count(*k))),
-    );
-    t1.push(line("减少", c.decreases()));
-    t1.push(sub("出党", c.left()));
-    t1.extend(
-        Change::ALL.iter().filter(|k| !k.is_increase() && !k.is_unexplained()).map(|k| sub(k.label(), c.count(*k))),
-    );
-    t1.push(line("本年党员数", c.this_year));
-    for k in [Change::UnexplainedIn, Change::UnexplainedOut] {
-        if c.count(k) > 0 {
-            t1.push(line(k.label(), c.count(k)));
-        }
-    }
-    page.table1 = t1;
+    page.table1 = lines(stats_lines::table1(c));
     page.unexplained = c.unexplained.iter().map(i64::to_string).collect::<Vec<_>>().join("、");
     page.age_bands = AgeBand::ALL.iter().map(|b| b.label().to_string()).collect();
-    let names = Occupation::all().iter().map(|o| o.name()).chain(["未填"]);
-    page.table2 =
-        names.zip(&m.occupation_by_age).map(|(name, row)| (name.to_string(), row.iter().sum(), row.to_vec())).collect();
+    page.table2 = stats_lines::occupation_labels()
+        .zip(&m.occupation_by_age)
+        .map(|(name, row)| (name.to_string(), row.iter().sum(), row.to_vec()))
+        .collect();
     let mut now = comparable(&r.total);
     if let Some(before) = &r.previous {
         let then = comparable(before);
@@ -270,13 +198,13 @@ fn view(page: &mut StatsPage, r: &StatsReport) {
         .enumerate()
         .map(|(i, b)| (b.label().to_string(), m.occupation_by_age.iter().map(|row| row[i]).sum()))
         .collect();
-    page.age_chart = bar_chart("chart-age", "党员年龄结构", &ages);
+    page.age_chart = count_bars("党员年龄结构", &ages);
     let edu: Vec<(String, u64)> = page.table4.iter().map(|l| (l.label.clone(), l.n)).collect();
-    page.education_chart = bar_chart("chart-education", "党员学历结构", &edu);
+    page.education_chart = count_bars("党员学历结构", &edu);
     let o = &r.total.orgs;
     let orgs = [("党委", o.committees), ("党总支", o.general_branches), ("党支部", o.branches)];
     let orgs: Vec<(String, u64)> = orgs.iter().map(|(l, n)| (l.to_string(), *n)).collect();
-    page.org_chart = bar_chart("chart-orgs", "基层党组织", &orgs);
+    page.org_chart = count_bars("基层党组织", &orgs);
 }
 
 async fn page(
@@ -315,7 +243,7 @@ async fn page(
         org_chart: String::new(),
         trend_chart: String::new(),
     };
-    match reference_date(state.services.today(), &year, &as_of) {
+    match reference_of(&state, &q) {
         Ok(on) => {
             let report = if get_s(&q, "compare") == "1" {
                 state.services.stats_compared(&v.actor, id, on).await?
@@ -326,7 +254,7 @@ async fn page(
             let trend = state.services.admissions_trend(&v.actor, id, on).await?;
             // The year of a date other than 31 December is the year so far.
             let items: Vec<(String, u64)> = trend.iter().map(|(y, n)| (format!("{y}年"), *n)).collect();
-            page.trend_chart = bar_chart("chart-trend", "近五年发展党员", &items);
+            page.trend_chart = count_bars("近五年发展党员", &items);
             render_status(StatusCode::OK, &page)
         }
         Err(errors) => {
@@ -347,13 +275,18 @@ async fn api_stats(
 ) -> ApiResult {
     let id = id_of(&id)?;
     let q = query(q);
-    let on = reference_date(state.services.today(), &get_s(&q, "year"), &get_s(&q, "as_of"))
-        .map_err(|e| ApiError::Service(ServiceError::Invalid(e)))?;
+    let on = reference_of(&state, &q).map_err(|e| ApiError::Service(ServiceError::Invalid(e)))?;
     if matches!(get_s(&q, "compare").as_str(), "true" | "1") {
         ok(state.services.stats_compared(&v.actor, id, on).await?)
     } else {
         ok(state.services.stats(&v.actor, id, on).await?)
     }
+}
+
+/// The reference date a request asks for (`year` or `as_of`; see
+/// `services::stats::reference_date`).
+fn reference_of(state: &AppState, q: &HashMap<String, String>) -> Result<chrono::NaiveDate, FieldErrors> {
+    reference_date(state.services.today(), &get_s(q, "year"), &get_s(q, "as_of"))
 }
 
 /// The statistics as a workbook or PDF; a bad year or date is a 400 page naming it.
@@ -366,8 +299,7 @@ async fn file(
 ) -> PageResult {
     let id = id_param(id)?;
     let q = query(q);
-    let on = reference_date(state.services.today(), &get_s(&q, "year"), &get_s(&q, "as_of"))
-        .map_err(|e| PageError::BadRequest(e.to_string()))?;
+    let on = reference_of(state, &q).map_err(|e| PageError::BadRequest(e.to_string()))?;
     crate::dues_branch::file_response(state.services.stats_file(&v.actor, id, on, format).await?)
 }
 
@@ -431,7 +363,7 @@ async fn cell_page(
     let org = state.services.org(&v.actor, id).await?;
     let (year, as_of) = (get_s(&q, "year"), get_s(&q, "as_of"));
     let bad = |e: FieldErrors| PageError::BadRequest(e.to_string());
-    let on = reference_date(state.services.today(), &year, &as_of).map_err(bad)?;
+    let on = reference_of(&state, &q).map_err(bad)?;
     let page = page_number(&q).map_err(bad)?;
     let cell = state.services.stats_cell(&v.actor, id, on, &get_s(&q, "cell"), page).await.map_err(|e| match e {
         ServiceError::Invalid(f) => bad(f),
@@ -464,7 +396,7 @@ async fn api_cell(
     let id = id_of(&id)?;
     let q = query(q);
     let invalid = |e: FieldErrors| ApiError::Service(ServiceError::Invalid(e));
-    let on = reference_date(state.services.today(), &get_s(&q, "year"), &get_s(&q, "as_of")).map_err(invalid)?;
+    let on = reference_of(&state, &q).map_err(invalid)?;
     let page = page_number(&q).map_err(invalid)?;
     ok(state.services.stats_cell(&v.actor, id, on, &get_s(&q, "cell"), page).await?)
 }

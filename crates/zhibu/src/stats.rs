@@ -1,22 +1,22 @@
 //! `zhibu stats`: the party statistics (党内统计) of a subtree on a reference date.
 
 use anyhow::{Result, anyhow, bail};
-use chrono::{Datelike, NaiveDate};
-use domain::codes::{EducationLevel, Occupation};
+use chrono::NaiveDate;
 use domain::dates::AgeBand;
-use domain::stats::{Change, JoinPeriod, MemberTables, Tally};
+use domain::stats::MemberTables;
 use services::stats::{STATS_PAGE, StatsReport};
+use services::stats_lines::{self as lines, StatLine};
 use services::{Services, console_actor};
 use std::io::Write;
 
-/// The reference date: `--as-of`, else 31 December of `--year`, else of the last year whose
-/// 31 December has passed.
+/// The reference date of `--year` and `--as-of`, read as the page and the API read them
+/// (`services::stats::reference_date`).
 fn reference_date(today: NaiveDate, year: Option<i32>, as_of: Option<&str>) -> Result<NaiveDate> {
-    if let Some(s) = as_of {
-        return domain::dates::parse_date(s).map_err(|e| anyhow!("--as-of: {e}"));
-    }
-    let year = year.unwrap_or(if today.month() == 12 && today.day() == 31 { today.year() } else { today.year() - 1 });
-    NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| anyhow!("--year {year}: not a year"))
+    let year = year.map(|y| y.to_string()).unwrap_or_default();
+    services::stats::reference_date(today, &year, as_of.unwrap_or("")).map_err(|e| {
+        let e = e.to_string().replace("year: ", "--year: ").replace("as_of: ", "--as-of: ");
+        anyhow!(e)
+    })
 }
 
 pub async fn stats(
@@ -91,45 +91,21 @@ pub async fn export(
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-fn print_tables(out: &mut impl Write, r: &StatsReport) -> std::io::Result<()> {
+fn print_tables(out: &mut dyn Write, r: &StatsReport) -> std::io::Result<()> {
     let name = r.root.as_ref().map_or("全部组织", |o| o.name.as_str());
     let m: &MemberTables = &r.total.members;
     writeln!(out, "{name} 党内统计（统计时点 {}）", domain::dates::format_cn(r.on))?;
-    let o = &r.total.orgs;
-    writeln!(
-        out,
-        "基层党组织：党委 {}，党总支 {}，党支部 {}（无党员的党支部 {}）",
-        o.committees, o.general_branches, o.branches, o.empty_branches
-    )?;
-    writeln!(
-        out,
-        "党员总数 {}：正式党员 {}，预备党员 {}；女党员 {}，少数民族党员 {}，大专及以上学历 {}",
-        m.total,
-        m.total - m.probationary,
-        m.probationary,
-        m.women,
-        m.minorities,
-        m.college_plus
-    )?;
-    let c = &r.total.changes;
-    writeln!(out, "\n表1 党员数量变化（{} 至 {}）", domain::dates::format_cn(r.last), domain::dates::format_cn(r.on))?;
-    writeln!(out, "上年党员数\t{}", c.last_year)?;
-    writeln!(out, "增加\t{}", c.increases())?;
-    for k in Change::ALL.iter().filter(|k| k.is_increase() && !k.is_unexplained()) {
-        writeln!(out, "  {}\t{}", k.label(), c.count(*k))?;
-    }
-    writeln!(out, "减少\t{}", c.decreases())?;
-    writeln!(out, "  出党\t{}", c.left())?;
-    for k in Change::ALL.iter().filter(|k| !k.is_increase() && !k.is_unexplained()) {
-        let indent = if k.is_leaving() { "    " } else { "  " };
-        writeln!(out, "{indent}{}\t{}", k.label(), c.count(*k))?;
-    }
-    writeln!(out, "本年党员数\t{}", c.this_year)?;
-    for k in [Change::UnexplainedIn, Change::UnexplainedOut] {
-        if c.count(k) > 0 {
-            writeln!(out, "{}\t{}", k.label(), c.count(k))?;
+    let print = |out: &mut dyn Write, title: &str, lines: Vec<StatLine>| -> std::io::Result<()> {
+        writeln!(out, "\n{title}")?;
+        for l in lines {
+            writeln!(out, "{}{}\t{}", "  ".repeat(usize::from(l.depth)), l.label, l.n)?;
         }
-    }
+        Ok(())
+    };
+    print(out, "基本情况", lines::basic(&r.total))?;
+    let c = &r.total.changes;
+    let period = format!("（{} 至 {}）", domain::dates::format_cn(r.last), domain::dates::format_cn(r.on));
+    print(out, &format!("表1 党员数量变化{period}"), lines::table1(c))?;
     if !c.unexplained.is_empty() {
         let ids: Vec<String> = c.unexplained.iter().map(i64::to_string).collect();
         writeln!(out, "变化未能由记录说明的党员（编号）：{}", ids.join("、"))?;
@@ -137,27 +113,14 @@ fn print_tables(out: &mut impl Write, r: &StatsReport) -> std::io::Result<()> {
     writeln!(out, "\n表2 党员基本情况（职业 × 年龄）")?;
     let bands: Vec<&str> = AgeBand::ALL.iter().map(|b| b.label()).collect();
     writeln!(out, "职业\t合计\t{}", bands.join("\t"))?;
-    let names = Occupation::all().iter().map(|o| o.name()).chain(["未填"]);
-    for (name, row) in names.zip(&m.occupation_by_age) {
+    for (name, row) in lines::occupation_labels().zip(&m.occupation_by_age) {
         let cells: Vec<String> = row.iter().map(u64::to_string).collect();
         writeln!(out, "{name}\t{}\t{}", row.iter().sum::<u64>(), cells.join("\t"))?;
     }
-    writeln!(out, "\n表3 入党时间")?;
-    for (p, n) in JoinPeriod::ALL.iter().zip(m.join_period) {
-        writeln!(out, "{}\t{n}", p.label())?;
-    }
-    writeln!(out, "\n表4 学历")?;
-    let levels = EducationLevel::ALL.iter().map(|l| l.label()).chain(["未填"]);
-    for (label, n) in levels.zip(m.education) {
-        writeln!(out, "{label}\t{n}")?;
-    }
-    let mut table = "";
-    for t in Tally::ALL {
-        if t.table() != table {
-            table = t.table();
-            writeln!(out, "\n{table}")?;
-        }
-        writeln!(out, "{}\t{}", t.label(), r.total.events.get(t))?;
+    print(out, "表3 入党时间", lines::table3(&r.total))?;
+    print(out, "表4 学历", lines::table4(&r.total))?;
+    for (title, table) in lines::events(&r.total.events) {
+        print(out, title, table)?;
     }
     if !r.children.is_empty() {
         writeln!(out, "\n下级组织\t党组织数\t党员\t预备党员\t女\t少数民族\t大专及以上")?;

@@ -385,7 +385,7 @@ pub(crate) async fn statistics(ui: &Ui, branch_id: &str) {
     ui.wait_css("#stats-consistent").await;
     let summary = ui.wait_css("table#stats-summary").await.text().await.expect("read the summary");
     assert!(summary.contains("党员总数"), "{summary}");
-    ui.wait_css("svg#chart-age").await;
+    ui.wait_css("#chart-age svg").await;
     ui.shot("stats").await;
     // A figure opens the members behind it (the drill-down), at phone width.
     ui.client.set_window_size(390, 844).await.expect("phone width");
