@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use domain::FieldErrors;
 use domain::org::{OrgKind, OrgPath};
 use domain::scope::{Action, Actor, Target, can};
-use domain::stats::{Figures, MemberChanges, MemberTables, OrgTables, Profile, Rollup, Tallies};
+use domain::stats::{Behind, Drill, Figures, MemberChanges, MemberTables, OrgTables, Profile, Rollup, Tallies};
 use serde::Serialize;
 use storage::org::OrgRow;
 
@@ -152,7 +152,7 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
     let mut rollup: Rollup<Cells> = Rollup::new();
     let mut report_pages = 0u64;
     let mut orgs_read = 0u64;
-    let last = NaiveDate::from_ymd_opt(on.year() - 1, 12, 31).unwrap_or(on);
+    let last = last_reference_date(on);
     let mut next = Some(tokio::spawn(read_page(db.clone(), lo.clone(), hi.clone(), None, page_size, last, on)));
     while let Some(handle) = next.take() {
         let (page, profiles, mut changes, mut events) =
@@ -307,12 +307,11 @@ async fn read_page(
     let branch = |o: &&OrgRow| o.kind == OrgKind::Branch;
     let now: Vec<i64> = page.iter().filter(branch).filter(|o| exists_on(o, on)).map(|o| o.id).collect();
     let before: Vec<i64> = page.iter().filter(branch).filter(|o| exists_on(o, last)).map(|o| o.id).collect();
-    let either: Vec<i64> =
-        page.iter().filter(branch).filter(|o| exists_on(o, on) || exists_on(o, last)).map(|o| o.id).collect();
+    let branches = storage::stats::Branches::Page { now: &now, before: &before };
     let (profiles, changes, tallies) = tokio::try_join!(
         storage::stats::branch_profiles(&db, &now, on),
-        storage::stats::branch_changes(&db, &now, &before, last, on),
-        storage::stats::branch_tallies(&db, &either, last, on),
+        storage::stats::branch_changes(&db, branches, last, on),
+        storage::stats::branch_tallies(&db, branches, last, on),
     )?;
     let mut events: HashMap<i64, Tallies> = HashMap::new();
     for (org, tally, n) in tallies {
@@ -326,35 +325,41 @@ async fn read_page(
     ))
 }
 
-/// The members behind a cell of the member tables on a day: a page of them and how many.
+/// The people or orgs behind a figure of the statistics on a day: a page of them and how many.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CellPage {
     pub on: NaiveDate,
-    /// The cell's name (`edu-1`, `women` …) and what it counts, in Chinese.
+    /// Last year's reference date (table 1 and the event tables count from the day after).
+    pub last: NaiveDate,
+    /// The figure's name (`edu-1`, `change-died`, `event-recruited_women`, `orgs-branch` …)
+    /// and what it counts, in Chinese.
     pub cell: String,
     pub label: String,
+    /// What the rows are: members, people on the path to membership (tables 18–20), or orgs.
+    pub behind: Behind,
     pub total: i64,
-    pub members: Vec<CellMemberRow>,
+    pub rows: Vec<CellRow>,
 }
 
-/// One member behind a cell.
+/// One member, recruit or org behind a figure, with the org it is counted at (an org's parent).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct CellMemberRow {
-    pub member_id: i64,
+pub struct CellRow {
+    pub id: i64,
     pub name: String,
-    pub branch_id: i64,
-    pub branch_name: String,
+    pub org_id: i64,
+    pub org_name: String,
 }
 
-/// Members listed per page of a cell.
+/// Rows listed per page of a figure.
 pub const CELL_PAGE: i64 = 100;
 
 impl Services {
-    /// The members counted on `on` in `org_id`'s subtree who fall in `cell` (the drill-down
-    /// from a figure of the member tables), `CELL_PAGE` a page from page 1. Only names and
-    /// branches: personal data stays on the member's page, which checks the viewer again.
+    /// The people or orgs behind a figure (`cell`, a [`Drill`] name) of `org_id`'s statistics
+    /// on `on`, `CELL_PAGE` a page from page 1: the member tables' cells read the members
+    /// counted that day; table 1 and the event tables read the same rows the walk counts. Only
+    /// names and orgs: personal data stays on the member's page, which checks the viewer again.
     pub async fn stats_cell(
         &self,
         actor: &Actor,
@@ -364,30 +369,47 @@ impl Services {
         page: i64,
     ) -> Result<CellPage> {
         let path = self.stats_path(actor, org_id).await?;
-        let Some(c) = domain::stats::Cell::parse(cell) else {
+        let Some(drill) = Drill::parse(cell) else {
             let mut e = FieldErrors::new();
             e.add("cell", "统计表中没有这一项");
             return Err(ServiceError::Invalid(e));
         };
         let (lo, hi) = path.subtree_bounds();
+        let last = last_reference_date(on);
         let offset = (page.max(1) - 1).saturating_mul(CELL_PAGE);
-        let (rows, total) = storage::stats::cell_members(&self.db, &lo, &hi, on, &c.parts(), CELL_PAGE, offset).await?;
-        Ok(CellPage {
-            on,
-            cell: c.name(),
-            label: c.label(),
-            total,
-            members: rows
-                .into_iter()
-                .map(|r| CellMemberRow {
-                    member_id: r.member_id,
-                    name: r.name,
-                    branch_id: r.branch_id,
-                    branch_name: r.branch_name,
-                })
-                .collect(),
-        })
+        let (rows, total) = match drill {
+            Drill::Members(c) => {
+                let (rows, n) =
+                    storage::stats::cell_members(&self.db, &lo, &hi, on, &c.parts(), CELL_PAGE, offset).await?;
+                let rows = rows
+                    .into_iter()
+                    .map(|r| CellRow { id: r.member_id, name: r.name, org_id: r.branch_id, org_name: r.branch_name })
+                    .collect();
+                (rows, n)
+            }
+            Drill::Orgs(c) => {
+                let (rows, n) = storage::stats::figure_orgs(&self.db, &lo, &hi, last, on, c, CELL_PAGE, offset).await?;
+                (rows.into_iter().map(CellRow::from).collect(), n)
+            }
+            Drill::Change(_) | Drill::Event(_) => {
+                let (rows, n) =
+                    storage::stats::figure_people(&self.db, &lo, &hi, last, on, drill, CELL_PAGE, offset).await?;
+                (rows.into_iter().map(CellRow::from).collect(), n)
+            }
+        };
+        Ok(CellPage { on, last, cell: drill.name(), label: drill.label(), behind: drill.behind(), total, rows })
     }
+}
+
+impl From<storage::stats::FigureRow> for CellRow {
+    fn from(r: storage::stats::FigureRow) -> Self {
+        CellRow { id: r.id, name: r.name, org_id: r.org_id, org_name: r.org_name }
+    }
+}
+
+/// Last year's reference date for `on`: 31 December of the year before (table 1's start).
+pub fn last_reference_date(on: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(on.year() - 1, 12, 31).unwrap_or(on)
 }
 
 impl Services {

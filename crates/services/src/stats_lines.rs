@@ -2,41 +2,42 @@
 //! PDF, the CLI): one list per table, so the three cannot word or order a row differently.
 
 use domain::codes::{EducationLevel, Occupation};
+use domain::org::OrgKind;
 use domain::org::UnitKind;
-use domain::stats::{Cell, Change, JoinPeriod, MemberChanges, Tallies, Tally};
+use domain::stats::{Cell, Change, Drill, JoinPeriod, MemberChanges, OrgCell, Tallies, Tally};
 
 use crate::stats::OrgStats;
 
 /// One row: its label, its count, how far it is indented under the row above (0: none), and
-/// the cell whose members it counts (the drill-down), if any.
+/// the figure it opens to (the drill-down: the people or orgs behind it), if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatLine {
     pub label: String,
     pub n: u64,
     pub depth: u8,
-    pub cell: Option<Cell>,
+    pub cell: Option<Drill>,
 }
 
 fn row(label: &str, n: u64, depth: u8) -> StatLine {
     StatLine { label: label.to_string(), n, depth, cell: None }
 }
 
-fn linked(label: &str, n: u64, depth: u8, cell: Cell) -> StatLine {
-    StatLine { cell: Some(cell), ..row(label, n, depth) }
+fn linked(label: &str, n: u64, depth: u8, cell: impl Into<Drill>) -> StatLine {
+    StatLine { cell: Some(cell.into()), ..row(label, n, depth) }
 }
 
 /// 基本情况: the orgs by kind and unit kind, and the members.
 pub fn basic(s: &OrgStats) -> Vec<StatLine> {
     let (m, o) = (&s.members, &s.orgs);
     let mut out = vec![
-        row("党委", o.committees, 0),
-        row("党总支", o.general_branches, 0),
-        row("党支部", o.branches, 0),
-        row("其中：无党员的党支部", o.empty_branches, 1),
+        linked("党委", o.committees, 0, OrgCell::Kind(OrgKind::Committee)),
+        linked("党总支", o.general_branches, 0, OrgCell::Kind(OrgKind::GeneralBranch)),
+        linked("党支部", o.branches, 0, OrgCell::Kind(OrgKind::Branch)),
+        linked("其中：无党员的党支部", o.empty_branches, 1, OrgCell::EmptyBranches),
     ];
     for kind in UnitKind::ALL {
         if let Some(n) = o.by_unit_kind.get(kind.as_str()) {
-            out.push(row(&format!("设在{}的党组织", kind.label()), *n, 1));
+            out.push(linked(&format!("设在{}的党组织", kind.label()), *n, 1, OrgCell::UnitKind(kind)));
         }
     }
     out.extend([
@@ -55,16 +56,18 @@ pub fn basic(s: &OrgStats) -> Vec<StatLine> {
 pub fn table1(c: &MemberChanges) -> Vec<StatLine> {
     let mut out = vec![row("上年党员数", c.last_year, 0), row("增加", c.increases(), 0)];
     let explained = Change::ALL.iter().filter(|k| !k.is_unexplained());
-    out.extend(explained.clone().filter(|k| k.is_increase()).map(|k| row(k.label(), c.count(*k), 1)));
+    out.extend(explained.clone().filter(|k| k.is_increase()).map(|k| linked(k.label(), c.count(*k), 1, *k)));
     out.push(row("减少", c.decreases(), 0));
     out.push(row("出党", c.left(), 1));
     out.extend(
-        explained.filter(|k| !k.is_increase()).map(|k| row(k.label(), c.count(*k), if k.is_leaving() { 2 } else { 1 })),
+        explained
+            .filter(|k| !k.is_increase())
+            .map(|k| linked(k.label(), c.count(*k), if k.is_leaving() { 2 } else { 1 }, *k)),
     );
     out.push(row("本年党员数", c.this_year, 0));
     for k in [Change::UnexplainedIn, Change::UnexplainedOut] {
         if c.count(k) > 0 {
-            out.push(row(k.label(), c.count(k), 0));
+            out.push(linked(k.label(), c.count(k), 0, k));
         }
     }
     out
@@ -93,7 +96,7 @@ pub fn events(t: &Tallies) -> Vec<(&'static str, Vec<StatLine>)> {
     for k in Tally::ALL {
         // The parts of 表16–17 and 其中 rows stand under their whole.
         let depth = u8::from(k.label().starts_with("其中") || k.table().starts_with("表16") && k != Tally::Recruited);
-        let line = row(k.label(), t.get(k), depth);
+        let line = linked(k.label(), t.get(k), depth, k);
         match out.last_mut() {
             Some((title, lines)) if *title == k.table() => lines.push(line),
             _ => out.push((k.table(), vec![line])),

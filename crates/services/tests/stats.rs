@@ -20,7 +20,30 @@ use storage::audit::AuditKey;
 test_support::on_both_backends!(
     stats_count_members_where_they_are_on_the_reference_date,
     stats_agree_with_the_domain_for_every_member_of_the_county_demo,
+    stats_table1_balances_across_a_year_with_every_kind_of_change,
 );
+
+/// Every figure of the page that opens to the people or orgs behind it lists as many as it
+/// counts (the drill-down reads the rows the walk counts).
+async fn every_figure_opens_to_its_rows(s: &Services, org: i64, on: NaiveDate) {
+    use services::stats_lines as lines;
+    let r = s.stats(&console_actor(), org, on).await.unwrap();
+    let mut all = lines::basic(&r.total);
+    all.extend(lines::table1(&r.total.changes));
+    all.extend(lines::table3(&r.total));
+    all.extend(lines::table4(&r.total));
+    all.extend(lines::events(&r.total.events).into_iter().flat_map(|(_, l)| l));
+    let mut opened = 0;
+    for l in all {
+        let Some(cell) = l.cell else { continue };
+        let page = s.stats_cell(&console_actor(), org, on, &cell.name(), 1).await.unwrap();
+        assert_eq!(page.total, i64::try_from(l.n).unwrap(), "{} ({})", l.label, cell.name());
+        assert_eq!(page.rows.len(), usize::try_from(l.n.min(100)).unwrap(), "{}", l.label);
+        assert_eq!(page.behind, cell.behind());
+        opened += 1;
+    }
+    assert!(opened > 50, "{opened} figures opened");
+}
 
 fn day(s: &str) -> NaiveDate {
     domain::dates::parse_iso(s).unwrap()
@@ -262,10 +285,146 @@ async fn stats_agree_with_the_domain_for_every_member_of_the_county_demo(db: Db)
     ] {
         let page = s.stats_cell(&console_actor(), root, as_of, cell, 1).await.unwrap();
         assert_eq!(page.total, i64::try_from(n).unwrap(), "{cell}");
-        assert_eq!(page.members.len(), usize::try_from(n.min(100)).unwrap(), "{cell}");
+        assert_eq!(page.rows.len(), usize::try_from(n.min(100)).unwrap(), "{cell}");
     }
+    every_figure_opens_to_its_rows(&s, root, as_of).await;
     // The demo's people on the path are counted by stage; the "of which" cells fit their wholes.
     let e = &report.total.events;
     assert!(e.get(Tally::Applicants) + e.get(Tally::Activists) + e.get(Tally::Candidates) > 0, "{e:?}");
     assert!(e.inconsistencies().is_empty(), "{:?}", e.inconsistencies());
+}
+
+/// Table 1 across 2026 with every kind of change the records give: each change counted under
+/// its reason, the balance closing, and each figure opening to the member behind it.
+async fn stats_table1_balances_across_a_year_with_every_kind_of_change(db: Db) {
+    let mut s = Services::new(db, AuditKey::new(vec![7u8; 32]), HashCost::cheap_for_tests());
+    s.today_override = NaiveDate::from_ymd_opt(2027, 1, 15);
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("县教育局党委", "committee", "2015-01-01")).await.unwrap();
+    let a = s.create_org(&c, Some(root.id), &org("一中党支部", "branch", "2015-01-01")).await.unwrap();
+    let b = s.create_org(&c, Some(root.id), &org("二中党支部", "branch", "2015-01-01")).await.unwrap();
+    let full = |seq: u16, joined: &'static str| Person {
+        seq,
+        female: seq % 2 == 0,
+        ethnicity: "01",
+        education: "21",
+        occupation: "worker",
+        birth: "1980-01-01",
+        joined,
+        confirmed: "",
+    };
+    let mut ids = Vec::new();
+    for seq in 1..=6u16 {
+        let mut p = full(seq, "2005-06-01");
+        p.confirmed = "2006-06-01";
+        ids.push(s.create_member(&c, a.id, None, &member(&p)).await.unwrap());
+    }
+    // A probationary member admitted in September 2025 (her probation is cancelled in 2026).
+    let mut input = member(&full(1, "2025-09-01"));
+    input.name = "钱七".into();
+    input.id_number = IdNumber::from_parts("110105", day("1996-02-02"), 4).unwrap().as_str().to_string();
+    input.birth_date = "1996-02-02".into();
+    input.gender = "female".into();
+    let probationary = s.create_member(&c, a.id, None, &input).await.unwrap();
+    let form = |kind: &str, on: &str| DecisionForm {
+        kind: kind.into(),
+        decided_on: on.into(),
+        body: "中共某县教育局委员会".into(),
+        document_no: "县教党〔2026〕1号".into(),
+        reason: "经支部大会讨论".into(),
+        months: String::new(),
+    };
+    // Suspended in 2025 (not counted at its end), restored in 2026.
+    s.record_decision(&c, ids[0], &form("suspend", "2025-10-01")).await.unwrap();
+    s.record_decision(&c, ids[0], &form("restore", "2026-03-01")).await.unwrap();
+    s.record_decision(&c, ids[1], &form("expelled", "2026-04-01")).await.unwrap();
+    s.record_decision(&c, ids[2], &form("lapse_removed", "2026-05-01")).await.unwrap();
+    s.record_decision(&c, ids[3], &form("death", "2026-06-01")).await.unwrap();
+    s.record_decision(&c, probationary, &form("probation_cancelled", "2026-06-15")).await.unwrap();
+    // Transferred out of the system by letter, and moved to B inside it.
+    let out = TransferInput {
+        kind: "out".into(),
+        destination: "中共某市第一中学委员会".into(),
+        issued_on: "2026-07-01".into(),
+        valid_days: "30".into(),
+        reason: "工作调动".into(),
+        ..Default::default()
+    };
+    let sent = s.issue_transfer(&c, ids[4], &out).await.unwrap();
+    s.record_receipt(&c, sent, "2026-07-20", "王干事").await.unwrap();
+    let inside = TransferInput { kind: "internal".into(), to_org_id: Some(b.id), destination: String::new(), ..out };
+    let t = s.issue_transfer(&c, ids[5], &inside).await.unwrap();
+    s.accept_transfer(&c, t, "2026-08-01").await.unwrap();
+    // Received into B by a letter from outside; admitted to B in 2026.
+    let mut from_outside = member(&full(3, "2001-07-01"));
+    from_outside.name = "孙八".into();
+    from_outside.id_number = IdNumber::from_parts("110105", day("1981-03-03"), 5).unwrap().as_str().to_string();
+    from_outside.birth_date = "1981-03-03".into();
+    from_outside.confirmed_on = "2002-07-01".into();
+    from_outside.status = "full".into();
+    let letter = services::transfer_in::LetterIn {
+        letter_no: "000123".into(),
+        origin: "中共某市教育局委员会".into(),
+        issued_on: "2026-09-01".into(),
+        received_on: "2026-09-10".into(),
+        dues_paid_to: "2026-08".into(),
+        member: from_outside,
+    };
+    let received = s.receive_letter(&c, b.id, &letter).await.unwrap();
+    let mut admitted = member(&full(5, "2026-10-01"));
+    admitted.name = "周九".into();
+    admitted.id_number = IdNumber::from_parts("110105", day("2000-05-05"), 9).unwrap().as_str().to_string();
+    admitted.birth_date = "2000-05-05".into();
+    let admitted = s.create_member(&c, b.id, None, &admitted).await.unwrap();
+
+    let on = day("2026-12-31");
+    let r = s.stats(&c, root.id, on).await.unwrap();
+    let t1 = &r.total.changes;
+    let kinds: BTreeMap<Change, u64> = t1.changes.clone();
+    let expected: BTreeMap<Change, u64> = [
+        (Change::Restored, 1),
+        (Change::TransferredIn, 2),
+        (Change::Recruited, 1),
+        (Change::Expelled, 1),
+        (Change::LapseRemoved, 1),
+        (Change::Died, 1),
+        (Change::ProbationCancelled, 1),
+        (Change::TransferredOut, 2),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(kinds, expected);
+    // End of 2025: six at A but the suspended one (5), and the probationary member (6). End of
+    // 2026: the restored member at A; the moved, received and admitted ones at B.
+    assert_eq!((t1.last_year, t1.increases(), t1.decreases(), t1.this_year), (6, 4, 6, 4));
+    assert!(t1.balances() && t1.unexplained.is_empty(), "{t1:?}");
+    assert!(r.inconsistencies.is_empty(), "{:?}", r.inconsistencies);
+    assert_eq!(t1.left(), 3, "expelled, lapse removed, probation cancelled");
+    // Each change opens to its member.
+    for (cell, id) in [
+        ("change-restored", ids[0]),
+        ("change-expelled", ids[1]),
+        ("change-lapse_removed", ids[2]),
+        ("change-died", ids[3]),
+        ("change-probation_cancelled", probationary),
+        ("change-recruited", admitted),
+    ] {
+        let page = s.stats_cell(&c, root.id, on, cell, 1).await.unwrap();
+        let listed: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+        assert_eq!(listed, [id], "{cell}");
+    }
+    let page = s.stats_cell(&c, root.id, on, "change-transferred_in", 1).await.unwrap();
+    let mut listed: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+    listed.sort_unstable();
+    let mut want = vec![ids[5], received.member_id];
+    want.sort_unstable();
+    assert_eq!(listed, want);
+    // The move is out of A and into B: B's own table 1 has it as an increase only.
+    let rb = s.stats(&c, b.id, on).await.unwrap();
+    assert_eq!((rb.total.changes.count(Change::TransferredIn), rb.total.changes.count(Change::TransferredOut)), (2, 0));
+    // The year before each change, nothing of 2026 is counted.
+    let r = s.stats(&c, root.id, day("2025-12-31")).await.unwrap();
+    assert_eq!(r.total.changes.count(Change::Died), 0);
+    assert_eq!(r.total.members.total, 6);
+    every_figure_opens_to_its_rows(&s, root.id, on).await;
 }

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use domain::codes::{Education, Ethnicity, Gender, Occupation};
 use domain::dates::AgeBand;
 use domain::family::recruitment::{Stage, Step};
-use domain::stats::{Change, EDUCATION_SLOTS, JoinPeriod, Profile, Tally};
+use domain::stats::{Behind, Change, Drill, EDUCATION_SLOTS, JoinPeriod, OrgCell, Profile, Tally};
 
 use crate::check::{push_in, string_agg};
 use crate::{Db, Result, SqlBuf, StorageError};
@@ -155,36 +155,81 @@ fn in_sql(b: &mut SqlBuf, col: &str, ids: &[i64]) -> String {
     format!("{col} IN ({})", ph.join(","))
 }
 
-/// Table 1 of branches between `last` (last year's reference date) and `on`: members counted at
-/// a branch on one day and not the other, by the reason the records give (see
-/// `domain::stats::changes`). `now` are the branches that exist on `on`, `before` those that
-/// existed on `last` (a branch set up later, or closed before, counts nobody that day). Two
-/// statements run at once: the increases and the decreases, each grouped by branch and reason.
-pub async fn branch_changes(
-    db: &Db,
-    now: &[i64],
-    before: &[i64],
-    last: NaiveDate,
-    on: NaiveDate,
-) -> Result<Vec<BranchChanges>> {
-    let agg = string_agg(db);
-    let leaving: Vec<String> = Change::LEAVING_DECISIONS.iter().map(|c| quote(c.as_str())).collect();
-    let leaving = leaving.join(",");
+/// The branches a statistics read covers. Every figure is defined once, as rows over a set of
+/// branches: the walk counts them a page at a time, the drill-down lists them for a subtree, so
+/// a figure and the people listed behind it cannot disagree.
+#[derive(Debug, Clone, Copy)]
+pub enum Branches<'a> {
+    /// A page of the walk: the branches that exist on the reference date (`now`) and on last
+    /// year's (`before`).
+    Page { now: &'a [i64], before: &'a [i64] },
+    /// Every branch with `lo <= path < hi` (the drill-down of a subtree).
+    Subtree { lo: &'a str, hi: &'a str },
+}
 
-    let grouped = |inner: String| {
-        format!(
-            "SELECT org_id, kind, COUNT(*) AS n, {agg}(CASE WHEN kind LIKE 'unexplained%' THEN CAST(member_id AS TEXT) END, ',') \
-             AS ids FROM ({inner}) x GROUP BY org_id, kind ORDER BY org_id, kind"
-        )
-    };
-    // Increases: counted at the branch this year, not last year.
-    let mut b = SqlBuf::new("");
-    let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
-    let covers = crate::member::span_covers_sql(&o);
-    let status_on = crate::member::status_on_sql(&o);
-    let (in_now, in_before) = (in_sql(&mut b, "s.org_id", now), in_sql(&mut b, "s.org_id", before));
-    let inner = format!(
-        "SELECT s.org_id, m.id AS member_id, CASE \
+/// The day(s) a branch must exist on to count.
+#[derive(Debug, Clone, Copy)]
+enum Exists {
+    On,
+    Last,
+    Either,
+}
+
+impl Branches<'_> {
+    /// Whether there is no branch to read (a page with none).
+    fn is_empty(&self) -> bool {
+        matches!(self, Branches::Page { now, before } if now.is_empty() && before.is_empty())
+    }
+
+    /// SQL: `col` is a branch of the set that exists on the day(s) `when`; `l` and `o` are the
+    /// placeholders of last year's reference date and this year's. A branch exists on a day it
+    /// was set up by and not closed on or before (as the walk's `exists_on`), and a closed one
+    /// counts only if it closed on or after `l` (as the walk's page).
+    fn filter(&self, b: &mut SqlBuf, col: &str, when: Exists, l: &str, o: &str) -> String {
+        match *self {
+            Branches::Page { now, before } => {
+                let ids: Vec<i64> = match when {
+                    Exists::On => now.to_vec(),
+                    Exists::Last => before.to_vec(),
+                    Exists::Either => {
+                        let mut all: Vec<i64> = now.iter().chain(before).copied().collect();
+                        all.sort_unstable();
+                        all.dedup();
+                        all
+                    }
+                };
+                in_sql(b, col, &ids)
+            }
+            Branches::Subtree { lo, hi } => {
+                let (lo, hi) = (b.arg(lo.to_string()), b.arg(hi.to_string()));
+                let on = |d: &str| {
+                    format!(
+                        "((bo.established_on IS NULL OR bo.established_on <= {d}) AND (bo.closed_on IS NULL OR bo.closed_on > {d}))"
+                    )
+                };
+                let exists = match when {
+                    Exists::On => on(o),
+                    Exists::Last => on(l),
+                    Exists::Either => format!("({} OR {})", on(o), on(l)),
+                };
+                format!(
+                    "{col} IN (SELECT bo.id FROM orgs bo WHERE bo.path >= {lo} AND bo.path < {hi} AND bo.kind = 'branch' \
+                     AND (bo.status = 'active' OR bo.closed_on >= {l}) AND {exists})"
+                )
+            }
+        }
+    }
+}
+
+/// SQL: table 1's increases as rows `(org_id, pid, kind)`: members counted at a branch on `o`
+/// and not on `l`, with the reason the records give.
+fn increases_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
+    let covers = crate::member::span_covers_sql(o);
+    let status_on = crate::member::status_on_sql(o);
+    let in_now = br.filter(b, "s.org_id", Exists::On, l, o);
+    let in_before = br.filter(b, "s.org_id", Exists::Last, l, o);
+    format!(
+        "SELECT s.org_id, m.id AS pid, CASE \
          WHEN m.joined_on > {l} THEN 'recruited' \
          WHEN EXISTS (SELECT 1 FROM member_decisions d WHERE d.member_id = m.id AND d.kind = 'restore' \
            AND d.decided_on > {l} AND d.decided_on <= {o}) THEN 'restored' \
@@ -194,20 +239,22 @@ pub async fn branch_changes(
          ELSE 'unexplained_in' END AS kind \
          FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE {in_now} \
          AND s.kind = 'branch' AND {covers} AND {status_on} IN ('full','probationary') AND NOT ({in_before} AND {same})",
-        moved = counted_at(&l, "s.org_id", false),
-        same = counted_at(&l, "s.org_id", true),
-    );
-    b.push(&inner);
-    let increases_sql = (grouped(b.text.clone()), b.args.clone());
+        moved = counted_at(l, "s.org_id", false),
+        same = counted_at(l, "s.org_id", true),
+    )
+}
 
-    // Decreases: counted at the branch last year, not this year.
-    let mut b = SqlBuf::new("");
-    let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
-    let covers = crate::member::span_covers_sql(&l);
-    let (status_last, status_on) = (crate::member::status_on_sql(&l), crate::member::status_on_sql(&o));
-    let (in_now, in_before) = (in_sql(&mut b, "s.org_id", now), in_sql(&mut b, "s.org_id", before));
-    let inner = format!(
-        "SELECT s.org_id, m.id AS member_id, CASE \
+/// SQL: table 1's decreases as rows `(org_id, pid, kind)`: members counted at a branch on `l`
+/// and not on `o`, with the reason the records give.
+fn decreases_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
+    let leaving: Vec<String> = Change::LEAVING_DECISIONS.iter().map(|c| quote(c.as_str())).collect();
+    let leaving = leaving.join(",");
+    let covers = crate::member::span_covers_sql(l);
+    let (status_last, status_on) = (crate::member::status_on_sql(l), crate::member::status_on_sql(o));
+    let in_now = br.filter(b, "s.org_id", Exists::On, l, o);
+    let in_before = br.filter(b, "s.org_id", Exists::Last, l, o);
+    format!(
+        "SELECT s.org_id, m.id AS pid, CASE \
          WHEN {moved} THEN 'transferred_out' \
          WHEN {status_on} = 'suspended' THEN 'suspended' \
          WHEN {status_on} = 'deceased' THEN 'died' \
@@ -218,11 +265,40 @@ pub async fn branch_changes(
          ELSE 'unexplained_out' END AS kind \
          FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE {in_before} \
          AND s.kind = 'branch' AND {covers} AND {status_last} IN ('full','probationary') AND NOT ({in_now} AND {same})",
-        moved = counted_at(&o, "s.org_id", false),
-        same = counted_at(&o, "s.org_id", true),
-    );
-    b.push(&inner);
-    let decreases_sql = (grouped(b.text.clone()), b.args.clone());
+        moved = counted_at(o, "s.org_id", false),
+        same = counted_at(o, "s.org_id", true),
+    )
+}
+
+/// A statement and its arguments, built over fresh placeholders for `last` and `on`.
+fn dated(last: NaiveDate, on: NaiveDate, build: impl FnOnce(&mut SqlBuf, &str, &str) -> String) -> SqlBuf {
+    let mut b = SqlBuf::new("");
+    let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
+    let text = build(&mut b, &l, &o);
+    b.push(&text);
+    b
+}
+
+/// Table 1 of branches between `last` (last year's reference date) and `on`: members counted at
+/// a branch on one day and not the other, by the reason the records give (see
+/// `domain::stats::changes`). A branch set up later, or closed before, counts nobody that day.
+/// Two statements run at once: the increases and the decreases, each grouped by branch and
+/// reason.
+pub async fn branch_changes(db: &Db, br: Branches<'_>, last: NaiveDate, on: NaiveDate) -> Result<Vec<BranchChanges>> {
+    if br.is_empty() {
+        return Ok(Vec::new());
+    }
+    let agg = string_agg(db);
+    let grouped = |b: SqlBuf| {
+        let text = format!(
+            "SELECT org_id, kind, COUNT(*) AS n, {agg}(CASE WHEN kind LIKE 'unexplained%' THEN CAST(pid AS TEXT) END, ',') \
+             AS ids FROM ({}) x GROUP BY org_id, kind ORDER BY org_id, kind",
+            b.text
+        );
+        (text, b.args)
+    };
+    let increases_sql = grouped(dated(last, on, |b, l, o| increases_rows(b, br, l, o)));
+    let decreases_sql = grouped(dated(last, on, |b, l, o| decreases_rows(b, br, l, o)));
     let (increases, decreases): (Vec<ChangeRow>, Vec<ChangeRow>) = tokio::try_join!(
         db.fetch_all(&increases_sql.0, &increases_sql.1),
         db.fetch_all(&decreases_sql.0, &decreases_sql.1)
@@ -242,24 +318,27 @@ pub async fn branch_changes(
 }
 
 /// The event tables of these branches (see `domain::stats::events`): sanctions, confirmations
-/// and admissions in `(last, on]`, and the recruitment pipeline on `on`, as (branch, cell,
-/// count). Four statements, each grouped by branch.
+/// and admissions in `(last, on]`, the recruitment pipeline on `on`, the appraisals of the year
+/// and the members away or lost on `on`, as (branch, cell, count). Six statements at once, each
+/// grouped by branch.
 pub async fn branch_tallies(
     db: &Db,
-    branch_ids: &[i64],
+    br: Branches<'_>,
     last: NaiveDate,
     on: NaiveDate,
 ) -> Result<Vec<(i64, Tally, u64)>> {
-    if branch_ids.is_empty() {
+    if br.is_empty() {
         return Ok(Vec::new());
     }
+    let (admission, confirmation, pipeline, away) =
+        (admission_conds(db), confirmation_conds(), pipeline_conds(), away_kinds());
     let (mut out, admitted, confirmed, pipeline, appraised, away) = tokio::try_join!(
-        sanctions(db, branch_ids, last, on),
-        admissions(db, branch_ids, last, on),
-        confirmations(db, branch_ids, last, on),
-        pipeline(db, branch_ids, on),
-        appraisals(db, branch_ids, last, on),
-        away_and_lost(db, branch_ids, on),
+        by_kind(db, dated(last, on, |b, l, o| sanctions_rows(b, br, l, o)), &Tally::SANCTIONS, "member_decisions"),
+        summed(db, dated(last, on, |b, l, o| admissions_from(b, br, l, o)), &admission),
+        summed(db, dated(last, on, |b, l, o| confirmations_from(b, br, l, o)), &confirmation),
+        summed(db, dated(last, on, |b, l, o| pipeline_from(b, br, l, o)), &pipeline),
+        by_kind(db, dated(last, on, |b, l, o| appraisals_rows(b, br, l, o)), &Tally::APPRAISALS, "appraisal_ratings"),
+        by_kind(db, dated(last, on, |b, l, o| away_rows(b, br, l, o)), &away, "member_away"),
     )?;
     out.extend(admitted);
     out.extend(confirmed);
@@ -269,14 +348,18 @@ pub async fn branch_tallies(
     Ok(out)
 }
 
-/// `(org, stored kind, count)` rows as tally cells, by the table of stored kinds each cell
-/// counts; an unknown kind is corrupt data in `table`.
-fn tallied(
-    rows: Vec<(i64, String, i64)>,
+/// Rows `(org_id, pid, kind)` counted by branch and stored kind, each kind a tally cell by the
+/// table `kinds`; an unknown kind is corrupt data in `table`.
+async fn by_kind(
+    db: &Db,
+    rows: SqlBuf,
     kinds: &[(Tally, &str)],
     table: &'static str,
 ) -> Result<Vec<(i64, Tally, u64)>> {
-    rows.into_iter()
+    let text = format!("SELECT org_id, kind, COUNT(*) AS n FROM ({}) x GROUP BY org_id, kind", rows.text);
+    let found: Vec<(i64, String, i64)> = db.fetch_all(&text, &rows.args).await?;
+    found
+        .into_iter()
         .map(|(org, kind, n)| {
             let tally = kinds.iter().find(|(_, k)| *k == kind).map(|(t, _)| *t);
             let tally = tally.ok_or_else(|| StorageError::corrupt(table, format!("org {org}: {kind}")))?;
@@ -285,23 +368,56 @@ fn tallied(
         .collect()
 }
 
-/// Tables 12–13: sanctions decided in the year, at the branch that decided them.
-async fn sanctions(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
-    let mut b = SqlBuf::new("SELECT d.org_id, d.kind, COUNT(*) AS n FROM member_decisions d WHERE ");
-    push_in(&mut b, "d.org_id", branch_ids);
-    let kinds: Vec<String> = Tally::SANCTIONS.iter().map(|(_, k)| quote(k)).collect();
-    b.push(&format!(" AND d.kind IN ({})", kinds.join(",")));
-    b.push_arg(" AND d.decided_on > ", last.to_string());
-    b.push_arg(" AND d.decided_on <= ", on.to_string());
-    b.push(" GROUP BY d.org_id, d.kind");
-    tallied(db.fetch_all(&b.text, &b.args).await?, &Tally::SANCTIONS, "member_decisions")
+/// `FROM … WHERE …` (with `org_id` and `pid` in scope as `x.org_id`, `x.pid`) counted by branch
+/// once per cell, each cell the rows meeting its condition: one statement for all the cells.
+async fn summed(db: &Db, from: SqlBuf, conds: &[(Tally, String)]) -> Result<Vec<(i64, Tally, u64)>> {
+    if conds.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The sums leave as one text per branch: the number of cells varies by table.
+    let sums: Vec<String> =
+        conds.iter().map(|(_, c)| format!("CAST(SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS TEXT)")).collect();
+    let text = format!("SELECT x.org_id, {} AS sums FROM {} GROUP BY x.org_id", sums.join(" || ',' || "), from.text);
+    let rows: Vec<(i64, String)> = db.fetch_all(&text, &from.args).await?;
+    let mut out = Vec::new();
+    for (org, packed) in rows {
+        let corrupt = || StorageError::corrupt("members", format!("org {org}: sums {packed:?}"));
+        let values: Vec<&str> = packed.split(',').collect();
+        if values.len() != conds.len() {
+            return Err(corrupt());
+        }
+        for ((t, _), v) in conds.iter().zip(values) {
+            out.push((org, *t, v.parse::<u64>().map_err(|_| corrupt())?));
+        }
+    }
+    Ok(out)
 }
 
-/// Tables 16–17: members admitted in the year, at the branch whose span covers the day.
-async fn admissions(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
-    let mut out = Vec::new();
-    let count = |n: i64| u64::try_from(n).unwrap_or(0);
-    let sum = |cond: &str| format!("SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)");
+/// Tables 12–13: sanctions decided in the year, at the branch that decided them.
+fn sanctions_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
+    let in_br = br.filter(b, "d.org_id", Exists::Either, l, o);
+    let kinds: Vec<String> = Tally::SANCTIONS.iter().map(|(_, k)| quote(k)).collect();
+    format!(
+        "SELECT d.org_id, d.member_id AS pid, d.kind FROM member_decisions d WHERE {in_br} AND d.kind IN ({}) \
+         AND d.decided_on > {l} AND d.decided_on <= {o}",
+        kinds.join(",")
+    )
+}
+
+/// Tables 16–17: members admitted in the year, at the branch whose span covers the day, as
+/// `(x.org_id, x.pid)` with the member as `m`.
+fn admissions_from(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
+    let in_br = br.filter(b, "s.org_id", Exists::Either, l, o);
+    format!(
+        "(SELECT s.org_id, m.id AS pid, m.gender, m.ethnicity, m.education, m.birth_date, m.joined_on, m.key_teacher \
+         FROM members m JOIN member_org_spans s ON s.member_id = m.id AND s.kind = 'branch' \
+         AND s.start_on <= m.joined_on AND (s.end_on IS NULL OR s.end_on >= m.joined_on) \
+         WHERE m.joined_on > {l} AND m.joined_on <= {o} AND {in_br}) x"
+    )
+}
+
+/// The cells of tables 16–17 and the condition on an admitted member (`x`) each counts.
+fn admission_conds(db: &Db) -> Vec<(Tally, String)> {
     let minorities: Vec<String> =
         Ethnicity::all().iter().filter(|e| e.is_minority()).map(|e| quote(e.code())).collect();
     let college: Vec<String> = Education::all().iter().filter(|e| e.college_plus()).map(|e| quote(e.code())).collect();
@@ -310,150 +426,231 @@ async fn admissions(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate)
         .filter(|e| e.level() == domain::codes::EducationLevel::Postgraduate)
         .map(|e| quote(e.code()))
         .collect();
+    // 35 or younger on the day admitted: born after the day 36 years before it.
     let to35 = match db.kind() {
-        crate::DbKind::Sqlite => "m.birth_date > date(m.joined_on, '-36 years')".to_string(),
+        crate::DbKind::Sqlite => "x.birth_date > date(x.joined_on, '-36 years')".to_string(),
         crate::DbKind::Postgres => {
-            "m.birth_date > to_char(CAST(m.joined_on AS DATE) - INTERVAL '36 years', 'YYYY-MM-DD')".to_string()
+            "x.birth_date > to_char(CAST(x.joined_on AS DATE) - INTERVAL '36 years', 'YYYY-MM-DD')".to_string()
         }
     };
-    let mut b = SqlBuf::new("");
-    let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
-    b.push(&format!(
-        "SELECT s.org_id, COUNT(*) AS n, {women}, {minority}, {young}, {college}, {postgraduate}, {key} \
-         FROM members m JOIN member_org_spans s ON s.member_id = m.id AND s.kind = 'branch' \
-         AND s.start_on <= m.joined_on AND (s.end_on IS NULL OR s.end_on >= m.joined_on) \
-         WHERE m.joined_on > {l} AND m.joined_on <= {o} AND ",
-        women = sum(&format!("m.gender = {}", quote(Gender::Female.as_str()))),
-        minority = sum(&format!("m.ethnicity IN ({})", minorities.join(","))),
-        young = sum(&to35),
-        college = sum(&format!("m.education IN ({})", college.join(","))),
-        postgraduate = sum(&format!("m.education IN ({})", postgraduate.join(","))),
-        key = sum("m.key_teacher = 1"),
-    ));
-    push_in(&mut b, "s.org_id", branch_ids);
-    b.push(" GROUP BY s.org_id");
-    type Admitted = (i64, i64, i64, i64, i64, i64, i64, i64);
-    let rows: Vec<Admitted> = db.fetch_all(&b.text, &b.args).await?;
-    for (org, n, women, minority, young, college, postgraduate, key) in rows {
-        for (t, v) in [
-            (Tally::Recruited, n),
-            (Tally::RecruitedWomen, women),
-            (Tally::RecruitedMinorities, minority),
-            (Tally::RecruitedTo35, young),
-            (Tally::RecruitedCollegePlus, college),
-            (Tally::RecruitedPostgraduates, postgraduate),
-            (Tally::RecruitedKeyTeachers, key),
-        ] {
-            out.push((org, t, count(v)));
-        }
-    }
-    Ok(out)
+    vec![
+        (Tally::Recruited, "1 = 1".to_string()),
+        (Tally::RecruitedWomen, format!("x.gender = {}", quote(Gender::Female.as_str()))),
+        (Tally::RecruitedMinorities, format!("x.ethnicity IN ({})", minorities.join(","))),
+        (Tally::RecruitedTo35, to35),
+        (Tally::RecruitedCollegePlus, format!("x.education IN ({})", college.join(","))),
+        (Tally::RecruitedPostgraduates, format!("x.education IN ({})", postgraduate.join(","))),
+        (Tally::RecruitedKeyTeachers, "x.key_teacher = 1".to_string()),
+    ]
 }
 
 /// Table 15: members confirmed in the year, at the branch whose span covers the day.
-async fn confirmations(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
-    let mut out = Vec::new();
-    let count = |n: i64| u64::try_from(n).unwrap_or(0);
-    let sum = |cond: &str| format!("SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)");
-    let mut b = SqlBuf::new("");
-    let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
-    b.push(&format!(
-        "SELECT s.org_id, COUNT(*) AS n, {extended} FROM members m JOIN member_org_spans s ON s.member_id = m.id \
-         AND s.kind = 'branch' AND s.start_on <= m.confirmed_on AND (s.end_on IS NULL OR s.end_on >= m.confirmed_on) \
-         WHERE m.confirmed_on > {l} AND m.confirmed_on <= {o} AND m.confirmed_on > m.joined_on AND ",
-        extended = sum("COALESCE(m.probation_extension_months, 0) > 0"),
-    ));
-    push_in(&mut b, "s.org_id", branch_ids);
-    b.push(" GROUP BY s.org_id");
-    let rows: Vec<(i64, i64, i64)> = db.fetch_all(&b.text, &b.args).await?;
-    for (org, n, extended) in rows {
-        out.push((org, Tally::Confirmed, count(n)));
-        out.push((org, Tally::ConfirmedAfterExtension, count(extended)));
-    }
-
-    Ok(out)
+fn confirmations_from(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
+    let in_br = br.filter(b, "s.org_id", Exists::Either, l, o);
+    format!(
+        "(SELECT s.org_id, m.id AS pid, m.probation_extension_months FROM members m JOIN member_org_spans s \
+         ON s.member_id = m.id AND s.kind = 'branch' AND s.start_on <= m.confirmed_on \
+         AND (s.end_on IS NULL OR s.end_on >= m.confirmed_on) \
+         WHERE m.confirmed_on > {l} AND m.confirmed_on <= {o} AND m.confirmed_on > m.joined_on AND {in_br}) x"
+    )
 }
 
-/// Tables 18–20: people on the path on the day.
-async fn pipeline(db: &Db, branch_ids: &[i64], on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
-    let mut out = Vec::new();
-    let count = |n: i64| u64::try_from(n).unwrap_or(0);
-    // 18–20: people on the path on the day, by the stage of their furthest step recorded by
-    // then; not ended by then and not yet members.
+fn confirmation_conds() -> Vec<(Tally, String)> {
+    vec![
+        (Tally::Confirmed, "1 = 1".to_string()),
+        (Tally::ConfirmedAfterExtension, "COALESCE(x.probation_extension_months, 0) > 0".to_string()),
+    ]
+}
+
+/// Tables 18–20: people on the path on the day, by the stage of their furthest step recorded by
+/// then; not ended by then and not yet members. `pid` is the recruit's id.
+fn pipeline_from(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
+    let in_br = br.filter(b, "r.branch_id", Exists::Either, l, o);
     let step_numbers: Vec<String> =
         Step::ALL.iter().map(|s| format!("WHEN {} THEN {}", quote(s.as_str()), s.number())).collect();
-    let bucket =
-        |stage: Stage| -> Vec<u8> { Step::ALL.iter().filter(|s| s.stage() == stage).map(|s| s.number()).collect() };
-    let range = |stages: &[Stage]| -> (u8, u8) {
-        let n: Vec<u8> = stages.iter().flat_map(|s| bucket(*s)).collect();
-        (n.iter().copied().min().unwrap_or(0), n.iter().copied().max().unwrap_or(0))
-    };
-    let (apply_lo, apply_hi) = range(&[Stage::Application]);
-    let (act_lo, act_hi) = range(&[Stage::Activist]);
-    let (cand_lo, cand_hi) = range(&[Stage::Candidate, Stage::Admission]);
-    let mut b = SqlBuf::new("");
-    let o = b.arg(on.to_string());
-    b.push(&format!(
-        "SELECT branch_id, \
-         SUM(CASE WHEN furthest BETWEEN {apply_lo} AND {apply_hi} THEN 1 ELSE 0 END), \
-         SUM(CASE WHEN furthest BETWEEN {act_lo} AND {act_hi} THEN 1 ELSE 0 END), \
-         SUM(CASE WHEN furthest BETWEEN {cand_lo} AND {cand_hi} THEN 1 ELSE 0 END) FROM (\
-         SELECT r.branch_id, (SELECT MAX(CASE st.step {whens} ELSE 0 END) FROM recruit_steps st \
+    format!(
+        "(SELECT r.branch_id AS org_id, r.id AS pid, (SELECT MAX(CASE st.step {whens} ELSE 0 END) FROM recruit_steps st \
          WHERE st.recruit_id = r.id AND st.on_date <= {o}) AS furthest FROM recruits r \
          WHERE (r.ended_on IS NULL OR r.ended_on > {o}) \
-         AND (r.member_id IS NULL OR NOT EXISTS (SELECT 1 FROM members m WHERE m.id = r.member_id AND m.joined_on <= {o})) AND ",
+         AND (r.member_id IS NULL OR NOT EXISTS (SELECT 1 FROM members m WHERE m.id = r.member_id AND m.joined_on <= {o})) \
+         AND {in_br}) x",
         whens = step_numbers.join(" "),
-    ));
-    push_in(&mut b, "r.branch_id", branch_ids);
-    b.push(") p GROUP BY branch_id");
-    type Pipeline = (i64, Option<i64>, Option<i64>, Option<i64>);
-    let rows: Vec<Pipeline> = db.fetch_all(&b.text, &b.args).await?;
-    for (org, applicants, activists, candidates) in rows {
-        out.push((org, Tally::Applicants, count(applicants.unwrap_or(0))));
-        out.push((org, Tally::Activists, count(activists.unwrap_or(0))));
-        out.push((org, Tally::Candidates, count(candidates.unwrap_or(0))));
-    }
-    Ok(out)
+    )
+}
+
+fn pipeline_conds() -> Vec<(Tally, String)> {
+    let range = |stages: &[Stage]| -> String {
+        let n: Vec<u8> = Step::ALL.iter().filter(|s| stages.contains(&s.stage())).map(|s| s.number()).collect();
+        let (lo, hi) = (n.iter().copied().min().unwrap_or(0), n.iter().copied().max().unwrap_or(0));
+        format!("x.furthest BETWEEN {lo} AND {hi}")
+    };
+    vec![
+        (Tally::Applicants, range(&[Stage::Application])),
+        (Tally::Activists, range(&[Stage::Activist])),
+        (Tally::Candidates, range(&[Stage::Candidate, Stage::Admission])),
+    ]
 }
 
 /// Table 8: the ratings given at the 民主评议党员 meetings the branches held in the year.
-async fn appraisals(db: &Db, branch_ids: &[i64], last: NaiveDate, on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
-    let mut b = SqlBuf::new(
-        "SELECT mt.org_id, r.rating, COUNT(*) AS n FROM appraisal_ratings r JOIN meetings mt ON mt.id = r.meeting_id WHERE ",
-    );
-    push_in(&mut b, "mt.org_id", branch_ids);
-    b.push(" AND mt.voided_on IS NULL");
-    b.push_arg(" AND mt.held_on > ", last.to_string());
-    b.push_arg(" AND mt.held_on <= ", on.to_string());
-    b.push(" GROUP BY mt.org_id, r.rating");
-    tallied(db.fetch_all(&b.text, &b.args).await?, &Tally::APPRAISALS, "appraisal_ratings")
+fn appraisals_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
+    let in_br = br.filter(b, "mt.org_id", Exists::Either, l, o);
+    format!(
+        "SELECT mt.org_id, r.member_id AS pid, r.rating AS kind FROM appraisal_ratings r \
+         JOIN meetings mt ON mt.id = r.meeting_id WHERE {in_br} AND mt.voided_on IS NULL \
+         AND mt.held_on > {l} AND mt.held_on <= {o}"
+    )
+}
+
+fn away_kinds() -> Vec<(Tally, &'static str)> {
+    Tally::AWAY.into_iter().chain([(Tally::LostContact, "lost_contact")]).collect()
 }
 
 /// Tables 33–35 and 43: members counted at a branch on the day who were away that day, by the
 /// kind of their 外出登记, and those marked out of contact since a day on or before it.
-async fn away_and_lost(db: &Db, branch_ids: &[i64], on: NaiveDate) -> Result<Vec<(i64, Tally, u64)>> {
-    let mut b = SqlBuf::new("");
-    let o = b.arg(on.to_string());
-    let (covers, status) = (crate::member::span_covers_sql(&o), crate::member::status_on_sql(&o));
+fn away_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
+    let (covers, status) = (crate::member::span_covers_sql(o), crate::member::status_on_sql(o));
     let kinds: Vec<String> = Tally::AWAY.iter().map(|(_, k)| quote(k)).collect();
-    b.push(&format!(
-        "SELECT org_id, kind, COUNT(*) AS n FROM (SELECT s.org_id, a.kind FROM member_org_spans s \
+    let in_away = br.filter(b, "s.org_id", Exists::Either, l, o);
+    let in_lost = br.filter(b, "s.org_id", Exists::Either, l, o);
+    format!(
+        "SELECT s.org_id, m.id AS pid, a.kind FROM member_org_spans s \
          JOIN members m ON m.id = s.member_id JOIN member_away a ON a.member_id = m.id AND a.kind IN ({kinds}) \
-         AND a.left_on <= {o} AND (a.ended_on IS NULL OR a.ended_on > {o}) WHERE ",
+         AND a.left_on <= {o} AND (a.ended_on IS NULL OR a.ended_on > {o}) WHERE {in_away} \
+         AND s.kind = 'branch' AND {covers} AND {status} IN ('full','probationary') UNION ALL \
+         SELECT s.org_id, m.id AS pid, 'lost_contact' AS kind FROM member_org_spans s JOIN members m ON m.id = s.member_id \
+         WHERE m.lost_contact = 1 AND m.lost_contact_since <= {o} AND {in_lost} \
+         AND s.kind = 'branch' AND {covers} AND {status} IN ('full','probationary')",
         kinds = kinds.join(",")
-    ));
-    push_in(&mut b, "s.org_id", branch_ids);
-    b.push(&format!(" AND s.kind = 'branch' AND {covers} AND {status} IN ('full','probationary') UNION ALL "));
-    b.push(&format!(
-        "SELECT s.org_id, 'lost_contact' AS kind FROM member_org_spans s JOIN members m ON m.id = s.member_id \
-         WHERE m.lost_contact = 1 AND m.lost_contact_since <= {o} AND "
-    ));
-    push_in(&mut b, "s.org_id", branch_ids);
-    b.push(&format!(
-        " AND s.kind = 'branch' AND {covers} AND {status} IN ('full','probationary')) x GROUP BY org_id, kind"
-    ));
-    let kinds: Vec<(Tally, &str)> = Tally::AWAY.into_iter().chain([(Tally::LostContact, "lost_contact")]).collect();
-    tallied(db.fetch_all(&b.text, &b.args).await?, &kinds, "member_away")
+    )
+}
+
+/// One row behind a figure: a member, a recruit or an org, and the org it is counted at (for
+/// an org, its parent).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FigureRow {
+    pub id: i64,
+    pub name: String,
+    pub org_id: i64,
+    pub org_name: String,
+}
+
+/// SQL: the rows `(org_id, pid)` behind a figure of table 1 or the event tables, for the
+/// branches `br`; `None` for a figure that is not one of those.
+fn figure_rows_sql(db: &Db, b: &mut SqlBuf, br: Branches, l: &str, o: &str, drill: Drill) -> Option<String> {
+    let pick = |rows: String, kind: &str| format!("SELECT org_id, pid FROM ({rows}) x WHERE x.kind = {}", quote(kind));
+    let cond = |from: String, conds: Vec<(Tally, String)>, t: Tally| {
+        conds.into_iter().find(|(c, _)| *c == t).map(|(_, c)| format!("SELECT x.org_id, x.pid FROM {from} WHERE {c}"))
+    };
+    let stored = |kinds: &[(Tally, &'static str)], t: Tally| kinds.iter().find(|(c, _)| *c == t).map(|(_, k)| *k);
+    match drill {
+        Drill::Change(c) if c.is_increase() => Some(pick(increases_rows(b, br, l, o), c.as_str())),
+        Drill::Change(c) => Some(pick(decreases_rows(b, br, l, o), c.as_str())),
+        Drill::Event(t) => {
+            if let Some(k) = stored(&Tally::SANCTIONS, t) {
+                Some(pick(sanctions_rows(b, br, l, o), k))
+            } else if let Some(k) = stored(&Tally::APPRAISALS, t) {
+                Some(pick(appraisals_rows(b, br, l, o), k))
+            } else if let Some(k) = stored(&away_kinds(), t) {
+                Some(pick(away_rows(b, br, l, o), k))
+            } else if admission_conds(db).iter().any(|(c, _)| *c == t) {
+                cond(admissions_from(b, br, l, o), admission_conds(db), t)
+            } else if confirmation_conds().iter().any(|(c, _)| *c == t) {
+                cond(confirmations_from(b, br, l, o), confirmation_conds(), t)
+            } else {
+                cond(pipeline_from(b, br, l, o), pipeline_conds(), t)
+            }
+        }
+        Drill::Members(_) | Drill::Orgs(_) => None,
+    }
+}
+
+/// The members (or recruits, for tables 18–20) behind a figure of table 1 or the event tables
+/// in the subtree `lo <= path < hi`, from the same rows the walk counts (see [`Branches`]), by
+/// branch path and name, at most `limit` after skipping `offset`; and how many there are.
+/// Table 1's and the appraisals' rows are changes and ratings: a member rated at two meetings
+/// is listed twice, as counted.
+#[allow(clippy::too_many_arguments)]
+pub async fn figure_people(
+    db: &Db,
+    lo: &str,
+    hi: &str,
+    last: NaiveDate,
+    on: NaiveDate,
+    drill: Drill,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<FigureRow>, i64)> {
+    let br = Branches::Subtree { lo, hi };
+    let mut inner = None;
+    let b = dated(last, on, |b, l, o| {
+        inner = figure_rows_sql(db, b, br, l, o, drill);
+        String::new()
+    });
+    let Some(inner) = inner else { return Ok((Vec::new(), 0)) };
+    let people = if drill.behind() == Behind::Recruit { "recruits" } else { "members" };
+    let rows_sql = format!(
+        "SELECT p.id, p.name, o.id AS org_id, o.name AS org_name, o.path AS org_path FROM ({inner}) d \
+         JOIN {people} p ON p.id = d.pid JOIN orgs o ON o.id = d.org_id"
+    );
+    page_of(db, &rows_sql, b.args, "org_path, name, id", limit, offset).await
+}
+
+/// The orgs behind a figure of the org counts in the subtree `lo <= path < hi` on `on` (those
+/// the walk counts: not party groups, existing that day), each with its parent, by path.
+#[allow(clippy::too_many_arguments)]
+pub async fn figure_orgs(
+    db: &Db,
+    lo: &str,
+    hi: &str,
+    last: NaiveDate,
+    on: NaiveDate,
+    cell: OrgCell,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<FigureRow>, i64)> {
+    let mut b = SqlBuf::new("");
+    let (l, o) = (b.arg(last.to_string()), b.arg(on.to_string()));
+    let (lo, hi) = (b.arg(lo.to_string()), b.arg(hi.to_string()));
+    let which = match cell {
+        OrgCell::Kind(k) => format!("o.kind = {}", quote(k.as_str())),
+        OrgCell::UnitKind(u) => format!("o.kind <> 'group' AND o.unit_kind = {}", quote(u.as_str())),
+        OrgCell::EmptyBranches => {
+            let (covers, status) = (crate::member::span_covers_sql(&o), crate::member::status_on_sql(&o));
+            format!(
+                "o.kind = 'branch' AND NOT EXISTS (SELECT 1 FROM member_org_spans s JOIN members m ON m.id = s.member_id \
+                 WHERE s.org_id = o.id AND s.kind = 'branch' AND {covers} AND {status} IN ('full','probationary'))"
+            )
+        }
+    };
+    let rows_sql = format!(
+        "SELECT o.id, o.name, COALESCE(p.id, o.id) AS org_id, COALESCE(p.name, '') AS org_name, o.path AS org_path \
+         FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id WHERE o.path >= {lo} AND o.path < {hi} \
+         AND (o.status = 'active' OR o.closed_on >= {l}) AND (o.established_on IS NULL OR o.established_on <= {o}) \
+         AND (o.closed_on IS NULL OR o.closed_on > {o}) AND {which}"
+    );
+    page_of(db, &rows_sql, b.args, "org_path, id", limit, offset).await
+}
+
+/// A page of `rows_sql` (columns id, name, org_id, org_name, org_path) in `order`, and the
+/// number of rows in all.
+async fn page_of(
+    db: &Db,
+    rows_sql: &str,
+    mut args: Vec<crate::Arg>,
+    order: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<FigureRow>, i64)> {
+    let (n,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*) FROM ({rows_sql}) z"), &args).await?;
+    let page_sql = format!(
+        "SELECT id, name, org_id, org_name FROM ({rows_sql}) z ORDER BY {order} LIMIT ${} OFFSET ${}",
+        args.len() + 1,
+        args.len() + 2
+    );
+    args.push(crate::Arg::I64(limit));
+    args.push(crate::Arg::I64(offset));
+    let rows: Vec<FigureRow> = db.fetch_all(&page_sql, &args).await?;
+    Ok((rows, n))
 }
 
 /// A member behind a cell of the member tables.

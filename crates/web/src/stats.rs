@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use domain::FieldErrors;
 use domain::dates::{AgeBand, format_cn};
-use domain::stats::Cell;
+use domain::stats::{Behind, Drill};
 use reports::chart::count_bars;
 use services::ServiceError;
 use services::ledger::LedgerFormat;
@@ -105,7 +105,7 @@ impl From<StatLine> for Line {
             indent: "\u{2003}".repeat(usize::from(l.depth)),
             before: String::new(),
             change: String::new(),
-            cell: l.cell.map(Cell::name).unwrap_or_default(),
+            cell: l.cell.map(Drill::name).unwrap_or_default(),
         }
     }
 }
@@ -329,8 +329,17 @@ struct CellView {
     org_name: String,
     on: String,
     label: String,
+    /// The events of table 1 and the event tables fall after this day (formatted), up to `on`.
+    since: String,
+    /// Whether the figure counts events of the year (table 1, the event tables but 18–20 and
+    /// 33–35/43, which are taken on the day).
+    in_year: bool,
     total: i64,
-    members: Vec<services::stats::CellMemberRow>,
+    /// What the rows are, their link and the unit counted.
+    link: &'static str,
+    unit: &'static str,
+    org_header: &'static str,
+    rows: Vec<services::stats::CellRow>,
     /// The query of the statistics page this came from, to go back to it and to page.
     back: String,
     page: i64,
@@ -375,15 +384,47 @@ async fn cell_page(
         org_id: id,
         org_name: org.name,
         on: format_cn(on),
+        since: format_cn(cell.last),
+        in_year: in_year(&cell.cell),
         label: cell.label,
         total: cell.total,
-        members: cell.members,
+        link: match cell.behind {
+            Behind::Member => "/members/",
+            Behind::Recruit => "/recruits/",
+            Behind::Org => "/orgs/",
+        },
+        unit: match cell.behind {
+            Behind::Member => "名党员",
+            Behind::Recruit => "人",
+            Behind::Org => "个党组织",
+        },
+        org_header: if cell.behind == Behind::Org { "上级党组织" } else { "所在党支部" },
+        rows: cell.rows,
         back: format!("year={year}&as_of={as_of}&cell={}", cell.cell),
         page,
         prev: (page > 1).then_some(page - 1),
         next: (page < pages).then_some(page + 1),
     };
     render_status(StatusCode::OK, &view)
+}
+
+/// Whether a figure counts the events of the year rather than the state on the day.
+fn in_year(cell: &str) -> bool {
+    use domain::stats::Tally;
+    match Drill::parse(cell) {
+        Some(Drill::Change(_)) => true,
+        Some(Drill::Event(t)) => !matches!(
+            t,
+            Tally::Candidates
+                | Tally::Activists
+                | Tally::Applicants
+                | Tally::Mobile
+                | Tally::GraduatesKept
+                | Tally::Abroad
+                | Tally::LostContact
+        ),
+        _ => false,
+    }
 }
 
 /// `GET /api/v1/orgs/{id}/stats/members?cell=…[&year=Y|as_of=DATE][&page=N]`.

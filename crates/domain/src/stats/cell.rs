@@ -1,9 +1,12 @@
 //! A cell of the member tables, named in a link (`?cell=edu-1`), and the profile-code
 //! positions that select its members (the drill-down from a figure to the people behind it).
 
-use super::{EDUCATION_SLOTS, JoinPeriod, Profile};
+use serde::Serialize;
+
+use super::{Change, EDUCATION_SLOTS, JoinPeriod, Profile, Tally};
 use crate::codes::{EducationLevel, Occupation};
 use crate::dates::AgeBand;
+use crate::org::{OrgKind, UnitKind};
 
 /// One cell of the basic counts or of tables 2–4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +120,122 @@ impl Cell {
     }
 }
 
+/// The orgs behind a figure of the organisation counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgCell {
+    /// Orgs of a kind (committee, general branch, branch).
+    Kind(OrgKind),
+    /// Branches with no member counted on the day.
+    EmptyBranches,
+    /// Orgs (of every kind but the party group) set up in units of a kind.
+    UnitKind(UnitKind),
+}
+
+/// Any figure of the statistics page a reader can open to the people or orgs behind it: a cell
+/// of the member tables, a change of table 1, a cell of the event tables, or an org count. Its
+/// name is the `cell` of the drill-down link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drill {
+    Members(Cell),
+    Change(Change),
+    Event(Tally),
+    Orgs(OrgCell),
+}
+
+impl From<Cell> for Drill {
+    fn from(c: Cell) -> Drill {
+        Drill::Members(c)
+    }
+}
+
+impl From<Change> for Drill {
+    fn from(c: Change) -> Drill {
+        Drill::Change(c)
+    }
+}
+
+impl From<Tally> for Drill {
+    fn from(t: Tally) -> Drill {
+        Drill::Event(t)
+    }
+}
+
+impl From<OrgCell> for Drill {
+    fn from(c: OrgCell) -> Drill {
+        Drill::Orgs(c)
+    }
+}
+
+impl Drill {
+    /// Reads `change-K` (a [`Change`]), `event-K` (a [`Tally`]), `orgs-K` (an org kind),
+    /// `orgs-empty`, `unit-K` (a unit kind), or a [`Cell`]'s name.
+    pub fn parse(s: &str) -> Option<Drill> {
+        if let Some(k) = s.strip_prefix("change-") {
+            return Change::parse(k).map(Drill::Change);
+        }
+        if let Some(k) = s.strip_prefix("event-") {
+            return Tally::parse(k).map(Drill::Event);
+        }
+        if s == "orgs-empty" {
+            return Some(Drill::Orgs(OrgCell::EmptyBranches));
+        }
+        if let Some(k) = s.strip_prefix("orgs-") {
+            return OrgKind::parse(k).filter(|k| *k != OrgKind::Group).map(|k| Drill::Orgs(OrgCell::Kind(k)));
+        }
+        if let Some(k) = s.strip_prefix("unit-") {
+            return UnitKind::ALL.into_iter().find(|u| u.as_str() == k).map(|u| Drill::Orgs(OrgCell::UnitKind(u)));
+        }
+        Cell::parse(s).map(Drill::Members)
+    }
+
+    /// The name [`Drill::parse`] reads.
+    pub fn name(self) -> String {
+        match self {
+            Drill::Members(c) => c.name(),
+            Drill::Change(c) => format!("change-{}", c.as_str()),
+            Drill::Event(t) => format!("event-{}", t.as_str()),
+            Drill::Orgs(OrgCell::Kind(k)) => format!("orgs-{}", k.as_str()),
+            Drill::Orgs(OrgCell::EmptyBranches) => "orgs-empty".into(),
+            Drill::Orgs(OrgCell::UnitKind(u)) => format!("unit-{}", u.as_str()),
+        }
+    }
+
+    /// What the figure counts, in Chinese, with its table where the label alone is ambiguous.
+    pub fn label(self) -> String {
+        match self {
+            Drill::Members(c) => c.label(),
+            Drill::Change(c) => {
+                let side = if c.is_increase() { "增加" } else { "减少" };
+                format!("表1 党员数量变化：{side}，{}", c.label())
+            }
+            Drill::Event(t) => format!("{}：{}", t.table(), t.label().trim_start_matches("其中：")),
+            Drill::Orgs(OrgCell::Kind(k)) => k.label().into(),
+            Drill::Orgs(OrgCell::EmptyBranches) => "无党员的党支部".into(),
+            Drill::Orgs(OrgCell::UnitKind(u)) => format!("设在{}的党组织", u.label()),
+        }
+    }
+
+    /// What a row of the drill-down is: a member, a person on the path to membership (tables
+    /// 18–20), or an org.
+    pub fn behind(self) -> Behind {
+        match self {
+            Drill::Event(Tally::Candidates | Tally::Activists | Tally::Applicants) => Behind::Recruit,
+            Drill::Orgs(_) => Behind::Org,
+            _ => Behind::Member,
+        }
+    }
+}
+
+/// What the rows behind a figure are.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Behind {
+    Member,
+    Recruit,
+    Org,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +248,27 @@ mod tests {
         for bad in ["edu-7", "joined-4", "occ-9", "age-8", "occ-1-age-9", "edu", "edu-x", "", "women-1"] {
             assert_eq!(Cell::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn every_figure_name_round_trips_and_unknown_ones_are_refused() {
+        let mut all: Vec<Drill> = Change::ALL.into_iter().map(Drill::Change).collect();
+        all.extend(Tally::ALL.into_iter().map(Drill::Event));
+        all.extend(
+            [OrgKind::Committee, OrgKind::GeneralBranch, OrgKind::Branch].map(|k| Drill::Orgs(OrgCell::Kind(k))),
+        );
+        all.push(Drill::Orgs(OrgCell::EmptyBranches));
+        all.extend(UnitKind::ALL.into_iter().map(|u| Drill::Orgs(OrgCell::UnitKind(u))));
+        all.extend([Cell::All, Cell::Education(2), Cell::Occupation(1, Some(3))].map(Drill::Members));
+        for d in all {
+            assert_eq!(Drill::parse(&d.name()), Some(d), "{}", d.name());
+            assert!(!d.label().is_empty());
+        }
+        for bad in ["change-", "change-x", "event-recruited_all", "orgs-group", "orgs-", "unit-farm", "event-"] {
+            assert_eq!(Drill::parse(bad), None, "{bad}");
+        }
+        assert_eq!(Drill::Event(Tally::Activists).behind(), Behind::Recruit);
+        assert_eq!(Drill::Event(Tally::Recruited).behind(), Behind::Member);
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub mod events;
 pub mod rollup;
 pub mod tables;
 
-pub use cell::Cell;
+pub use cell::{Behind, Cell, Drill, OrgCell};
 pub use changes::{Change, MemberChanges};
 pub use events::{Tallies, Tally};
 pub use rollup::{Cells, Rollup};

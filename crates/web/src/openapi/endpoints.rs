@@ -586,7 +586,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/orgs/{id}/stats",
-        summary: "党内统计：统计时点本组织及下级的党员数量变化、基本情况、入党时间、学历和党组织数，及一致性检查",
+        summary: "党内统计：统计时点本组织及下级的党员数量变化、基本情况、入党时间、学历、党组织数和各项事件统计，及一致性检查",
         request: None,
         response: Some("StatsReport"),
         tag: "orgs",
@@ -594,7 +594,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "get",
         path: "/orgs/{id}/stats/members",
-        summary: "党内统计的下钻：统计时点某一格（如“女党员”“本科”“工人、30岁及以下”）所统计的党员，每页100名",
+        summary: "党内统计的下钻：某一数字（如“女党员”“工人、30岁及以下”“死亡”“发展党员其中：女”“党支部”）所统计的党员、入党申请人等或党组织，每页100条",
         request: None,
         response: Some("CellPage"),
         tag: "orgs",

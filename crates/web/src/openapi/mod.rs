@@ -111,7 +111,8 @@ mod endpoints;
     services::stats::StatsRow,
     services::stats::OrgStats,
     services::stats::CellPage,
-    services::stats::CellMemberRow,
+    services::stats::CellRow,
+    domain::stats::Behind,
     domain::stats::MemberTables,
     domain::stats::OrgTables,
     domain::stats::MemberChanges,
@@ -255,7 +256,7 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
             let mut cell = param(
                 "cell",
                 text(),
-                "统计表的格：all, probationary, women, minorities, college_plus, edu-K, joined-K, occ-J, occ-J-age-I, age-I",
+                "统计表的数字：all, probationary, women, minorities, college_plus, edu-K, joined-K, occ-J, occ-J-age-I, age-I；表1 change-K（K 如 recruited, died, transferred_out）；事件表 event-K（K 如 recruited_women, sanction_warning, activists）；党组织 orgs-committee, orgs-general_branch, orgs-branch, orgs-empty, unit-K",
             );
             cell["required"] = json!(true);
             out.push(cell);

@@ -56,9 +56,18 @@ pub(crate) async fn stats_routes_both_ways(db: Db) {
     assert!(r.body.contains(&format!("{members_a} 名党员")) && r.body.contains("id=\"cell-members\""), "{}", r.body);
     let r = page_get(&f, &wa, &format!("/orgs/{a}/stats/members?as_of={today}&cell=edu-9")).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
-    // The page's figures link to it.
+    // The page's figures link to it: the member tables, table 1, the event tables, the org counts.
     let r = page_get(&f, &wa, &format!("/orgs/{a}/stats?as_of={today}")).await;
-    assert!(r.body.contains("cell=occ-0-age-0"), "{}", r.body);
+    for cell in ["cell=occ-0-age-0", "cell=change-died", "cell=event-recruited_women", "cell=orgs-branch"] {
+        assert!(r.body.contains(cell), "{cell}: {}", r.body);
+    }
+    // An org count opens to the orgs, an event of the year to the members, with the year's span.
+    let r = page_get(&f, &wa, &format!("/orgs/{a}/stats/members?as_of={today}&cell=orgs-branch")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("1 个党组织") && r.body.contains(&format!("href=\"/orgs/{a}\"")), "{}", r.body);
+    let r = page_get(&f, &wa, &format!("/orgs/{a}/stats/members?as_of={today}&cell=change-recruited")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("之后至"), "{}", r.body);
 
     // The workbook and the PDF.
     for ext in ["xlsx", "pdf"] {
@@ -87,6 +96,11 @@ pub(crate) async fn stats_routes_both_ways(db: Db) {
     let r = api(&f, &ta, "GET", &format!("/api/v1/orgs/{a}/stats/members?as_of={today}&cell=all"), None).await;
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["total"], serde_json::json!(members_a), "{v}");
+    assert_eq!(v["behind"], serde_json::json!("member"), "{v}");
+    let r =
+        api(&f, &ta, "GET", &format!("/api/v1/orgs/{a}/stats/members?as_of={today}&cell=event-activists"), None).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["behind"], serde_json::json!("recruit"), "{v}");
     let r = api(&f, &ta, "GET", &format!("/api/v1/orgs/{a}/stats/members?cell=nonsense"), None).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     let r = api(&f, &ta, "GET", &format!("/api/v1/orgs/{a}/stats?year=abc"), None).await;
