@@ -59,13 +59,47 @@ pub struct StatsReport {
     pub total: OrgStats,
     pub children: Vec<StatsRow>,
     /// The consistency checks that failed (empty when every check holds).
-    pub inconsistencies: Vec<String>,
+    pub inconsistencies: Vec<Inconsistency>,
+    /// Whether the roster check ran (only today's roster exists: it runs when `on` is today).
+    pub roster_checked: bool,
     pub pages: u64,
     pub orgs_read: u64,
     /// The same subtree's figures on `last` (the two-year comparison of the annual report), when
     /// asked for.
     pub previous: Option<OrgStats>,
 }
+
+/// A consistency check that failed: what does not agree, and the members behind it (the first
+/// [`CHECK_LISTED`] of them).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Inconsistency {
+    pub message: String,
+    pub members: Vec<CheckMember>,
+}
+
+/// A member named by a failed check.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckMember {
+    pub id: i64,
+    pub name: String,
+}
+
+impl From<storage::stats::NamedMember> for CheckMember {
+    fn from(m: storage::stats::NamedMember) -> Self {
+        CheckMember { id: m.id, name: m.name }
+    }
+}
+
+impl Inconsistency {
+    fn new(message: impl Into<String>) -> Self {
+        Inconsistency { message: message.into(), members: Vec::new() }
+    }
+}
+
+/// How many members a failed check names.
+pub const CHECK_LISTED: i64 = 50;
 
 /// The reference date of a request: `as_of` when given, else 31 December of `year`, else of the
 /// last year whose 31 December has passed on `today`. Bad input is a field error in Chinese.
@@ -229,18 +263,28 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
             t
         }
     };
-    let mut inconsistencies: Vec<String> = total.members.inconsistencies().iter().map(|s| s.to_string()).collect();
-    inconsistencies.extend(total.events.inconsistencies().iter().map(|t| format!("“{t}”大于其总数")));
+    let mut inconsistencies: Vec<Inconsistency> = total
+        .members
+        .inconsistencies()
+        .iter()
+        .map(|t| Inconsistency::new(format!("{t}的合计不等于党员总数")))
+        .collect();
+    inconsistencies
+        .extend(total.events.inconsistencies().iter().map(|t| Inconsistency::new(format!("“{t}”大于其总数"))));
     let c = &total.changes;
     if !c.balances() {
-        inconsistencies.push(format!(
-            "表1 党员数量变化不平衡：上年 {} + 增加 {} − 减少 {} ≠ 本年 {}（{} 名党员的变化没有记录说明）",
-            c.last_year,
-            c.increases(),
-            c.decreases(),
-            c.this_year,
-            c.count(domain::stats::Change::UnexplainedIn) + c.count(domain::stats::Change::UnexplainedOut)
-        ));
+        let listed: Vec<i64> = c.unexplained.iter().copied().take(usize::try_from(CHECK_LISTED).unwrap_or(0)).collect();
+        inconsistencies.push(Inconsistency {
+            message: format!(
+                "表1 党员数量变化不平衡：上年 {} + 增加 {} − 减少 {} ≠ 本年 {}（{} 名党员的变化没有记录说明，请补录其组织关系转接、党籍处置或入党记录）",
+                c.last_year,
+                c.increases(),
+                c.decreases(),
+                c.this_year,
+                c.count(domain::stats::Change::UnexplainedIn) + c.count(domain::stats::Change::UnexplainedOut)
+            ),
+            members: storage::stats::named_members(db, &listed).await?.into_iter().map(CheckMember::from).collect(),
+        });
     }
     // Every parent = its own + the sum of its children (the additive check an inspector runs).
     if root_row.is_some() {
@@ -249,7 +293,36 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
             sum.add(&c.stats.members);
         }
         if sum != total.members {
-            inconsistencies.push("下级合计与本级不符".to_string());
+            inconsistencies.push(Inconsistency::new("下级合计加本级党员与本级汇总不符"));
+        }
+    }
+    // The admissions counted equal the recruitment records: each member admitted in the year
+    // came through the 25 steps on record.
+    let (without, named) = storage::stats::admitted_without_record(db, &lo, &hi, last, on, CHECK_LISTED).await?;
+    if without > 0 {
+        inconsistencies.push(Inconsistency {
+            message: format!(
+                "表16 发展党员 {} 名中，{without} 名没有发展党员记录（从入党申请到支部大会接收的各步骤），请在“发展党员”中补录",
+                total.events.get(domain::stats::Tally::Recruited)
+            ),
+            members: named.into_iter().map(CheckMember::from).collect(),
+        });
+    }
+    // Table 2's total equals the roster of the same day; only today's roster exists.
+    let roster_checked = on == services.today();
+    if roster_checked {
+        let r = storage::stats::roster_check(db, &lo, &hi, on, CHECK_LISTED).await?;
+        let total_members = i64::try_from(total.members.total).unwrap_or(i64::MAX);
+        if r.roster != total_members || !r.roster_only.is_empty() || !r.counted_only.is_empty() {
+            let mut members: Vec<CheckMember> = r.roster_only.into_iter().map(CheckMember::from).collect();
+            members.extend(r.counted_only.into_iter().map(CheckMember::from));
+            inconsistencies.push(Inconsistency {
+                message: format!(
+                    "表2 党员总数 {} 与当天党员名册的 {} 名不符：下列党员的所在党支部或党籍状态与其组织关系记录不一致",
+                    total.members.total, r.roster
+                ),
+                members,
+            });
         }
     }
     Ok(StatsReport {
@@ -259,6 +332,7 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
         total,
         children,
         inconsistencies,
+        roster_checked,
         pages: report_pages,
         orgs_read,
         previous: None,

@@ -34,7 +34,17 @@ pub fn stats_doc(r: &StatsReport, name: &str) -> TableDoc {
         "基本情况",
         "项目",
         rows(lines::basic(&r.total)),
-        r.inconsistencies.iter().map(|i| format!("一致性检查未通过：{i}")).collect(),
+        r.inconsistencies
+            .iter()
+            .map(|i| {
+                let names: Vec<&str> = i.members.iter().map(|m| m.name.as_str()).collect();
+                if names.is_empty() {
+                    format!("一致性检查未通过：{}", i.message)
+                } else {
+                    format!("一致性检查未通过：{}（{}）", i.message, names.join("、"))
+                }
+            })
+            .collect(),
     ));
     let mut notes = vec![format!("{} 至 {}", format_cn(r.last), format_cn(r.on))];
     if !c.unexplained.is_empty() {

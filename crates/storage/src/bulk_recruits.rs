@@ -1,7 +1,8 @@
 //! People in recruitment for the demos (发展党员), generated inside the database like the
 //! decisions ([`crate::bulk_decisions`]), deterministic on ids, for the branches whose path is in
 //! `lo..hi`:
-//! - every probationary member who joined at least 60 days before the demo's date has the path
+//! - every member admitted and not confirmed (probationary, or since died or left; the demo generators make them admitted 60 days or more before the
+//!   demo's date, old enough to have applied at 18) has the path
 //!   that admitted them: steps 1–20 dated around the admission assembly (their joining day), the
 //!   probation's education six months on when that day has come;
 //! - each branch has one or two people earlier on the path (by `h = (id × 7919 + 17) mod 6` of
@@ -120,7 +121,7 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
                  SELECT m.name, m.id_number, m.birth_date, m.gender, m.ethnicity, m.education, m.phone, \
                  COALESCE(m.unit_name, ''), COALESCE(m.post, ''), CASE WHEN m.id % 4 = 0 THEN 1 ELSE 0 END, \
                  m.branch_id, m.branch_path, 1, m.id, {now}, {now} FROM members m \
-                 WHERE m.branch_path || '' >= $1 AND m.branch_path || '' < $2 AND m.status = 'probationary' \
+                 WHERE m.branch_path || '' >= $1 AND m.branch_path || '' < $2 AND m.confirmed_on IS NULL \
                  AND m.joined_on <= '{latest}' \
                  AND CAST(substr(m.birth_date, 1, 4) AS INTEGER) <= CAST(substr(m.joined_on, 1, 4) AS INTEGER) - 21"
             ),

@@ -81,7 +81,6 @@ struct StatsPage {
     last: String,
     summary: Vec<Line>,
     table1: Vec<Line>,
-    unexplained: String,
     age_bands: Vec<String>,
     /// Table 2: occupation, total, then one count per age band.
     table2: Vec<(String, u64, Vec<u64>)>,
@@ -90,7 +89,8 @@ struct StatsPage {
     /// The event tables: (title, lines).
     events: Vec<(String, Vec<Line>)>,
     children: Vec<Child>,
-    inconsistencies: Vec<String>,
+    inconsistencies: Vec<services::stats::Inconsistency>,
+    roster_checked: bool,
     age_chart: String,
     education_chart: String,
     org_chart: String,
@@ -151,7 +151,6 @@ fn view(page: &mut StatsPage, r: &StatsReport) {
     page.last = format_cn(r.last);
     let c = &r.total.changes;
     page.table1 = lines(stats_lines::table1(c));
-    page.unexplained = c.unexplained.iter().map(i64::to_string).collect::<Vec<_>>().join("、");
     page.age_bands = AgeBand::ALL.iter().map(|b| b.label().to_string()).collect();
     page.table2 = stats_lines::occupation_labels()
         .zip(&m.occupation_by_age)
@@ -193,6 +192,7 @@ fn view(page: &mut StatsPage, r: &StatsReport) {
         })
         .collect();
     page.inconsistencies = r.inconsistencies.clone();
+    page.roster_checked = r.roster_checked;
     let ages: Vec<(String, u64)> = AgeBand::ALL
         .iter()
         .enumerate()
@@ -230,7 +230,6 @@ async fn page(
         last: String::new(),
         summary: Vec::new(),
         table1: Vec::new(),
-        unexplained: String::new(),
         age_bands: Vec::new(),
         table2: Vec::new(),
         table3: Vec::new(),
@@ -238,6 +237,7 @@ async fn page(
         events: Vec::new(),
         children: Vec::new(),
         inconsistencies: Vec::new(),
+        roster_checked: false,
         age_chart: String::new(),
         education_chart: String::new(),
         org_chart: String::new(),

@@ -140,7 +140,12 @@ fn print_tables(out: &mut dyn Write, r: &StatsReport) -> std::io::Result<()> {
         }
     }
     for i in &r.inconsistencies {
-        writeln!(out, "不一致：{i}")?;
+        let names: Vec<&str> = i.members.iter().map(|m| m.name.as_str()).collect();
+        if names.is_empty() {
+            writeln!(out, "不一致：{}", i.message)?;
+        } else {
+            writeln!(out, "不一致：{}：{}", i.message, names.join("、"))?;
+        }
     }
     Ok(())
 }

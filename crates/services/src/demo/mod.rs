@@ -169,7 +169,7 @@ impl Gen {
             date_between(
                 &mut self.rng,
                 years_ago(self.as_of, 1) - chrono::Days::new(20),
-                self.as_of - chrono::Days::new(30),
+                self.as_of - chrono::Days::new(60),
             )
         } else {
             let latest = latest.min(years_ago(self.as_of, 1) - chrono::Days::new(31));
@@ -178,7 +178,11 @@ impl Gen {
             }
             date_between(&mut self.rng, earliest, latest)
         };
-        if joined < earliest {
+        // A probationary member came through recruitment (storage::bulk_recruits writes the path
+        // that admitted them, applying some two years before): old enough to have applied at 18
+        // by then, and admitted 60 days or more before the demo's date, so that the statistics'
+        // check "every admission has its recruitment record" holds for the demo.
+        if joined < earliest || probationary && birth.year() > joined.year() - 21 {
             return None;
         }
         let status = if probationary { "probationary" } else { "full" };

@@ -112,6 +112,8 @@ mod endpoints;
     services::stats::OrgStats,
     services::stats::CellPage,
     services::stats::CellRow,
+    services::stats::Inconsistency,
+    services::stats::CheckMember,
     domain::stats::Behind,
     domain::stats::MemberTables,
     domain::stats::OrgTables,

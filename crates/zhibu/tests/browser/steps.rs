@@ -373,7 +373,8 @@ pub(crate) async fn recruitment(ui: &Ui, accounts: &Accounts) {
 }
 
 /// 党内统计 of the branch at phone width: a year that is not one is refused by its field, a
-/// reference date gives the tables, which pass their consistency checks; screenshots.
+/// reference date gives the tables, which pass their consistency checks (today's roster
+/// included); a member figure and an org count open to what they count; screenshots.
 pub(crate) async fn statistics(ui: &Ui, branch_id: &str) {
     ui.client.set_window_size(390, 844).await.expect("phone width");
     ui.goto(&format!("/orgs/{branch_id}/stats?year=19")).await;
@@ -389,11 +390,16 @@ pub(crate) async fn statistics(ui: &Ui, branch_id: &str) {
     ui.shot("stats").await;
     // A figure opens the members behind it (the drill-down), at phone width.
     ui.client.set_window_size(390, 844).await.expect("phone width");
-    ui.click("table#stats-summary a.cell").await;
+    ui.click("table#stats-summary a.cell[href$='cell=all']").await;
     ui.wait_css("table#cell-members").await;
     let total = ui.wait_css("#cell-total").await.text().await.expect("read the total");
     assert!(total.contains("名党员"), "{total}");
     ui.assert_fits_width("the members behind a figure").await;
+    // An org count opens the orgs behind it: the branch itself.
+    ui.click("a#back-to-stats").await;
+    ui.click("table#stats-summary a.cell[href$='cell=orgs-branch']").await;
+    let total = ui.wait_text("#cell-total", |t| t.contains("个党组织")).await;
+    assert!(total.contains("1 个党组织"), "{total}");
     ui.client.set_window_size(1280, 900).await.expect("desktop width");
     eprintln!("step: the branch's statistics on today's date at phone width, and the members behind a figure");
 }

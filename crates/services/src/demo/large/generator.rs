@@ -3,6 +3,7 @@
 
 use super::vocabulary::*;
 use super::*;
+use chrono::Datelike;
 
 /// Which kind of units a committee holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,7 +195,7 @@ impl Gen<'_> {
             date_between(
                 &mut self.rng,
                 years_ago(self.as_of, 1) - chrono::Days::new(20),
-                self.as_of - chrono::Days::new(30),
+                self.as_of - chrono::Days::new(60),
             )
         } else {
             let latest = latest.min(years_ago(self.as_of, 1) - chrono::Days::new(31));
@@ -203,7 +204,11 @@ impl Gen<'_> {
             }
             date_between(&mut self.rng, earliest, latest)
         };
-        if joined < earliest {
+        // A probationary member came through recruitment (storage::bulk_recruits writes the path
+        // that admitted them, applying some two years before): old enough to have applied at 18
+        // by then, and admitted 60 days or more before the demo's date, so that the statistics'
+        // check "every admission has its recruitment record" holds for the demo.
+        if joined < earliest || probationary && birth.year() > joined.year() - 21 {
             return None;
         }
         // A probation extended by half a year now and then (DEV-PROBATION allows one, 6–12
