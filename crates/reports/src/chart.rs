@@ -232,6 +232,49 @@ pub fn count_bars(title: &str, bars: &[(String, u64)]) -> String {
     out
 }
 
+const PYRAMID_AXIS: u32 = CHART_WIDTH / 2;
+const PYRAMID_HALF: u32 = 200;
+const BLUE: &str = "#1565c0";
+
+/// An age pyramid: one row per band (`(label, men, women)`, youngest first, drawn at the
+/// bottom), men's bars to the left of the middle axis and women's to the right, both scaled to
+/// the largest of either, each count at its bar's end. No rows, or only zeros, render
+/// [`NO_DATA`].
+pub fn pyramid(title: &str, rows: &[(String, u64, u64)]) -> String {
+    let max = rows.iter().map(|(_, m, w)| (*m).max(*w)).max().unwrap_or(0);
+    if max == 0 {
+        return no_data(title);
+    }
+    let count = u32::try_from(rows.len()).unwrap_or(u32::MAX / BAR_ROW / 2);
+    let height = BAR_TOP + 20 + count.saturating_mul(BAR_ROW) + 12;
+    let mut out = String::new();
+    open_svg(&mut out, title, height);
+    let _ = write!(
+        out,
+        r#"<text x="{}" y="{BAR_TOP}" font-size="13" fill="{BLUE}" text-anchor="end">男</text><text x="{}" y="{BAR_TOP}" font-size="13" fill="{RED}">女</text>"#,
+        PYRAMID_AXIS - 8,
+        PYRAMID_AXIS + 8,
+    );
+    let scale = |n: u64| u32::try_from(u128::from(PYRAMID_HALF) * u128::from(n) / u128::from(max)).unwrap_or(0);
+    // The oldest band on top, as a pyramid is read.
+    for (i, (label, men, women)) in rows.iter().rev().enumerate() {
+        let y = BAR_TOP + 12 + u32::try_from(i).unwrap_or(0) * BAR_ROW;
+        let text_y = y + 14;
+        let (mw, ww) = (scale(*men), scale(*women));
+        let _ = write!(
+            out,
+            r#"<g><title>{tooltip}</title><text x="{LABEL_X}" y="{text_y}" font-size="12" fill="{TEXT}">{label}</text><rect x="{mx}" y="{y}" width="{mw}" height="{BAR_HEIGHT}" fill="{BLUE}"/><rect x="{PYRAMID_AXIS}" y="{y}" width="{ww}" height="{BAR_HEIGHT}" fill="{RED}"/><text x="{mtx}" y="{text_y}" font-size="12" fill="{TEXT}" text-anchor="end">{men}</text><text x="{wtx}" y="{text_y}" font-size="12" fill="{TEXT}">{women}</text></g>"#,
+            tooltip = xml_escape(&format!("{label}：男 {men}，女 {women}")),
+            label = xml_escape(&fit_text(label, 12)),
+            mx = PYRAMID_AXIS - mw,
+            mtx = (PYRAMID_AXIS - mw).saturating_sub(4),
+            wtx = PYRAMID_AXIS + ww + 4,
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 const COLUMN_TOP: u32 = 56;
 /// The tallest the column area gets.
 const COLUMN_AREA: u32 = 160;
@@ -363,6 +406,22 @@ mod tests {
         assert!(svg.contains("&lt;30") && !svg.contains("<30"), "{svg}");
         assert!(super::count_bars("空", &[("a".into(), 0)]).contains(super::NO_DATA));
         assert!(super::count_bars("空", &[]).contains(super::NO_DATA));
+    }
+
+    #[test]
+    fn a_pyramid_puts_men_left_and_women_right_oldest_on_top() {
+        let rows = [("<30".to_string(), 10, 5), ("61岁及以上".to_string(), 2, 0)];
+        let svg = super::pyramid("年龄", &rows);
+        // Scaled to the largest of either side (10 → 200 px): the men's bar ends at the axis; the
+        // youngest band is the second row.
+        assert!(svg.contains(r#"x="120" y="84" width="200""#), "{svg}");
+        assert!(svg.contains(r#"x="320" y="84" width="100""#), "{svg}");
+        // The oldest band is drawn first (on top).
+        let (old, young) = (svg.find("61岁及以上").unwrap_or(usize::MAX), svg.find("&lt;30").unwrap_or(0));
+        assert!(old < young, "{svg}");
+        let text = parse(&svg);
+        assert!(text.contains("男") && text.contains("女"), "{text}");
+        assert!(super::pyramid("空", &[("a".into(), 0, 0)]).contains(super::NO_DATA));
     }
 
     use super::*;

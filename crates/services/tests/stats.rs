@@ -169,6 +169,8 @@ async fn stats_count_members_where_they_are_on_the_reference_date(db: Db) {
     let occ = |id: &str| Occupation::all().iter().position(|o| o.identifier() == id).unwrap();
     assert_eq!(t.occupation_by_age[occ("manager")][7], 1);
     assert_eq!(t.occupation_by_age[occ("professional_technical")][1], 1);
+    // The age pyramid's women: the one woman, 35.
+    assert_eq!(t.women_by_age, [0, 1, 0, 0, 0, 0, 0, 0]);
     assert_eq!(t.occupation_by_age[Profile::occupation_slots() - 1][0], 1, "occupation not recorded");
     let o = &r.total.orgs;
     assert_eq!((o.committees, o.general_branches, o.branches, o.empty_branches), (1, 1, 2, 1));

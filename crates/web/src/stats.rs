@@ -12,7 +12,7 @@ use axum::routing::get;
 use domain::FieldErrors;
 use domain::dates::{AgeBand, format_cn};
 use domain::stats::{Behind, Drill};
-use reports::chart::count_bars;
+use reports::chart::{count_bars, pyramid};
 use services::ServiceError;
 use services::ledger::LedgerFormat;
 use services::stats::{StatsReport, reference_date};
@@ -193,12 +193,13 @@ fn view(page: &mut StatsPage, r: &StatsReport) {
         .collect();
     page.inconsistencies = r.inconsistencies.clone();
     page.roster_checked = r.roster_checked;
-    let ages: Vec<(String, u64)> = AgeBand::ALL
+    let by_age = m.by_age();
+    let ages: Vec<(String, u64, u64)> = AgeBand::ALL
         .iter()
         .enumerate()
-        .map(|(i, b)| (b.label().to_string(), m.occupation_by_age.iter().map(|row| row[i]).sum()))
+        .map(|(i, b)| (b.label().to_string(), by_age[i] - m.women_by_age[i].min(by_age[i]), m.women_by_age[i]))
         .collect();
-    page.age_chart = count_bars("党员年龄结构", &ages);
+    page.age_chart = pyramid("党员年龄结构（分性别）", &ages);
     let edu: Vec<(String, u64)> = page.table4.iter().map(|l| (l.label.clone(), l.n)).collect();
     page.education_chart = count_bars("党员学历结构", &edu);
     let o = &r.total.orgs;

@@ -30,6 +30,8 @@ pub struct MemberTables {
     pub join_period: [u64; 4],
     /// Table 4: by education level (the order of `EducationLevel::ALL`, then 未填).
     pub education: [u64; EDUCATION_SLOTS],
+    /// Women by age band (the age pyramid: men are the band's total less these).
+    pub women_by_age: [u64; 8],
 }
 
 impl Default for MemberTables {
@@ -43,6 +45,7 @@ impl Default for MemberTables {
             occupation_by_age: vec![[0; 8]; Profile::occupation_slots()],
             join_period: [0; 4],
             education: [0; EDUCATION_SLOTS],
+            women_by_age: [0; 8],
         }
     }
 }
@@ -68,6 +71,9 @@ impl MemberTables {
         if let Some(row) = self.occupation_by_age.get_mut(occ) {
             row[age] += n;
         }
+        if p.female {
+            self.women_by_age[age] += n;
+        }
         let joined = JoinPeriod::ALL.iter().position(|j| *j == p.joined).unwrap_or(0);
         self.join_period[joined] += n;
         let edu = p.education.and_then(|l| EducationLevel::ALL.iter().position(|x| *x == l));
@@ -92,6 +98,20 @@ impl MemberTables {
         for (c, x) in self.education.iter_mut().zip(&other.education) {
             *c += x;
         }
+        for (c, x) in self.women_by_age.iter_mut().zip(&other.women_by_age) {
+            *c += x;
+        }
+    }
+
+    /// Members by age band (table 2's columns).
+    pub fn by_age(&self) -> [u64; 8] {
+        let mut out = [0; 8];
+        for row in &self.occupation_by_age {
+            for (c, x) in out.iter_mut().zip(row) {
+                *c += x;
+            }
+        }
+        out
     }
 
     /// The cross-checks an inspector runs on these tables: each table adds up to the total.
@@ -107,6 +127,13 @@ impl MemberTables {
         }
         if self.education.iter().sum::<u64>() != self.total {
             out.push("表4 学历");
+        }
+        if self.women_by_age.iter().sum::<u64>() != self.women {
+            out.push("女党员年龄结构");
+        }
+        let by_age = self.by_age();
+        if self.women_by_age.iter().zip(&by_age).any(|(w, all)| w > all) {
+            out.push("分性别年龄结构");
         }
         let college: u64 = self.education[..3].iter().sum();
         if college != self.college_plus {
