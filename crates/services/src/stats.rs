@@ -381,7 +381,13 @@ async fn read_page(
     let branch = |o: &&OrgRow| o.kind == OrgKind::Branch;
     let now: Vec<i64> = page.iter().filter(branch).filter(|o| exists_on(o, on)).map(|o| o.id).collect();
     let before: Vec<i64> = page.iter().filter(branch).filter(|o| exists_on(o, last)).map(|o| o.id).collect();
-    let branches = storage::stats::Branches::Page { now: &now, before: &before };
+    let orgs: Vec<i64> = page
+        .iter()
+        .filter(|o| matches!(o.kind, OrgKind::Committee | OrgKind::GeneralBranch | OrgKind::Branch))
+        .filter(|o| exists_on(o, on))
+        .map(|o| o.id)
+        .collect();
+    let branches = storage::stats::Branches::Page { now: &now, before: &before, orgs: &orgs };
     let (profiles, changes, tallies) = tokio::try_join!(
         storage::stats::branch_profiles(&db, &now, on),
         storage::stats::branch_changes(&db, branches, last, on),

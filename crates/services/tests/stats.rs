@@ -409,8 +409,32 @@ async fn stats_table1_balances_across_a_year_with_every_kind_of_change(db: Db) {
     admitted.birth_date = "2000-05-05".into();
     let admitted = s.create_member(&c, b.id, None, &admitted).await.unwrap();
 
+    // Table 24: C's term (2023-05-01, 3 years) ended on 1 May 2026 with no election since; B
+    // held an election on 1 April 2026 (recorded past the services, as a term of 3 years).
+    let mut late = org("三中党支部", "branch", "2015-01-01");
+    late.term_start_on = "2023-05-01".into();
+    s.create_org(&c, Some(root.id), &late).await.unwrap();
+    let mut tx = s.fixture_db().begin().await.unwrap();
+    storage::election::insert_recorded(&mut tx, b.id, day("2026-04-01"), Some(3)).await.unwrap();
+    storage::election::set_term(&mut tx, b.id, day("2026-04-01"), 3).await.unwrap();
+    tx.commit().await.unwrap();
+
     let on = day("2026-12-31");
     let r = s.stats(&c, root.id, on).await.unwrap();
+    let e = &r.total.events;
+    assert_eq!((e.get(Tally::TermsEnded), e.get(Tally::Renewed), e.get(Tally::RenewalOverdue)), (1, 1, 1));
+    for (cell, name) in [("event-renewed", "二中党支部"), ("event-renewal_overdue", "三中党支部")] {
+        let page = s.stats_cell(&c, root.id, on, cell, 1).await.unwrap();
+        assert_eq!(page.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), [name], "{cell}");
+        assert_eq!(page.rows[0].org_name, "县教育局党委");
+    }
+    // The day before C's term ended it was not overdue, and the year before nothing ended.
+    let r0 = s.stats(&c, root.id, day("2026-05-01")).await.unwrap();
+    assert_eq!(r0.total.events.get(Tally::RenewalOverdue), 0);
+    let r0 = s.stats(&c, root.id, day("2026-05-02")).await.unwrap();
+    assert_eq!(r0.total.events.get(Tally::RenewalOverdue), 1);
+    let r0 = s.stats(&c, root.id, day("2025-12-31")).await.unwrap();
+    assert_eq!((r0.total.events.get(Tally::TermsEnded), r0.total.events.get(Tally::Renewed)), (0, 0));
     let t1 = &r.total.changes;
     let kinds: BTreeMap<Change, u64> = t1.changes.clone();
     let expected: BTreeMap<Change, u64> = [

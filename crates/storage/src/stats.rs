@@ -161,8 +161,9 @@ fn in_sql(b: &mut SqlBuf, col: &str, ids: &[i64]) -> String {
 #[derive(Debug, Clone, Copy)]
 pub enum Branches<'a> {
     /// A page of the walk: the branches that exist on the reference date (`now`) and on last
-    /// year's (`before`).
-    Page { now: &'a [i64], before: &'a [i64] },
+    /// year's (`before`), and the committees, general branches and branches that exist on the
+    /// reference date (`orgs`, for table 24).
+    Page { now: &'a [i64], before: &'a [i64], orgs: &'a [i64] },
     /// Every branch with `lo <= path < hi` (the drill-down of a subtree).
     Subtree { lo: &'a str, hi: &'a str },
 }
@@ -178,7 +179,7 @@ enum Exists {
 impl Branches<'_> {
     /// Whether there is no branch to read (a page with none).
     fn is_empty(&self) -> bool {
-        matches!(self, Branches::Page { now, before } if now.is_empty() && before.is_empty())
+        matches!(self, Branches::Page { now, before, orgs } if now.is_empty() && before.is_empty() && orgs.is_empty())
     }
 
     /// SQL: `col` is a branch of the set that exists on the day(s) `when`; `l` and `o` are the
@@ -187,7 +188,7 @@ impl Branches<'_> {
     /// counts only if it closed on or after `l` (as the walk's page).
     fn filter(&self, b: &mut SqlBuf, col: &str, when: Exists, l: &str, o: &str) -> String {
         match *self {
-            Branches::Page { now, before } => {
+            Branches::Page { now, before, .. } => {
                 let ids: Vec<i64> = match when {
                     Exists::On => now.to_vec(),
                     Exists::Last => before.to_vec(),
@@ -219,6 +220,58 @@ impl Branches<'_> {
             }
         }
     }
+}
+
+impl Branches<'_> {
+    /// SQL: `col` is a committee, general branch or branch of the set (a page's, or the
+    /// subtree's) that exists on the reference date `o` (table 24's orgs).
+    fn orgs_filter(&self, b: &mut SqlBuf, col: &str, l: &str, o: &str) -> String {
+        match *self {
+            Branches::Page { orgs, .. } => in_sql(b, col, orgs),
+            Branches::Subtree { lo, hi } => {
+                let (lo, hi) = (b.arg(lo.to_string()), b.arg(hi.to_string()));
+                format!(
+                    "{col} IN (SELECT bo.id FROM orgs bo WHERE bo.path >= {lo} AND bo.path < {hi} \
+                     AND bo.kind IN ('committee','general_branch','branch') AND (bo.status = 'active' OR bo.closed_on >= {l}) \
+                     AND (bo.established_on IS NULL OR bo.established_on <= {o}) AND (bo.closed_on IS NULL OR bo.closed_on > {o}))"
+                )
+            }
+        }
+    }
+}
+
+/// SQL: the day org `g`'s term in force on the day at placeholder `d` ends (the anniversary of
+/// its start, as text; 29 February compares as `anniversary` does): the term begun by the last
+/// election held by then, else the term recorded with the org if it had begun; NULL without
+/// either.
+fn term_end_sql(d: &str) -> String {
+    let end = |start: &str, years: &str| {
+        format!("CAST(CAST(substr({start}, 1, 4) AS INTEGER) + {years} AS TEXT) || substr({start}, 5)")
+    };
+    format!(
+        "COALESCE((SELECT {e} FROM elections e WHERE e.org_id = g.id AND e.held_on <= {d} AND e.term_years IS NOT NULL \
+         ORDER BY e.held_on DESC, e.id DESC LIMIT 1), CASE WHEN g.term_start_on <= {d} AND g.term_years IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM elections e2 WHERE e2.org_id = g.id AND e2.held_on <= {d}) THEN {o} END)",
+        e = end("e.held_on", "e.term_years"),
+        o = end("g.term_start_on", "g.term_years"),
+    )
+}
+
+/// Table 24 as rows `(org_id, pid, kind)` (`pid` the org itself): orgs whose term in force at
+/// the start of the year ended in the year (`ended`), that held an election in the year
+/// (`renewed`), and whose term in force on the reference date had ended before it (`overdue`).
+fn terms_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
+    let f1 = br.orgs_filter(b, "g.id", l, o);
+    let f2 = br.orgs_filter(b, "g.id", l, o);
+    let f3 = br.orgs_filter(b, "g.id", l, o);
+    let (end_last, end_on) = (term_end_sql(l), term_end_sql(o));
+    format!(
+        "SELECT g.id AS org_id, g.id AS pid, 'ended' AS kind FROM orgs g WHERE {f1} AND {end_last} > {l} \
+         AND {end_last} <= {o} UNION ALL \
+         SELECT g.id AS org_id, g.id AS pid, 'renewed' AS kind FROM orgs g WHERE {f2} AND EXISTS (SELECT 1 FROM elections e \
+         WHERE e.org_id = g.id AND e.held_on > {l} AND e.held_on <= {o}) UNION ALL \
+         SELECT g.id AS org_id, g.id AS pid, 'overdue' AS kind FROM orgs g WHERE {f3} AND {end_on} < {o}"
+    )
 }
 
 /// SQL: table 1's increases as rows `(org_id, pid, kind)`: members counted at a branch on `o`
@@ -332,19 +385,21 @@ pub async fn branch_tallies(
     }
     let (admission, confirmation, pipeline, away) =
         (admission_conds(db), confirmation_conds(), pipeline_conds(), away_kinds());
-    let (mut out, admitted, confirmed, pipeline, appraised, away) = tokio::try_join!(
+    let (mut out, admitted, confirmed, pipeline, appraised, away, terms) = tokio::try_join!(
         by_kind(db, dated(last, on, |b, l, o| sanctions_rows(b, br, l, o)), &Tally::SANCTIONS, "member_decisions"),
         summed(db, dated(last, on, |b, l, o| admissions_from(b, br, l, o)), &admission),
         summed(db, dated(last, on, |b, l, o| confirmations_from(b, br, l, o)), &confirmation),
         summed(db, dated(last, on, |b, l, o| pipeline_from(b, br, l, o)), &pipeline),
         by_kind(db, dated(last, on, |b, l, o| appraisals_rows(b, br, l, o)), &Tally::APPRAISALS, "appraisal_ratings"),
         by_kind(db, dated(last, on, |b, l, o| away_rows(b, br, l, o)), &away, "member_away"),
+        by_kind(db, dated(last, on, |b, l, o| terms_rows(b, br, l, o)), &Tally::TERMS, "elections"),
     )?;
     out.extend(admitted);
     out.extend(confirmed);
     out.extend(pipeline);
     out.extend(appraised);
     out.extend(away);
+    out.extend(terms);
     Ok(out)
 }
 
@@ -552,6 +607,8 @@ fn figure_rows_sql(db: &Db, b: &mut SqlBuf, br: Branches, l: &str, o: &str, dril
                 Some(pick(appraisals_rows(b, br, l, o), k))
             } else if let Some(k) = stored(&away_kinds(), t) {
                 Some(pick(away_rows(b, br, l, o), k))
+            } else if let Some(k) = stored(&Tally::TERMS, t) {
+                Some(pick(terms_rows(b, br, l, o), k))
             } else if admission_conds(db).iter().any(|(c, _)| *c == t) {
                 cond(admissions_from(b, br, l, o), admission_conds(db), t)
             } else if confirmation_conds().iter().any(|(c, _)| *c == t) {
@@ -564,7 +621,7 @@ fn figure_rows_sql(db: &Db, b: &mut SqlBuf, br: Branches, l: &str, o: &str, dril
     }
 }
 
-/// The members (or recruits, for tables 18–20) behind a figure of table 1 or the event tables
+/// The members (or recruits, for tables 18–20; orgs, for table 24) behind a figure of table 1 or the event tables
 /// in the subtree `lo <= path < hi`, from the same rows the walk counts (see [`Branches`]), by
 /// branch path and name, at most `limit` after skipping `offset`; and how many there are.
 /// Table 1's and the appraisals' rows are changes and ratings: a member rated at two meetings
@@ -587,6 +644,14 @@ pub async fn figure_people(
         String::new()
     });
     let Some(inner) = inner else { return Ok((Vec::new(), 0)) };
+    if drill.behind() == Behind::Org {
+        // The orgs counted, each with its parent, by path.
+        let rows_sql = format!(
+            "SELECT p.id, p.name, COALESCE(o.id, p.id) AS org_id, COALESCE(o.name, '') AS org_name, p.path AS org_path \
+             FROM ({inner}) d JOIN orgs p ON p.id = d.pid LEFT JOIN orgs o ON o.id = p.parent_id"
+        );
+        return page_of(db, &rows_sql, b.args, "org_path, id", limit, offset).await;
+    }
     let people = if drill.behind() == Behind::Recruit { "recruits" } else { "members" };
     let rows_sql = format!(
         "SELECT p.id, p.name, o.id AS org_id, o.name AS org_name, o.path AS org_path FROM ({inner}) d \

@@ -423,6 +423,7 @@ fn in_year(cell: &str) -> bool {
                 | Tally::GraduatesKept
                 | Tally::Abroad
                 | Tally::LostContact
+                | Tally::RenewalOverdue
         ),
         _ => false,
     }

@@ -220,7 +220,7 @@ impl Drill {
     pub fn behind(self) -> Behind {
         match self {
             Drill::Event(Tally::Candidates | Tally::Activists | Tally::Applicants) => Behind::Recruit,
-            Drill::Orgs(_) => Behind::Org,
+            Drill::Orgs(_) | Drill::Event(Tally::TermsEnded | Tally::Renewed | Tally::RenewalOverdue) => Behind::Org,
             _ => Behind::Member,
         }
     }

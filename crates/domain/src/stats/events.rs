@@ -12,6 +12,10 @@
 //! - 8 民主评议: the ratings of the 民主评议党员 meetings held in the year, by rating.
 //! - 33–35 流动党员, kept graduates, members abroad: members counted on the reference date who
 //!   were away that day (a 外出登记 begun by then and not ended).
+//! - 24 基层党组织换届: committees, general branches and branches whose term (from the last
+//!   election held by the day, or the term recorded with the org) ended in the year, those that
+//!   held an election in the year, and those whose term had ended before the reference date
+//!   with no election since.
 //! - 43 失联党员: members counted on the reference date marked as out of contact since a day on
 //!   or before it (the registry keeps the mark, not its end: a member found again is no longer
 //!   counted for past dates either).
@@ -50,10 +54,13 @@ pub enum Tally {
     GraduatesKept,
     Abroad,
     LostContact,
+    TermsEnded,
+    Renewed,
+    RenewalOverdue,
 }
 
 impl Tally {
-    pub const ALL: [Tally; 25] = [
+    pub const ALL: [Tally; 28] = [
         Self::SanctionWarning,
         Self::SanctionSeriousWarning,
         Self::SanctionPostsRevoked,
@@ -79,7 +86,15 @@ impl Tally {
         Self::GraduatesKept,
         Self::Abroad,
         Self::LostContact,
+        Self::TermsEnded,
+        Self::Renewed,
+        Self::RenewalOverdue,
     ];
+
+    /// The cells of table 24, which count orgs (committees, general branches, branches) rather
+    /// than people.
+    pub const TERMS: [(Tally, &'static str); 3] =
+        [(Self::TermsEnded, "ended"), (Self::Renewed, "renewed"), (Self::RenewalOverdue, "overdue")];
 
     /// The ratings of table 8 and the stored rating each counts.
     pub const APPRAISALS: [(Tally, &'static str); 4] = [
@@ -129,6 +144,9 @@ impl Tally {
             Self::GraduatesKept => "graduates_kept",
             Self::Abroad => "abroad",
             Self::LostContact => "lost_contact",
+            Self::TermsEnded => "terms_ended",
+            Self::Renewed => "renewed",
+            Self::RenewalOverdue => "renewal_overdue",
         }
     }
 
@@ -163,6 +181,9 @@ impl Tally {
             Self::GraduatesKept => "保留组织关系的毕业生党员",
             Self::Abroad => "出国（境）学习研究的党员",
             Self::LostContact => "失联党员",
+            Self::TermsEnded => "本年任期届满的基层党组织",
+            Self::Renewed => "本年换届的基层党组织",
+            Self::RenewalOverdue => "统计时点任期届满未换届的",
         }
     }
 
@@ -182,6 +203,7 @@ impl Tally {
             | Self::AppraisalUnqualified => "表8 民主评议党员",
             Self::Mobile | Self::GraduatesKept | Self::Abroad => "表33–35 流动党员、毕业生党员、出国（境）党员",
             Self::LostContact => "表43 失联党员",
+            Self::TermsEnded | Self::Renewed | Self::RenewalOverdue => "表24 基层党组织换届",
             _ => "表16–17 发展党员",
         }
     }
