@@ -281,6 +281,12 @@ fn increases_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
     let status_on = crate::member::status_on_sql(o);
     let in_now = br.filter(b, "s.org_id", Exists::On, l, o);
     let in_before = br.filter(b, "s.org_id", Exists::Last, l, o);
+    let existed = br.filter(b, "s.org_id", Exists::Last, l, o);
+    // Only a member whose span began, status changed or joining fell after last year's date, or
+    // whose branch did not exist then, can be an increase: the span covers both days and the
+    // status is the same on both otherwise. A cheap test on the row first, so the probes below
+    // run for the few.
+    let changed = format!("(s.start_on > {l} OR m.status_changed_on > {l} OR m.joined_on > {l} OR NOT {existed})");
     format!(
         "SELECT s.org_id, m.id AS pid, CASE \
          WHEN m.joined_on > {l} THEN 'recruited' \
@@ -291,7 +297,8 @@ fn increases_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
            AND t.state = 'received' AND t.settled_on > {l} AND t.settled_on <= {o}) THEN 'transferred_in' \
          ELSE 'unexplained_in' END AS kind \
          FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE {in_now} \
-         AND s.kind = 'branch' AND {covers} AND {status_on} IN ('full','probationary') AND NOT ({in_before} AND {same})",
+         AND s.kind = 'branch' AND {covers} AND {changed} AND {status_on} IN ('full','probationary') \
+         AND NOT ({in_before} AND {same})",
         moved = counted_at(l, "s.org_id", false),
         same = counted_at(l, "s.org_id", true),
     )
@@ -306,6 +313,10 @@ fn decreases_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
     let (status_last, status_on) = (crate::member::status_on_sql(l), crate::member::status_on_sql(o));
     let in_now = br.filter(b, "s.org_id", Exists::On, l, o);
     let in_before = br.filter(b, "s.org_id", Exists::Last, l, o);
+    let exists = br.filter(b, "s.org_id", Exists::On, l, o);
+    // Only a member whose span ended, or status changed, after last year's date, or whose branch
+    // no longer exists, can be a decrease (see the increases).
+    let changed = format!("(s.end_on < {o} OR m.status_changed_on > {l} OR NOT {exists})");
     format!(
         "SELECT s.org_id, m.id AS pid, CASE \
          WHEN {moved} THEN 'transferred_out' \
@@ -317,7 +328,8 @@ fn decreases_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
            LIMIT 1), 'left_other') \
          ELSE 'unexplained_out' END AS kind \
          FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE {in_before} \
-         AND s.kind = 'branch' AND {covers} AND {status_last} IN ('full','probationary') AND NOT ({in_now} AND {same})",
+         AND s.kind = 'branch' AND {covers} AND {changed} AND {status_last} IN ('full','probationary') \
+         AND NOT ({in_now} AND {same})",
         moved = counted_at(o, "s.org_id", false),
         same = counted_at(o, "s.org_id", true),
     )
