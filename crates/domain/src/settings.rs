@@ -74,6 +74,9 @@ pub const DUES_ARREARS_WARNING_MONTHS: &str = "dues.arrears_warning_months";
 /// The validity of a transfer letter in days, proposed when one is issued (rules.md §6: local; 0,
 /// the default, proposes nothing and the sender types it).
 pub const TRANSFER_LETTER_VALID_DAYS: &str = "transfer.letter_valid_days";
+/// 政治生日 (POL-BIRTHDAY, a local practice): list the members whose joining anniversary falls in
+/// the month on the branch's page and its 主题党日 record.
+pub const POL_BIRTHDAY_LIST: &str = "pol_birthday.list";
 /// The committee's working-day calendar: holidays on weekdays, and weekend days worked.
 pub const CALENDAR_HOLIDAYS: &str = "calendar.holidays";
 pub const CALENDAR_WORKDAYS: &str = "calendar.workdays";
@@ -242,6 +245,14 @@ pub fn catalogue() -> Vec<SettingDef> {
             value: ValueKind::Count { min: 1, max: 5 },
             effect: Effect::Plain,
             default: "3",
+        },
+        SettingDef {
+            key: POL_BIRTHDAY_LIST,
+            label: "列出当月政治生日（POL-BIRTHDAY）",
+            help: "地方做法（rules.md §12）：开启后，党支部页面和主题党日的记录页列出入党纪念日在当月的党员，逢十周年标出",
+            value: ValueKind::Switch,
+            effect: Effect::Plain,
+            default: "off",
         },
         SettingDef {
             key: TRANSFER_LETTER_VALID_DAYS,
@@ -573,6 +584,11 @@ pub fn work_calendar_on(
     let workdays = plain_value(CALENDAR_WORKDAYS, changes, org_path, day).unwrap_or_default();
     crate::calendar::WorkCalendar::new(&holidays, &workdays)
         .map_err(|e| format!("{CALENDAR_HOLIDAYS}/{CALENDAR_WORKDAYS}: {e}"))
+}
+
+/// Whether the org's committees list political birthdays (POL-BIRTHDAY), on `day`.
+pub fn pol_birthdays_listed_on(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> bool {
+    plain_value(POL_BIRTHDAY_LIST, changes, org_path, day).is_some_and(|v| v == "on")
 }
 
 /// The transfer letter validity the org's committees set, in force on `day` (None: not set).

@@ -26,6 +26,7 @@ pub mod org_import;
 pub mod org_life;
 pub mod orgs;
 pub mod own;
+pub mod political_birthdays;
 pub mod recruitment;
 pub mod recruitment_deadlines;
 pub mod recruitment_documents;

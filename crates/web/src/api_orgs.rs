@@ -23,6 +23,26 @@ pub fn routes() -> Routes {
         .route("/orgs/{id}/close", post(org_close))
         .route("/orgs/{id}/posts", post(post_add))
         .route("/posts/{id}/end", post(post_end))
+        .route("/orgs/{id}/political-birthdays", get(political_birthdays))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MonthQuery {
+    month: String,
+}
+
+/// `GET /api/v1/orgs/{id}/political-birthdays[?month=2026-07]`: the members of the org's subtree
+/// whose joining anniversary falls in the month (POL-BIRTHDAY), where the committees list them.
+async fn political_birthdays(
+    State(state): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<String>,
+    q: Result<Query<MonthQuery>, QueryRejection>,
+) -> ApiResult {
+    let id = id_of(&id)?;
+    let q = q.map(|Query(q)| q).map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    ok(state.services.political_birthdays(&v.actor, id, &q.month).await?)
 }
 
 #[derive(Deserialize, Default)]

@@ -89,6 +89,8 @@ struct MeetingFormPage {
     correcting: Option<i64>,
     reason: String,
     reason_error: String,
+    /// 政治生日 of the meeting's month, on a 主题党日 (POL-BIRTHDAY), where listed.
+    birthdays: Option<services::political_birthdays::BirthdayList>,
 }
 
 #[derive(Deserialize, Default)]
@@ -150,6 +152,13 @@ async fn form_page_for(
         last.as_ref().map(|m| m.place.clone()).unwrap_or_default()
     };
     let people = services::org_life::expected(&state.services, &org, kind, &on).await?;
+    // The month's political birthdays are usually marked at its 主题党日.
+    let birthdays = if kind == MeetingKind::ThemedDay {
+        let month = format!("{:04}-{:02}", held_on.year(), held_on.month());
+        Some(state.services.political_birthdays(&v.actor, org.id, &month).await?).filter(|b| b.listed)
+    } else {
+        None
+    };
     // Who can be chosen as host, recorder, talker: those expected, or for a talk the org's members.
     let pool = if kind == MeetingKind::Talk {
         let as_kind = if org_kind == OrgKind::Group { MeetingKind::GroupMeeting } else { MeetingKind::BranchAssembly };
@@ -294,6 +303,7 @@ async fn form_page_for(
             correcting,
             reason: get("reason"),
             reason_error: errors.get("reason").unwrap_or_default().to_string(),
+            birthdays,
             nav: crate::ui::nav(v),
         },
     )

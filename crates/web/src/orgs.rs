@@ -325,6 +325,8 @@ struct OrgDetailPage {
     post_options: Vec<Opt>,
     parent_options: Vec<Opt>,
     today: String,
+    /// 政治生日 of this month (POL-BIRTHDAY), for a branch or general branch.
+    birthdays: Option<services::political_birthdays::BirthdayList>,
 }
 
 fn post_view(p: &services::rows::PostRow) -> PostView {
@@ -401,7 +403,13 @@ async fn org_detail(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
         (Some(s), Some(y)) => format!("{} 起，{} 年", cn_date(s), y),
         _ => "—".into(),
     };
+    let birthdays = if matches!(kind, OrgKind::Branch | OrgKind::GeneralBranch) && !closed {
+        Some(state.services.political_birthdays(&v.actor, id, "").await?)
+    } else {
+        None
+    };
     let page = OrgDetailPage {
+        birthdays,
         kind_label: kind.label(),
         unit_kind_label: d.org.unit_kind.label(),
         established: opt_date(&d.org.established_on),

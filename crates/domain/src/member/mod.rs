@@ -31,10 +31,12 @@ fn compact_ascii(s: &str) -> String {
 mod id_number;
 mod name;
 mod phone;
+mod political_birthday;
 
 pub use id_number::{IdNumber, IdNumberError, mask_id_number};
 pub use name::{PersonName, PersonNameError};
 pub use phone::{Phone, PhoneError, mask_address, mask_phone};
+pub use political_birthday::{PoliticalBirthday, joined_months_for, political_birthday};
 
 /// A member as typed into a form, a JSON body or a spreadsheet row: every field a string, an
 /// empty string meaning "not given". [`MemberInput::validate`] turns it into [`MemberFields`].

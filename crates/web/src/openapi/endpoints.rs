@@ -585,6 +585,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "get",
+        path: "/orgs/{id}/political-birthdays",
+        summary: "本月政治生日：所辖党员中入党纪念日在该月的（逢十周年标出）；党委开启“列出当月政治生日”后才列出（POL-BIRTHDAY）",
+        request: None,
+        response: Some("BirthdayList"),
+        tag: "orgs",
+    },
+    Endpoint {
+        method: "get",
         path: "/orgs/{id}/stats",
         summary: "党内统计：统计时点本组织及下级的党员数量变化、基本情况、入党时间、学历、党组织数和各项事件统计，及一致性检查",
         request: None,

@@ -112,6 +112,8 @@ mod endpoints;
     services::stats::OrgStats,
     services::stats::CellPage,
     services::stats::CellRow,
+    services::political_birthdays::BirthdayList,
+    services::political_birthdays::BirthdayRow,
     services::stats::Inconsistency,
     services::stats::CheckMember,
     domain::stats::Behind,
@@ -245,6 +247,11 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
             member_filters(&mut out);
         }
         ("get", "/orgs/export") => out.push(param("format", one_of(&["xlsx", "csv"]), "文件格式，默认 xlsx")),
+        ("get", "/orgs/{id}/political-birthdays") => out.push(param(
+            "month",
+            json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{1,2}$"}),
+            "月份，如 2026-07；默认本月",
+        )),
         ("get", "/orgs/{id}/stats") => {
             out.push(param(
                 "year",

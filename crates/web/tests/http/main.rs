@@ -4,6 +4,7 @@
 
 mod accounts;
 mod api;
+mod birthdays;
 mod common;
 mod decisions;
 mod dues;
