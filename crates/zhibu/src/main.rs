@@ -104,6 +104,16 @@ enum Command {
         #[arg(long, default_value = "table")]
         format: String,
     },
+    /// Political birthdays (政治生日, POL-BIRTHDAY) of a month in an org's subtree: the members
+    /// whose joining anniversary falls in it, where a committee lists them.
+    Birthdays {
+        /// The org (id, unique name or name path).
+        #[arg(long)]
+        org: String,
+        /// The month, 2026-07 (default: this month).
+        #[arg(long, default_value = "")]
+        month: String,
+    },
     /// An org's transfers of membership (组织关系转接): incoming (default) or sent.
     Transfers {
         /// The org (id, unique name or name path).
@@ -445,6 +455,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Export(cmd) => {
             let services = open(&cfg).await?;
             export(&services, cmd).await
+        }
+        Command::Birthdays { org, month } => {
+            let services = open(&cfg).await?;
+            stats::birthdays(&services, &org, &month).await
         }
         Command::Stats { org, year, as_of, format } => {
             let services = open(&cfg).await?;

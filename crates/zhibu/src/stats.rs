@@ -150,6 +150,27 @@ fn print_tables(out: &mut dyn Write, r: &StatsReport) -> std::io::Result<()> {
     Ok(())
 }
 
+/// `zhibu birthdays`: a line per member, or why none is listed.
+pub async fn birthdays(services: &Services, org: &str, month: &str) -> Result<std::process::ExitCode> {
+    let actor = console_actor();
+    let org = services.find_org(&actor, org).await.map_err(|e| anyhow!("{e}"))?;
+    let list = services.political_birthdays(&actor, org.id, month).await.map_err(|e| match e {
+        services::ServiceError::Invalid(f) => anyhow!("{}", f.to_string().replace("month: ", "--month: ")),
+        other => anyhow!("{other}"),
+    })?;
+    let mut out = std::io::stdout().lock();
+    if !list.listed {
+        writeln!(out, "{}：党委未开启“列出当月政治生日”（pol_birthday.list）", org.name)?;
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
+    writeln!(out, "{} {} 政治生日：{} 名", org.name, list.month, list.members.len())?;
+    for m in &list.members {
+        let round = if m.round { "（逢十周年）" } else { "" };
+        writeln!(out, "{}\t{}\t{}\t入党 {} 周年{round}", m.day, m.name, m.branch_name, m.years)?;
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

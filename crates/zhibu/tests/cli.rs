@@ -325,3 +325,18 @@ fn party_statistics_through_the_cli() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--as-of"));
 }
+
+/// `zhibu birthdays`: says when no committee lists political birthdays (POL-BIRTHDAY is a local
+/// practice, off by default); a month that is not one is refused naming `--month`.
+#[test]
+fn political_birthdays_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path(), "tiny");
+    let out = zhibu(dir.path()).args(["birthdays", "--org", "县教育局党委", "--month", "2026-07"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("未开启“列出当月政治生日”"), "{stdout}");
+    let out = zhibu(dir.path()).args(["birthdays", "--org", "县教育局党委", "--month", "2026-13"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--month"), "{}", String::from_utf8_lossy(&out.stderr));
+}
