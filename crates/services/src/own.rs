@@ -33,6 +33,8 @@ pub struct OwnOverview {
     /// (the appraisal's date, its result) of the member's 民主评议 ratings.
     pub ratings: Vec<(String, &'static str)>,
     pub due: Vec<BranchDue>,
+    /// The member's next political birthday (the anniversary of joining, POL-BIRTHDAY).
+    pub political_birthday: Option<domain::member::PoliticalBirthday>,
 }
 
 impl Services {
@@ -76,6 +78,7 @@ impl Services {
             .filter(|f| f.severity == Severity::Upcoming)
             .map(|f| BranchDue { title: f.title, due: f.due })
             .collect();
-        Ok(OwnOverview { member: detail.member, meetings, ratings, due })
+        let political_birthday = domain::member::next_political_birthday(detail.member.row.joined_on, as_of);
+        Ok(OwnOverview { member: detail.member, meetings, ratings, due, political_birthday })
     }
 }

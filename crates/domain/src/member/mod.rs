@@ -36,7 +36,7 @@ mod political_birthday;
 pub use id_number::{IdNumber, IdNumberError, mask_id_number};
 pub use name::{PersonName, PersonNameError};
 pub use phone::{Phone, PhoneError, mask_address, mask_phone};
-pub use political_birthday::{PoliticalBirthday, joined_months_for, political_birthday};
+pub use political_birthday::{PoliticalBirthday, joined_months_for, next_political_birthday, political_birthday};
 
 /// A member as typed into a form, a JSON body or a spreadsheet row: every field a string, an
 /// empty string meaning "not given". [`MemberInput::validate`] turns it into [`MemberFields`].

@@ -28,6 +28,15 @@ pub fn political_birthday(joined: NaiveDate, year: i32, month: u32) -> Option<Po
     (day.year() == year && day.month() == month).then_some(PoliticalBirthday { day, years, round: years % 10 == 0 })
 }
 
+/// A member's next political birthday on or after `as_of` (today's, on the day itself).
+pub fn next_political_birthday(joined: NaiveDate, as_of: NaiveDate) -> Option<PoliticalBirthday> {
+    [as_of.year(), as_of.year() + 1].into_iter().find_map(|year| {
+        let years = u32::try_from(year - joined.year()).ok().filter(|y| *y > 0)?;
+        let day = anniversary(joined, years);
+        (day >= as_of).then_some(PoliticalBirthday { day, years, round: years % 10 == 0 })
+    })
+}
+
 /// The months in which an anniversary of a day in `joined_month` can fall: the month itself, and
 /// March for 29 February (what a store filters on before [`political_birthday`] decides).
 pub fn joined_months_for(month: u32) -> Vec<u32> {
@@ -55,6 +64,20 @@ mod tests {
         assert_eq!(political_birthday(d(2027, 7, 1), 2026, 7), None);
         // The first, a year on.
         assert_eq!(political_birthday(d(2025, 7, 1), 2026, 7).map(|b| b.years), Some(1));
+    }
+
+    #[test]
+    fn pol_birthday_next_is_on_or_after_the_day() {
+        let joined = d(2016, 7, 1);
+        // The day before, the day, the day after.
+        assert_eq!(
+            next_political_birthday(joined, d(2026, 6, 30)).map(|b| (b.day, b.years)),
+            Some((d(2026, 7, 1), 10))
+        );
+        assert_eq!(next_political_birthday(joined, d(2026, 7, 1)).map(|b| (b.day, b.years)), Some((d(2026, 7, 1), 10)));
+        assert_eq!(next_political_birthday(joined, d(2026, 7, 2)).map(|b| (b.day, b.years)), Some((d(2027, 7, 1), 11)));
+        // Joined this year: the first is next year.
+        assert_eq!(next_political_birthday(d(2026, 3, 1), d(2026, 7, 2)).map(|b| b.years), Some(1));
     }
 
     #[test]

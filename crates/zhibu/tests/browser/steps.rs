@@ -15,6 +15,9 @@ pub(crate) async fn own_view(ui: &Ui, accounts: &Accounts) {
     for id in ["#own-due", "#own-meetings", "#own-ratings"] {
         assert_eq!(ui.count(id).await, 1, "the member's home shows {id}");
     }
+    // Their next political birthday (POL-BIRTHDAY): the anniversary of joining.
+    let birthday = ui.wait_css("#own-pol-birthday").await.text().await.expect("read the political birthday");
+    assert!(birthday.contains("入党") && birthday.contains("周年"), "{birthday}");
     for admin in
         ["a[href='/accounts']", "a[href='/audit']", "a[href='/members/import']", "a#add-member", "section.todo"]
     {
