@@ -100,6 +100,8 @@ impl Inconsistency {
 
 /// How many members a failed check names.
 pub const CHECK_LISTED: i64 = 50;
+/// How many branches a failed check of the admissions reads its members' names from.
+const CHECK_BRANCHES: usize = 50;
 
 /// The reference date of a request: `as_of` when given, else 31 December of `year`, else of the
 /// last year whose 31 December has passed on `today`. Bad input is a field error in Chinese.
@@ -186,6 +188,7 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
     let mut rollup: Rollup<Cells> = Rollup::new();
     let mut report_pages = 0u64;
     let mut orgs_read = 0u64;
+    let mut unrecorded_at: Vec<i64> = Vec::new();
     let last = last_reference_date(on);
     let mut next = Some(tokio::spawn(read_page(db.clone(), lo.clone(), hi.clone(), None, page_size, last, on)));
     while let Some(handle) = next.take() {
@@ -231,8 +234,12 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
             if is_shown {
                 shown.insert(org.id, org.clone());
             }
-            let figures =
-                Figures { members: own, orgs, changes: table1, events: events.remove(&org.id).unwrap_or_default() };
+            let events = events.remove(&org.id).unwrap_or_default();
+            // The first branches whose admissions lack a recruitment record, to name them.
+            if events.get(domain::stats::Tally::RecruitedWithoutRecord) > 0 && unrecorded_at.len() < CHECK_BRANCHES {
+                unrecorded_at.push(org.id);
+            }
+            let figures = Figures { members: own, orgs, changes: table1, events };
             rollup.push(org.id, &path, figures, &mut record(&shown, &mut rows));
         }
     }
@@ -298,8 +305,9 @@ async fn stats_of(services: &Services, root: Option<&OrgPath>, on: NaiveDate, pa
     }
     // The admissions counted equal the recruitment records: each member admitted in the year
     // came through the 25 steps on record.
-    let (without, named) = storage::stats::admitted_without_record(db, &lo, &hi, last, on, CHECK_LISTED).await?;
+    let without = total.events.get(domain::stats::Tally::RecruitedWithoutRecord);
     if without > 0 {
+        let named = storage::stats::admitted_without_record(db, &unrecorded_at, last, on, CHECK_LISTED).await?;
         inconsistencies.push(Inconsistency {
             message: format!(
                 "表16 发展党员 {} 名中，{without} 名没有发展党员记录（从入党申请到支部大会接收的各步骤），请在“发展党员”中补录",

@@ -301,8 +301,12 @@ async fn stats_agree_with_the_domain_for_every_member_of_the_county_demo(db: Db)
     assert!(report.pages > 1, "read in pages");
     assert!(report.total.members.inconsistencies().is_empty());
     assert_eq!(report.total.changes.this_year, report.total.members.total);
-    // The demo's admissions came through recruitment records; its figures are consistent.
+    // The demo's admissions came through recruitment records; its figures are consistent, this
+    // year's and last year's (whose admitted members are confirmed by now).
     assert!(report.inconsistencies.is_empty(), "{:?}", report.inconsistencies);
+    let last_year = s.console().stats(None, day("2025-12-31"), 1_000).await.unwrap();
+    assert!(last_year.total.events.get(Tally::Recruited) > 0);
+    assert!(last_year.inconsistencies.is_empty(), "{:?}", last_year.inconsistencies);
     // The drill-down lists as many members as each figure counts.
     let root = s.console().org_ids_named("县教育局党委").await.unwrap()[0];
     let r = s.stats(&console_actor(), root, as_of).await.unwrap();

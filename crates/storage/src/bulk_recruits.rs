@@ -1,10 +1,11 @@
 //! People in recruitment for the demos (发展党员), generated inside the database like the
 //! decisions ([`crate::bulk_decisions`]), deterministic on ids, for the branches whose path is in
 //! `lo..hi`:
-//! - every member admitted and not confirmed (probationary, or since died or left; the demo generators make them admitted 60 days or more before the
+//! - every member admitted in the last two years or not confirmed (probationary, or since died or left; the demo generators make them admitted 60 days or more before the
 //!   demo's date, old enough to have applied at 18) has the path
 //!   that admitted them: steps 1–20 dated around the admission assembly (their joining day), the
-//!   probation's education six months on when that day has come;
+//!   probation's education six months on when that day has come, and for those confirmed since,
+//!   the confirmation's request, assembly (the day of confirmation) and approval;
 //! - each branch has one or two people earlier on the path (by `h = (id × 7919 + 17) mod 6` of
 //!   the person), each at a stage with its deadlines: `h = 0` applied 10 days ago (the talk due
 //!   soon); 1 applied 50 days ago and not talked to (DEV-TALK overdue); 2 an activist of 100 days;
@@ -112,6 +113,9 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
     let range = || vec![Arg::Str(lo.to_string()), Arg::Str(hi.to_string())];
     let mut stats = RecruitStats::default();
     let latest = as_of.checked_sub_days(Days::new(60)).unwrap_or(as_of);
+    // Members admitted in the last two years came through the path whether confirmed since or
+    // not, so this year's and last year's statistics find every admission's record.
+    let recent = as_of.checked_sub_days(Days::new(730)).unwrap_or(as_of);
     // The admitted: probationary members, their path around the joining day.
     stats.people += tx
         .execute(
@@ -121,9 +125,11 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
                  SELECT m.name, m.id_number, m.birth_date, m.gender, m.ethnicity, m.education, m.phone, \
                  COALESCE(m.unit_name, ''), COALESCE(m.post, ''), CASE WHEN m.id % 4 = 0 THEN 1 ELSE 0 END, \
                  m.branch_id, m.branch_path, 1, m.id, {now}, {now} FROM members m \
-                 WHERE m.branch_path || '' >= $1 AND m.branch_path || '' < $2 AND m.confirmed_on IS NULL \
+                 WHERE m.branch_path || '' >= $1 AND m.branch_path || '' < $2 \
+                 AND (m.confirmed_on IS NULL OR m.joined_on > '{recent}') \
                  AND m.joined_on <= '{latest}' \
-                 AND CAST(substr(m.birth_date, 1, 4) AS INTEGER) <= CAST(substr(m.joined_on, 1, 4) AS INTEGER) - 21"
+                 AND CAST(substr(m.birth_date, 1, 4) AS INTEGER) <= CAST(substr(m.joined_on, 1, 4) AS INTEGER) - 21 \
+                 ORDER BY m.id"
             ),
             &range(),
         )
@@ -140,6 +146,26 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
                      SELECT r.id, '{}', {on}, '{detail}', '', '', NULL, {now} FROM recruits r \
                      JOIN members m ON m.id = r.member_id \
                      WHERE r.branch_path || '' >= $1 AND r.branch_path || '' < $2 AND {on} <= '{as_of}'",
+                    step.as_str()
+                ),
+                &range(),
+            )
+            .await?;
+    }
+    // The confirmed among them: the request, the assembly on the day of confirmation, the approval.
+    for (step, days) in
+        [(Step::ConfirmationRequest, -30), (Step::ConfirmationAssembly, 0), (Step::ConfirmationApproval, 20)]
+    {
+        let on = shifted(kind, "m.confirmed_on", days);
+        let detail = step_detail(step);
+        stats.steps += tx
+            .execute(
+                &format!(
+                    "INSERT INTO recruit_steps (recruit_id, step, on_date, detail, reason, note, created_by, created_at) \
+                     SELECT r.id, '{}', {on}, '{detail}', '', '', NULL, {now} FROM recruits r \
+                     JOIN members m ON m.id = r.member_id \
+                     WHERE r.branch_path || '' >= $1 AND r.branch_path || '' < $2 AND m.confirmed_on IS NOT NULL \
+                     AND {on} <= '{as_of}'",
                     step.as_str()
                 ),
                 &range(),
@@ -207,7 +233,7 @@ fn step_detail(step: Step) -> &'static str {
     match step {
         Step::PoliticalReview => r#"{"passed":true}"#,
         Step::Training => r#"{"days":3,"hours":24}"#,
-        Step::AdmissionAssembly => r#"{"expected":9,"present":8,"yes":8,"written_yes":1}"#,
+        Step::AdmissionAssembly | Step::ConfirmationAssembly => r#"{"expected":9,"present":8,"yes":8,"written_yes":1}"#,
         _ => "{}",
     }
 }

@@ -508,6 +508,7 @@ fn admission_conds(db: &Db) -> Vec<(Tally, String)> {
         (Tally::RecruitedCollegePlus, format!("x.education IN ({})", college.join(","))),
         (Tally::RecruitedPostgraduates, format!("x.education IN ({})", postgraduate.join(","))),
         (Tally::RecruitedKeyTeachers, "x.key_teacher = 1".to_string()),
+        (Tally::RecruitedWithoutRecord, "NOT EXISTS (SELECT 1 FROM recruits r WHERE r.member_id = x.pid)".to_string()),
     ]
 }
 
@@ -831,31 +832,31 @@ pub async fn named_members(db: &Db, ids: &[i64]) -> Result<Vec<NamedMember>> {
     db.fetch_buf(&b).await
 }
 
-/// The members admitted in `(last, on]` in the subtree `lo <= path < hi` (the rows of table
-/// 16) with no recruitment record (发展党员 25 步) that made them members: how many, and the
-/// first `limit` by name. An inspector's check that the admissions counted equal the
-/// recruitment records.
+/// The members admitted in `(last, on]` at these branches (table 16's rows) with no recruitment
+/// record (发展党员 25 步) that made them members (the cell `RecruitedWithoutRecord` counts them
+/// in the walk): the first `limit` by name, to name them when the check fails.
 pub async fn admitted_without_record(
     db: &Db,
-    lo: &str,
-    hi: &str,
+    branch_ids: &[i64],
     last: NaiveDate,
     on: NaiveDate,
     limit: i64,
-) -> Result<(i64, Vec<NamedMember>)> {
-    let br = Branches::Subtree { lo, hi };
+) -> Result<Vec<NamedMember>> {
+    if branch_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let br = Branches::Page { now: branch_ids, before: branch_ids, orgs: &[] };
     let b = dated(last, on, |b, l, o| {
-        format!(
-            "SELECT m.id, m.name FROM {} JOIN members m ON m.id = x.pid \
-             WHERE NOT EXISTS (SELECT 1 FROM recruits r WHERE r.member_id = x.pid)",
-            admissions_from(b, br, l, o)
-        )
+        let cond = admission_conds(db)
+            .into_iter()
+            .find(|(t, _)| *t == Tally::RecruitedWithoutRecord)
+            .map_or_else(|| "1 = 0".to_string(), |(_, c)| c);
+        format!("SELECT m.id, m.name FROM {} JOIN members m ON m.id = x.pid WHERE {cond}", admissions_from(b, br, l, o))
     });
-    let (n,): (i64,) = db.fetch_one(&format!("SELECT COUNT(*) FROM ({}) z", b.text), &b.args).await?;
     let mut args = b.args.clone();
     let sql = format!("SELECT id, name FROM ({}) z ORDER BY name, id LIMIT ${}", b.text, args.len() + 1);
     args.push(crate::Arg::I64(limit));
-    Ok((n, db.fetch_all(&sql, &args).await?))
+    db.fetch_all(&sql, &args).await
 }
 
 /// The member roster (花名册) of a subtree against the statistics of the same day: the roster

@@ -43,6 +43,9 @@ pub enum Tally {
     RecruitedCollegePlus,
     RecruitedPostgraduates,
     RecruitedKeyTeachers,
+    /// Admitted in the year with no recruitment record that made them members (the check that
+    /// the admissions counted equal the recruitment records).
+    RecruitedWithoutRecord,
     Candidates,
     Activists,
     Applicants,
@@ -60,7 +63,7 @@ pub enum Tally {
 }
 
 impl Tally {
-    pub const ALL: [Tally; 28] = [
+    pub const ALL: [Tally; 29] = [
         Self::SanctionWarning,
         Self::SanctionSeriousWarning,
         Self::SanctionPostsRevoked,
@@ -75,6 +78,7 @@ impl Tally {
         Self::RecruitedCollegePlus,
         Self::RecruitedPostgraduates,
         Self::RecruitedKeyTeachers,
+        Self::RecruitedWithoutRecord,
         Self::Candidates,
         Self::Activists,
         Self::Applicants,
@@ -133,6 +137,7 @@ impl Tally {
             Self::RecruitedCollegePlus => "recruited_college_plus",
             Self::RecruitedPostgraduates => "recruited_postgraduates",
             Self::RecruitedKeyTeachers => "recruited_key_teachers",
+            Self::RecruitedWithoutRecord => "recruited_without_record",
             Self::Candidates => "candidates",
             Self::Activists => "activists",
             Self::Applicants => "applicants",
@@ -170,6 +175,7 @@ impl Tally {
             Self::RecruitedCollegePlus => "大专及以上学历",
             Self::RecruitedPostgraduates => "研究生",
             Self::RecruitedKeyTeachers => "骨干教师",
+            Self::RecruitedWithoutRecord => "其中：没有发展党员记录的",
             Self::Candidates => "发展对象",
             Self::Activists => "入党积极分子",
             Self::Applicants => "入党申请人",
@@ -244,6 +250,7 @@ impl Tallies {
             Tally::RecruitedCollegePlus,
             Tally::RecruitedPostgraduates,
             Tally::RecruitedKeyTeachers,
+            Tally::RecruitedWithoutRecord,
         ] {
             if self.get(t) > whole {
                 out.push(t.label());
