@@ -426,6 +426,8 @@ pub struct CellPage {
     pub label: String,
     /// What the rows are: members, people on the path to membership (tables 18–20), or orgs.
     pub behind: Behind,
+    /// The figure counts events after `last` up to `on`, not the state on `on`.
+    pub in_year: bool,
     pub total: i64,
     pub rows: Vec<CellRow>,
 }
@@ -485,7 +487,16 @@ impl Services {
                 (rows.into_iter().map(CellRow::from).collect(), n)
             }
         };
-        Ok(CellPage { on, last, cell: drill.name(), label: drill.label(), behind: drill.behind(), total, rows })
+        Ok(CellPage {
+            on,
+            last,
+            cell: drill.name(),
+            label: drill.label(),
+            behind: drill.behind(),
+            in_year: drill.in_year(),
+            total,
+            rows,
+        })
     }
 }
 

@@ -109,7 +109,6 @@ pub struct RecruitStats {
 }
 
 pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i64) -> Result<RecruitStats> {
-    let kind = tx.kind();
     let range = || vec![Arg::Str(lo.to_string()), Arg::Str(hi.to_string())];
     let mut stats = RecruitStats::default();
     let latest = as_of.checked_sub_days(Days::new(60)).unwrap_or(as_of);
@@ -136,42 +135,11 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
         .await?;
     let mut admitted: Vec<(Step, i64)> = ADMITTED.to_vec();
     admitted.push((Step::ProbationEducation, 180));
-    for (step, days) in admitted {
-        let on = shifted(kind, "m.joined_on", days);
-        let detail = step_detail(step);
-        stats.steps += tx
-            .execute(
-                &format!(
-                    "INSERT INTO recruit_steps (recruit_id, step, on_date, detail, reason, note, created_by, created_at) \
-                     SELECT r.id, '{}', {on}, '{detail}', '', '', NULL, {now} FROM recruits r \
-                     JOIN members m ON m.id = r.member_id \
-                     WHERE r.branch_path || '' >= $1 AND r.branch_path || '' < $2 AND {on} <= '{as_of}'",
-                    step.as_str()
-                ),
-                &range(),
-            )
-            .await?;
-    }
+    stats.steps += admitted_steps(tx, lo, hi, as_of, now, &admitted, "m.joined_on").await?;
     // The confirmed among them: the request, the assembly on the day of confirmation, the approval.
-    for (step, days) in
-        [(Step::ConfirmationRequest, -30), (Step::ConfirmationAssembly, 0), (Step::ConfirmationApproval, 20)]
-    {
-        let on = shifted(kind, "m.confirmed_on", days);
-        let detail = step_detail(step);
-        stats.steps += tx
-            .execute(
-                &format!(
-                    "INSERT INTO recruit_steps (recruit_id, step, on_date, detail, reason, note, created_by, created_at) \
-                     SELECT r.id, '{}', {on}, '{detail}', '', '', NULL, {now} FROM recruits r \
-                     JOIN members m ON m.id = r.member_id \
-                     WHERE r.branch_path || '' >= $1 AND r.branch_path || '' < $2 AND m.confirmed_on IS NOT NULL \
-                     AND {on} <= '{as_of}'",
-                    step.as_str()
-                ),
-                &range(),
-            )
-            .await?;
-    }
+    let confirmation =
+        [(Step::ConfirmationRequest, -30), (Step::ConfirmationAssembly, 0), (Step::ConfirmationApproval, 20)];
+    stats.steps += admitted_steps(tx, lo, hi, as_of, now, &confirmation, "m.confirmed_on").await?;
     // Those earlier on the path: one or two per branch, numbered by branch.
     let n = "(o.id * 2 + k.k)";
     let d = format!("({n} / 1000)");
@@ -226,6 +194,40 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
     )
     .await?;
     Ok(stats)
+}
+
+/// The steps of the admitted people's paths in `lo..hi`, each dated `days` from the member's
+/// `day_col` (their joining or confirmation), those on or before `as_of`; members without that
+/// day get none. Returns how many were written.
+async fn admitted_steps(
+    tx: &mut Tx,
+    lo: &str,
+    hi: &str,
+    as_of: NaiveDate,
+    now: i64,
+    steps: &[(Step, i64)],
+    day_col: &str,
+) -> Result<u64> {
+    let kind = tx.kind();
+    let mut n = 0;
+    for (step, days) in steps {
+        let on = shifted(kind, day_col, *days);
+        let detail = step_detail(*step);
+        n += tx
+            .execute(
+                &format!(
+                    "INSERT INTO recruit_steps (recruit_id, step, on_date, detail, reason, note, created_by, created_at) \
+                     SELECT r.id, '{}', {on}, '{detail}', '', '', NULL, {now} FROM recruits r \
+                     JOIN members m ON m.id = r.member_id \
+                     WHERE r.branch_path || '' >= $1 AND r.branch_path || '' < $2 AND {day_col} IS NOT NULL \
+                     AND {on} <= '{as_of}'",
+                    step.as_str()
+                ),
+                &[Arg::Str(lo.to_string()), Arg::Str(hi.to_string())],
+            )
+            .await?;
+    }
+    Ok(n)
 }
 
 /// What a demo step records (the counts of an assembly, the review's conclusion, the training).

@@ -25,6 +25,7 @@ pub mod dues;
 pub mod election;
 pub mod meeting;
 pub mod member;
+pub mod member_anniversaries;
 pub mod member_history;
 pub mod memo;
 pub mod org;

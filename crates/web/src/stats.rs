@@ -386,7 +386,7 @@ async fn cell_page(
         org_name: org.name,
         on: format_cn(on),
         since: format_cn(cell.last),
-        in_year: in_year(&cell.cell),
+        in_year: cell.in_year,
         label: cell.label,
         total: cell.total,
         link: match cell.behind {
@@ -407,26 +407,6 @@ async fn cell_page(
         next: (page < pages).then_some(page + 1),
     };
     render_status(StatusCode::OK, &view)
-}
-
-/// Whether a figure counts the events of the year rather than the state on the day.
-fn in_year(cell: &str) -> bool {
-    use domain::stats::Tally;
-    match Drill::parse(cell) {
-        Some(Drill::Change(_)) => true,
-        Some(Drill::Event(t)) => !matches!(
-            t,
-            Tally::Candidates
-                | Tally::Activists
-                | Tally::Applicants
-                | Tally::Mobile
-                | Tally::GraduatesKept
-                | Tally::Abroad
-                | Tally::LostContact
-                | Tally::RenewalOverdue
-        ),
-        _ => false,
-    }
 }
 
 /// `GET /api/v1/orgs/{id}/stats/members?cell=…[&year=Y|as_of=DATE][&page=N]`.

@@ -215,6 +215,27 @@ impl Drill {
         }
     }
 
+    /// Whether the figure counts the events of the year (after last year's reference date, up to
+    /// this one) rather than the state on the reference date: table 1 and the event tables, but
+    /// 18–20, 33–35, 43 and the overdue terms of 24, which are taken on the day.
+    pub fn in_year(self) -> bool {
+        match self {
+            Drill::Change(_) => true,
+            Drill::Event(t) => !matches!(
+                t,
+                Tally::Candidates
+                    | Tally::Activists
+                    | Tally::Applicants
+                    | Tally::Mobile
+                    | Tally::GraduatesKept
+                    | Tally::Abroad
+                    | Tally::LostContact
+                    | Tally::RenewalOverdue
+            ),
+            Drill::Members(_) | Drill::Orgs(_) => false,
+        }
+    }
+
     /// What a row of the drill-down is: a member, a person on the path to membership (tables
     /// 18–20), or an org.
     pub fn behind(self) -> Behind {
@@ -269,6 +290,8 @@ mod tests {
         }
         assert_eq!(Drill::Event(Tally::Activists).behind(), Behind::Recruit);
         assert_eq!(Drill::Event(Tally::Recruited).behind(), Behind::Member);
+        assert!(Drill::Change(Change::Died).in_year() && Drill::Event(Tally::Renewed).in_year());
+        assert!(!Drill::Event(Tally::RenewalOverdue).in_year() && !Drill::Members(Cell::All).in_year());
     }
 
     #[test]
