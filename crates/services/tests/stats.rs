@@ -341,7 +341,7 @@ async fn stats_table1_balances_across_a_year_with_every_kind_of_change(db: Db) {
     let b = s.create_org(&c, Some(root.id), &org("二中党支部", "branch", "2015-01-01")).await.unwrap();
     let full = |seq: u16, joined: &'static str| Person {
         seq,
-        female: seq % 2 == 0,
+        female: seq.is_multiple_of(2),
         ethnicity: "01",
         education: "21",
         occupation: "worker",
