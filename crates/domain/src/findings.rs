@@ -115,7 +115,9 @@ pub mod pages {
     pub const MEMBER_TRANSFER: &str = "member.transfer";
     /// A person in recruitment, where their next step is recorded: `id` (the person).
     pub const RECRUIT: &str = "recruit.show";
-    pub const ALL: [&str; 12] = [
+    /// One member's class hours of a year, with where they came from: `id` (the member), `year`.
+    pub const MEMBER_HOURS: &str = "member.hours";
+    pub const ALL: [&str; 13] = [
         NEW_MEETING,
         MEETING,
         ORG_EDIT,
@@ -128,6 +130,7 @@ pub mod pages {
         MEMBER_CONTACTS,
         MEMBER_TRANSFER,
         RECRUIT,
+        MEMBER_HOURS,
     ];
 }
 

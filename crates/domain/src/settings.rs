@@ -16,7 +16,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::family::{Rules, dues, org_life, recruitment};
+use crate::family::{Rules, dues, org_life, recruitment, study};
 use crate::rules::{Rule, RuleCheck, RuleSet, RuleSetError, RuleSource};
 
 /// The values a setting takes.
@@ -109,8 +109,19 @@ pub fn catalogue() -> Vec<SettingDef> {
     };
     let mut out: Vec<SettingDef> = sets(org_life::FAMILY.id, &org_life::LOCAL_RULE_SETS)
         .chain(sets(recruitment::FAMILY.id, &recruitment::LOCAL_RULE_SETS))
+        .chain(sets(study::FAMILY.id, &study::LOCAL_RULE_SETS))
         .collect();
     out.extend([
+        param(
+            "EDU-TRAIN-HOURS.hours",
+            "党员每年学习培训最少学时",
+            "《中国共产党党员教育管理工作条例》规定一般不少于32学时（EDU-TRAIN-HOURS），只能调高",
+            1,
+            200,
+            "EDU-TRAIN-HOURS",
+            "hours",
+            "32",
+        ),
         param(
             "MTG-ASSEMBLY.min_count",
             "党员大会每季度最少次数",
@@ -308,6 +319,7 @@ pub fn rule_set_key(name: &'static str) -> &'static str {
     match name {
         org_life::LOCAL_QUARTERLY_LESSON => "rule_set.党课每季度1次",
         recruitment::LOCAL_PRACTICE => "rule_set.发展党员地方规程",
+        study::POST_HOLDER_HOURS => "rule_set.书记和委员每年56学时",
         _ => "rule_set.unknown",
     }
 }
@@ -437,6 +449,8 @@ fn apply_param(
         rules.structure = rules.structure.tighten(&[Rule { source, ..r }])?;
     } else if let Some(r) = tightened(&rules.org_life, rule_id, param, value) {
         rules.org_life = rules.org_life.tighten(&[Rule { source, ..r }])?;
+    } else if let Some(r) = tightened(&rules.study, rule_id, param, value) {
+        rules.study = rules.study.tighten(&[Rule { source, ..r }])?;
     }
     Ok(())
 }
@@ -453,6 +467,9 @@ pub fn rules_on(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> R
                 }
                 if let Some(local) = recruitment::local_rule_set(name) {
                     rules.recruitment = rules.recruitment.tighten(&local)?;
+                }
+                if let Some(local) = study::local_rule_set(name) {
+                    rules.study = rules.study.tighten(&local)?;
                 }
             }
             Effect::Param { rule_id, param } => apply_param(&mut rules, rule_id, param, change)?,
@@ -477,6 +494,7 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
     let mut dues_windows = Vec::new();
     let mut lifecycle_windows = Vec::new();
     let mut recruitment_windows = Vec::new();
+    let mut study_windows = Vec::new();
     let mut dues_settings = Vec::new();
     let mut starts: Vec<Option<NaiveDate>> = vec![None];
     starts.extend(days.iter().copied().map(Some));
@@ -489,6 +507,7 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
         dues_windows.push((*start, until, rules.dues));
         lifecycle_windows.push((*start, until, rules.lifecycle));
         recruitment_windows.push((*start, until, rules.recruitment));
+        study_windows.push((*start, until, rules.study));
         dues_settings.push((day, dues_settings_on(changes, org_path, day)));
     }
     Ok(Rules {
@@ -497,6 +516,7 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
         dues: RuleSet::from_windows(dues_windows),
         lifecycle: RuleSet::from_windows(lifecycle_windows),
         recruitment: RuleSet::from_windows(recruitment_windows),
+        study: RuleSet::from_windows(study_windows),
         dues_settings: dues::DatedSettings::of(dues_settings),
     })
 }
@@ -521,6 +541,7 @@ pub fn check_tightening(
             if value != "on" && inherited.is_some() {
                 let (rule_id, citation) = first(org_life::local_rule_set(name))
                     .or_else(|| first(recruitment::local_rule_set(name)))
+                    .or_else(|| first(study::local_rule_set(name)))
                     .unwrap_or(("", ""));
                 return Err(SettingError::Loosens {
                     rule_id,

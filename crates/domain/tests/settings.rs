@@ -154,6 +154,7 @@ fn every_parameter_setting_names_a_rule_that_has_the_parameter() {
                 let known = match family {
                     "org_life" => domain::family::org_life::local_rule_set(name).is_some(),
                     "recruitment" => domain::family::recruitment::local_rule_set(name).is_some(),
+                    "study" => domain::family::study::local_rule_set(name).is_some(),
                     _ => false,
                 };
                 assert!(known, "{}", def.key)

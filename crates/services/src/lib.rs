@@ -38,6 +38,8 @@ pub mod stats;
 pub mod stats_doc;
 pub mod stats_lines;
 pub mod todo;
+pub mod training;
+pub mod training_import;
 pub mod transfer_in;
 pub mod transfers;
 

@@ -7,6 +7,7 @@ use domain::FieldErrors;
 use domain::codes::MemberStatus;
 use domain::dates::Iso;
 use domain::dates::parse_date;
+use domain::family::study::Hours;
 use domain::org::{OrgKind, OrgStatus};
 use domain::org_life::{
     AppraisalRating, Attendance, Attendee, MeetingKind, VotePurpose, Votes, excellent_share_ok, quorum_statement,
@@ -72,6 +73,9 @@ pub struct MeetingInput {
     /// The other party of a talk; the talker is the host.
     pub partner_member_id: Option<i64>,
     pub talk_reason: String,
+    /// Class hours (学时) the meeting gives those present, "2" or "1.5", for a 党课, a 主题党日 or a
+    /// study session whose hours count towards EDU-TRAIN-HOURS; empty when not counted.
+    pub class_hours: String,
     /// member id → (attendance, reason) for those not simply present.
     #[cfg_attr(feature = "openapi", schema(value_type = HashMap<String, Vec<String>>))]
     pub exceptions: HashMap<i64, (String, String)>,
@@ -289,6 +293,34 @@ pub fn minutes_text(html: &str) -> String {
     text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
 }
 
+/// The meetings whose record may state class hours (EDU-TRAIN-HOURS counts them).
+pub const HOURS_KINDS: [MeetingKind; 3] =
+    [MeetingKind::PartyLecture, MeetingKind::ThemedDay, MeetingKind::StudyGroupSession];
+
+/// The class hours typed on a meeting record: empty for none; refused on a kind that gives none
+/// and above one day's worth.
+fn class_hours(e: &mut FieldErrors, kind: Option<MeetingKind>, typed: &str) -> Option<Hours> {
+    if typed.trim().is_empty() {
+        return None;
+    }
+    if kind.is_some_and(|k| !HOURS_KINDS.contains(&k)) {
+        e.add("class_hours", "只有党课、主题党日和理论学习中心组学习可以记录学时");
+        return None;
+    }
+    match Hours::parse(typed) {
+        Ok(h) if h == Hours::ZERO => None,
+        Ok(h) if h > Hours::whole(12) => {
+            e.add("class_hours", "一次会议的学时不超过12");
+            None
+        }
+        Ok(h) => Some(h),
+        Err(m) => {
+            e.add("class_hours", m);
+            None
+        }
+    }
+}
+
 impl Services {
     /// Records a meeting of an org with its attendance, resolutions and ratings, in one
     /// transaction with its audit entry. Nothing is written when any field is wrong.
@@ -361,6 +393,7 @@ impl Services {
         if input.first_agenda_item.trim().chars().count() > 200 {
             e.add("first_agenda_item", "第一议题不能超过 200 个字");
         }
+        let class_hours = class_hours(&mut e, kind, &input.class_hours);
         let minutes = sanitize_minutes(input.minutes.trim());
         if minutes.chars().count() > 50_000 {
             e.add("minutes", "会议记录过长（超过 50000 字），较长的材料请作为附件上传");
@@ -542,6 +575,7 @@ impl Services {
             partner_member_id: partner,
             talk_reason: (kind == MeetingKind::Talk && !talk_reason.is_empty())
                 .then(|| talk_reason.chars().take(50).collect()),
+            class_hours,
         };
         let details = MeetingDetails { attendance, resolutions, ratings };
         Ok(Planned { new, details, kind, on, topic: topic.to_string() })

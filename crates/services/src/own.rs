@@ -35,6 +35,8 @@ pub struct OwnOverview {
     pub due: Vec<BranchDue>,
     /// The member's next political birthday (the anniversary of joining, POL-BIRTHDAY).
     pub political_birthday: Option<domain::member::PoliticalBirthday>,
+    /// The member's class hours of the year so far (EDU-TRAIN-HOURS).
+    pub hours: crate::training::MemberHours,
 }
 
 impl Services {
@@ -71,14 +73,16 @@ impl Services {
         let branch = storage::org::get(&self.db, &domain::scope::Scope::everything(), detail.member.row.branch_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let due = self
-            .findings_for(&branch, as_of.year(), as_of)
-            .await?
-            .into_iter()
-            .filter(|f| f.severity == Severity::Upcoming)
-            .map(|f| BranchDue { title: f.title, due: f.due })
-            .collect();
+        // A rule about each member (EDU-TRAIN-HOURS) gives one finding per member: the branch's
+        // list names the rule once.
+        let mut due: Vec<BranchDue> = Vec::new();
+        for f in self.findings_for(&branch, as_of.year(), as_of).await? {
+            if f.severity == Severity::Upcoming && !due.iter().any(|d| d.title == f.title && d.due == f.due) {
+                due.push(BranchDue { title: f.title, due: f.due });
+            }
+        }
         let political_birthday = domain::member::next_political_birthday(detail.member.row.joined_on, as_of);
-        Ok(OwnOverview { member: detail.member, meetings, ratings, due, political_birthday })
+        let hours = self.member_hours(actor, id, as_of.year()).await?;
+        Ok(OwnOverview { member: detail.member, meetings, ratings, due, political_birthday, hours })
     }
 }

@@ -128,8 +128,36 @@ code_column!(
     domain::family::lifecycle::DecisionKind,
     domain::family::lifecycle::election::ElectionMode,
     domain::family::lifecycle::away::AwayKind,
-    domain::family::recruitment::Step
+    domain::family::recruitment::Step,
+    domain::family::study::TrainingKind
 );
+
+/// Class hours are integer tenths; a negative or absurd number is corrupt, never clamped.
+impl Column for domain::family::study::Hours {
+    type Raw = i64;
+    fn from_raw(raw: i64) -> Result<domain::family::study::Hours, String> {
+        domain::family::study::Hours::from_stored(raw).ok_or_else(|| format!("not class hours in tenths: {raw}"))
+    }
+}
+
+impl Column for Option<domain::family::study::Hours> {
+    type Raw = Option<i64>;
+    fn from_raw(raw: Option<i64>) -> Result<Option<domain::family::study::Hours>, String> {
+        raw.map(domain::family::study::Hours::from_raw).transpose()
+    }
+}
+
+impl From<domain::family::study::Hours> for crate::Arg {
+    fn from(v: domain::family::study::Hours) -> crate::Arg {
+        crate::Arg::I64(i64::from(v.tenths()))
+    }
+}
+
+impl From<Option<domain::family::study::Hours>> for crate::Arg {
+    fn from(v: Option<domain::family::study::Hours>) -> crate::Arg {
+        crate::Arg::OptI64(v.map(|h| i64::from(h.tenths())))
+    }
+}
 
 /// Money is integer fen; a negative or absurd amount is corrupt, never clamped.
 impl Column for domain::money::Fen {

@@ -34,6 +34,7 @@ pub mod roster;
 pub mod session;
 pub mod settings;
 pub mod stats;
+pub mod training;
 pub mod transfer;
 
 pub use db::{Arg, Db, DbKind, Row, SqlBuf, Tx};

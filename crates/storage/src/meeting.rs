@@ -31,12 +31,14 @@ crate::typed_row! {
         /// The day the record was voided (作废), if it was; it then counts for nothing.
         pub voided_on: Option<NaiveDate>,
         pub void_reason: Option<String>,
+        /// The class hours the meeting gave those present (a 党课 or study session), if counted.
+        pub class_hours: Option<domain::family::study::Hours>,
     }
 }
 
 const COLS: &str = "id, org_id, org_path, kind, held_on, start_time, place, topic, host_member_id, recorder_member_id, \
                     lecturer_member_id, first_agenda_item, minutes, has_vote, partner_member_id, talk_reason, \
-                    voided_on, void_reason";
+                    voided_on, void_reason, class_hours";
 
 /// A meeting as recorded (dates ISO, kind an identifier).
 #[derive(Debug, Clone, Default)]
@@ -56,6 +58,8 @@ pub struct NewMeeting {
     pub has_vote: bool,
     pub partner_member_id: Option<i64>,
     pub talk_reason: Option<String>,
+    /// Class hours given to those present (tenths), when the record counts them.
+    pub class_hours: Option<domain::family::study::Hours>,
 }
 
 /// One expected attendee as recorded.
@@ -116,8 +120,8 @@ pub async fn insert(tx: &mut Tx, m: &NewMeeting, details: &MeetingDetails, by: i
         .insert_returning_id(
             "INSERT INTO meetings (org_id, org_path, kind, held_on, start_time, place, topic, host_member_id, \
              recorder_member_id, lecturer_member_id, first_agenda_item, minutes, has_vote, created_by, created_at, \
-             updated_at, partner_member_id, talk_reason) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15,$16,$17) RETURNING id",
+             updated_at, partner_member_id, talk_reason, class_hours) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15,$16,$17,$18) RETURNING id",
             &[
                 m.org_id.into(),
                 m.org_path.clone().into(),
@@ -136,6 +140,7 @@ pub async fn insert(tx: &mut Tx, m: &NewMeeting, details: &MeetingDetails, by: i
                 now.into(),
                 m.partner_member_id.into(),
                 m.talk_reason.clone().into(),
+                m.class_hours.into(),
             ],
         )
         .await?;
@@ -260,7 +265,7 @@ pub async fn replace(tx: &mut Tx, id: i64, m: &NewMeeting, details: &MeetingDeta
     tx.execute(
         "UPDATE meetings SET kind = $1, held_on = $2, start_time = $3, place = $4, topic = $5, host_member_id = $6, \
          recorder_member_id = $7, lecturer_member_id = $8, first_agenda_item = $9, minutes = $10, has_vote = $11, \
-         partner_member_id = $12, talk_reason = $13, updated_at = $14 WHERE id = $15",
+         partner_member_id = $12, talk_reason = $13, updated_at = $14, class_hours = $16 WHERE id = $15",
         &[
             m.kind.clone().into(),
             m.held_on.clone().into(),
@@ -277,6 +282,7 @@ pub async fn replace(tx: &mut Tx, id: i64, m: &NewMeeting, details: &MeetingDeta
             m.talk_reason.clone().into(),
             now_ms().into(),
             id.into(),
+            m.class_hours.into(),
         ],
     )
     .await?;

@@ -402,6 +402,7 @@ async fn check_reads_attendance_packed_and_reports_corrupt_rows(db: Db) {
         has_vote: true,
         partner_member_id: None,
         talk_reason: None,
+        class_hours: None,
     };
     let meeting_id = meeting::insert(&mut tx, &new, &details, 0).await.unwrap();
     let empty = meeting::insert(

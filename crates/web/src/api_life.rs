@@ -225,6 +225,8 @@ pub(crate) struct Meeting {
     /// The day the record was voided (作废), if it was: it then counts for nothing.
     pub voided_on: Option<NaiveDate>,
     pub void_reason: Option<String>,
+    /// Class hours given to those present ("2", "1.5"), when counted (EDU-TRAIN-HOURS).
+    pub class_hours: Option<String>,
     pub attendance: Vec<Attendee>,
 }
 
@@ -245,6 +247,7 @@ impl Meeting {
             lecturer_member_id: m.lecturer_member_id,
             partner_member_id: m.partner_member_id,
             talk_reason: m.talk_reason.clone(),
+            class_hours: m.class_hours.map(|h| h.to_string()),
             has_vote: m.has_vote,
             voided_on: m.voided_on,
             void_reason: m.void_reason.clone(),

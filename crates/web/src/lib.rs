@@ -40,6 +40,7 @@ pub mod redirect;
 pub mod roster;
 mod settings;
 mod stats;
+mod training;
 mod transfer_in;
 mod transfers;
 pub mod ui;
@@ -120,6 +121,7 @@ fn routes() -> ui::Routes {
         .merge(contacts::routes())
         .merge(recruitment::routes())
         .merge(recruit_papers::routes())
+        .merge(training::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -138,7 +140,8 @@ fn routes() -> ui::Routes {
                 .merge(transfer_in::api_routes())
                 .merge(contacts::api_routes())
                 .merge(api_recruitment::api_routes())
-                .merge(recruit_papers::api_routes()),
+                .merge(recruit_papers::api_routes())
+                .merge(training::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

@@ -242,6 +242,12 @@ async fn form_page_for(
             .required(),
         );
     }
+    if services::org_life::HOURS_KINDS.contains(&kind) {
+        fields.push(
+            Field::text("class_hours", "计入学时", &get("class_hours"), errors)
+                .hint("出席者计入年度学习培训学时（EDU-TRAIN-HOURS），如 2 或 1.5；不计入的留空"),
+        );
+    }
     let votes = matches!(kind, MeetingKind::BranchAssembly | MeetingKind::CommitteeMeeting);
     let resolutions = (0..3)
         .map(|i| ResolutionLine {
@@ -341,6 +347,7 @@ fn values_of(d: &services::org_life::MeetingDetail) -> HashMap<String, String> {
     put("topic", m.topic.clone());
     put("first_agenda_item", m.first_agenda_item.clone().unwrap_or_default());
     put("minutes", m.minutes.clone());
+    put("class_hours", m.class_hours.map(|h| h.to_string()).unwrap_or_default());
     put("has_vote", if m.has_vote { "1" } else { "" }.into());
     for (k, id) in [
         ("host_member_id", m.host_member_id),
@@ -463,6 +470,7 @@ pub(crate) fn meeting_input(f: &HashMap<String, String>) -> MeetingInput {
         lecturer_member_id: id("lecturer_member_id"),
         partner_member_id: id("partner_member_id"),
         talk_reason: get("talk_reason"),
+        class_hours: get("class_hours"),
         exceptions,
         resolutions,
         ratings,

@@ -298,6 +298,14 @@ pub(crate) async fn sheet_upload(
     v: &Viewer,
     m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Result<(Vec<u8>, bool), String>, PageError> {
+    Ok(sheet_upload_fields(v, m).await?.map(|(bytes, fields)| (bytes, fields.get("dry_run").is_some_and(|x| x == "1"))))
+}
+
+/// [`sheet_upload`] with the form's other fields (a year, a source …).
+pub(crate) async fn sheet_upload_fields(
+    v: &Viewer,
+    m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Result<(Vec<u8>, HashMap<String, String>), String>, PageError> {
     let Ok(m) = m else { return Ok(Err("请选择要上传的文件".into())) };
     let (fields, file) = match read_multipart(m).await {
         Ok(x) => x,
@@ -307,7 +315,7 @@ pub(crate) async fn sheet_upload(
     let Some((_, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Ok(Err("请选择要上传的文件（所选文件是空的）".into()));
     };
-    Ok(Ok((bytes, fields.get("dry_run").is_some_and(|x| x == "1"))))
+    Ok(Ok((bytes, fields)))
 }
 
 /// A stored file as a download that is never rendered in place (meeting attachments,

@@ -7,6 +7,7 @@ mod dues;
 mod import;
 mod recruitment;
 mod stats;
+mod training;
 mod transfers;
 
 use anyhow::{Context, Result, bail};
@@ -87,6 +88,9 @@ enum Command {
     /// Recruitment (发展党员): the pipeline and its papers.
     #[command(subcommand)]
     Recruitment(recruitment::RecruitmentCommand),
+    /// Study and training (学习培训): members' class hours, the training register, platform imports.
+    #[command(subcommand)]
+    Training(training::TrainingCommand),
     /// Party statistics (党内统计) of a subtree on a reference date: members counted where their
     /// membership sits that day, by occupation and age, joining period and education, and the
     /// orgs by kind. Exits 1 when a consistency check fails.
@@ -484,6 +488,15 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let services = open(&cfg).await?;
             let org = resolve_org(&services, &org).await?;
             transfers::list(&services, org, &direction, state.as_deref(), &format).await
+        }
+        Command::Training(command) => {
+            let services = open(&cfg).await?;
+            let org = match &command {
+                training::TrainingCommand::Hours { org, .. }
+                | training::TrainingCommand::Ledger { org, .. }
+                | training::TrainingCommand::Import { org, .. } => resolve_org(&services, org).await?,
+            };
+            training::run(&services, org, &command).await
         }
         Command::Recruitment(command) => {
             let services = open(&cfg).await?;

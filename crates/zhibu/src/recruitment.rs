@@ -58,7 +58,7 @@ pub enum RecruitmentCommand {
     },
 }
 
-fn format_of(file: &std::path::Path) -> Result<LedgerFormat> {
+pub(crate) fn format_of(file: &std::path::Path) -> Result<LedgerFormat> {
     match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("xlsx") => Ok(LedgerFormat::Xlsx),
         Some("pdf") => Ok(LedgerFormat::Pdf),

@@ -8,6 +8,7 @@
 //! | [`dues`] (党费) | DUES-* | [`dues::statement::MemberDuesFacts`] per member; publications per org |
 //! | [`lifecycle`] (党员管理) | EDU-*, EL-* | [`lifecycle::LifecycleFacts`]: the transfers an org sent and is sent, suspensions, members away |
 //! | [`recruitment`] (发展党员) | DEV-* | [`recruitment::PathFacts`] per person in recruitment |
+//! | [`study`] (学习培训) | EDU-TRAIN-HOURS, EDU-SEC-HOURS | [`study::StudyFacts`]: members' and post holders' hours of the year |
 //!
 //! A family owns its check type ([`crate::rules::RuleCheck`]), its national rules and its
 //! evaluation; [`Rules`] holds the rule set of every family in force for one org, and
@@ -23,6 +24,7 @@ pub mod lifecycle;
 pub mod org_life;
 pub mod recruitment;
 pub mod structure;
+pub mod study;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -187,6 +189,7 @@ pub struct Rules {
     pub dues: RuleSet<dues::Check>,
     pub lifecycle: RuleSet<lifecycle::Check>,
     pub recruitment: RuleSet<recruitment::Check>,
+    pub study: RuleSet<study::Check>,
     /// The committee's dues settings over time (rounding, warning months …): plain settings,
     /// not rules, carried here so that every check of an org has them with its rules.
     pub dues_settings: dues::DatedSettings,
@@ -207,6 +210,7 @@ impl Rules {
             dues: dues::national(),
             lifecycle: lifecycle::national(),
             recruitment: recruitment::national(),
+            study: study::national(),
             dues_settings: dues::DatedSettings::default(),
         }
     }
@@ -218,6 +222,7 @@ impl Rules {
         out.extend(self.dues.rules().iter().map(|r| r.info()));
         out.extend(self.lifecycle.rules().iter().map(|r| r.info()));
         out.extend(self.recruitment.rules().iter().map(|r| r.info()));
+        out.extend(self.study.rules().iter().map(|r| r.info()));
         out
     }
 
@@ -230,6 +235,7 @@ impl Rules {
             .or_else(|| self.dues.get(id).map(|r| r.info()))
             .or_else(|| self.lifecycle.get(id).map(|r| r.info()))
             .or_else(|| self.recruitment.get(id).map(|r| r.info()))
+            .or_else(|| self.study.get(id).map(|r| r.info()))
     }
 }
 
@@ -293,6 +299,7 @@ impl Rules {
             + self.dues.rules().len()
             + self.lifecycle.rules().len()
             + self.recruitment.rules().len()
+            + self.study.rules().len()
     }
 
     /// Whether no family has a rule.

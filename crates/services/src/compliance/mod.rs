@@ -31,6 +31,7 @@ use domain::findings::{Finding, When};
 use domain::org::{OrgKind, OrgPath};
 use domain::rules::Severity;
 use domain::scope::{Action, Actor, Target, can};
+pub(crate) use page_facts::year_hours;
 use page_facts::{PageFacts, check_range, org_facts, spawn_page_facts};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -95,9 +96,16 @@ where
     stats.meetings += facts.meetings;
     let when = When::new(year, as_of, NOTICE_DAYS);
     for org in orgs {
-        let (org_facts, life, dues, lifecycle, recruits) = org_facts(&org, &mut facts)?;
+        let (org_facts, life, dues, lifecycle, recruits, study) = org_facts(&org, &mut facts)?;
         let rules = rules_for(&org);
-        let evaluation = evaluate_org(&rules, &org_facts, life, &dues, &lifecycle, &recruits, &when);
+        let mut evaluation = evaluate_org(&rules, &org_facts, life, &dues, &lifecycle, &recruits, &when);
+        evaluation.findings.extend(domain::family::study::evaluate(
+            &rules.study,
+            org.id,
+            org_facts.kind,
+            &study,
+            &when,
+        ));
         stats.findings += evaluation.findings.len() as u64;
         sink(OrgResult {
             org_id: org.id,

@@ -11,6 +11,7 @@ use domain::family::lifecycle::mobile::MobileFact;
 use domain::family::lifecycle::{LifecycleFacts, SuspensionFact, TransferFact};
 use domain::family::org_life::{LifeFacts, RecordFact, VoteFact};
 use domain::family::recruitment::PathFacts;
+use domain::family::study::{self, StudyFacts, YearHours};
 use domain::family::{OrgFacts, PostSpan};
 use domain::org::{OrgKind, PostKind};
 use domain::org_life::{Attendance, Attendee, MeetingKind, VotePurpose};
@@ -29,6 +30,9 @@ pub(super) struct Range {
     from: String,
     to: String,
     posts_to: String,
+    /// The study family's day and year when it has something to say ([`study::in_season`]):
+    /// hours are read only then.
+    study: Option<(String, i32)>,
 }
 
 /// What the rules need about one page of orgs, by org id: the organizational-life family's and
@@ -53,6 +57,8 @@ pub(super) struct PageFacts {
     lifecycle: HashMap<i64, LifecycleFacts>,
     /// By branch: the people in recruitment (the recruitment family).
     recruits: HashMap<i64, Vec<PathFacts>>,
+    /// By org: its members' and post holders' class hours of the year (the study family).
+    study: HashMap<i64, StudyFacts>,
 }
 
 /// Reads the facts of `orgs` on a task of its own (nothing to read for an empty page).
@@ -164,6 +170,9 @@ async fn page_facts(
             transfer_pending: a.transfer_pending,
         });
     }
+    if let Some((on, year)) = &range.study {
+        study_facts(db, &mut out, ids, branches, &page_posts, on, *year).await?;
+    }
     for w in check::work_refusals_of(db, branches, &range.from, &range.to).await? {
         let month = date(&w.month, "member_work_refusals.month")?;
         out.no_work.entry(w.branch_id).or_default().entry(w.member_id).or_default().insert(month);
@@ -242,6 +251,83 @@ async fn page_facts(
     Ok(out)
 }
 
+/// EDU-TRAIN-HOURS and EDU-SEC-HOURS: the hours of the page's branch members on the day, and of
+/// everyone holding a post on it. A branch's post holders are its members, whose hours are
+/// already read; only those of committees and general branches are read by person.
+async fn study_facts(
+    db: &storage::Db,
+    out: &mut PageFacts,
+    ids: &[i64],
+    branches: &[i64],
+    posts: &[check::PostSpanRow],
+    on: &str,
+    year: i32,
+) -> Result<()> {
+    let day = date(on, "the day judged")?;
+    let branch_set: HashSet<i64> = branches.iter().copied().collect();
+    let others: Vec<i64> = ids.iter().copied().filter(|id| !branch_set.contains(id)).collect();
+    let (members, holders) = tokio::try_join!(
+        storage::training::branch_hours(db, branches, on, year),
+        storage::training::post_holder_hours(db, &others, on, year),
+    )?;
+    let mut by_member: HashMap<i64, YearHours> = HashMap::new();
+    for row in members {
+        let org = row.org_id;
+        let h = year_hours(row)?;
+        by_member.insert(h.member_id, h.clone());
+        out.study.entry(org).or_default().members.push(h);
+    }
+    for row in holders {
+        let org = row.org_id;
+        out.study.entry(org).or_default().post_holders.push(year_hours(row)?);
+    }
+    let mut seen: HashSet<(i64, i64)> = HashSet::new();
+    let mut outsiders: Vec<(i64, i64)> = Vec::new();
+    for p in posts.iter().filter(|p| branch_set.contains(&p.org_id)) {
+        let covers = p.start_on <= day && p.end_on.is_none_or(|e| day <= e);
+        if !covers || !seen.insert((p.org_id, p.member_id)) {
+            continue;
+        }
+        match by_member.get(&p.member_id) {
+            Some(h) => out.study.entry(p.org_id).or_default().post_holders.push(h.clone()),
+            // A post holder who is not a member of the branch on the day (a secretary sent
+            // from elsewhere): read by person below.
+            None => outsiders.push((p.org_id, p.member_id)),
+        }
+    }
+    if !outsiders.is_empty() {
+        let mut ids: Vec<i64> = outsiders.iter().map(|(_, m)| *m).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let read: HashMap<i64, YearHours> = storage::training::members_hours(db, &ids, year)
+            .await?
+            .into_iter()
+            .map(|r| year_hours(r).map(|h| (h.member_id, h)))
+            .collect::<Result<_>>()?;
+        for (org, member) in outsiders {
+            if let Some(h) = read.get(&member) {
+                out.study.entry(org).or_default().post_holders.push(h.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A person's hours as the study family reads them.
+pub(crate) fn year_hours(row: storage::training::HoursRow) -> Result<YearHours> {
+    let concentrated = u32::try_from(row.concentrated).map_err(|_| {
+        ServiceError::Internal(format!("training_classes: member {} concentrated {}", row.member_id, row.concentrated))
+    })?;
+    Ok(YearHours {
+        member_id: row.member_id,
+        member_name: row.name,
+        classes: row.classes,
+        meetings: row.meetings,
+        imported: row.imported,
+        concentrated,
+    })
+}
+
 /// Adds to a branch's records its groups' own meetings (for CON-LAPSE). A 党课 the branch
 /// secretary gave in a group is already among the branch's records (MTG-LESSON), without
 /// attendance: the group's record, with its attendance, takes its place.
@@ -263,7 +349,7 @@ fn with_group_meetings(records: &mut Vec<RecordFact>, groups: &[i64], by_org: &H
 pub(super) fn org_facts(
     org: &OrgRow,
     facts: &mut PageFacts,
-) -> Result<(OrgFacts, LifeFacts, DuesFacts, LifecycleFacts, Vec<PathFacts>)> {
+) -> Result<(OrgFacts, LifeFacts, DuesFacts, LifecycleFacts, Vec<PathFacts>, StudyFacts)> {
     let kind = org.kind;
     let mut o = OrgFacts::of_unit(org.id, kind, org.unit_kind);
     if matches!(kind, OrgKind::Branch | OrgKind::Group) {
@@ -290,7 +376,8 @@ pub(super) fn org_facts(
     let dues = facts.dues.remove(&org.id).unwrap_or_default();
     let lifecycle = facts.lifecycle.remove(&org.id).unwrap_or_default();
     let recruits = facts.recruits.remove(&org.id).unwrap_or_default();
-    Ok((o, life, dues, lifecycle, recruits))
+    let study = facts.study.remove(&org.id).unwrap_or_default();
+    Ok((o, life, dues, lifecycle, recruits, study))
 }
 
 /// The dates a check of `year` as of `as_of` reads: the year, and the half-year before it for
@@ -299,5 +386,7 @@ pub(super) fn check_range(year: i32, as_of: NaiveDate) -> Arc<Range> {
     let on = as_of.iso();
     let to = format!("{year}-12-31");
     let posts_to = if on > to { on.clone() } else { to.clone() };
-    Arc::new(Range { on, from: format!("{}-07-01", year - 1), to, posts_to })
+    let when = domain::findings::When::new(year, as_of, super::NOTICE_DAYS);
+    let study = study::in_season(&when).then(|| study::judged_on(&when).map(|d| (d.iso(), year))).flatten();
+    Arc::new(Range { on, from: format!("{}-07-01", year - 1), to, posts_to, study })
 }

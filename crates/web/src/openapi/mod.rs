@@ -147,6 +147,20 @@ mod endpoints;
     crate::recruit_papers::KeyTeacher,
     services::recruitment::ApplicantForm,
     services::recruitment::StepForm,
+    crate::training::TrainingClass,
+    crate::training::TrainingClassDetail,
+    crate::training::Enrolment,
+    crate::training::Completions,
+    crate::training::MemberHoursOut,
+    crate::training::HoursSourceOut,
+    crate::training::HoursTotalIn,
+    crate::training::Register,
+    crate::training::RegisterLine,
+    crate::training::HoursImportResult,
+    crate::training::HoursImportIssue,
+    crate::training::HoursImportRefused,
+    services::training::ClassForm,
+    domain::family::study::ClassInput,
 )))]
 struct Components;
 
@@ -280,6 +294,16 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
         ("post", "/orgs/{id}/dues/import" | "/orgs/{id}/recruitment/import") => {
             out.push(param("dry_run", boolean(), "true：只检查，不导入"))
         }
+        ("post", "/orgs/{id}/training/import") => {
+            let mut y = param("year", year(), "学时所属年度（2000年至今年）");
+            y["required"] = json!(true);
+            let mut source = param("source", text(), "来源平台名称（同一平台同一年度再次导入将替换）");
+            source["required"] = json!(true);
+            out.extend([y, source, param("dry_run", boolean(), "true：只检查，不导入")]);
+        }
+        ("get", "/orgs/{id}/training/classes" | "/orgs/{id}/training/hours" | "/members/{id}/hours") => {
+            out.push(param("year", year(), "年度，默认本年"))
+        }
         ("post", "/recruits/{id}/documents") => {
             let mut step = param("step", text(), "所属步骤（代码或序号，须已记录）");
             step["required"] = json!(true);
@@ -380,7 +404,8 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
             | "/orgs/{id}/dues/collect"
             | "/orgs/{id}/dues/publications"
             | "/orgs/{id}/dues/account/entries"
-            | "/recruits/{id}/documents",
+            | "/recruits/{id}/documents"
+            | "/orgs/{id}/training/classes",
         ) => ("201", vec!["application/json"]),
         _ => ("200", vec!["application/json"]),
     }
@@ -419,6 +444,12 @@ fn responses(e: &Endpoint) -> Value {
             {"$ref": "#/components/schemas/ErrorBody"}
         ]}}}});
     }
+    if (e.method, e.path) == ("post", "/orgs/{id}/training/import") {
+        r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据；无法读取的文件只有错误说明", "content": {"application/json": {"schema": {"anyOf": [
+            {"$ref": "#/components/schemas/HoursImportRefused"},
+            {"$ref": "#/components/schemas/ErrorBody"}
+        ]}}}});
+    }
     if (e.method, e.path) == ("post", "/orgs/{id}/dues/import") {
         r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据；无法读取的文件只有错误说明", "content": {"application/json": {"schema": {"anyOf": [
             {"$ref": "#/components/schemas/DuesImportRefused"},
@@ -454,7 +485,13 @@ pub fn document() -> Value {
         }
         if matches!(
             (e.method, e.path),
-            ("post", "/members/import" | "/orgs/{id}/dues/import" | "/orgs/{id}/recruitment/import")
+            (
+                "post",
+                "/members/import"
+                    | "/orgs/{id}/dues/import"
+                    | "/orgs/{id}/recruitment/import"
+                    | "/orgs/{id}/training/import"
+            )
         ) {
             let file = json!({"schema": {"type": "string", "format": "binary"}});
             let content: serde_json::Map<String, Value> =

@@ -16,4 +16,5 @@ mod recruitment;
 mod roster;
 mod scope;
 mod stats;
+mod training;
 mod transfers;

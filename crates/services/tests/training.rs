@@ -1,0 +1,206 @@
+//! Study and training (学习培训) on both backends: a member's class hours add up from classes
+//! completed, 党课 attended with hours and imported totals; EDU-TRAIN-HOURS and EDU-SEC-HOURS are
+//! found near the year's end and after it, with 31.5 against 32 and 55.5 against 56.
+
+use chrono::NaiveDate;
+use domain::family::study::ClassInput;
+use domain::member::{IdNumber, MemberInput};
+use services::org_life::MeetingInput;
+use services::orgs::OrgInput;
+use services::training::ClassForm;
+use services::{HashCost, ServiceError, Services, console_actor};
+use storage::Db;
+use storage::audit::AuditKey;
+
+test_support::on_both_backends!(
+    edu_train_hours_add_up_from_classes_lessons_and_imports,
+    edu_sec_hours_judges_the_post_holders_once_switched_on,
+    training_class_refuses_people_outside_the_org,
+);
+
+fn day(s: &str) -> NaiveDate {
+    domain::dates::parse_iso(s).unwrap()
+}
+
+fn org(name: &str, kind: &str) -> OrgInput {
+    OrgInput {
+        name: name.into(),
+        kind: kind.into(),
+        established_on: "2015-01-01".into(),
+        term_start_on: "2024-06-01".into(),
+        term_years: "3".into(),
+        ..Default::default()
+    }
+}
+
+fn member(name: &str, seq: u16) -> MemberInput {
+    let birth = day("1985-03-01");
+    MemberInput {
+        name: name.into(),
+        gender: "male".into(),
+        id_number: IdNumber::from_parts("110105", birth, seq * 2 + 1).unwrap().as_str().to_string(),
+        ethnicity: "01".into(),
+        birth_date: "1985-03-01".into(),
+        education: "21".into(),
+        joined_on: "2010-07-01".into(),
+        confirmed_on: "2011-07-01".into(),
+        status: "full".into(),
+        dues_category: "employed".into(),
+        ..Default::default()
+    }
+}
+
+fn class(title: &str, ends_on: &str, hours: &str, concentrated: bool) -> ClassInput {
+    ClassInput {
+        kind: "rotation".into(),
+        title: title.into(),
+        organiser: "县委教育工委".into(),
+        starts_on: ends_on.into(),
+        ends_on: ends_on.into(),
+        hours: hours.into(),
+        concentrated: if concentrated { "on".into() } else { String::new() },
+        place: String::new(),
+    }
+}
+
+struct County {
+    s: Services,
+    root: i64,
+    branch: i64,
+    /// 张一, 王二, 李三.
+    ids: [i64; 3],
+}
+
+async fn county(db: Db) -> County {
+    let mut s = Services::new(db, AuditKey::new(vec![7u8; 32]), HashCost::cheap_for_tests());
+    s.today_override = Some(day("2026-12-20"));
+    let c = console_actor();
+    let root = s.create_org(&c, None, &org("县教育局党委", "committee")).await.unwrap().id;
+    let branch = s.create_org(&c, Some(root), &org("一中党支部", "branch")).await.unwrap().id;
+    let mut ids = [0; 3];
+    for (i, name) in ["张一", "王二", "李三"].into_iter().enumerate() {
+        ids[i] = s.create_member(&c, branch, None, &member(name, u16::try_from(i).unwrap() + 1)).await.unwrap();
+    }
+    County { s, root, branch, ids }
+}
+
+fn hours_findings(f: &[domain::findings::Finding], rule: &str) -> Vec<(i64, String)> {
+    let mut out: Vec<(i64, String)> = f
+        .iter()
+        .filter(|f| f.rule_id == rule)
+        .map(|f| (f.member_id().unwrap(), f.severity.as_str().to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+async fn edu_train_hours_add_up_from_classes_lessons_and_imports(db: Db) {
+    let County { s, root, branch, ids } = county(db).await;
+    let c = console_actor();
+    // A 24-hour class: 张一 and 王二 enrolled, 王二 did not complete it.
+    let form = ClassForm {
+        class: class("2026年党员集中轮训", "2026-05-13", "24", true),
+        people: "张一\n王二".into(),
+        not_completed: "王二".into(),
+    };
+    let class_id = s.record_training_class(&c, root, &form).await.unwrap();
+    let page = s.training_class(&c, class_id).await.unwrap();
+    assert_eq!((page.class.enrolled, page.class.completed), (2, 1));
+    // A 党课 of 6 hours; 李三 absent. A 7.5-hour study 主题党日 attended by all.
+    let lesson = MeetingInput {
+        kind: "party_lecture".into(),
+        held_on: "2026-07-01".into(),
+        topic: "七一专题党课".into(),
+        host_member_id: Some(ids[0]),
+        recorder_member_id: Some(ids[1]),
+        lecturer_member_id: Some(ids[0]),
+        class_hours: "6".into(),
+        exceptions: [(ids[2], ("absent".to_string(), String::new()))].into_iter().collect(),
+        ..Default::default()
+    };
+    s.record_meeting(&c, branch, &lesson).await.unwrap();
+    let day_of_study = MeetingInput {
+        kind: "themed_day".into(),
+        held_on: "2026-09-15".into(),
+        topic: "学习党章".into(),
+        class_hours: "1.5".into(),
+        ..lesson.clone()
+    };
+    let day_of_study = MeetingInput { exceptions: Default::default(), ..day_of_study };
+    s.record_meeting(&c, branch, &day_of_study).await.unwrap();
+    // Hours on a committee meeting are refused, field by field.
+    let committee_meeting = MeetingInput { kind: "committee_meeting".into(), ..day_of_study.clone() };
+    let Err(ServiceError::Invalid(e)) = s.record_meeting(&c, branch, &committee_meeting).await else { panic!() };
+    assert!(e.get("class_hours").is_some());
+
+    // 张一: 24 + 6 + 1.5 = 31.5, half an hour short of 32.
+    let h = s.member_hours(&c, ids[0], 2026).await.unwrap();
+    assert_eq!((h.total.as_str(), h.target.as_str(), h.reached), ("31.5", "32", false));
+    assert_eq!(h.sources.len(), 3);
+    // 王二: 6 + 1.5 (the class not completed); 李三: 1.5.
+    assert_eq!(s.member_hours(&c, ids[1], 2026).await.unwrap().total, "7.5");
+    assert_eq!(s.member_hours(&c, ids[2], 2026).await.unwrap().total, "1.5");
+
+    // EDU-TRAIN-HOURS: silent on 30 November, upcoming on 20 December, a shortfall on 1 January.
+    let found = |on: &'static str| {
+        let s = &s;
+        async move { s.org_findings(&console_actor(), branch, 2026, day(on)).await.unwrap() }
+    };
+    assert!(hours_findings(&found("2026-11-30").await, "EDU-TRAIN-HOURS").is_empty());
+    let upcoming = hours_findings(&found("2026-12-20").await, "EDU-TRAIN-HOURS");
+    assert_eq!(upcoming, [(ids[0], "upcoming".into()), (ids[1], "upcoming".into()), (ids[2], "upcoming".into())]);
+    // Half an hour more for 张一 from an outside platform: 32, enough.
+    s.import_training_hours(&c, ids[0], 2026, "党员教育平台", "0.5").await.unwrap();
+    let after = hours_findings(&found("2027-01-01").await, "EDU-TRAIN-HOURS");
+    assert_eq!(after, [(ids[1], "warning".into()), (ids[2], "warning".into())]);
+    assert_eq!(s.member_hours(&c, ids[0], 2026).await.unwrap().total, "32");
+
+    // The register of the committee: three members, one reached.
+    let r = s.hours_register(&c, root, 2026).await.unwrap();
+    assert_eq!((r.members, r.reached, r.target.as_str()), (3, 1, "32"));
+    // The class is listed for the committee and the year it ended in.
+    assert_eq!(s.training_classes(&c, root, 2026).await.unwrap().classes.len(), 1);
+    assert!(s.training_classes(&c, root, 2025).await.unwrap().classes.is_empty());
+}
+
+async fn edu_sec_hours_judges_the_post_holders_once_switched_on(db: Db) {
+    let County { s, root, branch, ids } = county(db).await;
+    let c = console_actor();
+    s.add_post(&c, branch, ids[0], "secretary", "2024-06-01").await.unwrap();
+    // 55.5 hours with a concentrated training.
+    let form = ClassForm {
+        class: class("书记培训班", "2026-04-20", "55.5", true),
+        people: "张一".into(),
+        not_completed: String::new(),
+    };
+    s.record_training_class(&c, root, &form).await.unwrap();
+    let sec = |f: &[domain::findings::Finding]| hours_findings(f, "EDU-SEC-HOURS");
+    // Off by default (a local rule set).
+    assert!(sec(&s.org_findings(&c, branch, 2026, day("2027-01-01")).await.unwrap()).is_empty());
+    s.set_setting(&c, root, "rule_set.书记和委员每年56学时", "on", "2026-01-01").await.unwrap();
+    let f = s.org_findings(&c, branch, 2026, day("2027-01-01")).await.unwrap();
+    assert_eq!(sec(&f), [(ids[0], "warning".into())]);
+    assert!(f.iter().any(|f| f.rule_id == "EDU-SEC-HOURS" && f.message.contains("差0.5学时")), "{f:?}");
+    // Half an hour more: 56, enough.
+    s.import_training_hours(&c, ids[0], 2026, "党员教育平台", "0.5").await.unwrap();
+    assert!(sec(&s.org_findings(&c, branch, 2026, day("2027-01-01")).await.unwrap()).is_empty());
+}
+
+async fn training_class_refuses_people_outside_the_org(db: Db) {
+    let County { s, root, branch, .. } = county(db).await;
+    let c = console_actor();
+    let other = s.create_org(&c, Some(root), &org("二中党支部", "branch")).await.unwrap().id;
+    s.create_member(&c, other, None, &member("赵四", 9)).await.unwrap();
+    let form = ClassForm {
+        class: class("支部轮训", "2026-05-13", "8", false),
+        people: "张一\n赵四\n无此人".into(),
+        not_completed: String::new(),
+    };
+    let Err(ServiceError::Invalid(e)) = s.record_training_class(&c, branch, &form).await else { panic!() };
+    let message = e.get("people").unwrap();
+    assert!(message.contains("“赵四”不是本组织的党员") && message.contains("“无此人”"), "{message}");
+    assert!(s.training_classes(&c, branch, 2026).await.unwrap().classes.is_empty());
+    // The committee above sees both branches' members.
+    let form = ClassForm { people: "张一\n赵四".into(), ..form };
+    s.record_training_class(&c, root, &form).await.unwrap();
+}
