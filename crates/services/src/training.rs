@@ -12,6 +12,7 @@ use domain::family::study::{self, ClassInput, Hours, YearHours};
 use domain::org::{OrgKind, OrgStatus};
 use domain::scope::{Action, Actor, Target, can};
 use serde::{Deserialize, Serialize};
+use storage::training::Rollup;
 pub use storage::training::{ClassRow, EnrolmentRow, HoursSource};
 
 use crate::{Entry, Result, ServiceError, Services};
@@ -100,6 +101,10 @@ pub struct HoursRegister {
     pub reached: usize,
     pub lines: Vec<HoursLine>,
 }
+
+/// The most members the training register lists (a county's are some 3,000; a larger subtree's
+/// register is taken branch by branch).
+pub const LEDGER_LINES: i64 = 50_000;
 
 /// Reads the lines of a text area: trimmed, without blanks.
 fn lines(s: &str) -> Vec<String> {
@@ -284,13 +289,26 @@ impl Services {
         })
     }
 
-    /// The hours register of the org's subtree for `year`: every current member's hours.
-    pub async fn hours_register(&self, actor: &Actor, org_id: i64, year: i32) -> Result<HoursRegister> {
+    /// The hours register of the org's subtree for `year`: how many current members reached the
+    /// target, and `limit` of them with their hours after skipping `offset` (by branch and name).
+    pub async fn hours_register(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        year: i32,
+        limit: i64,
+        offset: i64,
+    ) -> Result<HoursRegister> {
         let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
         let path = org.org_path()?;
         let (lo, hi) = path.subtree_bounds();
         let target = self.hours_target(&org.path, year).await?;
-        let rows = storage::training::subtree_hours(&self.db, &lo, &hi, year).await?;
+        let members = storage::training::subtree_members(&self.db, &lo, &hi).await?;
+        // Member by member for a county; each source grouped once for a province (see Rollup).
+        let how = if members > 200_000 { Rollup::BySource } else { Rollup::ByMember };
+        let summary = storage::training::subtree_summary(&self.db, &lo, &hi, year, target, how).await?;
+        let rows =
+            storage::training::subtree_hours(&self.db, &lo, &hi, year, limit.clamp(0, 100_000), offset.max(0)).await?;
         let mut branch_ids: Vec<i64> = rows.iter().map(|r| r.org_id).collect();
         branch_ids.sort_unstable();
         branch_ids.dedup();
@@ -317,14 +335,14 @@ impl Services {
                 reached: total >= target,
             });
         }
-        let reached = lines.iter().filter(|l| l.reached).count();
+        let count = |n: i64| usize::try_from(n).unwrap_or(0);
         Ok(HoursRegister {
             org_id,
             org_name: org.name,
             year,
             target: target.to_string(),
-            members: lines.len(),
-            reached,
+            members: count(summary.members),
+            reached: count(summary.reached),
             lines,
         })
     }
@@ -347,7 +365,7 @@ impl Services {
         format: crate::ledger::LedgerFormat,
     ) -> Result<crate::ledger::LedgerFile> {
         let classes = self.training_classes(actor, org_id, year).await?;
-        let register = self.hours_register(actor, org_id, year).await?;
+        let register = self.hours_register(actor, org_id, year, LEDGER_LINES, 0).await?;
         let today = self.today();
         let class_rows = classes
             .classes
@@ -410,13 +428,21 @@ impl Services {
                     ]),
                     rows: member_rows,
                     numeric: vec![3, 4, 5, 6, 7],
-                    notes: vec![
+                    notes: [
+                        (register.members > register.lines.len()).then(|| {
+                            format!("只列出前{}名党员（共{}名），请按党支部分别生成台账。", register.lines.len(), register.members)
+                        }),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .chain([
                         format!(
                             "党员每年集中学习培训一般不少于{}学时（EDU-TRAIN-HOURS，《中国共产党党员教育管理工作条例》第二十条）。",
                             register.target
                         ),
                         "学时只计培训班、记录了学时的党课、主题党日和中心组学习，以及外部平台导入的学时；不统计在线时长、打卡或点击。".into(),
-                    ],
+                    ])
+                    .collect(),
                 },
             ],
             footer: format!("{} 由 zhibu 根据学习培训记录生成", register.org_name),

@@ -156,8 +156,26 @@ async fn edu_train_hours_add_up_from_classes_lessons_and_imports(db: Db) {
     assert_eq!(s.member_hours(&c, ids[0], 2026).await.unwrap().total, "32");
 
     // The register of the committee: three members, one reached.
-    let r = s.hours_register(&c, root, 2026).await.unwrap();
-    assert_eq!((r.members, r.reached, r.target.as_str()), (3, 1, "32"));
+    let r = s.hours_register(&c, root, 2026, 2, 0).await.unwrap();
+    assert_eq!((r.members, r.reached, r.target.as_str(), r.lines.len()), (3, 1, "32", 2));
+    assert_eq!(s.hours_register(&c, root, 2026, 2, 2).await.unwrap().lines.len(), 1);
+    // The province's roll-up (each source grouped once) agrees with the county's (member by member).
+    use storage::training::{Rollup, subtree_summary};
+    let target = domain::family::study::Hours::whole(32);
+    let by_member = subtree_summary(s.fixture_db(), "/", "0", 2026, target, Rollup::ByMember).await.unwrap();
+    let by_source = subtree_summary(s.fixture_db(), "/", "0", 2026, target, Rollup::BySource).await.unwrap();
+    assert_eq!(by_member, by_source);
+    assert_eq!((by_member.members, by_member.reached, by_member.hours), (3, 1, 320 + 75 + 15));
+    // Table 9 of the statistics: 张一 completed a rotation class; 张一 alone reached 32 hours.
+    use domain::stats::Tally;
+    let r = s.stats(&c, root, day("2026-12-20")).await.unwrap();
+    let e = &r.total.events;
+    assert_eq!((e.get(Tally::Trained), e.get(Tally::TrainedRotation), e.get(Tally::TrainedPartySchool)), (1, 1, 0));
+    assert_eq!(e.get(Tally::HoursReached), 1);
+    let page = s.stats_cell(&c, root, day("2026-12-20"), "event-hours_reached", 1).await.unwrap();
+    assert_eq!(page.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["张一"]);
+    let page = s.stats_cell(&c, root, day("2026-12-20"), "event-trained", 1).await.unwrap();
+    assert_eq!(page.total, 1);
     // The class is listed for the committee and the year it ended in.
     assert_eq!(s.training_classes(&c, root, 2026).await.unwrap().classes.len(), 1);
     assert!(s.training_classes(&c, root, 2025).await.unwrap().classes.is_empty());

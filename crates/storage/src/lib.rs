@@ -15,6 +15,7 @@ pub mod bulk_decisions;
 pub mod bulk_dues;
 pub mod bulk_life;
 pub mod bulk_recruits;
+pub mod bulk_training;
 pub mod bulk_transfers;
 pub mod check;
 pub mod column;

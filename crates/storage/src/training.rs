@@ -168,22 +168,36 @@ impl YearArgs {
     }
 }
 
-/// The hours columns of the member whose id is `member`: classes completed that ended in the
-/// year (and how many were concentrated trainings), meetings attended whose record states class
-/// hours, and imported totals. Each is one indexed lookup by member.
-fn hours_columns(member: &str, y: &YearArgs) -> String {
+/// The hours of the member whose id is `member`, as four SQL expressions: classes completed
+/// that ended in the year, how many of them were concentrated trainings, meetings attended whose
+/// record states class hours, and imported totals. Each is one indexed lookup by member.
+fn hours_exprs(member: &str, y: &YearArgs) -> [String; 4] {
     let YearArgs { from, to, year } = y;
-    format!(
-        "CAST(COALESCE((SELECT SUM(c.hours) FROM training_enrolments e JOIN training_classes c ON c.id = e.class_id \
-         WHERE e.member_id = {member} AND e.completed = 1 AND c.ends_on >= {from} AND c.ends_on <= {to}), 0) AS BIGINT) AS classes, \
-         CAST(COALESCE((SELECT SUM(c.concentrated) FROM training_enrolments e JOIN training_classes c ON c.id = e.class_id \
-         WHERE e.member_id = {member} AND e.completed = 1 AND c.ends_on >= {from} AND c.ends_on <= {to}), 0) AS BIGINT) AS concentrated, \
-         CAST(COALESCE((SELECT SUM(mt.class_hours) FROM meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id \
-         WHERE a.member_id = {member} AND a.attendance = 'present' AND mt.class_hours IS NOT NULL AND mt.voided_on IS NULL \
-         AND mt.held_on >= {from} AND mt.held_on <= {to}), 0) AS BIGINT) AS meetings, \
-         CAST(COALESCE((SELECT SUM(h.hours) FROM training_hours_imported h WHERE h.member_id = {member} \
-         AND h.year = {year}), 0) AS BIGINT) AS imported"
-    )
+    let classes = |what: &str| {
+        format!(
+            "CAST(COALESCE((SELECT SUM({what}) FROM training_enrolments e JOIN training_classes c ON c.id = e.class_id \
+             WHERE e.member_id = {member} AND e.completed = 1 AND c.ends_on >= {from} AND c.ends_on <= {to}), 0) AS BIGINT)"
+        )
+    };
+    [
+        classes("c.hours"),
+        classes("c.concentrated"),
+        format!(
+            "CAST(COALESCE((SELECT SUM(mt.class_hours) FROM meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id \
+             WHERE a.member_id = {member} AND a.attendance = 'present' AND mt.class_hours IS NOT NULL \
+             AND mt.voided_on IS NULL AND mt.held_on >= {from} AND mt.held_on <= {to}), 0) AS BIGINT)"
+        ),
+        format!(
+            "CAST(COALESCE((SELECT SUM(h.hours) FROM training_hours_imported h WHERE h.member_id = {member} \
+             AND h.year = {year}), 0) AS BIGINT)"
+        ),
+    ]
+}
+
+/// [`hours_exprs`] as the columns of [`HoursRow`].
+fn hours_columns(member: &str, y: &YearArgs) -> String {
+    let [classes, concentrated, meetings, imported] = hours_exprs(member, y);
+    format!("{classes} AS classes, {concentrated} AS concentrated, {meetings} AS meetings, {imported} AS imported")
 }
 
 /// The full and probationary members of `branch_ids` on `on` (their membership span covers the
@@ -256,19 +270,95 @@ pub async fn member_hours(db: &Db, scope: &Scope, member_id: i64, year: i32) -> 
 }
 
 /// The current full and probationary members of the branches with `lo <= path < hi`, with
-/// their hours of `year`, by branch path and name.
-pub async fn subtree_hours(db: &Db, lo: &str, hi: &str, year: i32) -> Result<Vec<HoursRow>> {
+/// their hours of `year`, by branch path and name: `limit` of them after skipping `offset`.
+pub async fn subtree_hours(db: &Db, lo: &str, hi: &str, year: i32, limit: i64, offset: i64) -> Result<Vec<HoursRow>> {
     let mut b = SqlBuf::new("");
     let y = YearArgs::of(&mut b, year);
     b.push(&format!(
-        "SELECT m.branch_id AS org_id, m.id AS member_id, m.name, {} FROM members m WHERE \
-         m.status IN ('probationary','full') AND ",
+        "SELECT m.branch_id AS org_id, m.id AS member_id, m.name, {} FROM (SELECT m.id, m.branch_id, m.name FROM members m \
+         WHERE m.status IN ('probationary','full') AND ",
         hours_columns("m.id", &y)
     ));
     b.push_arg("m.branch_path >= ", lo);
     b.push_arg(" AND m.branch_path < ", hi);
     b.push(" ORDER BY m.branch_path, m.name_key, m.id");
+    b.push_arg(" LIMIT ", limit);
+    b.push_arg(" OFFSET ", offset);
+    b.push(") m");
     db.fetch_buf(&b).await
+}
+
+/// How many current full and probationary members the branches with `lo <= path < hi` have.
+pub async fn subtree_members(db: &Db, lo: &str, hi: &str) -> Result<i64> {
+    let mut b = SqlBuf::new("SELECT COUNT(*) AS n FROM members m WHERE m.status IN ('probationary','full') AND ");
+    b.push_arg("m.branch_path >= ", lo);
+    b.push_arg(" AND m.branch_path < ", hi);
+    let rows: Vec<(i64,)> = db.fetch_buf(&b).await?;
+    Ok(rows.first().map_or(0, |(n,)| *n))
+}
+
+/// The members of a subtree and how many reached a number of hours.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct HoursSummary {
+    pub members: i64,
+    pub reached: i64,
+    /// Their hours together, in tenths.
+    pub hours: i64,
+}
+
+/// How the roll-up reads the hours: member by member (each an indexed lookup, the fast way for
+/// a branch or a county), or each source of the year grouped once by member and joined (the
+/// fast way for a province, where most members of the database are counted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rollup {
+    ByMember,
+    BySource,
+}
+
+/// The current full and probationary members of the branches with `lo <= path < hi`, how many
+/// of them reached `target` class hours in `year`, and their hours together.
+pub async fn subtree_summary(
+    db: &Db,
+    lo: &str,
+    hi: &str,
+    year: i32,
+    target: Hours,
+    how: Rollup,
+) -> Result<HoursSummary> {
+    let mut b = SqlBuf::new("");
+    let y = YearArgs::of(&mut b, year);
+    let target = b.arg(i64::from(target.tenths()));
+    let total = match how {
+        Rollup::ByMember => {
+            let [classes, _, meetings, imported] = hours_exprs("m.id", &y);
+            format!("{classes} + {meetings} + {imported}")
+        }
+        Rollup::BySource => "COALESCE(c.h, 0) + COALESCE(g.h, 0) + COALESCE(i.h, 0)".to_string(),
+    };
+    let YearArgs { from, to, year } = &y;
+    let joins = match how {
+        Rollup::ByMember => String::new(),
+        Rollup::BySource => format!(
+            "LEFT JOIN (SELECT e.member_id, SUM(c.hours) AS h FROM training_classes c JOIN training_enrolments e \
+             ON e.class_id = c.id WHERE e.completed = 1 AND c.ends_on >= {from} AND c.ends_on <= {to} \
+             GROUP BY e.member_id) c ON c.member_id = m.id \
+             LEFT JOIN (SELECT a.member_id, SUM(mt.class_hours) AS h FROM meetings mt JOIN meeting_attendance a \
+             ON a.meeting_id = mt.id WHERE mt.class_hours IS NOT NULL AND mt.voided_on IS NULL \
+             AND mt.held_on >= {from} AND mt.held_on <= {to} AND a.attendance = 'present' GROUP BY a.member_id) g \
+             ON g.member_id = m.id \
+             LEFT JOIN (SELECT h.member_id, SUM(h.hours) AS h FROM training_hours_imported h WHERE h.year = {year} \
+             GROUP BY h.member_id) i ON i.member_id = m.id "
+        ),
+    };
+    b.push(&format!(
+        "SELECT COUNT(*) AS members, CAST(COALESCE(SUM(CASE WHEN t >= {target} THEN 1 ELSE 0 END), 0) AS BIGINT) AS reached, \
+         CAST(COALESCE(SUM(t), 0) AS BIGINT) AS hours FROM (SELECT {total} AS t FROM members m {joins}WHERE \
+         m.status IN ('probationary','full') AND "
+    ));
+    b.push_arg("m.branch_path >= ", lo);
+    b.push_arg(" AND m.branch_path < ", hi);
+    b.push(") x");
+    Ok(db.fetch_buf(&b).await?.into_iter().next().unwrap_or_default())
 }
 
 crate::typed_row! {

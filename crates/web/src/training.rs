@@ -33,7 +33,10 @@ use crate::view::Field;
 const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 1024 * 1024;
 
 /// The register lines a page lists; the ledger has them all.
-const PAGE_LINES: usize = 300;
+const PAGE_LINES: i64 = 300;
+
+/// The register lines an API page carries.
+const API_PAGE: i64 = 1_000;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -86,9 +89,8 @@ async fn org_page(
     let id = id_param(&id)?;
     let year = year_param(&query(q), state.services.today());
     let list = state.services.training_classes(&v.actor, id, year).await?;
-    let mut register = state.services.hours_register(&v.actor, id, year).await?;
-    let shown = register.lines.len().min(PAGE_LINES);
-    register.lines.truncate(PAGE_LINES);
+    let register = state.services.hours_register(&v.actor, id, year, PAGE_LINES, 0).await?;
+    let shown = register.lines.len();
     let classes = list
         .classes
         .iter()
@@ -540,11 +542,16 @@ pub(crate) struct HoursTotalIn {
 #[derive(Deserialize)]
 struct YearQuery {
     year: Option<i32>,
+    page: Option<i64>,
 }
 
-fn year_of(q: Result<Query<YearQuery>, QueryRejection>, state: &AppState) -> Result<i32, ApiError> {
+fn year_of(q: Result<Query<YearQuery>, QueryRejection>, state: &AppState) -> Result<(i32, i64), ApiError> {
     let q = q.map(|Query(q)| q).map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    Ok(q.year.unwrap_or_else(|| chrono::Datelike::year(&state.services.today())))
+    let page = q.page.unwrap_or(1);
+    if !(1..=1_000_000).contains(&page) {
+        return Err(ApiError::BadRequest("page 应为 1 到 1000000".into()));
+    }
+    Ok((q.year.unwrap_or_else(|| chrono::Datelike::year(&state.services.today())), page))
 }
 
 async fn api_classes(
@@ -554,7 +561,7 @@ async fn api_classes(
     q: Result<Query<YearQuery>, QueryRejection>,
 ) -> ApiResult {
     let id = id_of(&id)?;
-    let year = year_of(q, &state)?;
+    let (year, _) = year_of(q, &state)?;
     let list = state.services.training_classes(&v.actor, id, year).await?;
     ok(list.classes.iter().map(TrainingClass::from).collect::<Vec<_>>())
 }
@@ -608,7 +615,7 @@ async fn api_member(
     q: Result<Query<YearQuery>, QueryRejection>,
 ) -> ApiResult {
     let id = id_of(&id)?;
-    let year = year_of(q, &state)?;
+    let (year, _) = year_of(q, &state)?;
     let h = state.services.member_hours(&v.actor, id, year).await?;
     ok(MemberHoursOut {
         member_id: h.member_id,
@@ -662,7 +669,7 @@ pub(crate) struct RegisterLine {
     pub reached: bool,
 }
 
-/// The hours register of an org's subtree.
+/// The hours register of an org's subtree: the counts, and a page of 1,000 members.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Register {
     pub org_id: i64,
@@ -670,6 +677,8 @@ pub(crate) struct Register {
     pub target: String,
     pub members: usize,
     pub reached: usize,
+    /// The page of `lines`, from 1.
+    pub page: i64,
     pub lines: Vec<RegisterLine>,
 }
 
@@ -680,14 +689,15 @@ async fn api_register(
     q: Result<Query<YearQuery>, QueryRejection>,
 ) -> ApiResult {
     let id = id_of(&id)?;
-    let year = year_of(q, &state)?;
-    let r = state.services.hours_register(&v.actor, id, year).await?;
+    let (year, page) = year_of(q, &state)?;
+    let r = state.services.hours_register(&v.actor, id, year, API_PAGE, (page - 1) * API_PAGE).await?;
     ok(Register {
         org_id: r.org_id,
         year: r.year,
         target: r.target,
         members: r.members,
         reached: r.reached,
+        page,
         lines: r
             .lines
             .into_iter()

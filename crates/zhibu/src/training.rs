@@ -54,7 +54,8 @@ pub async fn run(services: &Services, org: i64, command: &TrainingCommand) -> Re
     match command {
         TrainingCommand::Hours { year, format, .. } => {
             let started = std::time::Instant::now();
-            let r = services.hours_register(&actor, org, year.unwrap_or(this_year)).await?;
+            let limit = if format == "summary" { 0 } else { services::training::LEDGER_LINES };
+            let r = services.hours_register(&actor, org, year.unwrap_or(this_year), limit, 0).await?;
             match format.as_str() {
                 "json" => {
                     for l in &r.lines {

@@ -336,6 +336,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     steps::election(&ui, &branch_id).await;
     steps::lifecycle_pages(&ui, &branch_id, &dues_member).await;
     steps::statistics(&ui, &branch_id).await;
+    steps::training(&ui, &branch_id).await;
 
     ui.logout().await;
     eprintln!("step: logged out");

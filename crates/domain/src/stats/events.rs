@@ -16,6 +16,11 @@
 //!   election held by the day, or the term recorded with the org) ended in the year, those that
 //!   held an election in the year, and those whose term had ended before the reference date
 //!   with no election since.
+//! - 9 党员培训: members who completed a training class that ended in the year (counted at the
+//!   branch of their membership on its last day, once however many classes), of them those of a
+//!   party school's class, a rotation training and a secretary training; and the members counted
+//!   on the reference date whose class hours of the year reached 32 (EDU-TRAIN-HOURS's national
+//!   figure: the statistics are national, a committee's higher target is its own).
 //! - 43 失联党员: members counted on the reference date marked as out of contact since a day on
 //!   or before it (the registry keeps the mark, not its end: a member found again is no longer
 //!   counted for past dates either).
@@ -60,10 +65,15 @@ pub enum Tally {
     TermsEnded,
     Renewed,
     RenewalOverdue,
+    Trained,
+    TrainedPartySchool,
+    TrainedRotation,
+    TrainedSecretaries,
+    HoursReached,
 }
 
 impl Tally {
-    pub const ALL: [Tally; 29] = [
+    pub const ALL: [Tally; 34] = [
         Self::SanctionWarning,
         Self::SanctionSeriousWarning,
         Self::SanctionPostsRevoked,
@@ -93,6 +103,21 @@ impl Tally {
         Self::TermsEnded,
         Self::Renewed,
         Self::RenewalOverdue,
+        Self::Trained,
+        Self::TrainedPartySchool,
+        Self::TrainedRotation,
+        Self::TrainedSecretaries,
+        Self::HoursReached,
+    ];
+
+    /// The cells of table 9 and the kind of row each counts: a class kind, "trained" for any
+    /// class, "hours_reached" for the year's hours.
+    pub const TRAINING: [(Tally, &'static str); 5] = [
+        (Self::Trained, "trained"),
+        (Self::TrainedPartySchool, "party_school"),
+        (Self::TrainedRotation, "rotation"),
+        (Self::TrainedSecretaries, "secretary"),
+        (Self::HoursReached, "hours_reached"),
     ];
 
     /// The cells of table 24, which count orgs (committees, general branches, branches) rather
@@ -152,6 +177,11 @@ impl Tally {
             Self::TermsEnded => "terms_ended",
             Self::Renewed => "renewed",
             Self::RenewalOverdue => "renewal_overdue",
+            Self::Trained => "trained",
+            Self::TrainedPartySchool => "trained_party_school",
+            Self::TrainedRotation => "trained_rotation",
+            Self::TrainedSecretaries => "trained_secretaries",
+            Self::HoursReached => "hours_reached",
         }
     }
 
@@ -190,6 +220,11 @@ impl Tally {
             Self::TermsEnded => "本年任期届满的基层党组织",
             Self::Renewed => "本年换届的基层党组织",
             Self::RenewalOverdue => "统计时点任期届满未换届的",
+            Self::Trained => "参加培训的党员",
+            Self::TrainedPartySchool => "其中：党校培训",
+            Self::TrainedRotation => "集中轮训",
+            Self::TrainedSecretaries => "党组织书记培训",
+            Self::HoursReached => "全年学习培训达到32学时的党员",
         }
     }
 
@@ -210,6 +245,11 @@ impl Tally {
             Self::Mobile | Self::GraduatesKept | Self::Abroad => "表33–35 流动党员、毕业生党员、出国（境）党员",
             Self::LostContact => "表43 失联党员",
             Self::TermsEnded | Self::Renewed | Self::RenewalOverdue => "表24 基层党组织换届",
+            Self::Trained
+            | Self::TrainedPartySchool
+            | Self::TrainedRotation
+            | Self::TrainedSecretaries
+            | Self::HoursReached => "表9 党员培训",
             _ => "表16–17 发展党员",
         }
     }
@@ -258,6 +298,11 @@ impl Tallies {
         }
         if self.get(Tally::RecruitedPostgraduates) > self.get(Tally::RecruitedCollegePlus) {
             out.push(Tally::RecruitedPostgraduates.label());
+        }
+        for t in [Tally::TrainedPartySchool, Tally::TrainedRotation, Tally::TrainedSecretaries] {
+            if self.get(t) > self.get(Tally::Trained) {
+                out.push(t.label());
+            }
         }
         out
     }

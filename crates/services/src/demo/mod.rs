@@ -241,6 +241,23 @@ struct Plan {
     groups: usize,
 }
 
+/// The demo's study and training: the year of `as_of` and the one before.
+pub(crate) fn training_plan(
+    lo: &str,
+    hi: &str,
+    as_of: NaiveDate,
+    rotation_tenths: i64,
+) -> storage::bulk_training::TrainingPlan {
+    storage::bulk_training::TrainingPlan {
+        lo: lo.to_string(),
+        hi: hi.to_string(),
+        years: vec![as_of.year() - 1, as_of.year()],
+        as_of,
+        rotation_tenths,
+        now: storage::now_ms(),
+    }
+}
+
 impl Services {
     /// Fills an empty database with the demo. Refuses when any org exists already.
     pub async fn seed_demo(&self, scale: Scale, as_of: NaiveDate) -> Result<DemoSummary> {
@@ -456,6 +473,9 @@ impl Services {
             storage::bulk_recruits::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
         tracing::info!("demo: {recruits:?} in recruitment");
         tracing::info!("demo: {decisions} decisions on membership and discipline");
+        let training =
+            storage::bulk_training::generate(&mut tx, &training_plan(&dues_plan.lo, &dues_plan.hi, as_of, 240)).await?;
+        tracing::info!("demo: {training:?}");
         self.audit(
             &mut tx,
             &actor,

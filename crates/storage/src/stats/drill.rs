@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use domain::stats::{Behind, Drill, OrgCell, Profile, Tally};
 
+use super::training_rows;
 use super::{Branches, away_kinds, away_rows, dated, quote};
 use super::{admission_conds, admissions_from, appraisals_rows, confirmation_conds, confirmations_from};
 use super::{code_sql, decreases_rows, increases_rows, pipeline_conds, pipeline_from, sanctions_rows, terms_rows};
@@ -39,6 +40,8 @@ fn figure_rows_sql(db: &Db, b: &mut SqlBuf, br: Branches, l: &str, o: &str, dril
                 Some(pick(away_rows(b, br, l, o), k))
             } else if let Some(k) = stored(&Tally::TERMS, t) {
                 Some(pick(terms_rows(b, br, l, o), k))
+            } else if let Some(k) = stored(&Tally::TRAINING, t) {
+                Some(pick(training_rows(b, br, l, o), k))
             } else if admission_conds(db).iter().any(|(c, _)| *c == t) {
                 cond(admissions_from(b, br, l, o), admission_conds(db), t)
             } else if confirmation_conds().iter().any(|(c, _)| *c == t) {

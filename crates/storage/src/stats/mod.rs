@@ -403,7 +403,7 @@ pub async fn branch_tallies(
     }
     let (admission, confirmation, pipeline, away) =
         (admission_conds(db), confirmation_conds(), pipeline_conds(), away_kinds());
-    let (mut out, admitted, confirmed, pipeline, appraised, away, terms) = tokio::try_join!(
+    let (mut out, admitted, confirmed, pipeline, appraised, away, terms, trained) = tokio::try_join!(
         by_kind(db, dated(last, on, |b, l, o| sanctions_rows(b, br, l, o)), &Tally::SANCTIONS, "member_decisions"),
         summed(db, dated(last, on, |b, l, o| admissions_from(b, br, l, o)), &admission),
         summed(db, dated(last, on, |b, l, o| confirmations_from(b, br, l, o)), &confirmation),
@@ -411,6 +411,7 @@ pub async fn branch_tallies(
         by_kind(db, dated(last, on, |b, l, o| appraisals_rows(b, br, l, o)), &Tally::APPRAISALS, "appraisal_ratings"),
         by_kind(db, dated(last, on, |b, l, o| away_rows(b, br, l, o)), &away, "member_away"),
         by_kind(db, dated(last, on, |b, l, o| terms_rows(b, br, l, o)), &Tally::TERMS, "elections"),
+        by_kind(db, dated(last, on, |b, l, o| training_rows(b, br, l, o)), &Tally::TRAINING, "training_classes"),
     )?;
     out.extend(admitted);
     out.extend(confirmed);
@@ -418,6 +419,7 @@ pub async fn branch_tallies(
     out.extend(appraised);
     out.extend(away);
     out.extend(terms);
+    out.extend(trained);
     Ok(out)
 }
 
@@ -572,6 +574,52 @@ fn appraisals_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
         "SELECT mt.org_id, r.member_id AS pid, r.rating AS kind FROM appraisal_ratings r \
          JOIN meetings mt ON mt.id = r.meeting_id WHERE {in_br} AND mt.voided_on IS NULL \
          AND mt.held_on > {l} AND mt.held_on <= {o}"
+    )
+}
+
+/// Table 9: members who completed a class that ended in the year, at the branch of their
+/// membership on its last day, once each (and once per kind of class counted); and the members
+/// counted at a branch on the day whose class hours of the year reached 32.
+fn training_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
+    let in_class = br.filter(b, "s.org_id", Exists::Either, l, o);
+    let in_kind = br.filter(b, "s.org_id", Exists::Either, l, o);
+    let in_hours = br.filter(b, "s.org_id", Exists::Either, l, o);
+    let (covers, status) = (crate::member::span_covers_sql(o), crate::member::status_on_sql(o));
+    let on_class_day = "s.start_on <= c.ends_on AND (s.end_on IS NULL OR s.end_on >= c.ends_on)";
+    let kinds: Vec<String> = Tally::TRAINING
+        .iter()
+        .filter(|(t, _)| !matches!(t, Tally::Trained | Tally::HoursReached))
+        .map(|(_, k)| quote(k))
+        .collect();
+    let completed = format!(
+        "FROM training_enrolments e JOIN training_classes c ON c.id = e.class_id \
+         JOIN member_org_spans s ON s.member_id = e.member_id AND s.kind = 'branch' AND {on_class_day} \
+         WHERE e.completed = 1 AND c.ends_on > {l} AND c.ends_on <= {o}"
+    );
+    let sum = |inner: &str| format!("COALESCE(({inner}), 0)");
+    let hours = [
+        sum(&format!(
+            "SELECT SUM(c.hours) FROM training_enrolments e JOIN training_classes c ON c.id = e.class_id \
+             WHERE e.member_id = m.id AND e.completed = 1 AND c.ends_on > {l} AND c.ends_on <= {o}"
+        )),
+        sum(&format!(
+            "SELECT SUM(mt.class_hours) FROM meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id \
+             WHERE a.member_id = m.id AND a.attendance = 'present' AND mt.class_hours IS NOT NULL \
+             AND mt.voided_on IS NULL AND mt.held_on > {l} AND mt.held_on <= {o}"
+        )),
+        sum(&format!(
+            "SELECT SUM(h.hours) FROM training_hours_imported h WHERE h.member_id = m.id \
+             AND h.year = CAST(substr({o}, 1, 4) AS INTEGER)"
+        )),
+    ];
+    format!(
+        "SELECT DISTINCT s.org_id, e.member_id AS pid, 'trained' AS kind {completed} AND {in_class} \
+         UNION SELECT DISTINCT s.org_id, e.member_id AS pid, c.kind {completed} AND {in_kind} AND c.kind IN ({kinds}) \
+         UNION SELECT s.org_id, m.id AS pid, 'hours_reached' AS kind FROM member_org_spans s JOIN members m ON m.id = s.member_id \
+         WHERE {in_hours} AND s.kind = 'branch' AND {covers} AND {status} IN ('full','probationary') \
+         AND {} >= 320",
+        hours.join(" + "),
+        kinds = kinds.join(",")
     )
 }
 

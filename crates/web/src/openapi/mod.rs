@@ -301,8 +301,16 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
             source["required"] = json!(true);
             out.extend([y, source, param("dry_run", boolean(), "true：只检查，不导入")]);
         }
-        ("get", "/orgs/{id}/training/classes" | "/orgs/{id}/training/hours" | "/members/{id}/hours") => {
+        ("get", "/orgs/{id}/training/classes" | "/members/{id}/hours") => {
             out.push(param("year", year(), "年度，默认本年"))
+        }
+        ("get", "/orgs/{id}/training/hours") => {
+            out.push(param("year", year(), "年度，默认本年"));
+            out.push(param(
+                "page",
+                json!({"type": "integer", "minimum": 1, "maximum": 1000000}),
+                "页码（每页1000名党员），从 1 开始",
+            ));
         }
         ("post", "/recruits/{id}/documents") => {
             let mut step = param("step", text(), "所属步骤（代码或序号，须已记录）");

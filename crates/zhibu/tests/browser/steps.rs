@@ -406,3 +406,38 @@ pub(crate) async fn statistics(ui: &Ui, branch_id: &str) {
     ui.client.set_window_size(1280, 900).await.expect("desktop width");
     eprintln!("step: the branch's statistics on today's date at phone width, and the members behind a figure");
 }
+
+/// Study and training at phone width: the branch records a rotation class for one of its members,
+/// who then has its hours on their hours page.
+pub(crate) async fn training(ui: &Ui, branch_id: &str) {
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("/orgs/{branch_id}/training")).await;
+    let name = ui.wait_css("table#hours tbody tr:first-child td a").await.text().await.expect("read a member's name");
+    ui.click("a#new-class").await;
+    ui.wait_css("form#class-form").await;
+    // A class with no hours is refused field by field, and nothing is recorded.
+    ui.fill("form#class-form", "kind", "rotation").await;
+    ui.fill("form#class-form", "title", "党员集中轮训（浏览器）").await;
+    ui.fill("form#class-form", "organiser", "县委组织部").await;
+    let today = services::today().to_string();
+    ui.fill("form#class-form", "starts_on", &today).await;
+    ui.fill("form#class-form", "ends_on", &today).await;
+    ui.fill("form#class-form", "people", &name).await;
+    ui.click("button#save-class").await;
+    ui.wait_text(".field-error[data-field=hours]", |t| t.contains("学时")).await;
+    ui.fill("form#class-form", "hours", "6.5").await;
+    ui.assert_fits_width("the training class form").await;
+    ui.click("button#save-class").await;
+    let counts = ui.wait_text("#class-counts", |t| t.contains("人")).await;
+    assert!(counts.contains("1 人，结业 1 人"), "{counts}");
+    ui.assert_fits_width("the training class").await;
+    ui.click("table#enrolments a").await;
+    let total = ui.wait_text("#hours-total", |t| t.contains("学时")).await;
+    assert!(total.contains("EDU-TRAIN-HOURS"), "{total}");
+    ui.wait_text("table#sources", |t| t.contains("党员集中轮训（浏览器）")).await;
+    ui.goto(&format!("/orgs/{branch_id}/training")).await;
+    ui.wait_css("table#classes").await;
+    ui.shot("training").await;
+    ui.client.set_window_size(1280, 900).await.expect("desktop width");
+    eprintln!("step: a training class recorded at phone width, and the member's hours");
+}

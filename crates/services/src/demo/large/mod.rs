@@ -222,6 +222,15 @@ impl Services {
         let recruits =
             storage::bulk_recruits::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
         tracing::info!("demo: {recruits:?} in recruitment");
+        // Study and training (storage::bulk_training): the province records fewer lectures' attendance,
+        // so its rotation training carries the year.
+        let rotation = if scale == Scale::Province { 320 } else { 240 };
+        let training = storage::bulk_training::generate(
+            &mut tx,
+            &super::training_plan(&dues_plan.lo, &dues_plan.hi, as_of, rotation),
+        )
+        .await?;
+        tracing::info!("demo: {training:?}");
         tx.commit().await?;
         tracing::info!("demo: {transfers:?}, {decisions} decisions on membership and discipline");
         tracing::info!("demo: {dues:?} in {:.1} s", started.elapsed().as_secs_f64());
