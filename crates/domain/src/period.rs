@@ -1,12 +1,14 @@
-//! Periods of organizational life: month, quarter, half-year and year.
+//! Periods of organizational life: month, two months, quarter, half-year and year.
 //!
 //! The frequencies of rules.md are stated per period (§10: 党员大会 once per quarter, MTG-ASSEMBLY;
 //! 支委会, 党小组会 and 主题党日 once per month, MTG-COMMITTEE / MTG-GROUP / MTG-THEME-DAY;
-//! 组织生活会, 民主评议 and 谈心谈话 at least once per year, MTG-ORG-LIFE / MTG-EVAL / MTG-TALK).
+//! 组织生活会, 民主评议 and 谈心谈话 at least once per year, MTG-ORG-LIFE / MTG-EVAL / MTG-TALK; the
+//! theory study group's sessions once every two months, STUDY-GROUP).
 //! A [`Period`] is computed from a local calendar date only; nothing here reads the clock.
 //!
 //! Every period is aligned to the calendar: months start on the 1st, quarters in January, April,
-//! July and October, half-years in January and July, years on 1 January. `end` is inclusive.
+//! July and October, two months in January, March, May, July, September and November, half-years
+//! in January and July, years on 1 January. `end` is inclusive.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -16,17 +18,19 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum PeriodKind {
     Month,
+    TwoMonths,
     Quarter,
     HalfYear,
     Year,
 }
 
 impl PeriodKind {
-    pub const ALL: [PeriodKind; 4] = [Self::Month, Self::Quarter, Self::HalfYear, Self::Year];
+    pub const ALL: [PeriodKind; 5] = [Self::Month, Self::TwoMonths, Self::Quarter, Self::HalfYear, Self::Year];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Month => "month",
+            Self::TwoMonths => "two_months",
             Self::Quarter => "quarter",
             Self::HalfYear => "half_year",
             Self::Year => "year",
@@ -37,6 +41,7 @@ impl PeriodKind {
     pub fn label(self) -> &'static str {
         match self {
             Self::Month => "月",
+            Self::TwoMonths => "两个月",
             Self::Quarter => "季度",
             Self::HalfYear => "半年",
             Self::Year => "年",
@@ -47,6 +52,7 @@ impl PeriodKind {
     pub fn every(self) -> &'static str {
         match self {
             Self::Month => "每月",
+            Self::TwoMonths => "每两个月",
             Self::Quarter => "每季度",
             Self::HalfYear => "每半年",
             Self::Year => "每年",
@@ -59,17 +65,18 @@ impl PeriodKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s || k.label() == s || k.every() == s)
     }
 
-    /// Length in months: 1, 3, 6 or 12.
+    /// Length in months: 1, 2, 3, 6 or 12.
     pub fn months(self) -> u32 {
         match self {
             Self::Month => 1,
+            Self::TwoMonths => 2,
             Self::Quarter => 3,
             Self::HalfYear => 6,
             Self::Year => 12,
         }
     }
 
-    /// How many periods of this kind make a year: 12, 4, 2 or 1.
+    /// How many periods of this kind make a year: 12, 6, 4, 2 or 1.
     pub fn per_year(self) -> u32 {
         12 / self.months()
     }
@@ -190,6 +197,7 @@ impl Period {
     pub fn short_label(&self) -> String {
         match self.kind {
             PeriodKind::Month => format!("{}月", self.start.month()),
+            PeriodKind::TwoMonths => format!("{}–{}月", self.start.month(), self.end.month()),
             PeriodKind::Quarter => format!("第{}季度", quarter_numeral(self.index())),
             PeriodKind::HalfYear => (if self.index() == 1 { "上半年" } else { "下半年" }).to_string(),
             PeriodKind::Year => format!("{}年", self.year()),

@@ -318,6 +318,8 @@ fn first<C: RuleCheck>(rules: Option<Vec<Rule<C>>>) -> Option<(&'static str, &'s
 pub fn rule_set_key(name: &'static str) -> &'static str {
     match name {
         org_life::LOCAL_QUARTERLY_LESSON => "rule_set.党课每季度1次",
+        org_life::LOCAL_STUDY_GROUP => "rule_set.中心组每两个月学习1次",
+        org_life::LOCAL_FIRST_TOPIC => "rule_set.第一议题制度",
         recruitment::LOCAL_PRACTICE => "rule_set.发展党员地方规程",
         study::POST_HOLDER_HOURS => "rule_set.书记和委员每年56学时",
         _ => "rule_set.unknown",

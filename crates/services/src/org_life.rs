@@ -399,6 +399,22 @@ impl Services {
             e.add("minutes", "会议记录过长（超过 50000 字），较长的材料请作为附件上传");
         }
         let (Some(kind), Some(held_on)) = (kind, held_on) else { return Err(ServiceError::Invalid(e)) };
+        // STUDY-FIRST-TOPIC, where a committee switched the 第一议题 system on.
+        if input.first_agenda_item.trim().is_empty() {
+            let rules = self.rules_for(&org.path).await?;
+            let first_topic = rules.org_life.in_force_on(held_on).find(|r| {
+                matches!(r.check, domain::family::org_life::Check::FirstTopic { record } if record == kind)
+                    && r.applies_to.org_kinds.contains(&org_kind)
+            });
+            if let Some(r) = first_topic {
+                e.add_rule(
+                    "first_agenda_item",
+                    "请填写第一议题（本次会议首先学习的讲话、指示批示精神）",
+                    r.id,
+                    r.citation,
+                );
+            }
+        }
         let on = held_on.iso();
         let people = expected(self, org, kind, &on).await?;
 

@@ -16,6 +16,8 @@ test_support::on_both_backends!(
     edu_train_hours_add_up_from_classes_lessons_and_imports,
     edu_sec_hours_judges_the_post_holders_once_switched_on,
     training_class_refuses_people_outside_the_org,
+    study_first_topic_refuses_a_committee_meeting_without_it_once_switched_on,
+    study_group_finds_a_two_month_period_without_a_session,
 );
 
 fn day(s: &str) -> NaiveDate {
@@ -221,4 +223,67 @@ async fn training_class_refuses_people_outside_the_org(db: Db) {
     // The committee above sees both branches' members.
     let form = ClassForm { people: "张一\n赵四".into(), ..form };
     s.record_training_class(&c, root, &form).await.unwrap();
+}
+
+async fn study_first_topic_refuses_a_committee_meeting_without_it_once_switched_on(db: Db) {
+    let County { s, root, branch, ids } = county(db).await;
+    let c = console_actor();
+    let meeting = MeetingInput {
+        kind: "committee_meeting".into(),
+        held_on: "2026-06-10".into(),
+        topic: "研究发展党员工作".into(),
+        host_member_id: Some(ids[0]),
+        recorder_member_id: Some(ids[1]),
+        ..Default::default()
+    };
+    s.add_post(&c, branch, ids[0], "secretary", "2024-06-01").await.unwrap();
+    s.add_post(&c, branch, ids[1], "organization_officer", "2024-06-01").await.unwrap();
+    // Off by default: recorded without a 第一议题.
+    s.record_meeting(&c, branch, &meeting).await.unwrap();
+    s.set_setting(&c, root, "rule_set.第一议题制度", "on", "2026-07-01").await.unwrap();
+    // From the day it applies, refused without one, naming the rule.
+    let july = MeetingInput { held_on: "2026-07-08".into(), ..meeting.clone() };
+    let Err(ServiceError::Invalid(e)) = s.record_meeting(&c, branch, &july).await else { panic!("refused") };
+    assert_eq!(e.rule().map(|r| r.rule_id.as_str()), Some("STUDY-FIRST-TOPIC"));
+    assert!(e.get("first_agenda_item").is_some());
+    // The day before it applies, taken.
+    let june = MeetingInput { held_on: "2026-06-30".into(), ..meeting.clone() };
+    s.record_meeting(&c, branch, &june).await.unwrap();
+    let with_topic = MeetingInput { first_agenda_item: "学习习近平总书记重要讲话精神".into(), ..july };
+    s.record_meeting(&c, branch, &with_topic).await.unwrap();
+}
+
+async fn study_group_finds_a_two_month_period_without_a_session(db: Db) {
+    let County { s, root, ids, .. } = county(db).await;
+    let c = console_actor();
+    for (i, post) in ["secretary", "deputy_secretary", "organization_officer"].into_iter().enumerate() {
+        s.add_post(&c, root, ids[i], post, "2024-06-01").await.unwrap();
+    }
+    s.set_setting(&c, root, "rule_set.中心组每两个月学习1次", "on", "2026-01-01").await.unwrap();
+    for held_on in ["2026-01-15", "2026-05-20"] {
+        let session = MeetingInput {
+            kind: "study_group_session".into(),
+            held_on: held_on.into(),
+            topic: "中心组专题学习".into(),
+            host_member_id: Some(ids[0]),
+            recorder_member_id: Some(ids[1]),
+            ..Default::default()
+        };
+        s.record_meeting(&c, root, &session).await.unwrap();
+    }
+    let missed = |on: &'static str| {
+        let s = &s;
+        async move {
+            s.org_findings(&console_actor(), root, 2026, day(on))
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|f| f.rule_id == "STUDY-GROUP" && f.severity.as_str() != "upcoming")
+                .map(|f| f.period.unwrap().label())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(missed("2026-04-30").await.is_empty());
+    assert_eq!(missed("2026-05-01").await, ["2026年3–4月"]);
+    assert_eq!(missed("2026-09-01").await, ["2026年3–4月", "2026年7–8月"]);
 }

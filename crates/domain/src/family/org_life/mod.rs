@@ -92,6 +92,9 @@ pub enum Check {
     Lapse { months: u32 },
     /// DEV-ASM-QUORUM / EL-QUORUM: a 党员大会 vote of `purpose` without its own quorum is void.
     VoteQuorum { purpose: VotePurpose },
+    /// STUDY-FIRST-TOPIC (local): a record of kind `record` names the 第一议题 studied first;
+    /// enforced when the record is written.
+    FirstTopic { record: MeetingKind },
 }
 
 impl Check {
@@ -138,10 +141,12 @@ impl RuleCheck for Check {
                 if lr != er || ls != es {
                     return loosens(Loosening::Record);
                 }
-                // Periods are 1, 3, 6 or 12 months, so a shorter one divides a longer one. A shorter
-                // period is stricter when its count, summed over the longer period, still reaches the
-                // longer period's count: 1 a month is at least 1 a quarter; 4 a year is not 1 a
-                // quarter (all four may fall in one quarter).
+                // Periods are 1, 2, 3, 6 or 12 months. A shorter period is stricter when its count,
+                // times the whole shorter periods every longer one contains, still reaches the
+                // longer period's count: 1 a month is at least 1 a quarter; 1 every two months is
+                // at least 1 a quarter (each quarter holds one whole two-month period: Jan–Feb,
+                // May–Jun, Jul–Aug, Nov–Dec); 4 a year is not 1 a quarter (all four may fall in
+                // one quarter).
                 if lp.months() > ep.months() {
                     return loosens(Loosening::Period);
                 }
@@ -166,6 +171,8 @@ impl RuleCheck for Check {
                 loosens(Loosening::Record)
             }
             (Check::VoteQuorum { .. }, Check::VoteQuorum { .. }) => Ok(()),
+            (Check::FirstTopic { record: l }, Check::FirstTopic { record: e }) if l != e => loosens(Loosening::Record),
+            (Check::FirstTopic { .. }, Check::FirstTopic { .. }) => Ok(()),
             _ => loosens(Loosening::CheckKind),
         }
     }
@@ -208,6 +215,7 @@ impl RuleCheck for Check {
                 };
                 vec![Param::new("purpose", "表决事项", purpose.label()), Param::new("quorum", "到会", quorum)]
             }
+            Check::FirstTopic { record } => vec![Param::new("record", "记录", record.label())],
         }
     }
 
@@ -377,14 +385,59 @@ pub fn local_quarterly_lesson() -> Vec<Rule<Check>> {
     }]
 }
 
+/// The name of the local rule set of [`local_study_group`].
+pub const LOCAL_STUDY_GROUP: &str = "中心组每两个月学习1次";
+
+/// STUDY-GROUP (rules.md §12, **L**): the committee's theory study group (理论学习中心组) studies
+/// together at least once every two months. The 2017 rules' article and figure are unverified
+/// and local rules vary (monthly, quarterly), so it is a local rule set a committee switches on.
+pub fn local_study_group() -> Vec<Rule<Check>> {
+    vec![Rule {
+        source: RuleSource::Local(LOCAL_STUDY_GROUP.to_string()),
+        ..Rule::national(
+            "STUDY-GROUP",
+            "党委（党组）理论学习中心组每两个月至少集体学习1次，一般不少于半天",
+            "《中国共产党党委（党组）理论学习中心组学习规则》（条文未经核实，地方规定）",
+            Applicability::kinds(&[OrgKind::Committee]),
+            Check::frequency(MeetingKind::StudyGroupSession, PeriodKind::TwoMonths, 1),
+            Severity::Warning,
+        )
+    }]
+}
+
+/// The name of the local rule set of [`local_first_topic`].
+pub const LOCAL_FIRST_TOPIC: &str = "第一议题制度";
+
+/// STUDY-FIRST-TOPIC (rules.md §12, **L**, seed 003): a committee meeting opens by studying the
+/// latest important speeches and instructions, and its record names what was studied. Switched
+/// on by a committee for its subtree; a 委员会会议 record without its 第一议题 is then refused.
+pub fn local_first_topic() -> Vec<Rule<Check>> {
+    vec![Rule {
+        source: RuleSource::Local(LOCAL_FIRST_TOPIC.to_string()),
+        ..Rule::national(
+            "STUDY-FIRST-TOPIC",
+            "委员会会议第一项议题学习习近平总书记最新重要讲话和重要指示批示精神，记录写明学习内容",
+            "“第一议题”制度（地方规定）",
+            Applicability::kinds(&[OrgKind::Committee, OrgKind::GeneralBranch, OrgKind::Branch]),
+            Check::FirstTopic { record: MeetingKind::CommitteeMeeting },
+            Severity::Violation,
+        )
+    }]
+}
+
 /// The local rule sets a committee can switch on for its subtree: (name, what it requires).
-pub const LOCAL_RULE_SETS: [(&str, &str); 1] =
-    [(LOCAL_QUARTERLY_LESSON, "党支部每季度至少开展1次党课（地方规定，比全国性条例更严）")];
+pub const LOCAL_RULE_SETS: [(&str, &str); 3] = [
+    (LOCAL_QUARTERLY_LESSON, "党支部每季度至少开展1次党课（地方规定，比全国性条例更严）"),
+    (LOCAL_STUDY_GROUP, "党委理论学习中心组每两个月至少集体学习1次（STUDY-GROUP，地方规定）"),
+    (LOCAL_FIRST_TOPIC, "委员会会议记录须写明“第一议题”学习内容，否则不予保存（STUDY-FIRST-TOPIC，地方规定）"),
+];
 
 /// The rules of a local rule set by its name.
 pub fn local_rule_set(name: &str) -> Option<Vec<Rule<Check>>> {
     match name {
         LOCAL_QUARTERLY_LESSON => Some(local_quarterly_lesson()),
+        LOCAL_STUDY_GROUP => Some(local_study_group()),
+        LOCAL_FIRST_TOPIC => Some(local_first_topic()),
         _ => None,
     }
 }
@@ -513,6 +566,8 @@ pub fn evaluate(rules: &RuleSet<Check>, org: &OrgFacts, facts: &LifeFacts, when:
                 }
             }
             Check::VoteQuorum { purpose } => votes::check_vote_quorum(rule, *purpose, &ctx, &mut out.findings),
+            // Kept when the record is written (services::org_life refuses a record without it).
+            Check::FirstTopic { .. } => {}
         }
     }
     out
