@@ -12,7 +12,6 @@ use domain::family::study::{self, ClassInput, Hours, YearHours};
 use domain::org::{OrgKind, OrgStatus};
 use domain::scope::{Action, Actor, Target, can};
 use serde::{Deserialize, Serialize};
-use storage::training::Rollup;
 pub use storage::training::{ClassRow, EnrolmentRow, HoursSource};
 
 use crate::{Entry, Result, ServiceError, Services};
@@ -303,10 +302,7 @@ impl Services {
         let path = org.org_path()?;
         let (lo, hi) = path.subtree_bounds();
         let target = self.hours_target(&org.path, year).await?;
-        let members = storage::training::subtree_members(&self.db, &lo, &hi).await?;
-        // Member by member for a county; each source grouped once for a province (see Rollup).
-        let how = if members > 200_000 { Rollup::BySource } else { Rollup::ByMember };
-        let summary = storage::training::subtree_summary(&self.db, &lo, &hi, year, target, how).await?;
+        let summary = storage::training::subtree_summary(&self.db, &lo, &hi, year, target).await?;
         let rows =
             storage::training::subtree_hours(&self.db, &lo, &hi, year, limit.clamp(0, 100_000), offset.max(0)).await?;
         let mut branch_ids: Vec<i64> = rows.iter().map(|r| r.org_id).collect();

@@ -135,6 +135,8 @@ async fn the_county_demo_has_its_deliberate_gaps(db: Db) {
         not_completed: String::new(),
     };
     s.record_training_class(&console_actor(), branch.org_id, &class).await.unwrap();
+    // The hours summary the check reads agrees with its sources after the demo and these writes.
+    assert_eq!(storage::training::stale_hours(s.fixture_db(), &[2025, 2026]).await.unwrap(), 0);
 }
 
 /// The same records and date give the same findings on SQLite and PostgreSQL.

@@ -138,6 +138,7 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
     assert_eq!(one(&stale).await, 0, "meetings whose packed attendance differs");
     assert!(one("SELECT COUNT(*) FROM meetings WHERE attendance_codes <> ''").await > 1_000);
     assert_eq!(storage::check::stale_dues_cards(s.fixture_db()).await.unwrap(), 0);
+    assert_eq!(storage::training::stale_hours(s.fixture_db(), &[2025, 2026]).await.unwrap(), 0);
     let years: Vec<(String,)> = s.fixture_db().fetch_all("SELECT paid FROM dues_paid_years", &[]).await.unwrap();
     let summed: i64 = years
         .iter()

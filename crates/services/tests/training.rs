@@ -120,7 +120,7 @@ async fn edu_train_hours_add_up_from_classes_lessons_and_imports(db: Db) {
         exceptions: [(ids[2], ("absent".to_string(), String::new()))].into_iter().collect(),
         ..Default::default()
     };
-    s.record_meeting(&c, branch, &lesson).await.unwrap();
+    let lesson_id = s.record_meeting(&c, branch, &lesson).await.unwrap();
     let day_of_study = MeetingInput {
         kind: "themed_day".into(),
         held_on: "2026-09-15".into(),
@@ -161,13 +161,11 @@ async fn edu_train_hours_add_up_from_classes_lessons_and_imports(db: Db) {
     let r = s.hours_register(&c, root, 2026, 2, 0).await.unwrap();
     assert_eq!((r.members, r.reached, r.target.as_str(), r.lines.len()), (3, 1, "32", 2));
     assert_eq!(s.hours_register(&c, root, 2026, 2, 2).await.unwrap().lines.len(), 1);
-    // The province's roll-up (each source grouped once) agrees with the county's (member by member).
-    use storage::training::{Rollup, subtree_summary};
+    // The roll-up's sum, and the summary kept on write agrees with the sources.
     let target = domain::family::study::Hours::whole(32);
-    let by_member = subtree_summary(s.fixture_db(), "/", "0", 2026, target, Rollup::ByMember).await.unwrap();
-    let by_source = subtree_summary(s.fixture_db(), "/", "0", 2026, target, Rollup::BySource).await.unwrap();
-    assert_eq!(by_member, by_source);
-    assert_eq!((by_member.members, by_member.reached, by_member.hours), (3, 1, 320 + 75 + 15));
+    let sum = storage::training::subtree_summary(s.fixture_db(), "/", "0", 2026, target).await.unwrap();
+    assert_eq!((sum.members, sum.reached, sum.hours), (3, 1, 320 + 75 + 15));
+    assert_eq!(storage::training::stale_hours(s.fixture_db(), &[2025, 2026]).await.unwrap(), 0);
     // Table 9 of the statistics: 张一 completed a rotation class; 张一 alone reached 32 hours.
     use domain::stats::Tally;
     let r = s.stats(&c, root, day("2026-12-20")).await.unwrap();
@@ -181,6 +179,18 @@ async fn edu_train_hours_add_up_from_classes_lessons_and_imports(db: Db) {
     // The class is listed for the committee and the year it ended in.
     assert_eq!(s.training_classes(&c, root, 2026).await.unwrap().classes.len(), 1);
     assert!(s.training_classes(&c, root, 2025).await.unwrap().classes.is_empty());
+    // A correction that marks 王二 absent from the 党课, then voiding it: the hours follow.
+    let corrected = MeetingInput {
+        exceptions: [(ids[1], ("absent".to_string(), String::new())), (ids[2], ("absent".to_string(), String::new()))]
+            .into_iter()
+            .collect(),
+        ..lesson.clone()
+    };
+    s.correct_meeting(&c, lesson_id, &corrected, "王二实际缺席").await.unwrap();
+    assert_eq!(s.member_hours(&c, ids[1], 2026).await.unwrap().total, "1.5");
+    s.void_meeting(&c, lesson_id, "重复录入").await.unwrap();
+    assert_eq!(s.member_hours(&c, ids[0], 2026).await.unwrap().total, "26");
+    assert_eq!(storage::training::stale_hours(s.fixture_db(), &[2025, 2026]).await.unwrap(), 0);
 }
 
 async fn edu_sec_hours_judges_the_post_holders_once_switched_on(db: Db) {

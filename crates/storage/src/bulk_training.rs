@@ -137,6 +137,10 @@ pub async fn generate(tx: &mut Tx, plan: &TrainingPlan) -> Result<TrainingStats>
             )
             .await?;
     }
+    // The summary the check and the registers read (crate::training::refresh keeps it on write).
+    for year in plan.years.iter().take(2) {
+        crate::training::rebuild(tx, &plan.lo, &plan.hi, *year).await?;
+    }
     if tx.kind() == DbKind::Postgres {
         // The ids were explicit: let the identity continue after them.
         tx.execute(

@@ -145,6 +145,7 @@ pub async fn insert(tx: &mut Tx, m: &NewMeeting, details: &MeetingDetails, by: i
         )
         .await?;
     insert_details(tx, id, details).await?;
+    crate::training::MeetingHours::new(id).refresh(tx).await?;
     Ok(id)
 }
 
@@ -250,18 +251,20 @@ pub async fn voided_of_org(db: &Db, scope: &Scope, org_id: i64, from: &str, to: 
 /// Voids a meeting record (作废) on a day with a reason: it stays, marked, and counts for
 /// nothing in checks, lists and ledgers.
 pub async fn void(tx: &mut Tx, id: i64, on: &str, reason: &str) -> Result<()> {
+    let hours = crate::training::MeetingHours::before(tx, id).await?;
     tx.execute(
         "UPDATE meetings SET voided_on = $1, void_reason = $2, updated_at = $3 WHERE id = $4",
         &[on.into(), reason.into(), now_ms().into(), id.into()],
     )
     .await?;
-    Ok(())
+    hours.refresh(tx).await
 }
 
 /// Replaces a meeting's record by its corrected version: the row's fields, its attendance,
 /// resolutions and ratings (its attachments stay). The caller keeps the old version in
 /// [`add_correction`] and the audit log.
 pub async fn replace(tx: &mut Tx, id: i64, m: &NewMeeting, details: &MeetingDetails) -> Result<()> {
+    let hours = crate::training::MeetingHours::before(tx, id).await?;
     tx.execute(
         "UPDATE meetings SET kind = $1, held_on = $2, start_time = $3, place = $4, topic = $5, host_member_id = $6, \
          recorder_member_id = $7, lecturer_member_id = $8, first_agenda_item = $9, minutes = $10, has_vote = $11, \
@@ -289,7 +292,8 @@ pub async fn replace(tx: &mut Tx, id: i64, m: &NewMeeting, details: &MeetingDeta
     for table in ["meeting_attendance", "meeting_resolutions", "appraisal_ratings"] {
         tx.execute(&format!("DELETE FROM {table} WHERE meeting_id = $1"), &[id.into()]).await?;
     }
-    insert_details(tx, id, details).await
+    insert_details(tx, id, details).await?;
+    hours.refresh(tx).await
 }
 
 crate::typed_row! {

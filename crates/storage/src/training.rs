@@ -79,8 +79,13 @@ pub async fn insert_class(
     Ok(id)
 }
 
-/// Replaces a class's enrolments: (member, completed).
+/// Replaces a class's enrolments: (member, completed); the hours of those enrolled before and
+/// after are refreshed.
 pub async fn set_enrolments(tx: &mut Tx, class_id: i64, enrolled: &[(i64, bool)]) -> Result<()> {
+    let before: Vec<(i64,)> =
+        tx.fetch_all("SELECT member_id FROM training_enrolments WHERE class_id = $1", &[class_id.into()]).await?;
+    let ends: Option<(String,)> =
+        tx.fetch_optional("SELECT ends_on FROM training_classes WHERE id = $1", &[class_id.into()]).await?;
     tx.execute("DELETE FROM training_enrolments WHERE class_id = $1", &[class_id.into()]).await?;
     for (member_id, completed) in enrolled {
         tx.execute(
@@ -91,7 +96,61 @@ pub async fn set_enrolments(tx: &mut Tx, class_id: i64, enrolled: &[(i64, bool)]
     }
     tx.execute("UPDATE training_classes SET updated_at = $1 WHERE id = $2", &[now_ms().into(), class_id.into()])
         .await?;
+    if let Some((ends_on,)) = ends {
+        let year = year_of(&ends_on, "training_classes.ends_on")?;
+        let mut people: Vec<i64> = before.into_iter().map(|(m,)| m).chain(enrolled.iter().map(|(m, _)| *m)).collect();
+        people.sort_unstable();
+        people.dedup();
+        refresh(tx, &people, year).await?;
+    }
     Ok(())
+}
+
+/// The year of a stored ISO date; anything else is corrupt data in `what`.
+fn year_of(day: &str, what: &'static str) -> Result<i32> {
+    domain::dates::parse_iso(day)
+        .map(|d| chrono::Datelike::year(&d))
+        .ok_or_else(|| crate::StorageError::corrupt(what, format!("not a date: {day}")))
+}
+
+/// The meeting's year and the people on its attendance list, when it gives class hours.
+async fn meeting_people(tx: &mut Tx, meeting_id: i64) -> Result<Option<(i32, Vec<i64>)>> {
+    let m: Option<(Option<i64>, String)> =
+        tx.fetch_optional("SELECT class_hours, held_on FROM meetings WHERE id = $1", &[meeting_id.into()]).await?;
+    let Some((Some(_), held_on)) = m else { return Ok(None) };
+    let people: Vec<(i64,)> =
+        tx.fetch_all("SELECT member_id FROM meeting_attendance WHERE meeting_id = $1", &[meeting_id.into()]).await?;
+    Ok(Some((year_of(&held_on, "meetings.held_on")?, people.into_iter().map(|(m,)| m).collect())))
+}
+
+/// What a meeting's change must refresh: read before the change, refreshed after it
+/// ([`MeetingHours::refresh`]).
+pub struct MeetingHours {
+    id: i64,
+    before: Option<(i32, Vec<i64>)>,
+}
+
+impl MeetingHours {
+    /// A meeting just written: only its hours now.
+    pub fn new(meeting_id: i64) -> MeetingHours {
+        MeetingHours { id: meeting_id, before: None }
+    }
+
+    /// Reads the meeting's hours and people as they stand (nothing for a new meeting).
+    pub async fn before(tx: &mut Tx, meeting_id: i64) -> Result<MeetingHours> {
+        Ok(MeetingHours { id: meeting_id, before: meeting_people(tx, meeting_id).await? })
+    }
+
+    /// Refreshes the hours of the people the meeting listed before and lists now.
+    pub async fn refresh(self, tx: &mut Tx) -> Result<()> {
+        if let Some((year, people)) = self.before {
+            refresh(tx, &people, year).await?;
+        }
+        if let Some((year, people)) = meeting_people(tx, self.id).await? {
+            refresh(tx, &people, year).await?;
+        }
+        Ok(())
+    }
 }
 
 const CLASS_COLUMNS: &str = "c.id, c.org_id, c.org_path, o.name AS org_name, c.kind, c.title, c.organiser, \
@@ -168,36 +227,14 @@ impl YearArgs {
     }
 }
 
-/// The hours of the member whose id is `member`, as four SQL expressions: classes completed
-/// that ended in the year, how many of them were concentrated trainings, meetings attended whose
-/// record states class hours, and imported totals. Each is one indexed lookup by member.
-fn hours_exprs(member: &str, y: &YearArgs) -> [String; 4] {
-    let YearArgs { from, to, year } = y;
-    let classes = |what: &str| {
-        format!(
-            "CAST(COALESCE((SELECT SUM({what}) FROM training_enrolments e JOIN training_classes c ON c.id = e.class_id \
-             WHERE e.member_id = {member} AND e.completed = 1 AND c.ends_on >= {from} AND c.ends_on <= {to}), 0) AS BIGINT)"
-        )
-    };
-    [
-        classes("c.hours"),
-        classes("c.concentrated"),
-        format!(
-            "CAST(COALESCE((SELECT SUM(mt.class_hours) FROM meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id \
-             WHERE a.member_id = {member} AND a.attendance = 'present' AND mt.class_hours IS NOT NULL \
-             AND mt.voided_on IS NULL AND mt.held_on >= {from} AND mt.held_on <= {to}), 0) AS BIGINT)"
-        ),
-        format!(
-            "CAST(COALESCE((SELECT SUM(h.hours) FROM training_hours_imported h WHERE h.member_id = {member} \
-             AND h.year = {year}), 0) AS BIGINT)"
-        ),
-    ]
-}
+/// The hours columns of [`HoursRow`], read from `training_hours` joined as `t` by [`hours_join`]
+/// (zero when the member has no row that year).
+const HOURS_COLUMNS: &str = "COALESCE(t.classes, 0) AS classes, COALESCE(t.concentrated, 0) AS concentrated, \
+     COALESCE(t.meetings, 0) AS meetings, COALESCE(t.imported, 0) AS imported";
 
-/// [`hours_exprs`] as the columns of [`HoursRow`].
-fn hours_columns(member: &str, y: &YearArgs) -> String {
-    let [classes, concentrated, meetings, imported] = hours_exprs(member, y);
-    format!("{classes} AS classes, {concentrated} AS concentrated, {meetings} AS meetings, {imported} AS imported")
+/// The join of `training_hours` as `t` for the member whose id is `member`: one indexed row.
+fn hours_join(member: &str, y: &YearArgs) -> String {
+    format!("LEFT JOIN training_hours t ON t.member_id = {member} AND t.year = {}", y.year)
 }
 
 /// The full and probationary members of `branch_ids` on `on` (their membership span covers the
@@ -212,12 +249,15 @@ pub async fn branch_hours(db: &Db, branch_ids: &[i64], on: &str, year: i32) -> R
     let status = crate::member::status_on_sql(&on);
     let covers = crate::member::span_covers_sql(&on);
     b.push(&format!(
-        "SELECT x.org_id, x.member_id, x.name, {} FROM (SELECT s.org_id, m.id AS member_id, m.name, {status} AS status \
-         FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE s.kind = 'branch' AND {covers} AND ",
-        hours_columns("x.member_id", &y)
+        "SELECT x.org_id, x.member_id, x.name, {HOURS_COLUMNS} FROM (SELECT s.org_id, m.id AS member_id, m.name, \
+         {status} AS status FROM member_org_spans s JOIN members m ON m.id = s.member_id WHERE s.kind = 'branch' \
+         AND {covers} AND "
     ));
     crate::check::push_in(&mut b, "s.org_id", branch_ids);
-    b.push(") x WHERE x.status IN ('probationary','full') ORDER BY x.org_id, x.member_id");
+    b.push(&format!(
+        ") x {} WHERE x.status IN ('probationary','full') ORDER BY x.org_id, x.member_id",
+        hours_join("x.member_id", &y)
+    ));
     db.fetch_buf(&b).await
 }
 
@@ -231,12 +271,14 @@ pub async fn post_holder_hours(db: &Db, org_ids: &[i64], on: &str, year: i32) ->
     let on = b.arg(on);
     let y = YearArgs::of(&mut b, year);
     b.push(&format!(
-        "SELECT x.org_id, x.member_id, m.name, {} FROM (SELECT DISTINCT p.org_id, p.member_id FROM org_posts p WHERE \
-         p.start_on <= {on} AND (p.end_on IS NULL OR p.end_on >= {on}) AND ",
-        hours_columns("x.member_id", &y)
+        "SELECT x.org_id, x.member_id, m.name, {HOURS_COLUMNS} FROM (SELECT DISTINCT p.org_id, p.member_id FROM org_posts p \
+         WHERE p.start_on <= {on} AND (p.end_on IS NULL OR p.end_on >= {on}) AND "
     ));
     crate::check::push_in(&mut b, "p.org_id", org_ids);
-    b.push(") x JOIN members m ON m.id = x.member_id ORDER BY x.org_id, x.member_id");
+    b.push(&format!(
+        ") x JOIN members m ON m.id = x.member_id {} ORDER BY x.org_id, x.member_id",
+        hours_join("x.member_id", &y)
+    ));
     db.fetch_buf(&b).await
 }
 
@@ -248,8 +290,8 @@ pub async fn members_hours(db: &Db, member_ids: &[i64], year: i32) -> Result<Vec
     let mut b = SqlBuf::new("");
     let y = YearArgs::of(&mut b, year);
     b.push(&format!(
-        "SELECT m.branch_id AS org_id, m.id AS member_id, m.name, {} FROM members m WHERE ",
-        hours_columns("m.id", &y)
+        "SELECT m.branch_id AS org_id, m.id AS member_id, m.name, {HOURS_COLUMNS} FROM members m {} WHERE ",
+        hours_join("m.id", &y)
     ));
     crate::check::push_in(&mut b, "m.id", member_ids);
     b.push(" ORDER BY m.id");
@@ -261,8 +303,8 @@ pub async fn member_hours(db: &Db, scope: &Scope, member_id: i64, year: i32) -> 
     let mut b = SqlBuf::new("");
     let y = YearArgs::of(&mut b, year);
     b.push(&format!(
-        "SELECT m.branch_id AS org_id, m.id AS member_id, m.name, {} FROM members m WHERE ",
-        hours_columns("m.id", &y)
+        "SELECT m.branch_id AS org_id, m.id AS member_id, m.name, {HOURS_COLUMNS} FROM members m {} WHERE ",
+        hours_join("m.id", &y)
     ));
     b.push_arg("m.id = ", member_id);
     scope_filter(&mut b, scope, "m.branch_path", Some("m.id"));
@@ -275,26 +317,16 @@ pub async fn subtree_hours(db: &Db, lo: &str, hi: &str, year: i32, limit: i64, o
     let mut b = SqlBuf::new("");
     let y = YearArgs::of(&mut b, year);
     b.push(&format!(
-        "SELECT m.branch_id AS org_id, m.id AS member_id, m.name, {} FROM (SELECT m.id, m.branch_id, m.name FROM members m \
-         WHERE m.status IN ('probationary','full') AND ",
-        hours_columns("m.id", &y)
+        "SELECT m.branch_id AS org_id, m.id AS member_id, m.name, {HOURS_COLUMNS} FROM (SELECT m.id, m.branch_id, m.name, \
+         m.branch_path, m.name_key FROM members m WHERE m.status IN ('probationary','full') AND "
     ));
     b.push_arg("m.branch_path >= ", lo);
     b.push_arg(" AND m.branch_path < ", hi);
     b.push(" ORDER BY m.branch_path, m.name_key, m.id");
     b.push_arg(" LIMIT ", limit);
     b.push_arg(" OFFSET ", offset);
-    b.push(") m");
+    b.push(&format!(") m {} ORDER BY m.branch_path, m.name_key, m.id", hours_join("m.id", &y)));
     db.fetch_buf(&b).await
-}
-
-/// How many current full and probationary members the branches with `lo <= path < hi` have.
-pub async fn subtree_members(db: &Db, lo: &str, hi: &str) -> Result<i64> {
-    let mut b = SqlBuf::new("SELECT COUNT(*) AS n FROM members m WHERE m.status IN ('probationary','full') AND ");
-    b.push_arg("m.branch_path >= ", lo);
-    b.push_arg(" AND m.branch_path < ", hi);
-    let rows: Vec<(i64,)> = db.fetch_buf(&b).await?;
-    Ok(rows.first().map_or(0, |(n,)| *n))
 }
 
 /// The members of a subtree and how many reached a number of hours.
@@ -306,59 +338,112 @@ pub struct HoursSummary {
     pub hours: i64,
 }
 
-/// How the roll-up reads the hours: member by member (each an indexed lookup, the fast way for
-/// a branch or a county), or each source of the year grouped once by member and joined (the
-/// fast way for a province, where most members of the database are counted).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rollup {
-    ByMember,
-    BySource,
-}
-
 /// The current full and probationary members of the branches with `lo <= path < hi`, how many
-/// of them reached `target` class hours in `year`, and their hours together.
-pub async fn subtree_summary(
-    db: &Db,
-    lo: &str,
-    hi: &str,
-    year: i32,
-    target: Hours,
-    how: Rollup,
-) -> Result<HoursSummary> {
+/// of them reached `target` class hours in `year`, and their hours together: one pass over the
+/// members joined with `training_hours`.
+pub async fn subtree_summary(db: &Db, lo: &str, hi: &str, year: i32, target: Hours) -> Result<HoursSummary> {
     let mut b = SqlBuf::new("");
-    let y = YearArgs::of(&mut b, year);
+    let year = b.arg(i64::from(year));
     let target = b.arg(i64::from(target.tenths()));
-    let total = match how {
-        Rollup::ByMember => {
-            let [classes, _, meetings, imported] = hours_exprs("m.id", &y);
-            format!("{classes} + {meetings} + {imported}")
-        }
-        Rollup::BySource => "COALESCE(c.h, 0) + COALESCE(g.h, 0) + COALESCE(i.h, 0)".to_string(),
-    };
-    let YearArgs { from, to, year } = &y;
-    let joins = match how {
-        Rollup::ByMember => String::new(),
-        Rollup::BySource => format!(
-            "LEFT JOIN (SELECT e.member_id, SUM(c.hours) AS h FROM training_classes c JOIN training_enrolments e \
-             ON e.class_id = c.id WHERE e.completed = 1 AND c.ends_on >= {from} AND c.ends_on <= {to} \
-             GROUP BY e.member_id) c ON c.member_id = m.id \
-             LEFT JOIN (SELECT a.member_id, SUM(mt.class_hours) AS h FROM meetings mt JOIN meeting_attendance a \
-             ON a.meeting_id = mt.id WHERE mt.class_hours IS NOT NULL AND mt.voided_on IS NULL \
-             AND mt.held_on >= {from} AND mt.held_on <= {to} AND a.attendance = 'present' GROUP BY a.member_id) g \
-             ON g.member_id = m.id \
-             LEFT JOIN (SELECT h.member_id, SUM(h.hours) AS h FROM training_hours_imported h WHERE h.year = {year} \
-             GROUP BY h.member_id) i ON i.member_id = m.id "
-        ),
-    };
     b.push(&format!(
         "SELECT COUNT(*) AS members, CAST(COALESCE(SUM(CASE WHEN t >= {target} THEN 1 ELSE 0 END), 0) AS BIGINT) AS reached, \
-         CAST(COALESCE(SUM(t), 0) AS BIGINT) AS hours FROM (SELECT {total} AS t FROM members m {joins}WHERE \
-         m.status IN ('probationary','full') AND "
+         CAST(COALESCE(SUM(t), 0) AS BIGINT) AS hours FROM (SELECT COALESCE(h.classes + h.meetings + h.imported, 0) AS t \
+         FROM members m LEFT JOIN training_hours h ON h.member_id = m.id AND h.year = {year} \
+         WHERE m.status IN ('probationary','full') AND "
     ));
     b.push_arg("m.branch_path >= ", lo);
     b.push_arg(" AND m.branch_path < ", hi);
     b.push(") x");
     Ok(db.fetch_buf(&b).await?.into_iter().next().unwrap_or_default())
+}
+
+/// Rewrites `training_hours` of `members` for `year` from the sources. Every write of a source
+/// (a class and its enrolments, a meeting with class hours and its attendance, an imported
+/// total) calls it in its transaction for the people and year it touched.
+pub async fn refresh(tx: &mut Tx, members: &[i64], year: i32) -> Result<()> {
+    for chunk in members.chunks(500) {
+        // Ids are integers: written into the statement, they let each source use its member index.
+        let ids: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let ids = ids.join(",");
+        let mut b = SqlBuf::new("");
+        let y = YearArgs::of(&mut b, year);
+        tx.execute(&format!("DELETE FROM training_hours WHERE year = {} AND member_id IN ({ids})", y.year), &b.args)
+            .await?;
+        let text = format!(
+            "INSERT INTO training_hours (member_id, year, classes, concentrated, meetings, imported) \
+             SELECT m.id, {year}, COALESCE(c.h, 0), COALESCE(c.n, 0), COALESCE(g.h, 0), COALESCE(i.h, 0) FROM members m \
+             {sources} WHERE m.id IN ({ids})",
+            year = y.year,
+            sources = grouped_sources(&y, Some(&ids))
+        );
+        tx.execute(&text, &b.args).await?;
+    }
+    Ok(())
+}
+
+/// Each source of `year` grouped once by member, joined to `members m` as `c` (classes: `h`
+/// hours, `n` concentrated), `g` (meetings) and `i` (imported); with `only`, a list of member
+/// ids ("1,2,3"), each source is read for those members alone, by its member index.
+fn grouped_sources(y: &YearArgs, only: Option<&str>) -> String {
+    let YearArgs { from, to, year } = y;
+    let of = |col: &str| only.map(|ids| format!(" AND {col} IN ({ids})")).unwrap_or_default();
+    format!(
+        "LEFT JOIN (SELECT e.member_id, SUM(c.hours) AS h, SUM(c.concentrated) AS n FROM training_classes c \
+         JOIN training_enrolments e ON e.class_id = c.id WHERE e.completed = 1 AND c.ends_on >= {from} \
+         AND c.ends_on <= {to}{} GROUP BY e.member_id) c ON c.member_id = m.id \
+         LEFT JOIN (SELECT a.member_id, SUM(mt.class_hours) AS h FROM meetings mt JOIN meeting_attendance a \
+         ON a.meeting_id = mt.id WHERE mt.class_hours IS NOT NULL AND mt.voided_on IS NULL \
+         AND mt.held_on >= {from} AND mt.held_on <= {to} AND a.attendance = 'present'{} GROUP BY a.member_id) g \
+         ON g.member_id = m.id \
+         LEFT JOIN (SELECT h.member_id, SUM(h.hours) AS h FROM training_hours_imported h WHERE h.year = {year}{} \
+         GROUP BY h.member_id) i ON i.member_id = m.id",
+        of("e.member_id"),
+        of("a.member_id"),
+        of("h.member_id")
+    )
+}
+
+/// Rewrites `training_hours` of every member of the branches with `lo <= path < hi` for `year`,
+/// each source grouped once by member (the demos, after their bulk records).
+pub async fn rebuild(tx: &mut Tx, lo: &str, hi: &str, year: i32) -> Result<u64> {
+    let mut b = SqlBuf::new("");
+    let y = YearArgs::of(&mut b, year);
+    let (lo, hi) = (b.arg(lo), b.arg(hi));
+    let in_tree = format!("m.branch_path >= {lo} AND m.branch_path < {hi}");
+    b.push(&format!(
+        "DELETE FROM training_hours WHERE year = {} AND member_id IN (SELECT m.id FROM members m WHERE {in_tree})",
+        y.year
+    ));
+    tx.execute(&b.text, &b.args).await?;
+    let text = format!(
+        "INSERT INTO training_hours (member_id, year, classes, concentrated, meetings, imported) \
+         SELECT m.id, {year}, COALESCE(c.h, 0), COALESCE(c.n, 0), COALESCE(g.h, 0), COALESCE(i.h, 0) FROM members m \
+         {sources} WHERE {in_tree} AND (c.h IS NOT NULL OR g.h IS NOT NULL OR i.h IS NOT NULL)",
+        year = y.year,
+        sources = grouped_sources(&y, None)
+    );
+    tx.execute(&text, &b.args).await
+}
+
+/// The members and years whose `training_hours` row differs from their sources, or who have
+/// hours and no row: none unless something wrote the sources around storage. Set-based, like
+/// [`rebuild`] (a lookup per member took PostgreSQL minutes on a city).
+pub async fn stale_hours(db: &Db, years: &[i32]) -> Result<i64> {
+    let mut n = 0;
+    for year in years {
+        let mut b = SqlBuf::new("");
+        let y = YearArgs::of(&mut b, *year);
+        b.push(&format!(
+            "SELECT COUNT(*) AS n FROM members m LEFT JOIN training_hours t ON t.member_id = m.id AND t.year = {year} \
+             {sources} WHERE COALESCE(t.classes, 0) <> COALESCE(c.h, 0) OR COALESCE(t.concentrated, 0) <> COALESCE(c.n, 0) \
+             OR COALESCE(t.meetings, 0) <> COALESCE(g.h, 0) OR COALESCE(t.imported, 0) <> COALESCE(i.h, 0)",
+            year = y.year,
+            sources = grouped_sources(&y, None)
+        ));
+        let rows: Vec<(i64,)> = db.fetch_buf(&b).await?;
+        n += rows.first().map_or(0, |(k,)| *k);
+    }
+    Ok(n)
 }
 
 crate::typed_row! {
@@ -420,12 +505,13 @@ pub async fn import_totals(tx: &mut Tx, rows: &[(i64, i32, String, Hours)], by: 
         )
         .await?;
     }
-    Ok(())
-}
-
-/// Sets the class hours a meeting gave those present (`None`: not counted).
-pub async fn set_meeting_hours(tx: &mut Tx, meeting_id: i64, hours: Option<Hours>) -> Result<()> {
-    tx.execute("UPDATE meetings SET class_hours = $1 WHERE id = $2", &[hours.into(), meeting_id.into()]).await?;
+    let mut years: Vec<i32> = rows.iter().map(|r| r.1).collect();
+    years.sort_unstable();
+    years.dedup();
+    for year in years {
+        let people: Vec<i64> = rows.iter().filter(|r| r.1 == year).map(|r| r.0).collect();
+        refresh(tx, &people, year).await?;
+    }
     Ok(())
 }
 
