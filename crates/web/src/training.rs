@@ -477,6 +477,14 @@ impl From<&services::training::ClassRow> for TrainingClass {
     }
 }
 
+/// An org's classes of a year (those recorded in its subtree that ended in the year).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TrainingClasses {
+    pub org_id: i64,
+    pub year: i32,
+    pub classes: Vec<TrainingClass>,
+}
+
 /// A class with the people enrolled.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct TrainingClassDetail {
@@ -563,7 +571,7 @@ async fn api_classes(
     let id = id_of(&id)?;
     let (year, _) = year_of(q, &state)?;
     let list = state.services.training_classes(&v.actor, id, year).await?;
-    ok(list.classes.iter().map(TrainingClass::from).collect::<Vec<_>>())
+    ok(TrainingClasses { org_id: id, year, classes: list.classes.iter().map(TrainingClass::from).collect() })
 }
 
 async fn api_record(

@@ -19,7 +19,7 @@
 //! - 9 党员培训: members who completed a training class that ended in the year (counted at the
 //!   branch of their membership on its last day, once however many classes), of them those of a
 //!   party school's class, a rotation training and a secretary training; and the members counted
-//!   on the reference date whose class hours of the year reached 32 (EDU-TRAIN-HOURS's national
+//!   on the reference date whose class hours of its calendar year reached 32 (EDU-TRAIN-HOURS's national
 //!   figure: the statistics are national, a committee's higher target is its own).
 //! - 43 失联党员: members counted on the reference date marked as out of contact since a day on
 //!   or before it (the registry keeps the mark, not its end: a member found again is no longer

@@ -579,7 +579,7 @@ fn appraisals_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
 
 /// Table 9: members who completed a class that ended in the year, at the branch of their
 /// membership on its last day, once each (and once per kind of class counted); and the members
-/// counted at a branch on the day whose class hours of the year reached 32.
+/// counted at a branch on the day whose class hours of the day's calendar year reached 32.
 fn training_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
     let in_class = br.filter(b, "s.org_id", Exists::Either, l, o);
     let in_kind = br.filter(b, "s.org_id", Exists::Either, l, o);
@@ -596,29 +596,18 @@ fn training_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
          JOIN member_org_spans s ON s.member_id = e.member_id AND s.kind = 'branch' AND {on_class_day} \
          WHERE e.completed = 1 AND c.ends_on > {l} AND c.ends_on <= {o}"
     );
-    let sum = |inner: &str| format!("COALESCE(({inner}), 0)");
-    let hours = [
-        sum(&format!(
-            "SELECT SUM(c.hours) FROM training_enrolments e JOIN training_classes c ON c.id = e.class_id \
-             WHERE e.member_id = m.id AND e.completed = 1 AND c.ends_on > {l} AND c.ends_on <= {o}"
-        )),
-        sum(&format!(
-            "SELECT SUM(mt.class_hours) FROM meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id \
-             WHERE a.member_id = m.id AND a.attendance = 'present' AND mt.class_hours IS NOT NULL \
-             AND mt.voided_on IS NULL AND mt.held_on > {l} AND mt.held_on <= {o}"
-        )),
-        sum(&format!(
-            "SELECT SUM(h.hours) FROM training_hours_imported h WHERE h.member_id = m.id \
-             AND h.year = CAST(substr({o}, 1, 4) AS INTEGER)"
-        )),
-    ];
+    // The reference date's calendar year, as EDU-TRAIN-HOURS judges it, from the summary kept
+    // on write (storage::training).
+    let hours = format!(
+        "COALESCE((SELECT t.classes + t.meetings + t.imported FROM training_hours t WHERE t.member_id = m.id \
+         AND t.year = CAST(substr({o}, 1, 4) AS INTEGER)), 0)"
+    );
     format!(
         "SELECT DISTINCT s.org_id, e.member_id AS pid, 'trained' AS kind {completed} AND {in_class} \
          UNION SELECT DISTINCT s.org_id, e.member_id AS pid, c.kind {completed} AND {in_kind} AND c.kind IN ({kinds}) \
          UNION SELECT s.org_id, m.id AS pid, 'hours_reached' AS kind FROM member_org_spans s JOIN members m ON m.id = s.member_id \
          WHERE {in_hours} AND s.kind = 'branch' AND {covers} AND {status} IN ('full','probationary') \
-         AND {} >= 320",
-        hours.join(" + "),
+         AND {hours} >= 320",
         kinds = kinds.join(",")
     )
 }

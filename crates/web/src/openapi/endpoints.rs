@@ -628,7 +628,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         path: "/orgs/{id}/training/classes",
         summary: "本组织及下级登记的培训班（按结束日期计入年度）：类别、主办单位、起止日期、学时、是否集中培训、参训和结业人数",
         request: None,
-        response: Some("TrainingClass"),
+        response: Some("TrainingClasses"),
         tag: "training",
     },
     Endpoint {

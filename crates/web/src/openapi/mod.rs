@@ -148,6 +148,7 @@ mod endpoints;
     services::recruitment::ApplicantForm,
     services::recruitment::StepForm,
     crate::training::TrainingClass,
+    crate::training::TrainingClasses,
     crate::training::TrainingClassDetail,
     crate::training::Enrolment,
     crate::training::Completions,
