@@ -591,10 +591,13 @@ fn training_rows(b: &mut SqlBuf, br: Branches, l: &str, o: &str) -> String {
         .filter(|(t, _)| !matches!(t, Tally::Trained | Tally::HoursReached))
         .map(|(_, k)| quote(k))
         .collect();
+    // From the page's spans to their members' enrolments to the classes (CROSS JOIN keeps
+    // SQLite in that order; PostgreSQL plans it as an inner join): starting from the classes
+    // read every enrolment of the year once per page.
     let completed = format!(
-        "FROM training_enrolments e JOIN training_classes c ON c.id = e.class_id \
-         JOIN member_org_spans s ON s.member_id = e.member_id AND s.kind = 'branch' AND {on_class_day} \
-         WHERE e.completed = 1 AND c.ends_on > {l} AND c.ends_on <= {o}"
+        "FROM member_org_spans s CROSS JOIN training_enrolments e CROSS JOIN training_classes c \
+         WHERE e.member_id = s.member_id AND c.id = e.class_id AND s.kind = 'branch' AND {on_class_day} \
+         AND e.completed = 1 AND c.ends_on > {l} AND c.ends_on <= {o}"
     );
     // The reference date's calendar year, as EDU-TRAIN-HOURS judges it, from the summary kept
     // on write (storage::training).
