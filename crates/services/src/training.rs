@@ -69,6 +69,8 @@ pub struct MemberHours {
     pub reached: bool,
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub sources: Vec<HoursSource>,
+    /// Whether the viewer may record the member's platform totals.
+    pub can_record: bool,
 }
 
 /// One line of an org's hours register.
@@ -194,7 +196,7 @@ impl Services {
             return Err(ServiceError::Forbidden);
         }
         if org.kind == OrgKind::Group {
-            return Err(ServiceError::Invalid(field_error("kind", "培训班由党支部或上级党组织登记")));
+            return Err(ServiceError::field("kind", "培训班由党支部或上级党组织登记"));
         }
         let mut e = FieldErrors::new();
         let class = match form.class.check(self.today()) {
@@ -246,7 +248,7 @@ impl Services {
             return Err(ServiceError::Forbidden);
         }
         if let Some(stranger) = completed.iter().find(|id| !page.enrolments.iter().any(|e| e.member_id == **id)) {
-            return Err(ServiceError::Invalid(field_error("completed", &format!("党员{stranger}未参加本培训班"))));
+            return Err(ServiceError::field("completed", format!("党员{stranger}未参加本培训班")));
         }
         let enrolled: Vec<(i64, bool)> =
             page.enrolments.iter().map(|e| (e.member_id, completed.contains(&e.member_id))).collect();
@@ -276,7 +278,10 @@ impl Services {
         let target = self.hours_target(&m.branch_path, year).await?;
         let sources = storage::training::sources_of(&self.db, member_id, year).await?;
         let total = hours.total();
+        let branch = m.branch_org_path()?;
+        let can_record = can(actor, Action::EditMember, Target::Member { member_id, branch: &branch });
         Ok(MemberHours {
+            can_record,
             member_id,
             name: m.name,
             year,
@@ -342,12 +347,6 @@ impl Services {
             lines,
         })
     }
-}
-
-fn field_error(field: &str, message: &str) -> FieldErrors {
-    let mut e = FieldErrors::new();
-    e.add(field, message);
-    e
 }
 
 impl Services {

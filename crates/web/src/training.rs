@@ -298,7 +298,7 @@ async fn member_view(
     status: StatusCode,
 ) -> PageResult {
     let h = state.services.member_hours(&v.actor, id, year).await?;
-    let can_record = state.services.contacts_of_member(&v.actor, id).await?.can_record;
+    let can_record = h.can_record;
     let sources = h
         .sources
         .iter()

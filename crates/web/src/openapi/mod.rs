@@ -21,8 +21,15 @@ pub struct Endpoint {
 }
 
 pub use endpoints::ENDPOINTS;
+pub use endpoints_study::STUDY;
+
+/// Every operation of the API, in the order the document lists them.
+pub fn endpoints() -> impl Iterator<Item = &'static Endpoint> {
+    ENDPOINTS.iter().chain(STUDY)
+}
 
 mod endpoints;
+mod endpoints_study;
 
 /// Every type the API takes or answers with; their schemas (and those of the types they
 /// contain, such as the code lists) are derived from the types themselves.
@@ -481,7 +488,7 @@ pub fn operation_id(method: &str, path: &str) -> String {
 /// The OpenAPI 3.1 document.
 pub fn document() -> Value {
     let mut paths = serde_json::Map::new();
-    for e in ENDPOINTS {
+    for e in endpoints() {
         let mut op = json!({
             "operationId": operation_id(e.method, e.path),
             "summary": e.summary,
