@@ -48,15 +48,24 @@ impl WorkCalendar {
     }
 }
 
-/// Reads a list of days: ISO dates and ranges `2026-10-01..2026-10-08` (or `至`), separated by
-/// "、", "，", ",", ";", "；" or white space. A range must run forwards and name at most a year.
-pub fn parse_days(text: &str) -> Result<BTreeSet<NaiveDate>, String> {
-    let mut out = BTreeSet::new();
+/// One item of a list of days: a day, or a range `2026-10-01..2026-10-08` (or `至`).
+pub(crate) struct DayItem<'a> {
+    pub text: &'a str,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Whether the item was written as a range.
+    pub range: bool,
+}
+
+/// Reads the items of a list of days and ranges separated by "、", "，", ",", ";", "；" or white
+/// space. A range must run forwards and name at most a year.
+pub(crate) fn day_items(text: &str) -> Result<Vec<DayItem<'_>>, String> {
     let separators = ['、', '，', ',', ';', '；', ' ', '\n', '\t', '\r', '　'];
+    let mut out = Vec::new();
     for item in text.split(separators).map(str::trim).filter(|s| !s.is_empty()) {
-        let (a, b) = match item.split_once("..").or_else(|| item.split_once('至')) {
-            Some((a, b)) => (a.trim(), b.trim()),
-            None => (item, item),
+        let (a, b, range) = match item.split_once("..").or_else(|| item.split_once('至')) {
+            Some((a, b)) => (a.trim(), b.trim(), true),
+            None => (item, item, false),
         };
         let day = |s: &str| parse_iso(s).ok_or_else(|| format!("“{s}”不是日期（应如 2026-10-01）"));
         let (from, to) = (day(a)?, day(b)?);
@@ -66,8 +75,18 @@ pub fn parse_days(text: &str) -> Result<BTreeSet<NaiveDate>, String> {
         if (to - from).num_days() > 366 {
             return Err(format!("“{item}”超过一年"));
         }
-        let mut d = from;
-        while d <= to {
+        out.push(DayItem { text: item, from, to, range });
+    }
+    Ok(out)
+}
+
+/// Reads a list of days: ISO dates and ranges `2026-10-01..2026-10-08` (or `至`), separated by
+/// "、", "，", ",", ";", "；" or white space. A range must run forwards and name at most a year.
+pub fn parse_days(text: &str) -> Result<BTreeSet<NaiveDate>, String> {
+    let mut out = BTreeSet::new();
+    for item in day_items(text)? {
+        let mut d = item.from;
+        while d <= item.to {
             out.insert(d);
             if out.len() > MAX_DAYS {
                 return Err(format!("日期过多（最多{MAX_DAYS}天）"));

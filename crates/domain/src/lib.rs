@@ -17,6 +17,7 @@ pub mod org_life;
 pub mod period;
 pub mod rules;
 pub mod scope;
+pub mod semester;
 pub mod settings;
 pub mod stats;
 

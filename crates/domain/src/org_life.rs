@@ -44,10 +44,15 @@ pub enum MeetingKind {
     Talk,
     /// 理论学习中心组学习.
     StudyGroupSession,
+    /// 思政课: an ideological-political lesson given to teachers and students by a school's
+    /// party secretary or principal (SZK-LECTURE).
+    IdeologyLesson,
+    /// 意识形态工作专题研究: the committee studies ideological work as a topic (IDEOLOGY-RESP).
+    IdeologyStudy,
 }
 
 impl MeetingKind {
-    pub const ALL: [MeetingKind; 10] = [
+    pub const ALL: [MeetingKind; 12] = [
         Self::BranchAssembly,
         Self::CommitteeMeeting,
         Self::GroupMeeting,
@@ -58,6 +63,8 @@ impl MeetingKind {
         Self::MemberAppraisal,
         Self::Talk,
         Self::StudyGroupSession,
+        Self::IdeologyLesson,
+        Self::IdeologyStudy,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +79,8 @@ impl MeetingKind {
             Self::MemberAppraisal => "member_appraisal",
             Self::Talk => "talk",
             Self::StudyGroupSession => "study_group_session",
+            Self::IdeologyLesson => "ideology_lesson",
+            Self::IdeologyStudy => "ideology_study",
         }
     }
 
@@ -88,6 +97,8 @@ impl MeetingKind {
             Self::MemberAppraisal => "民主评议党员",
             Self::Talk => "谈心谈话",
             Self::StudyGroupSession => "理论学习中心组学习",
+            Self::IdeologyLesson => "思政课",
+            Self::IdeologyStudy => "意识形态工作专题研究",
         }
     }
 
@@ -104,6 +115,8 @@ impl MeetingKind {
             Self::MemberAppraisal => "民主评议",
             Self::Talk => "谈心谈话",
             Self::StudyGroupSession => "中心组学习",
+            Self::IdeologyLesson => "思政课",
+            Self::IdeologyStudy => "意识形态专题研究",
         }
     }
 
@@ -115,9 +128,13 @@ impl MeetingKind {
             | Self::GroupMeeting
             | Self::LifeMeeting
             | Self::DemocraticLifeMeeting => "召开",
-            Self::PartyLecture | Self::ThemedDay | Self::MemberAppraisal | Self::Talk | Self::StudyGroupSession => {
-                "开展"
-            }
+            Self::PartyLecture
+            | Self::ThemedDay
+            | Self::MemberAppraisal
+            | Self::Talk
+            | Self::StudyGroupSession
+            | Self::IdeologyLesson
+            | Self::IdeologyStudy => "开展",
         }
     }
 

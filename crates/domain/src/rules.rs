@@ -121,6 +121,8 @@ pub enum Condition {
     HasCommittee,
     /// The org has a secretary in office: MTG-LESSON (the 党委书记 lectures).
     HasSecretary,
+    /// The org sits in a school (公办 or 民办): SZK-LECTURE.
+    InSchool,
 }
 
 impl Condition {
@@ -128,6 +130,7 @@ impl Condition {
         match self {
             Self::HasCommittee => "设有支部委员会",
             Self::HasSecretary => "有在任书记",
+            Self::InSchool => "所在单位为学校",
         }
     }
 }

@@ -31,6 +31,8 @@ pub enum ValueKind {
     Choice { options: &'static [(&'static str, &'static str)] },
     /// A list of days and ranges ([`crate::calendar::parse_days`]), empty for none.
     Days,
+    /// A list of semesters, each a range of days ([`crate::semester::parse_semesters`]).
+    Semesters,
 }
 
 /// What a setting changes.
@@ -82,6 +84,8 @@ pub const CALENDAR_HOLIDAYS: &str = "calendar.holidays";
 pub const CALENDAR_WORKDAYS: &str = "calendar.workdays";
 /// The base of an election's majority (EL-ELECTED: 实到会 nationally; local rules use 应到会).
 pub const ELECTION_MAJORITY_BASE: &str = "election.majority_base";
+/// The school semesters of SZK-LECTURE (empty: the usual calendar).
+pub const SZK_SEMESTERS: &str = "szk.semesters";
 /// The share of branches an inspection samples each year, in percent.
 pub const INSPECTION_SAMPLE_PERCENT: &str = "inspection.sample_percent";
 
@@ -121,6 +125,16 @@ pub fn catalogue() -> Vec<SettingDef> {
             "EDU-TRAIN-HOURS",
             "hours",
             "32",
+        ),
+        param(
+            "IDEOLOGY-RESP.min_count",
+            "意识形态工作每年专题研究最少次数",
+            "启用地方规则集“意识形态工作每年专题研究2次”后生效（IDEOLOGY-RESP），只能调高",
+            2,
+            12,
+            "IDEOLOGY-RESP",
+            "min_count",
+            "2",
         ),
         param(
             "MTG-ASSEMBLY.min_count",
@@ -298,6 +312,14 @@ pub fn catalogue() -> Vec<SettingDef> {
             default: "",
         },
         SettingDef {
+            key: SZK_SEMESTERS,
+            label: "学期（校历）",
+            help: "思政课每学期的要求（SZK-LECTURE）按此判断，如 2026-02-24..2026-07-09、2026-09-01..2027-01-22；未设定时按秋季学期9月1日至次年1月31日、春季学期2月1日至7月31日",
+            value: ValueKind::Semesters,
+            effect: Effect::Plain,
+            default: "",
+        },
+        SettingDef {
             key: INSPECTION_SAMPLE_PERCENT,
             label: "年度抽查党支部比例（%）",
             help: "督查抽查的党支部占比，由党委确定",
@@ -320,6 +342,8 @@ pub fn rule_set_key(name: &'static str) -> &'static str {
         org_life::LOCAL_QUARTERLY_LESSON => "rule_set.党课每季度1次",
         org_life::LOCAL_STUDY_GROUP => "rule_set.中心组每两个月学习1次",
         org_life::LOCAL_FIRST_TOPIC => "rule_set.第一议题制度",
+        org_life::LOCAL_IDEOLOGY_LESSON => "rule_set.思政课每学期1次",
+        org_life::LOCAL_IDEOLOGY_STUDY => "rule_set.意识形态工作每年专题研究2次",
         recruitment::LOCAL_PRACTICE => "rule_set.发展党员地方规程",
         study::POST_HOLDER_HOURS => "rule_set.书记和委员每年56学时",
         _ => "rule_set.unknown",
@@ -372,6 +396,7 @@ pub fn check_value(def: &SettingDef, value: &str) -> Result<(), SettingError> {
         ValueKind::Choice { options } if options.iter().any(|(v, _)| *v == value) => Ok(()),
         ValueKind::Choice { .. } => Err(SettingError::Invalid("不是可选的值".into())),
         ValueKind::Days => crate::calendar::parse_days(value).map(|_| ()).map_err(SettingError::Invalid),
+        ValueKind::Semesters => crate::semester::parse_semesters(value).map(|_| ()).map_err(SettingError::Invalid),
     }
 }
 
@@ -464,7 +489,11 @@ pub fn rules_on(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> R
         let Some(change) = value_on(&def, changes, org_path, day) else { continue };
         match def.effect {
             Effect::RuleSet { name, .. } => {
-                if let Some(local) = org_life::local_rule_set(name) {
+                if name == org_life::LOCAL_IDEOLOGY_LESSON {
+                    // The rule judges the semesters of the committee's calendar.
+                    let local = org_life::local_ideology_lesson(semesters_on(changes, org_path, day)?);
+                    rules.org_life = rules.org_life.tighten(&local)?;
+                } else if let Some(local) = org_life::local_rule_set(name) {
                     rules.org_life = rules.org_life.tighten(&local)?;
                 }
                 if let Some(local) = recruitment::local_rule_set(name) {
@@ -607,6 +636,20 @@ pub fn work_calendar_on(
     let workdays = plain_value(CALENDAR_WORKDAYS, changes, org_path, day).unwrap_or_default();
     crate::calendar::WorkCalendar::new(&holidays, &workdays)
         .map_err(|e| format!("{CALENDAR_HOLIDAYS}/{CALENDAR_WORKDAYS}: {e}"))
+}
+
+/// The semester calendar the org's committees keep, in force on `day` (empty: the usual one). A
+/// stored value that no longer reads (it was checked when set) is an error naming the setting.
+pub fn semesters_on(
+    changes: &[&SettingChange],
+    org_path: &str,
+    day: NaiveDate,
+) -> Result<Vec<crate::semester::Semester>, RuleSetError> {
+    let value = plain_value(SZK_SEMESTERS, changes, org_path, day).unwrap_or_default();
+    crate::semester::parse_semesters(&value)
+        .map_err(|_| RuleSetError::Malformed {
+            id: "SZK-LECTURE", reason: "设置“szk.semesters”（学期）无法读取"
+        })
 }
 
 /// Whether the org's committees list political birthdays (POL-BIRTHDAY), on `day`.

@@ -79,6 +79,8 @@ fn record() -> impl Strategy<Value = RecordFact> {
             date,
             attendance,
             lecturer_id,
+            // A 思政课 by the principal now and then (SZK-LECTURE).
+            by_principal: has_vote && id % 3 == 0,
             has_vote,
             votes: votes
                 .into_iter()

@@ -117,7 +117,7 @@ fn con_prob_rights_voter_count_counts_a_member_listed_twice_once() {
 
 #[test]
 fn meeting_kinds_round_trip_and_have_labels() {
-    assert_eq!(MeetingKind::ALL.len(), 10);
+    assert_eq!(MeetingKind::ALL.len(), 12);
     for kind in MeetingKind::ALL {
         assert_eq!(MeetingKind::parse(kind.as_str()), Some(kind));
         assert_eq!(MeetingKind::parse(kind.label()), Some(kind));

@@ -145,10 +145,23 @@ fn every_parameter_setting_names_a_rule_that_has_the_parameter() {
     for def in settings::catalogue() {
         match def.effect {
             settings::Effect::Param { rule_id, param } => {
-                let info = national.info(rule_id).unwrap_or_else(|| panic!("{} names no rule", def.key));
-                assert!(info.params.iter().any(|p| p.name == param), "{}: {rule_id} has no {param}", def.key);
-                let default = info.params.iter().find(|p| p.name == param).unwrap().value.clone();
-                assert_eq!(default, def.default, "{}: the default is the national value", def.key);
+                // A national rule's, or a local rule set's (IDEOLOGY-RESP): the default is the rule's.
+                let params = match national.info(rule_id) {
+                    Some(info) => info.params,
+                    None => {
+                        use domain::rules::RuleCheck;
+                        let family = domain::family::org_life::LOCAL_RULE_SETS;
+                        family
+                            .iter()
+                            .flat_map(|(name, _)| domain::family::org_life::local_rule_set(name).unwrap_or_default())
+                            .find(|r| r.id == rule_id)
+                            .map(|r| r.check.params())
+                            .unwrap_or_else(|| panic!("{} names no rule", def.key))
+                    }
+                };
+                assert!(params.iter().any(|p| p.name == param), "{}: {rule_id} has no {param}", def.key);
+                let default = params.iter().find(|p| p.name == param).unwrap().value.clone();
+                assert_eq!(default, def.default, "{}: the default is the rule's value", def.key);
             }
             settings::Effect::RuleSet { family, name } => {
                 let known = match family {

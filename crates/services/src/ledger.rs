@@ -243,7 +243,12 @@ fn ledger_meeting(
         topic: m.topic.clone(),
         host: name_of(m.host_member_id),
         recorder: name_of(m.recorder_member_id),
-        lecturer: name_of(m.lecturer_member_id),
+        // A 思政课 by the principal (SZK-LECTURE), who need not be in the register.
+        lecturer: match (name_of(m.lecturer_member_id), m.by_principal) {
+            (n, true) if n.is_empty() => "校长".to_string(),
+            (n, true) => format!("{n}（校长）"),
+            (n, false) => n,
+        },
         first_agenda_item: m.first_agenda_item.clone().unwrap_or_default(),
         expected: v.attendance.len() as u32,
         present: count(Attendance::Present),

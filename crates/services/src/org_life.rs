@@ -76,6 +76,11 @@ pub struct MeetingInput {
     /// Class hours (学时) the meeting gives those present, "2" or "1.5", for a 党课, a 主题党日 or a
     /// study session whose hours count towards EDU-TRAIN-HOURS; empty when not counted.
     pub class_hours: String,
+    /// A 思政课 given by the school's principal (SZK-LECTURE); only on a 思政课.
+    pub by_principal: bool,
+    /// The guidance of the level above at a 民主生活会 (上级指导: who attended for it and what
+    /// they asked); required on a 民主生活会.
+    pub guidance: String,
     /// member id → (attendance, reason) for those not simply present.
     #[cfg_attr(feature = "openapi", schema(value_type = HashMap<String, Vec<String>>))]
     pub exceptions: HashMap<i64, (String, String)>,
@@ -133,7 +138,11 @@ pub async fn expected(services: &Services, org: &OrgRow, kind: MeetingKind, on: 
         GroupMeeting => {
             meeting::members_on(db, org.id, "group", on).await?.into_iter().map(|r| Expected::new(r, false)).collect()
         }
-        Talk => Vec::new(),
+        // A 思政课's audience is the school's teachers and students, not an attendance list.
+        Talk | IdeologyLesson => Vec::new(),
+        IdeologyStudy => {
+            meeting::committee_on(db, org.id, on).await?.into_iter().map(|r| Expected::new(r, false)).collect()
+        }
         _ => {
             meeting::members_on(db, org.id, "branch", on).await?.into_iter().map(|r| Expected::new(r, false)).collect()
         }
@@ -168,10 +177,25 @@ pub fn kinds_for(org: OrgKind) -> Vec<MeetingKind> {
     use MeetingKind::*;
     match org {
         OrgKind::Group => vec![GroupMeeting, Talk],
-        OrgKind::Committee => vec![CommitteeMeeting, PartyLecture, DemocraticLifeMeeting, StudyGroupSession, Talk],
-        OrgKind::Branch | OrgKind::GeneralBranch => {
-            vec![BranchAssembly, CommitteeMeeting, PartyLecture, ThemedDay, LifeMeeting, MemberAppraisal, Talk]
-        }
+        OrgKind::Committee => vec![
+            CommitteeMeeting,
+            PartyLecture,
+            DemocraticLifeMeeting,
+            StudyGroupSession,
+            IdeologyStudy,
+            IdeologyLesson,
+            Talk,
+        ],
+        OrgKind::Branch | OrgKind::GeneralBranch => vec![
+            BranchAssembly,
+            CommitteeMeeting,
+            PartyLecture,
+            ThemedDay,
+            LifeMeeting,
+            MemberAppraisal,
+            IdeologyLesson,
+            Talk,
+        ],
     }
 }
 
@@ -462,6 +486,20 @@ impl Services {
         if kind == MeetingKind::PartyLecture && lecturer.is_none() {
             e.add("lecturer_member_id", "请选择授课人");
         }
+        // SZK-LECTURE: a 思政课 is the secretary's (named) or the principal's (who need not be a
+        // member here).
+        if kind == MeetingKind::IdeologyLesson && lecturer.is_none() && !input.by_principal {
+            e.add("lecturer_member_id", "请选择授课人；由校长讲授的，勾选“校长讲授”");
+        }
+        if input.by_principal && kind != MeetingKind::IdeologyLesson {
+            e.add("by_principal", "只有思政课记录“校长讲授”");
+        }
+        let guidance = input.guidance.trim();
+        if kind == MeetingKind::DemocraticLifeMeeting && guidance.is_empty() {
+            e.add("guidance", "请填写上级到会指导情况（指导单位、人员和意见）；无上级到会的填“无”");
+        } else if guidance.chars().count() > 500 {
+            e.add("guidance", "上级指导情况不能超过 500 个字");
+        }
 
         // Exceptions and ratings name members by id: each must be one of the people expected
         // on the day (a field error, never silently dropped).
@@ -592,6 +630,8 @@ impl Services {
             talk_reason: (kind == MeetingKind::Talk && !talk_reason.is_empty())
                 .then(|| talk_reason.chars().take(50).collect()),
             class_hours,
+            by_principal: kind == MeetingKind::IdeologyLesson && input.by_principal,
+            guidance: (kind == MeetingKind::DemocraticLifeMeeting).then(|| guidance.to_string()),
         };
         let details = MeetingDetails { attendance, resolutions, ratings };
         Ok(Planned { new, details, kind, on, topic: topic.to_string() })

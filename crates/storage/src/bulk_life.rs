@@ -66,7 +66,7 @@ pub struct LifeStats {
 }
 
 /// Slots per org in the meeting ids: more than any org gets in 24 months.
-const SLOTS: i64 = 128;
+const SLOTS: i64 = 192;
 
 const PLACES: &[&str] = &["党员活动室", "学校会议室", "党建活动室", "多功能厅", "支部会议室", "校史馆", "图书馆报告厅"];
 
@@ -132,6 +132,13 @@ const STUDY: &[&str] = &[
     "理论学习中心组学习：党纪学习教育",
 ];
 const DEMOCRATIC_LIFE: &[&str] = &["年度民主生活会"];
+const IDEOLOGY_LESSON: &[&str] =
+    &["思政课：新时代青年的使命与担当", "思政课：弘扬教育家精神", "思政课：中国式现代化与教育强国"];
+const IDEOLOGY_STUDY: &[&str] = &["专题研究意识形态工作", "分析研判意识形态领域情况"];
+/// The guidance of the level above a 民主生活会 records.
+const GUIDANCE: &str = "上级党委督导组到会指导，对班子对照检查和相互批评进行点评";
+/// The schools among the orgs (SZK-LECTURE asks a 思政课 of their secretaries and principals).
+const IN_SCHOOL: &str = "o.unit_kind IN ('public_school','private_school')";
 const GB_COMMITTEE: &[&str] = &["研究总支季度工作", "研究各支部“三会一课”落实情况"];
 const REASONS: &[&str] = &["出差", "病假", "外出培训", "事假"];
 
@@ -339,7 +346,9 @@ fn kinds() -> Vec<Kind> {
             first_item: true,
             lecturer: "NULL",
             has_vote: "0",
-            condition: "1 = 1".into(),
+            // Half the committees miss the first year's July session, leaving July–August without
+            // one (STUDY-GROUP).
+            condition: "NOT (o.id % 2 = 1 AND c.column2 = 5)".into(),
         },
         Kind {
             kind: "democratic_life_meeting",
@@ -354,6 +363,37 @@ fn kinds() -> Vec<Kind> {
             lecturer: "NULL",
             has_vote: "0",
             condition: "1 = 1".into(),
+        },
+        // 思政课 (SZK-LECTURE): the secretary's in April and October, the principal's in May and
+        // November (marked after the insert, in `mark_lessons`); a few schools miss one.
+        Kind {
+            kind: "ideology_lesson",
+            org_kind: "branch",
+            months: &[4, 5, 10, 11],
+            day: 14,
+            flag: no_flag,
+            topics: IDEOLOGY_LESSON,
+            seasonal: |_| None,
+            start_time: "10:00",
+            first_item: false,
+            lecturer: SECRETARY,
+            has_vote: "0",
+            condition: format!("{IN_SCHOOL} AND NOT ({} < 15 AND c.column2 % 4 = o.id % 4)", oh(89)),
+        },
+        // 意识形态工作专题研究 (IDEOLOGY-RESP): March and September; some committees skip one.
+        Kind {
+            kind: "ideology_study",
+            org_kind: "committee",
+            months: &[3, 9],
+            day: 9,
+            flag: no_flag,
+            topics: IDEOLOGY_STUDY,
+            seasonal: |_| None,
+            start_time: "09:00",
+            first_item: true,
+            lecturer: "NULL",
+            has_vote: "0",
+            condition: format!("NOT ({} < 30 AND c.column2 % 2 = 1)", oh(97)),
         },
         Kind {
             kind: "committee_meeting",
@@ -476,6 +516,7 @@ pub async fn generate(tx: &mut Tx, plan: &LifePlan) -> Result<LifeStats> {
         );
         stats.meetings += tx.execute(&sql, &[Arg::Str(plan.lo.clone()), Arg::Str(plan.hi.clone())]).await?;
     }
+    mark_lessons(tx, base).await?;
     if plan.attendance_every > 0 {
         stats.attendance = attendance(tx, base, plan.attendance_every).await?;
     }
@@ -502,6 +543,23 @@ pub async fn generate(tx: &mut Tx, plan: &LifePlan) -> Result<LifeStats> {
         .await?;
     }
     Ok(stats)
+}
+
+/// Marks the 思政课 of May and November above `base` as the principal's (who need not be a
+/// member: no lecturer named), and gives every 民主生活会 the guidance of the level above.
+async fn mark_lessons(tx: &mut Tx, base: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE meetings SET by_principal = 1, lecturer_member_id = NULL WHERE id > $1 AND kind = 'ideology_lesson' \
+         AND substr(held_on, 6, 2) IN ('05','11')",
+        &[Arg::I64(base)],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE meetings SET guidance = $2 WHERE id > $1 AND kind = 'democratic_life_meeting'",
+        &[Arg::I64(base), Arg::Str(GUIDANCE.to_string())],
+    )
+    .await?;
+    Ok(())
 }
 
 /// The attendance of the meetings above `base`: who was expected, and how they attended.
@@ -544,12 +602,14 @@ async fn attendance(tx: &mut Tx, base: i64, every: i64) -> Result<u64> {
          JOIN org_posts p ON p.org_id = mt.org_id AND p.start_on <= mt.held_on \
          AND (p.end_on IS NULL OR p.end_on >= mt.held_on) \
          JOIN members mb ON mb.id = p.member_id \
-         WHERE mt.id > {base} AND mt.kind IN ('committee_meeting','democratic_life_meeting','study_group_session') \
+         WHERE mt.id > {base} \
+         AND mt.kind IN ('committee_meeting','democratic_life_meeting','study_group_session','ideology_study') \
          AND {sampled}"
     );
     let mut n = 0;
     // As services::org_life::expected: the branch's members at most meetings, the group's at
-    // a 党小组会, the committee's post holders at a 支委会, 民主生活会 or 中心组学习, nobody at a talk.
+    // a 党小组会, the committee's post holders at a 支委会, 民主生活会, 中心组学习 or 意识形态专题研究,
+    // nobody at a talk or a 思政课 (its audience is the school's teachers and students).
     n += tx
         .execute(
             &insert(&spans(

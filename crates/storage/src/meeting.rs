@@ -33,12 +33,16 @@ crate::typed_row! {
         pub void_reason: Option<String>,
         /// The class hours the meeting gave those present (a 党课 or study session), if counted.
         pub class_hours: Option<domain::family::study::Hours>,
+        /// A 思政课 given by the school's principal (SZK-LECTURE).
+        pub by_principal: bool,
+        /// The guidance of the level above at a 民主生活会 (上级指导).
+        pub guidance: Option<String>,
     }
 }
 
 const COLS: &str = "id, org_id, org_path, kind, held_on, start_time, place, topic, host_member_id, recorder_member_id, \
                     lecturer_member_id, first_agenda_item, minutes, has_vote, partner_member_id, talk_reason, \
-                    voided_on, void_reason, class_hours";
+                    voided_on, void_reason, class_hours, by_principal, guidance";
 
 /// A meeting as recorded (dates ISO, kind an identifier).
 #[derive(Debug, Clone, Default)]
@@ -60,6 +64,10 @@ pub struct NewMeeting {
     pub talk_reason: Option<String>,
     /// Class hours given to those present (tenths), when the record counts them.
     pub class_hours: Option<domain::family::study::Hours>,
+    /// A 思政课 given by the school's principal.
+    pub by_principal: bool,
+    /// The guidance of the level above at a 民主生活会.
+    pub guidance: Option<String>,
 }
 
 /// One expected attendee as recorded.
@@ -120,8 +128,8 @@ pub async fn insert(tx: &mut Tx, m: &NewMeeting, details: &MeetingDetails, by: i
         .insert_returning_id(
             "INSERT INTO meetings (org_id, org_path, kind, held_on, start_time, place, topic, host_member_id, \
              recorder_member_id, lecturer_member_id, first_agenda_item, minutes, has_vote, created_by, created_at, \
-             updated_at, partner_member_id, talk_reason, class_hours) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15,$16,$17,$18) RETURNING id",
+             updated_at, partner_member_id, talk_reason, class_hours, by_principal, guidance) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15,$16,$17,$18,$19,$20) RETURNING id",
             &[
                 m.org_id.into(),
                 m.org_path.clone().into(),
@@ -141,6 +149,8 @@ pub async fn insert(tx: &mut Tx, m: &NewMeeting, details: &MeetingDetails, by: i
                 m.partner_member_id.into(),
                 m.talk_reason.clone().into(),
                 m.class_hours.into(),
+                i64::from(m.by_principal).into(),
+                m.guidance.clone().into(),
             ],
         )
         .await?;
@@ -268,7 +278,8 @@ pub async fn replace(tx: &mut Tx, id: i64, m: &NewMeeting, details: &MeetingDeta
     tx.execute(
         "UPDATE meetings SET kind = $1, held_on = $2, start_time = $3, place = $4, topic = $5, host_member_id = $6, \
          recorder_member_id = $7, lecturer_member_id = $8, first_agenda_item = $9, minutes = $10, has_vote = $11, \
-         partner_member_id = $12, talk_reason = $13, updated_at = $14, class_hours = $16 WHERE id = $15",
+         partner_member_id = $12, talk_reason = $13, updated_at = $14, class_hours = $16, by_principal = $17, \
+         guidance = $18 WHERE id = $15",
         &[
             m.kind.clone().into(),
             m.held_on.clone().into(),
@@ -286,6 +297,8 @@ pub async fn replace(tx: &mut Tx, id: i64, m: &NewMeeting, details: &MeetingDeta
             now_ms().into(),
             id.into(),
             m.class_hours.into(),
+            i64::from(m.by_principal).into(),
+            m.guidance.clone().into(),
         ],
     )
     .await?;

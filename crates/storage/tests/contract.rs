@@ -403,6 +403,8 @@ async fn check_reads_attendance_packed_and_reports_corrupt_rows(db: Db) {
         partner_member_id: None,
         talk_reason: None,
         class_hours: None,
+        by_principal: false,
+        guidance: None,
     };
     let meeting_id = meeting::insert(&mut tx, &new, &details, 0).await.unwrap();
     let empty = meeting::insert(

@@ -227,6 +227,10 @@ pub(crate) struct Meeting {
     pub void_reason: Option<String>,
     /// Class hours given to those present ("2", "1.5"), when counted (EDU-TRAIN-HOURS).
     pub class_hours: Option<String>,
+    /// A 思政课 given by the school's principal (SZK-LECTURE).
+    pub by_principal: bool,
+    /// The guidance of the level above at a 民主生活会 (上级指导).
+    pub guidance: Option<String>,
     pub attendance: Vec<Attendee>,
 }
 
@@ -248,6 +252,8 @@ impl Meeting {
             partner_member_id: m.partner_member_id,
             talk_reason: m.talk_reason.clone(),
             class_hours: m.class_hours.map(|h| h.to_string()),
+            by_principal: m.by_principal,
+            guidance: m.guidance.clone(),
             has_vote: m.has_vote,
             voided_on: m.voided_on,
             void_reason: m.void_reason.clone(),

@@ -228,18 +228,42 @@ async fn form_page_for(
                 .required(),
         );
     }
-    if kind == MeetingKind::PartyLecture {
+    if matches!(kind, MeetingKind::PartyLecture | MeetingKind::IdeologyLesson) {
         let lecturers = services::org_life::lecturer_choices(&state.services, &org, &on).await?;
+        let field = Field::select(
+            "lecturer_member_id",
+            "授课人",
+            &get("lecturer_member_id"),
+            people_choices(&lecturers),
+            Some("请选择"),
+            errors,
+        );
+        // A 思政课 may be the principal's, who need not be in the register (SZK-LECTURE).
+        fields.push(if kind == MeetingKind::PartyLecture {
+            field.required()
+        } else {
+            field.hint("学校党组织书记讲授的选书记；校长讲授且不在名册中的，可不选")
+        });
+    }
+    if kind == MeetingKind::IdeologyLesson {
+        let principal = if get("by_principal") == "1" { "1" } else { "" };
         fields.push(
             Field::select(
-                "lecturer_member_id",
-                "授课人",
-                &get("lecturer_member_id"),
-                people_choices(&lecturers),
-                Some("请选择"),
+                "by_principal",
+                "校长讲授",
+                principal,
+                vec![(String::new(), "否".into()), ("1".into(), "是".into())],
+                None,
                 errors,
             )
-            .required(),
+            .hint("SZK-LECTURE：书记、校长每学期各至少讲1次思政课"),
+        );
+    }
+    if kind == MeetingKind::DemocraticLifeMeeting {
+        fields.push(
+            Field::text("guidance", "上级指导", &get("guidance"), errors)
+                .hint("上级到会指导的单位、人员和指导意见；无上级到会的填“无”")
+                .required(),
         );
     }
     if services::org_life::HOURS_KINDS.contains(&kind) {
@@ -358,6 +382,8 @@ fn values_of(d: &services::org_life::MeetingDetail) -> HashMap<String, String> {
         put(k, id.map(|i| i.to_string()).unwrap_or_default());
     }
     put("talk_reason", m.talk_reason.clone().unwrap_or_default());
+    put("by_principal", if m.by_principal { "1" } else { "" }.into());
+    put("guidance", m.guidance.clone().unwrap_or_default());
     for a in &d.attendance {
         put(&format!("att_{}", a.member_id), a.attendance.as_str().into());
         put(&format!("reason_{}", a.member_id), a.reason.clone().unwrap_or_default());
@@ -471,6 +497,8 @@ pub(crate) fn meeting_input(f: &HashMap<String, String>) -> MeetingInput {
         partner_member_id: id("partner_member_id"),
         talk_reason: get("talk_reason"),
         class_hours: get("class_hours"),
+        by_principal: get("by_principal") == "1",
+        guidance: get("guidance"),
         exceptions,
         resolutions,
         ratings,

@@ -103,8 +103,8 @@ fn value_label(kind: ValueKind, value: &str) -> String {
     match kind {
         ValueKind::Switch => if value == "on" { "已启用" } else { "未启用" }.to_string(),
         ValueKind::Count { .. } => value.to_string(),
-        ValueKind::Days if value.is_empty() => "（未设定）".to_string(),
-        ValueKind::Days => value.to_string(),
+        ValueKind::Days | ValueKind::Semesters if value.is_empty() => "（未设定）".to_string(),
+        ValueKind::Days | ValueKind::Semesters => value.to_string(),
         ValueKind::Choice { options } => {
             options.iter().find(|(v, _)| *v == value).map(|(_, l)| (*l).to_string()).unwrap_or(value.to_string())
         }
@@ -124,7 +124,7 @@ fn choices(kind: ValueKind) -> Vec<Choice> {
             options.iter().map(|(v, l)| Choice { value: (*v).into(), label: (*l).into() }).collect()
         }
         // Typed in a text box.
-        ValueKind::Days => Vec::new(),
+        ValueKind::Days | ValueKind::Semesters => Vec::new(),
     }
 }
 
@@ -384,6 +384,7 @@ impl From<&services::settings::SettingState> for Setting {
             ValueKind::Switch => ("switch", None, None, Vec::new()),
             ValueKind::Count { min, max } => ("count", Some(min), Some(max), Vec::new()),
             ValueKind::Days => ("days", None, None, Vec::new()),
+            ValueKind::Semesters => ("semesters", None, None, Vec::new()),
             ValueKind::Choice { options } => (
                 "choice",
                 None,

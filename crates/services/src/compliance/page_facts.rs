@@ -217,6 +217,7 @@ async fn page_facts(
                 });
             }
             r.lecturer_id = m.lecturer_member_id;
+            r.by_principal = m.by_principal;
             r.has_vote = m.has_vote != 0;
             for v in m.votes()? {
                 let purpose = VotePurpose::parse(v.purpose).ok_or_else(|| {

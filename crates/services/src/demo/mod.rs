@@ -450,6 +450,7 @@ impl Services {
         // A year and more of organizational life, written in bulk in the same transaction.
         let started = std::time::Instant::now();
         let life = storage::bulk_life::generate(&mut tx, &county_life_plan(&root, as_of)?).await?;
+        switch_on_local_rule_sets(&mut tx, root.id, &root.path, as_of).await?;
         tracing::info!(
             "demo: {} meetings, {} attendance rows in {:.2} s",
             life.meetings,
@@ -560,6 +561,24 @@ impl Services {
 }
 
 /// A day from `from` to `to` (both included), uniformly; `from` when the range is empty.
+/// The local rule sets the demo's committee has switched on since the first day of the demo's
+/// records, so that the school, study and ideological-work rules (SZK-LECTURE, STUDY-GROUP,
+/// IDEOLOGY-RESP) judge the demo's gaps.
+pub(crate) async fn switch_on_local_rule_sets(
+    tx: &mut storage::Tx,
+    root_id: i64,
+    root_path: &str,
+    as_of: NaiveDate,
+) -> Result<()> {
+    use domain::family::org_life::{LOCAL_IDEOLOGY_LESSON, LOCAL_IDEOLOGY_STUDY, LOCAL_STUDY_GROUP};
+    let from = format!("{:04}-01-01", as_of.year() - 1);
+    for name in [LOCAL_IDEOLOGY_LESSON, LOCAL_IDEOLOGY_STUDY, LOCAL_STUDY_GROUP] {
+        let key = domain::settings::rule_set_key(name);
+        storage::settings::insert(tx, root_id, root_path, key, "on", &from, 0).await?;
+    }
+    Ok(())
+}
+
 pub(crate) fn date_between(rng: &mut impl Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     let span = (to - from).num_days().max(0);
     from + chrono::Days::new(rng.gen_range(0..=span) as u64)

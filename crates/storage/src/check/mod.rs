@@ -154,7 +154,7 @@ pub(crate) fn string_agg(db: &Db) -> &'static str {
 }
 
 /// An org's meetings with their attendance and votes, packed into one row:
-/// `id:kind:held_on:lecturer:has_vote:attendance:votes` entries joined by commas, the attendance
+/// `id:kind:held_on:lecturer:flags:attendance:votes` entries (flags: has_vote + 2 × by_principal) joined by commas, the attendance
 /// being the attendees' codes joined by spaces, the votes `purpose/expected/present/yes` joined
 /// by semicolons (see [`OrgMeetings::meetings`], [`MeetingFact::attendees`] and
 /// [`MeetingFact::votes`]).
@@ -180,6 +180,8 @@ pub struct MeetingFact<'a> {
     pub held_on: &'a str,
     pub lecturer_member_id: Option<i64>,
     pub has_vote: i64,
+    /// A 思政课 given by the school's principal (SZK-LECTURE).
+    pub by_principal: bool,
     /// The attendees' codes joined by spaces, empty when no attendance was recorded.
     attendance: &'a str,
     /// The votes of a meeting that voted, `purpose/expected/present/yes` joined by semicolons.
@@ -237,13 +239,19 @@ impl OrgMeetings {
     pub fn meetings(&self) -> Result<Vec<MeetingFact<'_>>> {
         unpack::<7>(&self.packed, "meetings", self.org_id)?
             .into_iter()
-            .map(|[id, kind, held_on, lecturer, vote, attendance, votes]| {
+            .map(|[id, kind, held_on, lecturer, flags, attendance, votes]| {
+                // has_vote + 2 × by_principal, both 0 or 1.
+                let flags = int(flags, "meetings")?;
+                if !(0..=3).contains(&flags) {
+                    return Err(StorageError::corrupt("meetings", format!("{}: flags {flags}", self.org_id)));
+                }
                 Ok(MeetingFact {
                     id: int(id, "meetings")?,
                     kind,
                     held_on,
                     lecturer_member_id: if lecturer.is_empty() { None } else { Some(int(lecturer, "meetings")?) },
-                    has_vote: int(vote, "meetings")?,
+                    has_vote: flags & 1,
+                    by_principal: flags & 2 != 0,
                     attendance,
                     votes,
                 })
@@ -308,7 +316,7 @@ pub async fn meetings_of(db: &Db, org_ids: &[i64], from: &str, to: &str) -> Resu
     let agg = string_agg(db);
     let mut b = SqlBuf::new(&format!(
         "SELECT mt.org_id, {agg}(mt.id || ':' || mt.kind || ':' || mt.held_on || ':' || \
-         COALESCE(CAST(mt.lecturer_member_id AS TEXT), '') || ':' || mt.has_vote || ':' || \
+         COALESCE(CAST(mt.lecturer_member_id AS TEXT), '') || ':' || (mt.has_vote + 2 * mt.by_principal) || ':' || \
          mt.attendance_codes || ':' || \
          (CASE WHEN mt.has_vote = 1 THEN COALESCE((SELECT {agg}(r.purpose || '/' || r.voters_expected || '/' || \
          r.voters_present || '/' || r.yes, ';') FROM meeting_resolutions r WHERE r.meeting_id = mt.id), '') ELSE '' END), \

@@ -11,7 +11,49 @@ test_support::on_both_backends!(
     the_org_tree_finds_an_org_by_part_of_its_name,
     a_post_is_given_to_a_member_found_by_name,
     the_home_page_is_a_to_do_list,
+    szk_lecture_a_principals_lesson_is_recorded_on_the_page_and_a_life_meeting_needs_its_guidance,
 );
+
+/// SZK-LECTURE: the 思政课 form asks for 校长讲授; a lesson by the principal needs no lecturer
+/// from the register, and its page says so. A 民主生活会 sent through the API without 上级指导 is
+/// refused with the field named.
+async fn szk_lecture_a_principals_lesson_is_recorded_on_the_page_and_a_life_meeting_needs_its_guidance(db: Db) {
+    let f = fixture(db).await;
+    let s = login(&f, "worker_a").await;
+    let year = services::today().format("%Y");
+    let form = page_get(&f, &s, &format!("/orgs/{}/meetings/new?kind=ideology_lesson", f.branch_a)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"by_principal\"") && form.body.contains("授课人"), "{}", form.body);
+    let uri = format!("/orgs/{}/meetings", f.branch_a);
+    let base = format!(
+        "kind=ideology_lesson&held_on={year}-01-09&topic=思政课&host_member_id={h}&recorder_member_id={h}",
+        h = f.member_a
+    );
+    let r = page_post(&f, &s, &uri, &base).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("勾选“校长讲授”"), "{}", r.body);
+    let r = page_post(&f, &s, &uri, &format!("{base}&by_principal=1")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = page_get(&f, &s, &r.location).await;
+    assert!(page.body.contains("校长讲授") && page.body.contains("SZK-LECTURE"), "{}", page.body);
+
+    let t = token(&f, "rootadmin").await;
+    let body = serde_json::json!({
+        "kind": "democratic_life_meeting",
+        "held_on": format!("{year}-01-08"),
+        "topic": "年度民主生活会",
+        "host_member_id": f.member_a,
+        "recorder_member_id": f.member_a,
+    });
+    let r = api(&f, &t, "POST", &format!("/api/v1/orgs/{}/meetings", f.root), Some(body.clone())).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let e: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert!(e["error"]["fields"]["guidance"].is_string(), "{e}");
+    let mut guided = body;
+    guided["guidance"] = "县委督导组到会指导".into();
+    let r = api(&f, &t, "POST", &format!("/api/v1/orgs/{}/meetings", f.root), Some(guided)).await;
+    assert!(r.status.is_success(), "{}", r.body);
+}
 
 async fn org_life_is_recorded_once_and_the_finding_goes(db: Db) {
     use chrono::Datelike;

@@ -5,7 +5,8 @@ use super::Check;
 use crate::org::OrgKind;
 use crate::org_life::MeetingKind;
 use crate::period::PeriodKind;
-use crate::rules::{Applicability, Rule, RuleSource, Severity};
+use crate::rules::{Applicability, Condition, Rule, RuleSource, Severity};
+use crate::semester::Semester;
 
 /// The name of the local rule set of [`local_quarterly_lesson`].
 pub const LOCAL_QUARTERLY_LESSON: &str = "党课每季度1次";
@@ -67,11 +68,58 @@ pub fn local_first_topic() -> Vec<Rule<Check>> {
     }]
 }
 
+/// The name of the local rule set of [`local_ideology_lesson`].
+pub const LOCAL_IDEOLOGY_LESSON: &str = "思政课每学期1次";
+
+/// SZK-LECTURE (rules.md §12, **L**, seed 003 item 18): in a school, the party secretary and the
+/// principal each give at least one 思政课 every semester. The semesters are the committee's
+/// calendar (setting `szk.semesters`), filled in by [`crate::settings::rules_on`]; without one the
+/// usual calendar stands. Applies to the party orgs of schools with a secretary.
+pub fn local_ideology_lesson(semesters: Vec<Semester>) -> Vec<Rule<Check>> {
+    vec![Rule {
+        source: RuleSource::Local(LOCAL_IDEOLOGY_LESSON.to_string()),
+        ..Rule::national(
+            "SZK-LECTURE",
+            "学校党组织书记、校长每学期至少为师生讲授1次思政课",
+            "学校思政课建设有关要求（地方规定；学期由党委设定）",
+            Applicability::kinds(&[OrgKind::Committee, OrgKind::GeneralBranch, OrgKind::Branch])
+                .with(Condition::InSchool),
+            Check::PerSemester { record: MeetingKind::IdeologyLesson, semesters },
+            Severity::Warning,
+        )
+    }]
+}
+
+/// The name of the local rule set of [`local_ideology_study`].
+pub const LOCAL_IDEOLOGY_STUDY: &str = "意识形态工作每年专题研究2次";
+
+/// IDEOLOGY-RESP (rules.md §12, **L**, seed 003 item 19): under the responsibility system for
+/// ideological work, the committee studies ideological work as a topic at least twice a year (the
+/// count is a setting that may only rise). The figure is unverified, so it is a local rule set.
+pub fn local_ideology_study() -> Vec<Rule<Check>> {
+    vec![Rule {
+        source: RuleSource::Local(LOCAL_IDEOLOGY_STUDY.to_string()),
+        ..Rule::national(
+            "IDEOLOGY-RESP",
+            "党委（党组）落实意识形态工作责任制，每年至少2次专题研究意识形态工作",
+            "意识形态工作责任制有关规定（次数未经核实，地方规定）",
+            Applicability::kinds(&[OrgKind::Committee]),
+            Check::frequency(MeetingKind::IdeologyStudy, PeriodKind::Year, 2),
+            Severity::Warning,
+        )
+    }]
+}
+
 /// The local rule sets a committee can switch on for its subtree: (name, what it requires).
-pub const LOCAL_RULE_SETS: [(&str, &str); 3] = [
+pub const LOCAL_RULE_SETS: [(&str, &str); 5] = [
     (LOCAL_QUARTERLY_LESSON, "党支部每季度至少开展1次党课（地方规定，比全国性条例更严）"),
     (LOCAL_STUDY_GROUP, "党委理论学习中心组每两个月至少集体学习1次（STUDY-GROUP，地方规定）"),
     (LOCAL_FIRST_TOPIC, "委员会会议记录须写明“第一议题”学习内容，否则不予保存（STUDY-FIRST-TOPIC，地方规定）"),
+    (
+        LOCAL_IDEOLOGY_LESSON,
+        "学校党组织书记、校长每学期各至少讲1次思政课，学期按党委设定的校历（SZK-LECTURE，地方规定）",
+    ),
+    (LOCAL_IDEOLOGY_STUDY, "党委每年至少2次专题研究意识形态工作（IDEOLOGY-RESP，地方规定，次数可调高）"),
 ];
 
 /// The rules of a local rule set by its name.
@@ -80,6 +128,8 @@ pub fn local_rule_set(name: &str) -> Option<Vec<Rule<Check>>> {
         LOCAL_QUARTERLY_LESSON => Some(local_quarterly_lesson()),
         LOCAL_STUDY_GROUP => Some(local_study_group()),
         LOCAL_FIRST_TOPIC => Some(local_first_topic()),
+        LOCAL_IDEOLOGY_LESSON => Some(local_ideology_lesson(Vec::new())),
+        LOCAL_IDEOLOGY_STUDY => Some(local_ideology_study()),
         _ => None,
     }
 }

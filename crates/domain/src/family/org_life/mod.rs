@@ -39,6 +39,7 @@
 //! held, reported as a violation as soon as the record exists.
 
 mod lapse;
+mod semester;
 mod votes;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -50,10 +51,11 @@ use crate::compliance::RequirementStatus;
 use crate::dates::format_cn;
 use crate::family::OrgFacts;
 use crate::findings::{Evaluation, Finding, FixLink, RecordRef, Subject, When, pages};
-use crate::org::OrgKind;
+use crate::org::{OrgKind, UnitKind};
 use crate::org_life::{Attendee, MeetingKind, VotePurpose, VoterCount, Votes, voter_count};
 use crate::period::{Period, PeriodKind, quarter_numeral};
 use crate::rules::{Applicability, Condition, FamilyId, Loosening, Param, Rule, RuleCheck, RuleSet, Severity, Weaker};
+use crate::semester::Semester;
 
 pub const FAMILY: FamilyId = FamilyId { id: "org_life", label: "组织生活" };
 
@@ -93,6 +95,10 @@ pub enum Check {
     /// STUDY-FIRST-TOPIC (local): a record of kind `record` names the 第一议题 studied first;
     /// enforced when the record is written.
     FirstTopic { record: MeetingKind },
+    /// SZK-LECTURE (local): in every semester of the committee's calendar (the usual one when it
+    /// keeps none), a record of kind `record` given by the org's secretary on its day, and one
+    /// marked as given by the principal. See [`semester`].
+    PerSemester { record: MeetingKind, semesters: Vec<Semester> },
 }
 
 impl Check {
@@ -171,6 +177,11 @@ impl RuleCheck for Check {
             (Check::VoteQuorum { .. }, Check::VoteQuorum { .. }) => Ok(()),
             (Check::FirstTopic { record: l }, Check::FirstTopic { record: e }) if l != e => loosens(Loosening::Record),
             (Check::FirstTopic { .. }, Check::FirstTopic { .. }) => Ok(()),
+            // The calendar is the committee's own fact, not a strictness: only the record counts.
+            (Check::PerSemester { record: l, .. }, Check::PerSemester { record: e, .. }) if l != e => {
+                loosens(Loosening::Record)
+            }
+            (Check::PerSemester { .. }, Check::PerSemester { .. }) => Ok(()),
             _ => loosens(Loosening::CheckKind),
         }
     }
@@ -184,6 +195,9 @@ impl RuleCheck for Check {
     }
 
     fn params(&self) -> Vec<Param> {
+        if let Check::PerSemester { record, semesters } = self {
+            return semester::params(*record, semesters);
+        }
         match *self {
             Check::Frequency { record, period, min_count, within, by_secretary, quorum } => {
                 let mut p = vec![
@@ -214,6 +228,7 @@ impl RuleCheck for Check {
                 vec![Param::new("purpose", "表决事项", purpose.label()), Param::new("quorum", "到会", quorum)]
             }
             Check::FirstTopic { record } => vec![Param::new("record", "记录", record.label())],
+            Check::PerSemester { .. } => Vec::new(),
         }
     }
 
@@ -379,6 +394,8 @@ pub struct RecordFact {
     pub attendance: Vec<Attendee>,
     /// Who gave the lecture (党课), for MTG-LESSON.
     pub lecturer_id: Option<i64>,
+    /// A 思政课 given by the school's principal (SZK-LECTURE).
+    pub by_principal: bool,
     /// Whether a vote was taken (for the MTG-ASSEMBLY quorum).
     pub has_vote: bool,
     /// The votes taken, each with its purpose and counts: each is judged by its own quorum
@@ -418,6 +435,7 @@ impl RecordFact {
             date,
             attendance: Vec::new(),
             lecturer_id: None,
+            by_principal: false,
             has_vote: false,
             votes: Vec::new(),
         }
@@ -492,6 +510,9 @@ pub fn evaluate(rules: &RuleSet<Check>, org: &OrgFacts, facts: &LifeFacts, when:
             Check::VoteQuorum { purpose } => votes::check_vote_quorum(rule, *purpose, &ctx, &mut out.findings),
             // Kept when the record is written (services::org_life refuses a record without it).
             Check::FirstTopic { .. } => {}
+            Check::PerSemester { record, semesters } => {
+                semester::check_semesters(rule, *record, semesters, &ctx, &mut out.findings)
+            }
         }
     }
     out
@@ -572,6 +593,7 @@ fn conditions_hold(rule: &Rule<Check>, org: &OrgFacts, day: NaiveDate) -> bool {
     rule.applies_to.conditions.iter().all(|c| match c {
         Condition::HasCommittee => org.committee_on(day),
         Condition::HasSecretary => org.secretary_on(day).is_some(),
+        Condition::InSchool => matches!(org.unit_kind, UnitKind::PublicSchool | UnitKind::PrivateSchool),
     })
 }
 

@@ -186,6 +186,7 @@ impl Services {
         let started = std::time::Instant::now();
         let mut tx = self.db.begin().await?;
         let life = storage::bulk_life::generate(&mut tx, &plan).await?;
+        super::switch_on_local_rule_sets(&mut tx, outline.root_id, &outline.root_path, as_of).await?;
         if self.db.kind() == storage::DbKind::Postgres {
             storage::bulk::commit_synchronously(&mut tx).await?;
         }
