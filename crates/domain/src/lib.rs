@@ -10,6 +10,7 @@ pub mod compliance;
 pub mod dates;
 pub mod family;
 pub mod findings;
+pub mod major_decision;
 pub mod member;
 pub mod money;
 pub mod org;

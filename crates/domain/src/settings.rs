@@ -84,6 +84,8 @@ pub const CALENDAR_HOLIDAYS: &str = "calendar.holidays";
 pub const CALENDAR_WORKDAYS: &str = "calendar.workdays";
 /// The base of an election's majority (EL-ELECTED: 实到会 nationally; local rules use 应到会).
 pub const ELECTION_MAJORITY_BASE: &str = "election.majority_base";
+/// The large sum of 三重一大 (SANZHONG-YIDA), in whole yuan (0: not set, every sum is large).
+pub const SANZHONG_LARGE_SUM_YUAN: &str = "sanzhong.large_sum_yuan";
 /// The school semesters of SZK-LECTURE (empty: the usual calendar).
 pub const SZK_SEMESTERS: &str = "szk.semesters";
 /// The share of branches an inspection samples each year, in percent.
@@ -310,6 +312,14 @@ pub fn catalogue() -> Vec<SettingDef> {
             value: ValueKind::Days,
             effect: Effect::Plain,
             default: "",
+        },
+        SettingDef {
+            key: SANZHONG_LARGE_SUM_YUAN,
+            label: "“三重一大”大额资金标准（元）",
+            help: "达到该金额的资金使用属于大额（SANZHONG-YIDA），须经委员会会议集体决定；0 表示未设定，登记的每笔资金都按大额对待",
+            value: ValueKind::Count { min: 0, max: 1_000_000_000 },
+            effect: Effect::Plain,
+            default: "0",
         },
         SettingDef {
             key: SZK_SEMESTERS,
@@ -636,6 +646,14 @@ pub fn work_calendar_on(
     let workdays = plain_value(CALENDAR_WORKDAYS, changes, org_path, day).unwrap_or_default();
     crate::calendar::WorkCalendar::new(&holidays, &workdays)
         .map_err(|e| format!("{CALENDAR_HOLIDAYS}/{CALENDAR_WORKDAYS}: {e}"))
+}
+
+/// The large sum of 三重一大 in force for the org on `day` (None: not set).
+pub fn large_sum_on(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> Option<crate::money::Fen> {
+    plain_value(SANZHONG_LARGE_SUM_YUAN, changes, org_path, day)
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|y| *y > 0)
+        .and_then(crate::money::Fen::yuan)
 }
 
 /// The semester calendar the org's committees keep, in force on `day` (empty: the usual one). A

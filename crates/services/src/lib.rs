@@ -21,6 +21,7 @@ pub mod home;
 pub mod import;
 mod import_decision;
 pub mod ledger;
+pub mod major_decisions;
 pub mod members;
 pub mod org_import;
 pub mod org_life;

@@ -24,6 +24,7 @@ pub mod db;
 pub mod decision;
 pub mod dues;
 pub mod election;
+pub mod major_decision;
 pub mod meeting;
 pub mod member;
 pub mod member_anniversaries;

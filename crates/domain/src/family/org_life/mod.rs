@@ -99,6 +99,9 @@ pub enum Check {
     /// keeps none), a record of kind `record` given by the org's secretary on its day, and one
     /// marked as given by the principal. See [`semester`].
     PerSemester { record: MeetingKind, semesters: Vec<Semester> },
+    /// SANZHONG-YIDA: a 三重一大 matter is decided at a `record` with its quorum; kept when the
+    /// matter is written ([`crate::major_decision::check`]).
+    CollectiveDecision { record: MeetingKind },
 }
 
 impl Check {
@@ -182,6 +185,10 @@ impl RuleCheck for Check {
                 loosens(Loosening::Record)
             }
             (Check::PerSemester { .. }, Check::PerSemester { .. }) => Ok(()),
+            (Check::CollectiveDecision { record: l }, Check::CollectiveDecision { record: e }) if l != e => {
+                loosens(Loosening::Record)
+            }
+            (Check::CollectiveDecision { .. }, Check::CollectiveDecision { .. }) => Ok(()),
             _ => loosens(Loosening::CheckKind),
         }
     }
@@ -229,6 +236,11 @@ impl RuleCheck for Check {
             }
             Check::FirstTopic { record } => vec![Param::new("record", "记录", record.label())],
             Check::PerSemester { .. } => Vec::new(),
+            Check::CollectiveDecision { record } => vec![
+                Param::new("record", "决定会议", record.label()),
+                Param::new("quorum", "会议到会", "委员半数以上"),
+                Param::new("large_sum", "大额资金标准", "由党委设定（sanzhong.large_sum_yuan）"),
+            ],
         }
     }
 
@@ -360,6 +372,14 @@ pub fn national_rules() -> Vec<Rule<Check>> {
             "《中国共产党基层组织选举工作条例》（条款序号待核实）",
             branch(),
             Check::VoteQuorum { purpose: VotePurpose::Election },
+            Severity::Violation,
+        ),
+        national_rule(
+            "SANZHONG-YIDA",
+            "重大决策、重要干部任免、重大项目安排和大额资金使用（“三重一大”）须经委员会会议集体讨论决定",
+            crate::major_decision::CITATION,
+            Applicability::kinds(&[Committee, OrgKind::GeneralBranch, Branch]),
+            Check::CollectiveDecision { record: M::CommitteeMeeting },
             Severity::Violation,
         ),
         national_rule(
@@ -510,6 +530,8 @@ pub fn evaluate(rules: &RuleSet<Check>, org: &OrgFacts, facts: &LifeFacts, when:
             Check::VoteQuorum { purpose } => votes::check_vote_quorum(rule, *purpose, &ctx, &mut out.findings),
             // Kept when the record is written (services::org_life refuses a record without it).
             Check::FirstTopic { .. } => {}
+            // Kept when the matter is written (services::major_decisions refuses it otherwise).
+            Check::CollectiveDecision { .. } => {}
             Check::PerSemester { record, semesters } => {
                 semester::check_semesters(rule, *record, semesters, &ctx, &mut out.findings)
             }

@@ -1,6 +1,7 @@
-//! 思政课 (SZK-LECTURE), 意识形态工作专题研究 (IDEOLOGY-RESP) and the 民主生活会's guidance from
-//! the level above, on both backends: recorded as organizational-life records of their own kinds,
-//! judged once a committee switches the local rule set on, by the semesters it keeps.
+//! The committee's own work on both backends: 思政课 (SZK-LECTURE), 意识形态工作专题研究
+//! (IDEOLOGY-RESP) and the 民主生活会's guidance from the level above, recorded as organizational-
+//! life records of their own kinds and judged once a committee switches the local rule set on; and
+//! the 三重一大 register (SANZHONG-YIDA), each matter tied to a committee meeting with its quorum.
 
 use chrono::NaiveDate;
 use domain::member::{IdNumber, MemberInput};
@@ -15,6 +16,8 @@ test_support::on_both_backends!(
     szk_lecture_refuses_a_lesson_with_neither_lecturer_nor_principal,
     ideology_resp_counts_the_committees_topic_studies,
     democratic_life_meeting_records_the_guidance_of_the_level_above,
+    sanzhong_yida_a_matter_needs_a_committee_meeting_with_its_quorum,
+    sanzhong_yida_marks_large_sums_against_the_committees_threshold,
 );
 
 fn day(s: &str) -> NaiveDate {
@@ -199,4 +202,106 @@ async fn democratic_life_meeting_records_the_guidance_of_the_level_above(db: Db)
     let id = s.record_meeting(&c, root, &guided).await.unwrap();
     let d = s.meeting_detail(&c, id).await.unwrap();
     assert_eq!(d.meeting.guidance.as_deref(), Some("县委督导组王某到会指导，点评班子对照检查材料"));
+}
+
+/// The root committee with three members, and two committee meetings: 5 March with two of three
+/// present (a quorum), 5 April with one (none).
+async fn committee_meetings(s: &Services, root: i64, ids: [i64; 3]) -> (i64, i64) {
+    let c = console_actor();
+    for (i, post) in ["secretary", "deputy_secretary", "organization_officer"].into_iter().enumerate() {
+        s.add_post(&c, root, ids[i], post, "2024-06-01").await.unwrap();
+    }
+    let meeting = |held_on: &str, absent: &[i64]| MeetingInput {
+        kind: "committee_meeting".into(),
+        held_on: held_on.into(),
+        topic: "党委会".into(),
+        host_member_id: Some(ids[0]),
+        recorder_member_id: Some(ids[1]),
+        exceptions: absent.iter().map(|id| (*id, ("absent".to_string(), String::new()))).collect(),
+        ..Default::default()
+    };
+    let quorate = s.record_meeting(&c, root, &meeting("2026-03-05", &[ids[2]])).await.unwrap();
+    let short = s.record_meeting(&c, root, &meeting("2026-04-05", &[ids[1], ids[2]])).await.unwrap();
+    (quorate, short)
+}
+
+fn matter(meeting_id: Option<i64>, amount: &str) -> services::major_decisions::MajorDecisionForm {
+    services::major_decisions::MajorDecisionForm {
+        category: "funds".into(),
+        title: "购置党员教育电教设备".into(),
+        amount: amount.into(),
+        meeting_id,
+        yes: 2,
+        ..Default::default()
+    }
+}
+
+async fn sanzhong_yida_a_matter_needs_a_committee_meeting_with_its_quorum(db: Db) {
+    let School { s, root, branch, ids } = school(db).await;
+    let c = console_actor();
+    let (quorate, short) = committee_meetings(&s, root, ids).await;
+    let refused = |r: Result<i64, ServiceError>| match r {
+        Err(ServiceError::Invalid(e)) => (e.get("meeting_id").map(str::to_string), e.rule().map(|r| r.rule_id.clone())),
+        other => panic!("refused: {other:?}"),
+    };
+    // No meeting.
+    let (field, rule) = refused(s.record_major_decision(&c, root, &matter(None, "5000")).await);
+    assert!(field.unwrap().contains("集体讨论决定"));
+    assert_eq!(rule.as_deref(), Some("SANZHONG-YIDA"));
+    // A meeting with one of three committee members present.
+    let (field, _) = refused(s.record_major_decision(&c, root, &matter(Some(short), "5000")).await);
+    assert!(field.unwrap().contains("应到3人，实到1人"));
+    // Another org's meeting: the branch cannot cite the committee's.
+    let (field, _) = refused(s.record_major_decision(&c, branch, &matter(Some(quorate), "5000")).await);
+    assert!(field.unwrap().contains("不是本组织"));
+    // Nothing was written.
+    assert!(s.major_decisions(&c, root, 2026).await.unwrap().decisions.is_empty());
+    // At the quorate meeting: 2 yes of 3 passes; with the third stepping aside (not present) refused.
+    let id = s.record_major_decision(&c, root, &matter(Some(quorate), "5000")).await.unwrap();
+    let d = s.major_decision(&c, id).await.unwrap();
+    assert!(d.row.passed && d.row.voters == 3 && d.large == Some(true));
+    let aside = services::major_decisions::MajorDecisionForm { recused: vec![ids[2]], ..matter(Some(quorate), "5000") };
+    let Err(ServiceError::Invalid(e)) = s.record_major_decision(&c, root, &aside).await else { panic!("refused") };
+    assert!(e.get("recused").is_some());
+    // The one present stepping aside: 2 take part, 1 yes is not more than half.
+    let aside = services::major_decisions::MajorDecisionForm {
+        recused: vec![ids[1]],
+        yes: 1,
+        category: "appointment".into(),
+        amount: String::new(),
+        title: "任命学校德育处主任".into(),
+        ..matter(Some(quorate), "")
+    };
+    let id = s.record_major_decision(&c, root, &aside).await.unwrap();
+    let d = s.major_decision(&c, id).await.unwrap();
+    assert!(!d.row.passed && d.row.voters == 2 && d.row.recused_names == "王老师", "{d:?}");
+    assert_eq!(s.major_decisions(&c, root, 2026).await.unwrap().decisions.len(), 2);
+    let meetings = s.decision_meetings(&c, root, 2026).await.unwrap();
+    assert_eq!(meetings.iter().map(|m| m.id).collect::<Vec<_>>(), [short, quorate]);
+}
+
+async fn sanzhong_yida_marks_large_sums_against_the_committees_threshold(db: Db) {
+    let School { s, root, ids, .. } = school(db).await;
+    let c = console_actor();
+    let (quorate, _) = committee_meetings(&s, root, ids).await;
+    s.set_setting(&c, root, "sanzhong.large_sum_yuan", "3000", "2026-01-01").await.unwrap();
+    let mut large = Vec::new();
+    for amount in ["2999.99", "3000.00", "3000.01"] {
+        let id = s.record_major_decision(&c, root, &matter(Some(quorate), amount)).await.unwrap();
+        large.push(s.major_decision(&c, id).await.unwrap().large);
+    }
+    assert_eq!(large, [Some(false), Some(true), Some(true)]);
+    let register = s.major_decisions(&c, root, 2026).await.unwrap();
+    assert_eq!(register.large_sum.map(|f| f.to_yuan()).as_deref(), Some("3000.00"));
+    // The ledger: .xlsx and PDF from the records.
+    for format in [services::ledger::LedgerFormat::Xlsx, services::ledger::LedgerFormat::Pdf] {
+        let file = s.major_decision_ledger_file(&c, root, 2026, format).await.unwrap();
+        assert!(file.bytes.len() > 1_000 && file.file_name.contains("三重一大"), "{}", file.file_name);
+    }
+    // A sum refused as money that does not read, naming the field.
+    let Err(ServiceError::Invalid(e)) = s.record_major_decision(&c, root, &matter(Some(quorate), "三千")).await
+    else {
+        panic!("refused")
+    };
+    assert!(e.get("amount").is_some());
 }
