@@ -139,6 +139,8 @@ const IDEOLOGY_STUDY: &[&str] = &["专题研究意识形态工作", "分析研�
 const GUIDANCE: &str = "上级党委督导组到会指导，对班子对照检查和相互批评进行点评";
 /// The schools among the orgs (SZK-LECTURE asks a 思政课 of their secretaries and principals).
 const IN_SCHOOL: &str = "o.unit_kind IN ('public_school','private_school')";
+const PARTY_COMMITTEE: &[&str] =
+    &["党委会：研究部署月度工作", "党委会：研究学校党建和业务工作", "党委会：研究“三重一大”事项"];
 const GB_COMMITTEE: &[&str] = &["研究总支季度工作", "研究各支部“三会一课”落实情况"];
 const REASONS: &[&str] = &["出差", "病假", "外出培训", "事假"];
 
@@ -146,12 +148,12 @@ const REASONS: &[&str] = &["出差", "病假", "外出培训", "事假"];
 const FIRST_ITEM: &str = "学习习近平总书记最新重要讲话精神";
 
 /// A string as an SQL literal (the texts here are ours; quotes are doubled all the same).
-fn lit(s: &str) -> String {
+pub(crate) fn lit(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
 /// `(VALUES (0,'a'),(1,'b')) AS name`: a numbered list.
-fn list(name: &str, items: &[&str]) -> String {
+pub(crate) fn list(name: &str, items: &[&str]) -> String {
     let rows: Vec<String> = items.iter().enumerate().map(|(i, s)| format!("({i},{})", lit(s))).collect();
     format!("(VALUES {}) AS {name}", rows.join(","))
 }
@@ -394,6 +396,22 @@ fn kinds() -> Vec<Kind> {
             lecturer: "NULL",
             has_vote: "0",
             condition: format!("NOT ({} < 30 AND c.column2 % 2 = 1)", oh(97)),
+        },
+        // The committee's own meetings (党委会), monthly; some decide 三重一大 matters
+        // (storage::bulk_major_decisions).
+        Kind {
+            kind: "committee_meeting",
+            org_kind: "committee",
+            months: ALL_MONTHS,
+            day: 3,
+            flag: no_flag,
+            topics: PARTY_COMMITTEE,
+            seasonal: |_| None,
+            start_time: "08:30",
+            first_item: true,
+            lecturer: "NULL",
+            has_vote: "0",
+            condition: "1 = 1".into(),
         },
         Kind {
             kind: "committee_meeting",

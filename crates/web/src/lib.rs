@@ -29,6 +29,7 @@ mod fix;
 mod home;
 mod lapse;
 pub mod life;
+mod major_decisions;
 mod meetings;
 mod member_timeline;
 mod members;
@@ -122,6 +123,7 @@ fn routes() -> ui::Routes {
         .merge(recruitment::routes())
         .merge(recruit_papers::routes())
         .merge(training::routes())
+        .merge(major_decisions::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -141,7 +143,8 @@ fn routes() -> ui::Routes {
                 .merge(contacts::api_routes())
                 .merge(api_recruitment::api_routes())
                 .merge(recruit_papers::api_routes())
-                .merge(training::api_routes()),
+                .merge(training::api_routes())
+                .merge(major_decisions::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

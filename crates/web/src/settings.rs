@@ -83,6 +83,8 @@ struct SettingLine {
     source: String,
     from: String,
     choices: Vec<Choice>,
+    /// The hint of a typed value.
+    placeholder: &'static str,
     history: Vec<String>,
 }
 
@@ -117,9 +119,11 @@ fn choices(kind: ValueKind) -> Vec<Choice> {
             Choice { value: "on".into(), label: "启用".into() },
             Choice { value: "off".into(), label: "停用".into() },
         ],
-        ValueKind::Count { min, max } => {
+        // A short range is a list to choose from; a long one (a sum in yuan) is typed.
+        ValueKind::Count { min, max } if max.saturating_sub(min) <= 400 => {
             (min..=max).map(|n| Choice { value: n.to_string(), label: n.to_string() }).collect()
         }
+        ValueKind::Count { .. } => Vec::new(),
         ValueKind::Choice { options } => {
             options.iter().map(|(v, l)| Choice { value: (*v).into(), label: (*l).into() }).collect()
         }
@@ -150,6 +154,11 @@ async fn settings_view(
             source: s.source,
             from: s.from.map(domain::dates::format_cn).unwrap_or_default(),
             choices: choices(s.def.value),
+            placeholder: match s.def.value {
+                ValueKind::Count { .. } => "填写整数（留空则恢复继承）",
+                ValueKind::Semesters => "如 2026-09-01..2027-01-22（留空则恢复继承）",
+                _ => "如 2026-10-01..2026-10-07（留空则恢复继承）",
+            },
             history: s
                 .history
                 .iter()

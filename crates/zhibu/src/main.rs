@@ -5,6 +5,7 @@ mod check;
 mod config;
 mod dues;
 mod import;
+mod major_decisions;
 mod recruitment;
 mod stats;
 mod training;
@@ -91,6 +92,9 @@ enum Command {
     /// Study and training (学习培训): members' class hours, the training register, platform imports.
     #[command(subcommand)]
     Training(training::TrainingCommand),
+    /// 三重一大 (SANZHONG-YIDA): the register of matters decided collectively, and its ledger.
+    #[command(subcommand)]
+    MajorDecisions(major_decisions::MajorDecisionCommand),
     /// Party statistics (党内统计) of a subtree on a reference date: members counted where their
     /// membership sits that day, by occupation and age, joining period and education, and the
     /// orgs by kind. Exits 1 when a consistency check fails.
@@ -497,6 +501,11 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 | training::TrainingCommand::Import { org, .. } => resolve_org(&services, org).await?,
             };
             training::run(&services, org, &command).await
+        }
+        Command::MajorDecisions(command) => {
+            let services = open(&cfg).await?;
+            let org = resolve_org(&services, command.org()).await?;
+            major_decisions::run(&services, org, &command).await
         }
         Command::Recruitment(command) => {
             let services = open(&cfg).await?;

@@ -340,3 +340,31 @@ fn political_birthdays_through_the_cli() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--month"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// `zhibu major-decisions`: the demo committee's 三重一大 register (SANZHONG-YIDA) as a table with
+/// its DECISIONS line, and its ledger as .xlsx and PDF.
+#[test]
+fn major_decisions_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path(), "tiny");
+    let out = zhibu(dir.path())
+        .args(["major-decisions", "list", "--org", "县教育局党委", "--year", "2025"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.starts_with("日期\t组织\t类别") && stdout.contains("县教育局党委\t"), "{stdout}");
+    let last = stdout.lines().last().unwrap_or_default();
+    let matters: usize = last.split("matters=").nth(1).and_then(|s| s.split(' ').next()).unwrap().parse().unwrap();
+    assert!(last.starts_with("DECISIONS org=") && matters >= 3, "{last}");
+    for name in ["sanzhong.xlsx", "sanzhong.pdf"] {
+        let file = dir.path().join(name);
+        let out = zhibu(dir.path())
+            .args(["major-decisions", "ledger", "--org", "县教育局党委", "--year", "2025"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(std::fs::metadata(&file).unwrap().len() > 1000);
+    }
+}

@@ -477,6 +477,9 @@ impl Services {
         let training =
             storage::bulk_training::generate(&mut tx, &training_plan(&dues_plan.lo, &dues_plan.hi, as_of, 240)).await?;
         tracing::info!("demo: {training:?}");
+        let matters =
+            storage::bulk_major_decisions::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, storage::now_ms()).await?;
+        tracing::info!("demo: {matters} 三重一大 matters");
         self.audit(
             &mut tx,
             &actor,

@@ -1,5 +1,5 @@
-//! The API's operations of study and training (学习培训): classes, hours registers, platform
-//! imports; listed after [`super::ENDPOINTS`] in the document.
+//! The API's operations of study and training (学习培训: classes, hours registers, platform
+//! imports) and of the committee's own work (三重一大); listed after [`super::ENDPOINTS`] in the document.
 
 use super::Endpoint;
 
@@ -67,5 +67,29 @@ pub const STUDY: &[Endpoint] = &[
         request: Some("HoursTotalIn"),
         response: Some("Done"),
         tag: "training",
+    },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/major-decisions",
+        summary: "“三重一大”事项登记：本组织及下级某年经委员会会议集体决定的重大决策、重要干部任免、重大项目安排和大额资金使用，含表决、回避和是否达到大额资金标准（SANZHONG-YIDA）",
+        request: None,
+        response: Some("MajorDecisionRegister"),
+        tag: "major_decisions",
+    },
+    Endpoint {
+        method: "post",
+        path: "/orgs/{id}/major-decisions",
+        summary: "登记“三重一大”事项：须选择本组织到会委员达到半数的委员会会议，否则拒绝并给出 rule_id SANZHONG-YIDA；回避的委员须出席会议且不参加表决；返回事项 id",
+        request: Some("MajorDecisionForm"),
+        response: Some("Created"),
+        tag: "major_decisions",
+    },
+    Endpoint {
+        method: "get",
+        path: "/major-decisions/{id}",
+        summary: "一项“三重一大”事项",
+        request: None,
+        response: Some("MajorDecisionOut"),
+        tag: "major_decisions",
     },
 ];

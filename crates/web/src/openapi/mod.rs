@@ -169,6 +169,10 @@ mod endpoints_study;
     crate::training::HoursImportRefused,
     services::training::ClassForm,
     domain::family::study::ClassInput,
+    crate::major_decisions::MajorDecisionOut,
+    crate::major_decisions::MajorDecisionRegister,
+    services::major_decisions::MajorDecisionForm,
+    domain::major_decision::Category,
 )))]
 struct Components;
 
@@ -309,7 +313,7 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
             source["required"] = json!(true);
             out.extend([y, source, param("dry_run", boolean(), "true：只检查，不导入")]);
         }
-        ("get", "/orgs/{id}/training/classes" | "/members/{id}/hours") => {
+        ("get", "/orgs/{id}/training/classes" | "/members/{id}/hours" | "/orgs/{id}/major-decisions") => {
             out.push(param("year", year(), "年度，默认本年"))
         }
         ("get", "/orgs/{id}/training/hours") => {
@@ -421,7 +425,8 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
             | "/orgs/{id}/dues/publications"
             | "/orgs/{id}/dues/account/entries"
             | "/recruits/{id}/documents"
-            | "/orgs/{id}/training/classes",
+            | "/orgs/{id}/training/classes"
+            | "/orgs/{id}/major-decisions",
         ) => ("201", vec!["application/json"]),
         _ => ("200", vec!["application/json"]),
     }

@@ -9,6 +9,7 @@ mod common;
 mod decisions;
 mod dues;
 mod elections;
+mod major_decisions;
 mod members;
 mod org_life;
 mod recruit_papers;

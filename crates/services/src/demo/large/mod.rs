@@ -232,6 +232,9 @@ impl Services {
         )
         .await?;
         tracing::info!("demo: {training:?}");
+        let matters =
+            storage::bulk_major_decisions::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, storage::now_ms()).await?;
+        tracing::info!("demo: {matters} 三重一大 matters");
         tx.commit().await?;
         tracing::info!("demo: {transfers:?}, {decisions} decisions on membership and discipline");
         tracing::info!("demo: {dues:?} in {:.1} s", started.elapsed().as_secs_f64());
