@@ -353,6 +353,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     own_view(&ui, &accounts).await;
     committee_settings(&ui, &accounts, &screenshot_dir).await;
     steps::recruitment(&ui, &accounts).await;
+    steps::major_decisions(&ui, &accounts).await;
 }
 
 /// `/members/{id}`, possibly with a query string.

@@ -441,3 +441,50 @@ pub(crate) async fn training(ui: &Ui, branch_id: &str) {
     ui.client.set_window_size(1280, 900).await.expect("desktop width");
     eprintln!("step: a training class recorded at phone width, and the member's hours");
 }
+
+/// 三重一大 at phone width (SANZHONG-YIDA): the committee's administrator records a use of funds;
+/// without its 党委会 it is refused by the meeting's field, naming the rule; with this year's
+/// latest 党委会 and every member present voting yes it is registered, passed, and listed.
+pub(crate) async fn major_decisions(ui: &Ui, accounts: &Accounts) {
+    ui.login(&accounts.jiaoyuju.0, &accounts.jiaoyuju.1).await;
+    ui.goto("/orgs").await;
+    let root = ui.wait_css("ul#org-tree a[href^='/orgs/']").await;
+    let href = root.attr("href").await.expect("read the root's link").unwrap_or_default();
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("{href}/major-decisions/new")).await;
+    ui.wait_css("form#decision-form").await;
+    ui.fill("form#decision-form", "category", "funds").await;
+    ui.fill("form#decision-form", "title", "购置党员活动室电教设备（浏览器）").await;
+    ui.fill("form#decision-form", "amount", "30000.00").await;
+    ui.fill("form#decision-form", "yes", "1").await;
+    ui.click("button#save-decision").await;
+    ui.wait_text(".field-error[data-field=meeting_id]", |t| t.contains("集体讨论决定") && t.contains("SANZHONG-YIDA"))
+        .await;
+    // The latest 党委会 and how many were present at it ("（出席委员5人）").
+    let meeting = ui
+        .client
+        .execute(
+            "var o = document.querySelector('form#decision-form select[name=meeting_id] option[value]:not([value=\"\"])'); \
+             return o ? [o.value, o.textContent] : null;",
+            vec![],
+        )
+        .await
+        .expect("read the first meeting");
+    let (id, label) = (meeting[0].as_str().unwrap_or_default(), meeting[1].as_str().unwrap_or_default());
+    let present = label.split("出席委员").nth(1).and_then(|s| s.split('人').next()).unwrap_or_default().to_owned();
+    assert!(!id.is_empty() && present.parse::<u32>().is_ok(), "the demo committee met this year: {meeting:?}");
+    ui.fill("form#decision-form", "meeting_id", id).await;
+    ui.fill("form#decision-form", "yes", &present).await;
+    ui.assert_fits_width("the 三重一大 form").await;
+    ui.click("button#save-decision").await;
+    let result = ui.wait_text("dd#result", |t| t.contains("通过")).await;
+    assert!(!result.contains("未通过"), "everyone present voted yes at a quorate meeting: {result}");
+    ui.wait_text("dl#decision", |t| t.contains("30000.00元")).await;
+    ui.assert_fits_width("a 三重一大 matter").await;
+    ui.goto(&format!("{href}/major-decisions")).await;
+    ui.wait_text("table#decisions", |t| t.contains("购置党员活动室电教设备（浏览器）")).await;
+    ui.shot("major-decisions").await;
+    ui.client.set_window_size(1280, 900).await.expect("desktop width");
+    ui.logout().await;
+    eprintln!("step: a 三重一大 matter refused without its meeting, then recorded at phone width");
+}
