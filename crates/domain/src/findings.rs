@@ -30,6 +30,11 @@ impl RecordRef {
     pub fn meeting(id: i64) -> RecordRef {
         RecordRef { kind: "meeting", id }
     }
+
+    /// A request or report (请示报告).
+    pub fn major_matter_report(id: i64) -> RecordRef {
+        RecordRef { kind: "major_matter_report", id }
+    }
 }
 
 /// What a finding is about.
@@ -117,7 +122,9 @@ pub mod pages {
     pub const RECRUIT: &str = "recruit.show";
     /// One member's class hours of a year, with where they came from: `id` (the member), `year`.
     pub const MEMBER_HOURS: &str = "member.hours";
-    pub const ALL: [&str; 13] = [
+    /// One request or report (请示报告) with its thread, where the superior answers: `id`.
+    pub const MAJOR_MATTER_REPORT: &str = "report.show";
+    pub const ALL: [&str; 14] = [
         NEW_MEETING,
         MEETING,
         ORG_EDIT,
@@ -131,6 +138,7 @@ pub mod pages {
         MEMBER_TRANSFER,
         RECRUIT,
         MEMBER_HOURS,
+        MAJOR_MATTER_REPORT,
     ];
 }
 

@@ -11,6 +11,7 @@ pub mod dates;
 pub mod family;
 pub mod findings;
 pub mod major_decision;
+pub mod major_matter_report;
 pub mod member;
 pub mod money;
 pub mod org;

@@ -139,6 +139,16 @@ pub fn catalogue() -> Vec<SettingDef> {
             "2",
         ),
         param(
+            "REPORT-ONE-MATTER.days",
+            "上级答复请示的期限（天）",
+            "下级请示送达后，上级党组织应在该期限内答复（REPORT-ONE-MATTER），逾期列为上级的问题；默认30天，只能缩短",
+            1,
+            30,
+            "REPORT-ONE-MATTER",
+            "days",
+            "30",
+        ),
+        param(
             "MTG-ASSEMBLY.min_count",
             "党员大会每季度最少次数",
             "全国性规定为每季度1次（MTG-ASSEMBLY），只能调高",
@@ -459,7 +469,7 @@ pub fn value_on<'a>(
 /// stricter when higher; a ceiling on members when lower.
 fn stricter(rule_id: &str, param: &str, a: u32, b: u32) -> bool {
     match (rule_id, param) {
-        ("ORG-BRANCH-MIN", "max_members") => a < b,
+        ("ORG-BRANCH-MIN", "max_members") | ("REPORT-ONE-MATTER", "days") => a < b,
         _ => a > b,
     }
 }

@@ -22,6 +22,7 @@ pub mod import;
 mod import_decision;
 pub mod ledger;
 pub mod major_decisions;
+pub mod major_matter_reports;
 pub mod members;
 pub mod org_import;
 pub mod org_life;

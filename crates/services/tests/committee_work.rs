@@ -18,6 +18,8 @@ test_support::on_both_backends!(
     democratic_life_meeting_records_the_guidance_of_the_level_above,
     sanzhong_yida_a_matter_needs_a_committee_meeting_with_its_quorum,
     sanzhong_yida_marks_large_sums_against_the_committees_threshold,
+    report_one_matter_refuses_two_matters_a_skipped_level_and_a_report_with_a_request,
+    report_one_matter_an_overdue_answer_is_the_superiors_finding_and_a_forward_goes_up,
 );
 
 fn day(s: &str) -> NaiveDate {
@@ -304,4 +306,110 @@ async fn sanzhong_yida_marks_large_sums_against_the_committees_threshold(db: Db)
         panic!("refused")
     };
     assert!(e.get("amount").is_some());
+}
+
+fn request(matters: &str) -> services::major_matter_reports::ReportForm {
+    services::major_matter_reports::ReportForm {
+        kind: "request".into(),
+        title: "关于增设年级党支部的请示".into(),
+        matters: matters.into(),
+        body: "妥否，请批示。".into(),
+        to_org_id: None,
+    }
+}
+
+async fn report_one_matter_refuses_two_matters_a_skipped_level_and_a_report_with_a_request(db: Db) {
+    let School { s, root, branch, .. } = school(db).await;
+    let c = console_actor();
+    let refused = |r: Result<i64, ServiceError>, field: &str| match r {
+        Err(ServiceError::Invalid(e)) => {
+            assert_eq!(e.rule().map(|r| r.rule_id.as_str()), Some("REPORT-ONE-MATTER"), "{e:?}");
+            e.get(field).unwrap_or_else(|| panic!("{field}: {e:?}")).to_string()
+        }
+        other => panic!("refused: {other:?}"),
+    };
+    let two = refused(s.send_report(&c, branch, &request("增设年级党支部\n增补支部委员")).await, "matters");
+    assert!(two.contains("一文一事"), "{two}");
+    // A grandchild branch sending to the top committee skips its general branch.
+    let gb = s.create_org(&c, Some(root), &org("高中部党总支", "general_branch", "public_school")).await.unwrap().id;
+    let low = s.create_org(&c, Some(gb), &org("高一年级党支部", "branch", "public_school")).await.unwrap().id;
+    let skip = services::major_matter_reports::ReportForm { to_org_id: Some(root), ..request("增设党小组") };
+    assert!(refused(s.send_report(&c, low, &skip).await, "to_org_id").contains("不得越级"));
+    let report = services::major_matter_reports::ReportForm {
+        kind: "report".into(),
+        title: "关于上半年党建工作的报告".into(),
+        matters: String::new(),
+        body: "上半年开展主题党日6次。另拟调整支部委员分工，请批准。".into(),
+        to_org_id: None,
+    };
+    assert!(refused(s.send_report(&c, branch, &report).await, "body").contains("请批准"));
+    // Nothing was written; the same report without the request is filed, needing no answer.
+    assert!(s.reports_of(&c, branch).await.unwrap().sent.is_empty());
+    let plain =
+        services::major_matter_reports::ReportForm { body: "上半年开展主题党日6次。".into(), ..report };
+    let id = s.send_report(&c, branch, &plain).await.unwrap();
+    let t = s.report_thread(&c, id).await.unwrap();
+    assert_eq!(t.report.state.as_str(), "filed");
+    assert!(!t.can_respond && t.due.is_none());
+    // The top committee has no superior.
+    assert!(refused(s.send_report(&c, root, &request("增设党支部")).await, "to_org_id").contains("没有上级"));
+}
+
+async fn report_one_matter_an_overdue_answer_is_the_superiors_finding_and_a_forward_goes_up(db: Db) {
+    let School { mut s, root, branch, .. } = school(db).await;
+    let c = console_actor();
+    s.today_override = Some(day("2026-11-02"));
+    let id = s.send_report(&c, branch, &request("增设年级党支部")).await.unwrap();
+    let found = |on: &'static str| {
+        let s = &s;
+        async move {
+            s.org_findings(&console_actor(), root, 2026, day(on))
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|f| f.rule_id == "REPORT-ONE-MATTER")
+                .map(|f| (f.severity.as_str().to_string(), f.message))
+                .collect::<Vec<_>>()
+        }
+    };
+    // Due 30 days after it arrived: 2 December. The due day is upcoming, the day after a warning
+    // for the committee (the superior), not for the branch.
+    assert!(found("2026-11-20").await.iter().all(|f| f.0 == "upcoming"));
+    assert_eq!(found("2026-12-02").await[0].0, "upcoming");
+    let late = found("2026-12-03").await;
+    assert_eq!(late[0].0, "warning");
+    assert!(late[0].1.contains("一中党支部的请示《关于增设年级党支部的请示》") && late[0].1.contains("超过30天未答复"));
+    let branch_found = s.org_findings(&c, branch, 2026, day("2026-12-03")).await.unwrap();
+    assert!(branch_found.iter().all(|f| f.rule_id != "REPORT-ONE-MATTER"));
+    // The committee shortens the deadline to 15 days: overdue from 18 November.
+    s.set_setting(&c, root, "REPORT-ONE-MATTER.days", "15", "2026-01-01").await.unwrap();
+    assert_eq!(found("2026-11-18").await[0].0, "warning");
+    assert_eq!(s.report_thread(&c, id).await.unwrap().due, Some(day("2026-11-17")));
+    // An answer needs its text; once answered, the finding goes and the thread shows it.
+    let answer = services::major_matter_reports::ResponseForm { action: "answer".into(), text: String::new() };
+    assert!(matches!(s.respond_to_report(&c, id, &answer).await, Err(ServiceError::Invalid(_))));
+    let answer = services::major_matter_reports::ResponseForm { text: "同意增设。".into(), ..answer };
+    s.respond_to_report(&c, id, &answer).await.unwrap();
+    assert!(found("2026-12-03").await.is_empty());
+    let t = s.report_thread(&c, id).await.unwrap();
+    assert_eq!((t.report.state.as_str(), t.replies.len()), ("answered", 1));
+    assert!(matches!(s.respond_to_report(&c, id, &answer).await, Err(ServiceError::Invalid(_))));
+    // A forward: the branch under a general branch asks; the general branch sends it up, where it
+    // is pending from the day forwarded.
+    let gb = s.create_org(&c, Some(root), &org("初中部党总支", "general_branch", "public_school")).await.unwrap().id;
+    let low = s.create_org(&c, Some(gb), &org("初一年级党支部", "branch", "public_school")).await.unwrap().id;
+    let asked = s.send_report(&c, low, &request("调整支部委员")).await.unwrap();
+    s.today_override = Some(day("2026-11-05"));
+    let forward = services::major_matter_reports::ResponseForm {
+        action: "forward".into(),
+        text: "拟同意，请党委审定。".into(),
+    };
+    s.respond_to_report(&c, asked, &forward).await.unwrap();
+    let t = s.report_thread(&c, asked).await.unwrap();
+    assert_eq!((t.report.state.as_str(), t.forwarded_to.len()), ("forwarded", 1));
+    let copy = s.report_thread(&c, t.forwarded_to[0]).await.unwrap();
+    assert_eq!((copy.report.from_org_id, copy.report.to_org_id), (gb, root));
+    assert_eq!(copy.report.received_on, day("2026-11-05"));
+    assert_eq!(copy.replies.len(), 1, "the thread carries the forward's note");
+    assert!(s.reports_of(&c, root).await.unwrap().received.iter().any(|r| r.id == copy.report.id));
 }

@@ -130,7 +130,9 @@ code_column!(
     domain::family::lifecycle::away::AwayKind,
     domain::family::recruitment::Step,
     domain::family::study::TrainingKind,
-    domain::major_decision::Category
+    domain::major_decision::Category,
+    domain::major_matter_report::ReportKind,
+    domain::major_matter_report::ReportState
 );
 
 /// Class hours are integer tenths; a negative or absurd number is corrupt, never clamped.

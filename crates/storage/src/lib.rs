@@ -26,6 +26,7 @@ pub mod decision;
 pub mod dues;
 pub mod election;
 pub mod major_decision;
+pub mod major_matter_report;
 pub mod meeting;
 pub mod member;
 pub mod member_anniversaries;

@@ -9,7 +9,7 @@ use domain::family::dues::DuesFacts;
 use domain::family::lifecycle::away::AwayFact;
 use domain::family::lifecycle::mobile::MobileFact;
 use domain::family::lifecycle::{LifecycleFacts, SuspensionFact, TransferFact};
-use domain::family::org_life::{LifeFacts, RecordFact, VoteFact};
+use domain::family::org_life::{LifeFacts, PendingRequest, RecordFact, VoteFact};
 use domain::family::recruitment::PathFacts;
 use domain::family::study::{self, StudyFacts, YearHours};
 use domain::family::{OrgFacts, PostSpan};
@@ -59,6 +59,8 @@ pub(super) struct PageFacts {
     recruits: HashMap<i64, Vec<PathFacts>>,
     /// By org: its members' and post holders' class hours of the year (the study family).
     study: HashMap<i64, StudyFacts>,
+    /// By org: the requests from below pending with it on the day checked (REPORT-ONE-MATTER).
+    requests: HashMap<i64, Vec<PendingRequest>>,
 }
 
 /// Reads the facts of `orgs` on a task of its own (nothing to read for an empty page).
@@ -117,6 +119,11 @@ async fn page_facts(
     )?;
     out.dues = crate::dues::run::dues_facts(dues);
     page_meetings.extend(more_meetings);
+    for r in storage::major_matter_report::pending_with(db, ids, &range.on).await? {
+        let request =
+            PendingRequest { id: r.id, received_on: r.received_on, title: r.title, from_org_name: r.from_org_name };
+        out.requests.entry(r.to_org_id).or_default().push(request);
+    }
     for direction in [Direction::Sent, Direction::Incoming] {
         for t in storage::transfer::pending_facts(db, branches, direction, &range.on).await? {
             let facts = out.lifecycle.entry(t.org_id).or_default();
@@ -374,6 +381,7 @@ pub(super) fn org_facts(
     }
     let mut life = LifeFacts::of(records);
     life.no_assigned_work = facts.no_work.remove(&org.id).unwrap_or_default();
+    life.requests = facts.requests.remove(&org.id).unwrap_or_default();
     let dues = facts.dues.remove(&org.id).unwrap_or_default();
     let lifecycle = facts.lifecycle.remove(&org.id).unwrap_or_default();
     let recruits = facts.recruits.remove(&org.id).unwrap_or_default();

@@ -39,6 +39,7 @@
 //! held, reported as a violation as soon as the record exists.
 
 mod lapse;
+mod requests;
 mod semester;
 mod votes;
 
@@ -102,6 +103,9 @@ pub enum Check {
     /// SANZHONG-YIDA: a 三重一大 matter is decided at a `record` with its quorum; kept when the
     /// matter is written ([`crate::major_decision::check`]).
     CollectiveDecision { record: MeetingKind },
+    /// REPORT-ONE-MATTER: a request (请示) pending with this org is answered within `days` of
+    /// reaching it; a finding for the superior otherwise (see [`requests`]).
+    AnswerWithin { days: u32 },
 }
 
 impl Check {
@@ -189,6 +193,9 @@ impl RuleCheck for Check {
                 loosens(Loosening::Record)
             }
             (Check::CollectiveDecision { .. }, Check::CollectiveDecision { .. }) => Ok(()),
+            // Fewer days is stricter.
+            (Check::AnswerWithin { days: l }, Check::AnswerWithin { days: e }) if l > e => loosens(Loosening::MinCount),
+            (Check::AnswerWithin { .. }, Check::AnswerWithin { .. }) => Ok(()),
             _ => loosens(Loosening::CheckKind),
         }
     }
@@ -196,6 +203,7 @@ impl RuleCheck for Check {
     fn well_formed(&self) -> Result<(), &'static str> {
         match *self {
             Check::Frequency { min_count: 0, .. } => Err("次数应至少为1"),
+            Check::AnswerWithin { days: 0 } => Err("答复期限应至少为1天"),
             Check::Frequency { within: Some(q), .. } if !(1..=4).contains(&q) => Err("季度应为1至4"),
             _ => Ok(()),
         }
@@ -236,6 +244,7 @@ impl RuleCheck for Check {
             }
             Check::FirstTopic { record } => vec![Param::new("record", "记录", record.label())],
             Check::PerSemester { .. } => Vec::new(),
+            Check::AnswerWithin { days } => vec![Param::new("days", "答复期限（天）", days)],
             Check::CollectiveDecision { record } => vec![
                 Param::new("record", "决定会议", record.label()),
                 Param::new("quorum", "会议到会", "委员半数以上"),
@@ -256,6 +265,7 @@ impl RuleCheck for Check {
                     quorum: *quorum,
                 })
             }
+            (Check::AnswerWithin { .. }, "days") => Some(Check::AnswerWithin { days: value }),
             _ => None,
         }
     }
@@ -383,6 +393,14 @@ pub fn national_rules() -> Vec<Rule<Check>> {
             Severity::Violation,
         ),
         national_rule(
+            "REPORT-ONE-MATTER",
+            "请示一文一事、逐级请示，报告不得夹带请示事项；上级党组织应及时答复请示",
+            crate::major_matter_report::CITATION,
+            Applicability::kinds(&[Committee, OrgKind::GeneralBranch, Branch]),
+            Check::AnswerWithin { days: 30 },
+            Severity::Warning,
+        ),
+        national_rule(
             "CON-LAPSE",
             "连续6个月不参加党的组织生活、不交纳党费或不做党所分配的工作，又无正当理由，视为自行脱党",
             "《中国共产党章程》第九条",
@@ -482,6 +500,18 @@ pub struct LifeFacts {
     pub unpaid_dues: BTreeMap<i64, BTreeSet<NaiveDate>>,
     /// … and those in which the member did not do the work the party assigned (a recorded fact).
     pub no_assigned_work: BTreeMap<i64, BTreeSet<NaiveDate>>,
+    /// Requests (请示) from the orgs below pending with this org on the day checked
+    /// (REPORT-ONE-MATTER).
+    pub requests: Vec<PendingRequest>,
+}
+
+/// A request pending with the org: since when, and what it asks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingRequest {
+    pub id: i64,
+    pub received_on: NaiveDate,
+    pub title: String,
+    pub from_org_name: String,
 }
 
 impl LifeFacts {
@@ -532,6 +562,9 @@ pub fn evaluate(rules: &RuleSet<Check>, org: &OrgFacts, facts: &LifeFacts, when:
             Check::FirstTopic { .. } => {}
             // Kept when the matter is written (services::major_decisions refuses it otherwise).
             Check::CollectiveDecision { .. } => {}
+            Check::AnswerWithin { days } => {
+                requests::check_answers(rule, *days, &facts.requests, &ctx, &mut out.findings)
+            }
             Check::PerSemester { record, semesters } => {
                 semester::check_semesters(rule, *record, semesters, &ctx, &mut out.findings)
             }
