@@ -50,9 +50,10 @@ async fn streaming_check_equals_the_per_org_check_on_the_county_demo(db: Db) {
             }
         }
         // The committee's local rule sets judge the demo's gaps: a school semester without the
-        // principal's 思政课, a year with one 意识形态 study, a two-month period without 中心组学习.
+        // principal's 思政课, a year with one 意识形态 study, a two-month period without 中心组学习;
+        // and a request a committee left unanswered past its deadline.
         if year == 2025 {
-            for rule in ["SZK-LECTURE", "IDEOLOGY-RESP", "STUDY-GROUP"] {
+            for rule in ["SZK-LECTURE", "IDEOLOGY-RESP", "STUDY-GROUP", "REPORT-ONE-MATTER"] {
                 assert!(results.iter().any(|r| r.findings.iter().any(|f| f.rule_id == rule)), "no {rule} finding");
             }
         }

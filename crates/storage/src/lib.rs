@@ -16,6 +16,7 @@ pub mod bulk_dues;
 pub mod bulk_life;
 pub mod bulk_major_decisions;
 pub mod bulk_recruits;
+pub mod bulk_reports;
 pub mod bulk_training;
 pub mod bulk_transfers;
 pub mod check;

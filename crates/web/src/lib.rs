@@ -38,6 +38,7 @@ mod orgs;
 mod recruit_papers;
 mod recruitment;
 pub mod redirect;
+mod reports;
 pub mod roster;
 mod settings;
 mod stats;
@@ -124,6 +125,7 @@ fn routes() -> ui::Routes {
         .merge(recruit_papers::routes())
         .merge(training::routes())
         .merge(major_decisions::routes())
+        .merge(reports::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -144,7 +146,8 @@ fn routes() -> ui::Routes {
                 .merge(api_recruitment::api_routes())
                 .merge(recruit_papers::api_routes())
                 .merge(training::api_routes())
-                .merge(major_decisions::api_routes()),
+                .merge(major_decisions::api_routes())
+                .merge(reports::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

@@ -6,6 +6,7 @@ mod config;
 mod dues;
 mod import;
 mod major_decisions;
+mod major_matter_reports;
 mod recruitment;
 mod stats;
 mod training;
@@ -95,6 +96,9 @@ enum Command {
     /// 三重一大 (SANZHONG-YIDA): the register of matters decided collectively, and its ledger.
     #[command(subcommand)]
     MajorDecisions(major_decisions::MajorDecisionCommand),
+    /// 请示报告 (REPORT-ONE-MATTER): an org's requests and reports sent up and received, and the log.
+    #[command(subcommand)]
+    Reports(major_matter_reports::ReportCommand),
     /// Party statistics (党内统计) of a subtree on a reference date: members counted where their
     /// membership sits that day, by occupation and age, joining period and education, and the
     /// orgs by kind. Exits 1 when a consistency check fails.
@@ -506,6 +510,11 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let services = open(&cfg).await?;
             let org = resolve_org(&services, command.org()).await?;
             major_decisions::run(&services, org, &command).await
+        }
+        Command::Reports(command) => {
+            let services = open(&cfg).await?;
+            let org = resolve_org(&services, command.org()).await?;
+            major_matter_reports::run(&services, org, &command).await
         }
         Command::Recruitment(command) => {
             let services = open(&cfg).await?;

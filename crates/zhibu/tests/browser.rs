@@ -354,6 +354,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     committee_settings(&ui, &accounts, &screenshot_dir).await;
     steps::recruitment(&ui, &accounts).await;
     steps::major_decisions(&ui, &accounts).await;
+    steps::reports(&ui, &accounts).await;
 }
 
 /// `/members/{id}`, possibly with a query string.

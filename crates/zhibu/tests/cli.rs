@@ -342,7 +342,8 @@ fn political_birthdays_through_the_cli() {
 }
 
 /// `zhibu major-decisions`: the demo committee's 三重一大 register (SANZHONG-YIDA) as a table with
-/// its DECISIONS line, and its ledger as .xlsx and PDF.
+/// its DECISIONS line, and its ledger as .xlsx and PDF; `zhibu reports`: the requests and reports
+/// it received (REPORT-ONE-MATTER), and their log.
 #[test]
 fn major_decisions_through_the_cli() {
     let dir = tempfile::tempdir().unwrap();
@@ -357,6 +358,15 @@ fn major_decisions_through_the_cli() {
     let last = stdout.lines().last().unwrap_or_default();
     let matters: usize = last.split("matters=").nth(1).and_then(|s| s.split(' ').next()).unwrap().parse().unwrap();
     assert!(last.starts_with("DECISIONS org=") && matters >= 3, "{last}");
+    // 请示报告: what the committee received from below, with the REPORTS line, and its log.
+    let out = zhibu(dir.path()).args(["reports", "list", "--org", "县教育局党委"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("收到\t"), "{stdout}");
+    assert!(stdout.lines().last().is_some_and(|l| l.starts_with("REPORTS org=")), "{stdout}");
+    let log = dir.path().join("reports.pdf");
+    let out = zhibu(dir.path()).args(["reports", "ledger", "--org", "县教育局党委"]).arg(&log).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&log).unwrap().starts_with(b"%PDF"));
     for name in ["sanzhong.xlsx", "sanzhong.pdf"] {
         let file = dir.path().join(name);
         let out = zhibu(dir.path())

@@ -173,6 +173,14 @@ mod endpoints_study;
     crate::major_decisions::MajorDecisionRegister,
     services::major_decisions::MajorDecisionForm,
     domain::major_decision::Category,
+    crate::reports::ReportOut,
+    crate::reports::OrgReports,
+    crate::reports::ReplyOut,
+    crate::reports::ReportThreadOut,
+    services::major_matter_reports::ReportForm,
+    services::major_matter_reports::ResponseForm,
+    domain::major_matter_report::ReportKind,
+    domain::major_matter_report::ReportState,
 )))]
 struct Components;
 
@@ -426,7 +434,8 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
             | "/orgs/{id}/dues/account/entries"
             | "/recruits/{id}/documents"
             | "/orgs/{id}/training/classes"
-            | "/orgs/{id}/major-decisions",
+            | "/orgs/{id}/major-decisions"
+            | "/orgs/{id}/reports",
         ) => ("201", vec!["application/json"]),
         _ => ("200", vec!["application/json"]),
     }

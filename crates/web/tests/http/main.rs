@@ -14,6 +14,7 @@ mod members;
 mod org_life;
 mod recruit_papers;
 mod recruitment;
+mod reports;
 mod roster;
 mod scope;
 mod stats;

@@ -488,3 +488,45 @@ pub(crate) async fn major_decisions(ui: &Ui, accounts: &Accounts) {
     ui.logout().await;
     eprintln!("step: a 三重一大 matter refused without its meeting, then recorded at phone width");
 }
+
+/// 请示报告 at phone width (REPORT-ONE-MATTER): a branch's party worker sends its committee a
+/// request; two matters in one are refused by their field, naming the rule; with one it is sent
+/// and pending with its due day; the committee's administrator answers it and the thread shows
+/// the answer.
+pub(crate) async fn reports(ui: &Ui, accounts: &Accounts) {
+    ui.login(&accounts.dangwu1.0, &accounts.dangwu1.1).await;
+    ui.goto("/orgs").await;
+    let branch = ui.wait_css("ul#org-tree a[href^='/orgs/']").await;
+    let href = branch.attr("href").await.expect("read the branch's link").unwrap_or_default();
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("{href}/reports")).await;
+    ui.click("a#new-report").await;
+    ui.wait_css("form#report-form").await;
+    ui.fill("form#report-form", "title", "关于增设党小组的请示（浏览器）").await;
+    ui.fill("form#report-form", "matters", "增设第三党小组\n增补支部委员").await;
+    ui.fill("form#report-form", "body", "妥否，请批示。").await;
+    ui.click("button#send-report").await;
+    ui.wait_text(".field-error[data-field=matters]", |t| t.contains("一文一事") && t.contains("REPORT-ONE-MATTER"))
+        .await;
+    ui.fill("form#report-form", "matters", "增设第三党小组").await;
+    ui.assert_fits_width("the request form").await;
+    ui.click("button#send-report").await;
+    let state = ui.wait_text("dd#report-state", |t| t.contains("待答复")).await;
+    assert!(state.contains("应于"), "a pending request shows its due day: {state}");
+    let path = ui.wait_for_path("the request's page", |p| p.starts_with("/reports/")).await;
+    ui.logout().await;
+    ui.login(&accounts.jiaoyuju.0, &accounts.jiaoyuju.1).await;
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&path).await;
+    ui.wait_css("form#respond-form").await;
+    ui.fill("form#respond-form", "action", "answer").await;
+    ui.fill("form#respond-form", "text", "同意增设第三党小组。").await;
+    ui.click("button#respond").await;
+    ui.wait_text("dd#report-state", |t| t.contains("已批复")).await;
+    ui.wait_text("table#replies", |t| t.contains("同意增设第三党小组。")).await;
+    ui.assert_fits_width("a request's thread").await;
+    ui.shot("report").await;
+    ui.client.set_window_size(1280, 900).await.expect("desktop width");
+    ui.logout().await;
+    eprintln!("step: a request with two matters refused, then sent with one and answered, at phone width");
+}

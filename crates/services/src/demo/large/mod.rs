@@ -235,6 +235,9 @@ impl Services {
         let matters =
             storage::bulk_major_decisions::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, storage::now_ms()).await?;
         tracing::info!("demo: {matters} 三重一大 matters");
+        let reports =
+            storage::bulk_reports::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
+        tracing::info!("demo: {reports} requests and reports");
         tx.commit().await?;
         tracing::info!("demo: {transfers:?}, {decisions} decisions on membership and discipline");
         tracing::info!("demo: {dues:?} in {:.1} s", started.elapsed().as_secs_f64());
