@@ -73,12 +73,15 @@ pub fn action_label(action: &str) -> &str {
         "report.send" => "报送请示报告",
         "report.respond" => "办理请示",
         "report.ledger_export" => "导出请示报告台账",
+        "ideology_position.record" => "登记意识形态阵地",
+        "ideology_position.review" => "复查意识形态阵地",
+        "ideology_position.ledger_export" => "导出意识形态阵地台账",
         other => other,
     }
 }
 
 /// Every action with its name, for the audit page's filter.
-pub const ACTIONS: [&str; 69] = [
+pub const ACTIONS: [&str; 72] = [
     "member.create",
     "member.update",
     "member.update_contact",
@@ -148,6 +151,9 @@ pub const ACTIONS: [&str; 69] = [
     "report.send",
     "report.respond",
     "report.ledger_export",
+    "ideology_position.record",
+    "ideology_position.review",
+    "ideology_position.ledger_export",
 ];
 
 /// The Chinese name of a field recorded in an entry's before/after; the key itself otherwise.

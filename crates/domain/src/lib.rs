@@ -10,6 +10,7 @@ pub mod compliance;
 pub mod dates;
 pub mod family;
 pub mod findings;
+pub mod ideology_position;
 pub mod major_decision;
 pub mod major_matter_report;
 pub mod member;

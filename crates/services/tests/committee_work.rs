@@ -20,6 +20,7 @@ test_support::on_both_backends!(
     sanzhong_yida_marks_large_sums_against_the_committees_threshold,
     report_one_matter_refuses_two_matters_a_skipped_level_and_a_report_with_a_request,
     report_one_matter_an_overdue_answer_is_the_superiors_finding_and_a_forward_goes_up,
+    ideology_resp_positions_are_registered_and_due_for_review_a_year_on,
 );
 
 fn day(s: &str) -> NaiveDate {
@@ -412,4 +413,37 @@ async fn report_one_matter_an_overdue_answer_is_the_superiors_finding_and_a_forw
     assert_eq!(copy.report.received_on, day("2026-11-05"));
     assert_eq!(copy.replies.len(), 1, "the thread carries the forward's note");
     assert!(s.reports_of(&c, root).await.unwrap().received.iter().any(|r| r.id == copy.report.id));
+}
+
+async fn ideology_resp_positions_are_registered_and_due_for_review_a_year_on(db: Db) {
+    let School { mut s, root, branch, .. } = school(db).await;
+    let c = console_actor();
+    let position = domain::ideology_position::PositionInput {
+        kind: "online_account".into(),
+        name: "校园公众号".into(),
+        responsible: "王老师（宣传委员）".into(),
+        approved_by: "一中党支部".into(),
+        approved_on: "2025-12-20".into(),
+        ..Default::default()
+    };
+    let id = s.record_position(&c, branch, &position).await.unwrap();
+    // Due a year after its approval: on 20 December 2026 in time, the day after overdue.
+    let overdue = |s: &Services| {
+        let s = s.clone();
+        async move { s.positions(&console_actor(), root).await.unwrap().positions[0].overdue }
+    };
+    assert!(!overdue(&s).await);
+    s.today_override = Some(day("2026-12-21"));
+    assert!(overdue(&s).await);
+    s.review_position(&c, id).await.unwrap();
+    let p = s.positions(&c, branch).await.unwrap();
+    assert_eq!(p.positions[0].review_due, day("2027-12-21"));
+    assert!(!p.positions[0].overdue);
+    // A position that does not read is refused field by field, and nothing is written.
+    let bad = domain::ideology_position::PositionInput { approved_on: "2027-01-01".into(), ..position };
+    let Err(ServiceError::Invalid(e)) = s.record_position(&c, branch, &bad).await else { panic!("refused") };
+    assert!(e.get("approved_on").is_some());
+    assert_eq!(s.positions(&c, root).await.unwrap().positions.len(), 1);
+    let file = s.positions_ledger_file(&c, root, services::ledger::LedgerFormat::Xlsx).await.unwrap();
+    assert!(file.bytes.len() > 1_000);
 }

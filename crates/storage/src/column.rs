@@ -132,7 +132,8 @@ code_column!(
     domain::family::study::TrainingKind,
     domain::major_decision::Category,
     domain::major_matter_report::ReportKind,
-    domain::major_matter_report::ReportState
+    domain::major_matter_report::ReportState,
+    domain::ideology_position::PositionKind
 );
 
 /// Class hours are integer tenths; a negative or absurd number is corrupt, never clamped.

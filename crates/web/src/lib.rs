@@ -35,6 +35,7 @@ mod member_timeline;
 mod members;
 pub mod openapi;
 mod orgs;
+mod positions;
 mod recruit_papers;
 mod recruitment;
 pub mod redirect;
@@ -126,6 +127,7 @@ fn routes() -> ui::Routes {
         .merge(training::routes())
         .merge(major_decisions::routes())
         .merge(reports::routes())
+        .merge(positions::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -147,7 +149,8 @@ fn routes() -> ui::Routes {
                 .merge(recruit_papers::api_routes())
                 .merge(training::api_routes())
                 .merge(major_decisions::api_routes())
-                .merge(reports::api_routes()),
+                .merge(reports::api_routes())
+                .merge(positions::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

@@ -96,7 +96,8 @@ enum Command {
     /// 三重一大 (SANZHONG-YIDA): the register of matters decided collectively, and its ledger.
     #[command(subcommand)]
     MajorDecisions(major_decisions::MajorDecisionCommand),
-    /// 请示报告 (REPORT-ONE-MATTER): an org's requests and reports sent up and received, and the log.
+    /// 请示报告 (REPORT-ONE-MATTER): an org's requests and reports sent up and received, and the log;
+    /// the register of ideological positions (IDEOLOGY-RESP).
     #[command(subcommand)]
     Reports(major_matter_reports::ReportCommand),
     /// Party statistics (党内统计) of a subtree on a reference date: members counted where their

@@ -1,6 +1,7 @@
 //! `zhibu reports`: an org's requests and reports (请示报告, REPORT-ONE-MATTER), sent up and
-//! received from below, as a table or JSON lines, and its log as a ledger (.xlsx or PDF); read
-//! through the services with the console's scope.
+//! received from below, as a table or JSON lines, and its log as a ledger (.xlsx or PDF); and the
+//! register of ideological positions (IDEOLOGY-RESP); read through the services with the console's
+//! scope.
 
 use std::path::PathBuf;
 
@@ -25,12 +26,20 @@ pub enum ReportCommand {
         org: String,
         file: PathBuf,
     },
+    /// The register of ideological positions (意识形态阵地, IDEOLOGY-RESP) of the org's subtree,
+    /// with the reviews due; with FILE (.xlsx or .pdf), its ledger instead. Ends with a
+    /// `POSITIONS …` line.
+    Positions {
+        #[arg(long)]
+        org: String,
+        file: Option<PathBuf>,
+    },
 }
 
 impl ReportCommand {
     pub fn org(&self) -> &str {
         match self {
-            Self::List { org, .. } | Self::Ledger { org, .. } => org,
+            Self::List { org, .. } | Self::Ledger { org, .. } | Self::Positions { org, .. } => org,
         }
     }
 }
@@ -70,6 +79,31 @@ pub async fn run(services: &Services, org: i64, command: &ReportCommand) -> Resu
             let f = services.report_ledger_file(&actor, org, crate::recruitment::format_of(file)?).await?;
             std::fs::write(file, &f.bytes).with_context(|| format!("cannot write {}", file.display()))?;
             println!("{} written to {}", f.file_name, file.display());
+        }
+        ReportCommand::Positions { file: Some(file), .. } => {
+            let f = services.positions_ledger_file(&actor, org, crate::recruitment::format_of(file)?).await?;
+            std::fs::write(file, &f.bytes).with_context(|| format!("cannot write {}", file.display()))?;
+            println!("{} written to {}", f.file_name, file.display());
+        }
+        ReportCommand::Positions { file: None, .. } => {
+            let p = services.positions(&actor, org).await?;
+            println!("组织\t类别\t阵地名称\t责任人\t审批日期\t最近复查\t下次复查");
+            for x in &p.positions {
+                let r = &x.row;
+                let reviewed = r.reviewed_on.map(|d| d.iso()).unwrap_or_else(|| "未复查".into());
+                let late = if x.overdue { "（已逾期）" } else { "" };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{reviewed}\t{}{late}",
+                    r.org_name,
+                    x.kind_label,
+                    r.name,
+                    r.responsible,
+                    r.approved_on.iso(),
+                    x.review_due.iso()
+                );
+            }
+            let overdue = p.positions.iter().filter(|x| x.overdue).count();
+            println!("POSITIONS org={} positions={} overdue={overdue}", p.org_id, p.positions.len());
         }
     }
     Ok(std::process::ExitCode::SUCCESS)

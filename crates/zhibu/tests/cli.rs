@@ -367,6 +367,14 @@ fn major_decisions_through_the_cli() {
     let out = zhibu(dir.path()).args(["reports", "ledger", "--org", "县教育局党委"]).arg(&log).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::read(&log).unwrap().starts_with(b"%PDF"));
+    // 意识形态阵地: the register with the reviews due, and its ledger.
+    let out = zhibu(dir.path()).args(["reports", "positions", "--org", "县教育局党委"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("公众号") && stdout.contains("（已逾期）"), "{stdout}");
+    assert!(stdout.lines().last().is_some_and(|l| l.starts_with("POSITIONS org=")), "{stdout}");
+    let ledger = dir.path().join("positions.xlsx");
+    let out = zhibu(dir.path()).args(["reports", "positions", "--org", "县教育局党委"]).arg(&ledger).output().unwrap();
+    assert!(out.status.success() && std::fs::metadata(&ledger).unwrap().len() > 1000);
     for name in ["sanzhong.xlsx", "sanzhong.pdf"] {
         let file = dir.path().join(name);
         let out = zhibu(dir.path())

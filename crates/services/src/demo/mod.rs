@@ -483,6 +483,9 @@ impl Services {
         let reports =
             storage::bulk_reports::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
         tracing::info!("demo: {reports} requests and reports");
+        let positions =
+            storage::bulk_positions::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
+        tracing::info!("demo: {positions} ideological positions");
         self.audit(
             &mut tx,
             &actor,

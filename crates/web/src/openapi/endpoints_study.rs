@@ -124,4 +124,28 @@ pub const STUDY: &[Endpoint] = &[
         response: Some("Done"),
         tag: "reports",
     },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/positions",
+        summary: "意识形态阵地登记：本组织及下级的论坛、讲座、报告会、研讨会、网络平台、出版物、宣传栏，含责任人、审批、复查和下次复查日期（IDEOLOGY-RESP）",
+        request: None,
+        response: Some("PositionRegister"),
+        tag: "positions",
+    },
+    Endpoint {
+        method: "post",
+        path: "/orgs/{id}/positions",
+        summary: "登记意识形态阵地（类别、名称、责任人、审批单位和日期、最近复查日期）；返回 id",
+        request: Some("PositionInput"),
+        response: Some("Created"),
+        tag: "positions",
+    },
+    Endpoint {
+        method: "post",
+        path: "/positions/{id}/review",
+        summary: "记录意识形态阵地今日复查",
+        request: None,
+        response: Some("Done"),
+        tag: "positions",
+    },
 ];

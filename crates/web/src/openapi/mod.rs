@@ -181,6 +181,10 @@ mod endpoints_study;
     services::major_matter_reports::ResponseForm,
     domain::major_matter_report::ReportKind,
     domain::major_matter_report::ReportState,
+    crate::positions::PositionOut,
+    crate::positions::PositionRegister,
+    domain::ideology_position::PositionInput,
+    domain::ideology_position::PositionKind,
 )))]
 struct Components;
 
@@ -435,7 +439,8 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
             | "/recruits/{id}/documents"
             | "/orgs/{id}/training/classes"
             | "/orgs/{id}/major-decisions"
-            | "/orgs/{id}/reports",
+            | "/orgs/{id}/reports"
+            | "/orgs/{id}/positions",
         ) => ("201", vec!["application/json"]),
         _ => ("200", vec!["application/json"]),
     }

@@ -12,6 +12,7 @@ mod elections;
 mod major_decisions;
 mod members;
 mod org_life;
+mod positions;
 mod recruit_papers;
 mod recruitment;
 mod reports;

@@ -716,6 +716,8 @@ async fn every_route_is_in_the_scope_matrix(db: Db) {
     super::major_decisions::major_decision_routes_both_ways(t17.db.clone()).await;
     let t18 = test_support::fresh_like(&db).await;
     super::reports::report_routes_both_ways(t18.db.clone()).await;
+    let t19 = test_support::fresh_like(&db).await;
+    super::positions::position_routes_both_ways(t19.db.clone()).await;
     let sent = SENT.lock().unwrap().clone();
     // Public: the login, the assets, the health check, the API's document, and the blank import
     // template (it holds no data).
