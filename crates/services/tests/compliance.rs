@@ -159,10 +159,14 @@ async fn both_backends_give_the_same_findings_for_the_county_demo() {
         let s = services(db);
         s.seed_demo(Scale::County, as_of()).await.unwrap();
         let results = check_all(&s, 2025, 1_000).await;
-        all.push(serde_json::to_string(&results).unwrap());
+        all.push(results.iter().map(|r| serde_json::to_string(r).unwrap()).collect::<Vec<_>>());
     }
-    assert!(all[0].len() > 10_000);
-    assert!(all[0] == all[1], "the findings differ between SQLite and PostgreSQL");
+    assert!(all[0].len() > 100);
+    // The first org whose findings differ, in full.
+    for (l, p) in all[0].iter().zip(&all[1]) {
+        assert_eq!(l, p, "the findings differ between SQLite and PostgreSQL");
+    }
+    assert_eq!(all[0].len(), all[1].len());
 }
 
 test_support::on_both_backends!(compliance_report_rolls_up_and_respects_scope);

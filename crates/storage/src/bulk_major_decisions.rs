@@ -30,7 +30,7 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, now: i64) -> Result<u64> 
          AND mt.org_path >= $1 AND mt.org_path < $2 AND mt.id % 3 = 0) x \
          JOIN {categories} ON c.column1 = x.id % 4 \
          JOIN {titles} ON t.column1 = x.id % 4 \
-         WHERE x.expected > 0 AND 2 * x.present >= x.expected",
+         WHERE x.expected > 0 AND 2 * x.present >= x.expected ORDER BY x.id",
         categories = list("c", CATEGORIES),
         titles = list("t", TITLES),
     );

@@ -23,7 +23,7 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
              CASE WHEN o.id % 3 = 1 THEN NULL ELSE {reviewed} END, '', NULL, {now} \
              FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id \
              WHERE o.status = 'active' AND o.path >= $1 AND o.path < $2 AND (o.kind = 'committee' \
-             OR (o.kind = 'branch' AND o.unit_kind IN ('public_school','private_school') AND o.id % 3 = 0))",
+             OR (o.kind = 'branch' AND o.unit_kind IN ('public_school','private_school') AND o.id % 3 = 0)) ORDER BY o.id",
             kind = lit(kind),
             name = lit(name),
             responsible = lit(responsible),

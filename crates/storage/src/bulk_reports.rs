@@ -1,7 +1,8 @@
 //! Demo requests and reports (请示报告, REPORT-ONE-MATTER), generated inside the database at every
 //! scale: every fourth branch or general branch sent its parent a request in the last four months,
 //! one in ten of them still unanswered (those older than the answer deadline are the parents'
-//! findings), the rest answered ten days after; another fourth filed a report.
+//! findings), the rest answered ten days after; another fourth filed a report. Rows are inserted
+//! in org order, so both backends give them the same ids.
 
 use chrono::{Days, NaiveDate};
 
@@ -34,7 +35,7 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
          CASE WHEN o.id % 40 = 0 THEN 'pending' ELSE 'answered' END, d.column2, \
          CASE WHEN o.id % 40 = 0 THEN NULL ELSE d.column3 END, NULL, {now} \
          {from} JOIN {titles} ON t.column1 = o.id % 3 JOIN {matters} ON m.column1 = o.id % 3 \
-         JOIN {days} ON d.column1 = (o.id / 4) % 12 WHERE {scope} AND o.id % 4 = 0",
+         JOIN {days} ON d.column1 = (o.id / 4) % 12 WHERE {scope} AND o.id % 4 = 0 ORDER BY o.id",
         titles = list("t", REQUESTS),
         matters = list("m", MATTERS),
     );
@@ -44,7 +45,7 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
          body, state, received_on, closed_on, created_by, created_at) \
          SELECT 'report', o.id, o.path, p.id, p.path, t.column2, '', '', 'filed', d.column2, NULL, NULL, {now} \
          {from} JOIN {titles} ON t.column1 = o.id % 2 JOIN {days} ON d.column1 = (o.id / 4) % 12 \
-         WHERE {scope} AND o.id % 4 = 1",
+         WHERE {scope} AND o.id % 4 = 1 ORDER BY o.id",
         titles = list("t", REPORTS),
     );
     n += tx.execute(&reports, &[Arg::Str(lo.to_string()), Arg::Str(hi.to_string())]).await?;
@@ -52,7 +53,7 @@ pub async fn generate(tx: &mut Tx, lo: &str, hi: &str, as_of: NaiveDate, now: i6
         &format!(
             "INSERT INTO major_matter_replies (report_id, org_id, action, text, on_date, created_by, created_at) \
              SELECT r.id, r.to_org_id, 'answer', '同意。', r.closed_on, NULL, {now} FROM major_matter_reports r \
-             WHERE r.id > $1 AND r.state = 'answered'"
+             WHERE r.id > $1 AND r.state = 'answered' ORDER BY r.id"
         ),
         &[Arg::I64(base)],
     )
