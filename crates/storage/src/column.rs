@@ -129,7 +129,8 @@ code_column!(
     domain::family::lifecycle::election::ElectionMode,
     domain::family::lifecycle::away::AwayKind,
     domain::family::recruitment::Step,
-    domain::family::study::TrainingKind
+    domain::family::study::TrainingKind,
+    domain::contest::QuestionKind
 );
 
 /// Class hours are integer tenths; a negative or absurd number is corrupt, never clamped.

@@ -20,6 +20,7 @@ pub mod bulk_transfers;
 pub mod check;
 pub mod column;
 pub mod contact;
+pub mod contest;
 pub mod db;
 pub mod decision;
 pub mod dues;
