@@ -6,6 +6,7 @@ mod accounts;
 pub mod api;
 mod api_accounts;
 mod api_audit;
+mod api_contest;
 mod api_dues;
 mod api_life;
 mod api_members;
@@ -17,6 +18,7 @@ mod audit;
 pub mod auth;
 mod compliance;
 mod contacts;
+mod contest;
 mod decisions;
 mod dues;
 mod dues_account;
@@ -122,6 +124,7 @@ fn routes() -> ui::Routes {
         .merge(recruitment::routes())
         .merge(recruit_papers::routes())
         .merge(training::routes())
+        .merge(contest::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -141,7 +144,8 @@ fn routes() -> ui::Routes {
                 .merge(contacts::api_routes())
                 .merge(api_recruitment::api_routes())
                 .merge(recruit_papers::api_routes())
-                .merge(training::api_routes()),
+                .merge(training::api_routes())
+                .merge(api_contest::routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))
