@@ -712,6 +712,8 @@ async fn every_route_is_in_the_scope_matrix(db: Db) {
     super::birthdays::birthday_routes_both_ways(t15.db.clone()).await;
     let t16 = test_support::fresh_like(&db).await;
     super::training::training_routes_both_ways(t16.db.clone()).await;
+    let t17 = test_support::fresh_like(&db).await;
+    super::contest::contest_routes_both_ways(t17.db.clone()).await;
     let sent = SENT.lock().unwrap().clone();
     // Public: the login, the assets, the health check, the API's document, and the blank import
     // template (it holds no data).
