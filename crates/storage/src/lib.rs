@@ -11,6 +11,7 @@ pub mod account;
 pub mod audit;
 pub mod away;
 pub mod bulk;
+pub mod bulk_contest;
 pub mod bulk_decisions;
 pub mod bulk_dues;
 pub mod bulk_life;

@@ -3,6 +3,7 @@
 
 mod check;
 mod config;
+mod contest;
 mod dues;
 mod import;
 mod recruitment;
@@ -91,6 +92,10 @@ enum Command {
     /// Study and training (学习培训): members' class hours, the training register, platform imports.
     #[command(subcommand)]
     Training(training::TrainingCommand),
+    /// The "学条例" knowledge contest (知识竞赛): contests, results per org, the results ledger,
+    /// question sheet imports.
+    #[command(subcommand)]
+    Contest(contest::ContestCommand),
     /// Party statistics (党内统计) of a subtree on a reference date: members counted where their
     /// membership sits that day, by occupation and age, joining period and education, and the
     /// orgs by kind. Exits 1 when a consistency check fails.
@@ -497,6 +502,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 | training::TrainingCommand::Import { org, .. } => resolve_org(&services, org).await?,
             };
             training::run(&services, org, &command).await
+        }
+        Command::Contest(command) => {
+            let services = open(&cfg).await?;
+            contest::run(&services, &command).await
         }
         Command::Recruitment(command) => {
             let services = open(&cfg).await?;

@@ -18,6 +18,7 @@ use rand_chacha::ChaCha8Rng;
 use storage::member::{self, Placement};
 use storage::org::{self, OrgFields, OrgRow};
 
+mod contest;
 pub mod large;
 
 /// How big a demo to build.
@@ -476,6 +477,22 @@ impl Services {
         let training =
             storage::bulk_training::generate(&mut tx, &training_plan(&dues_plan.lo, &dues_plan.hi, as_of, 240)).await?;
         tracing::info!("demo: {training:?}");
+        // The knowledge contest: a bank, a past contest and one open today (demo::contest).
+        let contests = contest::seed(
+            &mut tx,
+            (root.id, &root.path),
+            &dues_plan.lo,
+            &dues_plan.hi,
+            as_of,
+            first_member_of_first_branch,
+        )
+        .await?;
+        tracing::info!(
+            "demo: a bank of {} questions, {} contests, {} papers",
+            contests.questions,
+            contests.contests,
+            contests.submissions
+        );
         self.audit(
             &mut tx,
             &actor,

@@ -10,7 +10,8 @@ test_support::on_both_backends!(contest_routes_both_ways);
 
 fn upload_body(csrf: &str, file: &[u8]) -> (String, Vec<u8>) {
     let boundary = "zhibu-test-boundary";
-    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n").into_bytes();
+    let mut body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n").into_bytes();
     body.extend(
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"题库.csv\"\r\nContent-Type: text/csv\r\n\r\n")
             .as_bytes(),
@@ -39,9 +40,7 @@ const SHEET: &str = "题型,题干,选项A,选项B,选项C,选项D,正确答案,
 判断题,党员应当按月交纳党费。,,,,,正确,党章第八条\n";
 
 fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 /// The form body of a member's right answers to their paper (radios `q_{id}`, checkboxes
@@ -158,7 +157,11 @@ pub(crate) async fn contest_routes_both_ways(db: Db) {
     assert!(r.body.contains("id=\"answer-error\"") && r.body.contains("每人只能答一次"), "{}", r.body);
     // The results: A's members (甲党员 and 甲书记), one answered; no ranking.
     let r = page_get(&f, &wa, &format!("/contests/{contest}/results")).await;
-    assert!(r.body.contains("<dd id=\"results-rate\">50.0%</dd>") && r.body.contains("id=\"no-ranking\""), "{}", r.body);
+    assert!(
+        r.body.contains("<dd id=\"results-rate\">50.0%</dd>") && r.body.contains("id=\"no-ranking\""),
+        "{}",
+        r.body
+    );
     // The member's own page lists the score.
     let r = page_get(&f, &ma, "/").await;
     assert!(r.body.contains("id=\"own-contests\""), "{}", r.body);
