@@ -29,10 +29,7 @@ pub(crate) async fn contest(ui: &Ui, accounts: &Accounts) {
     // The same answers, kept to send a second time.
     let paper = ui
         .client
-        .execute(
-            "return Array.from(new FormData(document.querySelector('#paper-form')).entries());",
-            vec![],
-        )
+        .execute("return Array.from(new FormData(document.querySelector('#paper-form')).entries());", vec![])
         .await
         .expect("read the paper's answers");
     ui.click("button#submit-answers").await;
