@@ -46,8 +46,8 @@ fn good_row() -> impl Strategy<Value = (Vec<String>, String)> {
                 _ => if bits % 2 == 0 { "A" } else { "B" }.to_string(),
             };
             let mut row = vec![kind.to_string(), format!("{stem}？")];
-            for i in 0..6 {
-                row.push(if i < n { format!("选项{}{}", LETTERS[i], i) } else { String::new() });
+            for (i, letter) in LETTERS.iter().enumerate() {
+                row.push(if i < n { format!("选项{letter}{i}") } else { String::new() });
             }
             let typed = if kind == "判断题" {
                 if key == "A" { "正确" } else { "错误" }.to_string()

@@ -242,5 +242,5 @@ impl Participation {
 
 /// `num / den` rounded half up, in whatever unit `num` carries; `None` for a zero `den`.
 fn tenths(num: u64, den: u64) -> Option<u64> {
-    if den == 0 { None } else { Some((num + den / 2) / den) }
+    (num + den / 2).checked_div(den)
 }
