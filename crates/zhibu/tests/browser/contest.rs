@@ -24,6 +24,7 @@ pub(crate) async fn contest(ui: &Ui, accounts: &Accounts) {
         ui.click(&format!("form#paper-form fieldset.question:nth-of-type({i}) label.choice input")).await;
     }
     ui.assert_fits_width("the contest's paper").await;
+    ui.client.execute("window.scrollTo(0, 0);", vec![]).await.expect("scroll to the top");
     ui.shot("contest").await;
     ui.client.set_window_size(390, 844).await.expect("phone width");
     // The same answers, kept to send a second time.
