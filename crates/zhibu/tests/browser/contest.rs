@@ -17,6 +17,8 @@ pub(crate) async fn contest(ui: &Ui, accounts: &Accounts) {
     // A paper with nothing answered is refused, question by question.
     ui.click("button#submit-answers").await;
     ui.wait_text(".field-error[data-field^=q_]", |t| t.contains("还没有作答")).await;
+    ui.goto(&path).await;
+    ui.wait_css("form#paper-form").await;
     // Every question answered with its first option.
     let questions = ui.count("form#paper-form fieldset.question").await;
     assert!(questions >= 1, "the paper has questions");
