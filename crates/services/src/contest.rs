@@ -462,6 +462,27 @@ impl Services {
     }
 }
 
+impl Services {
+    /// The contests open today that reach the viewer's first subtree (at most three), each with
+    /// its participation there: for an administrator's or party worker's home. Empty for a
+    /// system administrator or a plain member.
+    pub async fn open_contests_home(&self, actor: &Actor) -> Result<Vec<(ContestRow, i64, Participation)>> {
+        let scope = actor.scope();
+        let Some(org_id) = scope.subtrees.first().and_then(OrgPath::id).filter(|_| !scope.all) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for line in self.contests(actor, org_id).await?.contests {
+            if line.state != WindowState::Open || out.len() == 3 {
+                continue;
+            }
+            let r = self.contest_results(actor, line.contest.id, Some(org_id)).await?;
+            out.push((line.contest, org_id, r.total));
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

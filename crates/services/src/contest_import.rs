@@ -17,6 +17,10 @@ pub struct QuestionImport {
     pub issues: Vec<(usize, String, String)>,
     /// Questions written (0 for a dry run or a refused file).
     pub imported: usize,
+    /// For a refused file: a copy of it with every bad cell marked and a column 错误说明 (the
+    /// roster's error report, [`reports::error_report_xlsx`]).
+    #[serde(skip)]
+    pub report: Option<Vec<u8>>,
 }
 
 impl Services {
@@ -61,7 +65,15 @@ impl Services {
                 })
                 .collect(),
             imported: 0,
+            report: None,
         };
+        if !errors.is_empty() {
+            let table = sheet.table.clone();
+            let marked = errors.clone();
+            out.report = tokio::task::spawn_blocking(move || reports::error_report_xlsx(&table, &marked).ok())
+                .await
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        }
         if !out.issues.is_empty() || dry_run {
             return Ok(out);
         }

@@ -19,6 +19,7 @@ test_support::on_both_backends!(
     a_bad_question_sheet_writes_nothing,
     results_count_the_members_of_the_first_day_and_rank_only_when_chosen,
     nobody_outside_the_subtree_sees_a_contest,
+    the_demo_papers_are_the_members_draws_and_some_members_did_not_take_part,
 );
 
 fn day(s: &str) -> NaiveDate {
@@ -257,4 +258,65 @@ async fn nobody_outside_the_subtree_sees_a_contest(db: Db) {
     // A member sees no results, only their paper.
     let view = s.contest(&member_actor(ids[2]), id).await.unwrap();
     assert!(view.results_org.is_none() && view.paper.is_some());
+}
+
+/// The demo's papers are generated in SQL: each one is the member's own draw, its score is the
+/// sum of its answers, and some members did not take part.
+async fn the_demo_papers_are_the_members_draws_and_some_members_did_not_take_part(db: Db) {
+    let mut s = Services::new(db, AuditKey::new(vec![7u8; 32]), HashCost::cheap_for_tests());
+    let as_of = day("2026-06-10");
+    s.today_override = Some(as_of);
+    s.seed_demo(services::demo::Scale::Tiny, as_of).await.unwrap();
+    let c = console_actor();
+    let (root,): (i64,) =
+        s.fixture_db().fetch_one("SELECT MIN(id) FROM orgs WHERE parent_id IS NULL", &[]).await.unwrap();
+    let list = s.contests(&c, root).await.unwrap();
+    assert_eq!(list.contests.len(), 2);
+    for line in &list.contests {
+        let contest = &line.contest;
+        let pool = s.fixture_db();
+        let papers: Vec<(i64, i64, i64)> = pool
+            .fetch_all(
+                "SELECT id, member_id, score FROM contest_submissions WHERE contest_id = $1 ORDER BY id",
+                &[contest.id.into()],
+            )
+            .await
+            .unwrap();
+        assert!(!papers.is_empty(), "{}", contest.title);
+        let bank: Vec<(i64,)> = pool
+            .fetch_all(
+                "SELECT question_id FROM contest_questions WHERE contest_id = $1 ORDER BY position",
+                &[contest.id.into()],
+            )
+            .await
+            .unwrap();
+        for (id, member_id, score) in papers {
+            let answers: Vec<(i64, i64)> = pool
+                .fetch_all(
+                    "SELECT question_id, correct FROM contest_answers WHERE submission_id = $1 ORDER BY position",
+                    &[id.into()],
+                )
+                .await
+                .unwrap();
+            let drawn: Vec<i64> =
+                domain::contest::draw(contest.id, member_id, bank.len(), 10).into_iter().map(|p| bank[p].0).collect();
+            assert_eq!(answers.iter().map(|a| a.0).collect::<Vec<_>>(), drawn, "member {member_id}");
+            assert_eq!(answers.iter().map(|a| a.1).sum::<i64>(), score);
+        }
+        let r = s.contest_results(&c, contest.id, None).await.unwrap();
+        assert!(r.total.answered > 0 && r.total.answered < r.total.eligible, "{:?}", r.total);
+        assert_eq!(r.ranking.is_some(), contest.ranking);
+    }
+    // The open one: the demo member (the first member) has not answered it.
+    let open = list.contests.iter().find(|l| l.state == domain::contest::WindowState::Open).unwrap();
+    let first: (i64,) = s.fixture_db().fetch_one("SELECT MIN(id) FROM members", &[]).await.unwrap();
+    let none: Option<(i64,)> = s
+        .fixture_db()
+        .fetch_optional(
+            "SELECT id FROM contest_submissions WHERE contest_id = $1 AND member_id = $2",
+            &[open.contest.id.into(), first.0.into()],
+        )
+        .await
+        .unwrap();
+    assert!(none.is_none());
 }

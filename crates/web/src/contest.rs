@@ -27,6 +27,8 @@ use crate::error::PageError;
 use crate::ui::{CheckedForm, PageResult, Routes, get_s, id_param, nav, render_status, see_other};
 use crate::view::Field;
 
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 pub(crate) const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 1024 * 1024;
 
 pub fn routes() -> Routes {
@@ -285,11 +287,7 @@ async fn add_question(State(state): State<AppState>, Path(id): Path<String>, f: 
 async fn template(PageViewer(_v): PageViewer) -> Result<Response, PageError> {
     let bytes = reports::question_bank::template_xlsx()
         .map_err(|e| PageError::Service(ServiceError::Internal(e.to_string())))?;
-    Ok(crate::roster::download(
-        bytes,
-        "题库导入模板.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ))
+    Ok(crate::roster::download(bytes, "题库导入模板.xlsx", XLSX))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,8 +343,15 @@ async fn import_upload(
         Err(error) => return import_view(&state, &v, id, error, None).await,
     };
     let dry = fields.get("dry_run").is_some_and(|x| x == "1");
+    let want_report = fields.get("report").is_some_and(|x| x == "1");
     match state.services.import_questions_file(&v.actor, id, &bytes, dry).await {
-        Ok(r) => import_view(&state, &v, id, String::new(), Some((r, dry))).await,
+        Ok(mut r) => {
+            // The roster's error report: the file back with its bad cells marked.
+            if want_report && let Some(report) = r.report.take() {
+                return Ok(crate::roster::download(report, "题库导入错误报告.xlsx", XLSX));
+            }
+            import_view(&state, &v, id, String::new(), Some((r, dry))).await
+        }
         Err(ServiceError::Invalid(e)) => {
             let error = e.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；");
             import_view(&state, &v, id, error, None).await

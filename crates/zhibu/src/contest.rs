@@ -47,6 +47,9 @@ pub enum ContestCommand {
         /// Check only.
         #[arg(long)]
         dry_run: bool,
+        /// On errors, write the file back with its bad cells marked (the error report) to this .xlsx.
+        #[arg(long)]
+        report: Option<PathBuf>,
     },
     /// Write the blank question sheet template to FILE.
     Template { file: PathBuf },
@@ -131,7 +134,7 @@ pub async fn run(services: &Services, command: &ContestCommand) -> Result<std::p
             std::fs::write(file, &f.bytes).with_context(|| format!("cannot write {}", file.display()))?;
             println!("{} written to {}", f.file_name, file.display());
         }
-        ContestCommand::Import { org, file, dry_run } => {
+        ContestCommand::Import { org, file, dry_run, report } => {
             let org = crate::resolve_org(services, org).await?;
             let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
             let r = services.import_questions_file(&actor, org, &bytes, *dry_run).await?;
@@ -140,6 +143,10 @@ pub async fn run(services: &Services, command: &ContestCommand) -> Result<std::p
                 println!("第 {row} 行“{column}”列：{message}");
             }
             if !r.issues.is_empty() {
+                if let (Some(path), Some(bytes)) = (report, &r.report) {
+                    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+                    println!("错误报告 written to {}", path.display());
+                }
                 println!("未导入任何题目");
                 return Ok(std::process::ExitCode::from(1));
             }

@@ -106,6 +106,21 @@ pub(crate) async fn contest_routes_both_ways(db: Db) {
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert!(r.body.contains("第 5 行") && r.body.contains("判断题的正确答案应为"), "{}", r.body);
     assert_eq!(f.services.question_bank(&console_actor(), a).await.unwrap().questions.len(), 1);
+    // Asked for, the error report: the file back with its bad cells marked.
+    let (ct, mut body) = upload_body(&wa.csrf, broken.as_bytes());
+    let extra = "--zhibu-test-boundary\r\nContent-Disposition: form-data; name=\"report\"\r\n\r\n1\r\n";
+    body.splice(0..0, extra.bytes());
+    let r = send(
+        &f.router,
+        Request::post(format!("/orgs/{a}/questions/import"))
+            .header(header::COOKIE, &wa.cookie)
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.starts_with("PK"), "an xlsx file");
     assert!(refused(page_upload(&f, &wb, a, SHEET.as_bytes()).await.status));
     let r = page_upload(&f, &wa, a, SHEET.as_bytes()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -162,6 +177,9 @@ pub(crate) async fn contest_routes_both_ways(db: Db) {
         "{}",
         r.body
     );
+    // The branch's home shows the open contest's participation.
+    let r = page_get(&f, &wa, "/").await;
+    assert!(r.body.contains("id=\"home-contests\"") && r.body.contains("已参加 1 / 2 人（50.0%）"), "{}", r.body);
     // The member's own page lists the score.
     let r = page_get(&f, &ma, "/").await;
     assert!(r.body.contains("id=\"own-contests\""), "{}", r.body);
