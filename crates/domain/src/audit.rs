@@ -10,6 +10,11 @@ pub fn action_label(action: &str) -> &str {
         "account.disable" => "停用账户",
         "account.enable" => "启用账户",
         "demo.seed" => "装入演示数据",
+        "contest.question_add" => "录入竞赛题目",
+        "contest.question_import" => "导入竞赛题库",
+        "contest.set" => "举办知识竞赛",
+        "contest.submit" => "提交竞赛答卷",
+        "contest.ledger_export" => "导出竞赛结果台账",
         "dual_org_life.add" => "加入双重组织生活",
         "dual_org_life.end" => "结束双重组织生活",
         "finding.explain" => "说明提醒情况",
@@ -81,7 +86,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// Every action with its name, for the audit page's filter.
-pub const ACTIONS: [&str; 72] = [
+pub const ACTIONS: [&str; 77] = [
     "member.create",
     "member.update",
     "member.update_contact",
@@ -154,6 +159,11 @@ pub const ACTIONS: [&str; 72] = [
     "ideology_position.record",
     "ideology_position.review",
     "ideology_position.ledger_export",
+    "contest.question_add",
+    "contest.question_import",
+    "contest.set",
+    "contest.submit",
+    "contest.ledger_export",
 ];
 
 /// The Chinese name of a field recorded in an entry's before/after; the key itself otherwise.

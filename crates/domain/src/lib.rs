@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod codes;
 pub mod collation;
 pub mod compliance;
+pub mod contest;
 pub mod dates;
 pub mod family;
 pub mod findings;

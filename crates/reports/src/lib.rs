@@ -24,6 +24,7 @@ mod error;
 pub mod font;
 pub mod ledger;
 mod pdf;
+pub mod question_bank;
 pub mod roster;
 pub mod sheet;
 pub mod table_doc;

@@ -9,6 +9,8 @@ pub mod away;
 pub mod compliance;
 pub mod console;
 pub mod contacts;
+pub mod contest;
+pub mod contest_import;
 pub mod corrections;
 pub mod decisions;
 pub mod demo;

@@ -37,6 +37,10 @@ pub struct OwnOverview {
     pub political_birthday: Option<domain::member::PoliticalBirthday>,
     /// The member's class hours of the year so far (EDU-TRAIN-HOURS).
     pub hours: crate::training::MemberHours,
+    /// The knowledge contests open now that the member has not answered yet.
+    pub open_contests: Vec<crate::contest::ContestRow>,
+    /// The contests the member answered, with their own scores (theirs alone to see).
+    pub contest_scores: Vec<crate::contest::OwnScore>,
 }
 
 impl Services {
@@ -83,6 +87,16 @@ impl Services {
         }
         let political_birthday = domain::member::next_political_birthday(detail.member.row.joined_on, as_of);
         let hours = self.member_hours(actor, id, as_of.year()).await?;
-        Ok(OwnOverview { member: detail.member, meetings, ratings, due, political_birthday, hours })
+        let (open_contests, contest_scores) = self.own_contests(actor).await?;
+        Ok(OwnOverview {
+            member: detail.member,
+            meetings,
+            ratings,
+            due,
+            political_birthday,
+            hours,
+            open_contests,
+            contest_scores,
+        })
     }
 }

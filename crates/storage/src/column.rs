@@ -133,7 +133,8 @@ code_column!(
     domain::major_decision::Category,
     domain::major_matter_report::ReportKind,
     domain::major_matter_report::ReportState,
-    domain::ideology_position::PositionKind
+    domain::ideology_position::PositionKind,
+    domain::contest::QuestionKind
 );
 
 /// Class hours are integer tenths; a negative or absurd number is corrupt, never clamped.

@@ -87,6 +87,8 @@ struct HomePage {
     figures: std::sync::Arc<services::home::HomeFigures>,
     branches: Vec<BranchTodo>,
     subtrees: Vec<services::todo::SubtreeTodo>,
+    /// Open knowledge contests with their participation in the viewer's subtree.
+    contests: Vec<(services::contest::ContestRow, i64, domain::contest::Participation)>,
 }
 
 struct TodoGroupView {
@@ -174,5 +176,6 @@ async fn home(State(state): State<AppState>, PageViewer(v): PageViewer) -> PageR
             services::todo::Todo::Subtree(t) => subtrees.push(t.clone()),
         }
     }
-    render(&HomePage { nav: nav(&v), as_of_cn: domain::dates::format_cn(as_of), figures, branches, subtrees })
+    let contests = state.services.open_contests_home(&v.actor).await?;
+    render(&HomePage { nav: nav(&v), as_of_cn: domain::dates::format_cn(as_of), figures, branches, subtrees, contests })
 }

@@ -6,6 +6,7 @@ mod accounts;
 pub mod api;
 mod api_accounts;
 mod api_audit;
+mod api_contest;
 mod api_dues;
 mod api_life;
 mod api_members;
@@ -17,6 +18,7 @@ mod audit;
 pub mod auth;
 mod compliance;
 mod contacts;
+mod contest;
 mod decisions;
 mod dues;
 mod dues_account;
@@ -128,6 +130,7 @@ fn routes() -> ui::Routes {
         .merge(major_decisions::routes())
         .merge(reports::routes())
         .merge(positions::routes())
+        .merge(contest::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -150,7 +153,8 @@ fn routes() -> ui::Routes {
                 .merge(training::api_routes())
                 .merge(major_decisions::api_routes())
                 .merge(reports::api_routes())
-                .merge(positions::api_routes()),
+                .merge(positions::api_routes())
+                .merge(api_contest::routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

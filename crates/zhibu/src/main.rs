@@ -3,6 +3,7 @@
 
 mod check;
 mod config;
+mod contest;
 mod dues;
 mod import;
 mod major_decisions;
@@ -100,6 +101,10 @@ enum Command {
     /// the register of ideological positions (IDEOLOGY-RESP).
     #[command(subcommand)]
     Reports(major_matter_reports::ReportCommand),
+    /// The "学条例" knowledge contest (知识竞赛): contests, results per org, the results ledger,
+    /// question sheet imports.
+    #[command(subcommand)]
+    Contest(contest::ContestCommand),
     /// Party statistics (党内统计) of a subtree on a reference date: members counted where their
     /// membership sits that day, by occupation and age, joining period and education, and the
     /// orgs by kind. Exits 1 when a consistency check fails.
@@ -516,6 +521,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let services = open(&cfg).await?;
             let org = resolve_org(&services, command.org()).await?;
             major_matter_reports::run(&services, org, &command).await
+        }
+        Command::Contest(command) => {
+            let services = open(&cfg).await?;
+            contest::run(&services, &command).await
         }
         Command::Recruitment(command) => {
             let services = open(&cfg).await?;

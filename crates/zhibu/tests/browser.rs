@@ -7,6 +7,8 @@
 //! /usr/bin/chromedriver and /usr/bin/chromium.
 
 mod common;
+#[path = "browser/contest.rs"]
+mod contest;
 #[path = "browser/steps.rs"]
 mod steps;
 
@@ -351,6 +353,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     ui.logout().await;
 
     own_view(&ui, &accounts).await;
+    contest::contest(&ui, &accounts).await;
     committee_settings(&ui, &accounts, &screenshot_dir).await;
     steps::recruitment(&ui, &accounts).await;
     steps::major_decisions(&ui, &accounts).await;

@@ -386,3 +386,36 @@ fn major_decisions_through_the_cli() {
         assert!(std::fs::metadata(&file).unwrap().len() > 1000);
     }
 }
+
+/// `zhibu contest`: the demo's contests, the results of the one with a ranking, its ledger, the
+/// blank template and a question sheet with errors (nothing imported, exit 1, the error report).
+#[test]
+fn knowledge_contest_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path(), "tiny");
+    let out = zhibu(dir.path()).args(["contest", "list", "--org", "县教育局党委"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("进行中") && stdout.contains("已结束"), "{stdout}");
+    let out = zhibu(dir.path()).args(["contest", "results", "--contest", "1"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("名次"), "{stdout}");
+    assert!(stdout.lines().last().is_some_and(|l| l.starts_with("RESULTS contest=1 ")), "{stdout}");
+    let ledger = dir.path().join("results.pdf");
+    let out = zhibu(dir.path()).args(["contest", "ledger", "--contest", "1"]).arg(&ledger).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&ledger).unwrap().starts_with(b"%PDF"));
+    let template = dir.path().join("template.xlsx");
+    assert!(zhibu(dir.path()).args(["contest", "template"]).arg(&template).output().unwrap().status.success());
+    // The template's examples are in the demo's bank already: refused, nothing imported.
+    let report = dir.path().join("errors.xlsx");
+    let out = zhibu(dir.path())
+        .args(["contest", "import", "--org", "县教育局党委", "--report"])
+        .arg(&report)
+        .arg(&template)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("题库中已有相同题干的题目") && stdout.contains("未导入任何题目"), "{stdout}");
+    assert!(std::fs::read(&report).unwrap().starts_with(b"PK\x03\x04"));
+}

@@ -18,6 +18,7 @@ use rand_chacha::ChaCha8Rng;
 use storage::member::{self, Placement};
 use storage::org::{self, OrgFields, OrgRow};
 
+mod contest;
 pub mod large;
 
 /// How big a demo to build.
@@ -486,6 +487,22 @@ impl Services {
         let positions =
             storage::bulk_positions::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
         tracing::info!("demo: {positions} ideological positions");
+        // The knowledge contest: a bank, a past contest and one open today (demo::contest).
+        let contests = contest::seed(
+            &mut tx,
+            (root.id, &root.path),
+            &dues_plan.lo,
+            &dues_plan.hi,
+            as_of,
+            first_member_of_first_branch,
+        )
+        .await?;
+        tracing::info!(
+            "demo: a bank of {} questions, {} contests, {} papers",
+            contests.questions,
+            contests.contests,
+            contests.submissions
+        );
         self.audit(
             &mut tx,
             &actor,

@@ -21,14 +21,16 @@ pub struct Endpoint {
 }
 
 pub use endpoints::ENDPOINTS;
+pub use endpoints_contest::CONTEST;
 pub use endpoints_study::STUDY;
 
 /// Every operation of the API, in the order the document lists them.
 pub fn endpoints() -> impl Iterator<Item = &'static Endpoint> {
-    ENDPOINTS.iter().chain(STUDY)
+    ENDPOINTS.iter().chain(STUDY).chain(CONTEST)
 }
 
 mod endpoints;
+mod endpoints_contest;
 mod endpoints_study;
 
 /// Every type the API takes or answers with; their schemas (and those of the types they
@@ -185,6 +187,23 @@ mod endpoints_study;
     crate::positions::PositionRegister,
     domain::ideology_position::PositionInput,
     domain::ideology_position::PositionKind,
+    crate::api_contest::QuestionOut,
+    crate::api_contest::QuestionBankOut,
+    crate::api_contest::ContestOut,
+    crate::api_contest::ContestsOut,
+    crate::api_contest::PaperQuestionOut,
+    crate::api_contest::PaperOut,
+    crate::api_contest::ContestDetail,
+    crate::api_contest::Submitted,
+    crate::api_contest::ParticipationOut,
+    crate::api_contest::RankOut,
+    crate::api_contest::ContestResultsOut,
+    crate::api_contest::QuestionImportIssue,
+    crate::api_contest::QuestionImportResult,
+    crate::api_contest::QuestionImportRefused,
+    services::contest::AnswersIn,
+    domain::contest::QuestionInput,
+    domain::contest::ContestInput,
 )))]
 struct Components;
 
@@ -336,6 +355,12 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
                 "页码（每页1000名党员），从 1 开始",
             ));
         }
+        ("post", "/orgs/{id}/questions/import") => out.push(param("dry_run", boolean(), "true：只检查，不导入")),
+        ("get", "/contests/{id}/results") => out.push(param(
+            "org_id",
+            json!({"type": "integer"}),
+            "只看该组织及下级（默认竞赛的举办组织或本人管理的组织）",
+        )),
         ("post", "/recruits/{id}/documents") => {
             let mut step = param("step", text(), "所属步骤（代码或序号，须已记录）");
             step["required"] = json!(true);
@@ -440,7 +465,9 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
             | "/orgs/{id}/training/classes"
             | "/orgs/{id}/major-decisions"
             | "/orgs/{id}/reports"
-            | "/orgs/{id}/positions",
+            | "/orgs/{id}/positions"
+            | "/orgs/{id}/questions"
+            | "/orgs/{id}/contests",
         ) => ("201", vec!["application/json"]),
         _ => ("200", vec!["application/json"]),
     }
@@ -485,6 +512,12 @@ fn responses(e: &Endpoint) -> Value {
             {"$ref": "#/components/schemas/ErrorBody"}
         ]}}}});
     }
+    if (e.method, e.path) == ("post", "/orgs/{id}/questions/import") {
+        r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何题目；无法读取的文件只有错误说明", "content": {"application/json": {"schema": {"anyOf": [
+            {"$ref": "#/components/schemas/QuestionImportRefused"},
+            {"$ref": "#/components/schemas/ErrorBody"}
+        ]}}}});
+    }
     if (e.method, e.path) == ("post", "/orgs/{id}/dues/import") {
         r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据；无法读取的文件只有错误说明", "content": {"application/json": {"schema": {"anyOf": [
             {"$ref": "#/components/schemas/DuesImportRefused"},
@@ -526,6 +559,7 @@ pub fn document() -> Value {
                     | "/orgs/{id}/dues/import"
                     | "/orgs/{id}/recruitment/import"
                     | "/orgs/{id}/training/import"
+                    | "/orgs/{id}/questions/import"
             )
         ) {
             let file = json!({"schema": {"type": "string", "format": "binary"}});

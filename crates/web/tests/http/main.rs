@@ -6,6 +6,7 @@ mod accounts;
 mod api;
 mod birthdays;
 mod common;
+mod contest;
 mod decisions;
 mod dues;
 mod elections;

@@ -718,6 +718,8 @@ async fn every_route_is_in_the_scope_matrix(db: Db) {
     super::reports::report_routes_both_ways(t18.db.clone()).await;
     let t19 = test_support::fresh_like(&db).await;
     super::positions::position_routes_both_ways(t19.db.clone()).await;
+    let t20 = test_support::fresh_like(&db).await;
+    super::contest::contest_routes_both_ways(t20.db.clone()).await;
     let sent = SENT.lock().unwrap().clone();
     // Public: the login, the assets, the health check, the API's document, and the blank import
     // template (it holds no data).

@@ -241,6 +241,22 @@ impl Services {
         let positions =
             storage::bulk_positions::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
         tracing::info!("demo: {positions} ideological positions");
+        // The knowledge contest (demo::contest).
+        let contests = super::contest::seed(
+            &mut tx,
+            (outline.root_id, &outline.root_path),
+            &dues_plan.lo,
+            &dues_plan.hi,
+            as_of,
+            outline.first_member,
+        )
+        .await?;
+        tracing::info!(
+            "demo: a bank of {} questions, {} contests, {} papers",
+            contests.questions,
+            contests.contests,
+            contests.submissions
+        );
         tx.commit().await?;
         tracing::info!("demo: {transfers:?}, {decisions} decisions on membership and discipline");
         tracing::info!("demo: {dues:?} in {:.1} s", started.elapsed().as_secs_f64());
