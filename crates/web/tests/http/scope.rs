@@ -678,48 +678,41 @@ fn matches_route(pattern: &str, path: &str) -> bool {
 /// object, or — for what concerns one's own account — 401 or the way to the login page for a
 /// visitor who is not logged in) and at least once answered with success, in the same run. A
 /// route added to the web crate fails this test until the matrices send it both ways.
+/// Runs a scenario on a fresh database of `db`'s backend and closes it after: the matrix runs
+/// some twenty, and a PostgreSQL server's connections would not last if each stayed open.
+async fn in_fresh<F, Fut>(db: &Db, scenario: F)
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let t = test_support::fresh_like(db).await;
+    scenario(t.db.clone()).await;
+    t.db.close().await;
+}
+
 async fn every_route_is_in_the_scope_matrix(db: Db) {
     SENT.lock().unwrap().clear();
     // Each scenario builds its own fixture, so each gets a database of its own.
     scope_matrix_pages_refuse_out_of_scope_objects(db.clone()).await;
-    let t1 = test_support::fresh_like(&db).await;
-    in_scope_keeper_reaches_everything(t1.db.clone()).await;
-    let t2 = test_support::fresh_like(&db).await;
-    scope_matrix_api_refuses_out_of_scope_objects(t2.db.clone()).await;
-    let t3 = test_support::fresh_like(&db).await;
-    references_to_rows_that_do_not_exist_are_400_naming_the_field(t3.db.clone()).await;
-    let t4 = test_support::fresh_like(&db).await;
-    in_scope_admin_reaches_every_route(t4.db.clone()).await;
-    let t5 = test_support::fresh_like(&db).await;
-    routes_without_an_object_refuse_members_and_visitors(t5.db.clone()).await;
-    let t7 = test_support::fresh_like(&db).await;
-    super::transfers::transfer_routes_both_ways(t7.db.clone()).await;
-    let t8 = test_support::fresh_like(&db).await;
-    super::decisions::decision_routes_both_ways(t8.db.clone()).await;
-    let t9 = test_support::fresh_like(&db).await;
-    super::elections::election_routes_both_ways(t9.db.clone()).await;
-    let t10 = test_support::fresh_like(&db).await;
-    super::decisions::contact_routes_both_ways(t10.db.clone()).await;
-    let t11 = test_support::fresh_like(&db).await;
-    super::decisions::away_routes_both_ways(t11.db.clone()).await;
-    let t12 = test_support::fresh_like(&db).await;
-    super::recruitment::recruitment_routes_both_ways(t12.db.clone()).await;
-    let t13 = test_support::fresh_like(&db).await;
-    super::recruit_papers::recruit_papers_routes_both_ways(t13.db.clone()).await;
-    let t14 = test_support::fresh_like(&db).await;
-    super::stats::stats_routes_both_ways(t14.db.clone()).await;
-    let t15 = test_support::fresh_like(&db).await;
-    super::birthdays::birthday_routes_both_ways(t15.db.clone()).await;
-    let t16 = test_support::fresh_like(&db).await;
-    super::training::training_routes_both_ways(t16.db.clone()).await;
-    let t17 = test_support::fresh_like(&db).await;
-    super::major_decisions::major_decision_routes_both_ways(t17.db.clone()).await;
-    let t18 = test_support::fresh_like(&db).await;
-    super::reports::report_routes_both_ways(t18.db.clone()).await;
-    let t19 = test_support::fresh_like(&db).await;
-    super::positions::position_routes_both_ways(t19.db.clone()).await;
-    let t20 = test_support::fresh_like(&db).await;
-    super::contest::contest_routes_both_ways(t20.db.clone()).await;
+    in_fresh(&db, in_scope_keeper_reaches_everything).await;
+    in_fresh(&db, scope_matrix_api_refuses_out_of_scope_objects).await;
+    in_fresh(&db, references_to_rows_that_do_not_exist_are_400_naming_the_field).await;
+    in_fresh(&db, in_scope_admin_reaches_every_route).await;
+    in_fresh(&db, routes_without_an_object_refuse_members_and_visitors).await;
+    in_fresh(&db, super::transfers::transfer_routes_both_ways).await;
+    in_fresh(&db, super::decisions::decision_routes_both_ways).await;
+    in_fresh(&db, super::elections::election_routes_both_ways).await;
+    in_fresh(&db, super::decisions::contact_routes_both_ways).await;
+    in_fresh(&db, super::decisions::away_routes_both_ways).await;
+    in_fresh(&db, super::recruitment::recruitment_routes_both_ways).await;
+    in_fresh(&db, super::recruit_papers::recruit_papers_routes_both_ways).await;
+    in_fresh(&db, super::stats::stats_routes_both_ways).await;
+    in_fresh(&db, super::birthdays::birthday_routes_both_ways).await;
+    in_fresh(&db, super::training::training_routes_both_ways).await;
+    in_fresh(&db, super::major_decisions::major_decision_routes_both_ways).await;
+    in_fresh(&db, super::reports::report_routes_both_ways).await;
+    in_fresh(&db, super::positions::position_routes_both_ways).await;
+    in_fresh(&db, super::contest::contest_routes_both_ways).await;
     let sent = SENT.lock().unwrap().clone();
     // Public: the login, the assets, the health check, the API's document, and the blank import
     // template (it holds no data).
