@@ -81,12 +81,13 @@ pub fn action_label(action: &str) -> &str {
         "ideology_position.record" => "登记意识形态阵地",
         "ideology_position.review" => "复查意识形态阵地",
         "ideology_position.ledger_export" => "导出意识形态阵地台账",
+        "report.attach" => "上传请示报告附件",
         other => other,
     }
 }
 
 /// Every action with its name, for the audit page's filter.
-pub const ACTIONS: [&str; 77] = [
+pub const ACTIONS: [&str; 78] = [
     "member.create",
     "member.update",
     "member.update_contact",
@@ -156,6 +157,7 @@ pub const ACTIONS: [&str; 77] = [
     "report.send",
     "report.respond",
     "report.ledger_export",
+    "report.attach",
     "ideology_position.record",
     "ideology_position.review",
     "ideology_position.ledger_export",

@@ -10,7 +10,7 @@ use domain::org::OrgStatus;
 use domain::scope::{Action, Actor, Target, can};
 use serde::{Deserialize, Serialize};
 use storage::major_matter_report::{NewReply, NewReport};
-pub use storage::major_matter_report::{ReplyRow, ReportRow};
+pub use storage::major_matter_report::{ReplyRow, ReportAttachmentRow, ReportRow};
 
 use crate::{Entry, Result, ServiceError, Services};
 
@@ -66,6 +66,11 @@ pub struct ReportThread {
     pub can_respond: bool,
     /// The day an answer is due, for a pending request.
     pub due: Option<chrono::NaiveDate>,
+    /// Files either side added to the thread (of this request, where it came from and where it
+    /// went).
+    pub attachments: Vec<ReportAttachmentRow>,
+    /// Whether the viewer may add files: the sender's or the receiver's.
+    pub can_attach: bool,
 }
 
 impl Services {
@@ -241,6 +246,8 @@ impl Services {
         ids.extend(report.forwarded_from);
         ids.extend(&forwarded_to);
         let replies = storage::major_matter_report::replies(&self.db, &ids).await?;
+        let attachments = storage::major_matter_report::attachments(&self.db, &ids).await?;
+        let can_attach = self.side_of(actor, &report).is_some();
         let to_path = domain::org::OrgPath::parse(&report.to_org_path)
             .map_err(|e| ServiceError::Internal(format!("major_matter_reports {id}: {e}")))?;
         let pending = report.kind == ReportKind::Request && report.state == ReportState::Pending;
@@ -260,7 +267,64 @@ impl Services {
             replies,
             forwarded_to,
             due,
+            attachments,
+            can_attach,
         })
+    }
+
+    /// The org on whose behalf the actor acts on a thread: the receiver's, else the sender's,
+    /// when they administer it.
+    fn side_of(&self, actor: &Actor, r: &ReportRow) -> Option<i64> {
+        [(r.to_org_id, &r.to_org_path), (r.from_org_id, &r.from_org_path)].into_iter().find_map(|(id, path)| {
+            let path = domain::org::OrgPath::parse(path).ok()?;
+            can(actor, Action::EditOrg, Target::Org(&path)).then_some(id)
+        })
+    }
+
+    /// Adds a file to a request's or report's thread, for the sender or the receiver. The file is
+    /// stored (once, by its hash) before the row and its audit entry are committed.
+    pub async fn attach_to_report(&self, actor: &Actor, id: i64, file_name: &str, bytes: &[u8]) -> Result<i64> {
+        let r = storage::major_matter_report::get(&self.db, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
+        let Some(org_id) = self.side_of(actor, &r) else { return Err(ServiceError::Forbidden) };
+        crate::attachments::classify(file_name, bytes).map_err(|msg| ServiceError::field("file", msg))?;
+        if storage::major_matter_report::attachments(&self.db, &[id]).await?.len()
+            >= crate::attachments::MAX_ATTACHMENTS
+        {
+            let max = crate::attachments::MAX_ATTACHMENTS;
+            return Err(ServiceError::field("file", format!("每件请示报告最多 {max} 个附件")));
+        }
+        let stored = self.store_file(file_name, bytes).await?;
+        let size = i64::try_from(bytes.len()).map_err(|_| ServiceError::field("file", "文件过大"))?;
+        let new = storage::major_matter_report::NewReportAttachment {
+            report_id: id,
+            org_id,
+            file_name: &stored.name,
+            content_type: stored.content_type,
+            size,
+            sha256: &stored.sha256,
+        };
+        let mut tx = self.db.begin().await?;
+        let aid = storage::major_matter_report::add_attachment(&mut tx, &new, actor.account_id).await?;
+        let path = if org_id == r.to_org_id { r.to_org_path.clone() } else { r.from_org_path.clone() };
+        let entry = Entry {
+            action: "report.attach",
+            entity: "major_matter_report",
+            entity_id: Some(id),
+            org_path: Some(path),
+            before: None,
+            after: Some(serde_json::json!({"file_name": stored.name, "size": bytes.len(), "sha256": stored.sha256})),
+        };
+        self.audit(&mut tx, actor, entry).await?;
+        tx.commit().await?;
+        Ok(aid)
+    }
+
+    /// A file of a thread and its bytes, for whoever sees the thread.
+    pub async fn report_attachment(&self, actor: &Actor, id: i64, aid: i64) -> Result<(ReportAttachmentRow, Vec<u8>)> {
+        let t = self.report_thread(actor, id).await?;
+        let row = t.attachments.into_iter().find(|a| a.id == aid).ok_or(ServiceError::NotFound)?;
+        let bytes = self.stored_bytes(&row.sha256, &row.file_name).await?;
+        Ok((row, bytes))
     }
 
     /// The org's 请示报告 log (sent and received) as an .xlsx or PDF ledger, audited.

@@ -204,3 +204,66 @@ pub async fn pending_with(db: &Db, org_ids: &[i64], on: &str) -> Result<Vec<Pend
     b.push(" ORDER BY r.to_org_id, r.received_on, r.id");
     db.fetch_buf(&b).await
 }
+
+crate::typed_row! {
+    /// A file added to a request's thread, by the org that added it.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct ReportAttachmentRow in "major_matter_attachments" {
+        pub id: i64,
+        pub report_id: i64,
+        pub org_id: i64,
+        pub org_name: String,
+        pub file_name: String,
+        pub content_type: String,
+        pub size: i64,
+        pub sha256: String,
+    }
+}
+
+/// A file added to a thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReportAttachment<'a> {
+    pub report_id: i64,
+    pub org_id: i64,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub size: i64,
+    pub sha256: &'a str,
+}
+
+pub async fn add_attachment(tx: &mut Tx, a: &NewReportAttachment<'_>, by: i64) -> Result<i64> {
+    tx.insert_returning_id(
+        "INSERT INTO major_matter_attachments (report_id, org_id, file_name, content_type, size, sha256, created_by, \
+         created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id",
+        &[
+            a.report_id.into(),
+            a.org_id.into(),
+            a.file_name.into(),
+            a.content_type.into(),
+            a.size.into(),
+            a.sha256.into(),
+            by.into(),
+            now_ms().into(),
+        ],
+    )
+    .await
+}
+
+/// The files of these threads (a request and the copies it was forwarded as), oldest first.
+pub async fn attachments(db: &Db, ids: &[i64]) -> Result<Vec<ReportAttachmentRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuf::new(
+        "SELECT a.id, a.report_id, a.org_id, o.name AS org_name, a.file_name, a.content_type, a.size, a.sha256 \
+         FROM major_matter_attachments a JOIN orgs o ON o.id = a.org_id WHERE a.report_id IN (",
+    );
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            b.push(",");
+        }
+        b.push_arg("", *id);
+    }
+    b.push(") ORDER BY a.id");
+    db.fetch_buf(&b).await
+}

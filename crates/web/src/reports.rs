@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use domain::FieldErrors;
@@ -32,6 +32,11 @@ pub fn routes() -> Routes {
         .route("/orgs/{id}/reports/ledger.xlsx", get(ledger_xlsx))
         .route("/orgs/{id}/reports/ledger.pdf", get(ledger_pdf))
         .route("/reports/{id}", get(thread_page).post(respond))
+        .route(
+            "/reports/{id}/attachments",
+            post(attach).layer(DefaultBodyLimit::max(services::attachments::MAX_ATTACHMENT_BYTES + 64 * 1024)),
+        )
+        .route("/reports/{id}/attachments/{aid}", get(attachment))
 }
 
 pub fn api_routes() -> Routes {
@@ -172,6 +177,10 @@ struct ThreadPage {
     replies: Vec<[String; 4]>,
     fields: Vec<Field>,
     error: String,
+    /// The file input's `accept`.
+    accept: String,
+    /// Why an upload was refused.
+    file_error: String,
 }
 
 fn action_label(action: &str) -> &'static str {
@@ -214,7 +223,9 @@ async fn thread_view(
         t,
         replies,
         fields,
-        error: crate::ui::summary_of(e),
+        error: if e.get("file").is_some() { String::new() } else { crate::ui::summary_of(e) },
+        accept: services::attachments::accepted(),
+        file_error: e.get("file").unwrap_or_default().to_string(),
     };
     render_status(status, &page)
 }
@@ -234,6 +245,83 @@ async fn respond(State(state): State<AppState>, Path(id): Path<String>, f: Check
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A file added to the thread from the page (multipart: `_csrf`, `file`); a refusal is shown on
+/// the thread's page by the file input.
+async fn attach(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    let id = id_param(&id)?;
+    let refuse = |message: String, status: StatusCode| {
+        let mut e = FieldErrors::new();
+        e.add("file", message);
+        (e, status)
+    };
+    let too_big = format!("附件不能超过 {} MB", services::attachments::MAX_ATTACHMENT_BYTES / 1024 / 1024);
+    let mut csrf = String::new();
+    let mut file = None;
+    let mut refused = None;
+    match m {
+        Err(_) => refused = Some(refuse("请选择要上传的文件".into(), StatusCode::BAD_REQUEST)),
+        Ok(mut m) => loop {
+            let field = match m.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    refused = Some(refuse(too_big.clone(), StatusCode::PAYLOAD_TOO_LARGE));
+                    break;
+                }
+                Err(_) => {
+                    refused = Some(refuse("上传不完整，请重试".into(), StatusCode::BAD_REQUEST));
+                    break;
+                }
+            };
+            match field.name().unwrap_or_default() {
+                "_csrf" => csrf = field.text().await.unwrap_or_default(),
+                "file" => {
+                    let name = field.file_name().unwrap_or("附件").to_string();
+                    match field.bytes().await {
+                        Ok(b) => file = Some((name, b.to_vec())),
+                        Err(_) => {
+                            refused = Some(refuse("文件没有完整上传，请重试".into(), StatusCode::BAD_REQUEST));
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        },
+    }
+    if refused.is_none() {
+        crate::auth::check_csrf(&v, &csrf)?;
+    }
+    let outcome = match (refused, file) {
+        (Some(r), _) => Err(r),
+        (None, None) => Err(refuse("请选择要上传的文件".into(), StatusCode::BAD_REQUEST)),
+        (None, Some((name, bytes))) => match state.services.attach_to_report(&v.actor, id, &name, &bytes).await {
+            Ok(_) => Ok(()),
+            Err(ServiceError::Invalid(e)) => Err((e, StatusCode::BAD_REQUEST)),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    match outcome {
+        Ok(()) => see_other(&format!("/reports/{id}")),
+        Err((e, status)) => thread_view(&state, &v, id, &HashMap::new(), e, status).await,
+    }
+}
+
+async fn attachment(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path((id, aid)): Path<(String, String)>,
+) -> PageResult {
+    let (id, aid) = (id_param(&id)?, id_param(&aid)?);
+    let (row, bytes) = state.services.report_attachment(&v.actor, id, aid).await?;
+    Ok(crate::roster::stored_file(&row.file_name, row.content_type, bytes))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,6 +396,19 @@ pub(crate) struct ReportThreadOut {
     pub forwarded_to: Vec<i64>,
     /// The day an answer is due, for a pending request (REPORT-ONE-MATTER).
     pub due: Option<chrono::NaiveDate>,
+    /// Files either side added (download on the thread's page).
+    pub attachments: Vec<ReportAttachmentOut>,
+}
+
+/// A file of a thread.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ReportAttachmentOut {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
 }
 
 async fn api_reports(State(state): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<String>) -> ApiResult {
@@ -349,6 +450,18 @@ async fn api_thread(State(state): State<AppState>, ApiViewer(v): ApiViewer, Path
             .collect(),
         forwarded_to: t.forwarded_to,
         due: t.due,
+        attachments: t
+            .attachments
+            .iter()
+            .map(|a| ReportAttachmentOut {
+                id: a.id,
+                org_id: a.org_id,
+                org_name: a.org_name.clone(),
+                file_name: a.file_name.clone(),
+                content_type: a.content_type.clone(),
+                size: a.size,
+            })
+            .collect(),
     })
 }
 

@@ -179,6 +179,7 @@ mod endpoints_study;
     crate::reports::OrgReports,
     crate::reports::ReplyOut,
     crate::reports::ReportThreadOut,
+    crate::reports::ReportAttachmentOut,
     services::major_matter_reports::ReportForm,
     services::major_matter_reports::ResponseForm,
     domain::major_matter_report::ReportKind,

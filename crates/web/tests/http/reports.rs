@@ -40,6 +40,35 @@ pub(crate) async fn report_routes_both_ways(db: Db) {
         assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
         assert!(refused(page_get(&f, &wb, &uri).await.status), "{uri}");
     }
+    // Either side adds files to the thread; another branch can neither add nor read them.
+    let upload = |s: &Session, bytes: &'static [u8]| {
+        let (ct, body) = multipart(&s.csrf, "依据.pdf", bytes);
+        let cookie = s.cookie.clone();
+        let router = f.router.clone();
+        async move {
+            send(
+                &router,
+                Request::post(format!("/reports/{id}/attachments"))
+                    .header(header::COOKIE, cookie)
+                    .header(header::CONTENT_TYPE, ct)
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let r = upload(&wa, b"not a pdf").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("data-field=\"file\""), "{}", r.body);
+    assert!(refused(upload(&wb, b"%PDF-1.7 basis").await.status));
+    let r = upload(&wa, b"%PDF-1.7 basis").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = page_get(&f, &wa, &format!("/reports/{id}")).await;
+    let link = page.body.split("href=\"/reports/").find(|p| p.contains("/attachments/")).unwrap();
+    let link = format!("/reports/{}", link.split('"').next().unwrap());
+    assert_eq!(page_get(&f, &wa, &link).await.status, StatusCode::OK, "{link}");
+    assert_eq!(page_get(&f, &root, &link).await.status, StatusCode::OK, "the superior reads it too");
+    assert!(refused(page_get(&f, &wb, &link).await.status), "{link}");
     // The committee answers on the page; the sender cannot answer its own request.
     let answer = "action=answer&text=%E5%90%8C%E6%84%8F";
     assert!(refused(page_post(&f, &wa, &format!("/reports/{id}"), answer).await.status));
