@@ -341,4 +341,33 @@ impl Services {
             }
         })
     }
+
+    /// An org's register as an .xlsx or PDF ledger, with the audit entry `action` recording the
+    /// export (and `extra` fields, such as the year): what every register's download does.
+    pub(crate) async fn exported_table_file(
+        &self,
+        actor: &domain::scope::Actor,
+        org_id: i64,
+        doc: reports::table_doc::TableDoc,
+        format: LedgerFormat,
+        action: &'static str,
+        mut extra: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<LedgerFile> {
+        let name = doc.title.clone();
+        let file = self.table_file(doc, &name, format).await?;
+        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(crate::ServiceError::NotFound)?;
+        extra.insert("file".into(), file.file_name.clone().into());
+        let mut tx = self.db.begin().await?;
+        let entry = crate::Entry {
+            action,
+            entity: "org",
+            entity_id: Some(org_id),
+            org_path: Some(org.path.clone()),
+            before: None,
+            after: Some(serde_json::Value::Object(extra)),
+        };
+        self.audit(&mut tx, actor, entry).await?;
+        tx.commit().await?;
+        Ok(file)
+    }
 }

@@ -116,16 +116,19 @@ impl Services {
         };
         let facts = match &meeting {
             Some(m) => {
-                let expected = storage::meeting::committee_on(&self.db, m.org_id, &m.held_on.iso()).await?;
                 let rows = storage::meeting::attendance(&self.db, &scope, &[m.id]).await?;
+                // The committee as recorded at the meeting, else as it stood that day.
+                let expected = if rows.is_empty() {
+                    storage::meeting::committee_on(&self.db, m.org_id, &m.held_on.iso()).await?.len()
+                } else {
+                    rows.len()
+                };
                 Some(MeetingFacts {
                     org_id: m.org_id,
                     kind: m.kind,
                     held_on: m.held_on,
                     voided: m.voided_on.is_some(),
-                    // The committee as recorded at the meeting, else as it stood that day.
-                    expected: u32::try_from(if rows.is_empty() { expected.len() } else { rows.len() })
-                        .unwrap_or(u32::MAX),
+                    expected: u32::try_from(expected).unwrap_or(u32::MAX),
                     present: rows.iter().filter(|a| a.attendance == Attendance::Present).map(|a| a.member_id).collect(),
                 })
             }
@@ -331,20 +334,8 @@ impl Services {
             font_size: 9,
             as_of: today.iso(),
         };
-        let name = doc.title.clone();
-        let file = self.table_file(doc, &name, format).await?;
-        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
-        let mut tx = self.db.begin().await?;
-        let entry = Entry {
-            action: "major_decision.ledger_export",
-            entity: "org",
-            entity_id: Some(org_id),
-            org_path: Some(org.path.clone()),
-            before: None,
-            after: Some(serde_json::json!({"year": year, "file": file.file_name})),
-        };
-        self.audit(&mut tx, actor, entry).await?;
-        tx.commit().await?;
-        Ok(file)
+        let mut extra = serde_json::Map::new();
+        extra.insert("year".into(), year.into());
+        self.exported_table_file(actor, org_id, doc, format, "major_decision.ledger_export", extra).await
     }
 }

@@ -382,20 +382,6 @@ impl Services {
             font_size: 9,
             as_of: today.iso(),
         };
-        let name = doc.title.clone();
-        let file = self.table_file(doc, &name, format).await?;
-        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
-        let mut tx = self.db.begin().await?;
-        let entry = Entry {
-            action: "report.ledger_export",
-            entity: "org",
-            entity_id: Some(org_id),
-            org_path: Some(org.path.clone()),
-            before: None,
-            after: Some(serde_json::json!({"file": file.file_name})),
-        };
-        self.audit(&mut tx, actor, entry).await?;
-        tx.commit().await?;
-        Ok(file)
+        self.exported_table_file(actor, org_id, doc, format, "report.ledger_export", serde_json::Map::new()).await
     }
 }

@@ -445,20 +445,8 @@ impl Services {
             font_size: 9,
             as_of: today.iso(),
         };
-        let name = doc.title.clone();
-        let file = self.table_file(doc, &name, format).await?;
-        let org = storage::org::get(&self.db, &actor.scope(), org_id).await?.ok_or(ServiceError::NotFound)?;
-        let mut tx = self.db.begin().await?;
-        let entry = Entry {
-            action: "training.ledger_export",
-            entity: "org",
-            entity_id: Some(org_id),
-            org_path: Some(org.path.clone()),
-            before: None,
-            after: Some(serde_json::json!({"year": year, "file": file.file_name})),
-        };
-        self.audit(&mut tx, actor, entry).await?;
-        tx.commit().await?;
-        Ok(file)
+        let mut extra = serde_json::Map::new();
+        extra.insert("year".into(), year.into());
+        self.exported_table_file(actor, org_id, doc, format, "training.ledger_export", extra).await
     }
 }

@@ -121,6 +121,12 @@ pub async fn respond(tx: &mut Tx, r: &NewReply<'_>, by: i64) -> Result<bool> {
     Ok(true)
 }
 
+/// Appends `ids` as the placeholders of an `IN (…)` list.
+fn push_ids(b: &mut SqlBuf, ids: &[i64]) {
+    let ph: Vec<String> = ids.iter().map(|id| b.arg(*id)).collect();
+    b.push(&ph.join(","));
+}
+
 const SELECT: &str = "SELECT r.id, r.kind, r.from_org_id, r.from_org_path, fo.name AS from_org_name, r.to_org_id, \
                       r.to_org_path, tor.name AS to_org_name, r.title, r.matter, r.body, r.state, r.received_on, \
                       r.closed_on, r.forwarded_from FROM major_matter_reports r \
@@ -155,12 +161,7 @@ pub async fn replies(db: &Db, ids: &[i64]) -> Result<Vec<ReplyRow>> {
         "SELECT p.id, p.report_id, p.org_id, o.name AS org_name, p.action, p.text, p.on_date \
          FROM major_matter_replies p JOIN orgs o ON o.id = p.org_id WHERE p.report_id IN (",
     );
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            b.push(",");
-        }
-        b.push_arg("", *id);
-    }
+    push_ids(&mut b, ids);
     b.push(") ORDER BY p.on_date, p.id");
     db.fetch_buf(&b).await
 }
@@ -194,12 +195,7 @@ pub async fn pending_with(db: &Db, org_ids: &[i64], on: &str) -> Result<Vec<Pend
         "SELECT r.id, r.to_org_id, r.received_on, r.title, fo.name AS from_org_name FROM major_matter_reports r \
          JOIN orgs fo ON fo.id = r.from_org_id WHERE r.kind = 'request' AND r.state = 'pending' AND r.to_org_id IN (",
     );
-    for (i, id) in org_ids.iter().enumerate() {
-        if i > 0 {
-            b.push(",");
-        }
-        b.push_arg("", *id);
-    }
+    push_ids(&mut b, org_ids);
     b.push_arg(") AND r.received_on <= ", on.to_string());
     b.push(" ORDER BY r.to_org_id, r.received_on, r.id");
     db.fetch_buf(&b).await
@@ -258,12 +254,7 @@ pub async fn attachments(db: &Db, ids: &[i64]) -> Result<Vec<ReportAttachmentRow
         "SELECT a.id, a.report_id, a.org_id, o.name AS org_name, a.file_name, a.content_type, a.size, a.sha256 \
          FROM major_matter_attachments a JOIN orgs o ON o.id = a.org_id WHERE a.report_id IN (",
     );
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            b.push(",");
-        }
-        b.push_arg("", *id);
-    }
+    push_ids(&mut b, ids);
     b.push(") ORDER BY a.id");
     db.fetch_buf(&b).await
 }
