@@ -86,6 +86,8 @@ pub const CALENDAR_WORKDAYS: &str = "calendar.workdays";
 pub const ELECTION_MAJORITY_BASE: &str = "election.majority_base";
 /// The large sum of 三重一大 (SANZHONG-YIDA), in whole yuan (0: not set, every sum is large).
 pub const SANZHONG_LARGE_SUM_YUAN: &str = "sanzhong.large_sum_yuan";
+/// The period of STUDY-GROUP: "month", "two_months" (the default) or "quarter".
+pub const STUDY_GROUP_PERIOD: &str = "study_group.period";
 /// The school semesters of SZK-LECTURE (empty: the usual calendar).
 pub const SZK_SEMESTERS: &str = "szk.semesters";
 /// The share of branches an inspection samples each year, in percent.
@@ -332,6 +334,16 @@ pub fn catalogue() -> Vec<SettingDef> {
             default: "0",
         },
         SettingDef {
+            key: STUDY_GROUP_PERIOD,
+            label: "中心组学习频次",
+            help: "启用“中心组定期学习”（STUDY-GROUP，地方规定）后，理论学习中心组在每个周期内至少集体学习1次；默认每两个月",
+            value: ValueKind::Choice {
+                options: &[("month", "每月"), ("two_months", "每两个月"), ("quarter", "每季度")]
+            },
+            effect: Effect::Plain,
+            default: "two_months",
+        },
+        SettingDef {
             key: SZK_SEMESTERS,
             label: "学期（校历）",
             help: "思政课每学期的要求（SZK-LECTURE）按此判断，如 2026-02-24..2026-07-09、2026-09-01..2027-01-22；未设定时按秋季学期9月1日至次年1月31日、春季学期2月1日至7月31日",
@@ -360,6 +372,7 @@ fn first<C: RuleCheck>(rules: Option<Vec<Rule<C>>>) -> Option<(&'static str, &'s
 pub fn rule_set_key(name: &'static str) -> &'static str {
     match name {
         org_life::LOCAL_QUARTERLY_LESSON => "rule_set.党课每季度1次",
+        // The key predates the period setting, when the set was named for its two months.
         org_life::LOCAL_STUDY_GROUP => "rule_set.中心组每两个月学习1次",
         org_life::LOCAL_FIRST_TOPIC => "rule_set.第一议题制度",
         org_life::LOCAL_IDEOLOGY_LESSON => "rule_set.思政课每学期1次",
@@ -509,7 +522,11 @@ pub fn rules_on(changes: &[&SettingChange], org_path: &str, day: NaiveDate) -> R
         let Some(change) = value_on(&def, changes, org_path, day) else { continue };
         match def.effect {
             Effect::RuleSet { name, .. } => {
-                if name == org_life::LOCAL_IDEOLOGY_LESSON {
+                if name == org_life::LOCAL_STUDY_GROUP {
+                    // The committee chooses how often its study group meets.
+                    let local = org_life::local_study_group(study_group_period_on(changes, org_path, day)?);
+                    rules.org_life = rules.org_life.tighten(&local)?;
+                } else if name == org_life::LOCAL_IDEOLOGY_LESSON {
                     // The rule judges the semesters of the committee's calendar.
                     let local = org_life::local_ideology_lesson(semesters_on(changes, org_path, day)?);
                     rules.org_life = rules.org_life.tighten(&local)?;
@@ -678,6 +695,22 @@ pub fn semesters_on(
         .map_err(|_| RuleSetError::Malformed {
             id: "SZK-LECTURE", reason: "设置“szk.semesters”（学期）无法读取"
         })
+}
+
+/// The period of the study group's sessions in force on `day` (STUDY-GROUP). A stored value that
+/// no longer reads (it was checked when set) is an error naming the setting.
+pub fn study_group_period_on(
+    changes: &[&SettingChange],
+    org_path: &str,
+    day: NaiveDate,
+) -> Result<crate::period::PeriodKind, RuleSetError> {
+    use crate::period::PeriodKind;
+    match plain_value(STUDY_GROUP_PERIOD, changes, org_path, day).as_deref() {
+        Some("month") => Ok(PeriodKind::Month),
+        Some("two_months") | None => Ok(PeriodKind::TwoMonths),
+        Some("quarter") => Ok(PeriodKind::Quarter),
+        Some(_) => Err(RuleSetError::Malformed { id: "STUDY-GROUP", reason: "设置“study_group.period”（中心组学习频次）无法读取" }),
+    }
 }
 
 /// Whether the org's committees list political birthdays (POL-BIRTHDAY), on `day`.

@@ -1,5 +1,5 @@
 //! The study rules of the organizational-life family (rules.md §12): STUDY-GROUP (the committee's
-//! theory study group every two months) and STUDY-FIRST-TOPIC (第一议题), both local rule sets.
+//! theory study group every two months by default, monthly or quarterly by a setting) and STUDY-FIRST-TOPIC (第一议题), both local rule sets.
 
 use chrono::NaiveDate;
 use domain::family::org_life::{self, Check as LifeCheck, RecordFact};
@@ -21,7 +21,7 @@ fn committee() -> OrgFacts {
 }
 
 fn with_study_group() -> Rules {
-    let local: Vec<AnyRule> = org_life::local_study_group().into_iter().map(AnyRule::from).collect();
+    let local: Vec<AnyRule> = org_life::local_study_group(PeriodKind::TwoMonths).into_iter().map(AnyRule::from).collect();
     Rules::national().tighten(&local).unwrap()
 }
 
@@ -32,7 +32,7 @@ fn found(rules: &Rules, records: &[RecordFact], as_of: NaiveDate) -> Vec<Finding
 #[test]
 fn study_group_is_local_and_off_by_default() {
     assert!(Rules::national().info("STUDY-GROUP").is_none());
-    assert_eq!(org_life::local_study_group()[0].source, RuleSource::Local(org_life::LOCAL_STUDY_GROUP.to_string()));
+    assert_eq!(org_life::local_study_group(PeriodKind::TwoMonths)[0].source, RuleSource::Local(org_life::LOCAL_STUDY_GROUP.to_string()));
     assert!(found(&Rules::national(), &[], d(2026, 12, 31)).is_empty());
 }
 
@@ -100,4 +100,48 @@ fn study_group_every_two_months_is_at_least_once_a_quarter() {
     let quarter = LifeCheck::frequency(MeetingKind::StudyGroupSession, PeriodKind::Quarter, 1);
     assert!(two.at_least_as_strict(&quarter).is_ok());
     assert!(quarter.at_least_as_strict(&two).is_err());
+}
+
+#[test]
+fn study_group_period_is_the_committees_setting() {
+    use domain::settings::{SettingChange, rule_set_key, rules_on};
+    let change = |key: &str, value: &str| SettingChange {
+        org_id: 1,
+        org_path: "/1/".into(),
+        org_name: "县委教育工委".into(),
+        key: key.into(),
+        value: value.into(),
+        from: d(2026, 1, 1),
+        seq: 1,
+    };
+    let on = change(rule_set_key(org_life::LOCAL_STUDY_GROUP), "on");
+    let records = [RecordFact::new(1, ORG, MeetingKind::StudyGroupSession, d(2026, 1, 15))];
+    let missed = |rules: &Rules, as_of| -> Vec<String> {
+        found(rules, &records, as_of)
+            .into_iter()
+            .filter(|f| f.severity != Severity::Upcoming)
+            .map(|f| f.period.unwrap().label())
+            .collect()
+    };
+    // Monthly: February is missed on 1 March, not on 28 February.
+    let monthly = change(domain::settings::STUDY_GROUP_PERIOD, "month");
+    let rules = rules_on(&[&on, &monthly], "/1/", d(2026, 1, 1)).unwrap();
+    assert!(rules.info("STUDY-GROUP").unwrap().title.contains("每月"));
+    assert!(missed(&rules, d(2026, 2, 28)).is_empty());
+    assert_eq!(missed(&rules, d(2026, 3, 1)), ["2026年2月"]);
+    // Quarterly: the January session covers the first quarter, missed only from 1 July for Q2.
+    let quarterly = change(domain::settings::STUDY_GROUP_PERIOD, "quarter");
+    let rules = rules_on(&[&on, &quarterly], "/1/", d(2026, 1, 1)).unwrap();
+    assert!(missed(&rules, d(2026, 6, 30)).is_empty());
+    assert_eq!(missed(&rules, d(2026, 7, 1)), ["2026年第二季度"]);
+    // Not set: every two months.
+    let rules = rules_on(&[&on], "/1/", d(2026, 1, 1)).unwrap();
+    assert_eq!(missed(&rules, d(2026, 5, 1)), ["2026年3–4月"]);
+    // The period alone switches nothing on.
+    let rules = rules_on(&[&monthly], "/1/", d(2026, 1, 1)).unwrap();
+    assert!(rules.info("STUDY-GROUP").is_none());
+    // A stored value that no longer reads is an error naming the setting.
+    let bad = change(domain::settings::STUDY_GROUP_PERIOD, "weekly");
+    let err = rules_on(&[&on, &bad], "/1/", d(2026, 1, 1)).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("STUDY-GROUP") || err.contains("study_group.period"), "{err}");
 }

@@ -29,20 +29,33 @@ pub fn local_quarterly_lesson() -> Vec<Rule<Check>> {
 }
 
 /// The name of the local rule set of [`local_study_group`].
-pub const LOCAL_STUDY_GROUP: &str = "中心组每两个月学习1次";
+pub const LOCAL_STUDY_GROUP: &str = "中心组定期学习";
+
+/// The periods a committee may choose for STUDY-GROUP (setting `study_group.period`).
+pub const STUDY_GROUP_PERIODS: [PeriodKind; 3] = [PeriodKind::Month, PeriodKind::TwoMonths, PeriodKind::Quarter];
 
 /// STUDY-GROUP (rules.md §12, **L**): the committee's theory study group (理论学习中心组) studies
-/// together at least once every two months. The 2017 rules' article and figure are unverified
-/// and local rules vary (monthly, quarterly), so it is a local rule set a committee switches on.
-pub fn local_study_group() -> Vec<Rule<Check>> {
+/// together at least once in every `period`: every two months by default, monthly or quarterly
+/// where the committee's setting `study_group.period` says so (local rules vary). The 2017 rules'
+/// article and figure are unverified, so it is a local rule set a committee switches on.
+pub fn local_study_group(period: PeriodKind) -> Vec<Rule<Check>> {
+    let title = match period {
+        PeriodKind::Month => "党委（党组）理论学习中心组每月至少集体学习1次，一般不少于半天",
+        PeriodKind::Quarter => "党委（党组）理论学习中心组每季度至少集体学习1次，一般不少于半天",
+        _ => "党委（党组）理论学习中心组每两个月至少集体学习1次，一般不少于半天",
+    };
+    let period = match period {
+        PeriodKind::Month | PeriodKind::Quarter => period,
+        _ => PeriodKind::TwoMonths,
+    };
     vec![Rule {
         source: RuleSource::Local(LOCAL_STUDY_GROUP.to_string()),
         ..Rule::national(
             "STUDY-GROUP",
-            "党委（党组）理论学习中心组每两个月至少集体学习1次，一般不少于半天",
-            "《中国共产党党委（党组）理论学习中心组学习规则》（条文未经核实，地方规定）",
+            title,
+            "《中国共产党党委（党组）理论学习中心组学习规则》（条文未经核实，地方规定；频次由党委设定）",
             Applicability::kinds(&[OrgKind::Committee]),
-            Check::frequency(MeetingKind::StudyGroupSession, PeriodKind::TwoMonths, 1),
+            Check::frequency(MeetingKind::StudyGroupSession, period, 1),
             Severity::Warning,
         )
     }]
@@ -113,7 +126,10 @@ pub fn local_ideology_study() -> Vec<Rule<Check>> {
 /// The local rule sets a committee can switch on for its subtree: (name, what it requires).
 pub const LOCAL_RULE_SETS: [(&str, &str); 5] = [
     (LOCAL_QUARTERLY_LESSON, "党支部每季度至少开展1次党课（地方规定，比全国性条例更严）"),
-    (LOCAL_STUDY_GROUP, "党委理论学习中心组每两个月至少集体学习1次（STUDY-GROUP，地方规定）"),
+    (
+        LOCAL_STUDY_GROUP,
+        "党委理论学习中心组定期集体学习，默认每两个月至少1次，频次见“中心组学习频次”（STUDY-GROUP，地方规定）",
+    ),
     (LOCAL_FIRST_TOPIC, "委员会会议记录须写明“第一议题”学习内容，否则不予保存（STUDY-FIRST-TOPIC，地方规定）"),
     (
         LOCAL_IDEOLOGY_LESSON,
@@ -126,7 +142,7 @@ pub const LOCAL_RULE_SETS: [(&str, &str); 5] = [
 pub fn local_rule_set(name: &str) -> Option<Vec<Rule<Check>>> {
     match name {
         LOCAL_QUARTERLY_LESSON => Some(local_quarterly_lesson()),
-        LOCAL_STUDY_GROUP => Some(local_study_group()),
+        LOCAL_STUDY_GROUP => Some(local_study_group(PeriodKind::TwoMonths)),
         LOCAL_FIRST_TOPIC => Some(local_first_topic()),
         LOCAL_IDEOLOGY_LESSON => Some(local_ideology_lesson(Vec::new())),
         LOCAL_IDEOLOGY_STUDY => Some(local_ideology_study()),
