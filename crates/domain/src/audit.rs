@@ -78,6 +78,8 @@ pub fn action_label(action: &str) -> &str {
         "report.send" => "报送请示报告",
         "report.respond" => "办理请示",
         "report.ledger_export" => "导出请示报告台账",
+        "ideology_event.record" => "登记意识形态活动",
+        "ideology_event.ledger_export" => "导出意识形态活动台账",
         "ideology_position.record" => "登记意识形态阵地",
         "ideology_position.review" => "复查意识形态阵地",
         "ideology_position.ledger_export" => "导出意识形态阵地台账",
@@ -87,7 +89,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// Every action with its name, for the audit page's filter.
-pub const ACTIONS: [&str; 78] = [
+pub const ACTIONS: [&str; 80] = [
     "member.create",
     "member.update",
     "member.update_contact",
@@ -158,6 +160,8 @@ pub const ACTIONS: [&str; 78] = [
     "report.respond",
     "report.ledger_export",
     "report.attach",
+    "ideology_event.record",
+    "ideology_event.ledger_export",
     "ideology_position.record",
     "ideology_position.review",
     "ideology_position.ledger_export",

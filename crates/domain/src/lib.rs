@@ -11,6 +11,7 @@ pub mod contest;
 pub mod dates;
 pub mod family;
 pub mod findings;
+pub mod ideology_event;
 pub mod ideology_position;
 pub mod major_decision;
 pub mod major_matter_report;

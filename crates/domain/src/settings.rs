@@ -90,6 +90,8 @@ pub const SANZHONG_LARGE_SUM_YUAN: &str = "sanzhong.large_sum_yuan";
 pub const STUDY_GROUP_PERIOD: &str = "study_group.period";
 /// The school semesters of SZK-LECTURE (empty: the usual calendar).
 pub const SZK_SEMESTERS: &str = "szk.semesters";
+/// The sensitive days of IDEOLOGY-RESP: events held on them need their approval beforehand.
+pub const IDEOLOGY_SENSITIVE_DAYS: &str = "ideology.sensitive_days";
 /// The share of branches an inspection samples each year, in percent.
 pub const INSPECTION_SAMPLE_PERCENT: &str = "inspection.sample_percent";
 
@@ -348,6 +350,14 @@ pub fn catalogue() -> Vec<SettingDef> {
             label: "学期（校历）",
             help: "思政课每学期的要求（SZK-LECTURE）按此判断，如 2026-02-24..2026-07-09、2026-09-01..2027-01-22；未设定时按秋季学期9月1日至次年1月31日、春季学期2月1日至7月31日",
             value: ValueKind::Semesters,
+            effect: Effect::Plain,
+            default: "",
+        },
+        SettingDef {
+            key: IDEOLOGY_SENSITIVE_DAYS,
+            label: "敏感时间节点",
+            help: "在这些日期举办的报告会、研讨会、讲座、论坛、展览等活动须事先经审批并登记审批情况（IDEOLOGY-RESP，地方规定），如 2026-06-01..2026-06-05、2026-10-01",
+            value: ValueKind::Days,
             effect: Effect::Plain,
             default: "",
         },
@@ -695,6 +705,20 @@ pub fn semesters_on(
         .map_err(|_| RuleSetError::Malformed {
             id: "SZK-LECTURE", reason: "设置“szk.semesters”（学期）无法读取"
         })
+}
+
+/// The sensitive days the org's committees mark, as set on `day` (IDEOLOGY-RESP). A stored value
+/// that no longer reads (it was checked when set) is an error naming the setting.
+pub fn sensitive_days_on(
+    changes: &[&SettingChange],
+    org_path: &str,
+    day: NaiveDate,
+) -> Result<std::collections::BTreeSet<NaiveDate>, RuleSetError> {
+    let value = plain_value(IDEOLOGY_SENSITIVE_DAYS, changes, org_path, day).unwrap_or_default();
+    crate::calendar::parse_days(&value).map_err(|_| RuleSetError::Malformed {
+        id: "IDEOLOGY-RESP",
+        reason: "设置“ideology.sensitive_days”（敏感时间节点）无法读取",
+    })
 }
 
 /// The period of the study group's sessions in force on `day` (STUDY-GROUP). A stored value that

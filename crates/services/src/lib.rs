@@ -20,6 +20,7 @@ pub mod elections;
 pub mod export;
 pub mod findings;
 pub mod home;
+pub mod ideology_events;
 pub mod ideology_positions;
 pub mod import;
 mod import_decision;

@@ -21,6 +21,7 @@ test_support::on_both_backends!(
     report_one_matter_refuses_two_matters_a_skipped_level_and_a_report_with_a_request,
     report_one_matter_an_overdue_answer_is_the_superiors_finding_and_a_forward_goes_up,
     ideology_resp_positions_are_registered_and_due_for_review_a_year_on,
+    ideology_resp_an_event_on_a_sensitive_day_needs_its_approval_beforehand,
 );
 
 fn day(s: &str) -> NaiveDate {
@@ -446,4 +447,59 @@ async fn ideology_resp_positions_are_registered_and_due_for_review_a_year_on(db:
     assert_eq!(s.positions(&c, root).await.unwrap().positions.len(), 1);
     let file = s.positions_ledger_file(&c, root, services::ledger::LedgerFormat::Xlsx).await.unwrap();
     assert!(file.bytes.len() > 1_000);
+}
+
+fn event(held_on: &str, approved_on: &str) -> domain::ideology_event::EventInput {
+    domain::ideology_event::EventInput {
+        kind: "report_meeting".into(),
+        title: "形势政策报告会".into(),
+        held_on: held_on.into(),
+        place: "学校报告厅".into(),
+        responsible: "一中党支部（王老师）".into(),
+        approved_by: if approved_on.is_empty() { String::new() } else { "县教育局党委".into() },
+        approved_on: approved_on.into(),
+        ..Default::default()
+    }
+}
+
+async fn ideology_resp_an_event_on_a_sensitive_day_needs_its_approval_beforehand(db: Db) {
+    let School { s, root, branch, .. } = school(db).await;
+    let c = console_actor();
+    s.set_setting(&c, root, domain::settings::IDEOLOGY_SENSITIVE_DAYS, "2026-06-01..2026-06-05", "2026-01-01")
+        .await
+        .unwrap();
+    // From 1 September the committee marks 1 October instead; June's days stay sensitive for
+    // events held in June (each event is judged by the setting in force on its own day).
+    s.set_setting(&c, root, domain::settings::IDEOLOGY_SENSITIVE_DAYS, "2026-10-01", "2026-09-01").await.unwrap();
+    let refused = |r: Result<i64, ServiceError>| match r {
+        Err(ServiceError::Invalid(e)) => e.rule().map(|r| r.rule_id.clone()).unwrap_or_default(),
+        other => panic!("refused: {other:?}"),
+    };
+    // The day before and the day after the range: recorded without approval, not sensitive.
+    for held in ["2026-05-31", "2026-06-06"] {
+        s.record_ideology_event(&c, branch, &event(held, "")).await.unwrap();
+    }
+    // Its first and last day, and 1 October under the later setting: refused, naming the rule.
+    for held in ["2026-06-01", "2026-06-05", "2026-10-01"] {
+        assert_eq!(refused(s.record_ideology_event(&c, branch, &event(held, "")).await), "IDEOLOGY-RESP", "{held}");
+    }
+    // Approved the day after it was held: refused under the rule; approved beforehand: recorded.
+    assert_eq!(refused(s.record_ideology_event(&c, branch, &event("2026-06-02", "2026-06-03")).await), "IDEOLOGY-RESP");
+    s.record_ideology_event(&c, branch, &event("2026-06-02", "2026-05-20")).await.unwrap();
+    s.record_ideology_event(&c, branch, &event("2026-10-01", "2026-10-01")).await.unwrap();
+    let e = s.ideology_events(&c, root, 2026).await.unwrap();
+    let marks: Vec<(String, bool)> = e.events.iter().map(|x| (x.held_on.to_string(), x.sensitive)).collect();
+    assert_eq!(
+        marks,
+        [
+            ("2026-05-31".to_string(), false),
+            ("2026-06-02".to_string(), true),
+            ("2026-06-06".to_string(), false),
+            ("2026-10-01".to_string(), true)
+        ]
+    );
+    assert_eq!(e.sensitive_days, [day("2026-10-01")], "the hint shows the setting in force at the year's end");
+    assert!(e.can_record);
+    let file = s.ideology_events_ledger_file(&c, root, 2026, services::ledger::LedgerFormat::Pdf).await.unwrap();
+    assert!(file.bytes.starts_with(b"%PDF"));
 }

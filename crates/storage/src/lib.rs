@@ -29,6 +29,7 @@ pub mod db;
 pub mod decision;
 pub mod dues;
 pub mod election;
+pub mod ideology_event;
 pub mod ideology_position;
 pub mod major_decision;
 pub mod major_matter_report;

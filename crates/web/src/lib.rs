@@ -37,6 +37,7 @@ mod member_timeline;
 mod members;
 pub mod openapi;
 mod orgs;
+mod ideology_events;
 mod positions;
 mod recruit_papers;
 mod recruitment;
@@ -130,6 +131,7 @@ fn routes() -> ui::Routes {
         .merge(major_decisions::routes())
         .merge(reports::routes())
         .merge(positions::routes())
+        .merge(ideology_events::routes())
         .merge(contest::routes())
         .nest(
             "/api/v1",
@@ -154,6 +156,7 @@ fn routes() -> ui::Routes {
                 .merge(major_decisions::api_routes())
                 .merge(reports::api_routes())
                 .merge(positions::api_routes())
+                .merge(ideology_events::api_routes())
                 .merge(api_contest::routes()),
         )
         .route("/assets/app.css", get(css))
