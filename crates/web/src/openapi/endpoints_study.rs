@@ -148,4 +148,20 @@ pub const STUDY: &[Endpoint] = &[
         response: Some("Done"),
         tag: "positions",
     },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/ideology-events",
+        summary: "本组织及下级一年内登记的报告会、研讨会、讲座、论坛等活动，含审批情况和是否处于敏感时间节点，以及党委设定的本年敏感时间节点（IDEOLOGY-RESP）",
+        request: None,
+        response: Some("IdeologyEventList"),
+        tag: "positions",
+    },
+    Endpoint {
+        method: "post",
+        path: "/orgs/{id}/ideology-events",
+        summary: "登记活动；举办日期处于党委设定的敏感时间节点（按举办当日有效的设置）时须填写审批单位和不晚于举办日期的审批日期，否则拒绝并给出 rule_id IDEOLOGY-RESP；返回 id",
+        request: Some("EventInput"),
+        response: Some("Created"),
+        tag: "positions",
+    },
 ];

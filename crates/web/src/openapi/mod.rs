@@ -187,6 +187,9 @@ mod endpoints_study;
     crate::positions::PositionOut,
     crate::positions::PositionRegister,
     domain::ideology_position::PositionInput,
+    crate::ideology_events::IdeologyEventOut,
+    crate::ideology_events::IdeologyEventList,
+    domain::ideology_event::EventInput,
     domain::ideology_position::PositionKind,
     crate::api_contest::QuestionOut,
     crate::api_contest::QuestionBankOut,
@@ -345,7 +348,11 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
             source["required"] = json!(true);
             out.extend([y, source, param("dry_run", boolean(), "true：只检查，不导入")]);
         }
-        ("get", "/orgs/{id}/training/classes" | "/members/{id}/hours" | "/orgs/{id}/major-decisions") => {
+        (
+            "get",
+            "/orgs/{id}/training/classes" | "/members/{id}/hours" | "/orgs/{id}/major-decisions"
+            | "/orgs/{id}/ideology-events",
+        ) => {
             out.push(param("year", year(), "年度，默认本年"))
         }
         ("get", "/orgs/{id}/training/hours") => {
@@ -467,6 +474,7 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
             | "/orgs/{id}/major-decisions"
             | "/orgs/{id}/reports"
             | "/orgs/{id}/positions"
+            | "/orgs/{id}/ideology-events"
             | "/orgs/{id}/questions"
             | "/orgs/{id}/contests",
         ) => ("201", vec!["application/json"]),
