@@ -127,7 +127,11 @@ impl EventInput {
         let refuse = |e: &mut FieldErrors, field: &str, message: &str| e.add_rule(field, message, RULE_ID, CITATION);
         match (approved_by.is_empty(), approved_on, self.approved_on.trim().is_empty()) {
             (true, None, true) if sensitive => {
-                refuse(&mut e, "approved_on", "该日期是党委设定的敏感时间节点，活动须事先经审批，请填写审批单位和审批日期");
+                refuse(
+                    &mut e,
+                    "approved_on",
+                    "该日期是党委设定的敏感时间节点，活动须事先经审批，请填写审批单位和审批日期",
+                );
             }
             (true, Some(_), _) => e.add("approved_by", "请填写审批单位或审批人"),
             (false, None, true) => e.add("approved_on", "请填写审批日期"),
@@ -197,7 +201,10 @@ mod tests {
             assert!(e.get("approved_on").is_some());
         }
         // With its approval, on the day itself: recorded and marked sensitive.
-        let approved = EventInput { approved_by: "县委教育工委".into(), approved_on: "2026-06-01".into(), ..input("2026-06-01") };
+        let approved =
+            EventInput {
+                approved_by: "县委教育工委".into(), approved_on: "2026-06-01".into(), ..input("2026-06-01")
+            };
         let ev = approved.check(today, &sensitive()).unwrap();
         assert!(ev.sensitive);
         assert_eq!(ev.approval, Some(("县委教育工委".to_string(), d(2026, 6, 1))));

@@ -733,7 +733,10 @@ pub fn study_group_period_on(
         Some("month") => Ok(PeriodKind::Month),
         Some("two_months") | None => Ok(PeriodKind::TwoMonths),
         Some("quarter") => Ok(PeriodKind::Quarter),
-        Some(_) => Err(RuleSetError::Malformed { id: "STUDY-GROUP", reason: "设置“study_group.period”（中心组学习频次）无法读取" }),
+        Some(_) => Err(RuleSetError::Malformed {
+            id: "STUDY-GROUP",
+            reason: "设置“study_group.period”（中心组学习频次）无法读取",
+        }),
     }
 }
 

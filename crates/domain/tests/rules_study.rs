@@ -21,7 +21,8 @@ fn committee() -> OrgFacts {
 }
 
 fn with_study_group() -> Rules {
-    let local: Vec<AnyRule> = org_life::local_study_group(PeriodKind::TwoMonths).into_iter().map(AnyRule::from).collect();
+    let local: Vec<AnyRule> =
+        org_life::local_study_group(PeriodKind::TwoMonths).into_iter().map(AnyRule::from).collect();
     Rules::national().tighten(&local).unwrap()
 }
 
@@ -32,7 +33,10 @@ fn found(rules: &Rules, records: &[RecordFact], as_of: NaiveDate) -> Vec<Finding
 #[test]
 fn study_group_is_local_and_off_by_default() {
     assert!(Rules::national().info("STUDY-GROUP").is_none());
-    assert_eq!(org_life::local_study_group(PeriodKind::TwoMonths)[0].source, RuleSource::Local(org_life::LOCAL_STUDY_GROUP.to_string()));
+    assert_eq!(
+        org_life::local_study_group(PeriodKind::TwoMonths)[0].source,
+        RuleSource::Local(org_life::LOCAL_STUDY_GROUP.to_string())
+    );
     assert!(found(&Rules::national(), &[], d(2026, 12, 31)).is_empty());
 }
 

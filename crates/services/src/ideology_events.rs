@@ -121,10 +121,21 @@ impl Services {
                 ]
             })
             .collect();
-        let headers = ["序号", "日期", "组织", "类别", "活动名称", "地点或平台", "主讲人", "主办和责任人", "审批", "敏感时间节点"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let headers = [
+            "序号",
+            "日期",
+            "组织",
+            "类别",
+            "活动名称",
+            "地点或平台",
+            "主讲人",
+            "主办和责任人",
+            "审批",
+            "敏感时间节点",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let sensitive = r.events.iter().filter(|e| e.sensitive).count();
         let doc = reports::table_doc::TableDoc {
             title: format!("{}{}年意识形态活动登记台账", r.org_name, year),

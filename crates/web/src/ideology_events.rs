@@ -22,9 +22,9 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::{ApiResult, Created, body, created, id_of, ok};
-use crate::error::ApiError;
 use crate::auth::{ApiViewer, PageViewer, Viewer};
 use crate::dues::{query, year_param};
+use crate::error::ApiError;
 use crate::ui::{CheckedForm, PageResult, Routes, get_s, id_param, nav, render_status, see_other};
 use crate::view::Field;
 
@@ -152,9 +152,9 @@ async fn record(State(state): State<AppState>, Path(id): Path<String>, f: Checke
     let ev = input(&f.fields);
     match state.services.record_ideology_event(&f.viewer.actor, id, &ev).await {
         Ok(_) => {
-            let year = ev.held_on().map_or_else(|| chrono::Datelike::year(&state.services.today()), |d| {
-                chrono::Datelike::year(&d)
-            });
+            let year = ev
+                .held_on()
+                .map_or_else(|| chrono::Datelike::year(&state.services.today()), |d| chrono::Datelike::year(&d));
             see_other(&format!("/orgs/{id}/ideology-events?year={year}"))
         }
         Err(ServiceError::Invalid(e)) => {

@@ -98,7 +98,7 @@ enum Command {
     #[command(subcommand)]
     MajorDecisions(major_decisions::MajorDecisionCommand),
     /// 请示报告 (REPORT-ONE-MATTER): an org's requests and reports sent up and received, and the log;
-    /// the register of ideological positions (IDEOLOGY-RESP).
+    /// the register of ideological positions and the events on sensitive dates (IDEOLOGY-RESP).
     #[command(subcommand)]
     Reports(major_matter_reports::ReportCommand),
     /// The "学条例" knowledge contest (知识竞赛): contests, results per org, the results ledger,

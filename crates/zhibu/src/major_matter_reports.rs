@@ -1,7 +1,7 @@
 //! `zhibu reports`: an org's requests and reports (请示报告, REPORT-ONE-MATTER), sent up and
 //! received from below, as a table or JSON lines, and its log as a ledger (.xlsx or PDF); and the
-//! register of ideological positions (IDEOLOGY-RESP); read through the services with the console's
-//! scope.
+//! register of ideological positions and the year's events on the ideological front (IDEOLOGY-RESP);
+//! read through the services with the console's scope.
 
 use std::path::PathBuf;
 
@@ -34,12 +34,26 @@ pub enum ReportCommand {
         org: String,
         file: Option<PathBuf>,
     },
+    /// The year's events (报告会、研讨会、讲座、论坛等) of the org's subtree with their approval and
+    /// whether their day was sensitive (IDEOLOGY-RESP); with FILE (.xlsx or .pdf), its ledger
+    /// instead. Ends with an `EVENTS …` line.
+    Events {
+        #[arg(long)]
+        org: String,
+        /// The year (default: this year).
+        #[arg(long)]
+        year: Option<i32>,
+        file: Option<PathBuf>,
+    },
 }
 
 impl ReportCommand {
     pub fn org(&self) -> &str {
         match self {
-            Self::List { org, .. } | Self::Ledger { org, .. } | Self::Positions { org, .. } => org,
+            Self::List { org, .. }
+            | Self::Ledger { org, .. }
+            | Self::Positions { org, .. }
+            | Self::Events { org, .. } => org,
         }
     }
 }
@@ -104,6 +118,33 @@ pub async fn run(services: &Services, org: i64, command: &ReportCommand) -> Resu
             }
             let overdue = p.positions.iter().filter(|x| x.overdue).count();
             println!("POSITIONS org={} positions={} overdue={overdue}", p.org_id, p.positions.len());
+        }
+        ReportCommand::Events { year, file, .. } => {
+            let year = year.unwrap_or_else(|| chrono::Datelike::year(&services.today()));
+            if let Some(file) = file {
+                let format = crate::recruitment::format_of(file)?;
+                let f = services.ideology_events_ledger_file(&actor, org, year, format).await?;
+                std::fs::write(file, &f.bytes).with_context(|| format!("cannot write {}", file.display()))?;
+                println!("{} written to {}", f.file_name, file.display());
+            } else {
+                let e = services.ideology_events(&actor, org, year).await?;
+                println!("日期\t组织\t类别\t活动名称\t地点或平台\t主办和责任人\t审批\t敏感时间节点");
+                for x in &e.events {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        x.held_on.iso(),
+                        x.org_name,
+                        x.kind.label(),
+                        x.title,
+                        x.place,
+                        x.responsible,
+                        services::ideology_events::approval_text(x),
+                        if x.sensitive { "是" } else { "否" }
+                    );
+                }
+                let sensitive = e.events.iter().filter(|x| x.sensitive).count();
+                println!("EVENTS org={} year={year} events={} sensitive={sensitive}", e.org_id, e.events.len());
+            }
         }
     }
     Ok(std::process::ExitCode::SUCCESS)

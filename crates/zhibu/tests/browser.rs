@@ -358,6 +358,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     steps::recruitment(&ui, &accounts).await;
     steps::major_decisions(&ui, &accounts).await;
     steps::reports(&ui, &accounts).await;
+    steps::ideology(&ui, &accounts).await;
 }
 
 /// `/members/{id}`, possibly with a query string.

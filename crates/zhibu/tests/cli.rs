@@ -375,6 +375,22 @@ fn major_decisions_through_the_cli() {
     let ledger = dir.path().join("positions.xlsx");
     let out = zhibu(dir.path()).args(["reports", "positions", "--org", "县教育局党委"]).arg(&ledger).output().unwrap();
     assert!(out.status.success() && std::fs::metadata(&ledger).unwrap().len() > 1000);
+    // The events of 2025: an approved report meeting on a sensitive day, a seminar without one.
+    let out =
+        zhibu(dir.path()).args(["reports", "events", "--org", "县教育局党委", "--year", "2025"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("形势政策报告会"), "{stdout}");
+    assert!(
+        stdout.lines().last().is_some_and(|l| l.starts_with("EVENTS org=") && l.ends_with("sensitive=1")),
+        "{stdout}"
+    );
+    let ledger = dir.path().join("events.pdf");
+    let out = zhibu(dir.path())
+        .args(["reports", "events", "--org", "县教育局党委", "--year", "2025"])
+        .arg(&ledger)
+        .output()
+        .unwrap();
+    assert!(out.status.success() && std::fs::read(&ledger).unwrap().starts_with(b"%PDF"));
     for name in ["sanzhong.xlsx", "sanzhong.pdf"] {
         let file = dir.path().join(name);
         let out = zhibu(dir.path())

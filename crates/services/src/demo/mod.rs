@@ -487,6 +487,10 @@ impl Services {
         let positions =
             storage::bulk_positions::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
         tracing::info!("demo: {positions} ideological positions");
+        let events =
+            storage::bulk_positions::generate_events(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms())
+                .await?;
+        tracing::info!("demo: {events} events on the ideological front");
         // The knowledge contest: a bank, a past contest and one open today (demo::contest).
         let contests = contest::seed(
             &mut tx,
@@ -586,10 +590,10 @@ impl Services {
     }
 }
 
-/// A day from `from` to `to` (both included), uniformly; `from` when the range is empty.
 /// The local rule sets the demo's committee has switched on since the first day of the demo's
 /// records, so that the school, study and ideological-work rules (SZK-LECTURE, STUDY-GROUP,
-/// IDEOLOGY-RESP) judge the demo's gaps.
+/// IDEOLOGY-RESP) judge the demo's gaps; and the sensitive days of both years (early June and
+/// the National Day holiday) that the demo's events on those days were approved for.
 pub(crate) async fn switch_on_local_rule_sets(
     tx: &mut storage::Tx,
     root_id: i64,
@@ -602,8 +606,16 @@ pub(crate) async fn switch_on_local_rule_sets(
         let key = domain::settings::rule_set_key(name);
         storage::settings::insert(tx, root_id, root_path, key, "on", &from, 0).await?;
     }
+    let days = (as_of.year() - 1..=as_of.year())
+        .map(|y| format!("{y:04}-06-01..{y:04}-06-05、{y:04}-10-01..{y:04}-10-07"))
+        .collect::<Vec<_>>()
+        .join("、");
+    storage::settings::insert(tx, root_id, root_path, domain::settings::IDEOLOGY_SENSITIVE_DAYS, &days, &from, 0)
+        .await?;
     Ok(())
 }
+
+/// A day from `from` to `to` (both included), uniformly; `from` when the range is empty.
 
 pub(crate) fn date_between(rng: &mut impl Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     let span = (to - from).num_days().max(0);

@@ -350,11 +350,11 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
         }
         (
             "get",
-            "/orgs/{id}/training/classes" | "/members/{id}/hours" | "/orgs/{id}/major-decisions"
+            "/orgs/{id}/training/classes"
+            | "/members/{id}/hours"
+            | "/orgs/{id}/major-decisions"
             | "/orgs/{id}/ideology-events",
-        ) => {
-            out.push(param("year", year(), "年度，默认本年"))
-        }
+        ) => out.push(param("year", year(), "年度，默认本年")),
         ("get", "/orgs/{id}/training/hours") => {
             out.push(param("year", year(), "年度，默认本年"));
             out.push(param(

@@ -530,3 +530,49 @@ pub(crate) async fn reports(ui: &Ui, accounts: &Accounts) {
     ui.logout().await;
     eprintln!("step: a request with two matters refused, then sent with one and answered, at phone width");
 }
+
+/// 意识形态阵地 and the events on sensitive dates at phone width (IDEOLOGY-RESP): the committee's
+/// administrator records the review of an overdue position, then an event on a sensitive day of
+/// the demo's setting, refused without its approval (naming the rule) and recorded with it.
+pub(crate) async fn ideology(ui: &Ui, accounts: &Accounts) {
+    use chrono::Datelike;
+    ui.login(&accounts.jiaoyuju.0, &accounts.jiaoyuju.1).await;
+    ui.goto("/orgs").await;
+    let root = ui.wait_css("ul#org-tree a[href^='/orgs/']").await;
+    let href = root.attr("href").await.expect("read the root's link").unwrap_or_default();
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("{href}/positions")).await;
+    ui.wait_css("table#positions").await;
+    let overdue = ui.count("table#positions tr.short").await;
+    assert!(overdue >= 1, "the demo leaves positions unreviewed for over a year");
+    ui.click("table#positions tr.short button.review-position").await;
+    ui.wait_css("table#positions").await;
+    assert_eq!(ui.count("table#positions tr.short").await, overdue - 1, "the review is recorded");
+    ui.assert_fits_width("the register of positions").await;
+    ui.click("a#ideology-events").await;
+    ui.wait_css("form#event-form").await;
+    // 2 June of this year once it has passed, else of last year: the demo marks 1–5 June of both.
+    let today = chrono::Local::now().date_naive();
+    let june = chrono::NaiveDate::from_ymd_opt(today.year(), 6, 2).expect("2 June");
+    let held = if june <= today { june } else { june.with_year(today.year() - 1).expect("2 June last year") };
+    let approved = held - chrono::Days::new(7);
+    let title = "“七一”形势政策报告会（浏览器）";
+    ui.fill("form#event-form", "kind", "report_meeting").await;
+    ui.fill("form#event-form", "title", title).await;
+    ui.fill("form#event-form", "held_on", &held.to_string()).await;
+    ui.fill("form#event-form", "place", "学校报告厅").await;
+    ui.fill("form#event-form", "responsible", "宣传委员").await;
+    ui.click("button#save-event").await;
+    ui.wait_text(".field-error[data-field=approved_on]", |t| t.contains("敏感时间节点") && t.contains("IDEOLOGY-RESP"))
+        .await;
+    ui.fill("form#event-form", "approved_by", "县委教育工委").await;
+    ui.fill("form#event-form", "approved_on", &approved.to_string()).await;
+    ui.assert_fits_width("the event form").await;
+    ui.click("button#save-event").await;
+    let listed = ui.wait_text("table#events", |t| t.contains(title)).await;
+    assert!(listed.contains("敏感时间节点"), "{listed}");
+    ui.shot("ideology-events").await;
+    ui.client.set_window_size(1280, 900).await.expect("desktop width");
+    ui.logout().await;
+    eprintln!("step: a position's review, and an event on a sensitive day refused without approval, then recorded");
+}

@@ -241,6 +241,10 @@ impl Services {
         let positions =
             storage::bulk_positions::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
         tracing::info!("demo: {positions} ideological positions");
+        let events =
+            storage::bulk_positions::generate_events(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms())
+                .await?;
+        tracing::info!("demo: {events} events on the ideological front");
         // The knowledge contest (demo::contest).
         let contests = super::contest::seed(
             &mut tx,
