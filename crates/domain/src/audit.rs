@@ -79,6 +79,7 @@ pub fn action_label(action: &str) -> &str {
         "report.respond" => "办理请示",
         "report.ledger_export" => "导出请示报告台账",
         "ideology_event.record" => "登记意识形态活动",
+        "study_group.ledger_export" => "导出理论学习中心组学习记录",
         "ideology_event.ledger_export" => "导出意识形态活动台账",
         "ideology_position.record" => "登记意识形态阵地",
         "ideology_position.review" => "复查意识形态阵地",
@@ -89,7 +90,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// Every action with its name, for the audit page's filter.
-pub const ACTIONS: [&str; 80] = [
+pub const ACTIONS: [&str; 81] = [
     "member.create",
     "member.update",
     "member.update_contact",
@@ -161,6 +162,7 @@ pub const ACTIONS: [&str; 80] = [
     "report.ledger_export",
     "report.attach",
     "ideology_event.record",
+    "study_group.ledger_export",
     "ideology_event.ledger_export",
     "ideology_position.record",
     "ideology_position.review",

@@ -25,6 +25,7 @@ pub mod ideology_positions;
 pub mod import;
 mod import_decision;
 pub mod ledger;
+pub mod ledger_set;
 pub mod major_decisions;
 pub mod major_matter_reports;
 pub mod members;

@@ -22,6 +22,7 @@ test_support::on_both_backends!(
     report_one_matter_an_overdue_answer_is_the_superiors_finding_and_a_forward_goes_up,
     ideology_resp_positions_are_registered_and_due_for_review_a_year_on,
     ideology_resp_an_event_on_a_sensitive_day_needs_its_approval_beforehand,
+    study_group_record_book_and_every_ledger_of_the_set_come_from_the_records,
 );
 
 fn day(s: &str) -> NaiveDate {
@@ -502,4 +503,48 @@ async fn ideology_resp_an_event_on_a_sensitive_day_needs_its_approval_beforehand
     assert!(e.can_record);
     let file = s.ideology_events_ledger_file(&c, root, 2026, services::ledger::LedgerFormat::Pdf).await.unwrap();
     assert!(file.bytes.starts_with(b"%PDF"));
+}
+
+async fn study_group_record_book_and_every_ledger_of_the_set_come_from_the_records(db: Db) {
+    use services::ledger_set::LedgerKind;
+    let School { s, root, branch, ids } = school(db).await;
+    let c = console_actor();
+    committee_meetings(&s, root, ids).await;
+    let session = MeetingInput {
+        kind: "study_group_session".into(),
+        held_on: "2026-05-10".into(),
+        topic: "学习贯彻党的二十届三中全会精神".into(),
+        first_agenda_item: "学习习近平总书记最新重要讲话".into(),
+        host_member_id: Some(ids[0]),
+        recorder_member_id: Some(ids[1]),
+        exceptions: [(ids[2], ("absent".to_string(), "外出培训".to_string()))].into_iter().collect(),
+        ..Default::default()
+    };
+    s.record_meeting(&c, root, &session).await.unwrap();
+    let book = s.study_group_book(&c, root, 2026).await.unwrap();
+    let rows = &book.sections[0].rows;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0][1], "2026-05-10");
+    assert_eq!(rows[0][4], "学习习近平总书记最新重要讲话");
+    assert_eq!(rows[0][5], "张书记");
+    assert_eq!(rows[0][7], "李老师（外出培训）");
+    assert!(book.sections[1].rows.is_empty(), "the committee meetings named no 第一议题");
+    // The committee's set has its record book and dues account; the branch's its dues sheets.
+    let kinds = |set: services::ledger_set::LedgerSet| set.ledgers.iter().map(|l| l.kind).collect::<Vec<_>>();
+    let committee = kinds(s.ledger_set(&c, root, 2026).await.unwrap());
+    let school = kinds(s.ledger_set(&c, branch, 2026).await.unwrap());
+    assert!(committee.contains(&LedgerKind::StudyGroup) && committee.contains(&LedgerKind::DuesAccount));
+    assert!(!committee.contains(&LedgerKind::DuesSheet));
+    assert!(school.contains(&LedgerKind::DuesSheet) && !school.contains(&LedgerKind::StudyGroup));
+    // Every ledger each keeps is generated; one it does not keep is refused by its field.
+    for (org, kinds) in [(root, committee), (branch, school)] {
+        for kind in kinds {
+            let f = s.ledger_of_set(&c, org, kind, 2026, services::ledger::LedgerFormat::Xlsx).await;
+            assert!(f.is_ok_and(|f| f.bytes.starts_with(b"PK")), "{kind:?} of {org}");
+        }
+    }
+    let r = s.ledger_of_set(&c, branch, LedgerKind::StudyGroup, 2026, services::ledger::LedgerFormat::Xlsx).await;
+    assert!(matches!(r, Err(ServiceError::Invalid(e)) if e.get("kind").is_some()));
+    let r = s.ledger_set(&c, root, 2027).await;
+    assert!(matches!(r, Err(ServiceError::Invalid(e)) if e.get("year").is_some()), "a year still ahead");
 }

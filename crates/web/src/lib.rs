@@ -31,6 +31,7 @@ mod fix;
 mod home;
 mod ideology_events;
 mod lapse;
+mod ledger_set;
 pub mod life;
 mod major_decisions;
 mod meetings;
@@ -132,6 +133,7 @@ fn routes() -> ui::Routes {
         .merge(reports::routes())
         .merge(positions::routes())
         .merge(ideology_events::routes())
+        .merge(ledger_set::routes())
         .merge(contest::routes())
         .nest(
             "/api/v1",
@@ -157,6 +159,7 @@ fn routes() -> ui::Routes {
                 .merge(reports::api_routes())
                 .merge(positions::api_routes())
                 .merge(ideology_events::api_routes())
+                .merge(ledger_set::api_routes())
                 .merge(api_contest::routes()),
         )
         .route("/assets/app.css", get(css))

@@ -6,6 +6,7 @@ mod config;
 mod contest;
 mod dues;
 mod import;
+mod ledgers;
 mod major_decisions;
 mod major_matter_reports;
 mod recruitment;
@@ -101,6 +102,10 @@ enum Command {
     /// the register of ideological positions and the events on sensitive dates (IDEOLOGY-RESP).
     #[command(subcommand)]
     Reports(major_matter_reports::ReportCommand),
+    /// An org's ledger set (台账) for a year: listed, or written out as .xlsx and PDF files into a
+    /// folder, all generated from the records.
+    #[command(subcommand)]
+    Ledgers(ledgers::LedgerCommand),
     /// The "学条例" knowledge contest (知识竞赛): contests, results per org, the results ledger,
     /// question sheet imports.
     #[command(subcommand)]
@@ -521,6 +526,11 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let services = open(&cfg).await?;
             let org = resolve_org(&services, command.org()).await?;
             major_matter_reports::run(&services, org, &command).await
+        }
+        Command::Ledgers(command) => {
+            let services = open(&cfg).await?;
+            let org = resolve_org(&services, command.org()).await?;
+            ledgers::run(&services, org, &command).await
         }
         Command::Contest(command) => {
             let services = open(&cfg).await?;

@@ -391,6 +391,37 @@ fn major_decisions_through_the_cli() {
         .output()
         .unwrap();
     assert!(out.status.success() && std::fs::read(&ledger).unwrap().starts_with(b"%PDF"));
+    // The ledger set: the committee's list, and its 中心组 record book written into a folder.
+    let out = zhibu(dir.path()).args(["ledgers", "list", "--org", "县教育局党委", "--year", "2025"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("study_group\t理论学习中心组学习记录"), "{stdout}");
+    assert!(!stdout.contains("dues_sheet"), "a committee keeps no branch dues sheet: {stdout}");
+    let folder = dir.path().join("ledgers");
+    let out = zhibu(dir.path())
+        .args([
+            "ledgers",
+            "write",
+            "--org",
+            "县教育局党委",
+            "--year",
+            "2025",
+            "--kind",
+            "study_group",
+            "--format",
+            "xlsx",
+        ])
+        .arg(&folder)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.trim_end().ends_with("written=1"), "{stdout}");
+    assert!(folder.join("县教育局党委2025年理论学习中心组学习记录.xlsx").exists(), "{stdout}");
+    let out = zhibu(dir.path())
+        .args(["ledgers", "write", "--org", "县教育局党委", "--kind", "dues_sheet"])
+        .arg(&folder)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a ledger the org does not keep is refused");
     for name in ["sanzhong.xlsx", "sanzhong.pdf"] {
         let file = dir.path().join(name);
         let out = zhibu(dir.path())

@@ -616,7 +616,6 @@ pub(crate) async fn switch_on_local_rule_sets(
 }
 
 /// A day from `from` to `to` (both included), uniformly; `from` when the range is empty.
-
 pub(crate) fn date_between(rng: &mut impl Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     let span = (to - from).num_days().max(0);
     from + chrono::Days::new(rng.gen_range(0..=span) as u64)

@@ -297,6 +297,22 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "get",
+        path: "/orgs/{id}/ledgers",
+        summary: "本组织的台账清单（按组织类别：组织生活、中心组学习、培训、请示报告、三重一大、意识形态、党费、发展党员、党内统计），每本由记录即时生成",
+        request: None,
+        response: Some("LedgerSetOut"),
+        tag: "org_life",
+    },
+    Endpoint {
+        method: "get",
+        path: "/orgs/{id}/ledgers/{kind}",
+        summary: "下载台账清单中的一本：year=年度，format=xlsx|pdf；本组织不登记的台账返回 400（导出记入审计）",
+        request: None,
+        response: None,
+        tag: "org_life",
+    },
+    Endpoint {
+        method: "get",
         path: "/orgs/{id}/settings",
         summary: "党委设置：每项设置的现行取值、来源（本组织、上级或默认）和本组织的变更记录",
         request: None,

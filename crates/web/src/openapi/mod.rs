@@ -188,6 +188,9 @@ mod endpoints_study;
     crate::positions::PositionRegister,
     domain::ideology_position::PositionInput,
     crate::ideology_events::IdeologyEventOut,
+    crate::ledger_set::LedgerOut,
+    crate::ledger_set::LedgerSetOut,
+    services::ledger_set::LedgerKind,
     crate::ideology_events::IdeologyEventList,
     domain::ideology_event::EventInput,
     domain::ideology_position::PositionKind,
@@ -276,10 +279,15 @@ fn one_of(values: &[&str]) -> Value {
 
 fn query_params(method: &str, path: &str) -> Vec<Value> {
     let mut out = Vec::new();
-    // Every `{name}` segment is an integer id.
+    // Every `{name}` segment is an integer id, but a ledger's kind.
     for segment in path.split('/') {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            out.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "integer"}}));
+            let schema = if name == "kind" {
+                json!({"$ref": "#/components/schemas/LedgerKind"})
+            } else {
+                json!({"type": "integer"})
+            };
+            out.push(json!({"name": name, "in": "path", "required": true, "schema": schema}));
         }
     }
     let member_filters = |out: &mut Vec<Value>| {
@@ -400,6 +408,11 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
         ("get", "/orgs/{id}/recruitment/filings") | ("get", "/recruits/{id}/record") => {
             out.push(param("format", one_of(&["xlsx", "pdf"]), "xlsx（默认）或 pdf"))
         }
+        ("get", "/orgs/{id}/ledgers") => out.push(param("year", year(), "年度，默认本年（不晚于本年）")),
+        ("get", "/orgs/{id}/ledgers/{kind}") => {
+            out.push(param("year", year(), "年度，默认本年（不晚于本年）；登记簿现状类台账忽略"));
+            out.push(param("format", one_of(&["xlsx", "pdf"]), "xlsx（默认）或 pdf"));
+        }
         ("get", "/orgs/{id}/ledger") => {
             out.push(param("year", year(), "年份，默认本年（不晚于明年）"));
             out.push(param("format", one_of(&["xlsx", "pdf"]), "xlsx（默认）或 pdf"));
@@ -447,9 +460,13 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
     match (method, path) {
         ("get", "/members/template.xlsx") => ("200", vec![XLSX]),
         ("get", "/members/export") | ("get", "/orgs/export") => ("200", vec![XLSX, CSV]),
-        ("get", "/orgs/{id}/ledger" | "/orgs/{id}/recruitment/filings" | "/recruits/{id}/record") => {
-            ("200", vec![XLSX, PDF])
-        }
+        (
+            "get",
+            "/orgs/{id}/ledger"
+            | "/orgs/{id}/ledgers/{kind}"
+            | "/orgs/{id}/recruitment/filings"
+            | "/recruits/{id}/record",
+        ) => ("200", vec![XLSX, PDF]),
         ("get", "/recruits/{id}/documents/{doc}") => ("200", vec!["application/octet-stream"]),
         (
             "post",

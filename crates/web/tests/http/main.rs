@@ -10,6 +10,7 @@ mod contest;
 mod decisions;
 mod dues;
 mod elections;
+mod ledgers;
 mod major_decisions;
 mod members;
 mod org_life;

@@ -533,7 +533,8 @@ pub(crate) async fn reports(ui: &Ui, accounts: &Accounts) {
 
 /// 意识形态阵地 and the events on sensitive dates at phone width (IDEOLOGY-RESP): the committee's
 /// administrator records the review of an overdue position, then an event on a sensitive day of
-/// the demo's setting, refused without its approval (naming the rule) and recorded with it.
+/// the demo's setting, refused without its approval (naming the rule) and recorded with it; then
+/// the committee's ledger set.
 pub(crate) async fn ideology(ui: &Ui, accounts: &Accounts) {
     use chrono::Datelike;
     ui.login(&accounts.jiaoyuju.0, &accounts.jiaoyuju.1).await;
@@ -572,6 +573,13 @@ pub(crate) async fn ideology(ui: &Ui, accounts: &Accounts) {
     let listed = ui.wait_text("table#events", |t| t.contains(title)).await;
     assert!(listed.contains("敏感时间节点"), "{listed}");
     ui.shot("ideology-events").await;
+    // The committee's ledger set lists its 中心组 record book among the ledgers it keeps.
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("{href}/ledgers")).await;
+    ui.wait_css("tr#ledger-study_group a.ledger-pdf").await;
+    assert_eq!(ui.count("tr#ledger-dues_sheet").await, 0, "a committee keeps no branch dues sheet");
+    ui.assert_fits_width("the ledger set").await;
+    ui.shot("ledgers").await;
     ui.client.set_window_size(1280, 900).await.expect("desktop width");
     ui.logout().await;
     eprintln!("step: a position's review, and an event on a sensitive day refused without approval, then recorded");
