@@ -80,6 +80,15 @@ pub fn action_label(action: &str) -> &str {
         "report.ledger_export" => "导出请示报告台账",
         "ideology_event.record" => "登记意识形态活动",
         "study_group.ledger_export" => "导出理论学习中心组学习记录",
+        "unit.record" => "登记单位",
+        "unit.update" => "修改单位信息",
+        "unit.link" => "关联单位与党组织",
+        "unit.unlink" => "取消单位与党组织的关联",
+        "unit.instructor_add" => "选派党建指导员",
+        "unit.instructor_end" => "党建指导员离任",
+        "unit.inspection" => "登记单位年检",
+        "unit.import" => "导入单位名单",
+        "coverage.ledger_export" => "导出党组织覆盖情况台账",
         "ideology_event.ledger_export" => "导出意识形态活动台账",
         "ideology_position.record" => "登记意识形态阵地",
         "ideology_position.review" => "复查意识形态阵地",
@@ -90,7 +99,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// Every action with its name, for the audit page's filter.
-pub const ACTIONS: [&str; 81] = [
+pub const ACTIONS: [&str; 90] = [
     "member.create",
     "member.update",
     "member.update_contact",
@@ -163,6 +172,15 @@ pub const ACTIONS: [&str; 81] = [
     "report.attach",
     "ideology_event.record",
     "study_group.ledger_export",
+    "unit.record",
+    "unit.update",
+    "unit.link",
+    "unit.unlink",
+    "unit.instructor_add",
+    "unit.instructor_end",
+    "unit.inspection",
+    "unit.import",
+    "coverage.ledger_export",
     "ideology_event.ledger_export",
     "ideology_position.record",
     "ideology_position.review",

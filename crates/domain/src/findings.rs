@@ -35,6 +35,11 @@ impl RecordRef {
     pub fn major_matter_report(id: i64) -> RecordRef {
         RecordRef { kind: "major_matter_report", id }
     }
+
+    /// A unit of the committee's registry (COVER-PRIVATE).
+    pub fn unit(id: i64) -> RecordRef {
+        RecordRef { kind: "unit", id }
+    }
 }
 
 /// What a finding is about.
@@ -79,6 +84,8 @@ impl Subject {
             "candidate" => Subject::Candidate { id },
             "transfer" => Subject::Transfer { id },
             "meeting" => Subject::Record { record: RecordRef::meeting(id) },
+            "major_matter_report" => Subject::Record { record: RecordRef::major_matter_report(id) },
+            "unit" => Subject::Record { record: RecordRef::unit(id) },
             _ => return None,
         })
     }
@@ -124,7 +131,9 @@ pub mod pages {
     pub const MEMBER_HOURS: &str = "member.hours";
     /// One request or report (请示报告) with its thread, where the superior answers: `id`.
     pub const MAJOR_MATTER_REPORT: &str = "report.show";
-    pub const ALL: [&str; 14] = [
+    /// One unit of the registry, with what covers it: `id`.
+    pub const UNIT: &str = "unit.show";
+    pub const ALL: [&str; 15] = [
         NEW_MEETING,
         MEETING,
         ORG_EDIT,
@@ -139,6 +148,7 @@ pub mod pages {
         RECRUIT,
         MEMBER_HOURS,
         MAJOR_MATTER_REPORT,
+        UNIT,
     ];
 }
 

@@ -25,6 +25,7 @@ pub mod scope;
 pub mod semester;
 pub mod settings;
 pub mod stats;
+pub mod unit;
 
 /// A field-level validation failure, shown next to the field on a page and listed in the
 /// `fields` object of an API error. `message` is Chinese and says what to do.

@@ -573,6 +573,7 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
     let mut lifecycle_windows = Vec::new();
     let mut recruitment_windows = Vec::new();
     let mut study_windows = Vec::new();
+    let mut coverage_windows = Vec::new();
     let mut dues_settings = Vec::new();
     let mut starts: Vec<Option<NaiveDate>> = vec![None];
     starts.extend(days.iter().copied().map(Some));
@@ -586,6 +587,7 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
         lifecycle_windows.push((*start, until, rules.lifecycle));
         recruitment_windows.push((*start, until, rules.recruitment));
         study_windows.push((*start, until, rules.study));
+        coverage_windows.push((*start, until, rules.coverage));
         dues_settings.push((day, dues_settings_on(changes, org_path, day)));
     }
     Ok(Rules {
@@ -595,6 +597,7 @@ pub fn rules_for(changes: &[&SettingChange], org_path: &str) -> Result<Rules, Ru
         lifecycle: RuleSet::from_windows(lifecycle_windows),
         recruitment: RuleSet::from_windows(recruitment_windows),
         study: RuleSet::from_windows(study_windows),
+        coverage: RuleSet::from_windows(coverage_windows),
         dues_settings: dues::DatedSettings::of(dues_settings),
     })
 }

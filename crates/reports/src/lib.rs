@@ -29,6 +29,7 @@ pub mod roster;
 pub mod sheet;
 pub mod table_doc;
 pub mod transfer_letter;
+pub mod unit_sheet;
 pub mod write;
 mod xls_guard;
 mod xlsx_guard;

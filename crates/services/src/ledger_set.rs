@@ -43,10 +43,12 @@ pub enum LedgerKind {
     RecruitmentFilings,
     /// 党内统计报表.
     Statistics,
+    /// 党组织覆盖情况登记台账.
+    Coverage,
 }
 
 impl LedgerKind {
-    pub const ALL: [LedgerKind; 12] = [
+    pub const ALL: [LedgerKind; 13] = [
         Self::OrgLife,
         Self::StudyGroup,
         Self::Training,
@@ -59,6 +61,7 @@ impl LedgerKind {
         Self::DuesAccount,
         Self::RecruitmentFilings,
         Self::Statistics,
+        Self::Coverage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +78,7 @@ impl LedgerKind {
             Self::DuesAccount => "dues_account",
             Self::RecruitmentFilings => "recruitment_filings",
             Self::Statistics => "statistics",
+            Self::Coverage => "coverage",
         }
     }
 
@@ -96,6 +100,7 @@ impl LedgerKind {
             Self::DuesAccount => "党费专户收支报表",
             Self::RecruitmentFilings => "发展党员工作备案名册",
             Self::Statistics => "党内统计报表",
+            Self::Coverage => "党组织覆盖情况登记台账",
         }
     }
 
@@ -109,6 +114,7 @@ impl LedgerKind {
             Self::DuesSheet | Self::DuesPublication | Self::DuesAccount => "党费",
             Self::RecruitmentFilings => "发展党员",
             Self::Statistics => "党内统计",
+            Self::Coverage => "组织覆盖",
         }
     }
 
@@ -131,19 +137,22 @@ impl LedgerKind {
             Self::DuesAccount => "党费专户收入、上缴、下拨和支出（DUES-RETAIN）",
             Self::RecruitmentFilings => "发展党员各阶段人员和关键环节时间（DEV-*）",
             Self::Statistics => "年度党内统计各表（按统计时点由记录生成）",
+            Self::Coverage => {
+                "所管单位的类别、主管部门、分级管理、覆盖方式（单独建立、联合党支部、党建指导员）、章程写入党建和年检情况（COVER-PRIVATE）"
+            }
         }
     }
 
     /// Whether the ledger is of one year (the others are the register as it stands).
     pub fn by_year(self) -> bool {
-        !matches!(self, Self::Reports | Self::Positions | Self::RecruitmentFilings)
+        !matches!(self, Self::Reports | Self::Positions | Self::RecruitmentFilings | Self::Coverage)
     }
 
     /// Whether an org of `kind` keeps it.
     pub fn kept_by(self, kind: OrgKind) -> bool {
         match self {
             Self::OrgLife => true,
-            Self::StudyGroup | Self::DuesAccount => kind == OrgKind::Committee,
+            Self::StudyGroup | Self::DuesAccount | Self::Coverage => kind == OrgKind::Committee,
             Self::DuesSheet | Self::DuesPublication => kind == OrgKind::Branch,
             _ => kind != OrgKind::Group,
         }
@@ -220,6 +229,7 @@ impl Services {
                 let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today);
                 self.stats_file(actor, org_id, year_end.min(today), format).await
             }
+            LedgerKind::Coverage => self.coverage_ledger_file(actor, org_id, format).await,
         }
     }
 

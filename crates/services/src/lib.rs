@@ -12,6 +12,8 @@ pub mod contacts;
 pub mod contest;
 pub mod contest_import;
 pub mod corrections;
+pub mod coverage;
+pub mod coverage_import;
 pub mod decisions;
 pub mod demo;
 pub mod dual_org_life;

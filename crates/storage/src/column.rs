@@ -134,6 +134,8 @@ code_column!(
     domain::major_matter_report::ReportKind,
     domain::major_matter_report::ReportState,
     domain::ideology_position::PositionKind,
+    domain::unit::UnitType,
+    domain::unit::Ownership,
     domain::contest::QuestionKind
 );
 

@@ -121,6 +121,13 @@ impl SqlBuf {
         format!("${}", self.args.len())
     }
     /// Pushes `text` followed by the placeholder of `a`.
+    /// Appends `ids` as the placeholders of an `IN (…)` list (the caller writes the parentheses).
+    pub fn push_ids(&mut self, ids: &[i64]) -> &mut Self {
+        let ph: Vec<String> = ids.iter().map(|id| self.arg(*id)).collect();
+        self.text.push_str(&ph.join(","));
+        self
+    }
+
     pub fn push_arg(&mut self, text: &str, a: impl Into<Arg>) -> &mut Self {
         let p = self.arg(a);
         self.text.push_str(text);

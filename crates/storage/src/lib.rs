@@ -46,6 +46,7 @@ pub mod settings;
 pub mod stats;
 pub mod training;
 pub mod transfer;
+pub mod unit;
 
 pub use db::{Arg, Db, DbKind, Row, SqlBuf, Tx};
 

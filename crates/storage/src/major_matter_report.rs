@@ -121,10 +121,8 @@ pub async fn respond(tx: &mut Tx, r: &NewReply<'_>, by: i64) -> Result<bool> {
     Ok(true)
 }
 
-/// Appends `ids` as the placeholders of an `IN (…)` list.
 fn push_ids(b: &mut SqlBuf, ids: &[i64]) {
-    let ph: Vec<String> = ids.iter().map(|id| b.arg(*id)).collect();
-    b.push(&ph.join(","));
+    b.push_ids(ids);
 }
 
 const SELECT: &str = "SELECT r.id, r.kind, r.from_org_id, r.from_org_path, fo.name AS from_org_name, r.to_org_id, \

@@ -313,6 +313,24 @@ async fn schema_parity() {
     assert_eq!(lite.db.migration_versions(), pg.db.migration_versions());
 }
 
+/// Every path column on PostgreSQL compares bytewise (COLLATE "C"): subtree reads are ranges of
+/// paths, and under a language collation '/' and digits do not sort by byte.
+#[tokio::test]
+async fn every_path_column_is_collated_bytewise_on_postgres() {
+    let Some(pg) = test_support::postgres().await else { return };
+    let loose: Vec<(String, String)> = pg
+        .db
+        .fetch_all(
+            "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND column_name LIKE '%path' \
+             AND data_type = 'text' AND COALESCE(collation_name, '') <> 'C' ORDER BY 1, 2",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(loose.is_empty(), "path columns without COLLATE \"C\": {loose:?}");
+}
+
 /// The list's total is exact up to the cap and a lower bound beyond it, on both backends.
 #[tokio::test]
 async fn list_total_is_capped_sqlite() {

@@ -34,6 +34,7 @@ pub fn href(fix: &FixLink) -> Option<String> {
         pages::MEMBER_TRANSFER => Some(format!("/members/{}/transfer", enc(p("id")?))),
         pages::RECRUIT => Some(format!("/recruits/{}", enc(p("id")?))),
         pages::MAJOR_MATTER_REPORT => Some(format!("/reports/{}", enc(p("id")?))),
+        pages::UNIT => Some(format!("/units/{}", enc(p("id")?))),
         pages::MEMBER_HOURS => Some(match p("year") {
             Some(year) => format!("/members/{}/hours?year={}", enc(p("id")?), enc(year)),
             None => format!("/members/{}/hours", enc(p("id")?)),

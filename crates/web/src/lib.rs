@@ -7,6 +7,7 @@ pub mod api;
 mod api_accounts;
 mod api_audit;
 mod api_contest;
+mod api_coverage;
 mod api_dues;
 mod api_life;
 mod api_members;
@@ -19,6 +20,7 @@ pub mod auth;
 mod compliance;
 mod contacts;
 mod contest;
+mod coverage;
 mod decisions;
 mod dues;
 mod dues_account;
@@ -135,6 +137,7 @@ fn routes() -> ui::Routes {
         .merge(ideology_events::routes())
         .merge(ledger_set::routes())
         .merge(contest::routes())
+        .merge(coverage::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -160,7 +163,8 @@ fn routes() -> ui::Routes {
                 .merge(positions::api_routes())
                 .merge(ideology_events::api_routes())
                 .merge(ledger_set::api_routes())
-                .merge(api_contest::routes()),
+                .merge(api_contest::routes())
+                .merge(api_coverage::api_routes()),
         )
         .route("/assets/app.css", get(css))
         .route("/assets/app.js", get(js))

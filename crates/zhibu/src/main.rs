@@ -4,6 +4,7 @@
 mod check;
 mod config;
 mod contest;
+mod coverage;
 mod dues;
 mod import;
 mod ledgers;
@@ -106,6 +107,9 @@ enum Command {
     /// folder, all generated from the records.
     #[command(subcommand)]
     Ledgers(ledgers::LedgerCommand),
+    /// Coverage of every unit (COVER-PRIVATE): units by type and ownership, how they are covered,
+    /// the uncovered ones and the rule's findings; imports a unit list, writes the register.
+    Coverage(coverage::CoverageArgs),
     /// The "学条例" knowledge contest (知识竞赛): contests, results per org, the results ledger,
     /// question sheet imports.
     #[command(subcommand)]
@@ -536,6 +540,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             let services = open(&cfg).await?;
             contest::run(&services, &command).await
         }
+        Command::Coverage(args) => coverage::run(&open(&cfg).await?, &args).await,
         Command::Recruitment(command) => {
             let services = open(&cfg).await?;
             let org = match &command {

@@ -9,6 +9,7 @@
 //! | [`lifecycle`] (党员管理) | EDU-*, EL-* | [`lifecycle::LifecycleFacts`]: the transfers an org sent and is sent, suspensions, members away |
 //! | [`recruitment`] (发展党员) | DEV-* | [`recruitment::PathFacts`] per person in recruitment |
 //! | [`study`] (学习培训) | EDU-TRAIN-HOURS, EDU-SEC-HOURS | [`study::StudyFacts`]: members' and post holders' hours of the year |
+//! | [`coverage`] (组织覆盖) | COVER-PRIVATE | [`coverage::CoverageFacts`]: the units an org registered and what covers each |
 //!
 //! A family owns its check type ([`crate::rules::RuleCheck`]), its national rules and its
 //! evaluation; [`Rules`] holds the rule set of every family in force for one org, and
@@ -19,6 +20,7 @@
 //! [`OrgFacts`] are the org's own facts, **dated**: posts are spans, so a period is judged with
 //! the committee and secretary of that period, not of today.
 
+pub mod coverage;
 pub mod dues;
 pub mod lifecycle;
 pub mod org_life;
@@ -190,6 +192,7 @@ pub struct Rules {
     pub lifecycle: RuleSet<lifecycle::Check>,
     pub recruitment: RuleSet<recruitment::Check>,
     pub study: RuleSet<study::Check>,
+    pub coverage: RuleSet<coverage::Check>,
     /// The committee's dues settings over time (rounding, warning months …): plain settings,
     /// not rules, carried here so that every check of an org has them with its rules.
     pub dues_settings: dues::DatedSettings,
@@ -211,6 +214,7 @@ impl Rules {
             lifecycle: lifecycle::national(),
             recruitment: recruitment::national(),
             study: study::national(),
+            coverage: coverage::national(),
             dues_settings: dues::DatedSettings::default(),
         }
     }
@@ -223,6 +227,7 @@ impl Rules {
         out.extend(self.lifecycle.rules().iter().map(|r| r.info()));
         out.extend(self.recruitment.rules().iter().map(|r| r.info()));
         out.extend(self.study.rules().iter().map(|r| r.info()));
+        out.extend(self.coverage.rules().iter().map(|r| r.info()));
         out
     }
 
@@ -236,6 +241,7 @@ impl Rules {
             .or_else(|| self.lifecycle.get(id).map(|r| r.info()))
             .or_else(|| self.recruitment.get(id).map(|r| r.info()))
             .or_else(|| self.study.get(id).map(|r| r.info()))
+            .or_else(|| self.coverage.get(id).map(|r| r.info()))
     }
 }
 
@@ -300,6 +306,7 @@ impl Rules {
             + self.lifecycle.rules().len()
             + self.recruitment.rules().len()
             + self.study.rules().len()
+            + self.coverage.rules().len()
     }
 
     /// Whether no family has a rule.

@@ -106,6 +106,14 @@ where
             &study,
             &when,
         ));
+        let coverage = page_facts::coverage_of(&mut facts, org.id);
+        evaluation.findings.extend(domain::family::coverage::evaluate(
+            &rules.coverage,
+            org.id,
+            org_facts.kind,
+            &coverage,
+            &when,
+        ));
         stats.findings += evaluation.findings.len() as u64;
         sink(OrgResult {
             org_id: org.id,

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use domain::codes::MemberStatus;
 use domain::dates::Iso;
+use domain::family::coverage::CoverageFacts;
 use domain::family::dues::DuesFacts;
 use domain::family::lifecycle::away::AwayFact;
 use domain::family::lifecycle::mobile::MobileFact;
@@ -61,6 +62,13 @@ pub(super) struct PageFacts {
     study: HashMap<i64, StudyFacts>,
     /// By org: the requests from below pending with it on the day checked (REPORT-ONE-MATTER).
     requests: HashMap<i64, Vec<PendingRequest>>,
+    /// By org: the units it registered, with what covers each on the day checked (COVER-PRIVATE).
+    coverage: HashMap<i64, CoverageFacts>,
+}
+
+/// The units `org` registered, taken out of the page's facts (the coverage family).
+pub(super) fn coverage_of(facts: &mut PageFacts, org: i64) -> CoverageFacts {
+    facts.coverage.remove(&org).unwrap_or_default()
 }
 
 /// Reads the facts of `orgs` on a task of its own (nothing to read for an empty page).
@@ -179,6 +187,10 @@ async fn page_facts(
     }
     if let Some((on, year)) = &range.study {
         study_facts(db, &mut out, ids, branches, &page_posts, on, *year).await?;
+    }
+    // COVER-PRIVATE: the units the page's orgs registered, and what covers each on the day.
+    for (org, unit) in storage::unit::coverage_facts(db, ids, date(&range.on, "the day checked")?).await? {
+        out.coverage.entry(org).or_default().units.push(unit);
     }
     for w in check::work_refusals_of(db, branches, &range.from, &range.to).await? {
         let month = date(&w.month, "member_work_refusals.month")?;

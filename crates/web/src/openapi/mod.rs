@@ -22,15 +22,17 @@ pub struct Endpoint {
 
 pub use endpoints::ENDPOINTS;
 pub use endpoints_contest::CONTEST;
+pub use endpoints_coverage::COVERAGE;
 pub use endpoints_study::STUDY;
 
 /// Every operation of the API, in the order the document lists them.
 pub fn endpoints() -> impl Iterator<Item = &'static Endpoint> {
-    ENDPOINTS.iter().chain(STUDY).chain(CONTEST)
+    ENDPOINTS.iter().chain(STUDY).chain(CONTEST).chain(COVERAGE)
 }
 
 mod endpoints;
 mod endpoints_contest;
+mod endpoints_coverage;
 mod endpoints_study;
 
 /// Every type the API takes or answers with; their schemas (and those of the types they
@@ -211,6 +213,24 @@ mod endpoints_study;
     services::contest::AnswersIn,
     domain::contest::QuestionInput,
     domain::contest::ContestInput,
+    crate::api_coverage::UnitOut,
+    crate::api_coverage::CoverageKindOut,
+    crate::api_coverage::CoverageOut,
+    crate::api_coverage::UnitOrgOut,
+    crate::api_coverage::InstructorOut,
+    crate::api_coverage::InspectionOut,
+    crate::api_coverage::UnitDetailOut,
+    crate::api_coverage::UnitImportIssue,
+    crate::api_coverage::UnitImportResult,
+    crate::api_coverage::UnitImportRefused,
+    crate::api_coverage::UnitLinkIn,
+    crate::api_coverage::InstructorIn,
+    crate::api_coverage::InstructorEndIn,
+    domain::unit::UnitInput,
+    domain::unit::InspectionInput,
+    domain::unit::UnitType,
+    domain::unit::Ownership,
+    domain::family::coverage::CoverWay,
 )))]
 struct Components;
 
@@ -371,7 +391,10 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
                 "页码（每页1000名党员），从 1 开始",
             ));
         }
-        ("post", "/orgs/{id}/questions/import") => out.push(param("dry_run", boolean(), "true：只检查，不导入")),
+        ("post", "/orgs/{id}/questions/import" | "/orgs/{id}/units/import") => {
+            out.push(param("dry_run", boolean(), "true：只检查，不导入"))
+        }
+        ("get", "/orgs/{id}/coverage") => out.push(param("on", date(), "日期，默认今天")),
         ("get", "/contests/{id}/results") => out.push(param(
             "org_id",
             json!({"type": "integer"}),
@@ -455,6 +478,16 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
     out
 }
 
+/// The imports of a sheet (the request body is the file) and the schema of their refusal.
+const IMPORTS: [(&str, &str); 6] = [
+    ("/members/import", "ImportRefused"),
+    ("/orgs/{id}/recruitment/import", "RecruitImportRefused"),
+    ("/orgs/{id}/training/import", "HoursImportRefused"),
+    ("/orgs/{id}/questions/import", "QuestionImportRefused"),
+    ("/orgs/{id}/dues/import", "DuesImportRefused"),
+    ("/orgs/{id}/units/import", "UnitImportRefused"),
+];
+
 /// The status of a successful answer and its media types. Creates answer 201.
 fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
     match (method, path) {
@@ -493,7 +526,10 @@ fn success(method: &str, path: &str) -> (&'static str, Vec<&'static str>) {
             | "/orgs/{id}/positions"
             | "/orgs/{id}/ideology-events"
             | "/orgs/{id}/questions"
-            | "/orgs/{id}/contests",
+            | "/orgs/{id}/contests"
+            | "/orgs/{id}/units"
+            | "/units/{id}/instructors"
+            | "/units/{id}/inspections",
         ) => ("201", vec!["application/json"]),
         _ => ("200", vec!["application/json"]),
     }
@@ -519,34 +555,12 @@ fn responses(e: &Endpoint) -> Value {
         "503": {"description": "数据库正忙（另一项写入尚未完成），稍后重试", "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "秒"}}, "content": error},
     });
     r[status] = json!({"description": "成功", "content": content});
-    if (e.method, e.path) == ("post", "/members/import") {
+    if e.method == "post"
+        && let Some((_, refused)) = IMPORTS.iter().find(|(path, _)| *path == e.path)
+    {
         // A file with errors gets the report; one that cannot be read at all, a plain error.
         r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据；无法读取的文件只有错误说明", "content": {"application/json": {"schema": {"anyOf": [
-            {"$ref": "#/components/schemas/ImportRefused"},
-            {"$ref": "#/components/schemas/ErrorBody"}
-        ]}}}});
-    }
-    if (e.method, e.path) == ("post", "/orgs/{id}/recruitment/import") {
-        r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据；无法读取的文件只有错误说明", "content": {"application/json": {"schema": {"anyOf": [
-            {"$ref": "#/components/schemas/RecruitImportRefused"},
-            {"$ref": "#/components/schemas/ErrorBody"}
-        ]}}}});
-    }
-    if (e.method, e.path) == ("post", "/orgs/{id}/training/import") {
-        r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据；无法读取的文件只有错误说明", "content": {"application/json": {"schema": {"anyOf": [
-            {"$ref": "#/components/schemas/HoursImportRefused"},
-            {"$ref": "#/components/schemas/ErrorBody"}
-        ]}}}});
-    }
-    if (e.method, e.path) == ("post", "/orgs/{id}/questions/import") {
-        r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何题目；无法读取的文件只有错误说明", "content": {"application/json": {"schema": {"anyOf": [
-            {"$ref": "#/components/schemas/QuestionImportRefused"},
-            {"$ref": "#/components/schemas/ErrorBody"}
-        ]}}}});
-    }
-    if (e.method, e.path) == ("post", "/orgs/{id}/dues/import") {
-        r["400"] = json!({"description": "文件有错误：逐行逐列报告（report），未导入任何数据；无法读取的文件只有错误说明", "content": {"application/json": {"schema": {"anyOf": [
-            {"$ref": "#/components/schemas/DuesImportRefused"},
+            {"$ref": format!("#/components/schemas/{refused}")},
             {"$ref": "#/components/schemas/ErrorBody"}
         ]}}}});
     }
@@ -577,17 +591,7 @@ pub fn document() -> Value {
         if let Some(b) = e.request {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{b}")}}}});
         }
-        if matches!(
-            (e.method, e.path),
-            (
-                "post",
-                "/members/import"
-                    | "/orgs/{id}/dues/import"
-                    | "/orgs/{id}/recruitment/import"
-                    | "/orgs/{id}/training/import"
-                    | "/orgs/{id}/questions/import"
-            )
-        ) {
+        if e.method == "post" && IMPORTS.iter().any(|(path, _)| *path == e.path) {
             let file = json!({"schema": {"type": "string", "format": "binary"}});
             let content: serde_json::Map<String, Value> =
                 [XLSX, XLS, CSV, "application/octet-stream"].iter().map(|t| (t.to_string(), file.clone())).collect();

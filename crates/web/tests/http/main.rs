@@ -7,6 +7,7 @@ mod api;
 mod birthdays;
 mod common;
 mod contest;
+mod coverage;
 mod decisions;
 mod dues;
 mod elections;

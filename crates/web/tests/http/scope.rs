@@ -715,6 +715,7 @@ async fn every_route_is_in_the_scope_matrix(db: Db) {
     in_fresh(&db, super::positions::event_routes_both_ways).await;
     in_fresh(&db, super::ledgers::ledger_set_routes_both_ways).await;
     in_fresh(&db, super::contest::contest_routes_both_ways).await;
+    in_fresh(&db, super::coverage::coverage_routes_both_ways).await;
     let sent = SENT.lock().unwrap().clone();
     // Public: the login, the assets, the health check, the API's document, and the blank import
     // template (it holds no data).
