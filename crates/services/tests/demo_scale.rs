@@ -334,6 +334,25 @@ async fn city_demo_is_loaded_whole_valid_and_usable(db: Db) {
     // One demo.seed entry, then the accounts; the chain verifies.
     assert_eq!(one("SELECT COUNT(*) FROM audit_entries WHERE action = 'demo.seed'").await, 1);
     assert!(matches!(s.console().verify_audit_chain().await.unwrap(), Verdict::Intact { .. }));
+    // Units (storage::bulk_units): every school branch linked to its unit; private units
+    // covered each way and some not at all, which COVER-PRIVATE finds for their committee.
+    assert_eq!(
+        one("SELECT COUNT(*) FROM orgs o WHERE o.kind = 'branch' AND o.status = 'active' \
+             AND o.unit_kind IN ('public_school','private_school') \
+             AND NOT EXISTS (SELECT 1 FROM org_units ou WHERE ou.org_id = o.id)")
+        .await,
+        0
+    );
+    assert!(one("SELECT COUNT(*) FROM unit_instructors WHERE end_on IS NULL").await > 0);
+    assert!(one("SELECT COUNT(*) FROM unit_inspections WHERE party_building = 0").await > 0);
+    let committee = one("SELECT MIN(u.committee_id) FROM units u WHERE u.name = '民办新星实验学校'").await;
+    let cover = s.coverage(&console_actor(), committee, Some(as_of())).await.unwrap();
+    let ways = |name: &str| cover.units.iter().find(|u| u.row.name == name).map(|u| u.ways.clone()).unwrap();
+    use domain::family::coverage::CoverWay;
+    assert_eq!(ways("民办启明幼儿园"), [CoverWay::Instructor]);
+    assert_eq!(ways("民办阳光培训学校"), [CoverWay::JointBranch]);
+    assert!(ways("民办新星实验学校").is_empty());
+    assert!(cover.units.iter().any(|u| u.finding.is_some()));
     // Ordinary writes continue after the loaded ids.
     let c = console_actor();
     let branch = one("SELECT MIN(id) FROM orgs WHERE kind = 'branch'").await;

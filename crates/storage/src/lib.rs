@@ -21,6 +21,7 @@ pub mod bulk_recruits;
 pub mod bulk_reports;
 pub mod bulk_training;
 pub mod bulk_transfers;
+pub mod bulk_units;
 pub mod check;
 pub mod column;
 pub mod contact;

@@ -359,6 +359,7 @@ async fn scenario(ui: Ui, accounts: Accounts, screenshot_dir: PathBuf) {
     steps::major_decisions(&ui, &accounts).await;
     steps::reports(&ui, &accounts).await;
     steps::ideology(&ui, &accounts).await;
+    steps::coverage(&ui, &accounts).await;
 }
 
 /// `/members/{id}`, possibly with a query string.

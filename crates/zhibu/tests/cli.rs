@@ -422,6 +422,30 @@ fn major_decisions_through_the_cli() {
         .output()
         .unwrap();
     assert!(!out.status.success(), "a ledger the org does not keep is refused");
+    // Coverage: the committee's units by type, the uncovered private school with its finding, the
+    // register; a unit list with a bad row is refused (exit 1) and a good one only checked.
+    let ledger = dir.path().join("coverage.pdf");
+    let out = zhibu(dir.path()).args(["coverage", "--org", "县教育局党委", "--ledger"]).arg(&ledger).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("民办新星实验学校") && stdout.contains("COVER-PRIVATE\t"), "{stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("COVERAGE org=") && !l.ends_with("findings=0")), "{stdout}");
+    assert!(std::fs::read(&ledger).unwrap().starts_with(b"%PDF"));
+    let sheet = dir.path().join("units.csv");
+    std::fs::write(&sheet, "单位名称,单位类别,办学性质\n某某学院,大学,民办\n").unwrap();
+    let out = zhibu(dir.path()).args(["coverage", "--org", "县教育局党委", "--import"]).arg(&sheet).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("第 2 行\t单位类别"), "{stdout}");
+    std::fs::write(&sheet, "单位名称,单位类别,办学性质\n某某培训学校,培训机构,民办\n").unwrap();
+    let out = zhibu(dir.path())
+        .args(["coverage", "--org", "县教育局党委", "--dry-run", "--import"])
+        .arg(&sheet)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("IMPORT rows=1 added=1 updated=0 issues=0 dry_run"), "{stdout}");
+    assert!(!stdout.contains("某某培训学校（"), "a dry run adds nothing: {stdout}");
     for name in ["sanzhong.xlsx", "sanzhong.pdf"] {
         let file = dir.path().join(name);
         let out = zhibu(dir.path())

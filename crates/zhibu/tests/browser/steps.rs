@@ -584,3 +584,36 @@ pub(crate) async fn ideology(ui: &Ui, accounts: &Accounts) {
     ui.logout().await;
     eprintln!("step: a position's review, and an event on a sensitive day refused without approval, then recorded");
 }
+
+/// The committee's coverage at phone width: the uncovered private school is a finding; linked to
+/// an org on its page, it is covered and the finding is gone.
+pub(crate) async fn coverage(ui: &Ui, accounts: &Accounts) {
+    ui.login(&accounts.jiaoyuju.0, &accounts.jiaoyuju.1).await;
+    ui.goto("/orgs").await;
+    let root = ui.wait_css("ul#org-tree a[href^='/orgs/']").await;
+    let href = root.attr("href").await.expect("read the root's link").unwrap_or_default();
+    ui.client.set_window_size(390, 844).await.expect("phone width");
+    ui.goto(&format!("{href}/coverage")).await;
+    ui.wait_css("table#coverage-kinds").await;
+    let uncovered = ui.count("table#units tr.uncovered.has-finding").await;
+    assert!(uncovered >= 1, "the demo leaves a private school uncovered");
+    assert_eq!(ui.count("#coverage-findings").await, 1);
+    ui.assert_fits_width("the coverage page").await;
+    ui.shot("coverage").await;
+    ui.click("table#units tr.uncovered.has-finding a").await;
+    ui.wait_css("#unit-finding").await;
+    let option = ui.wait_css("form#link-form select[name=org_id] option:nth-child(2)").await;
+    let org = option.attr("value").await.expect("read the option").unwrap_or_default();
+    ui.fill("form#link-form", "org_id", &org).await;
+    ui.click("button#save-link").await;
+    ui.wait_text("#unit-ways", |t| !t.is_empty() && t != "未覆盖").await;
+    assert_eq!(ui.count("#unit-finding").await, 0, "covered: no finding");
+    ui.assert_fits_width("a unit's page").await;
+    ui.shot("unit").await;
+    ui.goto(&format!("{href}/coverage")).await;
+    ui.wait_css("table#coverage-kinds").await;
+    assert_eq!(ui.count("table#units tr.uncovered.has-finding").await, uncovered - 1);
+    ui.client.set_window_size(1280, 900).await.expect("desktop width");
+    ui.logout().await;
+    eprintln!("step: an uncovered private school found at phone width, linked to a branch, then covered");
+}

@@ -245,6 +245,9 @@ impl Services {
             storage::bulk_positions::generate_events(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms())
                 .await?;
         tracing::info!("demo: {events} events on the ideological front");
+        let units =
+            storage::bulk_units::generate(&mut tx, &dues_plan.lo, &dues_plan.hi, as_of, storage::now_ms()).await?;
+        tracing::info!("demo: {units:?}");
         // The knowledge contest (demo::contest).
         let contests = super::contest::seed(
             &mut tx,
