@@ -302,19 +302,31 @@ impl Services {
             .into_iter()
             .map(|(_, f)| (f.id, f))
             .collect();
-        let mut rules: HashMap<String, std::sync::Arc<domain::family::Rules>> = HashMap::new();
+        // The rules depend only on the setting changes that reach the registering org: read the
+        // changes once and build the rules once per distinct set (most committees share the
+        // national rules), and only for the units COVER-PRIVATE judges.
+        let changes = self.setting_changes().await?;
+        let mut rules: HashMap<Vec<(i64, i64)>, std::sync::Arc<domain::family::Rules>> = HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let fact = facts.remove(&row.id).unwrap_or_default();
-            let r = match rules.get(&row.org_path) {
-                Some(r) => r.clone(),
-                None => {
-                    let r = std::sync::Arc::new(self.rules_for(&row.org_path).await?);
-                    rules.insert(row.org_path.clone(), r.clone());
-                    r
-                }
+            let finding = if fact.private_education() {
+                let reaching = domain::settings::reaching(&changes, &row.org_path);
+                let key: Vec<(i64, i64)> = reaching.iter().map(|c| (c.org_id, c.seq)).collect();
+                let r = match rules.get(&key) {
+                    Some(r) => r.clone(),
+                    None => {
+                        let r = domain::settings::rules_for(&reaching, &row.org_path)
+                            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                        let r = std::sync::Arc::new(r);
+                        rules.insert(key, r.clone());
+                        r
+                    }
+                };
+                finding_of(&r, &fact, on)
+            } else {
+                None
             };
-            let finding = finding_of(&r, &fact, on);
             out.push(UnitView { ways: fact.ways(), fact, finding, row });
         }
         Ok(out)
