@@ -72,6 +72,12 @@ fn finding_of(rules: &domain::family::Rules, u: &UnitFact, on: NaiveDate) -> Opt
     f.into_iter().next().map(|f| f.message)
 }
 
+/// The path of the org that registered a unit (its scope).
+fn unit_path(row: &UnitRow) -> Result<domain::org::OrgPath> {
+    domain::org::OrgPath::parse(&row.org_path)
+        .map_err(|e| ServiceError::Internal(format!("units {}: org_path: {e}", row.id)))
+}
+
 impl Services {
     /// The committee an actor may register units for: in scope, editable, not a group.
     pub(crate) async fn unit_committee(&self, actor: &Actor, org_id: i64) -> Result<storage::org::OrgRow> {
@@ -89,9 +95,8 @@ impl Services {
     /// A unit in scope, and whether the actor may change it.
     async fn unit_row(&self, actor: &Actor, id: i64) -> Result<(UnitRow, bool)> {
         let row = storage::unit::get(&self.db, &actor.scope(), id).await?.ok_or(ServiceError::NotFound)?;
-        let path = domain::org::OrgPath::parse(&row.org_path)
-            .map_err(|e| ServiceError::Internal(format!("units {id}: org_path: {e}")))?;
-        Ok((row, can(actor, Action::EditOrg, Target::Org(&path))))
+        let can_edit = can(actor, Action::EditOrg, Target::Org(&unit_path(&row)?));
+        Ok((row, can_edit))
     }
 
     async fn unit_audit(
@@ -213,8 +218,7 @@ impl Services {
     /// has more than a list can show; the API takes any org's id).
     pub async fn unit_link_choices(&self, actor: &Actor, id: i64, limit: usize) -> Result<Vec<(i64, String)>> {
         let (row, _) = self.unit_row(actor, id).await?;
-        let path = domain::org::OrgPath::parse(&row.org_path)
-            .map_err(|e| ServiceError::Internal(format!("units {id}: org_path: {e}")))?;
+        let path = unit_path(&row)?;
         let orgs = storage::org::list(&self.db, &actor.scope(), Some(&path), false).await?;
         Ok(orgs.into_iter().filter(|o| o.kind != OrgKind::Group).take(limit).map(|o| (o.id, o.name)).collect())
     }
@@ -237,8 +241,7 @@ impl Services {
         if name.is_empty() {
             return Err(ServiceError::field("member_name", "请填写党建指导员的姓名"));
         }
-        let path = domain::org::OrgPath::parse(&row.org_path)
-            .map_err(|e| ServiceError::Internal(format!("units {id}: org_path: {e}")))?;
+        let path = unit_path(&row)?;
         let (lo, hi) = path.subtree_bounds();
         let named = storage::training::members_named(&self.db, &lo, &hi, &[name.to_string()]).await?;
         let matched: Vec<_> = named

@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::contest::{ContestInput, QuestionInput};
-use reports::sheet::MAX_UPLOAD_BYTES;
 use serde::{Deserialize, Serialize};
 use services::contest::{AnswersIn, ContestRow, QuestionRow};
 use utoipa::ToSchema;
@@ -333,9 +332,7 @@ async fn api_import(
 ) -> ApiResult {
     let id = id_of(&id)?;
     let q = q.map(|Query(q)| q).map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-        ApiError::BadRequest(format!("文件超过 {} MB 的上限，请拆分后分批导入", MAX_UPLOAD_BYTES / 1024 / 1024))
-    })?;
+    let bytes = crate::roster::sheet_bytes(body).await?;
     let r = state.services.import_questions_file(&v.actor, id, &bytes, q.dry_run).await?;
     let report = QuestionImportResult {
         rows: r.rows,

@@ -17,8 +17,8 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::api::{ApiResult, Created, body, created, done, id_of, ok};
 use crate::auth::ApiViewer;
-use crate::contest::BODY_LIMIT;
 use crate::error::ApiError;
+use crate::roster::BODY_LIMIT;
 use crate::ui::Routes;
 
 pub fn api_routes() -> Routes {
@@ -244,12 +244,7 @@ async fn api_import(
 ) -> ApiResult {
     let id = id_of(&id)?;
     let q = q.map(|Query(q)| q).map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-        ApiError::BadRequest(format!(
-            "文件超过 {} MB 的上限，请拆分后分批导入",
-            reports::MAX_UPLOAD_BYTES / 1024 / 1024
-        ))
-    })?;
+    let bytes = crate::roster::sheet_bytes(body).await?;
     let r = state.services.import_units_file(&v.actor, id, &bytes, q.dry_run).await?;
     let report = UnitImportResult {
         rows: r.rows,

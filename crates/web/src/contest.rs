@@ -14,7 +14,6 @@ use axum::routing::get;
 use domain::FieldErrors;
 use domain::contest::{ContestInput, LETTERS, QuestionInput, QuestionKind};
 use domain::dates::format_cn;
-use reports::sheet::MAX_UPLOAD_BYTES;
 use services::ServiceError;
 use services::contest::{AnswersIn, ContestView, Results};
 use services::contest_import::QuestionImport;
@@ -29,7 +28,7 @@ use crate::view::Field;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-pub(crate) const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 1024 * 1024;
+pub(crate) use crate::roster::BODY_LIMIT;
 
 pub fn routes() -> Routes {
     Routes::new()

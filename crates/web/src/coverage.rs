@@ -40,7 +40,7 @@ pub fn routes() -> Routes {
         .route("/orgs/{id}/units", post(record))
         .route(
             "/orgs/{id}/units/import",
-            get(import_page).post(import_upload).layer(DefaultBodyLimit::max(crate::contest::BODY_LIMIT)),
+            get(import_page).post(import_upload).layer(DefaultBodyLimit::max(crate::roster::BODY_LIMIT)),
         )
         .route("/units/template.xlsx", get(template))
         .route("/units/{id}", get(unit_page).post(update))

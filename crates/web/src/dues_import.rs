@@ -8,7 +8,6 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use reports::sheet::MAX_UPLOAD_BYTES;
 use serde::{Deserialize, Serialize};
 use services::ServiceError;
 use services::dues::import::DuesImport;
@@ -20,7 +19,7 @@ use crate::auth::{ApiViewer, PageViewer, Viewer};
 use crate::error::{ApiError, PageError};
 use crate::ui::{PageResult, Routes, id_param, nav, render_status};
 
-const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 1024 * 1024;
+use crate::roster::BODY_LIMIT;
 
 pub fn routes() -> Routes {
     Routes::new().route("/orgs/{id}/dues/import", get(page).post(upload).layer(DefaultBodyLimit::max(BODY_LIMIT)))
@@ -126,9 +125,7 @@ async fn api_import(
 ) -> ApiResult {
     let id = id_of(&id)?;
     let q = q.map(|Query(q)| q).map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-        ApiError::BadRequest(format!("文件超过 {} MB 的上限，请拆分后分批导入", MAX_UPLOAD_BYTES / 1024 / 1024))
-    })?;
+    let bytes = crate::roster::sheet_bytes(body).await?;
     let r = state.services.import_dues_sheet(&v.actor, id, &bytes, q.dry_run).await?;
     let report = DuesImportResult {
         rows: r.rows,

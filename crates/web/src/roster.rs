@@ -28,7 +28,18 @@ use utoipa::ToSchema;
 
 /// Room for the multipart envelope around a file of the maximum size, so that an oversize file
 /// reaches our own size check and its Chinese message.
-const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 1024 * 1024;
+/// The body limit of a sheet upload: the file's limit and room for the form around it.
+pub(crate) const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 1024 * 1024;
+
+/// The bytes of a sheet posted to the API as the request body; too large is a 400 that says so.
+pub(crate) async fn sheet_bytes(body: axum::body::Body) -> Result<Bytes, crate::error::ApiError> {
+    axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+        crate::error::ApiError::BadRequest(format!(
+            "文件超过 {} MB 的上限，请拆分后分批导入",
+            MAX_UPLOAD_BYTES / 1024 / 1024
+        ))
+    })
+}
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -439,9 +450,7 @@ async fn api_import(
     // The permission is checked before the body is read, so an account that may not import
     // cannot make the server receive or parse a file.
     state.services.authorize_import(&v.actor)?;
-    let body: Bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-        ApiError::BadRequest(format!("文件超过 {} MB 的上限，请拆分后分批导入", MAX_UPLOAD_BYTES / 1024 / 1024))
-    })?;
+    let body = sheet_bytes(body).await?;
     let plan = state.services.plan_member_import(&v.actor, &body, q.branch, state.services.today()).await?;
     let report = ImportReport {
         header_row: plan.table.header_row,

@@ -14,7 +14,6 @@ use axum::routing::{get, post};
 use domain::FieldErrors;
 use domain::dates::format_cn;
 use domain::family::study::{ClassInput, TrainingKind};
-use reports::sheet::MAX_UPLOAD_BYTES;
 use serde::{Deserialize, Serialize};
 use services::ServiceError;
 use services::ledger::LedgerFormat;
@@ -30,7 +29,7 @@ use crate::error::{ApiError, PageError};
 use crate::ui::{CheckedForm, PageResult, Routes, get_s, id_param, nav, render_status, see_other};
 use crate::view::Field;
 
-const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 1024 * 1024;
+use crate::roster::BODY_LIMIT;
 
 /// The register lines a page lists; the ledger has them all.
 const PAGE_LINES: i64 = 300;
@@ -742,9 +741,7 @@ async fn api_import(
 ) -> ApiResult {
     let id = id_of(&id)?;
     let q = q.map(|Query(q)| q).map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-        ApiError::BadRequest(format!("文件超过 {} MB 的上限，请拆分后分批导入", MAX_UPLOAD_BYTES / 1024 / 1024))
-    })?;
+    let bytes = crate::roster::sheet_bytes(body).await?;
     let r = state.services.import_training_hours_file(&v.actor, id, q.year, &q.source, &bytes, q.dry_run).await?;
     let report = HoursImportResult {
         rows: r.rows,

@@ -290,3 +290,8 @@ pub async fn upload(f: &Fixture, s: &Session, file: &[u8]) -> Reply {
     )
     .await
 }
+
+/// A form value percent-encoded (every byte but ASCII letters and digits).
+pub fn enc(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}

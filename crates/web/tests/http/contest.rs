@@ -39,10 +39,6 @@ const SHEET: &str = "题型,题干,选项A,选项B,选项C,选项D,正确答案,
 多选题,“三会一课”包括哪些？,支部党员大会,支部委员会会议,党小组会,党课,ABCD,支部工作条例第十五条\n\
 判断题,党员应当按月交纳党费。,,,,,正确,党章第八条\n";
 
-fn enc(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
-}
-
 /// The form body of a member's right answers to their paper (radios `q_{id}`, checkboxes
 /// `q_{id}_{letter}`).
 async fn right_answers_form(f: &Fixture, contest: i64, member_id: i64, org: i64) -> String {

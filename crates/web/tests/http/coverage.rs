@@ -8,21 +8,8 @@ use super::common::*;
 
 test_support::on_both_backends!(coverage_routes_both_ways);
 
-fn upload_body(csrf: &str, file: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "zhibu-test-boundary";
-    let mut body =
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n").into_bytes();
-    body.extend(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"单位名单.csv\"\r\nContent-Type: text/csv\r\n\r\n")
-            .as_bytes(),
-    );
-    body.extend(file);
-    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn page_upload(f: &Fixture, s: &Session, org: i64, file: &[u8]) -> Reply {
-    let (ct, body) = upload_body(&s.csrf, file);
+    let (ct, body) = multipart(&s.csrf, "单位名单.csv", file);
     send(
         &f.router,
         Request::post(format!("/orgs/{org}/units/import"))
@@ -44,14 +31,6 @@ async fn api_upload(f: &Fixture, token: &str, org: i64, file: &str) -> Reply {
             .unwrap(),
     )
     .await
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect()
 }
 
 pub(crate) async fn coverage_routes_both_ways(db: Db) {
