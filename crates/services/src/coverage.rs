@@ -61,7 +61,13 @@ pub struct UnitDetail {
     pub instructors: Vec<InstructorRow>,
     pub inspections: Vec<InspectionRow>,
     pub can_edit: bool,
+    /// For an editor, the orgs the unit may be linked to (at most [`LINK_CHOICES`]; beyond, the
+    /// org's id is typed).
+    pub link_choices: Vec<(i64, String)>,
 }
+
+/// The most orgs a unit's page offers to link.
+pub const LINK_CHOICES: usize = 2_000;
 
 /// What COVER-PRIVATE says of a unit (the rule's own wording lives in the engine; this is the
 /// short form for the lists).
@@ -211,16 +217,6 @@ impl Services {
         self.unit_audit(&mut tx, actor, "unit.instructor_add", (id, &row.org_path), after).await?;
         tx.commit().await?;
         Ok(iid)
-    }
-
-    /// The orgs a unit may be linked to: the active committees, general branches and branches of
-    /// the registering org's subtree, at most `limit` of them in tree order (a province's root
-    /// has more than a list can show; the API takes any org's id).
-    pub async fn unit_link_choices(&self, actor: &Actor, id: i64, limit: usize) -> Result<Vec<(i64, String)>> {
-        let (row, _) = self.unit_row(actor, id).await?;
-        let path = unit_path(&row)?;
-        let orgs = storage::org::list(&self.db, &actor.scope(), Some(&path), false).await?;
-        Ok(orgs.into_iter().filter(|o| o.kind != OrgKind::Group).take(limit).map(|o| (o.id, o.name)).collect())
     }
 
     /// Sends the member of the registering org's subtree named `name` (told apart from a
@@ -411,8 +407,14 @@ impl Services {
             storage::unit::instructors(&self.db, &ids),
             storage::unit::inspections(&self.db, &ids),
         )?;
+        let link_choices = if can_edit {
+            let limit = i64::try_from(LINK_CHOICES).unwrap_or(i64::MAX);
+            storage::unit::link_choices(&self.db, &actor.scope(), &unit_path(&row)?, limit).await?
+        } else {
+            Vec::new()
+        };
         let view = self.unit_views(vec![row], self.today()).await?.into_iter().next().ok_or(ServiceError::NotFound)?;
-        Ok(UnitDetail { view, links, instructors, inspections, can_edit })
+        Ok(UnitDetail { view, links, instructors, inspections, can_edit, link_choices })
     }
 
     /// The coverage register (党组织覆盖情况登记台账) of a subtree as .xlsx or PDF, audited.

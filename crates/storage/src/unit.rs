@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use domain::family::coverage::UnitFact;
+use domain::org::OrgPath;
 use domain::scope::Scope;
 use domain::unit::{Inspection, Ownership, Unit, UnitType};
 use serde::Serialize;
@@ -149,6 +150,18 @@ pub async fn of_subtree(db: &Db, scope: &Scope, lo: &str, hi: &str) -> Result<Ve
     let mut rows: Vec<UnitRow> = db.fetch_buf(&b).await?;
     rows.sort_by(|a, b| (&a.org_path, &a.name, a.id).cmp(&(&b.org_path, &b.name, b.id)));
     Ok(rows)
+}
+
+/// The active orgs of the subtree at `path` a unit may be linked to (not groups), in tree order,
+/// at most `limit`, within the scope.
+pub async fn link_choices(db: &Db, scope: &Scope, path: &OrgPath, limit: i64) -> Result<Vec<(i64, String)>> {
+    let (lo, hi) = path.subtree_bounds();
+    let mut b = SqlBuf::new("SELECT o.id, o.name FROM orgs o WHERE o.status = 'active' AND o.kind <> 'group'");
+    b.push_arg(" AND o.path >= ", lo);
+    b.push_arg(" AND o.path < ", hi);
+    scope_filter(&mut b, scope, "o.path", None);
+    b.push_arg(" ORDER BY o.path LIMIT ", limit);
+    db.fetch_buf(&b).await
 }
 
 /// One unit, if it is in the scope.

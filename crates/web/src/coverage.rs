@@ -28,8 +28,6 @@ use crate::view::Field;
 
 /// The most units a page lists (the register has them all).
 const PAGE_LINES: usize = 2_000;
-/// The most orgs the link form offers (beyond, the org's number is typed).
-const LINK_CHOICES: usize = 2_000;
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub fn routes() -> Routes {
@@ -361,9 +359,8 @@ async fn unit_view(
     let er = &errors;
     let g = |k: &str| posted.get(k).cloned().unwrap_or_default();
     let link_fields = if d.can_edit {
-        let choices = state.services.unit_link_choices(&v.actor, id, LINK_CHOICES).await?;
-        if choices.len() < LINK_CHOICES {
-            let choices = choices.into_iter().map(|(i, n)| (i.to_string(), n)).collect();
+        if d.link_choices.len() < services::coverage::LINK_CHOICES {
+            let choices = d.link_choices.iter().map(|(i, n)| (i.to_string(), n.clone())).collect();
             vec![Field::select("org_id", "党组织", &g("org_id"), choices, Some("请选择"), er).required()]
         } else {
             vec![Field::text("org_id", "党组织编号", &g("org_id"), er).kind("number").required()]
